@@ -1,0 +1,38 @@
+// Builds every entry point (extension client, language server, CLI) in one place.
+// `node esbuild.mjs` builds once, `--watch` rebuilds on change, `--production` minifies.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: production,
+  // `vscode` is provided by the editor at run time; nothing else is needed from node_modules.
+  external: ['vscode'],
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+const entries = [
+  { entryPoints: { client: 'client/src/extension.ts' } },
+  { entryPoints: { server: 'server/src/server.ts' } },
+  { entryPoints: { cli: 'cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+];
+
+const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e, outdir: 'dist' })));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[watch] build started; watching for changes');
+} else {
+  try {
+    await Promise.all(contexts.map((c) => c.rebuild()));
+  } finally {
+    await Promise.all(contexts.map((c) => c.dispose()));
+  }
+}

@@ -1,0 +1,101 @@
+// The parsed form of one `.prompt` file that every feature shares: frontmatter with ranges, the
+// template's tags, blocks and messages, the declared inputs, and every diagnostic found on the way.
+import type { PromptDiagnostic } from './diagnostic';
+import { parseFrontmatterYaml, splitFrontmatter, type FrontmatterBlock } from './frontmatter';
+import { parseInputSchema, type InputSchemaModel } from './picoschema';
+import { parseTemplate, type Template } from './template';
+import { LineIndex } from './text';
+import { locate, validateFrontmatter } from './validate';
+
+export interface ParseOptions {
+  /** Files larger than this many characters get frontmatter checks only, with a notice. */
+  maxTemplateSize?: number;
+}
+
+export const DEFAULT_MAX_TEMPLATE_SIZE = 5_000_000;
+
+export interface PromptDocument {
+  uri: string;
+  version: number;
+  text: string;
+  lines: LineIndex;
+  /** Set when the file is not analysed in full: binary content or too large. */
+  notice?: 'binary' | 'too-large';
+  frontmatter: FrontmatterBlock;
+  template: Template;
+  input: InputSchemaModel;
+  /** `input.default` values. */
+  defaults: Record<string, unknown>;
+  /** The `model:` value when it is a string. */
+  model?: string;
+  diagnostics: PromptDiagnostic[];
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+export function parsePromptDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}): PromptDocument {
+  const lines = new LineIndex(text);
+  const diagnostics: PromptDiagnostic[] = [];
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const empty = (start: number, end: number) => ({ span: { start, end }, tags: [], blocks: [], messages: [], diagnostics: [] });
+
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    diagnostics.push({
+      code: 'file-binary',
+      severity: 'info',
+      message: 'This file contains binary data (a NUL byte), so it is not analysed as a prompt. If it should be a prompt, save it as UTF-8 text.',
+      span: { start: 0, end: 0 },
+    });
+    const frontmatter: FrontmatterBlock = { present: false, closed: false, span: { start: 0, end: 0 }, content: { start: 0, end: 0 }, value: undefined };
+    return { uri, version, text, lines, notice: 'binary', frontmatter, template: empty(0, text.length), input: { style: 'none', fields: [], diagnostics: [] }, defaults: {}, diagnostics };
+  }
+
+  const { block: frontmatter, bodyStart } = splitFrontmatter(text, bom);
+  parseFrontmatterYaml(text, frontmatter, diagnostics);
+  validateFrontmatter(frontmatter, diagnostics);
+
+  const fm = record(frontmatter.value);
+  const input = record(fm.input);
+  let inputModel: InputSchemaModel = { style: 'none', fields: [], diagnostics: [] };
+  if (frontmatter.yaml && frontmatter.value !== undefined) {
+    const at = { start: frontmatter.span.start, end: frontmatter.span.start + 3 };
+    inputModel = parseInputSchema(locate(frontmatter.yaml, ['input', 'schema']).node, frontmatter.content.start, at);
+    diagnostics.push(...inputModel.diagnostics);
+    const outputSchema = locate(frontmatter.yaml, ['output', 'schema']).node;
+    if (outputSchema) diagnostics.push(...parseInputSchema(outputSchema, frontmatter.content.start, at).diagnostics);
+  }
+
+  const maxSize = options.maxTemplateSize ?? DEFAULT_MAX_TEMPLATE_SIZE;
+  let template: Template;
+  let notice: PromptDocument['notice'];
+  if (text.length - bodyStart > maxSize) {
+    notice = 'too-large';
+    template = empty(bodyStart, text.length);
+    diagnostics.push({
+      code: 'file-too-large',
+      severity: 'info',
+      message: `This prompt is ${(text.length / 1e6).toFixed(1)} MB; templates over ${(maxSize / 1e6).toFixed(1)} MB are not analysed (only the frontmatter is checked). Raise the setting promptWorkbench.maxFileSize to analyse it.`,
+      span: { start: bodyStart, end: Math.min(text.length, bodyStart + 1) },
+    });
+  } else {
+    template = parseTemplate(text, bodyStart, text.length);
+    diagnostics.push(...template.diagnostics);
+  }
+
+  return {
+    uri,
+    version,
+    text,
+    lines,
+    notice,
+    frontmatter,
+    template,
+    input: inputModel,
+    defaults: record(input.default),
+    model: typeof fm.model === 'string' ? fm.model : undefined,
+    diagnostics,
+  };
+}

@@ -1,0 +1,89 @@
+// Splits a `.prompt` file into its YAML frontmatter and template body, and parses the YAML with
+// ranges. Never throws: every problem becomes a diagnostic.
+import { parseDocument, type Document } from 'yaml';
+import type { PromptDiagnostic } from './diagnostic';
+import type { Span } from './text';
+
+export interface FrontmatterBlock {
+  /** Whether the file starts with a `---` line. */
+  present: boolean;
+  closed: boolean;
+  /** The whole block including both `---` lines. */
+  span: Span;
+  /** The YAML text between the delimiters. */
+  content: Span;
+  yaml?: Document.Parsed;
+  /** The frontmatter as plain data, or undefined when the YAML could not be read. */
+  value: unknown;
+}
+
+/** Aliases allowed per document before the YAML is treated as an alias bomb. */
+export const MAX_ALIAS_COUNT = 100;
+
+const OPEN_RE = /^---[ \t]*(?:\r?\n|$)/;
+const CLOSE_RE = /^---[ \t]*\r?$/m;
+
+export function splitFrontmatter(text: string, from: number): { block: FrontmatterBlock; bodyStart: number } {
+  const open = OPEN_RE.exec(text.slice(from, from + 64));
+  if (!open) {
+    return { block: { present: false, closed: false, span: { start: from, end: from }, content: { start: from, end: from }, value: undefined }, bodyStart: from };
+  }
+  const contentStart = from + open[0].length;
+  const rest = text.slice(contentStart);
+  const close = open[0].endsWith('\n') ? CLOSE_RE.exec(rest) : null;
+  if (!close) {
+    return {
+      block: { present: true, closed: false, span: { start: from, end: text.length }, content: { start: contentStart, end: text.length }, value: undefined },
+      bodyStart: text.length,
+    };
+  }
+  const closeStart = contentStart + close.index;
+  let closeEnd = closeStart + close[0].length;
+  const contentEnd = closeStart > contentStart ? closeStart - (text[closeStart - 2] === '\r' ? 2 : 1) : closeStart;
+  if (text[closeEnd] === '\n') closeEnd++;
+  return {
+    block: { present: true, closed: true, span: { start: from, end: closeEnd }, content: { start: contentStart, end: Math.max(contentStart, contentEnd) }, value: undefined },
+    bodyStart: closeEnd,
+  };
+}
+
+export function parseFrontmatterYaml(text: string, block: FrontmatterBlock, diagnostics: PromptDiagnostic[]): void {
+  if (!block.present) return;
+  if (!block.closed) {
+    diagnostics.push({
+      code: 'frontmatter-unclosed',
+      severity: 'error',
+      message: 'The frontmatter starts with `---` but has no closing `---` line. Add a line with `---` after the YAML; the template follows it.',
+      span: { start: block.span.start, end: block.span.start + 3 },
+    });
+  }
+  const offset = block.content.start;
+  const source = text.slice(block.content.start, block.content.end);
+  const doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  block.yaml = doc;
+  for (const err of doc.errors) {
+    const [s, e] = err.pos;
+    diagnostics.push({
+      code: err.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax',
+      severity: 'error',
+      message: `Invalid YAML in the frontmatter: ${err.message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, '').trim()}`,
+      span: { start: offset + s, end: offset + Math.max(e, s + 1) },
+    });
+  }
+  for (const warn of doc.warnings) {
+    const [s, e] = warn.pos;
+    diagnostics.push({ code: 'yaml-warning', severity: 'warning', message: warn.message, span: { start: offset + s, end: offset + Math.max(e, s + 1) } });
+  }
+  if (doc.errors.length) return;
+  try {
+    block.value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    diagnostics.push({
+      code: 'yaml-alias-limit',
+      severity: 'error',
+      message: `The frontmatter YAML expands too many aliases (${message}). Aliases are limited to ${MAX_ALIAS_COUNT} to guard against alias bombs; write the values out instead.`,
+      span: { start: block.content.start, end: Math.min(block.content.end, block.content.start + Math.max(1, source.indexOf('\n'))) },
+    });
+  }
+}

@@ -1,0 +1,136 @@
+// The Dotprompt frontmatter schema: one zod definition that validates documents, documents every
+// key (hover, completion) and is exported as JSON Schema for other tools.
+import { z } from 'zod';
+
+/** Model families whose provider prefix decides which `config` keys are offered. */
+export const MODEL_FAMILIES = ['openai', 'anthropic', 'googleai', 'vertexai', 'ollama'] as const;
+export type ModelFamily = (typeof MODEL_FAMILIES)[number];
+
+export const OUTPUT_FORMATS = ['json', 'text', 'media', 'array', 'enum', 'jsonl'] as const;
+
+const OUTPUT_FORMAT_DOCS: Record<(typeof OUTPUT_FORMATS)[number], string> = {
+  json: 'The model answers with one JSON value matching `output.schema`.',
+  text: 'Plain text (the default).',
+  media: 'The model returns media (for example an image).',
+  array: 'A JSON array; each item matches `output.schema` items.',
+  enum: 'One value out of the `output.schema` enum.',
+  jsonl: 'JSON Lines: one JSON object per line.',
+};
+
+export function outputFormatDoc(format: string): string | undefined {
+  return (OUTPUT_FORMAT_DOCS as Record<string, string>)[format];
+}
+
+// `families` marks config keys that only some providers accept; keys without it are common.
+const config = z
+  .looseObject({
+    temperature: z.number().min(0).max(2).meta({
+      description:
+        'Sampling temperature between 0 and 2. Lower is more deterministic, higher more varied. Example: `temperature: 0.2`.',
+    }),
+    maxOutputTokens: z.int().positive().meta({
+      description: 'Upper limit on the number of tokens the model may generate. Example: `maxOutputTokens: 1024`.',
+    }),
+    topP: z.number().min(0).max(1).meta({
+      description: 'Nucleus sampling: only tokens within this cumulative probability (0 to 1) are considered.',
+    }),
+    topK: z.int().positive().meta({
+      description: 'Only the K most likely tokens are considered at each step.',
+      families: ['anthropic', 'googleai', 'vertexai', 'ollama'],
+    }),
+    stopSequences: z.array(z.string()).meta({
+      description: 'Strings at which generation stops. Example: `stopSequences: ["\\n\\n"]`.',
+    }),
+    frequencyPenalty: z.number().min(-2).max(2).meta({
+      description: 'Penalises tokens by how often they already appeared (-2 to 2).',
+      families: ['openai'],
+    }),
+    presencePenalty: z.number().min(-2).max(2).meta({
+      description: 'Penalises tokens that already appeared at all (-2 to 2).',
+      families: ['openai'],
+    }),
+    seed: z.int().meta({
+      description: 'Seed for best-effort deterministic sampling.',
+      families: ['openai', 'ollama'],
+    }),
+    reasoningEffort: z.enum(['minimal', 'low', 'medium', 'high']).meta({
+      description: 'How much reasoning a reasoning model spends before answering.',
+      families: ['openai'],
+    }),
+    candidateCount: z.int().positive().meta({
+      description: 'Number of candidate answers to generate.',
+      families: ['googleai', 'vertexai'],
+    }),
+    safetySettings: z.array(z.record(z.string(), z.unknown())).meta({
+      description: 'Gemini safety settings: a list of `{ category, threshold }`.',
+      families: ['googleai', 'vertexai'],
+    }),
+  })
+  .partial()
+  .meta({
+    description:
+      'Model parameters passed to the model as they are. Common keys are validated; other keys are passed through for provider-specific options.',
+  });
+
+const inputSchemaDoc =
+  'The input variables of the template, in Picoschema (`name: string, description`, `tags(array): string`, `field?: type`) or as a full JSON Schema.';
+
+const input = z
+  .object({
+    schema: z.union([z.string(), z.record(z.string(), z.unknown())]).meta({ description: inputSchemaDoc }),
+    default: z.record(z.string(), z.unknown()).meta({
+      description: 'Default values for input variables, used when a value is not supplied at render time.',
+    }),
+  })
+  .partial()
+  .meta({ description: 'The input variables the template expects: their schema and default values.' });
+
+const output = z
+  .object({
+    format: z.enum(OUTPUT_FORMATS).meta({
+      description: 'The form of the model output: `json`, `text`, `media`, `array`, `enum` or `jsonl`.',
+    }),
+    schema: z.union([z.string(), z.record(z.string(), z.unknown())]).meta({
+      description: 'The schema the output must match, in Picoschema or JSON Schema.',
+    }),
+  })
+  .partial()
+  .meta({ description: 'What the model should return: its format and schema.' });
+
+export const FrontmatterSchema = z
+  .looseObject({
+    name: z.string().min(1).meta({ description: 'The name of the prompt. Defaults to the file name without `.prompt`.' }),
+    variant: z.string().min(1).meta({
+      description: 'A variant of the prompt (for example `formal`), loaded from `name.variant.prompt`.',
+    }),
+    version: z.union([z.string(), z.number()]).meta({
+      description: 'A version label for this prompt, shown in history and run records. Example: `version: "1.2.0"`.',
+    }),
+    description: z.string().meta({ description: 'What the prompt does, for people reading and searching prompts.' }),
+    model: z.string().min(1).meta({
+      description:
+        'The model to use, as `provider/model`. Examples: `openai/gpt-4o-mini`, `anthropic/claude-sonnet-4-5`, `googleai/gemini-2.5-flash`.',
+    }),
+    tools: z.array(z.string()).meta({ description: 'Names of the tools the model may call.' }),
+    config: config,
+    input: input,
+    output: output,
+    metadata: z.record(z.string(), z.unknown()).meta({
+      description: 'Free-form data for your own tooling (owner, tags, ticket). Not sent to the model.',
+    }),
+  })
+  .partial()
+  .meta({
+    title: 'Dotprompt frontmatter',
+    description: 'The YAML frontmatter of a Dotprompt `.prompt` file. Dotted keys such as `myext.field` are extension fields.',
+  });
+
+export type Frontmatter = z.infer<typeof FrontmatterSchema>;
+
+let jsonSchema: Record<string, unknown> | undefined;
+
+/** The frontmatter schema as JSON Schema (draft 2020-12), computed once. */
+export function frontmatterJsonSchema(): Record<string, unknown> {
+  jsonSchema ??= z.toJSONSchema(FrontmatterSchema, { unrepresentable: 'any' }) as Record<string, unknown>;
+  return jsonSchema;
+}

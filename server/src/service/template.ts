@@ -1,0 +1,510 @@
+// The template body: a tolerant scan for `{{ }}` tags that survives any input, block matching with
+// precise diagnostics, and a real Handlebars parse of each tag's expression (memoised by tag text),
+// followed by a whole-body Handlebars parse when the scan found nothing wrong.
+import Handlebars from 'handlebars';
+import type { PromptDiagnostic } from './diagnostic';
+import type { Span } from './text';
+
+export type TagKind =
+  | 'mustache'
+  | 'unescaped'
+  | 'block-open'
+  | 'inverse-open'
+  | 'else'
+  | 'block-close'
+  | 'partial'
+  | 'partial-block-open'
+  | 'decorator-block-open'
+  | 'decorator'
+  | 'comment'
+  | 'raw-block';
+
+export type Expr =
+  | { kind: 'path'; original: string; parts: string[]; data: boolean; depth: number; span: Span }
+  | { kind: 'literal'; type: 'string' | 'number' | 'boolean' | 'null' | 'undefined'; value: unknown; original: string; span: Span }
+  | { kind: 'subexpression'; path: Expr; params: Expr[]; hash: HashPair[]; span: Span };
+
+export interface HashPair {
+  key: string;
+  value: Expr;
+  span: Span;
+}
+
+export interface Tag {
+  kind: TagKind;
+  /** The whole tag, `{{` to `}}`. */
+  span: Span;
+  /** Whether the closing delimiter was found. */
+  closed: boolean;
+  /** The helper, variable, partial or block name at the head of the tag. */
+  name?: string;
+  nameSpan?: Span;
+  /** The head path expression (absent for comments, closes and literals). */
+  path?: Expr;
+  params: Expr[];
+  hash: HashPair[];
+  blockParams?: string[];
+  /** Comment text without delimiters. */
+  comment?: string;
+}
+
+export interface Block {
+  name: string;
+  open: Tag;
+  close?: Tag;
+  elses: Tag[];
+  /** From the start of the open tag to the end of the close tag (or of the body if unclosed). */
+  span: Span;
+  parent?: Block;
+  children: Block[];
+}
+
+export interface Message {
+  role: string;
+  /** The `{{role "..."}}` or `{{history}}` tag that starts it; absent for the implicit first message. */
+  marker?: Tag;
+  /** From the marker (or body start) to the next marker (or body end). */
+  span: Span;
+  /** `history` entries stand for earlier conversation turns inserted at render time. */
+  kind: 'message' | 'history';
+}
+
+export interface Template {
+  span: Span;
+  tags: Tag[];
+  blocks: Block[];
+  messages: Message[];
+  diagnostics: PromptDiagnostic[];
+}
+
+const BUILTIN_BLOCKS_WITH_ELSE = new Set(['if', 'unless', 'each', 'with']);
+
+interface RawTag {
+  start: number;
+  end: number;
+  closed: boolean;
+  open: string;
+  close: string;
+}
+
+/** Finds the end of a tag that starts at `start` with `open`; skips quoted strings. */
+function findTagEnd(text: string, from: number, close: string, limit: number): number {
+  let quote = 0;
+  for (let i = from; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (quote) {
+      if (c === quote) quote = 0;
+      continue;
+    }
+    if (c === 34 || c === 39) {
+      quote = c;
+      continue;
+    }
+    if (c === 125 && text.startsWith(close, i)) return i;
+    if (c === 123 && text.charCodeAt(i + 1) === 123) return -1; // a new `{{` before this one closed
+  }
+  // A stray quote can hide the real close: fall back to the first `}}` before the next `{{`.
+  if (quote) {
+    const next = text.indexOf('{{', from);
+    const end = text.indexOf(close, from);
+    if (end >= 0 && end < limit && (next < 0 || end < next)) return end;
+  }
+  return -1;
+}
+
+function scanTags(text: string, start: number, end: number, diagnostics: PromptDiagnostic[]): RawTag[] {
+  const tags: RawTag[] = [];
+  let i = start;
+  while (i < end) {
+    const open = text.indexOf('{{', i);
+    if (open < 0 || open >= end - 1) break;
+    // `\{{` is an escaped, literal mustache: Handlebars keeps the text up to the next `{{` as content.
+    let slashes = 0;
+    for (let j = open - 1; j >= start && text.charCodeAt(j) === 92; j--) slashes++;
+    if (slashes % 2 === 1) {
+      const next = text.indexOf('{{', open + 2);
+      i = next < 0 ? end : next;
+      continue;
+    }
+    if (text.startsWith('{{{{', open)) {
+      const close = text.indexOf('}}}}', open + 4);
+      if (close < 0 || close >= end) {
+        tags.push({ start: open, end, closed: false, open: '{{{{', close: '}}}}' });
+        diagnostics.push({ code: 'template-unclosed-tag', severity: 'error', message: 'This raw block tag `{{{{` is never closed with `}}}}`.', span: { start: open, end: open + 4 } });
+        break;
+      }
+      const name = text.slice(open + 4, close).trim().split(/\s/)[0];
+      const closer = `{{{{/${name}}}}}`;
+      const after = text.indexOf(closer, close + 4);
+      const stop = after < 0 || after >= end ? end : after + closer.length;
+      if (after < 0 || after >= end) {
+        diagnostics.push({ code: 'template-unclosed-block', severity: 'error', message: `The raw block \`{{{{${name}}}}}\` is never closed. Add \`${closer}\` where it should end.`, span: { start: open, end: close + 4 } });
+      }
+      tags.push({ start: open, end: stop, closed: after >= 0, open: '{{{{', close: '}}}}' });
+      i = stop;
+      continue;
+    }
+    if (text.startsWith('{{!--', open) || text.startsWith('{{~!--', open)) {
+      const close = text.indexOf('--', open + (text[open + 2] === '~' ? 6 : 5));
+      let endAt = -1;
+      for (let c = close; c >= 0 && c < end; c = text.indexOf('--', c + 1)) {
+        const m = /^--~?}}/.exec(text.slice(c, c + 5));
+        if (m) {
+          endAt = c + m[0].length;
+          break;
+        }
+      }
+      if (endAt < 0) {
+        diagnostics.push({ code: 'template-unclosed-comment', severity: 'error', message: 'This comment `{{!--` is never closed. End it with `--}}`.', span: { start: open, end: open + 5 } });
+        tags.push({ start: open, end, closed: false, open: '{{!--', close: '--}}' });
+        break;
+      }
+      tags.push({ start: open, end: endAt, closed: true, open: '{{!--', close: '--}}' });
+      i = endAt;
+      continue;
+    }
+    const triple = text.startsWith('{{{', open) || text.startsWith('{{~{', open);
+    const isComment = /^\{\{~?!/.test(text.slice(open, open + 4));
+    const closeDelim = triple ? '}}}' : '}}';
+    const nextOpen = text.indexOf('{{', open + 2);
+    const limit = nextOpen < 0 || nextOpen > end ? end : nextOpen;
+    const bodyFrom = open + (triple ? 3 : 2);
+    const closeAt = isComment ? (() => { const c = text.indexOf('}}', bodyFrom); return c >= 0 && c < limit ? c : -1; })() : findTagEnd(text, bodyFrom, closeDelim, end);
+    if (closeAt < 0 || (closeAt > limit && !isComment)) {
+      // A triple-stash closed with only `}}` is a common slip: say so precisely.
+      const double = triple ? text.indexOf('}}', bodyFrom) : -1;
+      if (triple && double >= 0 && double < limit) {
+        diagnostics.push({ code: 'template-unbalanced-braces', severity: 'error', message: 'This tag opens with `{{{` but closes with `}}`. Use `{{{ ... }}}` for unescaped output, or `{{ ... }}`.', span: { start: open, end: double + 2 } });
+        tags.push({ start: open, end: double + 2, closed: false, open: '{{{', close: '}}' });
+        i = double + 2;
+        continue;
+      }
+      const lineEnd = text.indexOf('\n', open);
+      const shown = { start: open, end: Math.min(limit, lineEnd < 0 ? end : lineEnd, end) };
+      diagnostics.push({ code: 'template-unclosed-tag', severity: 'error', message: `This \`${triple ? '{{{' : '{{'}\` is never closed with \`${closeDelim}\`. Close the tag, or write \`\\{{\` for a literal \`{{\`.`, span: shown.end > shown.start ? shown : { start: open, end: open + 2 } });
+      tags.push({ start: open, end: shown.end, closed: false, open: triple ? '{{{' : '{{', close: closeDelim });
+      i = open + 2;
+      continue;
+    }
+    tags.push({ start: open, end: closeAt + closeDelim.length, closed: true, open: triple ? '{{{' : '{{', close: closeDelim });
+    i = closeAt + closeDelim.length;
+  }
+  return tags;
+}
+
+// ---- expression parsing through Handlebars ----
+
+interface ParsedTag {
+  name?: string;
+  /** Offsets are relative to the start of the tag text. */
+  path?: Expr;
+  params: Expr[];
+  hash: HashPair[];
+  blockParams?: string[];
+  error?: string;
+}
+
+const parseCache = new Map<string, ParsedTag>();
+const PARSE_CACHE_LIMIT = 10_000;
+
+function lineOffsets(s: string): number[] {
+  const out = [0];
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) out.push(i + 1);
+  return out;
+}
+
+function convert(node: any, lines: number[], shift: number): Expr {
+  const loc = node.loc;
+  const span = loc
+    ? { start: lines[loc.start.line - 1] + loc.start.column - shift, end: lines[loc.end.line - 1] + loc.end.column - shift }
+    : { start: 0, end: 0 };
+  switch (node.type) {
+    case 'PathExpression':
+      return { kind: 'path', original: node.original, parts: node.parts, data: node.data, depth: node.depth, span };
+    case 'SubExpression':
+      return { kind: 'subexpression', path: convert(node.path, lines, shift), params: node.params.map((p: any) => convert(p, lines, shift)), hash: convertHash(node.hash, lines, shift), span };
+    case 'StringLiteral':
+      return { kind: 'literal', type: 'string', value: node.value, original: node.original, span };
+    case 'NumberLiteral':
+      return { kind: 'literal', type: 'number', value: node.value, original: String(node.original), span };
+    case 'BooleanLiteral':
+      return { kind: 'literal', type: 'boolean', value: node.value, original: String(node.original), span };
+    case 'NullLiteral':
+      return { kind: 'literal', type: 'null', value: null, original: 'null', span };
+    default:
+      return { kind: 'literal', type: 'undefined', value: undefined, original: 'undefined', span };
+  }
+}
+
+function convertHash(hash: any, lines: number[], shift: number): HashPair[] {
+  if (!hash) return [];
+  return hash.pairs.map((p: any) => {
+    const value = convert(p.value, lines, shift);
+    const start = p.loc ? lines[p.loc.start.line - 1] + p.loc.start.column - shift : value.span.start;
+    return { key: p.key, value, span: { start, end: value.span.end } };
+  });
+}
+
+const TOKEN_WORDS: Record<string, string> = {
+  CLOSE: '`}}`', CLOSE_UNESCAPED: '`}}}`', ID: 'a name', STRING: 'a string', NUMBER: 'a number', BOOLEAN: '`true`/`false`',
+  OPEN_SEXPR: '`(`', CLOSE_SEXPR: '`)`', EQUALS: '`=`', DATA: 'an `@` variable', SEP: '`.`', OPEN_BLOCK_PARAMS: '`as |name|`',
+};
+
+function explainParseError(message: string): string {
+  const m = /Expecting (.*), got '([^']*)'/.exec(message);
+  if (!m) return message.split('\n').pop() ?? message;
+  const wanted = [...new Set(m[1].split(', ').map((t) => TOKEN_WORDS[t.replace(/'/g, '')]).filter(Boolean))];
+  const got = m[2] === 'INVALID' ? 'a character Handlebars does not accept here' : (TOKEN_WORDS[m[2]] ?? `\`${m[2].toLowerCase()}\``);
+  return wanted.length ? `expected ${wanted.join(', ')}; found ${got}` : `unexpected ${got}`;
+}
+
+function parseTagText(kind: TagKind, text: string, blockName: string | undefined): ParsedTag {
+  const key = kind + '\u0000' + text;
+  const hit = parseCache.get(key);
+  if (hit) return hit;
+  let snippet = text;
+  let shift = 0;
+  if (kind === 'block-open' || kind === 'inverse-open' || kind === 'partial-block-open' || kind === 'decorator-block-open') {
+    snippet = `${text}{{/${blockName ?? 'x'}}}`;
+  } else if (kind === 'else') {
+    snippet = `{{#x}}${text}{{/x}}`;
+    shift = 6;
+  }
+  let result: ParsedTag;
+  try {
+    const program: any = Handlebars.parseWithoutProcessing(snippet);
+    let node = program.body[0];
+    if (kind === 'else') node = node?.inverse?.body?.[0];
+    const lines = lineOffsets(snippet);
+    if (!node || kind === 'block-close') {
+      result = { params: [], hash: [] };
+    } else {
+      const head = node.path ?? node.name;
+      const path = head ? convert(head, lines, shift) : undefined;
+      result = {
+        name: path?.kind === 'path' ? path.original : path?.kind === 'literal' ? String(path.value) : undefined,
+        path,
+        params: (node.params ?? []).map((p: any) => convert(p, lines, shift)),
+        hash: convertHash(node.hash, lines, shift),
+        blockParams: node.program?.blockParams,
+      };
+    }
+  } catch (e) {
+    result = { params: [], hash: [], error: explainParseError(e instanceof Error ? e.message : String(e)) };
+  }
+  if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
+  parseCache.set(key, result);
+  return result;
+}
+
+function shiftExpr(e: Expr, by: number): Expr {
+  const span = { start: e.span.start + by, end: e.span.end + by };
+  if (e.kind === 'subexpression') return { ...e, span, path: shiftExpr(e.path, by), params: e.params.map((p) => shiftExpr(p, by)), hash: e.hash.map((h) => shiftHash(h, by)) };
+  return { ...e, span };
+}
+
+function shiftHash(h: HashPair, by: number): HashPair {
+  return { key: h.key, value: shiftExpr(h.value, by), span: { start: h.span.start + by, end: h.span.end + by } };
+}
+
+function classify(inner: string): { kind: TagKind; sigil: number } {
+  if (inner.startsWith('!')) return { kind: 'comment', sigil: 1 };
+  if (inner.startsWith('#>')) return { kind: 'partial-block-open', sigil: 2 };
+  if (inner.startsWith('#*')) return { kind: 'decorator-block-open', sigil: 2 };
+  if (inner.startsWith('#')) return { kind: 'block-open', sigil: 1 };
+  if (inner.startsWith('/')) return { kind: 'block-close', sigil: 1 };
+  if (inner.startsWith('>')) return { kind: 'partial', sigil: 1 };
+  if (inner.startsWith('*')) return { kind: 'decorator', sigil: 1 };
+  if (inner.startsWith('&')) return { kind: 'unescaped', sigil: 1 };
+  if (/^\^\s*$/.test(inner) || /^else(\s|$)/.test(inner.trimStart())) return { kind: 'else', sigil: 0 };
+  if (inner.startsWith('^')) return { kind: 'inverse-open', sigil: 1 };
+  return { kind: 'mustache', sigil: 0 };
+}
+
+function buildTag(text: string, raw: RawTag, diagnostics: PromptDiagnostic[]): Tag {
+  const span = { start: raw.start, end: raw.end };
+  const tagText = text.slice(raw.start, raw.end);
+  if (raw.open === '{{!--' || raw.open === '{{{{') {
+    return { kind: raw.open === '{{{{' ? 'raw-block' : 'comment', span, closed: raw.closed, params: [], hash: [], comment: raw.open === '{{!--' ? tagText.replace(/^\{\{~?!--/, '').replace(/--~?\}\}$/, '') : undefined };
+  }
+  const openLen = raw.open.length;
+  let innerStart = raw.start + openLen;
+  if (text[innerStart] === '~') innerStart++;
+  let innerEnd = raw.closed ? raw.end - raw.close.length : raw.end;
+  if (raw.closed && text[innerEnd - 1] === '~') innerEnd--;
+  const inner = text.slice(innerStart, innerEnd);
+  const { kind: baseKind, sigil } = raw.open === '{{{' ? { kind: 'unescaped' as TagKind, sigil: 0 } : classify(inner);
+  const tag: Tag = { kind: baseKind, span, closed: raw.closed, params: [], hash: [] };
+  if (baseKind === 'comment') {
+    tag.comment = inner.slice(1);
+    return tag;
+  }
+  const rest = inner.slice(sigil);
+  const nameMatch = /^\s*("[^"]*"|'[^']*'|\[[^\]]*\]|[^\s()=}~|]+)/.exec(rest);
+  if (nameMatch) {
+    const lead = nameMatch[0].length - nameMatch[1].length;
+    tag.name = nameMatch[1].replace(/^["'[]|["'\]]$/g, '');
+    tag.nameSpan = { start: innerStart + sigil + lead, end: innerStart + sigil + nameMatch[0].length };
+  }
+  if (baseKind === 'else') {
+    const m = /^\s*else\s+([^\s()=}~|]+)/.exec(inner);
+    tag.name = m ? m[1] : 'else';
+  }
+  if (!raw.closed) return tag;
+  if (baseKind === 'block-close') {
+    if (!tag.name) diagnostics.push({ code: 'template-expression', severity: 'error', message: 'A closing tag needs the name of the block it closes, e.g. `{{/if}}`.', span });
+    return tag;
+  }
+  const parsed = parseTagText(baseKind, tagText, tag.name);
+  if (parsed.error) {
+    diagnostics.push({ code: 'template-expression', severity: 'error', message: `Invalid Handlebars expression: ${parsed.error}.`, span });
+    return tag;
+  }
+  tag.path = parsed.path && shiftExpr(parsed.path, raw.start);
+  tag.params = parsed.params.map((p) => shiftExpr(p, raw.start));
+  tag.hash = parsed.hash.map((h) => shiftHash(h, raw.start));
+  tag.blockParams = parsed.blockParams;
+  if (parsed.name !== undefined && baseKind !== 'else') tag.name = parsed.name;
+  if (tag.path && baseKind !== 'else') tag.nameSpan = tag.path.span;
+  return tag;
+}
+
+function blockNameOf(tag: Tag): string {
+  const n = tag.name ?? '';
+  return tag.kind === 'decorator-block-open' ? n.replace(/^\*/, '') : n;
+}
+
+export function parseTemplate(text: string, start: number, end: number): Template {
+  const diagnostics: PromptDiagnostic[] = [];
+  const raws = scanTags(text, start, end, diagnostics);
+  const tags = raws.map((r) => buildTag(text, r, diagnostics));
+
+  // Block structure.
+  const roots: Block[] = [];
+  const stack: Block[] = [];
+  const addBlock = (b: Block) => {
+    const parent = stack[stack.length - 1];
+    if (parent) {
+      b.parent = parent;
+      parent.children.push(b);
+    } else roots.push(b);
+  };
+  const unclosed = (b: Block) => {
+    b.span = { start: b.open.span.start, end };
+    diagnostics.push({
+      code: 'template-unclosed-block',
+      severity: 'error',
+      message: `The block \`{{#${blockNameOf(b.open)}}}\` is never closed. Add \`{{/${b.name}}}\` where it should end.`,
+      span: b.open.span,
+      data: { name: b.name },
+    });
+  };
+  for (const tag of tags) {
+    if (!tag.closed) continue;
+    switch (tag.kind) {
+      case 'block-open':
+      case 'inverse-open':
+      case 'partial-block-open':
+      case 'decorator-block-open': {
+        const block: Block = { name: blockNameOf(tag), open: tag, elses: [], span: { start: tag.span.start, end }, children: [] };
+        addBlock(block);
+        stack.push(block);
+        break;
+      }
+      case 'else': {
+        const top = stack[stack.length - 1];
+        if (!top) {
+          diagnostics.push({ code: 'template-unmatched-else', severity: 'error', message: '`{{else}}` must be inside a block such as `{{#if}}`, `{{#unless}}` or `{{#each}}`.', span: tag.span });
+        } else top.elses.push(tag);
+        break;
+      }
+      case 'block-close': {
+        const name = tag.name ?? '';
+        const depth = stack.map((b) => b.name).lastIndexOf(name);
+        if (depth < 0) {
+          const top = stack[stack.length - 1];
+          diagnostics.push({
+            code: 'template-unmatched-close',
+            severity: 'error',
+            message: top
+              ? `\`{{/${name}}}\` does not close anything: the open block is \`{{#${blockNameOf(top.open)}}}\`. Did you mean \`{{/${top.name}}}\`?`
+              : `\`{{/${name}}}\` does not close anything: no \`{{#${name}}}\` is open here. Remove it, or add the opening tag.`,
+            span: tag.span,
+            data: top ? { expected: top.name } : undefined,
+          });
+          break;
+        }
+        while (stack.length - 1 > depth) unclosed(stack.pop()!);
+        const block = stack.pop()!;
+        block.close = tag;
+        block.span = { start: block.open.span.start, end: tag.span.end };
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  while (stack.length) unclosed(stack.pop()!);
+
+  for (const root of roots) checkElse(root, diagnostics);
+
+  // Dotprompt message structure: `{{role "x"}}` and `{{history}}` start new messages.
+  const messages: Message[] = [];
+  let current: Message = { role: 'user', span: { start, end }, kind: 'message' };
+  const markers = tags.filter((t) => t.kind === 'mustache' && t.closed && (t.name === 'role' || t.name === 'history'));
+  for (const marker of markers) {
+    current.span = { start: current.span.start, end: marker.span.start };
+    if (current.marker || text.slice(current.span.start, current.span.end).trim()) messages.push(current);
+    const roleParam = marker.params[0];
+    const role = marker.name === 'history' ? 'history' : roleParam?.kind === 'literal' ? String(roleParam.value) : roleParam ? `(${roleParam.kind === 'path' ? roleParam.original : 'expression'})` : '';
+    current = { role, marker, span: { start: marker.span.start, end }, kind: marker.name === 'history' ? 'history' : 'message' };
+  }
+  current.span = { start: current.span.start, end };
+  if (current.marker || text.slice(current.span.start, current.span.end).trim()) messages.push(current);
+
+  // A last, whole-body Handlebars parse catches anything the tag scan did not.
+  if (!diagnostics.some((d) => d.severity === 'error')) {
+    try {
+      Handlebars.parseWithoutProcessing(text.slice(start, end));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const line = Number(/on line (\d+)/.exec(message)?.[1] ?? 1);
+      let at = start;
+      for (let l = 1; l < line; l++) {
+        const nl = text.indexOf('\n', at);
+        if (nl < 0 || nl >= end) break;
+        at = nl + 1;
+      }
+      const eol = text.indexOf('\n', at);
+      diagnostics.push({ code: 'template-syntax', severity: 'error', message: `Handlebars cannot parse this line: ${explainParseError(message)}.`, span: { start: at, end: eol < 0 || eol > end ? end : eol } });
+    }
+  }
+
+  return { span: { start, end }, tags, blocks: roots, messages, diagnostics };
+}
+
+function checkElse(block: Block, diagnostics: PromptDiagnostic[]): void {
+  const builtin = BUILTIN_BLOCKS_WITH_ELSE.has(block.name);
+  const plain = block.elses.filter((e) => e.name === 'else');
+  if (builtin && plain.length > 1) {
+    for (const extra of plain.slice(1)) {
+      diagnostics.push({ code: 'template-duplicate-else', severity: 'error', message: `\`{{#${block.name}}}\` can have only one plain \`{{else}}\`.`, span: extra.span });
+    }
+  }
+  for (const child of block.children) checkElse(child, diagnostics);
+}
+
+/** Every tag whose span contains the offset, innermost last. */
+export function tagAt(template: Template, offset: number): Tag | undefined {
+  const tags = template.tags;
+  let lo = 0;
+  let hi = tags.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = tags[mid];
+    if (offset < t.span.start) hi = mid - 1;
+    else if (offset > t.span.end) lo = mid + 1;
+    else return t;
+  }
+  return undefined;
+}

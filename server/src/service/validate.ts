@@ -1,0 +1,153 @@
+// Validates the parsed frontmatter against the zod schema and places each problem on the exact
+// YAML key or value at fault, with a message that says what was expected.
+import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import type { PromptDiagnostic } from './diagnostic';
+import type { FrontmatterBlock } from './frontmatter';
+import { keyInfoAt, frontmatterKeys, type KeyInfo } from './keys';
+import { FrontmatterSchema } from './schema';
+import { closest } from './suggest';
+import type { Span } from './text';
+
+interface Located {
+  pair?: Pair<Node, Node | null>;
+  node?: Node | null;
+}
+
+/** The YAML pair and value node at a path of keys / indexes. */
+export function locate(doc: Document, path: readonly PropertyKey[]): Located {
+  let node: Node | null | undefined = doc.contents as Node | null;
+  let pair: Pair<Node, Node | null> | undefined;
+  for (const seg of path) {
+    if (isMap(node)) {
+      pair = (node.items as Pair<Node, Node | null>[]).find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return { pair: undefined, node: undefined };
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg] as Node | null;
+      pair = undefined;
+    } else {
+      return { pair, node: undefined };
+    }
+  }
+  return { pair, node };
+}
+
+function span(node: Node | null | undefined, offset: number): Span | undefined {
+  const r = node?.range;
+  return r ? { start: offset + r[0], end: offset + Math.max(r[1], r[0] + 1) } : undefined;
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (typeof value === 'string') return `the text "${value.length > 40 ? value.slice(0, 40) + '…' : value}"`;
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return `\`${value}\``;
+  if (Array.isArray(value)) return 'a list';
+  return 'a mapping';
+}
+
+function getPath(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v: any = value;
+  for (const seg of path) v = v == null ? undefined : v[seg as any];
+  return v;
+}
+
+function expectedLabel(expected: string): string {
+  switch (expected) {
+    case 'number':
+      return 'a number';
+    case 'int':
+    case 'integer':
+      return 'a whole number';
+    case 'string':
+      return 'text';
+    case 'boolean':
+      return '`true` or `false`';
+    case 'array':
+      return 'a list';
+    case 'object':
+    case 'record':
+      return 'a mapping of keys to values';
+    default:
+      return expected;
+  }
+}
+
+export function validateFrontmatter(block: FrontmatterBlock, diagnostics: PromptDiagnostic[]): void {
+  const doc = block.yaml;
+  if (!doc || doc.errors.length || block.value === undefined) return;
+  const offset = block.content.start;
+  const whole = { start: block.span.start, end: block.span.start + 3 };
+  const value = block.value;
+  if (value === null) return; // empty frontmatter
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    diagnostics.push({
+      code: 'frontmatter-not-mapping',
+      severity: 'error',
+      message: `The frontmatter must be a YAML mapping of keys such as \`model:\` and \`input:\`; it is ${describeValue(value)}.`,
+      span: span(doc.contents as Node, offset) ?? whole,
+    });
+    return;
+  }
+  const result = FrontmatterSchema.safeParse(value);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path;
+      const { pair, node } = locate(doc, path);
+      const dotted = path.join('.');
+      const actual = getPath(value, path);
+      const info = keyInfoAt(path as (string | number)[]);
+      let message: string;
+      switch (issue.code) {
+        case 'invalid_type':
+          message = `Expected ${expectedLabel(issue.expected)}${info && /\(/.test(info.type) ? ` (${info.type.replace(/^[^(]*\(|\)$/g, '')})` : ''} for \`${dotted}\`, got ${describeValue(actual)}.`;
+          break;
+        case 'too_big':
+          message = `\`${dotted}\` must be at most ${String(issue.maximum)}${issue.inclusive === false ? ' (exclusive)' : ''}; got ${String(actual)}.`;
+          break;
+        case 'too_small':
+          message = typeof actual === 'string' ? `\`${dotted}\` must not be empty.` : `\`${dotted}\` must be at least ${String(issue.minimum)}${issue.inclusive === false ? ' (exclusive)' : ''}; got ${String(actual)}.`;
+          break;
+        case 'invalid_value': {
+          const options = issue.values.map(String);
+          const near = typeof actual === 'string' ? closest(actual, options) : undefined;
+          message = `Expected one of ${options.map((o) => `\`${o}\``).join(', ')} for \`${dotted}\`, got ${describeValue(actual)}.${near ? ` Did you mean \`${near}\`?` : ''}`;
+          break;
+        }
+        case 'invalid_union':
+          message = `Expected ${info?.type ?? 'a different value'} for \`${dotted}\`, got ${describeValue(actual)}.`;
+          break;
+        default:
+          message = `\`${dotted}\`: ${issue.message}`;
+      }
+      const at = span(node, offset) ?? span(pair?.key, offset) ?? span(doc.contents as Node, offset) ?? whole;
+      diagnostics.push({ code: 'frontmatter-schema', severity: 'error', message, span: at, data: { path: path.map(String) } });
+    }
+  }
+  if (isMap(doc.contents)) checkUnknownKeys(doc.contents.items as Pair<Node, Node | null>[], frontmatterKeys(), offset, true, diagnostics);
+}
+
+function checkUnknownKeys(pairs: Pair<Node, Node | null>[], info: KeyInfo, offset: number, root: boolean, diagnostics: PromptDiagnostic[]): void {
+  const known = info.children;
+  if (!known) return;
+  for (const pair of pairs) {
+    if (!isPair(pair) || !isScalar(pair.key)) continue;
+    const key = String(pair.key.value);
+    const child = known.get(key);
+    if (child) {
+      if (isMap(pair.value) && child.children) checkUnknownKeys(pair.value.items as Pair<Node, Node | null>[], child, offset, false, diagnostics);
+      continue;
+    }
+    if (root && key.includes('.')) continue; // dotted keys are Dotprompt extension fields
+    const near = closest(key, known.keys());
+    if (info.open && !root && !near) continue; // open objects (config) pass unknown keys through
+    const where = root ? 'the frontmatter' : `\`${info.path.join('.')}\``;
+    diagnostics.push({
+      code: 'frontmatter-unknown-key',
+      severity: 'warning',
+      message: `Unknown key \`${key}\` in ${where}.${near ? ` Did you mean \`${near}\`?` : ` Known keys: ${[...known.keys()].join(', ')}.${root ? ' Extension fields use a dotted name such as `myteam.owner`.' : ''}`}`,
+      span: span(pair.key, offset)!,
+      data: near ? { replacement: near } : undefined,
+    });
+  }
+}
