@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const IMPORT_META_URL = "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -17,12 +18,15 @@ const common = {
   external: ['vscode'],
   logLevel: 'info',
   legalComments: 'none',
+  // Some ESM dependencies read `import.meta.url`; give them this file's URL in the CJS bundle.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: IMPORT_META_URL },
 };
 
 const entries = [
   { entryPoints: { client: 'client/src/extension.ts' } },
   { entryPoints: { server: 'server/src/server.ts' } },
-  { entryPoints: { cli: 'cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: { cli: 'server/src/cli/main.ts' }, banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } },
 ];
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e, outdir: 'dist' })));

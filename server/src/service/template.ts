@@ -494,7 +494,7 @@ function checkElse(block: Block, diagnostics: PromptDiagnostic[]): void {
   for (const child of block.children) checkElse(child, diagnostics);
 }
 
-/** Every tag whose span contains the offset, innermost last. */
+/** The tag whose span contains the offset (tags never overlap). */
 export function tagAt(template: Template, offset: number): Tag | undefined {
   const tags = template.tags;
   let lo = 0;

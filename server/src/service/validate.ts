@@ -103,10 +103,10 @@ export function validateFrontmatter(block: FrontmatterBlock, diagnostics: Prompt
           message = `Expected ${expectedLabel(issue.expected)}${info && /\(/.test(info.type) ? ` (${info.type.replace(/^[^(]*\(|\)$/g, '')})` : ''} for \`${dotted}\`, got ${describeValue(actual)}.`;
           break;
         case 'too_big':
-          message = `\`${dotted}\` must be at most ${String(issue.maximum)}${issue.inclusive === false ? ' (exclusive)' : ''}; got ${String(actual)}.`;
+          message = `\`${dotted}\` must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}; got ${String(actual)}.`;
           break;
         case 'too_small':
-          message = typeof actual === 'string' ? `\`${dotted}\` must not be empty.` : `\`${dotted}\` must be at least ${String(issue.minimum)}${issue.inclusive === false ? ' (exclusive)' : ''}; got ${String(actual)}.`;
+          message = typeof actual === 'string' ? `\`${dotted}\` must not be empty.` : `\`${dotted}\` must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${String(issue.minimum)}; got ${String(actual)}.`;
           break;
         case 'invalid_value': {
           const options = issue.values.map(String);

@@ -1,0 +1,66 @@
+// The outline: frontmatter keys (nested) and the messages of the template with their blocks.
+import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
+import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import type { PromptDocument } from './document';
+import type { Block } from './template';
+
+function yamlSymbols(doc: PromptDocument, node: Node | null | undefined, base: number): DocumentSymbol[] {
+  if (!isMap(node)) return [];
+  const out: DocumentSymbol[] = [];
+  for (const pair of node.items as Pair<Node, Node | null>[]) {
+    const k = pair.key;
+    if (!isScalar(k) || !k.range) continue;
+    const v = pair.value;
+    const end = v?.range ? v.range[1] : k.range[1];
+    const kind = isMap(v) ? SymbolKind.Object : isSeq(v) ? SymbolKind.Array : typeof (isScalar(v) ? v.value : undefined) === 'number' ? SymbolKind.Number : SymbolKind.Property;
+    const detail = isScalar(v) && v.value != null ? String(v.value).slice(0, 60) : undefined;
+    out.push({
+      name: String(k.value),
+      detail,
+      kind,
+      range: doc.lines.range(base + k.range[0], base + Math.max(end, k.range[1])),
+      selectionRange: doc.lines.range(base + k.range[0], base + k.range[1]),
+      children: yamlSymbols(doc, v, base),
+    });
+  }
+  return out;
+}
+
+function blockSymbol(doc: PromptDocument, b: Block): DocumentSymbol {
+  const head = doc.text.slice(b.open.span.start, b.open.span.end).replace(/\s+/g, ' ');
+  return {
+    name: head.length > 60 ? head.slice(0, 59) + '…' : head,
+    kind: SymbolKind.Struct,
+    range: doc.lines.range(b.span.start, b.span.end),
+    selectionRange: doc.lines.range(b.open.span.start, b.open.span.end),
+    children: b.children.map((c) => blockSymbol(doc, c)),
+  };
+}
+
+export function documentSymbols(doc: PromptDocument): DocumentSymbol[] {
+  const symbols: DocumentSymbol[] = [];
+  const fm = doc.frontmatter;
+  if (fm.present) {
+    symbols.push({
+      name: 'frontmatter',
+      kind: SymbolKind.Module,
+      range: doc.lines.range(fm.span.start, fm.span.end),
+      selectionRange: doc.lines.range(fm.span.start, fm.span.start + 3),
+      children: yamlSymbols(doc, fm.yaml?.contents as Node | undefined, fm.content.start),
+    });
+  }
+  for (const m of doc.template.messages) {
+    const firstText = doc.text.slice(m.marker ? m.marker.span.end : m.span.start, m.span.end).trim().split(/\r?\n/)[0] ?? '';
+    const blocks = doc.template.blocks.filter((b) => b.span.start >= m.span.start && b.span.start < m.span.end);
+    const selection = m.marker?.span ?? { start: m.span.start, end: m.span.start };
+    symbols.push({
+      name: m.kind === 'history' ? 'history' : m.role || '(role)',
+      detail: firstText.length > 60 ? firstText.slice(0, 59) + '…' : firstText,
+      kind: m.kind === 'history' ? SymbolKind.Array : SymbolKind.Namespace,
+      range: doc.lines.range(m.span.start, m.span.end),
+      selectionRange: doc.lines.range(selection.start, selection.end),
+      children: blocks.map((b) => blockSymbol(doc, b)),
+    });
+  }
+  return symbols;
+}
