@@ -13,6 +13,7 @@ export { hoverFrontmatter } from './hover';
 export { frontmatterJsonSchema } from './schema';
 export { documentSymbols } from './symbols';
 
+/** Every diagnostic of the document, in document order, as LSP diagnostics. */
 export function diagnostics(doc: PromptDocument): Diagnostic[] {
-  return doc.diagnostics.map((d) => toLspDiagnostic(d, doc.lines));
+  return [...doc.diagnostics].sort((a, b) => a.span.start - b.span.start).map((d) => toLspDiagnostic(d, doc.lines));
 }
