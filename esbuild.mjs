@@ -23,11 +23,15 @@ const common = {
   banner: { js: IMPORT_META_URL },
 };
 
+const e2e = process.argv.includes('--e2e');
+
 const entries = [
   { entryPoints: { client: 'client/src/extension.ts' } },
   { entryPoints: { server: 'server/src/server.ts' } },
   { entryPoints: { cli: 'server/src/cli/main.ts' }, banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } },
 ];
+// The end-to-end suite runs inside VS Code's extension host (npm run test:e2e).
+if (e2e) entries.push({ entryPoints: { 'e2e/suite': 'test/e2e/suite/index.ts' } });
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e, outdir: 'dist' })));
 if (watch) {

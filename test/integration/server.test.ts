@@ -66,7 +66,7 @@ test('needs-fixing.prompt: each mistake is reported on the right line and column
   const hot = published.diagnostics[0];
   assert.equal(hot.severity, 1);
   assert.equal(hot.source, 'prompt-workbench');
-  assert.match(hot.message, /Expected a number/);
+  assert.match(String(hot.message), /Expected a number/);
   assert.deepEqual(hot.range, { start: { line: 4, character: 15 }, end: { line: 4, character: 18 } });
 });
 
