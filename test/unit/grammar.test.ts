@@ -84,7 +84,7 @@ function render(lines: string[], tokens: Token[][]): string {
   return out.join('\n') + '\n';
 }
 
-/** The first token on any line whose text is exactly `text` (after `after` tokens matching, if given). */
+/** The `nth` token on line `line` (0-based) whose text is exactly `text`. */
 function tokenAt(tokens: Token[][], line: number, text: string, nth = 0): Token {
   const found = tokens[line].filter((t) => t.text === text);
   const t = found[nth];
@@ -104,9 +104,7 @@ function assertNoScope(t: Token, prefix: string): void {
   assert.ok(!hasScope(t, prefix), `${JSON.stringify(t.text)} should not have ${prefix}: ${t.scopes.join(' ')}`);
 }
 
-async function tokensOf(text: string): Promise<Token[][]> {
-  return tokenize(text);
-}
+const tokensOf = (text: string): Promise<Token[][]> => tokenize(text);
 
 // ---------------------------------------------------------------------------------------------------
 // Snapshots
@@ -256,6 +254,20 @@ test('--- not on the first line does not start frontmatter', async () => {
   const t = await tokensOf('\n---\nmodel: x\n---\n{{a}}');
   for (const line of t) for (const tok of line) assertNoScope(tok, FRONTMATTER);
   assertScope(tokenAt(t, 4, 'a'), 'variable.other.handlebars');
+});
+
+test('a byte order mark before the opening --- still starts frontmatter', async () => {
+  const t = await tokensOf('\uFEFF---\nmodel: x\n---\n{{a}}');
+  assertScope(tokenAt(t, 1, 'model'), FRONTMATTER);
+  assertNoScope(tokenAt(t, 3, 'a'), FRONTMATTER);
+});
+
+test('triple-stash with whitespace control, and a partial block with a dynamic name', async () => {
+  const t = await tokensOf('{{~{ html }~}} {{#> (pick) }}x{{/pick}}');
+  assertScope(tokenAt(t, 0, 'html'), 'meta.tag.expression.unescaped.handlebars');
+  assertScope(tokenAt(t, 0, '~', 1), 'keyword.operator.whitespace-control.handlebars');
+  assertScope(tokenAt(t, 0, 'pick'), 'meta.expression.subexpression.handlebars');
+  assertNoScope(tokenAt(t, 0, 'x'), 'meta.tag');
 });
 
 test('frontmatter that is never closed stays YAML to the end (as the language server reads it)', async () => {
