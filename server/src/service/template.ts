@@ -17,7 +17,9 @@ export type TagKind =
   | 'decorator-block-open'
   | 'decorator'
   | 'comment'
-  | 'raw-block';
+  | 'raw-block'
+  /** Literal JSON that Handlebars would misread as a tag (reported, not parsed). */
+  | 'json-text';
 
 export type Expr =
   | { kind: 'path'; original: string; parts: string[]; data: boolean; depth: number; span: Span }
@@ -76,6 +78,8 @@ export interface Template {
   messages: Message[];
   diagnostics: PromptDiagnostic[];
 }
+
+const JSON_LIKE = /^\s*(?:"[^"]*"\s*:|\{|\[\s*(?:["{[]|\d+\s*,))/;
 
 const BUILTIN_BLOCKS_WITH_ELSE = new Set(['if', 'unless', 'each', 'with']);
 
@@ -335,6 +339,18 @@ function buildTag(text: string, raw: RawTag, diagnostics: PromptDiagnostic[]): T
   const inner = text.slice(innerStart, innerEnd);
   const { kind: baseKind, sigil } = raw.open === '{{{' ? { kind: 'unescaped' as TagKind, sigil: 0 } : classify(inner);
   const tag: Tag = { kind: baseKind, span, closed: raw.closed, params: [], hash: [] };
+  if ((baseKind === 'mustache' || baseKind === 'unescaped') && JSON_LIKE.test(raw.open === '{{{' ? inner : inner.replace(/^\{/, ''))) {
+    // Literal JSON in example text: `{{"a": 1}}` or `{{{"a": {...}}}}` is read by Handlebars as a tag.
+    tag.kind = 'json-text';
+    diagnostics.push({
+      code: 'template-json-collision',
+      severity: 'error',
+      message: `This looks like literal JSON, but Handlebars reads \`${raw.open}\` as the start of a tag. Write \`\\{{\` to keep it as text.`,
+      span,
+      data: { escapeAt: raw.start },
+    });
+    return tag;
+  }
   if (baseKind === 'comment') {
     tag.comment = inner.slice(1);
     return tag;
@@ -447,6 +463,7 @@ export function parseTemplate(text: string, start: number, end: number): Templat
   while (stack.length) unclosed(stack.pop()!);
 
   for (const root of roots) checkElse(root, diagnostics);
+  checkForeignSyntax(text, start, end, tags, diagnostics);
 
   // Dotprompt message structure: `{{role "x"}}` and `{{history}}` start new messages.
   const messages: Message[] = [];
@@ -481,6 +498,29 @@ export function parseTemplate(text: string, start: number, end: number): Templat
   }
 
   return { span: { start, end }, tags, blocks: roots, messages, diagnostics };
+}
+
+// Jinja / Prompty habits that Handlebars treats as literal text, so they reach the model as typed.
+const FOREIGN = /\{#[\s\S]*?#\}|\{%[\s\S]*?%\}/g;
+
+function checkForeignSyntax(text: string, start: number, end: number, tags: Tag[], diagnostics: PromptDiagnostic[]): void {
+  const body = text.slice(start, end);
+  if (!body.includes('{#') && !body.includes('{%')) return;
+  FOREIGN.lastIndex = 0;
+  for (let m = FOREIGN.exec(body); m; m = FOREIGN.exec(body)) {
+    const s = start + m.index;
+    if (m[0].length > 2000 || tags.some((t) => s >= t.span.start && s < t.span.end)) continue;
+    const comment = m[0].startsWith('{#');
+    diagnostics.push({
+      code: 'template-foreign-syntax',
+      severity: 'warning',
+      message: comment
+        ? 'A Jinja comment `{# … #}` is plain text in a Handlebars template and is sent to the model. Write `{{! … }}` for a comment.'
+        : 'A Jinja statement `{% … %}` is plain text in a Handlebars template. Use Handlebars blocks such as `{{#if x}} … {{/if}}` or `{{#each xs}} … {{/each}}`.',
+      span: { start: s, end: s + m[0].length },
+      data: comment ? { replacement: `{{!${m[0].slice(2, -2)}}}` } : undefined,
+    });
+  }
 }
 
 function checkElse(block: Block, diagnostics: PromptDiagnostic[]): void {

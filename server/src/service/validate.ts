@@ -98,6 +98,7 @@ export function validateFrontmatter(block: FrontmatterBlock, diagnostics: Prompt
       const actual = getPath(value, path);
       const info = keyInfoAt(path as (string | number)[]);
       let message: string;
+      let replacement: string | undefined;
       switch (issue.code) {
         case 'invalid_type':
           message = `Expected ${expectedLabel(issue.expected)}${info && /\(/.test(info.type) ? ` (${info.type.replace(/^[^(]*\(|\)$/g, '')})` : ''} for \`${dotted}\`, got ${describeValue(actual)}.`;
@@ -112,6 +113,7 @@ export function validateFrontmatter(block: FrontmatterBlock, diagnostics: Prompt
           const options = issue.values.map(String);
           const near = typeof actual === 'string' ? closest(actual, options) : undefined;
           message = `Expected one of ${options.map((o) => `\`${o}\``).join(', ')} for \`${dotted}\`, got ${describeValue(actual)}.${near ? ` Did you mean \`${near}\`?` : ''}`;
+          replacement = near;
           break;
         }
         case 'invalid_union':
@@ -121,7 +123,7 @@ export function validateFrontmatter(block: FrontmatterBlock, diagnostics: Prompt
           message = `\`${dotted}\`: ${issue.message}`;
       }
       const at = span(node, offset) ?? span(pair?.key, offset) ?? span(doc.contents as Node, offset) ?? whole;
-      diagnostics.push({ code: 'frontmatter-schema', severity: 'error', message, span: at, data: { path: path.map(String) } });
+      diagnostics.push({ code: 'frontmatter-schema', severity: 'error', message, span: at, data: { path: path.map(String), replacement } });
     }
   }
   if (isMap(doc.contents)) checkUnknownKeys(doc.contents.items as Pair<Node, Node | null>[], frontmatterKeys(), offset, true, diagnostics);

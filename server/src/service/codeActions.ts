@@ -1,0 +1,150 @@
+// Quick fixes for the diagnostics whose repair is mechanical: "did you mean" replacements,
+// declaring an undeclared variable in input.schema (Picoschema or JSON Schema, with a guessed
+// type), removing an unused declaration, creating a missing partial, escaping literal JSON.
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
+import { isMap, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { PromptDocument } from './document';
+import { analyze, type AnalysisOptions } from './scope';
+import { locate } from './validate';
+
+function fix(title: string, diagnostic: Diagnostic, edit: WorkspaceEdit, preferred = false): CodeAction {
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit, isPreferred: preferred };
+}
+
+function replaceEdit(doc: PromptDocument, diagnostic: Diagnostic, newText: string): WorkspaceEdit {
+  return { changes: { [doc.uri]: [{ range: diagnostic.range, newText }] } };
+}
+
+/** The Picoschema line (or lines) declaring `name`, guessing its type from how the template uses it. */
+function guessDeclaration(doc: PromptDocument, name: string, options: AnalysisOptions, indent: string, json: boolean): string {
+  const a = analyze(doc, options);
+  const uses = a.refs.filter((r) => r.kind === 'input' && r.root === name);
+  const inEach = a.framesAt.some((frames) => frames.some((f) => f.blockTag?.name === 'each' && f.blockTag.params[0]?.kind === 'path' && f.blockTag.params[0].original === name));
+  const fields = [...new Set(uses.filter((u) => u.path.length > 1).map((u) => u.path[1]))];
+  if (json) {
+    if (inEach) return `${indent}${name}:\n${indent}  type: array\n${indent}  items:\n${indent}    type: string`;
+    if (fields.length) return `${indent}${name}:\n${indent}  type: object\n${indent}  properties:\n${fields.map((f) => `${indent}    ${f}:\n${indent}      type: string`).join('\n')}`;
+    return `${indent}${name}:\n${indent}  type: string`;
+  }
+  if (inEach) return `${indent}${name}(array): string`;
+  if (fields.length) return `${indent}${name}(object):\n${fields.map((f) => `${indent}  ${f}: string`).join('\n')}`;
+  return `${indent}${name}: string`;
+}
+
+function column(doc: PromptDocument, offset: number): number {
+  return offset - doc.lines.lineStart(doc.lines.lineAt(offset));
+}
+
+function endOfLine(doc: PromptDocument, offset: number): number {
+  return doc.lines.lineEnd(doc.lines.lineAt(Math.max(0, offset - 1)));
+}
+
+function declareEdit(doc: PromptDocument, name: string, options: AnalysisOptions): TextEdit | undefined {
+  const fm = doc.frontmatter;
+  const base = fm.content.start;
+  const nl = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  const at = (offset: number, text: string): TextEdit => ({ range: doc.lines.range(offset, offset), newText: text.replace(/\n/g, nl) });
+  if (!fm.present) return at(0, `---\ninput:\n  schema:\n${guessDeclaration(doc, name, options, '    ', false)}\n---\n`);
+  if (!fm.yaml || fm.yaml.errors.length) return undefined;
+  const schemaNode = locate(fm.yaml, ['input', 'schema']).node;
+  const lastPairEnd = (map: YAMLMap) => {
+    const pairs = map.items as Pair<Node, Node | null>[];
+    const last = pairs[pairs.length - 1];
+    return base + (last.value?.range?.[1] ?? last.key.range![1]);
+  };
+  if (isMap(schemaNode) && schemaNode.items.length && !schemaNode.flow) {
+    if (doc.input.style === 'json-schema') {
+      const props = locate(fm.yaml, ['input', 'schema', 'properties']).node;
+      if (!isMap(props) || props.flow || !props.items.length) return undefined;
+      const first = (props.items[0] as Pair<Node, Node>).key.range![0];
+      const indent = ' '.repeat(column(doc, base + first));
+      return at(endOfLine(doc, lastPairEnd(props)), '\n' + guessDeclaration(doc, name, options, indent, true));
+    }
+    const first = (schemaNode.items[0] as Pair<Node, Node>).key.range![0];
+    const indent = ' '.repeat(column(doc, base + first));
+    return at(endOfLine(doc, lastPairEnd(schemaNode)), '\n' + guessDeclaration(doc, name, options, indent, false));
+  }
+  const input = locate(fm.yaml, ['input']);
+  if (input.pair && (isMap(input.node) || input.node == null) && !schemaNode) {
+    const keyStart = base + input.pair.key.range![0];
+    const indent = ' '.repeat(column(doc, keyStart) + 2);
+    if (isMap(input.node) && input.node.flow) return undefined;
+    return at(doc.lines.lineEnd(doc.lines.lineAt(keyStart)), `\n${indent}schema:\n${guessDeclaration(doc, name, options, indent + '  ', false)}`);
+  }
+  if (!input.pair && isMap(fm.yaml.contents) && !fm.yaml.contents.flow) {
+    return at(fm.closed ? fm.content.end : doc.text.length, `${fm.content.end > fm.content.start ? '\n' : ''}input:\n  schema:\n${guessDeclaration(doc, name, options, '    ', false)}`);
+  }
+  if (!input.pair && fm.value == null) return at(fm.content.start, `input:\n  schema:\n${guessDeclaration(doc, name, options, '    ', false)}\n`);
+  return undefined;
+}
+
+function removeDeclarationEdit(doc: PromptDocument, name: string): TextEdit | undefined {
+  const field = doc.input.fields.find((f) => f.name === name);
+  if (!field?.span) return undefined;
+  const firstLine = doc.lines.lineAt(field.span.start);
+  const lastLine = doc.lines.lineAt(Math.max(field.span.start, field.span.end - 1));
+  // Only whole lines that hold nothing but this declaration.
+  if (doc.text.slice(doc.lines.lineStart(firstLine), field.span.start).trim()) return undefined;
+  return { range: { start: { line: firstLine, character: 0 }, end: { line: lastLine + 1, character: 0 } }, newText: '' };
+}
+
+function partialUri(doc: PromptDocument, name: string): string {
+  return doc.uri.slice(0, doc.uri.lastIndexOf('/') + 1) + encodeURIComponent(`_${name}.prompt`);
+}
+
+export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], options: AnalysisOptions = {}): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const d of diagnostics) {
+    const data = (d.data ?? {}) as Record<string, unknown>;
+    const replacement = typeof data.replacement === 'string' ? data.replacement : undefined;
+    switch (d.code) {
+      case 'undefined-variable': {
+        if (replacement) actions.push(fix(`Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
+        if (data.topLevel && typeof data.name === 'string') {
+          const edit = declareEdit(doc, data.name, options);
+          if (edit) actions.push(fix(`Declare \`${data.name}\` in input.schema`, d, { changes: { [doc.uri]: [edit] } }, !replacement));
+        }
+        break;
+      }
+      case 'unused-variable': {
+        if (typeof data.name !== 'string') break;
+        const edit = removeDeclarationEdit(doc, data.name);
+        if (edit) actions.push(fix(`Remove unused \`${data.name}\` from input.schema`, d, { changes: { [doc.uri]: [edit] } }, true));
+        break;
+      }
+      case 'missing-partial': {
+        if (replacement) actions.push(fix(`Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
+        if (typeof data.name === 'string') {
+          const uri = partialUri(doc, data.name);
+          actions.push(fix(`Create partial file \`_${data.name}.prompt\``, d, {
+            documentChanges: [
+              { kind: 'create', uri, options: { ignoreIfExists: true } },
+              { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `{{! The partial "${data.name}": included with {{> ${data.name}}} }}\n` }] },
+            ],
+          }, !replacement));
+        }
+        break;
+      }
+      case 'template-json-collision': {
+        if (typeof data.escapeAt !== 'number') break;
+        const at = doc.lines.positionAt(data.escapeAt);
+        actions.push(fix('Escape as `\\{{` (literal text)', d, { changes: { [doc.uri]: [{ range: { start: at, end: at }, newText: '\\' }] } }, true));
+        break;
+      }
+      case 'template-unmatched-close':
+        if (typeof data.expected === 'string') actions.push(fix(`Change to \`{{/${data.expected}}}\``, d, replaceEdit(doc, d, `{{/${data.expected}}}`), true));
+        break;
+      case 'unknown-helper':
+      case 'unknown-role':
+      case 'frontmatter-unknown-key':
+      case 'frontmatter-schema':
+      case 'input-schema-type':
+      case 'template-foreign-syntax':
+        if (replacement) actions.push(fix(d.code === 'template-foreign-syntax' ? 'Change to a Handlebars comment' : `Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
+        break;
+      default:
+        break;
+    }
+  }
+  return actions;
+}
