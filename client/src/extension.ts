@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { PREVIEW_SCHEME, RenderedPreviewProvider, showRenderedPreview } from './preview';
 
 let client: LanguageClient | undefined;
 
@@ -27,11 +28,16 @@ export function activate(context: vscode.ExtensionContext): void {
       { language: 'dotprompt', scheme: 'file' },
       { language: 'dotprompt', scheme: 'untitled' },
     ],
-    synchronize: { configurationSection: 'promptWorkbench' },
+    synchronize: {
+      configurationSection: 'promptWorkbench',
+      // Partials (`_name.prompt`) created, changed or deleted on disk update the server's index.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/_*.prompt'),
+    },
     outputChannel: output,
     // The library's default error handler restarts a crashed server (up to 4 times in 3 minutes).
   };
   client = new LanguageClient('promptWorkbench', 'Prompt Workbench Language Server', serverOptions, clientOptions);
+  const previews = new RenderedPreviewProvider(() => client);
 
   context.subscriptions.push(
     client.onDidChangeState((e) => {
@@ -41,6 +47,9 @@ export function activate(context: vscode.ExtensionContext): void {
       status.detail = e.newState === State.Stopped ? 'The language server is not running. Use "Prompt Workbench: Restart Language Server".' : undefined;
     }),
     vscode.commands.registerCommand('promptWorkbench.showOutput', () => output.show(true)),
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
+    previews,
+    vscode.commands.registerCommand('promptWorkbench.previewRendered', showRenderedPreview),
     vscode.commands.registerCommand('promptWorkbench.restartServer', async () => {
       output.info('Restarting the language server');
       await client?.restart();

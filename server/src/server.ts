@@ -3,6 +3,8 @@
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  ErrorCodes,
+  ResponseError,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -10,14 +12,27 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { RenderRequest, type RenderParams, type RenderResponse } from './protocol';
 import * as engine from './service';
-import { readSettings, type Settings } from './settings';
+import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
+import { indexPartials, refreshPartial } from './workspacePartials';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const settings = new Map<string, Settings>();
 const cache = new engine.PromptDocumentCache((uri) => ({ maxTemplateSize: settings.get(uri)?.maxFileSize }));
+const partials = new engine.PartialIndex();
 let configurationSupported = false;
+let workspaceFolders: string[] = [];
+// Diagnostics wait (briefly) for the first partial index, so a prompt opened at startup is not
+// told its partials are missing; completion and hover never wait.
+let partialsIndexed: Promise<unknown> = Promise.resolve();
+const INDEX_WAIT_MS = 2000;
+
+/** What the template analysis of a document needs from the workspace and its settings. */
+function analysisOptions(uri: string): engine.AnalysisOptions {
+  return { partials, customHelpers: (settings.get(uri) ?? DEFAULT_SETTINGS).customHelpers };
+}
 
 function runSafe<T>(what: string, fallback: T, token: CancellationToken | undefined, fn: () => T): T {
   if (token?.isCancellationRequested) return fallback;
@@ -36,13 +51,19 @@ function parsed(uri: string) {
 
 connection.onInitialize((params): InitializeResult => {
   configurationSupported = !!params.capabilities.workspace?.configuration;
+  workspaceFolders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      completionProvider: { triggerCharacters: [' ', ':'] },
+      completionProvider: { triggerCharacters: [' ', ':', '{', '.', '@', '>', '#', '/'] },
       hoverProvider: true,
       documentSymbolProvider: true,
       foldingRangeProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      semanticTokensProvider: { legend: engine.SEMANTIC_LEGEND, full: true },
     },
     serverInfo: { name: 'Prompt Workbench Language Server', version: process.env.PROMPT_WORKBENCH_VERSION ?? '0.1.0' },
   };
@@ -50,12 +71,34 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onInitialized(() => {
   if (configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'promptWorkbench' });
+  // Index the workspace's partials in the background; open documents are re-checked when done.
+  partialsIndexed = indexPartials(partials, workspaceFolders, (uri) => !!documents.get(uri)).then(
+    (report) => {
+      connection.console.info(`Indexed ${report.files} partial file(s) in ${report.ms.toFixed(0)} ms`);
+      revalidateAll();
+    },
+    (e: unknown) => connection.console.error(`Indexing partials failed: ${e instanceof Error ? e.message : String(e)}`),
+  );
+});
+
+function revalidateAll(): void {
+  for (const doc of documents.all()) scheduleValidation(doc.uri);
+}
+
+connection.onDidChangeWatchedFiles(async (e) => {
+  let changed = false;
+  for (const change of e.changes) {
+    if (!engine.partialNameOf(change.uri) || documents.get(change.uri)) continue;
+    await refreshPartial(partials, change.uri, change.type === 3 /* Deleted */);
+    changed = true;
+  }
+  if (changed) revalidateAll();
 });
 
 connection.onDidChangeConfiguration(() => {
   settings.clear();
   cache.clear();
-  for (const doc of documents.all()) scheduleValidation(doc.uri);
+  revalidateAll();
 });
 
 // Validation is coalesced: a burst of edits to one document validates only its latest version,
@@ -74,31 +117,38 @@ async function validate(uri: string): Promise<void> {
   const doc = documents.get(uri);
   if (!doc) return;
   if (!settings.has(uri)) settings.set(uri, await readSettings(connection, uri, configurationSupported));
+  await Promise.race([partialsIndexed, new Promise((r) => setTimeout(r, INDEX_WAIT_MS))]);
   const current = documents.get(uri);
   if (!current || current.version !== doc.version) return;
-  const diagnostics = runSafe('Validation', [], undefined, () => engine.diagnostics(cache.get(current)));
+  const diagnostics = runSafe('Validation', [], undefined, () => engine.diagnostics(cache.get(current), analysisOptions(uri)));
   connection.sendDiagnostics({ uri, version: current.version, diagnostics });
 }
 
-documents.onDidOpen((e) => scheduleValidation(e.document.uri));
-documents.onDidChangeContent((e) => scheduleValidation(e.document.uri));
+documents.onDidChangeContent((e) => {
+  // An edited partial changes what the prompts that include it see.
+  if (engine.partialNameOf(e.document.uri)) {
+    partials.set(e.document.uri, e.document.getText());
+    revalidateAll();
+  } else scheduleValidation(e.document.uri);
+});
 documents.onDidClose((e) => {
   cache.delete(e.document.uri);
   settings.delete(e.document.uri);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  if (engine.partialNameOf(e.document.uri)) void refreshPartial(partials, e.document.uri, false).then(revalidateAll);
 });
 
 connection.onCompletion((p, token) =>
   runSafe('Completion', null, token, () => {
     const doc = parsed(p.textDocument.uri);
-    return doc ? engine.completeFrontmatter(doc, doc.lines.offsetAt(p.position)) : null;
+    return doc ? engine.complete(doc, doc.lines.offsetAt(p.position), analysisOptions(doc.uri)) : null;
   }),
 );
 
 connection.onHover((p, token) =>
   runSafe('Hover', null, token, () => {
     const doc = parsed(p.textDocument.uri);
-    return doc ? engine.hoverFrontmatter(doc, doc.lines.offsetAt(p.position)) : null;
+    return doc ? engine.hover(doc, doc.lines.offsetAt(p.position), analysisOptions(doc.uri)) : null;
   }),
 );
 
@@ -115,6 +165,69 @@ connection.onFoldingRanges((p, token) =>
     return doc ? engine.foldingRanges(doc) : [];
   }),
 );
+
+connection.onDefinition((p, token) =>
+  runSafe('Definition', [], token, () => {
+    const doc = parsed(p.textDocument.uri);
+    return doc ? engine.definition(doc, doc.lines.offsetAt(p.position), analysisOptions(doc.uri)) : [];
+  }),
+);
+
+connection.onReferences((p, token) =>
+  runSafe('References', [], token, () => {
+    const doc = parsed(p.textDocument.uri);
+    return doc ? engine.references(doc, doc.lines.offsetAt(p.position), p.context.includeDeclaration, analysisOptions(doc.uri)) : [];
+  }),
+);
+
+connection.onPrepareRename((p, token) =>
+  runSafe('Prepare rename', null, token, () => {
+    const doc = parsed(p.textDocument.uri);
+    return doc ? engine.prepareRename(doc, doc.lines.offsetAt(p.position), analysisOptions(doc.uri)) : null;
+  }),
+);
+
+connection.onRenameRequest((p, token) => {
+  const doc = parsed(p.textDocument.uri);
+  if (!doc || token.isCancellationRequested) return null;
+  try {
+    return engine.rename(doc, doc.lines.offsetAt(p.position), p.newName, analysisOptions(doc.uri));
+  } catch (e) {
+    // A bad new name is the user's to fix: show it as the request's error message.
+    if (e instanceof engine.RenameError) return new ResponseError(ErrorCodes.InvalidRequest, e.message);
+    connection.console.error(`Rename failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return null;
+  }
+});
+
+connection.onCodeAction((p, token) =>
+  runSafe('Code actions', [], token, () => {
+    const doc = parsed(p.textDocument.uri);
+    return doc ? engine.codeActions(doc, p.context.diagnostics, analysisOptions(doc.uri)) : [];
+  }),
+);
+
+connection.languages.semanticTokens.on((p, token) =>
+  runSafe('Semantic tokens', { data: [] }, token, () => {
+    const doc = parsed(p.textDocument.uri);
+    return doc ? engine.semanticTokens(doc, analysisOptions(doc.uri)) : { data: [] };
+  }),
+);
+
+// `.method`: the server's protocol library is a different copy from the client's, so the typed
+// RequestType object is shared by name only.
+connection.onRequest(RenderRequest.method, async (p: RenderParams): Promise<RenderResponse | null> => {
+  const doc = parsed(p.uri);
+  if (!doc) return null;
+  try {
+    const result = await engine.renderPrompt(doc, p.values ?? doc.defaults, analysisOptions(doc.uri));
+    const name = decodeURIComponent(p.uri.split('/').pop() ?? p.uri);
+    return { text: engine.formatRendered(result, name), ok: !result.error, error: result.error };
+  } catch (e) {
+    connection.console.error(`Render failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return { text: `Rendering failed: ${e instanceof Error ? e.message : String(e)}`, ok: false, error: { message: String(e) } };
+  }
+});
 
 documents.listen(connection);
 connection.listen();

@@ -59,15 +59,23 @@ test('needs-fixing.prompt: each mistake is reported on the right line and column
     '8:11 frontmatter-schema',
     '9:1 frontmatter-unknown-key',
     '12:15 input-schema-type',
-    '16:1 template-unclosed-block',
-    '18:1 template-unmatched-close',
-    '20:1 template-unclosed-tag',
+    '13:5 unused-variable',
+    '15:9 unknown-role',
+    '16:27 undefined-variable',
+    '16:53 undefined-variable',
+    '17:1 template-unclosed-block',
+    '17:9 undefined-variable',
+    '19:1 template-unmatched-close',
+    '21:5 missing-partial',
+    '22:1 template-unclosed-tag',
   ]);
   const hot = published.diagnostics[0];
   assert.equal(hot.severity, 1);
   assert.equal(hot.source, 'prompt-workbench');
   assert.match(String(hot.message), /Expected a number/);
   assert.deepEqual(hot.range, { start: { line: 4, character: 15 }, end: { line: 4, character: 18 } });
+  const unused = published.diagnostics.find((d) => d.code === 'unused-variable')!;
+  assert.deepEqual(unused.tags, [1], 'unused declarations are marked unnecessary (faded)');
 });
 
 test('fixing a mistake clears its diagnostic on the next version', async () => {
@@ -75,7 +83,7 @@ test('fixing a mistake clears its diagnostic on the next version', async () => {
   const at = positionOf(text, 'hot');
   const published = await client.edit(uri, { start: at, end: { line: at.line, character: at.character + 3 } }, '0.7');
   assert.ok(!summary(published.diagnostics).includes('5:16 frontmatter-schema'));
-  assert.equal(published.diagnostics.length, 7);
+  assert.equal(published.diagnostics.length, 13);
 });
 
 test('completion offers output formats after `format:`', async () => {

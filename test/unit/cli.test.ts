@@ -20,7 +20,7 @@ async function run(args: string[], cwd: string) {
 function workspace(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'pw-cli-'));
   mkdirSync(path.join(dir, 'prompts', 'sub dir'), { recursive: true });
-  writeFileSync(path.join(dir, 'prompts', 'good.prompt'), '---\nmodel: openai/gpt-4o\n---\nHello {{name}}\n');
+  writeFileSync(path.join(dir, 'prompts', 'good.prompt'), '---\nmodel: openai/gpt-4o\ninput:\n  schema:\n    name: string\n---\nHello {{name}}\n');
   writeFileSync(path.join(dir, 'prompts', 'sub dir', 'bad.prompt'), '---\nconfig:\n  temperature: hot\ndescripton: x\n---\n{{#if a}}\n');
   writeFileSync(path.join(dir, 'prompts', 'warn.prompt'), '---\ndescripton: x\n---\nHi\n');
   return dir;
@@ -32,7 +32,7 @@ test('lint reports problems with file:line:col and exits 1 on errors', async () 
   assert.equal(r.code, 1);
   assert.match(r.stdout, /prompts\/sub dir\/bad\.prompt\n {2}3:16 +error +Expected a number \(0 to 2\) for `config\.temperature`, got the text "hot"\. {2}frontmatter-schema/);
   assert.match(r.stdout, /6:1 +error +The block `\{\{#if\}\}` is never closed/);
-  assert.match(r.stdout, /4 problems \(2 errors, 2 warnings\) in 3 files/);
+  assert.match(r.stdout, /5 problems \(2 errors, 2 warnings, 1 other\) in 3 files/);
 });
 
 test('warnings alone exit 0 unless --max-warnings is exceeded', async () => {

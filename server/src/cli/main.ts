@@ -5,7 +5,8 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { glob } from 'tinyglobby';
-import { frontmatterJsonSchema, parsePromptDocument, type PromptDiagnostic } from '../service';
+import { pathToFileURL } from 'node:url';
+import { frontmatterJsonSchema, parsePromptDocument, PartialIndex, promptDiagnostics, type PromptDiagnostic } from '../service';
 
 const VERSION = '0.1.0';
 const USAGE = `Usage: prompt-workbench <command> [options]
@@ -50,12 +51,25 @@ async function expand(inputs: string[], cwd: string): Promise<string[]> {
   return [...files].sort();
 }
 
-async function lintFile(file: string): Promise<FileResult> {
+/** The partials (`_name.prompt`) under the working folder and the folders of the given files. */
+async function loadPartials(files: string[], cwd: string): Promise<PartialIndex> {
+  const index = new PartialIndex();
+  const roots = new Set([cwd, ...files.map((f) => path.dirname(f))]);
+  for (const root of roots) {
+    for (const p of await glob('**/_*.prompt', { cwd: root, absolute: true, ignore: ['**/node_modules/**', '**/.git/**'] })) {
+      const uri = pathToFileURL(p).toString();
+      index.set(uri, await readFile(p, 'utf8'));
+    }
+  }
+  return index;
+}
+
+async function lintFile(file: string, partials: PartialIndex): Promise<FileResult> {
   const text = await readFile(file, 'utf8');
-  const doc = parsePromptDocument(text, file);
+  const doc = parsePromptDocument(text, pathToFileURL(file).toString());
   return {
     file,
-    diagnostics: doc.diagnostics
+    diagnostics: promptDiagnostics(doc, { partials })
       .map((d) => {
         const s = doc.lines.positionAt(d.span.start);
         const e = doc.lines.positionAt(d.span.end);
@@ -119,9 +133,10 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     }
     const files = await expand(rest.length ? rest : ['.'], cwd);
     const results: FileResult[] = [];
+    const partials = await loadPartials(files, cwd);
     for (const file of files) {
       try {
-        const r = await lintFile(file);
+        const r = await lintFile(file, partials);
         if (values.quiet) r.diagnostics = r.diagnostics.filter((d) => d.severity === 'error');
         results.push(r);
       } catch (e) {

@@ -1,19 +1,47 @@
 // The language engine's public surface. Plain TypeScript over plain data: no `vscode`, no LSP
 // connection, so the server, the CLI and the tests all call the same functions.
-import type { Diagnostic } from 'vscode-languageserver-types';
-import { toLspDiagnostic } from './diagnostic';
+import type { CompletionList, Diagnostic, Hover } from 'vscode-languageserver-types';
+import { completeFrontmatter } from './completion';
+import { toLspDiagnostic, type PromptDiagnostic } from './diagnostic';
 import type { PromptDocument } from './document';
+import { hoverFrontmatter } from './hover';
+import { hoverTemplate } from './navigation';
+import { analyze, type AnalysisOptions } from './scope';
+import { completeTemplate } from './templateCompletion';
 
 export { PromptDocumentCache, type VersionedText } from './cache';
+export { codeActions } from './codeActions';
 export { completeFrontmatter } from './completion';
 export { DIAGNOSTIC_SOURCE, type PromptDiagnostic } from './diagnostic';
 export { DEFAULT_MAX_TEMPLATE_SIZE, parsePromptDocument, type ParseOptions, type PromptDocument } from './document';
 export { foldingRanges } from './folding';
 export { hoverFrontmatter } from './hover';
+export { definition, hoverTemplate, prepareRename, references, rename, RenameError } from './navigation';
+export { PartialIndex, partialNameOf, type PartialFile } from './partials';
+export { formatRendered, renderPrompt, type RenderResult } from './render';
+export { analyze, type AnalysisOptions } from './scope';
 export { frontmatterJsonSchema } from './schema';
+export { SEMANTIC_LEGEND, semanticTokens } from './semanticTokens';
 export { documentSymbols } from './symbols';
+export { completeTemplate } from './templateCompletion';
+
+/** Every problem found in the document: parse, schema and template checks, in document order. */
+export function promptDiagnostics(doc: PromptDocument, options: AnalysisOptions = {}): PromptDiagnostic[] {
+  const all = doc.notice === 'binary' ? doc.diagnostics : [...doc.diagnostics, ...analyze(doc, options).diagnostics];
+  return all.sort((a, b) => a.span.start - b.span.start);
+}
 
 /** Every diagnostic of the document, in document order, as LSP diagnostics. */
-export function diagnostics(doc: PromptDocument): Diagnostic[] {
-  return [...doc.diagnostics].sort((a, b) => a.span.start - b.span.start).map((d) => toLspDiagnostic(d, doc.lines));
+export function diagnostics(doc: PromptDocument, options: AnalysisOptions = {}): Diagnostic[] {
+  return promptDiagnostics(doc, options).map((d) => toLspDiagnostic(d, doc.lines));
+}
+
+/** Completion anywhere in a prompt: frontmatter keys and values, or names inside `{{ }}`. */
+export function complete(doc: PromptDocument, offset: number, options: AnalysisOptions = {}): CompletionList | null {
+  return offset < doc.template.span.start ? completeFrontmatter(doc, offset) : completeTemplate(doc, offset, options);
+}
+
+/** Hover anywhere in a prompt. */
+export function hover(doc: PromptDocument, offset: number, options: AnalysisOptions = {}): Hover | null {
+  return hoverFrontmatter(doc, offset) ?? hoverTemplate(doc, offset, options);
 }

@@ -329,7 +329,12 @@ function walk(doc: PromptDocument, options: AnalysisOptions, visiting: Set<strin
   for (let ti = 0; ti < tags.length; ti++) {
     const tag = tags[ti];
     a.framesAt.push(stack);
-    if (!tag.closed || tag.kind === 'comment' || tag.kind === 'raw-block') continue;
+    if (!tag.closed) {
+      // A half-typed `{{name` still counts as a use, so its declaration is not reported unused.
+      if (tag.name && /^[\w$-]+/.test(tag.name)) a.usedInputs.add(/^[\w$-]+/.exec(tag.name)![0]);
+      continue;
+    }
+    if (tag.kind === 'comment' || tag.kind === 'raw-block' || tag.kind === 'json-text') continue;
     const head = tag.path;
     switch (tag.kind) {
       case 'mustache':
