@@ -1,0 +1,279 @@
+// Token counts of one parsed prompt: per message (role block), the frontmatter, the template as
+// written, the rendered prompt when values are available, the share of the model's context window
+// and the cost of one run. Computed once per PromptDocument (one document version) and options.
+import type { PromptDocument } from '../document';
+import { renderPrompt } from '../render';
+import type { AnalysisOptions } from '../scope';
+import type { Span } from '../text';
+import { BUILTIN_CATALOGUE, mergeCatalogue, resolveModel, type Catalogue, type ModelEntry, type ResolvedModel } from './catalogue';
+import { blockCounter, countPlain, type EncodingName } from './tokenizer';
+
+/** What the token features take from the settings (all optional). */
+export interface TokenOptions {
+  /** `promptWorkbench.tokens.model`: overrides the frontmatter `model:`. */
+  model?: string;
+  /** `promptWorkbench.tokens.budget`: a token budget for the prompt. */
+  budget?: number;
+  /** `promptWorkbench.tokens.warnAtShare`: warn above this share of the context window (default 0.8). */
+  warnAtShare?: number;
+  /** `promptWorkbench.models`: catalogue additions and overrides. */
+  models?: unknown;
+  /** Partials and helpers for rendering (the same options the template analysis uses). */
+  analysis?: AnalysisOptions;
+  /** Templates longer than this are not rendered for a rendered count (default 1,000,000 characters). */
+  maxRenderSize?: number;
+}
+
+export const DEFAULT_WARN_AT_SHARE = 0.8;
+export const DEFAULT_MAX_RENDER_SIZE = 1_000_000;
+
+/**
+ * OpenAI chat framing, from OpenAI's cookbook "How to count tokens with tiktoken" (the figures for
+ * gpt-3.5-turbo-0613 and later, gpt-4, gpt-4o and newer): every message costs 3 tokens
+ * (`<|start|>`, the separator, `<|end|>`) plus its role name, and every reply is primed with
+ * `<|start|>assistant<|message|>`, 3 more. gpt-tokenizer's chat encoding gives the same totals.
+ */
+export const TOKENS_PER_MESSAGE = 3;
+export const REPLY_PRIMING = 3;
+
+export interface MessageCount {
+  role: string;
+  kind: 'message' | 'history';
+  /** The marker tag (`{{role "user"}}`), or the start of the body for the implicit first message. */
+  span: Span;
+  /** Tokens of the message's text as written, markers excluded. */
+  content: number;
+  /** Chat framing of this message (0 when the model has none, and for history). */
+  framing: number;
+  tokens: number;
+}
+
+export interface Cost {
+  currency: string;
+  /** Prompt tokens at the input price. */
+  input: number;
+  /** The reserved output (maxOutputTokens) at the output price: an upper bound. */
+  output: number;
+  total: number;
+  /** The price tier used, when the model has a long-context tier. */
+  tier?: string;
+}
+
+export interface OutputReserve {
+  tokens: number;
+  source: 'config.maxOutputTokens' | 'model default' | 'none';
+}
+
+export interface DocumentTokens {
+  model: ResolvedModel;
+  catalogueAsOf: string;
+  /** True when any number here is an estimate: the model's tokenizer, or a long run (≈). */
+  estimated: boolean;
+  /** Runs of more than LONG_RUN characters without whitespace that were estimated. */
+  longRuns: number;
+  frontmatter: number;
+  messages: MessageCount[];
+  /** The prompt as written (variables counted as their `{{placeholder}}`), framing included. */
+  template: number;
+  /** All framing included in `template` (per message and the reply priming). */
+  framing: number;
+  output: OutputReserve;
+  contextWindow?: number;
+  /** (template + output) / contextWindow. */
+  share?: number;
+  cost?: Cost;
+  notes: string[];
+}
+
+export type RenderedTokens =
+  | { available: true; tokens: number; framing: number; messages: { role: string; tokens: number }[]; estimated: boolean; share?: number; cost?: Cost }
+  | { available: false; reason: string };
+
+function round(n: number): number {
+  return Math.round(n);
+}
+
+// ---- catalogue per settings object ----
+
+let lastUser: unknown;
+let lastMerged: Catalogue = BUILTIN_CATALOGUE;
+let lastKey = '';
+
+export function catalogueFor(options: TokenOptions): Catalogue {
+  if (!options.models) return BUILTIN_CATALOGUE;
+  if (options.models === lastUser) return lastMerged;
+  const key = JSON.stringify(options.models);
+  if (key !== lastKey) {
+    lastMerged = mergeCatalogue(options.models);
+    lastKey = key;
+  }
+  lastUser = options.models;
+  return lastMerged;
+}
+
+export function resolveDocumentModel(doc: PromptDocument, options: TokenOptions = {}): ResolvedModel {
+  return resolveModel(doc.model, options.model, catalogueFor(options));
+}
+
+// ---- counting ----
+
+function scaled(text: string, start: number, end: number, encoding: EncodingName, factor: number): { tokens: number; longRuns: number } {
+  const c = blockCounter(encoding).count(text, start, end);
+  return { tokens: factor === 1 ? c.tokens : round(c.tokens * factor), longRuns: c.longRuns };
+}
+
+function framingOf(role: string, model: ResolvedModel): number {
+  if (!model.chatFraming) return 0;
+  // Dotprompt's `model` role is the provider's `assistant`.
+  return TOKENS_PER_MESSAGE + countPlain(role === 'model' ? 'assistant' : role, model.encoding);
+}
+
+function maxOutputOf(doc: PromptDocument, entry: ModelEntry | undefined): OutputReserve {
+  const config = (doc.frontmatter.value as { config?: { maxOutputTokens?: unknown } } | undefined)?.config;
+  const v = config?.maxOutputTokens;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return { tokens: Math.floor(v), source: 'config.maxOutputTokens' };
+  if (entry?.maxOutputTokens) return { tokens: entry.maxOutputTokens, source: 'model default' };
+  return { tokens: 0, source: 'none' };
+}
+
+export function costOf(promptTokens: number, outputTokens: number, entry: ModelEntry | undefined, currency: string): Cost | undefined {
+  if (!entry || entry.inputPerMTok == null || entry.outputPerMTok == null) return undefined;
+  const long = entry.longContext && promptTokens > entry.longContext.above ? entry.longContext : undefined;
+  const input = (promptTokens * (long?.inputPerMTok ?? entry.inputPerMTok)) / 1e6;
+  const output = (outputTokens * (long?.outputPerMTok ?? entry.outputPerMTok)) / 1e6;
+  return { currency, input, output, total: input + output, tier: entry.longContext ? (long ? `over ${entry.longContext.above.toLocaleString('en-US')} prompt tokens` : `up to ${entry.longContext.above.toLocaleString('en-US')} prompt tokens`) : undefined };
+}
+
+const memo = new WeakMap<PromptDocument, { key: string; value: DocumentTokens }>();
+
+function optionsKey(options: TokenOptions): string {
+  return `${options.model ?? ''}\u0000${options.models ? JSON.stringify(options.models) : ''}`;
+}
+
+/** The token counts of a document (memoised per document version and options). */
+export function documentTokens(doc: PromptDocument, options: TokenOptions = {}): DocumentTokens {
+  const key = optionsKey(options);
+  const hit = memo.get(doc);
+  if (hit && hit.key === key) return hit.value;
+  const value = computeTokens(doc, options);
+  memo.set(doc, { key, value });
+  return value;
+}
+
+function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentTokens {
+  const catalogue = catalogueFor(options);
+  const model = resolveModel(doc.model, options.model, catalogue);
+  const { encoding, factor } = model;
+  const notes: string[] = [];
+  if (model.hint) notes.push(model.hint);
+  let longRuns = 0;
+
+  const fm = doc.frontmatter.present ? scaled(doc.text, doc.frontmatter.span.start, doc.frontmatter.span.end, encoding, factor) : { tokens: 0, longRuns: 0 };
+
+  const messages: MessageCount[] = [];
+  if (doc.notice === 'binary') {
+    notes.push('This file is binary: nothing is counted.');
+  } else if (doc.notice === 'too-large' || !doc.template.messages.length) {
+    // No message structure (too large to analyse, or an empty body): the body is one user message.
+    const { start, end } = doc.template.span;
+    if (doc.notice === 'too-large') notes.push('The template is too large to analyse, so the whole body is counted as one message.');
+    if (doc.text.slice(start, end).trim() || doc.notice === 'too-large') {
+      const c = scaled(doc.text, start, end, encoding, factor);
+      longRuns += c.longRuns;
+      const framing = framingOf('user', model);
+      messages.push({ role: 'user', kind: 'message', span: { start, end: start }, content: c.tokens, framing, tokens: c.tokens + framing });
+    }
+  } else {
+    for (const m of doc.template.messages) {
+      const span = m.marker ? m.marker.span : { start: m.span.start, end: m.span.start };
+      if (m.kind === 'history') {
+        messages.push({ role: 'history', kind: 'history', span, content: 0, framing: 0, tokens: 0 });
+        continue;
+      }
+      const c = scaled(doc.text, m.marker ? m.marker.span.end : m.span.start, m.span.end, encoding, factor);
+      longRuns += c.longRuns;
+      const framing = framingOf(m.role, model);
+      messages.push({ role: m.role, kind: 'message', span, content: c.tokens, framing, tokens: c.tokens + framing });
+    }
+    if (messages.some((m) => m.kind === 'history')) notes.push('`{{history}}` stands for earlier turns inserted at run time; they are not counted.');
+  }
+  const priming = model.chatFraming && messages.length ? REPLY_PRIMING : 0;
+  const framing = messages.reduce((s, m) => s + m.framing, 0) + priming;
+  const template = messages.reduce((s, m) => s + m.tokens, 0) + priming;
+  if (longRuns) notes.push(`${longRuns} run${longRuns === 1 ? '' : 's'} of more than 2,000 characters without whitespace ${longRuns === 1 ? 'was' : 'were'} estimated (exact tokenization of such runs is too slow to do as you type).`);
+
+  const entry = model.entry;
+  const output = maxOutputOf(doc, entry);
+  const contextWindow = entry?.contextWindow ?? undefined;
+  const share = contextWindow ? (template + output.tokens) / contextWindow : undefined;
+  const cost = costOf(template, output.tokens, entry, catalogue.currency);
+  if (entry && !cost) notes.push(`No price for \`${model.id}\` in the catalogue (it depends on the host): add one in promptWorkbench.models.`);
+
+  return {
+    model,
+    catalogueAsOf: catalogue.asOf,
+    estimated: !model.exact || longRuns > 0,
+    longRuns,
+    frontmatter: fm.tokens,
+    messages,
+    template,
+    framing,
+    output,
+    contextWindow,
+    share,
+    cost,
+    notes,
+  };
+}
+
+// ---- rendered ----
+
+const renderMemo = new WeakMap<PromptDocument, { key: string; value: Promise<RenderedTokens> }>();
+
+/**
+ * Counts the prompt rendered with its `input.default` values through the reference renderer
+ * (`renderPrompt`, the same call as "Preview Rendered Prompt"). Never throws: when the prompt
+ * cannot be rendered (a required input has no value, a template error) the count is unavailable
+ * and says why. Memoised per document version like `documentTokens`.
+ */
+export function renderedTokens(doc: PromptDocument, options: TokenOptions = {}, values?: Record<string, unknown>): Promise<RenderedTokens> {
+  const key = optionsKey(options) + (values ? `\u0000${JSON.stringify(values)}` : '');
+  const hit = renderMemo.get(doc);
+  if (hit && hit.key === key) return hit.value;
+  const value = computeRendered(doc, options, values);
+  renderMemo.set(doc, { key, value });
+  return value;
+}
+
+async function computeRendered(doc: PromptDocument, options: TokenOptions, values?: Record<string, unknown>): Promise<RenderedTokens> {
+  try {
+    const size = doc.template.span.end - doc.template.span.start;
+    const limit = options.maxRenderSize ?? DEFAULT_MAX_RENDER_SIZE;
+    if (doc.notice) return { available: false, reason: doc.notice === 'binary' ? 'the file is binary' : 'the template is too large to analyse' };
+    if (size > limit) return { available: false, reason: `the template is ${(size / 1e6).toFixed(1)} MB; it is rendered for counting only up to ${(limit / 1e6).toFixed(1)} MB (the CLI \`prompt-workbench tokens\` renders any size)` };
+    const result = await renderPrompt(doc, values ?? doc.defaults, options.analysis ?? {});
+    if (result.error || !result.messages) return { available: false, reason: result.error?.message ?? 'the prompt rendered no messages' };
+    const t = documentTokens(doc, options);
+    const model = t.model;
+    let longRuns = 0;
+    const messages = result.messages.map((m) => {
+      const c = scaled(m.text, 0, m.text.length, model.encoding, model.factor);
+      longRuns += c.longRuns;
+      return { role: m.role, tokens: c.tokens + framingOf(m.role, model) };
+    });
+    const priming = model.chatFraming && messages.length ? REPLY_PRIMING : 0;
+    const framing = result.messages.reduce((s, m) => s + framingOf(m.role, model), 0) + priming;
+    const tokens = messages.reduce((s, m) => s + m.tokens, 0) + priming;
+    return {
+      available: true,
+      tokens,
+      framing,
+      messages,
+      estimated: !model.exact || longRuns > 0,
+      share: t.contextWindow ? (tokens + t.output.tokens) / t.contextWindow : undefined,
+      cost: costOf(tokens, t.output.tokens, model.entry, catalogueFor(options).currency),
+    };
+  } catch (e) {
+    return { available: false, reason: `rendering failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}

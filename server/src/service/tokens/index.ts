@@ -1,0 +1,33 @@
+// Token counting, context budgets and cost: the public surface for the server, the CLI and tests.
+import type { PromptDocument } from '../document';
+import { resolveDocumentModel, type TokenOptions } from './count';
+import { encodingCounter, isEncodingLoaded } from './tokenizer';
+
+export { BUILTIN_CATALOGUE, ESTIMATE_FACTORS, familyOf, mergeCatalogue, normaliseModelName, resolveModel, type Catalogue, type ModelEntry, type ResolvedModel } from './catalogue';
+export {
+  costOf,
+  DEFAULT_MAX_RENDER_SIZE,
+  DEFAULT_WARN_AT_SHARE,
+  documentTokens,
+  renderedTokens,
+  REPLY_PRIMING,
+  resolveDocumentModel,
+  TOKENS_PER_MESSAGE,
+  type Cost,
+  type DocumentTokens,
+  type MessageCount,
+  type RenderedTokens,
+  type TokenOptions,
+} from './count';
+export { combineHovers, formatMoney, formatShare, formatTokens, formatWindow, tokenCodeLenses, tokenDiagnostics, tokenHover, tokenSummary, type TokenSummary } from './present';
+export { BlockCounter, blockCounter, encodingCounter, isEncodingLoaded, loadTimes, LONG_RUN, MAX_BLOCK, splitBlocks, type EncodingName } from './tokenizer';
+
+/** Whether counting this document would first have to load tokenizer data (a few hundred ms, once). */
+export function tokenizerReady(doc: PromptDocument, options: TokenOptions = {}): boolean {
+  return isEncodingLoaded(resolveDocumentModel(doc, options).encoding);
+}
+
+/** Loads the tokenizer data this document needs (synchronously; the server calls it off the edit path). */
+export function loadTokenizer(doc: PromptDocument, options: TokenOptions = {}): void {
+  encodingCounter(resolveDocumentModel(doc, options).encoding);
+}
