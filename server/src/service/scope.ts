@@ -178,15 +178,14 @@ function walk(doc: PromptDocument, options: AnalysisOptions, visiting: Set<strin
 
   const currentContext = (): Context => stack[stack.length - 1].context;
 
-  const reportUndefined = (ref: VariableRef, message: string, segment: Span, candidates: string[]) => {
-    const name = ref.path[ref.path.length - 1] ?? ref.expr.original;
+  const reportUndefined = (ref: VariableRef, message: string, segment: Span, candidates: string[], name: string, first: boolean) => {
     const near = closest(name, candidates);
     a.diagnostics.push({
       code: 'undefined-variable',
       severity: hasDeclarations ? 'warning' : 'info',
       message: `${message}${near ? ` Did you mean \`${near}\`?` : ''}`,
       span: segment,
-      data: { name, replacement: near, root: ref.root, path: ref.path, topLevel: ref.kind === 'input' && ref.path.length === 1 },
+      data: { name, replacement: near, root: ref.root, path: ref.path, topLevel: ref.kind === 'input' && first },
     });
   };
 
@@ -213,7 +212,7 @@ function walk(doc: PromptDocument, options: AnalysisOptions, visiting: Set<strin
           const hint = i === 0 && ref.kind === 'field' && base.kind === 'field' && base.item && fields.some((f) => f.name === p)
             ? ` Inside \`{{#each}}\` names refer to the item; write \`@root.${p}\` or \`../${p}\` for the input.`
             : '';
-          reportUndefined(ref, i === 0 && ref.kind === 'input' ? `\`${p}\` is not declared in input.schema.${hint}` : `\`${p}\` is not a field of ${where}.${hint}`, segment, owner!.children!.map((c) => c.name));
+          reportUndefined(ref, i === 0 && ref.kind === 'input' ? `\`${p}\` is not declared in input.schema.${hint}` : `\`${p}\` is not a field of ${where}.${hint}`, segment, owner!.children!.map((c) => c.name), p, i === 0);
         }
         owner = next;
       }

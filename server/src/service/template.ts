@@ -501,7 +501,7 @@ export function parseTemplate(text: string, start: number, end: number): Templat
 }
 
 // Jinja / Prompty habits that Handlebars treats as literal text, so they reach the model as typed.
-const FOREIGN = /\{#[\s\S]*?#\}|\{%[\s\S]*?%\}/g;
+const FOREIGN = /(?<!\{)\{#[^{}]*?#\}|(?<!\{)\{%[^{}]*?%\}/g;
 
 function checkForeignSyntax(text: string, start: number, end: number, tags: Tag[], diagnostics: PromptDiagnostic[]): void {
   const body = text.slice(start, end);
