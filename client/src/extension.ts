@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { PREVIEW_SCHEME, RenderedPreviewProvider, showRenderedPreview } from './preview';
+import { TokenStatusBar } from './tokenStatus';
 
 let client: LanguageClient | undefined;
 
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   client = new LanguageClient('promptWorkbench', 'Prompt Workbench Language Server', serverOptions, clientOptions);
   const previews = new RenderedPreviewProvider(() => client);
+  const tokenStatus = new TokenStatusBar(() => client);
 
   context.subscriptions.push(
     client.onDidChangeState((e) => {
@@ -45,7 +47,9 @@ export function activate(context: vscode.ExtensionContext): void {
       status.severity = e.newState === State.Stopped ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
       status.text = e.newState === State.Running ? 'Prompt Workbench' : e.newState === State.Starting ? 'Prompt Workbench: starting' : 'Prompt Workbench: stopped';
       status.detail = e.newState === State.Stopped ? 'The language server is not running. Use "Prompt Workbench: Restart Language Server".' : undefined;
+      tokenStatus.onClientState(e.newState);
     }),
+    tokenStatus,
     vscode.commands.registerCommand('promptWorkbench.showOutput', () => output.show(true)),
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
     previews,

@@ -12,8 +12,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { RenderRequest, type RenderParams, type RenderResponse } from './protocol';
+import { RenderRequest, TokenSummaryRequest, type RenderParams, type RenderResponse } from './protocol';
 import * as engine from './service';
+import * as tokens from './service/tokens';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { indexPartials, refreshPartial } from './workspacePartials';
 
@@ -30,6 +31,11 @@ let partialsIndexed: Promise<unknown> = Promise.resolve();
 const INDEX_WAIT_MS = 2000;
 
 /** What the template analysis of a document needs from the workspace and its settings. */
+/** What token counting needs: the `promptWorkbench.tokens.*` settings, and partials for rendering. */
+function tokenOptions(uri: string): tokens.TokenOptions {
+  return { ...(settings.get(uri) ?? DEFAULT_SETTINGS).tokens, analysis: analysisOptions(uri) };
+}
+
 function analysisOptions(uri: string): engine.AnalysisOptions {
   return { partials, customHelpers: (settings.get(uri) ?? DEFAULT_SETTINGS).customHelpers };
 }
@@ -64,6 +70,7 @@ connection.onInitialize((params): InitializeResult => {
       renameProvider: { prepareProvider: true },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       semanticTokensProvider: { legend: engine.SEMANTIC_LEGEND, full: true },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'Prompt Workbench Language Server', version: process.env.PROMPT_WORKBENCH_VERSION ?? '0.1.0' },
   };
@@ -121,6 +128,17 @@ async function validate(uri: string): Promise<void> {
   const current = documents.get(uri);
   if (!current || current.version !== doc.version) return;
   const diagnostics = runSafe('Validation', [], undefined, () => engine.diagnostics(cache.get(current), analysisOptions(uri)));
+  // Budget checks need tokenizer data; its first load (a few hundred ms, once) happens after these
+  // diagnostics are out, then the document is checked again.
+  const doc2 = cache.get(current);
+  if (runSafe('Token budget', true, undefined, () => tokens.tokenizerReady(doc2, tokenOptions(uri)))) {
+    diagnostics.push(...runSafe('Token budget', [], undefined, () => tokens.tokenLspDiagnostics(doc2, tokenOptions(uri))));
+  } else {
+    setImmediate(() => {
+      runSafe('Loading the tokenizer', undefined, undefined, () => tokens.loadTokenizer(doc2, tokenOptions(uri)));
+      scheduleValidation(uri);
+    });
+  }
   connection.sendDiagnostics({ uri, version: current.version, diagnostics });
 }
 
@@ -148,7 +166,9 @@ connection.onCompletion((p, token) =>
 connection.onHover((p, token) =>
   runSafe('Hover', null, token, () => {
     const doc = parsed(p.textDocument.uri);
-    return doc ? engine.hover(doc, doc.lines.offsetAt(p.position), analysisOptions(doc.uri)) : null;
+    if (!doc) return null;
+    const offset = doc.lines.offsetAt(p.position);
+    return tokens.combineHovers(engine.hover(doc, offset, analysisOptions(doc.uri)), tokens.tokenHover(doc, offset, tokenOptions(doc.uri)));
   }),
 );
 
@@ -226,6 +246,25 @@ connection.onRequest(RenderRequest.method, async (p: RenderParams): Promise<Rend
   } catch (e) {
     connection.console.error(`Render failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return { text: `Rendering failed: ${e instanceof Error ? e.message : String(e)}`, ok: false, error: { message: String(e) } };
+  }
+});
+
+connection.onCodeLens((p, token) =>
+  runSafe('Code lens', [], token, () => {
+    const doc = parsed(p.textDocument.uri);
+    return doc ? tokens.tokenCodeLenses(doc, tokenOptions(doc.uri)) : [];
+  }),
+);
+
+connection.onRequest(TokenSummaryRequest.method, async (p: { uri: string }): Promise<tokens.TokenSummary | null> => {
+  const doc = parsed(p.uri);
+  if (!doc) return null;
+  try {
+    if (!settings.has(p.uri)) settings.set(p.uri, await readSettings(connection, p.uri, configurationSupported));
+    return await tokens.tokenSummary(doc, tokenOptions(p.uri));
+  } catch (e) {
+    connection.console.error(`Token summary failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return null;
   }
 });
 

@@ -7,9 +7,35 @@ export interface Settings {
   maxFileSize: number;
   /** Helper names registered in code, so templates may use them (`promptWorkbench.template.helpers`). */
   customHelpers: string[];
+  /** Token counting: `promptWorkbench.tokens.*` and the catalogue additions `promptWorkbench.models`. */
+  tokens: TokenSettings;
 }
 
-export const DEFAULT_SETTINGS: Settings = { maxFileSize: DEFAULT_MAX_TEMPLATE_SIZE, customHelpers: [] };
+export interface TokenSettings {
+  /** Overrides the frontmatter `model:` for counting (`promptWorkbench.tokens.model`). */
+  model?: string;
+  /** A token budget for the prompt (`promptWorkbench.tokens.budget`). */
+  budget?: number;
+  /** Warn above this share of the context window (`promptWorkbench.tokens.warnAtShare`). */
+  warnAtShare: number;
+  /** Catalogue additions and overrides (`promptWorkbench.models`). */
+  models?: Record<string, unknown>;
+}
+
+export const DEFAULT_SETTINGS: Settings = { maxFileSize: DEFAULT_MAX_TEMPLATE_SIZE, customHelpers: [], tokens: { warnAtShare: 0.8 } };
+
+export function readTokenSettings(raw: { tokens?: { model?: unknown; budget?: unknown; warnAtShare?: unknown }; models?: unknown }): TokenSettings {
+  const t = raw.tokens ?? {};
+  const budget = Number(t.budget);
+  const share = Number(t.warnAtShare);
+  const models = raw.models;
+  return {
+    model: typeof t.model === 'string' && t.model.trim() ? t.model.trim() : undefined,
+    budget: t.budget !== null && t.budget !== undefined && Number.isFinite(budget) && budget > 0 ? budget : undefined,
+    warnAtShare: t.warnAtShare !== null && t.warnAtShare !== undefined && Number.isFinite(share) && share >= 0 ? share : DEFAULT_SETTINGS.tokens.warnAtShare,
+    models: models && typeof models === 'object' && !Array.isArray(models) && Object.keys(models).length ? (models as Record<string, unknown>) : undefined,
+  };
+}
 
 export async function readSettings(connection: Connection, uri: string, supported: boolean): Promise<Settings> {
   if (!supported) return DEFAULT_SETTINGS;
@@ -20,6 +46,7 @@ export async function readSettings(connection: Connection, uri: string, supporte
     return {
       maxFileSize: Number.isFinite(max) && max >= 0 ? max : DEFAULT_SETTINGS.maxFileSize,
       customHelpers: Array.isArray(helpers) ? helpers.filter((h: unknown): h is string => typeof h === 'string') : [],
+      tokens: readTokenSettings(raw),
     };
   } catch {
     return DEFAULT_SETTINGS;

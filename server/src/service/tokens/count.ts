@@ -36,6 +36,9 @@ export const DEFAULT_MAX_RENDER_SIZE = 1_000_000;
 export const TOKENS_PER_MESSAGE = 3;
 export const REPLY_PRIMING = 3;
 
+/** Characters per token for the length-based estimate of templates too large to analyse. */
+export const CHARS_PER_TOKEN = 4;
+
 export interface MessageCount {
   role: string;
   kind: 'message' | 'history';
@@ -167,17 +170,26 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
   const notes: string[] = [];
   if (model.hint) notes.push(model.hint);
   let longRuns = 0;
+  let rough = false;
 
   const fm = doc.frontmatter.present ? scaled(doc.text, doc.frontmatter.span.start, doc.frontmatter.span.end, encoding, factor) : { tokens: 0, longRuns: 0 };
 
   const messages: MessageCount[] = [];
   if (doc.notice === 'binary') {
     notes.push('This file is binary: nothing is counted.');
-  } else if (doc.notice === 'too-large' || !doc.template.messages.length) {
-    // No message structure (too large to analyse, or an empty body): the body is one user message.
+  } else if (doc.notice === 'too-large') {
+    // Beyond maxFileSize nothing is analysed as you type, counting included: estimate from the
+    // length (o200k_base averages about 4 characters per token on English prose and code).
     const { start, end } = doc.template.span;
-    if (doc.notice === 'too-large') notes.push('The template is too large to analyse, so the whole body is counted as one message.');
-    if (doc.text.slice(start, end).trim() || doc.notice === 'too-large') {
+    rough = true;
+    notes.push(`The template is too large to analyse as you type, so its tokens are estimated from its length (${CHARS_PER_TOKEN} characters per token). \`prompt-workbench tokens\` counts it exactly.`);
+    const content = Math.round(((end - start) / CHARS_PER_TOKEN) * factor);
+    const framing = framingOf('user', model);
+    messages.push({ role: 'user', kind: 'message', span: { start, end: start }, content, framing, tokens: content + framing });
+  } else if (!doc.template.messages.length) {
+    // An empty body, or text without structure: the body is one user message.
+    const { start, end } = doc.template.span;
+    if (doc.text.slice(start, end).trim()) {
       const c = scaled(doc.text, start, end, encoding, factor);
       longRuns += c.longRuns;
       const framing = framingOf('user', model);
@@ -212,7 +224,7 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
   return {
     model,
     catalogueAsOf: catalogue.asOf,
-    estimated: !model.exact || longRuns > 0,
+    estimated: !model.exact || longRuns > 0 || rough,
     longRuns,
     frontmatter: fm.tokens,
     messages,

@@ -1,6 +1,9 @@
 // Token counting, context budgets and cost: the public surface for the server, the CLI and tests.
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { toLspDiagnostic } from '../diagnostic';
 import type { PromptDocument } from '../document';
 import { resolveDocumentModel, type TokenOptions } from './count';
+import { tokenDiagnostics } from './present';
 import { encodingCounter, isEncodingLoaded } from './tokenizer';
 
 export { BUILTIN_CATALOGUE, ESTIMATE_FACTORS, familyOf, mergeCatalogue, normaliseModelName, resolveModel, type Catalogue, type ModelEntry, type ResolvedModel } from './catalogue';
@@ -30,4 +33,9 @@ export function tokenizerReady(doc: PromptDocument, options: TokenOptions = {}):
 /** Loads the tokenizer data this document needs (synchronously; the server calls it off the edit path). */
 export function loadTokenizer(doc: PromptDocument, options: TokenOptions = {}): void {
   encodingCounter(resolveDocumentModel(doc, options).encoding);
+}
+
+/** `tokenDiagnostics` as LSP diagnostics, for the server's validation. */
+export function tokenLspDiagnostics(doc: PromptDocument, options: TokenOptions = {}): Diagnostic[] {
+  return tokenDiagnostics(doc, options).map((d) => toLspDiagnostic(d, doc.lines));
 }
