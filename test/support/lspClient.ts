@@ -52,12 +52,17 @@ export class TestLanguageClient {
     this.connection.listen();
   }
 
-  static async start(options: { configuration?: boolean } = {}): Promise<TestLanguageClient> {
+  /** A server whose workspace is `root` (it indexes that folder's partials at start). */
+  static startWithRoot(root: string): Promise<TestLanguageClient> {
+    return TestLanguageClient.start({ rootUri: fileUri(root) });
+  }
+
+  static async start(options: { configuration?: boolean; rootUri?: string } = {}): Promise<TestLanguageClient> {
     const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new TestLanguageClient(proc);
     await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: fileUri(path.join(ROOT, 'examples')),
+      rootUri: options.rootUri ?? fileUri(path.join(ROOT, 'examples')),
       capabilities: {
         workspace: { configuration: options.configuration ?? false },
         textDocument: {

@@ -18,7 +18,7 @@ export class PromptDocumentCache {
   get(doc: VersionedText): PromptDocument {
     const hit = this.docs.get(doc.uri);
     if (hit && hit.version === doc.version) return hit;
-    const parsed = parsePromptDocument(doc.getText(), doc.uri, doc.version, this.options(doc.uri));
+    const parsed = parsePromptDocument(doc.getText(), doc.uri, doc.version, this.options(doc.uri), hit);
     this.parses++;
     this.docs.set(doc.uri, parsed);
     return parsed;

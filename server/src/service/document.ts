@@ -29,13 +29,19 @@ export interface PromptDocument {
   /** The `model:` value when it is a string. */
   model?: string;
   diagnostics: PromptDiagnostic[];
+  /** The diagnostics of the frontmatter alone (reused while the frontmatter text is unchanged). */
+  frontmatterDiagnostics: PromptDiagnostic[];
 }
 
 function record(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-export function parsePromptDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}): PromptDocument {
+/**
+ * Parses a prompt. `previous` is the last parse of the same document: while the frontmatter text
+ * is unchanged (most keystrokes), its YAML parse, validation and input model are reused.
+ */
+export function parsePromptDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument): PromptDocument {
   const lines = new LineIndex(text);
   const diagnostics: PromptDiagnostic[] = [];
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -50,23 +56,33 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
       span: { start: 0, end: 0 },
     });
     const frontmatter: FrontmatterBlock = { present: false, closed: false, span: { start: 0, end: 0 }, content: { start: 0, end: 0 }, value: undefined };
-    return { uri, version, text, lines, notice: 'binary', frontmatter, template: empty(0, text.length), input: { style: 'none', fields: [], diagnostics: [] }, defaults: {}, diagnostics };
+    return { uri, version, text, lines, notice: 'binary', frontmatter, template: empty(0, text.length), input: { style: 'none', fields: [], diagnostics: [] }, defaults: {}, diagnostics, frontmatterDiagnostics: [] };
   }
 
-  const { block: frontmatter, bodyStart } = splitFrontmatter(text, bom);
-  parseFrontmatterYaml(text, frontmatter, diagnostics);
-  validateFrontmatter(frontmatter, diagnostics);
-
+  const split = splitFrontmatter(text, bom);
+  const bodyStart = split.bodyStart;
+  let frontmatter = split.block;
+  let inputModel: InputSchemaModel = { style: 'none', fields: [], diagnostics: [] };
+  let frontmatterDiagnostics: PromptDiagnostic[] = [];
+  const reuse = previous && previous.notice !== 'binary' && previous.frontmatter.closed && frontmatter.closed && previous.template.span.start === bodyStart && previous.text.startsWith(text.slice(0, bodyStart));
+  if (reuse) {
+    frontmatter = previous.frontmatter;
+    inputModel = previous.input;
+    frontmatterDiagnostics = previous.frontmatterDiagnostics;
+  } else {
+    parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
+    validateFrontmatter(frontmatter, frontmatterDiagnostics);
+    if (frontmatter.yaml && frontmatter.value !== undefined) {
+      const at = { start: frontmatter.span.start, end: frontmatter.span.start + 3 };
+      inputModel = parseInputSchema(locate(frontmatter.yaml, ['input', 'schema']).node, frontmatter.content.start, at);
+      frontmatterDiagnostics.push(...inputModel.diagnostics);
+      const outputSchema = locate(frontmatter.yaml, ['output', 'schema']).node;
+      if (outputSchema) frontmatterDiagnostics.push(...parseInputSchema(outputSchema, frontmatter.content.start, at).diagnostics);
+    }
+  }
+  diagnostics.push(...frontmatterDiagnostics);
   const fm = record(frontmatter.value);
   const input = record(fm.input);
-  let inputModel: InputSchemaModel = { style: 'none', fields: [], diagnostics: [] };
-  if (frontmatter.yaml && frontmatter.value !== undefined) {
-    const at = { start: frontmatter.span.start, end: frontmatter.span.start + 3 };
-    inputModel = parseInputSchema(locate(frontmatter.yaml, ['input', 'schema']).node, frontmatter.content.start, at);
-    diagnostics.push(...inputModel.diagnostics);
-    const outputSchema = locate(frontmatter.yaml, ['output', 'schema']).node;
-    if (outputSchema) diagnostics.push(...parseInputSchema(outputSchema, frontmatter.content.start, at).diagnostics);
-  }
 
   const maxSize = options.maxTemplateSize ?? DEFAULT_MAX_TEMPLATE_SIZE;
   let template: Template;
@@ -97,5 +113,6 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
     defaults: record(input.default),
     model: typeof fm.model === 'string' ? fm.model : undefined,
     diagnostics,
+    frontmatterDiagnostics,
   };
 }

@@ -7,6 +7,7 @@ import type { PromptDocument } from './document';
 import { hoverFrontmatter } from './hover';
 import { hoverTemplate } from './navigation';
 import { analyze, type AnalysisOptions } from './scope';
+import { wholeTemplateDiagnostics } from './template';
 import { completeTemplate } from './templateCompletion';
 
 export { PromptDocumentCache, type VersionedText } from './cache';
@@ -27,7 +28,7 @@ export { completeTemplate } from './templateCompletion';
 
 /** Every problem found in the document: parse, schema and template checks, in document order. */
 export function promptDiagnostics(doc: PromptDocument, options: AnalysisOptions = {}): PromptDiagnostic[] {
-  const all = doc.notice === 'binary' ? doc.diagnostics : [...doc.diagnostics, ...analyze(doc, options).diagnostics];
+  const all = doc.notice === 'binary' ? doc.diagnostics : [...doc.diagnostics, ...wholeTemplateDiagnostics(doc.text, doc.template), ...analyze(doc, options).diagnostics];
   return all.sort((a, b) => a.span.start - b.span.start);
 }
 

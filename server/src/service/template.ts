@@ -479,24 +479,6 @@ export function parseTemplate(text: string, start: number, end: number): Templat
   current.span = { start: current.span.start, end };
   if (current.marker || text.slice(current.span.start, current.span.end).trim()) messages.push(current);
 
-  // A last, whole-body Handlebars parse catches anything the tag scan did not.
-  if (!diagnostics.some((d) => d.severity === 'error')) {
-    try {
-      Handlebars.parseWithoutProcessing(text.slice(start, end));
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      const line = Number(/on line (\d+)/.exec(message)?.[1] ?? 1);
-      let at = start;
-      for (let l = 1; l < line; l++) {
-        const nl = text.indexOf('\n', at);
-        if (nl < 0 || nl >= end) break;
-        at = nl + 1;
-      }
-      const eol = text.indexOf('\n', at);
-      diagnostics.push({ code: 'template-syntax', severity: 'error', message: `Handlebars cannot parse this line: ${explainParseError(message)}.`, span: { start: at, end: eol < 0 || eol > end ? end : eol } });
-    }
-  }
-
   return { span: { start, end }, tags, blocks: roots, messages, diagnostics };
 }
 
@@ -521,6 +503,38 @@ function checkForeignSyntax(text: string, start: number, end: number, tags: Tag[
       data: comment ? { replacement: `{{!${m[0].slice(2, -2)}}}` } : undefined,
     });
   }
+}
+
+const wholeParse = new WeakMap<Template, PromptDiagnostic[]>();
+
+/**
+ * One whole-body Handlebars parse, which catches anything the tag scan did not. It costs about as
+ * much as everything else in the template together, so it runs only for diagnostics (once per
+ * version, memoised), never on the completion and hover path.
+ */
+export function wholeTemplateDiagnostics(text: string, template: Template): PromptDiagnostic[] {
+  const hit = wholeParse.get(template);
+  if (hit) return hit;
+  const out: PromptDiagnostic[] = [];
+  const { start, end } = template.span;
+  if (!template.diagnostics.some((d) => d.severity === 'error')) {
+    try {
+      Handlebars.parseWithoutProcessing(text.slice(start, end));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const line = Number(/on line (\d+)/.exec(message)?.[1] ?? 1);
+      let at = start;
+      for (let l = 1; l < line; l++) {
+        const nl = text.indexOf('\n', at);
+        if (nl < 0 || nl >= end) break;
+        at = nl + 1;
+      }
+      const eol = text.indexOf('\n', at);
+      out.push({ code: 'template-syntax', severity: 'error', message: `Handlebars cannot parse this line: ${explainParseError(message)}.`, span: { start: at, end: eol < 0 || eol > end ? end : eol } });
+    }
+  }
+  wholeParse.set(template, out);
+  return out;
 }
 
 function checkElse(block: Block, diagnostics: PromptDiagnostic[]): void {
