@@ -1,5 +1,6 @@
 // The headless command line: the same engine as the editor, for scripts and CI.
 //   prompt-workbench lint [paths or globs] [--format text|json] [--max-warnings N] [--quiet]
+//   prompt-workbench tokens [paths or globs] [--model M] [--json]
 //   prompt-workbench schema
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -7,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { glob } from 'tinyglobby';
 import { pathToFileURL } from 'node:url';
 import { frontmatterJsonSchema, parsePromptDocument, PartialIndex, promptDiagnostics, type PromptDiagnostic } from '../service';
+import { tokenDiagnostics } from '../service/tokens';
+import { tokensCommand } from './tokens';
 
 const VERSION = '0.1.0';
 const USAGE = `Usage: prompt-workbench <command> [options]
@@ -17,6 +20,14 @@ Commands:
       --format text|json     Output format (default: text).
       --max-warnings N       Exit with 1 when there are more than N warnings.
       --quiet                Report errors only.
+      --model M              Check context budgets against model M instead of each
+                             prompt's \`model:\`.
+  tokens [paths or globs...] Token counts per message, template and rendered (with
+                             input.default) totals, model, share of the context window
+                             and the cost of one run. ≈ marks estimates (models without
+                             a public tokenizer). Exit 1 when a prompt overflows its window.
+      --model M              Count for model M instead of each prompt's \`model:\`.
+      --json                 JSON output (also: --format json).
   schema                     Print the JSON Schema of the Dotprompt frontmatter.
 
 Options:
@@ -64,12 +75,12 @@ async function loadPartials(files: string[], cwd: string): Promise<PartialIndex>
   return index;
 }
 
-async function lintFile(file: string, partials: PartialIndex): Promise<FileResult> {
+async function lintFile(file: string, partials: PartialIndex, model?: string): Promise<FileResult> {
   const text = await readFile(file, 'utf8');
   const doc = parsePromptDocument(text, pathToFileURL(file).toString());
   return {
     file,
-    diagnostics: promptDiagnostics(doc, { partials })
+    diagnostics: [...promptDiagnostics(doc, { partials }), ...tokenDiagnostics(doc, { model })]
       .map((d) => {
         const s = doc.lines.positionAt(d.span.start);
         const e = doc.lines.positionAt(d.span.end);
@@ -107,6 +118,8 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
         format: { type: 'string', default: 'text' },
         'max-warnings': { type: 'string' },
         quiet: { type: 'boolean', default: false },
+        model: { type: 'string' },
+        json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -124,8 +137,14 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
       stdout.write(`${JSON.stringify(frontmatterJsonSchema(), null, 2)}\n`);
       return 0;
     }
+    if (command === 'tokens') {
+      if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`Unknown format "${values.format}". Use --json or --format json.`);
+      const files = await expand(rest.length ? rest : ['.'], cwd);
+      return await tokensCommand(files, { model: values.model, json: values.json || values.format === 'json', partials: await loadPartials(files, cwd) }, cwd, stdout);
+    }
     if (command !== 'lint') throw new UsageError(`Unknown command "${command}". Run "prompt-workbench --help" for the list of commands.`);
     if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`Unknown format "${values.format}". Use --format text or --format json.`);
+    if (values.json) values.format = 'json';
     let maxWarnings = Infinity;
     if (values['max-warnings'] !== undefined) {
       maxWarnings = Number(values['max-warnings']);
@@ -136,7 +155,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     const partials = await loadPartials(files, cwd);
     for (const file of files) {
       try {
-        const r = await lintFile(file, partials);
+        const r = await lintFile(file, partials, values.model);
         if (values.quiet) r.diagnostics = r.diagnostics.filter((d) => d.severity === 'error');
         results.push(r);
       } catch (e) {

@@ -1,0 +1,107 @@
+// `prompt-workbench tokens`: the editor's token numbers for scripts and CI (per message, template
+// and rendered totals, model, window share, cost), as a text table or JSON.
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parsePromptDocument, type PartialIndex } from '../service';
+import { documentTokens, formatMoney, formatShare, formatTokens, renderedTokens, tokenDiagnostics, type Cost, type RenderedTokens } from '../service/tokens';
+
+export interface TokensCommandOptions {
+  model?: string;
+  json: boolean;
+  partials: PartialIndex;
+}
+
+export interface FileTokens {
+  file: string;
+  model: string | null;
+  modelId: string | null;
+  tokenizer: string;
+  estimated: boolean;
+  messages: { role: string; line: number; tokens: number; content: number; framing: number }[];
+  template: number;
+  framing: number;
+  frontmatter: number;
+  rendered: RenderedTokens;
+  output: { tokens: number; source: string };
+  contextWindow: number | null;
+  share: number | null;
+  cost: Cost | null;
+  catalogueAsOf: string;
+  notes: string[];
+  problems: { code: string; severity: string; message: string }[];
+}
+
+export async function countFile(file: string, options: Omit<TokensCommandOptions, 'json'>): Promise<FileTokens> {
+  const text = await readFile(file, 'utf8');
+  // No size limit here: the CLI counts and renders any prompt exactly.
+  const doc = parsePromptDocument(text, pathToFileURL(file).toString(), 0, { maxTemplateSize: Infinity });
+  const opts = { model: options.model, analysis: { partials: options.partials }, maxRenderSize: Infinity };
+  const t = documentTokens(doc, opts);
+  const rendered = await renderedTokens(doc, opts);
+  return {
+    file,
+    model: t.model.requested ?? null,
+    modelId: t.model.id ?? null,
+    tokenizer: t.model.exact ? t.model.encoding : t.model.factor !== 1 ? `${t.model.tokenizer} estimate (o200k_base × ${t.model.factor.toFixed(2)})` : `${t.model.encoding} (estimate)`,
+    estimated: t.estimated,
+    messages: t.messages.map((m) => ({ role: m.role, line: doc.lines.positionAt(m.span.start).line + 1, tokens: m.tokens, content: m.content, framing: m.framing })),
+    template: t.template,
+    framing: t.framing,
+    frontmatter: t.frontmatter,
+    rendered,
+    output: t.output,
+    contextWindow: t.contextWindow ?? null,
+    share: t.share ?? null,
+    cost: t.cost ?? null,
+    catalogueAsOf: t.catalogueAsOf,
+    notes: t.notes,
+    problems: tokenDiagnostics(doc, opts).map((d) => ({ code: d.code, severity: d.severity, message: d.message })),
+  };
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function lpad(s: string, n: number): string {
+  return s.length >= n ? s : ' '.repeat(n - s.length) + s;
+}
+
+export function printTokens(results: FileTokens[], cwd: string, out: NodeJS.WritableStream): void {
+  const money = (c: Cost | null | undefined) => (c ? `≤${formatMoney(c.total)}` : '-');
+  for (const r of results) {
+    const est = r.estimated;
+    out.write(`${path.relative(cwd, r.file) || r.file}  ${r.modelId ?? r.model ?? 'no model'} (${r.tokenizer})\n`);
+    const rows: [string, string, string, string][] = [];
+    for (const m of r.messages) rows.push([`  ${m.role} (line ${m.line})`, m.role === 'history' ? 'run time' : formatTokens(m.tokens, est, ''), '', '']);
+    const window = (share: number | null | undefined) => (share != null && r.contextWindow ? `${formatShare(share)} of ${r.contextWindow.toLocaleString('en-US')}` : '-');
+    rows.push(['  template', formatTokens(r.template, est, ''), window(r.share), money(r.cost)]);
+    if (r.rendered.available) rows.push(['  rendered', formatTokens(r.rendered.tokens, r.rendered.estimated, ''), window(r.rendered.share), money(r.rendered.cost)]);
+    else rows.push(['  rendered', 'unavailable', '', '']);
+    rows.push(['  frontmatter (not sent)', formatTokens(r.frontmatter, est, ''), '', '']);
+    const w0 = Math.max(24, ...rows.map((x) => x[0].length));
+    const w1 = Math.max(8, ...rows.map((x) => x[1].length));
+    const w2 = Math.max(6, ...rows.map((x) => x[2].length));
+    out.write(`${pad('', w0)}  ${lpad('tokens', w1)}  ${pad('window', w2)}  one run\n`);
+    for (const [a, b, c, d] of rows) out.write(`${pad(a, w0)}  ${lpad(b, w1)}  ${pad(c, w2)}  ${d}\n`.replace(/ +\n$/, '\n'));
+    if (r.output.tokens) out.write(`  window and cost include ${r.output.tokens.toLocaleString('en-US')} output tokens (${r.output.source}); chat framing ${r.framing}\n`);
+    if (!r.rendered.available) out.write(`  rendered count unavailable: ${r.rendered.reason}\n`);
+    for (const p of r.problems) out.write(`  ${p.severity}: ${p.message}  ${p.code}\n`);
+    for (const n of r.notes) out.write(`  note: ${n}\n`);
+    out.write('\n');
+  }
+  const total = results.reduce((s, r) => s + r.template, 0);
+  const anyEstimate = results.some((r) => r.estimated);
+  const cost = results.reduce((s, r) => s + (r.cost?.total ?? 0), 0);
+  out.write(`${formatTokens(total, anyEstimate)} (template) in ${results.length} file${results.length === 1 ? '' : 's'}${cost ? `; one run of each: ≤${formatMoney(cost)} at list prices as of ${results[0]?.catalogueAsOf}` : ''}.${anyEstimate ? ' ≈ marks estimates.' : ''}\n`);
+}
+
+/** Runs the command; exit code 1 when a prompt does not fit its model's context window. */
+export async function tokensCommand(files: string[], options: TokensCommandOptions, cwd: string, stdout: NodeJS.WritableStream): Promise<number> {
+  const results: FileTokens[] = [];
+  for (const file of files) results.push(await countFile(file, options));
+  if (options.json) stdout.write(`${JSON.stringify(results.map((r) => ({ ...r, file: path.relative(cwd, r.file) })), null, 2)}\n`);
+  else printTokens(results, cwd, stdout);
+  return results.some((r) => r.problems.some((p) => p.severity === 'error')) ? 1 : 0;
+}
