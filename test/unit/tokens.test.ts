@@ -191,7 +191,7 @@ test('a 100,000-character run without whitespace is estimated in under 100 ms, c
   assert.ok(tokenCodeLenses(d).every((l) => l.command!.title.includes('≈')));
 });
 
-test('after a one-character edit only the edited block is counted again, and the total is exact', () => {
+test('after a one-character edit only the edited chunk is counted again, and the total is exact', () => {
   const counter = new BlockCounter('o200k_base');
   const paragraphs = Array.from({ length: 400 }, (_, i) => `Paragraph ${i}: the quick brown fox jumps over the lazy dog, again and again.`);
   const text = paragraphs.join('\n\n');
@@ -200,7 +200,8 @@ test('after a one-character edit only the edited block is counted again, and the
   const at = text.indexOf('Paragraph 200') + 5;
   const edited = text.slice(0, at) + 'X' + text.slice(at);
   assert.equal(counter.count(edited).tokens, o200k(edited));
-  assert.equal(counter.misses - before, 1, 'one block re-counted');
+  // The edited block's chunk is counted again (and the next one, if the edit moved a chunk boundary).
+  assert.ok(counter.misses - before <= 2, `${counter.misses - before} chunks re-counted`);
 });
 
 test('context overflow is an error on the `model:` value with the numbers in the message', () => {

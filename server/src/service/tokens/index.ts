@@ -23,7 +23,7 @@ export {
   type TokenOptions,
 } from './count';
 export { combineHovers, formatMoney, formatShare, formatTokens, formatWindow, tokenCodeLenses, tokenDiagnostics, tokenHover, tokenSummary, type TokenSummary } from './present';
-export { BlockCounter, blockCounter, encodingCounter, isEncodingLoaded, loadTimes, LONG_RUN, MAX_BLOCK, splitBlocks, type EncodingName } from './tokenizer';
+export { BlockCounter, blockCounter, blockEnds, encodingCounter, isEncodingLoaded, loadTimes, LONG_RUN, MAX_BLOCK, splitBlocks, type EncodingName } from './tokenizer';
 
 /** Whether counting this document would first have to load tokenizer data (a few hundred ms, once). */
 export function tokenizerReady(doc: PromptDocument, options: TokenOptions = {}): boolean {

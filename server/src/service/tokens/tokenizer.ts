@@ -56,10 +56,24 @@ export const LONG_RUN = 2_000;
 const RUN_PIECE = 512;
 // The lookbehind makes a match start only where a run starts, which keeps the scan linear.
 const LONG_RUN_RE = new RegExp(`(?<!\\S)\\S{${LONG_RUN + 1},}`, 'g');
+const SAMPLE = LONG_RUN / 2;
+
+/**
+ * A cheap pre-check: a run of more than 2 x SAMPLE characters covers a whole window
+ * [k*SAMPLE, (k+1)*SAMPLE]; scanning each window backwards stops at the first whitespace, which
+ * ordinary text has within a few characters. Only text that passes goes through the exact regex.
+ */
+function mayHaveLongRun(text: string): boolean {
+  for (let k = SAMPLE; k + SAMPLE <= text.length; k += SAMPLE) {
+    let i = k + SAMPLE;
+    while (i >= k && !isSpace(text.charCodeAt(i))) i--;
+    if (i < k) return true;
+  }
+  return false;
+}
 
 function countGuarded(text: string, count: CountFn): Count {
-  LONG_RUN_RE.lastIndex = 0;
-  if (!LONG_RUN_RE.test(text)) return { tokens: count(text), longRuns: 0 };
+  if (text.length <= LONG_RUN || !mayHaveLongRun(text)) return { tokens: count(text), longRuns: 0 };
   LONG_RUN_RE.lastIndex = 0;
   let tokens = 0;
   let longRuns = 0;
@@ -77,7 +91,7 @@ function countGuarded(text: string, count: CountFn): Count {
 // ---- blocks ----
 
 /**
- * Splits text into blocks whose counts add up to the count of the whole text. A cut is made only
+ * Cuts text into blocks whose counts add up to the count of the whole text. A cut is made only
  * just after the last line break of a whitespace run that holds a blank line: the o200k and
  * cl100k pre-tokenisers never join text across such a point (their `\s*[\r\n]+` piece ends
  * there, and a piece matched from a position depends only on the text after it). The one
@@ -93,7 +107,7 @@ function isSpace(c: number): boolean {
   return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
-/** The cut after the whitespace run around `from`, or -1 when it must not be cut there. */
+/** The cut after the whitespace run around `from` (-1: not here), and where the run ends. */
 function cutAfterRun(text: string, from: number, end: number): { cut: number; next: number } {
   let j = from;
   while (j < end && isSpace(text.charCodeAt(j))) j++;
@@ -103,12 +117,13 @@ function cutAfterRun(text: string, from: number, end: number): { cut: number; ne
   return { cut: k, next: j };
 }
 
-export function splitBlocks(text: string, start = 0, end = text.length): string[] {
-  const blocks: string[] = [];
+/** The end offsets of the blocks of text[start, end) (the last one is `end`). */
+export function blockEnds(text: string, start = 0, end = text.length): number[] {
+  const ends: number[] = [];
   let blockStart = start;
   const push = (cut: number) => {
-    if (cut - blockStart > MAX_BLOCK) splitLong(text, blockStart, cut, blocks);
-    else blocks.push(text.slice(blockStart, cut));
+    if (cut - blockStart > MAX_BLOCK) splitLong(text, blockStart, cut, ends);
+    else ends.push(cut);
     blockStart = cut;
   };
   BLANK_LINE.lastIndex = start;
@@ -118,10 +133,10 @@ export function splitBlocks(text: string, start = 0, end = text.length): string[
     BLANK_LINE.lastIndex = Math.max(next, m.index + 1);
   }
   if (end > blockStart) push(end);
-  return blocks;
+  return ends;
 }
 
-function splitLong(text: string, start: number, end: number, out: string[]): void {
+function splitLong(text: string, start: number, end: number, out: number[]): void {
   let blockStart = start;
   let i = text.indexOf('\n', start + MAX_BLOCK / 2);
   while (i >= 0 && i < end) {
@@ -130,12 +145,33 @@ function splitLong(text: string, start: number, end: number, out: string[]): voi
     while (from > blockStart && isSpace(text.charCodeAt(from - 1))) from--;
     const { cut, next } = cutAfterRun(text, from, end);
     if (cut > blockStart) {
-      out.push(text.slice(blockStart, cut));
+      out.push(cut);
       blockStart = cut;
     }
     i = text.indexOf('\n', Math.max(next, blockStart + MAX_BLOCK / 2));
   }
-  if (end > blockStart) out.push(text.slice(blockStart, end));
+  if (end > blockStart) out.push(end);
+}
+
+export function splitBlocks(text: string, start = 0, end = text.length): string[] {
+  let at = start;
+  return blockEnds(text, start, end).map((e) => text.slice(at, (at = e)));
+}
+
+/**
+ * Whether a group of blocks (a chunk) ends after the block [from, to). Counting a chunk of a few
+ * blocks in one call saves the tokenizer's per-call cost; the decision depends on the block's own
+ * text only (a hash of its length and a few of its characters), so an edit changes at most the
+ * chunk that holds it and the next, never the chunks after. About one block in CHUNK_EVERY ends a
+ * chunk; a chunk never grows past MAX_BLOCK.
+ */
+const CHUNK_EVERY = 8;
+
+function endsChunk(text: string, from: number, to: number): boolean {
+  const len = to - from;
+  let h = (len * 2654435761) >>> 0;
+  for (let i = 0; i < 4; i++) h = Math.imul(h ^ text.charCodeAt(from + ((len * (i + 1)) >> 2) - (i === 3 ? 1 : 0)), 16777619) >>> 0;
+  return h % CHUNK_EVERY === 0;
 }
 
 // ---- the block cache ----
@@ -166,7 +202,17 @@ export class BlockCounter {
     const gen = ++this.generation;
     let tokens = 0;
     let longRuns = 0;
-    for (const block of splitBlocks(text, start, end)) {
+    let chunkStart = start;
+    let blockStart = start;
+    const ends = blockEnds(text, start, end);
+    for (let i = 0; i < ends.length; i++) {
+      const blockEnd = ends[i];
+      const last = i === ends.length - 1;
+      const close = last || blockEnd - chunkStart >= MAX_BLOCK || endsChunk(text, blockStart, blockEnd);
+      blockStart = blockEnd;
+      if (!close) continue;
+      const block = text.slice(chunkStart, blockEnd);
+      chunkStart = blockEnd;
       let hit = this.cache.get(block);
       if (!hit) {
         const c = countGuarded(block, fn);
