@@ -35,11 +35,11 @@ export interface Catalogue {
 /**
  * Calibrated factors: tokens of the family's tokenizer per o200k_base token. Measured with
  * bench/calibrate-estimates.mjs on a local corpus of English prose (package READMEs), TypeScript
- * and JavaScript, JSON and the example prompts (522,000 characters):
- * - llama 1.00: the Llama 3.1 tokenizer (public) gave 0.994-0.998 of o200k in every group.
+ * and JavaScript, JSON and the example prompts (about 590,000 characters):
+ * - llama 1.00: the Llama 3.1 tokenizer (public) gave 0.992-0.998 of o200k in every group.
  * - gemini 1.14: the Gemma tokenizer (public, the same SentencePiece family Gemini documents)
- *   gave 1.125-1.154.
- * - mistral 1.05: Mistral's Tekken tokenizer (public; Nemo and later models) gave 1.027-1.057;
+ *   gave 1.119-1.154.
+ * - mistral 1.05: Mistral's Tekken tokenizer (public; Nemo and later models) gave 1.028-1.057;
  *   older SentencePiece models (Mistral 7B, Large 2402) give about 1.2-1.3.
  * - claude 1.20: Claude 3 and later have no public tokenizer (`@anthropic-ai/tokenizer` is the
  *   pre-Claude-3 vocabulary). Third-party comparisons of the token usage Anthropic's API reports
