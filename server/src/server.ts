@@ -1,6 +1,7 @@
 // The LSP adapter: a few lines per request, each looking the document up in the shared cache,
 // calling the engine, and never letting an exception escape. Run `node dist/server.js --stdio`.
 import {
+  CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
   ErrorCodes,
@@ -24,6 +25,7 @@ const settings = new Map<string, Settings>();
 const cache = new engine.PromptDocumentCache((uri) => ({ maxTemplateSize: settings.get(uri)?.maxFileSize }));
 const partials = new engine.PartialIndex();
 let configurationSupported = false;
+let codeLensRefreshSupported = false;
 let workspaceFolders: string[] = [];
 // Diagnostics wait (briefly) for the first partial index, so a prompt opened at startup is not
 // told its partials are missing; completion and hover never wait.
@@ -57,6 +59,7 @@ function parsed(uri: string) {
 
 connection.onInitialize((params): InitializeResult => {
   configurationSupported = !!params.capabilities.workspace?.configuration;
+  codeLensRefreshSupported = !!params.capabilities.workspace?.codeLens?.refreshSupport;
   workspaceFolders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   return {
     capabilities: {
@@ -106,6 +109,8 @@ connection.onDidChangeConfiguration(() => {
   settings.clear();
   cache.clear();
   revalidateAll();
+  // Token lenses depend on settings (model override, catalogue): ask the editor to re-request them.
+  if (codeLensRefreshSupported) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 });
 
 // Validation is coalesced: a burst of edits to one document validates only its latest version,

@@ -327,6 +327,16 @@ test('rendered counts use input.default; missing values make them unavailable wi
   assert.equal(s.text.startsWith(`${r.tokens} tokens · `), true, s.text);
 });
 
+test('a template too large to analyse is estimated from its length, and labelled', () => {
+  const body = 'Some words here.\n'.repeat(1000);
+  const d = parsePromptDocument(`---\nmodel: openai/gpt-4o\n---\n${body}`, 'file:///big.prompt', 1, { maxTemplateSize: 1000 });
+  assert.equal(d.notice, 'too-large');
+  const t = documentTokens(d);
+  assert.equal(t.estimated, true);
+  assert.equal(t.messages[0].content, Math.round(body.length / 4));
+  assert.ok(t.notes.some((n) => /too large to analyse/.test(n)));
+});
+
 test('counts are memoised per document version', () => {
   const d: PromptDocument = doc('---\nmodel: openai/gpt-4o\n---\nHello\n');
   assert.equal(documentTokens(d), documentTokens(d));
