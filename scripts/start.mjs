@@ -598,7 +598,9 @@ function locate(text, re, where) {
 }
 
 async function goTo(page, line, column) {
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+  // focus the editor's input (clicking could land on a code lens or widget)
+  await page.locator('.editor-instance .monaco-editor textarea.inputarea, .editor-instance .monaco-editor .native-edit-context')
+    .first().focus({ timeout: 10_000 });
   await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 10_000 });
