@@ -78,7 +78,7 @@ test('non-OpenAI models are estimates, marked ≈', async () => {
   const s = (await summary(uri))!;
   assert.equal(s.estimated, true);
   assert.match(s.text, /^≈\d+ tokens · <?0\.\d+% of 200K$/);
-  assert.match(s.tooltip, /≈ estimate \(Claude \(estimate: o200k_base × 1\.20\)\)/);
+  assert.match(s.tooltip, /: ≈ Claude estimate \(o200k_base × 1\.20\)/);
 });
 
 test('the status bar request returns template vs rendered, window share and cost', async () => {

@@ -180,6 +180,11 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
 }
 
 if (require.main === module) {
+  // `prompt-workbench tokens | head`: a closed pipe ends the program quietly, as other CLIs do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parsePromptDocument, type PartialIndex } from '../service';
+import { ESTIMATE_LABELS, isEstimateFamily } from '../service/tokens/catalogue';
 import { documentTokens, formatMoney, formatShare, formatTokens, renderedTokens, tokenDiagnostics, type Cost, type RenderedTokens } from '../service/tokens';
 
 export interface TokensCommandOptions {
@@ -43,7 +44,7 @@ export async function countFile(file: string, options: Omit<TokensCommandOptions
     file,
     model: t.model.requested ?? null,
     modelId: t.model.id ?? null,
-    tokenizer: t.model.exact ? t.model.encoding : t.model.factor !== 1 ? `${t.model.tokenizer} estimate (o200k_base × ${t.model.factor.toFixed(2)})` : `${t.model.encoding} (estimate)`,
+    tokenizer: t.model.exact ? t.model.encoding : isEstimateFamily(t.model.tokenizer) ? ESTIMATE_LABELS[t.model.tokenizer] : `${t.model.encoding} (estimate: the model's own tokenizer is unknown)`,
     estimated: t.estimated,
     messages: t.messages.map((m) => ({ role: m.role, line: doc.lines.positionAt(m.span.start).line + 1, tokens: m.tokens, content: m.content, framing: m.framing })),
     template: t.template,

@@ -50,11 +50,13 @@ export interface Catalogue {
 export const ESTIMATE_FACTORS: Record<EstimateFamily, number> = { claude: 1.2, gemini: 1.14, llama: 1.0, mistral: 1.05 };
 
 export const ESTIMATE_LABELS: Record<EstimateFamily, string> = {
-  claude: 'Claude (estimate: o200k_base × 1.20)',
-  gemini: 'Gemini (estimate: o200k_base × 1.14)',
-  llama: 'Llama (estimate: o200k_base × 1.00)',
-  mistral: 'Mistral (estimate: o200k_base × 1.05)',
+  claude: 'Claude estimate (o200k_base × 1.20)',
+  gemini: 'Gemini estimate (o200k_base × 1.14)',
+  llama: 'Llama estimate (o200k_base × 1.00)',
+  mistral: 'Mistral estimate (o200k_base × 1.05)',
 };
+
+const PROVIDER_NAMES: Record<string, string> = { anthropic: 'Anthropic', google: 'Google', meta: 'Meta', mistral: 'Mistral', openai: 'OpenAI' };
 
 export const DEFAULT_ENCODING: EncodingName = 'o200k_base';
 
@@ -213,7 +215,7 @@ export function resolveModel(frontmatterModel: string | undefined, override: str
       exact,
       chatFraming: exact && hit.entry.provider === 'openai',
       unknown: false,
-      hint: exact ? undefined : `${ESTIMATE_LABELS[hit.entry.tokenizer as EstimateFamily]}: ${hit.entry.provider} publishes no tokenizer that runs here, so counts are approximate.`,
+      hint: exact ? undefined : `${ESTIMATE_LABELS[hit.entry.tokenizer as EstimateFamily]}: ${PROVIDER_NAMES[hit.entry.provider] ?? hit.entry.provider} publishes no tokenizer that runs here, so the counts are approximate.`,
     };
   }
   const family = familyOf(name);

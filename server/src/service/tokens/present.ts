@@ -165,7 +165,7 @@ export async function tokenSummary(doc: PromptDocument, options: TokenOptions = 
   const text = `${formatTokens(tokens, est || !!best?.estimated)}${share !== undefined && t.contextWindow ? ` · ${formatShare(share)} of ${formatWindow(t.contextWindow)}` : ''}`;
 
   const md: string[] = [];
-  md.push(`**Tokens** for \`${modelLabel(t)}\`${t.model.source === 'setting' ? ' (from the setting promptWorkbench.tokens.model)' : ''}: ${est ? '≈ estimate' : 'exact'} (${tokenizerLabel(t)})`);
+  md.push(`**Tokens** for \`${modelLabel(t)}\`${t.model.source === 'setting' ? ' (from the setting promptWorkbench.tokens.model)' : ''}: ${est ? `≈ ${tokenizerLabel(t)}` : `exact, ${tokenizerLabel(t)}`}${t.longRuns && t.model.exact ? ' (long runs estimated)' : ''}`);
   const rows = ['| | tokens | window | one run |', '|---|---:|---:|---:|'];
   const shareCell = (s?: number) => (s === undefined ? '–' : formatShare(s));
   const costCell = (c?: Cost) => (c ? `≤${formatMoney(c.total)}` : '–');
