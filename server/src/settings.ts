@@ -14,8 +14,8 @@ export interface Settings {
 export interface TokenSettings {
   /** Overrides the frontmatter `model:` for counting (`promptWorkbench.tokens.model`). */
   model?: string;
-  /** A token budget for the prompt (`promptWorkbench.tokens.budget`). */
-  budget?: number;
+  /** A token budget (`promptWorkbench.tokens.budget`): a number, or glob patterns to numbers. */
+  budget?: number | Record<string, number>;
   /** Warn above this share of the context window (`promptWorkbench.tokens.warnAtShare`). */
   warnAtShare: number;
   /** Catalogue additions and overrides (`promptWorkbench.models`). */
@@ -31,7 +31,12 @@ export function readTokenSettings(raw: { tokens?: { model?: unknown; budget?: un
   const models = raw.models;
   return {
     model: typeof t.model === 'string' && t.model.trim() ? t.model.trim() : undefined,
-    budget: t.budget !== null && t.budget !== undefined && Number.isFinite(budget) && budget > 0 ? budget : undefined,
+    budget:
+      t.budget && typeof t.budget === 'object' && !Array.isArray(t.budget)
+        ? (Object.fromEntries(Object.entries(t.budget).filter(([, v]) => typeof v === 'number' && v > 0)) as Record<string, number>)
+        : t.budget !== null && t.budget !== undefined && Number.isFinite(budget) && budget > 0
+          ? budget
+          : undefined,
     warnAtShare: t.warnAtShare !== null && t.warnAtShare !== undefined && Number.isFinite(share) && share >= 0 ? share : DEFAULT_SETTINGS.tokens.warnAtShare,
     models: models && typeof models === 'object' && !Array.isArray(models) && Object.keys(models).length ? (models as Record<string, unknown>) : undefined,
   };

@@ -9,6 +9,7 @@ import type { MarkupContent } from 'vscode-languageserver-types';
 import { parsePromptDocument, type PromptDocument } from '../../server/src/service';
 import {
   BlockCounter,
+  budgetFor,
   combineHovers,
   costOf,
   documentTokens,
@@ -241,6 +242,20 @@ test('above the warning share a warning, configurable; a budget adds its own war
   assert.deepEqual(tokenDiagnostics(doc('---\nmodel: openai/gpt-4o\n---\nHi\n')), []);
 });
 
+test('a budget can be one number or glob patterns per file; the longest matching pattern wins', () => {
+  assert.equal(budgetFor('file:///w/prompts/a.prompt', 100), 100);
+  const patterns = { '**/*.prompt': 1000, 'prompts/agents/**': 8000, 'summarize.prompt': 50, 'my%20file.prompt': 7 };
+  assert.equal(budgetFor('file:///w/prompts/a.prompt', patterns), 1000);
+  assert.equal(budgetFor('file:///w/prompts/agents/deep/b.prompt', patterns), 8000);
+  assert.equal(budgetFor('file:///w/examples/summarize.prompt', patterns), 50);
+  assert.equal(budgetFor('file:///w/x/my%20file.prompt', { 'my file.prompt': 7 }), 7);
+  assert.equal(budgetFor('file:///w/notes.txt', { 'prompts/*.prompt': 5 }), undefined);
+  assert.equal(budgetFor('file:///w/a.prompt', undefined), undefined);
+  const d = doc('---\nmodel: openai/gpt-4o\n---\nHello there, this is a prompt.\n', 'file:///w/examples/summarize.prompt');
+  assert.deepEqual(tokenDiagnostics(d, { budget: { 'summarize.prompt': 5 } }).map((x) => x.code), ['context-budget']);
+  assert.deepEqual(tokenDiagnostics(d, { budget: { 'other.prompt': 5 } }), []);
+});
+
 test('an unknown model gets a hint, not an error; no model gets nothing', () => {
   const d = doc('---\nmodel: acme/frobnicator-7\n---\nHello\n');
   const ds = tokenDiagnostics(d);
@@ -350,4 +365,18 @@ test('loading the token module loads no tokenizer data', () => {
     { cwd: ROOT, encoding: 'utf8' },
   );
   assert.deepEqual(JSON.parse(out.trim()), [false, false]);
+});
+
+test('token settings are read leniently: bad values fall back to defaults', () => {
+  const { readTokenSettings } = require('../../server/src/settings') as typeof import('../../server/src/settings');
+  assert.deepEqual(readTokenSettings({}), { model: undefined, budget: undefined, warnAtShare: 0.8, models: undefined });
+  assert.deepEqual(readTokenSettings({ tokens: { model: ' openai/gpt-4o ', budget: 500, warnAtShare: 0.5 }, models: { x: { contextWindow: 1 } } }), {
+    model: 'openai/gpt-4o',
+    budget: 500,
+    warnAtShare: 0.5,
+    models: { x: { contextWindow: 1 } },
+  });
+  assert.deepEqual(readTokenSettings({ tokens: { budget: { 'a.prompt': 10, 'b.prompt': 'x' }, warnAtShare: 'lots', model: '' } }).budget, { 'a.prompt': 10 });
+  assert.equal(readTokenSettings({ tokens: { budget: -3 } }).budget, undefined);
+  assert.equal(readTokenSettings({ tokens: { warnAtShare: 'lots' } }).warnAtShare, 0.8);
 });

@@ -5,6 +5,7 @@ import type { PromptDocument } from '../document';
 import { renderPrompt } from '../render';
 import type { AnalysisOptions } from '../scope';
 import type { Span } from '../text';
+import type { BudgetSetting } from './budget';
 import { BUILTIN_CATALOGUE, mergeCatalogue, resolveModel, type Catalogue, type ModelEntry, type ResolvedModel } from './catalogue';
 import { blockCounter, countPlain, type EncodingName } from './tokenizer';
 
@@ -12,8 +13,8 @@ import { blockCounter, countPlain, type EncodingName } from './tokenizer';
 export interface TokenOptions {
   /** `promptWorkbench.tokens.model`: overrides the frontmatter `model:`. */
   model?: string;
-  /** `promptWorkbench.tokens.budget`: a token budget for the prompt. */
-  budget?: number;
+  /** `promptWorkbench.tokens.budget`: a token budget, or glob patterns to budgets (see budget.ts). */
+  budget?: BudgetSetting;
   /** `promptWorkbench.tokens.warnAtShare`: warn above this share of the context window (default 0.8). */
   warnAtShare?: number;
   /** `promptWorkbench.models`: catalogue additions and overrides. */

@@ -6,6 +6,7 @@ import { resolveDocumentModel, type TokenOptions } from './count';
 import { tokenDiagnostics } from './present';
 import { encodingCounter, isEncodingLoaded } from './tokenizer';
 
+export { budgetFor, type BudgetSetting } from './budget';
 export { BUILTIN_CATALOGUE, ESTIMATE_FACTORS, familyOf, mergeCatalogue, normaliseModelName, resolveModel, type Catalogue, type ModelEntry, type ResolvedModel } from './catalogue';
 export {
   costOf,

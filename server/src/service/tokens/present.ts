@@ -7,6 +7,7 @@ import type { PromptDocument } from '../document';
 import { tagAt } from '../template';
 import type { Span } from '../text';
 import { locate } from '../validate';
+import { budgetFor } from './budget';
 import { ESTIMATE_LABELS, isEstimateFamily } from './catalogue';
 import { DEFAULT_WARN_AT_SHARE, documentTokens, renderedTokens, type Cost, type DocumentTokens, type RenderedTokens, type TokenOptions } from './count';
 
@@ -177,7 +178,8 @@ export async function tokenSummary(doc: PromptDocument, options: TokenOptions = 
   const window = t.contextWindow ? `Context window ${int(t.contextWindow)} tokens; ${int(t.output.tokens)} reserved for the answer (${t.output.source}).` : 'Context window unknown.';
   md.push(`${window} Chat framing included: ${int(t.framing)} tokens. Frontmatter (not sent): ${formatTokens(t.frontmatter, est)}.`);
   if (t.cost) md.push(`One run (template): ${costLine(t.cost, t.output, t.catalogueAsOf)}.`);
-  if (options.budget) md.push(`Budget: ${int(options.budget)} tokens (promptWorkbench.tokens.budget).`);
+  const budget = budgetFor(doc.uri, options.budget);
+  if (budget) md.push(`Budget: ${int(budget)} tokens (promptWorkbench.tokens.budget)${t.template > budget ? `: ${int(t.template - budget)} over` : ''}.`);
   for (const n of t.notes) md.push(`_${n}_`);
 
   return {
@@ -197,7 +199,7 @@ export async function tokenSummary(doc: PromptDocument, options: TokenOptions = 
     contextWindow: t.contextWindow,
     share: t.share,
     cost: t.cost,
-    budget: options.budget,
+    budget,
     catalogueAsOf: t.catalogueAsOf,
     notes: t.notes,
     text,
@@ -256,13 +258,14 @@ export function tokenDiagnostics(doc: PromptDocument, options: TokenOptions = {}
       });
     }
   }
-  if (options.budget && options.budget > 0 && t.template > options.budget) {
+  const budget = budgetFor(doc.uri, options.budget);
+  if (budget && t.template > budget) {
     out.push({
       code: 'context-budget',
       severity: 'warning',
-      message: `This prompt is ${prompt}, ${int(t.template - options.budget)} over its budget of ${int(options.budget)} tokens (promptWorkbench.tokens.budget).`,
+      message: `This prompt is ${prompt}, ${int(t.template - budget)} over its budget of ${int(budget)} tokens (promptWorkbench.tokens.budget).`,
       span,
-      data: { tokens: t.template, budget: options.budget },
+      data: { tokens: t.template, budget },
     });
   }
   return out;
