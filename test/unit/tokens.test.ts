@@ -321,6 +321,8 @@ test('hover on a role marker shows that message’s count and the cost of one ru
   assert.match(value, /One run: \$[\d.]+ input \+ up to \$[\d.]+ output \(16,384 tokens, model default\)/);
   assert.equal(tokenHover(d, text.indexOf('Be brief')), null);
   assert.equal(tokenHover(d, text.indexOf('{{name}}') + 3), null);
+  const hist = '---\nmodel: openai/gpt-4o\n---\n{{role "system"}}\nHi\n{{history}}\n{{role "user"}}\nQ\n';
+  assert.match((tokenHover(doc(hist), hist.indexOf('{{history}}') + 3)!.contents as MarkupContent).value, /^\*\*history\*\*: earlier conversation turns, inserted at run time; not counted here\./);
   const combined = combineHovers({ contents: { kind: 'markdown', value: 'helper docs' } }, h);
   assert.match((combined!.contents as MarkupContent).value, /^helper docs\n\n---\n\n\*\*user message\*\*/);
 });
