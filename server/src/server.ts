@@ -133,18 +133,21 @@ async function validate(uri: string): Promise<void> {
   const current = documents.get(uri);
   if (!current || current.version !== doc.version) return;
   const diagnostics = runSafe('Validation', [], undefined, () => engine.diagnostics(cache.get(current), analysisOptions(uri)));
-  // Budget checks need tokenizer data; its first load (a few hundred ms, once) happens after these
-  // diagnostics are out, then the document is checked again.
+  // Budget checks need tokenizer data. Its first load (a few hundred ms, once) waits until these
+  // diagnostics have been written (the message writer sends in a later tick, so a load queued
+  // before that would hold them up), then the document is checked again.
   const doc2 = cache.get(current);
-  if (runSafe('Token budget', true, undefined, () => tokens.tokenizerReady(doc2, tokenOptions(uri)))) {
-    diagnostics.push(...runSafe('Token budget', [], undefined, () => tokens.tokenLspDiagnostics(doc2, tokenOptions(uri))));
-  } else {
-    setImmediate(() => {
-      runSafe('Loading the tokenizer', undefined, undefined, () => tokens.loadTokenizer(doc2, tokenOptions(uri)));
-      scheduleValidation(uri);
-    });
+  const ready = runSafe('Token budget', true, undefined, () => tokens.tokenizerReady(doc2, tokenOptions(uri)));
+  if (ready) diagnostics.push(...runSafe('Token budget', [], undefined, () => tokens.tokenLspDiagnostics(doc2, tokenOptions(uri))));
+  const sent = connection.sendDiagnostics({ uri, version: current.version, diagnostics });
+  if (!ready) {
+    void sent.then(() =>
+      setTimeout(() => {
+        runSafe('Loading the tokenizer', undefined, undefined, () => tokens.loadTokenizer(doc2, tokenOptions(uri)));
+        scheduleValidation(uri);
+      }, 0),
+    );
   }
-  connection.sendDiagnostics({ uri, version: current.version, diagnostics });
 }
 
 documents.onDidChangeContent((e) => {
