@@ -1,0 +1,481 @@
+// `npm run bench`: builds, then measures the language server over real LSP stdio, the engine
+// in-process, bundle and VSIX sizes, and a few bad inputs. Prints tables and writes
+// bench/results/latest.json. See docs/benchmarks.md for what each number means.
+//
+//   node --import tsx bench/run.ts [--quick] [--no-vsix] [--no-extra]
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileUri, ROOT, SERVER, TestLanguageClient } from '../test/support/lspClient';
+import { Engine, examplePartials, type EngineTiming } from './engine';
+import { aliasBombPrompt, applyEdit, editScript, generatePrompt, largePrompt, lineStartsOf, type EditKind } from './generate';
+import { bytes, count, ms, round, summarize, table, type Summary } from './stats';
+import { BUNDLES, bundleSizes, packageVsix, type VsixResult } from './vsix';
+
+const args = new Set(process.argv.slice(2));
+const QUICK = args.has('--quick');
+const SIZES = [
+  { lines: 100, edits: QUICK ? 40 : 200, goalP95: undefined as number | undefined },
+  { lines: 1_000, edits: QUICK ? 40 : 200, goalP95: 20 },
+  { lines: 10_000, edits: QUICK ? 20 : 100, goalP95: 150 },
+];
+/** Edits applied (and waited for) before measuring; an even number, so the text is clean again. */
+const WARMUP = 20;
+/** Fresh documents opened per size; the first one is the cold open of a just-started server. */
+const OPENS = QUICK ? 3 : 8;
+const TIMEOUT_MS = 120_000;
+const KINDS: EditKind[] = ['body-prose', 'body-tag-name', 'body-brace', 'frontmatter-description', 'frontmatter-key'];
+const ACTIVATION_NOTE = 'Activation: not measured here (it needs VS Code); measured in code-server, see docs/benchmarks.md, section 5 "Extension activation".';
+
+function log(s = ''): void {
+  process.stdout.write(s + '\n');
+}
+function progress(s: string): void {
+  process.stderr.write(`  ${s}\n`);
+}
+
+/** Resolves with `p`, or rejects when the server exits or nothing arrives in time. */
+function guard<T>(p: Promise<T>, what: string, client: TestLanguageClient): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onExit: ((code: number | null, signal: string | null) => void) | undefined;
+  const tail = () => {
+    const err = client.stderr.join('');
+    return /FATAL ERROR[^\n]*/.exec(err)?.[0] ?? err.trim().split('\n').slice(-3).join(' | ').slice(-600);
+  };
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no diagnostics after ${TIMEOUT_MS / 1000} s. ${tail()}`)), TIMEOUT_MS);
+      onExit = (code, signal) => reject(new Error(`${what}: the server exited (${signal ?? `code ${code}`}). ${tail()}`));
+      if (client.process.exitCode !== null || client.process.signalCode !== null) onExit(client.process.exitCode, client.process.signalCode);
+      else client.process.once('exit', onExit);
+    }),
+  ]).finally(() => {
+    clearTimeout(timer);
+    if (onExit) client.process.off('exit', onExit);
+  });
+}
+
+/** The harness answers workspace/configuration with defaults, as VS Code does on a first validation. */
+const startServer = () => TestLanguageClient.start({ configuration: true });
+const docUri = (name: string) => fileUri(path.join(ROOT, 'bench', 'generated', name));
+
+/**
+ * Waits until the server has done the work it queued after the last publish (e.g. loading tokenizer
+ * data and re-checking), by sending a request it answers in order: its reply comes after that work.
+ */
+async function barrier(client: TestLanguageClient, uri: string): Promise<void> {
+  await guard(client.connection.sendRequest('textDocument/foldingRange', { textDocument: { uri } }), 'barrier', client);
+}
+
+/** The server's peak resident memory (Linux: VmHWM), read before it is stopped. */
+function serverPeakRss(client: TestLanguageClient): number | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${client.process.pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status);
+    return kb ? Number(kb[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- 1. edit -> published diagnostics over LSP stdio ----
+
+interface EditResult {
+  lines: number;
+  chars: number;
+  variables: number;
+  edits: number;
+  all: Summary;
+  byKind: Partial<Record<EditKind, Summary>>;
+  /** Diagnostic codes published for the unedited prompt (expected: none). */
+  initialCodes: string[];
+  /** Measured versions whose published diagnostics were not empty (the transient problems the edits cause). */
+  versionsWithDiagnostics: number;
+  samples: number[];
+}
+
+async function measureEdits(lines: number, n: number): Promise<EditResult> {
+  const { text, variables } = generatePrompt(lines);
+  const script = editScript(text, WARMUP + n);
+  const client = await startServer();
+  try {
+    const uri = docUri(`edits-${lines}.prompt`);
+    const opened = await guard(client.open(uri, text), 'open', client);
+    const samples: number[] = [];
+    const kinds = new Map<EditKind, number[]>();
+    let withDiagnostics = 0;
+    for (let i = 0; i < script.length; i++) {
+      const e = script[i];
+      const t0 = performance.now();
+      const published = await guard(client.edit(uri, e.range, e.text), `edit ${i}`, client);
+      const dt = performance.now() - t0;
+      if (i < WARMUP) continue;
+      samples.push(dt);
+      if (!kinds.has(e.kind)) kinds.set(e.kind, []);
+      kinds.get(e.kind)!.push(dt);
+      if (published.diagnostics.length) withDiagnostics++;
+    }
+    await client.close(uri);
+    const byKind: Partial<Record<EditKind, Summary>> = {};
+    for (const [k, v] of kinds) byKind[k] = summarize(v);
+    return {
+      lines,
+      chars: text.length,
+      variables,
+      edits: n,
+      all: summarize(samples),
+      byKind,
+      initialCodes: opened.diagnostics.map((d) => String(d.code)),
+      versionsWithDiagnostics: withDiagnostics,
+      samples: samples.map((x) => round(x, 3)),
+    };
+  } finally {
+    await client.stop();
+  }
+}
+
+// ---- 2. didOpen -> first diagnostics ----
+
+interface OpenResult {
+  lines: number;
+  /** The first document opened in a freshly started server (cold JIT, first configuration request). */
+  cold: number;
+  /** Further fresh documents (different seeds and URIs) in the same server. */
+  warm: Summary;
+  samples: number[];
+}
+
+async function measureOpens(lines: number): Promise<OpenResult> {
+  const client = await startServer();
+  try {
+    const samples: number[] = [];
+    for (let i = 0; i < OPENS; i++) {
+      const { text } = generatePrompt(lines, 100 + i);
+      const uri = docUri(`open-${lines}-${i}.prompt`);
+      const t0 = performance.now();
+      await guard(client.open(uri, text), `open ${i}`, client);
+      samples.push(performance.now() - t0);
+      await client.close(uri);
+      await barrier(client, uri);
+    }
+    return { lines, cold: round(samples[0]), warm: summarize(samples.slice(1)), samples: samples.map((x) => round(x, 3)) };
+  } finally {
+    await client.stop();
+  }
+}
+
+// ---- 3. the engine in-process, on the same versions as (1) ----
+
+interface EngineResult {
+  lines: number;
+  parse: Summary;
+  analysis: Summary;
+  wholeParse: Summary;
+  tokens: Summary;
+  total: Summary;
+  totalSamples: number[];
+}
+
+function measureEngine(engine: Engine, lines: number, n: number): EngineResult {
+  const { text } = generatePrompt(lines);
+  const script = editScript(text, WARMUP + n);
+  const timings: EngineTiming[] = [];
+  let current = text;
+  for (let i = 0; i < script.length; i++) {
+    current = applyEdit(current, lineStartsOf(current), script[i]);
+    const t = engine.validate(current, `file:///bench/engine-${lines}.prompt`, i + 2);
+    if (i >= WARMUP) timings.push(t);
+  }
+  const pick = (k: keyof EngineTiming) => summarize(timings.map((t) => t[k]));
+  return { lines, parse: pick('parse'), analysis: pick('analysis'), wholeParse: pick('wholeParse'), tokens: pick('tokens'), total: pick('total'), totalSamples: timings.map((t) => round(t.total, 3)) };
+}
+
+// ---- 6. bad inputs ----
+
+interface BadResult {
+  name: string;
+  chars: number;
+  /** didOpen -> diagnostics, first document in a fresh server. */
+  open?: number;
+  /** Single-character edits on the same document, when measured. */
+  edits?: Summary;
+  codes: string[];
+  serverPeakRss?: number;
+  /** The engine in-process (in a child process), median total and peak RSS. */
+  engine?: { total: number; parse: number; analysis: number; wholeParse: number; tokens: number; peakRss: number };
+  errors: string[];
+}
+
+function engineInChild(which: string, runs: number): Promise<BadResult['engine'] | string> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', path.join(__dirname, 'engineWorker.ts'), which, String(runs)], { cwd: ROOT, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      try {
+        if (err) throw new Error(/heap out of memory/i.test(String(stderr)) ? 'the engine ran out of heap (node default limit)' : `${err.message.split('\n')[0]} ${String(stderr).trim().split('\n').slice(-2).join(' | ')}`);
+        const out = JSON.parse(String(stdout).trim().split('\n').pop()!) as { runs: EngineTiming[]; peakRssBytes: number };
+        const med = (k: keyof EngineTiming) => summarize(out.runs.map((r) => r[k])).median;
+        resolve({ total: med('total'), parse: med('parse'), analysis: med('analysis'), wholeParse: med('wholeParse'), tokens: med('tokens'), peakRss: out.peakRssBytes });
+      } catch (e) {
+        resolve(e instanceof Error ? e.message : String(e));
+      }
+    });
+  });
+}
+
+async function measureBad(name: string, which: string, text: string, edits: number, engineRuns: number): Promise<BadResult> {
+  const result: BadResult = { name, chars: text.length, codes: [], errors: [] };
+  const engine = await engineInChild(which, engineRuns);
+  if (typeof engine === 'string') result.errors.push(`in-process engine: ${engine}`);
+  else result.engine = engine;
+
+  const client = await startServer();
+  try {
+    const uri = docUri(`bad-${which.replace(/\W+/g, '-')}.prompt`);
+    const t0 = performance.now();
+    const published = await guard(client.open(uri, text), `open ${name}`, client);
+    result.open = round(performance.now() - t0);
+    result.codes = [...new Set(published.diagnostics.map((d) => String(d.code)))];
+    await barrier(client, uri);
+    if (edits) {
+      // Type and delete a letter in the first prose line of the template.
+      const lines = text.slice(0, 200_000).split('\n');
+      const close = lines.indexOf('---', 1);
+      const line = lines.findIndex((l, i) => i > close && l.length > 10 && !l.includes('{{'));
+      const samples: number[] = [];
+      for (let i = 0; i < edits; i++) {
+        const at = { line, character: 3 };
+        const [range, t] = i % 2 === 0 ? [{ start: at, end: at }, 'x'] : [{ start: at, end: { line, character: 4 } }, ''];
+        const s = performance.now();
+        await guard(client.edit(uri, range, t), `edit ${name}`, client);
+        samples.push(performance.now() - s);
+      }
+      result.edits = summarize(samples);
+    }
+    result.serverPeakRss = serverPeakRss(client);
+    await client.close(uri);
+  } catch (e) {
+    result.errors.push(`server: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    await client.stop();
+  }
+  return result;
+}
+
+// ---- other suites in bench/ ----
+
+/**
+ * Benchmarks that other parts of the project keep in bench/ (template intelligence, tokens) run
+ * here too when their files are present; each prints its own lines and documents its own section
+ * of docs/benchmarks.md. Loaded by path so this file does not depend on them; never fatal.
+ */
+interface ExtraSuite {
+  name: string;
+  file: string;
+  run: (mod: Record<string, unknown>, log: (s?: string) => void) => Promise<unknown>;
+}
+
+const EXTRA_SUITES: ExtraSuite[] = [
+  {
+    name: 'Template intelligence (bench/template.ts)',
+    file: 'template.ts',
+    run: async (mod, out) => {
+      const result = (await (mod.benchTemplate as () => Promise<Record<string, unknown>>)()) ?? {};
+      for (const [key, value] of Object.entries(result)) {
+        const v = value as Partial<Summary> & Record<string, unknown>;
+        out(`   ${key.padEnd(22)} ${typeof v.median === 'number' ? `median ${ms(v.median)} / p95 ${ms(v.p95)} / max ${ms(v.max)} ms (n=${v.n})` : JSON.stringify(value)}`);
+      }
+      return result;
+    },
+  },
+  {
+    name: 'Tokens (bench/tokens.ts)',
+    file: 'tokens.ts',
+    run: async (mod, out) => {
+      const result = await (mod.runTokenBench as (o: { quick?: boolean }) => Promise<unknown>)({ quick: QUICK });
+      if (typeof mod.printTokenBench === 'function') (mod.printTokenBench as (r: unknown, l: (s?: string) => void) => void)(result, (s = '') => out(`   ${s}`));
+      return result;
+    },
+  },
+];
+
+async function runExtraSuites(out: string[]): Promise<Record<string, unknown>> {
+  const results: Record<string, unknown> = {};
+  for (const suite of EXTRA_SUITES) {
+    const file = path.join(__dirname, suite.file);
+    if (!fs.existsSync(file)) continue;
+    progress(`suite: ${suite.name}...`);
+    out.push(suite.name);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(file) as Record<string, unknown>;
+      results[suite.file] = await suite.run(mod, (s = '') => out.push(s));
+    } catch (e) {
+      const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      out.push(`   FAILED: ${message}`);
+      results[suite.file] = { error: message };
+    }
+    out.push('');
+  }
+  return results;
+}
+
+// ---- main ----
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memory: bytes(os.totalmem()),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    /** 1-minute load average; other processes on a 2-core machine skew the numbers. */
+    loadAverage: round(os.loadavg()[0]),
+  };
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing; run \`npm run build\` first (\`npm run bench\` does).`);
+  const started = new Date();
+  const m = machine();
+  log(`Prompt Workbench benchmark, ${started.toISOString()}`);
+  log(`${m.cpu}, ${m.cores} cores, ${m.memory}, node ${m.node}, ${m.platform}, load ${m.loadAverage}${QUICK ? '  [--quick: fewer iterations]' : ''}`);
+  log();
+
+  // dist/ as `npm run bench` just built it (used when --no-vsix skips the builds in a copy).
+  const distBundlesAtStart = bundleSizes(path.join(ROOT, 'dist'));
+
+  // In-process first, while no server is running.
+  progress('engine in-process...');
+  const engine = new Engine(examplePartials(ROOT));
+  const engineResults = SIZES.map((s) => measureEngine(engine, s.lines, s.edits));
+
+  const edits: EditResult[] = [];
+  for (const s of SIZES) {
+    progress(`edits: ${count(s.lines)} lines...`);
+    edits.push(await measureEdits(s.lines, s.edits));
+  }
+  const opens: OpenResult[] = [];
+  for (const s of SIZES) {
+    progress(`opens: ${count(s.lines)} lines...`);
+    opens.push(await measureOpens(s.lines));
+  }
+
+  const bad: BadResult[] = [];
+  progress('bad input: 10 MB prompt...');
+  bad.push(await measureBad('10 MB prompt', 'large:10000000', largePrompt(10_000_000), QUICK ? 4 : 10, 3));
+  progress('bad input: 4.9 MB prompt...');
+  bad.push(await measureBad('4.9 MB prompt (under the limit)', 'large:4900000', largePrompt(4_900_000), 2, 1));
+  progress('bad input: alias bomb...');
+  bad.push(await measureBad('YAML alias bomb', 'alias-bomb', aliasBombPrompt(), 0, 5));
+
+  let devBundles = distBundlesAtStart;
+  let vsix: VsixResult | undefined;
+  if (!args.has('--no-vsix')) {
+    progress('production build + vsce package (in a temporary copy)...');
+    vsix = await packageVsix(ROOT);
+    if (vsix.devBundles) devBundles = vsix.devBundles;
+  }
+  const extraLines: string[] = [];
+  const extras = args.has('--no-extra') ? {} : await runExtraSuites(extraLines);
+
+  // ---- tables ----
+  const goal = (p95: number, g: number | undefined) => (g === undefined ? '' : p95 < g ? `PASS (< ${g})` : `FAIL (< ${g}; ${ms(p95 - g)} over)`);
+  log('1. Edit -> published diagnostics, real server over LSP stdio (ms; measured in the client process:');
+  log('   includes JSON-RPC encode/decode and pipe transfer both ways, applying the incremental edit, parsing and diagnostics)');
+  log(
+    table(
+      ['prompt', 'chars', 'vars', 'edits', 'median', 'p95', 'max', 'goal p95'],
+      edits.map((e, i) => [`${count(e.lines)} lines`, count(e.chars), String(e.variables), String(e.edits), ms(e.all.median), ms(e.all.p95), ms(e.all.max), goal(e.all.p95, SIZES[i].goalP95)]),
+    ),
+  );
+  for (const e of edits) if (e.initialCodes.length) log(`   note: the unedited ${count(e.lines)}-line prompt has diagnostics: ${[...new Set(e.initialCodes)].join(', ')}`);
+  log();
+  log('   by edit position (median / p95 ms)');
+  log(table(['prompt', ...KINDS], edits.map((e) => [`${count(e.lines)} lines`, ...KINDS.map((k) => (e.byKind[k] ? `${ms(e.byKind[k]!.median)} / ${ms(e.byKind[k]!.p95)}` : '-'))])));
+  log();
+  log('2. didOpen -> first diagnostics over LSP stdio (ms; cold = first document of a fresh server, warm = further fresh documents)');
+  log(table(['prompt', 'cold', `warm median (n=${OPENS - 1})`, 'warm max'], opens.map((o) => [`${count(o.lines)} lines`, ms(o.cold), ms(o.warm.median), ms(o.warm.max)])));
+  log();
+  log('3. Engine in-process on the same versions as (1), as the server validates (ms, median / p95):');
+  log('   parse = parsePromptDocument (via PromptDocumentCache, as the server), analysis = diagnostics() (template analysis,');
+  log('   whole-body Handlebars check, LSP conversion), of which "hbs whole" = the whole-body Handlebars parse; tokens = token-budget diagnostics');
+  const mp = (s: Summary) => `${ms(s.median)} / ${ms(s.p95)}`;
+  log(
+    table(
+      ['prompt', 'parse', 'analysis', '(hbs whole)', 'tokens', 'total', 'total max', 'LSP median - engine median'],
+      engineResults.map((e, i) => [`${count(e.lines)} lines`, mp(e.parse), mp(e.analysis), mp(e.wholeParse), mp(e.tokens), mp(e.total), ms(e.total.max), ms(edits[i].all.median - e.total.median)]),
+    ),
+  );
+  log();
+  log('4. Bundles (dev = `node esbuild.mjs`, production = `node esbuild.mjs --production` (minified, as packaged); both built in a temporary copy)');
+  log(table(['bundle', 'dev build', 'production'], BUNDLES.map((b) => [`dist/${b}`, bytes(devBundles[b]), bytes(vsix?.productionBundles?.[b])])));
+  log(`   ${ACTIVATION_NOTE}`);
+  log();
+  log('5. VSIX (`vsce package --no-dependencies` after `node esbuild.mjs --production`, in a temporary copy of the tree)');
+  if (!vsix) log('   skipped (--no-vsix)');
+  else if (vsix.ok) log(`   ${bytes(vsix.size)} (${vsix.size} bytes), ${vsix.files ?? '?'} files; build ${vsix.buildMs} ms, package ${vsix.packageMs} ms${vsix.flags.length ? `; flags: ${vsix.flags.join(' ')}` : ''}`);
+  else {
+    log(`   FAILED: ${vsix.error}`);
+    if (vsix.sizeWithPlaceholderUrls !== undefined) {
+      log(`   Size when packaged with placeholder URLs (${vsix.placeholderFlags!.join(' ')}; README links broken, for the size only):`);
+      log(`   ${bytes(vsix.sizeWithPlaceholderUrls)} (${vsix.sizeWithPlaceholderUrls} bytes), ${vsix.files ?? '?'} files`);
+    }
+  }
+  for (const w of vsix?.warnings ?? []) log(`   vsce warning: ${w}`);
+  for (const l of vsix?.listing ?? []) log(`   ${l}`);
+  log();
+  log('6. Bad inputs (ms; open = didOpen -> diagnostics in a fresh server; edit = type/delete one letter; engine = in-process, median)');
+  log(
+    table(
+      ['input', 'chars', 'open', 'edit median / max', 'engine', 'server peak RSS', 'engine peak RSS', 'diagnostics'],
+      bad.map((b) => [
+        b.name,
+        count(b.chars),
+        ms(b.open),
+        b.edits ? `${ms(b.edits.median)} / ${ms(b.edits.max)}` : '-',
+        ms(b.engine?.total),
+        bytes(b.serverPeakRss),
+        bytes(b.engine?.peakRss),
+        b.codes.join(', ') || (b.open === undefined ? '-' : '(none)'),
+      ]),
+    ),
+  );
+  for (const b of bad) for (const e of b.errors) log(`   ${b.name}: ${e}`);
+  log();
+
+  if (extraLines.length) {
+    log('7. Other suites in bench/ (documented in their own sections of docs/benchmarks.md)');
+    for (const l of extraLines) log(l);
+  }
+  const loadAfter = round(os.loadavg()[0]);
+  log(`Load average (1 min) at start ${m.loadAverage}, at end ${loadAfter}; total time ${ms((Date.now() - started.getTime()) / 1000)} s.`);
+  const results = {
+    date: started.toISOString(),
+    quick: QUICK,
+    machine: m,
+    loadAverageAtEnd: loadAfter,
+    notes: {
+      transport: 'stdio (VS Code itself starts this server over node IPC); times are client-measured round trips',
+      warmupEdits: WARMUP,
+      activation: ACTIVATION_NOTE,
+    },
+    edits: edits.map((e, i) => ({ ...e, goalP95: SIZES[i].goalP95, pass: SIZES[i].goalP95 === undefined ? undefined : e.all.p95 < SIZES[i].goalP95! })),
+    opens,
+    engine: engineResults,
+    bundles: { dev: devBundles, production: vsix?.productionBundles },
+    vsix: vsix ?? null,
+    badInputs: bad,
+    suites: extras,
+  };
+  const dir = path.join(ROOT, 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  log(`Wrote ${path.relative(process.cwd(), path.join(dir, 'latest.json'))}`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
