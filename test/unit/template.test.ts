@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parsePromptDocument } from '../../server/src/service';
+import { wholeTemplateDiagnostics, WHOLE_PARSE_LIMIT } from '../../server/src/service/template';
 import { covered } from '../support/markers';
 
 const body = (text: string) => parsePromptDocument(text);
@@ -114,4 +115,18 @@ test('non-ASCII text keeps UTF-16 columns right', () => {
   const d = doc.diagnostics[0];
   assert.deepEqual(doc.lines.positionAt(d.span.start), { line: 0, character: 9 });
   assert.equal(covered(doc, d.span), '{{#if x}}');
+});
+
+test('a tag followed by }} (JSON around a value) is reported: Handlebars reads }}}} as a raw-block end', () => {
+  const doc = body('{"a": {"b": {{x}}}}');
+  assert.deepEqual(doc.diagnostics.map((d) => d.code), ['template-unbalanced-braces']);
+  assert.equal(covered(doc, doc.diagnostics[0].span), '{{x}}}}');
+  assert.deepEqual(body('{"a": {"b": {{x}} }}').diagnostics, []);
+});
+
+test('small bodies also get one whole-body Handlebars parse; large bodies skip it', () => {
+  const small = body('{{#*inline "q"}}{{else}}x{{/inline}}');
+  assert.deepEqual(wholeTemplateDiagnostics(small.text, small.template).map((d) => d.code), ['template-syntax']);
+  const large = body('{{#*inline "q"}}{{else}}x{{/inline}}' + 'a'.repeat(WHOLE_PARSE_LIMIT));
+  assert.deepEqual(wholeTemplateDiagnostics(large.text, large.template), []);
 });

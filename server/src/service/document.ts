@@ -12,7 +12,7 @@ export interface ParseOptions {
   maxTemplateSize?: number;
 }
 
-export const DEFAULT_MAX_TEMPLATE_SIZE = 5_000_000;
+export const DEFAULT_MAX_TEMPLATE_SIZE = 1_000_000;
 
 export interface PromptDocument {
   uri: string;

@@ -28,7 +28,8 @@ export { completeTemplate } from './templateCompletion';
 
 /** Every problem found in the document: parse, schema and template checks, in document order. */
 export function promptDiagnostics(doc: PromptDocument, options: AnalysisOptions = {}): PromptDiagnostic[] {
-  const all = doc.notice === 'binary' ? doc.diagnostics : [...doc.diagnostics, ...wholeTemplateDiagnostics(doc.text, doc.template), ...analyze(doc, options).diagnostics];
+  // Documents with a notice (binary, too large) were not analysed: report the notice only.
+  const all = doc.notice ? doc.diagnostics : [...doc.diagnostics, ...wholeTemplateDiagnostics(doc.text, doc.template), ...analyze(doc, options).diagnostics];
   return all.sort((a, b) => a.span.start - b.span.start);
 }
 
