@@ -344,14 +344,26 @@ test('rendered counts use input.default; missing values make them unavailable wi
   assert.equal(s.text.startsWith(`${r.tokens} tokens · `), true, s.text);
 });
 
-test('a template too large to analyse is estimated from its length, and labelled', () => {
-  const body = 'Some words here.\n'.repeat(1000);
-  const d = parsePromptDocument(`---\nmodel: openai/gpt-4o\n---\n${body}`, 'file:///big.prompt', 1, { maxTemplateSize: 1000 });
+test('a template over maxFileSize is still counted exactly, split at the role markers a plain scan finds', () => {
+  const sys = '\nBe brief.\n';
+  const user = '\n' + 'Some words here.\n'.repeat(200);
+  const text = `---\nmodel: openai/gpt-4o\n---\n{{role "system"}}${sys}{{history}}\n{{ role 'user' }}${user}`;
+  const d = parsePromptDocument(text, 'file:///big.prompt', 1, { maxTemplateSize: 1000 });
   assert.equal(d.notice, 'too-large');
+  const t = documentTokens(d);
+  assert.equal(t.estimated, false);
+  assert.deepEqual(t.messages.map((m) => [m.role, m.content]), [['system', o200k(sys)], ['history', 0], ['user', o200k(user)]]);
+  assert.equal(t.template, documentTokens(doc(text)).template, 'the same as when the template is analysed');
+  assert.ok(t.notes.some((n) => /not analysed/.test(n)));
+});
+
+test('beyond 5 MB the editor estimates from the length, and says so', () => {
+  const body = 'Some words here.\n'.repeat(300_000);
+  const d = parsePromptDocument(`---\nmodel: openai/gpt-4o\n---\n${body}`, 'file:///huge.prompt', 1, { maxTemplateSize: 1000 });
   const t = documentTokens(d);
   assert.equal(t.estimated, true);
   assert.equal(t.messages[0].content, Math.round(body.length / 4));
-  assert.ok(t.notes.some((n) => /too large to analyse/.test(n)));
+  assert.ok(t.notes.some((n) => /estimated from its length/.test(n)));
 });
 
 test('counts are memoised per document version', () => {

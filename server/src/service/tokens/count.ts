@@ -37,8 +37,29 @@ export const DEFAULT_MAX_RENDER_SIZE = 1_000_000;
 export const TOKENS_PER_MESSAGE = 3;
 export const REPLY_PRIMING = 3;
 
-/** Characters per token for the length-based estimate of templates too large to analyse. */
+/** Characters per token for the length-based estimate of templates too large to count. */
 export const CHARS_PER_TOKEN = 4;
+
+/** Templates over maxFileSize are still counted exactly up to this size (the first count of 5 MB takes ~0.6 s). */
+export const MAX_EXACT_SIZE = 5_000_000;
+
+const MARKER_RE = /\{\{~?\s*(?:role\s+(?:"([^"]*)"|'([^']*)')|(history))\s*~?\}\}/g;
+
+/** Messages of a body that was not analysed: a plain scan for `{{role "x"}}` and `{{history}}`. */
+function scanMarkers(text: string, start: number, end: number): { role: string; kind: 'message' | 'history'; marker: Span; end: number }[] {
+  const out: { role: string; kind: 'message' | 'history'; marker: Span; end: number }[] = [];
+  let current: { role: string; kind: 'message' | 'history'; marker: Span; end: number } = { role: 'user', kind: 'message', marker: { start, end: start }, end };
+  MARKER_RE.lastIndex = start;
+  for (let m = MARKER_RE.exec(text); m && m.index < end; m = MARKER_RE.exec(text)) {
+    current.end = m.index;
+    if (current.marker.end > current.marker.start || text.slice(current.marker.end, current.end).trim()) out.push(current);
+    const marker = { start: m.index, end: m.index + m[0].length };
+    current = m[3] ? { role: 'history', kind: 'history', marker, end } : { role: m[1] ?? m[2] ?? 'user', kind: 'message', marker, end };
+  }
+  current.end = end;
+  if (current.marker.end > current.marker.start || text.slice(current.marker.end, current.end).trim()) out.push(current);
+  return out;
+}
 
 export interface MessageCount {
   role: string;
@@ -179,14 +200,29 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
   if (doc.notice === 'binary') {
     notes.push('This file is binary: nothing is counted.');
   } else if (doc.notice === 'too-large') {
-    // Beyond maxFileSize nothing is analysed as you type, counting included: estimate from the
-    // length (o200k_base averages about 4 characters per token on English prose and code).
+    // Over maxFileSize the template is not analysed, but counting needs no analysis: up to
+    // MAX_EXACT_SIZE the body is counted exactly (block-cached, so only the first count is slow),
+    // split at the role markers a plain scan finds; beyond that it is estimated from its length.
     const { start, end } = doc.template.span;
-    rough = true;
-    notes.push(`The template is too large to analyse as you type, so its tokens are estimated from its length (${CHARS_PER_TOKEN} characters per token). \`prompt-workbench tokens\` counts it exactly.`);
-    const content = Math.round(((end - start) / CHARS_PER_TOKEN) * factor);
-    const framing = framingOf('user', model);
-    messages.push({ role: 'user', kind: 'message', span: { start, end: start }, content, framing, tokens: content + framing });
+    if (end - start <= MAX_EXACT_SIZE) {
+      notes.push('The template is over promptWorkbench.maxFileSize, so it is not analysed; its messages are found by a plain scan for `{{role}}` and `{{history}}` markers.');
+      for (const m of scanMarkers(doc.text, start, end)) {
+        if (m.kind === 'history') {
+          messages.push({ role: 'history', kind: 'history', span: m.marker, content: 0, framing: 0, tokens: 0 });
+          continue;
+        }
+        const c = scaled(doc.text, m.marker.end, m.end, encoding, factor);
+        longRuns += c.longRuns;
+        const framing = framingOf(m.role, model);
+        messages.push({ role: m.role, kind: 'message', span: m.marker, content: c.tokens, framing, tokens: c.tokens + framing });
+      }
+    } else {
+      rough = true;
+      notes.push(`The template is too large to count as you type, so its tokens are estimated from its length (${CHARS_PER_TOKEN} characters per token). \`prompt-workbench tokens\` counts it exactly.`);
+      const content = Math.round(((end - start) / CHARS_PER_TOKEN) * factor);
+      const framing = framingOf('user', model);
+      messages.push({ role: 'user', kind: 'message', span: { start, end: start }, content, framing, tokens: content + framing });
+    }
   } else if (!doc.template.messages.length) {
     // An empty body, or text without structure: the body is one user message.
     const { start, end } = doc.template.span;
