@@ -91,9 +91,8 @@ export async function packageVsix(root: string): Promise<VsixResult> {
     }
     result.productionBundles = bundleSizes(path.join(copy, 'dist'));
 
-    // vsce answers its own "Do you want to continue?" prompts with yes when stdout is not a TTY
-    // (as here), so a missing LICENSE or repository field is a warning, not a failure; the
-    // warnings are reported. --allow-missing-repository / --skip-license are therefore not needed.
+    // The same flags as `npm run package`: there is no repository URL, so relative README links are
+    // left as they are instead of being rewritten to one.
     const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
     const out = path.join(tmp, 'pw.vsix');
     const pack = async (flags: string[]) => {
@@ -106,7 +105,7 @@ export async function packageVsix(root: string): Promise<VsixResult> {
       const error = r.code !== 0 || !fs.existsSync(out) ? `vsce package failed (exit ${r.code}): ${lastLines(text.replace(/^\s*WARNING.*$/gm, ''))}` : undefined;
       return { ms: r.ms, text, warnings, error };
     };
-    let p = await pack([]);
+    let p = await pack(['--allow-missing-repository', '--no-rewrite-relative-links']);
     result.packageMs = Math.round(p.ms);
     result.warnings = p.warnings;
     if (p.error) {
