@@ -27,6 +27,8 @@ const e2e = process.argv.includes('--e2e');
 
 const entries = [
   { entryPoints: { client: 'client/src/extension.ts' } },
+  // Loaded by the client right after activation (see client/src/extension.ts).
+  { entryPoints: { session: 'client/src/session.ts' } },
   { entryPoints: { server: 'server/src/server.ts' } },
   { entryPoints: { cli: 'server/src/cli/main.ts' }, banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } },
 ];

@@ -664,7 +664,15 @@ async function readActivationTime(page, profile) {
   await runCommand(page, 'Developer: Show Running Extensions');
   const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'Prompt Workbench' }).first();
   try {
-    await row.waitFor({ timeout: 15_000 });
+    // The list is virtualised and sorted by activation time, slowest first: scroll until the row shows.
+    const first = page.locator('.runtime-extensions-editor .monaco-list-row').first();
+    await first.waitFor({ timeout: 15_000 });
+    await first.click();
+    for (let i = 0; i < 20 && !(await row.isVisible()); i++) {
+      await page.keyboard.press('PageDown');
+      await page.waitForTimeout(200);
+    }
+    await row.waitFor({ timeout: 5_000 });
     const time = await row.locator('.activation-time').first().textContent({ timeout: 5_000 });
     if (process.env.PROMPT_WORKBENCH_DEBUG) {
       console.log(await row.innerText());
@@ -672,6 +680,7 @@ async function readActivationTime(page, profile) {
     }
     return (time || '').trim();
   } catch {
+    if (process.env.PROMPT_WORKBENCH_DEBUG) await page.screenshot({ path: path.join(profile.dir, 'running-extensions.png') });
     return undefined;
   }
 }

@@ -1,13 +1,12 @@
-// The VS Code side: starts the language server for `dotprompt` files, shows its state in a
-// language status item, and logs to an output channel. Activation does no parsing and does not
-// wait for the server.
+// The VS Code side. Activation only creates the output channel and status item and registers the
+// commands; the language client library and everything built on it (session.ts, bundled as
+// dist/session.js) load on the next tick, so activation stays cheap. Nothing here parses prompts
+// or waits for the server.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { PREVIEW_SCHEME, RenderedPreviewProvider, showRenderedPreview } from './preview';
-import { TokenStatusBar } from './tokenStatus';
+import type { Session } from './session';
 
-let client: LanguageClient | undefined;
+let session: Promise<Session> | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -19,58 +18,33 @@ export function activate(context: vscode.ExtensionContext): void {
   status.command = { title: 'Show Output', command: 'promptWorkbench.showOutput' };
   context.subscriptions.push(output, status);
 
-  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
-  };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { language: 'dotprompt', scheme: 'file' },
-      { language: 'dotprompt', scheme: 'untitled' },
-    ],
-    synchronize: {
-      configurationSection: 'promptWorkbench',
-      // Partials (`_name.prompt`) created, changed or deleted on disk update the server's index.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/_*.prompt'),
-    },
-    outputChannel: output,
-    // The library's default error handler restarts a crashed server (up to 4 times in 3 minutes).
-  };
-  client = new LanguageClient('promptWorkbench', 'Prompt Workbench Language Server', serverOptions, clientOptions);
-  const previews = new RenderedPreviewProvider(() => client);
-  const tokenStatus = new TokenStatusBar(() => client);
+  session = new Promise<Session>((resolve, reject) => {
+    setImmediate(() => {
+      try {
+        // A computed path: esbuild leaves this require alone, so session.js stays its own bundle.
+        const { startSession } = require(context.asAbsolutePath(path.join('dist', 'session.js'))) as typeof import('./session');
+        resolve(startSession(context, output, status));
+      } catch (e) {
+        status.busy = false;
+        status.severity = vscode.LanguageStatusSeverity.Error;
+        status.text = 'Prompt Workbench: failed to start';
+        output.error(`The extension failed to load: ${e instanceof Error ? e.message : String(e)}`);
+        reject(e);
+      }
+    });
+  });
 
   context.subscriptions.push(
-    client.onDidChangeState((e) => {
-      status.busy = e.newState === State.Starting;
-      status.severity = e.newState === State.Stopped ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
-      status.text = e.newState === State.Running ? 'Prompt Workbench' : e.newState === State.Starting ? 'Prompt Workbench: starting' : 'Prompt Workbench: stopped';
-      status.detail = e.newState === State.Stopped ? 'The language server is not running. Use "Prompt Workbench: Restart Language Server".' : undefined;
-      tokenStatus.onClientState(e.newState);
-    }),
-    tokenStatus,
     vscode.commands.registerCommand('promptWorkbench.showOutput', () => output.show(true)),
-    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
-    previews,
-    vscode.commands.registerCommand('promptWorkbench.previewRendered', showRenderedPreview),
+    vscode.commands.registerCommand('promptWorkbench.previewRendered', async () => (await session)?.showPreview()),
     vscode.commands.registerCommand('promptWorkbench.restartServer', async () => {
       output.info('Restarting the language server');
-      await client?.restart();
+      await (await session)?.restart();
     }),
-  );
-
-  client.start().then(
-    () => output.info('Language server started'),
-    (e: unknown) => {
-      status.severity = vscode.LanguageStatusSeverity.Error;
-      status.text = 'Prompt Workbench: failed to start';
-      output.error(`The language server failed to start: ${e instanceof Error ? e.message : String(e)}`);
-    },
   );
   output.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
 
-export function deactivate(): Thenable<void> | undefined {
-  return client?.stop();
+export async function deactivate(): Promise<void> {
+  await (await session?.catch(() => undefined))?.stop();
 }

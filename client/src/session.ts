@@ -1,0 +1,67 @@
+// Everything of the client that needs the language client library: the LanguageClient, the
+// rendered preview and the token status bar. Bundled separately (dist/session.js) and loaded
+// right after activation, so that loading the library is not part of activation.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { PREVIEW_SCHEME, RenderedPreviewProvider, showRenderedPreview } from './preview';
+import { TokenStatusBar } from './tokenStatus';
+
+export interface Session {
+  restart(): Promise<void>;
+  showPreview(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startSession(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, status: vscode.LanguageStatusItem): Session {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { language: 'dotprompt', scheme: 'file' },
+      { language: 'dotprompt', scheme: 'untitled' },
+    ],
+    synchronize: {
+      configurationSection: 'promptWorkbench',
+      // Partials (`_name.prompt`) created, changed or deleted on disk update the server's index.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/_*.prompt'),
+    },
+    outputChannel: output,
+    // The library's default error handler restarts a crashed server (up to 4 times in 3 minutes).
+  };
+  const client = new LanguageClient('promptWorkbench', 'Prompt Workbench Language Server', serverOptions, clientOptions);
+  const previews = new RenderedPreviewProvider(() => client);
+  const tokenStatus = new TokenStatusBar(() => client);
+
+  context.subscriptions.push(
+    client.onDidChangeState((e) => {
+      status.busy = e.newState === State.Starting;
+      status.severity = e.newState === State.Stopped ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+      status.text = e.newState === State.Running ? 'Prompt Workbench' : e.newState === State.Starting ? 'Prompt Workbench: starting' : 'Prompt Workbench: stopped';
+      status.detail = e.newState === State.Stopped ? 'The language server is not running. Use "Prompt Workbench: Restart Language Server".' : undefined;
+      tokenStatus.onClientState(e.newState);
+    }),
+    tokenStatus,
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
+    previews,
+  );
+
+  client.start().then(
+    () => output.info('Language server started'),
+    (e: unknown) => {
+      status.busy = false;
+      status.severity = vscode.LanguageStatusSeverity.Error;
+      status.text = 'Prompt Workbench: failed to start';
+      output.error(`The language server failed to start: ${e instanceof Error ? e.message : String(e)}`);
+    },
+  );
+
+  return {
+    restart: () => client.restart(),
+    showPreview: showRenderedPreview,
+    stop: () => client.stop(),
+  };
+}
