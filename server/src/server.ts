@@ -13,8 +13,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { RenderRequest, TokenSummaryRequest, type RenderParams, type RenderResponse } from './protocol';
+import { ChangeSummaryRequest, RenderRequest, TokenSummaryRequest, type ChangeSummary, type ChangeSummaryParams, type RenderParams, type RenderResponse } from './protocol';
 import * as engine from './service';
+import { summarizeChange } from './service/history/summary';
 import * as tokens from './service/tokens';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { indexPartials, refreshPartial } from './workspacePartials';
@@ -274,6 +275,12 @@ connection.onRequest(TokenSummaryRequest.method, async (p: { uri: string }): Pro
     connection.console.error(`Token summary failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return null;
   }
+});
+
+connection.onRequest(ChangeSummaryRequest.method, async (p: ChangeSummaryParams, token: CancellationToken): Promise<(ChangeSummary | null)[]> => {
+  if (p.uri && !settings.has(p.uri)) settings.set(p.uri, await readSettings(connection, p.uri, configurationSupported).catch(() => DEFAULT_SETTINGS));
+  const models = (p.uri ? settings.get(p.uri) : undefined)?.tokens.models;
+  return (p.pairs ?? []).map((pair) => runSafe('Change summary', null, token, () => summarizeChange(pair.before ?? undefined, pair.after ?? undefined, { models })));
 });
 
 documents.listen(connection);

@@ -1,8 +1,8 @@
 // A prompt's history over the Git interface: pages of commits that touched the file (following
 // renames), their change summaries computed on demand, the file at any revision, and the
-// revisions `diff` compares by default.
+// revisions `diff` compares by default. It does not parse prompts (summary.ts does), so the VS Code
+// client can use it without bundling the language engine.
 import { GitError, type Git, type LogEntry, type RepositoryInfo, type WorkingStatus } from './git';
-import { summarizeChange, type ChangeSummary, type SummaryOptions } from './summary';
 
 export interface HistoryEntry extends LogEntry {
   /**
@@ -59,12 +59,6 @@ export async function entryTexts(git: Git, repo: RepositoryInfo, entries: readon
     pairs.push({ before, after });
   }
   return pairs;
-}
-
-/** Summaries of the given entries, computed in this process (the CLI, tests, benchmarks). */
-export async function summarizeEntries(git: Git, repo: RepositoryInfo, entries: readonly LogEntry[], options: SummaryOptions = {}): Promise<ChangeSummary[]> {
-  const pairs = await entryTexts(git, repo, entries);
-  return pairs.map((p) => summarizeChange(p.before, p.after, options));
 }
 
 /** The file at a revision, with the path it had there (it may have been renamed since). */
