@@ -23,6 +23,8 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
     documentSelector: [
       { language: 'dotprompt', scheme: 'file' },
       { language: 'dotprompt', scheme: 'untitled' },
+      // Fixture files: the server checks them against the prompt they test.
+      { scheme: 'file', pattern: '**/*.tests.yaml' },
     ],
     synchronize: {
       configurationSection: 'promptWorkbench',

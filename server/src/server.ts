@@ -19,6 +19,8 @@ import { summarizeChange } from './service/history/summary';
 import * as tokens from './service/tokens';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { indexPartials, refreshPartial } from './workspacePartials';
+import { fixtureOf, forgetFixture, isFixtureUri, promptFor } from './fixtureSupport';
+import * as testing from './service/testing';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -54,8 +56,18 @@ function runSafe<T>(what: string, fallback: T, token: CancellationToken | undefi
 }
 
 function parsed(uri: string) {
+  // Fixture files (`*.tests.yaml`) are not prompts: only their own handlers below read them.
+  if (isFixtureUri(uri)) return undefined;
   const doc = documents.get(uri);
   return doc ? cache.get(doc) : undefined;
+}
+
+/** A fixture file and the prompt it tests (`null`: missing; `undefined`: unknown). */
+function fixtureAndPrompt(uri: string) {
+  const doc = isFixtureUri(uri) ? documents.get(uri) : undefined;
+  if (!doc) return undefined;
+  const file = fixtureOf(doc);
+  return { file, prompt: promptFor(file, (u) => parsed(u)) };
 }
 
 connection.onInitialize((params): InitializeResult => {
@@ -133,6 +145,14 @@ async function validate(uri: string): Promise<void> {
   await Promise.race([partialsIndexed, new Promise((r) => setTimeout(r, INDEX_WAIT_MS))]);
   const current = documents.get(uri);
   if (!current || current.version !== doc.version) return;
+  if (isFixtureUri(uri)) {
+    const fixture = runSafe('Fixture validation', [], undefined, () => {
+      const f = fixtureAndPrompt(uri);
+      return f ? testing.fixtureLspDiagnostics(f.file, f.prompt) : [];
+    });
+    void connection.sendDiagnostics({ uri, version: current.version, diagnostics: fixture });
+    return;
+  }
   const diagnostics = runSafe('Validation', [], undefined, () => engine.diagnostics(cache.get(current), analysisOptions(uri)));
   // Budget checks need tokenizer data. Its first load (a few hundred ms, once) waits until these
   // diagnostics have been written (the message writer sends in a later tick, so a load queued
@@ -157,9 +177,12 @@ documents.onDidChangeContent((e) => {
     partials.set(e.document.uri, e.document.getText());
     revalidateAll();
   } else scheduleValidation(e.document.uri);
+  // Fixture files check their cases against the prompt's inputs: re-check them when a prompt changes.
+  if (!isFixtureUri(e.document.uri)) for (const d of documents.all()) if (isFixtureUri(d.uri)) scheduleValidation(d.uri);
 });
 documents.onDidClose((e) => {
   cache.delete(e.document.uri);
+  forgetFixture(e.document.uri);
   settings.delete(e.document.uri);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   if (engine.partialNameOf(e.document.uri)) void refreshPartial(partials, e.document.uri, false).then(revalidateAll);
@@ -167,6 +190,8 @@ documents.onDidClose((e) => {
 
 connection.onCompletion((p, token) =>
   runSafe('Completion', null, token, () => {
+    const fixture = fixtureAndPrompt(p.textDocument.uri);
+    if (fixture) return testing.completeFixture(fixture.file.text, fixture.file.lines.offsetAt(p.position), fixture.file.lines, fixture.prompt ?? undefined);
     const doc = parsed(p.textDocument.uri);
     return doc ? engine.complete(doc, doc.lines.offsetAt(p.position), analysisOptions(doc.uri)) : null;
   }),
@@ -174,6 +199,8 @@ connection.onCompletion((p, token) =>
 
 connection.onHover((p, token) =>
   runSafe('Hover', null, token, () => {
+    const fixture = fixtureAndPrompt(p.textDocument.uri);
+    if (fixture) return testing.hoverFixture(fixture.file, fixture.file.lines.offsetAt(p.position), fixture.prompt ?? undefined);
     const doc = parsed(p.textDocument.uri);
     if (!doc) return null;
     const offset = doc.lines.offsetAt(p.position);

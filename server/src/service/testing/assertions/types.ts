@@ -1,0 +1,64 @@
+// What an assertion sees and what it answers.
+import type { FixtureAssertion } from '../fixtures';
+import type { ChatMessage, ModelReply, Usage } from '../providers/types';
+
+export interface JudgeRequest {
+  messages: ChatMessage[];
+  provider?: string;
+  model?: string;
+  signal?: AbortSignal;
+}
+
+export interface AssertionContext {
+  output: string;
+  vars: Record<string, unknown>;
+  usage?: Usage;
+  latencyMs: number;
+  /** US dollars; undefined when the model has no price in the catalogue. */
+  cost?: number;
+  /** Why the cost is unknown, when it is. */
+  costNote?: string;
+  model?: string;
+  provider: string;
+  /** The prompt's `output.schema` as JSON Schema, when it has one. */
+  outputSchema?: Record<string, unknown>;
+  /** Counts tokens of a text with the model's tokenizer (for max-tokens without reported usage). */
+  countTokens(text: string): number;
+  /** `javascript` assertions run only when true (a trusted workspace, or the CLI). */
+  trusted: boolean;
+  javascriptTimeoutMs?: number;
+  /** Calls the judge model of `llm-rubric`. */
+  judge?: (request: JudgeRequest) => Promise<ModelReply>;
+  signal?: AbortSignal;
+}
+
+/** The outcome of the check before `not-` and weights are applied. */
+export interface Check {
+  pass: boolean;
+  /** 0 to 1; defaults to 1 for a pass, 0 for a failure. */
+  score?: number;
+  /** What was found, true either way ("The output contains \"x\"."). */
+  reason: string;
+  expected?: string;
+  actual?: string;
+  /** The judge's reasoning (llm-rubric). */
+  reasoning?: string;
+  /** The check could not run at all (untrusted workspace, judge unavailable, code error). */
+  error?: boolean;
+}
+
+export interface AssertionResult {
+  type: string;
+  pass: boolean;
+  score: number;
+  weight: number;
+  reason: string;
+  expected?: string;
+  actual?: string;
+  reasoning?: string;
+  error?: boolean;
+  /** Zero-based line of the assertion in the fixture file. */
+  line: number;
+}
+
+export type Evaluator = (a: FixtureAssertion, ctx: AssertionContext) => Check | Promise<Check>;

@@ -1,0 +1,419 @@
+// Fixture files (`name.tests.yaml` beside `name.prompt`): the zod schema, and a parse that keeps
+// the YAML range of every case, variable and assertion, so diagnostics, test results and failure
+// messages point at the exact line. Plain data in, plain data out: no files are read here.
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { z } from 'zod';
+import type { PromptDiagnostic } from '../diagnostic';
+import { closest } from '../suggest';
+import { LineIndex, type Span } from '../text';
+import { describeValue, locate } from '../validate';
+
+export const BASE_ASSERTION_TYPES = [
+  'equals',
+  'contains',
+  'icontains',
+  'contains-any',
+  'contains-all',
+  'starts-with',
+  'regex',
+  'is-json',
+  'contains-json',
+  'json-schema',
+  'max-tokens',
+  'latency',
+  'cost',
+  'javascript',
+  'llm-rubric',
+] as const;
+export type BaseAssertionType = (typeof BASE_ASSERTION_TYPES)[number];
+export const ASSERTION_TYPES: readonly string[] = [...BASE_ASSERTION_TYPES, ...BASE_ASSERTION_TYPES.map((t) => `not-${t}`)];
+
+export const PROVIDER_IDS = ['render', 'openai', 'anthropic', 'vscode-lm'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+/** A file path relative to the fixture file, written `file://relative/path`. */
+export const FILE_PREFIX = 'file://';
+
+const VALUE_KIND: Record<BaseAssertionType, 'text' | 'texts' | 'number' | 'any' | 'optional-schema' | 'code'> = {
+  equals: 'any',
+  contains: 'text',
+  icontains: 'text',
+  'contains-any': 'texts',
+  'contains-all': 'texts',
+  'starts-with': 'text',
+  regex: 'text',
+  'is-json': 'optional-schema',
+  'contains-json': 'optional-schema',
+  'json-schema': 'optional-schema',
+  'max-tokens': 'number',
+  latency: 'number',
+  cost: 'number',
+  javascript: 'code',
+  'llm-rubric': 'text',
+};
+
+const AssertionSchema = z
+  .object({
+    type: z.enum(ASSERTION_TYPES as [string, ...string[]]).describe('The check: `contains`, `regex`, `json-schema`, `llm-rubric`, ... or its `not-` form.'),
+    value: z.unknown().optional().describe('What the check compares with: text, a list of texts, a number, a JSON Schema, code or a rubric, depending on the type.'),
+    weight: z.number().min(0).optional().describe('How much this check counts in the case score (default 1; 0 reports it without counting it).'),
+    threshold: z.number().min(0).max(1).optional().describe('`llm-rubric` only: the lowest score (0 to 1) that passes.'),
+    flags: z.string().regex(/^[dgimsuy]*$/).optional().describe('`regex` only: flags such as `i` (ignore case), `m` (multi-line), `s` (dot matches line breaks).'),
+    provider: z.enum(PROVIDER_IDS).optional().describe('`llm-rubric` only: the judge provider (default: the case\'s provider).'),
+    model: z.string().optional().describe('`llm-rubric` only: the judge model (default: the case\'s model).'),
+    description: z.string().optional().describe('A note shown with the result.'),
+  })
+  .strict();
+
+const VarsSchema = z.union([z.record(z.string(), z.unknown()), z.string().startsWith(FILE_PREFIX)]);
+
+const CaseSchema = z
+  .object({
+    name: z.string().min(1).describe('The case\'s name, unique in the file: the test\'s name in the Test Explorer, JUnit and the run records.'),
+    description: z.string().optional().describe('What the case checks, for people.'),
+    vars: VarsSchema.optional().describe('The input values, over the prompt\'s `input.default` and the file\'s `defaults.vars`. A value `file://path` is read from that file (relative to this one); `vars: file://path.yaml` loads them all from a YAML or JSON file.'),
+    provider: z.enum(PROVIDER_IDS).optional().describe('Always run this case with this provider (`render`, `openai`, `anthropic`, `vscode-lm`), whatever the run\'s provider.'),
+    model: z.string().optional().describe('The model for this case instead of the prompt\'s `model:`, e.g. `openai/gpt-4o-mini`.'),
+    config: z.record(z.string(), z.unknown()).optional().describe('Model parameters over the prompt\'s `config` (`temperature`, `maxOutputTokens`, `topP`, `stopSequences`, ...).'),
+    repeat: z.number().int().min(1).max(100).optional().describe('Run the case this many times (a stability check); each run is its own test.'),
+    threshold: z.number().min(0).max(1).optional().describe('The case passes when the weighted score of its assertions reaches this (0 to 1). Without it every assertion must pass.'),
+    assert: z.array(AssertionSchema).optional().describe('The checks on the output, after the file\'s `defaults.assert`.'),
+    skip: z.boolean().optional().describe('`true` skips the case (reported as skipped).'),
+  })
+  .strict();
+
+const DefaultsSchema = z
+  .object({
+    vars: z.record(z.string(), z.unknown()).optional().describe('Input values every case starts from.'),
+    assert: z.array(AssertionSchema).optional().describe('Checks every case runs, before its own.'),
+    threshold: z.number().min(0).max(1).optional().describe('The score every case must reach unless it sets its own `threshold`.'),
+    repeat: z.number().int().min(1).max(100).optional().describe('How often every case runs unless it sets its own `repeat`.'),
+    config: z.record(z.string(), z.unknown()).optional().describe('Model parameters for every case, over the prompt\'s `config`.'),
+  })
+  .strict();
+
+export const FixtureFileSchema = z
+  .object({
+    prompt: z.string().min(1).optional().describe('The prompt under test, relative to this file. Default: the `.prompt` file of the same name (`summarize.tests.yaml` tests `summarize.prompt`).'),
+    description: z.string().optional().describe('What this suite checks.'),
+    provider: z.enum(PROVIDER_IDS).optional().describe('Run every case of this file with this provider, whatever the run\'s provider (a case\'s own `provider` wins).'),
+    model: z.string().optional().describe('The model for every case instead of the prompt\'s `model:`.'),
+    defaults: DefaultsSchema.optional().describe('Values, checks and parameters that apply to every case.'),
+    cases: z.array(CaseSchema).min(1).describe('The test cases.'),
+  })
+  .strict();
+
+export interface FixtureAssertion {
+  /** As written, e.g. `not-contains`. */
+  type: string;
+  base: BaseAssertionType;
+  negate: boolean;
+  value: unknown;
+  weight: number;
+  threshold?: number;
+  flags?: string;
+  provider?: ProviderId;
+  model?: string;
+  description?: string;
+  span: Span;
+  /** Zero-based line of the assertion in the fixture file. */
+  line: number;
+}
+
+export interface FixtureCase {
+  index: number;
+  name: string;
+  description?: string;
+  /** Inline values (file references still as `file://` strings: see loadCaseVars). */
+  vars: Record<string, unknown>;
+  /** `vars: file://...`: all values come from that file (relative to the fixture file). */
+  varsFile?: string;
+  provider?: ProviderId;
+  model?: string;
+  config: Record<string, unknown>;
+  repeat: number;
+  threshold?: number;
+  assert: FixtureAssertion[];
+  skip: boolean;
+  span: Span;
+  nameSpan: Span;
+  /** Zero-based line of the case (its `- name:` line). */
+  line: number;
+  /** Ranges of the case's own variable keys (for diagnostics on the exact line). */
+  varKeySpans: Record<string, Span>;
+  varsSpan?: Span;
+}
+
+export interface FixtureFile {
+  uri: string;
+  text: string;
+  lines: LineIndex;
+  yaml?: Document;
+  /** The prompt's URI, resolved against the fixture file's URI. */
+  promptUri: string;
+  promptSpan?: Span;
+  description?: string;
+  provider?: ProviderId;
+  model?: string;
+  defaultVars: Record<string, unknown>;
+  defaultVarKeySpans: Record<string, Span>;
+  cases: FixtureCase[];
+  diagnostics: PromptDiagnostic[];
+}
+
+export const FIXTURE_SUFFIX = '.tests.yaml';
+
+export function isFixtureUri(uri: string): boolean {
+  return /\.tests\.ya?ml$/i.test(uri.split(/[?#]/)[0]);
+}
+
+/** `summarize.tests.yaml` -> `summarize.prompt` in the same folder. */
+export function defaultPromptUri(fixtureUri: string): string {
+  return fixtureUri.replace(/\.tests\.ya?ml$/i, '.prompt');
+}
+
+export function resolveRelative(baseUri: string, relative: string): string {
+  try {
+    return new URL(relative.replace(/\\/g, '/'), baseUri).toString();
+  } catch {
+    return relative;
+  }
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function nodeSpan(node: Node | null | undefined): Span | undefined {
+  const r = node?.range;
+  return r ? { start: r[0], end: Math.max(r[1], r[0] + 1) } : undefined;
+}
+
+function keySpans(node: Node | null | undefined): Record<string, Span> {
+  const out: Record<string, Span> = {};
+  if (!isMap(node)) return out;
+  for (const pair of node.items as Pair<Node, Node | null>[]) {
+    if (isScalar(pair.key) && pair.key.range) out[String(pair.key.value)] = { start: pair.key.range[0], end: pair.key.range[1] };
+  }
+  return out;
+}
+
+const KNOWN_KEYS: Record<string, readonly string[]> = {
+  root: Object.keys(FixtureFileSchema.shape),
+  case: Object.keys(CaseSchema.shape),
+  defaults: Object.keys(DefaultsSchema.shape),
+  assertion: Object.keys(AssertionSchema.shape),
+};
+
+function keysFor(path: readonly PropertyKey[]): readonly string[] {
+  if (path.length === 0) return KNOWN_KEYS.root;
+  if (path[0] === 'defaults' && path.length === 1) return KNOWN_KEYS.defaults;
+  if (path[0] === 'cases' && path.length === 2) return KNOWN_KEYS.case;
+  if (path[path.length - 2] === 'assert') return KNOWN_KEYS.assertion;
+  return [];
+}
+
+function dottedPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+}
+
+function valueDiagnostic(a: Record<string, unknown>, base: BaseAssertionType): string | undefined {
+  const v = a.value;
+  switch (VALUE_KIND[base]) {
+    case 'text':
+      if (typeof v !== 'string') return `\`${String(a.type)}\` needs \`value\`: a text, got ${describeValue(v)}.`;
+      if (base === 'regex') {
+        try {
+          new RegExp(v, typeof a.flags === 'string' ? a.flags : undefined);
+        } catch (e) {
+          return `\`value\` is not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}.`;
+        }
+      }
+      return undefined;
+    case 'texts':
+      return Array.isArray(v) && v.length && v.every((x) => typeof x === 'string') ? undefined : `\`${String(a.type)}\` needs \`value\`: a list of texts, got ${describeValue(v)}.`;
+    case 'number':
+      return typeof v === 'number' && v >= 0 ? undefined : `\`${String(a.type)}\` needs \`value\`: a number of 0 or more (${base === 'latency' ? 'milliseconds' : base === 'cost' ? 'US dollars' : 'tokens'}), got ${describeValue(v)}.`;
+    case 'code':
+      return typeof v === 'string' && v.trim() ? undefined : '`javascript` needs `value`: an expression or function body of `output` and `context`, returning true/false, a score from 0 to 1, or `{ pass, score, reason }`.';
+    case 'optional-schema':
+      return v === undefined || (v && typeof v === 'object' && !Array.isArray(v)) ? undefined : `\`${String(a.type)}\` takes an optional JSON Schema (a mapping) as \`value\`, got ${describeValue(v)}.`;
+    case 'any':
+      return v === undefined ? '`equals` needs `value`: the exact expected output (text, or a mapping/list compared as JSON).' : undefined;
+  }
+}
+
+/** Parses a fixture file. Never throws: every problem is a diagnostic with a range. */
+export function parseFixtureFile(text: string, uri: string): FixtureFile {
+  const lines = new LineIndex(text);
+  const diagnostics: PromptDiagnostic[] = [];
+  const file: FixtureFile = { uri, text, lines, promptUri: defaultPromptUri(uri), defaultVars: {}, defaultVarKeySpans: {}, cases: [], diagnostics };
+  const whole: Span = { start: 0, end: Math.min(text.length, Math.max(1, lines.lineEnd(0))) };
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    diagnostics.push({ code: 'fixture-yaml', severity: 'error', message: `This is not valid YAML: ${(e as Error).message}`, span: whole });
+    return file;
+  }
+  file.yaml = doc;
+  for (const err of doc.errors) {
+    const [s, e] = err.pos;
+    diagnostics.push({ code: 'fixture-yaml', severity: 'error', message: `YAML: ${err.message.split('\n')[0]}`, span: { start: s, end: Math.max(e, s + 1) } });
+  }
+  if (doc.errors.length) return file;
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    diagnostics.push({ code: 'fixture-yaml', severity: 'error', message: `YAML: ${(e as Error).message} (aliases are limited to 100 expansions).`, span: whole });
+    return file;
+  }
+  if (value == null || typeof value !== 'object' || Array.isArray(value)) {
+    diagnostics.push({
+      code: 'fixture-schema',
+      severity: 'error',
+      message: 'A fixture file is a YAML mapping with `cases:` (a list of test cases), and optionally `prompt:`, `defaults:`, `provider:` and `model:`.',
+      span: nodeSpan(doc.contents as Node) ?? whole,
+    });
+    return file;
+  }
+  const root = value as Record<string, unknown>;
+
+  const result = FixtureFileSchema.safeParse(root);
+  const bad = new Set<string>();
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path;
+      if (path[0] === 'cases' && typeof path[1] === 'number') bad.add(`case:${path[1]}`);
+      if (issue.code === 'unrecognized_keys') {
+        const { node } = locate(doc, path);
+        for (const key of issue.keys) {
+          const keyNode = isMap(node) ? (node.items as Pair<Node, Node | null>[]).find((p) => isScalar(p.key) && String(p.key.value) === key)?.key : undefined;
+          const near = closest(key, keysFor(path));
+          diagnostics.push({
+            code: 'fixture-unknown-key',
+            severity: 'error',
+            message: `Unknown key \`${key}\`${path.length ? ` in \`${dottedPath(path)}\`` : ''}.${near ? ` Did you mean \`${near}\`?` : ` Expected one of ${keysFor(path).map((k) => `\`${k}\``).join(', ')}.`}`,
+            span: nodeSpan(keyNode as Node) ?? nodeSpan(node) ?? whole,
+            data: near ? { replacement: near } : undefined,
+          });
+        }
+        continue;
+      }
+      const { pair, node } = locate(doc, path);
+      const dotted = dottedPath(path);
+      let actual: unknown = root;
+      for (const seg of path) actual = actual == null ? undefined : (actual as Record<PropertyKey, unknown>)[seg as PropertyKey];
+      let message: string;
+      if (issue.code === 'invalid_value') {
+        const options = issue.values.map(String);
+        const near = typeof actual === 'string' ? closest(actual.replace(/^not-/, ''), options) : undefined;
+        message = `Expected one of ${options.filter((o) => !o.startsWith('not-')).map((o) => `\`${o}\``).join(', ')}${options.some((o) => o.startsWith('not-')) ? ' (or a `not-` form)' : ''} for \`${dotted}\`, got ${describeValue(actual)}.${near ? ` Did you mean \`${typeof actual === 'string' && actual.startsWith('not-') ? 'not-' : ''}${near}\`?` : ''}`;
+      } else if (issue.code === 'invalid_type') {
+        message = actual === undefined ? `\`${dotted}\` is required.` : `Expected ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' || issue.expected === 'record' ? 'a mapping' : issue.expected === 'string' ? 'text' : `a ${issue.expected}`} for \`${dotted}\`, got ${describeValue(actual)}.`;
+      } else if (issue.code === 'invalid_union' && path[path.length - 1] === 'vars') {
+        message = `\`${dotted}\` must be a mapping of input names to values, or \`file://path\` to a YAML or JSON file with them; got ${describeValue(actual)}.`;
+      } else if (issue.code === 'too_small') {
+        message = Array.isArray(actual) ? `\`${dotted}\` must not be empty.` : typeof actual === 'string' ? `\`${dotted}\` must not be empty.` : `\`${dotted}\` must be at least ${String(issue.minimum)}; got ${String(actual)}.`;
+      } else if (issue.code === 'too_big') {
+        message = `\`${dotted}\` must be at most ${String(issue.maximum)}; got ${String(actual)}.`;
+      } else message = `\`${dotted}\`: ${issue.message}`;
+      const parentNode = path.length ? locate(doc, path.slice(0, -1)).node : undefined;
+      const at = nodeSpan(node) ?? nodeSpan(pair?.key as Node) ?? (actual === undefined ? nodeSpan(parentNode as Node) : undefined) ?? whole;
+      // A case without a name: point at the start of the case, not the whole list.
+      diagnostics.push({ code: 'fixture-schema', severity: 'error', message, span: actual === undefined && parentNode ? { start: nodeSpan(parentNode as Node)!.start, end: lines.lineEnd(lines.lineAt(nodeSpan(parentNode as Node)!.start)) } : at });
+    }
+  }
+
+  // Build the model from what is usable, even when some parts are invalid.
+  if (typeof root.prompt === 'string' && root.prompt.trim()) {
+    file.promptUri = resolveRelative(uri, root.prompt.trim());
+    file.promptSpan = nodeSpan(locate(doc, ['prompt']).node);
+  }
+  if (typeof root.description === 'string') file.description = root.description;
+  if (typeof root.provider === 'string' && (PROVIDER_IDS as readonly string[]).includes(root.provider)) file.provider = root.provider as ProviderId;
+  if (typeof root.model === 'string') file.model = root.model;
+  const defaults = record(root.defaults);
+  file.defaultVars = record(defaults.vars);
+  file.defaultVarKeySpans = keySpans(locate(doc, ['defaults', 'vars']).node);
+  const defaultAssert = parseAssertions(doc, ['defaults', 'assert'], defaults.assert, lines, diagnostics);
+  const defaultConfig = record(defaults.config);
+
+  const cases = Array.isArray(root.cases) ? root.cases : [];
+  const seen = new Map<string, number>();
+  cases.forEach((raw, index) => {
+    const c = record(raw);
+    const { node } = locate(doc, ['cases', index]);
+    const span = nodeSpan(node) ?? whole;
+    const name = typeof c.name === 'string' && c.name.trim() ? c.name.trim() : `case ${index + 1}`;
+    const nameNode = locate(doc, ['cases', index, 'name']).node;
+    const nameSpan = nodeSpan(nameNode) ?? { start: span.start, end: lines.lineEnd(lines.lineAt(span.start)) };
+    if (seen.has(name)) {
+      diagnostics.push({ code: 'fixture-duplicate-case', severity: 'error', message: `Another case is already named "${name}" (line ${lines.positionAt(cases.length && seen.get(name)! >= 0 ? file.cases[seen.get(name)!].span.start : 0).line + 1}). Case names identify tests and records: make them unique.`, span: nameSpan });
+    } else seen.set(name, file.cases.length);
+    const varsNode = locate(doc, ['cases', index, 'vars']);
+    const assertions = [...defaultAssert, ...parseAssertions(doc, ['cases', index, 'assert'], c.assert, lines, diagnostics)];
+    const repeat = typeof c.repeat === 'number' && Number.isInteger(c.repeat) && c.repeat >= 1 ? Math.min(100, c.repeat) : typeof defaults.repeat === 'number' && defaults.repeat >= 1 ? Math.min(100, Math.floor(defaults.repeat)) : 1;
+    const threshold = typeof c.threshold === 'number' ? c.threshold : typeof defaults.threshold === 'number' ? defaults.threshold : undefined;
+    file.cases.push({
+      index,
+      name,
+      description: typeof c.description === 'string' ? c.description : undefined,
+      vars: typeof c.vars === 'string' ? {} : record(c.vars),
+      varsFile: typeof c.vars === 'string' && c.vars.startsWith(FILE_PREFIX) ? c.vars.slice(FILE_PREFIX.length) : undefined,
+      provider: typeof c.provider === 'string' && (PROVIDER_IDS as readonly string[]).includes(c.provider) ? (c.provider as ProviderId) : file.provider,
+      model: typeof c.model === 'string' ? c.model : file.model,
+      config: { ...defaultConfig, ...record(c.config) },
+      repeat,
+      threshold: threshold !== undefined && threshold >= 0 && threshold <= 1 ? threshold : undefined,
+      assert: assertions,
+      skip: c.skip === true || bad.has(`case:${index}`),
+      span,
+      nameSpan,
+      line: lines.positionAt(span.start).line,
+      varKeySpans: keySpans(varsNode.node),
+      varsSpan: nodeSpan(varsNode.pair?.key as Node),
+    });
+  });
+  return file;
+}
+
+function parseAssertions(doc: Document, path: (string | number)[], raw: unknown, lines: LineIndex, diagnostics: PromptDiagnostic[]): FixtureAssertion[] {
+  if (!Array.isArray(raw)) return [];
+  const out: FixtureAssertion[] = [];
+  const seq = locate(doc, path).node;
+  raw.forEach((item, i) => {
+    const a = record(item);
+    const node = isSeq(seq) ? (seq.items[i] as Node) : undefined;
+    const span = nodeSpan(node) ?? { start: 0, end: 1 };
+    if (typeof a.type !== 'string' || !ASSERTION_TYPES.includes(a.type)) return; // the schema reported it
+    const negate = a.type.startsWith('not-');
+    const base = (negate ? a.type.slice(4) : a.type) as BaseAssertionType;
+    const problem = valueDiagnostic(a, base);
+    if (problem) {
+      diagnostics.push({ code: 'fixture-assertion', severity: 'error', message: problem, span: nodeSpan(locate(doc, [...path, i, 'value']).node) ?? span });
+      return;
+    }
+    out.push({
+      type: a.type,
+      base,
+      negate,
+      value: a.value,
+      weight: typeof a.weight === 'number' && a.weight >= 0 ? a.weight : 1,
+      threshold: typeof a.threshold === 'number' ? a.threshold : undefined,
+      flags: typeof a.flags === 'string' ? a.flags : undefined,
+      provider: typeof a.provider === 'string' && (PROVIDER_IDS as readonly string[]).includes(a.provider) ? (a.provider as ProviderId) : undefined,
+      model: typeof a.model === 'string' ? a.model : undefined,
+      description: typeof a.description === 'string' ? a.description : undefined,
+      span,
+      line: lines.positionAt(span.start).line,
+    });
+  });
+  return out;
+}
+
+/** Stable id of a case across runs and machines: the fixture path (relative to a root) and the case name. */
+export function caseKey(relativeFixturePath: string, caseName: string): string {
+  return `${relativeFixturePath.replace(/\\/g, '/')}#${caseName}`;
+}

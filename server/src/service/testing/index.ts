@@ -1,0 +1,11 @@
+// Test runs: fixtures, assertions, providers, the runner, the response cache and run records.
+// Plain TypeScript: files, clock, secrets and settings come in through the `TestHost` and options.
+export * from './fixtures';
+export { ASSERTION_DOCS, completeFixture, fixtureCursor, fixtureDiagnostics, fixtureLspDiagnostics, hoverFixture, PROVIDER_DOCS, variableDiagnostics } from './language';
+export { caseVars, VarsError, type ReadText } from './vars';
+export { caseVerdict, evaluateAssertion, type AssertionContext, type AssertionResult, type CaseVerdict, type JudgeRequest } from './assertions';
+export { redact } from './redact';
+export { ProviderError, PROVIDER_LABELS, type ChatMessage, type ModelCall, type ModelReply, type Provider, type ProviderErrorKind, type Usage } from './providers/types';
+export { createRenderProvider, renderedOutput } from './providers/render';
+export { createOpenAIProvider, OPENAI_DEFAULT_BASE_URL, openAiParameters, type HttpProviderOptions } from './providers/openai';
+export { createAnthropicProvider, ANTHROPIC_DEFAULT_BASE_URL, anthropicParameters } from './providers/anthropic';

@@ -1,0 +1,50 @@
+// Turns the SDKs' errors (the `openai` and `@anthropic-ai/sdk` packages share their shapes) into
+// ProviderErrors whose message says what happened and what to do. Secrets are redacted.
+import type { ProviderId } from '../fixtures';
+import { redact } from '../redact';
+import { PROVIDER_LABELS, ProviderError } from './types';
+
+interface SdkErrorShape {
+  name?: string;
+  message?: string;
+  status?: number;
+  error?: unknown;
+  cause?: unknown;
+  headers?: { get?(name: string): string | null } | Record<string, string>;
+}
+
+function serverMessage(e: SdkErrorShape): string {
+  const body = e.error as { message?: string; error?: { message?: string } } | undefined;
+  const m = body?.error?.message ?? body?.message ?? e.message ?? '';
+  return m.replace(/^\d{3}\s+/, '').slice(0, 300);
+}
+
+export function classifyError(e: unknown, provider: ProviderId, endpoint: string, secrets: readonly (string | undefined)[], timeoutMs: number, maxRetries: number): ProviderError {
+  if (e instanceof ProviderError) return e;
+  const err = (e ?? {}) as SdkErrorShape;
+  const name = err.name ?? (e as object)?.constructor?.name ?? '';
+  const label = PROVIDER_LABELS[provider];
+  const tried = maxRetries > 0 ? ` (after ${maxRetries + 1} attempts)` : '';
+  const r = (s: string) => redact(s, secrets);
+  if (name === 'APIUserAbortError' || name === 'AbortError') return new ProviderError('cancelled', 'Cancelled.', provider);
+  if (name === 'APIConnectionTimeoutError') return new ProviderError('timeout', `${label} did not answer within ${timeoutMs / 1000} s${tried} at ${endpoint}. Raise the timeout (setting promptWorkbench.test.timeoutSeconds, or --timeout), or check the server.`, provider);
+  if (name === 'APIConnectionError') {
+    const cause = err.cause as { message?: string; code?: string; cause?: { code?: string; message?: string } } | undefined;
+    const code = cause?.code ?? cause?.cause?.code;
+    return new ProviderError('unreachable', `Cannot reach ${label} at ${endpoint}${code ? ` (${code})` : ''}${tried}. Check the base URL (settings promptWorkbench.providers.${provider}.baseUrl, or ${provider === 'openai' ? 'OPENAI_BASE_URL' : 'ANTHROPIC_BASE_URL'}) and your network.`, provider);
+  }
+  const status = err.status;
+  if (typeof status === 'number') {
+    const msg = r(serverMessage(err));
+    if (status === 401 || status === 403) return new ProviderError('auth', `${label} refused the API key (HTTP ${status}: ${msg}). Set a valid key ("Prompt Workbench: Set API Key", or ${provider === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY'} for the CLI).`, provider, status);
+    if (status === 429) return new ProviderError('rate-limited', `${label} is rate-limiting these requests (HTTP 429${tried}): ${msg}. Lower the concurrency (promptWorkbench.test.concurrency, or --concurrency) or try again later.`, provider, status);
+    if (status === 404) return new ProviderError('model', `${label} answered 404 at ${endpoint}: ${msg}. Check the model name (map it with promptWorkbench.test.models) and the base URL.`, provider, status);
+    if (status === 408 || status === 504) return new ProviderError('timeout', `${label} timed out (HTTP ${status}${tried}): ${msg}.`, provider, status);
+    if (status >= 500) return new ProviderError('http', `${label} had a server error (HTTP ${status}${tried}): ${msg}. Try again later.`, provider, status);
+    return new ProviderError('http', `${label} rejected the request (HTTP ${status}): ${msg}.`, provider, status);
+  }
+  if (e instanceof SyntaxError || /JSON|Unexpected token|Unexpected end/i.test(err.message ?? '')) {
+    return new ProviderError('bad-response', `${label} sent a response that is not valid JSON (${r((err.message ?? '').slice(0, 200))}). Is ${endpoint} an ${label}-compatible server?`, provider);
+  }
+  return new ProviderError('bad-response', `${label} call failed: ${r(err.message ?? String(e))}`, provider);
+}

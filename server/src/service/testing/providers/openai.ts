@@ -1,0 +1,126 @@
+// The `openai` provider: chat completions through the official `openai` SDK. A base URL makes it
+// serve any OpenAI-compatible server (Azure OpenAI, Ollama, vLLM, LM Studio, llama.cpp, OpenRouter).
+// Timeouts and retries (honouring Retry-After) are the SDK's own; the AbortSignal aborts the HTTP
+// request in flight.
+import OpenAI from 'openai';
+import { classifyError } from './errors';
+import { ProviderError, type ChatMessage, type ModelCall, type ModelReply, type Provider } from './types';
+
+export interface HttpProviderOptions {
+  apiKey?: string;
+  /** Default: the SDK's (api.openai.com / api.anthropic.com). */
+  baseURL?: string;
+  timeoutMs: number;
+  maxRetries: number;
+  /** Stream the answer (records the time to the first token). */
+  stream?: boolean;
+  /** For tests and proxies: a fetch implementation. */
+  fetch?: typeof fetch;
+}
+
+export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+/** Reasoning models take `max_completion_tokens`; others (and most compatible servers) `max_tokens`. */
+export function usesMaxCompletionTokens(model: string): boolean {
+  return /^(o\d|gpt-5|gpt-4\.1)/i.test(model.replace(/^.*\//, ''));
+}
+
+function role(r: string): 'system' | 'user' | 'assistant' {
+  return r === 'system' ? 'system' : r === 'model' || r === 'assistant' ? 'assistant' : 'user';
+}
+
+/** Dotprompt's `config` in the chat completions API's names; unknown keys pass through as written. */
+export function openAiParameters(model: string, p: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p)) {
+    if (v === undefined || v === null) continue;
+    switch (k) {
+      case 'maxOutputTokens':
+        out[usesMaxCompletionTokens(model) ? 'max_completion_tokens' : 'max_tokens'] = v;
+        break;
+      case 'stopSequences':
+        out.stop = v;
+        break;
+      case 'topP':
+        out.top_p = v;
+        break;
+      case 'frequencyPenalty':
+        out.frequency_penalty = v;
+        break;
+      case 'presencePenalty':
+        out.presence_penalty = v;
+        break;
+      case 'reasoningEffort':
+        out.reasoning_effort = v;
+        break;
+      case 'topK':
+      case 'candidateCount':
+      case 'safetySettings':
+        break; // not part of this API
+      default:
+        out[k] = v;
+    }
+  }
+  return out;
+}
+
+export function openAiMessages(messages: readonly ChatMessage[]) {
+  return messages.map((m) => ({ role: role(m.role), content: m.text }));
+}
+
+export function createOpenAIProvider(options: HttpProviderOptions): Provider {
+  const endpoint = (options.baseURL || OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const custom = !!options.baseURL && !/^https:\/\/api\.openai\.com/i.test(options.baseURL);
+  let client: OpenAI | undefined;
+  const secrets = [options.apiKey];
+  return {
+    id: 'openai',
+    endpoint,
+    async call(request: ModelCall): Promise<ModelReply> {
+      // Local OpenAI-compatible servers (Ollama, vLLM, ...) usually need no key.
+      if (!options.apiKey && !custom) throw new ProviderError('no-key', 'No OpenAI API key. Set one with "Prompt Workbench: Set API Key" (kept in VS Code\'s secret storage), or OPENAI_API_KEY for the CLI.', 'openai');
+      client ??= new OpenAI({ apiKey: options.apiKey || 'no-key', baseURL: endpoint, timeout: options.timeoutMs, maxRetries: options.maxRetries, fetch: options.fetch, organization: null, project: null, logLevel: 'off' });
+      const body: Record<string, unknown> = { model: request.model, messages: openAiMessages(request.messages), ...openAiParameters(request.model, request.parameters) };
+      if (request.output?.format === 'json') {
+        body.response_format = request.output.schema ? { type: 'json_schema', json_schema: { name: 'output', schema: request.output.schema, strict: false } } : { type: 'json_object' };
+      }
+      const started = performance.now();
+      try {
+        if (options.stream) {
+          const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } } as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, { signal: request.signal });
+          let output = '';
+          let firstTokenMs: number | undefined;
+          let model: string | undefined;
+          let usage: ModelReply['usage'];
+          let finishReason: string | undefined;
+          for await (const chunk of stream) {
+            model ??= chunk.model;
+            const delta = chunk.choices?.[0]?.delta?.content;
+            if (delta) {
+              firstTokenMs ??= performance.now() - started;
+              output += delta;
+            }
+            finishReason = chunk.choices?.[0]?.finish_reason ?? finishReason;
+            if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+          }
+          return { output, model, usage, finishReason, firstTokenMs };
+        }
+        const reply = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal: request.signal });
+        const choice = reply?.choices?.[0];
+        if (!choice || typeof choice.message?.content !== 'string') {
+          if (choice?.message?.refusal) return { output: choice.message.refusal, model: reply.model, finishReason: 'refusal', usage: reply.usage ? { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens } : undefined };
+          throw new ProviderError('bad-response', `OpenAI's answer has no message text (${JSON.stringify(reply).slice(0, 200)}). Is ${endpoint} an OpenAI-compatible chat completions server?`, 'openai');
+        }
+        return {
+          output: choice.message.content,
+          model: reply.model,
+          finishReason: choice.finish_reason ?? undefined,
+          usage: reply.usage ? { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens } : undefined,
+        };
+      } catch (e) {
+        if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', 'openai');
+        throw classifyError(e, 'openai', endpoint, secrets, options.timeoutMs, options.maxRetries);
+      }
+    },
+  };
+}
