@@ -57,7 +57,7 @@ const AssertionSchema = z
     type: z.enum(ASSERTION_TYPES as [string, ...string[]]).describe('The check: `contains`, `regex`, `json-schema`, `llm-rubric`, ... or its `not-` form.'),
     value: z.unknown().optional().describe('What the check compares with: text, a list of texts, a number, a JSON Schema, code or a rubric, depending on the type.'),
     weight: z.number().min(0).optional().describe('How much this check counts in the case score (default 1; 0 reports it without counting it).'),
-    threshold: z.number().min(0).max(1).optional().describe('`llm-rubric` only: the lowest score (0 to 1) that passes.'),
+    threshold: z.number().min(0).max(1).optional().describe('`llm-rubric` and `javascript`: the lowest score (0 to 1) that passes (default: the judge\'s verdict; 0.5 for a score from code).'),
     flags: z.string().regex(/^[dgimsuy]*$/).optional().describe('`regex` only: flags such as `i` (ignore case), `m` (multi-line), `s` (dot matches line breaks).'),
     provider: z.enum(PROVIDER_IDS).optional().describe('`llm-rubric` only: the judge provider (default: the case\'s provider).'),
     model: z.string().optional().describe('`llm-rubric` only: the judge model (default: the case\'s model).'),
