@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerHistoryView } from './history/view';
 import { PREVIEW_SCHEME, RenderedPreviewProvider, showRenderedPreview } from './preview';
 import { TokenStatusBar } from './tokenStatus';
 
@@ -23,6 +24,8 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
     documentSelector: [
       { language: 'dotprompt', scheme: 'file' },
       { language: 'dotprompt', scheme: 'untitled' },
+      // Earlier versions from the Prompt History view (read-only, served from git by the client).
+      { language: 'dotprompt', scheme: 'prompt-history' },
       // Fixture files: the server checks them against the prompt they test.
       { scheme: 'file', pattern: '**/*.tests.yaml' },
     ],
@@ -37,6 +40,7 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
   const client = new LanguageClient('promptWorkbench', 'Prompt Workbench Language Server', serverOptions, clientOptions);
   const previews = new RenderedPreviewProvider(() => client);
   const tokenStatus = new TokenStatusBar(() => client);
+  registerHistoryView(context, () => client, output);
 
   context.subscriptions.push(
     client.onDidChangeState((e) => {

@@ -1,0 +1,80 @@
+// "Compare Test Results": runs the prompt's fixture suite against two versions (reusing results
+// recorded earlier for the same text) and shows the comparison. The suite runner is a seam: the
+// test-run feature provides it; until then the command says what is missing.
+import * as vscode from 'vscode';
+import { compareRuns, type RunRecord } from '../../../server/src/service/history/runs';
+import type { ComparisonPage } from './comparisonHtml';
+import { showComparisonPanel, type OutputContentProvider } from './comparisonPanel';
+import type { CommitNode, DiffSide, HistoryModel, WorkingNode } from './model';
+
+/** One version of a prompt to run the fixture suite against. */
+export interface SuiteVersion {
+  /** The prompt's path in the working tree (fixtures are found beside it). */
+  file: string;
+  /** The prompt text of this version. */
+  text: string;
+  /** The commit it came from; undefined for the working copy. */
+  commit?: string;
+  label: string;
+}
+
+export interface SuiteRun {
+  records: RunRecord[];
+  /** Cases whose result was reused from an earlier run of the same text (by content hash). */
+  reused: number;
+  /** Cases run now. */
+  ran: number;
+}
+
+export interface SuiteRunner {
+  run(version: SuiteVersion, options: { signal: AbortSignal; progress: (message: string) => void }): Promise<SuiteRun>;
+}
+
+/** Why no runner is available (shown to the user), or the runner. */
+export type RunnerLookup = { runner: SuiteRunner } | { missing: string };
+
+function commitOf(side: DiffSide): string | undefined {
+  return side.kind === 'revision' ? side.rev : undefined;
+}
+
+export async function compareTestResults(model: HistoryModel, nodes: readonly (CommitNode | WorkingNode)[], lookup: () => RunnerLookup, outputs: OutputContentProvider): Promise<void> {
+  const pair = model.versionsToTest(nodes);
+  if (!pair || !model.file) {
+    void vscode.window.showInformationMessage('Select one version in the Prompt History view (it is compared with the working copy) or two versions, then run "Compare Test Results".');
+    return;
+  }
+  const found = lookup();
+  if ('missing' in found) {
+    void vscode.window.showWarningMessage(`Compare Test Results: ${found.missing}`);
+    return;
+  }
+  const file = model.file;
+  const versions: SuiteVersion[] = [];
+  for (const side of [pair.left, pair.right]) {
+    const text = await model.textOf(side);
+    if (text === undefined) {
+      void vscode.window.showWarningMessage(`Compare Test Results: the prompt does not exist in ${side.label}, so there is nothing to run.`);
+      return;
+    }
+    versions.push({ file, text, commit: commitOf(side), label: side.label });
+  }
+  const runs = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Compare Test Results', cancellable: true }, async (progress, token) => {
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    const out: SuiteRun[] = [];
+    for (const [i, v] of versions.entries()) {
+      progress.report({ message: `${i === 0 ? 'A' : 'B'}: ${v.label}` });
+      out.push(await found.runner.run(v, { signal: controller.signal, progress: (m) => progress.report({ message: `${i === 0 ? 'A' : 'B'}: ${m}` }) }));
+      if (token.isCancellationRequested) return undefined;
+    }
+    return out;
+  });
+  if (!runs) return;
+  const provenance = (r: SuiteRun) => `${r.ran} case${r.ran === 1 ? '' : 's'} run now, ${r.reused} reused from earlier runs of the same text`;
+  const page: ComparisonPage = {
+    comparison: compareRuns(runs[0].records, runs[1].records),
+    labels: { a: versions[0].label, b: versions[1].label },
+    provenance: { a: provenance(runs[0]), b: provenance(runs[1]) },
+  };
+  showComparisonPanel(page, outputs);
+}
