@@ -2,6 +2,7 @@
 //   prompt-workbench lint [paths or globs] [--format text|json] [--max-warnings N] [--quiet]
 //   prompt-workbench tokens [paths or globs] [--model M] [--json]
 //   prompt-workbench schema
+//   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json]
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +10,7 @@ import { glob } from 'tinyglobby';
 import { pathToFileURL } from 'node:url';
 import { frontmatterJsonSchema, parsePromptDocument, PartialIndex, promptDiagnostics, type PromptDiagnostic } from '../service';
 import { tokenDiagnostics } from '../service/tokens';
+import { diffCommand, DiffUsageError } from './diff';
 import { tokensCommand } from './tokens';
 
 const VERSION = '0.1.0';
@@ -29,6 +31,13 @@ Commands:
       --model M              Count for model M instead of each prompt's \`model:\`.
       --json                 JSON output (also: --format json).
   schema                     Print the JSON Schema of the Dotprompt frontmatter.
+  diff <prompt> [rev-a] [rev-b]
+                             What changed between two versions of a prompt: model,
+                             parameters, variables, messages by role, tokens. Revisions
+                             are git revisions (HEAD~1, a hash, a tag) or "working" (the
+                             file on disk, the default for rev-b). Without revisions: the
+                             uncommitted changes, else the last commit that touched it.
+      --json                 JSON output.
 
 Options:
   -h, --help                 Show this help.
@@ -120,6 +129,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
         quiet: { type: 'boolean', default: false },
         model: { type: 'string' },
         json: { type: 'boolean', default: false },
+        tests: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -136,6 +146,14 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     if (command === 'schema') {
       stdout.write(`${JSON.stringify(frontmatterJsonSchema(), null, 2)}\n`);
       return 0;
+    }
+    if (command === 'diff') {
+      try {
+        return await diffCommand(rest, { json: values.json || values.format === 'json', tests: values.tests }, cwd, stdout);
+      } catch (e) {
+        if (e instanceof DiffUsageError) throw new UsageError(e.message);
+        throw e;
+      }
     }
     if (command === 'tokens') {
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`Unknown format "${values.format}". Use --json or --format json.`);
