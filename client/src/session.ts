@@ -28,11 +28,14 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
       { language: 'dotprompt', scheme: 'prompt-history' },
       // Fixture files: the server checks them against the prompt they test.
       { scheme: 'file', pattern: '**/*.tests.yaml' },
+      // Lint config files: the server reports their problems, and their edits apply to prompts live.
+      { scheme: 'file', pattern: '**/.promptlintrc.{yaml,yml}' },
     ],
     synchronize: {
       configurationSection: 'promptWorkbench',
-      // Partials (`_name.prompt`) created, changed or deleted on disk update the server's index.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/_*.prompt'),
+      // Partials (`_name.prompt`) created, changed or deleted on disk update the server's index;
+      // lint config files changed on disk (a checkout, another editor) re-check the prompts.
+      fileEvents: [vscode.workspace.createFileSystemWatcher('**/_*.prompt'), vscode.workspace.createFileSystemWatcher('**/.promptlintrc.{yaml,yml}')],
     },
     outputChannel: output,
     // The library's default error handler restarts a crashed server (up to 4 times in 3 minutes).

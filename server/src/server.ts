@@ -18,6 +18,7 @@ import * as engine from './service';
 import { summarizeChange } from './service/history/summary';
 import * as tokens from './service/tokens';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
+import { configFileDiagnostics, docsBaseUri, LintConfigFiles } from './lintConfig';
 import { indexPartials, refreshPartial } from './workspacePartials';
 import { fixtureOf, forgetFixture, isFixtureUri, promptFor } from './fixtureSupport';
 import * as testing from './service/testing';
@@ -34,6 +35,9 @@ let workspaceFolders: string[] = [];
 // told its partials are missing; completion and hover never wait.
 let partialsIndexed: Promise<unknown> = Promise.resolve();
 const INDEX_WAIT_MS = 2000;
+// `.promptlintrc.yaml` files: found per prompt, read from the editor when open, cached until one changes.
+const lintConfigs = new LintConfigFiles({ openText: (uri) => documents.get(uri)?.getText() }, () => workspaceFolders, (m) => connection.console.warn(m));
+const DOCS_BASE = docsBaseUri();
 
 /** What the template analysis of a document needs from the workspace and its settings. */
 /** What token counting needs: the `promptWorkbench.tokens.*` settings, and partials for rendering. */
@@ -43,6 +47,16 @@ function tokenOptions(uri: string): tokens.TokenOptions {
 
 function analysisOptions(uri: string): engine.AnalysisOptions {
   return { partials, customHelpers: (settings.get(uri) ?? DEFAULT_SETTINGS).customHelpers };
+}
+
+/** Everything validation needs: the analysis options, the lint levels (config file < setting), the token settings. */
+function diagnosticOptions(uri: string, countTokens: boolean): engine.DiagnosticOptions {
+  const config = engine.lint.resolveLintConfig(engine.lint.RULES, lintConfigs.configFor(uri), (settings.get(uri) ?? DEFAULT_SETTINGS).lint);
+  return {
+    ...analysisOptions(uri),
+    lint: { config, tokens: tokenOptions(uri), countTokens, docsBase: DOCS_BASE },
+    onLintError: (rule, e) => connection.console.error(`Lint rule ${rule} failed on ${uri}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+  };
 }
 
 function runSafe<T>(what: string, fallback: T, token: CancellationToken | undefined, fn: () => T): T {
@@ -58,6 +72,8 @@ function runSafe<T>(what: string, fallback: T, token: CancellationToken | undefi
 function parsed(uri: string) {
   // Fixture files (`*.tests.yaml`) are not prompts: only their own handlers below read them.
   if (isFixtureUri(uri)) return undefined;
+  // Lint config files (`.promptlintrc.yaml`) are synced for their own diagnostics only.
+  if (engine.lint.isConfigFile(uri)) return undefined;
   const doc = documents.get(uri);
   return doc ? cache.get(doc) : undefined;
 }
@@ -111,6 +127,11 @@ function revalidateAll(): void {
 connection.onDidChangeWatchedFiles(async (e) => {
   let changed = false;
   for (const change of e.changes) {
+    if (engine.lint.isConfigFile(change.uri)) {
+      lintConfigs.clear();
+      changed = true;
+      continue;
+    }
     if (!engine.partialNameOf(change.uri) || documents.get(change.uri)) continue;
     await refreshPartial(partials, change.uri, change.type === 3 /* Deleted */);
     changed = true;
@@ -153,13 +174,29 @@ async function validate(uri: string): Promise<void> {
     void connection.sendDiagnostics({ uri, version: current.version, diagnostics: fixture });
     return;
   }
-  const diagnostics = runSafe('Validation', [], undefined, () => engine.diagnostics(cache.get(current), analysisOptions(uri)));
-  // Budget checks need tokenizer data. Its first load (a few hundred ms, once) waits until these
-  // diagnostics have been written (the message writer sends in a later tick, so a load queued
-  // before that would hold them up), then the document is checked again.
+  if (engine.lint.isConfigFile(uri)) {
+    const problems = runSafe('Lint config validation', [], undefined, () => configFileDiagnostics(current.getText(), uri));
+    void connection.sendDiagnostics({ uri, version: current.version, diagnostics: problems });
+    return;
+  }
+  // Budget checks (the context-overflow / context-budget rules) need tokenizer data. Its first load
+  // (a few hundred ms, once) waits until these diagnostics have been written (the message writer
+  // sends in a later tick, so a load queued before that would hold them up), then the document is
+  // checked again.
   const doc2 = cache.get(current);
   const ready = runSafe('Token budget', true, undefined, () => tokens.tokenizerReady(doc2, tokenOptions(uri)));
-  if (ready) diagnostics.push(...runSafe('Token budget', [], undefined, () => tokens.tokenLspDiagnostics(doc2, tokenOptions(uri))));
+  const options = diagnosticOptions(uri, ready);
+  const diagnostics = runSafe('Validation', [], undefined, () => engine.diagnostics(doc2, options));
+  // secret-in-prompt (secretlint) is asynchronous; its findings join the same publication, which
+  // is sent only if the document has not changed meanwhile.
+  diagnostics.push(
+    ...(await engine.asyncDiagnostics(doc2, options).catch((e: unknown) => {
+      connection.console.error(`Lint (async rules) failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return [];
+    })),
+  );
+  const latest = documents.get(uri);
+  if (!latest || latest.version !== current.version) return;
   const sent = connection.sendDiagnostics({ uri, version: current.version, diagnostics });
   if (!ready) {
     void sent.then(() =>
@@ -172,6 +209,12 @@ async function validate(uri: string): Promise<void> {
 }
 
 documents.onDidChangeContent((e) => {
+  // An edited lint config applies to the prompts below it at once (and gets its own diagnostics).
+  if (engine.lint.isConfigFile(e.document.uri)) {
+    lintConfigs.clear();
+    revalidateAll();
+    return;
+  }
   // An edited partial changes what the prompts that include it see.
   if (engine.partialNameOf(e.document.uri)) {
     partials.set(e.document.uri, e.document.getText());
@@ -185,6 +228,11 @@ documents.onDidClose((e) => {
   forgetFixture(e.document.uri);
   settings.delete(e.document.uri);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  // A closed config file is read from disk again (unsaved edits no longer apply).
+  if (engine.lint.isConfigFile(e.document.uri)) {
+    lintConfigs.clear();
+    revalidateAll();
+  }
   if (engine.partialNameOf(e.document.uri)) void refreshPartial(partials, e.document.uri, false).then(revalidateAll);
 });
 
@@ -259,7 +307,7 @@ connection.onRenameRequest((p, token) => {
 connection.onCodeAction((p, token) =>
   runSafe('Code actions', [], token, () => {
     const doc = parsed(p.textDocument.uri);
-    return doc ? engine.codeActions(doc, p.context.diagnostics, analysisOptions(doc.uri)) : [];
+    return doc ? engine.allCodeActions(doc, p.context.diagnostics, analysisOptions(doc.uri)) : [];
   }),
 );
 

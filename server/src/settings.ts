@@ -9,6 +9,8 @@ export interface Settings {
   customHelpers: string[];
   /** Token counting: `promptWorkbench.tokens.*` and the catalogue additions `promptWorkbench.models`. */
   tokens: TokenSettings;
+  /** Lint rule levels, `promptWorkbench.lint.<rule-id>`: a level, or `default` (the config file's, else the rule's). */
+  lint: Record<string, string>;
 }
 
 export interface TokenSettings {
@@ -22,7 +24,13 @@ export interface TokenSettings {
   models?: Record<string, unknown>;
 }
 
-export const DEFAULT_SETTINGS: Settings = { maxFileSize: DEFAULT_MAX_TEMPLATE_SIZE, customHelpers: [], tokens: { warnAtShare: 0.8 } };
+export const DEFAULT_SETTINGS: Settings = { maxFileSize: DEFAULT_MAX_TEMPLATE_SIZE, customHelpers: [], tokens: { warnAtShare: 0.8 }, lint: {} };
+
+/** `promptWorkbench.lint` as an object of rule ids to level strings (anything else is dropped). */
+export function readLintSettings(raw: unknown): Record<string, string> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  return Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
 
 export function readTokenSettings(raw: { tokens?: { model?: unknown; budget?: unknown; warnAtShare?: unknown }; models?: unknown }): TokenSettings {
   const t = raw.tokens ?? {};
@@ -52,6 +60,7 @@ export async function readSettings(connection: Connection, uri: string, supporte
       maxFileSize: Number.isFinite(max) && max >= 0 ? max : DEFAULT_SETTINGS.maxFileSize,
       customHelpers: Array.isArray(helpers) ? helpers.filter((h: unknown): h is string => typeof h === 'string') : [],
       tokens: readTokenSettings(raw),
+      lint: readLintSettings(raw.lint),
     };
   } catch {
     return DEFAULT_SETTINGS;

@@ -12,6 +12,8 @@ export interface PromptDiagnostic {
   /** Extra data a quick fix can use (for example the suggested replacement). */
   data?: Record<string, unknown>;
   unnecessary?: boolean;
+  /** A page that explains the code (lint rules link their docs/rules page): the LSP `codeDescription`. */
+  href?: string;
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -33,5 +35,6 @@ export function toLspDiagnostic(d: PromptDiagnostic, lines: LineIndex): Diagnost
   };
   if (d.data) out.data = d.data;
   if (d.unnecessary) out.tags = [DiagnosticTag.Unnecessary];
+  if (d.href) out.codeDescription = { href: d.href };
   return out;
 }

@@ -1,6 +1,7 @@
 // The language engine's public surface. Plain TypeScript over plain data: no `vscode`, no LSP
 // connection, so the server, the CLI and the tests all call the same functions.
-import type { CompletionList, Diagnostic, Hover } from 'vscode-languageserver-types';
+import type { CodeAction, CompletionList, Diagnostic, Hover } from 'vscode-languageserver-types';
+import { codeActions } from './codeActions';
 import { completeFrontmatter } from './completion';
 import { toLspDiagnostic, type PromptDiagnostic } from './diagnostic';
 import type { PromptDocument } from './document';
@@ -9,6 +10,7 @@ import { hoverTemplate } from './navigation';
 import { analyze, type AnalysisOptions } from './scope';
 import { wholeTemplateDiagnostics } from './template';
 import { completeTemplate } from './templateCompletion';
+import { lintCodeActions, lintDiagnostics, lintDiagnosticsAsync, type LintOptions } from './lint';
 
 export { PromptDocumentCache, type VersionedText } from './cache';
 export { codeActions } from './codeActions';
@@ -25,17 +27,42 @@ export { frontmatterJsonSchema } from './schema';
 export { SEMANTIC_LEGEND, semanticTokens } from './semanticTokens';
 export { documentSymbols } from './symbols';
 export { completeTemplate } from './templateCompletion';
+export * as lint from './lint';
 
-/** Every problem found in the document: parse, schema and template checks, in document order. */
-export function promptDiagnostics(doc: PromptDocument, options: AnalysisOptions = {}): PromptDiagnostic[] {
+/** What `diagnostics()` needs: the template analysis options, and the lint options when lint rules should run. */
+export interface DiagnosticOptions extends AnalysisOptions {
+  /** Runs the lint rules (server/src/service/lint/) with this configuration; absent: no lint rules. */
+  lint?: LintOptions;
+  /** Told about a lint rule that threw (the rule is skipped, never the others). */
+  onLintError?: (rule: string, error: unknown) => void;
+}
+
+/** Every problem found in the document: parse, schema and template checks and the synchronous lint rules, in document order. */
+export function promptDiagnostics(doc: PromptDocument, options: DiagnosticOptions = {}): PromptDiagnostic[] {
   // Documents with a notice (binary, too large) were not analysed: report the notice only.
-  const all = doc.notice ? doc.diagnostics : [...doc.diagnostics, ...wholeTemplateDiagnostics(doc.text, doc.template), ...analyze(doc, options).diagnostics];
+  const all = doc.notice ? [...doc.diagnostics] : [...doc.diagnostics, ...wholeTemplateDiagnostics(doc.text, doc.template), ...analyze(doc, options).diagnostics];
+  if (options.lint) all.push(...lintDiagnostics(doc, options.lint, options, options.onLintError));
   return all.sort((a, b) => a.span.start - b.span.start);
 }
 
 /** Every diagnostic of the document, in document order, as LSP diagnostics. */
-export function diagnostics(doc: PromptDocument, options: AnalysisOptions = {}): Diagnostic[] {
+export function diagnostics(doc: PromptDocument, options: DiagnosticOptions = {}): Diagnostic[] {
   return promptDiagnostics(doc, options).map((d) => toLspDiagnostic(d, doc.lines));
+}
+
+/** The lint rules that run asynchronously (secret-in-prompt, through secretlint); empty without `options.lint`. */
+export async function asyncPromptDiagnostics(doc: PromptDocument, options: DiagnosticOptions = {}): Promise<PromptDiagnostic[]> {
+  return options.lint ? lintDiagnosticsAsync(doc, options.lint, options, options.onLintError) : [];
+}
+
+/** `asyncPromptDiagnostics` as LSP diagnostics. */
+export async function asyncDiagnostics(doc: PromptDocument, options: DiagnosticOptions = {}): Promise<Diagnostic[]> {
+  return (await asyncPromptDiagnostics(doc, options)).map((d) => toLspDiagnostic(d, doc.lines));
+}
+
+/** Quick fixes: the template checks' and the lint rules' (with "Disable <rule> for this line"). */
+export function allCodeActions(doc: PromptDocument, diagnostics: Diagnostic[], options: AnalysisOptions = {}): CodeAction[] {
+  return [...codeActions(doc, diagnostics, options), ...lintCodeActions(doc, diagnostics, options)];
 }
 
 /** Completion anywhere in a prompt: frontmatter keys and values, or names inside `{{ }}`. */

@@ -1,0 +1,239 @@
+// The lint configuration: the workspace file `.promptlintrc.yaml` (zod-validated, with problems
+// placed on the YAML node at fault), the per-rule settings, and how they combine into one level
+// and one set of options per rule. Precedence, lowest first: the rule's default, the config file,
+// the editor setting `promptWorkbench.lint.<id>` (when it is not `default`).
+import * as path from 'node:path';
+import { isMap, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { z } from 'zod';
+import type { PromptDiagnostic, Severity } from '../diagnostic';
+import { closest } from '../suggest';
+import type { Span } from '../text';
+import { locate } from '../validate';
+import { LEVELS, type Level, type LintRule } from './types';
+
+export const CONFIG_FILE_NAMES = ['.promptlintrc.yaml', '.promptlintrc.yml'] as const;
+
+/** The value of `promptWorkbench.lint.<id>` that defers to the config file and the rule's default. */
+export const DEFAULT_SETTING = 'default';
+
+/** A rule's level as an engine severity; `off` has none. The engine maps severities to LSP in `toLspDiagnostic`. */
+export function severityFor(level: Level): Severity | undefined {
+  return level === 'off' ? undefined : level;
+}
+
+/** SARIF's levels: `note` for hints and infos. */
+export function sarifLevel(level: Level): 'none' | 'note' | 'warning' | 'error' {
+  return level === 'off' ? 'none' : level === 'error' ? 'error' : level === 'warning' ? 'warning' : 'note';
+}
+
+export function isConfigFile(uriOrPath: string): boolean {
+  const base = uriOrPath.slice(uriOrPath.replace(/\\/g, '/').lastIndexOf('/') + 1);
+  return (CONFIG_FILE_NAMES as readonly string[]).includes(base);
+}
+
+const LevelSchema = z.enum(LEVELS as [Level, ...Level[]]);
+
+/** The file's shape: `rules:` mapping rule ids to a level, or to `{ level, ...options }`. */
+export const LintConfigFileSchema = z.strictObject({
+  rules: z.record(z.string(), z.union([LevelSchema, z.looseObject({ level: LevelSchema.optional() })])).optional(),
+});
+
+/** One rule's entry after validation. */
+export interface RuleEntry {
+  level?: Level;
+  options?: Record<string, unknown>;
+}
+
+export interface LintConfigFile {
+  /** Where it was read from (a path or URI), for messages. */
+  source?: string;
+  rules: Record<string, RuleEntry>;
+}
+
+export interface ConfigProblem {
+  message: string;
+  /** Offsets into the config file's text. */
+  span: Span;
+  severity: Severity;
+}
+
+export interface ParsedLintConfig {
+  config: LintConfigFile;
+  problems: ConfigProblem[];
+}
+
+function nodeSpan(node: Node | null | undefined, fallback: Span): Span {
+  const r = node?.range;
+  return r ? { start: r[0], end: Math.max(r[1], r[0] + 1) } : fallback;
+}
+
+function keySpan(pair: Pair<Node, Node | null> | undefined, fallback: Span): Span {
+  return pair ? nodeSpan(pair.key, fallback) : fallback;
+}
+
+function levelMessage(value: unknown, where: string): string {
+  const near = typeof value === 'string' ? closest(value, LEVELS) : undefined;
+  const got = typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
+  return `${where}: expected one of ${LEVELS.join(', ')}; got ${got}.${near ? ` Did you mean "${near}"?` : ''}`;
+}
+
+function issueMessage(issue: z.core.$ZodIssue, where: string): string {
+  if (issue.code === 'unrecognized_keys') return `${where}: unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}.`;
+  if (issue.code === 'invalid_type') return `${where}: expected ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}.`;
+  return `${where}: ${issue.message}.`;
+}
+
+/**
+ * Parses and validates a config file's text. Never throws: every problem comes back with the
+ * span of the YAML node at fault, and the valid rule entries are kept.
+ */
+export function parseLintConfig(text: string, rules: readonly LintRule<any>[], source?: string): ParsedLintConfig {
+  const problems: ConfigProblem[] = [];
+  const config: LintConfigFile = { source, rules: {} };
+  const whole: Span = { start: 0, end: Math.min(text.length, Math.max(1, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'))) };
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  } catch (e) {
+    problems.push({ message: `This config file cannot be read as YAML: ${e instanceof Error ? e.message : String(e)}`, span: whole, severity: 'error' });
+    return { config, problems };
+  }
+  for (const err of doc.errors) {
+    const [a, b] = err.pos;
+    problems.push({ message: `YAML syntax: ${err.message.split('\n')[0]}`, span: { start: a, end: Math.max(b, a + 1) }, severity: 'error' });
+  }
+  if (doc.errors.length) return { config, problems };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    problems.push({ message: `This config file cannot be read: ${e instanceof Error ? e.message : String(e)}`, span: whole, severity: 'error' });
+    return { config, problems };
+  }
+  if (value === null || value === undefined) return { config, problems };
+  if (!isMap(doc.contents)) {
+    problems.push({ message: 'A lint config is a mapping with a `rules:` key, e.g. `rules:\\n  vague-language: off`.', span: nodeSpan(doc.contents as Node, whole), severity: 'error' });
+    return { config, problems };
+  }
+
+  const shape = LintConfigFileSchema.safeParse(value);
+  if (!shape.success) {
+    for (const issue of shape.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          const near = closest(key, ['rules']);
+          problems.push({ message: `Unknown key \`${key}\` in the lint config: it has \`rules:\` only.${near ? ` Did you mean \`${near}\`?` : ''}`, span: keySpan(locate(doc, [key]).pair, whole), severity: 'error' });
+        }
+      } else if (issue.path.length === 1 && issue.path[0] === 'rules') {
+        problems.push({ message: '`rules:` is a mapping of rule ids to levels, e.g. `vague-language: off`.', span: nodeSpan(locate(doc, ['rules']).node, whole), severity: 'error' });
+      }
+      // Entry-level issues are reported below with the rule's own schema.
+    }
+  }
+
+  const rulesNode = locate(doc, ['rules']).node;
+  const raw = (value as { rules?: unknown }).rules;
+  if (!isMap(rulesNode) || !raw || typeof raw !== 'object' || Array.isArray(raw)) return { config, problems };
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  for (const [id, entry] of Object.entries(raw as Record<string, unknown>)) {
+    const located = locate(doc, ['rules', id]);
+    const rule = byId.get(id);
+    if (!rule) {
+      const near = closest(id, byId.keys());
+      problems.push({ message: `Unknown rule \`${id}\`.${near ? ` Did you mean \`${near}\`?` : ''} The rules are listed in docs/rules/README.md.`, span: keySpan(located.pair, whole), severity: 'error' });
+      continue;
+    }
+    const valueSpan = nodeSpan(located.node, keySpan(located.pair, whole));
+    if (typeof entry === 'string' || entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      if (typeof entry === 'string' && (LEVELS as readonly string[]).includes(entry)) config.rules[id] = { level: entry as Level };
+      else problems.push({ message: levelMessage(entry, `\`${id}\``), span: valueSpan, severity: 'error' });
+      continue;
+    }
+    const { level, ...options } = entry as Record<string, unknown>;
+    let ok = true;
+    if (level !== undefined && !(typeof level === 'string' && (LEVELS as readonly string[]).includes(level))) {
+      problems.push({ message: levelMessage(level, `\`${id}.level\``), span: nodeSpan(locate(doc, ['rules', id, 'level']).node, valueSpan), severity: 'error' });
+      ok = false;
+    }
+    let parsedOptions: Record<string, unknown> | undefined;
+    if (Object.keys(options).length) {
+      if (!rule.options) {
+        const first = Object.keys(options)[0];
+        problems.push({ message: `\`${id}\` has no options; write \`${id}: <level>\` or \`level: <level>\` only.`, span: keySpan(locate(doc, ['rules', id, first]).pair, valueSpan), severity: 'error' });
+        ok = false;
+      } else {
+        const r = rule.options.safeParse(options);
+        if (r.success) parsedOptions = r.data as Record<string, unknown>;
+        else {
+          ok = false;
+          for (const issue of r.error.issues) {
+            const p = issue.path as PropertyKey[];
+            const at = issue.code === 'unrecognized_keys' ? keySpan(locate(doc, ['rules', id, ...p, issue.keys[0]]).pair, valueSpan) : nodeSpan(locate(doc, ['rules', id, ...p]).node, valueSpan);
+            problems.push({ message: issueMessage(issue, `\`${[id, ...p.map(String)].join('.')}\``), span: at, severity: 'error' });
+          }
+        }
+      }
+    }
+    if (ok) config.rules[id] = { level: level as Level | undefined, options: parsedOptions };
+  }
+  return { config, problems };
+}
+
+/** The config file's problems as engine diagnostics (the server publishes them for the open file). */
+export function configDiagnostics(problems: ConfigProblem[]): PromptDiagnostic[] {
+  return problems.map((p) => ({ code: 'lint-config', severity: p.severity, message: p.message, span: p.span }));
+}
+
+/** Each rule's level and options, after the config file and the editor settings are applied. */
+export interface ResolvedLintConfig {
+  levels: Record<string, Level>;
+  options: Record<string, Record<string, unknown>>;
+  /** The config file that was applied, if any (for messages). */
+  source?: string;
+}
+
+/** `promptWorkbench.lint.<id>` values: a level, or `default` to defer to the config file. */
+export type LintSettings = Record<string, string | undefined>;
+
+export function resolveLintConfig(rules: readonly LintRule<any>[], file?: LintConfigFile, settings?: LintSettings): ResolvedLintConfig {
+  const levels: Record<string, Level> = {};
+  const options: Record<string, Record<string, unknown>> = {};
+  for (const rule of rules) {
+    const entry = file?.rules[rule.id];
+    const setting = settings?.[rule.id];
+    levels[rule.id] = setting && setting !== DEFAULT_SETTING && (LEVELS as readonly string[]).includes(setting) ? (setting as Level) : (entry?.level ?? rule.defaultLevel);
+    options[rule.id] = entry?.options ?? (rule.options ? ((rule.options.safeParse({}).data as Record<string, unknown> | undefined) ?? {}) : {});
+  }
+  return { levels, options, source: file?.source };
+}
+
+/**
+ * The config file that applies to a file in `dir`: the nearest `.promptlintrc.yaml` (or `.yml`)
+ * in `dir` or a parent folder, up to `stopAt` (the workspace folder or repository root) or, when
+ * `stopAt` is not an ancestor, the filesystem root. `exists` is the caller's view of the files.
+ */
+export function findLintConfig(dir: string, stopAt: string | undefined, exists: (file: string) => boolean): string | undefined {
+  let current = path.resolve(dir);
+  const stop = stopAt ? path.resolve(stopAt) : undefined;
+  const stopIsAncestor = !!stop && (current === stop || current.startsWith(stop.endsWith(path.sep) ? stop : stop + path.sep));
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = path.join(current, name);
+      if (exists(candidate)) return candidate;
+    }
+    if (stopIsAncestor && current === stop) return undefined;
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/** A readable form of a problem for the CLI: `file:line:col: message`. */
+export function formatConfigProblem(file: string, text: string, p: ConfigProblem): string {
+  const before = text.slice(0, p.span.start);
+  const line = before.split('\n').length;
+  const col = p.span.start - (before.lastIndexOf('\n') + 1) + 1;
+  return `${file}:${line}:${col}: ${p.message}`;
+}
+
+export type { Level };

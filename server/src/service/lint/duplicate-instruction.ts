@@ -1,0 +1,62 @@
+// duplicate-instruction: the same sentence or bullet twice in the instructions. Repeating an
+// instruction costs tokens on every run and usually means one copy was edited and the other not.
+// Text in data (examples, documents, fences), in loops and in opposite {{#if}}/{{else}} branches
+// is not compared.
+import type { PromptDocument } from '../document';
+import type { Span } from '../text';
+import { clip, quickFix, removeLinesEdit } from './util';
+import type { Finding, LintRule } from './types';
+
+/** Shorter sentences ("Thanks.", "Answer:") repeat naturally. */
+const MIN_CHARS = 20;
+const MIN_WORDS = 4;
+const LIST_MARKER = /^[ \t]*(?:(?:[-*+•]|\d{1,3}[.)]|#{1,6})[ \t]*)?$/;
+
+/** Whether the span is the only content of its line (besides a list marker and blanks). */
+function wholeLine(doc: PromptDocument, span: Span): boolean {
+  const line = doc.lines.lineAt(span.start);
+  if (line !== doc.lines.lineAt(Math.max(span.start, span.end - 1))) return false;
+  return LIST_MARKER.test(doc.text.slice(doc.lines.lineStart(line), span.start)) && !doc.text.slice(span.end, doc.lines.lineEnd(line)).trim();
+}
+
+export const rule: LintRule = {
+  id: 'duplicate-instruction',
+  description: 'The same instruction sentence or bullet appears twice.',
+  defaultLevel: 'warning',
+  category: 'clarity',
+  checksPartials: true,
+  fixable: true,
+  patterns: [LIST_MARKER],
+  check(ctx) {
+    const doc = ctx.doc;
+    if (doc.notice) return [];
+    const prose = ctx.prose();
+    const firstOf = new Map<string, { span: Span; line: number }[]>();
+    const out: Finding[] = [];
+    for (const s of prose.sentences) {
+      if (s.key.length < MIN_CHARS || s.key.split(' ').length < MIN_WORDS || prose.inLoop(s.span.start)) continue;
+      const earlier = firstOf.get(s.key);
+      const same = earlier?.find((e) => !prose.exclusive(e.span.start, s.span.start));
+      if (same) {
+        out.push({
+          message: `This instruction repeats line ${same.line + 1}: "${clip(doc.text.slice(s.span.start, s.span.end))}". Say it once: the copy costs tokens on every run, and two copies drift apart when one is edited.`,
+          span: s.span,
+          data: { firstLine: same.line + 1, wholeLine: wholeLine(doc, s.span) },
+        });
+      }
+      const list = earlier ?? [];
+      list.push({ span: s.span, line: s.line });
+      firstOf.set(s.key, list);
+    }
+    return out;
+  },
+  fixes(ctx, diagnostic) {
+    const doc = ctx.doc;
+    const span = { start: doc.lines.offsetAt(diagnostic.range.start), end: doc.lines.offsetAt(diagnostic.range.end) };
+    if (wholeLine(doc, span)) return [quickFix('Remove the duplicate line', diagnostic, doc.uri, [removeLinesEdit(doc, span)], true)];
+    // A sentence inside a line: remove it and the blanks after it.
+    let end = span.end;
+    while (end < doc.text.length && (doc.text[end] === ' ' || doc.text[end] === '\t')) end++;
+    return [quickFix('Remove the duplicate sentence', diagnostic, doc.uri, [{ range: doc.lines.range(span.start, end), newText: '' }], true)];
+  },
+};

@@ -1,0 +1,179 @@
+// Lint rules for prompts: the registry of rules (one file per rule, `<rule-id>.ts`) and the runner
+// that applies each rule's level (default < .promptlintrc.yaml < editor setting), inline
+// suppressions and the docs link. The server and the CLI both reach it through the engine's
+// `diagnostics()` / `asyncDiagnostics()` in service/index.ts.
+import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
+import type { PromptDiagnostic } from '../diagnostic';
+import type { PromptDocument } from '../document';
+import { partialNameOf } from '../partials';
+import { analyze, type AnalysisOptions } from '../scope';
+import type { TokenOptions } from '../tokens/count';
+import { tokenDiagnostics } from '../tokens/present';
+import { quickFix } from './util';
+import { resolveLintConfig, severityFor, type ResolvedLintConfig } from './config';
+import { proseOf } from './prose';
+import { disableFileEdit, disableLineEdit, suppressionsOf } from './suppress';
+import type { Finding, Level, LintRule, RuleContext } from './types';
+
+import { rule as conflictingInstructions } from './conflicting-instructions';
+import { rule as contextBudget } from './context-budget';
+import { rule as contextOverflow } from './context-overflow';
+import { rule as deprecatedParameter } from './deprecated-parameter';
+import { rule as duplicateInstruction } from './duplicate-instruction';
+import { rule as emptyMessage } from './empty-message';
+import { rule as missingMaxTokens } from './missing-max-tokens';
+import { rule as missingMetadata } from './missing-metadata';
+import { rule as outputFormatMismatch } from './output-format-mismatch';
+import { rule as piiInPrompt } from './pii-in-prompt';
+import { rule as secretInPrompt } from './secret-in-prompt';
+import { rule as unknownModel } from './unknown-model';
+import { rule as untrustedInputUndelimited } from './untrusted-input-undelimited';
+import { rule as vagueLanguage } from './vague-language';
+import { rule as variableInSystemRole } from './variable-in-system-role';
+import { rule as whitespace } from './whitespace';
+
+/** Every rule, in the order of the docs index. */
+export const RULES: readonly LintRule<any>[] = [
+  secretInPrompt,
+  piiInPrompt,
+  untrustedInputUndelimited,
+  variableInSystemRole,
+  outputFormatMismatch,
+  missingMaxTokens,
+  contextOverflow,
+  contextBudget,
+  conflictingInstructions,
+  duplicateInstruction,
+  vagueLanguage,
+  emptyMessage,
+  unknownModel,
+  deprecatedParameter,
+  missingMetadata,
+  whitespace,
+];
+
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+export function ruleById(id: string): LintRule<any> | undefined {
+  return BY_ID.get(id);
+}
+
+/** The docs page of a rule, relative to the project (and the installed extension). */
+export function docsPath(id: string): string {
+  return `docs/rules/${id}.md`;
+}
+
+export interface LintOptions {
+  /** Levels and options per rule; `resolveLintConfig(RULES)` gives the defaults. */
+  config?: ResolvedLintConfig;
+  /** Token settings (model override, budgets, catalogue additions) for the token rules and unknown-model. */
+  tokens?: TokenOptions;
+  /** False skips the rules that need tokenizer data (the server, before that data is loaded). Default true. */
+  countTokens?: boolean;
+  /** Base URI of the rule pages (`file:///…/docs/rules/`): diagnostics link to `<base><id>.md`. */
+  docsBase?: string;
+}
+
+let defaults: ResolvedLintConfig | undefined;
+
+/** The built-in levels and options, with no config file and no settings. */
+export function defaultLintConfig(): ResolvedLintConfig {
+  return (defaults ??= resolveLintConfig(RULES));
+}
+
+function isPartial(doc: PromptDocument): boolean {
+  return !!partialNameOf(doc.uri);
+}
+
+function contextFor(doc: PromptDocument, options: LintOptions, analysisOptions: AnalysisOptions, config: ResolvedLintConfig): (rule: LintRule<any>) => RuleContext<any> {
+  let tokenDiags: PromptDiagnostic[] | undefined;
+  const tokens: TokenOptions = { ...options.tokens, analysis: options.tokens?.analysis ?? analysisOptions };
+  return (rule) => ({
+    doc,
+    options: config.options[rule.id] ?? {},
+    analysis: () => analyze(doc, analysisOptions),
+    prose: () => proseOf(doc),
+    tokens,
+    countTokens: options.countTokens ?? true,
+    tokenDiagnostics: () => (tokenDiags ??= doc.notice === 'binary' ? [] : tokenDiagnostics(doc, tokens)),
+  });
+}
+
+function toDiagnostics(doc: PromptDocument, rule: LintRule<any>, level: Level, findings: Finding[], options: LintOptions): PromptDiagnostic[] {
+  const severity = severityFor(level);
+  if (!severity || !findings.length) return [];
+  const suppressions = suppressionsOf(doc);
+  const out: PromptDiagnostic[] = [];
+  for (const f of findings) {
+    if (suppressions.isSuppressed(rule.id, doc.lines.lineAt(f.span.start))) continue;
+    out.push({
+      code: rule.id,
+      severity,
+      message: f.message,
+      span: f.span,
+      data: f.data,
+      unnecessary: f.unnecessary,
+      href: options.docsBase ? `${options.docsBase}${rule.id}.md` : undefined,
+    });
+  }
+  return out;
+}
+
+function activeRules(doc: PromptDocument, config: ResolvedLintConfig, async: boolean): { rule: LintRule<any>; level: Level }[] {
+  const partial = isPartial(doc);
+  const out: { rule: LintRule<any>; level: Level }[] = [];
+  for (const rule of RULES) {
+    const level = config.levels[rule.id] ?? rule.defaultLevel;
+    if (level === 'off' || (partial && !rule.checksPartials)) continue;
+    if (async ? rule.checkAsync : rule.check) out.push({ rule, level });
+  }
+  return out;
+}
+
+/** The synchronous rules' diagnostics (all but secretlint's). A rule that throws is skipped, never the others. */
+export function lintDiagnostics(doc: PromptDocument, options: LintOptions = {}, analysisOptions: AnalysisOptions = {}, onError?: (rule: string, e: unknown) => void): PromptDiagnostic[] {
+  const config = options.config ?? defaultLintConfig();
+  const context = contextFor(doc, options, analysisOptions, config);
+  const out: PromptDiagnostic[] = [];
+  for (const { rule, level } of activeRules(doc, config, false)) {
+    try {
+      out.push(...toDiagnostics(doc, rule, level, rule.check!(context(rule)), options));
+    } catch (e) {
+      onError?.(rule.id, e);
+    }
+  }
+  return out;
+}
+
+/** The asynchronous rules' diagnostics (secret-in-prompt). */
+export async function lintDiagnosticsAsync(doc: PromptDocument, options: LintOptions = {}, analysisOptions: AnalysisOptions = {}, onError?: (rule: string, e: unknown) => void): Promise<PromptDiagnostic[]> {
+  const config = options.config ?? defaultLintConfig();
+  const context = contextFor(doc, options, analysisOptions, config);
+  const out: PromptDiagnostic[] = [];
+  for (const { rule, level } of activeRules(doc, config, true)) {
+    try {
+      out.push(...toDiagnostics(doc, rule, level, await rule.checkAsync!(context(rule)), options));
+    } catch (e) {
+      onError?.(rule.id, e);
+    }
+  }
+  return out;
+}
+
+/** Quick fixes for lint diagnostics: the rule's own fixes, then "Disable <id> for this line" and "... for this file". */
+export function lintCodeActions(doc: PromptDocument, diagnostics: Diagnostic[], analysisOptions: AnalysisOptions = {}): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const d of diagnostics) {
+    const rule = typeof d.code === 'string' ? BY_ID.get(d.code) : undefined;
+    if (!rule) continue;
+    if (rule.fixes) actions.push(...rule.fixes({ doc, analysisOptions }, d));
+    const line = disableLineEdit(doc, rule.id, d.range.start.line);
+    if (line) actions.push(quickFix(`Disable ${rule.id} for this line`, d, doc.uri, [line]));
+    actions.push(quickFix(`Disable ${rule.id} for this file`, d, doc.uri, [disableFileEdit(doc, rule.id)]));
+  }
+  return actions;
+}
+
+export { CONFIG_FILE_NAMES, DEFAULT_SETTING, findLintConfig, formatConfigProblem, isConfigFile, parseLintConfig, resolveLintConfig, sarifLevel, severityFor, type LintConfigFile, type LintSettings, type ResolvedLintConfig } from './config';
+export type { Level, LintRule } from './types';
+export { LEVELS } from './types';

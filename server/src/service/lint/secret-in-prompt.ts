@@ -1,0 +1,93 @@
+// secret-in-prompt: API keys, tokens, private keys and connection strings written into a prompt
+// or its frontmatter, found by secretlint's recommended preset. The secret is masked in the message.
+import type { Finding, LintRule } from './types';
+
+type LintSource = (typeof import('@secretlint/core', { with: { 'resolution-mode': 'import' } }))['lintSource'];
+interface Secretlint {
+  lintSource: LintSource;
+  config: Parameters<LintSource>[0]['options']['config'];
+}
+
+let loading: Promise<Secretlint> | undefined;
+
+/** secretlint and its preset, loaded on the first check (an ESM import, bundled by esbuild). */
+export function loadSecretlint(): Promise<Secretlint> {
+  loading ??= (async () => {
+    const [core, preset] = await Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]);
+    return { lintSource: core.lintSource, config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: preset.creator }] } };
+  })();
+  return loading;
+}
+
+/** `sk-p…`: enough to recognise the secret, not enough to use it. */
+export function maskSecret(secret: string): string {
+  const s = secret.trim();
+  return s.length <= 4 ? '…' : `${s.slice(0, 4)}…`;
+}
+
+interface BlockFinding {
+  start: number;
+  end: number;
+  label: string;
+  ruleId: string;
+}
+
+// Findings per block of text (blocks end at blank lines; PEM keys and tokens never span one), so
+// an edit re-checks one block. Bounded; cleared when full.
+const blockCache = new Map<string, BlockFinding[]>();
+const BLOCK_CACHE_LIMIT = 5000;
+
+function blocksOf(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  let start = 0;
+  for (let i = text.indexOf('\n\n'); i >= 0; i = text.indexOf('\n\n', i + 2)) {
+    out.push({ start, end: i + 1 });
+    start = i + 1;
+  }
+  out.push({ start, end: text.length });
+  return out;
+}
+
+async function checkBlock(sl: Secretlint, block: string): Promise<BlockFinding[]> {
+  const hit = blockCache.get(block);
+  if (hit) return hit;
+  const result = await sl.lintSource({ source: { filePath: '/prompt.txt', content: block, contentType: 'text' }, options: { config: sl.config, maskSecrets: true, noPhysicFilePath: true } });
+  const found = result.messages.map((m) => ({
+    start: m.range[0],
+    end: m.range[1],
+    label: m.message.replace(/^found\s+/i, '').replace(/:\s*\*+.*$/s, '').trim() || 'a secret',
+    ruleId: String(m.ruleId).replace(/^@secretlint\/secretlint-rule-/, ''),
+  }));
+  if (blockCache.size >= BLOCK_CACHE_LIMIT) blockCache.clear();
+  blockCache.set(block, found);
+  return found;
+}
+
+export const rule: LintRule = {
+  id: 'secret-in-prompt',
+  description: 'API keys, tokens, private keys or connection strings written into the prompt or its frontmatter.',
+  defaultLevel: 'error',
+  category: 'security',
+  checksPartials: true,
+  async checkAsync(ctx) {
+    const doc = ctx.doc;
+    if (doc.notice === 'binary') return [];
+    const sl = await loadSecretlint();
+    const out: Finding[] = [];
+    const text = doc.text;
+    for (const b of blocksOf(text)) {
+      const block = text.slice(b.start, b.end);
+      if (!block.trim()) continue;
+      for (const f of await checkBlock(sl, block)) {
+        const span = { start: b.start + f.start, end: b.start + f.end };
+        const secret = text.slice(span.start, span.end);
+        out.push({
+          message: `Secret in the prompt: ${f.label} "${maskSecret(secret)}" (secretlint ${f.ruleId}). Whatever a prompt file holds reaches the model, its logs and the repository: remove it, pass it at run time from an environment variable or a secret store, and rotate it if this file was ever shared or committed.`,
+          span,
+          data: { secretRule: f.ruleId },
+        });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,69 @@
+// unknown-model: a `model:` the model catalogue (server/src/service/tokens/models.json plus the
+// setting promptWorkbench.models) does not know: usually a typo, otherwise a model without a
+// context window or price, so budgets and cost cannot be checked. Names in the rule's `allow`
+// option are accepted.
+import { distance } from 'fastest-levenshtein';
+import { z } from 'zod';
+import { BUILTIN_CATALOGUE, mergeCatalogue, normaliseModelName, resolveModel } from '../tokens/catalogue';
+import { nameMatcher, quickFix, valueSpan } from './util';
+import type { LintRule } from './types';
+
+const Options = z.strictObject({
+  /** Model names accepted although the catalogue does not know them (`*` wildcards). */
+  allow: z.array(z.string()).default([]),
+});
+type Options = z.infer<typeof Options>;
+
+/** The catalogue name closest to `name`, when it is close enough to be a typo. */
+export function suggestModel(name: string, ids: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const id of ids) {
+    const d = distance(name, id);
+    if (d < bestD) {
+      best = id;
+      bestD = d;
+    }
+  }
+  return best && bestD > 0 && bestD <= Math.max(2, Math.floor(name.length / 5)) ? best : undefined;
+}
+
+export const rule: LintRule<Options> = {
+  id: 'unknown-model',
+  description: 'A `model:` the model catalogue does not know (a typo, or a model without window and price).',
+  defaultLevel: 'warning',
+  category: 'correctness',
+  fixable: true,
+  options: Options,
+  check(ctx) {
+    const doc = ctx.doc;
+    const model = doc.model?.trim();
+    if (!model || doc.notice === 'binary') return [];
+    if (nameMatcher(ctx.options.allow)(model) || nameMatcher(ctx.options.allow)(normaliseModelName(model))) return [];
+    const catalogue = ctx.tokens.models ? mergeCatalogue(ctx.tokens.models) : BUILTIN_CATALOGUE;
+    const resolved = resolveModel(model, undefined, catalogue);
+    if (!resolved.unknown) return [];
+    const span = valueSpan(doc, ['model']);
+    if (!span) return [];
+    const name = normaliseModelName(model);
+    const ids = Object.entries(catalogue.models).flatMap(([id, e]) => [id, ...(e.aliases ?? [])]);
+    const near = suggestModel(name, ids);
+    const prefix = model.includes('/') ? model.slice(0, model.lastIndexOf('/') + 1) : '';
+    const replacement = near ? `${prefix}${near}` : undefined;
+    return [
+      {
+        message: `\`${model}\` is not in the model catalogue${replacement ? `. Did you mean \`${replacement}\`?` : '.'} Without an entry there is no context window or price, so budgets and cost go unchecked. If the name is right, add it to the setting promptWorkbench.models, or accept it with \`unknown-model: { allow: ["${name}"] }\` in .promptlintrc.yaml.`,
+        span,
+        data: replacement ? { replacement } : undefined,
+      },
+    ];
+  },
+  fixes(ctx, diagnostic) {
+    const data = (diagnostic.data ?? {}) as { replacement?: unknown };
+    if (typeof data.replacement !== 'string') return [];
+    const doc = ctx.doc;
+    const old = doc.text.slice(doc.lines.offsetAt(diagnostic.range.start), doc.lines.offsetAt(diagnostic.range.end));
+    const quote = /^["']/.exec(old)?.[0] ?? '';
+    return [quickFix(`Change to \`${data.replacement}\``, diagnostic, doc.uri, [{ range: diagnostic.range, newText: `${quote}${data.replacement}${quote}` }], true)];
+  },
+};

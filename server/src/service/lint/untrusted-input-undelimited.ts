@@ -1,0 +1,100 @@
+// untrusted-input-undelimited: a run-time input written into the prompt with nothing around it
+// that marks where it starts and ends (an XML-style tag, a fence, quotes). Text in such an input
+// can pass for instructions: the prompt-injection risk of OWASP LLM01.
+import { z } from 'zod';
+import type { PromptDocument } from '../document';
+import type { Span } from '../text';
+import { interpolations, isInertType, untrustedFilter, type Interpolation } from './inputs';
+import type { ProseModel } from './prose';
+import { aloneOnLines, eol, quickFix } from './util';
+import type { Finding, LintRule } from './types';
+
+const Options = z.strictObject({
+  /** Inputs treated as untrusted (names, `*` wildcards). Default: every input. */
+  untrusted: z.array(z.string()).default(['*']),
+  /** Inputs your code controls (names, `*` wildcards); never reported. */
+  trusted: z.array(z.string()).default([]),
+});
+type Options = z.infer<typeof Options>;
+
+const PAIRS: Record<string, string> = { '"': '"', "'": "'", '`': '`', '“': '”', '‘': '’', '«': '»', '„': '“', '「': '」' };
+const MAX_FINDINGS = 100;
+
+/** Whether the characters right around the tag, or an open quote on its line, delimit it. */
+function quoted(text: string, span: Span): boolean {
+  const before = text[span.start - 1];
+  const after = text[span.end];
+  if (before && PAIRS[before] === after) return true;
+  // `"Subject: {{subject}}"`: an odd number of double quotes (or backticks) before it on the line, and one after.
+  const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
+  let lineEnd = text.indexOf('\n', span.end);
+  if (lineEnd < 0) lineEnd = text.length;
+  for (const q of ['"', '`', '“']) {
+    const close = PAIRS[q];
+    const head = text.slice(lineStart, span.start);
+    const opens = q === close ? head.split(q).length - 1 : head.split(q).length - 1 - (head.split(close).length - 1);
+    if ((q === close ? opens % 2 === 1 : opens > 0) && text.slice(span.end, lineEnd).includes(close)) return true;
+  }
+  return false;
+}
+
+export function isDelimited(prose: ProseModel, text: string, span: Span): boolean {
+  if (prose.fences.some((f) => f.start <= span.start && span.end <= f.end)) return true;
+  if (prose.elements.some((e) => e.content.start <= span.start && span.end <= e.content.end)) return true;
+  return quoted(text, span);
+}
+
+/** A tag name for the wrapping element: `ticket.body` -> `ticket_body`, `this` -> `item`. */
+export function elementName(i: Interpolation): string {
+  const parts = i.ref.expr.parts.filter((p) => p !== 'this' && p !== '..' && p !== 'root');
+  let name = (parts.length ? parts.join('_') : i.root || 'input').replace(/[^\w.-]/g, '_');
+  if (!/^[A-Za-z_]/.test(name)) name = `input_${name}`;
+  return name;
+}
+
+function wrapEdit(doc: PromptDocument, span: Span, name: string) {
+  const tagText = doc.text.slice(span.start, span.end);
+  if (aloneOnLines(doc, span)) {
+    const line = doc.lines.lineAt(span.start);
+    const indent = /^[ \t]*/.exec(doc.lines.lineText(line))![0];
+    const nl = eol(doc);
+    return { range: doc.lines.range(span.start, span.end), newText: `<${name}>${nl}${indent}${tagText}${nl}${indent}</${name}>` };
+  }
+  return { range: doc.lines.range(span.start, span.end), newText: `<${name}>${tagText}</${name}>` };
+}
+
+export const rule: LintRule<Options> = {
+  id: 'untrusted-input-undelimited',
+  description: 'A run-time input written into the prompt without a delimiter (XML-style tag, fence, quotes) around it: prompt injection risk (OWASP LLM01).',
+  defaultLevel: 'warning',
+  category: 'security',
+  checksPartials: true,
+  fixable: true,
+  options: Options,
+  check(ctx) {
+    const doc = ctx.doc;
+    if (doc.notice) return [];
+    const prose = ctx.prose();
+    const untrusted = untrustedFilter(ctx.options);
+    const out: Finding[] = [];
+    for (const i of interpolations(doc, ctx.analysis())) {
+      if (!i.plain || isInertType(i.type) || !untrusted(i.root)) continue;
+      if (isDelimited(prose, doc.text, i.tag.span)) continue;
+      const name = elementName(i);
+      out.push({
+        message: `\`{{${i.expression}}}\` writes the input \`${i.root}\` into the prompt with nothing marking where it starts and ends, so text in it can pass for instructions (prompt injection, OWASP LLM01). Put it between delimiters, e.g. <${name}>{{${i.expression}}}</${name}>, and tell the model to treat what is inside as data.`,
+        span: i.tag.span,
+        data: { element: name, input: i.root },
+      });
+      if (out.length >= MAX_FINDINGS) break;
+    }
+    return out;
+  },
+  fixes(ctx, diagnostic) {
+    const doc = ctx.doc;
+    const data = (diagnostic.data ?? {}) as { element?: unknown };
+    if (typeof data.element !== 'string') return [];
+    const span = { start: doc.lines.offsetAt(diagnostic.range.start), end: doc.lines.offsetAt(diagnostic.range.end) };
+    return [quickFix(`Wrap in <${data.element}> tags`, diagnostic, doc.uri, [wrapEdit(doc, span, data.element)], true)];
+  },
+};

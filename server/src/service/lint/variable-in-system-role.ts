@@ -1,0 +1,38 @@
+// variable-in-system-role: run-time input written into the system message. Models give the system
+// message the most authority, so input there can change how every later turn is handled.
+import { z } from 'zod';
+import { interpolations, isInertType, untrustedFilter } from './inputs';
+import type { Finding, LintRule } from './types';
+
+const Options = z.strictObject({
+  /** Inputs treated as user-supplied (names, `*` wildcards). Default: every input. */
+  untrusted: z.array(z.string()).default(['*']),
+  /** Inputs your code controls (names, `*` wildcards), allowed in the system message. */
+  trusted: z.array(z.string()).default([]),
+});
+type Options = z.infer<typeof Options>;
+
+export const rule: LintRule<Options> = {
+  id: 'variable-in-system-role',
+  description: 'User-supplied input interpolated into the system message, where it gets the authority of the system prompt.',
+  defaultLevel: 'warning',
+  category: 'security',
+  options: Options,
+  check(ctx) {
+    const doc = ctx.doc;
+    if (doc.notice || !doc.template.messages.some((m) => m.role === 'system')) return [];
+    const prose = ctx.prose();
+    const untrusted = untrustedFilter(ctx.options);
+    const out: Finding[] = [];
+    for (const i of interpolations(doc, ctx.analysis())) {
+      if (isInertType(i.type) || !untrusted(i.root)) continue;
+      if (prose.roleAt(i.tag.span.start) !== 'system') continue;
+      out.push({
+        message: `\`${doc.text.slice(i.tag.span.start, i.tag.span.end)}\` writes the input \`${i.root}\` into the system message, which the model trusts most: a user who controls it can rewrite the rules for the whole conversation. Move it to a user message (inside delimiters), or, if your code alone sets its value, list it under \`trusted\` for this rule in .promptlintrc.yaml.`,
+        span: i.tag.span,
+        data: { input: i.root },
+      });
+    }
+    return out;
+  },
+};
