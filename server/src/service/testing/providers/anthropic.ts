@@ -91,7 +91,7 @@ export function createAnthropicProvider(options: HttpProviderOptions): Provider 
         return { output, model: reply.model, usage: { inputTokens: reply.usage?.input_tokens, outputTokens: reply.usage?.output_tokens }, finishReason: reply.stop_reason ?? undefined };
       } catch (e) {
         if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', 'anthropic');
-        throw classifyError(e, 'anthropic', endpoint, secrets, options.timeoutMs, options.maxRetries);
+        throw classifyError(e, 'anthropic', endpoint, secrets, options.timeoutMs, options.maxRetries, { timeout: Anthropic.APIConnectionTimeoutError, connection: Anthropic.APIConnectionError, abort: Anthropic.APIUserAbortError });
       }
     },
   };

@@ -19,10 +19,25 @@ function serverMessage(e: SdkErrorShape): string {
   return m.replace(/^\d{3}\s+/, '').slice(0, 300);
 }
 
-export function classifyError(e: unknown, provider: ProviderId, endpoint: string, secrets: readonly (string | undefined)[], timeoutMs: number, maxRetries: number): ProviderError {
+/** The SDK's error classes (checked with instanceof: class names do not survive minification). */
+export interface SdkErrorClasses {
+  timeout: abstract new (...args: never[]) => unknown;
+  connection: abstract new (...args: never[]) => unknown;
+  abort: abstract new (...args: never[]) => unknown;
+}
+
+function kindOf(e: unknown, classes: SdkErrorClasses): string {
+  // The timeout class extends the connection class: check it first.
+  if (e instanceof classes.timeout) return 'APIConnectionTimeoutError';
+  if (e instanceof classes.abort) return 'APIUserAbortError';
+  if (e instanceof classes.connection) return 'APIConnectionError';
+  return (e as { name?: string })?.name ?? '';
+}
+
+export function classifyError(e: unknown, provider: ProviderId, endpoint: string, secrets: readonly (string | undefined)[], timeoutMs: number, maxRetries: number, classes: SdkErrorClasses): ProviderError {
   if (e instanceof ProviderError) return e;
   const err = (e ?? {}) as SdkErrorShape;
-  const name = err.name ?? (e as object)?.constructor?.name ?? '';
+  const name = kindOf(e, classes);
   const label = PROVIDER_LABELS[provider];
   const tried = maxRetries > 0 ? ` (after ${maxRetries + 1} attempts)` : '';
   const r = (s: string) => redact(s, secrets);

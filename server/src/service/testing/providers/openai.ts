@@ -119,7 +119,7 @@ export function createOpenAIProvider(options: HttpProviderOptions): Provider {
         };
       } catch (e) {
         if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', 'openai');
-        throw classifyError(e, 'openai', endpoint, secrets, options.timeoutMs, options.maxRetries);
+        throw classifyError(e, 'openai', endpoint, secrets, options.timeoutMs, options.maxRetries, { timeout: OpenAI.APIConnectionTimeoutError, connection: OpenAI.APIConnectionError, abort: OpenAI.APIUserAbortError });
       }
     },
   };

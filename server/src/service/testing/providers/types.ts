@@ -41,7 +41,7 @@ export interface Provider {
   call(request: ModelCall): Promise<ModelReply>;
 }
 
-export type ProviderErrorKind = 'no-key' | 'auth' | 'unreachable' | 'rate-limited' | 'timeout' | 'bad-response' | 'http' | 'cancelled' | 'untrusted' | 'unavailable' | 'model';
+export type ProviderErrorKind = 'no-key' | 'auth' | 'unreachable' | 'rate-limited' | 'timeout' | 'bad-response' | 'http' | 'cancelled' | 'untrusted' | 'unavailable' | 'model' | 'config';
 
 export class ProviderError extends Error {
   constructor(

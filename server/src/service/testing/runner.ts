@@ -1,0 +1,393 @@
+// Runs test cases: render each case's prompt with its values, ask its provider (through the
+// cache), check the assertions, and report each result as it comes. Bounded concurrency; an
+// AbortSignal stops the run and aborts the HTTP requests in flight at once.
+import { createHash } from 'node:crypto';
+import { picoschema } from 'dotprompt';
+import type { PromptDocument } from '../document';
+import { renderPrompt } from '../render';
+import type { AnalysisOptions } from '../scope';
+import { costOf, resolveModel } from '../tokens';
+import { mergeCatalogue } from '../tokens/catalogue';
+import { countPlain } from '../tokens/tokenizer';
+import { caseVerdict, evaluateAssertion, type AssertionResult } from './assertions';
+import { cacheKey, type ResponseCache } from './cache';
+import { PROVIDER_IDS, type FixtureCase, type FixtureFile, type ProviderId } from './fixtures';
+import { ProviderError, type ChatMessage, type ModelReply, type Provider, type ProviderErrorKind, type Usage } from './providers/types';
+import { redact } from './redact';
+import { caseVars, VarsError, type ReadText } from './vars';
+
+export interface TestSuite {
+  fixture: FixtureFile;
+  /** The prompt under test; undefined when it could not be read (each case reports it). */
+  prompt?: PromptDocument;
+  /** The fixture file's path relative to the workspace or working folder (ids, records, shards). */
+  relativePath: string;
+  /** The prompt file's path relative to the same root. */
+  promptPath: string;
+}
+
+export interface CaseJob {
+  /** Stable across runs and machines: `relative/path.tests.yaml#case name` (+ `#2` for repeats after the first). */
+  id: string;
+  caseKey: string;
+  suite: TestSuite;
+  testCase: FixtureCase;
+  /** 1-based. */
+  repeat: number;
+  repeats: number;
+}
+
+export type CaseStatus = 'passed' | 'failed' | 'error' | 'skipped';
+
+export interface CaseResult {
+  id: string;
+  caseKey: string;
+  fixtureUri: string;
+  promptUri: string;
+  fixturePath: string;
+  promptPath: string;
+  caseName: string;
+  /** Zero-based line of the case in the fixture file. */
+  caseLine: number;
+  repeat: number;
+  repeats: number;
+  status: CaseStatus;
+  provider?: ProviderId;
+  endpoint?: string;
+  requestedModel?: string;
+  returnedModel?: string;
+  parameters: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  messages?: ChatMessage[];
+  output?: string;
+  usage?: Usage;
+  latencyMs?: number;
+  firstTokenMs?: number;
+  /** US dollars; 0 for `render`; undefined when the model has no price. */
+  cost?: number;
+  cached: boolean;
+  assertions: AssertionResult[];
+  score?: number;
+  /** Why it passed, failed, errored or was skipped, in one sentence. */
+  reason: string;
+  error?: { kind: ProviderErrorKind | 'vars' | 'render' | 'config' | 'assertion'; message: string; line?: number };
+}
+
+export interface RunOptions {
+  /** Returns the provider for an id (may throw a ProviderError, e.g. no key). */
+  providerFor(id: ProviderId): Provider;
+  /** The run's provider (run profile, `--provider`) for cases that do not name one. */
+  defaultProvider?: ProviderId;
+  /** Model names mapped before the call (`promptWorkbench.test.models`, e.g. `{"openai/gpt-4o-mini": "llama3.1"}`). */
+  models?: Record<string, string>;
+  /** Catalogue additions (`promptWorkbench.models`) for cost and token counts. */
+  catalogue?: Record<string, unknown>;
+  concurrency: number;
+  cache?: ResponseCache;
+  /** Overrides every case's `repeat`. */
+  repeat?: number;
+  /** `javascript` assertions run only when true. */
+  trusted: boolean;
+  /** Only `render` cases run; the others are skipped (CLI --offline, untrusted workspaces). */
+  offline?: { reason: string };
+  javascriptTimeoutMs?: number;
+  /** The judge of `llm-rubric` when the assertion names none. */
+  judge?: { provider?: ProviderId; model?: string };
+  readText: ReadText;
+  analysis?: AnalysisOptions;
+  /** Redacted from every message and output kept. */
+  secrets?: readonly (string | undefined)[];
+  signal?: AbortSignal;
+  onStart?(job: CaseJob): void;
+  onResult?(result: CaseResult, job: CaseJob): void;
+  now?: () => number;
+}
+
+export interface RunSummary {
+  results: CaseResult[];
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  cancelled: boolean;
+  counts: Record<CaseStatus, number>;
+  cache?: { hits: number; misses: number; writes: number };
+}
+
+/** Every case × repeat of the suites, in file order. */
+export function planJobs(suites: readonly TestSuite[], repeatOverride?: number): CaseJob[] {
+  const jobs: CaseJob[] = [];
+  for (const suite of suites) {
+    for (const c of suite.fixture.cases) {
+      const repeats = repeatOverride ?? c.repeat;
+      const key = `${suite.relativePath.replace(/\\/g, '/')}#${c.name}`;
+      for (let r = 1; r <= repeats; r++) jobs.push({ id: r === 1 ? key : `${key}#${r}`, caseKey: key, suite, testCase: c, repeat: r, repeats });
+    }
+  }
+  return jobs;
+}
+
+/** Deterministic shard `k` of `n` (1-based) by a hash of the case id, so repeats stay together. */
+export function inShard(caseKey: string, k: number, n: number): boolean {
+  const h = createHash('sha256').update(caseKey).digest();
+  return (h.readUInt32BE(0) % n) + 1 === k;
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** `openai/gpt-4o` -> `openai`, for the providers that serve such names. */
+export function providerOfModel(model: string | undefined): ProviderId | undefined {
+  const prefix = model?.split('/')[0];
+  return prefix && (PROVIDER_IDS as readonly string[]).includes(prefix) && prefix !== 'render' ? (prefix as ProviderId) : undefined;
+}
+
+const outputSchemas = new WeakMap<PromptDocument, Promise<Record<string, unknown> | undefined>>();
+
+/** The prompt's `output.schema` as JSON Schema (Picoschema converted by dotprompt's own converter). */
+export function outputSchemaOf(prompt: PromptDocument): Promise<Record<string, unknown> | undefined> {
+  let p = outputSchemas.get(prompt);
+  if (!p) {
+    const schema = record(record(prompt.frontmatter.value).output).schema;
+    p = schema && typeof schema === 'object' ? picoschema(schema).then((s) => (s && typeof s === 'object' ? (s as Record<string, unknown>) : undefined), () => undefined) : Promise.resolve(undefined);
+    outputSchemas.set(prompt, p);
+  }
+  return p;
+}
+
+class Semaphore {
+  private active = 0;
+  private waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+export async function runTests(suites: readonly TestSuite[], options: RunOptions, jobs: CaseJob[] = planJobs(suites, options.repeat)): Promise<RunSummary> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const t0 = performance.now();
+  const results: CaseResult[] = [];
+  const catalogue = mergeCatalogue(options.catalogue);
+  const providers = new Map<ProviderId, Provider | ProviderError>();
+  const providerFor = (id: ProviderId): Provider => {
+    let p = providers.get(id);
+    if (!p) {
+      try {
+        p = options.providerFor(id);
+      } catch (e) {
+        p = e instanceof ProviderError ? e : new ProviderError('unavailable', (e as Error).message, id);
+      }
+      providers.set(id, p);
+    }
+    if (p instanceof ProviderError) throw p;
+    return p;
+  };
+  // One semaphore for every model call (cases and judges alike), so the bound holds for the whole run.
+  const calls = new Semaphore(Math.max(1, options.concurrency));
+  const secrets = options.secrets ?? [];
+  const r = (s: string) => redact(s, secrets);
+
+  async function callModel(provider: Provider, model: string, messages: ChatMessage[], parameters: Record<string, unknown>, output: { format?: string; schema?: Record<string, unknown> } | undefined, repeat: number): Promise<{ reply: ModelReply; latencyMs: number; cached: boolean }> {
+    const key = options.cache && provider.id !== 'render' ? cacheKey({ provider: provider.id, endpoint: provider.endpoint, model, parameters, messages, output, repeat }) : undefined;
+    if (key) {
+      const hit = await options.cache!.get(key);
+      if (hit) return { reply: hit.reply, latencyMs: hit.latencyMs, cached: true };
+    }
+    if (options.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', provider.id);
+    const t = performance.now();
+    const reply = await provider.call({ model, messages, parameters, output, signal: options.signal });
+    const latencyMs = performance.now() - t;
+    if (key && !options.signal?.aborted) await options.cache!.set(key, reply, latencyMs).catch(() => undefined);
+    return { reply, latencyMs, cached: false };
+  }
+
+  async function runJob(job: CaseJob): Promise<CaseResult | undefined> {
+    const { suite, testCase: c } = job;
+    const base: CaseResult = {
+      id: job.id,
+      caseKey: job.caseKey,
+      fixtureUri: suite.fixture.uri,
+      promptUri: suite.fixture.promptUri,
+      fixturePath: suite.relativePath,
+      promptPath: suite.promptPath,
+      caseName: c.name,
+      caseLine: c.line,
+      repeat: job.repeat,
+      repeats: job.repeats,
+      status: 'error',
+      parameters: {},
+      vars: {},
+      cached: false,
+      assertions: [],
+      reason: '',
+    };
+    const fail = (kind: NonNullable<CaseResult['error']>['kind'], message: string, line?: number): CaseResult => ({ ...base, status: 'error', reason: r(message), error: { kind, message: r(message), line } });
+    if (c.skip) return { ...base, status: 'skipped', reason: 'Skipped (`skip: true`, or the case has schema errors: see the Problems view).' };
+    const prompt = suite.prompt;
+    if (!prompt) return fail('config', `The prompt under test (${suite.promptPath}) cannot be read.`);
+
+    const fm = record(prompt.frontmatter.value);
+    const requestedModel = c.model ?? prompt.model;
+    const providerId: ProviderId = c.provider ?? options.defaultProvider ?? providerOfModel(requestedModel) ?? 'render';
+    base.provider = providerId;
+    base.requestedModel = requestedModel;
+    base.parameters = { ...record(fm.config), ...c.config };
+    if (options.offline && providerId !== 'render') return { ...base, status: 'skipped', reason: `Skipped: ${options.offline.reason} (this case runs with ${providerId}).` };
+
+    try {
+      base.vars = await caseVars(prompt, suite.fixture, c, options.readText);
+    } catch (e) {
+      return fail('vars', e instanceof VarsError ? e.message : String(e), e instanceof VarsError ? e.line : c.line);
+    }
+    const rendered = await renderPrompt(prompt, base.vars, options.analysis);
+    if (rendered.error) return fail('render', `The prompt cannot be rendered for this case: ${rendered.error.message}${rendered.error.line !== undefined ? ` (${suite.promptPath}, line ${rendered.error.line + 1})` : ''}`);
+    const messages = (rendered.messages ?? []).map((m) => ({ role: m.role, text: m.text }));
+    base.messages = messages;
+
+    const mapped = requestedModel ? (options.models?.[requestedModel] ?? requestedModel) : undefined;
+    const nativeModel = mapped?.startsWith(`${providerId}/`) ? mapped.slice(providerId.length + 1) : mapped;
+    if (providerId !== 'render' && providerId !== 'vscode-lm' && !nativeModel) return fail('config', `No model for ${providerId}: set \`model:\` in the prompt, or \`model\` in the case or fixture file.`);
+    const outputSchema = await outputSchemaOf(prompt);
+    const outputSpec = record(fm.output).format === 'json' ? { format: 'json', schema: outputSchema } : undefined;
+
+    let provider: Provider;
+    let call: { reply: ModelReply; latencyMs: number; cached: boolean };
+    try {
+      provider = providerFor(providerId);
+      base.endpoint = provider.endpoint;
+      options.onStart?.(job);
+      call = await calls.run(() => callModel(provider, nativeModel ?? '', messages, base.parameters, outputSpec, job.repeats > 1 ? job.repeat : 0));
+    } catch (e) {
+      if (e instanceof ProviderError && e.kind === 'cancelled') return undefined;
+      if (options.signal?.aborted) return undefined;
+      const err = e instanceof ProviderError ? e : new ProviderError('bad-response', (e as Error).message ?? String(e), providerId);
+      return { ...fail(err.kind, err.message), provider: providerId };
+    }
+    const reply = call.reply;
+    const output = r(reply.output);
+    const resolved = resolveModel(requestedModel, undefined, catalogue);
+    const countTokens = (text: string) => Math.round(countPlain(text, resolved.encoding) * resolved.factor);
+    let cost: number | undefined;
+    let costNote: string | undefined;
+    if (providerId === 'render') cost = 0;
+    else if (!resolved.entry) costNote = `the model \`${requestedModel}\` is not in the catalogue`;
+    else if (reply.usage?.inputTokens === undefined || reply.usage?.outputTokens === undefined) costNote = 'the provider reported no token usage';
+    else {
+      cost = costOf(reply.usage.inputTokens, reply.usage.outputTokens, resolved.entry, catalogue.currency)?.total;
+      if (cost === undefined) costNote = `no price for \`${resolved.id}\` in the catalogue`;
+    }
+
+    const judge = async (req: { messages: ChatMessage[]; provider?: string; model?: string }): Promise<ModelReply> => {
+      const judgeProvider = (req.provider ?? options.judge?.provider ?? providerId) as ProviderId;
+      if (judgeProvider === 'render') throw new ProviderError('config', '`llm-rubric` needs a model to judge, and the `render` provider has none. Name one on the assertion (`provider`, `model`) or in the setting promptWorkbench.test.judge.', 'render');
+      const judgeModel = req.model ?? options.judge?.model ?? requestedModel;
+      const judgeMapped = judgeModel ? (options.models?.[judgeModel] ?? judgeModel) : '';
+      const native = judgeMapped.startsWith(`${judgeProvider}/`) ? judgeMapped.slice(judgeProvider.length + 1) : judgeMapped;
+      const p = providerFor(judgeProvider);
+      const res = await calls.run(() => callModel(p, native, req.messages, { temperature: 0 }, undefined, 0));
+      return res.reply;
+    };
+
+    const assertions: AssertionResult[] = [];
+    try {
+      for (const a of c.assert) {
+        const result = await evaluateAssertion(a, {
+          output,
+          vars: base.vars,
+          usage: reply.usage,
+          latencyMs: call.latencyMs,
+          cost,
+          costNote,
+          model: reply.model,
+          provider: providerId,
+          outputSchema,
+          countTokens,
+          trusted: options.trusted,
+          javascriptTimeoutMs: options.javascriptTimeoutMs,
+          judge,
+          signal: options.signal,
+        });
+        assertions.push({ ...result, reason: r(result.reason), reasoning: result.reasoning && r(result.reasoning) });
+      }
+    } catch (e) {
+      if (e instanceof ProviderError && e.kind === 'cancelled') return undefined;
+      throw e;
+    }
+    const verdict = caseVerdict(assertions, c.threshold);
+    return {
+      ...base,
+      status: verdict.error ? 'error' : verdict.pass ? 'passed' : 'failed',
+      returnedModel: reply.model,
+      output,
+      usage: reply.usage,
+      latencyMs: call.latencyMs,
+      firstTokenMs: reply.firstTokenMs,
+      cost,
+      cached: call.cached,
+      assertions,
+      score: verdict.score,
+      reason: verdict.error ? `An assertion could not run: ${verdict.error}` : verdict.reason,
+      error: verdict.error ? { kind: 'assertion', message: verdict.error, line: assertions.find((a) => a.error)?.line } : undefined,
+    };
+  }
+
+  // Cases are prepared (values, rendering) without a bound; model calls share the semaphore. The
+  // number of cases in preparation is bounded too, so a huge suite does not render everything at once.
+  const prepare = new Semaphore(Math.max(4, options.concurrency * 2));
+  await Promise.all(
+    jobs.map((job) =>
+      prepare.run(async () => {
+        if (options.signal?.aborted) return;
+        let result: CaseResult | undefined;
+        try {
+          result = await runJob(job);
+        } catch (e) {
+          result = {
+            id: job.id,
+            caseKey: job.caseKey,
+            fixtureUri: job.suite.fixture.uri,
+            promptUri: job.suite.fixture.promptUri,
+            fixturePath: job.suite.relativePath,
+            promptPath: job.suite.promptPath,
+            caseName: job.testCase.name,
+            caseLine: job.testCase.line,
+            repeat: job.repeat,
+            repeats: job.repeats,
+            status: 'error',
+            parameters: {},
+            vars: {},
+            cached: false,
+            assertions: [],
+            reason: r(`Unexpected error: ${(e as Error).message}`),
+            error: { kind: 'config', message: r(`Unexpected error: ${(e as Error).message}`) },
+          };
+        }
+        if (!result || options.signal?.aborted) return;
+        results.push(result);
+        options.onResult?.(result, job);
+      }),
+    ),
+  );
+  const order = new Map(jobs.map((j, i) => [j.id, i]));
+  results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  const counts: Record<CaseStatus, number> = { passed: 0, failed: 0, error: 0, skipped: 0 };
+  for (const x of results) counts[x.status]++;
+  return {
+    results,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(now()).toISOString(),
+    durationMs: performance.now() - t0,
+    cancelled: !!options.signal?.aborted,
+    counts,
+    cache: options.cache ? { hits: options.cache.hits, misses: options.cache.misses, writes: options.cache.writes } : undefined,
+  };
+}

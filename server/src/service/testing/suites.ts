@@ -1,0 +1,22 @@
+// Loads a fixture file and the prompt it tests into a TestSuite, through the host's file reader.
+import { parsePromptDocument } from '../document';
+import { parseFixtureFile } from './fixtures';
+import type { TestSuite } from './runner';
+import type { ReadText } from './vars';
+
+/** `file:///w/examples/a.tests.yaml` relative to `file:///w` -> `examples/a.tests.yaml`. */
+export function relativeUri(uri: string, rootUri: string): string {
+  const root = rootUri.endsWith('/') ? rootUri : `${rootUri}/`;
+  return decodeURIComponent(uri.startsWith(root) ? uri.slice(root.length) : uri.replace(/^file:\/\//, ''));
+}
+
+export async function loadSuite(fixtureUri: string, rootUri: string, read: ReadText, text?: string): Promise<TestSuite> {
+  const fixture = parseFixtureFile(text ?? (await read(fixtureUri)), fixtureUri);
+  let prompt;
+  try {
+    prompt = parsePromptDocument(await read(fixture.promptUri), fixture.promptUri, 0, { maxTemplateSize: Infinity });
+  } catch {
+    prompt = undefined;
+  }
+  return { fixture, prompt, relativePath: relativeUri(fixtureUri, rootUri), promptPath: relativeUri(fixture.promptUri, rootUri) };
+}

@@ -1,0 +1,187 @@
+// A real HTTP server on 127.0.0.1 (random port) that speaks the OpenAI chat completions and the
+// Anthropic messages wire formats, plain and streaming (server-sent events). Scriptable: replies,
+// latency, 429 with Retry-After, 500s, stalls, malformed bodies. It records every request, how many
+// were in flight at most, and whether the client closed the connection before the answer ended.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type Api = 'openai' | 'anthropic';
+
+export interface RecordedRequest {
+  api: Api;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+  /** The text of the last user message. */
+  prompt: string;
+  startedAt: number;
+  /** The client closed the connection before the response was complete. */
+  closedByClient: boolean;
+  completed: boolean;
+}
+
+export interface MockReply {
+  /** The answer's text (default: "ok"). */
+  text?: string;
+  status?: number;
+  headers?: Record<string, string>;
+  /** A raw body to send instead of a well-formed answer (e.g. malformed JSON). */
+  raw?: string;
+  /** Milliseconds before answering (default: the server's latency). */
+  delayMs?: number;
+  /** Never answer (until the client gives up or the server stops). */
+  stall?: boolean;
+  model?: string;
+  usage?: { input: number; output: number };
+}
+
+export type Script = (request: RecordedRequest, index: number) => MockReply;
+
+export class MockProvider {
+  readonly requests: RecordedRequest[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  /** Default latency for every reply, in ms. */
+  latencyMs = 0;
+  /** Replies used in order, before `script`. */
+  readonly queue: MockReply[] = [];
+  script: Script = () => ({ text: 'ok' });
+  private readonly sockets = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(options: { latencyMs?: number; script?: Script } = {}): Promise<MockProvider> {
+    let mock!: MockProvider;
+    const server = createServer((req, res) => void mock.handle(req, res));
+    mock = new MockProvider(server);
+    if (options.latencyMs) mock.latencyMs = options.latencyMs;
+    if (options.script) mock.script = options.script;
+    server.on('connection', (s) => {
+      mock.sockets.add(s);
+      s.on('close', () => mock.sockets.delete(s));
+    });
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return mock;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+  /** For `OPENAI_BASE_URL` / the openai SDK's `baseURL`. */
+  get openaiBaseUrl(): string {
+    return `${this.url}/v1`;
+  }
+  /** For `ANTHROPIC_BASE_URL` / the Anthropic SDK's `baseURL`. */
+  get anthropicBaseUrl(): string {
+    return this.url;
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.queue.length = 0;
+    this.maxInFlight = 0;
+    this.script = () => ({ text: 'ok' });
+    this.latencyMs = 0;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        resolve();
+      }, ms);
+      this.timers.add(t);
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      // recorded as empty
+    }
+    const api: Api = req.url?.includes('/chat/completions') ? 'openai' : 'anthropic';
+    if (!req.url?.includes('/chat/completions') && !req.url?.includes('/messages')) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `No route ${req.url}` } }));
+      return;
+    }
+    const messages = (body.messages as { role: string; content: unknown }[] | undefined) ?? [];
+    const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+    const record: RecordedRequest = { api, path: req.url ?? '', headers: req.headers, body, prompt: typeof lastUser?.content === 'string' ? lastUser.content : JSON.stringify(lastUser?.content ?? ''), startedAt: Date.now(), closedByClient: false, completed: false };
+    const index = this.requests.length;
+    this.requests.push(record);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    res.on('close', () => {
+      if (!res.writableFinished) record.closedByClient = true;
+      this.inFlight--;
+    });
+    const reply = this.queue.shift() ?? this.script(record, index);
+    if (reply.stall) return; // the client has to give up
+    await this.sleep(reply.delayMs ?? this.latencyMs);
+    if (res.destroyed) return;
+    const headers = { 'content-type': 'application/json', ...reply.headers };
+    if (reply.raw !== undefined) {
+      res.writeHead(reply.status ?? 200, headers).end(reply.raw);
+    } else if ((reply.status ?? 200) >= 400) {
+      const error = api === 'openai' ? { error: { message: reply.text ?? 'error', type: 'mock_error' } } : { type: 'error', error: { type: 'mock_error', message: reply.text ?? 'error' } };
+      res.writeHead(reply.status!, headers).end(JSON.stringify(error));
+    } else if (body.stream) {
+      await this.stream(api, res, reply, body);
+    } else {
+      res.writeHead(200, headers).end(JSON.stringify(api === 'openai' ? openaiBody(reply, body) : anthropicBody(reply, body)));
+    }
+    record.completed = true;
+  }
+
+  private async stream(api: Api, res: ServerResponse, reply: MockReply, body: Record<string, unknown>): Promise<void> {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const text = reply.text ?? 'ok';
+    const pieces = text.match(/.{1,4}/gs) ?? [''];
+    const model = reply.model ?? String(body.model);
+    const usage = reply.usage ?? { input: 10, output: pieces.length };
+    const send = (event: string | undefined, data: unknown) => res.write(`${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+    if (api === 'openai') {
+      for (const p of pieces) send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] });
+      send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+      send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [], usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output } });
+      send(undefined, '[DONE]');
+    } else {
+      send('message_start', { type: 'message_start', message: { id: 'msg_mock', type: 'message', role: 'assistant', model, content: [], stop_reason: null, usage: { input_tokens: usage.input, output_tokens: 0 } } });
+      send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+      for (const p of pieces) send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: p } });
+      send('content_block_stop', { type: 'content_block_stop', index: 0 });
+      send('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: usage.output } });
+      send('message_stop', { type: 'message_stop' });
+    }
+    res.end();
+  }
+}
+
+function openaiBody(reply: MockReply, body: Record<string, unknown>) {
+  const usage = reply.usage ?? { input: 10, output: 5 };
+  return {
+    id: 'chatcmpl-mock',
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: reply.model ?? String(body.model),
+    choices: [{ index: 0, message: { role: 'assistant', content: reply.text ?? 'ok', refusal: null }, finish_reason: 'stop', logprobs: null }],
+    usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
+  };
+}
+
+function anthropicBody(reply: MockReply, body: Record<string, unknown>) {
+  const usage = reply.usage ?? { input: 10, output: 5 };
+  return { id: 'msg_mock', type: 'message', role: 'assistant', model: reply.model ?? String(body.model), content: [{ type: 'text', text: reply.text ?? 'ok' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: usage.output } };
+}
