@@ -23,6 +23,8 @@ function workspace(): string {
   writeFileSync(path.join(dir, 'prompts', 'good.prompt'), '---\nmodel: openai/gpt-4o\ninput:\n  schema:\n    name: string\n---\nHello {{name}}\n');
   writeFileSync(path.join(dir, 'prompts', 'sub dir', 'bad.prompt'), '---\nconfig:\n  temperature: hot\ndescripton: x\n---\n{{#if a}}\n');
   writeFileSync(path.join(dir, 'prompts', 'warn.prompt'), '---\ndescripton: x\n---\nHi\n');
+  // These tests are about the template checks; the lint rules have their own (lintCli.test.ts).
+  writeFileSync(path.join(dir, '.promptlintrc.yaml'), 'rules:\n  missing-max-tokens: off\n  untrusted-input-undelimited: off\n');
   return dir;
 }
 

@@ -1,5 +1,5 @@
 // The headless command line: the same engine as the editor, for scripts and CI.
-//   prompt-workbench lint [paths or globs] [--format text|json] [--max-warnings N] [--quiet]
+//   prompt-workbench lint [paths or globs] [--format text|json|sarif] [--max-warnings N] [--quiet] [--config F]
 //   prompt-workbench tokens [paths or globs] [--model M] [--json]
 //   prompt-workbench schema
 //   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json]
@@ -8,28 +8,38 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { glob } from 'tinyglobby';
 import { pathToFileURL } from 'node:url';
-import { frontmatterJsonSchema, parsePromptDocument, PartialIndex, promptDiagnostics, type PromptDiagnostic } from '../service';
-import { tokenDiagnostics } from '../service/tokens';
+import { frontmatterJsonSchema, PartialIndex } from '../service';
 import { diffCommand, DiffUsageError } from './diff';
+import { LINT_FORMATS, lintCommand, type LintFormat } from './lint';
 import { tokensCommand } from './tokens';
+import { TEST_USAGE, testCommand, TestUsageError } from './test';
 
 const VERSION = '0.1.0';
 const USAGE = `Usage: prompt-workbench <command> [options]
 
 Commands:
-  lint [paths or globs...]   Check .prompt files (frontmatter schema, YAML, template syntax).
-                             Directories are searched for *.prompt. Default: the current folder.
-      --format text|json     Output format (default: text).
+  lint [paths or globs...]   Check .prompt files (frontmatter schema, YAML, template syntax)
+                             and run the lint rules (docs/rules/README.md), configured by the
+                             nearest .promptlintrc.yaml. Directories are searched for *.prompt.
+                             Default: the current folder.
+      --format text|json|sarif
+                             Output format (default: text). sarif: SARIF 2.1.0 for GitHub
+                             code scanning.
       --max-warnings N       Exit with 1 when there are more than N warnings.
       --quiet                Report errors only.
+      --config FILE          Use this lint config for every prompt instead of the nearest
+                             .promptlintrc.yaml (an invalid config exits with 2).
       --model M              Check context budgets against model M instead of each
                              prompt's \`model:\`.
+      With GITHUB_ACTIONS=true, findings are also written as workflow annotations
+      (on stdout with --format text, on stderr with json or sarif).
   tokens [paths or globs...] Token counts per message, template and rendered (with
                              input.default) totals, model, share of the context window
                              and the cost of one run. ≈ marks estimates (models without
                              a public tokenizer). Exit 1 when a prompt overflows its window.
       --model M              Count for model M instead of each prompt's \`model:\`.
       --json                 JSON output (also: --format json).
+${TEST_USAGE}
   schema                     Print the JSON Schema of the Dotprompt frontmatter.
   diff <prompt> [rev-a] [rev-b]
                              What changed between two versions of a prompt: model,
@@ -43,14 +53,9 @@ Options:
   -h, --help                 Show this help.
   -v, --version              Show the version.
 
-Exit codes: 0 no errors, 1 errors found (or too many warnings), 2 usage or file errors.`;
+Exit codes: 0 no errors, 1 errors found (or too many warnings), 2 usage, file or lint config errors.`;
 
 class UsageError extends Error {}
-
-interface FileResult {
-  file: string;
-  diagnostics: { line: number; column: number; endLine: number; endColumn: number; severity: PromptDiagnostic['severity']; code: string; message: string }[];
-}
 
 async function expand(inputs: string[], cwd: string): Promise<string[]> {
   const files = new Set<string>();
@@ -84,42 +89,10 @@ async function loadPartials(files: string[], cwd: string): Promise<PartialIndex>
   return index;
 }
 
-async function lintFile(file: string, partials: PartialIndex, model?: string): Promise<FileResult> {
-  const text = await readFile(file, 'utf8');
-  const doc = parsePromptDocument(text, pathToFileURL(file).toString());
-  return {
-    file,
-    diagnostics: [...promptDiagnostics(doc, { partials }), ...tokenDiagnostics(doc, { model })]
-      .map((d) => {
-        const s = doc.lines.positionAt(d.span.start);
-        const e = doc.lines.positionAt(d.span.end);
-        return { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: d.severity, code: d.code, message: d.message };
-      })
-      .sort((a, b) => a.line - b.line || a.column - b.column),
-  };
-}
-
-function printText(results: FileResult[], cwd: string, out: NodeJS.WritableStream): void {
-  let errors = 0;
-  let warnings = 0;
-  let other = 0;
-  for (const r of results) {
-    if (!r.diagnostics.length) continue;
-    out.write(`${path.relative(cwd, r.file) || r.file}\n`);
-    for (const d of r.diagnostics) {
-      if (d.severity === 'error') errors++;
-      else if (d.severity === 'warning') warnings++;
-      else other++;
-      out.write(`  ${`${d.line}:${d.column}`.padEnd(8)} ${d.severity.padEnd(8)} ${d.message}  ${d.code}\n`);
-    }
-    out.write('\n');
-  }
-  const total = errors + warnings + other;
-  out.write(total ? `${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${other ? `, ${other} other` : ''}) in ${results.length} file${results.length === 1 ? '' : 's'}\n` : `No problems in ${results.length} file${results.length === 1 ? '' : 's'}.\n`);
-}
-
 export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
   try {
+    // `test` has options of its own (see cli/test.ts).
+    if (argv[0] === 'test' && !argv.includes('--help') && !argv.includes('-h')) return await testCommand(argv.slice(1), cwd, stdout, stderr);
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -128,6 +101,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
         'max-warnings': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         model: { type: 'string' },
+        config: { type: 'string' },
         json: { type: 'boolean', default: false },
         tests: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -161,34 +135,18 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
       return await tokensCommand(files, { model: values.model, json: values.json || values.format === 'json', partials: await loadPartials(files, cwd) }, cwd, stdout);
     }
     if (command !== 'lint') throw new UsageError(`Unknown command "${command}". Run "prompt-workbench --help" for the list of commands.`);
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`Unknown format "${values.format}". Use --format text or --format json.`);
     if (values.json) values.format = 'json';
+    if (!(LINT_FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`Unknown format "${values.format}". Use --format text, json or sarif.`);
     let maxWarnings = Infinity;
     if (values['max-warnings'] !== undefined) {
       maxWarnings = Number(values['max-warnings']);
       if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings needs a whole number of 0 or more; got "${values['max-warnings']}".`);
     }
     const files = await expand(rest.length ? rest : ['.'], cwd);
-    const results: FileResult[] = [];
-    const partials = await loadPartials(files, cwd);
-    for (const file of files) {
-      try {
-        const r = await lintFile(file, partials, values.model);
-        if (values.quiet) r.diagnostics = r.diagnostics.filter((d) => d.severity === 'error');
-        results.push(r);
-      } catch (e) {
-        throw new UsageError(`Cannot read ${path.relative(cwd, file)}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-    if (values.format === 'json') stdout.write(`${JSON.stringify(results.map((r) => ({ ...r, file: path.relative(cwd, r.file) })), null, 2)}\n`);
-    else printText(results, cwd, stdout);
-    const all = results.flatMap((r) => r.diagnostics);
-    const errors = all.filter((d) => d.severity === 'error').length;
-    const warnings = all.filter((d) => d.severity === 'warning').length;
-    if (warnings > maxWarnings) stderr.write(`Too many warnings: ${warnings} (maximum ${maxWarnings}).\n`);
-    return errors > 0 || warnings > maxWarnings ? 1 : 0;
+    const options = { format: values.format as LintFormat, maxWarnings, quiet: values.quiet, model: values.model, config: values.config, partials: await loadPartials(files, cwd), version: VERSION, env: process.env };
+    return await lintCommand(files, options, cwd, stdout, stderr);
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || e instanceof TestUsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       stderr.write(`prompt-workbench: ${(e as Error).message}\n`);
       return 2;
     }

@@ -1,0 +1,202 @@
+// `prompt-workbench lint`: the engine's diagnostics and lint rules over files, with the same
+// `.promptlintrc.yaml` the editor reads; text, JSON or SARIF 2.1.0; GitHub Actions annotations
+// when GITHUB_ACTIONS=true. Exit 0 (clean), 1 (errors, or more warnings than --max-warnings),
+// 2 (usage or config errors).
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { asyncPromptDiagnostics, lint, parsePromptDocument, promptDiagnostics, type PartialIndex, type PromptDiagnostic } from '../service';
+import { toSarif, type SarifFinding } from '../service/lint/sarif';
+
+export type LintFormat = 'text' | 'json' | 'sarif';
+export const LINT_FORMATS: readonly LintFormat[] = ['text', 'json', 'sarif'];
+
+export interface LintCommandOptions {
+  format: LintFormat;
+  maxWarnings: number;
+  quiet: boolean;
+  /** `--model`: check context budgets against this model. */
+  model?: string;
+  /** `--config`: this config file for every prompt, instead of the nearest one. */
+  config?: string;
+  partials: PartialIndex;
+  version: string;
+  /** The environment (GITHUB_ACTIONS). */
+  env?: Record<string, string | undefined>;
+}
+
+export interface FileResult {
+  file: string;
+  diagnostics: { line: number; column: number; endLine: number; endColumn: number; severity: PromptDiagnostic['severity']; code: string; message: string }[];
+}
+
+class ConfigError extends Error {}
+
+/** The rule pages: next to the bundle (dist/cli.js -> docs/rules) or the sources (server/src/cli -> docs/rules). */
+export function docsDir(): string | undefined {
+  for (const dir of [path.resolve(__dirname, '..', 'docs', 'rules'), path.resolve(__dirname, '..', '..', '..', 'docs', 'rules')]) {
+    if (existsSync(path.join(dir, 'README.md'))) return dir;
+  }
+  return undefined;
+}
+
+/** The repository root above `dir` (a folder with `.git`), where the search for a config file stops. */
+function repositoryRoot(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+function readConfig(file: string, cwd: string): lint.LintConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`Cannot read the lint config ${path.relative(cwd, file) || file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)}.`);
+  }
+  const { config, problems } = lint.parseLintConfig(text, lint.RULES, file);
+  if (problems.length) {
+    const shown = path.relative(cwd, file) || file;
+    throw new ConfigError(`Invalid lint config:\n${problems.map((p) => `  ${lint.formatConfigProblem(shown, text, p)}`).join('\n')}\nFix these entries (the rules and levels are listed in docs/rules/README.md).`);
+  }
+  return config;
+}
+
+/** GitHub Actions workflow commands escape `%`, CR and LF in messages, and also `:` and `,` in properties. */
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function githubAnnotations(results: FileResult[], cwd: string): string {
+  let out = '';
+  for (const r of results) {
+    const file = path.relative(cwd, r.file).split(path.sep).join('/');
+    for (const d of r.diagnostics) {
+      const command = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
+      out += `::${command} file=${escapeProperty(file)},line=${d.line},col=${d.column},endLine=${d.endLine},endColumn=${d.endColumn},title=${escapeProperty(d.code)}::${escapeData(d.message)}\n`;
+    }
+  }
+  return out;
+}
+
+function printText(results: FileResult[], cwd: string, out: NodeJS.WritableStream): void {
+  let errors = 0;
+  let warnings = 0;
+  let other = 0;
+  for (const r of results) {
+    if (!r.diagnostics.length) continue;
+    out.write(`${path.relative(cwd, r.file) || r.file}\n`);
+    for (const d of r.diagnostics) {
+      if (d.severity === 'error') errors++;
+      else if (d.severity === 'warning') warnings++;
+      else other++;
+      out.write(`  ${`${d.line}:${d.column}`.padEnd(8)} ${d.severity.padEnd(8)} ${d.message}  ${d.code}\n`);
+    }
+    out.write('\n');
+  }
+  const total = errors + warnings + other;
+  const files = `${results.length} file${results.length === 1 ? '' : 's'}`;
+  out.write(total ? `${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${other ? `, ${other} other` : ''}) in ${files}\n` : `No problems in ${files}.\n`);
+}
+
+export async function lintCommand(files: string[], options: LintCommandOptions, cwd: string, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+  // Config files: the one given, or the nearest per folder; all read (and checked) before linting.
+  const configs = new Map<string, lint.LintConfigFile | undefined>();
+  const resolved = new Map<lint.LintConfigFile | undefined, lint.ResolvedLintConfig>();
+  let given: lint.LintConfigFile | undefined;
+  try {
+    if (options.config) given = readConfig(path.resolve(cwd, options.config), cwd);
+    const byDir = new Map<string, lint.LintConfigFile | undefined>();
+    const parsedFiles = new Map<string, lint.LintConfigFile>();
+    for (const file of files) {
+      if (given) {
+        configs.set(file, given);
+        continue;
+      }
+      const dir = path.dirname(file);
+      if (!byDir.has(dir)) {
+        const found = lint.findLintConfig(dir, repositoryRoot(dir), existsSync);
+        if (found && !parsedFiles.has(found)) parsedFiles.set(found, readConfig(found, cwd));
+        byDir.set(dir, found ? parsedFiles.get(found) : undefined);
+      }
+      configs.set(file, byDir.get(dir));
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      stderr.write(`prompt-workbench: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const levelsFor = (c: lint.LintConfigFile | undefined) => {
+    let r = resolved.get(c);
+    if (!r) resolved.set(c, (r = lint.resolveLintConfig(lint.RULES, c)));
+    return r;
+  };
+
+  const results: FileResult[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      stderr.write(`prompt-workbench: Cannot read ${path.relative(cwd, file)}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+    const doc = parsePromptDocument(text, pathToFileURL(file).toString());
+    const diagnosticOptions = {
+      partials: options.partials,
+      lint: { config: levelsFor(configs.get(file)), tokens: { model: options.model, analysis: { partials: options.partials } } },
+      onLintError: (rule: string, e: unknown) => stderr.write(`prompt-workbench: rule ${rule} failed on ${path.relative(cwd, file)}: ${e instanceof Error ? e.message : String(e)}\n`),
+    };
+    const all = [...promptDiagnostics(doc, diagnosticOptions), ...(await asyncPromptDiagnostics(doc, diagnosticOptions))];
+    const diagnostics = all
+      .map((d) => {
+        const s = doc.lines.positionAt(d.span.start);
+        const e = doc.lines.positionAt(d.span.end);
+        return { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: d.severity, code: d.code, message: d.message };
+      })
+      .filter((d) => !options.quiet || d.severity === 'error')
+      .sort((a, b) => a.line - b.line || a.column - b.column);
+    results.push({ file, diagnostics });
+  }
+
+  const github = options.env?.GITHUB_ACTIONS === 'true';
+  if (options.format === 'json') stdout.write(`${JSON.stringify(results.map((r) => ({ ...r, file: path.relative(cwd, r.file) })), null, 2)}\n`);
+  else if (options.format === 'sarif') {
+    const docs = docsDir();
+    const findings: SarifFinding[] = results.flatMap((r) => r.diagnostics.map((d) => ({ ...d, file: path.relative(cwd, r.file).split(path.sep).join('/') })));
+    const sarif = toSarif(findings, {
+      toolName: 'prompt-workbench',
+      toolVersion: options.version,
+      srcRoot: `${pathToFileURL(cwd).toString().replace(/\/?$/, '/')}`,
+      rules: lint.RULES,
+      // One SARIF run has one default level per rule: the first config's (or the built-in one).
+      config: levelsFor(given ?? configs.get(files[0])),
+      helpUri: (id) => (docs ? pathToFileURL(path.join(docs, `${id}.md`)).toString() : undefined),
+      helpMarkdown: (id) => {
+        try {
+          return docs ? readFileSync(path.join(docs, `${id}.md`), 'utf8') : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      checksHelpUri: docs ? pathToFileURL(path.resolve(docs, '..', 'diagnostics.md')).toString() : undefined,
+    });
+    stdout.write(`${JSON.stringify(sarif, null, 2)}\n`);
+  } else printText(results, cwd, stdout);
+  // Annotations go with the text report; with JSON or SARIF on stdout they go to stderr, which the
+  // Actions runner reads too.
+  if (github) (options.format === 'text' ? stdout : stderr).write(githubAnnotations(results, cwd));
+
+  const all = results.flatMap((r) => r.diagnostics);
+  const errors = all.filter((d) => d.severity === 'error').length;
+  const warnings = all.filter((d) => d.severity === 'warning').length;
+  if (warnings > options.maxWarnings) stderr.write(`Too many warnings: ${warnings} (maximum ${options.maxWarnings}).\n`);
+  return errors > 0 || warnings > options.maxWarnings ? 1 : 0;
+}
