@@ -61,7 +61,9 @@ test('needs-fixing.prompt: each mistake is reported on the right line and column
     '12:15 input-schema-type',
     '13:5 unused-variable',
     '15:9 unknown-role',
+    '16:25 untrusted-input-undelimited',
     '16:27 undefined-variable',
+    '16:51 untrusted-input-undelimited',
     '16:53 undefined-variable',
     '17:1 template-unclosed-block',
     '17:9 undefined-variable',
@@ -83,7 +85,7 @@ test('fixing a mistake clears its diagnostic on the next version', async () => {
   const at = positionOf(text, 'hot');
   const published = await client.edit(uri, { start: at, end: { line: at.line, character: at.character + 3 } }, '0.7');
   assert.ok(!summary(published.diagnostics).includes('5:16 frontmatter-schema'));
-  assert.equal(published.diagnostics.length, 13);
+  assert.equal(published.diagnostics.length, 15);
 });
 
 test('completion offers output formats after `format:`', async () => {

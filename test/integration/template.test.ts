@@ -122,7 +122,7 @@ test('an undeclared {{email}} gets a quick fix that declares it', async () => {
 
 test('a near miss gets a "change to" quick fix', async () => {
   const { uri } = example('needs-fixing.prompt');
-  const diagnostic = client.published.get(uri)!.diagnostics.find((d) => String(d.message).includes('custmerName'))!;
+  const diagnostic = client.published.get(uri)!.diagnostics.find((d) => d.code === 'undefined-variable' && String(d.message).includes('custmerName'))!;
   const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
   assert.equal(actions[0].title, 'Change to `customerName`');
   assert.equal(actions[0].isPreferred, true);
