@@ -297,6 +297,15 @@ const EXTRA_SUITES: ExtraSuite[] = [
       return result;
     },
   },
+  {
+    name: 'Prompt history (bench/history.ts)',
+    file: 'history.ts',
+    run: async (mod, out) => {
+      const result = await (mod.runHistoryBench as (o: { quick?: boolean }) => Promise<unknown>)({ quick: QUICK });
+      (mod.printHistoryBench as (r: unknown, l: (s?: string) => void) => void)(result, (s = '') => out(`   ${s}`));
+      return result;
+    },
+  },
 ];
 
 async function runExtraSuites(out: string[]): Promise<Record<string, unknown>> {

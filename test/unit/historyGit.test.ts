@@ -217,9 +217,13 @@ test('odd commit subjects and authors parse exactly (quotes, tabs, separators, n
   assert.ok(entries.every((e) => e.path === 'p.prompt' && /^[0-9a-f]{40}$/.test(e.hash)));
 });
 
-test('pages: skip and limit over a long history, with "more" until the end', async () => {
+test('pages: skip and limit over a long history with other commits in between, no overlap, "more" until the end', async () => {
   const repo = TempRepo.init();
-  for (let i = 0; i < 12; i++) repo.commitFile('p.prompt', `---\nmodel: openai/gpt-4o\n---\nRevision ${i}\n`, `Commit ${i}`);
+  for (let i = 0; i < 12; i++) {
+    repo.commitFile('p.prompt', `---\nmodel: openai/gpt-4o\n---\nRevision ${i}\n`, `Commit ${i}`);
+    // Commits that do not touch the prompt must not count for paging (git's --skip would count them).
+    for (let k = 0; k < 2; k++) repo.commitFile(`other${k}.txt`, `${i}\n`, `Other ${i}.${k}`);
+  }
   const info = await git.repository(repo.path('p.prompt'));
   const p1 = await readHistoryPage(git, info, 0, 5);
   const p2 = await readHistoryPage(git, info, 5, 5);
