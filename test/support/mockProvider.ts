@@ -185,3 +185,12 @@ function anthropicBody(reply: MockReply, body: Record<string, unknown>) {
   const usage = reply.usage ?? { input: 10, output: 5 };
   return { id: 'msg_mock', type: 'message', role: 'assistant', model: reply.model ?? String(body.model), content: [{ type: 'text', text: reply.text ?? 'ok' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: usage.output } };
 }
+
+/** Answers like a model would for the example prompts, and like a judge for llm-rubric. */
+export function exampleReplies(req: RecordedRequest): MockReply {
+  const system = ((req.body.messages as { role: string; content: string }[]) ?? []).find((m) => m.role === 'system')?.content ?? '';
+  if (system.includes('You grade the output')) return { text: '{"reason": "Three bullets, then an action line.", "score": 0.9, "pass": true}', usage: { input: 80, output: 20 } };
+  if (req.prompt.includes('<message>')) return { text: req.prompt.includes('charged twice') ? '{"team":"billing","confidence":0.92,"reason":"A double charge."}' : '{"team":"technical","confidence":0.8,"reason":"A crash."}', usage: { input: 60, output: 15 } };
+  return { text: '- Checkout fails with 502 since this morning.\n- Orders are lost.\n- Priority urgent.\nAction: roll back the payment gateway.', usage: { input: 120, output: 30 } };
+}
+

@@ -24,7 +24,7 @@ import {
   type TestSuite,
 } from '../../server/src/service/testing';
 import { loadPartialIndex, nodeFileStore, readTextUri } from '../../server/src/service/testing/nodeHost';
-import { MockProvider, type RecordedRequest, type MockReply } from '../support/mockProvider';
+import { exampleReplies, MockProvider } from '../support/mockProvider';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ROOT_URI = pathToFileURL(ROOT).toString();
@@ -38,14 +38,6 @@ after(async () => {
   await mock.stop();
 });
 beforeEach(() => mock.reset());
-
-/** Answers like a model would for the example prompts, and like a judge for llm-rubric. */
-export function exampleReplies(req: RecordedRequest): MockReply {
-  const system = ((req.body.messages as { role: string; content: string }[]) ?? []).find((m) => m.role === 'system')?.content ?? '';
-  if (system.includes('You grade the output')) return { text: '{"reason": "Three bullets, then an action line.", "score": 0.9, "pass": true}', usage: { input: 80, output: 20 } };
-  if (req.prompt.includes('<message>')) return { text: req.prompt.includes('charged twice') ? '{"team":"billing","confidence":0.92,"reason":"A double charge."}' : '{"team":"technical","confidence":0.8,"reason":"A crash."}', usage: { input: 60, output: 15 } };
-  return { text: '- Checkout fails with 502 since this morning.\n- Orders are lost.\n- Priority urgent.\nAction: roll back the payment gateway.', usage: { input: 120, output: 30 } };
-}
 
 async function exampleSuites(): Promise<TestSuite[]> {
   return Promise.all(['summarize', 'classify-intent'].map((n) => loadSuite(pathToFileURL(path.join(ROOT, 'examples', `${n}.tests.yaml`)).toString(), ROOT_URI, readTextUri)));

@@ -1,0 +1,284 @@
+// `prompt-workbench test`: the editor's test runs, headless, for scripts and CI. Keys and base
+// URLs come from the providers' standard environment variables, as their SDKs read them.
+import { stat, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { glob } from 'tinyglobby';
+import {
+  contentHash,
+  createAnthropicProvider,
+  createOpenAIProvider,
+  createRenderProvider,
+  fixtureDiagnostics,
+  inShard,
+  loadSuite,
+  planJobs,
+  PROVIDER_IDS,
+  ProviderError,
+  ResponseCache,
+  runTests,
+  writeRunRecord,
+  type CaseResult,
+  type ProviderId,
+  type RunSummary,
+  type TestSuite,
+} from '../service/testing';
+import { gitInfo, loadPartialIndex, nodeFileStore, readTextUri } from '../service/testing/nodeHost';
+
+export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fixture files (*.tests.yaml) against their
+                             prompts. Directories are searched for *.tests.yaml.
+      --provider P           Provider for cases that do not name one: render, openai,
+                             anthropic (default: from each prompt's model, e.g. openai/...).
+      --offline              Run only the cases that use the render provider; skip the rest.
+      --concurrency N        Model calls at once (default 4).
+      --repeat N             Run every case N times.
+      --shard K/N            Run only shard K of N (a deterministic split by case).
+      --reporter R           text (default), json or junit.
+      --output FILE          Write the report to FILE instead of standard output.
+      --no-cache             Do not read or write the response cache.
+      --cache-dir DIR        Response cache (default .prompt-workbench/cache, or
+                             PROMPT_WORKBENCH_CACHE_DIR).
+      --records-dir DIR      Where run records go (default .prompt-workbench/runs).
+      --no-record            Write no run record.
+      --timeout S            Seconds to wait for one answer (default 60).
+      --retries N            Retries after 429/5xx/timeouts (default 2).
+      --stream               Stream answers (records the time to the first token).
+      --judge-provider P, --judge-model M   The judge of llm-rubric assertions.
+                             Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY; servers: OPENAI_BASE_URL,
+                             ANTHROPIC_BASE_URL. Exit 1 when a case fails or errors.`;
+
+export class TestUsageError extends Error {}
+
+const VERSION = '0.1.0';
+
+async function expandFixtures(inputs: string[], cwd: string): Promise<string[]> {
+  const files = new Set<string>();
+  const ignore = ['**/node_modules/**', '**/.git/**'];
+  for (const input of inputs) {
+    const abs = path.resolve(cwd, input);
+    const info = await stat(abs).catch(() => undefined);
+    let matched: string[];
+    if (info?.isDirectory()) matched = await glob('**/*.tests.yaml', { cwd: abs, absolute: true, ignore });
+    else if (info?.isFile()) matched = [abs];
+    else matched = (await glob(input, { cwd, absolute: true, ignore })).filter((f) => /\.tests\.ya?ml$/.test(f));
+    if (!matched.length) throw new TestUsageError(`No fixture files (*.tests.yaml) found for "${input}". Pass a file, a folder or a glob such as "prompts/**/*.tests.yaml".`);
+    for (const f of matched) files.add(path.normalize(f));
+  }
+  return [...files].sort();
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new TestUsageError(`--${name} needs a whole number of 1 or more; got "${value}".`);
+  return n;
+}
+
+function xml(s: string): string {
+  // XML 1.0 forbids most control characters even when escaped: drop them.
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function caseTitle(r: CaseResult): string {
+  return r.repeats > 1 ? `${r.caseName} [${r.repeat}/${r.repeats}]` : r.caseName;
+}
+
+function failureDetails(r: CaseResult): string {
+  const lines = [r.reason];
+  for (const a of r.assertions.filter((x) => !x.pass && x.weight > 0)) {
+    lines.push(`- ${a.type} (line ${a.line + 1}): ${a.reason}`);
+    if (a.expected !== undefined) lines.push(`  expected: ${a.expected.length > 500 ? `${a.expected.slice(0, 500)}…` : a.expected}`);
+    if (a.actual !== undefined) lines.push(`  actual:   ${a.actual.length > 500 ? `${a.actual.slice(0, 500)}…` : a.actual}`);
+  }
+  return lines.join('\n');
+}
+
+export function junitReport(summary: RunSummary): string {
+  const bySuite = new Map<string, CaseResult[]>();
+  for (const r of summary.results) {
+    if (!bySuite.has(r.fixturePath)) bySuite.set(r.fixturePath, []);
+    bySuite.get(r.fixturePath)!.push(r);
+  }
+  const secs = (ms?: number) => ((ms ?? 0) / 1000).toFixed(3);
+  const count = (rs: CaseResult[], s: CaseResult['status']) => rs.filter((r) => r.status === s).length;
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  out.push(`<testsuites name="prompt-workbench" tests="${summary.results.length}" failures="${summary.counts.failed}" errors="${summary.counts.error}" skipped="${summary.counts.skipped}" time="${secs(summary.durationMs)}" timestamp="${summary.startedAt}">`);
+  for (const [file, rs] of bySuite) {
+    out.push(`  <testsuite name="${xml(file)}" tests="${rs.length}" failures="${count(rs, 'failed')}" errors="${count(rs, 'error')}" skipped="${count(rs, 'skipped')}" time="${secs(rs.reduce((s, r) => s + (r.latencyMs ?? 0), 0))}" timestamp="${summary.startedAt}" file="${xml(file)}">`);
+    for (const r of rs) {
+      out.push(`    <testcase classname="${xml(file.replace(/\.tests\.ya?ml$/, '').replace(/[/\\]/g, '.'))}" name="${xml(caseTitle(r))}" file="${xml(file)}" line="${r.caseLine + 1}" time="${secs(r.latencyMs)}">`);
+      if (r.status === 'failed') out.push(`      <failure message="${xml(r.reason)}" type="assertion">${xml(failureDetails(r))}</failure>`);
+      else if (r.status === 'error') out.push(`      <error message="${xml(r.reason)}" type="${xml(r.error?.kind ?? 'error')}">${xml(r.reason)}</error>`);
+      else if (r.status === 'skipped') out.push(`      <skipped message="${xml(r.reason)}"/>`);
+      const props = [
+        ['provider', r.provider],
+        ['requestedModel', r.requestedModel],
+        ['returnedModel', r.returnedModel],
+        ['inputTokens', r.usage?.inputTokens],
+        ['outputTokens', r.usage?.outputTokens],
+        ['cost', r.cost],
+        ['cached', r.cached],
+      ].filter(([, v]) => v !== undefined);
+      if (props.length) {
+        out.push('      <properties>');
+        for (const [k, v] of props) out.push(`        <property name="${k}" value="${xml(String(v))}"/>`);
+        out.push('      </properties>');
+      }
+      if (r.output !== undefined) out.push(`      <system-out>${xml(r.output)}</system-out>`);
+      out.push('    </testcase>');
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}
+
+const MARK: Record<CaseResult['status'], string> = { passed: 'PASS', failed: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
+
+function textLine(r: CaseResult): string {
+  const facts = [r.provider, r.returnedModel ?? r.requestedModel, r.latencyMs !== undefined ? `${Math.round(r.latencyMs)} ms` : undefined, r.cached ? 'cached' : undefined, r.cost ? `$${r.cost.toPrecision(2)}` : undefined].filter(Boolean).join(', ');
+  const head = `${MARK[r.status].padEnd(5)} ${r.fixturePath}:${r.caseLine + 1} ${caseTitle(r)}${facts ? `  (${facts})` : ''}`;
+  if (r.status === 'passed') return head;
+  if (r.status === 'failed') return `${head}\n${failureDetails(r).replace(/^/gm, '      ')}`;
+  return `${head}\n      ${r.reason}`;
+}
+
+export function summaryLine(s: RunSummary): string {
+  return `${s.counts.passed} passed, ${s.counts.failed} failed, ${s.counts.error} errors, ${s.counts.skipped} skipped in ${(s.durationMs / 1000).toFixed(1)} s${s.cache && s.cache.hits ? ` (${s.cache.hits} from the cache)` : ''}`;
+}
+
+export async function testCommand(argv: string[], cwd: string, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): Promise<number> {
+  if (signal) return runTestCommand(argv, cwd, stdout, stderr, env, signal);
+  // Ctrl+C cancels the run: requests in flight are aborted and no record is written.
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await runTestCommand(argv, cwd, stdout, stderr, env, controller.signal);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      provider: { type: 'string' },
+      offline: { type: 'boolean', default: false },
+      concurrency: { type: 'string' },
+      repeat: { type: 'string' },
+      shard: { type: 'string' },
+      reporter: { type: 'string', default: 'text' },
+      output: { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
+      'cache-dir': { type: 'string' },
+      'records-dir': { type: 'string' },
+      'no-record': { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      retries: { type: 'string' },
+      stream: { type: 'boolean', default: false },
+      'judge-provider': { type: 'string' },
+      'judge-model': { type: 'string' },
+    },
+  });
+  const provider = values.provider as ProviderId | undefined;
+  if (provider && !(PROVIDER_IDS as readonly string[]).includes(provider)) throw new TestUsageError(`Unknown provider "${provider}". Use render, openai or anthropic.`);
+  if (provider === 'vscode-lm') throw new TestUsageError('The vscode-lm provider runs only inside VS Code (the Language Model API). Use render, openai or anthropic here.');
+  const judgeProvider = values['judge-provider'] as ProviderId | undefined;
+  if (judgeProvider && !(PROVIDER_IDS as readonly string[]).includes(judgeProvider)) throw new TestUsageError(`Unknown judge provider "${judgeProvider}".`);
+  if (!['text', 'json', 'junit'].includes(values.reporter!)) throw new TestUsageError(`Unknown reporter "${values.reporter}". Use text, json or junit.`);
+  const concurrency = positiveInt('concurrency', values.concurrency, 4);
+  const repeat = values.repeat === undefined ? undefined : positiveInt('repeat', values.repeat, 1);
+  const timeoutS = values.timeout === undefined ? 60 : Number(values.timeout);
+  if (!(timeoutS > 0)) throw new TestUsageError(`--timeout needs a number of seconds above 0; got "${values.timeout}".`);
+  const retries = values.retries === undefined ? 2 : Number(values.retries);
+  if (!Number.isInteger(retries) || retries < 0) throw new TestUsageError(`--retries needs a whole number of 0 or more; got "${values.retries}".`);
+  let shard: [number, number] | undefined;
+  if (values.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new TestUsageError(`--shard needs K/N with 1 <= K <= N (e.g. 2/4); got "${values.shard}".`);
+    shard = [Number(m[1]), Number(m[2])];
+  }
+
+  const files = await expandFixtures(positionals.length ? positionals : ['.'], cwd);
+  const rootUri = pathToFileURL(cwd).toString();
+  const suites: TestSuite[] = [];
+  let configErrors = 0;
+  for (const file of files) {
+    const suite = await loadSuite(pathToFileURL(file).toString(), rootUri, readTextUri).catch((e: Error) => {
+      throw new TestUsageError(`Cannot read ${path.relative(cwd, file)}: ${e.message}`);
+    });
+    const problems = fixtureDiagnostics(suite.fixture, suite.prompt ?? null).filter((d) => d.severity === 'error');
+    for (const d of problems) {
+      const p = suite.fixture.lines.positionAt(d.span.start);
+      stderr.write(`${suite.relativePath}:${p.line + 1}:${p.character + 1}  error  ${d.message}  ${d.code}\n`);
+    }
+    configErrors += problems.length;
+    suites.push(suite);
+  }
+  if (configErrors) {
+    stderr.write(`prompt-workbench: ${configErrors} problem${configErrors === 1 ? '' : 's'} in the fixture files; fix ${configErrors === 1 ? 'it' : 'them'} first (the editor shows them too).\n`);
+    return 2;
+  }
+
+  const secrets = [env.OPENAI_API_KEY, env.ANTHROPIC_API_KEY];
+  const http = { timeoutMs: timeoutS * 1000, maxRetries: retries, stream: values.stream };
+  const cacheDir = values['cache-dir'] ?? env.PROMPT_WORKBENCH_CACHE_DIR ?? path.join(cwd, '.prompt-workbench', 'cache');
+  const cache = values['no-cache'] ? undefined : new ResponseCache(nodeFileStore(path.resolve(cwd, cacheDir)), { secrets });
+  let jobs = planJobs(suites, repeat);
+  if (shard) jobs = jobs.filter((j) => inShard(j.caseKey, shard![0], shard![1]));
+  const streaming = values.reporter === 'text' && !values.output;
+  const summary = await runTests(
+    suites,
+    {
+      providerFor: (id) => {
+        if (id === 'render') return createRenderProvider();
+        if (id === 'openai') return createOpenAIProvider({ ...http, apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL || undefined });
+        if (id === 'anthropic') return createAnthropicProvider({ ...http, apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL || undefined });
+        throw new ProviderError('unavailable', 'The vscode-lm provider runs only inside VS Code; the command line cannot use it.', id);
+      },
+      defaultProvider: provider,
+      concurrency,
+      cache,
+      trusted: true,
+      offline: values.offline ? { reason: '--offline runs only render cases' } : undefined,
+      judge: judgeProvider || values['judge-model'] ? { provider: judgeProvider, model: values['judge-model'] } : undefined,
+      readText: readTextUri,
+      analysis: { partials: await loadPartialIndex([cwd, ...files.map((f) => path.dirname(f))]) },
+      secrets,
+      signal,
+      onResult: streaming ? (r) => stdout.write(`${textLine(r)}\n`) : undefined,
+    },
+    jobs,
+  );
+  if (summary.cancelled) {
+    stderr.write('prompt-workbench: cancelled; no run record written.\n');
+    return 130;
+  }
+
+  let recordName: string | undefined;
+  if (!values['no-record']) {
+    const recordsDir = path.resolve(cwd, values['records-dir'] ?? path.join('.prompt-workbench', 'runs'));
+    const infos = new Map<string, { hash: string; git?: { commit?: string; dirty?: boolean } }>();
+    for (const s of suites) {
+      if (!s.prompt || infos.has(s.fixture.promptUri)) continue;
+      infos.set(s.fixture.promptUri, { hash: contentHash(s.prompt.text), git: await gitInfo(fileURLToPath(s.fixture.promptUri)) });
+    }
+    recordName = await writeRunRecord(nodeFileStore(recordsDir), summary, { tool: 'prompt-workbench', toolVersion: VERSION, provider, origin: 'cli' }, (uri) => infos.get(uri), secrets);
+    if (recordName) recordName = path.relative(cwd, path.join(recordsDir, recordName));
+  }
+
+  let report: string;
+  if (values.reporter === 'junit') report = junitReport(summary);
+  else if (values.reporter === 'json') report = JSON.stringify({ summary: { ...summary, results: undefined, record: recordName ?? null }, results: summary.results.map((r) => ({ ...r, messages: undefined })) }, null, 2) + '\n';
+  else report = `${streaming ? '' : summary.results.map(textLine).join('\n') + '\n'}\n${summaryLine(summary)}\n${recordName ? `Run record: ${recordName}\n` : ''}`;
+  if (values.output) {
+    await writeFile(path.resolve(cwd, values.output), report);
+    stderr.write(`${summaryLine(summary)}\n`);
+  } else stdout.write(report);
+  return summary.counts.failed + summary.counts.error > 0 ? 1 : 0;
+}

@@ -1,0 +1,110 @@
+// The built CLI (`dist/cli.js test`) as CI runs it: the example suites offline with the render
+// provider, and with the openai provider pointed at the local mock server through OPENAI_BASE_URL,
+// producing JUnit XML that is parsed back with a real XML parser.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { parseStringPromise } from 'xml2js';
+import { ROOT } from '../support/lspClient';
+import { exampleReplies, MockProvider } from '../support/mockProvider';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const KEY = 'sk-ci-DUMMY-KEY-5e6f7a8b9c';
+let mock: MockProvider;
+before(async () => {
+  mock = await MockProvider.start({ script: exampleReplies });
+});
+after(async () => {
+  await mock.stop();
+});
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OPENAI|ANTHROPIC)_/.test(k)));
+    execFile(process.execPath, [CLI, 'test', ...args], { cwd: ROOT, env: { ...clean, ...env }, timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }));
+  });
+}
+
+interface JUnitCase {
+  $: { name: string; classname: string; file: string; line: string; time: string };
+  failure?: { $: { message: string } }[];
+  error?: unknown[];
+  skipped?: unknown[];
+  'system-out'?: string[];
+  properties?: { property: { $: { name: string; value: string } }[] }[];
+}
+
+async function junit(xml: string) {
+  const doc = await parseStringPromise(xml);
+  const root = doc.testsuites;
+  const suites = root.testsuite as { $: Record<string, string>; testcase: JUnitCase[] }[];
+  return { attrs: root.$ as Record<string, string>, suites };
+}
+
+test('offline with the render provider: render cases pass, model cases are skipped, JUnit says so', async () => {
+  const r = await cli(['examples', '--offline', '--reporter', 'junit', '--no-record', '--no-cache']);
+  assert.equal(r.code, 0, r.stderr);
+  const { attrs, suites } = await junit(r.stdout);
+  assert.deepEqual([attrs.tests, attrs.failures, attrs.errors, attrs.skipped], ['10', '0', '0', '4']);
+  assert.deepEqual(suites.map((s) => [s.$.name, s.testcase.length]), [['examples/classify-intent.tests.yaml', 4], ['examples/summarize.tests.yaml', 6]]);
+  const partial = suites[1].testcase.find((c) => c.$.name === 'footer partial is included')!;
+  assert.deepEqual([partial.$.classname, partial.$.file, partial.$.line], ['examples.summarize', 'examples/summarize.tests.yaml', '39']);
+  assert.match(partial['system-out']![0], /Never include personal data/);
+  assert.equal(suites[1].testcase.filter((c) => c.skipped).length, 2);
+});
+
+test('the openai provider pointed at the local server: every case passes, JUnit, a record, a cache, and no key in any file', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pw-ci-'));
+  mock.requests.length = 0;
+  const env = { OPENAI_BASE_URL: mock.openaiBaseUrl, OPENAI_API_KEY: KEY };
+  const args = ['examples', '--provider', 'openai', '--reporter', 'junit', '--output', path.join(dir, 'report.xml'), '--records-dir', path.join(dir, 'runs'), '--cache-dir', path.join(dir, 'cache')];
+  const r = await cli(args, env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^10 passed, 0 failed, 0 errors, 0 skipped in [\d.]+ s\n$/);
+  const { attrs, suites } = await junit(readFileSync(path.join(dir, 'report.xml'), 'utf8'));
+  assert.deepEqual([attrs.tests, attrs.failures, attrs.errors, attrs.skipped], ['10', '0', '0', '0']);
+  const billing = suites[0].testcase.find((c) => c.$.name === 'billing question')!;
+  const props = Object.fromEntries(billing.properties![0].property.map((p) => [p.$.name, p.$.value]));
+  assert.deepEqual([props.provider, props.requestedModel, props.inputTokens, props.outputTokens], ['openai', 'anthropic/claude-sonnet-4-5', '60', '15']);
+  assert.equal(billing['system-out']![0], '{"team":"billing","confidence":0.92,"reason":"A double charge."}');
+  assert.equal(mock.requests.length, 6);
+  assert.ok(mock.requests.every((q) => q.headers.authorization === `Bearer ${KEY}`));
+
+  const records = readdirSync(path.join(dir, 'runs'));
+  assert.equal(records.length, 1);
+  const lines = readFileSync(path.join(dir, 'runs', records[0]), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual([lines[0].type, lines[0].origin, lines.length], ['run', 'cli', 11]);
+  assert.match(lines[1].gitCommit ?? '', /^[0-9a-f]{40}$/);
+
+  // Again: every answer comes from the cache, nothing is sent.
+  const again = await cli(args, env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /\(6 from the cache\)/);
+  assert.equal(mock.requests.length, 6);
+
+  const files: string[] = [];
+  const walk = (d: string) => readdirSync(d).forEach((f) => (statSync(path.join(d, f)).isDirectory() ? walk(path.join(d, f)) : files.push(path.join(d, f))));
+  walk(dir);
+  assert.ok(files.length >= 6);
+  for (const f of files) assert.ok(!readFileSync(f, 'utf8').includes(KEY), `${f} contains the key`);
+  assert.ok(!again.stdout.includes(KEY) && !again.stderr.includes(KEY) && !r.stderr.includes(KEY));
+});
+
+test('a failing answer exits 1 and the JUnit failure says why', async () => {
+  mock.script = () => ({ text: 'I cannot help with that.' });
+  try {
+    const r = await cli(['examples/classify-intent.tests.yaml', '--provider', 'openai', '--reporter', 'junit', '--no-record', '--no-cache'], { OPENAI_BASE_URL: mock.openaiBaseUrl, OPENAI_API_KEY: KEY });
+    assert.equal(r.code, 1);
+    const { attrs, suites } = await junit(r.stdout);
+    assert.deepEqual([attrs.failures, attrs.errors], ['1', '1']);
+    const technical = suites[0].testcase.find((c) => c.$.name === 'technical question')!;
+    assert.match(technical.failure![0].$.message, /Score 0\.20 < threshold 0\.75/);
+    const billing = suites[0].testcase.find((c) => c.$.name === 'billing question')!;
+    assert.ok(billing.error, 'the javascript assertion threw on non-JSON output: an error');
+  } finally {
+    mock.script = exampleReplies;
+  }
+});
