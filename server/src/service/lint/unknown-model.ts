@@ -42,12 +42,14 @@ export const rule: LintRule<Options> = {
     if (nameMatcher(ctx.options.allow)(model) || nameMatcher(ctx.options.allow)(normaliseModelName(model))) return [];
     const catalogue = ctx.tokens.models ? mergeCatalogue(ctx.tokens.models) : BUILTIN_CATALOGUE;
     const resolved = resolveModel(model, undefined, catalogue);
-    if (!resolved.unknown) return [];
-    const span = valueSpan(doc, ['model']);
-    if (!span) return [];
     const name = normaliseModelName(model);
     const ids = Object.entries(catalogue.models).flatMap(([id, e]) => [id, ...(e.aliases ?? [])]);
     const near = suggestModel(name, ids);
+    // A name that extends a known id (`gpt-4o-mnii` -> `gpt-4o`) is still a typo when another id is closer to it.
+    const typo = !resolved.unknown && !!resolved.id && !!near && near !== resolved.id && distance(name, near) < distance(name, resolved.id);
+    if (!resolved.unknown && !typo) return [];
+    const span = valueSpan(doc, ['model']);
+    if (!span) return [];
     const prefix = model.includes('/') ? model.slice(0, model.lastIndexOf('/') + 1) : '';
     const replacement = near ? `${prefix}${near}` : undefined;
     return [
