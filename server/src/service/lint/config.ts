@@ -72,7 +72,7 @@ function keySpan(pair: Pair<Node, Node | null> | undefined, fallback: Span): Spa
 }
 
 function levelMessage(value: unknown, where: string): string {
-  const near = typeof value === 'string' ? closest(value, LEVELS) : undefined;
+  const near = typeof value === 'string' && value ? (closest(value, LEVELS) ?? LEVELS.find((l) => l.startsWith(value.toLowerCase()))) : undefined;
   const got = typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
   return `${where}: expected one of ${LEVELS.join(', ')}; got ${got}.${near ? ` Did you mean "${near}"?` : ''}`;
 }

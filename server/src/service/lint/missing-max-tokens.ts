@@ -1,6 +1,6 @@
 // missing-max-tokens: no output token limit in `config`. Without one a run may generate up to the
 // model's maximum output, which is billed, slow and usually a sign of a runaway answer.
-import { isMap, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, type Node, type Pair } from 'yaml';
 import { z } from 'zod';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { PromptDocument } from '../document';
@@ -42,7 +42,7 @@ export function addMaxTokensEdit(doc: PromptDocument, value: number): TextEdit |
       const endLine = doc.lines.lineAt(Math.max(keyStart, lastEnd - 1));
       return at(doc.lines.lineEnd(endLine), `\n${indent}maxOutputTokens: ${value}`);
     }
-    if (node == null || (isMap(node) && !node.items.length)) {
+    if (node == null || (isScalar(node) && node.value == null) || (isMap(node) && !node.items.length)) {
       const indent = ' '.repeat(column(doc, keyStart) + 2);
       const line = doc.lines.lineAt(keyStart);
       const lineEnd = doc.lines.lineEnd(line);
