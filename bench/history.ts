@@ -13,7 +13,10 @@ import { PassThrough } from 'node:stream';
 import { HistoryModel, type HistoryHost } from '../client/src/history/model';
 import { main as cliMain } from '../server/src/cli/main';
 import { NodeGit } from '../server/src/node/git';
-import { readHistoryPage, summarizeChange } from '../server/src/service/history';
+import { existsSync } from 'node:fs';
+import { ChangeSummaryRequest, type ChangeSummary } from '../server/src/protocol';
+import { entryTexts, readHistoryPage, summarizeChange } from '../server/src/service/history';
+import { SERVER, TestLanguageClient } from '../test/support/lspClient';
 
 const PROMPT_COMMITS = 1000;
 const OTHER_COMMITS = 1000;
@@ -27,6 +30,8 @@ export interface HistoryBenchResult {
   deepPage: { skip: number; medianMs: number; runs: number };
   allPages: { pages: number; entries: number; ms: number };
   cliDiff: { medianMs: number; runs: number };
+  /** The first page's summaries as the editor gets them: ChangeSummaryRequest to the real server over stdio. */
+  lspSummaries?: { firstMs: number; medianMs: number; maxMs: number; runs: number; pairs: number };
 }
 
 function percentile(xs: number[], p: number): number {
@@ -158,8 +163,28 @@ export async function runHistoryBench(options: { quick?: boolean } = {}): Promis
       if (code !== 0) throw new Error(`diff exited with ${code}`);
     }
 
+    let lspSummaries: HistoryBenchResult['lspSummaries'];
+    if (existsSync(SERVER)) {
+      const pairs = await entryTexts(git, repo, (await readHistoryPage(git, repo, 0, PAGE)).entries);
+      const client = await TestLanguageClient.start();
+      try {
+        const times: number[] = [];
+        for (let i = 0; i <= runs; i++) {
+          const s0 = performance.now();
+          const answer = (await client.connection.sendRequest(ChangeSummaryRequest.method, { pairs, uri: `file://${built.file}` })) as (ChangeSummary | null)[];
+          times.push(performance.now() - s0);
+          if (answer.length !== pairs.length || answer.some((x) => !x)) throw new Error('the server did not summarise every pair');
+        }
+        const [firstMs, ...warm] = times;
+        lspSummaries = { firstMs: r1(firstMs), medianMs: r1(percentile(warm, 50)), maxMs: r1(Math.max(...warm)), runs: warm.length, pairs: pairs.length };
+      } finally {
+        await client.stop();
+      }
+    }
+
     const median = (xs: number[]) => percentile(xs, 50);
     return {
+      lspSummaries,
       repo: { promptCommits: PROMPT_COMMITS, otherCommits: count - PROMPT_COMMITS, buildMs: r1(built.ms), renameAt: built.renameAt },
       firstPage: { medianMs: r1(median(first)), p95Ms: r1(percentile(first, 95)), maxMs: r1(Math.max(...first)), runs, entries, goal: `< ${GOAL_FIRST_PAGE_MS} ms`, pass: percentile(first, 95) < GOAL_FIRST_PAGE_MS },
       firstPageSummaries: { medianMs: r1(median(summaries)), maxMs: r1(Math.max(...summaries)), runs, summarized, requests },
@@ -179,6 +204,8 @@ export function printHistoryBench(r: HistoryBenchResult, log: (s?: string) => vo
   log(`a page at skip ${r.deepPage.skip} (the end of the history): median ${r.deepPage.medianMs} ms (n=${r.deepPage.runs})`);
   log(`all ${r.allPages.entries} entries in ${r.allPages.pages} pages (Load more until the end): ${r.allPages.ms} ms`);
   log(`prompt-workbench diff (defaults, in-process): median ${r.cliDiff.medianMs} ms (n=${r.cliDiff.runs})`);
+  if (r.lspSummaries) log(`ChangeSummaryRequest (${r.lspSummaries.pairs} pairs) to dist/server.js over stdio: first ${r.lspSummaries.firstMs} ms (loads the tokenizer), then median ${r.lspSummaries.medianMs} / max ${r.lspSummaries.maxMs} ms (n=${r.lspSummaries.runs})`);
+  else log('ChangeSummaryRequest over LSP: skipped, dist/server.js is missing (npm run build)');
 }
 
 if (require.main === module) {
