@@ -23,7 +23,7 @@ test('rule ids are unique kebab-case, each in its own file <rule-id>.ts', () => 
 });
 
 test('every rule has its setting in package.json, as scripts/lint-settings.ts writes it', () => {
-  const props = manifest.contributes.configuration.properties;
+  const props: Record<string, { scope: string; enum: string[] }> = manifest.contributes.configuration.properties;
   const expected = lintSettingsContributions();
   for (const r of lint.RULES) {
     const key = `promptWorkbench.lint.${r.id}`;

@@ -17,7 +17,9 @@ function validator() {
   // The schema's language-tag pattern is not valid with the `u` flag; JSON Schema patterns are ECMA 262 without it.
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   addFormats(ajv);
-  return ajv.compile(schema);
+  const check = ajv.compile(schema);
+  const validate = (log: unknown): boolean => check(log);
+  return Object.assign(validate, { get errors() { return check.errors; } });
 }
 
 async function run(args: string[], cwd: string, env?: Record<string, string>) {
@@ -42,7 +44,7 @@ async function run(args: string[], cwd: string, env?: Record<string, string>) {
 test('lint examples --format sarif is valid SARIF 2.1.0 with rule metadata and relative locations', async () => {
   const r = await run(['lint', 'examples', '--format', 'sarif'], root);
   assert.equal(r.code, 1, 'needs-fixing.prompt has errors');
-  const log = JSON.parse(r.stdout);
+  const log = JSON.parse(r.stdout) as any;
   const validate = validator();
   assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
   const run0 = log.runs[0];
@@ -75,12 +77,12 @@ test('paths with spaces are percent-encoded, and an empty run is still valid', a
   writeFileSync(path.join(dir, 'my prompts', 'a b.prompt'), '---\nmodel: openai/gpt-4o\n---\nTry to help.\n');
   writeFileSync(path.join(dir, 'clean.prompt'), '---\nmodel: openai/gpt-4o\nconfig:\n  maxOutputTokens: 100\n---\nSay hello in one sentence.\n');
   const r = await run(['lint', '--format', 'sarif', '.'], dir);
-  const log = JSON.parse(r.stdout);
+  const log = JSON.parse(r.stdout) as any;
   assert.ok(validator()(log));
   assert.ok(log.runs[0].results.some((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0].physicalLocation.artifactLocation.uri === 'my%20prompts/a%20b.prompt'));
   const clean = await run(['lint', '--format', 'sarif', 'clean.prompt'], dir);
   assert.equal(clean.code, 0);
-  const cleanLog = JSON.parse(clean.stdout);
+  const cleanLog = JSON.parse(clean.stdout) as any;
   assert.deepEqual(cleanLog.runs[0].results, []);
   assert.ok(validator()(cleanLog));
 });
