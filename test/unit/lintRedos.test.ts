@@ -1,0 +1,74 @@
+// ReDoS: every regular expression the lint rules run on document text, on 100 KB of adversarial
+// input (long runs of the characters each one repeats, nearly-matching prefixes). The goal is
+// < 50 ms each (measured in bench/lint.ts); this test only catches catastrophic backtracking.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { asyncPromptDiagnostics, lint, parsePromptDocument, promptDiagnostics } from '../../server/src/service';
+import { PROSE_PATTERNS } from '../../server/src/service/lint/prose';
+
+const SIZE = 100_000;
+const fill = (unit: string) => unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE);
+
+/** Inputs built from what the rules' patterns repeat, each ending so that a match fails late. */
+export const ADVERSARIAL: Record<string, string> = {
+  letters: fill('a') + '!',
+  spaces: fill(' ') + 'x',
+  tabs: fill('\t') + 'x',
+  digits: fill('1') + 'x',
+  'digits-spaced': fill('1 ') + '-',
+  'digits-dashed': fill('12-') + 'x',
+  'plus-digits': fill('+1 ') + 'x',
+  at: fill('a@') + '.',
+  'dotted-domain': 'a@' + fill('a.') + '-',
+  'open-tags': fill('<a ') + 'x',
+  'tag-names': '<' + fill('a') + ' ',
+  quotes: fill('"') + 'x',
+  backticks: fill('`') + 'x',
+  periods: fill('. ') + 'x',
+  'respond-words': fill('respond ') + 'jso',
+  'json-words': fill('json ') + 'x',
+  'always-never': fill('always never ') + '.',
+  'be-concise': fill('be very ') + 'x',
+  'list-markers': fill('- ') + 'x',
+  hashes: fill('#') + ' ',
+  'newlines-blank': fill('  \n') + 'x',
+  'try-to': fill('try ') + 'x',
+  'mixed-punct': fill('a.b,c;d:e!f?g ') + 'x',
+};
+
+const PATTERNS: { name: string; re: RegExp }[] = [
+  ...PROSE_PATTERNS.map((re, i) => ({ name: `prose#${i}`, re })),
+  ...lint.RULES.flatMap((r) => (r.patterns ?? []).map((re, i) => ({ name: `${r.id}#${i}`, re }))),
+];
+
+function runAll(re: RegExp, input: string): void {
+  if (re.global || re.sticky) {
+    const copy = new RegExp(re.source, re.flags);
+    copy.lastIndex = 0;
+    for (let m = copy.exec(input); m; m = copy.exec(input)) if (m[0] === '') copy.lastIndex++;
+  } else re.exec(input);
+}
+
+test('every rule regular expression finishes on 100 KB of adversarial input', () => {
+  assert.ok(PATTERNS.length >= 20, `only ${PATTERNS.length} patterns registered`);
+  for (const { name, re } of PATTERNS) {
+    for (const [kind, input] of Object.entries(ADVERSARIAL)) {
+      const t = performance.now();
+      runAll(re, input);
+      const ms = performance.now() - t;
+      assert.ok(ms < 2000, `${name} on ${kind}: ${ms.toFixed(0)} ms`);
+    }
+  }
+});
+
+test('all rules (secretlint included) finish on 100 KB adversarial prompts', async () => {
+  for (const [kind, input] of Object.entries(ADVERSARIAL)) {
+    const doc = parsePromptDocument(`---\nmodel: openai/gpt-4o\n---\n${input}\n`, `file:///w/${kind}.prompt`);
+    const config = lint.resolveLintConfig(lint.RULES, undefined, { 'missing-metadata': 'warning' });
+    const t = performance.now();
+    promptDiagnostics(doc, { lint: { config, countTokens: false } });
+    await asyncPromptDiagnostics(doc, { lint: { config } });
+    const ms = performance.now() - t;
+    assert.ok(ms < 5000, `${kind}: ${ms.toFixed(0)} ms`);
+  }
+});
