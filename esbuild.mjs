@@ -29,6 +29,8 @@ const entries = [
   { entryPoints: { client: 'client/src/extension.ts' } },
   // Loaded by the client right after activation (see client/src/extension.ts).
   { entryPoints: { session: 'client/src/session.ts' } },
+  // Test runs in the editor (engine, provider SDKs, Testing API), loaded after activation too.
+  { entryPoints: { testing: 'client/src/testing/index.ts' } },
   { entryPoints: { server: 'server/src/server.ts' } },
   { entryPoints: { cli: 'server/src/cli/main.ts' }, banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } },
 ];

@@ -33,6 +33,16 @@ export function activate(context: vscode.ExtensionContext): void {
       }
     });
   });
+  // Test runs (Test Explorer, run profiles, code lenses) are their own bundle as well, loaded after
+  // the session's; a failure there leaves the language features alone.
+  setImmediate(() => {
+    try {
+      const { startTesting } = require(context.asAbsolutePath(path.join('dist', 'testing.js'))) as typeof import('./testing');
+      startTesting(context, output);
+    } catch (e) {
+      output.error(`Test runs failed to load: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
 
   context.subscriptions.push(
     vscode.commands.registerCommand('promptWorkbench.showOutput', () => output.show(true)),
