@@ -2,14 +2,14 @@
 //   prompt-workbench lint [paths or globs] [--format text|json|sarif] [--max-warnings N] [--quiet] [--config F]
 //   prompt-workbench tokens [paths or globs] [--model M] [--json]
 //   prompt-workbench schema
-//   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json]
+//   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json] [--tests]   (see cli/diff.ts)
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { glob } from 'tinyglobby';
 import { pathToFileURL } from 'node:url';
 import { frontmatterJsonSchema, PartialIndex } from '../service';
-import { diffCommand, DiffUsageError } from './diff';
+import { DIFF_USAGE, diffMain, DiffUsageError } from './diff';
 import { LINT_FORMATS, lintCommand, type LintFormat } from './lint';
 import { tokensCommand } from './tokens';
 import { TEST_USAGE, testCommand, TestUsageError } from './test';
@@ -41,13 +41,7 @@ Commands:
       --json                 JSON output (also: --format json).
 ${TEST_USAGE}
   schema                     Print the JSON Schema of the Dotprompt frontmatter.
-  diff <prompt> [rev-a] [rev-b]
-                             What changed between two versions of a prompt: model,
-                             parameters, variables, messages by role, tokens. Revisions
-                             are git revisions (HEAD~1, a hash, a tag) or "working" (the
-                             file on disk, the default for rev-b). Without revisions: the
-                             uncommitted changes, else the last commit that touched it.
-      --json                 JSON output.
+${DIFF_USAGE}
 
 Options:
   -h, --help                 Show this help.
@@ -93,6 +87,15 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
   try {
     // `test` has options of its own (see cli/test.ts).
     if (argv[0] === 'test' && !argv.includes('--help') && !argv.includes('-h')) return await testCommand(argv.slice(1), cwd, stdout, stderr);
+    // `diff` has options of its own (see cli/diff.ts).
+    if (argv[0] === 'diff' && !argv.includes('--help') && !argv.includes('-h')) {
+      try {
+        return await diffMain(argv.slice(1), cwd, stdout);
+      } catch (e) {
+        if (e instanceof DiffUsageError) throw new UsageError(e.message);
+        throw e;
+      }
+    }
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -103,7 +106,6 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
         model: { type: 'string' },
         config: { type: 'string' },
         json: { type: 'boolean', default: false },
-        tests: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -120,14 +122,6 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     if (command === 'schema') {
       stdout.write(`${JSON.stringify(frontmatterJsonSchema(), null, 2)}\n`);
       return 0;
-    }
-    if (command === 'diff') {
-      try {
-        return await diffCommand(rest, { json: values.json || values.format === 'json', tests: values.tests }, cwd, stdout);
-      } catch (e) {
-        if (e instanceof DiffUsageError) throw new UsageError(e.message);
-        throw e;
-      }
     }
     if (command === 'tokens') {
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`Unknown format "${values.format}". Use --json or --format json.`);
