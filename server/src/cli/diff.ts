@@ -1,20 +1,61 @@
 // `prompt-workbench diff <prompt> [rev-a] [rev-b]`: what changed between two versions of a prompt,
 // in prompt terms (model, parameters, variables, messages, tokens), as text or JSON, for review
 // bots and CI. Revisions are anything git accepts; `working` (the default for rev-b) is the file
-// on disk.
+// on disk. `--tests` also runs the prompt's fixture suites against both versions (reusing recorded
+// results of the same text) and compares them case by case; `--runs` compares two run records.
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { glob } from 'tinyglobby';
 import { NodeGit } from '../node/git';
+import { formatComparisonText } from '../service/history/report';
+import { compareRuns, type RunComparison } from '../service/history/runs';
+import { NoFixturesError, runRecordsFromFile, runVersionTests, type VersionTestRun } from '../service/history/versionTests';
+import { createAnthropicProvider, createOpenAIProvider, createRenderProvider, PROVIDER_IDS, ProviderError, ResponseCache, type ProviderId } from '../service/testing';
+import { loadPartialIndex, nodeFileStore, readTextUri } from '../service/testing/nodeHost';
 import { describeChange, describeChangeLines } from '../service/history/describe';
 import { GitError, type Git, type RepositoryInfo } from '../service/history/git';
 import { defaultRevisions, exactTime, fileAtRevision, readFullHistory, type HistoryEntry } from '../service/history/history';
 import { summarizeChange, type ChangeSummary } from '../service/history/summary';
+
+export const DIFF_USAGE = `  diff <prompt> [rev-a] [rev-b]
+                             What changed between two versions of a prompt: model,
+                             parameters, variables, messages by role, tokens. Revisions
+                             are git revisions (HEAD~1, a hash, a tag) or "working" (the
+                             file on disk, the default for rev-b). Without revisions: the
+                             uncommitted changes, else the last commit that touched it.
+      --json                 JSON output.
+      --tests                Also run the prompt's fixture suites (*.tests.yaml naming it)
+                             against both versions, with the same provider and settings,
+                             and compare per case; results recorded for the same text are
+                             reused. Exit 1 when a case newly fails.
+      --provider P, --offline, --concurrency N, --no-cache, --records-dir DIR, --no-record
+                             As for \`test\` (keys from OPENAI_API_KEY, ANTHROPIC_API_KEY).
+      --all                  List unchanged cases too.
+  diff --runs <record-a.jsonl> <record-b.jsonl>
+                             Compare two run records (e.g. one version weeks apart: drift).`;
 
 export interface DiffCommandOptions {
   json: boolean;
   tests: boolean;
   /** For tests: the Git implementation (default: the `git` program). */
   git?: Git;
+  /** Options of the test runs (`--tests`). */
+  run?: TestRunFlags;
+  /** List unchanged cases too. */
+  all?: boolean;
+}
+
+export interface TestRunFlags {
+  provider?: ProviderId;
+  offline?: boolean;
+  concurrency?: number;
+  cache?: boolean;
+  recordsDir?: string;
+  record?: boolean;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
 }
 
 /** One side of the comparison as printed. */
@@ -43,6 +84,8 @@ export interface DiffResult {
   /** The one-line summary (`model gpt-4o -> gpt-4o-mini, +1 variable, -120 tokens`). */
   short: string;
   notes: string[];
+  /** With --tests: the comparison of the fixture results of A and B. */
+  tests?: { comparison: RunComparison; a: Omit<VersionTestRun, 'records'>; b: Omit<VersionTestRun, 'records'> };
 }
 
 export class DiffUsageError extends Error {}
@@ -107,7 +150,64 @@ export async function computeDiff(fileArg: string, revA: string | undefined, rev
   }
   if (!a.info.exists && !b.info.exists) throw new GitError('not-found', `${repo.path} exists in neither ${a.info.rev} nor ${b.info.rev}.`);
   const summary = summarizeChange(a.text, b.text);
-  return { file: path.relative(cwd, file) || file, repository: repo.root, a: a.info, b: b.info, defaulted, summary, short: describeChange(summary, { arrow: '->' }), notes };
+  const result: DiffResult = { file: path.relative(cwd, file) || file, repository: repo.root, a: a.info, b: b.info, defaulted, summary, short: describeChange(summary, { arrow: '->' }), notes };
+  texts.set(result, { a: a.text, b: b.text, file });
+  return result;
+}
+
+/** The two texts behind a DiffResult (kept out of the JSON). */
+const texts = new WeakMap<DiffResult, { a?: string; b?: string; file: string }>();
+
+function sideLabel(s: DiffSideInfo): string {
+  return s.rev === 'working' ? 'working copy' : s.commit ? `${s.rev === s.commit.slice(0, 7) ? s.rev : `${s.rev} (${s.commit.slice(0, 7)})`}` : s.rev;
+}
+
+/** Runs the fixture suites against both sides of a diff and compares them. */
+export async function compareTests(result: DiffResult, cwd: string, flags: TestRunFlags): Promise<NonNullable<DiffResult['tests']>> {
+  const t = texts.get(result);
+  if (!t) throw new DiffUsageError('Internal: the texts of this diff are gone.');
+  const env = flags.env ?? process.env;
+  const secrets = [env.OPENAI_API_KEY, env.ANTHROPIC_API_KEY];
+  const http = { timeoutMs: 60_000, maxRetries: 2 };
+  const promptUri = pathToFileURL(t.file).toString();
+  const fixtureFiles = await glob('**/*.tests.yaml', { cwd, absolute: true, ignore: ['**/node_modules/**', '**/.git/**'] });
+  const store = flags.record === false ? undefined : nodeFileStore(path.resolve(cwd, flags.recordsDir ?? path.join('.prompt-workbench', 'runs')));
+  const cache = flags.cache === false ? undefined : new ResponseCache(nodeFileStore(path.resolve(cwd, env.PROMPT_WORKBENCH_CACHE_DIR ?? path.join('.prompt-workbench', 'cache'))), { secrets });
+  const partials = await loadPartialIndex([cwd, path.dirname(t.file)]);
+  const run = {
+    providerFor: (id: ProviderId) => {
+      if (id === 'render') return createRenderProvider();
+      if (id === 'openai') return createOpenAIProvider({ ...http, apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL || undefined });
+      if (id === 'anthropic') return createAnthropicProvider({ ...http, apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL || undefined });
+      throw new ProviderError('unavailable', 'The vscode-lm provider runs only inside VS Code; the command line cannot use it.', id);
+    },
+    defaultProvider: flags.provider,
+    concurrency: flags.concurrency ?? 4,
+    cache,
+    trusted: true,
+    offline: flags.offline ? { reason: '--offline runs only render cases' } : undefined,
+    readText: readTextUri,
+    analysis: { partials },
+    secrets,
+  };
+  const host = { fixtureUris: async () => fixtureFiles.map((f) => pathToFileURL(f).toString()), readText: readTextUri, records: store };
+  const options = { rootUri: pathToFileURL(cwd).toString(), run, signal: flags.signal, meta: { tool: 'prompt-workbench', toolVersion: '0.1.0', provider: flags.provider, origin: 'cli' as const } };
+  const sides: VersionTestRun[] = [];
+  for (const [side, text] of [
+    [result.a, t.a],
+    [result.b, t.b],
+  ] as const) {
+    if (text === undefined) throw new DiffUsageError(`--tests needs the prompt on both sides; it does not exist in ${sideLabel(side)}.`);
+    try {
+      sides.push(await runVersionTests({ promptUri, text, commit: side.commit, label: sideLabel(side) }, host, options));
+    } catch (e) {
+      if (e instanceof NoFixturesError) throw new DiffUsageError(`--tests: ${e.message}`);
+      throw e;
+    }
+    if (sides[sides.length - 1].cancelled) throw new DiffUsageError('cancelled; nothing compared.');
+  }
+  const strip = ({ records: _records, ...rest }: VersionTestRun) => rest;
+  return { comparison: compareRuns(sides[0].records, sides[1].records), a: strip(sides[0]), b: strip(sides[1]) };
 }
 
 function label(s: DiffSideInfo): string {
@@ -132,7 +232,6 @@ export async function diffCommand(positionals: string[], options: DiffCommandOpt
   const [file, revA, revB, ...extra] = positionals;
   if (!file) throw new DiffUsageError('diff needs a prompt file: prompt-workbench diff <prompt> [rev-a] [rev-b] [--json]');
   if (extra.length) throw new DiffUsageError(`diff takes one prompt and at most two revisions; got also ${extra.map((x) => `"${x}"`).join(', ')}.`);
-  if (options.tests) throw new DiffUsageError('diff --tests compares fixture results between the two versions; this version of prompt-workbench cannot run fixture suites yet, so only the prompt summary is available (run without --tests).');
   let result: DiffResult;
   try {
     result = await computeDiff(file, revA, revB, cwd, options.git ?? new NodeGit());
@@ -140,7 +239,85 @@ export async function diffCommand(positionals: string[], options: DiffCommandOpt
     if (e instanceof GitError) throw new DiffUsageError(e.message);
     throw e;
   }
+  if (options.tests) result.tests = await compareTests(result, cwd, options.run ?? {});
   if (options.json) stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else printDiff(result, stdout);
-  return 0;
+  else {
+    printDiff(result, stdout);
+    if (result.tests) {
+      const { a, b, comparison } = result.tests;
+      stdout.write(`\nTest results (${a.fixtures.join(', ')}):\n`);
+      stdout.write(`  A: ${a.ran} run, ${a.reused} reused${a.recordFile ? ` (record ${a.recordFile})` : ''}; B: ${b.ran} run, ${b.reused} reused${b.recordFile ? ` (record ${b.recordFile})` : ''}\n\n`);
+      stdout.write(formatComparisonText(comparison, { labels: { a: sideLabel(result.a), b: sideLabel(result.b) }, all: options.all }));
+    }
+  }
+  return result.tests && result.tests.comparison.counts['newly-failing'] > 0 ? 1 : 0;
+}
+
+/** `diff --runs A B`: two run records compared case by case (drift of one version over time). */
+export async function diffRuns(files: string[], options: { json: boolean; all?: boolean }, cwd: string, stdout: NodeJS.WritableStream): Promise<number> {
+  if (files.length !== 2) throw new DiffUsageError('diff --runs takes two run record files: prompt-workbench diff --runs <record-a.jsonl> <record-b.jsonl>');
+  const sides = [];
+  for (const f of files) {
+    const text = await readFile(path.resolve(cwd, f), 'utf8').catch((e: Error) => {
+      throw new DiffUsageError(`Cannot read ${f}: ${e.message}`);
+    });
+    const parsed = runRecordsFromFile(text);
+    if (!parsed.run) throw new DiffUsageError(`${f}: ${parsed.problems[0] ?? 'not a run record'}`);
+    sides.push(parsed);
+  }
+  const comparison = compareRuns(sides[0].records, sides[1].records);
+  const labels = { a: `${files[0]} (${sides[0].run?.startedAt ?? '?'})`, b: `${files[1]} (${sides[1].run?.startedAt ?? '?'})` };
+  if (options.json) stdout.write(`${JSON.stringify({ a: labels.a, b: labels.b, problems: [...sides[0].problems, ...sides[1].problems], comparison }, null, 2)}\n`);
+  else stdout.write(formatComparisonText(comparison, { labels, all: options.all }));
+  return comparison.counts['newly-failing'] > 0 ? 1 : 0;
+}
+
+function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new DiffUsageError(`--${name} needs a whole number of 1 or more; got "${v}".`);
+  return n;
+}
+
+/** The `diff` command with its own options (main.ts hands it the arguments after `diff`). */
+export async function diffMain(argv: string[], cwd: string, stdout: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        format: { type: 'string', default: 'text' },
+        tests: { type: 'boolean', default: false },
+        runs: { type: 'boolean', default: false },
+        all: { type: 'boolean', default: false },
+        provider: { type: 'string' },
+        offline: { type: 'boolean', default: false },
+        concurrency: { type: 'string' },
+        'no-cache': { type: 'boolean', default: false },
+        'records-dir': { type: 'string' },
+        'no-record': { type: 'boolean', default: false },
+      },
+    });
+  } catch (e) {
+    throw new DiffUsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.format !== 'text' && values.format !== 'json') throw new DiffUsageError(`Unknown format "${values.format}". Use --json or --format json.`);
+  const json = values.json || values.format === 'json';
+  if (values.runs) return diffRuns(positionals, { json, all: values.all }, cwd, stdout);
+  const provider = values.provider as ProviderId | undefined;
+  if (provider && (!(PROVIDER_IDS as readonly string[]).includes(provider) || provider === 'vscode-lm')) throw new DiffUsageError(`Unknown provider "${provider}". Use render, openai or anthropic.`);
+  return diffCommand(
+    positionals,
+    {
+      json,
+      tests: values.tests,
+      all: values.all,
+      run: { provider, offline: values.offline, concurrency: positiveInt('concurrency', values.concurrency), cache: !values['no-cache'], recordsDir: values['records-dir'], record: !values['no-record'], env },
+    },
+    cwd,
+    stdout,
+  );
 }
