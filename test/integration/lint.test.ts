@@ -1,0 +1,89 @@
+// Lint rules over real LSP stdio from the bundled server: a leaked key shows as a masked error,
+// turning a rule off in the settings removes its diagnostics live, diagnostics link their docs
+// page, an open .promptlintrc.yaml gets its own diagnostics and its edits apply at once, and the
+// quick fix "Disable <id> for this line" is offered. Run `npm run build` first (`npm test` does).
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { CodeActionRequest, DidChangeConfigurationNotification, type CodeAction } from 'vscode-languageserver-protocol/node';
+import { fileUri, TestLanguageClient } from '../support/lspClient';
+
+let client: TestLanguageClient;
+let lintSettings: Record<string, string> = {};
+const dir = mkdtempSync(path.join(tmpdir(), 'pw-lint-lsp-'));
+const KEY = `sk-proj-${'Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2Yz3Ab4Cd5Ef6Gh7Ij8Kl9Mn0Op1Qr2St3Uv4Wx5Yz6Zz'.slice(0, 74)}`;
+const SECRET = `${KEY}T3BlbkFJ${KEY.slice(8)}`;
+const PROMPT = `---\nmodel: openai/gpt-4o\nconfig:\n  maxOutputTokens: 100\n---\nUse ${SECRET} to call the API.\nMaybe answer briefly.\n`;
+
+before(async () => {
+  client = await TestLanguageClient.start({ configuration: true, rootUri: fileUri(dir) });
+  // This editor's settings: promptWorkbench with the lint levels of the test.
+  client.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => ({ lint: lintSettings })));
+});
+
+after(async () => {
+  await client.stop();
+});
+
+test('a prompt with an OpenAI key shows a masked error that links its docs page', async () => {
+  const uri = fileUri(path.join(dir, 'secret.prompt'));
+  const published = await client.open(uri, PROMPT);
+  const secret = published.diagnostics.find((d) => d.code === 'secret-in-prompt');
+  assert.ok(secret, published.diagnostics.map((d) => d.code).join());
+  assert.equal(secret.severity, 1);
+  assert.match(secret.message, /OpenAI API token "sk-p…"/);
+  assert.ok(!secret.message.includes(SECRET.slice(0, 12)));
+  assert.equal(secret.range.start.line, 5);
+  const href = secret.codeDescription?.href;
+  assert.match(String(href), /^file:\/\/.*\/docs\/rules\/secret-in-prompt\.md$/);
+  assert.ok(existsSync(fileURLToPath(String(href))), `${href} exists (the docs ship beside dist/)`);
+  await client.close(uri);
+});
+
+test('turning a rule off in the settings removes its diagnostics live', async () => {
+  const uri = fileUri(path.join(dir, 'live.prompt'));
+  const first = await client.open(uri, PROMPT);
+  assert.ok(first.diagnostics.some((d) => d.code === 'vague-language'));
+  lintSettings = { 'vague-language': 'off', 'secret-in-prompt': 'warning' };
+  const next = client.nextDiagnostics(uri);
+  await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  const published = await next;
+  assert.ok(!published.diagnostics.some((d) => d.code === 'vague-language'));
+  assert.equal(published.diagnostics.find((d) => d.code === 'secret-in-prompt')?.severity, 2);
+  lintSettings = {};
+  const back = client.nextDiagnostics(uri);
+  await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  assert.ok((await back).diagnostics.some((d) => d.code === 'vague-language'));
+  await client.close(uri);
+});
+
+test('an open .promptlintrc.yaml gets its diagnostics, and its edits apply to prompts at once', async () => {
+  const promptUri = fileUri(path.join(dir, 'configured.prompt'));
+  const opened = await client.open(promptUri, PROMPT);
+  assert.ok(opened.diagnostics.some((d) => d.code === 'vague-language'));
+  const configUri = fileUri(path.join(dir, '.promptlintrc.yaml'));
+  writeFileSync(path.join(dir, '.promptlintrc.yaml'), 'rules: {}\n');
+  const configDiagnostics = await client.open(configUri, 'rules:\n  vauge-language: off\n', 'yaml');
+  assert.deepEqual(configDiagnostics.diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.code]), [[1, 2, 'lint-config']]);
+  assert.match(configDiagnostics.diagnostics[0].message, /Did you mean `vague-language`\?/);
+  const reprinted = client.nextDiagnostics(promptUri);
+  const fixed = await client.change(configUri, 'rules:\n  vague-language: off\n');
+  assert.deepEqual(fixed.diagnostics, []);
+  assert.ok(!(await reprinted).diagnostics.some((d) => d.code === 'vague-language'));
+  await client.close(configUri);
+  await client.close(promptUri);
+});
+
+test('lint diagnostics offer "Disable <id> for this line" and the rule’s own fix', async () => {
+  const uri = fileUri(path.join(dir, 'fix.prompt'));
+  const published = await client.open(uri, '---\nmodel: openai/gpt-4o\ninput:\n  schema:\n    q: string\n---\nAnswer {{q}}\n');
+  const d = published.diagnostics.find((x) => x.code === 'untrusted-input-undelimited')!;
+  const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+  const titles = actions.map((a) => a.title);
+  assert.ok(titles.includes('Wrap in <q> tags'), titles.join());
+  assert.ok(titles.includes('Disable untrusted-input-undelimited for this line'), titles.join());
+  await client.close(uri);
+});
