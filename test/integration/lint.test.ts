@@ -34,8 +34,8 @@ test('a prompt with an OpenAI key shows a masked error that links its docs page'
   const secret = published.diagnostics.find((d) => d.code === 'secret-in-prompt');
   assert.ok(secret, published.diagnostics.map((d) => d.code).join());
   assert.equal(secret.severity, 1);
-  assert.match(secret.message, /OpenAI API token "sk-p…"/);
-  assert.ok(!secret.message.includes(SECRET.slice(0, 12)));
+  assert.match(String(secret.message), /OpenAI API token "sk-p…"/);
+  assert.ok(!String(secret.message).includes(SECRET.slice(0, 12)));
   assert.equal(secret.range.start.line, 5);
   const href = secret.codeDescription?.href;
   assert.match(String(href), /^file:\/\/.*\/docs\/rules\/secret-in-prompt\.md$/);
@@ -68,7 +68,7 @@ test('an open .promptlintrc.yaml gets its diagnostics, and its edits apply to pr
   writeFileSync(path.join(dir, '.promptlintrc.yaml'), 'rules: {}\n');
   const configDiagnostics = await client.open(configUri, 'rules:\n  vauge-language: off\n', 'yaml');
   assert.deepEqual(configDiagnostics.diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.code]), [[1, 2, 'lint-config']]);
-  assert.match(configDiagnostics.diagnostics[0].message, /Did you mean `vague-language`\?/);
+  assert.match(String(configDiagnostics.diagnostics[0].message), /Did you mean `vague-language`\?/);
   const reprinted = client.nextDiagnostics(promptUri);
   const fixed = await client.change(configUri, 'rules:\n  vague-language: off\n');
   assert.deepEqual(fixed.diagnostics, []);

@@ -5,36 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { asyncPromptDiagnostics, lint, parsePromptDocument, promptDiagnostics } from '../../server/src/service';
 import { PROSE_PATTERNS } from '../../server/src/service/lint/prose';
-
-const SIZE = 100_000;
-const fill = (unit: string) => unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE);
-
-/** Inputs built from what the rules' patterns repeat, each ending so that a match fails late. */
-export const ADVERSARIAL: Record<string, string> = {
-  letters: fill('a') + '!',
-  spaces: fill(' ') + 'x',
-  tabs: fill('\t') + 'x',
-  digits: fill('1') + 'x',
-  'digits-spaced': fill('1 ') + '-',
-  'digits-dashed': fill('12-') + 'x',
-  'plus-digits': fill('+1 ') + 'x',
-  at: fill('a@') + '.',
-  'dotted-domain': 'a@' + fill('a.') + '-',
-  'open-tags': fill('<a ') + 'x',
-  'tag-names': '<' + fill('a') + ' ',
-  quotes: fill('"') + 'x',
-  backticks: fill('`') + 'x',
-  periods: fill('. ') + 'x',
-  'respond-words': fill('respond ') + 'jso',
-  'json-words': fill('json ') + 'x',
-  'always-never': fill('always never ') + '.',
-  'be-concise': fill('be very ') + 'x',
-  'list-markers': fill('- ') + 'x',
-  hashes: fill('#') + ' ',
-  'newlines-blank': fill('  \n') + 'x',
-  'try-to': fill('try ') + 'x',
-  'mixed-punct': fill('a.b,c;d:e!f?g ') + 'x',
-};
+import { ADVERSARIAL } from '../support/lintFixtures';
 
 const PATTERNS: { name: string; re: RegExp }[] = [
   ...PROSE_PATTERNS.map((re, i) => ({ name: `prose#${i}`, re })),
