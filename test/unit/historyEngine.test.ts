@@ -241,7 +241,7 @@ test('the comparison as text (CLI) and as the HTML page (escaped, both outputs, 
   const text = formatComparisonText(c, { labels: { a: 'abc1234', b: 'working copy' } });
   assert.match(text, /^A: abc1234 {2}\(2\/2 passed, gpt-4o-mini\)\nB: working copy {2}\(1\/2 passed, gpt-4o-mini\)\nResult: 1 newly failing, 1 output changed; tokens ±0, cost ±\$0\.0000\n/);
   assert.match(text, /NEWLY FAILING, output changed: Case 1 \[1\]\n {2}verdict pass -> FAIL/);
-  assert.match(text, / {2}contains "refund": pass -> fail/);
+  assert.match(text, / {2}contains - refund: pass -> fail/);
   assert.match(text, / {4}\| We will <refund> you\./);
   assert.match(text, /1 unchanged case not shown\.\n$/);
 

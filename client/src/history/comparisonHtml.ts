@@ -23,7 +23,7 @@ function verdictHtml(r: RunRecord | undefined): string {
 
 function sideHtml(r: RunRecord | undefined): string {
   if (!r) return '<div class="side empty">This case did not run on this side.</div>';
-  const assertions = r.assertions.map((a) => `<li class="${a.pass ? 'pass' : 'fail'}">${a.pass ? '✓' : '✗'} <code>${escapeHtml(a.type)}</code>${a.value !== undefined ? ` ${escapeHtml(JSON.stringify(a.value))}` : ''}${a.reason && !a.pass ? ` — ${escapeHtml(a.reason)}` : ''}</li>`).join('');
+  const assertions = r.assertions.map((a) => `<li class="${a.pass ? 'pass' : 'fail'}">${a.pass ? '✓' : '✗'} <code>${escapeHtml(a.type)}</code>${a.value !== undefined ? ` ${escapeHtml(a.value)}` : ''}${a.reason && !a.pass ? ` — ${escapeHtml(a.reason)}` : ''}</li>`).join('');
   const figures = [r.tokens?.total ?? (r.tokens ? (r.tokens.input ?? 0) + (r.tokens.output ?? 0) : undefined), r.cost, r.latencyMs];
   return `<div class="side">
   <div class="meta">${verdictHtml(r)} <span>${escapeHtml(r.provider)}/${escapeHtml(r.model)}</span>${r.startedAt ? ` <span title="${escapeHtml(r.startedAt)}">${escapeHtml(r.startedAt.slice(0, 16).replace('T', ' '))}</span>` : ''}</div>
@@ -36,7 +36,7 @@ function sideHtml(r: RunRecord | undefined): string {
 function caseHtml(c: CaseComparison, index: number): string {
   const changes: string[] = [];
   if (c.outputChanged) changes.push('output changed');
-  for (const a of c.assertionChanges) changes.push(`${a.type}: ${a.a === undefined ? 'absent' : a.a ? 'pass' : 'fail'} → ${a.b === undefined ? 'absent' : a.b ? 'pass' : 'fail'}`);
+  for (const a of c.assertionChanges) changes.push(`${a.type}${a.value !== undefined ? ` (${a.value})` : ''}: ${a.a === undefined ? 'absent' : a.a ? 'pass' : 'fail'} → ${a.b === undefined ? 'absent' : a.b ? 'pass' : 'fail'}`);
   const deltas = `tokens ${formatDelta(c.tokensDelta)} · cost ${formatCostDelta(c.costDelta)} · latency ${formatDelta(c.latencyDelta)} ms`;
   const canDiff = !!(c.a && c.b);
   return `<section class="case ${c.change}${isChanged(c) ? ' changed' : ' unchanged'}" data-case="${index}">

@@ -64,7 +64,7 @@ export function formatComparisonText(c: RunComparison, options: ComparisonTextOp
     if (!shown.includes(k)) continue;
     out.push(`${CHANGE_LABELS[k.change].toUpperCase()}${k.outputChanged ? ', output changed' : ''}: ${k.caseName ?? k.caseId}${k.caseName && k.caseName !== k.caseId ? ` [${k.caseId}]` : ''}`);
     out.push(`  verdict ${verdict(k, 'a')} -> ${verdict(k, 'b')}; tokens ${formatDelta(k.tokensDelta)}, cost ${formatCostDelta(k.costDelta)}, latency ${formatDelta(k.latencyDelta, '', 0)} ms`);
-    for (const a of k.assertionChanges) out.push(`  ${a.type}${a.value !== undefined ? ` ${JSON.stringify(a.value)}` : ''}: ${a.a === undefined ? 'absent' : a.a ? 'pass' : 'fail'} -> ${a.b === undefined ? 'absent' : a.b ? 'pass' : 'fail'}`);
+    for (const a of k.assertionChanges) out.push(`  ${a.type}${a.value !== undefined ? ` - ${a.value}` : ''}: ${a.a === undefined ? 'absent' : a.a ? 'pass' : 'fail'} -> ${a.b === undefined ? 'absent' : a.b ? 'pass' : 'fail'}`);
     if (k.outputChanged || k.change !== 'still-passing') {
       if (k.a) out.push('  A output:', indent(k.a.error ? `error: ${k.a.error}` : k.a.output, '    | ', options.outputLines));
       if (k.b) out.push('  B output:', indent(k.b.error ? `error: ${k.b.error}` : k.b.output, '    | ', options.outputLines));
