@@ -289,6 +289,15 @@ const EXTRA_SUITES: ExtraSuite[] = [
     },
   },
   {
+    name: 'Lint rules (bench/lint.ts)',
+    file: 'lint.ts',
+    run: async (mod, out) => {
+      const result = await (mod.runLintBench as (o: { quick?: boolean }) => Promise<unknown>)({ quick: QUICK });
+      (mod.printLintBench as (r: unknown, l: (s?: string) => void) => void)(result, (s = '') => out(`   ${s}`));
+      return result;
+    },
+  },
+  {
     name: 'Tokens (bench/tokens.ts)',
     file: 'tokens.ts',
     run: async (mod, out) => {
@@ -303,6 +312,15 @@ const EXTRA_SUITES: ExtraSuite[] = [
     run: async (mod, out) => {
       const result = await (mod.runHistoryBench as (o: { quick?: boolean }) => Promise<unknown>)({ quick: QUICK });
       (mod.printHistoryBench as (r: unknown, l: (s?: string) => void) => void)(result, (s = '') => out(`   ${s}`));
+      return result;
+    },
+  },
+  {
+    name: 'Test runs (bench/testing.ts)',
+    file: 'testing.ts',
+    run: async (mod, out) => {
+      const result = await (mod.runTestingBench as (o: { quick?: boolean }) => Promise<unknown>)({ quick: QUICK });
+      (mod.printTestingBench as (r: unknown, l: (s?: string) => void) => void)(result, (s = '') => out(`   ${s}`));
       return result;
     },
   },
