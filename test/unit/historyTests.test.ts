@@ -86,7 +86,6 @@ test('diff --tests: both versions run with the same provider, cases compared, ne
   assert.equal(byName.polite.change, 'still-passing');
   assert.equal(byName.polite.outputChanged, true);
   assert.equal(byName.polite.tokensDelta, 0);
-  assert.equal(t.comparison.a.commit, undefined);
   assert.deepEqual(t.comparison.a.commits, [repo.git('rev-parse', 'HEAD~1').trim()]);
   assert.deepEqual(t.comparison.b.models, ['gpt-4o-mini', 'render']);
   // Each version's fresh results were recorded, with the hash of the text that ran.

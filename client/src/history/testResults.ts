@@ -3,6 +3,7 @@
 // test-run feature provides it; until then the command says what is missing.
 import * as vscode from 'vscode';
 import { compareRuns, type RunRecord } from '../../../server/src/service/history/runs';
+import type { ProviderId } from '../../../server/src/service/testing/fixtures';
 import type { ComparisonPage } from './comparisonHtml';
 import { showComparisonPanel, type OutputContentProvider } from './comparisonPanel';
 import type { CommitNode, DiffSide, HistoryModel, WorkingNode } from './model';
@@ -24,11 +25,22 @@ export interface SuiteRun {
   reused: number;
   /** Cases run now. */
   ran: number;
+  /** The run record written for the cases run now. */
+  recordFile?: string;
 }
 
 export interface SuiteRunner {
-  run(version: SuiteVersion, options: { signal: AbortSignal; progress: (message: string) => void }): Promise<SuiteRun>;
+  /** `provider`: for cases that name none (undefined: from each prompt's model, as the Test Explorer's default profile). */
+  run(version: SuiteVersion, options: { signal: AbortSignal; progress: (message: string) => void; provider?: ProviderId }): Promise<SuiteRun>;
 }
+
+const PROVIDER_CHOICES: { label: string; description: string; provider?: ProviderId }[] = [
+  { label: 'Provider from each prompt\'s model', description: 'as the Test Explorer\'s default run profile' },
+  { label: 'render', description: 'offline: the rendered prompt is the output', provider: 'render' },
+  { label: 'OpenAI', description: 'key from "Prompt Workbench: Set API Key"', provider: 'openai' },
+  { label: 'Anthropic', description: 'key from "Prompt Workbench: Set API Key"', provider: 'anthropic' },
+  { label: 'VS Code Language Model', description: 'a chat model of the editor (e.g. Copilot)', provider: 'vscode-lm' },
+];
 
 /** Why no runner is available (shown to the user), or the runner. */
 export type RunnerLookup = { runner: SuiteRunner } | { missing: string };
@@ -49,6 +61,8 @@ export async function compareTestResults(model: HistoryModel, nodes: readonly (C
     return;
   }
   const file = model.file;
+  const choice = await vscode.window.showQuickPick(PROVIDER_CHOICES, { title: `Compare Test Results: ${pair.left.label} ↔ ${pair.right.label}`, placeHolder: 'Both versions run with the same provider and settings' });
+  if (!choice) return;
   const versions: SuiteVersion[] = [];
   for (const side of [pair.left, pair.right]) {
     const text = await model.textOf(side);
@@ -64,13 +78,18 @@ export async function compareTestResults(model: HistoryModel, nodes: readonly (C
     const out: SuiteRun[] = [];
     for (const [i, v] of versions.entries()) {
       progress.report({ message: `${i === 0 ? 'A' : 'B'}: ${v.label}` });
-      out.push(await found.runner.run(v, { signal: controller.signal, progress: (m) => progress.report({ message: `${i === 0 ? 'A' : 'B'}: ${m}` }) }));
+      try {
+        out.push(await found.runner.run(v, { signal: controller.signal, provider: choice.provider, progress: (m) => progress.report({ message: m }) }));
+      } catch (e) {
+        if (e instanceof vscode.CancellationError || token.isCancellationRequested) return undefined;
+        throw e;
+      }
       if (token.isCancellationRequested) return undefined;
     }
     return out;
   });
   if (!runs) return;
-  const provenance = (r: SuiteRun) => `${r.ran} case${r.ran === 1 ? '' : 's'} run now, ${r.reused} reused from earlier runs of the same text`;
+  const provenance = (r: SuiteRun) => `${r.ran} case${r.ran === 1 ? '' : 's'} run now, ${r.reused} reused from earlier runs of the same text${r.recordFile ? ` (record ${r.recordFile})` : ''}`;
   const page: ComparisonPage = {
     comparison: compareRuns(runs[0].records, runs[1].records),
     labels: { a: versions[0].label, b: versions[1].label },

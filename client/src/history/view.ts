@@ -94,10 +94,26 @@ export interface HistoryView extends vscode.Disposable {
   model: HistoryModel;
 }
 
-/** No suite runner yet: what "Compare Test Results" tells the user. */
-const NO_RUNNER: RunnerLookup = { missing: 'running a prompt\'s fixture suite is not available in this version, so there are no results to compare yet.' };
+/**
+ * The suite runner, from its own bundle (dist/historyTests.js: the test engine and provider SDKs),
+ * loaded on the first "Compare Test Results" only.
+ */
+function bundledRunner(context: vscode.ExtensionContext): () => RunnerLookup {
+  let found: RunnerLookup | undefined;
+  return () => {
+    if (found && 'runner' in found) return found;
+    try {
+      // A computed path: esbuild leaves this require alone, so the runner stays its own bundle.
+      const mod = require(context.asAbsolutePath(path.join('dist', 'historyTests.js'))) as typeof import('./suiteRunner');
+      found = { runner: mod.createSuiteRunner(context) };
+    } catch (e) {
+      found = { missing: `the test runner could not be loaded (${e instanceof Error ? e.message : String(e)}). Reinstall the extension, or run "prompt-workbench diff <prompt> <rev-a> <rev-b> --tests" in a terminal.` };
+    }
+    return found;
+  };
+}
 
-export function registerHistoryView(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, output: vscode.LogOutputChannel, runner: () => RunnerLookup = () => NO_RUNNER): HistoryView {
+export function registerHistoryView(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, output: vscode.LogOutputChannel, runner: () => RunnerLookup = bundledRunner(context)): HistoryView {
   let git = gitFromSettings();
   const provider = new HistoryTreeProvider(() => model);
   const pageSize = () => vscode.workspace.getConfiguration('promptWorkbench.history').get<number>('pageSize') || DEFAULT_PAGE_SIZE;

@@ -52,6 +52,8 @@ export interface VersionTestOptions {
   meta: RunMeta;
   /** Reuse recorded results (default true). */
   reuse?: boolean;
+  /** Write a run record of the fresh results into `host.records` (default true). */
+  writeRecords?: boolean;
   onProgress?(message: string): void;
 }
 
@@ -209,7 +211,7 @@ export async function runVersionTests(version: VersionToTest, host: VersionTestH
     cancelled = summary.cancelled;
     if (!cancelled) {
       records.push(...summary.results.map((r) => resultToRunRecord(r, hash, version.commit, summary.startedAt)));
-      if (host.records) {
+      if (host.records && options.writeRecords !== false) {
         recordFile = await writeRunRecord(host.records, summary, options.meta, () => ({ hash, git: version.commit ? { commit: version.commit, dirty: false } : undefined }), options.run.secrets ?? []).catch(() => undefined);
       }
     }
