@@ -72,8 +72,9 @@ class RemoteMock {
   reset(): Promise<unknown> {
     return this.ask('reset');
   }
-  stats(): Promise<{ requests: number; maxInFlight: number }> {
-    return this.ask('stats');
+  async stats(): Promise<{ requests: number; maxInFlight: number }> {
+    const { requests, maxInFlight } = await this.ask<{ requests: number; maxInFlight: number }>('stats');
+    return { requests, maxInFlight };
   }
   async stop(): Promise<void> {
     const exited = new Promise((r) => this.child.once('exit', r));
