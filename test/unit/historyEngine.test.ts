@@ -14,6 +14,8 @@ import {
   describeChangeLines,
   exactTime,
   formatComparisonText,
+  formatCostDelta,
+  formatDelta,
   lineChanges,
   parseCatFileBatch,
   parseLog,
@@ -239,7 +241,7 @@ test('compareRuns between two runs of one version: the notes say it is drift, or
 test('the comparison as text (CLI) and as the HTML page (escaped, both outputs, a diff button per changed pair)', () => {
   const c = compareRuns([record('1', true, 'We will <refund> you.'), record('2', true, 'same')], [record('1', false, 'Sorry & "no".', { error: undefined }), record('2', true, 'same')]);
   const text = formatComparisonText(c, { labels: { a: 'abc1234', b: 'working copy' } });
-  assert.match(text, /^A: abc1234 {2}\(2\/2 passed, gpt-4o-mini\)\nB: working copy {2}\(1\/2 passed, gpt-4o-mini\)\nResult: 1 newly failing, 1 output changed; tokens ±0, cost ±\$0\.0000\n/);
+  assert.match(text, /^A: abc1234 {2}\(2\/2 passed, gpt-4o-mini\)\nB: working copy {2}\(1\/2 passed, gpt-4o-mini\)\nResult: 1 newly failing, 1 output changed; tokens ±0, cost ±\$0\n/);
   assert.match(text, /NEWLY FAILING, output changed: Case 1 \[1\]\n {2}verdict pass -> FAIL/);
   assert.match(text, / {2}contains - refund: pass -> fail/);
   assert.match(text, / {4}\| We will <refund> you\./);
@@ -255,4 +257,14 @@ test('the comparison as text (CLI) and as the HTML page (escaped, both outputs, 
   assert.match(html, /script-src 'nonce-NONCE'/);
   assert.equal((html.match(/<script nonce="NONCE">/g) ?? []).length, 1);
   assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+});
+
+test('deltas are signed as shown: a rounded zero is no change', () => {
+  assert.equal(formatDelta(-0.3), '±0');
+  assert.equal(formatDelta(12), '+12');
+  assert.equal(formatDelta(-1500), '-1,500');
+  assert.equal(formatDelta(undefined), '-');
+  assert.equal(formatCostDelta(0), '±$0');
+  assert.equal(formatCostDelta(0.0005), '+$0.00050');
+  assert.equal(formatCostDelta(-0.25), '-$0.2500');
 });

@@ -13,13 +13,16 @@ export const CHANGE_LABELS: Record<CaseChange, string> = {
 
 export function formatDelta(n: number | undefined, unit = '', digits = 0): string {
   if (n === undefined) return '-';
-  const s = Math.abs(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-  return `${n > 0 ? '+' : n < 0 ? '-' : '±'}${unit}${s}`;
+  // The sign of what is shown: -0.3 ms shown as 0 is no change.
+  const shown = Number(n.toFixed(digits));
+  const s = Math.abs(shown).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  return `${shown > 0 ? '+' : shown < 0 ? '-' : '±'}${unit}${s}`;
 }
 
 export function formatCostDelta(n: number | undefined): string {
   if (n === undefined) return '-';
-  return `${n > 0 ? '+' : n < 0 ? '-' : '±'}$${Math.abs(n) < 0.01 && n !== 0 ? Math.abs(n).toPrecision(2) : Math.abs(n).toFixed(4)}`;
+  if (Math.abs(n) < 5e-9) return '±$0';
+  return `${n > 0 ? '+' : '-'}$${Math.abs(n) < 0.01 ? Math.abs(n).toPrecision(2) : Math.abs(n).toFixed(4)}`;
 }
 
 /** `3 newly failing, 1 newly passing, 4 outputs changed` */
