@@ -121,6 +121,16 @@ test('uncommitted changes come first, from the file on disk or from unsaved edit
   assert.equal(w.kind, 'working');
   assert.equal(model.item(w).description, 'model gpt-4o-mini → gpt-4.1');
   assert.match(model.item(w).tooltip!, /with unsaved edits/);
+
+  // Further edits: only the uncommitted entry is re-checked; undoing them removes it.
+  const listed = commits(model);
+  buffers.set(file, VERSIONS.v5.replace('temperature: 0.7', 'temperature: 0.1'));
+  await model.refreshWorking();
+  assert.equal(model.item(model.children()[0]).description, 'temperature 0.7 → 0.1');
+  assert.deepEqual(commits(model), listed, 'the same commit nodes, summaries kept');
+  buffers.delete(file);
+  await model.refreshWorking();
+  assert.equal(model.children()[0].kind, 'commit');
 });
 
 test('diff commands: with the working copy, with the previous version, between two selected versions (older on the left)', async () => {

@@ -152,6 +152,32 @@ export class HistoryModel {
     }
   }
 
+  /**
+   * Re-checks only the uncommitted entry (after edits in an editor): the listed commits, their
+   * summaries and the pages loaded stay as they are.
+   */
+  async refreshWorking(): Promise<void> {
+    if (this.pending) await this.pending;
+    const { repo, file } = this;
+    if (!repo || !file) return;
+    const generation = this.generation;
+    const status = await this.host.git.status(repo.root, repo.path);
+    if (generation !== this.generation) return;
+    this.status = status;
+    const wanted = hasUncommittedChanges(status) || !!this.host.isDirty?.(file);
+    if (!wanted) {
+      if (this.working) {
+        this.working = undefined;
+        this.host.changed();
+      }
+      return;
+    }
+    const appeared = !this.working;
+    this.working = { kind: 'working', id: `${file}#working`, status, summary: this.working?.summary };
+    if (appeared) this.host.changed();
+    await this.summarize([this.working], generation);
+  }
+
   /** Lists the next page. */
   async loadMore(): Promise<void> {
     if (this.pending) await this.pending;

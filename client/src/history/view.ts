@@ -139,6 +139,7 @@ export function registerHistoryView(context: vscode.ExtensionContext, client: ()
   let model = makeModel();
   const view = vscode.window.createTreeView<HistoryNode>(VIEW_ID, { treeDataProvider: provider, canSelectMany: true, showCollapseAll: false });
   let stale = false;
+  let editTimer: NodeJS.Timeout | undefined;
 
   function updateViewText(): void {
     void vscode.commands.executeCommand('setContext', 'promptWorkbench.history.hasFile', !!model.file);
@@ -264,6 +265,13 @@ export function registerHistoryView(context: vscode.ExtensionContext, client: ()
     vscode.workspace.onDidSaveTextDocument((d) => {
       if (d.uri.scheme === 'file' && d.uri.fsPath === model.file) refresh();
     }),
+    // Typing in the prompt: the uncommitted entry and its summary follow, a second after the last edit.
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.scheme !== 'file' || e.document.uri.fsPath !== model.file || !e.contentChanges.length || !vscode.workspace.isTrusted) return;
+      clearTimeout(editTimer);
+      editTimer = setTimeout(() => void model.refreshWorking().catch((err: unknown) => output.error(`Prompt History: ${err instanceof Error ? err.message : String(err)}`)), 1000);
+    }),
+    { dispose: () => clearTimeout(editTimer) },
     // Commits, checkouts and pulls happen outside the editor: look again when the window regains focus.
     vscode.window.onDidChangeWindowState((s) => {
       if (s.focused && model.file) refresh();
