@@ -392,7 +392,10 @@ export class PromptTests implements vscode.Disposable {
   private paintAll(): void {
     for (const editor of vscode.window.visibleTextEditors) {
       const map = this.decorations.get(editor.document.uri.toString());
-      const of = (pred: (e: DecorationEntry) => boolean) => [...(map?.values() ?? [])].filter(pred).map((e) => ({ range: new vscode.Range(e.line, 0, e.line, 0), renderOptions: { after: { contentText: `  ${e.text}` } } }));
+      const doc = editor.document;
+      // At the end of the case's line (after its `- name: ...`).
+      const at = (line: number) => (line < doc.lineCount ? doc.lineAt(line).range.end : new vscode.Position(line, 0));
+      const of = (pred: (e: DecorationEntry) => boolean) => [...(map?.values() ?? [])].filter(pred).map((e) => ({ range: new vscode.Range(at(e.line), at(e.line)), renderOptions: { after: { contentText: `  ${e.text}` } } }));
       editor.setDecorations(this.passedType, of((e) => e.status === 'passed'));
       editor.setDecorations(this.failedType, of((e) => e.status === 'failed' || e.status === 'error'));
       editor.setDecorations(this.otherType, of((e) => e.status === 'skipped'));
