@@ -4,7 +4,7 @@
 // loaded on first use, so the engine and the provider SDKs cost the history view nothing until then.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runVersionTests } from '../../../server/src/service/history/versionTests';
+import { runRecordsFromFile, runVersionTests } from '../../../server/src/service/history/versionTests';
 import { createAnthropicProvider, createOpenAIProvider, createRenderProvider, ProviderError, ResponseCache, type Provider, type ProviderId } from '../../../server/src/service/testing';
 import { loadPartialIndex, nodeFileStore } from '../../../server/src/service/testing/nodeHost';
 import { getApiKey, readTestSettings } from '../testing/settings';
@@ -67,3 +67,6 @@ export function createSuiteRunner(context: vscode.ExtensionContext): SuiteRunner
     },
   };
 }
+
+/** A run record file's cases as RunRecords ("Compare Test Run Records"). */
+export const readRunRecords = runRecordsFromFile;

@@ -42,8 +42,11 @@ const PROVIDER_CHOICES: { label: string; description: string; provider?: Provide
   { label: 'VS Code Language Model', description: 'a chat model of the editor (e.g. Copilot)', provider: 'vscode-lm' },
 ];
 
+/** Reads a run record file (the `.jsonl` the Test Explorer and `prompt-workbench test` write). */
+export type RecordReader = (text: string) => { records: RunRecord[]; problems: string[]; run?: { startedAt: string } };
+
 /** Why no runner is available (shown to the user), or the runner. */
-export type RunnerLookup = { runner: SuiteRunner } | { missing: string };
+export type RunnerLookup = { runner: SuiteRunner; readRecords: RecordReader } | { missing: string };
 
 function commitOf(side: DiffSide): string | undefined {
   return side.kind === 'revision' ? side.rev : undefined;
@@ -96,4 +99,44 @@ export async function compareTestResults(model: HistoryModel, nodes: readonly (C
     provenance: { a: provenance(runs[0]), b: provenance(runs[1]) },
   };
   showComparisonPanel(page, outputs);
+}
+
+/**
+ * "Compare Test Run Records": two recorded runs compared case by case, e.g. one version run weeks
+ * apart (drift of a model behind the same name), or two providers.
+ */
+export async function compareRunRecordFiles(lookup: () => RunnerLookup, outputs: OutputContentProvider): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const recordsFolder = vscode.workspace.getConfiguration('promptWorkbench', folder?.uri).get<string>('test.recordsFolder') || '.prompt-workbench/runs';
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Compare Test Run Records: select two run records (Ctrl/Cmd+click)',
+    defaultUri: folder ? vscode.Uri.joinPath(folder.uri, recordsFolder) : undefined,
+    canSelectMany: true,
+    filters: { 'Run records': ['jsonl'] },
+  });
+  if (!picked) return;
+  if (picked.length !== 2) {
+    void vscode.window.showInformationMessage(`Select exactly two run records; ${picked.length} selected.`);
+    return;
+  }
+  const found = lookup();
+  if ('missing' in found) {
+    void vscode.window.showWarningMessage(`Compare Test Run Records: ${found.missing}`);
+    return;
+  }
+  const sides: { name: string; records: RunRecord[]; problems: string[]; startedAt: string }[] = [];
+  for (const uri of picked) {
+    const parsed = found.readRecords(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+    const name = uri.path.split('/').pop() ?? uri.toString();
+    if (!parsed.run) {
+      void vscode.window.showErrorMessage(`${name} is not a Prompt Workbench run record: ${parsed.problems[0] ?? 'no run header'}`);
+      return;
+    }
+    sides.push({ name, records: parsed.records, problems: parsed.problems, startedAt: parsed.run.startedAt });
+  }
+  // The older run is A.
+  sides.sort((x, y) => x.startedAt.localeCompare(y.startedAt));
+  const label = (s: (typeof sides)[number]) => `${s.name} (${s.startedAt.slice(0, 16).replace('T', ' ')})`;
+  const problems = (s: (typeof sides)[number]) => (s.problems.length ? `${s.problems.length} unreadable line(s): ${s.problems[0]}` : `${s.records.length} case result(s)`);
+  showComparisonPanel({ comparison: compareRuns(sides[0].records, sides[1].records), labels: { a: label(sides[0]), b: label(sides[1]) }, provenance: { a: problems(sides[0]), b: problems(sides[1]) } }, outputs);
 }

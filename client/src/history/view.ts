@@ -11,7 +11,7 @@ import { ChangeSummaryRequest } from '../../../server/src/protocol';
 import { GitError } from '../../../server/src/service/history/git';
 import { OUTPUT_SCHEME, OutputContentProvider } from './comparisonPanel';
 import { DEFAULT_PAGE_SIZE, HistoryModel, type CommitNode, type DiffSide, type HistoryNode, type WorkingNode } from './model';
-import { compareTestResults, type RunnerLookup } from './testResults';
+import { compareRunRecordFiles, compareTestResults, type RunnerLookup } from './testResults';
 
 export const HISTORY_SCHEME = 'prompt-history';
 export const VIEW_ID = 'promptWorkbench.history';
@@ -105,7 +105,7 @@ function bundledRunner(context: vscode.ExtensionContext): () => RunnerLookup {
     try {
       // A computed path: esbuild leaves this require alone, so the runner stays its own bundle.
       const mod = require(context.asAbsolutePath(path.join('dist', 'historyTests.js'))) as typeof import('./suiteRunner');
-      found = { runner: mod.createSuiteRunner(context) };
+      found = { runner: mod.createSuiteRunner(context), readRecords: mod.readRunRecords };
     } catch (e) {
       found = { missing: `the test runner could not be loaded (${e instanceof Error ? e.message : String(e)}). Reinstall the extension, or run "prompt-workbench diff <prompt> <rev-a> <rev-b> --tests" in a terminal.` };
     }
@@ -211,6 +211,14 @@ export function registerHistoryView(context: vscode.ExtensionContext, client: ()
     view,
     vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, revisions),
     vscode.workspace.registerTextDocumentContentProvider(OUTPUT_SCHEME, outputs),
+    // Reading two record files runs nothing, so it works in Restricted Mode too.
+    vscode.commands.registerCommand('promptWorkbench.history.compareRunRecords', async () => {
+      try {
+        await compareRunRecordFiles(runner, outputs);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Compare Test Run Records: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }),
     vscode.commands.registerCommand(
       'promptWorkbench.history.compareTestResults',
       guard('Compare test results', async (node?: HistoryNode, nodes?: HistoryNode[]) => compareTestResults(model, selected(node, nodes), runner, outputs)),
