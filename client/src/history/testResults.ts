@@ -101,24 +101,38 @@ export async function compareTestResults(model: HistoryModel, nodes: readonly (C
   showComparisonPanel(page, outputs);
 }
 
+/** Two run records: from a list of the workspace's records folder (newest first), or two file dialogs. */
+async function pickTwoRecords(): Promise<vscode.Uri[] | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const recordsFolder = vscode.workspace.getConfiguration('promptWorkbench', folder?.uri).get<string>('test.recordsFolder') || '.prompt-workbench/runs';
+  const found = folder ? await vscode.workspace.findFiles(new vscode.RelativePattern(folder, `${recordsFolder.replace(/\\/g, '/').replace(/\/$/, '')}/**/*.jsonl`)) : [];
+  if (found.length >= 2) {
+    // Record names start with their start time (run-2026-01-05T09-30-00-000Z-...), so names sort by time.
+    const items = found.map((uri) => ({ label: uri.path.split('/').pop() ?? uri.path, description: vscode.workspace.asRelativePath(uri), uri })).sort((a, b) => b.label.localeCompare(a.label));
+    const chosen = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Compare Test Run Records', placeHolder: 'Pick two run records (the older one is A)' });
+    if (!chosen) return undefined;
+    if (chosen.length !== 2) {
+      void vscode.window.showInformationMessage(`Pick exactly two run records; ${chosen.length} picked.`);
+      return undefined;
+    }
+    return chosen.map((c) => c.uri);
+  }
+  const out: vscode.Uri[] = [];
+  for (const which of ['first', 'second']) {
+    const picked = await vscode.window.showOpenDialog({ title: `Compare Test Run Records: the ${which} run record`, defaultUri: out[0] ?? (folder ? vscode.Uri.joinPath(folder.uri, recordsFolder) : undefined), canSelectMany: false, filters: { 'Run records': ['jsonl'] } });
+    if (!picked?.[0]) return undefined;
+    out.push(picked[0]);
+  }
+  return out;
+}
+
 /**
  * "Compare Test Run Records": two recorded runs compared case by case, e.g. one version run weeks
  * apart (drift of a model behind the same name), or two providers.
  */
 export async function compareRunRecordFiles(lookup: () => RunnerLookup, outputs: OutputContentProvider): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  const recordsFolder = vscode.workspace.getConfiguration('promptWorkbench', folder?.uri).get<string>('test.recordsFolder') || '.prompt-workbench/runs';
-  const picked = await vscode.window.showOpenDialog({
-    title: 'Compare Test Run Records: select two run records (Ctrl/Cmd+click)',
-    defaultUri: folder ? vscode.Uri.joinPath(folder.uri, recordsFolder) : undefined,
-    canSelectMany: true,
-    filters: { 'Run records': ['jsonl'] },
-  });
+  const picked = await pickTwoRecords();
   if (!picked) return;
-  if (picked.length !== 2) {
-    void vscode.window.showInformationMessage(`Select exactly two run records; ${picked.length} selected.`);
-    return;
-  }
   const found = lookup();
   if ('missing' in found) {
     void vscode.window.showWarningMessage(`Compare Test Run Records: ${found.missing}`);
