@@ -290,7 +290,8 @@ export class PromptTests implements vscode.Disposable {
     const lines = [`── ${title} ── ${r.status.toUpperCase()} · ${facts.join(' · ')}`];
     if (r.output !== undefined) lines.push(r.output);
     for (const a of r.assertions) lines.push(`${a.pass ? '✓' : a.error ? '!' : '✗'} ${a.type} (line ${a.line + 1}): ${a.reason}`);
-    run.appendOutput(lines.join('\r\n').replace(/\r?\n/g, '\r\n') + '\r\n\r\n', new vscode.Location(fixture, new vscode.Position(r.caseLine, 0)), item);
+    // No location: VS Code would draw the output inline at the case, over the result decoration.
+    run.appendOutput(lines.join('\r\n').replace(/\r?\n/g, '\r\n') + '\r\n\r\n', undefined, item);
     const duration = r.latencyMs;
     if (r.status === 'passed') run.passed(item, duration);
     else if (r.status === 'skipped') run.skipped(item);
