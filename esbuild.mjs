@@ -32,7 +32,6 @@ const entries = [
   // Test runs in the editor (engine, provider SDKs, Testing API), loaded after activation too.
   { entryPoints: { testing: 'client/src/testing/index.ts' } },
   // "Compare Test Results" of the Prompt History view (test engine, provider SDKs), loaded on first use.
-  { entryPoints: { historyTests: 'client/src/history/suiteRunner.ts' } },
   { entryPoints: { server: 'server/src/server.ts' } },
   { entryPoints: { cli: 'server/src/cli/main.ts' }, banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } },
 ];

@@ -115,6 +115,13 @@ test('recorded results of the same text are reused instead of asking the model a
   const t = (JSON.parse(changed.stdout) as DiffResult).tests!;
   assert.deepEqual([t.a.ran, t.b.ran], [3, 3]);
   assert.equal(mock.requests.length - before, 4);
+  // A changed expectation (same assertion type, another value) must not reuse the recorded verdict.
+  const afterValues = mock.requests.length;
+  repo.write('prompts/support.tests.yaml', FIXTURE.replace('My order arrived broken.', 'My parcel is late.').replace('value: thank', 'value: sorry'));
+  const rechecked = await diff(['prompts/support.prompt', 'HEAD~1', 'HEAD', '--tests', '--no-cache', '--json'], repo.dir);
+  const r = (JSON.parse(rechecked.stdout) as DiffResult).tests!;
+  assert.deepEqual([r.a.reused, r.a.ran, r.b.reused, r.b.ran], [2, 1, 2, 1], 'only the case whose assertion changed runs again');
+  assert.equal(mock.requests.length - afterValues, 2);
 });
 
 test('diff --runs compares two run records; without fixtures --tests says what to do', async () => {

@@ -1,7 +1,7 @@
 // The suite runner behind "Compare Test Results" in the editor: the prompt's fixture suites run
 // against one version's text with the Test Explorer's settings, keys (SecretStorage) and
-// providers, reusing recorded results of the same text. Bundled as dist/historyTests.js and
-// loaded on first use, so the engine and the provider SDKs cost the history view nothing until then.
+// providers, reusing recorded results of the same text. Bundled into dist/testing.js (the
+// test engine's bundle), so the history view itself carries no engine or provider SDK.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runRecordsFromFile, runVersionTests } from '../../../server/src/service/history/versionTests';

@@ -95,16 +95,16 @@ export interface HistoryView extends vscode.Disposable {
 }
 
 /**
- * The suite runner, from its own bundle (dist/historyTests.js: the test engine and provider SDKs),
- * loaded on the first "Compare Test Results" only.
+ * The suite runner, from the test engine's bundle (dist/testing.js, with the provider SDKs),
+ * looked up on the first "Compare Test Results" only.
  */
 function bundledRunner(context: vscode.ExtensionContext): () => RunnerLookup {
   let found: RunnerLookup | undefined;
   return () => {
     if (found && 'runner' in found) return found;
     try {
-      // A computed path: esbuild leaves this require alone, so the runner stays its own bundle.
-      const mod = require(context.asAbsolutePath(path.join('dist', 'historyTests.js'))) as typeof import('./suiteRunner');
+      // A computed path: esbuild leaves this require alone, so the engine is not bundled twice.
+      const mod = require(context.asAbsolutePath(path.join('dist', 'testing.js'))) as typeof import('../testing');
       found = { runner: mod.createSuiteRunner(context), readRecords: mod.readRunRecords };
     } catch (e) {
       found = { missing: `the test runner could not be loaded (${e instanceof Error ? e.message : String(e)}). Reinstall the extension, or run "prompt-workbench diff <prompt> <rev-a> <rev-b> --tests" in a terminal.` };

@@ -4,6 +4,9 @@ import * as vscode from 'vscode';
 import { PromptTests } from './controller';
 import { setApiKey } from './settings';
 
+// The history view's "Compare Test Results" runs suites through this same bundle (dist/testing.js).
+export { createSuiteRunner, readRunRecords } from '../history/suiteRunner';
+
 export function startTesting(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): vscode.Disposable {
   const tests = new PromptTests(context, output);
   const disposables = [

@@ -5,6 +5,7 @@
 import { parsePromptDocument } from '../document';
 import {
   caseVars,
+  checksFingerprint,
   contentHash,
   loadSuite,
   parseRunRecord,
@@ -154,7 +155,7 @@ async function recordedResults(store: FileStore, hash: string): Promise<Map<stri
   return out;
 }
 
-/** Whether a recorded case is the result this job would produce: same provider, model, values and assertions. */
+/** Whether a recorded case is the result this job would produce: same provider, model, values and checks. */
 async function matches(rec: RecordedCase, job: CaseJob, options: VersionTestOptions, read: ReadText): Promise<boolean> {
   const c = job.testCase;
   const prompt = job.suite.prompt;
@@ -163,7 +164,8 @@ async function matches(rec: RecordedCase, job: CaseJob, options: VersionTestOpti
   const provider = c.provider ?? options.run.defaultProvider ?? providerOfModel(requestedModel) ?? 'render';
   if (rec.provider !== provider) return false;
   if (((rec as { requestedModel?: string | null }).requestedModel ?? undefined) !== requestedModel) return false;
-  if (rec.assertions.map((a) => a.type).join('\u0000') !== c.assert.map((a) => a.type).join('\u0000')) return false;
+  // Same checks: assertion types, values, weights and thresholds (records without the fingerprint are not reused).
+  if (((rec as { checks?: string | null }).checks ?? undefined) !== checksFingerprint(c)) return false;
   try {
     const vars = await caseVars(prompt, job.suite.fixture, c, read);
     return JSON.stringify((rec as { vars?: unknown }).vars ?? {}) === JSON.stringify(vars);

@@ -10,7 +10,7 @@ export { createRenderProvider, renderedOutput } from './providers/render';
 export { createOpenAIProvider, OPENAI_DEFAULT_BASE_URL, openAiParameters, type HttpProviderOptions } from './providers/openai';
 export { createAnthropicProvider, ANTHROPIC_DEFAULT_BASE_URL, anthropicParameters } from './providers/anthropic';
 export { cacheKey, DEFAULT_CACHE_TTL_MS, ResponseCache, type CacheKeyParts, type CachedReply } from './cache';
-export { contentHash, parseRunRecord, recordFileName, recordLines, writeRunRecord, RECORD_VERSION, type GitInfo, type PromptInfo, type RecordedCase, type RecordedRun, type RunMeta } from './records';
+export { checksFingerprint, contentHash, parseRunRecord, recordFileName, recordLines, writeRunRecord, RECORD_VERSION, type GitInfo, type PromptInfo, type RecordedCase, type RecordedRun, type RunMeta } from './records';
 export { inShard, outputSchemaOf, planJobs, providerOfModel, runTests, type CaseJob, type CaseResult, type CaseStatus, type RunOptions, type RunSummary, type TestSuite } from './runner';
 export { loadSuite, relativeUri } from './suites';
 export type { FileStore } from './store';

@@ -34,6 +34,15 @@ export function contentHash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * A fingerprint of what decides a case's verdict besides the model's output: its assertions (type,
+ * value, weight, options) and threshold. A recorded result is reused only while it is unchanged.
+ */
+export function checksFingerprint(c: { assert: readonly { type: string; value: unknown; weight: number; threshold?: number; flags?: string; provider?: string; model?: string }[]; threshold?: number }): string {
+  const spec = c.assert.map((a) => [a.type, a.value ?? null, a.weight, a.threshold ?? null, a.flags ?? null, a.provider ?? null, a.model ?? null]);
+  return contentHash(JSON.stringify([spec, c.threshold ?? null]));
+}
+
 export function recordFileName(startedAt: string): string {
   return `run-${startedAt.replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}.jsonl`;
 }
@@ -73,6 +82,7 @@ export function recordLines(summary: RunSummary, meta: RunMeta, promptInfo: (pro
         score: r.score ?? null,
         reason: r.reason,
         error: r.error ?? null,
+        checks: r.checks ?? null,
         assertions: r.assertions.map((a) => ({ type: a.type, pass: a.pass, score: a.score, weight: a.weight, reason: a.reason, expected: a.expected ?? null, actual: a.actual ?? null, reasoning: a.reasoning ?? null, error: a.error ?? false, line: a.line + 1 })),
       }),
     );

@@ -13,6 +13,7 @@ import { caseVerdict, evaluateAssertion, type AssertionResult } from './assertio
 import { cacheKey, type ResponseCache } from './cache';
 import { PROVIDER_IDS, type FixtureCase, type FixtureFile, type ProviderId } from './fixtures';
 import { ProviderError, type ChatMessage, type ModelReply, type Provider, type ProviderErrorKind, type Usage } from './providers/types';
+import { checksFingerprint } from './records';
 import { redact } from './redact';
 import { caseVars, VarsError, type ReadText } from './vars';
 
@@ -47,6 +48,8 @@ export interface CaseResult {
   fixturePath: string;
   promptPath: string;
   caseName: string;
+  /** `checksFingerprint` of the case's assertions and threshold when it ran. */
+  checks?: string;
   /** Zero-based line of the case in the fixture file. */
   caseLine: number;
   repeat: number;
@@ -220,6 +223,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
       fixturePath: suite.relativePath,
       promptPath: suite.promptPath,
       caseName: c.name,
+      checks: checksFingerprint(c),
       caseLine: c.line,
       repeat: job.repeat,
       repeats: job.repeats,
