@@ -3,24 +3,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { main } from '../../server/src/cli/main';
 import type { FileTokens } from '../../server/src/cli/tokens';
+import { runCli } from '../support/cli';
 
 const o200k: (text: string) => number = require('gpt-tokenizer/encoding/o200k_base').countTokens;
 const gpt4oChat: (chat: { role: string; content: string }[]) => number = require('gpt-tokenizer/model/gpt-4o').countTokens;
 
-async function run(args: string[], cwd: string) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const code = await main(args, cwd, out, err);
-  return { code, stdout, stderr };
-}
+const run = (args: string[], cwd: string) => runCli(args, cwd);
 
 const GREET = '---\nmodel: openai/gpt-4o\ninput:\n  schema:\n    name: string\n  default:\n    name: Grace Hopper\n---\n{{role "system"}}\nYou are terse.\n{{role "user"}}\nSay hello to {{name}}.\n';
 

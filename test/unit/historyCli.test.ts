@@ -5,26 +5,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { main } from '../../server/src/cli/main';
 import type { DiffResult } from '../../server/src/cli/diff';
 import { prompt, TempRepo } from '../support/gitRepo';
 import { BODIES, fiveCommitRepo, VERSIONS } from '../support/historyFixtures';
+import { runCli } from '../support/cli';
 
 const o200k: (text: string) => number = require('gpt-tokenizer/encoding/o200k_base').countTokens;
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
 
-async function run(args: string[], cwd: string) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const code = await main(args, cwd, out, err);
-  return { code, stdout, stderr };
-}
+const run = (args: string[], cwd: string) => runCli(args, cwd);
 
 test('diff without revisions on a clean file: the last commit against the one before it', async () => {
   const { repo, hashes } = fiveCommitRepo();

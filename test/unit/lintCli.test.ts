@@ -4,27 +4,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { main } from '../../server/src/cli/main';
+import { runCli } from '../support/cli';
 
-async function run(args: string[], cwd: string, github = false) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const saved = process.env.GITHUB_ACTIONS;
-  if (github) process.env.GITHUB_ACTIONS = 'true';
-  else delete process.env.GITHUB_ACTIONS;
-  try {
-    return { code: await main(args, cwd, out, err), stdout, stderr };
-  } finally {
-    if (saved === undefined) delete process.env.GITHUB_ACTIONS;
-    else process.env.GITHUB_ACTIONS = saved;
-  }
-}
+const run = (args: string[], cwd: string, github = false) => runCli(args, cwd, { GITHUB_ACTIONS: github ? 'true' : undefined });
 
 const KEY = `sk-proj-${'Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2Yz3Ab4Cd5Ef6Gh7Ij8Kl9Mn0Op1Qr2St3Uv4Wx5Yz6Zz'.slice(0, 74)}`;
 

@@ -4,11 +4,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { main } from '../../server/src/cli/main';
+import { runCli } from '../support/cli';
 
 const root = path.resolve(__dirname, '..', '..');
 const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
@@ -22,24 +21,7 @@ function validator() {
   return Object.assign(validate, { get errors() { return check.errors; } });
 }
 
-async function run(args: string[], cwd: string, env?: Record<string, string>) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const saved = process.env.GITHUB_ACTIONS;
-  if (env?.GITHUB_ACTIONS) process.env.GITHUB_ACTIONS = env.GITHUB_ACTIONS;
-  else delete process.env.GITHUB_ACTIONS;
-  try {
-    const code = await main(args, cwd, out, err);
-    return { code, stdout, stderr };
-  } finally {
-    if (saved === undefined) delete process.env.GITHUB_ACTIONS;
-    else process.env.GITHUB_ACTIONS = saved;
-  }
-}
+const run = (args: string[], cwd: string, env?: Record<string, string>) => runCli(args, cwd, env);
 
 test('lint examples --format sarif is valid SARIF 2.1.0 with rule metadata and relative locations', async () => {
   const r = await run(['lint', 'examples', '--format', 'sarif'], root);
