@@ -7,7 +7,8 @@ import { DATA_VARIABLES, HELPERS } from './helpers';
 import { fieldMarkdown } from './hover';
 import { fieldTypeLabel, type SchemaField } from './picoschema';
 import { analyze, declaredInputs, type AnalysisOptions, type HelperRef, type Local, type PartialRef, type VariableRef } from './scope';
-import { contains, type Span } from './text';
+import { fixtureRenameClash, fixtureVarOccurrences, type FixtureText } from './fixtureRefs';
+import { contains, type LineIndex, type Span } from './text';
 import { locate } from './validate';
 
 export type Target =
@@ -114,35 +115,41 @@ function defaultKeySpan(doc: PromptDocument, name: string): Span | undefined {
 
 interface Occurrence {
   uri: string;
-  doc: PromptDocument;
+  lines: LineIndex;
   span: Span;
   declaration: boolean;
 }
 
-/** Every place an input variable is named: its declaration(s) and its uses here and in partials. */
-function occurrences(doc: PromptDocument, name: string, options: AnalysisOptions): Occurrence[] {
+/** Navigation across files: the analysis options, and the fixture files whose cases may run this prompt. */
+export interface NavigationOptions extends AnalysisOptions {
+  /** Fixture files (`*.tests.yaml`) to search for the prompt's input names; only those that test this prompt are used. */
+  fixtures?: readonly FixtureText[];
+}
+
+/** Every place an input variable is named: its declaration(s), its uses here and in partials, and its keys in fixture files. */
+function occurrences(doc: PromptDocument, name: string, options: NavigationOptions): Occurrence[] {
   const out: Occurrence[] = [];
   const field = doc.input.fields.find((f) => f.name === name);
   const keySpan = field ? keyName(doc, field) : undefined;
-  if (keySpan) out.push({ uri: doc.uri, doc, span: keySpan, declaration: true });
+  if (keySpan) out.push({ uri: doc.uri, lines: doc.lines, span: keySpan, declaration: true });
   const yaml = doc.frontmatter.yaml;
   const base = doc.frontmatter.content.start;
   const def = defaultKeySpan(doc, name);
-  if (def) out.push({ uri: doc.uri, doc, span: def, declaration: true });
+  if (def) out.push({ uri: doc.uri, lines: doc.lines, span: def, declaration: true });
   if (yaml && doc.input.style === 'json-schema') {
     const required = locate(yaml, ['input', 'schema', 'required']).node;
     if (isSeq(required)) {
       for (const item of required.items as Node[]) {
         if (isScalar(item) && item.value === name && item.range) {
           const quote = /^["']/.test(doc.text[base + item.range[0]]) ? 1 : 0;
-          out.push({ uri: doc.uri, doc, span: { start: base + item.range[0] + quote, end: base + item.range[0] + quote + name.length }, declaration: true });
+          out.push({ uri: doc.uri, lines: doc.lines, span: { start: base + item.range[0] + quote, end: base + item.range[0] + quote + name.length }, declaration: true });
         }
       }
     }
   }
   const visit = (d: PromptDocument, seen: Set<string>) => {
     const a = analyze(d, options);
-    for (const ref of a.refs) if (ref.kind === 'input' && ref.root === name && ref.rootSpan) out.push({ uri: d.uri, doc: d, span: ref.rootSpan, declaration: false });
+    for (const ref of a.refs) if (ref.kind === 'input' && ref.root === name && ref.rootSpan) out.push({ uri: d.uri, lines: d.lines, span: ref.rootSpan, declaration: false });
     for (const p of a.partials) {
       if (!p.file || !options.partials || seen.has(p.file.uri)) continue;
       seen.add(p.file.uri);
@@ -150,10 +157,11 @@ function occurrences(doc: PromptDocument, name: string, options: AnalysisOptions
     }
   };
   visit(doc, new Set([doc.uri]));
+  for (const o of fixtureVarOccurrences(doc.uri, name, options.fixtures ?? [])) out.push({ uri: o.file.uri, lines: o.file.lines, span: o.span, declaration: false });
   return out;
 }
 
-export function references(doc: PromptDocument, offset: number, includeDeclaration: boolean, options: AnalysisOptions = {}): Location[] {
+export function references(doc: PromptDocument, offset: number, includeDeclaration: boolean, options: NavigationOptions = {}): Location[] {
   const t = targetAt(doc, offset, options);
   if (!t) return [];
   if (t.kind === 'local') {
@@ -167,7 +175,7 @@ export function references(doc: PromptDocument, offset: number, includeDeclarati
   if (t.kind !== 'input') return [];
   return occurrences(doc, t.name, options)
     .filter((o) => includeDeclaration || !o.declaration)
-    .map((o) => ({ uri: o.uri, range: o.doc.lines.range(o.span.start, o.span.end) }));
+    .map((o) => ({ uri: o.uri, range: o.lines.range(o.span.start, o.span.end) }));
 }
 
 export function prepareRename(doc: PromptDocument, offset: number, options: AnalysisOptions = {}): { range: Range; placeholder: string } | null {
@@ -181,20 +189,22 @@ const NAME_RE = /^[A-Za-z_$][\w$-]*$/;
 
 export class RenameError extends Error {}
 
-export function rename(doc: PromptDocument, offset: number, newName: string, options: AnalysisOptions = {}): WorkspaceEdit | null {
+export function rename(doc: PromptDocument, offset: number, newName: string, options: NavigationOptions = {}): WorkspaceEdit | null {
   const t = targetAt(doc, offset, options);
   if (!t || (t.kind !== 'input' && t.kind !== 'local')) return null;
   if (!NAME_RE.test(newName)) throw new RenameError(`\`${newName}\` is not a valid variable name: use letters, digits, \`_\`, \`$\` or \`-\`, not starting with a digit.`);
   const changes: Record<string, TextEdit[]> = {};
-  const add = (uri: string, d: PromptDocument, span: Span) => {
-    (changes[uri] ??= []).push({ range: d.lines.range(span.start, span.end), newText: newName });
+  const add = (uri: string, lines: LineIndex, span: Span) => {
+    (changes[uri] ??= []).push({ range: lines.range(span.start, span.end), newText: newName });
   };
   if (t.kind === 'local') {
     for (const l of references(doc, offset, true, options)) (changes[l.uri] ??= []).push({ range: l.range, newText: newName });
     return { changes };
   }
   if (declaredInputs(doc).some((f) => f.name === newName)) throw new RenameError(`An input named \`${newName}\` is already declared.`);
-  for (const o of occurrences(doc, t.name, options)) add(o.uri, o.doc, o.span);
+  const clash = t.name === newName ? undefined : fixtureRenameClash(doc.uri, t.name, newName, options.fixtures ?? []);
+  if (clash) throw new RenameError(`${decodeURIComponent(clash.file.uri.split('/').pop() ?? clash.file.uri)} already sets \`${newName}\` in ${clash.where} (line ${clash.line + 1}): renaming would give it two values. Remove one first.`);
+  for (const o of occurrences(doc, t.name, options)) add(o.uri, o.lines, o.span);
   return { changes };
 }
 

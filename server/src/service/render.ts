@@ -12,8 +12,10 @@ export interface RenderedMessage {
 
 export interface RenderError {
   message: string;
-  /** Zero-based line in the prompt file, when known. */
+  /** Zero-based line in the prompt file (in `file`, when given), when known. */
   line?: number;
+  /** The URI of the file the problem is in, when it is not the prompt (a fixture file). */
+  file?: string;
 }
 
 export interface RenderResult {
@@ -75,7 +77,9 @@ export async function renderPrompt(doc: PromptDocument, values: Record<string, u
 export function formatRendered(result: RenderResult, title: string): string {
   const out = [`# Rendered: ${title}`, ''];
   if (result.error) {
-    out.push(`Error${result.error.line !== undefined ? ` (line ${result.error.line + 1})` : ''}: ${result.error.message}`);
+    const e = result.error;
+    const where = [e.file ? decodeURIComponent(e.file.split('/').pop() ?? e.file) : undefined, e.line !== undefined ? `line ${e.line + 1}` : undefined].filter(Boolean).join(', ');
+    out.push(`Error${where ? ` (${where})` : ''}: ${e.message}`);
   } else {
     for (const m of result.messages ?? []) out.push(`## ${m.role}`, '', m.text.trim(), '');
     if (!result.messages?.length) out.push('(no messages: the template renders to nothing)');
