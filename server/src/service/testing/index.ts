@@ -14,3 +14,4 @@ export { checksFingerprint, contentHash, parseRunRecord, recordFileName, recordL
 export { inShard, outputSchemaOf, planJobs, providerOfModel, runTests, type CaseJob, type CaseResult, type CaseStatus, type RunOptions, type RunSummary, type TestSuite } from './runner';
 export { loadSuite, relativeUri } from './suites';
 export type { FileStore } from './store';
+export { estimateSuiteCost, fixtureCaseTokens, formatSuiteCost, outputBound, STATUS_CASE_LIMIT, type CaseCost, type CostRange, type ModelCost, type PromptCost, type SuiteCostEstimate, type SuiteCostOptions, type UnrenderableCase } from './suiteCost';

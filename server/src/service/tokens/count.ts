@@ -277,6 +277,23 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
 
 // ---- rendered ----
 
+/**
+ * The tokens of rendered messages for a model: each message's text, its chat framing and the reply
+ * priming. The rendered counts of the status bar and the test suite cost estimate both use it.
+ */
+export function countMessages(rendered: readonly { role: string; text: string }[], model: ResolvedModel): { tokens: number; framing: number; messages: { role: string; tokens: number }[]; estimated: boolean } {
+  let longRuns = 0;
+  const messages = rendered.map((m) => {
+    const c = scaled(m.text, 0, m.text.length, model.encoding, model.factor);
+    longRuns += c.longRuns;
+    return { role: m.role, tokens: c.tokens + framingOf(m.role, model) };
+  });
+  const priming = model.chatFraming && messages.length ? REPLY_PRIMING : 0;
+  const framing = rendered.reduce((s, m) => s + framingOf(m.role, model), 0) + priming;
+  const tokens = messages.reduce((s, m) => s + m.tokens, 0) + priming;
+  return { tokens, framing, messages, estimated: !model.exact || longRuns > 0 };
+}
+
 const renderMemo = new WeakMap<PromptDocument, { key: string; value: Promise<RenderedTokens> }>();
 
 /**
@@ -303,24 +320,15 @@ async function computeRendered(doc: PromptDocument, options: TokenOptions, value
     const result = await renderPrompt(doc, values ?? doc.defaults, options.analysis ?? {});
     if (result.error || !result.messages) return { available: false, reason: result.error?.message ?? 'the prompt rendered no messages' };
     const t = documentTokens(doc, options);
-    const model = t.model;
-    let longRuns = 0;
-    const messages = result.messages.map((m) => {
-      const c = scaled(m.text, 0, m.text.length, model.encoding, model.factor);
-      longRuns += c.longRuns;
-      return { role: m.role, tokens: c.tokens + framingOf(m.role, model) };
-    });
-    const priming = model.chatFraming && messages.length ? REPLY_PRIMING : 0;
-    const framing = result.messages.reduce((s, m) => s + framingOf(m.role, model), 0) + priming;
-    const tokens = messages.reduce((s, m) => s + m.tokens, 0) + priming;
+    const { tokens, framing, messages, estimated } = countMessages(result.messages, t.model);
     return {
       available: true,
       tokens,
       framing,
       messages,
-      estimated: !model.exact || longRuns > 0,
+      estimated,
       share: t.contextWindow ? (tokens + t.output.tokens) / t.contextWindow : undefined,
-      cost: costOf(tokens, t.output.tokens, model.entry, catalogueFor(options).currency),
+      cost: costOf(tokens, t.output.tokens, t.model.entry, catalogueFor(options).currency),
     };
   } catch (e) {
     return { available: false, reason: `rendering failed: ${e instanceof Error ? e.message : String(e)}` };

@@ -10,6 +10,7 @@ export { budgetFor, type BudgetSetting } from './budget';
 export { BUILTIN_CATALOGUE, ESTIMATE_FACTORS, familyOf, mergeCatalogue, normaliseModelName, resolveModel, type Catalogue, type ModelEntry, type ResolvedModel } from './catalogue';
 export {
   costOf,
+  countMessages,
   DEFAULT_MAX_RENDER_SIZE,
   DEFAULT_WARN_AT_SHARE,
   documentTokens,
@@ -23,7 +24,7 @@ export {
   type RenderedTokens,
   type TokenOptions,
 } from './count';
-export { combineHovers, formatMoney, formatShare, formatTokens, formatWindow, tokenCodeLenses, tokenDiagnostics, tokenHover, tokenSummary, type TokenSummary } from './present';
+export { combineHovers, formatMoney, formatShare, formatTokens, formatWindow, tokenCodeLenses, tokenDiagnostics, tokenHover, tokenSummary, type FixtureCaseTokens, type TokenSummary } from './present';
 export { BlockCounter, blockCounter, blockEnds, encodingCounter, isEncodingLoaded, loadTimes, LONG_RUN, MAX_BLOCK, splitBlocks, type EncodingName } from './tokenizer';
 
 /** Whether counting this document would first have to load tokenizer data (a few hundred ms, once). */

@@ -126,6 +126,21 @@ export function combineHovers(first: Hover | null | undefined, second: Hover | n
 
 // ---- the status bar summary ----
 
+/** The prompt rendered with the values of its fixture cases (computed by the testing engine, `fixtureCaseTokens`). */
+export interface FixtureCaseTokens {
+  /** Cases that are not skipped, in all the prompt's fixture files. */
+  cases: number;
+  /** Cases rendered and counted (at most the first 50). */
+  counted: number;
+  limited: boolean;
+  first?: { name: string; tokens: number; estimated: boolean };
+  min?: number;
+  max?: number;
+  estimated: boolean;
+  unavailable: { name: string; reason: string }[];
+  fixtures: string[];
+}
+
 export interface TokenSummary {
   uri: string;
   version: number;
@@ -142,6 +157,8 @@ export interface TokenSummary {
   frontmatter: number;
   messages: { role: string; tokens: number; line: number }[];
   rendered: RenderedTokens;
+  /** The rendered counts for the prompt's fixture cases, when it has any. */
+  fixtureCases?: FixtureCaseTokens;
   output: { tokens: number; source: string };
   contextWindow?: number;
   share?: number;
@@ -156,7 +173,7 @@ export interface TokenSummary {
 }
 
 /** Everything the status bar shows for a document: template and rendered counts, window, cost. */
-export async function tokenSummary(doc: PromptDocument, options: TokenOptions = {}): Promise<TokenSummary> {
+export async function tokenSummary(doc: PromptDocument, options: TokenOptions = {}, fixtureCases?: FixtureCaseTokens): Promise<TokenSummary> {
   const t = documentTokens(doc, options);
   const rendered = await renderedTokens(doc, options);
   const est = t.estimated;
@@ -173,8 +190,22 @@ export async function tokenSummary(doc: PromptDocument, options: TokenOptions = 
   rows.push(`| Template (as written) | ${formatTokens(t.template, est, '')} | ${shareCell(t.share)} | ${costCell(t.cost)} |`);
   if (rendered.available) rows.push(`| Rendered (input.default) | ${formatTokens(rendered.tokens, rendered.estimated, '')} | ${shareCell(rendered.share)} | ${costCell(rendered.cost)} |`);
   else rows.push(`| Rendered | unavailable | | |`);
+  const fc = fixtureCases;
+  if (fc?.first && fc.min !== undefined && fc.max !== undefined) {
+    const e = fc.estimated;
+    const spread = fc.min === fc.max ? formatTokens(fc.min, e, '') : `${formatTokens(fc.min, e, '')}–${formatTokens(fc.max, e, '')}`;
+    rows.push(`| Rendered (fixture cases: min–max over ${int(fc.counted)}) | ${spread} | | |`);
+    rows.push(`| Rendered (first case: ${fc.first.name.replace(/\|/g, '\\|')}) | ${formatTokens(fc.first.tokens, fc.first.estimated, '')} | | |`);
+  }
   md.push(rows.join('\n'));
   if (!rendered.available) md.push(`Rendered count unavailable: ${rendered.reason}`);
+  if (fc) {
+    const notes: string[] = [];
+    if (fc.limited) notes.push(`only the first ${int(fc.counted + fc.unavailable.length)} of ${int(fc.cases)} fixture cases are counted here; "Prompt Workbench: Estimate Test Suite Cost" counts them all`);
+    if (fc.unavailable.length) notes.push(`${int(fc.unavailable.length)} fixture case${fc.unavailable.length === 1 ? '' : 's'} cannot be rendered (${fc.unavailable[0].name}: ${fc.unavailable[0].reason})`);
+    if (fc.first && notes.length === 0) notes.push(`fixture cases counted for each case's model (\`model:\` of the case or fixture file, else the prompt's)`);
+    if (notes.length) md.push(`_Fixture cases: ${notes.join('; ')}._`);
+  }
   const window = t.contextWindow ? `Context window ${int(t.contextWindow)} tokens; ${int(t.output.tokens)} reserved for the answer (${t.output.source}).` : 'Context window unknown.';
   md.push(`${window} Chat framing included: ${int(t.framing)} tokens. Frontmatter (not sent): ${formatTokens(t.frontmatter, est)}.`);
   if (t.cost) md.push(`One run (template): ${costLine(t.cost, t.output, t.catalogueAsOf)}.`);
@@ -195,6 +226,7 @@ export async function tokenSummary(doc: PromptDocument, options: TokenOptions = 
     frontmatter: t.frontmatter,
     messages: t.messages.map((m) => ({ role: m.role, tokens: m.tokens, line: doc.lines.positionAt(m.span.start).line })),
     rendered,
+    fixtureCases,
     output: t.output,
     contextWindow: t.contextWindow,
     share: t.share,

@@ -1,0 +1,414 @@
+// What a test run would cost before anything is sent: every case (every repeat) of the fixture
+// suites rendered exactly as the runner renders it (`caseVars` + `renderPrompt`), counted for the
+// model the case would use, with `config.maxOutputTokens` (else the model's maximum) as the upper
+// bound of the answer. Also the rendered counts of one prompt's fixture cases for the status bar.
+import type { PromptDocument } from '../document';
+import { renderPrompt } from '../render';
+import type { AnalysisOptions } from '../scope';
+import { costOf, countMessages, mergeCatalogue, resolveModel, type ResolvedModel } from '../tokens';
+import { catalogueFor, type TokenOptions } from '../tokens/count';
+import { ESTIMATE_LABELS, isEstimateFamily, type Catalogue } from '../tokens/catalogue';
+import type { FixtureCaseTokens } from '../tokens/present';
+import type { FixtureCase, FixtureFile, ProviderId } from './fixtures';
+import { planJobs, providerOfModel, type TestSuite } from './runner';
+import { caseVars, VarsError, type ReadText } from './vars';
+
+export interface SuiteCostOptions {
+  readText: ReadText;
+  analysis?: AnalysisOptions;
+  /** Catalogue additions (`promptWorkbench.models`). */
+  catalogue?: Record<string, unknown>;
+  /** The run's provider for cases that name none (as `--provider` / the run profile). */
+  defaultProvider?: ProviderId;
+  /** Overrides every case's `repeat`. */
+  repeat?: number;
+  signal?: AbortSignal;
+  /** Called after each case is counted (for progress). */
+  onProgress?(done: number, total: number): void;
+}
+
+export interface CostRange {
+  currency: string;
+  /** The prompt tokens only (an answer of zero tokens). */
+  low: number;
+  /** The prompt tokens plus the maximum answer: an upper bound. */
+  high: number;
+}
+
+export interface CaseCost {
+  id: string;
+  caseName: string;
+  /** 1-based line of the case in the fixture file. */
+  line: number;
+  repeat: number;
+  provider: ProviderId;
+  /** The model as requested (case / fixture file / prompt), or undefined. */
+  model?: string;
+  inputTokens: number;
+  maxOutputTokens: number;
+  estimated: boolean;
+  /** Undefined when the model has no price; 0 for the render provider. */
+  cost?: CostRange;
+}
+
+export interface ModelCost {
+  provider: ProviderId;
+  /** As requested; `null` when no model is set. */
+  model: string | null;
+  /** Its catalogue id, when known. */
+  modelId: string | null;
+  /** How the tokens were counted (`o200k_base`, `Claude estimate (o200k_base × 1.20)`, ...). */
+  tokenizer: string;
+  /** ≈: counted with a calibrated estimate, not the model's tokenizer. */
+  estimated: boolean;
+  /** Case runs (each repeat counts). */
+  cases: number;
+  inputTokens: number;
+  /** The sum of the answers' upper bounds. */
+  maxOutputTokens: number;
+  /** Where the answer's bound came from (`config.maxOutputTokens`, `model default`, `none`). */
+  outputSources: string[];
+  /** `free`: nothing is sent (render); `unpriced`: the catalogue has no price for it. */
+  price: 'priced' | 'free' | 'unpriced';
+  cost?: CostRange;
+  note?: string;
+}
+
+export interface UnrenderableCase {
+  caseName: string;
+  line: number;
+  fixturePath: string;
+  reason: string;
+  /** How many runs (repeats) it stands for. */
+  runs: number;
+}
+
+export interface PromptCost {
+  promptPath: string;
+  promptUri: string;
+  fixturePaths: string[];
+  models: ModelCost[];
+  cases: CaseCost[];
+  unrenderable: UnrenderableCase[];
+  skipped: { caseName: string; line: number; fixturePath: string; runs: number }[];
+}
+
+export interface SuiteCostEstimate {
+  prompts: PromptCost[];
+  totals: {
+    cases: number;
+    inputTokens: number;
+    maxOutputTokens: number;
+    /** Over the priced and free models only. */
+    cost: CostRange;
+    estimated: boolean;
+    /** Models without a price (their cost is not in `cost`). */
+    unpriced: string[];
+    unrenderable: number;
+    skipped: number;
+  };
+  catalogueAsOf: string;
+  currency: string;
+  cancelled: boolean;
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+export function tokenizerLabel(model: ResolvedModel): string {
+  if (isEstimateFamily(model.tokenizer)) return ESTIMATE_LABELS[model.tokenizer];
+  return model.exact ? model.encoding : `${model.encoding} (estimate: the model's own tokenizer is unknown)`;
+}
+
+/** The answer's upper bound: the case's (or prompt's) `config.maxOutputTokens`, else the model's maximum output. */
+export function outputBound(parameters: Record<string, unknown>, model: ResolvedModel): { tokens: number; source: string } {
+  const v = parameters.maxOutputTokens;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return { tokens: Math.floor(v), source: 'config.maxOutputTokens' };
+  if (model.entry?.maxOutputTokens) return { tokens: model.entry.maxOutputTokens, source: 'model default' };
+  return { tokens: 0, source: 'none' };
+}
+
+type Rendered = { ok: true; messages: { role: string; text: string }[] } | { ok: false; reason: string };
+
+/** Renders one case the way the runner does: its values (`caseVars`), then `renderPrompt`. */
+async function renderCase(prompt: PromptDocument, fixture: FixtureFile, c: FixtureCase, read: ReadText, analysis: AnalysisOptions | undefined, promptPath: string): Promise<Rendered> {
+  let vars: Record<string, unknown>;
+  try {
+    vars = await caseVars(prompt, fixture, c, read);
+  } catch (e) {
+    return { ok: false, reason: e instanceof VarsError ? e.message : String(e) };
+  }
+  const rendered = await renderPrompt(prompt, vars, analysis);
+  if (rendered.error) return { ok: false, reason: `The prompt cannot be rendered for this case: ${rendered.error.message}${rendered.error.line !== undefined ? ` (${promptPath}, line ${rendered.error.line + 1})` : ''}` };
+  return { ok: true, messages: (rendered.messages ?? []).map((m) => ({ role: m.role, text: m.text })) };
+}
+
+/** Sums the rendered prompt tokens, answer bounds and cost of every case run of the suites. */
+export async function estimateSuiteCost(suites: readonly TestSuite[], options: SuiteCostOptions): Promise<SuiteCostEstimate> {
+  const catalogue: Catalogue = mergeCatalogue(options.catalogue);
+  const jobs = planJobs(suites, options.repeat);
+  const prompts = new Map<string, PromptCost & { byModel: Map<string, ModelCost> }>();
+  const promptOf = (s: TestSuite) => {
+    let p = prompts.get(s.fixture.promptUri);
+    if (!p) {
+      p = { promptPath: s.promptPath, promptUri: s.fixture.promptUri, fixturePaths: [], models: [], cases: [], unrenderable: [], skipped: [], byModel: new Map() };
+      prompts.set(s.fixture.promptUri, p);
+    }
+    if (!p.fixturePaths.includes(s.relativePath)) p.fixturePaths.push(s.relativePath);
+    return p;
+  };
+  for (const s of suites) promptOf(s);
+  // Repeats render the same messages: render once per case, count once per case and model.
+  const renders = new Map<FixtureCase, Promise<Rendered>>();
+  let done = 0;
+  let cancelled = false;
+  for (const job of jobs) {
+    if (options.signal?.aborted) {
+      cancelled = true;
+      break;
+    }
+    const { suite, testCase: c } = job;
+    const p = promptOf(suite);
+    if (c.skip) {
+      if (job.repeat === 1) p.skipped.push({ caseName: c.name, line: c.line + 1, fixturePath: suite.relativePath, runs: job.repeats });
+      options.onProgress?.(++done, jobs.length);
+      continue;
+    }
+    if (!suite.prompt) {
+      if (job.repeat === 1) p.unrenderable.push({ caseName: c.name, line: c.line + 1, fixturePath: suite.relativePath, reason: `The prompt under test (${suite.promptPath}) cannot be read.`, runs: job.repeats });
+      options.onProgress?.(++done, jobs.length);
+      continue;
+    }
+    let rendering = renders.get(c);
+    if (!rendering) {
+      rendering = renderCase(suite.prompt, suite.fixture, c, options.readText, options.analysis, suite.promptPath);
+      renders.set(c, rendering);
+    }
+    const rendered = await rendering;
+    if (!rendered.ok) {
+      if (job.repeat === 1) p.unrenderable.push({ caseName: c.name, line: c.line + 1, fixturePath: suite.relativePath, reason: rendered.reason, runs: job.repeats });
+      options.onProgress?.(++done, jobs.length);
+      continue;
+    }
+    // The same choices as the runner: the case's (or fixture file's) model, else the prompt's; the
+    // case's provider, else the run's, else the model's prefix, else render.
+    const requested = c.model ?? suite.prompt.model;
+    const provider: ProviderId = c.provider ?? options.defaultProvider ?? providerOfModel(requested) ?? 'render';
+    const model = resolveModel(requested, undefined, catalogue);
+    const counted = countMessages(rendered.messages, model);
+    const parameters = { ...record(record(suite.prompt.frontmatter.value).config), ...c.config };
+    const bound = provider === 'render' ? { tokens: 0, source: 'none' } : outputBound(parameters, model);
+    let cost: CostRange | undefined;
+    if (provider === 'render') cost = { currency: catalogue.currency, low: 0, high: 0 };
+    else {
+      const low = costOf(counted.tokens, 0, model.entry, catalogue.currency);
+      const high = costOf(counted.tokens, bound.tokens, model.entry, catalogue.currency);
+      if (low && high) cost = { currency: catalogue.currency, low: low.total, high: high.total };
+    }
+    p.cases.push({ id: job.id, caseName: c.name, line: c.line + 1, repeat: job.repeat, provider, model: requested, inputTokens: counted.tokens, maxOutputTokens: bound.tokens, estimated: counted.estimated, cost });
+
+    const key = `${provider}\u0000${requested ?? ''}`;
+    let m = p.byModel.get(key);
+    if (!m) {
+      const price: ModelCost['price'] = provider === 'render' ? 'free' : cost ? 'priced' : 'unpriced';
+      m = {
+        provider,
+        model: requested ?? null,
+        modelId: model.id ?? null,
+        tokenizer: tokenizerLabel(model),
+        estimated: false,
+        cases: 0,
+        inputTokens: 0,
+        maxOutputTokens: 0,
+        outputSources: [],
+        price,
+        cost: price === 'unpriced' ? undefined : { currency: catalogue.currency, low: 0, high: 0 },
+        note:
+          provider === 'render'
+            ? 'render: nothing is sent, no cost'
+            : price === 'unpriced'
+              ? !requested
+                ? 'no model set'
+                : model.unknown
+                  ? `\`${requested}\` is not in the model catalogue: add it with a price in promptWorkbench.models`
+                  : `no price for \`${model.id}\` in the catalogue: add one in promptWorkbench.models`
+              : provider === 'vscode-lm'
+                ? 'VS Code Language Model: billed by its vendor (list price shown)'
+                : undefined,
+      };
+      p.byModel.set(key, m);
+    }
+    m.cases++;
+    m.inputTokens += counted.tokens;
+    m.maxOutputTokens += bound.tokens;
+    m.estimated ||= counted.estimated;
+    if (bound.tokens && !m.outputSources.includes(bound.source)) m.outputSources.push(bound.source);
+    if (m.cost && cost) {
+      m.cost.low += cost.low;
+      m.cost.high += cost.high;
+    }
+    options.onProgress?.(++done, jobs.length);
+  }
+
+  const list: PromptCost[] = [...prompts.values()].map(({ byModel, ...p }) => ({ ...p, models: [...byModel.values()] }));
+  const all = list.flatMap((p) => p.models);
+  return {
+    prompts: list,
+    totals: {
+      cases: all.reduce((s, m) => s + m.cases, 0),
+      inputTokens: all.reduce((s, m) => s + m.inputTokens, 0),
+      maxOutputTokens: all.reduce((s, m) => s + m.maxOutputTokens, 0),
+      cost: { currency: catalogue.currency, low: all.reduce((s, m) => s + (m.cost?.low ?? 0), 0), high: all.reduce((s, m) => s + (m.cost?.high ?? 0), 0) },
+      estimated: all.some((m) => m.estimated),
+      unpriced: [...new Set(all.filter((m) => m.price === 'unpriced').map((m) => m.model ?? '(no model)'))],
+      unrenderable: list.reduce((s, p) => s + p.unrenderable.reduce((t, u) => t + u.runs, 0), 0),
+      skipped: list.reduce((s, p) => s + p.skipped.reduce((t, u) => t + u.runs, 0), 0),
+    },
+    catalogueAsOf: catalogue.asOf,
+    currency: catalogue.currency,
+    cancelled,
+  };
+}
+
+// ---- the report ----
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export function formatAmount(amount: number): string {
+  if (amount === 0) return '$0';
+  if (amount < 0.000001) return '<$0.000001';
+  if (amount >= 1) return `$${amount.toFixed(2)}`;
+  if (amount >= 0.01) return `$${amount.toFixed(3)}`;
+  return `$${amount.toPrecision(2)}`;
+}
+
+function range(c: CostRange | undefined, price: ModelCost['price']): string {
+  if (price === 'unpriced' || !c) return 'no price';
+  if (price === 'free') return '$0';
+  return `${formatAmount(c.low)} – ${formatAmount(c.high)}`;
+}
+
+function tok(n: number, estimated: boolean): string {
+  return `${estimated ? '≈' : ''}${int(n)}`;
+}
+
+/** The estimate as Markdown (the editor's preview) or plain text (the CLI). */
+export function formatSuiteCost(e: SuiteCostEstimate, format: 'markdown' | 'text', scope?: string): string {
+  const md = format === 'markdown';
+  const out: string[] = [];
+  const t = e.totals;
+  const esc = (s: string) => (md ? s.replace(/\|/g, '\\|') : s);
+  if (md) out.push(`# Test suite cost estimate${scope ? `: ${scope}` : ''}`, '');
+  const totalLine = `${int(t.cases)} case run${t.cases === 1 ? '' : 's'}, ${tok(t.inputTokens, t.estimated)} input tokens, up to ${int(t.maxOutputTokens)} output tokens: ${formatAmount(t.cost.low)} – ${formatAmount(t.cost.high)}${t.unpriced.length ? ` plus ${t.unpriced.length} model${t.unpriced.length === 1 ? '' : 's'} without a price (${t.unpriced.join(', ')})` : ''}.`;
+  out.push(md ? `**Total:** ${totalLine}` : `Total: ${totalLine}`, '');
+  if (e.cancelled) out.push(md ? '_Cancelled: the figures cover only the cases counted before cancelling._' : 'Cancelled: the figures cover only the cases counted before cancelling.', '');
+  for (const p of e.prompts) {
+    out.push(md ? `## ${p.promptPath}` : `${p.promptPath}  (${p.fixturePaths.join(', ')})`);
+    if (md) out.push('', `Fixtures: ${p.fixturePaths.map((f) => `\`${f}\``).join(', ')}`, '');
+    if (p.models.length) {
+      const rows = p.models.map((m) => [`${m.provider}${m.model ? ` · ${m.model}` : ''}`, int(m.cases), tok(m.inputTokens, m.estimated), int(m.maxOutputTokens), range(m.cost, m.price), `${m.tokenizer}${m.note ? `; ${m.note}` : ''}`]);
+      const head = ['provider · model', 'cases', 'input tokens', 'max output tokens', 'estimated cost', 'counted with'];
+      if (md) {
+        out.push(`| ${head.join(' | ')} |`, '|---|---:|---:|---:|---:|---|');
+        for (const r of rows) out.push(`| ${r.map(esc).join(' | ')} |`);
+      } else {
+        const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+        const line = (r: string[]) => `  ${r.map((c, i) => (i >= 1 && i <= 4 ? c.padStart(widths[i]) : i === 5 ? c : c.padEnd(widths[i]))).join('  ')}`.trimEnd();
+        out.push(line(head));
+        for (const r of rows) out.push(line(r));
+      }
+    } else out.push(md ? '_No case can be counted._' : '  No case can be counted.');
+    if (p.unrenderable.length) {
+      out.push(md ? '' : '', md ? '**Cases that cannot be rendered** (not counted):' : '  Cases that cannot be rendered (not counted):');
+      for (const u of p.unrenderable) out.push(`${md ? '- ' : '  - '}${md ? `\`${u.fixturePath}:${u.line}\`` : `${u.fixturePath}:${u.line}`} ${esc(u.caseName)}${u.runs > 1 ? ` (×${u.runs})` : ''}: ${u.reason}`);
+    }
+    if (p.skipped.length) {
+      out.push(md ? '' : '', md ? '**Skipped cases** (`skip: true`, not counted):' : '  Skipped cases (skip: true, not counted):');
+      for (const s of p.skipped) out.push(`${md ? '- ' : '  - '}${md ? `\`${s.fixturePath}:${s.line}\`` : `${s.fixturePath}:${s.line}`} ${esc(s.caseName)}`);
+    }
+    out.push('');
+  }
+  const notes = [
+    'Input tokens are the rendered prompt of every case run (each repeat counts), chat framing included, counted for the model each case uses.',
+    'Output tokens are an upper bound: `config.maxOutputTokens` of the case or prompt, else the model\'s maximum output. The cost range runs from an empty answer to that bound.',
+    `≈ marks estimates (models without a public tokenizer here). List prices as of ${e.catalogueAsOf}; \`promptWorkbench.models\` adds or overrides prices. Nothing was sent.`,
+  ];
+  for (const n of notes) out.push(md ? `_${n}_` : n.replace(/`/g, ''));
+  return out.join('\n') + '\n';
+}
+
+// ---- the status bar: the rendered counts of one prompt's fixture cases ----
+
+/** At most this many cases are rendered for the status bar (the first ones in file order). */
+export const STATUS_CASE_LIMIT = 50;
+
+const statusVars = new WeakMap<FixtureFile, Map<FixtureCase, Promise<Record<string, unknown> | VarsError>>>();
+const statusMemo = new WeakMap<PromptDocument, { key: string; value: Promise<FixtureCaseTokens | undefined> }>();
+
+/**
+ * The rendered token counts of a prompt for its fixture cases (skipped cases left out): min and
+ * max over the cases, and the first case's count. The cases' values are resolved once per parsed
+ * fixture file (callers keep one `FixtureFile` per fixture text); counting is memoised per
+ * document version, options and fixture files. Undefined when there is no case.
+ */
+export function fixtureCaseTokens(doc: PromptDocument, fixtures: readonly FixtureFile[], options: TokenOptions, read: ReadText): Promise<FixtureCaseTokens | undefined> {
+  const key = `${JSON.stringify(options.model ?? '')}\u0000${options.models ? JSON.stringify(options.models) : ''}\u0000${fixtures.map((f) => `${f.uri}:${f.text.length}:${fixtureIds.get(f) ?? register(f)}`).join('|')}`;
+  const hit = statusMemo.get(doc);
+  if (hit && hit.key === key) return hit.value;
+  const value = computeFixtureCaseTokens(doc, fixtures, options, read);
+  statusMemo.set(doc, { key, value });
+  return value;
+}
+
+const fixtureIds = new WeakMap<FixtureFile, number>();
+let nextFixtureId = 1;
+function register(f: FixtureFile): number {
+  const id = nextFixtureId++;
+  fixtureIds.set(f, id);
+  return id;
+}
+
+async function computeFixtureCaseTokens(doc: PromptDocument, fixtures: readonly FixtureFile[], options: TokenOptions, read: ReadText): Promise<FixtureCaseTokens | undefined> {
+  const cases = fixtures.flatMap((f) => f.cases.filter((c) => !c.skip).map((c) => ({ f, c })));
+  if (!cases.length) return undefined;
+  const catalogue = catalogueFor(options);
+  const counted: { name: string; tokens: number; estimated: boolean }[] = [];
+  const unavailable: { name: string; reason: string }[] = [];
+  for (const { f, c } of cases.slice(0, STATUS_CASE_LIMIT)) {
+    let perFile = statusVars.get(f);
+    if (!perFile) statusVars.set(f, (perFile = new Map()));
+    let vars = perFile.get(c);
+    if (!vars) {
+      // Values without the prompt's defaults: those are merged below, so a prompt edit does not re-read files.
+      vars = caseVars(undefined, f, c, read).catch((e: unknown) => (e instanceof VarsError ? e : new VarsError(String(e), c.line)));
+      perFile.set(c, vars);
+    }
+    const v = await vars;
+    if (v instanceof VarsError) {
+      unavailable.push({ name: c.name, reason: v.message });
+      continue;
+    }
+    const rendered = await renderPrompt(doc, { ...doc.defaults, ...v }, options.analysis);
+    if (rendered.error || !rendered.messages) {
+      unavailable.push({ name: c.name, reason: rendered.error?.message ?? 'the prompt rendered no messages' });
+      continue;
+    }
+    // The case's own model when it names one, as the runner would use; else the prompt's.
+    const model = resolveModel(c.model ?? doc.model, c.model ? undefined : options.model, catalogue);
+    const t = countMessages(rendered.messages, model);
+    counted.push({ name: c.name, tokens: t.tokens, estimated: t.estimated });
+  }
+  const tokens = counted.map((c) => c.tokens);
+  return {
+    cases: cases.length,
+    counted: counted.length,
+    limited: cases.length > STATUS_CASE_LIMIT,
+    first: counted[0],
+    min: tokens.length ? Math.min(...tokens) : undefined,
+    max: tokens.length ? Math.max(...tokens) : undefined,
+    estimated: counted.some((c) => c.estimated),
+    unavailable,
+    fixtures: fixtures.map((f) => f.uri),
+  };
+}
