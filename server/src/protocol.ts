@@ -4,10 +4,18 @@ import { RequestType } from 'vscode-languageserver-protocol';
 import type { ChangeSummary } from './service/history/summary';
 import type { TokenSummary } from './service/tokens';
 
+/** A case of a fixture file (`*.tests.yaml`), by the file's URI and the case's name. */
+export interface FixtureCaseRef {
+  fixtureUri: string;
+  caseName: string;
+}
+
 export interface RenderParams {
   uri: string;
   /** Values to render with; the prompt's `input.default` when absent. */
   values?: Record<string, unknown>;
+  /** Render with this fixture case's values, resolved by the server exactly as the test runner does (wins over `values`). */
+  case?: FixtureCaseRef;
 }
 
 export interface RenderResponse {
@@ -19,6 +27,17 @@ export interface RenderResponse {
 
 /** Renders a prompt through the reference Dotprompt implementation. */
 export const RenderRequest = new RequestType<RenderParams, RenderResponse | null, void>('promptWorkbench/render');
+
+export interface FixtureCaseItem extends FixtureCaseRef {
+  /** The fixture file's name, e.g. `summarize.tests.yaml`. */
+  fixtureName: string;
+  /** Zero-based line of the case in the fixture file. */
+  line: number;
+  description?: string;
+}
+
+/** The cases of every fixture file that tests the prompt (open editors first, then the workspace on disk), for the preview's choice of values. */
+export const FixtureCasesRequest = new RequestType<{ uri: string }, FixtureCaseItem[], void>('promptWorkbench/fixtureCases');
 
 export type { TokenSummary };
 

@@ -13,7 +13,8 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ChangeSummaryRequest, RenderRequest, TokenSummaryRequest, type ChangeSummary, type ChangeSummaryParams, type RenderParams, type RenderResponse } from './protocol';
+import { ChangeSummaryRequest, FixtureCasesRequest, RenderRequest, TokenSummaryRequest, type ChangeSummary, type ChangeSummaryParams, type FixtureCaseItem, type RenderParams, type RenderResponse } from './protocol';
+import { readOpenOrDisk, workspaceFixtures } from './fixtureFiles';
 import * as engine from './service';
 import { summarizeChange } from './service/history/summary';
 import * as tokens from './service/tokens';
@@ -277,12 +278,23 @@ connection.onDefinition((p, token) =>
   }),
 );
 
-connection.onReferences((p, token) =>
-  runSafe('References', [], token, () => {
-    const doc = parsed(p.textDocument.uri);
-    return doc ? engine.references(doc, doc.lines.offsetAt(p.position), p.context.includeDeclaration, analysisOptions(doc.uri)) : [];
-  }),
-);
+/** The fixture files of the workspace (open ones with their live text), for rename, references and the preview. */
+async function fixtureTexts(): Promise<engine.FixtureText[]> {
+  const open = documents.all().filter((d) => isFixtureUri(d.uri)).map((d) => ({ uri: d.uri, text: d.getText() }));
+  try {
+    return await workspaceFixtures(workspaceFolders, open);
+  } catch (e) {
+    connection.console.error(`Reading the fixture files failed: ${e instanceof Error ? e.message : String(e)}`);
+    return open;
+  }
+}
+
+connection.onReferences(async (p, token) => {
+  const doc = parsed(p.textDocument.uri);
+  if (!doc) return [];
+  const fixtures = await fixtureTexts();
+  return runSafe('References', [], token, () => engine.references(doc, doc.lines.offsetAt(p.position), p.context.includeDeclaration, { ...analysisOptions(doc.uri), fixtures }));
+});
 
 connection.onPrepareRename((p, token) =>
   runSafe('Prepare rename', null, token, () => {
@@ -291,11 +303,14 @@ connection.onPrepareRename((p, token) =>
   }),
 );
 
-connection.onRenameRequest((p, token) => {
+connection.onRenameRequest(async (p, token) => {
   const doc = parsed(p.textDocument.uri);
   if (!doc || token.isCancellationRequested) return null;
   try {
-    return engine.rename(doc, doc.lines.offsetAt(p.position), p.newName, analysisOptions(doc.uri));
+    // Fixture files that test this prompt get their variable keys renamed in the same edit.
+    const fixtures = engine.prepareRename(doc, doc.lines.offsetAt(p.position), analysisOptions(doc.uri)) ? await fixtureTexts() : [];
+    if (token.isCancellationRequested) return null;
+    return engine.rename(doc, doc.lines.offsetAt(p.position), p.newName, { ...analysisOptions(doc.uri), fixtures });
   } catch (e) {
     // A bad new name is the user's to fix: show it as the request's error message.
     if (e instanceof engine.RenameError) return new ResponseError(ErrorCodes.InvalidRequest, e.message);
@@ -324,12 +339,34 @@ connection.onRequest(RenderRequest.method, async (p: RenderParams): Promise<Rend
   const doc = parsed(p.uri);
   if (!doc) return null;
   try {
-    const result = await engine.renderPrompt(doc, p.values ?? doc.defaults, analysisOptions(doc.uri));
     const name = decodeURIComponent(p.uri.split('/').pop() ?? p.uri);
-    return { text: engine.formatRendered(result, name), ok: !result.error, error: result.error };
+    if (p.case) {
+      // The case's values are resolved here, exactly as the test runner resolves them: the open
+      // fixture document's text (else the disk's), `file://` values read the same way.
+      const read = readOpenOrDisk((uri) => documents.get(uri)?.getText());
+      const fixture = await read(p.case.fixtureUri).then(
+        (text) => ({ uri: p.case!.fixtureUri, text }),
+        () => undefined,
+      );
+      const result: engine.CaseRenderResult = fixture
+        ? await engine.renderFixtureCase(doc, fixture, p.case.caseName, read, analysisOptions(doc.uri))
+        : { label: `case "${p.case.caseName}"`, values: {}, error: { message: `The fixture file ${decodeURIComponent(p.case.fixtureUri.split('/').pop() ?? '')} cannot be read any more. Choose the values again ("Preview Rendered Prompt with Values…").`, file: p.case.fixtureUri } };
+      return { text: engine.formatRendered(result, `${name} — ${result.label}`), ok: !result.error, error: result.error };
+    }
+    const result = await engine.renderPrompt(doc, p.values ?? doc.defaults, analysisOptions(doc.uri));
+    return { text: engine.formatRendered(result, `${name} — ${p.values ? 'given values' : 'input defaults'}`), ok: !result.error, error: result.error };
   } catch (e) {
     connection.console.error(`Render failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return { text: `Rendering failed: ${e instanceof Error ? e.message : String(e)}`, ok: false, error: { message: String(e) } };
+  }
+});
+
+connection.onRequest(FixtureCasesRequest.method, async (p: { uri: string }): Promise<FixtureCaseItem[]> => {
+  try {
+    return engine.fixtureCasesOf(p.uri, await fixtureTexts()).map((c) => ({ fixtureUri: c.fixtureUri, caseName: c.name, fixtureName: c.fixtureName, line: c.line, description: c.description }));
+  } catch (e) {
+    connection.console.error(`Listing fixture cases failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return [];
   }
 });
 

@@ -94,7 +94,9 @@ test('go to definition jumps to the schema entry', async () => {
 test('find references lists the declaration and every use', async () => {
   const { uri, text } = example('summarize.prompt');
   const refs = (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position: positionOf(text, '{{ticket.body}}', 3), context: { includeDeclaration: true } })) as Location[];
-  assert.equal(refs.length, 4, JSON.stringify(refs.map((r) => r.range.start)));
+  // Four in the prompt (declaration, three uses) and the `ticket` key of summarize.tests.yaml's defaults.vars.
+  assert.equal(refs.filter((r) => r.uri === uri).length, 4, JSON.stringify(refs.map((r) => r.range.start)));
+  assert.deepEqual(refs.filter((r) => r.uri !== uri).map((r) => `${r.uri.split('/').pop()}:${r.range.start.line + 1}`), ['summarize.tests.yaml:7']);
 });
 
 test('rename changes the declaration and every use in one edit', async () => {
@@ -107,6 +109,9 @@ test('rename changes the declaration and every use in one edit', async () => {
   assert.equal(edits.length, 4);
   assert.ok(edits.every((e) => e.newText === 'issue'));
   assert.ok(edits.some((e) => e.range.start.line === positionOf(text, 'ticket(object').line));
+  // The fixture file that tests the prompt gets its `ticket` key renamed in the same edit.
+  const fixture = edit.changes![fileUri(path.join(examples, 'summarize.tests.yaml'))];
+  assert.deepEqual(fixture?.map((e) => `${e.range.start.line + 1}:${e.newText}`), ['7:issue']);
 });
 
 test('an undeclared {{email}} gets a quick fix that declares it', async () => {
