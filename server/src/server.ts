@@ -23,6 +23,8 @@ import { configFileDiagnostics, docsBaseUri, LintConfigFiles } from './lintConfi
 import { indexPartials, refreshPartial } from './workspacePartials';
 import { fixtureOf, forgetFixture, isFixtureUri, promptFor } from './fixtureSupport';
 import * as testing from './service/testing';
+import { readTextUri } from './service/testing/nodeHost';
+import { fixturesForPrompt } from './fixtureTokens';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -377,12 +379,26 @@ connection.onCodeLens((p, token) =>
   }),
 );
 
+/** The prompt rendered with its fixture cases' values, for the status bar tooltip (undefined without cases). */
+async function fixtureCaseTokens(doc: engine.PromptDocument): Promise<tokens.FixtureCaseTokens | undefined> {
+  try {
+    const open = documents.all().filter((d) => isFixtureUri(d.uri)).map((d) => fixtureOf(d));
+    const fixtures = await fixturesForPrompt(doc.uri, workspaceFolders, open);
+    if (!fixtures.length) return undefined;
+    const read = async (uri: string) => documents.get(uri)?.getText() ?? readTextUri(uri);
+    return await testing.fixtureCaseTokens(doc, fixtures, tokenOptions(doc.uri), read);
+  } catch (e) {
+    connection.console.error(`Fixture case token counts failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return undefined;
+  }
+}
+
 connection.onRequest(TokenSummaryRequest.method, async (p: { uri: string }): Promise<tokens.TokenSummary | null> => {
   const doc = parsed(p.uri);
   if (!doc) return null;
   try {
     if (!settings.has(p.uri)) settings.set(p.uri, await readSettings(connection, p.uri, configurationSupported));
-    return await tokens.tokenSummary(doc, tokenOptions(p.uri));
+    return await tokens.tokenSummary(doc, tokenOptions(p.uri), await fixtureCaseTokens(doc));
   } catch (e) {
     connection.console.error(`Token summary failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return null;
