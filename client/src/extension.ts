@@ -47,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('promptWorkbench.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('promptWorkbench.previewRendered', async () => (await session)?.showPreview()),
+    vscode.commands.registerCommand('promptWorkbench.previewRenderedWithValues', async () => (await session)?.showPreviewWithValues()),
     vscode.commands.registerCommand('promptWorkbench.restartServer', async () => {
       output.info('Restarting the language server');
       await (await session)?.restart();

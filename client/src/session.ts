@@ -11,6 +11,8 @@ import { TokenStatusBar } from './tokenStatus';
 export interface Session {
   restart(): Promise<void>;
   showPreview(): Promise<void>;
+  /** The preview after choosing its values: the input defaults or a fixture case. */
+  showPreviewWithValues(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
     // The library's default error handler restarts a crashed server (up to 4 times in 3 minutes).
   };
   const client = new LanguageClient('promptWorkbench', 'Prompt Workbench Language Server', serverOptions, clientOptions);
-  const previews = new RenderedPreviewProvider(() => client);
+  const previews = new RenderedPreviewProvider(() => client, context.workspaceState);
   const tokenStatus = new TokenStatusBar(() => client);
   registerHistoryView(context, () => client, output);
 
@@ -70,7 +72,8 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
 
   return {
     restart: () => client.restart(),
-    showPreview: showRenderedPreview,
+    showPreview: () => showRenderedPreview(previews),
+    showPreviewWithValues: () => showRenderedPreview(previews, true),
     stop: () => client.stop(),
   };
 }
