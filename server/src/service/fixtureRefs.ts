@@ -6,7 +6,7 @@ import type { PromptDocument } from './document';
 import { renderPrompt, type RenderResult } from './render';
 import type { AnalysisOptions } from './scope';
 import type { Span } from './text';
-import { parseFixtureFile, type FixtureCase, type FixtureFile } from './testing/fixtures';
+import { defaultPromptUri, parseFixtureFile, type FixtureCase, type FixtureFile } from './testing/fixtures';
 import { caseVars, VarsError, type ReadText } from './testing/vars';
 
 /** A fixture file's URI and text (the editor's live text when it is open). */
@@ -39,9 +39,13 @@ function sameUri(a: string, b: string): boolean {
 export function fixturesOf(promptUri: string, fixtures: readonly FixtureText[]): FixtureFile[] {
   const out: FixtureFile[] = [];
   const seen = new Set<string>();
+  const promptName = fileName(promptUri);
   for (const f of fixtures) {
     if (seen.has(f.uri)) continue;
     seen.add(f.uri);
+    // Only a file of the same name, or one whose `prompt:` names this prompt's file, can test it:
+    // skip the others without parsing them (a workspace may hold hundreds).
+    if (!sameUri(defaultPromptUri(f.uri), promptUri) && !f.text.includes(promptName) && !f.text.includes(encodeURI(promptName))) continue;
     const file = parseFixtureFile(f.text, f.uri);
     if (sameUri(file.promptUri, promptUri)) out.push(file);
   }
