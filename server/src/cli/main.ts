@@ -1,6 +1,7 @@
 // The headless command line: the same engine as the editor, for scripts and CI.
 //   prompt-workbench lint [paths or globs] [--format text|json|sarif] [--max-warnings N] [--quiet] [--config F]
 //   prompt-workbench tokens [paths or globs] [--model M] [--json]
+//   prompt-workbench test --estimate [paths or globs] [--provider P] [--repeat N] [--json]
 //   prompt-workbench schema
 //   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json] [--tests]   (see cli/diff.ts)
 import { readFile, stat } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { DIFF_USAGE, diffMain, DiffUsageError } from './diff';
 import { LINT_FORMATS, lintCommand, type LintFormat } from './lint';
 import { tokensCommand } from './tokens';
 import { TEST_USAGE, testCommand, TestUsageError } from './test';
+import { estimateCommand } from './estimate';
 
 const VERSION = '0.1.0';
 const USAGE = `Usage: prompt-workbench <command> [options]
@@ -85,6 +87,8 @@ async function loadPartials(files: string[], cwd: string): Promise<PartialIndex>
 
 export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
   try {
+    // `test --estimate` sends nothing: it counts and prices the suites (see cli/estimate.ts).
+    if (argv[0] === 'test' && argv.includes('--estimate') && !argv.includes('--help') && !argv.includes('-h')) return await estimateCommand(argv.slice(1), cwd, stdout);
     // `test` has options of its own (see cli/test.ts).
     if (argv[0] === 'test' && !argv.includes('--help') && !argv.includes('-h')) return await testCommand(argv.slice(1), cwd, stdout, stderr);
     // `diff` has options of its own (see cli/diff.ts).

@@ -44,6 +44,12 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
       --timeout S            Seconds to wait for one answer (default 60).
       --retries N            Retries after 429/5xx/timeouts (default 2).
       --stream               Stream answers (records the time to the first token).
+      --estimate             Send nothing: print the rendered input tokens of every case run
+                             (repeats included), the answers' upper bound
+                             (config.maxOutputTokens, else the model's maximum) and the
+                             cost range per prompt and model (≈ marks estimates). Takes
+                             --provider, --repeat and --json; exit 1 when a case cannot
+                             be rendered.
       --judge-provider P, --judge-model M   The judge of llm-rubric assertions.
                              Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY; servers: OPENAI_BASE_URL,
                              ANTHROPIC_BASE_URL. Exit 1 when a case fails or errors.`;
@@ -52,7 +58,7 @@ export class TestUsageError extends Error {}
 
 const VERSION = '0.1.0';
 
-async function expandFixtures(inputs: string[], cwd: string): Promise<string[]> {
+export async function expandFixtures(inputs: string[], cwd: string): Promise<string[]> {
   const files = new Set<string>();
   const ignore = ['**/node_modules/**', '**/.git/**'];
   for (const input of inputs) {

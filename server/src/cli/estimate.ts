@@ -1,0 +1,50 @@
+// `prompt-workbench test --estimate`: what a test run would send and cost, before anything is sent
+// (every case run rendered and counted for its model; see service/testing/suiteCost.ts).
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { estimateSuiteCost, formatSuiteCost, loadSuite, PROVIDER_IDS, type ProviderId, type TestSuite } from '../service/testing';
+import { loadPartialIndex, readTextUri } from '../service/testing/nodeHost';
+import { expandFixtures, TestUsageError } from './test';
+
+/** Exit 0; 1 when a case cannot be rendered (the run would report it as an error). */
+export async function estimateCommand(argv: string[], cwd: string, stdout: NodeJS.WritableStream): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      estimate: { type: 'boolean', default: true },
+      provider: { type: 'string' },
+      repeat: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      reporter: { type: 'string' },
+    },
+  });
+  const provider = values.provider as ProviderId | undefined;
+  if (provider && !(PROVIDER_IDS as readonly string[]).includes(provider)) throw new TestUsageError(`Unknown provider "${provider}". Use render, openai, anthropic or vscode-lm.`);
+  let repeat: number | undefined;
+  if (values.repeat !== undefined) {
+    repeat = Number(values.repeat);
+    if (!Number.isInteger(repeat) || repeat < 1) throw new TestUsageError(`--repeat needs a whole number of 1 or more; got "${values.repeat}".`);
+  }
+  const json = values.json || values.reporter === 'json';
+  if (values.reporter !== undefined && values.reporter !== 'json' && values.reporter !== 'text') throw new TestUsageError(`--estimate prints text or JSON (--json); got --reporter ${values.reporter}.`);
+  const files = await expandFixtures(positionals.length ? positionals : ['.'], cwd);
+  const rootUri = pathToFileURL(cwd).toString();
+  const suites: TestSuite[] = [];
+  for (const file of files) {
+    suites.push(
+      await loadSuite(pathToFileURL(file).toString(), rootUri, readTextUri).catch((e: Error) => {
+        throw new TestUsageError(`Cannot read ${path.relative(cwd, file)}: ${e.message}`);
+      }),
+    );
+  }
+  const estimate = await estimateSuiteCost(suites, {
+    readText: readTextUri,
+    analysis: { partials: await loadPartialIndex([cwd, ...files.map((f) => path.dirname(f))]) },
+    defaultProvider: provider,
+    repeat,
+  });
+  stdout.write(json ? `${JSON.stringify(estimate, null, 2)}\n` : formatSuiteCost(estimate, 'text'));
+  return estimate.totals.unrenderable > 0 ? 1 : 0;
+}
