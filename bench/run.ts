@@ -316,6 +316,15 @@ const EXTRA_SUITES: ExtraSuite[] = [
     },
   },
   {
+    name: 'Rename through fixture files (bench/fixtureRefs.ts)',
+    file: 'fixtureRefs.ts',
+    run: async (mod, out) => {
+      const result = await (mod.runFixtureRefsBench as (o: { quick?: boolean }) => Promise<unknown>)({ quick: QUICK });
+      (mod.printFixtureRefsBench as (r: unknown, l: (s?: string) => void) => void)(result, (s = '') => out(`   ${s}`));
+      return result;
+    },
+  },
+  {
     name: 'Test runs (bench/testing.ts)',
     file: 'testing.ts',
     run: async (mod, out) => {
