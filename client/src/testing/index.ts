@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { PromptTests } from './controller';
 import { setApiKey } from './settings';
+import { registerSuiteCost } from './suiteCost';
 
 // The history view's "Compare Test Results" runs suites through this same bundle (dist/testing.js).
 export { createSuiteRunner, readRunRecords } from '../history/suiteRunner';
@@ -16,6 +17,7 @@ export function startTesting(context: vscode.ExtensionContext, output: vscode.Lo
     vscode.commands.registerCommand('promptWorkbench.test.openRecord', () => tests.openRecord()),
     vscode.commands.registerCommand('promptWorkbench.test.runItem', (id: string, debug?: boolean) => tests.runItem(id, !!debug)),
     vscode.commands.registerCommand('promptWorkbench.test.refresh', () => tests.discover()),
+    registerSuiteCost(output),
   ];
   context.subscriptions.push(...disposables);
   return vscode.Disposable.from(...disposables);
