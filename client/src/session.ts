@@ -29,7 +29,7 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
       // Earlier versions from the Prompt History view (read-only, served from git by the client).
       { language: 'dotprompt', scheme: 'prompt-history' },
       // Fixture files: the server checks them against the prompt they test.
-      { scheme: 'file', pattern: '**/*.tests.yaml' },
+      { scheme: 'file', pattern: '**/*.tests.{yaml,yml}' },
       // Lint config files: the server reports their problems, and their edits apply to prompts live.
       { scheme: 'file', pattern: '**/.promptlintrc.{yaml,yml}' },
     ],
