@@ -174,6 +174,30 @@ class Semaphore {
   }
 }
 
+/** A case's result before (or instead of) a model call: identity, fixture position, no verdict. */
+function blankResult(job: CaseJob): CaseResult {
+  const { suite, testCase: c } = job;
+  return {
+    id: job.id,
+    caseKey: job.caseKey,
+    fixtureUri: suite.fixture.uri,
+    promptUri: suite.fixture.promptUri,
+    fixturePath: suite.relativePath,
+    promptPath: suite.promptPath,
+    caseName: c.name,
+    checks: checksFingerprint(c),
+    caseLine: c.line,
+    repeat: job.repeat,
+    repeats: job.repeats,
+    status: 'error',
+    parameters: {},
+    vars: {},
+    cached: false,
+    assertions: [],
+    reason: '',
+  };
+}
+
 export async function runTests(suites: readonly TestSuite[], options: RunOptions, jobs: CaseJob[] = planJobs(suites, options.repeat)): Promise<RunSummary> {
   const now = options.now ?? Date.now;
   const started = now();
@@ -215,25 +239,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
 
   async function runJob(job: CaseJob): Promise<CaseResult | undefined> {
     const { suite, testCase: c } = job;
-    const base: CaseResult = {
-      id: job.id,
-      caseKey: job.caseKey,
-      fixtureUri: suite.fixture.uri,
-      promptUri: suite.fixture.promptUri,
-      fixturePath: suite.relativePath,
-      promptPath: suite.promptPath,
-      caseName: c.name,
-      checks: checksFingerprint(c),
-      caseLine: c.line,
-      repeat: job.repeat,
-      repeats: job.repeats,
-      status: 'error',
-      parameters: {},
-      vars: {},
-      cached: false,
-      assertions: [],
-      reason: '',
-    };
+    const base = blankResult(job);
     const fail = (kind: NonNullable<CaseResult['error']>['kind'], message: string, line?: number): CaseResult => ({ ...base, status: 'error', reason: r(message), error: { kind, message: r(message), line } });
     if (c.skip) return { ...base, status: 'skipped', reason: 'Skipped (`skip: true`, or the case has schema errors: see the Problems view).' };
     const prompt = suite.prompt;
@@ -355,25 +361,8 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
         try {
           result = await runJob(job);
         } catch (e) {
-          result = {
-            id: job.id,
-            caseKey: job.caseKey,
-            fixtureUri: job.suite.fixture.uri,
-            promptUri: job.suite.fixture.promptUri,
-            fixturePath: job.suite.relativePath,
-            promptPath: job.suite.promptPath,
-            caseName: job.testCase.name,
-            caseLine: job.testCase.line,
-            repeat: job.repeat,
-            repeats: job.repeats,
-            status: 'error',
-            parameters: {},
-            vars: {},
-            cached: false,
-            assertions: [],
-            reason: r(`Unexpected error: ${(e as Error).message}`),
-            error: { kind: 'config', message: r(`Unexpected error: ${(e as Error).message}`) },
-          };
+          const message = r(`Unexpected error: ${(e as Error).message}`);
+          result = { ...blankResult(job), reason: message, error: { kind: 'config', message } };
         }
         if (!result || options.signal?.aborted) return;
         results.push(result);
