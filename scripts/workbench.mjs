@@ -1,0 +1,62 @@
+// scripts/workbench.mjs: small steps a user takes in the VS Code workbench (code-server in chromium,
+// driven by playwright-core): run a palette command, Quick Open a file, go to a line, clear
+// notifications. Used by `npm start -- --screenshot` and the end-to-end tests (test/e2e/web).
+
+export class WorkbenchError extends Error {}
+
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.waitForTimeout(800);
+  await page.keyboard.press('Enter');
+}
+
+export async function openViaQuickOpen(page, rel) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+    } catch {
+      continue;
+    }
+    await input.fill(rel);
+    // wait for the file search to list it
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Enter');
+    return;
+  }
+  throw new WorkbenchError('Quick Open (Ctrl+P) did not appear in the workbench');
+}
+
+export async function dismissNotifications(page) {
+  await runCommand(page, 'Notifications: Clear All Notifications').catch(() => {});
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Escape');
+}
+
+/** 1-based line/column of the end (or start) of the first match of `re` in `text`. */
+function locate(text, re, where) {
+  const m = new RegExp(re, 'm').exec(text);
+  if (!m) throw new WorkbenchError(`/${re}/ does not match the opened file`);
+  const offset = where === 'end' ? m.index + m[0].length : m.index;
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1, match: m[0] };
+}
+
+export async function goTo(page, line, column) {
+  // focus the editor's input (clicking could land on a code lens or widget)
+  await page.locator('.editor-instance .monaco-editor textarea.inputarea, .editor-instance .monaco-editor .native-edit-context')
+    .first().focus({ timeout: 10_000 });
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`:${line}:${column}`);
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
+}
+
