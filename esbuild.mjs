@@ -1,6 +1,8 @@
 // Builds every entry point (extension client, language server, CLI) in one place.
 // `node esbuild.mjs` builds once, `--watch` rebuilds on change, `--production` minifies.
 import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -25,6 +27,43 @@ const common = {
 
 const e2e = process.argv.includes('--e2e');
 
+// gpt-tokenizer's BPE rank tables (o200k_base 2.7 MB and cl100k_base 1.0 MB minified) are used by
+// the server, the test runs and the CLI. Bundled into each of them they were most of the VSIX, so
+// each table is built once into its own file, dist/tokenizer-<encoding>.js, and the plugin below
+// turns gpt-tokenizer's import of a table into a run-time `require('./tokenizer-<encoding>.js')`
+// (relative to the bundle's own file). The require still runs only when an encoding is first
+// used. Encodings no model uses (p50k, r50k) are never imported, so never built.
+const TOKENIZER_DATA = ['o200k_base', 'cl100k_base'];
+const BPE_RANKS = new RegExp(`(^|[\\\\/])bpeRanks[\\\\/](${TOKENIZER_DATA.join('|')})(\\.js)?$`);
+
+/** @param {string} outName the entry's output name, e.g. `server` or `e2e/suite` */
+function sharedTokenizerData(outName) {
+  const up = path.posix.relative(path.posix.dirname(outName), '.');
+  return {
+    name: 'shared-tokenizer-data',
+    /** @param {import('esbuild').PluginBuild} build */
+    setup(build) {
+      build.onResolve({ filter: BPE_RANKS }, (args) => {
+        if (args.kind === 'entry-point' || !/[\\/]gpt-tokenizer[\\/]/.test(args.importer)) return undefined;
+        const encoding = BPE_RANKS.exec(args.path)[2];
+        return { path: `${up ? `${up}/` : './'}tokenizer-${encoding}.js`, external: true };
+      });
+    },
+  };
+}
+const requireFromHere = createRequire(import.meta.url);
+/** @type {import('esbuild').BuildOptions[]} */
+const tokenizerData = TOKENIZER_DATA.map((encoding) => ({
+  entryPoints: { [`tokenizer-${encoding}`]: requireFromHere.resolve(`gpt-tokenizer/bpeRanks/${encoding}`) },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: production,
+  logLevel: 'info',
+  legalComments: 'none',
+}));
+
 const entries = [
   { entryPoints: { client: 'client/src/extension.ts' } },
   // Loaded by the client right after activation (see client/src/extension.ts).
@@ -38,7 +77,10 @@ const entries = [
 // The end-to-end suite runs inside VS Code's extension host (npm run test:e2e).
 if (e2e) entries.push({ entryPoints: { 'e2e/suite': 'test/e2e/suite/index.ts' } });
 
-const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e, outdir: 'dist' })));
+const contexts = await Promise.all([
+  ...entries.map((e) => esbuild.context({ ...common, ...e, plugins: [sharedTokenizerData(Object.keys(e.entryPoints)[0])], outdir: 'dist' })),
+  ...tokenizerData.map((e) => esbuild.context({ ...e, outdir: 'dist' })),
+]);
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[watch] build started; watching for changes');
