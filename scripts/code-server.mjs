@@ -308,6 +308,7 @@ export async function choosePort(requested) {
  * A fresh profile (user-data-dir, extensions-dir, config) under `runsDir` (default <cache>/runs),
  * keeping the `keep` most recent ones there (their logs/ are useful). `settings` are merged over the
  * defaults, which trust every workspace (`security.workspace.trust.enabled: false`).
+ * @param {{ runsDir?: string, keep?: number, settings?: Record<string, unknown>, prefix?: string }} [options]
  */
 export async function prepareProfile({ runsDir = cachePath('runs'), keep = 3, settings = {}, prefix = 'run' } = {}) {
   const runs = runsDir;
@@ -363,6 +364,9 @@ function httpOk(url) {
  * Starts code-server on `workspace` and resolves once it answers HTTP; rejects with its output tail if
  * it exits first. `env` is added to its environment (the extension host inherits it); with `echo`
  * false its output is only kept (the last 40 lines, in `tail`), not printed.
+ * @param {{ config: string, userData: string, extensions: string }} profile
+ * @param {number} port
+ * @param {{ workspace?: string, env?: Record<string, string>, echo?: boolean }} [options]
  */
 export async function startCodeServer(profile, port, { workspace, env = {}, echo = true } = {}) {
   const args = [codeServerEntry(), '--config', profile.config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,

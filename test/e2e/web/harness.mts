@@ -1,0 +1,172 @@
+// The end-to-end harness: the packaged extension (dist/prompt-workbench.vsix) installed into a real
+// VS Code (code-server, installed once into ~/.cache/prompt-workbench/code-server), one scenario
+// workspace per code-server, driven in Debian's chromium by playwright-core as a user would drive it.
+//
+// Artifacts go to test-results/e2e/: <scenario>.png for every scenario (the README's screenshots are
+// copied from there by `npm run screenshots`); for a failed scenario also <scenario>-failure.png,
+// and <scenario>-logs/ with VS Code's logs (extension host, the extension's output channel) and
+// code-server's own output.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import {
+  REPO, VSIX, ensureCodeServer, freePort, installVsix, launchChromium, log, prepareProfile, setLogPrefix,
+  startCodeServer, stopCodeServer,
+} from '../../../scripts/code-server.mjs';
+import { dismissNotifications, goTo, openViaQuickOpen, runCommand } from '../../../scripts/workbench.mjs';
+
+export const ARTIFACTS = path.join(REPO, 'test-results', 'e2e');
+export const SCENARIOS = path.join(REPO, 'test', 'e2e', 'scenarios');
+
+type Server = Awaited<ReturnType<typeof startCodeServer>>;
+type Profile = Awaited<ReturnType<typeof prepareProfile>>;
+
+let browser: Browser | undefined;
+let extensionsDir: string | undefined;
+let scratch: string | undefined;
+
+/** Once per test file: code-server (cached), chromium, and the VSIX installed into a shared extensions dir. */
+export async function setUp(): Promise<void> {
+  setLogPrefix('[e2e]');
+  if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run package\` first (npm run test:e2e does)`);
+  await ensureCodeServer();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'pw-e2e-'));
+  const installProfile = await prepareProfile({ runsDir: scratch, keep: 0, prefix: 'install' });
+  await installVsix(installProfile);
+  extensionsDir = installProfile.extensions;
+  browser = await launchChromium();
+}
+
+export async function tearDown(): Promise<void> {
+  await browser?.close().catch(() => {});
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+}
+
+export interface OpenOptions {
+  /** false: Workspace Trust is on and the folder opens untrusted (the user answers the trust dialog "No"). */
+  trusted?: boolean;
+  /** User settings over the harness defaults. */
+  settings?: Record<string, unknown>;
+  /** Workspace settings (.vscode/settings.json of the scenario copy). */
+  workspaceSettings?: Record<string, unknown>;
+  /** Environment of code-server and so of the extension host. */
+  env?: Record<string, string>;
+  /** Runs on the scenario copy before VS Code opens it (e.g. to make a git repository). */
+  prepare?: (dir: string) => void | Promise<void>;
+}
+
+export class Workbench {
+  constructor(
+    readonly name: string,
+    readonly page: Page,
+    readonly dir: string,
+    private readonly context: BrowserContext,
+    private readonly server: Server,
+    private readonly profile: Profile,
+  ) {}
+
+  /** Saves test-results/e2e/<scenario>[-suffix].png. */
+  async screenshot(suffix = ''): Promise<string> {
+    const file = path.join(ARTIFACTS, `${this.name}${suffix ? `-${suffix}` : ''}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async runCommand(title: string): Promise<void> {
+    await runCommand(this.page, title);
+  }
+
+  /** Opens a file of the scenario (path relative to it) through Quick Open and waits for its editor. */
+  async open(rel: string): Promise<Locator> {
+    await openViaQuickOpen(this.page, rel);
+    const name = path.basename(rel);
+    await this.page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).first().waitFor({ timeout: 30_000 });
+    const editor = this.page.locator('.editor-instance .monaco-editor').first();
+    await editor.locator('.view-lines .view-line').first().waitFor({ timeout: 30_000 });
+    return editor;
+  }
+
+  async goTo(line: number, column: number): Promise<void> {
+    await goTo(this.page, line, column);
+  }
+
+  async clearNotifications(): Promise<void> {
+    await dismissNotifications(this.page);
+  }
+
+  /** Stops code-server; on failure keeps a screenshot and the logs under test-results/e2e/. */
+  async close(failed: boolean): Promise<void> {
+    if (failed) {
+      await this.screenshot('failure').catch(() => {});
+      const logs = path.join(ARTIFACTS, `${this.name}-logs`);
+      rmSync(logs, { recursive: true, force: true });
+      mkdirSync(logs, { recursive: true });
+      const vscodeLogs = path.join(this.profile.userData, 'logs');
+      if (existsSync(vscodeLogs)) cpSync(vscodeLogs, path.join(logs, 'vscode'), { recursive: true });
+      writeFileSync(path.join(logs, 'code-server.txt'), this.server.tail.join('\n') + '\n');
+      log(`${this.name} failed: screenshot and logs kept in ${path.relative(REPO, ARTIFACTS)}/${this.name}-failure.png and ${this.name}-logs/`);
+    }
+    await this.context.close().catch(() => {});
+    await stopCodeServer(this.server);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Copies scenario `name` to a temporary folder and opens it in a fresh code-server + browser context. */
+export async function openWorkbench(name: string, options: OpenOptions = {}): Promise<Workbench> {
+  if (!browser || !extensionsDir || !scratch) throw new Error('setUp() first');
+  const dir = mkdtempSync(path.join(os.tmpdir(), `pw-e2e-${name}-`));
+  cpSync(path.join(SCENARIOS, name), dir, { recursive: true });
+  if (options.workspaceSettings) {
+    mkdirSync(path.join(dir, '.vscode'), { recursive: true });
+    writeFileSync(path.join(dir, '.vscode', 'settings.json'), JSON.stringify(options.workspaceSettings, null, 2));
+  }
+  await options.prepare?.(dir);
+  const profile = await prepareProfile({
+    runsDir: scratch,
+    keep: 0,
+    prefix: name,
+    settings: {
+      'security.workspace.trust.enabled': options.trusted === false,
+      // the DOM renderer, so that the test output terminal's text can be read
+      'terminal.integrated.gpuAcceleration': 'off',
+      'workbench.editor.enablePreview': false,
+      'git.enabled': false,
+      ...options.settings,
+    },
+  });
+  const port = await freePort();
+  const server = await startCodeServer({ ...profile, extensions: extensionsDir }, port, { workspace: dir, env: options.env, echo: false });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const wb = new Workbench(name, page, dir, context, server, profile);
+  try {
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURI(dir)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+    if (options.trusted === false) {
+      // the Workspace Trust dialog: answer as a careful user would
+      const no = page.getByRole('button', { name: /No, I don.t trust the authors/ });
+      await no.waitFor({ timeout: 30_000 });
+      await no.click();
+    }
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  } catch (e) {
+    await wb.close(true);
+    throw e;
+  }
+  return wb;
+}
+
+/** Runs `body` on scenario `name`; always saves <name>.png at the end, keeps logs on failure. */
+export async function scenario(name: string, options: OpenOptions, body: (wb: Workbench) => Promise<void>): Promise<void> {
+  const wb = await openWorkbench(name, options);
+  let failed = true;
+  try {
+    await body(wb);
+    failed = false;
+  } finally {
+    await wb.close(failed);
+  }
+}
