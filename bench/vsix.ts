@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readZip } from '../test/package/zip';
 
 export const BUNDLES = ['client.js', 'server.js', 'cli.js'] as const;
 
@@ -48,9 +49,11 @@ export interface VsixResult {
   productionBundles?: Record<string, number | undefined>;
   /** Sizes of the bundles of `npm run build` (not minified), built in the same copy. */
   devBundles?: Record<string, number | undefined>;
-  /** Extra vsce flags that were used (none unless needed). */
+  /** The vsce flags of `npm run package` besides `--no-dependencies` and `--out`. */
   flags: string[];
-  /** When packaging failed only for want of a repository URL: the size with placeholder base URLs. */
+  /** Every file in the package with its uncompressed and compressed size, read from the zip. */
+  entries?: { name: string; size: number; compressed: number }[];
+  /** No longer set: vsce needed placeholder base URLs only while the manifest had no repository. */
   sizeWithPlaceholderUrls?: number;
   placeholderFlags?: string[];
   /** vsce's tree of the packaged files with their sizes, as it prints it. */
@@ -91,10 +94,10 @@ export async function packageVsix(root: string): Promise<VsixResult> {
     }
     result.productionBundles = bundleSizes(path.join(copy, 'dist'));
 
-    // The same flags as `npm run package`: there is no repository URL, so relative README links are
-    // left as they are instead of being rewritten to one.
+    // The same flags as `npm run package` (read from its script, so the two never drift apart).
     const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
     const out = path.join(tmp, 'pw.vsix');
+    result.flags = packageFlags(root);
     const pack = async (flags: string[]) => {
       const r = await run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out, ...flags], copy);
       const text = stripAnsi(`${r.stdout}\n${r.stderr}`);
@@ -105,32 +108,17 @@ export async function packageVsix(root: string): Promise<VsixResult> {
       const error = r.code !== 0 || !fs.existsSync(out) ? `vsce package failed (exit ${r.code}): ${lastLines(text.replace(/^\s*WARNING.*$/gm, ''))}` : undefined;
       return { ms: r.ms, text, warnings, error };
     };
-    let p = await pack(['--allow-missing-repository', '--no-rewrite-relative-links']);
+    const p = await pack(result.flags);
     result.packageMs = Math.round(p.ms);
     result.warnings = p.warnings;
     if (p.error) {
       result.error = p.error;
-      // Without a `repository` field vsce cannot rewrite relative links and images in README.md
-      // and refuses to package. To still learn the size, package once more with placeholder base
-      // URLs (the README links in that package point nowhere); reported as such, never as a pass.
-      if (/--baseContentUrl|--baseImagesUrl|Couldn't detect the repository/.test(p.error)) {
-        const flags = ['--baseContentUrl', 'https://example.invalid/', '--baseImagesUrl', 'https://example.invalid/'];
-        p = await pack(flags);
-        result.warnings = [...new Set([...result.warnings, ...p.warnings])];
-        if (!p.error) {
-          result.listing = listing(p.text);
-          result.sizeWithPlaceholderUrls = fs.statSync(out).size;
-          result.placeholderFlags = flags;
-          const files = /\((\d+) files?/.exec(p.text);
-          if (files) result.files = Number(files[1]);
-        }
-      }
       return result;
     }
     result.size = fs.statSync(out).size;
     result.listing = listing(p.text);
-    const files = /\((\d+) files?/.exec(p.text);
-    if (files) result.files = Number(files[1]);
+    result.entries = (await readZip(out)).filter((e) => !e.name.endsWith('/')).map(({ name, size, compressed }) => ({ name, size, compressed }));
+    result.files = result.entries.length;
     result.ok = true;
     return result;
   } catch (e) {
@@ -144,6 +132,19 @@ export async function packageVsix(root: string): Promise<VsixResult> {
     }
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The flags `npm run package` gives `vsce package`, apart from `--no-dependencies` and `--out <file>`. */
+export function packageFlags(root: string): string[] {
+  const script: string = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts?.package ?? '';
+  const args = /\bvsce package\b(.*)$/.exec(script)?.[1].trim().split(/\s+/).filter(Boolean) ?? [];
+  const flags: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '&&' || args[i] === ';') break;
+    if (args[i] === '--out' || args[i] === '-o') i++;
+    else if (args[i] !== '--no-dependencies') flags.push(args[i]);
+  }
+  return flags;
 }
 
 function listing(text: string): string[] {
@@ -162,4 +163,25 @@ function lastLines(s: string, n = 6): string {
     .filter(Boolean)
     .slice(-n)
     .join(' | ');
+}
+
+// `node --import tsx bench/vsix.ts`: this part of the benchmark alone (bundles, VSIX and the size
+// of every file in it), without the rest of `bench/run.ts`.
+if (require.main === module) {
+  const root = path.resolve(__dirname, '..');
+  void packageVsix(root).then((r) => {
+    const kib = (n: number | undefined) => (n === undefined ? '-' : `${(n / 1024).toFixed(1)} KiB`);
+    console.log(`production bundles: ${BUNDLES.map((b) => `${b} ${kib(r.productionBundles?.[b])}`).join(', ')}`);
+    console.log(`dev bundles: ${BUNDLES.map((b) => `${b} ${kib(r.devBundles?.[b])}`).join(', ')}`);
+    if (!r.ok) {
+      console.log(`FAILED: ${r.error}`);
+      process.exitCode = 1;
+    } else {
+      console.log(`VSIX: ${(r.size! / 1024 / 1024).toFixed(2)} MiB (${r.size} bytes), ${r.files} files; build ${r.buildMs} ms, package ${r.packageMs} ms; vsce flags: ${r.flags.join(' ') || '(none)'}`);
+      const width = Math.max(...r.entries!.map((e) => e.name.length));
+      console.log(`${'file'.padEnd(width)}  ${'size'.padStart(12)}  ${'compressed'.padStart(12)}`);
+      for (const e of r.entries!) console.log(`${e.name.padEnd(width)}  ${kib(e.size).padStart(12)}  ${kib(e.compressed).padStart(12)}`);
+    }
+    for (const w of r.warnings) console.log(`vsce warning: ${w}`);
+  });
 }
