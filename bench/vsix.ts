@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readZip } from '../test/package/zip';
 
-export const BUNDLES = ['client.js', 'server.js', 'cli.js'] as const;
+/** Every file `esbuild.mjs` writes to dist/ (the CLI is not packaged; the rest is). */
+export const BUNDLES = ['client.js', 'session.js', 'testing.js', 'server.js', 'tokenizer-o200k_base.js', 'tokenizer-cl100k_base.js', 'cli.js'] as const;
 
 export function bundleSizes(dist: string): Record<string, number | undefined> {
   const out: Record<string, number | undefined> = {};
