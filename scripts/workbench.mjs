@@ -4,13 +4,26 @@
 
 export class WorkbenchError extends Error {}
 
+/** Runs a command from the palette (F1) by its exact title ("Category: Title"). */
 export async function runCommand(page, title) {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
+  for (let attempt = 0; attempt < 3 && !(await input.isVisible()); attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => {});
+  }
+  if (!(await input.isVisible())) throw new WorkbenchError('the command palette (F1) did not open');
   await input.fill(`>${title}`);
-  await page.waitForTimeout(800);
-  await page.keyboard.press('Enter');
+  // the row whose label is exactly the title (the palette also lists similar commands)
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
+    has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+  }).first();
+  try {
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+  } catch {
+    await page.keyboard.press('Escape');
+    throw new WorkbenchError(`the command palette has no command "${title}"`);
+  }
+  await row.click();
 }
 
 export async function openViaQuickOpen(page, rel) {

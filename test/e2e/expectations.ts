@@ -54,3 +54,39 @@ export const tokens = {
     { role: 'user', line: 13, tokens: 20 },
   ],
 };
+
+/**
+ * What the local test provider (an OpenAI-compatible server on 127.0.0.1) answers, from the last
+ * user message: it greets by the name in <name>…</name> and gets the refund policy wrong (30 days
+ * where the fixture expects 14), so one case passes and one fails with a diff.
+ */
+export function providerAnswer(userMessage: string): string {
+  const name = /<name>(.*?)<\/name>/.exec(userMessage)?.[1] ?? 'there';
+  if (/refund/i.test(userMessage)) return `Hello ${name}! Refunds are issued within 30 days of the return.`;
+  return `Hello ${name}! Your parcel left our warehouse yesterday.`;
+}
+
+export type CaseStatus = 'passed' | 'failed' | 'skipped';
+
+/** Scenario `testing` (trusted) and `untrusted` (the same workspace, Restricted Mode). */
+export const testing = {
+  prompt: 'support-reply.prompt',
+  fixture: 'support-reply.tests.yaml',
+  /** The API key the user sets with "Prompt Workbench: Set API Key". */
+  apiKey: 'e2e-test-key',
+  cases: [
+    { name: 'greets the customer by name', provider: 'openai', trusted: 'passed', untrusted: 'skipped' },
+    { name: 'quotes the refund policy word for word', provider: 'openai', trusted: 'failed', untrusted: 'skipped' },
+    { name: 'the question reaches the template', provider: 'render', trusted: 'passed', untrusted: 'passed' },
+  ] satisfies { name: string; provider: string; trusted: CaseStatus; untrusted: CaseStatus }[],
+  /** The failing case's diff: expected (the fixture) against actual (the answer). */
+  diff: {
+    case: 'quotes the refund policy word for word',
+    expected: 'Hello Grace! Refunds are issued within 14 days of the return.',
+    actual: 'Hello Grace! Refunds are issued within 30 days of the return.',
+  },
+  /** The sentence the run's output starts with in Restricted Mode. */
+  untrustedNotice: 'This workspace is not trusted (Restricted Mode): only render cases run, nothing is sent to any provider',
+  /** Under each skipped case. */
+  skippedReason: 'Skipped: the workspace is not trusted, so nothing is sent to any provider (this case runs with openai).',
+};

@@ -288,6 +288,7 @@ export class PromptTests implements vscode.Disposable {
     const facts = [r.provider, r.returnedModel ?? r.requestedModel, r.latencyMs !== undefined ? `${Math.round(r.latencyMs)} ms` : undefined, r.usage ? `${r.usage.inputTokens ?? '?'} in / ${r.usage.outputTokens ?? '?'} out tokens` : undefined, r.cost !== undefined ? `$${r.cost.toPrecision(3)}` : undefined, r.cached ? 'from the cache' : undefined].filter(Boolean);
     const title = `${r.caseName}${r.repeats > 1 ? ` (run ${r.repeat} of ${r.repeats})` : ''}`;
     const lines = [`── ${title} ── ${r.status.toUpperCase()} · ${facts.join(' · ')}`];
+    if (r.status === 'skipped' && r.reason) lines.push(r.reason);
     if (r.output !== undefined) lines.push(r.output);
     for (const a of r.assertions) lines.push(`${a.pass ? '✓' : a.error ? '!' : '✗'} ${a.type} (line ${a.line + 1}): ${a.reason}`);
     // No location: VS Code would draw the output inline at the case, over the result decoration.

@@ -146,10 +146,13 @@ export async function openWorkbench(name: string, options: OpenOptions = {}): Pr
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURI(dir)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
     if (options.trusted === false) {
-      // the Workspace Trust dialog: answer as a careful user would
+      // code-server opens a new folder in Restricted Mode at once; desktop VS Code asks first
+      // (then answer as a careful user would)
       const no = page.getByRole('button', { name: /No, I don.t trust the authors/ });
-      await no.waitFor({ timeout: 30_000 });
-      await no.click();
+      const restricted = page.locator('.statusbar-item', { hasText: 'Restricted Mode' });
+      await no.or(restricted).first().waitFor({ timeout: 30_000 });
+      if (await no.isVisible()) await no.click();
+      await restricted.first().waitFor({ timeout: 30_000 });
     }
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
   } catch (e) {

@@ -1,10 +1,12 @@
+/// <reference lib="dom" />
 // End-to-end scenarios in a real VS Code (code-server) with the packaged extension installed,
 // driven in chromium as a user would. `npm run test:e2e` packages the extension first.
 // What each scenario must show is in ../expectations.ts (shared with the desktop suite).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { completion, problems, tokens } from '../expectations.ts';
-import { scenario, setUp, tearDown, type Workbench } from './harness.mts';
+import { completion, problems, providerAnswer, testing, tokens, type CaseStatus } from '../expectations.js';
+import { MockProvider } from '../../support/mockProvider.js';
+import { scenario, setUp, tearDown, type Workbench } from './harness.mjs';
 
 before(setUp, { timeout: 30 * 60_000 });
 after(tearDown);
@@ -87,6 +89,157 @@ describe('editing a prompt', () => {
       for (const m of tokens.messages) {
         assert.match(all, new RegExp(`^${m.role}: ${m.tokens} tokens \\(\\d+ \\+ \\d+ framing\\)$`, 'm'), `no ${m.role} lens with ${m.tokens} tokens in:\n${all}`);
       }
+      await wb.screenshot();
+    });
+  });
+});
+
+/** Opens the Testing view from the activity bar and expands every item. */
+async function showTestExplorer(wb: Workbench): Promise<void> {
+  await wb.page.locator('.activitybar .action-item a[aria-label^="Testing"]').click();
+  const rows = wb.page.locator('.test-explorer .monaco-list-row');
+  await rows.first().waitFor({ timeout: 30_000 });
+  for (let i = 0; i < 10; i++) {
+    const collapsed = wb.page.locator('.test-explorer .monaco-list-row[aria-expanded="false"]').first();
+    if (!(await collapsed.count())) break;
+    await collapsed.locator('.monaco-tl-twistie').click();
+    await wb.page.waitForTimeout(300);
+  }
+}
+
+/** The Test Explorer's rows: the name it shows and the state VS Code announces ("Passed", "Failed", ...). */
+async function testExplorerRows(wb: Workbench): Promise<{ name: string; state: string }[]> {
+  return wb.page.locator('.test-explorer .monaco-list-row').evaluateAll((els) => els.map((e) => ({
+    // the label without its description (VS Code shows a case's provider there)
+    name: (() => {
+      const label = e.querySelector('.label') as HTMLElement | null;
+      if (!label) return '';
+      const description = label.querySelector('.test-label-description') as HTMLElement | null;
+      const text = label.innerText.trim();
+      return description && text.endsWith(description.innerText.trim()) ? text.slice(0, -description.innerText.trim().length).trim() : text;
+    })(),
+    state: /\(([^)]+)\)/.exec(e.getAttribute('aria-label') ?? '')?.[1] ?? '',
+  })));
+}
+
+const STATE: Record<CaseStatus, string> = { passed: 'Passed', failed: 'Failed', skipped: 'Skipped' };
+
+/** Runs every test as a user would (palette: "Test: Run All Tests") and waits until no case is pending. */
+async function runAllTests(wb: Workbench): Promise<void> {
+  await wb.runCommand('Test: Run All Tests');
+  await waitForResults(wb);
+}
+
+async function waitForResults(wb: Workbench): Promise<void> {
+  await wb.page.waitForFunction((names) => {
+    const rows = Array.from(document.querySelectorAll('.test-explorer .monaco-list-row'));
+    const states = names.map((n) => rows.find((r) => ((r.querySelector('.label') as HTMLElement | null)?.innerText ?? '').startsWith(n))?.getAttribute('aria-label') ?? '');
+    return states.every((s) => /\((Passed|Failed|Skipped|Errored)\)/.test(s));
+  }, testing.cases.map((c) => c.name), { timeout: 60_000 });
+}
+
+/** The text of the Test Results panel's output terminal. */
+async function testOutput(wb: Workbench): Promise<string> {
+  // the terminal renders only the rows in view: give the panel the whole window first
+  const maximize = wb.page.locator('.part.panel .action-label[aria-label^="Maximize Panel"]');
+  if (await maximize.count()) await maximize.first().click();
+  const rows = wb.page.locator('.part.panel .xterm-rows');
+  await rows.first().waitFor({ timeout: 20_000 });
+  await wb.page.waitForTimeout(500);
+  const text = (await rows.allInnerTexts()).join('\n');
+  const restore = wb.page.locator('.part.panel .action-label[aria-label^="Restore Panel"]');
+  if (await restore.count()) await restore.first().click();
+  return text;
+}
+
+describe('running prompt tests', () => {
+  let mock: MockProvider;
+  before(async () => {
+    mock = await MockProvider.start({ script: (r) => ({ text: providerAnswer(r.prompt) }) });
+  });
+  after(() => mock.stop());
+  const options = (trusted: boolean) => ({
+    trusted,
+    workspaceSettings: { 'promptWorkbench.providers.openai.baseUrl': mock.openaiBaseUrl },
+  });
+
+  test('the Test Explorer lists the cases, a run marks them passed and failed, a failure shows its diff', { timeout: SCENARIO_TIMEOUT }, async () => {
+    mock.requests.length = 0;
+    await scenario('testing', options(true), async (wb) => {
+      // the key goes into VS Code's secret storage through the palette command, as a user sets it
+      await wb.runCommand('Prompt Workbench: Set API Key');
+      const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'OpenAI' }).first();
+      await pick.waitFor({ timeout: 20_000 });
+      await pick.click();
+      const input = wb.page.locator('.quick-input-widget input[type="password"]');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(testing.apiKey);
+      await wb.page.keyboard.press('Enter');
+      await wb.page.locator('.notifications-toasts', { hasText: 'The OpenAI API key is stored' }).waitFor({ timeout: 10_000 });
+      await wb.clearNotifications();
+      await showTestExplorer(wb);
+      const listed = await testExplorerRows(wb);
+      for (const c of testing.cases) assert.ok(listed.some((r) => r.name === c.name), `"${c.name}" not listed: ${JSON.stringify(listed)}`);
+      await runAllTests(wb);
+      const rows = await testExplorerRows(wb);
+      for (const c of testing.cases) {
+        assert.equal(rows.find((r) => r.name === c.name)?.state, STATE[c.trusted], `state of "${c.name}": ${JSON.stringify(rows)}`);
+      }
+      // the provider cases went to the local server, with the key from the secret storage
+      assert.equal(mock.requests.length, testing.cases.filter((c) => c.provider === 'openai').length);
+      assert.deepEqual(mock.requests.map((r) => r.headers.authorization), mock.requests.map(() => `Bearer ${testing.apiKey}`));
+      // the output shows each answer
+      const output = await testOutput(wb);
+      assert.ok(output.includes(providerAnswer('<name>Ada</name>')), `output:\n${output}`);
+      // the failure's message opens a diff of expected against actual
+      // (in the Test Results panel's tree: the run, the failed case, its message)
+      const message = wb.page.locator('.part.panel .monaco-list-row', { hasText: 'equals: The output differs from the expected text.' }).last();
+      for (let i = 0; i < 5 && !(await message.isVisible()); i++) {
+        const collapsed = wb.page.locator('.part.panel .monaco-list-row[aria-expanded="false"] .monaco-tl-twistie').first();
+        if (!(await collapsed.count())) break;
+        await collapsed.click();
+        await wb.page.waitForTimeout(300);
+      }
+      await message.click();
+      const diff = wb.page.locator('.monaco-diff-editor').first();
+      await diff.waitFor({ timeout: 20_000 });
+      await assert.doesNotReject(diff.locator('.editor.original .view-lines', { hasText: testing.diff.expected }).waitFor({ timeout: 10_000 }), 'expected text on the left');
+      await assert.doesNotReject(diff.locator('.editor.modified .view-lines', { hasText: testing.diff.actual }).waitFor({ timeout: 10_000 }), 'actual answer on the right');
+      await wb.page.locator('.part.panel .action-label[aria-label^="Maximize Panel"]').first().click().catch(() => {});
+      await wb.page.waitForTimeout(800);
+      await wb.screenshot();
+    });
+  });
+
+  test('in an untrusted workspace no provider case runs, nothing is sent, and the run says why', { timeout: SCENARIO_TIMEOUT }, async () => {
+    mock.requests.length = 0;
+    await scenario('untrusted', { ...options(false) }, async (wb) => {
+      assert.ok(await wb.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).count(), 'the status bar should say Restricted Mode');
+      await showTestExplorer(wb);
+      // "Run All Tests" in the Test Explorer: VS Code itself asks for trust first; the user cancels
+      await wb.runCommand('Test: Run All Tests');
+      const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'Do you trust the authors of the files in this folder?' });
+      await dialog.waitFor({ timeout: 20_000 });
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await wb.page.waitForTimeout(2000);
+      assert.equal(mock.requests.length, 0, 'nothing may reach the provider after the trust prompt was cancelled');
+      assert.ok((await testExplorerRows(wb)).filter((r) => r.name !== testing.prompt).every((r) => r.state === 'Not yet run'));
+      // the prompt's own "Run all tests" code lens: the extension runs the offline cases only and says why
+      const editor = await wb.open(testing.prompt);
+      const lens = editor.locator('.codelens-decoration a', { hasText: 'Run all tests' });
+      await lens.waitFor({ timeout: 30_000 });
+      await lens.click();
+      await waitForResults(wb);
+      const rows = await testExplorerRows(wb);
+      for (const c of testing.cases) {
+        assert.equal(rows.find((r) => r.name === c.name)?.state, STATE[c.untrusted], `state of "${c.name}": ${JSON.stringify(rows)}`);
+      }
+      assert.equal(mock.requests.length, 0, 'nothing may reach the provider');
+      const output = await testOutput(wb);
+      // (the terminal wraps long lines: compare without whitespace)
+      const flat = (t: string) => t.replace(/\s+/g, '');
+      assert.ok(flat(output).includes(flat(testing.untrustedNotice)), `output:\n${output}`);
+      assert.ok(flat(output).includes(flat(testing.skippedReason)), `output:\n${output}`);
       await wb.screenshot();
     });
   });
