@@ -90,3 +90,34 @@ export const testing = {
   /** Under each skipped case. */
   skippedReason: 'Skipped: the workspace is not trusted, so nothing is sent to any provider (this case runs with openai).',
 };
+
+/** Scenario `history`: a git repository (made at run time, real git) with three versions of one prompt. */
+export const history = {
+  file: 'support.prompt',
+  /** Oldest first. The view lists them newest first. */
+  commits: [
+    {
+      message: 'Support prompt: first version',
+      /** What the view says the commit changed. */
+      summary: 'created, gpt-4o-mini, 32 tokens, 1 variable',
+      text: '---\nmodel: openai/gpt-4o-mini\nconfig:\n  temperature: 0.7\n  maxOutputTokens: 300\ninput:\n  schema:\n    question: string\n---\n{{role "system"}}\nYou answer questions from customers of a bookshop.\n\n{{role "user"}}\n<question>\n{{question}}\n</question>\n',
+    },
+    {
+      message: 'Use gpt-4o at temperature 0.2',
+      /** What the view says the commit changed. */
+      summary: 'model gpt-4o-mini → gpt-4o, temperature 0.7 → 0.2',
+      text: '---\nmodel: openai/gpt-4o\nconfig:\n  temperature: 0.2\n  maxOutputTokens: 300\ninput:\n  schema:\n    question: string\n---\n{{role "system"}}\nYou answer questions from customers of a bookshop.\n\n{{role "user"}}\n<question>\n{{question}}\n</question>\n',
+    },
+    {
+      message: 'Ask for the order number',
+      /** What the view says the commit changed. */
+      summary: '+1 variable, +34 tokens',
+      text: '---\nmodel: openai/gpt-4o\nconfig:\n  temperature: 0.2\n  maxOutputTokens: 300\ninput:\n  schema:\n    question: string\n    orderId?: string, the order number if the customer gave one\n---\n{{role "system"}}\nYou answer questions from customers of a bookshop.\nIf the question is about an order and no order number is given, ask for it.\n\n{{role "user"}}\n{{#if orderId}}Order: {{orderId}}\n{{/if}}<question>\n{{question}}\n</question>\n',
+    },
+  ],
+  /**
+   * Clicking the first version in the view opens its diff against the working copy (the third
+   * version); "Compare with Previous" on the second version shows the same model change.
+   */
+  diff: { message: 'Support prompt: first version', removed: 'model: openai/gpt-4o-mini', added: 'model: openai/gpt-4o' },
+};

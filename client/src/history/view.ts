@@ -90,6 +90,22 @@ class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode> {
   }
 }
 
+/** Resolves once the language client runs, or after `timeoutMs` (whatever its state then). */
+function serverRunning(c: LanguageClient, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    const sub = c.onDidChangeState(() => {
+      if (c.isRunning()) done();
+    });
+    if (c.isRunning()) done();
+  });
+}
+
 export interface HistoryView extends vscode.Disposable {
   model: HistoryModel;
 }
@@ -123,6 +139,9 @@ export function registerHistoryView(context: vscode.ExtensionContext, client: ()
         git,
         summarize: async (pairs, file) => {
           const c = client();
+          // Right after start-up the view can ask before the server runs: wait for it a while
+          // rather than showing "summary unavailable" until the next refresh.
+          if (c && !c.isRunning()) await serverRunning(c, 30_000);
           if (!c?.isRunning()) return pairs.map(() => null);
           return c.sendRequest(ChangeSummaryRequest, { pairs, uri: vscode.Uri.file(file).toString() });
         },

@@ -4,7 +4,8 @@
 // What each scenario must show is in ../expectations.ts (shared with the desktop suite).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { completion, problems, providerAnswer, testing, tokens, type CaseStatus } from '../expectations.js';
+import { completion, history, problems, providerAnswer, testing, tokens, type CaseStatus } from '../expectations.js';
+import { makeHistoryRepository } from '../historyRepository.js';
 import { MockProvider } from '../../support/mockProvider.js';
 import { scenario, setUp, tearDown, type Workbench } from './harness.mjs';
 
@@ -240,6 +241,35 @@ describe('running prompt tests', () => {
       const flat = (t: string) => t.replace(/\s+/g, '');
       assert.ok(flat(output).includes(flat(testing.untrustedNotice)), `output:\n${output}`);
       assert.ok(flat(output).includes(flat(testing.skippedReason)), `output:\n${output}`);
+      await wb.screenshot();
+    });
+  });
+});
+
+describe('prompt history', () => {
+  test('the Prompt History view lists the commits of a prompt and a click opens the diff editor', { timeout: SCENARIO_TIMEOUT }, async () => {
+    await scenario('history', { prepare: makeHistoryRepository }, async (wb) => {
+      await wb.open(history.file);
+      await wb.page.locator('.activitybar .action-item a[aria-label^="Prompt History"]').click();
+      const rows = wb.page.locator('.part.sidebar .monaco-list-row');
+      await rows.nth(history.commits.length - 1).waitFor({ timeout: 30_000 });
+      // newest first, each with what it changed ("…" while the language server computes it)
+      await wb.page.waitForFunction((n) => Array.from(document.querySelectorAll('.part.sidebar .monaco-list-row')).filter((r) => / · /.test(r.getAttribute('aria-label') ?? '') && !/ … · /.test(r.getAttribute('aria-label') ?? '')).length >= n, history.commits.length, { timeout: 30_000 });
+      const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      const newestFirst = [...history.commits].reverse();
+      assert.equal(labels.length, newestFirst.length, `rows: ${labels.join('\n')}`);
+      newestFirst.forEach((c, i) => {
+        assert.ok(labels[i].startsWith(`${c.message} ${c.summary} · `), `row ${i + 1}: ${labels[i]}\nwant: ${c.message} ${c.summary} · …`);
+        assert.match(labels[i], / · Ada Lovelace · [0-9a-f]{7}\b/);
+      });
+      // a click on a version opens the diff editor: that version against the working copy
+      await rows.filter({ hasText: history.diff.message }).first().click();
+      const diff = wb.page.locator('.editor-instance .monaco-diff-editor').first();
+      await diff.waitFor({ timeout: 20_000 });
+      const tab = await wb.page.locator('.tabs-container .tab.active').getAttribute('aria-label');
+      assert.match(tab ?? '', new RegExp(`^${history.file} \\([0-9a-f]{7}\\) ↔ ${history.file} \\(working copy\\)`));
+      await assert.doesNotReject(diff.locator('.editor.original .view-line', { hasText: history.diff.removed }).first().waitFor({ timeout: 10_000 }), 'the old model on the left');
+      await assert.doesNotReject(diff.locator('.editor.modified .view-line', { hasText: new RegExp(`^${history.diff.added.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s')}$`) }).first().waitFor({ timeout: 10_000 }), 'the new model on the right');
       await wb.screenshot();
     });
   });
