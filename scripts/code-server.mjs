@@ -333,6 +333,9 @@ export async function prepareProfile({ runsDir = cachePath('runs'), keep = 3, se
     'update.mode': 'none',
     'chat.disableAIFeatures': true,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    // no extension gallery look-ups (this machine may have no network)
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
     ...settings,
   }, null, 2) + '\n');
   // code-server would otherwise create ~/.config/code-server/config.yaml with a password

@@ -4,26 +4,34 @@
 
 export class WorkbenchError extends Error {}
 
-/** Runs a command from the palette (F1) by its exact title ("Category: Title"). */
-export async function runCommand(page, title) {
+/**
+ * Runs a command from the palette (F1) by its exact title ("Category: Title"). Right after the
+ * window opens, extensions' commands are not listed yet: it looks again for up to `timeoutMs`.
+ */
+export async function runCommand(page, title, timeoutMs = 30_000) {
   const input = page.locator('.quick-input-widget input');
-  for (let attempt = 0; attempt < 3 && !(await input.isVisible()); attempt++) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => {});
-  }
-  if (!(await input.isVisible())) throw new WorkbenchError('the command palette (F1) did not open');
-  await input.fill(`>${title}`);
   // the row whose label is exactly the title (the palette also lists similar commands)
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
     has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
   }).first();
-  try {
-    await row.waitFor({ state: 'visible', timeout: 15_000 });
-  } catch {
-    await page.keyboard.press('Escape');
-    throw new WorkbenchError(`the command palette has no command "${title}"`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (let attempt = 0; attempt < 3 && !(await input.isVisible()); attempt++) {
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => {});
+    }
+    if (!(await input.isVisible())) throw new WorkbenchError('the command palette (F1) did not open');
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      await row.click();
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new WorkbenchError(`the command palette has no command "${title}"`);
+      await page.waitForTimeout(1_000);
+    }
   }
-  await row.click();
 }
 
 export async function openViaQuickOpen(page, rel) {

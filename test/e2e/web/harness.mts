@@ -2,11 +2,11 @@
 // VS Code (code-server, installed once into ~/.cache/prompt-workbench/code-server), one scenario
 // workspace per code-server, driven in Debian's chromium by playwright-core as a user would drive it.
 //
-// Artifacts go to test-results/e2e/: <scenario>.png for every scenario (the README's screenshots are
-// copied from there by `npm run screenshots`); for a failed scenario also <scenario>-failure.png,
+// Artifacts go to test-results/e2e/: <scenario>.png for every scenario (`npm run screenshots` also
+// copies them to docs/images/, where the README shows them); for a failed scenario also <scenario>-failure.png,
 // and <scenario>-logs/ with VS Code's logs (extension host, the extension's output channel) and
 // code-server's own output.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -18,6 +18,7 @@ import { dismissNotifications, goTo, openViaQuickOpen, runCommand } from '../../
 
 export const ARTIFACTS = path.join(REPO, 'test-results', 'e2e');
 export const SCENARIOS = path.join(REPO, 'test', 'e2e', 'scenarios');
+const DOC_IMAGES = path.join(REPO, 'docs', 'images');
 
 type Server = Awaited<ReturnType<typeof startCodeServer>>;
 type Profile = Awaited<ReturnType<typeof prepareProfile>>;
@@ -31,6 +32,7 @@ export async function setUp(): Promise<void> {
   setLogPrefix('[e2e]');
   if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run package\` first (npm run test:e2e does)`);
   await ensureCodeServer();
+  rmSync(ARTIFACTS, { recursive: true, force: true }); // no stale failure screenshots from an earlier run
   mkdirSync(ARTIFACTS, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'pw-e2e-'));
   const installProfile = await prepareProfile({ runsDir: scratch, keep: 0, prefix: 'install' });
@@ -67,10 +69,18 @@ export class Workbench {
     private readonly profile: Profile,
   ) {}
 
-  /** Saves test-results/e2e/<scenario>[-suffix].png. */
+  /**
+   * Saves test-results/e2e/<scenario>[-suffix].png. With PROMPT_WORKBENCH_UPDATE_SCREENSHOTS=1
+   * (`npm run screenshots`) the scenario's screenshot also replaces docs/images/<scenario>.png,
+   * the README's picture of it.
+   */
   async screenshot(suffix = ''): Promise<string> {
     const file = path.join(ARTIFACTS, `${this.name}${suffix ? `-${suffix}` : ''}.png`);
     await this.page.screenshot({ path: file });
+    if (!suffix && process.env.PROMPT_WORKBENCH_UPDATE_SCREENSHOTS === '1') {
+      copyFileSync(file, path.join(DOC_IMAGES, `${this.name}.png`));
+      log(`docs/images/${this.name}.png updated`);
+    }
     return file;
   }
 
@@ -133,6 +143,10 @@ export async function openWorkbench(name: string, options: OpenOptions = {}): Pr
       // the DOM renderer, so that the test output terminal's text can be read
       'terminal.integrated.gpuAcceleration': 'off',
       'workbench.editor.enablePreview': false,
+      // long answers wrap in the Test Results diff instead of running off its edge
+      'diffEditor.wordWrap': 'on',
+      // code-server would offer to forward the local test provider's port
+      'remote.autoForwardPorts': false,
       'git.enabled': false,
       ...options.settings,
     },
@@ -162,7 +176,7 @@ export async function openWorkbench(name: string, options: OpenOptions = {}): Pr
   return wb;
 }
 
-/** Runs `body` on scenario `name`; always saves <name>.png at the end, keeps logs on failure. */
+/** Runs `body` on scenario `name` (which saves its screenshot), keeping a screenshot and logs on failure. */
 export async function scenario(name: string, options: OpenOptions, body: (wb: Workbench) => Promise<void>): Promise<void> {
   const wb = await openWorkbench(name, options);
   let failed = true;
