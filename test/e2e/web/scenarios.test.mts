@@ -208,6 +208,14 @@ describe('running prompt tests', () => {
       await diff.waitFor({ timeout: 20_000 });
       await assert.doesNotReject(diff.locator('.editor.original .view-lines', { hasText: testing.diff.expected }).waitFor({ timeout: 10_000 }), 'expected text on the left');
       await assert.doesNotReject(diff.locator('.editor.modified .view-lines', { hasText: testing.diff.actual }).waitFor({ timeout: 10_000 }), 'actual answer on the right');
+      // in the fixture's editor, the failed assertion's inline message opens the same diff in a peek
+      await wb.page.keyboard.press('Escape');
+      const inline = wb.page.locator('.editor-instance .monaco-editor .test-error-content-widget').first();
+      await inline.waitFor({ timeout: 20_000 });
+      await inline.click();
+      const peek = wb.page.locator('.editor-instance .peekview-widget .monaco-diff-editor').first();
+      await peek.waitFor({ timeout: 20_000 });
+      await assert.doesNotReject(peek.locator('.editor.modified .view-lines', { hasText: testing.diff.actual }).waitFor({ timeout: 10_000 }), 'actual answer in the peek');
       await wb.page.waitForTimeout(800);
       await wb.screenshot();
     });
