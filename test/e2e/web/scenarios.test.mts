@@ -141,7 +141,7 @@ async function waitForResults(wb: Workbench): Promise<void> {
 }
 
 /** The text of the Test Results panel's output terminal. */
-async function testOutput(wb: Workbench): Promise<string> {
+async function testOutput(wb: Workbench, { keepMaximized = false } = {}): Promise<string> {
   // the terminal renders only the rows in view: give the panel the whole window first
   const maximize = wb.page.locator('.part.panel .action-label[aria-label^="Maximize Panel"]');
   if (await maximize.count()) await maximize.first().click();
@@ -150,7 +150,7 @@ async function testOutput(wb: Workbench): Promise<string> {
   await wb.page.waitForTimeout(500);
   const text = (await rows.allInnerTexts()).join('\n');
   const restore = wb.page.locator('.part.panel .action-label[aria-label^="Restore Panel"]');
-  if (await restore.count()) await restore.first().click();
+  if (!keepMaximized && (await restore.count())) await restore.first().click();
   return text;
 }
 
@@ -245,7 +245,7 @@ describe('running prompt tests', () => {
         assert.equal(rows.find((r) => r.name === c.name)?.state, STATE[c.untrusted], `state of "${c.name}": ${JSON.stringify(rows)}`);
       }
       assert.equal(mock.requests.length, 0, 'nothing may reach the provider');
-      const output = await testOutput(wb);
+      const output = await testOutput(wb, { keepMaximized: true });
       // (the terminal wraps long lines: compare without whitespace)
       const flat = (t: string) => t.replace(/\s+/g, '');
       assert.ok(flat(output).includes(flat(testing.untrustedNotice)), `output:\n${output}`);
