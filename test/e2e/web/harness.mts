@@ -55,6 +55,8 @@ export interface OpenOptions {
   workspaceSettings?: Record<string, unknown>;
   /** Environment of code-server and so of the extension host. */
   env?: Record<string, string>;
+  /** Name of the artifacts (screenshots, logs) instead of the scenario's. */
+  artifactName?: string;
   /** Runs on the scenario copy before VS Code opens it (e.g. to make a git repository). */
   prepare?: (dir: string) => void | Promise<void>;
 }
@@ -110,6 +112,7 @@ export class Workbench {
   async close(failed: boolean): Promise<void> {
     if (failed) {
       await this.screenshot('failure').catch(() => {});
+      await this.page.waitForTimeout(2_000); // log files are flushed every second or so
       const logs = path.join(ARTIFACTS, `${this.name}-logs`);
       rmSync(logs, { recursive: true, force: true });
       mkdirSync(logs, { recursive: true });
@@ -155,7 +158,7 @@ export async function openWorkbench(name: string, options: OpenOptions = {}): Pr
   const server = await startCodeServer({ ...profile, extensions: extensionsDir }, port, { workspace: dir, env: options.env, echo: false });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
-  const wb = new Workbench(name, page, dir, context, server, profile);
+  const wb = new Workbench(options.artifactName ?? name, page, dir, context, server, profile);
   try {
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURI(dir)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });

@@ -3,11 +3,13 @@
 // driven in chromium as a user would. `npm run test:e2e` packages the extension first.
 // What each scenario must show is in ../expectations.ts (shared with the desktop suite).
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { completion, history, problems, providerAnswer, testing, tokens, type CaseStatus } from '../expectations.js';
 import { makeHistoryRepository } from '../historyRepository.js';
 import { MockProvider } from '../../support/mockProvider.js';
-import { scenario, setUp, tearDown, type Workbench } from './harness.mjs';
+import { ARTIFACTS, scenario, setUp, tearDown, type Workbench } from './harness.mjs';
 
 // the first run on a machine installs code-server (about 15 minutes on 2 cores)
 before(setUp, { timeout: 45 * 60_000 });
@@ -281,5 +283,31 @@ describe('prompt history', () => {
       await assert.doesNotReject(diff.locator('.editor.modified .view-line', { hasText: new RegExp(`^${history.diff.added.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s')}$`) }).first().waitFor({ timeout: 10_000 }), 'the new model on the right');
       await wb.screenshot();
     });
+  });
+});
+
+describe('the harness', () => {
+  test('a failed scenario keeps its screenshot and VS Code\'s logs', { timeout: SCENARIO_TIMEOUT }, async () => {
+    const name = 'harness-check';
+    await assert.rejects(
+      scenario('problems', { artifactName: name }, async (wb) => {
+        await wb.open(problems.file);
+        throw new Error('a deliberate failure');
+      }),
+      /a deliberate failure/,
+    );
+    try {
+      assert.ok(existsSync(path.join(ARTIFACTS, `${name}-failure.png`)), 'failure screenshot');
+      const logs = path.join(ARTIFACTS, `${name}-logs`);
+      assert.ok(existsSync(path.join(logs, 'code-server.txt')), "code-server's output");
+      const sessions = readdirSync(path.join(logs, 'vscode'));
+      assert.ok(sessions.length > 0, "VS Code's log folder");
+      const files = readdirSync(path.join(logs, 'vscode', sessions[0]), { recursive: true }).map(String);
+      assert.ok(files.some((f) => /exthost/.test(f)), `extension host logs among: ${files.join(', ')}`);
+      assert.ok(files.some((f) => /Prompt Workbench/.test(f)), `the extension's output channel among: ${files.join(', ')}`);
+    } finally {
+      rmSync(path.join(ARTIFACTS, `${name}-failure.png`), { force: true });
+      rmSync(path.join(ARTIFACTS, `${name}-logs`), { recursive: true, force: true });
+    }
   });
 });
