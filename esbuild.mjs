@@ -74,8 +74,8 @@ const entries = [
   { entryPoints: { server: 'server/src/server.ts' } },
   { entryPoints: { cli: 'server/src/cli/main.ts' }, banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } },
 ];
-// The end-to-end suite runs inside VS Code's extension host (npm run test:e2e).
-if (e2e) entries.push({ entryPoints: { 'e2e/suite': 'test/e2e/suite/index.ts' } });
+// The desktop end-to-end suite runs inside VS Code's extension host (npm run test:desktop).
+if (e2e) entries.push({ entryPoints: { 'e2e/suite': 'test/e2e/desktop/suite/index.ts' } });
 
 const contexts = await Promise.all([
   ...entries.map((e) => esbuild.context({ ...common, ...e, plugins: [sharedTokenizerData(Object.keys(e.entryPoints)[0])], outdir: 'dist' })),
