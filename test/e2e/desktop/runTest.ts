@@ -74,10 +74,10 @@ function launch(executable: string, args: string[], env: Record<string, string>)
 }
 
 async function runScenario(executable: string, scenario: DesktopScenario, mock: MockProvider): Promise<string[]> {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), `pw-desktop-${scenario.name}-`));
+  const scratch = mkdtempSync(path.join(os.tmpdir(), `pwd-${scenario.name}-`));
   const workspace = path.join(scratch, scenario.name);
-  const userData = path.join(scratch, 'user-data');
-  const extensionsDir = path.join(scratch, 'extensions');
+  const userData = path.join(scratch, 'ud');
+  const extensionsDir = path.join(scratch, 'ext');
   mkdirSync(workspace);
   mkdirSync(path.join(userData, 'User'), { recursive: true });
   mkdirSync(extensionsDir);
@@ -95,7 +95,7 @@ async function runScenario(executable: string, scenario: DesktopScenario, mock: 
   if (expected !== undefined && mock.requests.length !== expected) {
     failures.push(`the local test provider received ${mock.requests.length} request(s), expected ${expected}${expected === 0 ? ': nothing may be sent from an untrusted workspace' : ' (one per openai case)'}`);
   }
-  if (failures.length) console.error(`  workspace, profile and VS Code logs kept in ${scratch} (logs: user-data/logs/)`);
+  if (failures.length) console.error(`  workspace, profile and VS Code logs kept in ${scratch} (VS Code's logs: ud/logs/)`);
   else rmSync(scratch, { recursive: true, force: true });
   return failures;
 }
