@@ -19,7 +19,7 @@ const SCENARIO_TIMEOUT = 4 * 60_000;
 
 /** The rows of the Problems panel as text: "<Error|Warning>: <message> at line L and character C." */
 async function problemRows(wb: Workbench): Promise<string[]> {
-  return wb.page.locator('.markers-panel .monaco-list-row[aria-level="2"], .markers-panel .monaco-list-row').evaluateAll((rows) =>
+  return wb.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) =>
     rows.map((r) => r.getAttribute('aria-label') ?? '').filter((l) => /^(Error|Warning|Info)/.test(l)));
 }
 
@@ -55,7 +55,7 @@ describe('editing a prompt', () => {
       await wb.page.keyboard.type(completion.typed, { delay: 40 });
       const rows = wb.page.locator('.monaco-editor .suggest-widget.visible .monaco-list-row');
       await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
-      // details (the schema descriptions) show for the focused row; make the widget show them for all
+      // every declared input is offered (the variables come first, then the helpers)
       const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
       for (const v of completion.variables) {
         assert.ok(labels.some((l) => l.startsWith(v.label)), `no completion "${v.label}" among: ${labels.join(' | ')}`);
@@ -63,8 +63,10 @@ describe('editing a prompt', () => {
       await wb.page.keyboard.press('Control+Space'); // toggles the details pane of the focused item
       const details = wb.page.locator('.monaco-editor .suggest-details-container .suggest-details');
       await details.waitFor({ state: 'visible', timeout: 10_000 });
+      // the focused (first) item's details pane shows its description from input.schema
       const focused = completion.variables.find((v) => labels[0].startsWith(v.label));
-      if (focused) assert.match(await details.innerText(), new RegExp(focused.detail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      assert.ok(focused, `the first item should be a declared input, not ${labels[0]}`);
+      assert.match(await details.innerText(), new RegExp(focused.detail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
       await wb.screenshot();
       // accepting the first variable writes it into the template
       const first = labels.findIndex((l) => completion.variables.some((v) => l.startsWith(v.label)));
