@@ -20,7 +20,8 @@
 // the first run downloads it and compiles native modules (2 minutes measured with a warm npm cache,
 // up to ~15 minutes on 2 cores), later runs reuse the cache. Each run gets a fresh profile
 // (user-data-dir, extensions-dir) under <cache>/runs/ (the 3 latest are kept, with their logs/).
-// Only Node builtins are used here; playwright-core is installed into the same cache dir.
+// Only Node builtins are used here; the headless screenshot drives chromium with the project's
+// playwright-core (a devDependency), or a copy installed into the same cache dir when it is missing.
 
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -172,6 +173,7 @@ async function takeScreenshot(url, opts, profile) {
   }
 }
 
+/** 1-based line/column of the end (or start) of the first match of `re` in `text`. */
 function locate(text, re, where) {
   const m = new RegExp(re, 'm').exec(text);
   if (!m) throw new UserError(`/${re}/ does not match the opened file`);

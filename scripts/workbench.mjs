@@ -59,15 +59,6 @@ export async function dismissNotifications(page) {
   await page.keyboard.press('Escape');
 }
 
-/** 1-based line/column of the end (or start) of the first match of `re` in `text`. */
-function locate(text, re, where) {
-  const m = new RegExp(re, 'm').exec(text);
-  if (!m) throw new WorkbenchError(`/${re}/ does not match the opened file`);
-  const offset = where === 'end' ? m.index + m[0].length : m.index;
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length, column: before[before.length - 1].length + 1, match: m[0] };
-}
-
 export async function goTo(page, line, column) {
   // focus the editor's input (clicking could land on a code lens or widget)
   await page.locator('.editor-instance .monaco-editor textarea.inputarea, .editor-instance .monaco-editor .native-edit-context')
