@@ -365,17 +365,16 @@ function httpOk(url) {
 
 /**
  * Starts code-server on `workspace` and resolves once it answers HTTP; rejects with its output tail if
- * it exits first. `env` is added to its environment (the extension host inherits it); with `echo`
- * false its output is only kept (the last 40 lines, in `tail`), not printed.
+ * it exits first. With `echo` false its output is only kept (the last 40 lines, in `tail`), not printed.
  * @param {{ config: string, userData: string, extensions: string }} profile
  * @param {number} port
- * @param {{ workspace?: string, env?: Record<string, string>, echo?: boolean }} [options]
+ * @param {{ workspace?: string, echo?: boolean }} [options]
  */
-export async function startCodeServer(profile, port, { workspace, env = {}, echo = true } = {}) {
+export async function startCodeServer(profile, port, { workspace, echo = true } = {}) {
   const args = [codeServerEntry(), '--config', profile.config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check',
     '--user-data-dir', profile.userData, '--extensions-dir', profile.extensions, ...(workspace ? [workspace] : [])];
-  const child = spawn(node24(), args, { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: !IS_WINDOWS });
+  const child = spawn(node24(), args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], detached: !IS_WINDOWS });
   const tail = [];
   const verbose = { on: echo };
   const keep = (out) => (d) => {

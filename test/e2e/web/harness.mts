@@ -53,8 +53,6 @@ export interface OpenOptions {
   settings?: Record<string, unknown>;
   /** Workspace settings (.vscode/settings.json of the scenario copy). */
   workspaceSettings?: Record<string, unknown>;
-  /** Environment of code-server and so of the extension host. */
-  env?: Record<string, string>;
   /** Name of the artifacts (screenshots, logs) instead of the scenario's. */
   artifactName?: string;
   /** Runs on the scenario copy before VS Code opens it (e.g. to make a git repository). */
@@ -155,7 +153,7 @@ export async function openWorkbench(name: string, options: OpenOptions = {}): Pr
     },
   });
   const port = await freePort();
-  const server = await startCodeServer({ ...profile, extensions: extensionsDir }, port, { workspace: dir, env: options.env, echo: false });
+  const server = await startCodeServer({ ...profile, extensions: extensionsDir }, port, { workspace: dir, echo: false });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const wb = new Workbench(options.artifactName ?? name, page, dir, context, server, profile);
