@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { workspaceFixtures } from '../server/src/fixtureFiles';
+import { createNodeHost } from '../server/src/node/host';
+import { fixtureTexts } from '../server/src/service/workspace';
 import { parsePromptDocument, rename } from '../server/src/service';
 
 const GOLDEN = path.resolve(__dirname, '..', 'test', 'golden', 'rename-fixtures');
@@ -36,10 +37,11 @@ export async function runFixtureRefsBench(options: { quick?: boolean } = {}): Pr
     const offset = promptText.indexOf('{{customerName}}') + 2;
     const collect: number[] = [];
     const renames: number[] = [];
-    await workspaceFixtures([pathToFileURL(dir).toString()], []); // cold: fills the cache
+    const host = createNodeHost({ roots: [pathToFileURL(dir).toString()] });
+    await fixtureTexts(host, []); // cold: fills the cache
     for (let r = 0; r < runs; r++) {
       const t0 = performance.now();
-      const texts = await workspaceFixtures([pathToFileURL(dir).toString()], []);
+      const texts = await fixtureTexts(host, []);
       const t1 = performance.now();
       const edit = rename(doc, offset, 'clientName', { fixtures: texts });
       const t2 = performance.now();

@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { HoverRequest } from 'vscode-languageserver-protocol/node';
 import { complete, hover, PartialIndex, PromptDocumentCache } from '../server/src/service';
 import { TestLanguageClient } from '../test/support/lspClient';
-import { indexPartials } from '../server/src/workspacePartials';
+import { createNodeHost } from '../server/src/node/host';
+import { indexPartials } from '../server/src/service/workspace';
 
 function stats(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b);
@@ -72,7 +73,7 @@ export async function benchTemplate(): Promise<Record<string, unknown>> {
   }
   const direct = new PartialIndex();
   const t0 = performance.now();
-  const report = await indexPartials(direct, [pathToFileURL(root).toString()], () => false);
+  const report = await indexPartials(createNodeHost({ roots: [pathToFileURL(root).toString()] }), direct);
   const indexMs = performance.now() - t0;
 
   // A server whose workspace is this folder indexes it at start; hovers on an open prompt go on meanwhile.

@@ -10,83 +10,131 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
+  type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChangeSummaryRequest, FixtureCasesRequest, RenderRequest, TokenSummaryRequest, type ChangeSummary, type ChangeSummaryParams, type FixtureCaseItem, type RenderParams, type RenderResponse } from './protocol';
-import { readOpenOrDisk, workspaceFixtures } from './fixtureFiles';
 import * as engine from './service';
 import { summarizeChange } from './service/history/summary';
 import * as tokens from './service/tokens';
-import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
-import { configFileDiagnostics, docsBaseUri, LintConfigFiles } from './lintConfig';
-import { indexPartials, refreshPartial } from './workspacePartials';
-import { fixtureOf, forgetFixture, isFixtureUri, promptFor } from './fixtureSupport';
+import { DEFAULT_SETTINGS, readSettings, withProjectConfig, type Settings } from './settings';
+import { configFileDiagnostics, docsBaseUri } from './lintConfig';
+import { fixtureOf, forgetFixture, isFixtureUri } from './fixtureSupport';
 import * as testing from './service/testing';
-import { readTextUri } from './service/testing/nodeHost';
-import { fixturesForPrompt } from './fixtureTokens';
+import { createNodeHost } from './node/host';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const settings = new Map<string, Settings>();
-const cache = new engine.PromptDocumentCache((uri) => ({ maxTemplateSize: settings.get(uri)?.maxFileSize }));
+const cache = new engine.PromptDocumentCache();
 const partials = new engine.PartialIndex();
 let configurationSupported = false;
 let codeLensRefreshSupported = false;
 let workspaceFolders: string[] = [];
+// Everything outside the open texts goes through the one host: searches skip the same folders
+// (the built-in ones plus `files.exclude` of the workspace folders' project configs) everywhere.
+let workspaceExclude: string[] = [];
+const host = createNodeHost({ roots: () => workspaceFolders, openText: (uri) => documents.get(uri)?.getText(), exclude: () => workspaceExclude });
+const projectConfigs = new engine.ProjectConfigs(host, (m) => connection.console.warn(m));
+const fixtureFiles = new engine.FixtureFileCache(host);
+const diskPrompts = new engine.DiskPrompts(host);
 // Diagnostics wait (briefly) for the first partial index, so a prompt opened at startup is not
 // told its partials are missing; completion and hover never wait.
 let partialsIndexed: Promise<unknown> = Promise.resolve();
 const INDEX_WAIT_MS = 2000;
-// `.promptlintrc.yaml` files: found per prompt, read from the editor when open, cached until one changes.
-const lintConfigs = new LintConfigFiles({ openText: (uri) => documents.get(uri)?.getText() }, () => workspaceFolders, (m) => connection.console.warn(m));
 const DOCS_BASE = docsBaseUri();
 
-/** What the template analysis of a document needs from the workspace and its settings. */
-/** What token counting needs: the `promptWorkbench.tokens.*` settings, and partials for rendering. */
-function tokenOptions(uri: string): tokens.TokenOptions {
-  return { ...(settings.get(uri) ?? DEFAULT_SETTINGS).tokens, analysis: analysisOptions(uri) };
+/**
+ * What applies to one document: the editor's settings for it and its project config, merged. Read
+ * once per document (until settings or a config file change); every request on the document waits
+ * for it, so no request parses with defaults that a later one would reuse.
+ */
+const contexts = new Map<string, Promise<Settings>>();
+function settingsOf(uri: string): Promise<Settings> {
+  let p = contexts.get(uri);
+  if (!p) {
+    p = Promise.all([readSettings(connection, uri, configurationSupported).catch(() => DEFAULT_SETTINGS), projectConfigs.configFor(uri).catch(() => undefined)]).then(([s, c]) => withProjectConfig(s, c));
+    contexts.set(uri, p);
+  }
+  return p;
 }
 
-function analysisOptions(uri: string): engine.AnalysisOptions {
-  return { partials, customHelpers: (settings.get(uri) ?? DEFAULT_SETTINGS).customHelpers };
+function forgetSettings(): void {
+  contexts.clear();
 }
 
-/** Everything validation needs: the analysis options, the lint levels (config file < setting), the token settings. */
-function diagnosticOptions(uri: string, countTokens: boolean): engine.DiagnosticOptions {
-  const config = engine.lint.resolveLintConfig(engine.lint.RULES, lintConfigs.configFor(uri), (settings.get(uri) ?? DEFAULT_SETTINGS).lint);
+/** The options every analysis of a document gets, from its settings. */
+function optionsFrom(s: Settings) {
+  const analysis: engine.AnalysisOptions = { partials, customHelpers: s.customHelpers };
+  const tokenOptions: tokens.TokenOptions = { ...s.tokens, analysis };
+  return { analysis, tokens: tokenOptions, parse: { maxTemplateSize: s.maxFileSize } };
+}
+
+/** Everything validation needs: the analysis options, the lint levels (project config < setting), the token settings. */
+async function diagnosticOptions(uri: string, s: Settings, countTokens: boolean): Promise<engine.DiagnosticOptions> {
+  const o = optionsFrom(s);
+  const config = engine.lint.resolveLintConfig(engine.lint.RULES, await projectConfigs.configFor(uri).catch(() => undefined), s.lint);
   return {
-    ...analysisOptions(uri),
-    lint: { config, tokens: tokenOptions(uri), countTokens, docsBase: DOCS_BASE },
+    ...o.analysis,
+    lint: { config, tokens: o.tokens, countTokens, docsBase: DOCS_BASE },
     onLintError: (rule, e) => connection.console.error(`Lint rule ${rule} failed on ${uri}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   };
 }
 
-function runSafe<T>(what: string, fallback: T, token: CancellationToken | undefined, fn: () => T): T {
+function logError(what: string, e: unknown): void {
+  connection.console.error(`${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+}
+
+/** Runs a handler; a cancelled request, or one that throws, gives the fallback and the server goes on. */
+async function runSafe<T>(what: string, fallback: T, token: CancellationToken | undefined, fn: () => T | Promise<T>): Promise<T> {
   if (token?.isCancellationRequested) return fallback;
   try {
-    return fn();
+    const result = await fn();
+    return token?.isCancellationRequested ? fallback : result;
   } catch (e) {
-    connection.console.error(`${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    if (!(e instanceof engine.CancelledError)) logError(what, e);
     return fallback;
   }
 }
 
-function parsed(uri: string) {
-  // Fixture files (`*.tests.yaml`) are not prompts: only their own handlers below read them.
-  if (isFixtureUri(uri)) return undefined;
-  // Lint config files (`.promptlintrc.yaml`) are synced for their own diagnostics only.
-  if (engine.lint.isConfigFile(uri)) return undefined;
+type DocumentKind = 'prompt' | 'fixture' | 'config';
+function kindOf(uri: string): DocumentKind {
+  if (isFixtureUri(uri)) return 'fixture';
+  if (engine.lint.isConfigFile(uri)) return 'config';
+  return 'prompt';
+}
+
+/** A prompt document parsed with its own settings, and the options its features take. */
+async function prompt(uri: string) {
+  // Fixture files and project config files are synced for their own handlers only.
+  if (kindOf(uri) !== 'prompt' || !documents.get(uri)) return undefined;
+  const s = await settingsOf(uri);
   const doc = documents.get(uri);
-  return doc ? cache.get(doc) : undefined;
+  if (!doc) return undefined;
+  const o = optionsFrom(s);
+  return { doc: cache.get(doc, o.parse), settings: s, ...o };
+}
+
+/** The prompt under test of a fixture file: the open document, else the file on disk (`null`: missing). */
+async function promptOfFixture(file: testing.FixtureFile): Promise<engine.PromptDocument | null | undefined> {
+  const open = await prompt(file.promptUri);
+  if (open) return open.doc;
+  const s = await settingsOf(file.promptUri);
+  return diskPrompts.get(file.promptUri, optionsFrom(s).parse);
 }
 
 /** A fixture file and the prompt it tests (`null`: missing; `undefined`: unknown). */
-function fixtureAndPrompt(uri: string) {
-  const doc = isFixtureUri(uri) ? documents.get(uri) : undefined;
+async function fixtureAndPrompt(uri: string) {
+  const doc = kindOf(uri) === 'fixture' ? documents.get(uri) : undefined;
   if (!doc) return undefined;
   const file = fixtureOf(doc);
-  return { file, prompt: promptFor(file, (u) => parsed(u)) };
+  return { file, prompt: await promptOfFixture(file) };
+}
+
+/** The `files.exclude` of the project configs at the workspace folders, for every search. */
+async function readWorkspaceExclude(): Promise<void> {
+  const lists = await Promise.all(workspaceFolders.map((f) => projectConfigs.configFor(`${f.replace(/\/$/, '')}/.folder`).catch(() => undefined)));
+  workspaceExclude = [...new Set(lists.flatMap((c) => c?.exclude ?? []))];
 }
 
 connection.onInitialize((params): InitializeResult => {
@@ -114,36 +162,50 @@ connection.onInitialize((params): InitializeResult => {
 connection.onInitialized(() => {
   if (configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'promptWorkbench' });
   // Index the workspace's partials in the background; open documents are re-checked when done.
-  partialsIndexed = indexPartials(partials, workspaceFolders, (uri) => !!documents.get(uri)).then(
-    (report) => {
-      connection.console.info(`Indexed ${report.files} partial file(s) in ${report.ms.toFixed(0)} ms`);
-      revalidateAll();
-    },
-    (e: unknown) => connection.console.error(`Indexing partials failed: ${e instanceof Error ? e.message : String(e)}`),
-  );
+  partialsIndexed = readWorkspaceExclude()
+    .then(() => engine.indexPartials(host, partials, { isOpen: (uri) => !!documents.get(uri) }))
+    .then(
+      (report) => {
+        connection.console.info(`Indexed ${report.files} partial file(s) in ${report.ms.toFixed(0)} ms`);
+        revalidateAll();
+      },
+      (e: unknown) => connection.console.error(`Indexing partials failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
 });
 
 function revalidateAll(): void {
   for (const doc of documents.all()) scheduleValidation(doc.uri);
 }
 
+/** A project config file changed: every document's settings and every search's skip list are read again. */
+function projectConfigChanged(): void {
+  projectConfigs.clear();
+  forgetSettings();
+  void readWorkspaceExclude().finally(() => fixtureFiles.forgetList());
+  revalidateAll();
+}
+
 connection.onDidChangeWatchedFiles(async (e) => {
   let changed = false;
   for (const change of e.changes) {
-    if (engine.lint.isConfigFile(change.uri)) {
-      lintConfigs.clear();
-      changed = true;
+    host.changed(change.uri, change.type === 1 ? 'created' : change.type === 3 ? 'deleted' : 'changed');
+    if (kindOf(change.uri) === 'config') {
+      projectConfigChanged();
       continue;
     }
+    if (kindOf(change.uri) === 'fixture') {
+      fixtureFiles.forget(change.uri);
+      if (change.type !== 2) fixtureFiles.forgetList();
+    }
     if (!engine.partialNameOf(change.uri) || documents.get(change.uri)) continue;
-    await refreshPartial(partials, change.uri, change.type === 3 /* Deleted */);
+    await engine.refreshPartial(host, partials, change.uri, change.type === 3 /* Deleted */);
     changed = true;
   }
   if (changed) revalidateAll();
 });
 
 connection.onDidChangeConfiguration(() => {
-  settings.clear();
+  forgetSettings();
   cache.clear();
   revalidateAll();
   // Token lenses depend on settings (model override, catalogue): ask the editor to re-request them.
@@ -158,257 +220,245 @@ function scheduleValidation(uri: string): void {
   pending.add(uri);
   setImmediate(() => {
     pending.delete(uri);
-    void validate(uri);
+    void validate(uri).catch((e: unknown) => logError(`Validation of ${uri}`, e));
   });
 }
+
+/** Publishes a document's diagnostics if the version they were computed for is still current. */
+function publish(uri: string, version: number, diagnostics: Diagnostic[]): Promise<void> | undefined {
+  const latest = documents.get(uri);
+  if (!latest || latest.version !== version) return undefined;
+  return connection.sendDiagnostics({ uri, version, diagnostics });
+}
+
+/** One validation per document kind. */
+const validators: Record<DocumentKind, (doc: TextDocument) => Promise<void>> = {
+  async fixture(doc) {
+    const f = await fixtureAndPrompt(doc.uri);
+    const diagnostics = await runSafe('Fixture validation', [], undefined, () => (f ? testing.fixtureLspDiagnostics(f.file, f.prompt) : []));
+    void publish(doc.uri, doc.version, diagnostics);
+  },
+  async config(doc) {
+    const diagnostics = await runSafe('Project config validation', [], undefined, () => configFileDiagnostics(doc.getText(), doc.uri));
+    void publish(doc.uri, doc.version, diagnostics);
+  },
+  async prompt(doc) {
+    const p = await prompt(doc.uri);
+    if (!p || p.doc.version !== doc.version) return;
+    // Budget checks (the context-overflow / context-budget rules) need tokenizer data. Its first
+    // load (a few hundred ms, once) waits until these diagnostics have been written (the message
+    // writer sends in a later tick, so a load queued before that would hold them up), then the
+    // document is checked again.
+    const ready = await runSafe('Token budget', true, undefined, () => tokens.tokenizerReady(p.doc, p.tokens));
+    const options = await diagnosticOptions(doc.uri, p.settings, ready);
+    // The asynchronous rule (secret-in-prompt, secretlint) joins the same publication.
+    const diagnostics = await runSafe('Validation', [], undefined, () => engine.documentDiagnostics(p.doc, options));
+    const sent = publish(doc.uri, doc.version, diagnostics);
+    if (sent && !ready) {
+      void sent.then(() =>
+        setTimeout(() => {
+          void runSafe('Loading the tokenizer', undefined, undefined, () => tokens.loadTokenizer(p.doc, p.tokens));
+          scheduleValidation(doc.uri);
+        }, 0),
+      );
+    }
+  },
+};
 
 async function validate(uri: string): Promise<void> {
   const doc = documents.get(uri);
   if (!doc) return;
-  if (!settings.has(uri)) settings.set(uri, await readSettings(connection, uri, configurationSupported));
+  await settingsOf(uri);
   await Promise.race([partialsIndexed, new Promise((r) => setTimeout(r, INDEX_WAIT_MS))]);
   const current = documents.get(uri);
   if (!current || current.version !== doc.version) return;
-  if (isFixtureUri(uri)) {
-    const fixture = runSafe('Fixture validation', [], undefined, () => {
-      const f = fixtureAndPrompt(uri);
-      return f ? testing.fixtureLspDiagnostics(f.file, f.prompt) : [];
-    });
-    void connection.sendDiagnostics({ uri, version: current.version, diagnostics: fixture });
-    return;
-  }
-  if (engine.lint.isConfigFile(uri)) {
-    const problems = runSafe('Lint config validation', [], undefined, () => configFileDiagnostics(current.getText(), uri));
-    void connection.sendDiagnostics({ uri, version: current.version, diagnostics: problems });
-    return;
-  }
-  // Budget checks (the context-overflow / context-budget rules) need tokenizer data. Its first load
-  // (a few hundred ms, once) waits until these diagnostics have been written (the message writer
-  // sends in a later tick, so a load queued before that would hold them up), then the document is
-  // checked again.
-  const doc2 = cache.get(current);
-  const ready = runSafe('Token budget', true, undefined, () => tokens.tokenizerReady(doc2, tokenOptions(uri)));
-  const options = diagnosticOptions(uri, ready);
-  const diagnostics = runSafe('Validation', [], undefined, () => engine.diagnostics(doc2, options));
-  // secret-in-prompt (secretlint) is asynchronous; its findings join the same publication, which
-  // is sent only if the document has not changed meanwhile.
-  diagnostics.push(
-    ...(await engine.asyncDiagnostics(doc2, options).catch((e: unknown) => {
-      connection.console.error(`Lint (async rules) failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      return [];
-    })),
-  );
-  const latest = documents.get(uri);
-  if (!latest || latest.version !== current.version) return;
-  const sent = connection.sendDiagnostics({ uri, version: current.version, diagnostics });
-  if (!ready) {
-    void sent.then(() =>
-      setTimeout(() => {
-        runSafe('Loading the tokenizer', undefined, undefined, () => tokens.loadTokenizer(doc2, tokenOptions(uri)));
-        scheduleValidation(uri);
-      }, 0),
-    );
-  }
+  await validators[kindOf(uri)](current);
 }
 
 documents.onDidChangeContent((e) => {
-  // An edited lint config applies to the prompts below it at once (and gets its own diagnostics).
-  if (engine.lint.isConfigFile(e.document.uri)) {
-    lintConfigs.clear();
-    revalidateAll();
+  const uri = e.document.uri;
+  host.changed(uri, 'changed');
+  // An edited project config applies to the prompts below it at once (and gets its own diagnostics).
+  if (kindOf(uri) === 'config') {
+    projectConfigChanged();
     return;
   }
   // An edited partial changes what the prompts that include it see.
-  if (engine.partialNameOf(e.document.uri)) {
-    partials.set(e.document.uri, e.document.getText());
+  if (engine.partialNameOf(uri)) {
+    partials.set(uri, e.document.getText());
     revalidateAll();
-  } else scheduleValidation(e.document.uri);
+  } else scheduleValidation(uri);
   // Fixture files check their cases against the prompt's inputs: re-check them when a prompt changes.
-  if (!isFixtureUri(e.document.uri)) for (const d of documents.all()) if (isFixtureUri(d.uri)) scheduleValidation(d.uri);
+  if (kindOf(uri) !== 'fixture') for (const d of documents.all()) if (kindOf(d.uri) === 'fixture') scheduleValidation(d.uri);
 });
 documents.onDidClose((e) => {
-  cache.delete(e.document.uri);
-  forgetFixture(e.document.uri);
-  settings.delete(e.document.uri);
-  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  const uri = e.document.uri;
+  host.changed(uri, 'changed');
+  cache.delete(uri);
+  forgetFixture(uri);
+  contexts.delete(uri);
+  connection.sendDiagnostics({ uri, diagnostics: [] });
   // A closed config file is read from disk again (unsaved edits no longer apply).
-  if (engine.lint.isConfigFile(e.document.uri)) {
-    lintConfigs.clear();
-    revalidateAll();
-  }
-  if (engine.partialNameOf(e.document.uri)) void refreshPartial(partials, e.document.uri, false).then(revalidateAll);
+  if (kindOf(uri) === 'config') projectConfigChanged();
+  if (engine.partialNameOf(uri)) void engine.refreshPartial(host, partials, uri, false).then(revalidateAll);
 });
 
 connection.onCompletion((p, token) =>
-  runSafe('Completion', null, token, () => {
-    const fixture = fixtureAndPrompt(p.textDocument.uri);
+  runSafe('Completion', null, token, async () => {
+    const fixture = await fixtureAndPrompt(p.textDocument.uri);
     if (fixture) return testing.completeFixture(fixture.file.text, fixture.file.lines.offsetAt(p.position), fixture.file.lines, fixture.prompt ?? undefined);
-    const doc = parsed(p.textDocument.uri);
-    return doc ? engine.complete(doc, doc.lines.offsetAt(p.position), analysisOptions(doc.uri)) : null;
+    const d = await prompt(p.textDocument.uri);
+    return d ? engine.complete(d.doc, d.doc.lines.offsetAt(p.position), d.analysis) : null;
   }),
 );
 
 connection.onHover((p, token) =>
-  runSafe('Hover', null, token, () => {
-    const fixture = fixtureAndPrompt(p.textDocument.uri);
+  runSafe('Hover', null, token, async () => {
+    const fixture = await fixtureAndPrompt(p.textDocument.uri);
     if (fixture) return testing.hoverFixture(fixture.file, fixture.file.lines.offsetAt(p.position), fixture.prompt ?? undefined);
-    const doc = parsed(p.textDocument.uri);
-    if (!doc) return null;
-    const offset = doc.lines.offsetAt(p.position);
-    return tokens.combineHovers(engine.hover(doc, offset, analysisOptions(doc.uri)), tokens.tokenHover(doc, offset, tokenOptions(doc.uri)));
+    const d = await prompt(p.textDocument.uri);
+    return d ? engine.hover(d.doc, d.doc.lines.offsetAt(p.position), { ...d.analysis, tokens: d.tokens }) : null;
   }),
 );
 
 connection.onDocumentSymbol((p, token) =>
-  runSafe('Document symbols', [], token, () => {
-    const doc = parsed(p.textDocument.uri);
-    return doc ? engine.documentSymbols(doc) : [];
+  runSafe('Document symbols', [], token, async () => {
+    const d = await prompt(p.textDocument.uri);
+    return d ? engine.documentSymbols(d.doc) : [];
   }),
 );
 
 connection.onFoldingRanges((p, token) =>
-  runSafe('Folding ranges', [], token, () => {
-    const doc = parsed(p.textDocument.uri);
-    return doc ? engine.foldingRanges(doc) : [];
+  runSafe('Folding ranges', [], token, async () => {
+    const d = await prompt(p.textDocument.uri);
+    return d ? engine.foldingRanges(d.doc) : [];
   }),
 );
 
 connection.onDefinition((p, token) =>
-  runSafe('Definition', [], token, () => {
-    const doc = parsed(p.textDocument.uri);
-    return doc ? engine.definition(doc, doc.lines.offsetAt(p.position), analysisOptions(doc.uri)) : [];
+  runSafe('Definition', [], token, async () => {
+    const d = await prompt(p.textDocument.uri);
+    return d ? engine.definition(d.doc, d.doc.lines.offsetAt(p.position), d.analysis) : [];
   }),
 );
 
 /** The fixture files of the workspace (open ones with their live text), for rename, references and the preview. */
-async function fixtureTexts(): Promise<engine.FixtureText[]> {
-  const open = documents.all().filter((d) => isFixtureUri(d.uri)).map((d) => ({ uri: d.uri, text: d.getText() }));
-  try {
-    return await workspaceFixtures(workspaceFolders, open);
-  } catch (e) {
-    connection.console.error(`Reading the fixture files failed: ${e instanceof Error ? e.message : String(e)}`);
-    return open;
-  }
+function fixtureTexts(token?: CancellationToken): Promise<engine.FixtureText[]> {
+  const open = documents.all().filter((d) => kindOf(d.uri) === 'fixture').map((d) => ({ uri: d.uri, text: d.getText() }));
+  return engine.fixtureTexts(host, open, token);
 }
 
-connection.onReferences(async (p, token) => {
-  const doc = parsed(p.textDocument.uri);
-  if (!doc) return [];
-  const fixtures = await fixtureTexts();
-  return runSafe('References', [], token, () => engine.references(doc, doc.lines.offsetAt(p.position), p.context.includeDeclaration, { ...analysisOptions(doc.uri), fixtures }));
-});
+connection.onReferences((p, token) =>
+  runSafe('References', [], token, async () => {
+    const d = await prompt(p.textDocument.uri);
+    if (!d) return [];
+    const fixtures = await fixtureTexts(token);
+    return engine.references(d.doc, d.doc.lines.offsetAt(p.position), p.context.includeDeclaration, { ...d.analysis, fixtures, token });
+  }),
+);
 
 connection.onPrepareRename((p, token) =>
-  runSafe('Prepare rename', null, token, () => {
-    const doc = parsed(p.textDocument.uri);
-    return doc ? engine.prepareRename(doc, doc.lines.offsetAt(p.position), analysisOptions(doc.uri)) : null;
+  runSafe('Prepare rename', null, token, async () => {
+    const d = await prompt(p.textDocument.uri);
+    return d ? engine.prepareRename(d.doc, d.doc.lines.offsetAt(p.position), d.analysis) : null;
   }),
 );
 
 connection.onRenameRequest(async (p, token) => {
-  const doc = parsed(p.textDocument.uri);
-  if (!doc || token.isCancellationRequested) return null;
   try {
+    const d = await prompt(p.textDocument.uri);
+    if (!d || token.isCancellationRequested) return null;
     // Fixture files that test this prompt get their variable keys renamed in the same edit.
-    const fixtures = engine.prepareRename(doc, doc.lines.offsetAt(p.position), analysisOptions(doc.uri)) ? await fixtureTexts() : [];
+    const fixtures = engine.prepareRename(d.doc, d.doc.lines.offsetAt(p.position), d.analysis) ? await fixtureTexts(token) : [];
     if (token.isCancellationRequested) return null;
-    return engine.rename(doc, doc.lines.offsetAt(p.position), p.newName, { ...analysisOptions(doc.uri), fixtures });
+    return engine.rename(d.doc, d.doc.lines.offsetAt(p.position), p.newName, { ...d.analysis, fixtures, token });
   } catch (e) {
     // A bad new name is the user's to fix: show it as the request's error message.
     if (e instanceof engine.RenameError) return new ResponseError(ErrorCodes.InvalidRequest, e.message);
-    connection.console.error(`Rename failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    if (!(e instanceof engine.CancelledError)) logError('Rename', e);
     return null;
   }
 });
 
 connection.onCodeAction((p, token) =>
-  runSafe('Code actions', [], token, () => {
-    const doc = parsed(p.textDocument.uri);
-    return doc ? engine.allCodeActions(doc, p.context.diagnostics, analysisOptions(doc.uri)) : [];
+  runSafe('Code actions', [], token, async () => {
+    const d = await prompt(p.textDocument.uri);
+    return d ? engine.allCodeActions(d.doc, p.context.diagnostics, d.analysis) : [];
   }),
 );
 
 connection.languages.semanticTokens.on((p, token) =>
-  runSafe('Semantic tokens', { data: [] }, token, () => {
-    const doc = parsed(p.textDocument.uri);
-    return doc ? engine.semanticTokens(doc, analysisOptions(doc.uri)) : { data: [] };
+  runSafe('Semantic tokens', { data: [] }, token, async () => {
+    const d = await prompt(p.textDocument.uri);
+    return d ? engine.semanticTokens(d.doc, d.analysis) : { data: [] };
   }),
 );
 
 // `.method`: the server's protocol library is a different copy from the client's, so the typed
 // RequestType object is shared by name only.
 connection.onRequest(RenderRequest.method, async (p: RenderParams): Promise<RenderResponse | null> => {
-  const doc = parsed(p.uri);
-  if (!doc) return null;
   try {
+    const d = await prompt(p.uri);
+    if (!d) return null;
+    const doc = d.doc;
     const name = decodeURIComponent(p.uri.split('/').pop() ?? p.uri);
     if (p.case) {
       // The case's values are resolved here, exactly as the test runner resolves them: the open
       // fixture document's text (else the disk's), `file://` values read the same way.
-      const read = readOpenOrDisk((uri) => documents.get(uri)?.getText());
+      const read = (uri: string) => host.readText(uri);
       const fixture = await read(p.case.fixtureUri).then(
         (text) => ({ uri: p.case!.fixtureUri, text }),
         () => undefined,
       );
       const result: engine.CaseRenderResult = fixture
-        ? await engine.renderFixtureCase(doc, fixture, p.case.caseName, read, analysisOptions(doc.uri))
+        ? await engine.renderFixtureCase(doc, fixture, p.case.caseName, read, d.analysis)
         : { label: `case "${p.case.caseName}"`, values: {}, error: { message: `The fixture file ${decodeURIComponent(p.case.fixtureUri.split('/').pop() ?? '')} cannot be read any more. Choose the values again ("Preview Rendered Prompt with Values…").`, file: p.case.fixtureUri } };
       return { text: engine.formatRendered(result, `${name} — ${result.label}`), ok: !result.error, error: result.error };
     }
-    const result = await engine.renderPrompt(doc, p.values ?? doc.defaults, analysisOptions(doc.uri));
+    const result = await engine.renderPrompt(doc, p.values ?? doc.defaults, d.analysis);
     return { text: engine.formatRendered(result, `${name} — ${p.values ? 'given values' : 'input defaults'}`), ok: !result.error, error: result.error };
   } catch (e) {
-    connection.console.error(`Render failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    logError('Render', e);
     return { text: `Rendering failed: ${e instanceof Error ? e.message : String(e)}`, ok: false, error: { message: String(e) } };
   }
 });
 
-connection.onRequest(FixtureCasesRequest.method, async (p: { uri: string }): Promise<FixtureCaseItem[]> => {
-  try {
-    return engine.fixtureCasesOf(p.uri, await fixtureTexts()).map((c) => ({ fixtureUri: c.fixtureUri, caseName: c.name, fixtureName: c.fixtureName, line: c.line, description: c.description }));
-  } catch (e) {
-    connection.console.error(`Listing fixture cases failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    return [];
-  }
-});
+connection.onRequest(FixtureCasesRequest.method, (p: { uri: string }, token: CancellationToken): Promise<FixtureCaseItem[]> =>
+  runSafe('Listing fixture cases', [], token, async () =>
+    engine.fixtureCasesOf(p.uri, await fixtureTexts(token)).map((c) => ({ fixtureUri: c.fixtureUri, caseName: c.name, fixtureName: c.fixtureName, line: c.line, description: c.description })),
+  ),
+);
 
 connection.onCodeLens((p, token) =>
-  runSafe('Code lens', [], token, () => {
-    const doc = parsed(p.textDocument.uri);
-    return doc ? tokens.tokenCodeLenses(doc, tokenOptions(doc.uri)) : [];
+  runSafe('Code lens', [], token, async () => {
+    const d = await prompt(p.textDocument.uri);
+    return d ? tokens.tokenCodeLenses(d.doc, d.tokens) : [];
   }),
 );
 
 /** The prompt rendered with its fixture cases' values, for the status bar tooltip (undefined without cases). */
-async function fixtureCaseTokens(doc: engine.PromptDocument): Promise<tokens.FixtureCaseTokens | undefined> {
+async function fixtureCaseTokens(doc: engine.PromptDocument, options: tokens.TokenOptions, token?: CancellationToken): Promise<tokens.FixtureCaseTokens | undefined> {
   try {
-    const open = documents.all().filter((d) => isFixtureUri(d.uri)).map((d) => fixtureOf(d));
-    const fixtures = await fixturesForPrompt(doc.uri, workspaceFolders, open);
+    const open = documents.all().filter((d) => kindOf(d.uri) === 'fixture').map((d) => fixtureOf(d));
+    const fixtures = await fixtureFiles.forPrompt(doc.uri, open, { token });
     if (!fixtures.length) return undefined;
-    const read = async (uri: string) => documents.get(uri)?.getText() ?? readTextUri(uri);
-    return await testing.fixtureCaseTokens(doc, fixtures, tokenOptions(doc.uri), read);
+    return await testing.fixtureCaseTokens(doc, fixtures, options, (uri) => host.readText(uri));
   } catch (e) {
-    connection.console.error(`Fixture case token counts failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    if (!(e instanceof engine.CancelledError)) logError('Fixture case token counts', e);
     return undefined;
   }
 }
 
-connection.onRequest(TokenSummaryRequest.method, async (p: { uri: string }): Promise<tokens.TokenSummary | null> => {
-  const doc = parsed(p.uri);
-  if (!doc) return null;
-  try {
-    if (!settings.has(p.uri)) settings.set(p.uri, await readSettings(connection, p.uri, configurationSupported));
-    return await tokens.tokenSummary(doc, tokenOptions(p.uri), await fixtureCaseTokens(doc));
-  } catch (e) {
-    connection.console.error(`Token summary failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    return null;
-  }
-});
+connection.onRequest(TokenSummaryRequest.method, (p: { uri: string }, token: CancellationToken): Promise<tokens.TokenSummary | null> =>
+  runSafe('Token summary', null, token, async () => {
+    const d = await prompt(p.uri);
+    return d ? tokens.tokenSummary(d.doc, d.tokens, await fixtureCaseTokens(d.doc, d.tokens, token)) : null;
+  }),
+);
 
 connection.onRequest(ChangeSummaryRequest.method, async (p: ChangeSummaryParams, token: CancellationToken): Promise<(ChangeSummary | null)[]> => {
-  if (p.uri && !settings.has(p.uri)) settings.set(p.uri, await readSettings(connection, p.uri, configurationSupported).catch(() => DEFAULT_SETTINGS));
-  const models = (p.uri ? settings.get(p.uri) : undefined)?.tokens.models;
-  return (p.pairs ?? []).map((pair) => runSafe('Change summary', null, token, () => summarizeChange(pair.before ?? undefined, pair.after ?? undefined, { models })));
+  const models = p.uri ? (await settingsOf(p.uri)).tokens.models : undefined;
+  return Promise.all((p.pairs ?? []).map((pair) => runSafe('Change summary', null, token, () => summarizeChange(pair.before ?? undefined, pair.after ?? undefined, { models }))));
 });
 
 documents.listen(connection);

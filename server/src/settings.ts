@@ -1,7 +1,7 @@
 // Per-resource settings read from the client (`promptWorkbench.*`), with defaults when the client
 // cannot be asked.
 import type { Connection } from 'vscode-languageserver/node';
-import { DEFAULT_MAX_TEMPLATE_SIZE } from './service';
+import { DEFAULT_MAX_TEMPLATE_SIZE, type ProjectConfig } from './service';
 
 export interface Settings {
   maxFileSize: number;
@@ -65,4 +65,25 @@ export async function readSettings(connection: Connection, uri: string, supporte
   } catch {
     return DEFAULT_SETTINGS;
   }
+}
+
+/**
+ * The settings that apply to one document: the editor's, with the project config filling in what
+ * the editor leaves unset. Helpers are the union of both; a token model or budget set in the editor
+ * wins over the project's; `warnAtShare` is the project's unless the editor's differs from the
+ * built-in default. Lint levels are combined per rule by `resolveLintConfig`.
+ */
+export function withProjectConfig(settings: Settings, config: ProjectConfig | undefined): Settings {
+  if (!config) return settings;
+  const t = config.tokens ?? {};
+  return {
+    ...settings,
+    customHelpers: [...new Set([...(config.helpers ?? []), ...settings.customHelpers])],
+    tokens: {
+      ...settings.tokens,
+      model: settings.tokens.model ?? t.model,
+      budget: settings.tokens.budget ?? t.budget,
+      warnAtShare: settings.tokens.warnAtShare !== DEFAULT_SETTINGS.tokens.warnAtShare || t.warnAtShare === undefined ? settings.tokens.warnAtShare : t.warnAtShare,
+    },
+  };
 }

@@ -1,5 +1,6 @@
-// One parsed PromptDocument per open document version, shared by every feature; dropped on
-// change (a new version replaces it) and on close.
+// One parsed PromptDocument per open document version and parse options, shared by every feature;
+// dropped on change (a new version replaces it) and on close. The options are part of the key, so
+// a parse made before a document's settings were known is never reused once they are.
 import { parsePromptDocument, type ParseOptions, type PromptDocument } from './document';
 
 export interface VersionedText {
@@ -9,18 +10,21 @@ export interface VersionedText {
 }
 
 export class PromptDocumentCache {
-  private readonly docs = new Map<string, PromptDocument>();
+  private readonly docs = new Map<string, { doc: PromptDocument; key: string }>();
   /** Number of parses performed; lets tests prove that features share one parse. */
   parses = 0;
 
   constructor(private readonly options: (uri: string) => ParseOptions = () => ({})) {}
 
-  get(doc: VersionedText): PromptDocument {
+  /** The parse of this version with these options (default: the constructor's options for the URI). */
+  get(doc: VersionedText, options: ParseOptions = this.options(doc.uri)): PromptDocument {
+    const key = optionsKey(options);
     const hit = this.docs.get(doc.uri);
-    if (hit && hit.version === doc.version) return hit;
-    const parsed = parsePromptDocument(doc.getText(), doc.uri, doc.version, this.options(doc.uri), hit);
+    if (hit && hit.doc.version === doc.version && hit.key === key) return hit.doc;
+    // The previous parse still lends its frontmatter (same text, same result whatever the options).
+    const parsed = parsePromptDocument(doc.getText(), doc.uri, doc.version, options, hit?.doc);
     this.parses++;
-    this.docs.set(doc.uri, parsed);
+    this.docs.set(doc.uri, { doc: parsed, key });
     return parsed;
   }
 
@@ -31,4 +35,8 @@ export class PromptDocumentCache {
   clear(): void {
     this.docs.clear();
   }
+}
+
+function optionsKey(options: ParseOptions): string {
+  return JSON.stringify(Object.entries(options).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -3,6 +3,7 @@
 // values), and the prompt rendered with one case's values exactly as the test runner renders it.
 // The texts come in as arguments: the server collects them (open editors first, then the disk).
 import type { PromptDocument } from './document';
+import { throwIfCancelled, type CancellationLike } from './host';
 import { renderPrompt, type RenderResult } from './render';
 import type { AnalysisOptions } from './scope';
 import type { Span } from './text';
@@ -36,11 +37,12 @@ function sameUri(a: string, b: string): boolean {
  * The fixture files that test `promptUri`, by their `prompt:` field or the naming convention
  * (`name.tests.yaml` tests `name.prompt`), as the test runner resolves them (parseFixtureFile).
  */
-export function fixturesOf(promptUri: string, fixtures: readonly FixtureText[]): FixtureFile[] {
+export function fixturesOf(promptUri: string, fixtures: readonly FixtureText[], token?: CancellationLike): FixtureFile[] {
   const out: FixtureFile[] = [];
   const seen = new Set<string>();
   const promptName = fileName(promptUri);
   for (const f of fixtures) {
+    throwIfCancelled(token);
     if (seen.has(f.uri)) continue;
     seen.add(f.uri);
     // Only a file of the same name, or one whose `prompt:` names this prompt's file, can test it:
@@ -64,9 +66,9 @@ function bareKey(file: FixtureFile, span: Span, name: string): Span {
  * and of each case's `vars` (nested fields of an object value are values, not inputs). Values
  * loaded with `vars: file://...` live in another file and are not included.
  */
-export function fixtureVarOccurrences(promptUri: string, name: string, fixtures: readonly FixtureText[]): FixtureOccurrence[] {
+export function fixtureVarOccurrences(promptUri: string, name: string, fixtures: readonly FixtureText[], token?: CancellationLike): FixtureOccurrence[] {
   const out: FixtureOccurrence[] = [];
-  for (const file of fixturesOf(promptUri, fixtures)) {
+  for (const file of fixturesOf(promptUri, fixtures, token)) {
     const d = file.defaultVarKeySpans[name];
     if (d) out.push({ file, span: bareKey(file, d, name), inDefaults: true });
     for (const c of file.cases) {
@@ -78,8 +80,8 @@ export function fixtureVarOccurrences(promptUri: string, name: string, fixtures:
 }
 
 /** A place where renaming `name` to `newName` would make a duplicate key in a fixture file, if any. */
-export function fixtureRenameClash(promptUri: string, name: string, newName: string, fixtures: readonly FixtureText[]): { file: FixtureFile; line: number; where: string } | undefined {
-  for (const file of fixturesOf(promptUri, fixtures)) {
+export function fixtureRenameClash(promptUri: string, name: string, newName: string, fixtures: readonly FixtureText[], token?: CancellationLike): { file: FixtureFile; line: number; where: string } | undefined {
+  for (const file of fixturesOf(promptUri, fixtures, token)) {
     if (file.defaultVarKeySpans[name] && file.defaultVarKeySpans[newName]) return { file, line: file.lines.positionAt(file.defaultVarKeySpans[newName].start).line, where: '`defaults.vars`' };
     for (const c of file.cases) {
       if (c.varKeySpans[name] && c.varKeySpans[newName]) return { file, line: file.lines.positionAt(c.varKeySpans[newName].start).line, where: `case "${c.name}"` };

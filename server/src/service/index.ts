@@ -11,6 +11,8 @@ import { analyze, type AnalysisOptions } from './scope';
 import { wholeTemplateDiagnostics } from './template';
 import { completeTemplate } from './templateCompletion';
 import { lintCodeActions, lintDiagnostics, lintDiagnosticsAsync, type LintOptions } from './lint';
+import { combineHovers, tokenHover } from './tokens/present';
+import type { TokenOptions } from './tokens/count';
 
 export { PromptDocumentCache, type VersionedText } from './cache';
 export { codeActions } from './codeActions';
@@ -29,6 +31,10 @@ export { SEMANTIC_LEGEND, semanticTokens } from './semanticTokens';
 export { documentSymbols } from './symbols';
 export { completeTemplate } from './templateCompletion';
 export * as lint from './lint';
+export { CancelledError, gitInfoOf, throwIfCancelled, type CancellationLike, type ChangeKind, type FileInfo, type WorkspaceHost } from './host';
+export { commonProjectRoot, DEFAULT_EXCLUDE, excludeGlobs, findProjectRoot, isExcluded, ProjectConfigs, CACHE_DIR, RUNS_DIR, WORKBENCH_DIR, WORKBENCH_GITIGNORE, type ProjectRoot } from './project';
+export { DiskPrompts, FIXTURE_GLOBS, FixtureFileCache, fixtureTexts, indexPartials, loadPartialIndex, PARTIAL_GLOBS, refreshPartial } from './workspace';
+export type { ProjectConfig } from './lint/config';
 
 /** What `diagnostics()` needs: the template analysis options, and the lint options when lint rules should run. */
 export interface DiagnosticOptions extends AnalysisOptions {
@@ -56,6 +62,22 @@ export async function asyncPromptDiagnostics(doc: PromptDocument, options: Diagn
   return options.lint ? lintDiagnosticsAsync(doc, options.lint, options, options.onLintError) : [];
 }
 
+/**
+ * The complete diagnostics of a document: the synchronous checks and lint rules plus the
+ * asynchronous rules (secretlint), in document order. The server publishes these and the CLI
+ * prints them, so both always report the same findings.
+ */
+export async function completePromptDiagnostics(doc: PromptDocument, options: DiagnosticOptions = {}): Promise<PromptDiagnostic[]> {
+  const all = promptDiagnostics(doc, options);
+  all.push(...(await asyncPromptDiagnostics(doc, options)));
+  return all.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** `completePromptDiagnostics` as LSP diagnostics. */
+export async function documentDiagnostics(doc: PromptDocument, options: DiagnosticOptions = {}): Promise<Diagnostic[]> {
+  return (await completePromptDiagnostics(doc, options)).map((d) => toLspDiagnostic(d, doc.lines));
+}
+
 /** `asyncPromptDiagnostics` as LSP diagnostics. */
 export async function asyncDiagnostics(doc: PromptDocument, options: DiagnosticOptions = {}): Promise<Diagnostic[]> {
   return (await asyncPromptDiagnostics(doc, options)).map((d) => toLspDiagnostic(d, doc.lines));
@@ -71,7 +93,13 @@ export function complete(doc: PromptDocument, offset: number, options: AnalysisO
   return offset < doc.template.span.start ? completeFrontmatter(doc, offset) : completeTemplate(doc, offset, options);
 }
 
-/** Hover anywhere in a prompt. */
-export function hover(doc: PromptDocument, offset: number, options: AnalysisOptions = {}): Hover | null {
-  return hoverFrontmatter(doc, offset) ?? hoverTemplate(doc, offset, options);
+/** What hover needs: the analysis options and, for the token counts on role markers, the token options. */
+export interface HoverOptions extends AnalysisOptions {
+  tokens?: TokenOptions;
+}
+
+/** Hover anywhere in a prompt; with `options.tokens`, a role marker's hover adds its message's token count. */
+export function hover(doc: PromptDocument, offset: number, options: HoverOptions = {}): Hover | null {
+  const base = hoverFrontmatter(doc, offset) ?? hoverTemplate(doc, offset, options);
+  return options.tokens ? combineHovers(base, tokenHover(doc, offset, options.tokens)) : base;
 }

@@ -8,6 +8,7 @@ import { fieldMarkdown } from './hover';
 import { fieldTypeLabel, type SchemaField } from './picoschema';
 import { analyze, declaredInputs, type AnalysisOptions, type HelperRef, type Local, type PartialRef, type VariableRef } from './scope';
 import { fixtureRenameClash, fixtureVarOccurrences, type FixtureText } from './fixtureRefs';
+import type { CancellationLike } from './host';
 import { contains, type LineIndex, type Span } from './text';
 import { locate } from './validate';
 
@@ -124,6 +125,8 @@ interface Occurrence {
 export interface NavigationOptions extends AnalysisOptions {
   /** Fixture files (`*.tests.yaml`) to search for the prompt's input names; only those that test this prompt are used. */
   fixtures?: readonly FixtureText[];
+  /** The request's cancellation: the walk over the fixture files stops (throws `CancelledError`) once it is set. */
+  token?: CancellationLike;
 }
 
 /** Every place an input variable is named: its declaration(s), its uses here and in partials, and its keys in fixture files. */
@@ -157,7 +160,7 @@ function occurrences(doc: PromptDocument, name: string, options: NavigationOptio
     }
   };
   visit(doc, new Set([doc.uri]));
-  for (const o of fixtureVarOccurrences(doc.uri, name, options.fixtures ?? [])) out.push({ uri: o.file.uri, lines: o.file.lines, span: o.span, declaration: false });
+  for (const o of fixtureVarOccurrences(doc.uri, name, options.fixtures ?? [], options.token)) out.push({ uri: o.file.uri, lines: o.file.lines, span: o.span, declaration: false });
   return out;
 }
 
@@ -202,7 +205,7 @@ export function rename(doc: PromptDocument, offset: number, newName: string, opt
     return { changes };
   }
   if (declaredInputs(doc).some((f) => f.name === newName)) throw new RenameError(`An input named \`${newName}\` is already declared.`);
-  const clash = t.name === newName ? undefined : fixtureRenameClash(doc.uri, t.name, newName, options.fixtures ?? []);
+  const clash = t.name === newName ? undefined : fixtureRenameClash(doc.uri, t.name, newName, options.fixtures ?? [], options.token);
   if (clash) throw new RenameError(`${decodeURIComponent(clash.file.uri.split('/').pop() ?? clash.file.uri)} already sets \`${newName}\` in ${clash.where} (line ${clash.line + 1}): renaming would give it two values. Remove one first.`);
   for (const o of occurrences(doc, t.name, options)) add(o.uri, o.lines, o.span);
   return { changes };

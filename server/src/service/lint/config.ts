@@ -1,7 +1,7 @@
-// The lint configuration: the workspace file `.promptlintrc.yaml` (zod-validated, with problems
-// placed on the YAML node at fault), the per-rule settings, and how they combine into one level
-// and one set of options per rule. Precedence, lowest first: the rule's default, the config file,
-// the editor setting `promptWorkbench.lint.<id>` (when it is not `default`).
+// The project config file (`prompt-workbench.yaml`, or the older `.promptlintrc.yaml`): lint rule
+// levels and options, custom helpers, skipped folders and token settings, zod-validated with
+// problems placed on the YAML node at fault. For lint levels the precedence, lowest first, is the
+// rule's default, the config file, the editor setting `promptWorkbench.lint.<id>` (unless `default`).
 import * as path from 'node:path';
 import { isMap, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { z } from 'zod';
@@ -11,7 +11,8 @@ import type { Span } from '../text';
 import { locate } from '../validate';
 import { LEVELS, type Level, type LintRule } from './types';
 
-export const CONFIG_FILE_NAMES = ['.promptlintrc.yaml', '.promptlintrc.yml'] as const;
+/** Project config file names, in the order they are looked for in one folder. */
+export const CONFIG_FILE_NAMES = ['prompt-workbench.yaml', 'prompt-workbench.yml', '.promptlintrc.yaml', '.promptlintrc.yml'] as const;
 
 /** The value of `promptWorkbench.lint.<id>` that defers to the config file and the rule's default. */
 export const DEFAULT_SETTING = 'default';
@@ -33,10 +34,35 @@ export function isConfigFile(uriOrPath: string): boolean {
 
 const LevelSchema = z.enum(LEVELS as [Level, ...Level[]]);
 
-/** The file's shape: `rules:` mapping rule ids to a level, or to `{ level, ...options }`. */
+const Budget = z.union([z.number().positive(), z.record(z.string(), z.number().positive())]);
+
+/**
+ * The file's shape. `rules:` maps rule ids to a level, or to `{ level, ...options }` (each rule's
+ * options are checked with the rule's own schema below); the other sections are what the command
+ * line must know as well as the editor.
+ */
 export const LintConfigFileSchema = z.strictObject({
   rules: z.record(z.string(), z.union([LevelSchema, z.looseObject({ level: LevelSchema.optional() })])).optional(),
+  template: z
+    .strictObject({
+      helpers: z.array(z.string().min(1)).describe('Helpers your code registers (Dotprompt `defineHelper`): templates may use them without an `unknown-helper` warning.').optional(),
+    })
+    .optional(),
+  files: z
+    .strictObject({
+      exclude: z.array(z.string().min(1)).describe('Folders (a name such as `build`, or a glob such as `legacy/**`) skipped when looking for prompts, partials and fixture files, in addition to node_modules, .git, dist, out and .prompt-workbench.').optional(),
+    })
+    .optional(),
+  tokens: z
+    .strictObject({
+      model: z.string().min(1).optional(),
+      budget: Budget.optional(),
+      warnAtShare: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
 });
+
+const TOP_KEYS = Object.keys(LintConfigFileSchema.shape);
 
 /** One rule's entry after validation. */
 export interface RuleEntry {
@@ -48,7 +74,16 @@ export interface LintConfigFile {
   /** Where it was read from (a path or URI), for messages. */
   source?: string;
   rules: Record<string, RuleEntry>;
+  /** `template.helpers`: helper names registered in code. */
+  helpers?: string[];
+  /** `files.exclude`: folders skipped when looking for files, beside the built-in ones. */
+  exclude?: string[];
+  /** `tokens:`: the model counted for, a budget, the share of the window that warns. */
+  tokens?: { model?: string; budget?: number | Record<string, number>; warnAtShare?: number };
 }
+
+/** The project config: the same file, by the name that says it holds more than lint settings. */
+export type ProjectConfig = LintConfigFile;
 
 export interface ConfigProblem {
   message: string;
@@ -112,24 +147,38 @@ export function parseLintConfig(text: string, rules: readonly LintRule<any>[], s
   }
   if (value === null || value === undefined) return { config, problems };
   if (!isMap(doc.contents)) {
-    problems.push({ message: 'A lint config is a mapping with a `rules:` key, e.g. `rules:\\n  vague-language: off`.', span: nodeSpan(doc.contents as Node, whole), severity: 'error' });
+    problems.push({ message: 'A project config is a mapping with keys such as `rules:`, e.g. `rules:\\n  vague-language: off`.', span: nodeSpan(doc.contents as Node, whole), severity: 'error' });
     return { config, problems };
   }
 
   const shape = LintConfigFileSchema.safeParse(value);
   if (!shape.success) {
     for (const issue of shape.error.issues) {
+      const p = issue.path as PropertyKey[];
       if (issue.code === 'unrecognized_keys') {
+        const known = p.length === 0 ? TOP_KEYS : Object.keys(((LintConfigFileSchema.shape as Record<string, z.ZodType>)[String(p[0])] as unknown as { unwrap(): z.ZodObject }).unwrap().shape);
         for (const key of issue.keys) {
-          const near = closest(key, ['rules']);
-          problems.push({ message: `Unknown key \`${key}\` in the lint config: it has \`rules:\` only.${near ? ` Did you mean \`${near}\`?` : ''}`, span: keySpan(locate(doc, [key]).pair, whole), severity: 'error' });
+          const near = closest(key, known);
+          const where = p.length ? `\`${p.map(String).join('.')}:\`` : 'the project config';
+          problems.push({ message: `Unknown key \`${key}\` in ${where}: it has ${known.map((k) => `\`${k}\``).join(', ')}.${near ? ` Did you mean \`${near}\`?` : ''}`, span: keySpan(locate(doc, [...p, key] as string[]).pair, whole), severity: 'error' });
         }
-      } else if (issue.path.length === 1 && issue.path[0] === 'rules') {
+      } else if (p.length === 1 && p[0] === 'rules') {
         problems.push({ message: '`rules:` is a mapping of rule ids to levels, e.g. `vague-language: off`.', span: nodeSpan(locate(doc, ['rules']).node, whole), severity: 'error' });
+      } else if (p.length && p[0] !== 'rules') {
+        problems.push({ message: issueMessage(issue, `\`${p.map(String).join('.')}\``), span: nodeSpan(locate(doc, p as string[]).node, whole), severity: 'error' });
       }
       // Entry-level issues are reported below with the rule's own schema.
     }
   }
+
+  // Each section applies when it is valid on its own, as rule entries do.
+  const sections = value as { template?: unknown; files?: unknown; tokens?: unknown };
+  const helpers = LintConfigFileSchema.shape.template.safeParse(sections.template);
+  if (helpers.success && helpers.data?.helpers) config.helpers = helpers.data.helpers;
+  const files = LintConfigFileSchema.shape.files.safeParse(sections.files);
+  if (files.success && files.data?.exclude) config.exclude = files.data.exclude;
+  const tokens = LintConfigFileSchema.shape.tokens.safeParse(sections.tokens);
+  if (tokens.success && tokens.data) config.tokens = tokens.data;
 
   const rulesNode = locate(doc, ['rules']).node;
   const raw = (value as { rules?: unknown }).rules;

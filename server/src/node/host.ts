@@ -1,0 +1,184 @@
+// The Node implementation of the workspace host, shared by the language server, the CLI and the
+// extension host: tinyglobby searches with the project's one skip list, reads that prefer the
+// editor's open text and cache the disk's by modification time and size, atomic writes, and git.
+import { existsSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { glob } from 'tinyglobby';
+import { throwIfCancelled, type ChangeKind, type FileInfo, type FindOptions, type WorkspaceHost } from '../service/host';
+import { excludeGlobs } from '../service/project';
+import type { FileStore } from '../service/testing/store';
+import { NodeGit, type NodeGitOptions } from './git';
+
+export interface NodeHostOptions {
+  /** Workspace folders (URIs or paths) searched by default; a function when they can change. */
+  roots?: readonly string[] | (() => readonly string[]);
+  /** The editor's text of an open document, if any. */
+  openText?: (uri: string) => string | undefined;
+  /** Extra skipped folders (`files.exclude`); a function when the project config can change. */
+  exclude?: readonly string[] | (() => readonly string[]);
+  git?: NodeGitOptions;
+}
+
+/** A `file:` URI or a path as a path; undefined for other schemes. */
+export function toPath(uriOrPath: string): string | undefined {
+  if (uriOrPath.startsWith('file:')) {
+    try {
+      return fileURLToPath(uriOrPath);
+    } catch {
+      return undefined;
+    }
+  }
+  return /^[a-z][a-z0-9+.-]+:/i.test(uriOrPath) && !/^[a-z]:[\\/]/i.test(uriOrPath) ? undefined : uriOrPath;
+}
+
+export function toUri(filePath: string): string {
+  return pathToFileURL(filePath).toString();
+}
+
+const TMP = /\.tmp-[0-9a-f]+$/;
+
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid.toString(16)}${Math.floor(Math.random() * 0xffffff).toString(16)}`;
+  const handle = await fs.open(tmp, 'w', 0o600);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export function nodeFileStore(dir: string): FileStore {
+  return {
+    location: dir,
+    async read(name) {
+      try {
+        return await fs.readFile(path.join(dir, name), 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw e;
+      }
+    },
+    writeAtomic: (name, text) => writeFileAtomic(path.join(dir, name), text),
+    async list() {
+      const out: string[] = [];
+      // An explicit stack: a deep folder tree cannot grow the call stack.
+      const pending = [''];
+      while (pending.length) {
+        const sub = pending.pop()!;
+        let entries: import('node:fs').Dirent[];
+        try {
+          entries = await fs.readdir(path.join(dir, sub), { withFileTypes: true });
+        } catch {
+          continue;
+        }
+        for (const e of entries) {
+          const rel = sub ? `${sub}/${e.name}` : e.name;
+          if (e.isDirectory()) pending.push(rel);
+          else if (!TMP.test(e.name)) out.push(rel);
+        }
+      }
+      return out.sort();
+    },
+    async clear() {
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+class NodeHost implements WorkspaceHost {
+  readonly git: NodeGit;
+  private readonly disk = new Map<string, { mtimeMs: number; size: number; text: string }>();
+  private readonly listeners = new Set<(uri: string, kind: ChangeKind) => void>();
+
+  constructor(private readonly options: NodeHostOptions) {
+    this.git = new NodeGit(options.git);
+  }
+
+  get roots(): readonly string[] {
+    const r = this.options.roots;
+    return ((typeof r === 'function' ? r() : r) ?? []).map((root) => (root.startsWith('file:') ? root : toUri(path.resolve(root))));
+  }
+
+  get exclude(): readonly string[] {
+    const e = this.options.exclude;
+    return (typeof e === 'function' ? e() : e) ?? [];
+  }
+
+  async findFiles(globs: readonly string[], options: FindOptions = {}): Promise<string[]> {
+    const out = new Set<string>();
+    const ignore = excludeGlobs(this.exclude);
+    for (const root of options.roots ?? this.roots) {
+      throwIfCancelled(options.token);
+      const cwd = toPath(root);
+      if (!cwd) continue;
+      const found = await glob([...globs], { cwd, absolute: true, ignore, followSymbolicLinks: false, dot: false }).catch(() => [] as string[]);
+      for (const p of found) out.add(toUri(path.normalize(p)));
+    }
+    throwIfCancelled(options.token);
+    return [...out].sort();
+  }
+
+  async readText(uri: string): Promise<string> {
+    const open = this.options.openText?.(uri);
+    if (open !== undefined) return open;
+    const file = toPath(uri);
+    if (!file) throw new Error(`Cannot read ${uri}: only files on disk can be read.`);
+    const s = await fs.stat(file);
+    const key = path.resolve(file);
+    const hit = this.disk.get(key);
+    if (hit && hit.mtimeMs === s.mtimeMs && hit.size === s.size) return hit.text;
+    const text = await fs.readFile(file, 'utf8');
+    this.disk.set(key, { mtimeMs: s.mtimeMs, size: s.size, text });
+    return text;
+  }
+
+  async stat(uri: string): Promise<FileInfo | undefined> {
+    const file = toPath(uri);
+    if (!file) return undefined;
+    try {
+      const s = await fs.stat(file);
+      return { mtimeMs: s.mtimeMs, size: s.size, isDirectory: s.isDirectory() };
+    } catch {
+      return undefined;
+    }
+  }
+
+  exists(p: string): boolean {
+    const file = toPath(p);
+    if (!file) return false;
+    return (this.options.openText?.(toUri(path.resolve(file))) !== undefined) || existsSync(file);
+  }
+
+  store(dirPath: string): FileStore {
+    return nodeFileStore(dirPath);
+  }
+
+  writeText(p: string, text: string): Promise<void> {
+    return writeFileAtomic(p, text);
+  }
+
+  changed(uri: string, kind: ChangeKind): void {
+    const file = toPath(uri);
+    if (file) this.disk.delete(path.resolve(file));
+    for (const l of this.listeners) l(uri, kind);
+  }
+
+  onDidChange(listener: (uri: string, kind: ChangeKind) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  }
+}
+
+export function createNodeHost(options: NodeHostOptions = {}): WorkspaceHost {
+  return new NodeHost(options);
+}

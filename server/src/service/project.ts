@@ -1,0 +1,175 @@
+// The project: where its root is (records, cache and case ids are anchored there, so a run from
+// any folder of a repository gives the same ids), which folders every file search skips, and what
+// the tool keeps in `.prompt-workbench/`. Pure path logic: the caller says which files exist.
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { WorkspaceHost } from './host';
+import { CONFIG_FILE_NAMES, findLintConfig, formatConfigProblem, parseLintConfig, type ParsedLintConfig, type ProjectConfig } from './lint/config';
+import { RULES } from './lint';
+
+/** Folders no search of the workspace enters; `files.exclude` in the project config adds to them. */
+export const DEFAULT_EXCLUDE: readonly string[] = ['node_modules', '.git', 'dist', 'out', '.prompt-workbench'];
+
+/** The tool's folder at the project root. */
+export const WORKBENCH_DIR = '.prompt-workbench';
+export const RUNS_DIR = `${WORKBENCH_DIR}/runs`;
+export const CACHE_DIR = `${WORKBENCH_DIR}/cache`;
+
+/** Written into `.prompt-workbench/.gitignore`: the cache is per machine, run records may be committed. */
+export const WORKBENCH_GITIGNORE = '# Written by Prompt Workbench. The response cache is per machine; run records (runs/) may be committed.\ncache/\n';
+
+/**
+ * The ignore globs for a search: the built-in folders plus the project's `files.exclude`. A plain
+ * name (`build`) skips that folder anywhere; an entry with a slash or a wildcard is a glob relative
+ * to the searched root (`legacy/**`).
+ */
+export function excludeGlobs(extra: readonly string[] = []): string[] {
+  const out = new Set<string>();
+  for (const raw of [...DEFAULT_EXCLUDE, ...extra]) {
+    const entry = raw.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+    if (!entry) continue;
+    if (/[/*?[{]/.test(entry)) out.add(entry.endsWith('/**') || entry.endsWith('**') ? entry : `${entry}/**`);
+    else out.add(`**/${entry}/**`);
+  }
+  return [...out];
+}
+
+/** Whether a path relative to a searched root lies in an excluded folder (for paths a search did not produce, such as file events). */
+export function isExcluded(relativePath: string, extra: readonly string[] = []): boolean {
+  const parts = relativePath.replace(/\\/g, '/').split('/').slice(0, -1);
+  const names = new Set([...DEFAULT_EXCLUDE, ...extra.filter((e) => !/[/*?[{]/.test(e))].map((e) => e.trim().replace(/\/+$/, '')));
+  if (parts.some((p) => names.has(p))) return true;
+  const globs = extra.filter((e) => /[/*?[{]/.test(e)).map((e) => e.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/?\*\*$/, '').replace(/\/+$/, ''));
+  const dir = parts.join('/');
+  return globs.some((g) => !/[*?[{]/.test(g) && (dir === g || dir.startsWith(`${g}/`)));
+}
+
+export interface ProjectRoot {
+  /** The project's folder (absolute path). */
+  root: string;
+  /** Why this folder: it holds the project config, it is the git root, or nothing was found (the start folder). */
+  reason: 'config' | 'git' | 'start';
+  /** The project config file there, when `reason` is `config`. */
+  configFile?: string;
+}
+
+/**
+ * The project root for a file or folder: the nearest folder at or above `dir` with a project
+ * config file, looked for up to the git root; else the git root (the nearest folder with `.git`);
+ * else `dir` itself. `exists` is the caller's view of the file system.
+ */
+export function findProjectRoot(dir: string, exists: (file: string) => boolean): ProjectRoot {
+  const start = path.resolve(dir);
+  for (let current = start; ; current = path.dirname(current)) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = path.join(current, name);
+      if (exists(candidate)) return { root: current, reason: 'config', configFile: candidate };
+    }
+    if (exists(path.join(current, '.git'))) return { root: current, reason: 'git' };
+    if (path.dirname(current) === current) return { root: start, reason: 'start' };
+  }
+}
+
+/**
+ * One root for a run over several files: the outermost of their project roots when it holds them
+ * all, else their common folder. Run from any folder, the same files give the same root.
+ */
+export function commonProjectRoot(files: readonly string[], exists: (file: string) => boolean, fallback: string): string {
+  if (!files.length) return findProjectRoot(fallback, exists).root;
+  const roots = [...new Set(files.map((f) => findProjectRoot(path.dirname(path.resolve(f)), exists).root))].sort((a, b) => a.length - b.length);
+  const inside = (file: string, dir: string) => file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+  const outer = roots[0];
+  if (files.every((f) => inside(path.resolve(f), outer))) return outer;
+  let common = path.dirname(path.resolve(files[0]));
+  while (!files.every((f) => inside(path.resolve(f), common)) && path.dirname(common) !== common) common = path.dirname(common);
+  return common;
+}
+
+/**
+ * The project config that applies to each file, read through the host (the editor's open text
+ * first) and parsed once until `clear()` (a config file changed, appeared or went away). The
+ * search goes from the file's folder up to its project's stopping point: the workspace folder
+ * holding it, else the git root.
+ */
+export class ProjectConfigs {
+  private readonly parsed = new Map<string, Promise<ParsedLintConfig | null>>();
+  private readonly found = new Map<string, string | null>();
+
+  constructor(
+    private readonly host: WorkspaceHost,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
+
+  clear(): void {
+    this.parsed.clear();
+    this.found.clear();
+  }
+
+  private stopFor(file: string): string | undefined {
+    let best: string | undefined;
+    for (const uri of this.host.roots) {
+      const dir = uri.startsWith('file:') ? uriPath(uri) : uri;
+      if (!dir) continue;
+      if ((file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep)) && (!best || dir.length > best.length)) best = dir;
+    }
+    if (best) return best;
+    const root = findProjectRoot(path.dirname(file), (p) => this.host.exists(p));
+    return root.reason === 'start' ? undefined : root.root;
+  }
+
+  /** The path of the config file that applies to a file (path or `file:` URI), if any. */
+  pathFor(fileOrUri: string): string | undefined {
+    const file = fileOrUri.startsWith('file:') ? uriPath(fileOrUri) : fileOrUri;
+    if (!file) return undefined;
+    const dir = path.dirname(file);
+    let found = this.found.get(dir);
+    if (found === undefined) {
+      found = findLintConfig(dir, this.stopFor(file), (p) => this.host.exists(p)) ?? null;
+      this.found.set(dir, found);
+    }
+    return found ?? undefined;
+  }
+
+  /** The parsed config (valid entries; problems logged) for a file, undefined when none applies. */
+  async configFor(fileOrUri: string): Promise<ProjectConfig | undefined> {
+    return (await this.parsedFor(fileOrUri))?.config;
+  }
+
+  /** The config with its problems, for the CLI's strict reading and the config file's own diagnostics. */
+  async parsedFor(fileOrUri: string): Promise<(ParsedLintConfig & { file: string; text: string }) | undefined> {
+    const file = this.pathFor(fileOrUri);
+    if (!file) return undefined;
+    let p = this.parsed.get(file);
+    if (!p) {
+      p = this.read(file);
+      this.parsed.set(file, p);
+    }
+    const r = await p;
+    return r ? (r as ParsedLintConfig & { file: string; text: string }) : undefined;
+  }
+
+  private async read(file: string): Promise<(ParsedLintConfig & { file: string; text: string }) | null> {
+    let text: string;
+    try {
+      text = await this.host.readText(pathToUri(file));
+    } catch (e) {
+      this.log(`Cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    }
+    const parsed = parseLintConfig(text, RULES, file);
+    if (parsed.problems.length) this.log(`${file}: ${parsed.problems.length} problem(s); the valid entries apply. ${parsed.problems.map((p) => formatConfigProblem(file, text, p)).join(' | ')}`);
+    return { ...parsed, file, text };
+  }
+}
+
+function uriPath(uri: string): string | undefined {
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+function pathToUri(p: string): string {
+  return pathToFileURL(p).toString();
+}
