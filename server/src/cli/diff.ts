@@ -7,13 +7,13 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { glob } from 'tinyglobby';
 import { NodeGit } from '../node/git';
 import { formatComparisonText } from '../service/history/report';
 import { compareRuns, type RunComparison } from '../service/history/runs';
 import { NoFixturesError, runRecordsFromFile, runVersionTests, type VersionTestRun } from '../service/history/versionTests';
 import { createAnthropicProvider, createOpenAIProvider, createRenderProvider, PROVIDER_IDS, ProviderError, ResponseCache, type ProviderId } from '../service/testing';
-import { loadPartialIndex, nodeFileStore, readTextUri } from '../service/testing/nodeHost';
+import { FIXTURE_GLOBS, loadPartialIndex } from '../service';
+import { cliProject, runLocations, workbenchStore } from './project';
 import { describeChange, describeChangeLines } from '../service/history/describe';
 import { GitError, type Git, type RepositoryInfo } from '../service/history/git';
 import { defaultRevisions, exactTime, fileAtRevision, readFullHistory, type HistoryEntry } from '../service/history/history';
@@ -170,10 +170,14 @@ export async function compareTests(result: DiffResult, cwd: string, flags: TestR
   const secrets = [env.OPENAI_API_KEY, env.ANTHROPIC_API_KEY];
   const http = { timeoutMs: 60_000, maxRetries: 2 };
   const promptUri = pathToFileURL(t.file).toString();
-  const fixtureFiles = await glob('**/*.tests.yaml', { cwd, absolute: true, ignore: ['**/node_modules/**', '**/.git/**'] });
-  const store = flags.record === false ? undefined : nodeFileStore(path.resolve(cwd, flags.recordsDir ?? path.join('.prompt-workbench', 'runs')));
-  const cache = flags.cache === false ? undefined : new ResponseCache(nodeFileStore(path.resolve(cwd, env.PROMPT_WORKBENCH_CACHE_DIR ?? path.join('.prompt-workbench', 'cache'))), { secrets });
-  const partials = await loadPartialIndex([cwd, path.dirname(t.file)]);
+  // The fixture files are searched, and ids, records and the cache anchored, at the prompt's project root.
+  const project = await cliProject(cwd);
+  const where = runLocations([t.file], cwd, project.host, { recordsDir: flags.recordsDir, cacheDir: env.PROMPT_WORKBENCH_CACHE_DIR });
+  const fixtureUris = await project.host.findFiles(FIXTURE_GLOBS, { roots: [where.rootUri] });
+  const store = flags.record === false ? undefined : workbenchStore(project.host, where.recordsDir);
+  const cache = flags.cache === false ? undefined : new ResponseCache(workbenchStore(project.host, where.cacheDir), { secrets });
+  const partials = await loadPartialIndex(project.host, [...new Set([cwd, where.root, path.dirname(t.file)])]);
+  const readTextUri = (uri: string) => project.host.readText(uri);
   const run = {
     providerFor: (id: ProviderId) => {
       if (id === 'render') return createRenderProvider();
@@ -187,11 +191,11 @@ export async function compareTests(result: DiffResult, cwd: string, flags: TestR
     trusted: true,
     offline: flags.offline ? { reason: '--offline runs only render cases' } : undefined,
     readText: readTextUri,
-    analysis: { partials },
+    analysis: { partials, customHelpers: project.config?.helpers },
     secrets,
   };
-  const host = { fixtureUris: async () => fixtureFiles.map((f) => pathToFileURL(f).toString()), readText: readTextUri, records: store };
-  const options = { rootUri: pathToFileURL(cwd).toString(), run, signal: flags.signal, meta: { tool: 'prompt-workbench', toolVersion: '0.1.0', provider: flags.provider, origin: 'cli' as const } };
+  const host = { fixtureUris: async () => fixtureUris, readText: readTextUri, records: store };
+  const options = { rootUri: where.rootUri, run, signal: flags.signal, meta: { tool: 'prompt-workbench', toolVersion: '0.1.0', provider: flags.provider, origin: 'cli' as const } };
   const sides: VersionTestRun[] = [];
   for (const [side, text] of [
     [result.a, t.a],

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { estimateSuiteCost, formatSuiteCost, loadSuite, PROVIDER_IDS, type ProviderId, type TestSuite } from '../service/testing';
-import { loadPartialIndex, readTextUri } from '../service/testing/nodeHost';
+import { loadPartialIndex } from '../service';
+import { cliProject } from './project';
 import { expandFixtures, TestUsageError } from './test';
 
 /** Exit 0; 1 when a case cannot be rendered (the run would report it as an error). */
@@ -29,7 +30,10 @@ export async function estimateCommand(argv: string[], cwd: string, stdout: NodeJ
   }
   const json = values.json || values.reporter === 'json';
   if (values.reporter !== undefined && values.reporter !== 'json' && values.reporter !== 'text') throw new TestUsageError(`--estimate prints text or JSON (--json); got --reporter ${values.reporter}.`);
-  const files = await expandFixtures(positionals.length ? positionals : ['.'], cwd);
+  const project = await cliProject(cwd);
+  const readTextUri = (uri: string) => project.host.readText(uri);
+  const files = await expandFixtures(positionals.length ? positionals : ['.'], cwd, project);
+  // Nothing is recorded or cached: paths are shown relative to the working folder, as typed.
   const rootUri = pathToFileURL(cwd).toString();
   const suites: TestSuite[] = [];
   for (const file of files) {
@@ -41,7 +45,7 @@ export async function estimateCommand(argv: string[], cwd: string, stdout: NodeJ
   }
   const estimate = await estimateSuiteCost(suites, {
     readText: readTextUri,
-    analysis: { partials: await loadPartialIndex([cwd, ...files.map((f) => path.dirname(f))]) },
+    analysis: { partials: await loadPartialIndex(project.host, [...new Set([cwd, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers },
     defaultProvider: provider,
     repeat,
   });

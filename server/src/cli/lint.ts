@@ -3,10 +3,10 @@
 // when GITHUB_ACTIONS=true. Exit 0 (clean), 1 (errors, or more warnings than --max-warnings),
 // 2 (usage or config errors).
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { asyncPromptDiagnostics, lint, parsePromptDocument, promptDiagnostics, type PartialIndex, type PromptDiagnostic } from '../service';
+import { completePromptDiagnostics, findProjectRoot, lint, parsePromptDocument, type PartialIndex, type PromptDiagnostic, type WorkspaceHost } from '../service';
+import { ConfigFileError, readProjectConfig } from './project';
 import { toSarif, type SarifFinding } from '../service/lint/sarif';
 
 export type LintFormat = 'text' | 'json' | 'sarif';
@@ -22,6 +22,8 @@ export interface LintCommandOptions {
   config?: string;
   partials: PartialIndex;
   version: string;
+  /** The workspace host (reads, file existence). */
+  host: WorkspaceHost;
   /** The environment (GITHUB_ACTIONS). */
   env?: Record<string, string | undefined>;
 }
@@ -31,7 +33,6 @@ export interface FileResult {
   diagnostics: { line: number; column: number; endLine: number; endColumn: number; severity: PromptDiagnostic['severity']; code: string; message: string }[];
 }
 
-class ConfigError extends Error {}
 
 /** The rule pages: next to the bundle (dist/cli.js -> docs/rules) or the sources (server/src/cli -> docs/rules). */
 export function docsDir(): string | undefined {
@@ -39,29 +40,6 @@ export function docsDir(): string | undefined {
     if (existsSync(path.join(dir, 'README.md'))) return dir;
   }
   return undefined;
-}
-
-/** The repository root above `dir` (a folder with `.git`), where the search for a config file stops. */
-function repositoryRoot(dir: string): string | undefined {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (existsSync(path.join(d, '.git'))) return d;
-    if (path.dirname(d) === d) return undefined;
-  }
-}
-
-function readConfig(file: string, cwd: string): lint.LintConfigFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`Cannot read the lint config ${path.relative(cwd, file) || file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)}.`);
-  }
-  const { config, problems } = lint.parseLintConfig(text, lint.RULES, file);
-  if (problems.length) {
-    const shown = path.relative(cwd, file) || file;
-    throw new ConfigError(`Invalid lint config:\n${problems.map((p) => `  ${lint.formatConfigProblem(shown, text, p)}`).join('\n')}\nFix these entries (the rules and levels are listed in docs/rules/README.md).`);
-  }
-  return config;
 }
 
 /** GitHub Actions workflow commands escape `%`, CR and LF in messages, and also `:` and `,` in properties. */
@@ -109,8 +87,9 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
   const configs = new Map<string, lint.LintConfigFile | undefined>();
   const resolved = new Map<lint.LintConfigFile | undefined, lint.ResolvedLintConfig>();
   let given: lint.LintConfigFile | undefined;
+  const host = options.host;
   try {
-    if (options.config) given = readConfig(path.resolve(cwd, options.config), cwd);
+    if (options.config) given = await readProjectConfig(host, path.resolve(cwd, options.config), cwd);
     const byDir = new Map<string, lint.LintConfigFile | undefined>();
     const parsedFiles = new Map<string, lint.LintConfigFile>();
     for (const file of files) {
@@ -120,14 +99,15 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
       }
       const dir = path.dirname(file);
       if (!byDir.has(dir)) {
-        const found = lint.findLintConfig(dir, repositoryRoot(dir), existsSync);
-        if (found && !parsedFiles.has(found)) parsedFiles.set(found, readConfig(found, cwd));
+        // The nearest config file, looked for up to the git root.
+        const found = findProjectRoot(dir, (p) => host.exists(p)).configFile;
+        if (found && !parsedFiles.has(found)) parsedFiles.set(found, await readProjectConfig(host, found, cwd));
         byDir.set(dir, found ? parsedFiles.get(found) : undefined);
       }
       configs.set(file, byDir.get(dir));
     }
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigFileError) {
       stderr.write(`prompt-workbench: ${e.message}\n`);
       return 2;
     }
@@ -143,18 +123,21 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
   for (const file of files) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await host.readText(pathToFileURL(file).toString());
     } catch (e) {
       stderr.write(`prompt-workbench: Cannot read ${path.relative(cwd, file)}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 2;
     }
     const doc = parsePromptDocument(text, pathToFileURL(file).toString());
+    const config = configs.get(file);
+    // What the editor gets from settings, the command line gets from the project config.
+    const analysis = { partials: options.partials, customHelpers: config?.helpers ?? [] };
     const diagnosticOptions = {
-      partials: options.partials,
-      lint: { config: levelsFor(configs.get(file)), tokens: { model: options.model, analysis: { partials: options.partials } } },
+      ...analysis,
+      lint: { config: levelsFor(config), tokens: { model: options.model ?? config?.tokens?.model, budget: config?.tokens?.budget, warnAtShare: config?.tokens?.warnAtShare, analysis } },
       onLintError: (rule: string, e: unknown) => stderr.write(`prompt-workbench: rule ${rule} failed on ${path.relative(cwd, file)}: ${e instanceof Error ? e.message : String(e)}\n`),
     };
-    const all = [...promptDiagnostics(doc, diagnosticOptions), ...(await asyncPromptDiagnostics(doc, diagnosticOptions))];
+    const all = await completePromptDiagnostics(doc, diagnosticOptions);
     const diagnostics = all
       .map((d) => {
         const s = doc.lines.positionAt(d.span.start);

@@ -4,12 +4,11 @@
 //   prompt-workbench test --estimate [paths or globs] [--provider P] [--repeat N] [--json]
 //   prompt-workbench schema
 //   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json] [--tests]   (see cli/diff.ts)
-import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { glob } from 'tinyglobby';
-import { pathToFileURL } from 'node:url';
-import { frontmatterJsonSchema, PartialIndex } from '../service';
+import { frontmatterJsonSchema, loadPartialIndex, type PartialIndex } from '../service';
+import { createNodeHost } from '../node/host';
+import { cliProject, ConfigFileError, expandArguments, type CliProject } from './project';
 import { DIFF_USAGE, diffMain, DiffUsageError } from './diff';
 import { LINT_FORMATS, lintCommand, type LintFormat } from './lint';
 import { tokensCommand } from './tokens';
@@ -53,36 +52,15 @@ Exit codes: 0 no errors, 1 errors found (or too many warnings), 2 usage, file or
 
 class UsageError extends Error {}
 
-async function expand(inputs: string[], cwd: string): Promise<string[]> {
-  const files = new Set<string>();
-  for (const input of inputs) {
-    const abs = path.resolve(cwd, input);
-    const info = await stat(abs).catch(() => undefined);
-    let matched: string[];
-    if (info?.isDirectory()) {
-      matched = await glob('**/*.prompt', { cwd: abs, absolute: true, ignore: ['**/node_modules/**', '**/.git/**'] });
-    } else if (info?.isFile()) {
-      matched = [abs];
-    } else {
-      matched = await glob(input, { cwd, absolute: true, ignore: ['**/node_modules/**', '**/.git/**'] });
-    }
-    if (!matched.length) throw new UsageError(`No .prompt files found for "${input}". Pass a file, a folder or a glob such as "prompts/**/*.prompt".`);
-    for (const f of matched) files.add(path.normalize(f));
-  }
-  return [...files].sort();
+const PROMPT_GLOBS = ['**/*.prompt'];
+
+async function expand(inputs: string[], cwd: string, project: CliProject): Promise<string[]> {
+  return expandArguments(inputs, cwd, project, PROMPT_GLOBS, () => true, (input) => new UsageError(`No .prompt files found for "${input}". Pass a file, a folder or a glob such as "prompts/**/*.prompt".`));
 }
 
 /** The partials (`_name.prompt`) under the working folder and the folders of the given files. */
-async function loadPartials(files: string[], cwd: string): Promise<PartialIndex> {
-  const index = new PartialIndex();
-  const roots = new Set([cwd, ...files.map((f) => path.dirname(f))]);
-  for (const root of roots) {
-    for (const p of await glob('**/_*.prompt', { cwd: root, absolute: true, ignore: ['**/node_modules/**', '**/.git/**'] })) {
-      const uri = pathToFileURL(p).toString();
-      index.set(uri, await readFile(p, 'utf8'));
-    }
-  }
-  return index;
+function loadPartials(files: string[], cwd: string, project: CliProject): Promise<PartialIndex> {
+  return loadPartialIndex(project.host, [...new Set([cwd, ...files.map((f) => path.dirname(f))])]);
 }
 
 export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -129,8 +107,9 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     }
     if (command === 'tokens') {
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`Unknown format "${values.format}". Use --json or --format json.`);
-      const files = await expand(rest.length ? rest : ['.'], cwd);
-      return await tokensCommand(files, { model: values.model, json: values.json || values.format === 'json', partials: await loadPartials(files, cwd) }, cwd, stdout);
+      const project = await cliProject(cwd);
+      const files = await expand(rest.length ? rest : ['.'], cwd, project);
+      return await tokensCommand(files, { model: values.model ?? project.config?.tokens?.model, json: values.json || values.format === 'json', partials: await loadPartials(files, cwd, project) }, cwd, stdout);
     }
     if (command !== 'lint') throw new UsageError(`Unknown command "${command}". Run "prompt-workbench --help" for the list of commands.`);
     if (values.json) values.format = 'json';
@@ -140,11 +119,17 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
       maxWarnings = Number(values['max-warnings']);
       if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings needs a whole number of 0 or more; got "${values['max-warnings']}".`);
     }
-    const files = await expand(rest.length ? rest : ['.'], cwd);
-    const options = { format: values.format as LintFormat, maxWarnings, quiet: values.quiet, model: values.model, config: values.config, partials: await loadPartials(files, cwd), version: VERSION, env: process.env };
+    const project = await cliProject(cwd).catch((e: unknown) => {
+      // A broken project config is reported per file by lint itself (exit 2), with every problem.
+      if (e instanceof ConfigFileError) return undefined;
+      throw e;
+    });
+    const lintProject = project ?? { host: createNodeHost({ roots: [cwd] }), exclude: [] };
+    const files = await expand(rest.length ? rest : ['.'], cwd, lintProject);
+    const options = { format: values.format as LintFormat, maxWarnings, quiet: values.quiet, model: values.model, config: values.config, partials: await loadPartials(files, cwd, lintProject), version: VERSION, env: process.env, host: lintProject.host };
     return await lintCommand(files, options, cwd, stdout, stderr);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof TestUsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || e instanceof TestUsageError || e instanceof ConfigFileError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       stderr.write(`prompt-workbench: ${(e as Error).message}\n`);
       return 2;
     }

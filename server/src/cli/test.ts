@@ -1,10 +1,9 @@
 // `prompt-workbench test`: the editor's test runs, headless, for scripts and CI. Keys and base
 // URLs come from the providers' standard environment variables, as their SDKs read them.
-import { stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { glob } from 'tinyglobby';
 import {
   contentHash,
   createAnthropicProvider,
@@ -24,10 +23,11 @@ import {
   type RunSummary,
   type TestSuite,
 } from '../service/testing';
-import { gitInfo, loadPartialIndex, nodeFileStore, readTextUri } from '../service/testing/nodeHost';
+import { FIXTURE_GLOBS, gitInfoOf, loadPartialIndex } from '../service';
+import { cliProject, expandArguments, runLocations, workbenchStore, type CliProject } from './project';
 
-export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fixture files (*.tests.yaml) against their
-                             prompts. Directories are searched for *.tests.yaml.
+export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fixture files (*.tests.yaml, *.tests.yml)
+                             against their prompts. Directories are searched for both.
       --provider P           Provider for cases that do not name one: render, openai,
                              anthropic (default: from each prompt's model, e.g. openai/...).
       --offline              Run only the cases that use the render provider; skip the rest.
@@ -37,9 +37,11 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
       --reporter R           text (default), json or junit.
       --output FILE          Write the report to FILE instead of standard output.
       --no-cache             Do not read or write the response cache.
-      --cache-dir DIR        Response cache (default .prompt-workbench/cache, or
-                             PROMPT_WORKBENCH_CACHE_DIR).
-      --records-dir DIR      Where run records go (default .prompt-workbench/runs).
+      --cache-dir DIR        Response cache (default .prompt-workbench/cache at the project
+                             root, or PROMPT_WORKBENCH_CACHE_DIR).
+      --records-dir DIR      Where run records go (default .prompt-workbench/runs at the
+                             project root: the folder of prompt-workbench.yaml, else the
+                             git root, else the working folder).
       --no-record            Write no run record.
       --timeout S            Seconds to wait for one answer (default 60).
       --retries N            Retries after 429/5xx/timeouts (default 2).
@@ -58,20 +60,10 @@ export class TestUsageError extends Error {}
 
 const VERSION = '0.1.0';
 
-export async function expandFixtures(inputs: string[], cwd: string): Promise<string[]> {
-  const files = new Set<string>();
-  const ignore = ['**/node_modules/**', '**/.git/**'];
-  for (const input of inputs) {
-    const abs = path.resolve(cwd, input);
-    const info = await stat(abs).catch(() => undefined);
-    let matched: string[];
-    if (info?.isDirectory()) matched = await glob('**/*.tests.yaml', { cwd: abs, absolute: true, ignore });
-    else if (info?.isFile()) matched = [abs];
-    else matched = (await glob(input, { cwd, absolute: true, ignore })).filter((f) => /\.tests\.ya?ml$/.test(f));
-    if (!matched.length) throw new TestUsageError(`No fixture files (*.tests.yaml) found for "${input}". Pass a file, a folder or a glob such as "prompts/**/*.tests.yaml".`);
-    for (const f of matched) files.add(path.normalize(f));
-  }
-  return [...files].sort();
+/** Fixture files (`*.tests.yaml` and `*.tests.yml`) for the arguments, with the project's skip list. */
+export async function expandFixtures(inputs: string[], cwd: string, project?: CliProject): Promise<string[]> {
+  const p = project ?? (await cliProject(cwd));
+  return expandArguments(inputs, cwd, p, FIXTURE_GLOBS, (f) => /\.tests\.ya?ml$/.test(f), (input) => new TestUsageError(`No fixture files (*.tests.yaml) found for "${input}" (folders are searched for *.tests.yaml and *.tests.yml). Pass a file, a folder or a glob such as "prompts/**/*.tests.yaml".`));
 }
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -210,12 +202,17 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     shard = [Number(m[1]), Number(m[2])];
   }
 
-  const files = await expandFixtures(positionals.length ? positionals : ['.'], cwd);
-  const rootUri = pathToFileURL(cwd).toString();
+  const project = await cliProject(cwd);
+  const host = project.host;
+  const readText = (uri: string) => host.readText(uri);
+  const files = await expandFixtures(positionals.length ? positionals : ['.'], cwd, project);
+  // Ids, records and the cache are anchored at the project root, wherever the command runs.
+  const where = runLocations(files, cwd, host, { recordsDir: values['records-dir'], cacheDir: values['cache-dir'] ?? env.PROMPT_WORKBENCH_CACHE_DIR });
+  const rootUri = where.rootUri;
   const suites: TestSuite[] = [];
   let configErrors = 0;
   for (const file of files) {
-    const suite = await loadSuite(pathToFileURL(file).toString(), rootUri, readTextUri).catch((e: Error) => {
+    const suite = await loadSuite(pathToFileURL(file).toString(), rootUri, readText).catch((e: Error) => {
       throw new TestUsageError(`Cannot read ${path.relative(cwd, file)}: ${e.message}`);
     });
     const problems = fixtureDiagnostics(suite.fixture, suite.prompt ?? null).filter((d) => d.severity === 'error');
@@ -233,8 +230,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
 
   const secrets = [env.OPENAI_API_KEY, env.ANTHROPIC_API_KEY];
   const http = { timeoutMs: timeoutS * 1000, maxRetries: retries, stream: values.stream };
-  const cacheDir = values['cache-dir'] ?? env.PROMPT_WORKBENCH_CACHE_DIR ?? path.join(cwd, '.prompt-workbench', 'cache');
-  const cache = values['no-cache'] ? undefined : new ResponseCache(nodeFileStore(path.resolve(cwd, cacheDir)), { secrets });
+  const cache = values['no-cache'] ? undefined : new ResponseCache(workbenchStore(host, where.cacheDir), { secrets });
   let jobs = planJobs(suites, repeat);
   if (shard) jobs = jobs.filter((j) => inShard(j.caseKey, shard![0], shard![1]));
   const streaming = values.reporter === 'text' && !values.output;
@@ -253,8 +249,8 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
       trusted: true,
       offline: values.offline ? { reason: '--offline runs only render cases' } : undefined,
       judge: judgeProvider || values['judge-model'] ? { provider: judgeProvider, model: values['judge-model'] } : undefined,
-      readText: readTextUri,
-      analysis: { partials: await loadPartialIndex([cwd, ...files.map((f) => path.dirname(f))]) },
+      readText,
+      analysis: { partials: await loadPartialIndex(host, [...new Set([cwd, where.root, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers },
       secrets,
       signal,
       onResult: streaming ? (r) => stdout.write(`${textLine(r)}\n`) : undefined,
@@ -268,13 +264,13 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
 
   let recordName: string | undefined;
   if (!values['no-record']) {
-    const recordsDir = path.resolve(cwd, values['records-dir'] ?? path.join('.prompt-workbench', 'runs'));
+    const recordsDir = where.recordsDir;
     const infos = new Map<string, { hash: string; git?: { commit?: string; dirty?: boolean } }>();
     for (const s of suites) {
       if (!s.prompt || infos.has(s.fixture.promptUri)) continue;
-      infos.set(s.fixture.promptUri, { hash: contentHash(s.prompt.text), git: await gitInfo(fileURLToPath(s.fixture.promptUri)) });
+      infos.set(s.fixture.promptUri, { hash: contentHash(s.prompt.text), git: await gitInfoOf(host.git, fileURLToPath(s.fixture.promptUri)) });
     }
-    recordName = await writeRunRecord(nodeFileStore(recordsDir), summary, { tool: 'prompt-workbench', toolVersion: VERSION, provider, origin: 'cli' }, (uri) => infos.get(uri), secrets);
+    recordName = await writeRunRecord(workbenchStore(host, recordsDir), summary, { tool: 'prompt-workbench', toolVersion: VERSION, provider, origin: 'cli' }, (uri) => infos.get(uri), secrets);
     if (recordName) recordName = path.relative(cwd, path.join(recordsDir, recordName));
   }
 

@@ -1,0 +1,112 @@
+// The command line's view of the project: the host (the same Node implementation the editor
+// uses), the project config found from the working folder, file arguments expanded with the
+// project's one skip list, and the project root where records, the cache and case ids are anchored.
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { glob } from 'tinyglobby';
+import { createNodeHost, toPath } from '../node/host';
+import type { FileStore } from '../service/testing/store';
+import { CACHE_DIR, commonProjectRoot, excludeGlobs, findProjectRoot, lint, RUNS_DIR, WORKBENCH_DIR, WORKBENCH_GITIGNORE, type ProjectConfig, type WorkspaceHost } from '../service';
+
+export class ConfigFileError extends Error {}
+
+export interface CliProject {
+  host: WorkspaceHost;
+  /** The project config that applies to the working folder (valid; problems are a ConfigFileError). */
+  config?: ProjectConfig;
+  configFile?: string;
+  /** Extra skipped folders (`files.exclude`). */
+  exclude: readonly string[];
+}
+
+/** Reads a project config strictly: any problem is a `ConfigFileError` listing them all. */
+export async function readProjectConfig(host: WorkspaceHost, file: string, cwd: string): Promise<ProjectConfig> {
+  let text: string;
+  try {
+    text = await host.readText(pathToFileURL(file).toString());
+  } catch (e) {
+    throw new ConfigFileError(`Cannot read the lint config ${path.relative(cwd, file) || file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)}.`);
+  }
+  const { config, problems } = lint.parseLintConfig(text, lint.RULES, file);
+  if (problems.length) {
+    const shown = path.relative(cwd, file) || file;
+    throw new ConfigFileError(`Invalid project config:\n${problems.map((p) => `  ${lint.formatConfigProblem(shown, text, p)}`).join('\n')}\nFix these entries (the keys are described in docs/configuration.md, the rules and levels in docs/rules/README.md).`);
+  }
+  return config;
+}
+
+/** The host and the project config of the working folder. */
+export async function cliProject(cwd: string): Promise<CliProject> {
+  let exclude: readonly string[] = [];
+  const host = createNodeHost({ roots: [cwd], exclude: () => exclude });
+  const found = findProjectRoot(cwd, (p) => host.exists(p));
+  const config = found.configFile ? await readProjectConfig(host, found.configFile, cwd) : undefined;
+  exclude = config?.exclude ?? [];
+  return { host, config, configFile: found.configFile, exclude };
+}
+
+/**
+ * Files, folders and globs given on the command line as sorted absolute paths: a folder is
+ * searched with `folderGlobs`, a glob is kept to names that `accept`s; the project's skip list
+ * applies to both. None found for an argument is an error with `hint`.
+ */
+export async function expandArguments(inputs: readonly string[], cwd: string, project: CliProject, folderGlobs: readonly string[], accept: (file: string) => boolean, noneFound: (input: string) => Error): Promise<string[]> {
+  const files = new Set<string>();
+  const ignore = excludeGlobs(project.exclude);
+  for (const input of inputs) {
+    const abs = path.resolve(cwd, input);
+    const info = await project.host.stat(abs);
+    let matched: string[];
+    if (info?.isDirectory) matched = (await project.host.findFiles(folderGlobs, { roots: [abs] })).map((u) => toPath(u)!);
+    else if (info) matched = [abs];
+    else matched = (await glob(input, { cwd, absolute: true, ignore })).filter(accept);
+    if (!matched.length) throw noneFound(input);
+    for (const f of matched) files.add(path.normalize(f));
+  }
+  return [...files].sort();
+}
+
+export interface RunLocations {
+  /** The project root: case ids and record paths are relative to it. */
+  root: string;
+  rootUri: string;
+  recordsDir: string;
+  cacheDir: string;
+}
+
+/**
+ * Where a run over these fixture files keeps its records and cache, and what its ids are relative
+ * to: the project root of the files (run from any folder, the same files give the same root).
+ * Options given on the command line are relative to the working folder, as users expect.
+ */
+export function runLocations(files: readonly string[], cwd: string, host: WorkspaceHost, given: { recordsDir?: string; cacheDir?: string } = {}): RunLocations {
+  const root = commonProjectRoot(files, (p) => host.exists(p), cwd);
+  return {
+    root,
+    rootUri: pathToFileURL(root).toString(),
+    recordsDir: given.recordsDir ? path.resolve(cwd, given.recordsDir) : path.join(root, ...RUNS_DIR.split('/')),
+    cacheDir: given.cacheDir ? path.resolve(cwd, given.cacheDir) : path.join(root, ...CACHE_DIR.split('/')),
+  };
+}
+
+/** Writes `.prompt-workbench/.gitignore` (ignoring `cache/`) when `dir` is the tool's folder and has none, as pytest does for its cache. */
+export async function ensureWorkbenchGitignore(host: WorkspaceHost, dir: string): Promise<void> {
+  if (path.basename(dir) !== WORKBENCH_DIR) return;
+  const file = path.join(dir, '.gitignore');
+  if (host.exists(file)) return;
+  await host.writeText(file, WORKBENCH_GITIGNORE).catch(() => undefined);
+}
+
+/** The host's store for a folder under `.prompt-workbench/`, which writes the folder's `.gitignore` before its first file. */
+export function workbenchStore(host: WorkspaceHost, dir: string): FileStore {
+  const store = host.store(dir);
+  let ready: Promise<void> | undefined;
+  return {
+    ...store,
+    location: store.location,
+    async writeAtomic(name, text) {
+      await (ready ??= ensureWorkbenchGitignore(host, path.dirname(dir)));
+      await store.writeAtomic(name, text);
+    },
+  };
+}
