@@ -28,6 +28,13 @@ export function fileUri(file: string): string {
 
 type Waiter = { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void };
 
+/** What the test editor answers to `workspace/configuration`. */
+export interface SettingsSource {
+  values(scopeUri: string | undefined, section: string | undefined): unknown;
+  /** Answer only after this many milliseconds. */
+  delayMs?: number;
+}
+
 export class TestLanguageClient {
   readonly connection: ProtocolConnection;
   readonly process: ChildProcess;
@@ -36,7 +43,7 @@ export class TestLanguageClient {
   private waiters: Waiter[] = [];
   private versions = new Map<string, number>();
 
-  private constructor(proc: ChildProcess) {
+  private constructor(proc: ChildProcess, settings?: SettingsSource) {
     this.process = proc;
     proc.stderr!.on('data', (d) => this.stderr.push(String(d)));
     this.connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
@@ -46,8 +53,13 @@ export class TestLanguageClient {
       this.waiters = this.waiters.filter((w) => !ready.includes(w));
       for (const w of ready) w.resolve(p);
     });
-    // The server may ask for configuration; answer with defaults like a minimal editor would.
-    this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
+    // The server may ask for configuration; answer with defaults like a minimal editor would, or
+    // with the test's settings (after its delay, as a busy editor might).
+    this.connection.onRequest('workspace/configuration', async (p: { items: { scopeUri?: string; section?: string }[] }) => {
+      if (!settings) return p.items.map(() => null);
+      if (settings.delayMs) await new Promise((r) => setTimeout(r, settings.delayMs));
+      return p.items.map((item) => settings.values(item.scopeUri, item.section));
+    });
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.listen();
   }
@@ -57,14 +69,14 @@ export class TestLanguageClient {
     return TestLanguageClient.start({ rootUri: fileUri(root) });
   }
 
-  static async start(options: { configuration?: boolean; rootUri?: string } = {}): Promise<TestLanguageClient> {
+  static async start(options: { configuration?: boolean; rootUri?: string; settings?: SettingsSource } = {}): Promise<TestLanguageClient> {
     const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const client = new TestLanguageClient(proc);
+    const client = new TestLanguageClient(proc, options.settings);
     await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: options.rootUri ?? fileUri(path.join(ROOT, 'examples')),
       capabilities: {
-        workspace: { configuration: options.configuration ?? false },
+        workspace: { configuration: options.configuration ?? !!options.settings },
         textDocument: {
           hover: { contentFormat: ['markdown', 'plaintext'] },
           completion: { completionItem: { snippetSupport: true } },
