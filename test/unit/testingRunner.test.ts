@@ -23,7 +23,7 @@ import {
   type RunOptions,
   type TestSuite,
 } from '../../server/src/service/testing';
-import { loadPartialIndex, nodeFileStore, readTextUri } from '../../server/src/service/testing/nodeHost';
+import { loadPartialIndex, nodeFileStore, readTextUri } from '../../server/src/node/host';
 import { exampleReplies, MockProvider } from '../support/mockProvider';
 
 const ROOT = path.resolve(__dirname, '..', '..');

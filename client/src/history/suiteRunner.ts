@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runRecordsFromFile, runVersionTests } from '../../../server/src/service/history/versionTests';
 import { createAnthropicProvider, createOpenAIProvider, createRenderProvider, ProviderError, ResponseCache, type Provider, type ProviderId } from '../../../server/src/service/testing';
-import { loadPartialIndex, nodeFileStore } from '../../../server/src/service/testing/nodeHost';
+import { loadPartialIndex, nodeFileStore } from '../../../server/src/node/host';
 import { getApiKey, readTestSettings } from '../testing/settings';
 import { createVscodeLmProvider, type LmApi } from '../testing/vscodeLm';
 import type { SuiteRunner } from './testResults';

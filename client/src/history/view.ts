@@ -2,11 +2,11 @@
 // the `prompt-history:` documents (a file at a revision, read-only, highlighted and checked like
 // any prompt) and the diff commands. git runs here, in the extension host, only in a trusted
 // workspace.
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { NodeGit } from '../../../server/src/node/git';
+import { createNodeHost, toUri } from '../../../server/src/node/host';
 import { ChangeSummaryRequest } from '../../../server/src/protocol';
 import { GitError } from '../../../server/src/service/history/git';
 import { OUTPUT_SCHEME, OutputContentProvider } from './comparisonPanel';
@@ -32,6 +32,9 @@ export function revisionUri(side: Exclude<DiffSide, { kind: 'working' }>): vscod
 function sideUri(side: DiffSide): vscode.Uri {
   return side.kind === 'working' ? vscode.Uri.file(side.file) : revisionUri(side);
 }
+
+// The working copy of a file: the editor's text when it is open, else the disk's, through the host.
+const workingCopies = createNodeHost({ openText: (uri) => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.toString() === vscode.Uri.parse(uri).toString())?.getText() });
 
 function gitFromSettings(): NodeGit {
   const configured = vscode.workspace.getConfiguration('git').get<string | string[] | null>('path');
@@ -145,7 +148,7 @@ export function registerHistoryView(context: vscode.ExtensionContext, client: ()
           if (!c?.isRunning()) return pairs.map(() => null);
           return c.sendRequest(ChangeSummaryRequest, { pairs, uri: vscode.Uri.file(file).toString() });
         },
-        workingText: async (file) => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file)?.getText() ?? (await readFile(file, 'utf8').catch(() => undefined)),
+        workingText: (file) => workingCopies.readText(toUri(file)).catch(() => undefined),
         isDirty: (file) => !!vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file)?.isDirty,
         now: () => Date.now(),
         changed: (node) => {

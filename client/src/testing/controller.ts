@@ -22,7 +22,7 @@ import {
   type RecordedCase,
   type TestSuite,
 } from '../../../server/src/service/testing';
-import { gitInfo, loadPartialIndex, nodeFileStore } from '../../../server/src/service/testing/nodeHost';
+import { gitInfo, loadPartialIndex, nodeFileStore } from '../../../server/src/node/host';
 import { getApiKey, readTestSettings, setApiKey } from './settings';
 import { createVscodeLmProvider, type LmApi } from './vscodeLm';
 

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { estimateSuiteCost, formatSuiteCost, loadSuite, type TestSuite } from '../../../server/src/service/testing';
-import { loadPartialIndex } from '../../../server/src/service/testing/nodeHost';
+import { loadPartialIndex } from '../../../server/src/node/host';
 import { readTestSettings } from './settings';
 
 export const SUITE_COST_SCHEME = 'prompt-suite-cost';

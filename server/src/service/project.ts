@@ -72,16 +72,30 @@ export function findProjectRoot(dir: string, exists: (file: string) => boolean):
 
 /**
  * One root for a run over several files: the outermost of their project roots when it holds them
- * all, else their common folder. Run from any folder, the same files give the same root.
+ * all, else their common folder. A file with neither a project config nor a git repository above
+ * it belongs to the working folder `fallback` when it lies inside it. Run from any folder, the
+ * files of one project give the same root.
  */
 export function commonProjectRoot(files: readonly string[], exists: (file: string) => boolean, fallback: string): string {
-  if (!files.length) return findProjectRoot(fallback, exists).root;
-  const roots = [...new Set(files.map((f) => findProjectRoot(path.dirname(path.resolve(f)), exists).root))].sort((a, b) => a.length - b.length);
   const inside = (file: string, dir: string) => file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+  const cwd = path.resolve(fallback);
+  if (!files.length) {
+    const r = findProjectRoot(cwd, exists);
+    return r.reason === 'start' ? cwd : r.root;
+  }
+  const abs = files.map((f) => path.resolve(f));
+  const roots = [
+    ...new Set(
+      abs.map((f) => {
+        const r = findProjectRoot(path.dirname(f), exists);
+        return r.reason === 'start' && inside(f, cwd) ? cwd : r.root;
+      }),
+    ),
+  ].sort((a, b) => a.length - b.length);
   const outer = roots[0];
-  if (files.every((f) => inside(path.resolve(f), outer))) return outer;
-  let common = path.dirname(path.resolve(files[0]));
-  while (!files.every((f) => inside(path.resolve(f), common)) && path.dirname(common) !== common) common = path.dirname(common);
+  if (abs.every((f) => inside(f, outer))) return outer;
+  let common = path.dirname(abs[0]);
+  while (!abs.every((f) => inside(f, common)) && path.dirname(common) !== common) common = path.dirname(common);
   return common;
 }
 
