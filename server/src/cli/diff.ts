@@ -12,8 +12,9 @@ import { NodeGit } from '../node/git';
 import { formatComparisonText } from '../service/history/report';
 import { compareRuns, type RunComparison } from '../service/history/runs';
 import { NoFixturesError, runRecordsFromFile, runVersionTests, type VersionTestRun } from '../service/history/versionTests';
-import { createAnthropicProvider, createOpenAIProvider, createRenderProvider, PROVIDER_IDS, ProviderError, ResponseCache, type ProviderId } from '../service/testing';
+import { PROVIDER_IDS, ResponseCache, type ProviderId } from '../service/testing';
 import { loadPartialIndex, nodeFileStore, readTextUri } from '../service/testing/nodeHost';
+import { cliProviders } from './providers';
 import { describeChange, describeChangeLines } from '../service/history/describe';
 import { GitError, type Git, type RepositoryInfo } from '../service/history/git';
 import { defaultRevisions, exactTime, fileAtRevision, readFullHistory, type HistoryEntry } from '../service/history/history';
@@ -167,28 +168,20 @@ export async function compareTests(result: DiffResult, cwd: string, flags: TestR
   const t = texts.get(result);
   if (!t) throw new DiffUsageError('Internal: the texts of this diff are gone.');
   const env = flags.env ?? process.env;
-  const secrets = [env.OPENAI_API_KEY, env.ANTHROPIC_API_KEY];
-  const http = { timeoutMs: 60_000, maxRetries: 2 };
+  const providers = cliProviders(env, { offline: flags.offline });
+  const { secrets } = providers;
   const promptUri = pathToFileURL(t.file).toString();
   const fixtureFiles = await glob('**/*.tests.yaml', { cwd, absolute: true, ignore: ['**/node_modules/**', '**/.git/**'] });
   const store = flags.record === false ? undefined : nodeFileStore(path.resolve(cwd, flags.recordsDir ?? path.join('.prompt-workbench', 'runs')));
   const cache = flags.cache === false ? undefined : new ResponseCache(nodeFileStore(path.resolve(cwd, env.PROMPT_WORKBENCH_CACHE_DIR ?? path.join('.prompt-workbench', 'cache'))), { secrets });
   const partials = await loadPartialIndex([cwd, path.dirname(t.file)]);
   const run = {
-    providerFor: (id: ProviderId) => {
-      if (id === 'render') return createRenderProvider();
-      if (id === 'openai') return createOpenAIProvider({ ...http, apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL || undefined });
-      if (id === 'anthropic') return createAnthropicProvider({ ...http, apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL || undefined });
-      throw new ProviderError('unavailable', 'The vscode-lm provider runs only inside VS Code; the command line cannot use it.', id);
-    },
+    ...providers,
     defaultProvider: flags.provider,
     concurrency: flags.concurrency ?? 4,
     cache,
-    trusted: true,
-    offline: flags.offline ? { reason: '--offline runs only render cases' } : undefined,
     readText: readTextUri,
     analysis: { partials },
-    secrets,
   };
   const host = { fixtureUris: async () => fixtureFiles.map((f) => pathToFileURL(f).toString()), readText: readTextUri, records: store };
   const options = { rootUri: pathToFileURL(cwd).toString(), run, signal: flags.signal, meta: { tool: 'prompt-workbench', toolVersion: '0.1.0', provider: flags.provider, origin: 'cli' as const } };

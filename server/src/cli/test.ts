@@ -7,15 +7,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
 import {
   contentHash,
-  createAnthropicProvider,
-  createOpenAIProvider,
-  createRenderProvider,
   fixtureDiagnostics,
   inShard,
   loadSuite,
   planJobs,
   PROVIDER_IDS,
-  ProviderError,
   ResponseCache,
   runTests,
   writeRunRecord,
@@ -25,6 +21,7 @@ import {
   type TestSuite,
 } from '../service/testing';
 import { gitInfo, loadPartialIndex, nodeFileStore, readTextUri } from '../service/testing/nodeHost';
+import { cliProviders } from './providers';
 
 export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fixture files (*.tests.yaml) against their
                              prompts. Directories are searched for *.tests.yaml.
@@ -231,8 +228,14 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     return 2;
   }
 
-  const secrets = [env.OPENAI_API_KEY, env.ANTHROPIC_API_KEY];
-  const http = { timeoutMs: timeoutS * 1000, maxRetries: retries, stream: values.stream };
+  const providers = cliProviders(env, {
+    timeoutMs: timeoutS * 1000,
+    maxRetries: retries,
+    stream: values.stream,
+    offline: values.offline,
+    judge: { provider: judgeProvider, model: values['judge-model'] },
+  });
+  const { secrets } = providers;
   const cacheDir = values['cache-dir'] ?? env.PROMPT_WORKBENCH_CACHE_DIR ?? path.join(cwd, '.prompt-workbench', 'cache');
   const cache = values['no-cache'] ? undefined : new ResponseCache(nodeFileStore(path.resolve(cwd, cacheDir)), { secrets });
   let jobs = planJobs(suites, repeat);
@@ -241,21 +244,12 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
   const summary = await runTests(
     suites,
     {
-      providerFor: (id) => {
-        if (id === 'render') return createRenderProvider();
-        if (id === 'openai') return createOpenAIProvider({ ...http, apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL || undefined });
-        if (id === 'anthropic') return createAnthropicProvider({ ...http, apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL || undefined });
-        throw new ProviderError('unavailable', 'The vscode-lm provider runs only inside VS Code; the command line cannot use it.', id);
-      },
+      ...providers,
       defaultProvider: provider,
       concurrency,
       cache,
-      trusted: true,
-      offline: values.offline ? { reason: '--offline runs only render cases' } : undefined,
-      judge: judgeProvider || values['judge-model'] ? { provider: judgeProvider, model: values['judge-model'] } : undefined,
       readText: readTextUri,
       analysis: { partials: await loadPartialIndex([cwd, ...files.map((f) => path.dirname(f))]) },
-      secrets,
       signal,
       onResult: streaming ? (r) => stdout.write(`${textLine(r)}\n`) : undefined,
     },
