@@ -5,26 +5,21 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   contentHash,
-  createAnthropicProvider,
-  createOpenAIProvider,
-  createRenderProvider,
   loadSuite,
   parseRunRecord,
   planJobs,
-  ProviderError,
   ResponseCache,
   runTests,
   writeRunRecord,
   type CaseJob,
   type CaseResult,
-  type Provider,
   type ProviderId,
   type RecordedCase,
   type TestSuite,
 } from '../../../server/src/service/testing';
 import { gitInfo, loadPartialIndex, nodeFileStore } from '../../../server/src/service/testing/nodeHost';
-import { getApiKey, readTestSettings, setApiKey } from './settings';
-import { createVscodeLmProvider, type LmApi } from './vscodeLm';
+import { editorProviders } from './providers';
+import { readTestSettings, setApiKey } from './settings';
 
 const VERSION = '0.1.0';
 
@@ -179,17 +174,6 @@ export class PromptTests implements vscode.Disposable {
 
   // ---- running ----
 
-  private providerFactory(secrets: Map<string, string | undefined>, settings: ReturnType<typeof readTestSettings>): (id: ProviderId) => Provider {
-    const http = { timeoutMs: settings.timeoutSeconds * 1000, maxRetries: settings.retries, stream: settings.stream };
-    return (id) => {
-      if (id === 'render') return createRenderProvider();
-      if (id === 'openai') return createOpenAIProvider({ ...http, apiKey: secrets.get('openai'), baseURL: settings.openaiBaseUrl });
-      if (id === 'anthropic') return createAnthropicProvider({ ...http, apiKey: secrets.get('anthropic'), baseURL: settings.anthropicBaseUrl });
-      if (!vscode.lm) throw new ProviderError('unavailable', 'This VS Code has no Language Model API (it needs VS Code 1.90 or later).', 'vscode-lm');
-      return createVscodeLmProvider(vscode.lm as unknown as LmApi, { user: (t) => vscode.LanguageModelChatMessage.User(t), assistant: (t) => vscode.LanguageModelChatMessage.Assistant(t) }, { vendor: settings.lmVendor, family: settings.lmFamily, tokenSource: () => new vscode.CancellationTokenSource() });
-    };
-  }
-
   async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, provider?: ProviderId, debug = false): Promise<void> {
     await this.discoverIfEmpty();
     const run = this.controller.createTestRun(request, undefined, true);
@@ -201,10 +185,8 @@ export class PromptTests implements vscode.Disposable {
     const suites = [...new Set(selected.map((j) => j.suite))];
     const first = suites[0] ? vscode.Uri.parse(suites[0].fixture.uri) : undefined;
     const settings = readTestSettings(first);
-    const secrets = new Map([
-      ['openai', await getApiKey(this.context.secrets, 'openai')],
-      ['anthropic', await getApiKey(this.context.secrets, 'anthropic')],
-    ]);
+    const providers = await editorProviders(this.context.secrets, settings, trusted);
+    const { secrets } = providers;
     if (!trusted) run.appendOutput('This workspace is not trusted (Restricted Mode): only render cases run, nothing is sent to any provider, and no javascript assertion runs. Trust the workspace to run the others.\r\n');
     for (const j of selected) {
       const item = byJob.get(j.id);
@@ -216,18 +198,14 @@ export class PromptTests implements vscode.Disposable {
       const summary = await runTests(
         suites,
         {
-          providerFor: this.providerFactory(secrets, settings),
+          ...providers,
           defaultProvider: provider,
           models: settings.models,
           catalogue: settings.catalogue,
           concurrency: settings.concurrency,
-          cache: settings.cache ? new ResponseCache(nodeFileStore(vscode.Uri.joinPath(this.context.globalStorageUri, 'test-cache').fsPath), { secrets: [...secrets.values()] }) : undefined,
-          trusted,
-          offline: trusted ? undefined : { reason: 'the workspace is not trusted, so nothing is sent to any provider' },
-          judge: settings.judge,
+          cache: settings.cache ? new ResponseCache(nodeFileStore(vscode.Uri.joinPath(this.context.globalStorageUri, 'test-cache').fsPath), { secrets }) : undefined,
           readText: (u) => this.readText(u),
           analysis: { partials: await loadPartialIndex([...folders, ...suites.map((s) => path.dirname(vscode.Uri.parse(s.fixture.uri).fsPath))]) },
-          secrets: [...secrets.values()],
           signal: controller.signal,
           onStart: (job) => {
             const item = byJob.get(job.id);
@@ -244,7 +222,7 @@ export class PromptTests implements vscode.Disposable {
         selected,
       );
       if (summary.cancelled) run.appendOutput('Cancelled: requests in flight were aborted; no run record was written.\r\n');
-      else if (settings.writeRecords && summary.results.some((r) => r.status !== 'skipped')) await this.writeRecord(summary, provider, [...secrets.values()], run);
+      else if (settings.writeRecords && summary.results.some((r) => r.status !== 'skipped')) await this.writeRecord(summary, provider, secrets, run);
     } catch (e) {
       run.appendOutput(`The run failed: ${e instanceof Error ? e.message : String(e)}\r\n`);
       this.output.error(`Test run failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
