@@ -25,6 +25,7 @@ import { fixtureOf, forgetFixture, isFixtureUri, promptFor } from './fixtureSupp
 import * as testing from './service/testing';
 import { readTextUri } from './service/testing/nodeHost';
 import { fixturesForPrompt } from './fixtureTokens';
+import { VERSION } from './version';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -107,7 +108,7 @@ connection.onInitialize((params): InitializeResult => {
       semanticTokensProvider: { legend: engine.SEMANTIC_LEGEND, full: true },
       codeLensProvider: { resolveProvider: false },
     },
-    serverInfo: { name: 'Prompt Workbench Language Server', version: process.env.PROMPT_WORKBENCH_VERSION ?? '0.1.0' },
+    serverInfo: { name: 'Prompt Workbench Language Server', version: process.env.PROMPT_WORKBENCH_VERSION ?? VERSION },
   };
 });
 

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { runRecordsFromFile, runVersionTests } from '../../../server/src/service/history/versionTests';
 import { ResponseCache } from '../../../server/src/service/testing';
 import { loadPartialIndex, nodeFileStore } from '../../../server/src/service/testing/nodeHost';
+import { VERSION } from '../../../server/src/version';
 import { editorProviders } from '../testing/providers';
 import { readTestSettings } from '../testing/settings';
 import type { SuiteRunner } from './testResults';
@@ -45,7 +46,7 @@ export function createSuiteRunner(context: vscode.ExtensionContext): SuiteRunner
             analysis: { partials: await loadPartialIndex([...folders, path.dirname(version.file)]) },
           },
           signal,
-          meta: { tool: 'prompt-workbench', toolVersion: '0.1.0', provider, origin: 'editor' },
+          meta: { tool: 'prompt-workbench', toolVersion: VERSION, provider, origin: 'editor' },
           writeRecords: settings.writeRecords,
           onProgress: progress,
         },

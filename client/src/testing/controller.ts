@@ -18,10 +18,9 @@ import {
   type TestSuite,
 } from '../../../server/src/service/testing';
 import { gitInfo, loadPartialIndex, nodeFileStore } from '../../../server/src/service/testing/nodeHost';
+import { VERSION } from '../../../server/src/version';
 import { editorProviders } from './providers';
 import { readTestSettings, setApiKey } from './settings';
-
-const VERSION = '0.1.0';
 
 interface ItemData {
   kind: 'prompt' | 'case' | 'repeat';

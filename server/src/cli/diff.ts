@@ -19,6 +19,7 @@ import { describeChange, describeChangeLines } from '../service/history/describe
 import { GitError, type Git, type RepositoryInfo } from '../service/history/git';
 import { defaultRevisions, exactTime, fileAtRevision, readFullHistory, type HistoryEntry } from '../service/history/history';
 import { summarizeChange, type ChangeSummary } from '../service/history/summary';
+import { VERSION } from '../version';
 
 export const DIFF_USAGE = `  diff <prompt> [rev-a] [rev-b]
                              What changed between two versions of a prompt: model,
@@ -184,7 +185,7 @@ export async function compareTests(result: DiffResult, cwd: string, flags: TestR
     analysis: { partials },
   };
   const host = { fixtureUris: async () => fixtureFiles.map((f) => pathToFileURL(f).toString()), readText: readTextUri, records: store };
-  const options = { rootUri: pathToFileURL(cwd).toString(), run, signal: flags.signal, meta: { tool: 'prompt-workbench', toolVersion: '0.1.0', provider: flags.provider, origin: 'cli' as const } };
+  const options = { rootUri: pathToFileURL(cwd).toString(), run, signal: flags.signal, meta: { tool: 'prompt-workbench', toolVersion: VERSION, provider: flags.provider, origin: 'cli' as const } };
   const sides: VersionTestRun[] = [];
   for (const [side, text] of [
     [result.a, t.a],

@@ -21,6 +21,7 @@ import {
   type TestSuite,
 } from '../service/testing';
 import { gitInfo, loadPartialIndex, nodeFileStore, readTextUri } from '../service/testing/nodeHost';
+import { VERSION } from '../version';
 import { cliProviders } from './providers';
 
 export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fixture files (*.tests.yaml) against their
@@ -52,8 +53,6 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
                              ANTHROPIC_BASE_URL. Exit 1 when a case fails or errors.`;
 
 export class TestUsageError extends Error {}
-
-const VERSION = '0.1.0';
 
 export async function expandFixtures(inputs: string[], cwd: string): Promise<string[]> {
   const files = new Set<string>();
