@@ -1,12 +1,14 @@
 // Builds every entry point (extension client, language server, CLI) in one place.
 // `node esbuild.mjs` builds once, `--watch` rebuilds on change, `--production` minifies.
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const IMPORT_META_URL = "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -21,7 +23,8 @@ const common = {
   logLevel: 'info',
   legalComments: 'none',
   // Some ESM dependencies read `import.meta.url`; give them this file's URL in the CJS bundle.
-  define: { 'import.meta.url': 'importMetaUrl' },
+  // server/src/version.ts reads package.json only when this constant is missing (tests, tsx).
+  define: { 'import.meta.url': 'importMetaUrl', PROMPT_WORKBENCH_VERSION: JSON.stringify(version) },
   banner: { js: IMPORT_META_URL },
 };
 

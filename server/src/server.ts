@@ -23,6 +23,7 @@ import { configFileDiagnostics, docsBaseUri } from './lintConfig';
 import { fixtureOf, forgetFixture, isFixtureUri } from './fixtureSupport';
 import * as testing from './service/testing';
 import { createNodeHost } from './node/host';
+import { VERSION } from './version';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -155,7 +156,7 @@ connection.onInitialize((params): InitializeResult => {
       semanticTokensProvider: { legend: engine.SEMANTIC_LEGEND, full: true },
       codeLensProvider: { resolveProvider: false },
     },
-    serverInfo: { name: 'Prompt Workbench Language Server', version: process.env.PROMPT_WORKBENCH_VERSION ?? '0.1.0' },
+    serverInfo: { name: 'Prompt Workbench Language Server', version: process.env.PROMPT_WORKBENCH_VERSION ?? VERSION },
   };
 });
 

@@ -5,10 +5,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runRecordsFromFile, runVersionTests } from '../../../server/src/service/history/versionTests';
-import { createAnthropicProvider, createOpenAIProvider, createRenderProvider, ProviderError, ResponseCache, type Provider, type ProviderId } from '../../../server/src/service/testing';
+import { ResponseCache } from '../../../server/src/service/testing';
 import { loadPartialIndex, nodeFileStore } from '../../../server/src/node/host';
-import { getApiKey, readTestSettings } from '../testing/settings';
-import { createVscodeLmProvider, type LmApi } from '../testing/vscodeLm';
+import { VERSION } from '../../../server/src/version';
+import { editorProviders } from '../testing/providers';
+import { readTestSettings } from '../testing/settings';
 import type { SuiteRunner } from './testResults';
 
 async function readText(uri: string): Promise<string> {
@@ -24,16 +25,9 @@ export function createSuiteRunner(context: vscode.ExtensionContext): SuiteRunner
       const folder = vscode.workspace.getWorkspaceFolder(uri);
       const root = folder?.uri ?? vscode.Uri.file(path.dirname(version.file));
       const settings = readTestSettings(uri);
-      const keys = { openai: await getApiKey(context.secrets, 'openai'), anthropic: await getApiKey(context.secrets, 'anthropic') };
-      const http = { timeoutMs: settings.timeoutSeconds * 1000, maxRetries: settings.retries, stream: settings.stream };
-      const providerFor = (id: ProviderId): Provider => {
-        if (id === 'render') return createRenderProvider();
-        if (id === 'openai') return createOpenAIProvider({ ...http, apiKey: keys.openai, baseURL: settings.openaiBaseUrl });
-        if (id === 'anthropic') return createAnthropicProvider({ ...http, apiKey: keys.anthropic, baseURL: settings.anthropicBaseUrl });
-        if (!vscode.lm) throw new ProviderError('unavailable', 'This VS Code has no Language Model API (it needs VS Code 1.90 or later).', 'vscode-lm');
-        return createVscodeLmProvider(vscode.lm as unknown as LmApi, { user: (t) => vscode.LanguageModelChatMessage.User(t), assistant: (t) => vscode.LanguageModelChatMessage.Assistant(t) }, { vendor: settings.lmVendor, family: settings.lmFamily, tokenSource: () => new vscode.CancellationTokenSource() });
-      };
-      const secrets = [keys.openai, keys.anthropic];
+      // The history view runs only in a trusted workspace (see view.ts).
+      const providers = await editorProviders(context.secrets, settings, vscode.workspace.isTrusted);
+      const { secrets } = providers;
       const fixtures = await vscode.workspace.findFiles('**/*.tests.{yaml,yml}', '**/node_modules/**');
       const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
       const result = await runVersionTests(
@@ -42,22 +36,17 @@ export function createSuiteRunner(context: vscode.ExtensionContext): SuiteRunner
         {
           rootUri: root.toString(),
           run: {
-            providerFor,
+            ...providers,
             defaultProvider: provider,
             models: settings.models,
             catalogue: settings.catalogue,
             concurrency: settings.concurrency,
             cache: settings.cache ? new ResponseCache(nodeFileStore(vscode.Uri.joinPath(context.globalStorageUri, 'test-cache').fsPath), { secrets }) : undefined,
-            // The history view runs only in a trusted workspace (see view.ts).
-            trusted: vscode.workspace.isTrusted,
-            offline: vscode.workspace.isTrusted ? undefined : { reason: 'the workspace is not trusted, so nothing is sent to any provider' },
-            judge: settings.judge,
             readText,
             analysis: { partials: await loadPartialIndex([...folders, path.dirname(version.file)]) },
-            secrets,
           },
           signal,
-          meta: { tool: 'prompt-workbench', toolVersion: '0.1.0', provider, origin: 'editor' },
+          meta: { tool: 'prompt-workbench', toolVersion: VERSION, provider, origin: 'editor' },
           writeRecords: settings.writeRecords,
           onProgress: progress,
         },

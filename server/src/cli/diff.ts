@@ -11,13 +11,15 @@ import { NodeGit } from '../node/git';
 import { formatComparisonText } from '../service/history/report';
 import { compareRuns, type RunComparison } from '../service/history/runs';
 import { NoFixturesError, runRecordsFromFile, runVersionTests, type VersionTestRun } from '../service/history/versionTests';
-import { createAnthropicProvider, createOpenAIProvider, createRenderProvider, PROVIDER_IDS, ProviderError, ResponseCache, type ProviderId } from '../service/testing';
+import { PROVIDER_IDS, ResponseCache, type ProviderId } from '../service/testing';
 import { FIXTURE_GLOBS, loadPartialIndex } from '../service';
 import { cliProject, runLocations, workbenchStore } from './project';
+import { cliProviders } from './providers';
 import { describeChange, describeChangeLines } from '../service/history/describe';
 import { GitError, type Git, type RepositoryInfo } from '../service/history/git';
 import { defaultRevisions, exactTime, fileAtRevision, readFullHistory, type HistoryEntry } from '../service/history/history';
 import { summarizeChange, type ChangeSummary } from '../service/history/summary';
+import { VERSION } from '../version';
 
 export const DIFF_USAGE = `  diff <prompt> [rev-a] [rev-b]
                              What changed between two versions of a prompt: model,
@@ -167,8 +169,8 @@ export async function compareTests(result: DiffResult, cwd: string, flags: TestR
   const t = texts.get(result);
   if (!t) throw new DiffUsageError('Internal: the texts of this diff are gone.');
   const env = flags.env ?? process.env;
-  const secrets = [env.OPENAI_API_KEY, env.ANTHROPIC_API_KEY];
-  const http = { timeoutMs: 60_000, maxRetries: 2 };
+  const providers = cliProviders(env, { offline: flags.offline });
+  const { secrets } = providers;
   const promptUri = pathToFileURL(t.file).toString();
   // The fixture files are searched, and ids, records and the cache anchored, at the prompt's project root.
   const project = await cliProject(cwd);
@@ -179,23 +181,15 @@ export async function compareTests(result: DiffResult, cwd: string, flags: TestR
   const partials = await loadPartialIndex(project.host, [...new Set([cwd, where.root, path.dirname(t.file)])]);
   const readTextUri = (uri: string) => project.host.readText(uri);
   const run = {
-    providerFor: (id: ProviderId) => {
-      if (id === 'render') return createRenderProvider();
-      if (id === 'openai') return createOpenAIProvider({ ...http, apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL || undefined });
-      if (id === 'anthropic') return createAnthropicProvider({ ...http, apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL || undefined });
-      throw new ProviderError('unavailable', 'The vscode-lm provider runs only inside VS Code; the command line cannot use it.', id);
-    },
+    ...providers,
     defaultProvider: flags.provider,
     concurrency: flags.concurrency ?? 4,
     cache,
-    trusted: true,
-    offline: flags.offline ? { reason: '--offline runs only render cases' } : undefined,
     readText: readTextUri,
     analysis: { partials, customHelpers: project.config?.helpers },
-    secrets,
   };
   const host = { fixtureUris: async () => fixtureUris, readText: readTextUri, records: store };
-  const options = { rootUri: where.rootUri, run, signal: flags.signal, meta: { tool: 'prompt-workbench', toolVersion: '0.1.0', provider: flags.provider, origin: 'cli' as const } };
+  const options = { rootUri: where.rootUri, run, signal: flags.signal, meta: { tool: 'prompt-workbench', toolVersion: VERSION, provider: flags.provider, origin: 'cli' as const } };
   const sides: VersionTestRun[] = [];
   for (const [side, text] of [
     [result.a, t.a],

@@ -14,8 +14,8 @@ import { LINT_FORMATS, lintCommand, type LintFormat } from './lint';
 import { tokensCommand } from './tokens';
 import { TEST_USAGE, testCommand, TestUsageError } from './test';
 import { estimateCommand } from './estimate';
+import { VERSION } from '../version';
 
-const VERSION = '0.1.0';
 const USAGE = `Usage: prompt-workbench <command> [options]
 
 Commands:

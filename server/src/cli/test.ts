@@ -6,15 +6,11 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   contentHash,
-  createAnthropicProvider,
-  createOpenAIProvider,
-  createRenderProvider,
   fixtureDiagnostics,
   inShard,
   loadSuite,
   planJobs,
   PROVIDER_IDS,
-  ProviderError,
   ResponseCache,
   runTests,
   writeRunRecord,
@@ -25,6 +21,8 @@ import {
 } from '../service/testing';
 import { FIXTURE_GLOBS, gitInfoOf, loadPartialIndex } from '../service';
 import { cliProject, expandArguments, runLocations, workbenchStore, type CliProject } from './project';
+import { VERSION } from '../version';
+import { cliProviders } from './providers';
 
 export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fixture files (*.tests.yaml, *.tests.yml)
                              against their prompts. Directories are searched for both.
@@ -57,8 +55,6 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
                              ANTHROPIC_BASE_URL. Exit 1 when a case fails or errors.`;
 
 export class TestUsageError extends Error {}
-
-const VERSION = '0.1.0';
 
 /** Fixture files (`*.tests.yaml` and `*.tests.yml`) for the arguments, with the project's skip list. */
 export async function expandFixtures(inputs: string[], cwd: string, project?: CliProject): Promise<string[]> {
@@ -228,8 +224,14 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     return 2;
   }
 
-  const secrets = [env.OPENAI_API_KEY, env.ANTHROPIC_API_KEY];
-  const http = { timeoutMs: timeoutS * 1000, maxRetries: retries, stream: values.stream };
+  const providers = cliProviders(env, {
+    timeoutMs: timeoutS * 1000,
+    maxRetries: retries,
+    stream: values.stream,
+    offline: values.offline,
+    judge: { provider: judgeProvider, model: values['judge-model'] },
+  });
+  const { secrets } = providers;
   const cache = values['no-cache'] ? undefined : new ResponseCache(workbenchStore(host, where.cacheDir), { secrets });
   let jobs = planJobs(suites, repeat);
   if (shard) jobs = jobs.filter((j) => inShard(j.caseKey, shard![0], shard![1]));
@@ -237,21 +239,12 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
   const summary = await runTests(
     suites,
     {
-      providerFor: (id) => {
-        if (id === 'render') return createRenderProvider();
-        if (id === 'openai') return createOpenAIProvider({ ...http, apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL || undefined });
-        if (id === 'anthropic') return createAnthropicProvider({ ...http, apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL || undefined });
-        throw new ProviderError('unavailable', 'The vscode-lm provider runs only inside VS Code; the command line cannot use it.', id);
-      },
+      ...providers,
       defaultProvider: provider,
       concurrency,
       cache,
-      trusted: true,
-      offline: values.offline ? { reason: '--offline runs only render cases' } : undefined,
-      judge: judgeProvider || values['judge-model'] ? { provider: judgeProvider, model: values['judge-model'] } : undefined,
       readText,
       analysis: { partials: await loadPartialIndex(host, [...new Set([cwd, where.root, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers },
-      secrets,
       signal,
       onResult: streaming ? (r) => stdout.write(`${textLine(r)}\n`) : undefined,
     },

@@ -1,5 +1,5 @@
 // The small file interface the cache and the run records write through, so the engine does no I/O
-// of its own. `nodeHost.ts` implements it on disk (atomic writes); tests may use the same.
+// of its own. The Node host (`server/src/node/host.ts`) implements it on disk (atomic writes); tests may use the same.
 export interface FileStore {
   /** Where the files are, for messages (a folder path). */
   readonly location: string;

@@ -1,7 +1,7 @@
 // The `anthropic` provider: the messages API through the official `@anthropic-ai/sdk`. System
 // messages become the `system` parameter; Dotprompt's `model` role is `assistant`.
 import Anthropic from '@anthropic-ai/sdk';
-import { classifyError } from './errors';
+import { classifyError, defaultKeyHint } from './errors';
 import type { HttpProviderOptions } from './openai';
 import { ProviderError, type ChatMessage, type ModelCall, type ModelReply, type Provider } from './types';
 
@@ -56,7 +56,7 @@ export function createAnthropicProvider(options: HttpProviderOptions): Provider 
     id: 'anthropic',
     endpoint,
     async call(request: ModelCall): Promise<ModelReply> {
-      if (!options.apiKey) throw new ProviderError('no-key', 'No Anthropic API key. Set one with "Prompt Workbench: Set API Key" (kept in VS Code\'s secret storage), or ANTHROPIC_API_KEY for the CLI.', 'anthropic');
+      if (!options.apiKey) throw new ProviderError('no-key', `No Anthropic API key. ${options.keyHint ?? defaultKeyHint('anthropic')}`, 'anthropic');
       client ??= new Anthropic({ apiKey: options.apiKey, baseURL: endpoint, timeout: options.timeoutMs, maxRetries: options.maxRetries, fetch: options.fetch, logLevel: 'off' });
       const { system, messages } = anthropicMessages(request.messages);
       const body: Record<string, unknown> = { model: request.model, messages, ...anthropicParameters(request.parameters) };

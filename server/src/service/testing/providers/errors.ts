@@ -34,6 +34,11 @@ function kindOf(e: unknown, classes: SdkErrorClasses): string {
   return (e as { name?: string })?.name ?? '';
 }
 
+/** What to do about a missing key: both places a key can come from, unless the door names its own. */
+export function defaultKeyHint(provider: 'openai' | 'anthropic'): string {
+  return `Set one with "Prompt Workbench: Set API Key" (kept in VS Code's secret storage), or ${provider === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY'} for the CLI.`;
+}
+
 export function classifyError(e: unknown, provider: ProviderId, endpoint: string, secrets: readonly (string | undefined)[], timeoutMs: number, maxRetries: number, classes: SdkErrorClasses): ProviderError {
   if (e instanceof ProviderError) return e;
   const err = (e ?? {}) as SdkErrorShape;

@@ -3,7 +3,7 @@
 // Timeouts and retries (honouring Retry-After) are the SDK's own; the AbortSignal aborts the HTTP
 // request in flight.
 import OpenAI from 'openai';
-import { classifyError } from './errors';
+import { classifyError, defaultKeyHint } from './errors';
 import { ProviderError, type ChatMessage, type ModelCall, type ModelReply, type Provider } from './types';
 
 export interface HttpProviderOptions {
@@ -16,6 +16,8 @@ export interface HttpProviderOptions {
   stream?: boolean;
   /** For tests and proxies: a fetch implementation. */
   fetch?: typeof fetch;
+  /** The second sentence of the missing-key error, where the door keeps keys (default: both the command and the environment variable). */
+  keyHint?: string;
 }
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -78,7 +80,7 @@ export function createOpenAIProvider(options: HttpProviderOptions): Provider {
     endpoint,
     async call(request: ModelCall): Promise<ModelReply> {
       // Local OpenAI-compatible servers (Ollama, vLLM, ...) usually need no key.
-      if (!options.apiKey && !custom) throw new ProviderError('no-key', 'No OpenAI API key. Set one with "Prompt Workbench: Set API Key" (kept in VS Code\'s secret storage), or OPENAI_API_KEY for the CLI.', 'openai');
+      if (!options.apiKey && !custom) throw new ProviderError('no-key', `No OpenAI API key. ${options.keyHint ?? defaultKeyHint('openai')}`, 'openai');
       client ??= new OpenAI({ apiKey: options.apiKey || 'no-key', baseURL: endpoint, timeout: options.timeoutMs, maxRetries: options.maxRetries, fetch: options.fetch, organization: null, project: null, logLevel: 'off' });
       const body: Record<string, unknown> = { model: request.model, messages: openAiMessages(request.messages), ...openAiParameters(request.model, request.parameters) };
       if (request.output?.format === 'json') {

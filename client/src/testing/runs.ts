@@ -1,0 +1,99 @@
+// Runs prompt tests from the Test Explorer and the code lenses: the request's jobs through the
+// engine's runner with the editor's providers and settings, each result reported as it comes,
+// then the run record and one notification per kind of provider problem.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ResponseCache, runTests, type CaseResult, type ProviderId } from '../../../server/src/service/testing';
+import { loadPartialIndex, nodeFileStore } from '../../../server/src/node/host';
+import type { ResultDecorations } from './decorations';
+import { readText, type TestTree } from './discovery';
+import { editorProviders } from './providers';
+import { writeEditorRecord } from './records';
+import { announceProblems, reportResult, showDebugOutput } from './reporting';
+import { isAnnounced } from './reportText';
+import { readTestSettings } from './settings';
+
+export class TestRuns {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.LogOutputChannel,
+    private readonly controller: vscode.TestController,
+    private readonly tree: TestTree,
+    private readonly decorations: ResultDecorations,
+  ) {}
+
+  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, provider?: ProviderId, debug = false): Promise<void> {
+    await this.tree.discoverIfEmpty();
+    const run = this.controller.createTestRun(request, undefined, true);
+    const selected = this.tree.selectJobs(request);
+    const byJob = this.tree.itemsByJob();
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    const trusted = vscode.workspace.isTrusted;
+    const suites = [...new Set(selected.map((j) => j.suite))];
+    const first = suites[0] ? vscode.Uri.parse(suites[0].fixture.uri) : undefined;
+    const settings = readTestSettings(first);
+    const providers = await editorProviders(this.context.secrets, settings, trusted);
+    const { secrets } = providers;
+    if (!trusted) run.appendOutput('This workspace is not trusted (Restricted Mode): only render cases run, nothing is sent to any provider, and no javascript assertion runs. Trust the workspace to run the others.\r\n');
+    for (const j of selected) {
+      const item = byJob.get(j.id);
+      if (item) run.enqueued(item);
+    }
+    const problems = new Map<string, CaseResult>();
+    try {
+      const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
+      const summary = await runTests(
+        suites,
+        {
+          ...providers,
+          defaultProvider: provider,
+          models: settings.models,
+          catalogue: settings.catalogue,
+          concurrency: settings.concurrency,
+          cache: settings.cache ? new ResponseCache(nodeFileStore(vscode.Uri.joinPath(this.context.globalStorageUri, 'test-cache').fsPath), { secrets }) : undefined,
+          readText,
+          analysis: { partials: await loadPartialIndex([...folders, ...suites.map((s) => path.dirname(vscode.Uri.parse(s.fixture.uri).fsPath))]) },
+          signal: controller.signal,
+          onStart: (job) => {
+            const item = byJob.get(job.id);
+            if (item) run.started(item);
+          },
+          onResult: (r) => {
+            const item = byJob.get(r.id);
+            if (item) reportResult(run, item, r);
+            if (isAnnounced(r)) problems.set(r.error.kind, r);
+            this.decorations.add(r);
+            if (debug) void showDebugOutput(r);
+          },
+        },
+        selected,
+      );
+      if (summary.cancelled) run.appendOutput('Cancelled: requests in flight were aborted; no run record was written.\r\n');
+      else if (settings.writeRecords && summary.results.some((r) => r.status !== 'skipped')) await writeEditorRecord(summary, provider, secrets, run, this.tree.suites.values());
+    } catch (e) {
+      run.appendOutput(`The run failed: ${e instanceof Error ? e.message : String(e)}\r\n`);
+      this.output.error(`Test run failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    } finally {
+      sub.dispose();
+      run.end();
+    }
+    announceProblems(problems, this.context.secrets);
+  }
+
+  /** Runs one item (a prompt's tests or a case) by id, for the code lenses. */
+  async runItem(id: string, debug: boolean): Promise<void> {
+    await this.tree.discoverIfEmpty();
+    const found = this.tree.find(id);
+    if (!found) {
+      void vscode.window.showWarningMessage('This test is not known yet: save the file and try again.');
+      return;
+    }
+    const source = new vscode.CancellationTokenSource();
+    try {
+      await this.run(new vscode.TestRunRequest([found]), source.token, undefined, debug);
+    } finally {
+      source.dispose();
+    }
+  }
+}

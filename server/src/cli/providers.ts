@@ -1,0 +1,16 @@
+// The command line's providers: keys and base URLs from the providers' standard environment
+// variables, as their SDKs read them; the working folder is trusted, `--offline` means render only.
+import { createProviders, type ProvidersConfig, type RunProviders } from '../service/testing';
+
+export type CliProviderOptions = Omit<ProvidersConfig, 'keys' | 'baseUrls' | 'trusted' | 'offline'> & { offline?: boolean };
+
+export function cliProviders(env: NodeJS.ProcessEnv, options: CliProviderOptions = {}): RunProviders {
+  const { offline, ...rest } = options;
+  return createProviders({
+    ...rest,
+    keys: { openai: env.OPENAI_API_KEY, anthropic: env.ANTHROPIC_API_KEY },
+    baseUrls: { openai: env.OPENAI_BASE_URL, anthropic: env.ANTHROPIC_BASE_URL },
+    trusted: true,
+    offline: offline ? '--offline runs only render cases' : undefined,
+  });
+}
