@@ -1,0 +1,184 @@
+// The template checks: undeclared and unused variables, unknown data variables, helpers and roles,
+// `{{#each}}` over a scalar, missing and circular partials, all read off the walker's model.
+import type { PromptDiagnostic } from '../diagnostic';
+import type { PromptDocument } from '../document';
+import { DATA_VARIABLES, HELPERS, ROLES } from '../helpers';
+import type { PartialFile, PartialIndex } from '../partials';
+import { fieldTypeLabel } from '../picoschema';
+import type { AnalysisOptions, PartialRef } from '../scope';
+import { closest } from '../suggest';
+import type { Tag } from '../template';
+import { contextLabel, type ScopeModel, type Site } from './model';
+
+const SCALAR_TYPES = ['string', 'number', 'integer', 'boolean', 'null', 'enum'];
+
+/** The diagnostics of a model, in the order of its sites, then the unused declarations. */
+export function checkScope(model: ScopeModel, doc: PromptDocument, options: AnalysisOptions): PromptDiagnostic[] {
+  const out: PromptDiagnostic[] = [];
+  // Without any declaration an undeclared name is likely fine, so it is only information.
+  const hasDeclarations = doc.input.style !== 'none' || Object.keys(doc.defaults).length > 0;
+  const custom = options.customHelpers ?? [];
+  for (const site of model.sites) {
+    switch (site.kind) {
+      case 'unresolved':
+        out.push(undefinedVariable(site, model, hasDeclarations));
+        break;
+      case 'data':
+        checkDataVariable(site, out);
+        break;
+      case 'helper':
+        checkHelper(site, custom, out);
+        break;
+      case 'role':
+        checkRole(site.tag, out);
+        break;
+      case 'each': {
+        const { ref } = site;
+        if (ref.declared && ref.field && SCALAR_TYPES.includes(ref.field.type)) {
+          out.push({ code: 'each-not-array', severity: 'warning', message: `\`{{#each}}\` over \`${ref.expr.original}\`, which input.schema declares as \`${fieldTypeLabel(ref.field)}\`, not a list. Declare it as \`${ref.expr.original}(array): …\`, or use \`{{#if}}\` / \`{{#with}}\`.`, span: site.span });
+        }
+        break;
+      }
+      case 'partial':
+        if (!site.inline && options.partials) checkPartial(site.ref, doc, options.partials, out);
+        break;
+    }
+  }
+  if (!model.usesWholeRoot && doc.notice === undefined) {
+    for (const f of doc.input.fields) {
+      if (model.usedInputs.has(f.name) || !f.keySpan) continue;
+      out.push({
+        code: 'unused-variable',
+        severity: 'warning',
+        message: `\`${f.name}\` is declared in input.schema but never used in the template${model.partials.length ? ' or its partials' : ''}.`,
+        span: f.keySpan,
+        unnecessary: true,
+        data: { name: f.name },
+      });
+    }
+  }
+  return out;
+}
+
+function undefinedVariable(site: Extract<Site, { kind: 'unresolved' }>, model: ScopeModel, hasDeclarations: boolean): PromptDiagnostic {
+  const { ref, base, parts, at, owner } = site;
+  const expr = ref.expr;
+  const text = expr.original;
+  // The segment is found in the source text left to right, so `a.a` reports the right `a`.
+  let offset = 0;
+  let segStart = -1;
+  for (let i = 0; i <= at; i++) {
+    segStart = text.indexOf(parts[i], offset);
+    offset = segStart + parts[i].length;
+  }
+  const p = parts[at];
+  const span = segStart >= 0 ? { start: expr.span.start + segStart, end: expr.span.start + segStart + p.length } : expr.span;
+  const where = at === 0 ? contextLabel(base) : `\`${[...(base.kind === 'field' ? base.path : []), ...parts.slice(0, at)].join('.')}\``;
+  const hint = at === 0 && ref.kind === 'field' && base.kind === 'field' && base.item && model.fields.some((f) => f.name === p)
+    ? ` Inside \`{{#each}}\` names refer to the item; write \`@root.${p}\` or \`../${p}\` for the input.`
+    : '';
+  const message = at === 0 && ref.kind === 'input' ? `\`${p}\` is not declared in input.schema.${hint}` : `\`${p}\` is not a field of ${where}.${hint}`;
+  const near = closest(p, owner.children!.map((c) => c.name));
+  return {
+    code: 'undefined-variable',
+    severity: hasDeclarations ? 'warning' : 'info',
+    message: `${message}${near ? ` Did you mean \`${near}\`?` : ''}`,
+    span,
+    data: { name: p, replacement: near, root: ref.root, path: ref.path, topLevel: ref.kind === 'input' && at === 0 },
+  };
+}
+
+function checkDataVariable(site: Extract<Site, { kind: 'data' }>, out: PromptDiagnostic[]): void {
+  const { expr } = site.ref;
+  const head = expr.parts[0];
+  const known = DATA_VARIABLES.find((d) => d.name === head);
+  if (!known) {
+    out.push({ code: 'unknown-data-variable', severity: 'warning', message: `\`@${head}\` is not a Handlebars data variable. Use ${DATA_VARIABLES.map((d) => `\`@${d.name}\``).join(', ')}.`, span: expr.span });
+  } else if (known.eachOnly && !site.inEach) {
+    out.push({ code: 'unknown-data-variable', severity: 'warning', message: `\`@${head}\` only has a value inside \`{{#each}}\`.`, span: expr.span });
+  }
+}
+
+function checkHelper(site: Extract<Site, { kind: 'helper' }>, custom: readonly string[], out: PromptDiagnostic[]): void {
+  const { name, span, known } = site.ref;
+  const info = HELPERS.get(name);
+  if (!known) {
+    const near = closest(name, [...HELPERS.keys(), ...custom]);
+    out.push({
+      code: 'unknown-helper',
+      severity: 'warning',
+      message: `\`${name}\` is not a Dotprompt or Handlebars helper. Dotprompt renders with known helpers only, so this fails at render time unless the helper is registered in code (list such helpers in the setting promptWorkbench.template.helpers).${near ? ` Did you mean \`${near}\`?` : ''}`,
+      span,
+      data: { name, replacement: near },
+    });
+  } else if (info && info.block !== site.block && !(name === 'lookup' || name === 'log')) {
+    out.push({
+      code: 'helper-misuse',
+      severity: 'warning',
+      message: info.block ? `\`${name}\` is a block helper: write \`{{#${name} …}} … {{/${name}}}\`.` : `\`${name}\` is not a block helper: write \`{{${name} …}}\` without \`#\`.`,
+      span,
+    });
+  }
+}
+
+function checkRole(tag: Tag, out: PromptDiagnostic[]): void {
+  const p = tag.params[0];
+  if (!p) {
+    out.push({ code: 'unknown-role', severity: 'error', message: '`{{role}}` needs a role: `{{role "system"}}`, `"user"`, `"model"` or `"tool"`.', span: tag.span });
+    return;
+  }
+  // A role computed at render time cannot be checked here.
+  if (p.kind !== 'literal' || typeof p.value !== 'string') return;
+  if ((ROLES as readonly string[]).includes(p.value)) return;
+  const near = p.value === 'assistant' || p.value === 'ai' || p.value === 'bot' ? 'model' : closest(p.value, ROLES);
+  out.push({
+    code: 'unknown-role',
+    severity: 'error',
+    message: `\`${p.value}\` is not a Dotprompt role. Use ${ROLES.map((r) => `"${r}"`).join(', ')}.${near ? ` Did you mean "${near}"?${p.value === 'assistant' ? ' (Dotprompt calls the assistant "model".)' : ''}` : ''}`,
+    span: { start: p.span.start + 1, end: p.span.end - 1 },
+    data: { replacement: near },
+  });
+}
+
+function checkPartial(ref: PartialRef, doc: PromptDocument, index: PartialIndex, out: PromptDiagnostic[]): void {
+  if (!ref.file) {
+    const near = closest(ref.name, index.names());
+    out.push({
+      code: 'missing-partial',
+      severity: 'error',
+      message: `No partial \`${ref.name}\`: Dotprompt looks for a file \`_${ref.name}.prompt\`.${near ? ` Did you mean \`${near}\`?` : ' Create it, or fix the name.'}`,
+      span: ref.span,
+      data: { name: ref.name, replacement: near },
+    });
+    return;
+  }
+  const cycle = findCycle(ref.file, index, [doc.uri]);
+  if (cycle) {
+    out.push({
+      code: 'circular-partial',
+      severity: 'error',
+      message: `Circular partials: ${cycle.map((n) => `\`${n}\``).join(' → ')}. Rendering would never end.`,
+      span: ref.span,
+    });
+  }
+}
+
+/**
+ * A chain of partial names that leads back to a file already on the path, if there is one. The
+ * recursion is bounded: a chain longer than 32 is reported as if it were a cycle.
+ */
+function findCycle(file: PartialFile, index: PartialIndex, path: string[], names: string[] = []): string[] | undefined {
+  const chain = [...names, file.name];
+  if (path.includes(file.uri)) return chain;
+  if (chain.length > 32) return chain;
+  const doc = index.document(file);
+  for (const tag of doc.template.tags) {
+    if ((tag.kind !== 'partial' && tag.kind !== 'partial-block-open') || !tag.path) continue;
+    const name = tag.path.kind === 'path' ? tag.path.original : tag.path.kind === 'literal' ? String(tag.path.value) : undefined;
+    const next = name ? index.resolve(name, file.uri) : undefined;
+    if (!next) continue;
+    const found = findCycle(next, index, [...path, file.uri], chain);
+    if (found) return found;
+  }
+  return undefined;
+}

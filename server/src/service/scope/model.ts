@@ -1,0 +1,73 @@
+// The resolution model the walker builds and the checks read: what each name refers to, plus the
+// places a check has to look at, kept in the order the walk met them.
+import type { PromptDocument } from '../document';
+import type { SchemaField } from '../picoschema';
+import type { Context, Frame, HelperRef, PartialRef, VariableRef } from '../scope';
+import type { Tag } from '../template';
+import type { Span } from '../text';
+
+/**
+ * A place the checks look at. Diagnostics come out in this order, which is the order of the tags
+ * and, within a tag, of its head, arguments and hash.
+ */
+export type Site =
+  /** A name whose path leaves its declaration: segment `at` is not a child of `owner`. */
+  | { kind: 'unresolved'; ref: VariableRef; base: Context; parts: string[]; at: number; owner: SchemaField }
+  /** An `@name` other than `@root`; `inEach` is whether an `{{#each}}` encloses it. */
+  | { kind: 'data'; ref: VariableRef; inEach: boolean }
+  | { kind: 'helper'; ref: HelperRef; block: boolean }
+  /** A `{{role …}}` tag. */
+  | { kind: 'role'; tag: Tag }
+  /** The list of an `{{#each}}`, when it is a path. */
+  | { kind: 'each'; ref: VariableRef; span: Span }
+  /** A partial named by a path or a literal; `inline` when a `{{#*inline}}` of the same document defines it. */
+  | { kind: 'partial'; ref: PartialRef; inline: boolean };
+
+export interface ScopeModel {
+  refs: VariableRef[];
+  helpers: HelperRef[];
+  partials: PartialRef[];
+  framesAt: Frame[][];
+  usedInputs: Set<string>;
+  usesWholeRoot: boolean;
+  /** The inputs names resolve against. */
+  fields: SchemaField[];
+  sites: Site[];
+}
+
+export function inputFields(doc: PromptDocument): SchemaField[] {
+  const fields = [...doc.input.fields];
+  for (const name of Object.keys(doc.defaults)) {
+    if (!fields.some((f) => f.name === name)) fields.push({ name, type: typeOfValue(doc.defaults[name]), optional: true, description: 'Declared by its default value in `input.default`.' });
+  }
+  return fields;
+}
+
+function typeOfValue(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v === 'object' ? 'object' : typeof v === 'string' || typeof v === 'boolean' ? typeof v : 'any';
+}
+
+/** Whether a declaration lets us check names beneath it. */
+export function checkable(field: SchemaField | undefined): boolean {
+  return !!field && field.type === 'object' && !!field.children;
+}
+
+export function child(field: SchemaField | undefined, name: string): SchemaField | undefined {
+  return field?.children?.find((c) => c.name === name);
+}
+
+export function itemOf(ctx: Context): Context {
+  if (ctx.kind !== 'field') return { kind: 'unknown' };
+  if (ctx.field?.type === 'array') return { kind: 'field', path: ctx.path, field: ctx.field.items, item: true };
+  return { kind: 'unknown' };
+}
+
+export function contextLabel(ctx: Context): string {
+  if (ctx.kind === 'root') return 'the prompt input';
+  if (ctx.kind === 'unknown') return 'an unknown value';
+  const name = ctx.path.join('.');
+  return ctx.item ? `an item of \`${name}\`` : `\`${name}\``;
+}

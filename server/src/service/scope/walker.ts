@@ -1,0 +1,419 @@
+// Resolves every name in a template: one pass over the tags with an explicit stack of frames, so
+// nesting depth never grows the JS stack. It judges nothing; what the checks need goes into `sites`.
+import type { PromptDocument } from '../document';
+import { HELPERS } from '../helpers';
+import type { SchemaField } from '../picoschema';
+import type { AnalysisOptions, Context, Frame, Local, PartialRef, VariableRef } from '../scope';
+import type { Expr, Tag } from '../template';
+import type { Span } from '../text';
+import { checkable, child, inputFields, itemOf, type ScopeModel, type Site } from './model';
+
+type PathExpr = Extract<Expr, { kind: 'path' }>;
+
+/** What the first argument of a block helper turned out to be. */
+interface BlockTarget {
+  expr?: Expr;
+  ref?: VariableRef;
+  context: Context;
+}
+
+/**
+ * The model of a prompt, with the names its partials use (at any depth) counted as used here.
+ * Each reachable partial is walked once: the set of files reachable without revisiting one is the
+ * same whichever path reaches them, and a diamond of includes would otherwise be walked per path.
+ */
+export function resolveScope(doc: PromptDocument, options: AnalysisOptions): ScopeModel {
+  const model = walkTemplate(doc, options);
+  const index = options.partials;
+  if (!index) return model;
+  const seen = new Set([doc.uri]);
+  const pending: PartialRef[][] = [model.partials];
+  while (pending.length) {
+    for (const p of pending.pop()!) {
+      if (!p.file || seen.has(p.file.uri)) continue;
+      seen.add(p.file.uri);
+      const sub = walkTemplate(index.document(p.file), options);
+      for (const name of sub.usedInputs) model.usedInputs.add(name);
+      if (sub.usesWholeRoot) model.usesWholeRoot = true;
+      pending.push(sub.partials);
+    }
+  }
+  return model;
+}
+
+/** The model of one document's template, partials not followed. */
+export function walkTemplate(doc: PromptDocument, options: AnalysisOptions): ScopeModel {
+  return new ScopeWalker(doc, options).run();
+}
+
+export class ScopeWalker {
+  private readonly model: ScopeModel;
+  private readonly root: SchemaField;
+  private readonly custom: Set<string>;
+  private readonly inlinePartials: Set<string>;
+  /** Snapshots are never mutated: `framesAt` keeps them, and tags with the same frames share one. */
+  private stack: Frame[] = [{ context: { kind: 'root' }, locals: [], inEach: false, changesContext: false }];
+  /** `below[i]` is the snapshot taken just before frame `i` was pushed, so closing a block copies nothing. */
+  private below: Frame[][] = [[]];
+
+  constructor(private readonly doc: PromptDocument, private readonly options: AnalysisOptions) {
+    const fields = inputFields(doc);
+    this.root = { name: '', type: 'object', optional: false, children: fields };
+    this.custom = new Set(options.customHelpers ?? []);
+    this.inlinePartials = new Set(doc.template.tags.filter((t) => t.kind === 'decorator-block-open' && t.params[0]?.kind === 'literal').map((t) => String((t.params[0] as { value: unknown }).value)));
+    this.model = { refs: [], helpers: [], partials: [], framesAt: [], usedInputs: new Set(), usesWholeRoot: false, fields, sites: [] };
+  }
+
+  run(): ScopeModel {
+    for (const tag of this.doc.template.tags) this.visit(tag);
+    return this.model;
+  }
+
+  private visit(tag: Tag): void {
+    this.model.framesAt.push(this.stack);
+    if (!tag.closed) return this.unclosed(tag);
+    switch (tag.kind) {
+      case 'mustache':
+      case 'unescaped':
+        return this.mustache(tag);
+      case 'block-open':
+      case 'inverse-open':
+        return this.blockOpen(tag);
+      case 'else':
+        return this.elseTag(tag);
+      case 'block-close':
+        return this.blockClose(tag);
+      case 'partial':
+      case 'partial-block-open':
+        return this.partial(tag);
+      case 'decorator-block-open':
+        return this.push(this.innerFrame(tag));
+      default:
+        // Comments, raw blocks, literal JSON and decorators name nothing.
+        return;
+    }
+  }
+
+  /** A half-typed `{{name` still counts as a use, so its declaration is not reported unused. */
+  private unclosed(tag: Tag): void {
+    const name = tag.name ? /^[\w$-]+/.exec(tag.name) : null;
+    if (name) this.model.usedInputs.add(name[0]);
+  }
+
+  private mustache(tag: Tag): void {
+    const head = tag.path;
+    if (head?.kind !== 'path') return;
+    const isHelper = tag.params.length > 0 || tag.hash.length > 0 || (HELPERS.has(head.original) && !head.data && head.depth === 0) || this.custom.has(head.original);
+    if (isHelper) this.helperCall(tag, head);
+    else this.pathRef(head, tag);
+  }
+
+  /** `{{helper args}}`, including the Dotprompt markers `{{role}}`, `{{history}}` and `{{section}}`. */
+  private helperCall(tag: Tag, head: PathExpr): void {
+    this.helperRef(head.original, head.span, tag, false);
+    if (head.original === 'role') this.site({ kind: 'role', tag });
+    this.args(tag, tag.params);
+  }
+
+  private blockOpen(tag: Tag): void {
+    const head = tag.path;
+    if (head?.kind !== 'path') return;
+    const name = head.original;
+    let frame: Frame;
+    if (tag.kind === 'block-open' && (HELPERS.has(name) || this.custom.has(name))) {
+      const target = this.blockHelperArgs(tag, head);
+      if (name === 'each') frame = this.eachBlock(tag, target);
+      else if (name === 'with') frame = this.withBlock(tag, target);
+      else if (HELPERS.has(name)) frame = this.conditionalBlock(tag);
+      else frame = this.customBlock(tag);
+    } else {
+      frame = this.sectionBlock(tag, head);
+    }
+    this.push(frame);
+  }
+
+  /** The helper, its first argument as the block's target, then the other arguments. */
+  private blockHelperArgs(tag: Tag, head: PathExpr): BlockTarget {
+    this.helperRef(head.original, head.span, tag, true);
+    const expr = tag.params[0];
+    const ref = expr?.kind === 'path' ? this.pathRef(expr, tag) : undefined;
+    this.args(tag, ref ? tag.params.slice(1) : tag.params);
+    return { expr, ref, context: ref ? this.contextOfRef(ref) : { kind: 'unknown' } };
+  }
+
+  private eachBlock(tag: Tag, target: BlockTarget): Frame {
+    if (target.ref) this.site({ kind: 'each', ref: target.ref, span: target.expr!.span });
+    const frame = this.innerFrame(tag);
+    frame.context = itemOf(target.context);
+    frame.inEach = true;
+    frame.changesContext = true;
+    const [itemName, indexName] = tag.blockParams ?? [];
+    if (itemName) frame.locals.push({ name: itemName, context: frame.context, span: this.blockParamSpan(tag, itemName), description: `item of \`${target.expr?.kind === 'path' ? target.expr.original : 'the list'}\`` });
+    if (indexName) frame.locals.push({ name: indexName, context: { kind: 'unknown' }, span: this.blockParamSpan(tag, indexName), description: 'index (or key) of the current item' });
+    return frame;
+  }
+
+  private withBlock(tag: Tag, target: BlockTarget): Frame {
+    const frame = this.innerFrame(tag);
+    frame.context = target.context;
+    frame.changesContext = true;
+    const [alias] = tag.blockParams ?? [];
+    if (alias) frame.locals.push({ name: alias, context: target.context, span: this.blockParamSpan(tag, alias), description: `\`${target.expr?.kind === 'path' ? target.expr.original : 'the value'}\`` });
+    return frame;
+  }
+
+  /** `{{#if}}`, `{{#unless}}`, `{{#ifEquals}}` and the like render their body in the same context. */
+  private conditionalBlock(tag: Tag): Frame {
+    return this.innerFrame(tag);
+  }
+
+  /** A helper registered in code may set any context, so names inside are not checked. */
+  private customBlock(tag: Tag): Frame {
+    const frame = this.innerFrame(tag);
+    frame.context = { kind: 'unknown' };
+    frame.changesContext = true;
+    return frame;
+  }
+
+  /** A section block over a variable: `{{#items}}` renders per item (or in the value), `{{^items}}` in place. */
+  private sectionBlock(tag: Tag, head: PathExpr): Frame {
+    const ref = this.pathRef(head, tag);
+    const frame = this.innerFrame(tag);
+    if (tag.kind === 'block-open') {
+      frame.context = ref.field?.type === 'array' ? itemOf(this.contextOfRef(ref)) : this.contextOfRef(ref);
+      frame.changesContext = true;
+    }
+    return frame;
+  }
+
+  private elseTag(tag: Tag): void {
+    const stack = this.stack;
+    if (stack.length > 1) {
+      const top = stack[stack.length - 1];
+      const parent = stack[stack.length - 2];
+      // `{{else}}` of `each`/`with` renders in the outer context; `{{else if x}}` keeps checking names.
+      this.stack = [...stack.slice(0, -1), { ...top, context: parent.context, locals: [], inEach: parent.inEach, changesContext: false }];
+    }
+    if (tag.name && tag.name !== 'else') {
+      const chained = tag.path;
+      if (chained?.kind === 'path') this.helperRef(chained.original, chained.span, tag, true);
+      this.args(tag, tag.params);
+    }
+  }
+
+  private blockClose(tag: Tag): void {
+    const stack = this.stack;
+    let idx = stack.length - 1;
+    while (idx >= 0 && blockName(stack[idx].blockTag) !== tag.name) idx--;
+    if (idx > 0) {
+      this.stack = this.below[idx];
+      this.below.length = idx;
+    }
+  }
+
+  private partial(tag: Tag): void {
+    const head = tag.path;
+    if (head) {
+      const name = head.kind === 'path' ? head.original : head.kind === 'literal' ? String(head.value) : '';
+      const ref: PartialRef = { name, span: head.span, tag };
+      this.model.partials.push(ref);
+      if (head.kind === 'path' || head.kind === 'literal') this.resolvePartial(ref);
+    }
+    for (const p of tag.params) {
+      if (p.kind === 'path' && !p.parts.length && this.currentContext().kind === 'root') this.model.usesWholeRoot = true;
+      this.expr(p, tag);
+    }
+    for (const h of tag.hash) this.expr(h.value, tag);
+    if (tag.kind === 'partial-block-open') this.push(this.innerFrame(tag));
+  }
+
+  private resolvePartial(ref: PartialRef): void {
+    const inline = this.inlinePartials.has(ref.name);
+    const index = this.options.partials;
+    if (!inline && index) {
+      const file = index.resolve(ref.name, this.doc.uri);
+      if (file) ref.file = file;
+    }
+    this.site({ kind: 'partial', ref, inline });
+  }
+
+  /** A frame that inherits the current context; blocks that change it adjust it before the push. */
+  private innerFrame(tag: Tag): Frame {
+    const top = this.stack[this.stack.length - 1];
+    return { context: top.context, locals: [], inEach: top.inEach, changesContext: false, blockTag: tag };
+  }
+
+  private push(frame: Frame): void {
+    this.below.push(this.stack);
+    this.stack = [...this.stack, frame];
+  }
+
+  private currentContext(): Context {
+    return this.stack[this.stack.length - 1].context;
+  }
+
+  private site(site: Site): void {
+    this.model.sites.push(site);
+  }
+
+  private args(tag: Tag, params: readonly Expr[]): void {
+    for (const p of params) this.expr(p, tag);
+    for (const h of tag.hash) this.expr(h.value, tag);
+  }
+
+  /** Subexpressions nest as deep as the input does, so they are visited from a work list, in source order. */
+  private expr(e: Expr, tag: Tag): void {
+    const work: Expr[] = [e];
+    while (work.length) {
+      const x = work.pop()!;
+      if (x.kind === 'path') this.pathRef(x, tag);
+      else if (x.kind === 'subexpression') {
+        if (x.path.kind === 'path') this.helperRef(x.path.original, x.path.span, tag, false);
+        for (let i = x.hash.length - 1; i >= 0; i--) work.push(x.hash[i].value);
+        for (let i = x.params.length - 1; i >= 0; i--) work.push(x.params[i]);
+      }
+    }
+  }
+
+  private helperRef(name: string, span: Span, tag: Tag, block: boolean): void {
+    const builtin = HELPERS.has(name);
+    const ref = { name, span, builtin, known: builtin || this.custom.has(name), tag };
+    this.model.helpers.push(ref);
+    this.site({ kind: 'helper', ref, block });
+  }
+
+  private pathRef(expr: PathExpr, tag: Tag): VariableRef {
+    const ref: VariableRef = { kind: 'unknown', expr, tag, path: [], declared: false };
+    const text = expr.original;
+    if (expr.data) {
+      const [head, ...rest] = expr.parts;
+      if (head === 'root') {
+        ref.kind = rest.length ? 'input' : 'this';
+        ref.root = rest[0];
+        ref.path = rest;
+        const at = text.indexOf(rest[0] ?? '\u0000', 1);
+        if (rest.length && at > 0) ref.rootSpan = { start: expr.span.start + at, end: expr.span.start + at + rest[0].length };
+        if (!rest.length) this.model.usesWholeRoot = true;
+        else this.resolve(ref, { kind: 'root' }, rest);
+      } else {
+        ref.kind = 'data';
+        ref.path = expr.parts;
+        this.site({ kind: 'data', ref, inEach: this.stack.some((f) => f.inEach) });
+      }
+    } else {
+      const explicitThis = /^(\.\.\/)*(this|\.)(\/|\.|$)/.test(text);
+      const frame = expr.depth > 0 ? this.frameAtDepth(expr.depth) : this.stack[this.stack.length - 1];
+      const local = !explicitThis && expr.depth === 0 && expr.parts.length ? this.findLocal(expr.parts[0]) : undefined;
+      let base: Context;
+      let parts = expr.parts;
+      if (local) {
+        ref.kind = 'local';
+        ref.local = local;
+        base = local.context;
+        parts = expr.parts.slice(1);
+        ref.rootSpan = { start: expr.span.start, end: expr.span.start + expr.parts[0].length };
+      } else {
+        base = frame.context;
+      }
+      if (!local && !parts.length) {
+        ref.kind = 'this';
+        if (base.kind === 'root') this.model.usesWholeRoot = true;
+      } else if (base.kind === 'root') {
+        ref.kind = 'input';
+        ref.root = parts[0];
+        ref.path = parts;
+        const at = text.lastIndexOf(parts[0], text.length - parts.slice(1).join('.').length - (parts.length > 1 ? 1 : 0));
+        ref.rootSpan = at >= 0 ? { start: expr.span.start + at, end: expr.span.start + at + parts[0].length } : undefined;
+      } else if (base.kind === 'field') {
+        if (!local) ref.kind = 'field';
+        ref.root = base.path[0];
+        ref.path = [...base.path, ...parts];
+      }
+      this.resolve(ref, base, parts);
+    }
+    if ((ref.kind === 'input' || ref.kind === 'field') && ref.root) this.model.usedInputs.add(ref.root);
+    if (ref.kind === 'unknown' && expr.parts.length) this.model.usedInputs.add(expr.parts[0]);
+    this.model.refs.push(ref);
+    return ref;
+  }
+
+  /**
+   * Follows `parts` down the declarations from `base`. Below a value whose shape is not declared
+   * nothing is known, so the name stays undeclared without a site; a segment missing from a
+   * declared object becomes an `unresolved` site.
+   */
+  private resolve(ref: VariableRef, base: Context, parts: string[]): void {
+    if (!(ref.kind === 'input' || ref.kind === 'field' || (ref.kind === 'local' && parts.length))) return;
+    let owner: SchemaField | undefined = ref.kind === 'input' ? this.root : base.kind === 'field' ? base.field : undefined;
+    for (let i = 0; i < parts.length; i++) {
+      if (!checkable(owner)) return;
+      const next = child(owner, parts[i]);
+      if (!next) {
+        this.site({ kind: 'unresolved', ref, base, parts, at: i, owner: owner! });
+        return;
+      }
+      owner = next;
+    }
+    if (owner) {
+      ref.declared = true;
+      ref.field = owner;
+    }
+  }
+
+  private resolveContext(ctx: Context, parts: string[]): Context {
+    if (!parts.length) return ctx;
+    if (ctx.kind === 'root') {
+      const f = this.root.children!.find((x) => x.name === parts[0]);
+      let cur: SchemaField | undefined = f;
+      for (const p of parts.slice(1)) cur = checkable(cur) ? child(cur, p) : undefined;
+      return f ? { kind: 'field', path: parts, field: cur, item: false } : { kind: 'unknown' };
+    }
+    if (ctx.kind === 'field' && checkable(ctx.field)) {
+      let cur: SchemaField | undefined = ctx.field;
+      for (const p of parts) cur = checkable(cur) ? child(cur, p) : undefined;
+      return { kind: 'field', path: [...ctx.path, ...parts], field: cur, item: false };
+    }
+    return { kind: 'unknown' };
+  }
+
+  private contextOfRef(ref: VariableRef): Context {
+    if (ref.kind === 'input' && ref.root) return this.resolveContext({ kind: 'root' }, ref.path);
+    if ((ref.kind === 'field' || ref.kind === 'local') && ref.root) return { kind: 'field', path: ref.path, field: ref.field, item: false };
+    if (ref.kind === 'local' && ref.local) return ref.local.context;
+    return { kind: 'unknown' };
+  }
+
+  /** The frame `depth` context changes above the current one (`../`). */
+  private frameAtDepth(depth: number): Frame {
+    const stack = this.stack;
+    let i = stack.length - 1;
+    let remaining = depth;
+    while (remaining > 0 && i > 0) {
+      if (stack[i].changesContext) remaining--;
+      i--;
+    }
+    return stack[i];
+  }
+
+  private findLocal(name: string): Local | undefined {
+    const stack = this.stack;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const l = stack[i].locals.find((x) => x.name === name);
+      if (l) return l;
+    }
+    return undefined;
+  }
+
+  private blockParamSpan(tag: Tag, name: string): Span {
+    const text = this.doc.text.slice(tag.span.start, tag.span.end);
+    const bar = text.lastIndexOf('|', text.lastIndexOf('|') - 1);
+    const at = new RegExp(`\\b${name.replace(/[$]/g, '\\$&')}\\b`).exec(text.slice(Math.max(0, bar)));
+    const start = tag.span.start + Math.max(0, bar) + (at?.index ?? 0);
+    return at ? { start, end: start + name.length } : tag.span;
+  }
+}
+
+function blockName(tag: Tag | undefined): string | undefined {
+  if (!tag) return undefined;
+  return tag.kind === 'decorator-block-open' ? tag.name?.replace(/^\*/, '') : tag.name;
+}
