@@ -4,6 +4,7 @@
 // test engine's bundle), so the history view itself carries no engine or provider SDK.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { findFixtureFiles, projectRootOf } from '../workspaceFiles';
 import { runRecordsFromFile, runVersionTests } from '../../../server/src/service/history/versionTests';
 import { ResponseCache } from '../../../server/src/service/testing';
 import { loadPartialIndex, nodeFileStore } from '../../../server/src/node/host';
@@ -28,13 +29,13 @@ export function createSuiteRunner(context: vscode.ExtensionContext): SuiteRunner
       // The history view runs only in a trusted workspace (see view.ts).
       const providers = await editorProviders(context.secrets, settings, vscode.workspace.isTrusted);
       const { secrets } = providers;
-      const fixtures = await vscode.workspace.findFiles('**/*.tests.{yaml,yml}', '**/node_modules/**');
+      const fixtures = await findFixtureFiles();
       const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
       const result = await runVersionTests(
         { promptUri: uri.toString(), text: version.text, commit: version.commit, label: version.label },
         { fixtureUris: async () => fixtures.map((f) => f.toString()), readText, records: root.scheme === 'file' ? nodeFileStore(path.resolve(root.fsPath, settings.recordsFolder)) : undefined },
         {
-          rootUri: root.toString(),
+          rootUri: projectRootOf(uri),
           run: {
             ...providers,
             defaultProvider: provider,

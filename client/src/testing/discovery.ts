@@ -2,6 +2,7 @@
 // (planned in items.ts) current, and maps items to the jobs they run.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { findFixtureFiles, projectRootOf } from '../workspaceFiles';
 import { loadSuite, planJobs, type CaseJob, type TestSuite } from '../../../server/src/service/testing';
 import { planItems, selectJobs, type ItemData, type ItemNode } from './items';
 
@@ -12,9 +13,7 @@ export async function readText(uri: string): Promise<string> {
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(uri)));
 }
 
-function rootOf(uri: vscode.Uri): string {
-  return (vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.Uri.file(path.dirname(uri.fsPath))).toString();
-}
+const rootOf = projectRootOf;
 
 export class TestTree {
   /** The suites of the last discovery, by fixture URI. */
@@ -36,7 +35,7 @@ export class TestTree {
 
   async discover(): Promise<void> {
     try {
-      const files = await vscode.workspace.findFiles('**/*.tests.{yaml,yml}', '**/node_modules/**');
+      const files = await findFixtureFiles();
       this.suites.clear();
       const fileUris = new Map<string, vscode.Uri>();
       for (const file of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {

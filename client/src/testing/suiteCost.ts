@@ -3,6 +3,7 @@
 // the editor. The engine (service/testing/suiteCost.ts) does the work; this is the door.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { findFixtureFiles, projectRootOf } from '../workspaceFiles';
 import { estimateSuiteCost, formatSuiteCost, loadSuite, type TestSuite } from '../../../server/src/service/testing';
 import { loadPartialIndex } from '../../../server/src/node/host';
 import { readTestSettings } from './settings';
@@ -32,9 +33,7 @@ async function readText(uri: string): Promise<string> {
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(uri)));
 }
 
-function rootOf(uri: vscode.Uri): string {
-  return (vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.Uri.file(path.dirname(uri.fsPath))).toString();
-}
+const rootOf = projectRootOf;
 
 /** The prompt the user is looking at: a `.prompt` file, or the prompt a fixture file tests. */
 async function activePrompt(): Promise<vscode.Uri | undefined> {
@@ -76,7 +75,7 @@ export function registerSuiteCost(output: vscode.LogOutputChannel): vscode.Dispo
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
         try {
-          const files = await vscode.workspace.findFiles('**/*.tests.{yaml,yml}', '**/node_modules/**', undefined, token);
+          const files = await findFixtureFiles(token);
           const suites: TestSuite[] = [];
           for (const file of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
             if (token.isCancellationRequested) return undefined;
