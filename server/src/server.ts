@@ -194,10 +194,6 @@ connection.onDidChangeWatchedFiles(async (e) => {
       projectConfigChanged();
       continue;
     }
-    if (kindOf(change.uri) === 'fixture') {
-      fixtureFiles.forget(change.uri);
-      if (change.type !== 2) fixtureFiles.forgetList();
-    }
     if (!engine.partialNameOf(change.uri) || documents.get(change.uri)) continue;
     await engine.refreshPartial(host, partials, change.uri, change.type === 3 /* Deleted */);
     changed = true;

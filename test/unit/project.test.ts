@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { createNodeHost } from '../../server/src/node/host';
-import { CancelledError, commonProjectRoot, excludeGlobs, findProjectRoot, fixtureTexts, isExcluded, lint, parsePromptDocument, ProjectConfigs, references, WORKBENCH_GITIGNORE } from '../../server/src/service';
+import { CancelledError, commonProjectRoot, excludeGlobs, findProjectRoot, FixtureFileCache, fixtureTexts, isExcluded, lint, parsePromptDocument, ProjectConfigs, references, WORKBENCH_GITIGNORE } from '../../server/src/service';
 import { runCli } from '../support/cli';
 import { TempRepo } from '../support/gitRepo';
 import { MockProvider } from '../support/mockProvider';
@@ -138,8 +138,8 @@ test('the engine imports neither node:fs nor node:child_process (nor a file-syst
 const PROMPT = '---\nmodel: openai/gpt-4o\ninput:\n  schema:\n    name: string\n---\nHello {{shout name}}!\n';
 const SUITE = (prompt: string) => `prompt: ${prompt}\ncases:\n  - name: greets\n    provider: render\n    vars: { name: Ada }\n    assert:\n      - type: contains\n        value: Ada\n`;
 
-test('CLI: *.tests.yml runs like *.tests.yaml, in folders and by name', async () => {
-  const dir = tree({ 'p.prompt': PROMPT.replace('{{shout name}}', '{{name}}'), 'suites/p.tests.yml': SUITE('../p.prompt'), 'q.tests.yaml': SUITE('p.prompt') });
+test('CLI: *.tests.yml runs like *.tests.yaml, in folders and by name; dist/ and files.exclude are skipped', async () => {
+  const dir = tree({ 'p.prompt': PROMPT.replace('{{shout name}}', '{{name}}'), 'suites/p.tests.yml': SUITE('../p.prompt'), 'q.tests.yaml': SUITE('p.prompt'), 'dist/p.tests.yaml': SUITE('../p.prompt'), 'gen/p.tests.yml': SUITE('../p.prompt'), 'prompt-workbench.yaml': 'files:\n  exclude: [gen]\n' });
   const all = await runCli(['test', '.', '--reporter', 'json', '--no-record'], dir);
   assert.equal(all.code, 0, all.stderr);
   const ids = (JSON.parse(all.stdout) as { results: { id: string; status: string }[] }).results.map((r) => `${r.id} ${r.status}`).sort();
@@ -202,4 +202,17 @@ test('CLI: .prompt-workbench/.gitignore keeps the response cache out of git stat
   const status = repo.git('status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort();
   assert.ok(status.every((l) => !l.includes('cache/')), status.join('\n'));
   assert.ok(status.some((l) => l.includes('.prompt-workbench/runs/')), 'records are meant to be committed');
+});
+
+test('change events: a fixture file created on disk joins the cached list once the host is told', async () => {
+  const dir = tree({ 'p.prompt': PROMPT, 'a.tests.yaml': SUITE('p.prompt') });
+  const host = createNodeHost({ roots: [dir] });
+  const cache = new FixtureFileCache(host, 60_000);
+  const promptUri = pathToFileURL(path.join(dir, 'p.prompt')).toString();
+  assert.equal((await cache.forPrompt(promptUri, [])).length, 1);
+  writeFileSync(path.join(dir, 'b.tests.yaml'), SUITE('p.prompt'));
+  assert.equal((await cache.forPrompt(promptUri, [])).length, 1, 'the list is cached');
+  host.changed(pathToFileURL(path.join(dir, 'b.tests.yaml')).toString(), 'created');
+  const after = await cache.forPrompt(promptUri, []);
+  assert.deepEqual(after.map((f) => path.basename(new URL(f.uri).pathname)), ['a.tests.yaml', 'b.tests.yaml']);
 });

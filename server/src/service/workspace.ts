@@ -84,7 +84,14 @@ export class FixtureFileCache {
   constructor(
     private readonly host: WorkspaceHost,
     private readonly ttlMs = 10_000,
-  ) {}
+  ) {
+    // A fixture file created or deleted changes the list; any change drops its parse.
+    host.onDidChange((uri, kind) => {
+      if (!isFixtureUri(uri)) return;
+      this.forget(uri);
+      if (kind !== 'changed') this.forgetList();
+    });
+  }
 
   forgetList(): void {
     this.listed = undefined;
