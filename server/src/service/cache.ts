@@ -1,6 +1,6 @@
 // One parsed PromptDocument per open document version, shared by every feature; dropped on
 // change (a new version replaces it) and on close.
-import { parsePromptDocument, type ParseOptions, type PromptDocument } from './document';
+import { parseDocument, type ParseOptions, type PromptDocument } from './document';
 
 export interface VersionedText {
   uri: string;
@@ -18,7 +18,7 @@ export class PromptDocumentCache {
   get(doc: VersionedText): PromptDocument {
     const hit = this.docs.get(doc.uri);
     if (hit && hit.version === doc.version) return hit;
-    const parsed = parsePromptDocument(doc.getText(), doc.uri, doc.version, this.options(doc.uri), hit);
+    const parsed = parseDocument(doc.getText(), doc.uri, doc.version, this.options(doc.uri), hit);
     this.parses++;
     this.docs.set(doc.uri, parsed);
     return parsed;

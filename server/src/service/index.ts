@@ -10,13 +10,16 @@ import { hoverTemplate } from './navigation';
 import { analyze, type AnalysisOptions } from './scope';
 import { wholeTemplateDiagnostics } from './template';
 import { completeTemplate } from './templateCompletion';
+import { formatById } from './formats/registry';
 import { lintCodeActions, lintDiagnostics, lintDiagnosticsAsync, type LintOptions } from './lint';
 
 export { PromptDocumentCache, type VersionedText } from './cache';
 export { codeActions } from './codeActions';
 export { completeFrontmatter } from './completion';
 export { DIAGNOSTIC_SOURCE, type PromptDiagnostic } from './diagnostic';
-export { DEFAULT_MAX_TEMPLATE_SIZE, parsePromptDocument, type ParseOptions, type PromptDocument } from './document';
+export { DEFAULT_MAX_TEMPLATE_SIZE, parseDocument, parsePromptDocument, type ParseOptions, type PromptDocument } from './document';
+export { formatById, formatFor, formatForLanguage, formatOf, promptFileGlobs, registerFormat, registeredFormats } from './formats/registry';
+export type { ModelParameter, ParameterName, PromptFormat, PromptInput, PromptMessage, PromptModel } from './formats/types';
 export { foldingRanges } from './folding';
 export { hoverFrontmatter } from './hover';
 export { definition, hoverTemplate, prepareRename, references, rename, RenameError, type NavigationOptions } from './navigation';
@@ -24,11 +27,15 @@ export { fixtureCasesOf, fixturesOf, fixtureVarOccurrences, renderFixtureCase, t
 export { PartialIndex, partialNameOf, type PartialFile } from './partials';
 export { formatRendered, renderPrompt, type RenderResult } from './render';
 export { analyze, type AnalysisOptions } from './scope';
-export { frontmatterJsonSchema } from './schema';
 export { SEMANTIC_LEGEND, semanticTokens } from './semanticTokens';
 export { documentSymbols } from './symbols';
 export { completeTemplate } from './templateCompletion';
 export * as lint from './lint';
+
+/** The Dotprompt frontmatter schema as JSON Schema (`prompt-workbench schema`, `schemas/dotprompt-frontmatter.schema.json`). */
+export function frontmatterJsonSchema(): Record<string, unknown> {
+  return formatById('dotprompt')!.schema!.jsonSchema();
+}
 
 /** What `diagnostics()` needs: the template analysis options, and the lint options when lint rules should run. */
 export interface DiagnosticOptions extends AnalysisOptions {

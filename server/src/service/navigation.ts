@@ -9,7 +9,7 @@ import { fieldTypeLabel, type SchemaField } from './picoschema';
 import { analyze, declaredInputs, type AnalysisOptions, type HelperRef, type Local, type PartialRef, type VariableRef } from './scope';
 import { fixtureRenameClash, fixtureVarOccurrences, type FixtureText } from './fixtureRefs';
 import { contains, type LineIndex, type Span } from './text';
-import { locate } from './validate';
+import { locate } from './yamlPath';
 
 export type Target =
   | { kind: 'input'; name: string; ref?: VariableRef; field?: SchemaField; span: Span }

@@ -4,7 +4,7 @@ import { isMap, isScalar, type Node, type Pair } from 'yaml';
 import { z } from 'zod';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { PromptDocument } from '../document';
-import { locate } from '../validate';
+import { locate } from '../yamlPath';
 import { eol, frontmatterOf, keySpan, promptSpan, quickFix, record } from './util';
 import type { LintRule } from './types';
 

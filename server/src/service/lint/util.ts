@@ -3,7 +3,7 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 
 import type { Node } from 'yaml';
 import type { PromptDocument } from '../document';
 import type { Span } from '../text';
-import { locate } from '../validate';
+import { locate } from '../yamlPath';
 
 export function record(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};

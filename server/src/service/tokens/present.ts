@@ -6,7 +6,7 @@ import type { PromptDiagnostic } from '../diagnostic';
 import type { PromptDocument } from '../document';
 import { tagAt } from '../template';
 import type { Span } from '../text';
-import { locate } from '../validate';
+import { locate } from '../yamlPath';
 import { budgetFor } from './budget';
 import { ESTIMATE_LABELS, isEstimateFamily } from './catalogue';
 import { DEFAULT_WARN_AT_SHARE, documentTokens, renderedTokens, type Cost, type DocumentTokens, type RenderedTokens, type TokenOptions } from './count';
