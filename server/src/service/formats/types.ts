@@ -164,7 +164,7 @@ export interface PromptModel {
 }
 
 /** A fact of the model, for asking a format where (under which key path) it writes it. */
-export type ModelFact = 'model' | 'parameters' | 'inputs' | 'inputDefaults' | 'outputFormat' | 'outputSchema' | ParameterName;
+export type ModelFact = 'model' | 'version' | 'tools' | 'parameters' | 'inputs' | 'inputDefaults' | 'outputFormat' | 'outputSchema' | ParameterName;
 
 // ---- what a format owns ----
 

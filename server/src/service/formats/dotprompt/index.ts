@@ -33,6 +33,8 @@ const template: TemplateLanguage = {
 
 const KEY_PATHS: Partial<Record<ModelFact, string>> = {
   model: 'model',
+  version: 'version',
+  tools: 'tools',
   parameters: 'config',
   inputs: 'input.schema',
   inputDefaults: 'input.default',
