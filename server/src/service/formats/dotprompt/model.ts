@@ -63,9 +63,10 @@ function build(doc: PromptDocument): PromptModel {
   }
   model.messages = templateMessages(doc.template);
   for (const t of doc.template.tags) {
-    if ((t.kind === 'partial' || t.kind === 'partial-block-open') && t.closed && t.path && (t.path.kind === 'path' || t.path.kind === 'literal')) {
-      model.includes.push({ name: t.path.kind === 'path' ? t.path.original : String(t.path.value), span: t.path.span });
-    }
+    if (t.kind !== 'partial' && t.kind !== 'partial-block-open') continue;
+    const p = t.path;
+    const name = p?.kind === 'path' ? p.original : p?.kind === 'literal' ? String(p.value) : (t.name ?? '');
+    model.includes.push({ name, span: p?.span ?? t.span });
   }
   return model;
 }
