@@ -1,7 +1,9 @@
-// The outline: frontmatter keys (nested) and the messages of the template with their blocks.
+// The outline: frontmatter keys (nested), then the prompt's messages from the shared model, with
+// the template blocks inside each.
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { PromptDocument } from './document';
+import { markerSpan } from './formats/model';
 import type { Block } from './template';
 
 function yamlSymbols(doc: PromptDocument, node: Node | null | undefined, base: number): DocumentSymbol[] {
@@ -49,10 +51,10 @@ export function documentSymbols(doc: PromptDocument): DocumentSymbol[] {
       children: yamlSymbols(doc, fm.yaml?.contents as Node | undefined, fm.content.start),
     });
   }
-  for (const m of doc.template.messages) {
-    const firstText = doc.text.slice(m.marker ? m.marker.span.end : m.span.start, m.span.end).trim().split(/\r?\n/)[0] ?? '';
+  for (const m of doc.prompt.messages) {
+    const firstText = doc.text.slice(m.contentSpan.start, m.contentSpan.end).trim().split(/\r?\n/)[0] ?? '';
     const blocks = doc.template.blocks.filter((b) => b.span.start >= m.span.start && b.span.start < m.span.end);
-    const selection = m.marker?.span ?? { start: m.span.start, end: m.span.start };
+    const selection = markerSpan(m) ?? { start: m.span.start, end: m.span.start };
     symbols.push({
       name: m.kind === 'history' ? 'history' : m.role || '(role)',
       detail: firstText.length > 60 ? firstText.slice(0, 59) + '…' : firstText,
