@@ -5,12 +5,11 @@ import { codeActions } from './codeActions';
 import { completeFrontmatter } from './completion';
 import { toLspDiagnostic, type PromptDiagnostic } from './diagnostic';
 import type { PromptDocument } from './document';
+import { formatById, formatOf } from './formats/registry';
 import { hoverFrontmatter } from './hover';
 import { hoverTemplate } from './navigation';
-import { analyze, type AnalysisOptions } from './scope';
-import { wholeTemplateDiagnostics } from './template';
+import type { AnalysisOptions } from './scope';
 import { completeTemplate } from './templateCompletion';
-import { formatById } from './formats/registry';
 import { lintCodeActions, lintDiagnostics, lintDiagnosticsAsync, type LintOptions } from './lint';
 
 export { PromptDocumentCache, type VersionedText } from './cache';
@@ -48,7 +47,7 @@ export interface DiagnosticOptions extends AnalysisOptions {
 /** Every problem found in the document: parse, schema and template checks and the synchronous lint rules, in document order. */
 export function promptDiagnostics(doc: PromptDocument, options: DiagnosticOptions = {}): PromptDiagnostic[] {
   // Documents with a notice (binary, too large) were not analysed: report the notice only.
-  const all = doc.notice ? [...doc.diagnostics] : [...doc.diagnostics, ...wholeTemplateDiagnostics(doc.text, doc.template), ...analyze(doc, options).diagnostics];
+  const all = doc.notice ? [...doc.diagnostics] : [...doc.diagnostics, ...formatOf(doc).check(doc, options)];
   if (options.lint) all.push(...lintDiagnostics(doc, options.lint, options, options.onLintError));
   return all.sort((a, b) => a.span.start - b.span.start);
 }

@@ -3,6 +3,7 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { ZodType } from 'zod';
 import type { PromptDocument } from '../document';
+import type { PromptDiagnostic } from '../diagnostic';
 import type { PartialIndex } from '../partials';
 import type { Span } from '../text';
 
@@ -301,6 +302,11 @@ export interface PromptFormat {
   /** The settings schema; absent for formats without settings. */
   schema?: FormatSchema;
   template: TemplateLanguage;
+  /**
+   * The checks of the template language that need more than the parse (the workspace's partials,
+   * helpers registered in code); their diagnostics join the parse's. Memoised per document version.
+   */
+  check(doc: PromptDocument, options: TemplateOptions): PromptDiagnostic[];
   /** Renders the prompt with values, the way the format's own runtime would. */
   render(doc: PromptDocument, values: Record<string, unknown>, options: TemplateOptions): Promise<RenderResult>;
   /** Where the format writes a fact of the model, as a dotted key path (`config.maxOutputTokens`); undefined when it has no place for it. */

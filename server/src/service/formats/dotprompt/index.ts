@@ -1,5 +1,7 @@
 // The Dotprompt front-end (`*.prompt`): YAML frontmatter checked against its zod schema, a
 // Handlebars template with Dotprompt's helpers and partials, rendered by the `dotprompt` package.
+import { analyze } from '../../scope';
+import { wholeTemplateDiagnostics } from '../../template';
 import type { FormatSchema, ModelFact, PromptFormat, TemplateLanguage } from '../types';
 import { addConfigEdit } from './edits';
 import { BUILTIN_HELPERS, DATA_VARIABLES, HELPERS, ROLES } from './helpers';
@@ -63,6 +65,8 @@ export const dotprompt: PromptFormat = {
   parse: parsePromptDocument,
   schema,
   template,
+  // The whole-body Handlebars parse, then the scope walk: undeclared and unused variables, helpers, partials.
+  check: (doc, options) => [...wholeTemplateDiagnostics(doc.text, doc.template), ...analyze(doc, options).diagnostics],
   render: renderDotprompt,
   keyPath: (fact) => KEY_PATHS[fact] ?? (fact in CONFIG_KEYS ? `config.${CONFIG_KEYS[fact as keyof typeof CONFIG_KEYS][0]}` : undefined),
   edits: {
