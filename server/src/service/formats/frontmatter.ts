@@ -93,16 +93,22 @@ export function parseFrontmatterYaml(text: string, block: FrontmatterBlock, diag
 const settingsMemo = new WeakMap<FrontmatterBlock, PromptSetting[]>();
 
 /** The frontmatter's settings with their ranges (empty while the YAML cannot be read); memoised per block. */
-export function frontmatterSettings(block: FrontmatterBlock): PromptSetting[] {
+export function frontmatterSettings(text: string, block: FrontmatterBlock): PromptSetting[] {
   let settings = settingsMemo.get(block);
   if (!settings) {
-    settings = block.yaml && block.value !== undefined ? mapSettings(block.yaml.contents as Node | null, block.value, block.content.start) : [];
+    settings = block.yaml && block.value !== undefined ? mapSettings(text, block.yaml.contents as Node | null, block.value, block.content.start) : [];
     settingsMemo.set(block, settings);
   }
   return settings;
 }
 
-function mapSettings(node: Node | null | undefined, value: unknown, base: number): PromptSetting[] {
+/** The end of a span without the line breaks and blanks YAML counts into a block collection's range. */
+export function trimEnd(text: string, start: number, end: number): number {
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  return end;
+}
+
+function mapSettings(text: string, node: Node | null | undefined, value: unknown, base: number): PromptSetting[] {
   if (!isMap(node) || !value || typeof value !== 'object' || Array.isArray(value)) return [];
   const out: PromptSetting[] = [];
   for (const pair of node.items as Pair<Node, Node | null>[]) {
@@ -113,9 +119,9 @@ function mapSettings(node: Node | null | undefined, value: unknown, base: number
     const v = (value as Record<string, unknown>)[key];
     const keySpan = { start: base + k.range[0], end: base + k.range[1] };
     const r = pair.value?.range;
-    const valueSpan = r ? { start: base + r[0], end: base + r[1] } : undefined;
+    const valueSpan = r ? { start: base + r[0], end: trimEnd(text, base + r[0], base + r[1]) } : undefined;
     const setting: PromptSetting = { key, value: v, keySpan, valueSpan, span: { start: keySpan.start, end: Math.max(keySpan.end, valueSpan?.end ?? 0) } };
-    if (isMap(pair.value)) setting.children = mapSettings(pair.value, v, base);
+    if (isMap(pair.value)) setting.children = mapSettings(text, pair.value, v, base);
     out.push(setting);
   }
   return out;

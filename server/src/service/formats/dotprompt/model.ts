@@ -6,7 +6,7 @@ import type { PromptDocument } from '../../document';
 import type { Expr, Tag, Template } from '../../template';
 import type { Span } from '../../text';
 import { locate } from '../../yamlPath';
-import { frontmatterSettings, type FrontmatterBlock } from '../frontmatter';
+import { frontmatterSettings, trimEnd, type FrontmatterBlock } from '../frontmatter';
 import { emptyModel } from '../model';
 import { MAX_SCANNED_SIZE, type ModelParameter, type ParameterName, type PromptInput, type PromptMessage, type PromptModel, type PromptSetting, type SchemaField, type SourceValue, type VariableReference } from '../types';
 import { HELPERS } from './helpers';
@@ -92,7 +92,7 @@ function parameter(s: PromptSetting, name: ParameterName | undefined): ModelPara
 }
 
 function frontmatterFacts(doc: PromptDocument): FrontmatterFacts {
-  const settings = frontmatterSettings(doc.frontmatter);
+  const settings = frontmatterSettings(doc.text, doc.frontmatter);
   const metadata = child(settings, 'metadata')?.children;
   const out: FrontmatterFacts = {
     metadata: {
@@ -157,7 +157,7 @@ function typeOfValue(v: unknown): string {
 
 /** `input.schema` fields, then names only `input.default` declares (as the template scope counts them). */
 function inputsOf(doc: PromptDocument): PromptInput[] {
-  const defaults = child(child(frontmatterSettings(doc.frontmatter), 'input')?.children, 'default');
+  const defaults = child(child(frontmatterSettings(doc.text, doc.frontmatter), 'input')?.children, 'default');
   const defaultOf = new Map((defaults?.children ?? []).map((s) => [s.key, s]));
   const out: PromptInput[] = [];
   const text = doc.text;
@@ -165,7 +165,8 @@ function inputsOf(doc: PromptDocument): PromptInput[] {
     if (!field.keySpan) continue;
     const at = text.indexOf(field.name, field.keySpan.start);
     const nameSpan = at >= 0 && at < field.keySpan.end ? { start: at, end: at + field.name.length } : field.keySpan;
-    const input: PromptInput = { name: field.name, type: field.type, required: !field.optional, span: field.span ?? field.keySpan, nameSpan, field };
+    const span = field.span ? { start: field.span.start, end: trimEnd(text, field.span.start, field.span.end) } : field.keySpan;
+    const input: PromptInput = { name: field.name, type: field.type, required: !field.optional, span, nameSpan, field };
     if (field.description !== undefined) input.description = field.description;
     const d = defaultOf.get(field.name);
     if (d) input.default = d.value;
