@@ -39,6 +39,15 @@ function blockSymbol(doc: PromptDocument, b: Block): DocumentSymbol {
   };
 }
 
+/** The first line with text (the message's text trimmed, up to its first line break), without copying the rest. */
+function firstLine(text: string, start: number, end: number): string {
+  let from = start;
+  while (from < end && /\s/.test(text[from])) from++;
+  const nl = text.indexOf('\n', from);
+  if (nl < 0 || nl >= end) return text.slice(from, end).trimEnd();
+  return text.slice(from, text[nl - 1] === '\r' ? nl - 1 : nl);
+}
+
 export function documentSymbols(doc: PromptDocument): DocumentSymbol[] {
   const symbols: DocumentSymbol[] = [];
   const fm = doc.frontmatter;
@@ -52,7 +61,7 @@ export function documentSymbols(doc: PromptDocument): DocumentSymbol[] {
     });
   }
   for (const m of doc.prompt.messages) {
-    const firstText = doc.text.slice(m.contentSpan.start, m.contentSpan.end).trim().split(/\r?\n/)[0] ?? '';
+    const firstText = firstLine(doc.text, m.contentSpan.start, m.contentSpan.end);
     const blocks = doc.template.blocks.filter((b) => b.span.start >= m.span.start && b.span.start < m.span.end);
     const selection = markerSpan(m) ?? { start: m.span.start, end: m.span.start };
     symbols.push({
