@@ -38,8 +38,9 @@ export function formatForLanguage(languageId: string): PromptFormat | undefined 
 }
 
 /**
- * Documents no format claims by name (an untitled buffer, a file the editor was told is Dotprompt)
- * are the language's the editor sent them as; the engine has only Dotprompt's language today.
+ * The format of a document no format claims by name: an untitled buffer, or a file the user set to
+ * Dotprompt by hand. The doors send only documents of the languages the extension declares, and
+ * Dotprompt's is the only one so far; with more, the door's language id decides (`formatForLanguage`).
  */
 export function defaultFormat(): PromptFormat {
   return dotprompt;
