@@ -31,14 +31,15 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
       // Fixture files: the server checks them against the prompt they test.
       { scheme: 'file', pattern: '**/*.tests.{yaml,yml}' },
       // Project config files: the server reports their problems, and their edits apply to prompts live.
-      { scheme: 'file', pattern: '**/{prompt-workbench,.promptlintrc}.{yaml,yml}' },
+      { scheme: 'file', pattern: '**/prompt-workbench.{yaml,yml}' },
+      { scheme: 'file', pattern: '**/.promptlintrc.{yaml,yml}' },
     ],
     synchronize: {
       configurationSection: 'promptWorkbench',
       // Partials (`_name.prompt`) created, changed or deleted on disk update the server's index;
       // project config files changed on disk (a checkout, another editor) re-check the prompts;
       // fixture files created or deleted refresh the server's list of them.
-      fileEvents: [vscode.workspace.createFileSystemWatcher('**/_*.prompt'), vscode.workspace.createFileSystemWatcher('**/{prompt-workbench,.promptlintrc}.{yaml,yml}'), vscode.workspace.createFileSystemWatcher('**/*.tests.{yaml,yml}')],
+      fileEvents: [vscode.workspace.createFileSystemWatcher('**/_*.prompt'), vscode.workspace.createFileSystemWatcher('**/prompt-workbench.{yaml,yml}'), vscode.workspace.createFileSystemWatcher('**/.promptlintrc.{yaml,yml}'), vscode.workspace.createFileSystemWatcher('**/*.tests.{yaml,yml}')],
     },
     outputChannel: output,
     // The library's default error handler restarts a crashed server (up to 4 times in 3 minutes).

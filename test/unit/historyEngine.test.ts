@@ -155,6 +155,17 @@ test('summarizeChange: model, parameters, variables (declared or used), messages
   assert.ok(describeChangeLines(broken).some((l) => /This version has \d+ errors?/.test(l)));
 });
 
+test('summarizeChange reads the shared model: parameters by the key as written, the inputs messages read, settings that changed', () => {
+  const before = '---\nmodel: openai/gpt-4o\nconfig:\n  max_tokens: 100\nmetadata:\n  owner: a\ninput:\n  schema:\n    items(array): string\n---\n{{#each items}}- {{this}} for {{@root.customer}}\n{{/each}}\n';
+  const after = '---\nmodel: openai/gpt-4o\nconfig:\n  max_tokens: 200\nmetadata:\n  owner: b\ninput:\n  schema:\n    items(array): string\n---\n{{#each items}}- {{this}} for {{@root.customer}} in {{../region}}\n{{/each}}\n';
+  const s = summarizeChange(before, after);
+  assert.deepEqual(s.parameters, [{ key: 'max_tokens', from: '100', to: '200' }]);
+  // `{{this}}` is the item; `@root.customer` and `../region` climb back to the inputs.
+  assert.deepEqual(s.after?.variables, ['customer', 'items', 'region']);
+  assert.deepEqual(s.variables, { added: ['region'], removed: [] });
+  assert.deepEqual(s.otherKeys, ['metadata']);
+});
+
 test('relative and exact dates', () => {
   const now = Date.parse('2026-03-01T12:00:00Z');
   assert.equal(relativeTime('2026-03-01T11:59:40Z', now), 'just now');

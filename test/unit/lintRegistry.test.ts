@@ -61,3 +61,10 @@ test('the client sends lint config files to the server and watches them', () => 
   assert.ok(session.includes("{ scheme: 'file', pattern: '**/.promptlintrc.{yaml,yml}' }"));
   assert.ok(session.includes("createFileSystemWatcher('**/.promptlintrc.{yaml,yml}')"));
 });
+
+test('the client sends project config files (prompt-workbench.yaml) to the server and watches them', () => {
+  const session = readFileSync(path.join(root, 'client', 'src', 'session.ts'), 'utf8');
+  assert.ok(session.includes("{ scheme: 'file', pattern: '**/prompt-workbench.{yaml,yml}' }"));
+  assert.ok(session.includes("createFileSystemWatcher('**/prompt-workbench.{yaml,yml}')"));
+  assert.ok(session.includes("createFileSystemWatcher('**/*.tests.{yaml,yml}')"), 'fixture files created or deleted reach the server');
+});

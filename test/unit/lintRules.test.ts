@@ -147,6 +147,8 @@ export const CASES: Record<string, RuleCases> = {
       { text: `---\nmodel: openai/gpt-4o\nconfig:\n  topK: 40\n  maxOutputTokens: 500\n---\nHi\n`, message: /no top_k/ },
       { text: `---\nmodel: anthropic/claude-sonnet-4-5\nconfig:\n  temperature: 0.2\n  topP: 0.9\n  maxOutputTokens: 500\n---\nHi\n`, message: /together are not accepted/ },
       { text: `---\nmodel: anthropic/claude-3-5-haiku\nconfig:\n  frequencyPenalty: 0.5\n  maxOutputTokens: 500\n---\nHi\n` },
+      // The facts name the shared parameter; the message names the key as written.
+      { text: `---\nmodel: openai/o3-mini\nconfig:\n  top_p: 0.5\n  maxOutputTokens: 500\n---\nHi\n`, message: /`top_p` is not accepted by `openai\/o3-mini`/ },
     ],
     passes: [
       { text: `---\nmodel: openai/gpt-4o\nconfig:\n  temperature: 0.2\n  maxOutputTokens: 500\n---\nHi\n` },
@@ -162,6 +164,8 @@ export const CASES: Record<string, RuleCases> = {
     passes: [
       { text: `---\nmodel: openai/gpt-4o\ndescription: Greets the user.\nconfig:\n  maxOutputTokens: 5\n---\nHi\n` },
       { text: `---\ndescription: x\nacme.owner: team-a\nconfig:\n  maxOutputTokens: 5\n---\nHi\n`, options: { required: ['description', 'acme.owner'] } },
+      // `owner` is a field of the shared metadata: Dotprompt keeps it under `metadata`.
+      { text: `---\ndescription: x\nmetadata:\n  owner: team-a\nconfig:\n  maxOutputTokens: 5\n---\nHi\n`, options: { required: ['owner'] } },
     ],
   },
   whitespace: {

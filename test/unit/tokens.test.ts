@@ -282,6 +282,15 @@ test('catalogue entries can be overridden and added from settings; bad fields ar
   assert.equal(t.cost!.output, (100 * 2) / 1e6);
 });
 
+test('the reserved output is the prompt\'s limit under any name its format maps to it, reported by its path', () => {
+  const own = documentTokens(doc('---\nmodel: openai/gpt-4o\nconfig:\n  maxOutputTokens: 300\n---\nHi\n'));
+  assert.deepEqual(own.output, { tokens: 300, source: 'config.maxOutputTokens' });
+  const alias = documentTokens(doc('---\nmodel: openai/gpt-4o\nconfig:\n  max_tokens: 250\n---\nHi\n'));
+  assert.deepEqual(alias.output, { tokens: 250, source: 'config.max_tokens' });
+  const none = documentTokens(doc('---\nmodel: openai/gpt-4o\n---\nHi\n'));
+  assert.equal(none.output.source, 'model default');
+});
+
 test('cost of one run: prompt at the input price plus the reserved output, with long-context tiers', () => {
   const t = documentTokens(doc('---\nmodel: openai/gpt-4o-mini\nconfig:\n  maxOutputTokens: 1000\n---\nHello\n'));
   assert.equal(t.cost!.input, (t.template * 0.15) / 1e6);

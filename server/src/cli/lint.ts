@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { completePromptDiagnostics, findProjectRoot, lint, parsePromptDocument, type PartialIndex, type PromptDiagnostic, type WorkspaceHost } from '../service';
+import { completePromptDiagnostics, findProjectRoot, lint, parseDocument, type PartialIndex, type PromptDiagnostic, type WorkspaceHost } from '../service';
 import { ConfigFileError, readProjectConfig } from './project';
 import { toSarif, type SarifFinding } from '../service/lint/sarif';
 
@@ -128,7 +128,7 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
       stderr.write(`prompt-workbench: Cannot read ${path.relative(cwd, file)}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 2;
     }
-    const doc = parsePromptDocument(text, pathToFileURL(file).toString());
+    const doc = parseDocument(text, pathToFileURL(file).toString());
     const config = configs.get(file);
     // What the editor gets from settings, the command line gets from the project config.
     const analysis = { partials: options.partials, customHelpers: config?.helpers ?? [] };

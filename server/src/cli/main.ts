@@ -6,7 +6,7 @@
 //   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json] [--tests]   (see cli/diff.ts)
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { frontmatterJsonSchema, loadPartialIndex, type PartialIndex } from '../service';
+import { frontmatterJsonSchema, loadPartialIndex, promptFileGlobs, type PartialIndex } from '../service';
 import { createNodeHost } from '../node/host';
 import { cliProject, ConfigFileError, expandArguments, type CliProject } from './project';
 import { DIFF_USAGE, diffMain, DiffUsageError } from './diff';
@@ -52,10 +52,10 @@ Exit codes: 0 no errors, 1 errors found (or too many warnings), 2 usage, file or
 
 class UsageError extends Error {}
 
-const PROMPT_GLOBS = ['**/*.prompt'];
 
 async function expand(inputs: string[], cwd: string, project: CliProject): Promise<string[]> {
-  return expandArguments(inputs, cwd, project, PROMPT_GLOBS, () => true, (input) => new UsageError(`No .prompt files found for "${input}". Pass a file, a folder or a glob such as "prompts/**/*.prompt".`));
+  // Folders are searched for every registered format's files.
+  return expandArguments(inputs, cwd, project, promptFileGlobs(), () => true, (input) => new UsageError(`No .prompt files found for "${input}". Pass a file, a folder or a glob such as "prompts/**/*.prompt".`));
 }
 
 /** The partials (`_name.prompt`) under the working folder and the folders of the given files. */

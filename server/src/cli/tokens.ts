@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parsePromptDocument, type PartialIndex } from '../service';
+import { parseDocument, type PartialIndex } from '../service';
 import { ESTIMATE_LABELS, isEstimateFamily } from '../service/tokens/catalogue';
 import { documentTokens, formatMoney, formatShare, formatTokens, renderedTokens, tokenDiagnostics, type Cost, type RenderedTokens } from '../service/tokens';
 
@@ -36,7 +36,7 @@ export interface FileTokens {
 export async function countFile(file: string, options: Omit<TokensCommandOptions, 'json'>): Promise<FileTokens> {
   const text = await readFile(file, 'utf8');
   // No size limit here: the CLI counts and renders any prompt exactly.
-  const doc = parsePromptDocument(text, pathToFileURL(file).toString(), 0, { maxTemplateSize: Infinity });
+  const doc = parseDocument(text, pathToFileURL(file).toString(), 0, { maxTemplateSize: Infinity });
   const opts = { model: options.model, analysis: { partials: options.partials }, maxRenderSize: Infinity };
   const t = documentTokens(doc, opts);
   const rendered = await renderedTokens(doc, opts);

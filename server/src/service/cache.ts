@@ -1,7 +1,7 @@
 // One parsed PromptDocument per open document version and parse options, shared by every feature;
 // dropped on change (a new version replaces it) and on close. The options are part of the key, so
 // a parse made before a document's settings were known is never reused once they are.
-import { parsePromptDocument, type ParseOptions, type PromptDocument } from './document';
+import { parseDocument, type ParseOptions, type PromptDocument } from './document';
 
 export interface VersionedText {
   uri: string;
@@ -22,7 +22,7 @@ export class PromptDocumentCache {
     const hit = this.docs.get(doc.uri);
     if (hit && hit.doc.version === doc.version && hit.key === key) return hit.doc;
     // The previous parse still lends its frontmatter (same text, same result whatever the options).
-    const parsed = parsePromptDocument(doc.getText(), doc.uri, doc.version, options, hit?.doc);
+    const parsed = parseDocument(doc.getText(), doc.uri, doc.version, options, hit?.doc);
     this.parses++;
     this.docs.set(doc.uri, { doc: parsed, key });
     return parsed;

@@ -5,7 +5,7 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type W
 import { isMap, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { PromptDocument } from './document';
 import { analyze, type AnalysisOptions } from './scope';
-import { locate } from './validate';
+import { locate } from './yamlPath';
 
 function fix(title: string, diagnostic: Diagnostic, edit: WorkspaceEdit, preferred = false): CodeAction {
   return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit, isPreferred: preferred };

@@ -1,10 +1,9 @@
-// Completion in the frontmatter: keys of the mapping at the cursor (config keys filtered by the
-// model's family) and enum values, all from the schema's documentation tree.
+// Completion in the frontmatter: keys of the mapping at the cursor (keys only some providers
+// accept filtered by the model's family) and values, all from the document's format's schema.
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList } from 'vscode-languageserver-types';
 import type { PromptDocument } from './document';
-import { keyInfoAt, modelFamily, type KeyInfo } from './keys';
-import { SCALAR_TYPES } from './picoschema';
-import { outputFormatDoc } from './schema';
+import { formatOf } from './formats/registry';
+import type { KeyInfo } from './formats/types';
 import { yamlCursor } from './yamlContext';
 
 function keyDocumentation(info: KeyInfo) {
@@ -19,15 +18,16 @@ function keySnippet(info: KeyInfo): string {
 }
 
 export function completeFrontmatter(doc: PromptDocument, offset: number): CompletionList | null {
-  const cursor = yamlCursor(doc, offset);
-  if (!cursor) return null;
+  const schema = formatOf(doc).schema;
+  const cursor = schema && yamlCursor(doc, offset);
+  if (!schema || !cursor) return null;
   const range = doc.lines.range(cursor.prefixStart, offset);
   const items: CompletionItem[] = [];
 
   if (cursor.mode === 'key') {
-    const parent = keyInfoAt(cursor.path);
+    const parent = schema.keyInfoAt(cursor.path);
     if (!parent?.children) return { isIncomplete: false, items };
-    const family = modelFamily(doc.model);
+    const family = schema.modelFamily(doc.prompt.model?.value);
     for (const info of parent.children.values()) {
       if (cursor.siblings.has(info.key)) continue;
       const forOtherFamily = info.families && family && !info.families.includes(family);
@@ -48,16 +48,15 @@ export function completeFrontmatter(doc: PromptDocument, offset: number): Comple
   }
 
   const key = cursor.key!;
-  const info = keyInfoAt([...cursor.path, key]);
+  const info = schema.keyInfoAt([...cursor.path, key]);
   if (info?.enumValues) {
     for (const value of info.enumValues) {
-      const doc = [cursor.path.join('.'), key].filter(Boolean).join('.') === 'output.format' ? outputFormatDoc(value) : undefined;
-      items.push({ label: value, kind: CompletionItemKind.EnumMember, detail: info.path.join('.'), documentation: doc, textEdit: { range, newText: value } });
+      items.push({ label: value, kind: CompletionItemKind.EnumMember, detail: info.path.join('.'), documentation: schema.valueDoc(info.path, value), textEdit: { range, newText: value } });
     }
-  } else if (cursor.path[0] === 'input' && cursor.path[1] === 'schema' || cursor.path[0] === 'output' && cursor.path[1] === 'schema') {
-    // Picoschema field types.
-    for (const type of SCALAR_TYPES) {
-      items.push({ label: type, kind: CompletionItemKind.TypeParameter, detail: 'Picoschema type', textEdit: { range, newText: type } });
+  } else {
+    // Values the schema leaves open, such as the type names of a schema language (Picoschema's).
+    for (const v of schema.valueCompletions(cursor.path) ?? []) {
+      items.push({ label: v.label, kind: CompletionItemKind.TypeParameter, detail: v.detail, textEdit: { range, newText: v.label } });
     }
   }
   return { isIncomplete: false, items };

@@ -1,24 +1,32 @@
-// The parsed form of one `.prompt` file that every feature shares: frontmatter with ranges, the
-// template's tags, blocks and messages, the declared inputs, and every diagnostic found on the way.
+// The parsed form of one prompt file that every feature shares: the text, the format that parsed
+// it and its shared model, the YAML frontmatter and template with ranges (for the formats that have
+// them), the declared inputs, and every diagnostic found on the way.
 import type { PromptDiagnostic } from './diagnostic';
-import { parseFrontmatterYaml, splitFrontmatter, type FrontmatterBlock } from './frontmatter';
-import { parseInputSchema, type InputSchemaModel } from './picoschema';
-import { parseTemplate, type Template } from './template';
-import { LineIndex } from './text';
-import { locate, validateFrontmatter } from './validate';
+import type { FrontmatterBlock } from './formats/frontmatter';
+import type { PromptModel, SchemaField } from './formats/types';
+import type { Template } from './template';
+import type { LineIndex } from './text';
 
-export interface ParseOptions {
-  /** Files larger than this many characters get frontmatter checks only, with a notice. */
-  maxTemplateSize?: number;
+export { DEFAULT_MAX_TEMPLATE_SIZE, type ParseOptions } from './formats/types';
+export { parseDocument, parsePromptDocument } from './formats/registry';
+
+/** The input declarations as the file's schema gives them. */
+export interface InputSchemaModel {
+  /** How they are written (Dotprompt: `picoschema`, `json-schema`, `named`); `none` without any. */
+  style: string;
+  fields: SchemaField[];
+  diagnostics: PromptDiagnostic[];
 }
-
-export const DEFAULT_MAX_TEMPLATE_SIZE = 1_000_000;
 
 export interface PromptDocument {
   uri: string;
   version: number;
   text: string;
   lines: LineIndex;
+  /** The id of the format that parsed it (`dotprompt`). */
+  format: string;
+  /** The format-neutral model of the prompt; front-ends may build it on first read, once per version. */
+  readonly prompt: PromptModel;
   /** Set when the file is not analysed in full: binary content or too large. */
   notice?: 'binary' | 'too-large';
   frontmatter: FrontmatterBlock;
@@ -31,88 +39,4 @@ export interface PromptDocument {
   diagnostics: PromptDiagnostic[];
   /** The diagnostics of the frontmatter alone (reused while the frontmatter text is unchanged). */
   frontmatterDiagnostics: PromptDiagnostic[];
-}
-
-function record(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-/**
- * Parses a prompt. `previous` is the last parse of the same document: while the frontmatter text
- * is unchanged (most keystrokes), its YAML parse, validation and input model are reused.
- */
-export function parsePromptDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument): PromptDocument {
-  const lines = new LineIndex(text);
-  const diagnostics: PromptDiagnostic[] = [];
-  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const empty = (start: number, end: number) => ({ span: { start, end }, tags: [], blocks: [], messages: [], diagnostics: [] });
-
-  const nul = text.indexOf('\u0000');
-  if (nul >= 0) {
-    diagnostics.push({
-      code: 'file-binary',
-      severity: 'info',
-      message: 'This file contains binary data (a NUL byte), so it is not analysed as a prompt. If it should be a prompt, save it as UTF-8 text.',
-      span: { start: 0, end: 0 },
-    });
-    const frontmatter: FrontmatterBlock = { present: false, closed: false, span: { start: 0, end: 0 }, content: { start: 0, end: 0 }, value: undefined };
-    return { uri, version, text, lines, notice: 'binary', frontmatter, template: empty(0, text.length), input: { style: 'none', fields: [], diagnostics: [] }, defaults: {}, diagnostics, frontmatterDiagnostics: [] };
-  }
-
-  const split = splitFrontmatter(text, bom);
-  const bodyStart = split.bodyStart;
-  let frontmatter = split.block;
-  let inputModel: InputSchemaModel = { style: 'none', fields: [], diagnostics: [] };
-  let frontmatterDiagnostics: PromptDiagnostic[] = [];
-  const reuse = previous && previous.notice !== 'binary' && previous.frontmatter.closed && frontmatter.closed && previous.template.span.start === bodyStart && previous.text.startsWith(text.slice(0, bodyStart));
-  if (reuse) {
-    frontmatter = previous.frontmatter;
-    inputModel = previous.input;
-    frontmatterDiagnostics = previous.frontmatterDiagnostics;
-  } else {
-    parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
-    validateFrontmatter(frontmatter, frontmatterDiagnostics);
-    if (frontmatter.yaml && frontmatter.value !== undefined) {
-      const at = { start: frontmatter.span.start, end: frontmatter.span.start + 3 };
-      inputModel = parseInputSchema(locate(frontmatter.yaml, ['input', 'schema']).node, frontmatter.content.start, at);
-      frontmatterDiagnostics.push(...inputModel.diagnostics);
-      const outputSchema = locate(frontmatter.yaml, ['output', 'schema']).node;
-      if (outputSchema) frontmatterDiagnostics.push(...parseInputSchema(outputSchema, frontmatter.content.start, at).diagnostics);
-    }
-  }
-  diagnostics.push(...frontmatterDiagnostics);
-  const fm = record(frontmatter.value);
-  const input = record(fm.input);
-
-  const maxSize = options.maxTemplateSize ?? DEFAULT_MAX_TEMPLATE_SIZE;
-  let template: Template;
-  let notice: PromptDocument['notice'];
-  if (text.length - bodyStart > maxSize) {
-    notice = 'too-large';
-    template = empty(bodyStart, text.length);
-    diagnostics.push({
-      code: 'file-too-large',
-      severity: 'info',
-      message: `This prompt is ${(text.length / 1e6).toFixed(1)} MB; templates over ${(maxSize / 1e6).toFixed(1)} MB are not analysed (only the frontmatter is checked). Raise the setting promptWorkbench.maxFileSize to analyse it.`,
-      span: { start: bodyStart, end: Math.min(text.length, bodyStart + 1) },
-    });
-  } else {
-    template = parseTemplate(text, bodyStart, text.length);
-    diagnostics.push(...template.diagnostics);
-  }
-
-  return {
-    uri,
-    version,
-    text,
-    lines,
-    notice,
-    frontmatter,
-    template,
-    input: inputModel,
-    defaults: record(input.default),
-    model: typeof fm.model === 'string' ? fm.model : undefined,
-    diagnostics,
-    frontmatterDiagnostics,
-  };
 }

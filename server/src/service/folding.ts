@@ -1,8 +1,9 @@
-// Folding: the frontmatter, multi-line YAML mappings and lists, template blocks, messages and
-// long comments.
+// Folding: the frontmatter, multi-line YAML mappings and lists, template blocks, the messages of
+// the shared model that have a role marker, and long comments.
 import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver-types';
 import { isMap, isSeq, type Node, type Pair } from 'yaml';
 import type { PromptDocument } from './document';
+import { markerSpan } from './formats/model';
 import type { Block } from './template';
 
 export function foldingRanges(doc: PromptDocument): FoldingRange[] {
@@ -40,7 +41,7 @@ export function foldingRanges(doc: PromptDocument): FoldingRange[] {
     }
   };
   blocks(doc.template.blocks);
-  for (const m of doc.template.messages) if (m.marker) add(m.span.start, Math.max(m.span.start, m.span.end - 1));
+  for (const m of doc.prompt.messages) if (markerSpan(m)) add(m.span.start, Math.max(m.span.start, m.span.end - 1));
   for (const t of doc.template.tags) if (t.kind === 'comment') add(t.span.start, t.span.end, FoldingRangeKind.Comment);
   return out;
 }

@@ -1,11 +1,12 @@
 // Hover in the frontmatter: the documentation of the key under the cursor (or of the key whose
-// value it is), the output format's meaning, and the declared type of an input field.
+// value it is) and of documented values, from the document's format's schema, and the declared
+// type of an input field.
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { PromptDocument } from './document';
-import { keyInfoAt, modelFamily } from './keys';
-import { fieldTypeLabel, type SchemaField } from './picoschema';
-import { outputFormatDoc } from './schema';
+import { fieldTypeLabel } from './formats/model';
+import { formatOf } from './formats/registry';
+import type { SchemaField } from './formats/types';
 import { contains, type Span } from './text';
 
 interface Hit {
@@ -57,29 +58,28 @@ export function fieldMarkdown(f: SchemaField): string {
 
 export function hoverFrontmatter(doc: PromptDocument, offset: number): Hover | null {
   const fm = doc.frontmatter;
-  if (!fm.yaml || offset < fm.content.start || offset > fm.content.end) return null;
+  const schema = formatOf(doc).schema;
+  if (!schema || !fm.yaml || offset < fm.content.start || offset > fm.content.end) return null;
   const field = findField(doc.input.fields, offset);
   if (field?.keySpan) {
-    return { contents: { kind: MarkupKind.Markdown, value: `${fieldMarkdown(field)}\n\n_Input variable declared in \`input.schema\`._` }, range: doc.lines.range(field.keySpan.start, field.keySpan.end) };
+    return { contents: { kind: MarkupKind.Markdown, value: `${fieldMarkdown(field)}\n\n_Input variable declared in ${schema.inputsLabel}._` }, range: doc.lines.range(field.keySpan.start, field.keySpan.end) };
   }
   const base = fm.content.start;
   const hit = findPair(fm.yaml.contents as Node, offset - base, []);
   if (!hit) return null;
-  const info = keyInfoAt(hit.path);
+  const info = schema.keyInfoAt(hit.path);
   const range = doc.lines.range(base + hit.span.start, base + hit.span.end);
   if (!info) {
-    if (hit.path.length === 1 && hit.path[0].includes('.')) {
-      return { contents: { kind: MarkupKind.Markdown, value: `**${hit.path[0]}**\n\nExtension field (a dotted key): passed through to your tooling, not interpreted by Dotprompt.` }, range };
-    }
-    return null;
+    const unlisted = schema.unlistedKeyDoc(hit.path);
+    return unlisted ? { contents: { kind: MarkupKind.Markdown, value: `**${hit.path.join('.')}**\n\n${unlisted}` }, range } : null;
   }
   const lines = [`**${info.path.join('.')}**: \`${info.type}\``, info.description];
   if (info.families) {
-    const family = modelFamily(doc.model);
+    const family = schema.modelFamily(doc.prompt.model?.value);
     lines.push(`Accepted by: ${info.families.join(', ')}${family && !info.families.includes(family) ? ` (not by \`${family}\`, the family of this prompt's model)` : ''}.`);
   }
-  if (hit.part === 'value' && info.path.join('.') === 'output.format' && typeof hit.value === 'string') {
-    const meaning = outputFormatDoc(hit.value);
+  if (hit.part === 'value' && typeof hit.value === 'string') {
+    const meaning = schema.valueDoc(info.path, hit.value);
     if (meaning) lines.push(`\`${hit.value}\`: ${meaning}`);
   }
   return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n\n') }, range };

@@ -5,10 +5,10 @@ import { codeActions } from './codeActions';
 import { completeFrontmatter } from './completion';
 import { toLspDiagnostic, type PromptDiagnostic } from './diagnostic';
 import type { PromptDocument } from './document';
+import { formatById, formatOf } from './formats/registry';
 import { hoverFrontmatter } from './hover';
 import { hoverTemplate } from './navigation';
-import { analyze, type AnalysisOptions } from './scope';
-import { wholeTemplateDiagnostics } from './template';
+import type { AnalysisOptions } from './scope';
 import { completeTemplate } from './templateCompletion';
 import { lintCodeActions, lintDiagnostics, lintDiagnosticsAsync, type LintOptions } from './lint';
 import { combineHovers, tokenHover } from './tokens/present';
@@ -18,7 +18,9 @@ export { PromptDocumentCache, type VersionedText } from './cache';
 export { codeActions } from './codeActions';
 export { completeFrontmatter } from './completion';
 export { DIAGNOSTIC_SOURCE, type PromptDiagnostic } from './diagnostic';
-export { DEFAULT_MAX_TEMPLATE_SIZE, parsePromptDocument, type ParseOptions, type PromptDocument } from './document';
+export { DEFAULT_MAX_TEMPLATE_SIZE, parseDocument, parsePromptDocument, type ParseOptions, type PromptDocument } from './document';
+export { formatById, formatFor, formatForLanguage, formatOf, promptFileGlobs, registerFormat, registeredFormats } from './formats/registry';
+export type { ModelParameter, ParameterName, PromptFormat, PromptInput, PromptMessage, PromptModel } from './formats/types';
 export { foldingRanges } from './folding';
 export { hoverFrontmatter } from './hover';
 export { definition, hoverTemplate, prepareRename, references, rename, RenameError, type NavigationOptions } from './navigation';
@@ -26,7 +28,6 @@ export { fixtureCasesOf, fixturesOf, fixtureVarOccurrences, renderFixtureCase, t
 export { PartialIndex, partialNameOf, type PartialFile } from './partials';
 export { formatRendered, renderPrompt, type RenderResult } from './render';
 export { analyze, type AnalysisOptions } from './scope';
-export { frontmatterJsonSchema } from './schema';
 export { SEMANTIC_LEGEND, semanticTokens } from './semanticTokens';
 export { documentSymbols } from './symbols';
 export { completeTemplate } from './templateCompletion';
@@ -35,6 +36,11 @@ export { CancelledError, gitInfoOf, throwIfCancelled, type CancellationLike, typ
 export { commonProjectRoot, DEFAULT_EXCLUDE, excludeGlobs, findProjectRoot, isExcluded, ProjectConfigs, CACHE_DIR, RUNS_DIR, WORKBENCH_DIR, WORKBENCH_GITIGNORE, type ProjectRoot } from './project';
 export { DiskPrompts, FIXTURE_GLOBS, FixtureFileCache, fixtureTexts, indexPartials, loadPartialIndex, PARTIAL_GLOBS, refreshPartial } from './workspace';
 export type { ProjectConfig } from './lint/config';
+
+/** The Dotprompt frontmatter schema as JSON Schema (`prompt-workbench schema`, `schemas/dotprompt-frontmatter.schema.json`). */
+export function frontmatterJsonSchema(): Record<string, unknown> {
+  return formatById('dotprompt')!.schema!.jsonSchema();
+}
 
 /** What `diagnostics()` needs: the template analysis options, and the lint options when lint rules should run. */
 export interface DiagnosticOptions extends AnalysisOptions {
@@ -47,7 +53,7 @@ export interface DiagnosticOptions extends AnalysisOptions {
 /** Every problem found in the document: parse, schema and template checks and the synchronous lint rules, in document order. */
 export function promptDiagnostics(doc: PromptDocument, options: DiagnosticOptions = {}): PromptDiagnostic[] {
   // Documents with a notice (binary, too large) were not analysed: report the notice only.
-  const all = doc.notice ? [...doc.diagnostics] : [...doc.diagnostics, ...wholeTemplateDiagnostics(doc.text, doc.template), ...analyze(doc, options).diagnostics];
+  const all = doc.notice ? [...doc.diagnostics] : [...doc.diagnostics, ...formatOf(doc).check(doc, options)];
   if (options.lint) all.push(...lintDiagnostics(doc, options.lint, options, options.onLintError));
   return all.sort((a, b) => a.span.start - b.span.start);
 }

@@ -3,14 +3,15 @@
 import { MarkupKind, type Hover, type Location, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
 import { isScalar, isSeq, type Node } from 'yaml';
 import type { PromptDocument } from './document';
-import { DATA_VARIABLES, HELPERS } from './helpers';
 import { fieldMarkdown } from './hover';
-import { fieldTypeLabel, type SchemaField } from './picoschema';
+import { fieldTypeLabel } from './formats/model';
+import { formatOf } from './formats/registry';
+import type { SchemaField } from './formats/types';
 import { analyze, declaredInputs, type AnalysisOptions, type HelperRef, type Local, type PartialRef, type VariableRef } from './scope';
 import { fixtureRenameClash, fixtureVarOccurrences, type FixtureText } from './fixtureRefs';
 import type { CancellationLike } from './host';
 import { contains, type LineIndex, type Span } from './text';
-import { locate } from './validate';
+import { locate } from './yamlPath';
 
 export type Target =
   | { kind: 'input'; name: string; ref?: VariableRef; field?: SchemaField; span: Span }
@@ -72,7 +73,7 @@ export function hoverTemplate(doc: PromptDocument, offset: number, options: Anal
     case 'ref': {
       const r = t.ref;
       if (r.kind === 'data') {
-        const d = DATA_VARIABLES.find((x) => x.name === r.path[0]);
+        const d = formatOf(doc).template.dataVariables.find((x) => x.name === r.path[0]);
         return md(`**@${r.path[0]}**${d ? `\n\n${d.description}` : ''}`);
       }
       if (r.kind === 'this') return md('**this**: the current context (the item inside `{{#each}}`, the value inside `{{#with}}`).');
@@ -82,7 +83,7 @@ export function hoverTemplate(doc: PromptDocument, offset: number, options: Anal
     case 'local':
       return md(`**${t.local.name}**: block parameter, ${t.local.description}${t.local.context.kind === 'field' && t.local.context.field ? ` (\`${fieldTypeLabel(t.local.context.field)}\`)` : ''}.`);
     case 'helper': {
-      const info = HELPERS.get(t.helper.name);
+      const info = formatOf(doc).template.helper(t.helper.name);
       return md(info ? `**${info.name}** (${info.source} helper)\n\n\`${info.signature}\`\n\n${info.description}` : `**${t.helper.name}**: ${t.helper.known ? 'helper registered in code' : 'unknown helper'}`);
     }
     case 'partial': {

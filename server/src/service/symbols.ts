@@ -1,7 +1,9 @@
-// The outline: frontmatter keys (nested) and the messages of the template with their blocks.
+// The outline: frontmatter keys (nested), then the prompt's messages from the shared model, with
+// the template blocks inside each.
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { PromptDocument } from './document';
+import { markerSpan } from './formats/model';
 import type { Block } from './template';
 
 function yamlSymbols(doc: PromptDocument, node: Node | null | undefined, base: number): DocumentSymbol[] {
@@ -37,6 +39,15 @@ function blockSymbol(doc: PromptDocument, b: Block): DocumentSymbol {
   };
 }
 
+/** The first line with text (the message's text trimmed, up to its first line break), without copying the rest. */
+function firstLine(text: string, start: number, end: number): string {
+  let from = start;
+  while (from < end && /\s/.test(text[from])) from++;
+  const nl = text.indexOf('\n', from);
+  if (nl < 0 || nl >= end) return text.slice(from, end).trimEnd();
+  return text.slice(from, text[nl - 1] === '\r' ? nl - 1 : nl);
+}
+
 export function documentSymbols(doc: PromptDocument): DocumentSymbol[] {
   const symbols: DocumentSymbol[] = [];
   const fm = doc.frontmatter;
@@ -49,10 +60,10 @@ export function documentSymbols(doc: PromptDocument): DocumentSymbol[] {
       children: yamlSymbols(doc, fm.yaml?.contents as Node | undefined, fm.content.start),
     });
   }
-  for (const m of doc.template.messages) {
-    const firstText = doc.text.slice(m.marker ? m.marker.span.end : m.span.start, m.span.end).trim().split(/\r?\n/)[0] ?? '';
+  for (const m of doc.prompt.messages) {
+    const firstText = firstLine(doc.text, m.contentSpan.start, m.contentSpan.end);
     const blocks = doc.template.blocks.filter((b) => b.span.start >= m.span.start && b.span.start < m.span.end);
-    const selection = m.marker?.span ?? { start: m.span.start, end: m.span.start };
+    const selection = markerSpan(m) ?? { start: m.span.start, end: m.span.start };
     symbols.push({
       name: m.kind === 'history' ? 'history' : m.role || '(role)',
       detail: firstText.length > 60 ? firstText.slice(0, 59) + '…' : firstText,

@@ -1,10 +1,11 @@
 // Completion inside `{{ }}`: declared inputs with their types, fields of nested paths, block
-// parameters, `this` and `@data` variables in scope, helpers (block helpers as snippets that
-// insert the closing tag), partial names after `{{>`, and the block to close after `{{/`.
+// parameters, `this` and `@data` variables in scope, the format's helpers (block helpers as snippets
+// that insert the closing tag), partial names after `{{>`, and the block to close after `{{/`.
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList } from 'vscode-languageserver-types';
 import type { PromptDocument } from './document';
-import { BUILTIN_HELPERS, DATA_VARIABLES, HELPERS } from './helpers';
-import { fieldTypeLabel, type SchemaField } from './picoschema';
+import { fieldTypeLabel } from './formats/model';
+import { formatOf } from './formats/registry';
+import type { SchemaField, TemplateLanguage } from './formats/types';
 import { analyze, declaredInputs, type AnalysisOptions, type Context, type Frame } from './scope';
 import type { Tag } from './template';
 
@@ -133,7 +134,8 @@ export function completeTemplate(doc: PromptDocument, offset: number, options: A
 
   const atRange = lines.range(offset - word.length, offset);
   const inEach = frames.some((f) => f.inEach);
-  for (const d of DATA_VARIABLES) {
+  const language = formatOf(doc).template;
+  for (const d of language.dataVariables) {
     if (d.eachOnly && !inEach) continue;
     items.push({ label: `@${d.name}`, kind: CompletionItemKind.Constant, detail: 'data variable', documentation: { kind: MarkupKind.Markdown, value: d.description }, textEdit: { range: atRange, newText: `@${d.name}` }, sortText: `3@${d.name}` });
   }
@@ -154,15 +156,15 @@ export function completeTemplate(doc: PromptDocument, offset: number, options: A
   }
   if (current.kind !== 'root') items.push({ label: 'this', kind: CompletionItemKind.Keyword, detail: 'the current item', textEdit: { range: atRange, newText: 'this' }, sortText: '1this' });
 
-  if (atHead) items.push(...helperItems(sigil, atRange, closeFollows, tag, options));
+  if (atHead) items.push(...helperItems(language, sigil, atRange, closeFollows, tag, options));
   return { isIncomplete: false, items };
 }
 
-function helperItems(sigil: string, range: CompletionItem['textEdit'] extends infer _ ? any : never, closeFollows: boolean, tag: Tag, options: AnalysisOptions): CompletionItem[] {
+function helperItems(language: TemplateLanguage, sigil: string, range: CompletionItem['textEdit'] extends infer _ ? any : never, closeFollows: boolean, tag: Tag, options: AnalysisOptions): CompletionItem[] {
   const items: CompletionItem[] = [];
   const isBlockContext = sigil === '#';
   if (sigil && !isBlockContext) return items;
-  for (const h of BUILTIN_HELPERS) {
+  for (const h of language.helpers) {
     if (isBlockContext && !h.block) continue;
     let body = h.snippet;
     if (isBlockContext) body = body.replace(/^#/, '');
@@ -178,7 +180,7 @@ function helperItems(sigil: string, range: CompletionItem['textEdit'] extends in
     });
   }
   for (const name of options.customHelpers ?? []) {
-    if (HELPERS.has(name)) continue;
+    if (language.helper(name)) continue;
     items.push({ label: name, kind: CompletionItemKind.Function, detail: 'helper registered in code (setting)', textEdit: { range, newText: name }, sortText: `2${name}` });
   }
   return items;

@@ -2,7 +2,7 @@
 // fixture files as texts or parsed, and the prompt under test of a fixture file. One place, so the
 // server, the CLI and the extension host skip the same folders and read the same way.
 import type { PromptDocument } from './document';
-import { parsePromptDocument, type ParseOptions } from './document';
+import { parseDocument, type ParseOptions } from './document';
 import type { FixtureText } from './fixtureRefs';
 import { throwIfCancelled, type CancellationLike, type WorkspaceHost } from './host';
 import { PartialIndex } from './partials';
@@ -154,7 +154,7 @@ export class DiskPrompts {
     if (hit && hit.mtimeMs === s.mtimeMs && hit.size === s.size && hit.key === key) return hit.doc;
     const text = await this.host.readText(uri).catch(() => undefined);
     if (text === undefined) return undefined;
-    const doc = parsePromptDocument(text, uri, 0, options);
+    const doc = parseDocument(text, uri, 0, options);
     this.docs.set(uri, { mtimeMs: s.mtimeMs, size: s.size, key, doc });
     return doc;
   }

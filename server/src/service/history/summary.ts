@@ -1,8 +1,10 @@
-// The prompt-aware summary of a change between two versions of a prompt: model, parameters,
-// variables, messages by role, tools, the frontmatter `version`, the token delta for each
-// version's model, and lines changed. Shown on history entries, in tooltips and by `diff`.
-import { parsePromptDocument, type PromptDocument } from '../document';
-import { analyze, declaredInputs } from '../scope';
+// The prompt-aware summary of a change between two versions of a prompt, read from the shared
+// model: model, parameters, variables, messages by role, tools, the `version`, the token delta for
+// each version's model, and lines changed. Shown on history entries, in tooltips and by `diff`.
+import { parseDocument, type PromptDocument } from '../document';
+import { allParameters } from '../formats/model';
+import { formatOf } from '../formats/registry';
+import type { ModelFact } from '../formats/types';
 import { documentTokens, type TokenOptions } from '../tokens/count';
 import type { Git, LogEntry, RepositoryInfo } from './git';
 import { entryTexts } from './history';
@@ -14,7 +16,7 @@ export interface ValueChange {
 }
 
 export interface ParameterChange extends ValueChange {
-  /** The `config` key (`temperature`, `maxOutputTokens`, ...). */
+  /** The format's own key (Dotprompt's `config` keys: `temperature`, `maxOutputTokens`, ...). */
   key: string;
 }
 
@@ -57,10 +59,6 @@ export interface SummaryOptions {
   models?: unknown;
 }
 
-function record(v: unknown): Record<string, unknown> {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
 /** A frontmatter value as one short line. */
 export function showValue(v: unknown, max = 40): string {
   const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
@@ -68,16 +66,16 @@ export function showValue(v: unknown, max = 40): string {
 }
 
 function facts(doc: PromptDocument, options: SummaryOptions): VersionFacts {
-  const fm = record(doc.frontmatter.value);
+  const p = doc.prompt;
   const tokenOptions: TokenOptions = { models: options.models };
   const t = documentTokens(doc, tokenOptions);
-  const variables = new Set(declaredInputs(doc).map((f) => f.name));
-  if (!doc.notice) for (const name of analyze(doc).usedInputs) variables.add(name);
+  const variables = new Set(p.inputs.map((i) => i.name));
+  for (const m of p.messages) for (const v of m.variables) variables.add(v.name);
   const messages: Record<string, number> = {};
   for (const m of t.messages) messages[m.role] = (messages[m.role] ?? 0) + 1;
   return {
-    model: doc.model,
-    version: fm.version === undefined || fm.version === null ? undefined : showValue(fm.version),
+    model: p.model?.value,
+    version: p.metadata.version === undefined ? undefined : showValue(p.metadata.version.value),
     tokens: t.template,
     tokenizer: t.model.exact ? t.model.encoding : t.model.tokenizer,
     estimated: t.estimated,
@@ -87,9 +85,21 @@ function facts(doc: PromptDocument, options: SummaryOptions): VersionFacts {
   };
 }
 
-function tools(doc: PromptDocument | undefined): string[] {
-  const t = record(doc?.frontmatter.value).tools;
-  return Array.isArray(t) ? t.map((x) => showValue(x)) : [];
+function tools(doc: PromptDocument): string[] {
+  return doc.prompt.tools.map((t) => showValue(t.value));
+}
+
+function parameters(doc: PromptDocument): Map<string, unknown> {
+  return new Map(allParameters(doc.prompt).map((p) => [p.key, p.value]));
+}
+
+function settings(doc: PromptDocument): Record<string, unknown> {
+  return Object.fromEntries(doc.prompt.settings.map((s) => [s.key, s.value]));
+}
+
+/** The top-level key a fact is written under (`config` for parameters), to leave it out of "other keys". */
+function topKey(doc: PromptDocument, fact: ModelFact): string | undefined {
+  return formatOf(doc).keyPath(fact)?.split('.')[0];
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -99,8 +109,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * deleted). `uri` only names the document for the parser (partials are not resolved here).
  */
 export function summarizeChange(before: string | undefined, after: string | undefined, options: SummaryOptions = {}, uri = 'prompt-history:/version.prompt'): ChangeSummary {
-  const a = before === undefined ? undefined : parsePromptDocument(before, uri);
-  const b = after === undefined ? undefined : parsePromptDocument(after, uri);
+  const a = before === undefined ? undefined : parseDocument(before, uri);
+  const b = after === undefined ? undefined : parseDocument(after, uri);
   const fa = a && facts(a, options);
   const fb = b && facts(b, options);
   const kind: ChangeSummary['kind'] = !a ? (b ? 'added' : 'unchanged') : !b ? 'deleted' : before === after ? 'unchanged' : 'modified';
@@ -121,11 +131,11 @@ export function summarizeChange(before: string | undefined, after: string | unde
 
   if (fa.model !== fb.model) summary.model = { from: fa.model, to: fb.model };
   if (fa.version !== fb.version) summary.version = { from: fa.version, to: fb.version };
-  const ca = record(record(a.frontmatter.value).config);
-  const cb = record(record(b.frontmatter.value).config);
-  for (const key of new Set([...Object.keys(ca), ...Object.keys(cb)])) {
-    if (same(ca[key], cb[key])) continue;
-    summary.parameters.push({ key, from: key in ca ? showValue(ca[key]) : undefined, to: key in cb ? showValue(cb[key]) : undefined });
+  const ca = parameters(a);
+  const cb = parameters(b);
+  for (const key of new Set([...ca.keys(), ...cb.keys()])) {
+    if (same(ca.get(key), cb.get(key))) continue;
+    summary.parameters.push({ key, from: ca.has(key) ? showValue(ca.get(key)) : undefined, to: cb.has(key) ? showValue(cb.get(key)) : undefined });
   }
   summary.variables = { added: fb.variables.filter((v) => !fa.variables.includes(v)), removed: fa.variables.filter((v) => !fb.variables.includes(v)) };
   for (const role of new Set([...Object.keys(fa.messages), ...Object.keys(fb.messages)])) {
@@ -135,14 +145,16 @@ export function summarizeChange(before: string | undefined, after: string | unde
   const ta = tools(a);
   const tb = tools(b);
   summary.tools = { added: tb.filter((t) => !ta.includes(t)), removed: ta.filter((t) => !tb.includes(t)) };
-  const va = record(a.frontmatter.value);
-  const vb = record(b.frontmatter.value);
+  const va = settings(a);
+  const vb = settings(b);
+  const reported = new Set((['model', 'version', 'parameters', 'tools', 'inputs', 'inputDefaults'] as const).map((f) => topKey(b, f)));
   for (const key of new Set([...Object.keys(va), ...Object.keys(vb)])) {
-    if (['model', 'version', 'config', 'tools', 'input'].includes(key)) continue;
+    if (reported.has(key)) continue;
     if (!same(va[key], vb[key])) summary.otherKeys.push(key);
   }
   // Input defaults and schema details that did not add or remove a variable still count as a change.
-  if (!same(va.input, vb.input) && !summary.variables.added.length && !summary.variables.removed.length) summary.otherKeys.push('input');
+  const inputs = topKey(b, 'inputs');
+  if (inputs && !same(va[inputs], vb[inputs]) && !summary.variables.added.length && !summary.variables.removed.length) summary.otherKeys.push(inputs);
   return summary;
 }
 

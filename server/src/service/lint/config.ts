@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { PromptDiagnostic, Severity } from '../diagnostic';
 import { closest } from '../suggest';
 import type { Span } from '../text';
-import { locate } from '../validate';
+import { locate } from '../yamlPath';
 import { LEVELS, type Level, type LintRule } from './types';
 
 /** Project config file names, in the order they are looked for in one folder. */

@@ -2,8 +2,12 @@
 // description, an owner, ...). Off by default; turned on, with the required fields, in the config:
 //   rules:
 //     missing-metadata: { level: warning, required: [description, metadata.owner] }
+// A field of the shared metadata (`owner`) counts wherever the format keeps it (Dotprompt: `metadata.owner`).
 import { z } from 'zod';
-import { frontmatterOf, keySpan, promptSpan } from './util';
+import { settingAt } from '../formats/model';
+import type { PromptMetadata } from '../formats/types';
+import type { Span } from '../text';
+import { promptSpan } from './util';
 import type { Finding, LintRule } from './types';
 
 const Options = z.strictObject({
@@ -11,17 +15,6 @@ const Options = z.strictObject({
   required: z.array(z.string().min(1)).default(['description']),
 });
 type Options = z.infer<typeof Options>;
-
-/** The value at a dotted path: nested keys first (`metadata.owner`), else a literal dotted key (`myteam.owner`). */
-export function valueAt(fm: Record<string, unknown>, path: string): unknown {
-  if (path in fm) return fm[path];
-  let v: unknown = fm;
-  for (const part of path.split('.')) {
-    if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
-  return v;
-}
 
 function missing(v: unknown): boolean {
   return v === undefined || v === null || (typeof v === 'string' && !v.trim()) || (Array.isArray(v) && !v.length);
@@ -36,15 +29,16 @@ export const rule: LintRule<Options> = {
   check(ctx) {
     const doc = ctx.doc;
     if (doc.notice === 'binary' || (doc.frontmatter.present && doc.frontmatter.value === undefined)) return [];
-    const fm = frontmatterOf(doc);
     const out: Finding[] = [];
     for (const path of ctx.options.required) {
-      if (!missing(valueAt(fm, path))) continue;
-      const parts = path.split('.');
-      // On the parent key when it exists (`metadata:` for metadata.owner), else the key itself if present but empty, else the top.
-      const span = keySpan(doc, parts) ?? (parts.length > 1 ? keySpan(doc, parts.slice(0, -1)) : undefined) ?? promptSpan(doc);
+      const { setting, parent } = settingAt(doc.prompt.settings, path);
+      const shared = setting || !Object.prototype.hasOwnProperty.call(doc.prompt.metadata, path) ? undefined : doc.prompt.metadata[path as keyof PromptMetadata];
+      const value = setting ? setting.value : shared?.value;
+      if (!missing(value)) continue;
+      // On the key when it is there but empty, else its parent (`metadata:` for metadata.owner), else the top.
+      const span: Span = setting?.keySpan ?? shared?.keySpan ?? parent?.keySpan ?? promptSpan(doc);
       out.push({
-        message: `This workspace requires \`${path}\` in every prompt's frontmatter (rule missing-metadata in .promptlintrc.yaml), and it is ${valueAt(fm, path) === undefined ? 'missing' : 'empty'}.`,
+        message: `This workspace requires \`${path}\` in every prompt's frontmatter (rule missing-metadata in .promptlintrc.yaml), and it is ${setting || shared ? 'empty' : 'missing'}.`,
         span,
         data: { field: path },
       });

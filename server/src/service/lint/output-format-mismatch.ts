@@ -1,7 +1,8 @@
-// output-format-mismatch: the frontmatter says the answer is JSON (output.format json/jsonl/array,
-// or an output.schema) but the instructions never mention JSON; or the instructions ask for JSON
-// while the frontmatter declares text or nothing, so the runtime will not parse the answer.
-import { frontmatterOf, keySpan, record, valueSpan } from './util';
+// output-format-mismatch: the prompt's output says the answer is JSON (format json/jsonl/array, or
+// a schema) but the instructions never mention JSON; or the instructions ask for JSON while the
+// output is declared text or not at all, so the runtime will not parse the answer. Formats without
+// an output declaration are not checked.
+import { formatOf } from '../formats/registry';
 import type { Finding, LintRule } from './types';
 
 const MENTIONS_JSON = /\bjson(?:l|\s+lines)?\b/i;
@@ -19,20 +20,24 @@ export const rule: LintRule = {
   patterns: [MENTIONS_JSON, ASKS_FOR_JSON, NEGATION],
   check(ctx) {
     const doc = ctx.doc;
-    if (doc.notice || doc.frontmatter.value === undefined && doc.frontmatter.present) return [];
-    const output = record(frontmatterOf(doc).output);
-    const format = typeof output.format === 'string' ? output.format : undefined;
-    const hasSchema = output.schema !== undefined && output.schema !== null;
+    const format = formatOf(doc);
+    const formatPath = format.keyPath('outputFormat');
+    if (!formatPath || doc.notice || (doc.frontmatter.value === undefined && doc.frontmatter.present)) return [];
+    const schemaPath = format.keyPath('outputSchema') ?? formatPath;
+    const output = doc.prompt.output;
+    const declared = output?.format?.value;
+    const hasSchema = output?.schema !== undefined;
     const prose = ctx.prose();
     const body = prose.masked.slice(doc.template.span.start, doc.template.span.end);
-    const expectsJson = (format !== undefined && JSON_FORMATS.has(format)) || (format === undefined && hasSchema);
-    // Partials the template includes may carry the format instructions: do not guess.
-    const usesPartials = doc.template.tags.some((t) => t.kind === 'partial' || t.kind === 'partial-block-open');
+    const expectsJson = (declared !== undefined && JSON_FORMATS.has(declared)) || (declared === undefined && hasSchema);
+    // Files the template includes may carry the format instructions: do not guess.
+    const usesPartials = doc.prompt.includes.length > 0;
     if (expectsJson) {
       if (MENTIONS_JSON.test(body) || usesPartials) return [];
-      const span = format !== undefined ? valueSpan(doc, ['output', 'format']) : keySpan(doc, ['output', 'schema']);
-      if (!span) return [];
-      const what = format !== undefined ? `\`output.format: ${format}\`` : '`output.schema` (JSON by default)';
+      const at = declared !== undefined ? output?.format?.span : output?.schema?.keySpan;
+      if (!at) return [];
+      const span = { start: at.start, end: Math.max(at.end, at.start + 1) };
+      const what = declared !== undefined ? `\`${formatPath}: ${declared}\`` : `\`${schemaPath}\` (JSON by default)`;
       return [
         {
           message: `${what} expects a JSON answer, but the instructions never mention JSON. Say it in the prompt (e.g. "Answer with a JSON object with the fields …, and nothing else"): models follow the prompt text, and not every runtime adds format instructions for you.`,
@@ -40,14 +45,14 @@ export const rule: LintRule = {
         },
       ];
     }
-    if (format !== undefined && format !== 'text') return [];
+    if (declared !== undefined && declared !== 'text') return [];
     const out: Finding[] = [];
     for (const s of prose.sentences) {
       const m = ASKS_FOR_JSON.exec(s.words);
       if (!m || NEGATION.test(s.words.slice(0, m.index + m[0].length))) continue;
-      const declared = format === 'text' ? '`output.format` is `text`' : 'the frontmatter declares no `output.format`';
+      const said = declared === 'text' ? `\`${formatPath}\` is \`text\`` : `the frontmatter declares no \`${formatPath}\``;
       out.push({
-        message: `The instructions ask for JSON, but ${declared}: the answer will be handled as plain text, neither parsed nor checked. Set \`output.format: json\` (and an \`output.schema\`) so the runtime parses and validates it.`,
+        message: `The instructions ask for JSON, but ${said}: the answer will be handled as plain text, neither parsed nor checked. Set \`${formatPath}: json\` (and an \`${schemaPath}\`) so the runtime parses and validates it.`,
         span: { start: s.span.start + m.index, end: s.span.start + m.index + m[0].length },
       });
       break;

@@ -231,7 +231,7 @@ export function proseOf(doc: PromptDocument): ProseModel {
   const interpolations = doc.template.tags.filter((t) => t.kind === 'mustache' || t.kind === 'unescaped' || t.kind === 'partial').map((t) => t.span.start);
   const dataElements = elements.filter((e) => isDataName(e.name) || interpolations.some((o) => o >= e.content.start && o < e.content.end));
   const dataRegions = merge([...fences, ...dataElements.map((e) => e.span)]);
-  const messages = doc.template.messages;
+  const messages = doc.prompt.messages;
   const loops = collectLoops(doc.template.blocks);
   const model: ProseModel = {
     masked,

@@ -1,11 +1,11 @@
-// unknown-model: a `model:` the model catalogue (server/src/service/tokens/models.json plus the
+// unknown-model: a model the model catalogue (server/src/service/tokens/models.json plus the
 // setting promptWorkbench.models) does not know: usually a typo, otherwise a model without a
 // context window or price, so budgets and cost cannot be checked. Names in the rule's `allow`
 // option are accepted.
 import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { BUILTIN_CATALOGUE, mergeCatalogue, normaliseModelName, resolveModel } from '../tokens/catalogue';
-import { nameMatcher, quickFix, valueSpan } from './util';
+import { nameMatcher, quickFix } from './util';
 import type { LintRule } from './types';
 
 const Options = z.strictObject({
@@ -37,8 +37,9 @@ export const rule: LintRule<Options> = {
   options: Options,
   check(ctx) {
     const doc = ctx.doc;
-    const model = doc.model?.trim();
-    if (!model || doc.notice === 'binary') return [];
+    const written = doc.prompt.model;
+    const model = written?.value.trim();
+    if (!written || !model || doc.notice === 'binary') return [];
     if (nameMatcher(ctx.options.allow)(model) || nameMatcher(ctx.options.allow)(normaliseModelName(model))) return [];
     const catalogue = ctx.tokens.models ? mergeCatalogue(ctx.tokens.models) : BUILTIN_CATALOGUE;
     const resolved = resolveModel(model, undefined, catalogue);
@@ -48,8 +49,7 @@ export const rule: LintRule<Options> = {
     // A name that extends a known id (`gpt-4o-mnii` -> `gpt-4o`) is still a typo when another id is closer to it.
     const typo = !resolved.unknown && !!resolved.id && !!near && near !== resolved.id && distance(name, near) < distance(name, resolved.id);
     if (!resolved.unknown && !typo) return [];
-    const span = valueSpan(doc, ['model']);
-    if (!span) return [];
+    const span = { start: written.span.start, end: Math.max(written.span.end, written.span.start + 1) };
     const prefix = model.includes('/') ? model.slice(0, model.lastIndexOf('/') + 1) : '';
     const replacement = near ? `${prefix}${near}` : undefined;
     return [

@@ -1,17 +1,12 @@
-// Small helpers the rules share: where a frontmatter key sits, whole-line edits, quick-fix shapes.
+// Small helpers the rules share: where a frontmatter value sits, whole-line edits, quick-fix shapes.
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
 import type { Node } from 'yaml';
 import type { PromptDocument } from '../document';
 import type { Span } from '../text';
-import { locate } from '../validate';
+import { locate } from '../yamlPath';
 
 export function record(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-/** The frontmatter as plain data (empty when absent or unreadable). */
-export function frontmatterOf(doc: PromptDocument): Record<string, unknown> {
-  return record(doc.frontmatter.value);
 }
 
 function toSpan(doc: PromptDocument, node: Node | null | undefined): Span | undefined {
@@ -26,26 +21,10 @@ export function valueSpan(doc: PromptDocument, path: readonly string[]): Span | 
   return yaml ? toSpan(doc, locate(yaml, path).node) : undefined;
 }
 
-/** The span of the key at a frontmatter path. */
-export function keySpan(doc: PromptDocument, path: readonly string[]): Span | undefined {
-  const yaml = doc.frontmatter.yaml;
-  return yaml ? toSpan(doc, locate(yaml, path).pair?.key) : undefined;
-}
-
-/** The span of the whole `key: value` pair at a path (from the key to the end of its value). */
-export function pairSpan(doc: PromptDocument, path: readonly string[]): Span | undefined {
-  const yaml = doc.frontmatter.yaml;
-  const pair = yaml ? locate(yaml, path).pair : undefined;
-  const key = toSpan(doc, pair?.key);
-  if (!key) return undefined;
-  const value = toSpan(doc, pair?.value);
-  return { start: key.start, end: value ? value.end : key.end };
-}
-
-/** Where a problem of the whole prompt goes: the `model:` value, else the first frontmatter key, else the first line. */
+/** Where a problem of the whole prompt goes: the model's id, else the frontmatter's first line, else the first line. */
 export function promptSpan(doc: PromptDocument): Span {
-  const model = valueSpan(doc, ['model']);
-  if (model) return model;
+  const model = doc.prompt.model?.span;
+  if (model) return { start: model.start, end: Math.max(model.end, model.start + 1) };
   const fm = doc.frontmatter;
   if (fm.present) return { start: fm.span.start, end: Math.min(fm.span.start + 3, doc.text.length) };
   const end = doc.lines.lineEnd(doc.lines.lineAt(doc.template.span.start));

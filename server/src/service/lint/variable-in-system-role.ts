@@ -20,7 +20,7 @@ export const rule: LintRule<Options> = {
   options: Options,
   check(ctx) {
     const doc = ctx.doc;
-    if (doc.notice || !doc.template.messages.some((m) => m.role === 'system')) return [];
+    if (doc.notice || !doc.prompt.messages.some((m) => m.role === 'system')) return [];
     const prose = ctx.prose();
     const untrusted = untrustedFilter(ctx.options);
     const out: Finding[] = [];

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { PromptDiagnostic } from '../diagnostic';
 import { closest } from '../suggest';
 import { LineIndex, type Span } from '../text';
-import { describeValue, locate } from '../validate';
+import { describeValue, locate } from '../yamlPath';
 
 export const BASE_ASSERTION_TYPES = [
   'equals',

@@ -5,7 +5,7 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, 
 import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { toLspDiagnostic, type PromptDiagnostic } from '../diagnostic';
 import type { PromptDocument } from '../document';
-import { fieldTypeLabel } from '../picoschema';
+import { fieldTypeLabel } from '../formats/model';
 import { closest } from '../suggest';
 import { LineIndex, type Span } from '../text';
 import { ASSERTION_TYPES, BASE_ASSERTION_TYPES, FixtureFileSchema, PROVIDER_IDS, type BaseAssertionType, type FixtureFile } from './fixtures';

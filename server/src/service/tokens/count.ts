@@ -1,7 +1,9 @@
-// Token counts of one parsed prompt: per message (role block), the frontmatter, the template as
-// written, the rendered prompt when values are available, the share of the model's context window
-// and the cost of one run. Computed once per PromptDocument (one document version) and options.
+// Token counts of one parsed prompt: per message of the shared model, the frontmatter, the prompt
+// as written, the rendered prompt when values are available, the share of the model's context
+// window and the cost of one run. Computed once per PromptDocument (one document version) and options.
 import type { PromptDocument } from '../document';
+import { markerSpan } from '../formats/model';
+import { MAX_SCANNED_SIZE } from '../formats/types';
 import { renderPrompt } from '../render';
 import type { AnalysisOptions } from '../scope';
 import type { Span } from '../text';
@@ -11,7 +13,7 @@ import { blockCounter, countPlain, type EncodingName } from './tokenizer';
 
 /** What the token features take from the settings (all optional). */
 export interface TokenOptions {
-  /** `promptWorkbench.tokens.model`: overrides the frontmatter `model:`. */
+  /** `promptWorkbench.tokens.model`: overrides the prompt's own model. */
   model?: string;
   /** `promptWorkbench.tokens.budget`: a token budget, or glob patterns to budgets (see budget.ts). */
   budget?: BudgetSetting;
@@ -41,25 +43,7 @@ export const REPLY_PRIMING = 3;
 export const CHARS_PER_TOKEN = 4;
 
 /** Templates over maxFileSize are still counted exactly up to this size (the first count of 5 MB takes ~0.6 s). */
-export const MAX_EXACT_SIZE = 5_000_000;
-
-const MARKER_RE = /\{\{~?\s*(?:role\s+(?:"([^"]*)"|'([^']*)')|(history))\s*~?\}\}/g;
-
-/** Messages of a body that was not analysed: a plain scan for `{{role "x"}}` and `{{history}}`. */
-function scanMarkers(text: string, start: number, end: number): { role: string; kind: 'message' | 'history'; marker: Span; end: number }[] {
-  const out: { role: string; kind: 'message' | 'history'; marker: Span; end: number }[] = [];
-  let current: { role: string; kind: 'message' | 'history'; marker: Span; end: number } = { role: 'user', kind: 'message', marker: { start, end: start }, end };
-  MARKER_RE.lastIndex = start;
-  for (let m = MARKER_RE.exec(text); m && m.index < end; m = MARKER_RE.exec(text)) {
-    current.end = m.index;
-    if (current.marker.end > current.marker.start || text.slice(current.marker.end, current.end).trim()) out.push(current);
-    const marker = { start: m.index, end: m.index + m[0].length };
-    current = m[3] ? { role: 'history', kind: 'history', marker, end } : { role: m[1] ?? m[2] ?? 'user', kind: 'message', marker, end };
-  }
-  current.end = end;
-  if (current.marker.end > current.marker.start || text.slice(current.marker.end, current.end).trim()) out.push(current);
-  return out;
-}
+export const MAX_EXACT_SIZE = MAX_SCANNED_SIZE;
 
 export interface MessageCount {
   role: string;
@@ -86,7 +70,8 @@ export interface Cost {
 
 export interface OutputReserve {
   tokens: number;
-  source: 'config.maxOutputTokens' | 'model default' | 'none';
+  /** The prompt's own limit, named by its path in the file (`config.maxOutputTokens`), or `model default`, or `none`. */
+  source: string;
 }
 
 export interface DocumentTokens {
@@ -137,7 +122,7 @@ export function catalogueFor(options: TokenOptions): Catalogue {
 }
 
 export function resolveDocumentModel(doc: PromptDocument, options: TokenOptions = {}): ResolvedModel {
-  return resolveModel(doc.model, options.model, catalogueFor(options));
+  return resolveModel(doc.prompt.model?.value, options.model, catalogueFor(options));
 }
 
 // ---- counting ----
@@ -149,14 +134,14 @@ function scaled(text: string, start: number, end: number, encoding: EncodingName
 
 function framingOf(role: string, model: ResolvedModel): number {
   if (!model.chatFraming) return 0;
-  // Dotprompt's `model` role is the provider's `assistant`.
+  // Dotprompt's `model` role is the provider's `assistant`; other formats say `assistant` already.
   return TOKENS_PER_MESSAGE + countPlain(role === 'model' ? 'assistant' : role, model.encoding);
 }
 
 function maxOutputOf(doc: PromptDocument, entry: ModelEntry | undefined): OutputReserve {
-  const config = (doc.frontmatter.value as { config?: { maxOutputTokens?: unknown } } | undefined)?.config;
-  const v = config?.maxOutputTokens;
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return { tokens: Math.floor(v), source: 'config.maxOutputTokens' };
+  const limit = doc.prompt.parameters.maxOutputTokens;
+  const v = limit?.value;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return { tokens: Math.floor(v), source: limit!.path };
   if (entry?.maxOutputTokens) return { tokens: entry.maxOutputTokens, source: 'model default' };
   return { tokens: 0, source: 'none' };
 }
@@ -187,7 +172,7 @@ export function documentTokens(doc: PromptDocument, options: TokenOptions = {}):
 
 function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentTokens {
   const catalogue = catalogueFor(options);
-  const model = resolveModel(doc.model, options.model, catalogue);
+  const model = resolveModel(doc.prompt.model?.value, options.model, catalogue);
   const { encoding, factor } = model;
   const notes: string[] = [];
   if (model.hint) notes.push(model.hint);
@@ -197,49 +182,29 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
   const fm = doc.frontmatter.present ? scaled(doc.text, doc.frontmatter.span.start, doc.frontmatter.span.end, encoding, factor) : { tokens: 0, longRuns: 0 };
 
   const messages: MessageCount[] = [];
+  const found = doc.prompt.messages;
+  const start = found[0]?.span.start ?? 0;
+  const end = found[found.length - 1]?.span.end ?? 0;
   if (doc.notice === 'binary') {
     notes.push('This file is binary: nothing is counted.');
-  } else if (doc.notice === 'too-large') {
-    // Over maxFileSize the template is not analysed, but counting needs no analysis: up to
-    // MAX_EXACT_SIZE the body is counted exactly (block-cached, so only the first count is slow),
-    // split at the role markers a plain scan finds; beyond that it is estimated from its length.
-    const { start, end } = doc.template.span;
-    if (end - start <= MAX_EXACT_SIZE) {
-      notes.push('The template is over promptWorkbench.maxFileSize, so it is not analysed; its messages are found by a plain scan for `{{role}}` and `{{history}}` markers.');
-      for (const m of scanMarkers(doc.text, start, end)) {
-        if (m.kind === 'history') {
-          messages.push({ role: 'history', kind: 'history', span: m.marker, content: 0, framing: 0, tokens: 0 });
-          continue;
-        }
-        const c = scaled(doc.text, m.marker.end, m.end, encoding, factor);
-        longRuns += c.longRuns;
-        const framing = framingOf(m.role, model);
-        messages.push({ role: m.role, kind: 'message', span: m.marker, content: c.tokens, framing, tokens: c.tokens + framing });
-      }
-    } else {
-      rough = true;
-      notes.push(`The template is too large to count as you type, so its tokens are estimated from its length (${CHARS_PER_TOKEN} characters per token). \`prompt-workbench tokens\` counts it exactly.`);
-      const content = Math.round(((end - start) / CHARS_PER_TOKEN) * factor);
-      const framing = framingOf('user', model);
-      messages.push({ role: 'user', kind: 'message', span: { start, end: start }, content, framing, tokens: content + framing });
-    }
-  } else if (!doc.template.messages.length) {
-    // An empty body, or text without structure: the body is one user message.
-    const { start, end } = doc.template.span;
-    if (doc.text.slice(start, end).trim()) {
-      const c = scaled(doc.text, start, end, encoding, factor);
-      longRuns += c.longRuns;
-      const framing = framingOf('user', model);
-      messages.push({ role: 'user', kind: 'message', span: { start, end: start }, content: c.tokens, framing, tokens: c.tokens + framing });
-    }
+  } else if (doc.notice === 'too-large' && end - start > MAX_EXACT_SIZE) {
+    // Counting needs no analysis, but the first count of such a text would hold up typing.
+    rough = true;
+    notes.push(`The template is too large to count as you type, so its tokens are estimated from its length (${CHARS_PER_TOKEN} characters per token). \`prompt-workbench tokens\` counts it exactly.`);
+    const content = Math.round(((end - start) / CHARS_PER_TOKEN) * factor);
+    const framing = framingOf('user', model);
+    messages.push({ role: 'user', kind: 'message', span: { start, end: start }, content, framing, tokens: content + framing });
   } else {
-    for (const m of doc.template.messages) {
-      const span = m.marker ? m.marker.span : { start: m.span.start, end: m.span.start };
+    // Over maxFileSize the front-end found the messages without analysis (it says how); they are
+    // still counted exactly, block-cached, so only the first count is slow.
+    if (doc.prompt.approximate) notes.push(doc.prompt.approximate);
+    for (const m of found) {
+      const span = markerSpan(m) ?? { start: m.span.start, end: m.span.start };
       if (m.kind === 'history') {
         messages.push({ role: 'history', kind: 'history', span, content: 0, framing: 0, tokens: 0 });
         continue;
       }
-      const c = scaled(doc.text, m.marker ? m.marker.span.end : m.span.start, m.span.end, encoding, factor);
+      const c = scaled(doc.text, m.contentSpan.start, m.contentSpan.end, encoding, factor);
       longRuns += c.longRuns;
       const framing = framingOf(m.role, model);
       messages.push({ role: m.role, kind: 'message', span, content: c.tokens, framing, tokens: c.tokens + framing });

@@ -4,9 +4,9 @@
 import { MarkupKind, type CodeLens, type Hover, type MarkupContent } from 'vscode-languageserver-types';
 import type { PromptDiagnostic } from '../diagnostic';
 import type { PromptDocument } from '../document';
+import { formatOf } from '../formats/registry';
 import { tagAt } from '../template';
 import type { Span } from '../text';
-import { locate } from '../validate';
 import { budgetFor } from './budget';
 import { ESTIMATE_LABELS, isEstimateFamily } from './catalogue';
 import { DEFAULT_WARN_AT_SHARE, documentTokens, renderedTokens, type Cost, type DocumentTokens, type RenderedTokens, type TokenOptions } from './count';
@@ -241,11 +241,11 @@ export async function tokenSummary(doc: PromptDocument, options: TokenOptions = 
 
 // ---- budget diagnostics ----
 
-/** Where a token problem is reported: the `model:` value, else the frontmatter's first line, else the start. */
+/** Where a token problem is reported: the model's id, else the frontmatter's first line, else the start. */
 function modelSpan(doc: PromptDocument): Span {
   const fm = doc.frontmatter;
-  const node = fm.yaml ? locate(fm.yaml, ['model']).node : undefined;
-  if (node?.range) return { start: fm.content.start + node.range[0], end: fm.content.start + Math.max(node.range[1], node.range[0] + 1) };
+  const model = doc.prompt.model?.span;
+  if (model) return { start: model.start, end: Math.max(model.end, model.start + 1) };
   if (fm.present) return { start: fm.span.start, end: Math.min(fm.span.start + 3, doc.text.length) };
   return { start: 0, end: 0 };
 }
@@ -276,7 +276,7 @@ export function tokenDiagnostics(doc: PromptDocument, options: TokenOptions = {}
       out.push({
         code: 'context-overflow',
         severity: 'error',
-        message: `This prompt needs ${about}${int(total)} tokens (${prompt}${reserved}), but ${name} has a context window of ${int(t.contextWindow)} tokens: ${int(total - t.contextWindow)} over. Shorten the prompt${t.output.tokens ? ', lower config.maxOutputTokens' : ''} or choose a model with a larger window.`,
+        message: `This prompt needs ${about}${int(total)} tokens (${prompt}${reserved}), but ${name} has a context window of ${int(t.contextWindow)} tokens: ${int(total - t.contextWindow)} over. Shorten the prompt${t.output.tokens ? `, lower ${formatOf(doc).keyPath('maxOutputTokens') ?? 'the output token limit'}` : ''} or choose a model with a larger window.`,
         span,
         data: { tokens: t.template, output: t.output.tokens, contextWindow: t.contextWindow },
       });

@@ -1,49 +1,18 @@
 // Validates the parsed frontmatter against the zod schema and places each problem on the exact
 // YAML key or value at fault, with a message that says what was expected.
-import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
-import type { PromptDiagnostic } from './diagnostic';
-import type { FrontmatterBlock } from './frontmatter';
-import { keyInfoAt, frontmatterKeys, type KeyInfo } from './keys';
+import { isMap, isPair, isScalar, type Node, type Pair } from 'yaml';
+import type { PromptDiagnostic } from '../../diagnostic';
+import { closest } from '../../suggest';
+import type { Span } from '../../text';
+import { describeValue, locate } from '../../yamlPath';
+import type { FrontmatterBlock } from '../frontmatter';
+import type { KeyInfo } from '../types';
+import { keyInfoAt, frontmatterKeys } from './keys';
 import { FrontmatterSchema } from './schema';
-import { closest } from './suggest';
-import type { Span } from './text';
-
-interface Located {
-  pair?: Pair<Node, Node | null>;
-  node?: Node | null;
-}
-
-/** The YAML pair and value node at a path of keys / indexes. */
-export function locate(doc: Document, path: readonly PropertyKey[]): Located {
-  let node: Node | null | undefined = doc.contents as Node | null;
-  let pair: Pair<Node, Node | null> | undefined;
-  for (const seg of path) {
-    if (isMap(node)) {
-      pair = (node.items as Pair<Node, Node | null>[]).find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return { pair: undefined, node: undefined };
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      node = node.items[seg] as Node | null;
-      pair = undefined;
-    } else {
-      return { pair, node: undefined };
-    }
-  }
-  return { pair, node };
-}
 
 function span(node: Node | null | undefined, offset: number): Span | undefined {
   const r = node?.range;
   return r ? { start: offset + r[0], end: offset + Math.max(r[1], r[0] + 1) } : undefined;
-}
-
-export function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (typeof value === 'string') return `the text "${value.length > 40 ? value.slice(0, 40) + '…' : value}"`;
-  if (typeof value === 'number') return `the number ${value}`;
-  if (typeof value === 'boolean') return `\`${value}\``;
-  if (Array.isArray(value)) return 'a list';
-  return 'a mapping';
 }
 
 function getPath(value: unknown, path: readonly PropertyKey[]): unknown {

@@ -1,8 +1,10 @@
-// Splits a `.prompt` file into its YAML frontmatter and template body, and parses the YAML with
-// ranges. Never throws: every problem becomes a diagnostic.
-import { parseDocument, type Document } from 'yaml';
-import type { PromptDiagnostic } from './diagnostic';
-import type { Span } from './text';
+// YAML frontmatter, which Dotprompt, Prompty and agent instruction files share: splits a file into
+// its `---` block and body, parses the YAML with ranges, and lists its settings for the shared
+// model. Never throws: every problem becomes a diagnostic.
+import { isMap, isScalar, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import type { PromptDiagnostic } from '../diagnostic';
+import type { Span } from '../text';
+import type { PromptSetting } from './types';
 
 export interface FrontmatterBlock {
   /** Whether the file starts with a `---` line. */
@@ -86,4 +88,41 @@ export function parseFrontmatterYaml(text: string, block: FrontmatterBlock, diag
       span: { start: block.content.start, end: Math.min(block.content.end, block.content.start + Math.max(1, source.indexOf('\n'))) },
     });
   }
+}
+
+const settingsMemo = new WeakMap<FrontmatterBlock, PromptSetting[]>();
+
+/** The frontmatter's settings with their ranges (empty while the YAML cannot be read); memoised per block. */
+export function frontmatterSettings(text: string, block: FrontmatterBlock): PromptSetting[] {
+  let settings = settingsMemo.get(block);
+  if (!settings) {
+    settings = block.yaml && block.value !== undefined ? mapSettings(text, block.yaml.contents as Node | null, block.value, block.content.start) : [];
+    settingsMemo.set(block, settings);
+  }
+  return settings;
+}
+
+/** The end of a span without the line breaks and blanks YAML counts into a block collection's range. */
+export function trimEnd(text: string, start: number, end: number): number {
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  return end;
+}
+
+function mapSettings(text: string, node: Node | null | undefined, value: unknown, base: number): PromptSetting[] {
+  if (!isMap(node) || !value || typeof value !== 'object' || Array.isArray(value)) return [];
+  const out: PromptSetting[] = [];
+  for (const pair of node.items as Pair<Node, Node | null>[]) {
+    const k = pair.key;
+    if (!isScalar(k) || !k.range) continue;
+    const key = String(k.value);
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue; // a merge key (`<<`) and the like
+    const v = (value as Record<string, unknown>)[key];
+    const keySpan = { start: base + k.range[0], end: base + k.range[1] };
+    const r = pair.value?.range;
+    const valueSpan = r ? { start: base + r[0], end: trimEnd(text, base + r[0], base + r[1]) } : undefined;
+    const setting: PromptSetting = { key, value: v, keySpan, valueSpan, span: { start: keySpan.start, end: Math.max(keySpan.end, valueSpan?.end ?? 0) } };
+    if (isMap(pair.value)) setting.children = mapSettings(text, pair.value, v, base);
+    out.push(setting);
+  }
+  return out;
 }

@@ -1,20 +1,7 @@
 // A tree of every documented frontmatter key, derived from the JSON Schema export so that
 // validation, hover and completion all read the same source.
+import type { KeyInfo } from '../types';
 import { frontmatterJsonSchema, type ModelFamily } from './schema';
-
-export interface KeyInfo {
-  key: string;
-  path: string[];
-  description: string;
-  /** Human-readable type, e.g. `number (0 to 2)` or `"json" | "text"`. */
-  type: string;
-  enumValues?: string[];
-  /** Model families that accept this key; undefined means all. */
-  families?: ModelFamily[];
-  children?: Map<string, KeyInfo>;
-  /** Whether keys not listed in `children` are accepted without a warning. */
-  open: boolean;
-}
 
 type JsonSchema = Record<string, any>;
 

@@ -1,0 +1,335 @@
+// Dotprompt's files in the shared model: frontmatter keys mapped to the model's fields (config keys
+// to the parameter vocabulary), `{{role}}` / `{{history}}` messages with their tags and the inputs
+// they read. Built once per document version; the frontmatter half once per frontmatter text.
+import { isScalar, isSeq, type Node } from 'yaml';
+import type { PromptDocument } from '../../document';
+import type { Expr, Tag, Template } from '../../template';
+import type { Span } from '../../text';
+import { locate } from '../../yamlPath';
+import { frontmatterSettings, trimEnd, type FrontmatterBlock } from '../frontmatter';
+import { emptyModel } from '../model';
+import { MAX_SCANNED_SIZE, type ModelParameter, type ParameterName, type PromptInput, type PromptMessage, type PromptModel, type PromptSetting, type SchemaField, type SourceValue, type VariableReference } from '../types';
+import { HELPERS } from './helpers';
+
+/** Dotprompt's `config` keys for each shared parameter; the first is Dotprompt's own, the others are names runtimes also accept. */
+export const CONFIG_KEYS: Record<ParameterName, readonly string[]> = {
+  temperature: ['temperature'],
+  maxOutputTokens: ['maxOutputTokens', 'maxTokens', 'max_tokens', 'maxCompletionTokens', 'max_completion_tokens', 'max_output_tokens'],
+  topP: ['topP', 'top_p'],
+  topK: ['topK', 'top_k'],
+  stop: ['stopSequences', 'stop'],
+  presencePenalty: ['presencePenalty', 'presence_penalty'],
+  frequencyPenalty: ['frequencyPenalty', 'frequency_penalty'],
+  seed: ['seed'],
+  reasoningEffort: ['reasoningEffort', 'reasoning_effort'],
+};
+
+const PARAMETER_OF = new Map<string, { name: ParameterName; rank: number }>();
+for (const [name, keys] of Object.entries(CONFIG_KEYS) as [ParameterName, readonly string[]][]) keys.forEach((k, rank) => PARAMETER_OF.set(k, { name, rank }));
+
+type FrontmatterFacts = Omit<PromptModel, 'messages' | 'tests' | 'includes' | 'approximate'>;
+
+const models = new WeakMap<PromptDocument, PromptModel>();
+// Keyed by the frontmatter block, which the parse hands on unchanged while the frontmatter text is.
+const facts = new WeakMap<FrontmatterBlock, FrontmatterFacts>();
+
+/** The shared model of a Dotprompt document (memoised per document version). */
+export function dotpromptModel(doc: PromptDocument): PromptModel {
+  let model = models.get(doc);
+  if (!model) {
+    model = build(doc);
+    models.set(doc, model);
+  }
+  return model;
+}
+
+function build(doc: PromptDocument): PromptModel {
+  if (doc.notice === 'binary') return emptyModel();
+  let f = facts.get(doc.frontmatter);
+  if (!f) {
+    f = frontmatterFacts(doc);
+    facts.set(doc.frontmatter, f);
+  }
+  const model: PromptModel = { ...f, messages: [], tests: [], includes: [] };
+  if (doc.notice === 'too-large') {
+    const { start, end } = doc.template.span;
+    if (end - start <= MAX_SCANNED_SIZE) {
+      model.messages = scanMessages(doc.text, start, end);
+      model.approximate = 'The template is over promptWorkbench.maxFileSize, so it is not analysed; its messages are found by a plain scan for `{{role}}` and `{{history}}` markers.';
+    } else {
+      model.messages = [{ role: 'user', kind: 'message', span: { start, end }, contentSpan: { start, end }, tags: [], variables: [] }];
+    }
+    return model;
+  }
+  model.messages = templateMessages(doc.template);
+  for (const t of doc.template.tags) {
+    if (t.kind !== 'partial' && t.kind !== 'partial-block-open') continue;
+    const p = t.path;
+    const name = p?.kind === 'path' ? p.original : p?.kind === 'literal' ? String(p.value) : (t.name ?? '');
+    model.includes.push({ name, span: p?.span ?? t.span });
+  }
+  return model;
+}
+
+// ---- frontmatter ----
+
+function child(settings: readonly PromptSetting[] | undefined, key: string): PromptSetting | undefined {
+  return settings?.find((s) => s.key === key);
+}
+
+function sourceValue<T>(s: PromptSetting | undefined, accept: (v: unknown) => v is T): SourceValue<T> | undefined {
+  if (!s || !accept(s.value)) return undefined;
+  return { value: s.value, span: s.valueSpan ?? s.keySpan, keySpan: s.keySpan };
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isVersion = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const isAny = (v: unknown): v is unknown => v !== undefined && v !== null;
+
+function parameter(s: PromptSetting, name: ParameterName | undefined): ModelParameter {
+  return { name, key: s.key, path: `config.${s.key}`, value: s.value, span: s.span, keySpan: s.keySpan, valueSpan: s.valueSpan ?? s.keySpan };
+}
+
+function frontmatterFacts(doc: PromptDocument): FrontmatterFacts {
+  const settings = frontmatterSettings(doc.text, doc.frontmatter);
+  const metadata = child(settings, 'metadata')?.children;
+  const out: FrontmatterFacts = {
+    metadata: {
+      name: sourceValue(child(settings, 'name'), isString),
+      description: sourceValue(child(settings, 'description'), isString),
+      version: sourceValue(child(settings, 'version'), isVersion),
+      owner: sourceValue(child(metadata, 'owner'), isString),
+      tags: sourceValue(child(metadata, 'tags'), isStrings),
+      status: sourceValue(child(metadata, 'status'), isString),
+    },
+    model: sourceValue(child(settings, 'model'), isString),
+    parameters: {},
+    otherParameters: [],
+    tools: [],
+    inputs: inputsOf(doc),
+    settings,
+  };
+  for (const key of Object.keys(out.metadata) as (keyof typeof out.metadata)[]) if (!out.metadata[key]) delete out.metadata[key];
+  if (!out.model) delete out.model;
+
+  // Where several keys name one parameter (`maxOutputTokens` and `max_tokens`), Dotprompt's own wins.
+  const ranks = new Map<ParameterName, number>();
+  for (const s of child(settings, 'config')?.children ?? []) {
+    const known = PARAMETER_OF.get(s.key);
+    const taken = known ? ranks.get(known.name) : undefined;
+    if (known && (taken === undefined || known.rank < taken)) {
+      const previous = out.parameters[known.name];
+      if (previous) out.otherParameters.push({ ...previous, name: undefined });
+      out.parameters[known.name] = parameter(s, known.name);
+      ranks.set(known.name, known.rank);
+    } else {
+      out.otherParameters.push(parameter(s, undefined));
+    }
+  }
+  out.otherParameters.sort((a, b) => a.span.start - b.span.start);
+
+  const tools = doc.frontmatter.yaml ? locate(doc.frontmatter.yaml, ['tools']).node : undefined;
+  if (isSeq(tools) && doc.frontmatter.value !== undefined) {
+    const base = doc.frontmatter.content.start;
+    for (const item of tools.items as Node[]) {
+      if (isScalar(item) && typeof item.value === 'string' && item.range) out.tools.push({ value: item.value, span: { start: base + item.range[0], end: base + item.range[1] } });
+    }
+  }
+
+  const output = child(settings, 'output');
+  if (output) {
+    out.output = { span: output.span };
+    const format = sourceValue(child(output.children, 'format'), isString);
+    const schema = sourceValue(child(output.children, 'schema'), isAny);
+    if (format) out.output.format = format;
+    if (schema) out.output.schema = schema;
+  }
+  return out;
+}
+
+function typeOfValue(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v === 'object' ? 'object' : typeof v === 'string' || typeof v === 'boolean' ? typeof v : 'any';
+}
+
+/** `input.schema` fields, then names only `input.default` declares (as the template scope counts them). */
+function inputsOf(doc: PromptDocument): PromptInput[] {
+  const defaults = child(child(frontmatterSettings(doc.text, doc.frontmatter), 'input')?.children, 'default');
+  const defaultOf = new Map((defaults?.children ?? []).map((s) => [s.key, s]));
+  const out: PromptInput[] = [];
+  const text = doc.text;
+  for (const field of doc.input.fields) {
+    if (!field.keySpan) continue;
+    const at = text.indexOf(field.name, field.keySpan.start);
+    const nameSpan = at >= 0 && at < field.keySpan.end ? { start: at, end: at + field.name.length } : field.keySpan;
+    const span = field.span ? { start: field.span.start, end: trimEnd(text, field.span.start, field.span.end) } : field.keySpan;
+    const input: PromptInput = { name: field.name, type: field.type, required: !field.optional, span, nameSpan, field };
+    if (field.description !== undefined) input.description = field.description;
+    const d = defaultOf.get(field.name);
+    if (d) input.default = d.value;
+    out.push(input);
+  }
+  for (const [name, d] of defaultOf) {
+    if (out.some((i) => i.name === name)) continue;
+    const field: SchemaField = { name, type: typeOfValue(d.value), optional: true, keySpan: d.keySpan, span: d.span };
+    out.push({ name, type: field.type, default: d.value, required: false, span: d.span, nameSpan: d.keySpan, field });
+  }
+  return out;
+}
+
+// ---- template ----
+
+function templateMessages(template: Template): PromptMessage[] {
+  const variables = templateVariables(template.tags);
+  const tags = template.tags;
+  const out: PromptMessage[] = [];
+  let ti = 0;
+  let vi = 0;
+  for (const m of template.messages) {
+    const contentSpan = { start: m.marker ? m.marker.span.end : m.span.start, end: m.span.end };
+    while (ti < tags.length && tags[ti].span.start < contentSpan.start) ti++;
+    const first = ti;
+    while (ti < tags.length && tags[ti].span.start < contentSpan.end) ti++;
+    while (vi < variables.length && variables[vi].span.start < contentSpan.start) vi++;
+    const firstVar = vi;
+    while (vi < variables.length && variables[vi].span.start < contentSpan.end) vi++;
+    out.push({ role: m.role, kind: m.kind, span: m.span, contentSpan, tags: tags.slice(first, ti), variables: variables.slice(firstVar, vi) });
+  }
+  return out;
+}
+
+interface Frame {
+  name?: string;
+  /** Whether names inside resolve against something other than the enclosing context (`{{#each}}`, `{{#with}}`). */
+  changes: boolean;
+  locals: readonly string[];
+}
+
+const EXPLICIT_THIS = /^(\.\.\/)*(this|\.)(\/|\.|$)/;
+
+/**
+ * The inputs the template reads, from its syntax alone: paths at the root context, `@root.x`, and
+ * `../x` that climbs back to it; not block parameters, `this`, `@data` or names inside `{{#each}}`
+ * / `{{#with}}` (those are the item's). The scope analysis resolves all of them against the schema.
+ */
+export function templateVariables(tags: readonly Tag[]): VariableReference[] {
+  const out: VariableReference[] = [];
+  let stack: Frame[] = [];
+  let changes = 0;
+  const push = (f: Frame) => {
+    stack = [...stack, f];
+    if (f.changes) changes++;
+  };
+  const recount = () => (changes = stack.reduce((n, f) => n + (f.changes ? 1 : 0), 0));
+
+  const visitPath = (e: Extract<Expr, { kind: 'path' }>) => {
+    const text = e.original;
+    if (e.data) {
+      if (e.parts[0] !== 'root' || e.parts.length < 2) return;
+      const at = text.indexOf(e.parts[1], 1);
+      if (at > 0) out.push({ name: e.parts[1], span: { start: e.span.start + at, end: e.span.start + at + e.parts[1].length }, path: e.parts.slice(1) });
+      return;
+    }
+    if (!e.parts.length) return;
+    const explicitThis = EXPLICIT_THIS.test(text);
+    if (!explicitThis && e.depth === 0 && stack.some((f) => f.locals.includes(e.parts[0]))) return;
+    if (e.depth < changes) return;
+    const rest = e.parts.slice(1).join('.').length;
+    const at = text.lastIndexOf(e.parts[0], text.length - rest - (e.parts.length > 1 ? 1 : 0));
+    if (at >= 0) out.push({ name: e.parts[0], span: { start: e.span.start + at, end: e.span.start + at + e.parts[0].length }, path: e.parts });
+  };
+  const visit = (e: Expr) => {
+    if (e.kind === 'path') visitPath(e);
+    else if (e.kind === 'subexpression') {
+      e.params.forEach(visit);
+      e.hash.forEach((h) => visit(h.value));
+    }
+  };
+  const visitArgs = (tag: Tag) => {
+    tag.params.forEach(visit);
+    tag.hash.forEach((h) => visit(h.value));
+  };
+
+  for (const tag of tags) {
+    if (!tag.closed) continue;
+    const head = tag.path;
+    switch (tag.kind) {
+      case 'mustache':
+      case 'unescaped': {
+        if (head?.kind !== 'path') break;
+        const helper = tag.params.length > 0 || tag.hash.length > 0 || (HELPERS.has(head.original) && !head.data && head.depth === 0);
+        if (helper) visitArgs(tag);
+        else visitPath(head);
+        break;
+      }
+      case 'block-open':
+      case 'inverse-open': {
+        if (head?.kind !== 'path') break;
+        const name = head.original;
+        if (tag.kind === 'block-open' && (HELPERS.has(name) || tag.params.length > 0 || tag.hash.length > 0)) {
+          visitArgs(tag);
+          const known = HELPERS.has(name);
+          push({ name, changes: !known || name === 'each' || name === 'with', locals: tag.blockParams ?? [] });
+        } else {
+          // A section over a variable (`{{#items}}`, `{{^items}}`).
+          visitPath(head);
+          push({ name, changes: tag.kind === 'block-open', locals: [] });
+        }
+        break;
+      }
+      case 'else': {
+        // `{{else}}` renders in the enclosing context; `{{else if x}}` reads names there too.
+        if (stack.length) {
+          stack = [...stack.slice(0, -1), { name: stack[stack.length - 1].name, changes: false, locals: [] }];
+          recount();
+        }
+        if (tag.name && tag.name !== 'else') visitArgs(tag);
+        break;
+      }
+      case 'block-close': {
+        let i = stack.length - 1;
+        while (i >= 0 && stack[i].name !== tag.name) i--;
+        if (i >= 0) {
+          stack = stack.slice(0, i);
+          recount();
+        }
+        break;
+      }
+      case 'partial':
+      case 'partial-block-open':
+        visitArgs(tag);
+        if (tag.kind === 'partial-block-open') push({ name: tag.name, changes: false, locals: [] });
+        break;
+      case 'decorator-block-open':
+        push({ name: tag.name?.replace(/^\*/, ''), changes: false, locals: [] });
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+const MARKER_RE = /\{\{~?\s*(?:role\s+(?:"([^"]*)"|'([^']*)')|(history))\s*~?\}\}/g;
+
+/** The messages of a body too large to analyse: a plain scan for `{{role "x"}}` and `{{history}}`. */
+function scanMessages(text: string, start: number, end: number): PromptMessage[] {
+  const out: PromptMessage[] = [];
+  const message = (role: string, marker: Span): PromptMessage => ({ role, kind: role === 'history' ? 'history' : 'message', span: { start: marker.start, end }, contentSpan: { start: marker.end, end }, tags: [], variables: [] });
+  let current = message('user', { start, end: start });
+  const close = (at: number) => {
+    current.span.end = at;
+    current.contentSpan.end = at;
+    if (current.contentSpan.start > current.span.start || text.slice(current.contentSpan.start, at).trim()) out.push(current);
+  };
+  MARKER_RE.lastIndex = start;
+  for (let m = MARKER_RE.exec(text); m && m.index < end; m = MARKER_RE.exec(text)) {
+    close(m.index);
+    current = message(m[3] ? 'history' : (m[1] ?? m[2] ?? 'user'), { start: m.index, end: m.index + m[0].length });
+  }
+  close(end);
+  return out;
+}

@@ -1,0 +1,119 @@
+// Parses a Dotprompt `.prompt` file: YAML frontmatter (validated against the schema, inputs read
+// from Picoschema or JSON Schema) and a Handlebars template whose role markers split it into messages.
+import type { InputSchemaModel, PromptDocument } from '../../document';
+import type { PromptDiagnostic } from '../../diagnostic';
+import { parseTemplate, type Template } from '../../template';
+import { LineIndex } from '../../text';
+import { locate } from '../../yamlPath';
+import { parseFrontmatterYaml, splitFrontmatter, type FrontmatterBlock } from '../frontmatter';
+import { DEFAULT_MAX_TEMPLATE_SIZE, type ParseOptions } from '../types';
+import { dotpromptModel } from './model';
+import { parseInputSchema } from './picoschema';
+import { validateFrontmatter } from './validate';
+
+export const DOTPROMPT_ID = 'dotprompt';
+
+function record(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * Parses a prompt. `previous` is the last parse of the same document: while the frontmatter text
+ * is unchanged (most keystrokes), its YAML parse, validation and input model are reused.
+ */
+export function parsePromptDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument): PromptDocument {
+  const lines = new LineIndex(text);
+  const diagnostics: PromptDiagnostic[] = [];
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const empty = (start: number, end: number) => ({ span: { start, end }, tags: [], blocks: [], messages: [], diagnostics: [] });
+
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    diagnostics.push({
+      code: 'file-binary',
+      severity: 'info',
+      message: 'This file contains binary data (a NUL byte), so it is not analysed as a prompt. If it should be a prompt, save it as UTF-8 text.',
+      span: { start: 0, end: 0 },
+    });
+    const frontmatter: FrontmatterBlock = { present: false, closed: false, span: { start: 0, end: 0 }, content: { start: 0, end: 0 }, value: undefined };
+    return {
+      uri,
+      version,
+      text,
+      lines,
+      format: DOTPROMPT_ID,
+      get prompt() {
+        return dotpromptModel(this);
+      },
+      notice: 'binary',
+      frontmatter,
+      template: empty(0, text.length),
+      input: { style: 'none', fields: [], diagnostics: [] },
+      defaults: {},
+      diagnostics,
+      frontmatterDiagnostics: [],
+    };
+  }
+
+  const split = splitFrontmatter(text, bom);
+  const bodyStart = split.bodyStart;
+  let frontmatter = split.block;
+  let inputModel: InputSchemaModel = { style: 'none', fields: [], diagnostics: [] };
+  let frontmatterDiagnostics: PromptDiagnostic[] = [];
+  const reuse = previous && previous.notice !== 'binary' && previous.frontmatter.closed && frontmatter.closed && previous.template.span.start === bodyStart && previous.text.startsWith(text.slice(0, bodyStart));
+  if (reuse) {
+    frontmatter = previous.frontmatter;
+    inputModel = previous.input;
+    frontmatterDiagnostics = previous.frontmatterDiagnostics;
+  } else {
+    parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
+    validateFrontmatter(frontmatter, frontmatterDiagnostics);
+    if (frontmatter.yaml && frontmatter.value !== undefined) {
+      const at = { start: frontmatter.span.start, end: frontmatter.span.start + 3 };
+      inputModel = parseInputSchema(locate(frontmatter.yaml, ['input', 'schema']).node, frontmatter.content.start, at);
+      frontmatterDiagnostics.push(...inputModel.diagnostics);
+      const outputSchema = locate(frontmatter.yaml, ['output', 'schema']).node;
+      if (outputSchema) frontmatterDiagnostics.push(...parseInputSchema(outputSchema, frontmatter.content.start, at).diagnostics);
+    }
+  }
+  diagnostics.push(...frontmatterDiagnostics);
+  const fm = record(frontmatter.value);
+  const input = record(fm.input);
+
+  const maxSize = options.maxTemplateSize ?? DEFAULT_MAX_TEMPLATE_SIZE;
+  let template: Template;
+  let notice: PromptDocument['notice'];
+  if (text.length - bodyStart > maxSize) {
+    notice = 'too-large';
+    template = empty(bodyStart, text.length);
+    diagnostics.push({
+      code: 'file-too-large',
+      severity: 'info',
+      message: `This prompt is ${(text.length / 1e6).toFixed(1)} MB; templates over ${(maxSize / 1e6).toFixed(1)} MB are not analysed (only the frontmatter is checked). Raise the setting promptWorkbench.maxFileSize to analyse it.`,
+      span: { start: bodyStart, end: Math.min(text.length, bodyStart + 1) },
+    });
+  } else {
+    template = parseTemplate(text, bodyStart, text.length);
+    diagnostics.push(...template.diagnostics);
+  }
+
+  return {
+    uri,
+    version,
+    text,
+    lines,
+    format: DOTPROMPT_ID,
+    // Built on first read (the completion path never needs it), once per version.
+    get prompt() {
+      return dotpromptModel(this);
+    },
+    notice,
+    frontmatter,
+    template,
+    input: inputModel,
+    defaults: record(input.default),
+    model: typeof fm.model === 'string' ? fm.model : undefined,
+    diagnostics,
+    frontmatterDiagnostics,
+  };
+}

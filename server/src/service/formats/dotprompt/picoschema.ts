@@ -1,0 +1,168 @@
+// Reads the declared input variables from `input.schema`, written either in Picoschema (Dotprompt's
+// compact schema) or as JSON Schema, keeping the frontmatter range of every field.
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { InputSchemaModel } from '../../document';
+import type { PromptDiagnostic } from '../../diagnostic';
+import { closest } from '../../suggest';
+import type { Span } from '../../text';
+import type { SchemaField } from '../types';
+
+export const SCALAR_TYPES = ['string', 'number', 'integer', 'boolean', 'null', 'any'] as const;
+const JSON_SCHEMA_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
+
+export type { InputSchemaModel };
+
+interface Ctx {
+  offset: number;
+  diagnostics: PromptDiagnostic[];
+}
+
+function spanOf(node: Node | null | undefined, ctx: Ctx): Span | undefined {
+  const r = node?.range;
+  return r ? { start: r[0] + ctx.offset, end: r[1] + ctx.offset } : undefined;
+}
+
+function report(ctx: Ctx, node: Node | null | undefined, code: string, message: string, fallback: Span, severity: PromptDiagnostic['severity'] = 'error', data?: Record<string, unknown>): void {
+  ctx.diagnostics.push({ code, severity, message, span: spanOf(node, ctx) ?? fallback, data });
+}
+
+const KEY_RE = /^\s*([^\s?()]+?)(\?)?\s*(?:\(\s*([^,()]*?)\s*(?:,\s*([^()]*?))?\s*\))?\s*$/;
+
+function splitDescription(text: string): [string, string | undefined] {
+  const i = text.indexOf(',');
+  if (i < 0) return [text.trim(), undefined];
+  return [text.slice(0, i).trim(), text.slice(i + 1).trim() || undefined];
+}
+
+/** Parses `input.schema` (the YAML node of its value). `offset` is where the YAML text starts in the document. */
+export function parseInputSchema(node: Node | null | undefined, offset: number, at: Span): InputSchemaModel {
+  const ctx: Ctx = { offset, diagnostics: [] };
+  if (node == null || (isScalar(node) && node.value == null)) return { style: 'none', fields: [], diagnostics: [] };
+  if (isScalar(node)) {
+    if (typeof node.value !== 'string') {
+      report(ctx, node, 'input-schema-invalid', 'An input schema must be a Picoschema mapping, a JSON Schema, or the name of a registered schema.', at);
+      return { style: 'none', fields: [], diagnostics: ctx.diagnostics };
+    }
+    const field = picoType(node.value, node, ctx, at);
+    return { style: 'named', fields: field.type === 'object' ? field.children ?? [] : [], diagnostics: ctx.diagnostics };
+  }
+  if (!isMap(node)) {
+    report(ctx, node, 'input-schema-invalid', 'An input schema must be a mapping of variable names to types (Picoschema) or a JSON Schema object.', at);
+    return { style: 'none', fields: [], diagnostics: ctx.diagnostics };
+  }
+  if (looksLikeJsonSchema(node)) {
+    const root = jsonSchemaField('', node, false, ctx, at);
+    return { style: 'json-schema', fields: root.children ?? [], diagnostics: ctx.diagnostics };
+  }
+  return { style: 'picoschema', fields: picoObject(node, ctx, at), diagnostics: ctx.diagnostics };
+}
+
+function looksLikeJsonSchema(map: YAMLMap): boolean {
+  const type = map.get('type');
+  return (typeof type === 'string' && JSON_SCHEMA_TYPES.has(type)) || map.has('properties');
+}
+
+function picoType(text: string, node: Node, ctx: Ctx, at: Span): SchemaField {
+  const [type, description] = splitDescription(text);
+  if (!(SCALAR_TYPES as readonly string[]).includes(type)) {
+    const near = closest(type, SCALAR_TYPES);
+    if (near) {
+      report(ctx, node, 'input-schema-type', `Unknown Picoschema type \`${type}\`. Did you mean \`${near}\`?`, at, 'warning', { replacement: near + (description ? `, ${description}` : '') });
+    } else if (!/^[A-Z]/.test(type)) {
+      report(ctx, node, 'input-schema-type', `Unknown Picoschema type \`${type}\`. Use one of ${SCALAR_TYPES.join(', ')}, or the name of a schema registered in code.`, at, 'info');
+    }
+  }
+  return { name: '', type, optional: false, description };
+}
+
+function picoObject(map: YAMLMap, ctx: Ctx, at: Span): SchemaField[] {
+  const fields: SchemaField[] = [];
+  for (const pair of map.items as Pair<Node, Node | null>[]) {
+    const keyNode = pair.key;
+    const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
+    const keySpan = spanOf(keyNode, ctx) ?? at;
+    if (key === undefined) {
+      report(ctx, keyNode, 'input-schema-invalid', 'Picoschema keys must be plain names like `name`, `name?` or `name(array, description)`.', at);
+      continue;
+    }
+    if (key === '(*)') continue; // wildcard: any further properties are accepted
+    const m = KEY_RE.exec(key);
+    if (!m) {
+      report(ctx, keyNode, 'input-schema-invalid', `\`${key}\` is not a valid Picoschema key. Write \`name\`, \`name?\` (optional) or \`name(type, description)\` with type array, object or enum.`, at);
+      continue;
+    }
+    const [, name, optionalMark, parenType, parenDescription] = m;
+    const value = pair.value;
+    const endSpan = spanOf(value, ctx);
+    const span = { start: keySpan.start, end: endSpan?.end ?? keySpan.end };
+    let field: SchemaField;
+    if (parenType !== undefined) {
+      if (parenType === 'array') {
+        const items = isMap(value)
+          ? { name: '', type: 'object', optional: false, children: picoObject(value, ctx, keySpan) }
+          : isScalar(value) && typeof value.value === 'string'
+            ? picoType(value.value, value, ctx, keySpan)
+            : undefined;
+        if (!items) report(ctx, value ?? keyNode, 'input-schema-invalid', `\`${name}(array)\` needs an item type, e.g. \`${name}(array): string\`.`, keySpan);
+        field = { name, type: 'array', optional: false, items };
+      } else if (parenType === 'object') {
+        if (!isMap(value)) report(ctx, value ?? keyNode, 'input-schema-invalid', `\`${name}(object)\` needs a mapping of its fields below it.`, keySpan);
+        field = { name, type: 'object', optional: false, children: isMap(value) ? picoObject(value, ctx, keySpan) : [] };
+      } else if (parenType === 'enum') {
+        if (!isSeq(value)) report(ctx, value ?? keyNode, 'input-schema-invalid', `\`${name}(enum)\` needs a list of values, e.g. \`${name}(enum): [low, high]\`.`, keySpan);
+        field = { name, type: 'enum', optional: false, enumValues: isSeq(value) ? value.items.map((i) => (isScalar(i) ? i.value : null)) : [] };
+      } else {
+        report(ctx, keyNode, 'input-schema-invalid', `Parenthetical Picoschema types must be array, object or enum; got \`${parenType || '(empty)'}\`. For a scalar write \`${name}: ${parenType || 'string'}\`.`, keySpan);
+        field = { name, type: 'any', optional: false };
+      }
+      if (parenDescription) field.description = parenDescription;
+    } else if (isMap(value)) {
+      field = { name, type: 'object', optional: false, children: picoObject(value, ctx, keySpan) };
+    } else if (isScalar(value) && typeof value.value === 'string') {
+      field = { ...picoType(value.value, value, ctx, keySpan), name };
+    } else {
+      report(ctx, value ?? keyNode, 'input-schema-invalid', `\`${name}\` needs a type, e.g. \`${name}: string, what it holds\`. Lists of values are written \`${name}(enum): [a, b]\`.`, keySpan);
+      field = { name, type: 'any', optional: false };
+    }
+    field.optional = optionalMark === '?';
+    field.keySpan = keySpan;
+    field.span = span;
+    fields.push(field);
+  }
+  return fields;
+}
+
+function jsonSchemaField(name: string, node: Node | null, optional: boolean, ctx: Ctx, at: Span): SchemaField {
+  if (!isMap(node)) return { name, type: 'any', optional };
+  const js = node.toJSON() as Record<string, unknown>;
+  const rawType = Array.isArray(js.type) ? js.type.find((t) => t !== 'null') : js.type;
+  const field: SchemaField = {
+    name,
+    type: typeof rawType === 'string' ? rawType : js.properties ? 'object' : Array.isArray(js.enum) ? 'enum' : 'any',
+    optional,
+    description: typeof js.description === 'string' ? js.description : undefined,
+  };
+  if (Array.isArray(js.enum)) {
+    field.enumValues = js.enum;
+    if (field.type === 'string' || field.type === 'any') field.type = 'enum';
+  }
+  const props = node.get('properties', true);
+  if (isMap(props)) {
+    const required = new Set(Array.isArray(js.required) ? js.required.map(String) : []);
+    field.children = [];
+    for (const pair of props.items as Pair<Node, Node | null>[]) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      const child = jsonSchemaField(key, pair.value, !required.has(key), ctx, at);
+      child.keySpan = spanOf(pair.key, ctx);
+      const end = spanOf(pair.value, ctx)?.end;
+      if (child.keySpan) child.span = { start: child.keySpan.start, end: end ?? child.keySpan.end };
+      field.children.push(child);
+    }
+  }
+  const items = node.get('items', true) as Node | undefined;
+  if (field.type === 'array') field.items = jsonSchemaField('', items ?? null, false, ctx, at);
+  if (typeof js.type === 'string' && !JSON_SCHEMA_TYPES.has(js.type)) {
+    report(ctx, node.get('type', true) as Node, 'input-schema-type', `\`${js.type}\` is not a JSON Schema type. Use one of ${[...JSON_SCHEMA_TYPES].join(', ')}.`, at);
+  }
+  return field;
+}

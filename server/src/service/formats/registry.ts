@@ -1,0 +1,71 @@
+// The prompt formats the engine knows, and the one door to them: which format a file is, the
+// front-end of a parsed document, the globs of every format's files. This is the only module
+// outside a format's folder that imports it; everything else asks here.
+import type { ParseOptions, PromptDocument } from '../document';
+import { dotprompt } from './dotprompt';
+import type { PromptFormat } from './types';
+
+const formats: PromptFormat[] = [dotprompt];
+
+/**
+ * Adds a format. Formats are asked in registration order, so one whose names overlap another's
+ * (a format of `AGENTS.md` beside a general Markdown one) registers first. Returns the unregister.
+ */
+export function registerFormat(format: PromptFormat): () => void {
+  if (formats.some((f) => f.id === format.id)) throw new Error(`A prompt format with the id \`${format.id}\` is already registered.`);
+  formats.push(format);
+  return () => {
+    const i = formats.indexOf(format);
+    if (i >= 0) formats.splice(i, 1);
+  };
+}
+
+export function registeredFormats(): readonly PromptFormat[] {
+  return formats;
+}
+
+export function formatById(id: string): PromptFormat | undefined {
+  return formats.find((f) => f.id === id);
+}
+
+/** The format whose files have this name (and, where names are shared, this text); undefined when none claims it. */
+export function formatFor(uri: string, text?: string): PromptFormat | undefined {
+  return formats.find((f) => f.detect(uri, text));
+}
+
+export function formatForLanguage(languageId: string): PromptFormat | undefined {
+  return formats.find((f) => f.languageIds.includes(languageId));
+}
+
+/**
+ * The format of a document no format claims by name: an untitled buffer, or a file the user set to
+ * Dotprompt by hand. The doors send only documents of the languages the extension declares, and
+ * Dotprompt's is the only one so far; with more, the door's language id decides (`formatForLanguage`).
+ */
+export function defaultFormat(): PromptFormat {
+  return dotprompt;
+}
+
+/** The front-end of a parsed document. */
+export function formatOf(doc: PromptDocument): PromptFormat {
+  return formatById(doc.format) ?? defaultFormat();
+}
+
+/** Every format's file globs, for a door that looks for prompt files in a folder. */
+export function promptFileGlobs(): string[] {
+  return [...new Set(formats.flatMap((f) => f.filePatterns))];
+}
+
+/**
+ * Parses a file with the format it belongs to. `previous` (the last parse of the same document) is
+ * handed on only when the same format parsed it.
+ */
+export function parseDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument): PromptDocument {
+  const format = formatFor(uri, text) ?? defaultFormat();
+  return format.parse(text, uri, version, options, previous?.format === format.id ? previous : undefined);
+}
+
+/** Parses a file as Dotprompt, whatever its name. */
+export function parsePromptDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument): PromptDocument {
+  return dotprompt.parse(text, uri, version, options, previous?.format === dotprompt.id ? previous : undefined);
+}
