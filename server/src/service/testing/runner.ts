@@ -2,7 +2,7 @@
 // cache), check the assertions, and report each result as it comes. Bounded concurrency; an
 // AbortSignal stops the run and aborts the HTTP requests in flight at once.
 import { createHash } from 'node:crypto';
-import { picoschema } from 'dotprompt';
+import { outputSchemaOf, promptOutputFormat, promptParameters } from './request';
 import type { PromptDocument } from '../document';
 import { renderPrompt } from '../render';
 import type { AnalysisOptions } from '../scope';
@@ -135,28 +135,13 @@ export function inShard(caseKey: string, k: number, n: number): boolean {
   return (h.readUInt32BE(0) % n) + 1 === k;
 }
 
-function record(v: unknown): Record<string, unknown> {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
 /** `openai/gpt-4o` -> `openai`, for the providers that serve such names. */
 export function providerOfModel(model: string | undefined): ProviderId | undefined {
   const prefix = model?.split('/')[0];
   return prefix && (PROVIDER_IDS as readonly string[]).includes(prefix) && prefix !== 'render' ? (prefix as ProviderId) : undefined;
 }
 
-const outputSchemas = new WeakMap<PromptDocument, Promise<Record<string, unknown> | undefined>>();
-
-/** The prompt's `output.schema` as JSON Schema (Picoschema converted by dotprompt's own converter). */
-export function outputSchemaOf(prompt: PromptDocument): Promise<Record<string, unknown> | undefined> {
-  let p = outputSchemas.get(prompt);
-  if (!p) {
-    const schema = record(record(prompt.frontmatter.value).output).schema;
-    p = schema && typeof schema === 'object' ? picoschema(schema).then((s) => (s && typeof s === 'object' ? (s as Record<string, unknown>) : undefined), () => undefined) : Promise.resolve(undefined);
-    outputSchemas.set(prompt, p);
-  }
-  return p;
-}
+export { outputSchemaOf } from './request';
 
 class Semaphore {
   private active = 0;
@@ -245,12 +230,11 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     const prompt = suite.prompt;
     if (!prompt) return fail('config', `The prompt under test (${suite.promptPath}) cannot be read.`);
 
-    const fm = record(prompt.frontmatter.value);
     const requestedModel = c.model ?? prompt.model;
     const providerId: ProviderId = c.provider ?? options.defaultProvider ?? providerOfModel(requestedModel) ?? 'render';
     base.provider = providerId;
     base.requestedModel = requestedModel;
-    base.parameters = { ...record(fm.config), ...c.config };
+    base.parameters = { ...promptParameters(prompt), ...c.config };
     if (options.offline && providerId !== 'render') return { ...base, status: 'skipped', reason: `Skipped: ${options.offline.reason} (this case runs with ${providerId}).` };
 
     try {
@@ -267,7 +251,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     const nativeModel = mapped?.startsWith(`${providerId}/`) ? mapped.slice(providerId.length + 1) : mapped;
     if (providerId !== 'render' && providerId !== 'vscode-lm' && !nativeModel) return fail('config', `No model for ${providerId}: set \`model:\` in the prompt, or \`model\` in the case or fixture file.`);
     const outputSchema = await outputSchemaOf(prompt);
-    const outputSpec = record(fm.output).format === 'json' ? { format: 'json', schema: outputSchema } : undefined;
+    const outputSpec = promptOutputFormat(prompt) === 'json' ? { format: 'json', schema: outputSchema } : undefined;
 
     let provider: Provider;
     let call: { reply: ModelReply; latencyMs: number; cached: boolean };

@@ -2,6 +2,7 @@
 // suites rendered exactly as the runner renders it (`caseVars` + `renderPrompt`), counted for the
 // model the case would use, with `config.maxOutputTokens` (else the model's maximum) as the upper
 // bound of the answer. Also the rendered counts of one prompt's fixture cases for the status bar.
+import { promptParameters } from './request';
 import type { PromptDocument } from '../document';
 import { renderPrompt } from '../render';
 import type { AnalysisOptions } from '../scope';
@@ -112,10 +113,6 @@ export interface SuiteCostEstimate {
   cancelled: boolean;
 }
 
-function record(v: unknown): Record<string, unknown> {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
 export function tokenizerLabel(model: ResolvedModel): string {
   if (isEstimateFamily(model.tokenizer)) return ESTIMATE_LABELS[model.tokenizer];
   return model.exact ? model.encoding : `${model.encoding} (estimate: the model's own tokenizer is unknown)`;
@@ -197,7 +194,7 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
     const provider: ProviderId = c.provider ?? options.defaultProvider ?? providerOfModel(requested) ?? 'render';
     const model = resolveModel(requested, undefined, catalogue);
     const counted = countMessages(rendered.messages, model);
-    const parameters = { ...record(record(suite.prompt.frontmatter.value).config), ...c.config };
+    const parameters = { ...promptParameters(suite.prompt), ...c.config };
     const bound = provider === 'render' ? { tokens: 0, source: 'none' } : outputBound(parameters, model);
     let cost: CostRange | undefined;
     if (provider === 'render') cost = { currency: catalogue.currency, low: 0, high: 0 };

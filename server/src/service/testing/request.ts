@@ -1,0 +1,52 @@
+// What a test run sends for a prompt, read from the shared model so every format runs alike: the
+// model parameters in the providers' request vocabulary, and the output format and schema.
+import { picoschema } from 'dotprompt';
+import type { PromptDocument } from '../document';
+import type { ParameterName } from '../formats/types';
+
+/** The providers' names for the shared parameters (`stop` is `stopSequences` in a request, as in Dotprompt's `config`). */
+const REQUEST_NAME: Record<ParameterName, string> = {
+  temperature: 'temperature',
+  maxOutputTokens: 'maxOutputTokens',
+  topP: 'topP',
+  topK: 'topK',
+  stop: 'stopSequences',
+  presencePenalty: 'presencePenalty',
+  frequencyPenalty: 'frequencyPenalty',
+  seed: 'seed',
+  reasoningEffort: 'reasoningEffort',
+};
+
+/**
+ * The prompt's model parameters for a request: the known ones under the providers' names, every
+ * other one under the key the file wrote (providers pass unknown keys through), in file order.
+ */
+export function promptParameters(prompt: PromptDocument): Record<string, unknown> {
+  const model = prompt.prompt;
+  const out: Record<string, unknown> = {};
+  const all = [...Object.values(model.parameters), ...model.otherParameters].filter((p) => p !== undefined).sort((a, b) => a.span.start - b.span.start);
+  for (const p of all) out[p.name ? REQUEST_NAME[p.name] : p.key] = p.value;
+  return out;
+}
+
+/** The prompt's declared output format (`json`, `text`, ...), if any. */
+export function promptOutputFormat(prompt: PromptDocument): string | undefined {
+  const f = prompt.prompt.output?.format?.value;
+  return typeof f === 'string' ? f : undefined;
+}
+
+const outputSchemas = new WeakMap<PromptDocument, Promise<Record<string, unknown> | undefined>>();
+
+/**
+ * The prompt's output schema as JSON Schema. Dotprompt's Picoschema goes through the `dotprompt`
+ * package's own converter, which returns a JSON Schema given to it unchanged.
+ */
+export function outputSchemaOf(prompt: PromptDocument): Promise<Record<string, unknown> | undefined> {
+  let p = outputSchemas.get(prompt);
+  if (!p) {
+    const schema = prompt.prompt.output?.schema?.value;
+    p = schema && typeof schema === 'object' ? picoschema(schema).then((s) => (s && typeof s === 'object' ? (s as Record<string, unknown>) : undefined), () => undefined) : Promise.resolve(undefined);
+    outputSchemas.set(prompt, p);
+  }
+  return p;
+}
