@@ -2,7 +2,12 @@
 // in-process, bundle and VSIX sizes, and a few bad inputs. Prints tables and writes
 // bench/results/latest.json. See docs/benchmarks.md for what each number means.
 //
-//   node --import tsx bench/run.ts [--quick] [--no-vsix] [--no-extra]
+//   node --import tsx bench/run.ts [--quick] [--no-vsix] [--no-extra] [--baseline REF | --no-baseline]
+//
+// The edit latency at 1,000 and 10,000 lines is also measured for the server of a baseline commit
+// (bench/baseline.txt unless --baseline names another), built in a temporary folder, in the same
+// run and interleaved edit by edit with the current server, so a change to the engine can show it
+// made typing no slower on the same machine under the same load.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,13 +18,21 @@ import { aliasBombPrompt, applyEdit, editScript, generatePrompt, largePrompt, li
 import { bytes, count, ms, round, summarize, table, type Summary } from './stats';
 import { BUNDLES, bundleSizes, packageVsix, type VsixResult } from './vsix';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const QUICK = args.has('--quick');
 const SIZES = [
-  { lines: 100, edits: QUICK ? 40 : 200, goalP95: undefined as number | undefined },
-  { lines: 1_000, edits: QUICK ? 40 : 200, goalP95: 20 },
-  { lines: 10_000, edits: QUICK ? 20 : 100, goalP95: 150 },
+  { lines: 100, edits: QUICK ? 40 : 200, rounds: 1, goalP95: undefined as number | undefined, compare: false },
+  { lines: 1_000, edits: QUICK ? 40 : 200, rounds: 2, goalP95: 20, compare: true },
+  { lines: 10_000, edits: QUICK ? 20 : 100, rounds: 2, goalP95: 150, compare: true },
 ];
+const BASELINE_FILE = path.join(__dirname, 'baseline.txt');
+/**
+ * Current p95 may exceed the baseline's by this much and still count as "not worse". With the same
+ * code on both sides the two p95s agreed within 3% on a quiet machine, but moved by up to 18%
+ * with other work on the two cores (docs/benchmarks.md, 4.8): the margin is for a quiet machine.
+ */
+const NOISE = { factor: 1.1, ms: 1 };
 /** Edits applied (and waited for) before measuring; an even number, so the text is clean again. */
 const WARMUP = 20;
 /** Fresh documents opened per size; the first one is the cold open of a just-started server. */
@@ -58,7 +71,7 @@ function guard<T>(p: Promise<T>, what: string, client: TestLanguageClient): Prom
 }
 
 /** The harness answers workspace/configuration with defaults, as VS Code does on a first validation. */
-const startServer = () => TestLanguageClient.start({ configuration: true });
+const startServer = (bundle = SERVER) => TestLanguageClient.start({ configuration: true, server: bundle });
 const docUri = (name: string) => fileUri(path.join(ROOT, 'bench', 'generated', name));
 
 /**
@@ -96,44 +109,272 @@ interface EditResult {
   samples: number[];
 }
 
-async function measureEdits(lines: number, n: number): Promise<EditResult> {
+/** What the edit loops of one server bundle collect, over all rounds. */
+interface EditRun {
+  label: string;
+  /** This round's server process. */
+  client?: TestLanguageClient;
+  samples: number[];
+  kinds: Map<EditKind, number[]>;
+  withDiagnostics: number;
+  initialCodes: string[];
+  /** Codes and ranges of the diagnostics last published, to compare the servers version by version. */
+  lastKey: string;
+}
+
+interface EditMeasurement {
+  /** One per server, in the order given. */
+  results: EditResult[];
+  /**
+   * Measured versions whose diagnostics (codes and ranges) differed between the servers: a faster
+   * server that reports less is not an improvement.
+   */
+  versionsDiffering: number;
+  firstDifference?: string;
+}
+
+const diagnosticsKey = (p: { diagnostics: { code?: unknown; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[] }) =>
+  p.diagnostics
+    .map((d) => `${String(d.code)}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`)
+    .sort()
+    .join(' ');
+
+/** The diagnostics one server published and another did not, a few of each. */
+function difference(runs: EditRun[]): string {
+  const sets = runs.map((r) => new Set(r.lastKey.split(' ').filter(Boolean)));
+  return runs
+    .map((r, i) => {
+      const only = [...sets[i]].filter((d) => sets.some((other, j) => j !== i && !other.has(d)));
+      return only.length ? `only ${r.label}: ${only.slice(0, 3).join(', ')}${only.length > 3 ? ` and ${only.length - 3} more` : ''}` : '';
+    })
+    .filter(Boolean)
+    .join('; ');
+}
+
+async function measureEdits(lines: number, n: number, rounds = 1, servers = [{ label: 'current', bundle: SERVER }]): Promise<EditMeasurement> {
   const { text, variables } = generatePrompt(lines);
   const script = editScript(text, WARMUP + n);
-  const client = await startServer();
-  try {
-    const uri = docUri(`edits-${lines}.prompt`);
-    const opened = await guard(client.open(uri, text), 'open', client);
-    const samples: number[] = [];
-    const kinds = new Map<EditKind, number[]>();
-    let withDiagnostics = 0;
-    for (let i = 0; i < script.length; i++) {
-      const e = script[i];
-      const t0 = performance.now();
-      const published = await guard(client.edit(uri, e.range, e.text), `edit ${i}`, client);
-      const dt = performance.now() - t0;
-      if (i < WARMUP) continue;
-      samples.push(dt);
-      if (!kinds.has(e.kind)) kinds.set(e.kind, []);
-      kinds.get(e.kind)!.push(dt);
-      if (published.diagnostics.length) withDiagnostics++;
+  const uri = docUri(`edits-${lines}.prompt`);
+  const runs: EditRun[] = servers.map(({ label }) => ({ label, samples: [], kinds: new Map(), withDiagnostics: 0, initialCodes: [], lastKey: '' }));
+  let versionsDiffering = 0;
+  let firstDifference: string | undefined;
+  // Two processes of the same bundle, measured side by side, can differ by a few percent over a
+  // whole loop (docs/benchmarks.md, 4.8), so with rounds > 1 each round starts fresh servers, opens
+  // the prompt, repeats the warm-up and measures its own share of the script. `n / rounds` is
+  // even: each share starts on the clean text.
+  const share = n / rounds;
+  for (let pass = 0; pass < rounds; pass++) {
+    const measured = script.slice(WARMUP + pass * share, WARMUP + (pass + 1) * share);
+    const steps = [...script.slice(0, WARMUP).map((e) => ({ e, warmup: true })), ...measured.map((e) => ({ e, warmup: false }))];
+    try {
+      for (let k = 0; k < runs.length; k++) {
+        const run = runs[k];
+        run.client = await startServer(servers[k].bundle);
+        const opened = await guard(run.client.open(uri, text), 'open', run.client);
+        if (pass === 0) run.initialCodes = opened.diagnostics.map((d) => String(d.code));
+      }
+      for (let i = 0; i < steps.length; i++) {
+        const { e, warmup } = steps[i];
+        // Every server gets each edit before the next one, so a burst of load from elsewhere hits
+        // them alike. The order flips every two edits (a type and its delete), so that no server
+        // always runs right after the other.
+        const order = (i >> 1) % 2 ? [...runs].reverse() : runs;
+        for (const run of order) {
+          const client = run.client!;
+          const t0 = performance.now();
+          const published = await guard(client.edit(uri, e.range, e.text), `edit ${i}`, client);
+          const dt = performance.now() - t0;
+          if (runs.length > 1) run.lastKey = diagnosticsKey(published);
+          if (warmup) continue;
+          run.samples.push(dt);
+          if (!run.kinds.has(e.kind)) run.kinds.set(e.kind, []);
+          run.kinds.get(e.kind)!.push(dt);
+          if (published.diagnostics.length) run.withDiagnostics++;
+        }
+        if (!warmup && runs.some((r) => r.lastKey !== runs[0].lastKey)) {
+          versionsDiffering++;
+          firstDifference ??= `round ${pass + 1}, version ${i + 2} (${e.kind}): ${difference(runs)}`;
+        }
+      }
+      for (const run of runs) await run.client!.close(uri);
+    } finally {
+      for (const run of runs) await run.client?.stop();
+      for (const run of runs) run.client = undefined;
     }
-    await client.close(uri);
+  }
+  const results = runs.map((run): EditResult => {
     const byKind: Partial<Record<EditKind, Summary>> = {};
-    for (const [k, v] of kinds) byKind[k] = summarize(v);
+    for (const [k, v] of run.kinds) byKind[k] = summarize(v);
     return {
       lines,
       chars: text.length,
       variables,
       edits: n,
-      all: summarize(samples),
+      all: summarize(run.samples),
       byKind,
-      initialCodes: opened.diagnostics.map((d) => String(d.code)),
-      versionsWithDiagnostics: withDiagnostics,
-      samples: samples.map((x) => round(x, 3)),
+      initialCodes: run.initialCodes,
+      versionsWithDiagnostics: run.withDiagnostics,
+      samples: run.samples.map((x) => round(x, 3)),
     };
-  } finally {
-    await client.stop();
+  });
+  return { results, versionsDiffering, firstDifference };
+}
+
+// ---- 1b. the baseline's server ----
+
+/** The command line's --baseline, else bench/baseline.txt; undefined with --no-baseline. */
+function baselineChoice(): { ref: string; from: string } | undefined {
+  if (args.has('--no-baseline')) return undefined;
+  const i = argv.findIndex((a) => a === '--baseline' || a.startsWith('--baseline='));
+  if (i >= 0) {
+    const ref = argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
+    if (!ref || ref.startsWith('-')) throw new Error('--baseline needs a commit, e.g. --baseline 89f9c38');
+    return { ref, from: '--baseline' };
   }
+  if (!fs.existsSync(BASELINE_FILE)) throw new Error(`${path.relative(ROOT, BASELINE_FILE)} is missing; pass --baseline REF, or --no-baseline`);
+  const ref = fs
+    .readFileSync(BASELINE_FILE, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l && !l.startsWith('#'));
+  if (!ref) throw new Error(`${path.relative(ROOT, BASELINE_FILE)} names no commit`);
+  return { ref, from: path.relative(ROOT, BASELINE_FILE) };
+}
+
+function exec(file: string, fileArgs: string[], cwd: string, timeout = 600_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, fileArgs, { cwd, timeout, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } }, (err, stdout, stderr) => {
+      if (!err) return resolve(String(stdout));
+      const tail = String(stderr || stdout).trim().split('\n').slice(-4).join(' | ');
+      reject(new Error(`${path.basename(file)} ${fileArgs.join(' ')} failed (${err.killed ? 'timed out' : `exit ${err.code}`})${tail ? `: ${tail}` : ''}`));
+    });
+  });
+}
+
+interface BaselineInfo {
+  ref: string;
+  /** Where the ref came from: --baseline or bench/baseline.txt. */
+  from: string;
+  commit: string;
+  /** The working tree the current server is built from. */
+  head: string;
+  /** Tracked files of the working tree that differ from the baseline commit. */
+  changedSinceBaseline: string[];
+  /** 'linked': this tree's node_modules; 'npm ci': the baseline's lockfile differs, installed in the temporary folder. */
+  dependencies: 'linked' | 'npm ci';
+  prepareMs: number;
+}
+
+interface Baseline {
+  info: BaselineInfo;
+  server: string;
+  /** Removes the temporary folder; safe to call more than once. */
+  dispose(): void;
+}
+
+/**
+ * Extracts the baseline commit into a temporary folder outside the repository and builds its
+ * server bundle there with its own esbuild.mjs. `git archive` rather than `git worktree add`:
+ * it only reads the repository, so nothing is left registered in .git if the run is killed.
+ */
+async function prepareBaseline(ref: string, from: string): Promise<Baseline> {
+  const started = performance.now();
+  const git = (...a: string[]) => exec('git', ['-C', ROOT, ...a], ROOT).then((o) => o.trim());
+  const commit = await git('rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`).catch(() => {
+    throw new Error(`baseline ${ref} (from ${from}) is no commit of this repository: fetch it (a shallow clone lacks older commits), or pass --no-baseline`);
+  });
+  const head = await git('rev-parse', 'HEAD');
+  const changedSinceBaseline = (await git('--no-optional-locks', 'diff', '--name-only', commit, '--')).split('\n').filter(Boolean);
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-baseline-'));
+  const repo = path.join(tmp, 'repo');
+  let disposed = false;
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    try {
+      if (fs.lstatSync(path.join(repo, 'node_modules')).isSymbolicLink()) fs.unlinkSync(path.join(repo, 'node_modules')); // the link only, never what it points to
+    } catch {
+      // not created
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  // A signal ends the process without running `finally`; the folder would be left in /tmp.
+  const onSignal = (signal: NodeJS.Signals) => {
+    dispose();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const tar = path.join(tmp, 'src.tar');
+    await git('archive', '--format=tar', `--output=${tar}`, commit);
+    fs.mkdirSync(repo);
+    await exec('tar', ['-xf', tar, '-C', repo], tmp);
+    fs.rmSync(tar);
+
+    const lock = (dir: string) => {
+      try {
+        return fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    const baselineLock = lock(repo);
+    let dependencies: BaselineInfo['dependencies'] = 'linked';
+    if (baselineLock !== undefined && baselineLock === lock(ROOT)) {
+      fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules')), path.join(repo, 'node_modules'), 'dir');
+    } else {
+      dependencies = 'npm ci';
+      progress(`baseline ${commit.slice(0, 7)}: its package-lock.json differs from the current one; installing its dependencies with npm ci in ${repo}...`);
+      // Under `npm run`, the npm that runs us; otherwise the one on PATH.
+      const npm = process.env.npm_execpath;
+      await (npm ? exec(process.execPath, [npm, 'ci', '--no-audit', '--no-fund'], repo) : exec('npm', ['ci', '--no-audit', '--no-fund'], repo));
+    }
+    await exec(process.execPath, ['esbuild.mjs'], repo);
+    const server = path.join(repo, 'dist', 'server.js');
+    if (!fs.existsSync(server)) throw new Error(`the baseline's esbuild.mjs wrote no dist/server.js`);
+    return { info: { ref, from, commit, head, changedSinceBaseline, dependencies, prepareMs: Math.round(performance.now() - started) }, server, dispose };
+  } catch (e) {
+    dispose();
+    throw e;
+  }
+}
+
+interface Comparison {
+  lines: number;
+  edits: number;
+  baseline: Summary;
+  current: Summary;
+  /** (current p95 - baseline p95) / baseline p95, in %. */
+  p95ChangePercent: number;
+  /** The largest current p95 that still counts as not worse. */
+  limit: number;
+  notWorse: boolean;
+  versionsDiffering: number;
+  firstDifference?: string;
+  baselineSamples: number[];
+  currentSamples: number[];
+}
+
+function compare(m: EditMeasurement): Comparison {
+  const [current, baseline] = m.results;
+  const limit = round(baseline.all.p95 * NOISE.factor + NOISE.ms);
+  return {
+    lines: current.lines,
+    edits: current.edits,
+    baseline: baseline.all,
+    current: current.all,
+    p95ChangePercent: round(((current.all.p95 - baseline.all.p95) / baseline.all.p95) * 100, 1),
+    limit,
+    notWorse: current.all.p95 <= limit,
+    versionsDiffering: m.versionsDiffering,
+    firstDifference: m.firstDifference,
+    baselineSamples: baseline.samples,
+    currentSamples: current.samples,
+  };
 }
 
 // ---- 2. didOpen -> first diagnostics ----
@@ -382,16 +623,40 @@ async function main(): Promise<void> {
   // dist/ as `npm run bench` just built it (used when --no-vsix skips the builds in a copy).
   const distBundlesAtStart = bundleSizes(path.join(ROOT, 'dist'));
 
+  // Before any measurement, so that a baseline that cannot be built stops the run at once and its
+  // build does not load the machine while something is timed.
+  const choice = baselineChoice();
+  let baseline: Baseline | undefined;
+  if (choice) {
+    progress(`baseline ${choice.ref} (from ${choice.from}): extracting and building its server in a temporary folder...`);
+    baseline = await prepareBaseline(choice.ref, choice.from);
+  }
+  try {
+    await measureAll(started, m, distBundlesAtStart, baseline);
+  } finally {
+    baseline?.dispose();
+  }
+}
+
+async function measureAll(started: Date, m: ReturnType<typeof machine>, distBundlesAtStart: Record<string, number | undefined>, baseline: Baseline | undefined): Promise<void> {
   // In-process first, while no server is running.
   progress('engine in-process...');
   const engine = new Engine(examplePartials(ROOT));
   const engineResults = SIZES.map((s) => measureEngine(engine, s.lines, s.edits));
 
   const edits: EditResult[] = [];
+  const comparisons: Comparison[] = [];
+  const loadAroundEdits = [round(os.loadavg()[0])];
   for (const s of SIZES) {
-    progress(`edits: ${count(s.lines)} lines...`);
-    edits.push(await measureEdits(s.lines, s.edits));
+    const both = baseline && s.compare;
+    progress(`edits: ${count(s.lines)} lines${both ? ', current and baseline interleaved' : ''}...`);
+    const measured = await measureEdits(s.lines, s.edits, s.rounds, both ? [{ label: 'current', bundle: SERVER }, { label: 'baseline', bundle: baseline.server }] : undefined);
+    edits.push(measured.results[0]);
+    if (both) comparisons.push(compare(measured));
   }
+  loadAroundEdits.push(round(os.loadavg()[0]));
+  // Only the edit loops use it; no need to keep the build around for the rest of the run.
+  baseline?.dispose();
   const opens: OpenResult[] = [];
   for (const s of SIZES) {
     progress(`opens: ${count(s.lines)} lines...`);
@@ -430,6 +695,45 @@ async function main(): Promise<void> {
   log();
   log('   by edit position (median / p95 ms)');
   log(table(['prompt', ...KINDS], edits.map((e) => [`${count(e.lines)} lines`, ...KINDS.map((k) => (e.byKind[k] ? `${ms(e.byKind[k]!.median)} / ${ms(e.byKind[k]!.p95)}` : '-'))])));
+  log();
+  log('1b. Edit -> published diagnostics, baseline commit against the current tree, same prompts and edit script,');
+  log('    both servers running, each edit sent to one then the other (ms)');
+  if (!baseline) log('   skipped (--no-baseline)');
+  else {
+    const b = baseline.info;
+    const changed = b.changedSinceBaseline;
+    const changes = changed.length ? `; files changed since the baseline: ${changed.slice(0, 6).join(', ')}${changed.length > 6 ? ` and ${changed.length - 6} more` : ''}` : '; no file changed since the baseline';
+    const serverInputs = changed.filter((f) => f.startsWith('server/') || ['package.json', 'package-lock.json', 'esbuild.mjs', 'tsconfig.json'].includes(f));
+    const same = serverInputs.length ? '' : ' (none in server/, the build or the dependencies: the same server, so any difference is noise)';
+    log(`   baseline: ${b.commit.slice(0, 10)} (${b.ref} from ${b.from}), built with its own esbuild.mjs in a temporary folder, node_modules ${b.dependencies === 'linked' ? 'linked from this tree (same package-lock.json)' : 'installed there with npm ci (its package-lock.json differs)'}; prepared in ${ms(b.prepareMs / 1000)} s`);
+    log(`   current:  dist/server.js of the working tree (HEAD ${b.head.slice(0, 10)})${changes}${same}`);
+    log(
+      table(
+        ['prompt', 'edits', 'baseline median', 'p95', 'max', 'current median', 'p95', 'max', 'p95 change', 'limit', 'verdict'],
+        comparisons.map((c) => [
+          `${count(c.lines)} lines`,
+          String(c.edits),
+          ms(c.baseline.median),
+          ms(c.baseline.p95),
+          ms(c.baseline.max),
+          ms(c.current.median),
+          ms(c.current.p95),
+          ms(c.current.max),
+          `${c.p95ChangePercent > 0 ? '+' : ''}${c.p95ChangePercent.toFixed(1)}%`,
+          ms(c.limit),
+          c.notWorse ? 'not worse' : `WORSE (${ms(c.current.p95 - c.limit)} over)`,
+        ]),
+      ),
+    );
+    log(`   verdict: "not worse" when current p95 <= baseline p95 x ${NOISE.factor.toFixed(2)} + ${NOISE.ms} ms (the noise margin; "limit" is that bound)${QUICK ? '; --quick: too few edits for a p95 to mean much' : ''}`);
+    log(`   ${SIZES.filter((s) => s.compare).map((s) => `${count(s.lines)} lines: ${s.rounds} rounds of fresh servers`).join(', ')}; load average (1 min) ${loadAroundEdits[0]} before the edit loops, ${loadAroundEdits[1]} after`);
+    // The benchmark alone keeps the load near 1. Above that, two servers of the same code have
+    // differed by more than the margin (docs/benchmarks.md, 4.8), so a verdict says little.
+    if (Math.max(...loadAroundEdits) > 1.5) log(`   note: other processes were using the CPU (load above 1.5 on ${m.cores} cores); the p95s move more than the margin then, run again on a quiet machine before trusting a WORSE`);
+    for (const c of comparisons) {
+      if (c.versionsDiffering) log(`   note: at ${count(c.lines)} lines the two servers published different diagnostics for ${c.versionsDiffering} of ${c.edits} versions; first: ${c.firstDifference}`);
+    }
+  }
   log();
   log('2. didOpen -> first diagnostics over LSP stdio (ms; cold = first document of a fresh server, warm = further fresh documents)');
   log(table(['prompt', 'cold', `warm median (n=${OPENS - 1})`, 'warm max'], opens.map((o) => [`${count(o.lines)} lines`, ms(o.cold), ms(o.warm.median), ms(o.warm.max)])));
@@ -498,6 +802,7 @@ async function main(): Promise<void> {
       activation: ACTIVATION_NOTE,
     },
     edits: edits.map((e, i) => ({ ...e, goalP95: SIZES[i].goalP95, pass: SIZES[i].goalP95 === undefined ? undefined : e.all.p95 < SIZES[i].goalP95! })),
+    baseline: baseline ? { ...baseline.info, noiseMargin: NOISE, loadAroundEdits, comparisons } : null,
     opens,
     engine: engineResults,
     bundles: { dev: devBundles, production: vsix?.productionBundles },

@@ -69,8 +69,12 @@ export class TestLanguageClient {
     return TestLanguageClient.start({ rootUri: fileUri(root) });
   }
 
-  static async start(options: { configuration?: boolean; rootUri?: string; settings?: SettingsSource } = {}): Promise<TestLanguageClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /**
+   * `server` is the bundle to run (default: this tree's `dist/server.js`); the benchmark also runs
+   * the bundle built from an older commit, to compare the two in one run.
+   */
+  static async start(options: { configuration?: boolean; rootUri?: string; settings?: SettingsSource; server?: string } = {}): Promise<TestLanguageClient> {
+    const proc = spawn(process.execPath, [options.server ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new TestLanguageClient(proc, options.settings);
     await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
