@@ -2,7 +2,7 @@
 // fixture suites that test the prompt (from the working tree) run against that version's text,
 // given directly to the runner, reusing the results recorded earlier for the same text (by content
 // hash) instead of asking the model again. Also turns run records into RunRecords for compareRuns.
-import { parsePromptDocument } from '../document';
+import { parseDocument } from '../document';
 import {
   caseVars,
   checksFingerprint,
@@ -187,7 +187,7 @@ export async function runVersionTests(version: VersionToTest, host: VersionTestH
     }
     if (suite.fixture.promptUri !== version.promptUri) continue;
     // The version's text, not the working copy's: the runner takes the parsed document directly.
-    suite.prompt = parsePromptDocument(version.text, version.promptUri, 0, { maxTemplateSize: Infinity });
+    suite.prompt = parseDocument(version.text, version.promptUri, 0, { maxTemplateSize: Infinity });
     suites.push(suite);
   }
   if (!suites.length) throw new NoFixturesError(`No fixture file tests this prompt: create one beside it (name.tests.yaml with \`prompt: ./name.prompt\`), then compare again.`);

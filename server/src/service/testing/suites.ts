@@ -1,5 +1,5 @@
 // Loads a fixture file and the prompt it tests into a TestSuite, through the host's file reader.
-import { parsePromptDocument } from '../document';
+import { parseDocument } from '../document';
 import { parseFixtureFile } from './fixtures';
 import type { TestSuite } from './runner';
 import type { ReadText } from './vars';
@@ -14,7 +14,7 @@ export async function loadSuite(fixtureUri: string, rootUri: string, read: ReadT
   const fixture = parseFixtureFile(text ?? (await read(fixtureUri)), fixtureUri);
   let prompt;
   try {
-    prompt = parsePromptDocument(await read(fixture.promptUri), fixture.promptUri, 0, { maxTemplateSize: Infinity });
+    prompt = parseDocument(await read(fixture.promptUri), fixture.promptUri, 0, { maxTemplateSize: Infinity });
   } catch {
     prompt = undefined;
   }
