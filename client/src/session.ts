@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CrashGuard } from './crashGuard';
 import { registerHistoryView } from './history/view';
 import { PREVIEW_SCHEME, RenderedPreviewProvider, showRenderedPreview } from './preview';
 import { TokenStatusBar } from './tokenStatus';
@@ -22,6 +23,7 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
+  const crashGuard = new CrashGuard(output, () => client);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { language: 'dotprompt', scheme: 'file' },
@@ -42,7 +44,8 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
       fileEvents: [vscode.workspace.createFileSystemWatcher('**/_*.prompt'), vscode.workspace.createFileSystemWatcher('**/prompt-workbench.{yaml,yml}'), vscode.workspace.createFileSystemWatcher('**/.promptlintrc.{yaml,yml}'), vscode.workspace.createFileSystemWatcher('**/*.tests.{yaml,yml}')],
     },
     outputChannel: output,
-    // The library's default error handler restarts a crashed server (up to 4 times in 3 minutes).
+    // Restarts a crashed server, holding back a document that crashed it twice (crashPolicy.ts).
+    ...crashGuard.clientOptions(),
   };
   const client = new LanguageClient('promptWorkbench', 'Prompt Workbench Language Server', serverOptions, clientOptions);
   const previews = new RenderedPreviewProvider(() => client, context.workspaceState);
@@ -73,7 +76,10 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
   );
 
   return {
-    restart: () => client.restart(),
+    restart: () => {
+      crashGuard.restarted();
+      return client.restart();
+    },
     showPreview: () => showRenderedPreview(previews),
     showPreviewWithValues: () => showRenderedPreview(previews, true),
     stop: () => client.stop(),

@@ -3,7 +3,7 @@
 // producing JUnit XML that is parsed back with a real XML parser.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -23,10 +23,10 @@ after(async () => {
   await mock.stop();
 });
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OPENAI|ANTHROPIC)_/.test(k)));
-    execFile(process.execPath, [CLI, 'test', ...args], { cwd: ROOT, env: { ...clean, ...env }, timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }));
+    execFile(process.execPath, [CLI, 'test', ...args], { cwd, env: { ...clean, ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }));
   });
 }
 
@@ -106,6 +106,22 @@ test('a failing answer exits 1 and the JUnit failure says why', async () => {
     assert.match(technical.failure![0].$.message, /Score 0\.20 < threshold 0\.75/);
     const billing = suites[0].testcase.find((c) => c.$.name === 'billing question')!;
     assert.ok(billing.error, 'the javascript assertion threw on non-JSON output: an error');
+  } finally {
+    mock.script = exampleReplies;
+  }
+});
+
+test('500 cases against the local server, some reset mid-answer: all pass, and node prints no MaxListenersExceededWarning', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pw-many-'));
+  writeFileSync(path.join(dir, 'p.prompt'), '---\nmodel: openai/gpt-4o\ninput:\n  schema:\n    q: string\n---\nAnswer {{q}}\n');
+  writeFileSync(path.join(dir, 'p.tests.yaml'), `cases:\n${Array.from({ length: 500 }, (_, i) => `  - name: c${i}\n    vars: { q: "${i}" }\n`).join('')}`);
+  let n = 0;
+  mock.script = () => (++n % 50 === 0 ? { reset: true } : { text: 'ok' });
+  try {
+    const r = await cli(['.', '--provider', 'openai', '--no-record', '--no-cache', '--concurrency', '8'], { OPENAI_BASE_URL: mock.openaiBaseUrl, OPENAI_API_KEY: KEY }, dir);
+    assert.equal(r.code, 0, r.stderr.slice(0, 2000));
+    assert.match(r.stdout, /\n500 passed, 0 failed, 0 errors, 0 skipped in [\d.]+ s\n$/);
+    assert.equal(r.stderr, '', 'no warning of any kind');
   } finally {
     mock.script = exampleReplies;
   }

@@ -1,6 +1,6 @@
 // A real HTTP server on 127.0.0.1 (random port) that speaks the OpenAI chat completions and the
 // Anthropic messages wire formats, plain and streaming (server-sent events). Scriptable: replies,
-// latency, 429 with Retry-After, 500s, stalls, malformed bodies. It records every request, how many
+// latency, 429 with Retry-After, 500s, stalls, malformed bodies, connections reset mid-answer. It records every request, how many
 // were in flight at most, and whether the client closed the connection before the answer ended.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -18,6 +18,8 @@ export interface RecordedRequest {
   /** The client closed the connection before the response was complete. */
   closedByClient: boolean;
   completed: boolean;
+  /** The server reset the connection after this many bytes of the body (`MockReply.reset`). */
+  resetAfterBytes?: number;
 }
 
 export interface MockReply {
@@ -31,6 +33,11 @@ export interface MockReply {
   delayMs?: number;
   /** Never answer (until the client gives up or the server stops). */
   stall?: boolean;
+  /**
+   * Send the headers and the first half of the answer (streaming: half of its events), then
+   * destroy the socket, as a proxy or a server restart does to a connection mid-answer.
+   */
+  reset?: boolean;
   model?: string;
   usage?: { input: number; output: number };
 }
@@ -138,20 +145,37 @@ export class MockProvider {
       const error = api === 'openai' ? { error: { message: reply.text ?? 'error', type: 'mock_error' } } : { type: 'error', error: { type: 'mock_error', message: reply.text ?? 'error' } };
       res.writeHead(reply.status!, headers).end(JSON.stringify(error));
     } else if (body.stream) {
-      await this.stream(api, res, reply, body);
+      if (!(await this.stream(api, res, reply, body, record))) return;
     } else {
-      res.writeHead(200, headers).end(JSON.stringify(api === 'openai' ? openaiBody(reply, body) : anthropicBody(reply, body)));
+      const text = JSON.stringify(api === 'openai' ? openaiBody(reply, body) : anthropicBody(reply, body));
+      if (reply.reset) {
+        // The full length is announced, so the client knows the body was cut short.
+        res.writeHead(200, { ...headers, 'content-length': String(Buffer.byteLength(text)) });
+        await this.resetAfter(res, record, text.slice(0, Math.floor(text.length / 2)));
+        return;
+      }
+      res.writeHead(200, headers).end(text);
     }
     record.completed = true;
   }
 
-  private async stream(api: Api, res: ServerResponse, reply: MockReply, body: Record<string, unknown>): Promise<void> {
+  /** Writes `part`, lets it reach the client, then destroys the socket (no orderly end). */
+  private async resetAfter(res: ServerResponse, record: RecordedRequest, part: string): Promise<void> {
+    await new Promise<void>((resolve) => res.write(part, () => resolve()));
+    await this.sleep(20);
+    record.resetAfterBytes = Buffer.byteLength(part);
+    res.socket?.destroy();
+  }
+
+  /** False when the reply was a reset. */
+  private async stream(api: Api, res: ServerResponse, reply: MockReply, body: Record<string, unknown>, record: RecordedRequest): Promise<boolean> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const text = reply.text ?? 'ok';
     const pieces = text.match(/.{1,4}/gs) ?? [''];
     const model = reply.model ?? String(body.model);
     const usage = reply.usage ?? { input: 10, output: pieces.length };
-    const send = (event: string | undefined, data: unknown) => res.write(`${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+    const events: string[] = [];
+    const send = (event: string | undefined, data: unknown) => void events.push(`${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
     if (api === 'openai') {
       for (const p of pieces) send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] });
       send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
@@ -165,7 +189,12 @@ export class MockProvider {
       send('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: usage.output } });
       send('message_stop', { type: 'message_stop' });
     }
-    res.end();
+    if (reply.reset) {
+      await this.resetAfter(res, record, events.slice(0, Math.max(1, Math.floor(events.length / 2))).join(''));
+      return false;
+    }
+    res.end(events.join(''));
+    return true;
   }
 }
 

@@ -188,3 +188,33 @@ test('a refused key is reported without the key, even when the server echoes it'
   assert.ok(!e.message.includes(KEY), e.message);
   assert.match(e.message, /Incorrect API key provided: \[redacted\]/);
 });
+
+test('a connection reset mid-answer (plain and streaming) is retried like a network error, within the retry budget', async () => {
+  for (const stream of [false, true]) {
+    for (const [name, make] of [['openai', openai], ['anthropic', anthropic]] as const) {
+      const label = `${name}${stream ? ', streaming' : ''}`;
+      mock.reset();
+      mock.queue.push({ reset: true, text: 'This answer is cut in the middle.' }, { text: 'The whole answer.' });
+      const reply = await make({ stream, maxRetries: 2 }).call({ model: 'm', messages, parameters: {} });
+      assert.equal(reply.output, 'The whole answer.', label);
+      assert.equal(mock.requests.length, 2, `${label}: one retry`);
+      assert.ok(mock.requests[0].resetAfterBytes! > 0, label);
+    }
+  }
+});
+
+test('a connection reset on every attempt says what happened, how much arrived and how often it was retried', async () => {
+  for (const stream of [false, true]) {
+    for (const [name, make] of [['openai', openai], ['anthropic', anthropic]] as const) {
+      const label = `${name}${stream ? ', streaming' : ''}`;
+      mock.reset();
+      mock.script = () => ({ reset: true, text: 'Never complete.' });
+      const e = await failure(make({ stream, maxRetries: 1 }).call({ model: 'm', messages, parameters: {} }));
+      assert.equal(e.kind, 'unreachable', label);
+      assert.equal(mock.requests.length, 2, `${label}: maxRetries 1 is two attempts in all`);
+      const bytes = mock.requests[1].resetAfterBytes;
+      assert.match(e.message, new RegExp(`the connection was reset while the answer was being received \\(after ${bytes} bytes\\); retried 1 time\\b`), `${label}: ${e.message}`);
+      assert.ok(!/terminated/.test(e.message), e.message);
+    }
+  }
+});

@@ -2,6 +2,7 @@
 // concurrency, cache hits and misses, records written atomically and read back, cancellation,
 // sharding, and the API key never appearing in any file written.
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -237,4 +238,19 @@ test('the API key appears in no file written: cache, records, logs', async () =>
   for (const f of files) assert.ok(!readFileSync(f, 'utf8').includes(KEY), `${f} contains the key`);
   assert.match(summary.results[0].output!, /Your key is \[redacted\]/);
   assert.match(summary.results[1].reason, /Incorrect API key provided: \[redacted\]/);
+});
+
+test('every abort listener a call adds to the run signal is removed when the call ends (cases, judges, resets, errors)', async () => {
+  let n = 0;
+  mock.script = (req) => {
+    n++;
+    if (req.prompt.includes('You grade')) return { text: '{"reason": "fine", "score": 1, "pass": true}' };
+    return n % 5 === 0 ? { reset: true } : n % 7 === 0 ? { status: 500 } : { text: 'ok' };
+  };
+  const cases = Array.from({ length: 30 }, (_, i) => `  - name: c${i}\n    vars: { q: "${i}" }\n${i % 3 === 0 ? '    assert:\n      - type: llm-rubric\n        value: Says ok.\n' : ''}`).join('');
+  const { suite } = await tempSuite('---\nmodel: openai/gpt-4o\ninput:\n  schema:\n    q: string\n---\n{{q}}\n', `cases:\n${cases}`);
+  const controller = new AbortController();
+  const summary = await runTests([suite], options({ signal: controller.signal, concurrency: 4 }));
+  assert.equal(summary.results.length, 30);
+  assert.equal(EventEmitter.getEventListeners(controller.signal, 'abort').length, 0);
 });

@@ -2,6 +2,7 @@
 // messages become the `system` parameter; Dotprompt's `model` role is `assistant`.
 import Anthropic from '@anthropic-ai/sdk';
 import { classifyError, defaultKeyHint } from './errors';
+import { callSignal, callTransport, retryResets } from './transport';
 import type { HttpProviderOptions } from './openai';
 import { ProviderError, type ChatMessage, type ModelCall, type ModelReply, type Provider } from './types';
 
@@ -50,21 +51,33 @@ export function anthropicMessages(messages: readonly ChatMessage[]): { system?: 
 
 export function createAnthropicProvider(options: HttpProviderOptions): Provider {
   const endpoint = (options.baseURL || ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '');
-  let client: Anthropic | undefined;
   const secrets = [options.apiKey];
   return {
     id: 'anthropic',
     endpoint,
     async call(request: ModelCall): Promise<ModelReply> {
       if (!options.apiKey) throw new ProviderError('no-key', `No Anthropic API key. ${options.keyHint ?? defaultKeyHint('anthropic')}`, 'anthropic');
-      client ??= new Anthropic({ apiKey: options.apiKey, baseURL: endpoint, timeout: options.timeoutMs, maxRetries: options.maxRetries, fetch: options.fetch, logLevel: 'off' });
+      // A client per call, so its fetch counts this call's attempts (see transport.ts).
+      const transport = callTransport(options.fetch);
+      const client = new Anthropic({ apiKey: options.apiKey, baseURL: endpoint, timeout: options.timeoutMs, maxRetries: options.maxRetries, fetch: transport.fetch, logLevel: 'off' });
+      const scope = callSignal(request.signal);
+      const signal = scope.signal;
       const { system, messages } = anthropicMessages(request.messages);
       const body: Record<string, unknown> = { model: request.model, messages, ...anthropicParameters(request.parameters) };
       if (system) body.system = system;
       const started = performance.now();
       try {
+        return await retryResets(transport, options.maxRetries, signal, attempt);
+      } catch (e) {
+        if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', 'anthropic');
+        throw classifyError(e, 'anthropic', endpoint, secrets, options.timeoutMs, options.maxRetries, { timeout: Anthropic.APIConnectionTimeoutError, connection: Anthropic.APIConnectionError, abort: Anthropic.APIUserAbortError });
+      } finally {
+        scope.dispose();
+      }
+
+      async function attempt(maxRetries: number): Promise<ModelReply> {
         if (options.stream) {
-          const stream = (await client.messages.create({ ...body, stream: true } as unknown as Anthropic.MessageCreateParamsStreaming, { signal: request.signal })) as AsyncIterable<Anthropic.RawMessageStreamEvent>;
+          const stream = (await client.messages.create({ ...body, stream: true } as unknown as Anthropic.MessageCreateParamsStreaming, { signal, maxRetries })) as AsyncIterable<Anthropic.RawMessageStreamEvent>;
           let output = '';
           let firstTokenMs: number | undefined;
           let model: string | undefined;
@@ -85,13 +98,10 @@ export function createAnthropicProvider(options: HttpProviderOptions): Provider 
           }
           return { output, model, usage: { inputTokens, outputTokens }, finishReason, firstTokenMs };
         }
-        const reply = (await client.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal: request.signal })) as Anthropic.Message;
+        const reply = (await client.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal, maxRetries })) as Anthropic.Message;
         if (!reply || !Array.isArray(reply.content)) throw new ProviderError('bad-response', `Anthropic's answer has no content (${JSON.stringify(reply).slice(0, 200)}). Is ${endpoint} an Anthropic messages API server?`, 'anthropic');
         const output = reply.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
         return { output, model: reply.model, usage: { inputTokens: reply.usage?.input_tokens, outputTokens: reply.usage?.output_tokens }, finishReason: reply.stop_reason ?? undefined };
-      } catch (e) {
-        if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', 'anthropic');
-        throw classifyError(e, 'anthropic', endpoint, secrets, options.timeoutMs, options.maxRetries, { timeout: Anthropic.APIConnectionTimeoutError, connection: Anthropic.APIConnectionError, abort: Anthropic.APIUserAbortError });
       }
     },
   };

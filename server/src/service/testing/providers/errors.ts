@@ -2,6 +2,7 @@
 // ProviderErrors whose message says what happened and what to do. Secrets are redacted.
 import type { ProviderId } from '../fixtures';
 import { redact } from '../redact';
+import { resetOf } from './transport';
 import { PROVIDER_LABELS, ProviderError } from './types';
 
 interface SdkErrorShape {
@@ -47,6 +48,9 @@ export function classifyError(e: unknown, provider: ProviderId, endpoint: string
   const tried = maxRetries > 0 ? ` (after ${maxRetries + 1} attempts)` : '';
   const r = (s: string) => redact(s, secrets);
   if (name === 'APIUserAbortError' || name === 'AbortError') return new ProviderError('cancelled', 'Cancelled.', provider);
+  // Before the connection error that wraps it: "Cannot reach" would be wrong, the server answered.
+  const reset = resetOf(e);
+  if (reset) return new ProviderError('unreachable', `${label}: ${reset.message}. The server or something between (a proxy, a load balancer) closed the connection mid-answer; try again, raise the retries (promptWorkbench.test.retries, or --retries), or check the network to ${endpoint}.`, provider);
   if (name === 'APIConnectionTimeoutError') return new ProviderError('timeout', `${label} did not answer within ${timeoutMs / 1000} s${tried} at ${endpoint}. Raise the timeout (setting promptWorkbench.test.timeoutSeconds, or --timeout), or check the server.`, provider);
   if (name === 'APIConnectionError') {
     const cause = err.cause as { message?: string; code?: string; cause?: { code?: string; message?: string } } | undefined;

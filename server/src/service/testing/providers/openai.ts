@@ -1,9 +1,10 @@
 // The `openai` provider: chat completions through the official `openai` SDK. A base URL makes it
 // serve any OpenAI-compatible server (Azure OpenAI, Ollama, vLLM, LM Studio, llama.cpp, OpenRouter).
-// Timeouts and retries (honouring Retry-After) are the SDK's own; the AbortSignal aborts the HTTP
-// request in flight.
+// Timeouts and retries (honouring Retry-After) are the SDK's own, plus retries of answers cut short
+// (transport.ts); the AbortSignal aborts the HTTP request in flight.
 import OpenAI from 'openai';
 import { classifyError, defaultKeyHint } from './errors';
+import { callSignal, callTransport, retryResets } from './transport';
 import { ProviderError, type ChatMessage, type ModelCall, type ModelReply, type Provider } from './types';
 
 export interface HttpProviderOptions {
@@ -73,7 +74,6 @@ export function openAiMessages(messages: readonly ChatMessage[]) {
 export function createOpenAIProvider(options: HttpProviderOptions): Provider {
   const endpoint = (options.baseURL || OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
   const custom = !!options.baseURL && !/^https:\/\/api\.openai\.com/i.test(options.baseURL);
-  let client: OpenAI | undefined;
   const secrets = [options.apiKey];
   return {
     id: 'openai',
@@ -81,15 +81,28 @@ export function createOpenAIProvider(options: HttpProviderOptions): Provider {
     async call(request: ModelCall): Promise<ModelReply> {
       // Local OpenAI-compatible servers (Ollama, vLLM, ...) usually need no key.
       if (!options.apiKey && !custom) throw new ProviderError('no-key', `No OpenAI API key. ${options.keyHint ?? defaultKeyHint('openai')}`, 'openai');
-      client ??= new OpenAI({ apiKey: options.apiKey || 'no-key', baseURL: endpoint, timeout: options.timeoutMs, maxRetries: options.maxRetries, fetch: options.fetch, organization: null, project: null, logLevel: 'off' });
+      // A client per call, so its fetch counts this call's attempts (a client costs microseconds).
+      const transport = callTransport(options.fetch);
+      const client = new OpenAI({ apiKey: options.apiKey || 'no-key', baseURL: endpoint, timeout: options.timeoutMs, maxRetries: options.maxRetries, fetch: transport.fetch, organization: null, project: null, logLevel: 'off' });
+      const scope = callSignal(request.signal);
+      const signal = scope.signal;
       const body: Record<string, unknown> = { model: request.model, messages: openAiMessages(request.messages), ...openAiParameters(request.model, request.parameters) };
       if (request.output?.format === 'json') {
         body.response_format = request.output.schema ? { type: 'json_schema', json_schema: { name: 'output', schema: request.output.schema, strict: false } } : { type: 'json_object' };
       }
       const started = performance.now();
       try {
+        return await retryResets(transport, options.maxRetries, signal, attempt);
+      } catch (e) {
+        if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', 'openai');
+        throw classifyError(e, 'openai', endpoint, secrets, options.timeoutMs, options.maxRetries, { timeout: OpenAI.APIConnectionTimeoutError, connection: OpenAI.APIConnectionError, abort: OpenAI.APIUserAbortError });
+      } finally {
+        scope.dispose();
+      }
+
+      async function attempt(maxRetries: number): Promise<ModelReply> {
         if (options.stream) {
-          const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } } as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, { signal: request.signal });
+          const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } } as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, { signal, maxRetries });
           let output = '';
           let firstTokenMs: number | undefined;
           let model: string | undefined;
@@ -107,7 +120,7 @@ export function createOpenAIProvider(options: HttpProviderOptions): Provider {
           }
           return { output, model, usage, finishReason, firstTokenMs };
         }
-        const reply = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal: request.signal });
+        const reply = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal, maxRetries });
         const choice = reply?.choices?.[0];
         if (!choice || typeof choice.message?.content !== 'string') {
           if (choice?.message?.refusal) return { output: choice.message.refusal, model: reply.model, finishReason: 'refusal', usage: reply.usage ? { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens } : undefined };
@@ -119,9 +132,6 @@ export function createOpenAIProvider(options: HttpProviderOptions): Provider {
           finishReason: choice.finish_reason ?? undefined,
           usage: reply.usage ? { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens } : undefined,
         };
-      } catch (e) {
-        if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', 'openai');
-        throw classifyError(e, 'openai', endpoint, secrets, options.timeoutMs, options.maxRetries, { timeout: OpenAI.APIConnectionTimeoutError, connection: OpenAI.APIConnectionError, abort: OpenAI.APIUserAbortError });
       }
     },
   };
