@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerHistoryView } from './history/view';
+import { TrustNotification, type InitializationOptions } from '../../server/src/protocol';
 import { PREVIEW_SCHEME, RenderedPreviewProvider, showRenderedPreview } from './preview';
 import { TokenStatusBar } from './tokenStatus';
 
@@ -42,6 +43,9 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
       fileEvents: [vscode.workspace.createFileSystemWatcher('**/_*.prompt'), vscode.workspace.createFileSystemWatcher('**/prompt-workbench.{yaml,yml}'), vscode.workspace.createFileSystemWatcher('**/.promptlintrc.{yaml,yml}'), vscode.workspace.createFileSystemWatcher('**/*.tests.{yaml,yml}')],
     },
     outputChannel: output,
+    // In an untrusted workspace the server reads no `file://` value of a fixture file. A function:
+    // a restart after trust was granted must say so.
+    initializationOptions: (): InitializationOptions => ({ trusted: vscode.workspace.isTrusted }),
     // The library's default error handler restarts a crashed server (up to 4 times in 3 minutes).
   };
   const client = new LanguageClient('promptWorkbench', 'Prompt Workbench Language Server', serverOptions, clientOptions);
@@ -58,6 +62,10 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
       tokenStatus.onClientState(e.newState);
     }),
     tokenStatus,
+    // Trust can be granted while the window is open (revoking it reloads the window).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (client.isRunning()) void client.sendNotification(TrustNotification.method, { trusted: true }).catch(() => undefined);
+    }),
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
     previews,
   );
