@@ -67,7 +67,7 @@ test('untrusted, then trusted: notes instead of reads, then the file inside the 
     trusted.diagnostics.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character, d.range.end.character]),
     [['fixture-file-refused', 1, 6, 12, 33]],
   );
-  assert.match(trusted.diagnostics[0].message, /`file:\/\/\.\.\/outside\.txt` is not read: .*outside\.txt is outside the project root .*`fixtures\.allow`/);
+  assert.match(trusted.diagnostics[0].message as string, /`file:\/\/\.\.\/outside\.txt` is not read: .*outside\.txt is outside the project root .*`fixtures\.allow`/);
   assert.match((await render('inside')).text, /Body: inside text/);
   const outside = await render('outside');
   assert.equal(outside.ok, false);
