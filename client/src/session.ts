@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { CrashGuard } from './crashGuard';
 import { registerHistoryView } from './history/view';
+import { TrustNotification, type InitializationOptions } from '../../server/src/protocol';
 import { PREVIEW_SCHEME, RenderedPreviewProvider, showRenderedPreview } from './preview';
 import { TokenStatusBar } from './tokenStatus';
 
@@ -46,6 +47,9 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
     outputChannel: output,
     // Restarts a crashed server, holding back a document that crashed it twice (crashPolicy.ts).
     ...crashGuard.clientOptions(),
+    // In an untrusted workspace the server reads no `file://` value of a fixture file. A function:
+    // a restart after trust was granted must say so.
+    initializationOptions: (): InitializationOptions => ({ trusted: vscode.workspace.isTrusted }),
   };
   const client = new LanguageClient('promptWorkbench', 'Prompt Workbench Language Server', serverOptions, clientOptions);
   const previews = new RenderedPreviewProvider(() => client, context.workspaceState);
@@ -61,6 +65,10 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
       tokenStatus.onClientState(e.newState);
     }),
     tokenStatus,
+    // Trust can be granted while the window is open (revoking it reloads the window).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (client.isRunning()) void client.sendNotification(TrustNotification.method, { trusted: true }).catch(() => undefined);
+    }),
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
     previews,
   );

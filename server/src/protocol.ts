@@ -1,6 +1,6 @@
 // Custom requests between the VS Code client and the language server: one module, imported by
 // both sides, so their names and shapes cannot drift apart.
-import { RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { ChangeSummary } from './service/history/summary';
 import type { TokenSummary } from './service/tokens';
 
@@ -59,3 +59,19 @@ export interface ChangeSummaryParams {
  * them). `null` for a pair that could not be summarised.
  */
 export const ChangeSummaryRequest = new RequestType<ChangeSummaryParams, (ChangeSummary | null)[], void>('promptWorkbench/changeSummary');
+
+/** `initializationOptions` the client sends when it starts the server. */
+export interface InitializationOptions {
+  /** Whether the workspace is trusted (VS Code's Workspace Trust); absent means trusted. */
+  trusted?: boolean;
+}
+
+export interface TrustParams {
+  trusted: boolean;
+}
+
+/**
+ * The client tells the server that the workspace's trust changed. Untrusted, the server reads no
+ * `file://` value of a fixture file (the preview and the status bar show what they can without it).
+ */
+export const TrustNotification = new NotificationType<TrustParams>('promptWorkbench/trust');

@@ -14,7 +14,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ChangeSummaryRequest, FixtureCasesRequest, RenderRequest, TokenSummaryRequest, type ChangeSummary, type ChangeSummaryParams, type FixtureCaseItem, type RenderParams, type RenderResponse } from './protocol';
+import { ChangeSummaryRequest, FixtureCasesRequest, RenderRequest, TokenSummaryRequest, TrustNotification, type ChangeSummary, type ChangeSummaryParams, type FixtureCaseItem, type InitializationOptions, type RenderParams, type RenderResponse, type TrustParams } from './protocol';
 import * as engine from './service';
 import { summarizeChange } from './service/history/summary';
 import * as tokens from './service/tokens';
@@ -39,6 +39,16 @@ const host = createNodeHost({ roots: () => workspaceFolders, openText: (uri) => 
 const projectConfigs = new engine.ProjectConfigs(host, (m) => connection.console.warn(m));
 const fixtureFiles = new engine.FixtureFileCache(host);
 const diskPrompts = new engine.DiskPrompts(host);
+// Fixture files' `file://` values: inside the project root (bounded by the workspace folder) or
+// `fixtures.allow`, size-capped, and not read at all until the client says the workspace is trusted.
+let workspaceTrusted = true;
+function fileValues(): testing.FileValueAccess {
+  return testing.fileValueAccess(host, {
+    trusted: workspaceTrusted,
+    configFor: (file) => projectConfigs.configFor(file),
+    workspaceFolders: () => workspaceFolders,
+  });
+}
 // Diagnostics wait (briefly) for the first partial index, so a prompt opened at startup is not
 // told its partials are missing; completion and hover never wait.
 let partialsIndexed: Promise<unknown> = Promise.resolve();
@@ -142,6 +152,7 @@ connection.onInitialize((params): InitializeResult => {
   configurationSupported = !!params.capabilities.workspace?.configuration;
   codeLensRefreshSupported = !!params.capabilities.workspace?.codeLens?.refreshSupport;
   workspaceFolders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  workspaceTrusted = (params.initializationOptions as InitializationOptions | undefined)?.trusted !== false;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -201,6 +212,13 @@ connection.onDidChangeWatchedFiles(async (e) => {
   if (changed) revalidateAll();
 });
 
+connection.onNotification(TrustNotification.method, (p: TrustParams) => {
+  const trusted = p?.trusted !== false;
+  if (trusted === workspaceTrusted) return;
+  workspaceTrusted = trusted;
+  revalidateAll();
+});
+
 connection.onDidChangeConfiguration(() => {
   forgetSettings();
   cache.clear();
@@ -232,7 +250,7 @@ function publish(uri: string, version: number, diagnostics: Diagnostic[]): Promi
 const validators: Record<DocumentKind, (doc: TextDocument) => Promise<void>> = {
   async fixture(doc) {
     const f = await fixtureAndPrompt(doc.uri);
-    const diagnostics = await runSafe('Fixture validation', [], undefined, () => (f ? testing.fixtureLspDiagnostics(f.file, f.prompt) : []));
+    const diagnostics = await runSafe('Fixture validation', [], undefined, async () => (f ? testing.fixtureLspDiagnostics(f.file, f.prompt, await testing.fileValueDiagnostics(f.file, fileValues())) : []));
     void publish(doc.uri, doc.version, diagnostics);
   },
   async config(doc) {
@@ -401,16 +419,15 @@ connection.onRequest(RenderRequest.method, async (p: RenderParams): Promise<Rend
     const name = decodeURIComponent(p.uri.split('/').pop() ?? p.uri);
     if (p.case) {
       // The case's values are resolved here, exactly as the test runner resolves them: the open
-      // fixture document's text (else the disk's), `file://` values read the same way.
-      const read = (uri: string) => host.readText(uri);
-      const fixture = await read(p.case.fixtureUri).then(
+      // fixture document's text (else the disk's), `file://` values through the same guard.
+      const fixture = await host.readText(p.case.fixtureUri).then(
         (text) => ({ uri: p.case!.fixtureUri, text }),
         () => undefined,
       );
       const result: engine.CaseRenderResult = fixture
-        ? await engine.renderFixtureCase(doc, fixture, p.case.caseName, read, d.analysis)
+        ? await engine.renderFixtureCase(doc, fixture, p.case.caseName, testing.guardedReader(fileValues()), d.analysis)
         : { label: `case "${p.case.caseName}"`, values: {}, error: { message: `The fixture file ${decodeURIComponent(p.case.fixtureUri.split('/').pop() ?? '')} cannot be read any more. Choose the values again ("Preview Rendered Prompt with Values…").`, file: p.case.fixtureUri } };
-      return { text: engine.formatRendered(result, `${name} — ${result.label}`), ok: !result.error, error: result.error };
+      return { text: engine.formatCaseRendered(result, `${name} — ${result.label}`), ok: !result.error, error: result.error };
     }
     const result = await engine.renderPrompt(doc, p.values ?? doc.defaults, d.analysis);
     return { text: engine.formatRendered(result, `${name} — ${p.values ? 'given values' : 'input defaults'}`), ok: !result.error, error: result.error };
@@ -439,7 +456,8 @@ async function fixtureCaseTokens(doc: engine.PromptDocument, options: tokens.Tok
     const open = documents.all().filter((d) => kindOf(d.uri) === 'fixture').map((d) => fixtureOf(d));
     const fixtures = await fixtureFiles.forPrompt(doc.uri, open, { token });
     if (!fixtures.length) return undefined;
-    return await testing.fixtureCaseTokens(doc, fixtures, options, (uri) => host.readText(uri));
+    const access = fileValues();
+    return await testing.fixtureCaseTokens(doc, fixtures, options, testing.guardedReader(access), access.trusted);
   } catch (e) {
     if (!(e instanceof engine.CancelledError)) logError('Fixture case token counts', e);
     return undefined;

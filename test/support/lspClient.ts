@@ -73,7 +73,7 @@ export class TestLanguageClient {
    * `server` is the bundle to run (default: this tree's `dist/server.js`); the benchmark also runs
    * the bundle built from an older commit, to compare the two in one run.
    */
-  static async start(options: { configuration?: boolean; rootUri?: string; settings?: SettingsSource; server?: string } = {}): Promise<TestLanguageClient> {
+  static async start(options: { configuration?: boolean; rootUri?: string; settings?: SettingsSource; server?: string; initializationOptions?: unknown } = {}): Promise<TestLanguageClient> {
     const proc = spawn(process.execPath, [options.server ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new TestLanguageClient(proc, options.settings);
     await client.connection.sendRequest(InitializeRequest.type, {
@@ -89,6 +89,7 @@ export class TestLanguageClient {
         },
       },
       workspaceFolders: null,
+      ...(options.initializationOptions === undefined ? {} : { initializationOptions: options.initializationOptions }),
     });
     await client.connection.sendNotification(InitializedNotification.type, {});
     return client;

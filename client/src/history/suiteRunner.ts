@@ -9,6 +9,7 @@ import { runRecordsFromFile, runVersionTests } from '../../../server/src/service
 import { ResponseCache } from '../../../server/src/service/testing';
 import { loadPartialIndex, nodeFileStore } from '../../../server/src/node/host';
 import { VERSION } from '../../../server/src/version';
+import { editorValueReader } from '../testing/fileValues';
 import { editorProviders } from '../testing/providers';
 import { readTestSettings } from '../testing/settings';
 import type { SuiteRunner } from './testResults';
@@ -43,7 +44,7 @@ export function createSuiteRunner(context: vscode.ExtensionContext): SuiteRunner
             catalogue: settings.catalogue,
             concurrency: settings.concurrency,
             cache: settings.cache ? new ResponseCache(nodeFileStore(vscode.Uri.joinPath(context.globalStorageUri, 'test-cache').fsPath), { secrets }) : undefined,
-            readText,
+            readText: editorValueReader(),
             analysis: { partials: await loadPartialIndex([...folders, path.dirname(version.file)]) },
           },
           signal,

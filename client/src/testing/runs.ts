@@ -7,6 +7,7 @@ import { ResponseCache, runTests, type CaseResult, type ProviderId } from '../..
 import { loadPartialIndex, nodeFileStore } from '../../../server/src/node/host';
 import type { ResultDecorations } from './decorations';
 import { readText, type TestTree } from './discovery';
+import { editorValueReader } from './fileValues';
 import { editorProviders } from './providers';
 import { writeEditorRecord } from './records';
 import { announceProblems, reportResult, showDebugOutput } from './reporting';
@@ -52,7 +53,7 @@ export class TestRuns {
           catalogue: settings.catalogue,
           concurrency: settings.concurrency,
           cache: settings.cache ? new ResponseCache(nodeFileStore(vscode.Uri.joinPath(this.context.globalStorageUri, 'test-cache').fsPath), { secrets }) : undefined,
-          readText,
+          readText: editorValueReader(),
           analysis: { partials: await loadPartialIndex([...folders, ...suites.map((s) => path.dirname(vscode.Uri.parse(s.fixture.uri).fsPath))]) },
           signal: controller.signal,
           onStart: (job) => {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { findFixtureFiles, projectRootOf } from '../workspaceFiles';
 import { estimateSuiteCost, formatSuiteCost, loadSuite, type TestSuite } from '../../../server/src/service/testing';
 import { loadPartialIndex } from '../../../server/src/node/host';
+import { editorValueReader } from './fileValues';
 import { readTestSettings } from './settings';
 
 export const SUITE_COST_SCHEME = 'prompt-suite-cost';
@@ -93,7 +94,7 @@ export function registerSuiteCost(output: vscode.LogOutputChannel): vscode.Dispo
           const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
           let last = 0;
           const estimate = await estimateSuiteCost(suites, {
-            readText,
+            readText: editorValueReader(),
             analysis: { partials: await loadPartialIndex([...folders, ...suites.map((s) => path.dirname(vscode.Uri.parse(s.fixture.uri).fsPath))]) },
             catalogue: settings.catalogue,
             signal: controller.signal,

@@ -13,7 +13,7 @@ import { compareRuns, type RunComparison } from '../service/history/runs';
 import { NoFixturesError, runRecordsFromFile, runVersionTests, type VersionTestRun } from '../service/history/versionTests';
 import { PROVIDER_IDS, ResponseCache, type ProviderId } from '../service/testing';
 import { FIXTURE_GLOBS, loadPartialIndex } from '../service';
-import { cliProject, runLocations, workbenchStore } from './project';
+import { cliFileValues, cliProject, runLocations, workbenchStore } from './project';
 import { cliProviders } from './providers';
 import { describeChange, describeChangeLines } from '../service/history/describe';
 import { GitError, type Git, type RepositoryInfo } from '../service/history/git';
@@ -185,7 +185,7 @@ export async function compareTests(result: DiffResult, cwd: string, flags: TestR
     defaultProvider: flags.provider,
     concurrency: flags.concurrency ?? 4,
     cache,
-    readText: readTextUri,
+    readText: cliFileValues(project, cwd).read,
     analysis: { partials, customHelpers: project.config?.helpers },
   };
   const host = { fixtureUris: async () => fixtureUris, readText: readTextUri, records: store };

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { estimateSuiteCost, formatSuiteCost, loadSuite, PROVIDER_IDS, type ProviderId, type TestSuite } from '../service/testing';
 import { loadPartialIndex } from '../service';
-import { cliProject } from './project';
+import { cliFileValues, cliProject } from './project';
 import { expandFixtures, TestUsageError } from './test';
 
 /** Exit 0; 1 when a case cannot be rendered (the run would report it as an error). */
@@ -44,7 +44,7 @@ export async function estimateCommand(argv: string[], cwd: string, stdout: NodeJ
     );
   }
   const estimate = await estimateSuiteCost(suites, {
-    readText: readTextUri,
+    readText: cliFileValues(project, cwd).read,
     analysis: { partials: await loadPartialIndex(project.host, [...new Set([cwd, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers },
     defaultProvider: provider,
     repeat,

@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
 import { createNodeHost, toPath } from '../node/host';
 import type { FileStore } from '../service/testing/store';
-import { CACHE_DIR, commonProjectRoot, excludeGlobs, findProjectRoot, lint, RUNS_DIR, WORKBENCH_DIR, WORKBENCH_GITIGNORE, type ProjectConfig, type WorkspaceHost } from '../service';
+import { CACHE_DIR, commonProjectRoot, excludeGlobs, findProjectRoot, lint, ProjectConfigs, RUNS_DIR, WORKBENCH_DIR, WORKBENCH_GITIGNORE, type ProjectConfig, type WorkspaceHost } from '../service';
+import { fileValueAccess, guardedReader, type FileValueAccess, type ValueReader } from '../service/testing';
 
 export class ConfigFileError extends Error {}
 
@@ -109,4 +110,16 @@ export function workbenchStore(host: WorkspaceHost, dir: string): FileStore {
       await store.writeAtomic(name, text);
     },
   };
+}
+
+/**
+ * What the fixture files' `file://` values may read on the command line: the project root of
+ * each fixture file (the working folder when it has neither a project config nor a git
+ * repository) plus `fixtures.allow` of its project config. The command line runs the files you
+ * point it at, so it is always "trusted"; the root and the size cap still apply.
+ */
+export function cliFileValues(project: CliProject, cwd: string): { access: FileValueAccess; read: ValueReader } {
+  const configs = new ProjectConfigs(project.host);
+  const access = fileValueAccess(project.host, { trusted: true, configFor: (file) => configs.configFor(file), fallback: cwd });
+  return { access, read: guardedReader(access) };
 }

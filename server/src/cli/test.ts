@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   contentHash,
+  fileValueDiagnostics,
   fixtureDiagnostics,
   inShard,
   loadSuite,
@@ -20,7 +21,7 @@ import {
   type TestSuite,
 } from '../service/testing';
 import { FIXTURE_GLOBS, gitInfoOf, loadPartialIndex } from '../service';
-import { cliProject, expandArguments, runLocations, workbenchStore, type CliProject } from './project';
+import { cliFileValues, cliProject, expandArguments, runLocations, workbenchStore, type CliProject } from './project';
 import { VERSION } from '../version';
 import { cliProviders } from './providers';
 
@@ -201,6 +202,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
   const project = await cliProject(cwd);
   const host = project.host;
   const readText = (uri: string) => host.readText(uri);
+  const fileValues = cliFileValues(project, cwd);
   const files = await expandFixtures(positionals.length ? positionals : ['.'], cwd, project);
   // Ids, records and the cache are anchored at the project root, wherever the command runs.
   const where = runLocations(files, cwd, host, { recordsDir: values['records-dir'], cacheDir: values['cache-dir'] ?? env.PROMPT_WORKBENCH_CACHE_DIR });
@@ -211,7 +213,8 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     const suite = await loadSuite(pathToFileURL(file).toString(), rootUri, readText).catch((e: Error) => {
       throw new TestUsageError(`Cannot read ${path.relative(cwd, file)}: ${e.message}`);
     });
-    const problems = fixtureDiagnostics(suite.fixture, suite.prompt ?? null).filter((d) => d.severity === 'error');
+    // A refused `file://` value stops the run here, before anything is read, sent or recorded.
+    const problems = [...fixtureDiagnostics(suite.fixture, suite.prompt ?? null), ...(await fileValueDiagnostics(suite.fixture, fileValues.access))].filter((d) => d.severity === 'error').sort((a, b) => a.span.start - b.span.start);
     for (const d of problems) {
       const p = suite.fixture.lines.positionAt(d.span.start);
       stderr.write(`${suite.relativePath}:${p.line + 1}:${p.character + 1}  error  ${d.message}  ${d.code}\n`);
@@ -243,7 +246,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
       defaultProvider: provider,
       concurrency,
       cache,
-      readText,
+      readText: fileValues.read,
       analysis: { partials: await loadPartialIndex(host, [...new Set([cwd, where.root, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers },
       signal,
       onResult: streaming ? (r) => stdout.write(`${textLine(r)}\n`) : undefined,

@@ -1,12 +1,12 @@
 // The Node implementation of the workspace host, shared by the language server, the CLI and the
 // extension host: tinyglobby searches with the project's one skip list, reads that prefer the
 // editor's open text and cache the disk's by modification time and size, atomic writes, and git.
-import { existsSync } from 'node:fs';
+import { constants as fsConstants, existsSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
-import { gitInfoOf, throwIfCancelled, type ChangeKind, type FileInfo, type FindOptions, type WorkspaceHost } from '../service/host';
+import { gitInfoOf, throwIfCancelled, type ChangeKind, type FileInfo, type FindOptions, type LimitedRead, type WorkspaceHost } from '../service/host';
 import type { PartialIndex } from '../service/partials';
 import type { GitInfo } from '../service/testing/records';
 import { loadPartialIndex as loadPartialIndexOf } from '../service/workspace';
@@ -145,12 +145,52 @@ class NodeHost implements WorkspaceHost {
     return text;
   }
 
+  async realPath(uri: string): Promise<string | undefined> {
+    const file = toPath(uri);
+    if (!file) return undefined;
+    try {
+      return await fs.realpath(file);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async readLimited(uri: string, maxBytes: number): Promise<LimitedRead> {
+    const file = toPath(uri);
+    if (!file) throw new Error(`Cannot read ${uri}: only files on disk can be read.`);
+    const open = this.options.openText?.(toUri(path.resolve(file)));
+    if (open !== undefined) return Buffer.byteLength(open, 'utf8') > maxBytes ? { kind: 'too-large', size: Buffer.byteLength(open, 'utf8') } : { kind: 'text', text: open };
+    // Non-blocking, so opening a FIFO cannot hang; no final symbolic link, so a link swapped in
+    // after the caller resolved the path is not followed; the kind is checked on the handle, so
+    // the file checked is the file read.
+    const handle = await fs.open(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0));
+    try {
+      const s = await handle.stat();
+      if (!s.isFile()) return { kind: 'not-regular' };
+      if (s.size > maxBytes) return { kind: 'too-large', size: s.size };
+      // Chunks, not one buffer of the cap: a stat size of 0 (procfs) says nothing.
+      const chunks: Buffer[] = [];
+      let filled = 0;
+      while (filled <= maxBytes) {
+        const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - filled));
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, filled);
+        if (bytesRead === 0) break;
+        chunks.push(chunk.subarray(0, bytesRead));
+        filled += bytesRead;
+      }
+      if (filled > maxBytes) return { kind: 'too-large', size: filled };
+      return { kind: 'text', text: Buffer.concat(chunks).toString('utf8') };
+    } finally {
+      await handle.close();
+    }
+  }
+
   async stat(uri: string): Promise<FileInfo | undefined> {
     const file = toPath(uri);
     if (!file) return undefined;
     try {
       const s = await fs.stat(file);
-      return { mtimeMs: s.mtimeMs, size: s.size, isDirectory: s.isDirectory() };
+      return { mtimeMs: s.mtimeMs, size: s.size, isDirectory: s.isDirectory(), isFile: s.isFile() };
     } catch {
       return undefined;
     }

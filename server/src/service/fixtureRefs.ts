@@ -4,11 +4,11 @@
 // The texts come in as arguments: the server collects them (open editors first, then the disk).
 import type { PromptDocument } from './document';
 import { throwIfCancelled, type CancellationLike } from './host';
-import { renderPrompt, type RenderResult } from './render';
+import { formatRendered, renderPrompt, type RenderResult } from './render';
 import type { AnalysisOptions } from './scope';
 import type { Span } from './text';
 import { defaultPromptUri, parseFixtureFile, type FixtureCase, type FixtureFile } from './testing/fixtures';
-import { caseVars, VarsError, type ReadText } from './testing/vars';
+import { caseVars, unreadNote, VarsError, type UnreadValue, type ValueReader } from './testing/vars';
 
 /** A fixture file's URI and text (the editor's live text when it is open). */
 export interface FixtureText {
@@ -120,6 +120,16 @@ export interface CaseRenderResult extends RenderResult {
   /** `case "name" (file.tests.yaml)`: which values were used, for the preview's heading. */
   label: string;
   testCase?: FixtureCase;
+  /** `file://` values not read (an untrusted workspace): rendered as a note in their place. */
+  unread?: UnreadValue[];
+}
+
+/** The preview's text for a case: the rendered prompt, then which values were not read and why. */
+export function formatCaseRendered(result: CaseRenderResult, title: string): string {
+  const text = formatRendered(result, title);
+  if (!result.unread?.length) return text;
+  const lines = result.unread.map((u) => `- \`${u.name}\`: ${u.reason}`);
+  return `${text}\nNot read, shown as "${unreadNote('…')}" in their place:\n${lines.join('\n')}\n`;
 }
 
 /**
@@ -127,7 +137,7 @@ export interface CaseRenderResult extends RenderResult {
  * `defaults.vars`, the case's `vars`, `file://` values read through `read`) and the same renderer
  * the test runner uses. Problems with the case's values point at the fixture file and line.
  */
-export async function renderFixtureCase(prompt: PromptDocument, fixture: FixtureText, caseName: string, read: ReadText, options: AnalysisOptions = {}): Promise<CaseRenderResult> {
+export async function renderFixtureCase(prompt: PromptDocument, fixture: FixtureText, caseName: string, read: ValueReader, options: AnalysisOptions = {}): Promise<CaseRenderResult> {
   const file = parseFixtureFile(fixture.text, fixture.uri);
   const name = fileName(file.uri);
   const label = `case "${caseName}" (${name})`;
@@ -141,8 +151,9 @@ export async function renderFixtureCase(prompt: PromptDocument, fixture: Fixture
   const schemaProblem = file.diagnostics.find((d) => d.severity === 'error' && d.span.start >= c.span.start && d.span.start < c.span.end);
   if (schemaProblem) return { label, testCase: c, values: {}, error: { message: `The case is not valid: ${schemaProblem.message}`, file: file.uri, line: file.lines.positionAt(schemaProblem.span.start).line } };
   let values: Record<string, unknown>;
+  const unread: UnreadValue[] = [];
   try {
-    values = await caseVars(prompt, file, c, read);
+    values = await caseVars(prompt, file, c, read, { unread });
   } catch (e) {
     return { label, testCase: c, values: {}, error: { message: e instanceof Error ? e.message : String(e), file: file.uri, line: e instanceof VarsError ? e.line : c.line } };
   }
@@ -151,5 +162,5 @@ export async function renderFixtureCase(prompt: PromptDocument, fixture: Fixture
     // The case is what lacks the value: point at it, not at the prompt's schema.
     return { ...result, label, testCase: c, error: { message: `Case "${c.name}" gives no value for ${result.error.message.replace(/^No value for /, '').replace(/\. Give (it|them) a value.*$/, '')}. Add it to the case's \`vars\` or to \`defaults.vars\`.`, file: file.uri, line: c.line } };
   }
-  return { ...result, label, testCase: c };
+  return { ...result, label, testCase: c, ...(unread.length ? { unread } : {}) };
 }

@@ -26,7 +26,12 @@ export interface FileInfo {
   mtimeMs: number;
   size: number;
   isDirectory: boolean;
+  /** A regular file (not a folder, device, pipe or socket); absent when the host cannot tell. */
+  isFile?: boolean;
 }
+
+/** What a bounded read found: the text, or why it was not read. */
+export type LimitedRead = { kind: 'text'; text: string } | { kind: 'too-large'; size: number } | { kind: 'not-regular' };
 
 export type ChangeKind = 'created' | 'changed' | 'deleted';
 
@@ -47,6 +52,14 @@ export interface WorkspaceHost {
   readText(uri: string): Promise<string>;
   /** Modification time, size and kind; undefined when the file does not exist. */
   stat(uri: string): Promise<FileInfo | undefined>;
+  /** The path with every symbolic link resolved; undefined when it does not exist. */
+  realPath(uri: string): Promise<string | undefined>;
+  /**
+   * A regular file's text, read through an open handle: devices, pipes, sockets and folders are
+   * refused without reading, a final symbolic link is not followed, and at most `maxBytes + 1` bytes are read, so a file that is larger
+   * than its stat says (or endless) is refused too. Rejects when it does not exist.
+   */
+  readLimited(uri: string, maxBytes: number): Promise<LimitedRead>;
   /** Whether a path exists (synchronous: the project-root and config searches walk folders with it). */
   exists(path: string): boolean;
   /** A folder's files for the response cache and the run records (atomic writes). */

@@ -24,7 +24,7 @@ export type { ModelParameter, ParameterName, PromptFormat, PromptInput, PromptMe
 export { foldingRanges } from './folding';
 export { hoverFrontmatter } from './hover';
 export { definition, hoverTemplate, prepareRename, references, rename, RenameError, type NavigationOptions } from './navigation';
-export { fixtureCasesOf, fixturesOf, fixtureVarOccurrences, renderFixtureCase, type CaseRenderResult, type FixtureCaseInfo, type FixtureText } from './fixtureRefs';
+export { fixtureCasesOf, fixturesOf, fixtureVarOccurrences, formatCaseRendered, renderFixtureCase, type CaseRenderResult, type FixtureCaseInfo, type FixtureText } from './fixtureRefs';
 export { PartialIndex, partialNameOf, type PartialFile } from './partials';
 export { formatRendered, renderPrompt, type RenderResult } from './render';
 export { analyze, type AnalysisOptions } from './scope';

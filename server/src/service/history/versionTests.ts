@@ -156,7 +156,7 @@ async function recordedResults(store: FileStore, hash: string): Promise<Map<stri
 }
 
 /** Whether a recorded case is the result this job would produce: same provider, model, values and checks. */
-async function matches(rec: RecordedCase, job: CaseJob, options: VersionTestOptions, read: ReadText): Promise<boolean> {
+async function matches(rec: RecordedCase, job: CaseJob, options: VersionTestOptions): Promise<boolean> {
   const c = job.testCase;
   const prompt = job.suite.prompt;
   if (!prompt) return false;
@@ -167,7 +167,8 @@ async function matches(rec: RecordedCase, job: CaseJob, options: VersionTestOpti
   // Same checks: assertion types, values, weights and thresholds (records without the fingerprint are not reused).
   if (((rec as { checks?: string | null }).checks ?? undefined) !== checksFingerprint(c)) return false;
   try {
-    const vars = await caseVars(prompt, job.suite.fixture, c, read);
+    // The run's reader: the same guard as a fresh run, so a reused result never needs a refused file.
+    const vars = await caseVars(prompt, job.suite.fixture, c, options.run.readText);
     return JSON.stringify((rec as { vars?: unknown }).vars ?? {}) === JSON.stringify(vars);
   } catch {
     return false;
@@ -199,7 +200,7 @@ export async function runVersionTests(version: VersionToTest, host: VersionTestH
   const toRun: CaseJob[] = [];
   for (const job of jobs) {
     const rec = reusable.get(job.id);
-    if (rec && (await matches(rec.c, job, options, host.readText))) reused.push({ ...recordedToRunRecord(rec.c, rec.run), commit: version.commit ?? recordedToRunRecord(rec.c, rec.run).commit });
+    if (rec && (await matches(rec.c, job, options))) reused.push({ ...recordedToRunRecord(rec.c, rec.run), commit: version.commit ?? recordedToRunRecord(rec.c, rec.run).commit });
     else toRun.push(job);
   }
   options.onProgress?.(`${version.label}: ${reused.length} reused, ${toRun.length} to run`);

@@ -60,6 +60,12 @@ export const LintConfigFileSchema = z.strictObject({
       warnAtShare: z.number().min(0).max(1).optional(),
     })
     .optional(),
+  fixtures: z
+    .strictObject({
+      allow: z.array(z.string().min(1)).describe('Paths or globs (relative to this file, or absolute) outside the project root that `file://` values of fixture files may read.').optional(),
+      maxFileSize: z.number().int().positive().describe('The largest file (bytes) a `file://` value of a fixture file may read; 1 MB by default.').optional(),
+    })
+    .optional(),
 });
 
 const TOP_KEYS = Object.keys(LintConfigFileSchema.shape);
@@ -80,6 +86,8 @@ export interface LintConfigFile {
   exclude?: string[];
   /** `tokens:`: the model counted for, a budget, the share of the window that warns. */
   tokens?: { model?: string; budget?: number | Record<string, number>; warnAtShare?: number };
+  /** `fixtures:`: what `file://` values of fixture files may read beside the project root, and how much. */
+  fixtures?: { allow?: string[]; maxFileSize?: number };
 }
 
 /** The project config: the same file, by the name that says it holds more than lint settings. */
@@ -179,6 +187,8 @@ export function parseLintConfig(text: string, rules: readonly LintRule<any>[], s
   if (files.success && files.data?.exclude) config.exclude = files.data.exclude;
   const tokens = LintConfigFileSchema.shape.tokens.safeParse(sections.tokens);
   if (tokens.success && tokens.data) config.tokens = tokens.data;
+  const fixtures = LintConfigFileSchema.shape.fixtures.safeParse((value as { fixtures?: unknown }).fixtures);
+  if (fixtures.success && fixtures.data) config.fixtures = fixtures.data;
 
   const rulesNode = locate(doc, ['rules']).node;
   const raw = (value as { rules?: unknown }).rules;

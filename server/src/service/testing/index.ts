@@ -2,7 +2,8 @@
 // Plain TypeScript: files, clock, secrets and settings come in through the `TestHost` and options.
 export * from './fixtures';
 export { ASSERTION_DOCS, completeFixture, fixtureCursor, fixtureDiagnostics, fixtureLspDiagnostics, hoverFixture, PROVIDER_DOCS, variableDiagnostics } from './language';
-export { caseVars, VarsError, type ReadText } from './vars';
+export { caseVars, unreadNote, VarsError, type CaseVarsOptions, type ReadText, type UnreadValue, type ValueReader } from './vars';
+export { checkFileValue, DEFAULT_MAX_FILE_SIZE, fileValueAccess, fileValueDiagnostics, fileValueRefs, FileValueRefused, guardedReader, isAllowed, type FileScope, type FileValueAccess, type FileValueAccessOptions, type RefusalKind } from './fileValues';
 export { caseVerdict, evaluateAssertion, type AssertionContext, type AssertionResult, type CaseVerdict, type JudgeRequest } from './assertions';
 export { redact } from './redact';
 export { ProviderError, PROVIDER_LABELS, type ChatMessage, type ModelCall, type ModelReply, type Provider, type ProviderErrorKind, type Usage } from './providers/types';

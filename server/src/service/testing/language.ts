@@ -93,8 +93,9 @@ export function fixtureDiagnostics(file: FixtureFile, prompt: PromptDocument | n
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
-export function fixtureLspDiagnostics(file: FixtureFile, prompt: PromptDocument | null | undefined): Diagnostic[] {
-  return fixtureDiagnostics(file, prompt).map((d) => toLspDiagnostic(d, file.lines));
+/** `extra`: diagnostics the caller computed asynchronously (the `file://` value checks). */
+export function fixtureLspDiagnostics(file: FixtureFile, prompt: PromptDocument | null | undefined, extra: readonly PromptDiagnostic[] = []): Diagnostic[] {
+  return [...fixtureDiagnostics(file, prompt), ...extra].sort((a, b) => a.span.start - b.span.start).map((d) => toLspDiagnostic(d, file.lines));
 }
 
 /** The variable checks of the template, applied to each case: missing required inputs, undeclared names. */

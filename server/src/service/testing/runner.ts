@@ -15,7 +15,7 @@ import { PROVIDER_IDS, type FixtureCase, type FixtureFile, type ProviderId } fro
 import { ProviderError, type ChatMessage, type ModelReply, type Provider, type ProviderErrorKind, type Usage } from './providers/types';
 import { checksFingerprint } from './records';
 import { redact } from './redact';
-import { caseVars, VarsError, type ReadText } from './vars';
+import { caseVars, VarsError, type ValueReader } from './vars';
 
 export interface TestSuite {
   fixture: FixtureFile;
@@ -96,7 +96,8 @@ export interface RunOptions {
   javascriptTimeoutMs?: number;
   /** The judge of `llm-rubric` when the assertion names none. */
   judge?: { provider?: ProviderId; model?: string };
-  readText: ReadText;
+  /** Reads the cases' `file://` values: the doors pass `guardedReader` (project root, size, trust). */
+  readText: ValueReader;
   analysis?: AnalysisOptions;
   /** Redacted from every message and output kept. */
   secrets?: readonly (string | undefined)[];

@@ -12,10 +12,10 @@ import { ESTIMATE_LABELS, isEstimateFamily, type Catalogue } from '../tokens/cat
 import type { FixtureCaseTokens } from '../tokens/present';
 import type { FixtureCase, FixtureFile, ProviderId } from './fixtures';
 import { planJobs, providerOfModel, type TestSuite } from './runner';
-import { caseVars, VarsError, type ReadText } from './vars';
+import { caseVars, VarsError, type UnreadValue, type ValueReader } from './vars';
 
 export interface SuiteCostOptions {
-  readText: ReadText;
+  readText: ValueReader;
   analysis?: AnalysisOptions;
   /** Catalogue additions (`promptWorkbench.models`). */
   catalogue?: Record<string, unknown>;
@@ -129,7 +129,7 @@ export function outputBound(parameters: Record<string, unknown>, model: Resolved
 type Rendered = { ok: true; messages: { role: string; text: string }[] } | { ok: false; reason: string };
 
 /** Renders one case the way the runner does: its values (`caseVars`), then `renderPrompt`. */
-async function renderCase(prompt: PromptDocument, fixture: FixtureFile, c: FixtureCase, read: ReadText, analysis: AnalysisOptions | undefined, promptPath: string): Promise<Rendered> {
+async function renderCase(prompt: PromptDocument, fixture: FixtureFile, c: FixtureCase, read: ValueReader, analysis: AnalysisOptions | undefined, promptPath: string): Promise<Rendered> {
   let vars: Record<string, unknown>;
   try {
     vars = await caseVars(prompt, fixture, c, read);
@@ -340,7 +340,9 @@ export function formatSuiteCost(e: SuiteCostEstimate, format: 'markdown' | 'text
 /** At most this many cases are rendered for the status bar (the first ones in file order). */
 export const STATUS_CASE_LIMIT = 50;
 
-const statusVars = new WeakMap<FixtureFile, Map<FixtureCase, Promise<Record<string, unknown> | VarsError>>>();
+type StatusVars = { vars: Record<string, unknown>; unread: UnreadValue[] } | VarsError;
+// One cache per trust state: values read once trusted must not be served to an untrusted view.
+const statusVars = { trusted: new WeakMap<FixtureFile, Map<FixtureCase, Promise<StatusVars>>>(), untrusted: new WeakMap<FixtureFile, Map<FixtureCase, Promise<StatusVars>>>() };
 const statusMemo = new WeakMap<PromptDocument, { key: string; value: Promise<FixtureCaseTokens | undefined> }>();
 
 /**
@@ -349,11 +351,11 @@ const statusMemo = new WeakMap<PromptDocument, { key: string; value: Promise<Fix
  * fixture file (callers keep one `FixtureFile` per fixture text); counting is memoised per
  * document version, options and fixture files. Undefined when there is no case.
  */
-export function fixtureCaseTokens(doc: PromptDocument, fixtures: readonly FixtureFile[], options: TokenOptions, read: ReadText): Promise<FixtureCaseTokens | undefined> {
-  const key = `${JSON.stringify(options.model ?? '')}\u0000${options.models ? JSON.stringify(options.models) : ''}\u0000${fixtures.map((f) => `${f.uri}:${f.text.length}:${fixtureIds.get(f) ?? register(f)}`).join('|')}`;
+export function fixtureCaseTokens(doc: PromptDocument, fixtures: readonly FixtureFile[], options: TokenOptions, read: ValueReader, trusted = true): Promise<FixtureCaseTokens | undefined> {
+  const key = `${trusted}\u0000${JSON.stringify(options.model ?? '')}\u0000${options.models ? JSON.stringify(options.models) : ''}\u0000${fixtures.map((f) => `${f.uri}:${f.text.length}:${fixtureIds.get(f) ?? register(f)}`).join('|')}`;
   const hit = statusMemo.get(doc);
   if (hit && hit.key === key) return hit.value;
-  const value = computeFixtureCaseTokens(doc, fixtures, options, read);
+  const value = computeFixtureCaseTokens(doc, fixtures, options, read, trusted);
   statusMemo.set(doc, { key, value });
   return value;
 }
@@ -366,19 +368,25 @@ function register(f: FixtureFile): number {
   return id;
 }
 
-async function computeFixtureCaseTokens(doc: PromptDocument, fixtures: readonly FixtureFile[], options: TokenOptions, read: ReadText): Promise<FixtureCaseTokens | undefined> {
+async function computeFixtureCaseTokens(doc: PromptDocument, fixtures: readonly FixtureFile[], options: TokenOptions, read: ValueReader, trusted: boolean): Promise<FixtureCaseTokens | undefined> {
   const cases = fixtures.flatMap((f) => f.cases.filter((c) => !c.skip).map((c) => ({ f, c })));
   if (!cases.length) return undefined;
   const catalogue = catalogueFor(options);
   const counted: { name: string; tokens: number; estimated: boolean }[] = [];
   const unavailable: { name: string; reason: string }[] = [];
+  const unread: { name: string; refs: string[] }[] = [];
+  const cacheOf = trusted ? statusVars.trusted : statusVars.untrusted;
   for (const { f, c } of cases.slice(0, STATUS_CASE_LIMIT)) {
-    let perFile = statusVars.get(f);
-    if (!perFile) statusVars.set(f, (perFile = new Map()));
+    let perFile = cacheOf.get(f);
+    if (!perFile) cacheOf.set(f, (perFile = new Map()));
     let vars = perFile.get(c);
     if (!vars) {
       // Values without the prompt's defaults: those are merged below, so a prompt edit does not re-read files.
-      vars = caseVars(undefined, f, c, read).catch((e: unknown) => (e instanceof VarsError ? e : new VarsError(String(e), c.line)));
+      const notRead: UnreadValue[] = [];
+      vars = caseVars(undefined, f, c, read, { unread: notRead }).then(
+        (v) => ({ vars: v, unread: notRead }),
+        (e: unknown) => (e instanceof VarsError ? e : new VarsError(String(e), c.line)),
+      );
       perFile.set(c, vars);
     }
     const v = await vars;
@@ -386,7 +394,8 @@ async function computeFixtureCaseTokens(doc: PromptDocument, fixtures: readonly 
       unavailable.push({ name: c.name, reason: v.message });
       continue;
     }
-    const rendered = await renderPrompt(doc, { ...doc.defaults, ...v }, options.analysis);
+    if (v.unread.length) unread.push({ name: c.name, refs: v.unread.map((u) => u.ref) });
+    const rendered = await renderPrompt(doc, { ...doc.defaults, ...v.vars }, options.analysis);
     if (rendered.error || !rendered.messages) {
       unavailable.push({ name: c.name, reason: rendered.error?.message ?? 'the prompt rendered no messages' });
       continue;
@@ -406,6 +415,7 @@ async function computeFixtureCaseTokens(doc: PromptDocument, fixtures: readonly 
     max: tokens.length ? Math.max(...tokens) : undefined,
     estimated: counted.some((c) => c.estimated),
     unavailable,
+    ...(unread.length ? { unread } : {}),
     fixtures: fixtures.map((f) => f.uri),
   };
 }

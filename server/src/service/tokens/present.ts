@@ -138,6 +138,8 @@ export interface FixtureCaseTokens {
   max?: number;
   estimated: boolean;
   unavailable: { name: string; reason: string }[];
+  /** `file://` values left unread (an untrusted workspace): those cases were counted without them. */
+  unread?: { name: string; refs: string[] }[];
   fixtures: string[];
 }
 
@@ -203,6 +205,7 @@ export async function tokenSummary(doc: PromptDocument, options: TokenOptions = 
     const notes: string[] = [];
     if (fc.limited) notes.push(`only the first ${int(fc.counted + fc.unavailable.length)} of ${int(fc.cases)} fixture cases are counted here; "Prompt Workbench: Estimate Test Suite Cost" counts them all`);
     if (fc.unavailable.length) notes.push(`${int(fc.unavailable.length)} fixture case${fc.unavailable.length === 1 ? '' : 's'} cannot be rendered (${fc.unavailable[0].name}: ${fc.unavailable[0].reason})`);
+    if (fc.unread?.length) notes.push(`counted without the \`file://\` values not read in an untrusted workspace (${fc.unread.map((u) => `${u.name}: ${u.refs.map((r) => `file://${r}`).join(', ')}`).join('; ')})`);
     if (fc.first && notes.length === 0) notes.push(`fixture cases counted for each case's model (\`model:\` of the case or fixture file, else the prompt's)`);
     if (notes.length) md.push(`_Fixture cases: ${notes.join('; ')}._`);
   }
