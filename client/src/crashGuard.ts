@@ -67,6 +67,13 @@ export class CrashGuard {
     else if (choice === CHECK_AGAIN) await this.checkAgain(uri);
   }
 
+  /** Every held-back document checked again (the command, for a user who dismissed the warning). */
+  async checkAllAgain(): Promise<number> {
+    const held = [...this.policy.heldBack];
+    for (const uri of held) await this.checkAgain(uri);
+    return held.length;
+  }
+
   private async checkAgain(uri: string): Promise<void> {
     this.policy.release(uri);
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);

@@ -46,6 +46,10 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     vscode.commands.registerCommand('promptWorkbench.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('promptWorkbench.checkHeldBackFiles', async () => {
+      const n = (await (await session)?.checkHeldBack()) ?? 0;
+      void vscode.window.showInformationMessage(n ? `Checking ${n} paused file${n === 1 ? '' : 's'} again.` : 'No file is paused: every open prompt file is being checked.');
+    }),
     vscode.commands.registerCommand('promptWorkbench.previewRendered', async () => (await session)?.showPreview()),
     vscode.commands.registerCommand('promptWorkbench.previewRenderedWithValues', async () => (await session)?.showPreviewWithValues()),
     vscode.commands.registerCommand('promptWorkbench.restartServer', async () => {

@@ -12,6 +12,8 @@ import { TokenStatusBar } from './tokenStatus';
 
 export interface Session {
   restart(): Promise<void>;
+  /** Sends the files held back after crashes to the server again; how many there were. */
+  checkHeldBack(): Promise<number>;
   showPreview(): Promise<void>;
   /** The preview after choosing its values: the input defaults or a fixture case. */
   showPreviewWithValues(): Promise<void>;
@@ -88,6 +90,7 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
       crashGuard.restarted();
       return client.restart();
     },
+    checkHeldBack: () => crashGuard.checkAllAgain(),
     showPreview: () => showRenderedPreview(previews),
     showPreviewWithValues: () => showRenderedPreview(previews, true),
     stop: () => client.stop(),
