@@ -649,8 +649,14 @@ async function main(): Promise<void> {
 function startLoad(): ChildProcess {
   const child = spawn(process.execPath, ['-e', 'let x = 0; for (;;) x = (x * 1103515245 + 12345) | 0;'], { stdio: 'ignore' });
   child.unref();
-  // A signal ends the run through process.exit (see prepareBaseline), which skips `finally`.
+  // A signal skips `finally`, and without a handler it skips 'exit' too: kill the spinner on both.
   process.on('exit', () => child.kill());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      child.kill();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
   progress(`load generator: pid ${child.pid} spinning on one core (--no-load turns it off)`);
   return child;
 }
