@@ -20,6 +20,10 @@ export interface TokenBenchResult {
   editRecount: { medianMs: number; maxMs: number; shareOfFull: number; documentMedianMs: number; blocks: number; goal: string; pass: boolean; edits: number };
   lazyLoad: { moduleImportMs: number; loadedAfterImport: boolean; tokenizerModulesAfterImport: boolean; firstCountMs: number; o200kLoadMs: number; clientBundleHasTokenizer: boolean | null; serverFirstDiagnosticsMs?: number; serverTokenizerReadyMs?: number; goal: string; pass: boolean };
   pathological: { chars: number; ms: number; tokens: number; estimated: boolean; lspSummaryMs?: number; lspHoverDuringMs?: number; goal: string; pass: boolean };
+  /** The corpus with every whitespace run made one space: a 2 MB prompt without line breaks. */
+  noLineBreaks: { chars: number; fullMs: number; medianMs: number; maxMs: number; shareOfFull: number; recountedChars: number; edits: number; goal: string; pass: boolean };
+  /** Long whitespace runs, counted exactly. */
+  whitespace: { chars: number; spacesMs: number; newlinesMs: number; goal: string; pass: boolean };
 }
 
 function median(xs: number[]): number {
@@ -128,6 +132,47 @@ function editBench(text: string, fullMs: number, edits: number): TokenBenchResul
   return { medianMs: r2(m), maxMs: r2(Math.max(...times)), shareOfFull: r2(m / fullMs), documentMedianMs: r2(median(docTimes)), blocks: counter.size, goal: 're-count < 10% of a full count', pass: m / fullMs < 0.1, edits };
 }
 
+function noLineBreakBench(corpusText: string, edits: number): TokenBenchResult['noLineBreaks'] {
+  const text = corpusText.replace(/\s+/g, ' ');
+  const fulls: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const counter = new BlockCounter('o200k_base');
+    const t = performance.now();
+    counter.count(text);
+    fulls.push(performance.now() - t);
+  }
+  const counter = new BlockCounter('o200k_base');
+  counter.count(text);
+  const times: number[] = [];
+  const chars: number[] = [];
+  let current = text;
+  for (let i = 0; i < edits; i++) {
+    const at = 100 + Math.floor(((i * 7919) % 997) / 997 * (current.length - 200));
+    current = current.slice(0, at) + 'x' + current.slice(at);
+    current.charCodeAt(at);
+    const before = counter.missedChars;
+    const t = performance.now();
+    counter.count(current);
+    times.push(performance.now() - t);
+    chars.push(counter.missedChars - before);
+  }
+  const full = median(fulls);
+  const m = median(times);
+  return { chars: text.length, fullMs: r2(full), medianMs: r2(m), maxMs: r2(Math.max(...times)), shareOfFull: r2(m / full), recountedChars: median(chars), edits, goal: 're-count < 10% of a full count', pass: m / full < 0.1 };
+}
+
+function whitespaceBench(): TokenBenchResult['whitespace'] {
+  const n = 204_800;
+  const time = (text: string) => {
+    const t = performance.now();
+    new BlockCounter('o200k_base').count(text);
+    return r2(performance.now() - t);
+  };
+  const spacesMs = time(`Start.${' '.repeat(n)}end`);
+  const newlinesMs = time(`Start.${'\n'.repeat(n)}end`);
+  return { chars: n, spacesMs, newlinesMs, goal: '< 1 s each, exact', pass: spacesMs < 1000 && newlinesMs < 1000 };
+}
+
 function lazyBench(): Omit<TokenBenchResult['lazyLoad'], 'serverFirstDiagnosticsMs' | 'serverTokenizerReadyMs' | 'pass' | 'goal'> {
   // A fresh process: importing the token module must not load any tokenizer data.
   const script = `
@@ -195,6 +240,8 @@ export async function runTokenBench(options: { quick?: boolean } = {}): Promise<
   const text = corpus();
   const full = fullCountBench(text, options.quick ? 3 : 7);
   const edit = editBench(text, full.oursMs, options.quick ? 10 : 40);
+  const noLineBreaks = noLineBreakBench(text, options.quick ? 10 : 40);
+  const whitespace = whitespaceBench();
   const lazy = lazyBench();
   const patho = pathologicalBench();
   const lsp = await lspBench();
@@ -209,6 +256,8 @@ export async function runTokenBench(options: { quick?: boolean } = {}): Promise<
       goal: 'no tokenizer data loaded by importing the engine or activating the client; loaded on the first prompt',
       pass: !lazy.loadedAfterImport && !lazy.tokenizerModulesAfterImport && lazy.clientBundleHasTokenizer !== true,
     },
+    noLineBreaks,
+    whitespace,
     pathological: { ...patho, lspSummaryMs: lsp && r2(lsp.summary), lspHoverDuringMs: lsp && r2(lsp.hoverDuring), goal: '< 100 ms, labelled as an estimate', pass: patho.ms < 100 && patho.estimated },
   };
 }
@@ -218,6 +267,9 @@ export function printTokenBench(r: TokenBenchResult, log: (s?: string) => void =
   log(`Tokens (o200k_base; corpus ${(r.corpus.chars / 1e6).toFixed(2)} MB, ${r.corpus.tokens.toLocaleString('en-US')} tokens: ${r.corpus.source})`);
   log(`  full count        gpt-tokenizer countTokens ${r.fullCount.gptTokenizerMs} ms, ours (blocks, empty cache) ${r.fullCount.oursMs} ms: ${r.fullCount.ratio}x (${r.fullCount.mbPerSecond} MB/s; median of ${r.fullCount.runs})  ${ok(r.fullCount.pass)} (${r.fullCount.goal})`);
   log(`  one-char edit     re-count median ${r.editRecount.medianMs} ms, max ${r.editRecount.maxMs} ms = ${(r.editRecount.shareOfFull * 100).toFixed(1)}% of a full count (${r.editRecount.edits} edits, ${r.editRecount.blocks} cached chunks); per document version ${r.editRecount.documentMedianMs} ms  ${ok(r.editRecount.pass)} (${r.editRecount.goal})`);
+  const n = r.noLineBreaks;
+  log(`  no line breaks    ${(n.chars / 1e6).toFixed(2)} MB as one line: full count ${n.fullMs} ms; one-char edit re-count median ${n.medianMs} ms, max ${n.maxMs} ms = ${(n.shareOfFull * 100).toFixed(1)}% of a full count (median ${n.recountedChars.toLocaleString('en-US')} characters re-counted, ${n.edits} edits)  ${ok(n.pass)} (${n.goal})`);
+  log(`  whitespace runs   ${r.whitespace.chars.toLocaleString('en-US')} spaces ${r.whitespace.spacesMs} ms, ${r.whitespace.chars.toLocaleString('en-US')} newlines ${r.whitespace.newlinesMs} ms  ${ok(r.whitespace.pass)} (${r.whitespace.goal})`);
   log(`  lazy loading      engine import ${r.lazyLoad.moduleImportMs} ms with tokenizer loaded: ${r.lazyLoad.loadedAfterImport}; first count ${r.lazyLoad.firstCountMs} ms (o200k load ${r.lazyLoad.o200kLoadMs} ms); client bundle contains tokenizer data: ${r.lazyLoad.clientBundleHasTokenizer}`);
   if (r.lazyLoad.serverFirstDiagnosticsMs !== undefined) log(`                    LSP: first diagnostics ${r.lazyLoad.serverFirstDiagnosticsMs} ms after didOpen, tokens ready ${r.lazyLoad.serverTokenizerReadyMs} ms after didOpen  ${ok(r.lazyLoad.pass)}`);
   log(`  pathological      ${r.pathological.chars.toLocaleString('en-US')} chars without whitespace: ${r.pathological.ms} ms, ${r.pathological.tokens.toLocaleString('en-US')} tokens, estimated: ${r.pathological.estimated}${r.pathological.lspSummaryMs !== undefined ? `; LSP summary ${r.pathological.lspSummaryMs} ms, a hover sent meanwhile ${r.pathological.lspHoverDuringMs} ms` : ''}  ${ok(r.pathological.pass)} (${r.pathological.goal})`);

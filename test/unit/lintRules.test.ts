@@ -209,3 +209,17 @@ test('secret-in-prompt never shows the secret itself', async () => {
   assert.ok(!found[0].message.includes(KEY.slice(0, 12)), found[0].message);
   assert.equal(found[0].severity, 'error');
 });
+
+test('duplicate-instruction grows linearly and reports at most 50 findings, then how many more', async () => {
+  const body = Array.from({ length: 200 }, (_, i) => `- Answer question number ${i} in the customer's language.`).join('\n');
+  const small = await ruleDiagnostics('duplicate-instruction', `${fm()}${body}\n${body}\n`);
+  assert.equal(small.length, 51);
+  assert.match(small[50].message, /^150 more repeated instructions/);
+  // 20 copies: 3,800 repeats; each earlier copy is not compared with all the others.
+  const text = `${fm()}${Array.from({ length: 20 }, () => body).join('\n')}\n`;
+  const started = performance.now();
+  const many = await ruleDiagnostics('duplicate-instruction', text);
+  assert.equal(many.length, 51);
+  assert.match(many[50].message, /^3750 more repeated instructions/);
+  assert.ok(performance.now() - started < 2000);
+});

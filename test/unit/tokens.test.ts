@@ -403,3 +403,92 @@ test('token settings are read leniently: bad values fall back to defaults', () =
   assert.equal(readTokenSettings({ tokens: { budget: -3 } }).budget, undefined);
   assert.equal(readTokenSettings({ tokens: { warnAtShare: 'lots' } }).warnAtShare, 0.8);
 });
+
+// Long whitespace runs: one pre-tokeniser piece each, which BPE merges in time quadratic in its
+// length. Run in a child process with a time limit, so a regression fails instead of hanging.
+test('204,800 spaces and 204,800 newlines are counted exactly in under 1 s each', () => {
+  const script = `
+    const { BlockCounter } = require(${JSON.stringify(path.join(ROOT, 'server/src/service/tokens/tokenizer.ts'))});
+    const out = {};
+    for (const enc of ['o200k_base', 'cl100k_base']) for (const [name, ch] of [['spaces', ' '], ['newlines', '\\n'], ['mixed', ' \\n']]) {
+      const counter = new BlockCounter(enc);
+      counter.count('warm up');
+      const text = 'Start.' + ch.repeat(204800 / ch.length) + 'end';
+      const t0 = performance.now();
+      const c = counter.count(text);
+      out[enc + ' ' + name] = { ms: performance.now() - t0, tokens: c.tokens, longRuns: c.longRuns };
+    }
+    process.stdout.write(JSON.stringify(out));`;
+  const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, timeout: 30_000, encoding: 'utf8' }));
+  // The reference, piecewise (gpt-tokenizer on the whole run takes ~30 s): 12,800 characters is a
+  // multiple of the longest whitespace tokens (128 spaces, 16 or 32 newlines), so a run of
+  // 16 x 12,800 tokenises as 16 runs of 12,800, checked here on 3 x 12,800 against gpt-tokenizer
+  // on the whole run; the first and last runs are counted with the text beside them.
+  const P = 12_800;
+  for (const [enc, count] of [['o200k_base', o200k], ['cl100k_base', cl100k]] as const) {
+    for (const [name, ch] of [['spaces', ' '], ['newlines', '\n'], ['mixed', ' \n']] as const) {
+      const run = ch.repeat(P / ch.length);
+      assert.equal(count(run.repeat(3)), 3 * count(run), `${enc} ${name}: 3 x ${P} is 3 runs of ${P}`);
+      const reference = count('Start.' + run) + 14 * count(run) + count(run + 'end');
+      const got = out[`${enc} ${name}`];
+      assert.equal(got.tokens, reference, `${enc} ${name}`);
+      assert.equal(got.longRuns, 0, 'exact, not an estimate');
+      assert.ok(got.ms < 1000, `${enc} ${name}: ${got.ms.toFixed(0)} ms`);
+    }
+  }
+});
+
+test('fuzz: counting long whitespace pieces in parts never changes the count', () => {
+  const next = rng(7);
+  const alphabet = [' ', '  ', '\n', '\r\n', '\t', '\u00a0', '\u3000', 'a', 'Word', '.', '/', '1', '—'];
+  const o = new BlockCounter('o200k_base');
+  const c = new BlockCounter('cl100k_base');
+  for (let i = 0; i < 300; i++) {
+    // Mostly whitespace, so pieces of hundreds to thousands of characters form.
+    let text = '';
+    const n = 50 + Math.floor(next() * 1500);
+    for (let j = 0; j < n; j++) text += next() < 0.97 ? alphabet[Math.floor(next() * 6)] : alphabet[Math.floor(next() * alphabet.length)];
+    assert.equal(o.count(text).tokens, o200k(text), `o200k seed 7 #${i}`);
+    assert.equal(c.count(text).tokens, cl100k(text), `cl100k seed 7 #${i}`);
+  }
+});
+
+test('a 2 MB prompt without line breaks is cut into blocks; a one-character edit re-counts < 10% of it', () => {
+  const next = rng(3);
+  const words = ['the', 'Quick', 'brown', 'fox,', 'jumps', 'over', '"lazy"', 'dogs.', '42', 'naïve', '/path', '(x)'];
+  const parts: string[] = [];
+  for (let len = 0; len < 2_000_000; ) {
+    const w = words[Math.floor(next() * words.length)];
+    parts.push(w);
+    len += w.length + 1;
+  }
+  const text = parts.join(' ');
+  const blocks = splitBlocks(text);
+  assert.ok(blocks.length > 100, `${blocks.length} blocks`);
+  assert.equal(blocks.join(''), text);
+  const counter = new BlockCounter('o200k_base');
+  assert.equal(counter.count(text).tokens, o200k(text));
+  const at = 1_000_003;
+  const edited = text.slice(0, at) + 'X' + text.slice(at);
+  const misses = counter.misses;
+  const chars = counter.missedChars;
+  assert.equal(counter.count(edited).tokens, o200k(edited));
+  assert.ok(counter.misses - misses <= 2, `${counter.misses - misses} chunks re-counted`);
+  assert.ok(counter.missedChars - chars < text.length * 0.1, `${counter.missedChars - chars} characters re-counted`);
+});
+
+test('fuzz: cuts inside long lines never change the count', () => {
+  const next = rng(11);
+  const alphabet = ['a', 'Word', 'é', ' ', ' ', ' ', '  ', '.', ',', '/', '1', "'s", '🚀', '\t', '\u00a0', '—', '{{', '"'];
+  const o = new BlockCounter('o200k_base', 50_000, 2);
+  const c = new BlockCounter('cl100k_base', 50_000, 2);
+  for (let i = 0; i < 2000; i++) {
+    let text = '';
+    const n = 1 + Math.floor(next() * 60);
+    for (let j = 0; j < n; j++) text += alphabet[Math.floor(next() * alphabet.length)];
+    // A tiny block size makes every eligible point a cut.
+    assert.equal(splitBlocks(text, 0, text.length, 2).join(''), text);
+    assert.equal(o.count(text).tokens, o200k(text), `o200k ${JSON.stringify(text)}`);
+    assert.equal(c.count(text).tokens, cl100k(text), `cl100k ${JSON.stringify(text)}`);
+  }
+});

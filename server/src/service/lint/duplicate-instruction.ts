@@ -10,6 +10,17 @@ import type { Finding, LintRule } from './types';
 /** Shorter sentences ("Thanks.", "Answer:") repeat naturally. */
 const MIN_CHARS = 20;
 const MIN_WORDS = 4;
+/**
+ * A prompt pasted into itself many times repeats every sentence: at 950 KB that was 10,076
+ * findings, which no one reads and which cost more to publish than to find. The first MAX_FINDINGS
+ * are reported, then one finding that says how many more there are.
+ */
+export const MAX_FINDINGS = 50;
+/**
+ * Earlier copies kept per sentence, to find one not in an opposite branch. Without a bound each
+ * copy was compared with every earlier one, quadratic in the number of copies.
+ */
+const KEEP = 8;
 const LIST_MARKER = /^[ \t]*(?:(?:[-*+•]|\d{1,3}[.)]|#{1,6})[ \t]*)?$/;
 
 /** Whether the span is the only content of its line (besides a list marker and blanks). */
@@ -33,11 +44,13 @@ export const rule: LintRule = {
     const prose = ctx.prose();
     const firstOf = new Map<string, { span: Span; line: number }[]>();
     const out: Finding[] = [];
+    let more = 0;
     for (const s of prose.sentences) {
       if (s.key.length < MIN_CHARS || s.key.split(' ').length < MIN_WORDS || prose.inLoop(s.span.start)) continue;
       const earlier = firstOf.get(s.key);
       const same = earlier?.find((e) => !prose.exclusive(e.span.start, s.span.start));
-      if (same) {
+      if (same && out.length >= MAX_FINDINGS) more++;
+      else if (same) {
         out.push({
           message: `This instruction repeats line ${same.line + 1}: "${clip(doc.text.slice(s.span.start, s.span.end))}". Say it once: the copy costs tokens on every run, and two copies drift apart when one is edited.`,
           span: s.span,
@@ -45,13 +58,22 @@ export const rule: LintRule = {
         });
       }
       const list = earlier ?? [];
-      list.push({ span: s.span, line: s.line });
+      if (list.length < KEEP) list.push({ span: s.span, line: s.line });
       firstOf.set(s.key, list);
+    }
+    if (more) {
+      const last = out[out.length - 1];
+      out.push({
+        message: `${more} more repeated instruction${more === 1 ? '' : 's'} in this document after this one (only the first ${MAX_FINDINGS} are reported).`,
+        span: last.span,
+        data: { more },
+      });
     }
     return out;
   },
   fixes(ctx, diagnostic) {
     const doc = ctx.doc;
+    if ((diagnostic.data as { more?: number } | undefined)?.more) return [];
     const span = { start: doc.lines.offsetAt(diagnostic.range.start), end: doc.lines.offsetAt(diagnostic.range.end) };
     if (wholeLine(doc, span)) return [quickFix('Remove the duplicate line', diagnostic, doc.uri, [removeLinesEdit(doc, span)], true)];
     // A sentence inside a line: remove it and the blanks after it.

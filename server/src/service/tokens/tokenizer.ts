@@ -18,7 +18,16 @@ type CountFn = (text: string) => number;
 // content; gpt-tokenizer's default would throw on it. One options object, made once.
 const AS_TEXT = { disallowedSpecial: new Set<string>() };
 
+/** The parts of gpt-tokenizer's BPE core that counting long whitespace pieces needs (4.x internals). */
+interface BpeCore {
+  tokenSplitRegex: RegExp;
+  bytePairRankDecoder: (string | number[])[];
+  bytePairEncode(piece: string): number[];
+  bytePairMerge(bytes: Uint8Array): number[];
+}
+
 const loaded = new Map<EncodingName, CountFn>();
+const cores = new Map<EncodingName, BpeCore>();
 /** Milliseconds spent loading each encoding (its BPE ranks), for the benchmark and the log. */
 export const loadTimes = new Map<EncodingName, number>();
 
@@ -31,11 +40,12 @@ export function encodingCounter(name: EncodingName): CountFn {
   let fn = loaded.get(name);
   if (fn) return fn;
   const started = performance.now();
-  const mod: { countTokens: (text: string, options?: typeof AS_TEXT) => number } =
+  const mod: { countTokens: (text: string, options?: typeof AS_TEXT) => number; default: { bytePairEncodingCoreProcessor: BpeCore } } =
     name === 'cl100k_base' ? require('gpt-tokenizer/encoding/cl100k_base') : require('gpt-tokenizer/encoding/o200k_base');
   const countTokens = mod.countTokens;
   fn = (text: string) => (text ? countTokens(text, AS_TEXT) : 0);
   loaded.set(name, fn);
+  cores.set(name, mod.default.bytePairEncodingCoreProcessor);
   loadTimes.set(name, performance.now() - started);
   return fn;
 }
@@ -72,7 +82,8 @@ function mayHaveLongRun(text: string): boolean {
   return false;
 }
 
-function countGuarded(text: string, count: CountFn): Count {
+function countGuarded(text: string, encoding: EncodingName): Count {
+  const count = (t: string) => countSpaced(t, encoding);
   if (text.length <= LONG_RUN || !mayHaveLongRun(text)) return { tokens: count(text), longRuns: 0 };
   LONG_RUN_RE.lastIndex = 0;
   let tokens = 0;
@@ -88,6 +99,107 @@ function countGuarded(text: string, count: CountFn): Count {
   return { tokens, longRuns };
 }
 
+// ---- long whitespace pieces ----
+
+/**
+ * A whitespace run is one pre-tokeniser piece (`\s+(?!\S)`, `\s*[\r\n]+`, or punctuation
+ * followed by line breaks), and BPE merges one piece in time quadratic in its length: 200,000
+ * spaces took 29 s. Such pieces are merged in windows instead. A window's tokens are the whole
+ * piece's tokens when every pair of adjacent tokens is "compatible" (the BPE of the pair's bytes is
+ * that pair): a token sequence is the BPE encoding of its text exactly when all its adjacent pairs
+ * are (the property GitHub's `bpe` crate rests on), and the windows' own pairs are, being BPE
+ * results. So a window is cut where the pair across the cut is compatible, which for whitespace is
+ * nearly everywhere; where no such point is found the piece is merged whole, slowly but exactly.
+ */
+const LONG_PIECE = 512;
+const WINDOW = 256;
+const WINDOW_SLACK = 64;
+const SPACE_SAMPLE = LONG_PIECE / 2;
+
+/** Like mayHaveLongRun, for runs of whitespace: a run of more than LONG_PIECE fills a window. */
+function mayHaveLongSpace(text: string): boolean {
+  for (let k = 0; k + SPACE_SAMPLE <= text.length; k += SPACE_SAMPLE) {
+    let i = k + SPACE_SAMPLE - 1;
+    while (i >= k && isSpace(text.charCodeAt(i))) i--;
+    if (i < k) return true;
+  }
+  return false;
+}
+
+/**
+ * The exact count, with pieces longer than LONG_PIECE merged in windows. The text around them is
+ * counted by the tokenizer in stretches that end and start at piece boundaries; a stretch ends
+ * either at a non-space character or with whitespace that is matched the same way at the end of
+ * the input, so it splits into the same pieces on its own (the fuzz tests check both encodings).
+ */
+function countSpaced(text: string, encoding: EncodingName): number {
+  const count = encodingCounter(encoding);
+  if (text.length <= LONG_PIECE || !mayHaveLongSpace(text)) return count(text);
+  const core = cores.get(encoding)!;
+  let tokens = 0;
+  let at = 0;
+  for (const m of text.matchAll(core.tokenSplitRegex)) {
+    if (m[0].length <= LONG_PIECE) continue;
+    tokens += count(text.slice(at, m.index)) + countLongPiece(m[0], core);
+    at = m.index! + m[0].length;
+  }
+  return tokens + count(text.slice(at));
+}
+
+const encoder = new TextEncoder();
+const compatibleCache = new Map<number, boolean>();
+
+function tokenBytes(core: BpeCore, rank: number): Uint8Array {
+  const v = core.bytePairRankDecoder[rank];
+  return typeof v === 'string' ? encoder.encode(v) : Uint8Array.from(v);
+}
+
+function compatible(core: BpeCore, a: number, b: number): boolean {
+  const key = a * 262_144 + b;
+  let ok = compatibleCache.get(key);
+  if (ok === undefined) {
+    const x = tokenBytes(core, a);
+    const y = tokenBytes(core, b);
+    const both = new Uint8Array(x.length + y.length);
+    both.set(x);
+    both.set(y, x.length);
+    const merged = core.bytePairMerge(both);
+    ok = merged.length === 2 && merged[0] === a && merged[1] === b;
+    if (compatibleCache.size > 100_000) compatibleCache.clear();
+    compatibleCache.set(key, ok);
+  }
+  return ok;
+}
+
+function countLongPiece(piece: string, core: BpeCore): number {
+  let tokens = 0;
+  let start = 0;
+  let prevLast = -1;
+  for (;;) {
+    if (piece.length - start <= 2 * WINDOW) {
+      const rest = core.bytePairEncode(piece.slice(start));
+      if (prevLast >= 0 && !compatible(core, prevLast, rest[0])) break;
+      return tokens + rest.length;
+    }
+    let cut = -1;
+    for (let c = start + WINDOW; c < start + WINDOW + WINDOW_SLACK && cut < 0; c++) {
+      // A cut between the halves of a surrogate pair would change the bytes.
+      const code = piece.charCodeAt(c);
+      if (code >= 0xdc00 && code <= 0xdfff) continue;
+      const left = core.bytePairEncode(piece.slice(start, c));
+      if (prevLast >= 0 && !compatible(core, prevLast, left[0])) continue;
+      const right = core.bytePairEncode(piece.slice(c, c + WINDOW));
+      if (!compatible(core, left[left.length - 1], right[0])) continue;
+      cut = c;
+      tokens += left.length;
+      prevLast = left[left.length - 1];
+    }
+    if (cut < 0) break;
+    start = cut;
+  }
+  return core.bytePairEncode(piece).length;
+}
+
 // ---- blocks ----
 
 /**
@@ -97,7 +209,9 @@ function countGuarded(text: string, count: CountFn): Count {
  * there, and a piece matched from a position depends only on the text after it). The one
  * exception is o200k's punctuation piece ` ?[^\s\p{L}\p{N}]+[\r\n/]*`, which may swallow a `/`
  * after line breaks, so no cut is made before a `/`. Blocks longer than MAX_BLOCK are cut the
- * same way at single line breaks, so one edit never re-counts more than about MAX_BLOCK characters.
+ * same way at single line breaks, or, in a line longer than that, before a single space that
+ * follows a non-space and precedes a letter (see inlineCut), so one edit never re-counts more
+ * than about MAX_BLOCK characters.
  */
 export const MAX_BLOCK = 16_384;
 const BLANK_LINE = /\n[^\S\n]*\n/g;
@@ -118,11 +232,11 @@ function cutAfterRun(text: string, from: number, end: number): { cut: number; ne
 }
 
 /** The end offsets of the blocks of text[start, end) (the last one is `end`). */
-export function blockEnds(text: string, start = 0, end = text.length): number[] {
+export function blockEnds(text: string, start = 0, end = text.length, maxBlock = MAX_BLOCK): number[] {
   const ends: number[] = [];
   let blockStart = start;
   const push = (cut: number) => {
-    if (cut - blockStart > MAX_BLOCK) splitLong(text, blockStart, cut, ends);
+    if (cut - blockStart > maxBlock) splitLong(text, blockStart, cut, ends, maxBlock);
     else ends.push(cut);
     blockStart = cut;
   };
@@ -136,26 +250,57 @@ export function blockEnds(text: string, start = 0, end = text.length): number[] 
   return ends;
 }
 
-function splitLong(text: string, start: number, end: number, out: number[]): void {
-  let blockStart = start;
-  let i = text.indexOf('\n', start + MAX_BLOCK / 2);
-  while (i >= 0 && i < end) {
+/** The first cut after a single line break in [from, limit), or -1. */
+function lineCut(text: string, blockStart: number, from: number, limit: number, end: number): number {
+  let i = text.indexOf('\n', from);
+  while (i >= 0 && i < limit) {
     // Back up to the start of the whitespace run, so the whole run is judged together.
-    let from = i;
-    while (from > blockStart && isSpace(text.charCodeAt(from - 1))) from--;
-    const { cut, next } = cutAfterRun(text, from, end);
-    if (cut > blockStart) {
-      out.push(cut);
-      blockStart = cut;
-    }
-    i = text.indexOf('\n', Math.max(next, blockStart + MAX_BLOCK / 2));
+    let at = i;
+    while (at > blockStart && isSpace(text.charCodeAt(at - 1))) at--;
+    const { cut, next } = cutAfterRun(text, at, end);
+    if (cut > blockStart) return cut;
+    i = text.indexOf('\n', Math.max(next, i + 1));
+  }
+  return -1;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * The first point p in [from, end) with a non-space before it, a space at p and a letter after.
+ * No piece joins across it: every piece that can hold the non-space stops at a space (letters,
+ * digits, punctuation and its `[\r\n/]*` tail), no whitespace piece can hold the non-space, and
+ * the space starts a word piece (` word`) that is matched from p alike with or without the text
+ * before. The text before p ends in a non-space, which the end of input stops the same way.
+ */
+function inlineCut(text: string, from: number, end: number): number {
+  for (let p = Math.max(from, 1); p + 1 < end; p++) {
+    if (text.charCodeAt(p) === 32 && isAsciiLetter(text.charCodeAt(p + 1)) && !isSpace(text.charCodeAt(p - 1))) return p;
+  }
+  return -1;
+}
+
+function splitLong(text: string, start: number, end: number, out: number[], maxBlock: number): void {
+  let blockStart = start;
+  while (end - blockStart > maxBlock) {
+    // Search from half a block on, so that the cut depends on the text near it and an edit
+    // earlier in the block moves it only when the edit is within that half.
+    const from = blockStart + Math.max(1, maxBlock >> 1);
+    let cut = lineCut(text, blockStart, from, Math.min(end, blockStart + maxBlock), end);
+    if (cut < 0) cut = inlineCut(text, from, end);
+    if (cut < 0) cut = lineCut(text, blockStart, from, end, end);
+    if (cut <= blockStart) break;
+    out.push(cut);
+    blockStart = cut;
   }
   if (end > blockStart) out.push(end);
 }
 
-export function splitBlocks(text: string, start = 0, end = text.length): string[] {
+export function splitBlocks(text: string, start = 0, end = text.length, maxBlock = MAX_BLOCK): string[] {
   let at = start;
-  return blockEnds(text, start, end).map((e) => text.slice(at, (at = e)));
+  return blockEnds(text, start, end, maxBlock).map((e) => text.slice(at, (at = e)));
 }
 
 /**
@@ -189,36 +334,41 @@ interface CacheEntry {
 export class BlockCounter {
   private readonly cache = new Map<string, CacheEntry & { used: number }>();
   private generation = 0;
-  /** Blocks counted by the tokenizer (cache misses) since creation; tests and the benchmark read it. */
+  /** Chunks counted by the tokenizer (cache misses) since creation; tests and the benchmark read it. */
   misses = 0;
+  /** Characters of those chunks. */
+  missedChars = 0;
 
   constructor(
     readonly encoding: EncodingName,
     private readonly limit = 50_000,
+    /** Tests make it tiny, so that every point where a cut is allowed becomes one. */
+    private readonly maxBlock = MAX_BLOCK,
   ) {}
 
   count(text: string, start = 0, end = text.length): Count {
-    const fn = encodingCounter(this.encoding);
+    encodingCounter(this.encoding);
     const gen = ++this.generation;
     let tokens = 0;
     let longRuns = 0;
     let chunkStart = start;
     let blockStart = start;
-    const ends = blockEnds(text, start, end);
+    const ends = blockEnds(text, start, end, this.maxBlock);
     for (let i = 0; i < ends.length; i++) {
       const blockEnd = ends[i];
       const last = i === ends.length - 1;
-      const close = last || blockEnd - chunkStart >= MAX_BLOCK || endsChunk(text, blockStart, blockEnd);
+      const close = last || blockEnd - chunkStart >= this.maxBlock || endsChunk(text, blockStart, blockEnd);
       blockStart = blockEnd;
       if (!close) continue;
       const block = text.slice(chunkStart, blockEnd);
       chunkStart = blockEnd;
       let hit = this.cache.get(block);
       if (!hit) {
-        const c = countGuarded(block, fn);
+        const c = countGuarded(block, this.encoding);
         hit = { tokens: c.tokens, longRuns: c.longRuns, used: gen };
         this.cache.set(block, hit);
         this.misses++;
+        this.missedChars += block.length;
       } else hit.used = gen;
       tokens += hit.tokens;
       longRuns += hit.longRuns;
