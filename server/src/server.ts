@@ -96,6 +96,11 @@ function logError(what: string, e: unknown): void {
   connection.console.error(`${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
 }
 
+// The last line of defence: an error no handler caught (a callback outside runSafe) is logged and
+// the server goes on serving, rather than exiting and leaving the editor without a language server.
+process.on('uncaughtException', (e) => logError('An unexpected error', e));
+process.on('unhandledRejection', (e) => logError('An unhandled promise', e));
+
 /** Runs a handler; a cancelled request, or one that throws, gives the fallback and the server goes on. */
 async function runSafe<T>(what: string, fallback: T, token: CancellationToken | undefined, fn: () => T | Promise<T>): Promise<T> {
   if (token?.isCancellationRequested) return fallback;

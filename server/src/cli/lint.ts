@@ -137,7 +137,14 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
       lint: { config: levelsFor(config), tokens: { model: options.model ?? config?.tokens?.model, budget: config?.tokens?.budget, warnAtShare: config?.tokens?.warnAtShare, analysis } },
       onLintError: (rule: string, e: unknown) => stderr.write(`prompt-workbench: rule ${rule} failed on ${path.relative(cwd, file)}: ${e instanceof Error ? e.message : String(e)}\n`),
     };
-    const all = await completePromptDiagnostics(doc, diagnosticOptions);
+    let all: Awaited<ReturnType<typeof completePromptDiagnostics>>;
+    try {
+      all = await completePromptDiagnostics(doc, diagnosticOptions);
+    } catch (e) {
+      // The engine is built not to throw; if a file still defeats it, name the file and stop cleanly.
+      stderr.write(`prompt-workbench: Cannot analyse ${path.relative(cwd, file)}: ${failureMessage(e)}\n`);
+      return 2;
+    }
     const diagnostics = all
       .map((d) => {
         const s = doc.lines.positionAt(d.span.start);
@@ -182,4 +189,10 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
   const warnings = all.filter((d) => d.severity === 'warning').length;
   if (warnings > options.maxWarnings) stderr.write(`Too many warnings: ${warnings} (maximum ${options.maxWarnings}).\n`);
   return errors > 0 || warnings > options.maxWarnings ? 1 : 0;
+}
+
+/** A one-line explanation of an unexpected engine failure, without a stack trace. */
+export function failureMessage(e: unknown): string {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'the file is nested too deeply to analyse (the engine ran out of stack). Please report it with the file.';
+  return `${e instanceof Error ? e.message : String(e)}. Please report it with the file.`;
 }

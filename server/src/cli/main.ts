@@ -10,7 +10,7 @@ import { frontmatterJsonSchema, loadPartialIndex, promptFileGlobs, type PartialI
 import { createNodeHost } from '../node/host';
 import { cliProject, ConfigFileError, expandArguments, type CliProject } from './project';
 import { DIFF_USAGE, diffMain, DiffUsageError } from './diff';
-import { LINT_FORMATS, lintCommand, type LintFormat } from './lint';
+import { failureMessage, LINT_FORMATS, lintCommand, type LintFormat } from './lint';
 import { tokensCommand } from './tokens';
 import { TEST_USAGE, testCommand, TestUsageError } from './test';
 import { estimateCommand } from './estimate';
@@ -133,7 +133,8 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
       stderr.write(`prompt-workbench: ${(e as Error).message}\n`);
       return 2;
     }
-    stderr.write(`prompt-workbench: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // A stack trace helps no one running a linter in CI: say what failed and what to do.
+    stderr.write(`prompt-workbench: unexpected error: ${failureMessage(e)}\n`);
     return 2;
   }
 }

@@ -5,6 +5,7 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type W
 import { isMap, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { PromptDocument } from './document';
 import { analyze, type AnalysisOptions } from './scope';
+import { distinctFrames } from './scope/model';
 import { locate } from './yamlPath';
 
 function fix(title: string, diagnostic: Diagnostic, edit: WorkspaceEdit, preferred = false): CodeAction {
@@ -19,7 +20,7 @@ function replaceEdit(doc: PromptDocument, diagnostic: Diagnostic, newText: strin
 function guessDeclaration(doc: PromptDocument, name: string, options: AnalysisOptions, indent: string, json: boolean): string {
   const a = analyze(doc, options);
   const uses = a.refs.filter((r) => r.kind === 'input' && r.root === name);
-  const inEach = a.framesAt.some((frames) => frames.some((f) => f.blockTag?.name === 'each' && f.blockTag.params[0]?.kind === 'path' && f.blockTag.params[0].original === name));
+  const inEach = distinctFrames(a.framesAt).some((f) => f.blockTag?.name === 'each' && f.blockTag.params[0]?.kind === 'path' && f.blockTag.params[0].original === name);
   const fields = [...new Set(uses.filter((u) => u.path.length > 1).map((u) => u.path[1]))];
   if (json) {
     if (inEach) return `${indent}${name}:\n${indent}  type: array\n${indent}  items:\n${indent}    type: string`;

@@ -4,7 +4,7 @@ import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver-types
 import { isMap, isSeq, type Node, type Pair } from 'yaml';
 import type { PromptDocument } from './document';
 import { markerSpan } from './formats/model';
-import type { Block } from './template';
+import { allBlocks } from './template';
 
 export function foldingRanges(doc: PromptDocument): FoldingRange[] {
   const out: FoldingRange[] = [];
@@ -34,13 +34,7 @@ export function foldingRanges(doc: PromptDocument): FoldingRange[] {
     };
     walk(fm.yaml?.contents as Node | undefined);
   }
-  const blocks = (list: Block[]) => {
-    for (const b of list) {
-      add(b.open.span.start, b.close ? lines.lineStart(lines.lineAt(b.close.span.start)) : b.span.end);
-      blocks(b.children);
-    }
-  };
-  blocks(doc.template.blocks);
+  for (const b of allBlocks(doc.template.blocks)) add(b.open.span.start, b.close ? lines.lineStart(lines.lineAt(b.close.span.start)) : b.span.end);
   for (const m of doc.prompt.messages) if (markerSpan(m)) add(m.span.start, Math.max(m.span.start, m.span.end - 1));
   for (const t of doc.template.tags) if (t.kind === 'comment') add(t.span.start, t.span.end, FoldingRangeKind.Comment);
   return out;

@@ -7,6 +7,7 @@ import { fieldMarkdown } from './hover';
 import { fieldTypeLabel } from './formats/model';
 import { formatOf } from './formats/registry';
 import type { SchemaField } from './formats/types';
+import { distinctFrames } from './scope/model';
 import { analyze, declaredInputs, type AnalysisOptions, type HelperRef, type Local, type PartialRef, type VariableRef } from './scope';
 import { fixtureRenameClash, fixtureVarOccurrences, type FixtureText } from './fixtureRefs';
 import type { CancellationLike } from './host';
@@ -46,9 +47,7 @@ export function targetAt(doc: PromptDocument, offset: number, options: AnalysisO
     if (ref.kind === 'local' && ref.local && ref.rootSpan && contains(ref.rootSpan, offset)) return { kind: 'local', local: ref.local, span: ref.rootSpan };
     return { kind: 'ref', ref, span: ref.expr.span };
   }
-  for (const frame of a.framesAt) {
-    for (const frameEntry of frame) for (const l of frameEntry.locals) if (contains(l.span, offset)) return { kind: 'local', local: l, span: l.span };
-  }
+  for (const frameEntry of distinctFrames(a.framesAt)) for (const l of frameEntry.locals) if (contains(l.span, offset)) return { kind: 'local', local: l, span: l.span };
   return undefined;
 }
 
@@ -151,16 +150,20 @@ function occurrences(doc: PromptDocument, name: string, options: NavigationOptio
       }
     }
   }
-  const visit = (d: PromptDocument, seen: Set<string>) => {
+  // A work list, not recursion: a chain of partials including each other is as long as the workspace makes it.
+  const seen = new Set([doc.uri]);
+  const todo = [doc];
+  for (let d = todo.pop(); d; d = todo.pop()) {
     const a = analyze(d, options);
     for (const ref of a.refs) if (ref.kind === 'input' && ref.root === name && ref.rootSpan) out.push({ uri: d.uri, lines: d.lines, span: ref.rootSpan, declaration: false });
+    const found: PromptDocument[] = [];
     for (const p of a.partials) {
       if (!p.file || !options.partials || seen.has(p.file.uri)) continue;
       seen.add(p.file.uri);
-      visit(options.partials.document(p.file), seen);
+      found.push(options.partials.document(p.file));
     }
-  };
-  visit(doc, new Set([doc.uri]));
+    todo.push(...found.reverse());
+  }
   for (const o of fixtureVarOccurrences(doc.uri, name, options.fixtures ?? [], options.token)) out.push({ uri: o.file.uri, lines: o.file.lines, span: o.span, declaration: false });
   return out;
 }

@@ -28,15 +28,35 @@ function yamlSymbols(doc: PromptDocument, node: Node | null | undefined, base: n
   return out;
 }
 
-function blockSymbol(doc: PromptDocument, b: Block): DocumentSymbol {
-  const head = doc.text.slice(b.open.span.start, b.open.span.end).replace(/\s+/g, ' ');
-  return {
-    name: head.length > 60 ? head.slice(0, 59) + '…' : head,
-    kind: SymbolKind.Struct,
-    range: doc.lines.range(b.span.start, b.span.end),
-    selectionRange: doc.lines.range(b.open.span.start, b.open.span.end),
-    children: b.children.map((c) => blockSymbol(doc, c)),
+/**
+ * Outline entries nest no deeper than this below a message: the LSP message and the editor's
+ * outline are nested objects that their serialisers walk recursively.
+ */
+const MAX_OUTLINE_DEPTH = 100;
+
+function blockSymbol(doc: PromptDocument, root: Block): DocumentSymbol {
+  const make = (b: Block): DocumentSymbol => {
+    const head = doc.text.slice(b.open.span.start, b.open.span.end).replace(/\s+/g, ' ');
+    return {
+      name: head.length > 60 ? head.slice(0, 59) + '…' : head,
+      kind: SymbolKind.Struct,
+      range: doc.lines.range(b.span.start, b.span.end),
+      selectionRange: doc.lines.range(b.open.span.start, b.open.span.end),
+      children: [],
+    };
   };
+  const top = make(root);
+  const stack: [Block, DocumentSymbol, number][] = [[root, top, 1]];
+  while (stack.length) {
+    const [b, symbol, depth] = stack.pop()!;
+    if (depth >= MAX_OUTLINE_DEPTH) continue;
+    for (const c of b.children) {
+      const child = make(c);
+      symbol.children!.push(child);
+      stack.push([c, child, depth + 1]);
+    }
+  }
+  return top;
 }
 
 /** The first line with text (the message's text trimmed, up to its first line break), without copying the rest. */

@@ -83,6 +83,20 @@ const JSON_LIKE = /^\s*(?:"[^"]*"\s*:|\{|\[\s*(?:["{[]|\d+\s*,))/;
 
 const BUILTIN_BLOCKS_WITH_ELSE = new Set(['if', 'unless', 'each', 'with']);
 
+/**
+ * Blocks nested deeper than this get a `template-too-deep` error. The engine walks blocks without
+ * recursion, but Handlebars' compiler (render, preview) recurses per level, and no real prompt
+ * comes near it.
+ */
+export const MAX_BLOCK_DEPTH = 1000;
+
+/**
+ * Sub-expressions nested deeper than this inside one tag are not handed to Handlebars: its parser
+ * grows quadratically with the depth (0.3 s at 2,000 levels, 10 s at 5,000) and overflows the stack
+ * beyond that. The tag gets a `template-too-deep` error instead.
+ */
+export const MAX_EXPRESSION_DEPTH = 100;
+
 interface RawTag {
   start: number;
   end: number;
@@ -114,6 +128,12 @@ function findTagEnd(text: string, from: number, close: string, limit: number): n
     if (end >= 0 && end < limit && (next < 0 || end < next)) return end;
   }
   return -1;
+}
+
+/** `text.indexOf(needle, from)` if it is before `limit`, else -1, reading no further than `limit` (plus the needle). */
+function indexBefore(text: string, needle: string, from: number, limit: number): number {
+  const at = text.slice(from, limit + needle.length - 1).indexOf(needle);
+  return at < 0 || from + at >= limit ? -1 : from + at;
 }
 
 function scanTags(text: string, start: number, end: number, diagnostics: PromptDiagnostic[]): RawTag[] {
@@ -173,17 +193,19 @@ function scanTags(text: string, start: number, end: number, diagnostics: PromptD
     const nextOpen = text.indexOf('{{', open + 2);
     const limit = nextOpen < 0 || nextOpen > end ? end : nextOpen;
     const bodyFrom = open + (triple ? 3 : 2);
-    const closeAt = isComment ? (() => { const c = text.indexOf('}}', bodyFrom); return c >= 0 && c < limit ? c : -1; })() : findTagEnd(text, bodyFrom, closeDelim, end);
+    // Searches stop at the next `{{`: searching to the end of the body for every tag would make a
+    // run of unclosed tags quadratic.
+    const closeAt = isComment ? indexBefore(text, '}}', bodyFrom, limit) : findTagEnd(text, bodyFrom, closeDelim, end);
     if (closeAt < 0 || (closeAt > limit && !isComment)) {
       // A triple-stash closed with only `}}` is a common slip: say so precisely.
-      const double = triple ? text.indexOf('}}', bodyFrom) : -1;
+      const double = triple ? indexBefore(text, '}}', bodyFrom, limit) : -1;
       if (triple && double >= 0 && double < limit) {
         diagnostics.push({ code: 'template-unbalanced-braces', severity: 'error', message: 'This tag opens with `{{{` but closes with `}}`. Use `{{{ ... }}}` for unescaped output, or `{{ ... }}`.', span: { start: open, end: double + 2 } });
         tags.push({ start: open, end: double + 2, closed: false, open: '{{{', close: '}}' });
         i = double + 2;
         continue;
       }
-      const lineEnd = text.indexOf('\n', open);
+      const lineEnd = indexBefore(text, '\n', open, limit);
       const shown = { start: open, end: Math.min(limit, lineEnd < 0 ? end : lineEnd, end) };
       diagnostics.push({ code: 'template-unclosed-tag', severity: 'error', message: `This \`${triple ? '{{{' : '{{'}\` is never closed with \`${closeDelim}\`. Close the tag, or write \`\\{{\` for a literal \`{{\`.`, span: shown.end > shown.start ? shown : { start: open, end: open + 2 } });
       tags.push({ start: open, end: shown.end, closed: false, open: triple ? '{{{' : '{{', close: closeDelim });
@@ -380,6 +402,15 @@ function buildTag(text: string, raw: RawTag, diagnostics: PromptDiagnostic[]): T
     if (!tag.name) diagnostics.push({ code: 'template-expression', severity: 'error', message: 'A closing tag needs the name of the block it closes, e.g. `{{/if}}`.', span });
     return tag;
   }
+  if (expressionDepth(tagText) > MAX_EXPRESSION_DEPTH) {
+    diagnostics.push({
+      code: 'template-too-deep',
+      severity: 'error',
+      message: `This tag nests sub-expressions \`( )\` deeper than ${MAX_EXPRESSION_DEPTH} levels, more than Handlebars can parse in reasonable time. Compute the value in a helper, or split it over several tags.`,
+      span,
+    });
+    return tag;
+  }
   const parsed = parseTagText(baseKind, tagText, tag.name);
   if (parsed.error) {
     diagnostics.push({ code: 'template-expression', severity: 'error', message: `Invalid Handlebars expression: ${parsed.error}.`, span });
@@ -392,6 +423,22 @@ function buildTag(text: string, raw: RawTag, diagnostics: PromptDiagnostic[]): T
   if (parsed.name !== undefined && baseKind !== 'else') tag.name = parsed.name;
   if (tag.path && baseKind !== 'else') tag.nameSpan = tag.path.span;
   return tag;
+}
+
+/** The deepest nesting of `( )` in a tag, outside string literals. */
+function expressionDepth(tagText: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote = 0;
+  for (let i = 0; i < tagText.length; i++) {
+    const c = tagText.charCodeAt(i);
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+    else if (c === 40) max = Math.max(max, ++depth);
+    else if (c === 41) depth--;
+  }
+  return max;
 }
 
 function blockNameOf(tag: Tag): string {
@@ -424,6 +471,15 @@ export function parseTemplate(text: string, start: number, end: number): Templat
       data: { name: b.name },
     });
   };
+  // How many blocks of each name are open: a close that matches none is known at once, without
+  // searching the stack (which made a run of stray closes quadratic).
+  const openNames = new Map<string, number>();
+  const pop = (): Block => {
+    const b = stack.pop()!;
+    openNames.set(b.name, openNames.get(b.name)! - 1);
+    return b;
+  };
+  let tooDeep = false;
   for (const tag of tags) {
     if (!tag.closed) continue;
     switch (tag.kind) {
@@ -434,6 +490,16 @@ export function parseTemplate(text: string, start: number, end: number): Templat
         const block: Block = { name: blockNameOf(tag), open: tag, elses: [], span: { start: tag.span.start, end }, children: [] };
         addBlock(block);
         stack.push(block);
+        openNames.set(block.name, (openNames.get(block.name) ?? 0) + 1);
+        if (stack.length > MAX_BLOCK_DEPTH && !tooDeep) {
+          tooDeep = true;
+          diagnostics.push({
+            code: 'template-too-deep',
+            severity: 'error',
+            message: `Blocks are nested deeper than ${MAX_BLOCK_DEPTH.toLocaleString('en-US')} levels here, more than Handlebars can render. Close the blocks above before opening new ones, or move the inner part into a partial.`,
+            span: tag.span,
+          });
+        }
         break;
       }
       case 'else': {
@@ -445,7 +511,9 @@ export function parseTemplate(text: string, start: number, end: number): Templat
       }
       case 'block-close': {
         const name = tag.name ?? '';
-        const depth = stack.map((b) => b.name).lastIndexOf(name);
+        let depth = -1;
+        // Every block skipped on the way down is popped below as unclosed, so the search is linear overall.
+        if (openNames.get(name)) for (depth = stack.length - 1; stack[depth].name !== name; depth--);
         if (depth < 0) {
           const top = stack[stack.length - 1];
           diagnostics.push({
@@ -459,8 +527,8 @@ export function parseTemplate(text: string, start: number, end: number): Templat
           });
           break;
         }
-        while (stack.length - 1 > depth) unclosed(stack.pop()!);
-        const block = stack.pop()!;
+        while (stack.length - 1 > depth) unclosed(pop());
+        const block = pop();
         block.close = tag;
         block.span = { start: block.open.span.start, end: tag.span.end };
         break;
@@ -469,9 +537,9 @@ export function parseTemplate(text: string, start: number, end: number): Templat
         break;
     }
   }
-  while (stack.length) unclosed(stack.pop()!);
+  while (stack.length) unclosed(pop());
 
-  for (const root of roots) checkElse(root, diagnostics);
+  for (const block of allBlocks(roots)) checkElse(block, diagnostics);
   checkForeignSyntax(text, start, end, tags, diagnostics);
 
   // Dotprompt message structure: `{{role "x"}}` and `{{history}}` start new messages.
@@ -500,7 +568,7 @@ function checkForeignSyntax(text: string, start: number, end: number, tags: Tag[
   FOREIGN.lastIndex = 0;
   for (let m = FOREIGN.exec(body); m; m = FOREIGN.exec(body)) {
     const s = start + m.index;
-    if (m[0].length > 2000 || tags.some((t) => s >= t.span.start && s < t.span.end)) continue;
+    if (m[0].length > 2000 || insideTag(tags, s)) continue;
     const comment = m[0].startsWith('{#');
     diagnostics.push({
       code: 'template-foreign-syntax',
@@ -512,6 +580,20 @@ function checkForeignSyntax(text: string, start: number, end: number, tags: Tag[
       data: comment ? { replacement: `{{!${m[0].slice(2, -2)}}}` } : undefined,
     });
   }
+}
+
+/** Whether `offset` is inside a tag (binary search: tags are sorted and never overlap). */
+function insideTag(tags: Tag[], offset: number): boolean {
+  let lo = 0;
+  let hi = tags.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = tags[mid];
+    if (offset < t.span.start) hi = mid - 1;
+    else if (offset >= t.span.end) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }
 
 const wholeParse = new WeakMap<Template, PromptDiagnostic[]>();
@@ -554,6 +636,18 @@ export function wholeTemplateDiagnostics(text: string, template: Template): Prom
   return out;
 }
 
+/** Every block of the tree, parents before children, in document order (an explicit stack: blocks nest as deep as the input). */
+export function allBlocks(roots: Block[]): Block[] {
+  const out: Block[] = [];
+  const stack = [...roots].reverse();
+  while (stack.length) {
+    const b = stack.pop()!;
+    out.push(b);
+    for (let i = b.children.length - 1; i >= 0; i--) stack.push(b.children[i]);
+  }
+  return out;
+}
+
 function checkElse(block: Block, diagnostics: PromptDiagnostic[]): void {
   const builtin = BUILTIN_BLOCKS_WITH_ELSE.has(block.name);
   const plain = block.elses.filter((e) => e.name === 'else');
@@ -562,7 +656,6 @@ function checkElse(block: Block, diagnostics: PromptDiagnostic[]): void {
       diagnostics.push({ code: 'template-duplicate-else', severity: 'error', message: `\`{{#${block.name}}}\` can have only one plain \`{{else}}\`.`, span: extra.span });
     }
   }
-  for (const child of block.children) checkElse(child, diagnostics);
 }
 
 /** The tag whose span contains the offset (tags never overlap). */

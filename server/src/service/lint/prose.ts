@@ -2,7 +2,7 @@
 // elements, fences and quotes that delimit data, the message (role) of each place, if/else
 // branches, and the instruction sentences. Built once per document version for every rule.
 import type { PromptDocument } from '../document';
-import type { Block, Tag } from '../template';
+import { allBlocks, type Block, type Tag } from '../template';
 import type { Span } from '../text';
 
 export interface Element {
@@ -173,12 +173,15 @@ function branchPath(blocks: Block[], offset: number): [number, number, string][]
   }
 }
 
+const TRAILING = new Set(' \t\n\r"\'`*_.!?:;,');
+
 function normaliseKey(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .replace(/^[\s"'`*_]+|[\s"'`*_.!?:;,]+$/g, '')
-    .trim();
+  const spaced = s.toLowerCase().replace(/\s+/g, ' ').replace(/^[\s"'`*_]+/, '');
+  // A loop, not `[…]+$`: that regex retries from every character of a long run of punctuation
+  // that does not end the string (`a,,,,…b`), which is quadratic.
+  let end = spaced.length;
+  while (end > 0 && TRAILING.has(spaced[end - 1])) end--;
+  return spaced.slice(0, end).trim();
 }
 
 function splitSentences(doc: PromptDocument, masked: string, start: number, end: number, data: Span[]): Sentence[] {
@@ -261,10 +264,8 @@ export function proseOf(doc: PromptDocument): ProseModel {
   return model;
 }
 
-function collectLoops(blocks: Block[], out: Span[] = []): Span[] {
-  for (const b of blocks) {
-    if (b.name === 'each') out.push({ start: b.open.span.end, end: b.close ? b.close.span.start : b.span.end });
-    collectLoops(b.children, out);
-  }
+function collectLoops(blocks: Block[]): Span[] {
+  const out: Span[] = [];
+  for (const b of allBlocks(blocks)) if (b.name === 'each') out.push({ start: b.open.span.end, end: b.close ? b.close.span.start : b.span.end });
   return merge(out);
 }

@@ -35,6 +35,23 @@ export interface ScopeModel {
   sites: Site[];
 }
 
+/**
+ * Every frame of `framesAt` once. Snapshots share the frames below their top, and a frame's
+ * object fixes the frames below it, so a walk down each snapshot stops at the first frame seen:
+ * linear in the frames, not tags times depth.
+ */
+export function distinctFrames(framesAt: Frame[][]): Frame[] {
+  const seen = new Set<Frame>();
+  const out: Frame[] = [];
+  for (const frames of framesAt) {
+    for (let i = frames.length - 1; i >= 0 && !seen.has(frames[i]); i--) {
+      seen.add(frames[i]);
+      out.push(frames[i]);
+    }
+  }
+  return out;
+}
+
 export function inputFields(doc: PromptDocument): SchemaField[] {
   const fields = [...doc.input.fields];
   for (const name of Object.keys(doc.defaults)) {

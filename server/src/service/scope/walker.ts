@@ -4,7 +4,7 @@ import type { PromptDocument } from '../document';
 import { HELPERS } from '../helpers';
 import type { SchemaField } from '../picoschema';
 import type { AnalysisOptions, Context, Frame, Local, PartialRef, VariableRef } from '../scope';
-import type { Expr, Tag } from '../template';
+import { MAX_BLOCK_DEPTH, type Expr, type Tag } from '../template';
 import type { Span } from '../text';
 import { checkable, child, inputFields, itemOf, type ScopeModel, type Site } from './model';
 
@@ -46,6 +46,9 @@ export function walkTemplate(doc: PromptDocument, options: AnalysisOptions): Sco
   return new ScopeWalker(doc, options).run();
 }
 
+/** Five times the depth the template scan accepts without an error, so any valid template is followed in full. */
+const MAX_SCOPE_DEPTH = 5 * MAX_BLOCK_DEPTH;
+
 export class ScopeWalker {
   private readonly model: ScopeModel;
   private readonly root: SchemaField;
@@ -55,6 +58,12 @@ export class ScopeWalker {
   private stack: Frame[] = [{ context: { kind: 'root' }, locals: [], inEach: false, changesContext: false }];
   /** `below[i]` is the snapshot taken just before frame `i` was pushed, so closing a block copies nothing. */
   private below: Frame[][] = [[]];
+  /**
+   * Blocks opened beyond MAX_SCOPE_DEPTH get no frame of their own (the template scan has already
+   * reported them as too deep): each push copies the stack, so following them all would make the
+   * walk quadratic in depth. Their closes are counted off here.
+   */
+  private unframed = 0;
 
   constructor(private readonly doc: PromptDocument, private readonly options: AnalysisOptions) {
     const fields = inputFields(doc);
@@ -202,6 +211,10 @@ export class ScopeWalker {
   }
 
   private blockClose(tag: Tag): void {
+    if (this.unframed > 0) {
+      this.unframed--;
+      return;
+    }
     const stack = this.stack;
     let idx = stack.length - 1;
     while (idx >= 0 && blockName(stack[idx].blockTag) !== tag.name) idx--;
@@ -244,6 +257,10 @@ export class ScopeWalker {
   }
 
   private push(frame: Frame): void {
+    if (this.stack.length > MAX_SCOPE_DEPTH) {
+      this.unframed++;
+      return;
+    }
     this.below.push(this.stack);
     this.stack = [...this.stack, frame];
   }

@@ -217,13 +217,25 @@ const EXPLICIT_THIS = /^(\.\.\/)*(this|\.)(\/|\.|$)/;
  */
 export function templateVariables(tags: readonly Tag[]): VariableReference[] {
   const out: VariableReference[] = [];
-  let stack: Frame[] = [];
+  // One mutable stack with running counts of what it holds, so that each tag costs the same
+  // whatever the nesting depth (copying or searching the stack per tag made deep templates quadratic).
+  const stack: Frame[] = [];
   let changes = 0;
+  const locals = new Map<string, number>();
+  const names = new Map<string | undefined, number>();
+  const bump = <K>(m: Map<K, number>, k: K, by: number) => m.set(k, (m.get(k) ?? 0) + by);
   const push = (f: Frame) => {
-    stack = [...stack, f];
+    stack.push(f);
     if (f.changes) changes++;
+    for (const l of f.locals) bump(locals, l, 1);
+    bump(names, f.name, 1);
   };
-  const recount = () => (changes = stack.reduce((n, f) => n + (f.changes ? 1 : 0), 0));
+  const pop = () => {
+    const f = stack.pop()!;
+    if (f.changes) changes--;
+    for (const l of f.locals) bump(locals, l, -1);
+    bump(names, f.name, -1);
+  };
 
   const visitPath = (e: Extract<Expr, { kind: 'path' }>) => {
     const text = e.original;
@@ -235,7 +247,7 @@ export function templateVariables(tags: readonly Tag[]): VariableReference[] {
     }
     if (!e.parts.length) return;
     const explicitThis = EXPLICIT_THIS.test(text);
-    if (!explicitThis && e.depth === 0 && stack.some((f) => f.locals.includes(e.parts[0]))) return;
+    if (!explicitThis && e.depth === 0 && locals.get(e.parts[0])) return;
     if (e.depth < changes) return;
     const rest = e.parts.slice(1).join('.').length;
     const at = text.lastIndexOf(e.parts[0], text.length - rest - (e.parts.length > 1 ? 1 : 0));
@@ -283,18 +295,18 @@ export function templateVariables(tags: readonly Tag[]): VariableReference[] {
       case 'else': {
         // `{{else}}` renders in the enclosing context; `{{else if x}}` reads names there too.
         if (stack.length) {
-          stack = [...stack.slice(0, -1), { name: stack[stack.length - 1].name, changes: false, locals: [] }];
-          recount();
+          const name = stack[stack.length - 1].name;
+          pop();
+          push({ name, changes: false, locals: [] });
         }
         if (tag.name && tag.name !== 'else') visitArgs(tag);
         break;
       }
       case 'block-close': {
-        let i = stack.length - 1;
-        while (i >= 0 && stack[i].name !== tag.name) i--;
-        if (i >= 0) {
-          stack = stack.slice(0, i);
-          recount();
+        // Every frame above the match is popped, so the search is linear overall.
+        if (names.get(tag.name)) {
+          while (stack[stack.length - 1].name !== tag.name) pop();
+          pop();
         }
         break;
       }
