@@ -3,7 +3,7 @@
 export * from './fixtures';
 export { ASSERTION_DOCS, completeFixture, fixtureCursor, fixtureDiagnostics, fixtureLspDiagnostics, hoverFixture, PROVIDER_DOCS, variableDiagnostics } from './language';
 export { caseVars, VarsError, type ReadText } from './vars';
-export { caseVerdict, evaluateAssertion, type AssertionContext, type AssertionResult, type CaseVerdict, type JudgeRequest } from './assertions';
+export { caseVerdict, evaluateAssertion, JAVASCRIPT_OFF_BY_CONFIG, type AssertionContext, type AssertionResult, type CaseVerdict, type JudgeRequest } from './assertions';
 export { redact } from './redact';
 export { ProviderError, PROVIDER_LABELS, type ChatMessage, type ModelCall, type ModelReply, type Provider, type ProviderErrorKind, type Usage } from './providers/types';
 export { createRenderProvider, renderedOutput } from './providers/render';
