@@ -1,7 +1,7 @@
 // The sandbox of `javascript` assertions: QuickJS compiled to WebAssembly, one fresh runtime per
 // assertion. The code sees only standard JavaScript (no `process`, no `require`, no timers, no
-// I/O: the WebAssembly module imports nothing that reaches the host's files or network), and every
-// value crosses the boundary as JSON text, so no host object, and therefore no host `Function`
+// I/O: this QuickJS build has no `std` or `os` module, so nothing inside reaches the host's files,
+// processes or network), and every value crosses the boundary as JSON text, so no host object, and therefore no host `Function`
 // constructor, is ever inside. QuickJS rather than `node:vm` (not a boundary) or `isolated-vm` (a
 // native addon, which would need a build per Electron version of VS Code): see docs/architecture.md.
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
@@ -62,8 +62,8 @@ export type SandboxOutcome =
 /**
  * Runs the first of `sources` that compiles (each a script whose completion value is a function
  * of one JSON text) with `input` (JSON text) as its argument; the value it returns, or its
- * Promise's value, comes back as `typeof` and JSON text. The deadline covers compiling, the call, the job queue (microtasks,
- * async functions) and the conversion of the result.
+ * Promise's value, comes back as `typeof` and JSON text. The deadline covers compiling, the call,
+ * the job queue (microtasks, async functions) and the conversion of the result.
  */
 export async function runInSandbox(sources: readonly string[], input: string, limits: { timeoutMs: number; memoryBytes?: number }): Promise<SandboxOutcome> {
   let quickjs: QuickJSWASMModule;
