@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { evaluateAssertion, parseFixtureFile, type AssertionContext, type AssertionResult } from '../../server/src/service/testing';
+import { lint } from '../../server/src/service';
+import { caseVerdict, evaluateAssertion, parseFixtureFile, type AssertionContext, type AssertionResult } from '../../server/src/service/testing';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pw-sandbox-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,4 +91,25 @@ test('what the code receives crosses as JSON, and what it returns too', async ()
   assert.deepEqual([obj.pass, obj.score, obj.reason], [false, 0.25, 'too short']);
   assert.match((await js('undefined')).reason, /returned nothing/);
   assert.match((await js('syntax error here (')).reason, /does not compile|threw/);
+});
+
+test('a run can turn javascript assertions off: each is reported with the reason and counts for nothing', async () => {
+  const off = await js('false', { javascriptOff: '--no-javascript' });
+  assert.deepEqual([off.pass, off.skipped, off.weight, off.error], [false, true, 0, undefined]);
+  assert.match(off.reason, /off in this run \(--no-javascript\)/);
+  const contains: AssertionResult = { type: 'contains', pass: true, score: 1, weight: 1, reason: 'ok', line: 0 };
+  assert.deepEqual([caseVerdict([contains, off], undefined).pass, caseVerdict([contains, off], undefined).skipped], [true, undefined]);
+  const alone = caseVerdict([off], undefined);
+  assert.deepEqual([alone.skipped, alone.error], [true, undefined]);
+  assert.match(alone.reason, /^Skipped: no assertion of this case ran\. .*--no-javascript/);
+});
+
+test('the project config\'s `testing.javascript` switch: parsed in its own section, checked like the others', () => {
+  const ok = lint.parseLintConfig('testing:\n  javascript: false\n', lint.RULES, 'prompt-workbench.yaml');
+  assert.deepEqual([ok.problems, ok.config.testing], [[], { javascript: false }]);
+  const typo = lint.parseLintConfig('testing:\n  javascrip: false\n', lint.RULES, 'prompt-workbench.yaml');
+  assert.match(typo.problems[0]?.message ?? '', /Unknown key `javascrip` in `testing:`.*Did you mean `javascript`\?/);
+  const wrong = lint.parseLintConfig('testing:\n  javascript: sometimes\n', lint.RULES, 'prompt-workbench.yaml');
+  assert.match(wrong.problems[0]?.message ?? '', /testing\.javascript/);
+  assert.equal(wrong.config.testing, undefined);
 });
