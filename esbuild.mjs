@@ -1,7 +1,7 @@
 // Builds every entry point (extension client, language server, CLI) in one place.
 // `node esbuild.mjs` builds once, `--watch` rebuilds on change, `--production` minifies.
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
@@ -9,6 +9,10 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const IMPORT_META_URL = "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+// The sandbox of `javascript` assertions (QuickJS, server/src/service/testing/assertions/sandbox.ts)
+// loads this WebAssembly file from the folder of the bundle that runs it (dist/cli.js,
+// dist/testing.js, dist/server.js all sit in dist/), so it is copied there once, not inlined.
+const QUICKJS_WASM = 'quickjs.wasm';
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -24,7 +28,7 @@ const common = {
   legalComments: 'none',
   // Some ESM dependencies read `import.meta.url`; give them this file's URL in the CJS bundle.
   // server/src/version.ts reads package.json only when this constant is missing (tests, tsx).
-  define: { 'import.meta.url': 'importMetaUrl', PROMPT_WORKBENCH_VERSION: JSON.stringify(version) },
+  define: { 'import.meta.url': 'importMetaUrl', PROMPT_WORKBENCH_VERSION: JSON.stringify(version), PROMPT_WORKBENCH_QUICKJS_WASM: JSON.stringify(QUICKJS_WASM) },
   banner: { js: IMPORT_META_URL },
 };
 
@@ -79,6 +83,9 @@ const entries = [
 ];
 // The desktop end-to-end suite runs inside VS Code's extension host (npm run test:desktop).
 if (e2e) entries.push({ entryPoints: { 'e2e/suite': 'test/e2e/desktop/suite/index.ts' } });
+
+mkdirSync('dist', { recursive: true });
+copyFileSync(requireFromHere.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), path.join('dist', QUICKJS_WASM));
 
 const contexts = await Promise.all([
   ...entries.map((e) => esbuild.context({ ...common, ...e, plugins: [sharedTokenizerData(Object.keys(e.entryPoints)[0])], outdir: 'dist' })),

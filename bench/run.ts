@@ -578,6 +578,15 @@ const EXTRA_SUITES: ExtraSuite[] = [
       return result;
     },
   },
+  {
+    name: 'javascript assertions in their sandbox (bench/sandbox.ts)',
+    file: 'sandbox.ts',
+    run: async (mod, out) => {
+      const result = await (mod.runSandboxBench as (o: { quick?: boolean }) => Promise<unknown>)({ quick: QUICK });
+      (mod.printSandboxBench as (r: unknown, l: (s?: string) => void) => void)(result, (s = '') => out(`   ${s}`));
+      return result;
+    },
+  },
 ];
 
 async function runExtraSuites(out: string[]): Promise<Record<string, unknown>> {

@@ -41,3 +41,15 @@ export function projectRootOf(uri: vscode.Uri): string {
   if (found.reason !== 'start' && (inside || !folder)) return toUri(found.root);
   return (folder ?? vscode.Uri.file(path.dirname(uri.fsPath))).toString();
 }
+
+/** The fixture files whose project config turns `javascript` assertions off (`testing.javascript: false`). */
+export async function javascriptOffIn(fixtureUris: readonly string[]): Promise<Set<string>> {
+  const configs = new ProjectConfigs(createNodeHost({ roots: fileFolders().map((f) => f.uri.toString()), openText }));
+  const off = new Set<string>();
+  for (const uri of fixtureUris) {
+    if (!uri.startsWith('file:')) continue;
+    const config = await configs.configFor(uri).catch(() => undefined);
+    if (config?.testing?.javascript === false) off.add(uri);
+  }
+  return off;
+}

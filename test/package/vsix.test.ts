@@ -26,8 +26,8 @@ import { readZip, type ZipEntry } from './zip';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const VSIX = path.join(ROOT, 'dist', 'prompt-workbench.vsix');
-/** The budget: 3 MiB. */
-const MAX_BYTES = 3 * 1024 * 1024;
+/** The budget: 3.25 MiB. It was 3 MiB until the sandbox of `javascript` assertions (dist/quickjs.wasm, about 230 KB compressed) had to ship. */
+const MAX_BYTES = 3.25 * 1024 * 1024;
 
 /** What may be in the package besides the images the manifest or README use. */
 const ALLOWED: RegExp[] = [
@@ -37,6 +37,7 @@ const ALLOWED: RegExp[] = [
   // the bundles and the tokenizer data they share
   /^extension\/dist\/(client|session|testing|server)\.js$/,
   /^extension\/dist\/tokenizer-[a-z0-9_]+\.js$/,
+  /^extension\/dist\/quickjs\.wasm$/,
   // the language: grammar, configuration, frontmatter schema
   /^extension\/syntaxes\/[\w.-]+\.tmLanguage\.json$/,
   /^extension\/language-configuration\.json$/,
@@ -77,7 +78,7 @@ after(() => {
   if (extracted) fs.rmSync(extracted, { recursive: true, force: true });
 });
 
-test('the VSIX is at most 3 MiB', () => {
+test('the VSIX is at most 3.25 MiB', () => {
   const size = fs.statSync(VSIX).size;
   const biggest = [...entries].sort((a, b) => b.compressed - a.compressed).slice(0, 5);
   assert.ok(size <= MAX_BYTES, `${size} bytes > ${MAX_BYTES}; largest entries (compressed): ${biggest.map((e) => `${e.name} ${e.compressed}`).join(', ')}`);
@@ -108,6 +109,15 @@ test('every file a bundle requires at run time is in the package', () => {
   }
   // The tokenizer data is shared, not bundled again: the two bundles that count tokens require it.
   for (const b of ['server', 'testing']) assert.match(text(`extension/dist/${b}.js`), /require\("\.\/tokenizer-o200k_base\.js"\)/, `dist/${b}.js`);
+});
+
+test('the sandbox of javascript assertions ships beside the bundle that runs them', () => {
+  // dist/testing.js loads it by name from its own folder (esbuild.mjs); the language server runs no assertion.
+  assert.match(text('extension/dist/testing.js'), /"quickjs\.wasm"/);
+  assert.doesNotMatch(text('extension/dist/server.js'), /quickjs/i, 'dist/server.js bundles the sandbox it never uses');
+  const wasm = byName.get('extension/dist/quickjs.wasm')?.data;
+  assert.ok(wasm, 'dist/quickjs.wasm is not in the package');
+  assert.ok(WebAssembly.validate(new Uint8Array(wasm)), 'dist/quickjs.wasm is not a valid WebAssembly module');
 });
 
 test('the manifest has what the Marketplace shows, and every file it points to is packaged', () => {

@@ -4,9 +4,9 @@
 // test engine's bundle), so the history view itself carries no engine or provider SDK.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findFixtureFiles, projectRootOf } from '../workspaceFiles';
+import { findFixtureFiles, javascriptOffIn, projectRootOf } from '../workspaceFiles';
 import { runRecordsFromFile, runVersionTests } from '../../../server/src/service/history/versionTests';
-import { ResponseCache } from '../../../server/src/service/testing';
+import { JAVASCRIPT_OFF_BY_CONFIG, ResponseCache } from '../../../server/src/service/testing';
 import { loadPartialIndex, nodeFileStore } from '../../../server/src/node/host';
 import { VERSION } from '../../../server/src/version';
 import { editorValueReader } from '../testing/fileValues';
@@ -31,6 +31,7 @@ export function createSuiteRunner(context: vscode.ExtensionContext): SuiteRunner
       const providers = await editorProviders(context.secrets, settings, vscode.workspace.isTrusted);
       const { secrets } = providers;
       const fixtures = await findFixtureFiles();
+      const javascriptOff = await javascriptOffIn(fixtures.map((f) => f.toString()));
       const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
       const result = await runVersionTests(
         { promptUri: uri.toString(), text: version.text, commit: version.commit, label: version.label },
@@ -45,6 +46,7 @@ export function createSuiteRunner(context: vscode.ExtensionContext): SuiteRunner
             concurrency: settings.concurrency,
             cache: settings.cache ? new ResponseCache(nodeFileStore(vscode.Uri.joinPath(context.globalStorageUri, 'test-cache').fsPath), { secrets }) : undefined,
             readText: editorValueReader(),
+            javascriptOff: (s) => (javascriptOff.has(s.fixture.uri) ? JAVASCRIPT_OFF_BY_CONFIG : undefined),
             analysis: { partials: await loadPartialIndex([...folders, path.dirname(version.file)]) },
           },
           signal,

@@ -18,7 +18,7 @@ export function resultOutput(r: CaseResult): string {
   const lines = [`── ${title} ── ${r.status.toUpperCase()} · ${facts.join(' · ')}`];
   if (r.status === 'skipped' && r.reason) lines.push(r.reason);
   if (r.output !== undefined) lines.push(r.output);
-  for (const a of r.assertions) lines.push(`${a.pass ? '✓' : a.error ? '!' : '✗'} ${a.type} (line ${a.line + 1}): ${a.reason}`);
+  for (const a of r.assertions) lines.push(`${a.pass ? '✓' : a.error ? '!' : a.skipped ? '-' : '✗'} ${a.type} (line ${a.line + 1}): ${a.reason}`);
   return lines.join('\r\n').replace(/\r?\n/g, '\r\n') + '\r\n\r\n';
 }
 
@@ -37,7 +37,7 @@ export function debugMarkdown(r: CaseResult): string {
   parts.push('## Rendered prompt', '');
   for (const m of r.messages ?? []) parts.push(`### ${m.role}`, '', m.text.trim(), '');
   parts.push('## Answer', '', `Provider ${r.provider ?? '-'}, model ${r.returnedModel ?? r.requestedModel ?? '-'}${r.latencyMs !== undefined ? `, ${Math.round(r.latencyMs)} ms` : ''}${r.cached ? ' (from the cache)' : ''}`, '', '```', r.output ?? '(none)', '```', '', '## Assertions', '');
-  for (const a of r.assertions) parts.push(`- ${a.pass ? 'pass' : a.error ? 'not run' : 'FAIL'} \`${a.type}\` (line ${a.line + 1}): ${a.reason}${a.reasoning ? `\n  Judge: ${a.reasoning}` : ''}`);
+  for (const a of r.assertions) parts.push(`- ${a.pass ? 'pass' : a.error || a.skipped ? 'not run' : 'FAIL'} \`${a.type}\` (line ${a.line + 1}): ${a.reason}${a.reasoning ? `\n  Judge: ${a.reasoning}` : ''}`);
   parts.push('', '## Values', '', '```json', JSON.stringify(r.vars, null, 2), '```');
   return parts.join('\n');
 }

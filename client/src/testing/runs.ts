@@ -3,13 +3,14 @@
 // then the run record and one notification per kind of provider problem.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ResponseCache, runTests, type CaseResult, type ProviderId } from '../../../server/src/service/testing';
+import { JAVASCRIPT_OFF_BY_CONFIG, ResponseCache, runTests, type CaseResult, type ProviderId } from '../../../server/src/service/testing';
 import { loadPartialIndex, nodeFileStore } from '../../../server/src/node/host';
 import type { ResultDecorations } from './decorations';
 import { readText, type TestTree } from './discovery';
 import { editorValueReader } from './fileValues';
 import { editorProviders } from './providers';
 import { writeEditorRecord } from './records';
+import { javascriptOffIn } from '../workspaceFiles';
 import { announceProblems, reportResult, showDebugOutput } from './reporting';
 import { isAnnounced } from './reportText';
 import { readTestSettings } from './settings';
@@ -43,6 +44,7 @@ export class TestRuns {
     }
     const problems = new Map<string, CaseResult>();
     try {
+      const javascriptOff = await javascriptOffIn(suites.map((s) => s.fixture.uri));
       const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
       const summary = await runTests(
         suites,
@@ -54,6 +56,7 @@ export class TestRuns {
           concurrency: settings.concurrency,
           cache: settings.cache ? new ResponseCache(nodeFileStore(vscode.Uri.joinPath(this.context.globalStorageUri, 'test-cache').fsPath), { secrets }) : undefined,
           readText: editorValueReader(),
+          javascriptOff: (s) => (javascriptOff.has(s.fixture.uri) ? JAVASCRIPT_OFF_BY_CONFIG : undefined),
           analysis: { partials: await loadPartialIndex([...folders, ...suites.map((s) => path.dirname(vscode.Uri.parse(s.fixture.uri).fsPath))]) },
           signal: controller.signal,
           onStart: (job) => {

@@ -15,6 +15,7 @@ import { PROVIDER_IDS, ResponseCache, type ProviderId } from '../service/testing
 import { FIXTURE_GLOBS, loadPartialIndex } from '../service';
 import { cliFileValues, cliProject, runLocations, workbenchStore } from './project';
 import { cliProviders } from './providers';
+import { javascriptSwitch } from './test';
 import { describeChange, describeChangeLines } from '../service/history/describe';
 import { GitError, type Git, type RepositoryInfo } from '../service/history/git';
 import { defaultRevisions, exactTime, fileAtRevision, readFullHistory, type HistoryEntry } from '../service/history/history';
@@ -32,7 +33,8 @@ export const DIFF_USAGE = `  diff <prompt> [rev-a] [rev-b]
                              against both versions, with the same provider and settings,
                              and compare per case; results recorded for the same text are
                              reused. Exit 1 when a case newly fails.
-      --provider P, --offline, --concurrency N, --no-cache, --records-dir DIR, --no-record
+      --provider P, --offline, --no-javascript, --concurrency N, --no-cache, --records-dir DIR,
+      --no-record
                              As for \`test\` (keys from OPENAI_API_KEY, ANTHROPIC_API_KEY).
       --all                  List unchanged cases too.
   diff --runs <record-a.jsonl> <record-b.jsonl>
@@ -52,6 +54,8 @@ export interface DiffCommandOptions {
 export interface TestRunFlags {
   provider?: ProviderId;
   offline?: boolean;
+  /** Skip javascript assertions (`--no-javascript`); the project config's `testing.javascript: false` does too. */
+  noJavascript?: boolean;
   concurrency?: number;
   cache?: boolean;
   recordsDir?: string;
@@ -187,6 +191,7 @@ export async function compareTests(result: DiffResult, cwd: string, flags: TestR
     cache,
     readText: cliFileValues(project, cwd).read,
     analysis: { partials, customHelpers: project.config?.helpers },
+    javascriptOff: javascriptSwitch(flags.noJavascript, project.config),
   };
   const host = { fixtureUris: async () => fixtureUris, readText: readTextUri, records: store };
   const options = { rootUri: where.rootUri, run, signal: flags.signal, meta: { tool: 'prompt-workbench', toolVersion: VERSION, provider: flags.provider, origin: 'cli' as const } };
@@ -292,6 +297,7 @@ export async function diffMain(argv: string[], cwd: string, stdout: NodeJS.Writa
         all: { type: 'boolean', default: false },
         provider: { type: 'string' },
         offline: { type: 'boolean', default: false },
+        'no-javascript': { type: 'boolean', default: false },
         concurrency: { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
         'records-dir': { type: 'string' },
@@ -313,7 +319,7 @@ export async function diffMain(argv: string[], cwd: string, stdout: NodeJS.Writa
       json,
       tests: values.tests,
       all: values.all,
-      run: { provider, offline: values.offline, concurrency: positiveInt('concurrency', values.concurrency), cache: !values['no-cache'], recordsDir: values['records-dir'], record: !values['no-record'], env },
+      run: { provider, offline: values.offline, noJavascript: values['no-javascript'], concurrency: positiveInt('concurrency', values.concurrency), cache: !values['no-cache'], recordsDir: values['records-dir'], record: !values['no-record'], env },
     },
     cwd,
     stdout,

@@ -9,6 +9,7 @@ import {
   fileValueDiagnostics,
   fixtureDiagnostics,
   inShard,
+  JAVASCRIPT_OFF_BY_CONFIG,
   loadSuite,
   planJobs,
   PROVIDER_IDS,
@@ -20,7 +21,7 @@ import {
   type RunSummary,
   type TestSuite,
 } from '../service/testing';
-import { FIXTURE_GLOBS, gitInfoOf, loadPartialIndex } from '../service';
+import { FIXTURE_GLOBS, gitInfoOf, loadPartialIndex, type ProjectConfig } from '../service';
 import { cliFileValues, cliProject, expandArguments, runLocations, workbenchStore, type CliProject } from './project';
 import { VERSION } from '../version';
 import { cliProviders } from './providers';
@@ -30,6 +31,9 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
       --provider P           Provider for cases that do not name one: render, openai,
                              anthropic (default: from each prompt's model, e.g. openai/...).
       --offline              Run only the cases that use the render provider; skip the rest.
+                             javascript assertions still run (in their sandbox).
+      --no-javascript        Skip javascript assertions (the case's other assertions count);
+                             also testing: { javascript: false } in prompt-workbench.yaml.
       --concurrency N        Model calls at once (default 4).
       --repeat N             Run every case N times.
       --shard K/N            Run only shard K of N (a deterministic split by case).
@@ -140,6 +144,13 @@ function textLine(r: CaseResult): string {
   return `${head}\n      ${r.reason}`;
 }
 
+/** Why `javascript` assertions are skipped, if they are: the flag first, then the working folder's project config. */
+export function javascriptSwitch(noJavascript: boolean | undefined, config: ProjectConfig | undefined): (() => string) | undefined {
+  if (noJavascript) return () => '--no-javascript';
+  if (config?.testing?.javascript === false) return () => JAVASCRIPT_OFF_BY_CONFIG;
+  return undefined;
+}
+
 export function summaryLine(s: RunSummary): string {
   return `${s.counts.passed} passed, ${s.counts.failed} failed, ${s.counts.error} errors, ${s.counts.skipped} skipped in ${(s.durationMs / 1000).toFixed(1)} s${s.cache && s.cache.hits ? ` (${s.cache.hits} from the cache)` : ''}`;
 }
@@ -164,6 +175,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     options: {
       provider: { type: 'string' },
       offline: { type: 'boolean', default: false },
+      'no-javascript': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
       repeat: { type: 'string' },
       shard: { type: 'string' },
@@ -247,6 +259,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
       concurrency,
       cache,
       readText: fileValues.read,
+      javascriptOff: javascriptSwitch(values['no-javascript'], project.config),
       analysis: { partials: await loadPartialIndex(host, [...new Set([cwd, where.root, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers },
       signal,
       onResult: streaming ? (r) => stdout.write(`${textLine(r)}\n`) : undefined,

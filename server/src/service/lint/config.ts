@@ -1,7 +1,8 @@
 // The project config file (`prompt-workbench.yaml`, or the older `.promptlintrc.yaml`): lint rule
-// levels and options, custom helpers, skipped folders and token settings, zod-validated with
-// problems placed on the YAML node at fault. For lint levels the precedence, lowest first, is the
-// rule's default, the config file, the editor setting `promptWorkbench.lint.<id>` (unless `default`).
+// levels and options, custom helpers, skipped folders, token settings and test-run switches,
+// zod-validated with problems placed on the YAML node at fault. For lint levels the precedence,
+// lowest first, is the rule's default, the config file, the editor setting
+// `promptWorkbench.lint.<id>` (unless `default`).
 import * as path from 'node:path';
 import { isMap, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { z } from 'zod';
@@ -66,6 +67,11 @@ export const LintConfigFileSchema = z.strictObject({
       maxFileSize: z.number().int().positive().describe('The largest file (bytes) a `file://` value of a fixture file may read; 1 MB by default.').optional(),
     })
     .optional(),
+  testing: z
+    .strictObject({
+      javascript: z.boolean().describe('`false` skips `javascript` assertions in the editor and on the command line (the case\'s other assertions still count). They run in a sandbox either way.').optional(),
+    })
+    .optional(),
 });
 
 const TOP_KEYS = Object.keys(LintConfigFileSchema.shape);
@@ -88,6 +94,8 @@ export interface LintConfigFile {
   tokens?: { model?: string; budget?: number | Record<string, number>; warnAtShare?: number };
   /** `fixtures:`: what `file://` values of fixture files may read beside the project root, and how much. */
   fixtures?: { allow?: string[]; maxFileSize?: number };
+  /** `testing:`: test runs' switches. */
+  testing?: { javascript?: boolean };
 }
 
 /** The project config: the same file, by the name that says it holds more than lint settings. */
@@ -180,7 +188,7 @@ export function parseLintConfig(text: string, rules: readonly LintRule<any>[], s
   }
 
   // Each section applies when it is valid on its own, as rule entries do.
-  const sections = value as { template?: unknown; files?: unknown; tokens?: unknown };
+  const sections = value as { template?: unknown; files?: unknown; tokens?: unknown; testing?: unknown };
   const helpers = LintConfigFileSchema.shape.template.safeParse(sections.template);
   if (helpers.success && helpers.data?.helpers) config.helpers = helpers.data.helpers;
   const files = LintConfigFileSchema.shape.files.safeParse(sections.files);
@@ -189,6 +197,8 @@ export function parseLintConfig(text: string, rules: readonly LintRule<any>[], s
   if (tokens.success && tokens.data) config.tokens = tokens.data;
   const fixtures = LintConfigFileSchema.shape.fixtures.safeParse((value as { fixtures?: unknown }).fixtures);
   if (fixtures.success && fixtures.data) config.fixtures = fixtures.data;
+  const testing = LintConfigFileSchema.shape.testing.safeParse(sections.testing);
+  if (testing.success && testing.data) config.testing = testing.data;
 
   const rulesNode = locate(doc, ['rules']).node;
   const raw = (value as { rules?: unknown }).rules;

@@ -4,7 +4,7 @@ export * from './fixtures';
 export { ASSERTION_DOCS, completeFixture, fixtureCursor, fixtureDiagnostics, fixtureLspDiagnostics, hoverFixture, PROVIDER_DOCS, variableDiagnostics } from './language';
 export { caseVars, unreadNote, VarsError, type CaseVarsOptions, type ReadText, type UnreadValue, type ValueReader } from './vars';
 export { checkFileValue, DEFAULT_MAX_FILE_SIZE, fileValueAccess, fileValueDiagnostics, fileValueRefs, FileValueRefused, guardedReader, isAllowed, type FileScope, type FileValueAccess, type FileValueAccessOptions, type RefusalKind } from './fileValues';
-export { caseVerdict, evaluateAssertion, type AssertionContext, type AssertionResult, type CaseVerdict, type JudgeRequest } from './assertions';
+export { caseVerdict, evaluateAssertion, JAVASCRIPT_OFF_BY_CONFIG, type AssertionContext, type AssertionResult, type CaseVerdict, type JudgeRequest } from './assertions';
 export { redact } from './redact';
 export { ProviderError, PROVIDER_LABELS, type ChatMessage, type ModelCall, type ModelReply, type Provider, type ProviderErrorKind, type Usage } from './providers/types';
 export { createRenderProvider, renderedOutput } from './providers/render';

@@ -24,7 +24,7 @@ export const ASSERTION_DOCS: Record<BaseAssertionType, string> = {
   'max-tokens': 'The output has at most `value` tokens (the usage the provider reports, else counted with the model\'s tokenizer).',
   latency: 'The call took at most `value` milliseconds.',
   cost: "The call cost at most `value` US dollars (the usage times the model catalogue's prices).",
-  javascript: 'A JavaScript expression or function body of `output` and `context` (`vars`, `usage`, `latencyMs`, `model`) that returns true/false, a score from 0 to 1, or `{ pass, score, reason }`. Runs only in trusted workspaces, with a time limit.',
+  javascript: 'A JavaScript expression or function body of `output` and `context` (`vars`, `usage`, `latencyMs`, `model`) that returns true/false, a score from 0 to 1, or `{ pass, score, reason }` (or a Promise of one). Runs in a sandbox (no `process`, `require` or I/O; 2 s, 32 MB), only in trusted workspaces; `--no-javascript` or `testing.javascript: false` skips it.',
   'llm-rubric': 'A judge model grades the output against the rubric in `value` and explains why (`provider`/`model` choose the judge; `threshold` the lowest passing score).',
 };
 

@@ -93,6 +93,8 @@ export interface RunOptions {
   trusted: boolean;
   /** Only `render` cases run; the others are skipped (CLI --offline, untrusted workspaces). */
   offline?: { reason: string };
+  /** Why a suite's `javascript` assertions are skipped, if they are (`--no-javascript`, the project config's `testing.javascript: false`). */
+  javascriptOff?: (suite: TestSuite) => string | undefined;
   javascriptTimeoutMs?: number;
   /** The judge of `llm-rubric` when the assertion names none. */
   judge?: { provider?: ProviderId; model?: string };
@@ -307,6 +309,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
           outputSchema,
           countTokens,
           trusted: options.trusted,
+          javascriptOff: options.javascriptOff?.(suite),
           javascriptTimeoutMs: options.javascriptTimeoutMs,
           judge,
           signal: options.signal,
@@ -320,7 +323,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     const verdict = caseVerdict(assertions, c.threshold);
     return {
       ...base,
-      status: verdict.error ? 'error' : verdict.pass ? 'passed' : 'failed',
+      status: verdict.error ? 'error' : verdict.skipped ? 'skipped' : verdict.pass ? 'passed' : 'failed',
       returnedModel: reply.model,
       output,
       usage: reply.usage,

@@ -9,6 +9,7 @@ import { contains, containsAll, containsAny, equals, icontains, regex, startsWit
 import type { AssertionContext, AssertionResult, Check, Evaluator } from './types';
 
 export type { AssertionContext, AssertionResult, JudgeRequest } from './types';
+export { JAVASCRIPT_OFF_BY_CONFIG } from './javascript';
 
 const EVALUATORS: Record<BaseAssertionType, Evaluator> = {
   equals,
@@ -37,6 +38,7 @@ export async function evaluateAssertion(a: FixtureAssertion, ctx: AssertionConte
     check = { pass: false, error: true, reason: `The check failed to run: ${(e as Error).message}` };
   }
   const score = check.score ?? (check.pass ? 1 : 0);
+  if (check.skipped) return { type: a.type, pass: false, score: 0, weight: 0, reason: check.reason, skipped: true, line: a.line };
   if (check.error) return { type: a.type, pass: false, score: 0, weight: a.weight, reason: check.reason, reasoning: check.reasoning, error: true, line: a.line };
   if (!a.negate) return { type: a.type, pass: check.pass, score, weight: a.weight, reason: check.reason, expected: check.expected, actual: check.actual, reasoning: check.reasoning, line: a.line };
   return {
@@ -55,6 +57,8 @@ export async function evaluateAssertion(a: FixtureAssertion, ctx: AssertionConte
 
 export interface CaseVerdict {
   pass: boolean;
+  /** Every assertion was skipped: nothing was checked. */
+  skipped?: boolean;
   score: number;
   /** Set when an assertion could not run (the case is an error, not a failure). */
   error?: string;
@@ -68,6 +72,7 @@ export function caseVerdict(results: readonly AssertionResult[], threshold: numb
   const total = counted.reduce((s, r) => s + r.weight, 0);
   const score = total > 0 ? counted.reduce((s, r) => s + r.weight * r.score, 0) / total : 1;
   if (errored) return { pass: false, score, error: errored.reason, reason: errored.reason };
+  if (results.length && results.every((r) => r.skipped)) return { pass: false, skipped: true, score, reason: `Skipped: no assertion of this case ran. ${results[0].reason}` };
   if (threshold !== undefined) {
     const pass = score >= threshold;
     return { pass, score, reason: `Score ${score.toFixed(2)} ${pass ? '≥' : '<'} threshold ${threshold}.` };

@@ -26,6 +26,8 @@ export interface AssertionContext {
   countTokens(text: string): number;
   /** `javascript` assertions run only when true (a trusted workspace, or the CLI). */
   trusted: boolean;
+  /** Why `javascript` assertions are skipped in this run (`--no-javascript`, `testing.javascript: false`). */
+  javascriptOff?: string;
   javascriptTimeoutMs?: number;
   /** Calls the judge model of `llm-rubric`. */
   judge?: (request: JudgeRequest) => Promise<ModelReply>;
@@ -45,6 +47,8 @@ export interface Check {
   reasoning?: string;
   /** The check could not run at all (untrusted workspace, judge unavailable, code error). */
   error?: boolean;
+  /** The run turned this kind of check off: it is reported, not counted. */
+  skipped?: boolean;
 }
 
 export interface AssertionResult {
@@ -57,6 +61,8 @@ export interface AssertionResult {
   actual?: string;
   reasoning?: string;
   error?: boolean;
+  /** Not run because the run turned its kind off; its weight is then 0, so no reader counts it. */
+  skipped?: boolean;
   /** Zero-based line of the assertion in the fixture file. */
   line: number;
 }
