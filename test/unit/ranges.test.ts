@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { diagnostics, parsePromptDocument } from '../../server/src/service';
+import { toLspDiagnostic } from '../../server/src/service/diagnostic';
+import { LineIndex } from '../../server/src/service/text';
+
+test('an unclosed tag on a CRLF line ends before the line break', () => {
+  const text = '---\r\nmodel: a/b\r\n---\r\nHello {{name\r\nnext line\r\n';
+  const doc = parsePromptDocument(text);
+  const unclosed = diagnostics(doc).filter((d) => d.code === 'template-unclosed-tag');
+  assert.deepEqual(unclosed.map((d) => d.range), [{ start: { line: 3, character: 6 }, end: { line: 3, character: 12 } }]);
+});
+
+test('an unclosed tag on a line ended by a lone CR ends before the CR', () => {
+  const doc = parsePromptDocument('Hello {{name\rnext');
+  const unclosed = diagnostics(doc).filter((d) => d.code === 'template-unclosed-tag');
+  assert.deepEqual(unclosed.map((d) => d.range), [{ start: { line: 0, character: 6 }, end: { line: 0, character: 12 } }]);
+});
+
+test('an offset inside a CRLF pair is the end of its line', () => {
+  const lines = new LineIndex('ab\r\ncd');
+  assert.deepEqual(lines.positionAt(2), { line: 0, character: 2 });
+  assert.deepEqual(lines.positionAt(3), { line: 0, character: 2 });
+  assert.deepEqual(lines.positionAt(4), { line: 1, character: 0 });
+  assert.deepEqual(lines.positionAt(99), { line: 1, character: 2 });
+});
+
+test('a diagnostic span that overruns its line or the document still becomes a range inside both', () => {
+  const lines = new LineIndex('ab\r\ncd');
+  const range = (start: number, end: number) => toLspDiagnostic({ code: 'x', severity: 'error', message: 'm', span: { start, end } }, lines).range;
+  assert.deepEqual(range(0, 3), { start: { line: 0, character: 0 }, end: { line: 0, character: 2 } });
+  assert.deepEqual(range(5, 40), { start: { line: 1, character: 1 }, end: { line: 1, character: 2 } });
+  assert.deepEqual(range(-3, 1), { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } });
+  // A reversed or non-numeric span is collapsed at its start rather than sent inverted.
+  assert.deepEqual(range(5, 4), { start: { line: 1, character: 1 }, end: { line: 1, character: 1 } });
+  assert.deepEqual(range(Number.NaN, 1), { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } });
+});
