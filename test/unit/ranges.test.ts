@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { diagnostics, parsePromptDocument } from '../../server/src/service';
+import { codeActions, diagnostics, parsePromptDocument } from '../../server/src/service';
 import { toLspDiagnostic } from '../../server/src/service/diagnostic';
 import { LineIndex } from '../../server/src/service/text';
 
@@ -34,4 +34,13 @@ test('a diagnostic span that overruns its line or the document still becomes a r
   // A reversed or non-numeric span is collapsed at its start rather than sent inverted.
   assert.deepEqual(range(5, 4), { start: { line: 1, character: 1 }, end: { line: 1, character: 1 } });
   assert.deepEqual(range(Number.NaN, 1), { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } });
+});
+
+test('removing an unused declaration on the last line of an unclosed frontmatter stays inside the document', () => {
+  const doc = parsePromptDocument('---\r\ninput:\r\n  schema:\r\n    diff: string');
+  const diags = diagnostics(doc);
+  const unused = diags.filter((d) => d.code === 'unused-variable');
+  assert.equal(unused.length, 1);
+  const edit = codeActions(doc, unused)[0].edit!.changes![doc.uri][0];
+  assert.deepEqual(edit.range, { start: { line: 3, character: 0 }, end: { line: 3, character: 16 } });
 });
