@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { codeActions, diagnostics, parsePromptDocument } from '../../server/src/service';
+import { codeActions, diagnostics, parsePromptDocument, semanticTokens } from '../../server/src/service';
 import { toLspDiagnostic } from '../../server/src/service/diagnostic';
 import { LineIndex } from '../../server/src/service/text';
 
@@ -43,4 +43,20 @@ test('removing an unused declaration on the last line of an unclosed frontmatter
   assert.equal(unused.length, 1);
   const edit = codeActions(doc, unused)[0].edit!.changes![doc.uri][0];
   assert.deepEqual(edit.range, { start: { line: 3, character: 0 }, end: { line: 3, character: 16 } });
+});
+
+test('a lone CR inside a tag keeps its expressions located, and semantic tokens stay relative and finite', () => {
+  const doc = parsePromptDocument('---\ninput:\n  schema:\n    name: string\n---\n{{#if name\r}}x{{/if}} {{json\r name}}');
+  const json = doc.template.tags.find((t) => t.name === 'json')!;
+  assert.equal(doc.text.slice(json.params[0].span.start, json.params[0].span.end), 'name');
+  const data = semanticTokens(doc).data;
+  assert.ok(data.every((n) => Number.isInteger(n) && n >= 0), String(data));
+  // The last token is `name` in `{{json\r name}}`: line 7 (each lone CR ends a line), character 1.
+  let line = 0;
+  let char = 0;
+  for (let i = 0; i < data.length; i += 5) {
+    char = data[i] === 0 ? char + data[i + 1] : data[i + 1];
+    line += data[i];
+  }
+  assert.deepEqual({ line, char, length: data[data.length - 3] }, { line: 7, char: 1, length: 4 });
 });

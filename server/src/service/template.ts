@@ -226,7 +226,11 @@ const PARSE_CACHE_LIMIT = 10_000;
 
 function lineOffsets(s: string): number[] {
   const out = [0];
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) out.push(i + 1);
+  // Handlebars' lexer ends a line at `\r\n`, `\n` and a lone `\r`: its locations count lines so.
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10)) out.push(i + 1);
+  }
   return out;
 }
 
