@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     console.error('usage: npm run fuzz -- [--seed N] [--count N] [--lsp-every N] [--only I,J,...]');
     process.exit(2);
   }
-  console.log(`fuzz: seed ${seed}, ${only ? `mutants ${only.join(', ')}` : `${count} mutants`}, every ${lspEvery || 'no'}th over LSP`);
+  console.log(`fuzz: seed ${seed}, ${only ? `mutants ${only.join(', ')}` : `${count} mutants`}, ${lspEvery ? `one in ${lspEvery} over LSP` : 'none over LSP'}`);
   const summary = await runFuzz({
     seed,
     count,
