@@ -254,7 +254,9 @@ export function whereThrown(e: unknown): string {
     const m = /server[/\\]src[/\\]([^:)]+):\d+/.exec(line);
     if (m) return m[1].split('\\').join('/');
   }
-  return 'unknown';
+  // Thrown inside a dependency, with none of the project's frames left on an exhausted stack.
+  const dep = /node_modules[/\\]((?:@[^/\\]+[/\\])?[^/\\]+)/.exec(stack);
+  return dep ? `the ${dep[1]} package` : 'unknown';
 }
 
 export function crash(request: string, e: unknown): Failure {
