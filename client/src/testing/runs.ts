@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { JAVASCRIPT_OFF_BY_CONFIG, ResponseCache, runTests, type CaseResult, type ProviderId } from '../../../server/src/service/testing';
 import { loadPartialIndex, nodeFileStore } from '../../../server/src/node/host';
 import type { ResultDecorations } from './decorations';
-import { readText, type TestTree } from './discovery';
+import type { TestTree } from './discovery';
 import { editorValueReader } from './fileValues';
 import { editorProviders } from './providers';
 import { writeEditorRecord } from './records';

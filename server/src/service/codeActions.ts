@@ -5,7 +5,6 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type W
 import { isMap, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { PromptDocument } from './document';
 import { analyze, type AnalysisOptions } from './scope';
-import { distinctFrames } from './scope/model';
 import { locate } from './yamlPath';
 
 function fix(title: string, diagnostic: Diagnostic, edit: WorkspaceEdit, preferred = false): CodeAction {
@@ -16,12 +15,48 @@ function replaceEdit(doc: PromptDocument, diagnostic: Diagnostic, newText: strin
   return { changes: { [doc.uri]: [{ range: diagnostic.range, newText }] } };
 }
 
+/** How the template uses each input: the fields read on it, and whether an `{{#each}}` iterates it. */
+interface Usage {
+  fields: Map<string, Set<string>>;
+  iterated: Set<string>;
+}
+
+// Read once per analysis: walking every tag's frame stack per diagnostic made the quick fixes of a
+// template with thousands of nested blocks and undeclared names take minutes.
+const usages = new WeakMap<object, Usage>();
+
+function usageOf(doc: PromptDocument, options: AnalysisOptions): Usage {
+  const a = analyze(doc, options);
+  let u = usages.get(a);
+  if (u) return u;
+  u = { fields: new Map(), iterated: new Set() };
+  for (const r of a.refs) {
+    if (r.kind !== 'input' || r.root === undefined) continue;
+    let fields = u.fields.get(r.root);
+    if (!fields) u.fields.set(r.root, (fields = new Set()));
+    if (r.path.length > 1) fields.add(r.path[1]);
+  }
+  // The same frame object sits in the stack of every tag inside its block, above the same
+  // enclosing frames: from the top down, a frame already seen means the rest were seen too.
+  const seen = new Set<object>();
+  for (const frames of a.framesAt) {
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const f = frames[i];
+      if (seen.has(f)) break;
+      seen.add(f);
+      const param = f.blockTag?.name === 'each' ? f.blockTag.params[0] : undefined;
+      if (param?.kind === 'path') u.iterated.add(param.original);
+    }
+  }
+  usages.set(a, u);
+  return u;
+}
+
 /** The Picoschema line (or lines) declaring `name`, guessing its type from how the template uses it. */
 function guessDeclaration(doc: PromptDocument, name: string, options: AnalysisOptions, indent: string, json: boolean): string {
-  const a = analyze(doc, options);
-  const uses = a.refs.filter((r) => r.kind === 'input' && r.root === name);
-  const inEach = distinctFrames(a.framesAt).some((f) => f.blockTag?.name === 'each' && f.blockTag.params[0]?.kind === 'path' && f.blockTag.params[0].original === name);
-  const fields = [...new Set(uses.filter((u) => u.path.length > 1).map((u) => u.path[1]))];
+  const u = usageOf(doc, options);
+  const inEach = u.iterated.has(name);
+  const fields = [...(u.fields.get(name) ?? [])];
   if (json) {
     if (inEach) return `${indent}${name}:\n${indent}  type: array\n${indent}  items:\n${indent}    type: string`;
     if (fields.length) return `${indent}${name}:\n${indent}  type: object\n${indent}  properties:\n${fields.map((f) => `${indent}    ${f}:\n${indent}      type: string`).join('\n')}`;
@@ -86,7 +121,9 @@ function removeDeclarationEdit(doc: PromptDocument, name: string): TextEdit | un
   const lastLine = doc.lines.lineAt(Math.max(field.span.start, field.span.end - 1));
   // Only whole lines that hold nothing but this declaration.
   if (doc.text.slice(doc.lines.lineStart(firstLine), field.span.start).trim()) return undefined;
-  return { range: { start: { line: firstLine, character: 0 }, end: { line: lastLine + 1, character: 0 } }, newText: '' };
+  // A declaration on the last line (an unclosed frontmatter) has no next line to end at.
+  const end = lastLine + 1 < doc.lines.lineCount ? { line: lastLine + 1, character: 0 } : doc.lines.positionAt(doc.text.length);
+  return { range: { start: { line: firstLine, character: 0 }, end }, newText: '' };
 }
 
 function partialUri(doc: PromptDocument, name: string): string {

@@ -29,7 +29,9 @@ export function semanticTokens(doc: PromptDocument, options: AnalysisOptions = {
   for (const t of tokens) {
     const start = doc.lines.positionAt(t.start);
     const end = doc.lines.positionAt(t.end);
-    if (end.line !== start.line || t.end <= t.start) continue; // tokens may not span lines
+    // Tokens may not span lines; a span that is not a forward pair of numbers would corrupt every
+    // relative position after it.
+    if (end.line !== start.line || !(t.end > t.start) || start.line < prevLine) continue;
     data.push(start.line - prevLine, start.line === prevLine ? start.character - prevChar : start.character, t.end - t.start, TOKEN_TYPES.indexOf(t.type), t.modifiers);
     prevLine = start.line;
     prevChar = start.character;

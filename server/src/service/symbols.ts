@@ -1,62 +1,73 @@
 // The outline: frontmatter keys (nested), then the prompt's messages from the shared model, with
 // the template blocks inside each.
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
-import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
 import type { PromptDocument } from './document';
 import { markerSpan } from './formats/model';
 import type { Block } from './template';
 
-function yamlSymbols(doc: PromptDocument, node: Node | null | undefined, base: number): DocumentSymbol[] {
-  if (!isMap(node)) return [];
-  const out: DocumentSymbol[] = [];
-  for (const pair of node.items as Pair<Node, Node | null>[]) {
-    const k = pair.key;
-    if (!isScalar(k) || !k.range) continue;
-    const v = pair.value;
-    const end = v?.range ? v.range[1] : k.range[1];
-    const kind = isMap(v) ? SymbolKind.Object : isSeq(v) ? SymbolKind.Array : typeof (isScalar(v) ? v.value : undefined) === 'number' ? SymbolKind.Number : SymbolKind.Property;
-    const detail = isScalar(v) && v.value != null ? String(v.value).slice(0, 60) : undefined;
-    out.push({
-      name: String(k.value),
-      detail,
-      kind,
-      range: doc.lines.range(base + k.range[0], base + Math.max(end, k.range[1])),
-      selectionRange: doc.lines.range(base + k.range[0], base + k.range[1]),
-      children: yamlSymbols(doc, v, base),
-    });
-  }
-  return out;
-}
-
 /**
- * Outline entries nest no deeper than this below a message: the LSP message and the editor's
- * outline are nested objects that their serialisers walk recursively.
+ * Outline levels shown; anything deeper joins the deepest level shown. Nobody reads a deeper
+ * outline, and an answer nested thousands of levels deep overflows the stack, here and in the
+ * `JSON.stringify` that sends it.
  */
-const MAX_OUTLINE_DEPTH = 100;
+export const MAX_OUTLINE_DEPTH = 64;
 
-function blockSymbol(doc: PromptDocument, root: Block): DocumentSymbol {
-  const make = (b: Block): DocumentSymbol => {
-    const head = doc.text.slice(b.open.span.start, b.open.span.end).replace(/\s+/g, ' ');
-    return {
-      name: head.length > 60 ? head.slice(0, 59) + '…' : head,
-      kind: SymbolKind.Struct,
-      range: doc.lines.range(b.span.start, b.span.end),
-      selectionRange: doc.lines.range(b.open.span.start, b.open.span.end),
-      children: [],
-    };
-  };
-  const top = make(root);
-  const stack: [Block, DocumentSymbol, number][] = [[root, top, 1]];
-  while (stack.length) {
-    const [b, symbol, depth] = stack.pop()!;
-    if (depth >= MAX_OUTLINE_DEPTH) continue;
-    for (const c of b.children) {
-      const child = make(c);
-      symbol.children!.push(child);
-      stack.push([c, child, depth + 1]);
+/** Builds a tree level by level with an explicit stack, so no input depth grows the JavaScript stack. */
+function nested<T>(roots: readonly T[], depth: number, symbol: (item: T) => DocumentSymbol, children: (item: T) => readonly T[]): DocumentSymbol[] {
+  const top: DocumentSymbol[] = [];
+  const work: { items: readonly T[]; into: DocumentSymbol[]; depth: number }[] = [{ items: roots, into: top, depth }];
+  while (work.length) {
+    const { items, into, depth: level } = work.pop()!;
+    for (const item of items) {
+      const s = symbol(item);
+      into.push(s);
+      const kids = children(item);
+      if (!kids.length) continue;
+      if (level < MAX_OUTLINE_DEPTH) work.push({ items: kids, into: (s.children = []), depth: level + 1 });
+      else work.push({ items: kids, into, depth: level });
     }
   }
   return top;
+}
+
+function yamlPairs(node: Node | null | undefined): Pair<Node, Node | null>[] {
+  return isMap(node) ? (node.items as Pair<Node, Node | null>[]).filter((p) => isScalar(p.key) && p.key.range) : [];
+}
+
+function yamlSymbols(doc: PromptDocument, node: Node | null | undefined, base: number, depth: number): DocumentSymbol[] {
+  return nested(
+    yamlPairs(node),
+    depth,
+    (pair) => {
+      const k = pair.key as Scalar & { range: [number, number, number] };
+      const v = pair.value;
+      const end = v?.range ? v.range[1] : k.range[1];
+      const kind = isMap(v) ? SymbolKind.Object : isSeq(v) ? SymbolKind.Array : typeof (isScalar(v) ? v.value : undefined) === 'number' ? SymbolKind.Number : SymbolKind.Property;
+      const detail = isScalar(v) && v.value != null ? String(v.value).slice(0, 60) : undefined;
+      return {
+        name: String(k.value),
+        detail,
+        kind,
+        range: doc.lines.range(base + k.range[0], base + Math.max(end, k.range[1])),
+        selectionRange: doc.lines.range(base + k.range[0], base + k.range[1]),
+        children: [],
+      };
+    },
+    (pair) => yamlPairs(pair.value),
+  );
+}
+
+function blockSymbol(doc: PromptDocument, b: Block): DocumentSymbol {
+  // Only the start of the tag is shown: no need to normalise the whitespace of a long one.
+  const head = doc.text.slice(b.open.span.start, Math.min(b.open.span.end, b.open.span.start + 200)).replace(/\s+/g, ' ');
+  return {
+    name: head.length > 60 ? head.slice(0, 59) + '…' : head,
+    kind: SymbolKind.Struct,
+    range: doc.lines.range(b.span.start, b.span.end),
+    selectionRange: doc.lines.range(b.open.span.start, b.open.span.end),
+    children: [],
+  };
 }
 
 /** The first line with text (the message's text trimmed, up to its first line break), without copying the rest. */
@@ -77,7 +88,7 @@ export function documentSymbols(doc: PromptDocument): DocumentSymbol[] {
       kind: SymbolKind.Module,
       range: doc.lines.range(fm.span.start, fm.span.end),
       selectionRange: doc.lines.range(fm.span.start, fm.span.start + 3),
-      children: yamlSymbols(doc, fm.yaml?.contents as Node | undefined, fm.content.start),
+      children: yamlSymbols(doc, fm.yaml?.contents as Node | undefined, fm.content.start, 2),
     });
   }
   for (const m of doc.prompt.messages) {
@@ -90,7 +101,7 @@ export function documentSymbols(doc: PromptDocument): DocumentSymbol[] {
       kind: m.kind === 'history' ? SymbolKind.Array : SymbolKind.Namespace,
       range: doc.lines.range(m.span.start, m.span.end),
       selectionRange: doc.lines.range(selection.start, selection.end),
-      children: blocks.map((b) => blockSymbol(doc, b)),
+      children: nested(blocks, 2, (b) => blockSymbol(doc, b), (b) => b.children),
     });
   }
   return symbols;

@@ -205,8 +205,12 @@ function scanTags(text: string, start: number, end: number, diagnostics: PromptD
         i = double + 2;
         continue;
       }
-      const lineEnd = indexBefore(text, '\n', open, limit);
-      const shown = { start: open, end: Math.min(limit, lineEnd < 0 ? end : lineEnd, end) };
+      // Shown up to the end of the line's content: the `\r` of a CRLF (or a lone `\r`) is a line
+      // break too, and a range that takes it in ends past its line.
+      const stop = Math.min(limit, end);
+      let lineEnd = open;
+      while (lineEnd < stop && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
+      const shown = { start: open, end: lineEnd };
       diagnostics.push({ code: 'template-unclosed-tag', severity: 'error', message: `This \`${triple ? '{{{' : '{{'}\` is never closed with \`${closeDelim}\`. Close the tag, or write \`\\{{\` for a literal \`{{\`.`, span: shown.end > shown.start ? shown : { start: open, end: open + 2 } });
       tags.push({ start: open, end: shown.end, closed: false, open: triple ? '{{{' : '{{', close: closeDelim });
       i = open + 2;
@@ -244,7 +248,11 @@ const PARSE_CACHE_LIMIT = 10_000;
 
 function lineOffsets(s: string): number[] {
   const out = [0];
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) out.push(i + 1);
+  // Handlebars' lexer ends a line at `\r\n`, `\n` and a lone `\r`: its locations count lines so.
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10)) out.push(i + 1);
+  }
   return out;
 }
 

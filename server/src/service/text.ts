@@ -52,10 +52,15 @@ export class LineIndex {
     return lo;
   }
 
+  /** Clamped into the document; an offset inside a line break (between `\r` and `\n`) is its line's end. */
   positionAt(offset: number): Position {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const clamped = this.clamp(offset);
     const line = this.lineAt(clamped);
-    return { line, character: clamped - this.lineStarts[line] };
+    return { line, character: Math.min(clamped, this.lineEnd(line)) - this.lineStarts[line] };
+  }
+
+  private clamp(offset: number): number {
+    return Number.isFinite(offset) ? Math.max(0, Math.min(offset, this.text.length)) : 0;
   }
 
   offsetAt(position: Position): number {
@@ -65,8 +70,13 @@ export class LineIndex {
     return Math.min(start + Math.max(0, position.character), this.lineEnd(position.line));
   }
 
+  /**
+   * Always a valid LSP range, whatever the span: editors reject or mis-draw a range that ends
+   * before it starts, so a reversed span collapses at its start.
+   */
   range(start: number, end: number): Range {
-    return { start: this.positionAt(start), end: this.positionAt(end) };
+    const from = this.clamp(start);
+    return { start: this.positionAt(from), end: this.positionAt(Math.max(from, this.clamp(end))) };
   }
 }
 

@@ -61,7 +61,11 @@ export function parseFrontmatterYaml(text: string, block: FrontmatterBlock, diag
   }
   const offset = block.content.start;
   const source = text.slice(block.content.start, block.content.end);
-  const doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  const doc = deeperThan(source, MAX_YAML_DEPTH) ? undefined : parseYaml(source);
+  if (!doc) {
+    diagnostics.push({ code: 'yaml-syntax', severity: 'error', message: TOO_DEEP, span: firstLineSpan(block, source) });
+    return;
+  }
   block.yaml = doc;
   for (const err of doc.errors) {
     const [s, e] = err.pos;
@@ -80,14 +84,85 @@ export function parseFrontmatterYaml(text: string, block: FrontmatterBlock, diag
   try {
     block.value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
+    if (isStackOverflow(e)) {
+      diagnostics.push({ code: 'yaml-syntax', severity: 'error', message: TOO_DEEP, span: firstLineSpan(block, source) });
+      return;
+    }
     const message = e instanceof Error ? e.message : String(e);
     diagnostics.push({
       code: 'yaml-alias-limit',
       severity: 'error',
       message: `The frontmatter YAML expands too many aliases (${message}). Aliases are limited to ${MAX_ALIAS_COUNT} to guard against alias bombs; write the values out instead.`,
-      span: { start: block.content.start, end: Math.min(block.content.end, block.content.start + Math.max(1, source.indexOf('\n'))) },
+      span: firstLineSpan(block, source),
     });
   }
+}
+
+/**
+ * Frontmatter nested deeper than this is not parsed. The YAML parser recurses once per level:
+ * thousands of levels overflow the stack, and an overflow that lands in V8's regular expression
+ * compiler ends the process instead of throwing. Real settings are a few levels deep.
+ */
+export const MAX_YAML_DEPTH = 200;
+
+/**
+ * Whether the YAML may nest deeper than `limit`, in one pass: block levels from the indentation
+ * (a stack of indents) and the `- `, `? `, `: ` indicators that open a level on the same line,
+ * plus open flow brackets. An upper bound, never an underestimate.
+ */
+export function deeperThan(source: string, limit: number): boolean {
+  const indents: number[] = [];
+  let flow = 0;
+  let i = 0;
+  const n = source.length;
+  while (i < n) {
+    let col = 0;
+    while (i < n && (source[i] === ' ' || source[i] === '\t')) {
+      i++;
+      col++;
+    }
+    let inline = 0;
+    while (i + 1 < n && (source[i] === '-' || source[i] === '?' || source[i] === ':') && (source[i + 1] === ' ' || source[i + 1] === '\t')) {
+      inline++;
+      i += 2;
+      while (i < n && (source[i] === ' ' || source[i] === '\t')) i++;
+    }
+    const blank = i >= n || source[i] === '\n' || source[i] === '\r' || source[i] === '#';
+    if (!blank || inline) {
+      while (indents.length && indents[indents.length - 1] >= col) indents.pop();
+      indents.push(col);
+    }
+    // Every bracket counts, in quotes and comments too: skipping them could only underestimate.
+    let peak = flow;
+    for (; i < n && source[i] !== '\n' && source[i] !== '\r'; i++) {
+      const c = source[i];
+      if (c === '[' || c === '{') peak = Math.max(peak, ++flow);
+      else if ((c === ']' || c === '}') && flow > 0) flow--;
+    }
+    if (indents.length + inline + peak > limit) return true;
+    while (i < n && (source[i] === '\n' || source[i] === '\r')) i++;
+  }
+  return false;
+}
+
+function parseYaml(source: string) {
+  try {
+    return parseDocument(source, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  } catch (e) {
+    // Past the depth bound this should not happen; if it does, it is the same problem.
+    if (!isStackOverflow(e)) throw e;
+    return undefined;
+  }
+}
+
+const TOO_DEEP = 'The frontmatter YAML is nested too deeply to read. Flatten the nesting (a few levels are enough for any setting).';
+
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+function firstLineSpan(block: FrontmatterBlock, source: string): Span {
+  return { start: block.content.start, end: Math.min(block.content.end, block.content.start + Math.max(1, source.search(/[\r\n]/))) };
 }
 
 const settingsMemo = new WeakMap<FrontmatterBlock, PromptSetting[]>();
