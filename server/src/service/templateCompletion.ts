@@ -66,7 +66,7 @@ export function completeTemplate(doc: PromptDocument, offset: number, options: A
   if (/["']/.test(before.replace(/"[^"]*"|'[^']*'/g, ''))) return null; // inside a string literal
   const sigil = /^(#>|#\*|#|\/|>|\^|&)?/.exec(before)![1] ?? '';
   const afterSigil = before.slice(sigil.length);
-  const word = /(?:\.\.\/)*@?[\w$.\-/]*$/.exec(afterSigil)![0];
+  const word = pathSuffix(afterSigil);
   const atHead = afterSigil.trimStart() === word && !/^\s*else\b/.test(afterSigil);
   const lines = doc.lines;
   const analysis = analyze(doc, options);
@@ -184,4 +184,21 @@ function helperItems(language: TemplateLanguage, sigil: string, range: Completio
     items.push({ label: name, kind: CompletionItemKind.Function, detail: 'helper registered in code (setting)', textEdit: { range, newText: name }, sortText: `2${name}` });
   }
   return items;
+}
+
+const PATH_CHAR = /[\w$.\-/]/;
+
+/**
+ * The path expression that ends the text (`../@index`, `user.name`, `@ro`): what the regex
+ * `(?:\.\.\/)*@?[\w$.\-/]*$` matches, found by a scan from the end, which stays linear on a
+ * long run of path characters where the regex would retry from every one of them.
+ */
+function pathSuffix(text: string): string {
+  let i = text.length;
+  while (i > 0 && PATH_CHAR.test(text[i - 1])) i--;
+  if (i > 0 && text[i - 1] === '@') {
+    i--;
+    while (i >= 3 && text.startsWith('../', i - 3)) i -= 3;
+  }
+  return text.slice(i);
 }

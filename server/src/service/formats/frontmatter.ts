@@ -72,7 +72,7 @@ export function parseFrontmatterYaml(text: string, block: FrontmatterBlock, diag
     diagnostics.push({
       code: err.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax',
       severity: 'error',
-      message: `Invalid YAML in the frontmatter: ${err.message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, '').trim()}`,
+      message: `Invalid YAML in the frontmatter: ${err.message.replace(/(?<!\s)\s+at line \d+, column \d+:?[\s\S]*$/, '').trim()}`,
       span: { start: offset + s, end: offset + Math.max(e, s + 1) },
     });
   }

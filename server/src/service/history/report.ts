@@ -76,5 +76,9 @@ export function formatComparisonText(c: RunComparison, options: ComparisonTextOp
   }
   const hidden = c.cases.length - shown.length;
   if (hidden) out.push(`${hidden} unchanged case${hidden === 1 ? '' : 's'} not shown.`);
-  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+  const text = out.join('\n');
+  // Trailing newlines dropped by a scan: a `\n+$` regex retries from every newline of a long run.
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  return `${text.slice(0, end)}\n`;
 }

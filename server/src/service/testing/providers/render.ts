@@ -5,7 +5,7 @@ import type { ChatMessage, ModelCall, ModelReply, Provider } from './types';
 /** One message: its text. Several: each under a `[role]` line, separated by a blank line. */
 export function renderedOutput(messages: readonly ChatMessage[]): string {
   if (messages.length === 1) return messages[0].text;
-  return messages.map((m) => `[${m.role}]\n${m.text.replace(/^\n+|\s+$/g, '')}`).join('\n\n');
+  return messages.map((m) => `[${m.role}]\n${m.text.replace(/^\n+/, '').trimEnd()}`).join('\n\n');
 }
 
 export function createRenderProvider(): Provider {
