@@ -73,6 +73,8 @@ function isDataName(name: string): boolean {
 }
 
 function blank(s: string): string {
+  // Most tags are on one line; building their blanks a character at a time was a cost per keystroke.
+  if (s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return ' '.repeat(s.length);
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -394,10 +396,15 @@ export function proseOf(doc: PromptDocument, fresh = false): ProseModel {
   return model;
 }
 
-function collectLoops(blocks: Block[], out: Span[] = []): Span[] {
-  for (const b of blocks) {
-    if (b.name === 'each') out.push({ start: b.open.span.end, end: b.close ? b.close.span.start : b.span.end });
-    collectLoops(b.children, out);
-  }
+function collectLoops(blocks: Block[]): Span[] {
+  const out: Span[] = [];
+  // Merged once at the end: merging at every level of the recursion was quadratic in the blocks.
+  const visit = (level: Block[]) => {
+    for (const b of level) {
+      if (b.name === 'each') out.push({ start: b.open.span.end, end: b.close ? b.close.span.start : b.span.end });
+      visit(b.children);
+    }
+  };
+  visit(blocks);
   return merge(out);
 }
