@@ -15,8 +15,16 @@ export interface BlockMemo {
   findings: Map<string, Finding[]>;
 }
 
+interface TextMemo {
+  /** The version the entries in `next` are for. */
+  doc: PromptDocument;
+  prev: Map<string, unknown>;
+  next: Map<string, unknown>;
+}
+
 interface DocState {
   blocks: Map<string, BlockMemo>;
+  memos: Map<string, TextMemo>;
 }
 
 /**
@@ -29,10 +37,32 @@ const states = new Map<string, DocState>();
 export function stateFor(uri: string): DocState {
   let s = states.get(uri);
   if (s) states.delete(uri);
-  else s = { blocks: new Map() };
+  else s = { blocks: new Map(), memos: new Map() };
   states.set(uri, s);
   if (states.size > MAX_DOCS) states.delete(states.keys().next().value!);
   return s;
+}
+
+/**
+ * Results of a pure function of a piece of text (a sentence), remembered from the previous version
+ * of the document: entries the current version does not ask for are dropped at the next version.
+ */
+export function textMemo(doc: PromptDocument, purpose: string): <T>(text: string, compute: (text: string) => T) => T {
+  const memos = stateFor(doc.uri).memos;
+  let m = memos.get(purpose);
+  if (!m) memos.set(purpose, (m = { doc, prev: new Map(), next: new Map() }));
+  else if (m.doc !== doc) {
+    m.prev = m.next;
+    m.next = new Map();
+    m.doc = doc;
+  }
+  const { prev, next } = m;
+  return <T>(text: string, compute: (text: string) => T): T => {
+    if (next.has(text)) return next.get(text) as T;
+    const v = prev.has(text) ? (prev.get(text) as T) : compute(text);
+    next.set(text, v);
+    return v;
+  };
 }
 
 /** Drops what was remembered for a document (closed, or for tests: everything). */

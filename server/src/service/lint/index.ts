@@ -11,6 +11,7 @@ import type { TokenOptions } from '../tokens/count';
 import { tokenDiagnostics } from '../tokens/present';
 import { quickFix } from './util';
 import { resolveLintConfig, severityFor, type ResolvedLintConfig } from './config';
+import { textMemo } from './blocks';
 import { proseOf } from './prose';
 import { disableFileEdit, disableLineEdit, suppressionsOf } from './suppress';
 import type { Finding, Level, LintRule, RuleContext } from './types';
@@ -101,6 +102,7 @@ function contextFor(doc: PromptDocument, options: LintOptions, analysisOptions: 
     tokens,
     countTokens: options.countTokens ?? true,
     tokenDiagnostics: () => (tokenDiags ??= doc.notice === 'binary' ? [] : tokenDiagnostics(doc, tokens)),
+    memo: options.fresh ? (text, compute) => compute(text) : textMemo(doc, rule.id),
   });
 }
 

@@ -38,6 +38,8 @@ export interface RuleContext<O = Record<string, unknown>> {
   countTokens: boolean;
   /** The token module's budget diagnostics, computed once per run and shared by the rules that wrap them. */
   tokenDiagnostics(): PromptDiagnostic[];
+  /** A pure function of a text (a sentence's words), remembered from the document's previous version (computed afresh in fresh runs). */
+  memo<T>(text: string, compute: (text: string) => T): T;
   /** Set for rules with `blocks`: check only this block of the template, uncapped, in text order. */
   block?: Span;
 }
