@@ -1,9 +1,10 @@
 // The language engine in-process, doing what the server's validation does for one document
-// version, step by step: parse, template analysis + diagnostics, token-budget diagnostics.
+// version, step by step: parse, template analysis + diagnostics, token-budget diagnostics, the
+// synchronous lint rules.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { diagnostics, PartialIndex, PromptDocumentCache, type PromptDocument } from '../server/src/service';
+import { diagnostics, lint, PartialIndex, PromptDocumentCache, type PromptDocument } from '../server/src/service';
 import { toLspDiagnostic } from '../server/src/service/diagnostic';
 import * as templateModule from '../server/src/service/template';
 import * as tokens from '../server/src/service/tokens';
@@ -35,6 +36,8 @@ export interface EngineTiming {
   wholeParse: number;
   /** Token-budget diagnostics (the tokenizer is loaded beforehand, as the server does off the edit path). */
   tokens: number;
+  /** The synchronous lint rules with their default levels (the server runs them in the same validation; secretlint is not included). */
+  lint: number;
   total: number;
   count: number;
 }
@@ -67,6 +70,8 @@ export class Engine {
     const t3 = performance.now();
     const budget = tokens.tokenDiagnostics(doc, this.tokenOptions).map((d) => toLspDiagnostic(d, doc.lines));
     const t4 = performance.now();
-    return { parse: t1 - t0, analysis: t2 - t1, wholeParse, tokens: t4 - t3, total: t4 - t3 + (t2 - t0), count: diags.length + budget.length };
+    const lintDiags = lint.lintDiagnostics(doc, { tokens: this.tokenOptions, countTokens: true }, this.tokenOptions.analysis);
+    const t5 = performance.now();
+    return { parse: t1 - t0, analysis: t2 - t1, wholeParse, tokens: t4 - t3, lint: t5 - t4, total: t5 - t3 + (t2 - t0), count: diags.length + budget.length + lintDiags.length };
   }
 }

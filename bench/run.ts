@@ -419,6 +419,7 @@ interface EngineResult {
   analysis: Summary;
   wholeParse: Summary;
   tokens: Summary;
+  lint: Summary;
   total: Summary;
   totalSamples: number[];
 }
@@ -434,7 +435,7 @@ function measureEngine(engine: Engine, lines: number, n: number): EngineResult {
     if (i >= WARMUP) timings.push(t);
   }
   const pick = (k: keyof EngineTiming) => summarize(timings.map((t) => t[k]));
-  return { lines, parse: pick('parse'), analysis: pick('analysis'), wholeParse: pick('wholeParse'), tokens: pick('tokens'), total: pick('total'), totalSamples: timings.map((t) => round(t.total, 3)) };
+  return { lines, parse: pick('parse'), analysis: pick('analysis'), wholeParse: pick('wholeParse'), tokens: pick('tokens'), lint: pick('lint'), total: pick('total'), totalSamples: timings.map((t) => round(t.total, 3)) };
 }
 
 // ---- 6. bad inputs ----
@@ -772,12 +773,13 @@ async function measureAll(started: Date, m: ReturnType<typeof machine>, distBund
   log();
   log('3. Engine in-process on the same versions as (1), as the server validates (ms, median / p95):');
   log('   parse = parsePromptDocument (via PromptDocumentCache, as the server), analysis = diagnostics() (template analysis,');
-  log('   whole-body Handlebars check, LSP conversion), of which "hbs whole" = the whole-body Handlebars parse; tokens = token-budget diagnostics');
+  log('   whole-body Handlebars check, LSP conversion), of which "hbs whole" = the whole-body Handlebars parse; tokens = token-budget diagnostics;');
+  log('   lint = the synchronous lint rules (default levels)');
   const mp = (s: Summary) => `${ms(s.median)} / ${ms(s.p95)}`;
   log(
     table(
-      ['prompt', 'parse', 'analysis', '(hbs whole)', 'tokens', 'total', 'total max', 'LSP median - engine median'],
-      engineResults.map((e, i) => [`${count(e.lines)} lines`, mp(e.parse), mp(e.analysis), mp(e.wholeParse), mp(e.tokens), mp(e.total), ms(e.total.max), ms(edits[i].all.median - e.total.median)]),
+      ['prompt', 'parse', 'analysis', '(hbs whole)', 'tokens', 'lint', 'total', 'total max', 'LSP median - engine median'],
+      engineResults.map((e, i) => [`${count(e.lines)} lines`, mp(e.parse), mp(e.analysis), mp(e.wholeParse), mp(e.tokens), mp(e.lint), mp(e.total), ms(e.total.max), ms(edits[i].all.median - e.total.median)]),
     ),
   );
   log();

@@ -2,6 +2,7 @@
 // dropped on change (a new version replaces it) and on close. The options are part of the key, so
 // a parse made before a document's settings were known is never reused once they are.
 import { parseDocument, type ParseOptions, type PromptDocument } from './document';
+import { forgetLintState } from './lint/blocks';
 
 export interface VersionedText {
   uri: string;
@@ -30,9 +31,11 @@ export class PromptDocumentCache {
 
   delete(uri: string): void {
     this.docs.delete(uri);
+    forgetLintState(uri);
   }
 
   clear(): void {
+    for (const uri of this.docs.keys()) forgetLintState(uri);
     this.docs.clear();
   }
 }

@@ -28,9 +28,8 @@ interface Directive {
   key: string;
 }
 
-function directiveOf(s: Sentence): Directive | undefined {
-  const words = s.words.replace(/\s+/g, ' ').trim();
-  const m = DIRECTIVE.exec(words);
+function directiveOf(words: string): Omit<Directive, 'sentence'> | undefined {
+  const m = DIRECTIVE.exec(words.replace(/\s+/g, ' ').trim());
   if (!m) return undefined;
   const verb = m[2].toLowerCase();
   if (!IMPERATIVES.has(verb)) return undefined;
@@ -40,7 +39,29 @@ function directiveOf(s: Sentence): Directive | undefined {
     .split(/[^a-z0-9']+/)
     .filter((w) => w && !STOPWORDS.has(w));
   if (!content.length) return undefined;
-  return { sentence: s, negative: !!m[1], key: `${verb} ${[...new Set(content)].sort().join(' ')}` };
+  return { negative: !!m[1], key: `${verb} ${[...new Set(content)].sort().join(' ')}` };
+}
+
+/** What a sentence says, from its words alone (remembered per sentence between versions). */
+interface Kind {
+  /** Unconditional and not too long: compared at all. */
+  usable: boolean;
+  brief: boolean;
+  detailed: boolean;
+  directive?: Omit<Directive, 'sentence'>;
+}
+
+function kindOf(words: string): Kind {
+  if (CONDITION.test(words) || words.length >= 400) return { usable: false, brief: false, detailed: false };
+  const b = BRIEF.exec(words);
+  const d = DETAILED.exec(words);
+  const both = !!b && !!d; // both in one sentence: a deliberate contrast
+  return {
+    usable: true,
+    brief: !both && !!b && !NEGATED_BEFORE.test(words.slice(0, b.index)),
+    detailed: !both && !!d && !NEGATED_BEFORE.test(words.slice(0, d.index)),
+    directive: directiveOf(words),
+  };
 }
 
 function line(s: Sentence): number {
@@ -59,18 +80,21 @@ export const rule: LintRule = {
     if (doc.notice) return [];
     const prose = ctx.prose();
     const out: Finding[] = [];
-    const usable = prose.sentences.filter((s) => !CONDITION.test(s.words) && s.words.length < 400);
+    const kinds = new Map<Sentence, Kind>();
+    for (const s of prose.sentences) {
+      const k = ctx.memo(s.words, kindOf);
+      if (k.usable) kinds.set(s, k);
+    }
+    const usable = [...kinds.keys()];
     const compatible = (a: Sentence, b: Sentence) => !prose.exclusive(a.span.start, b.span.start) && !prose.inLoop(a.span.start) && !prose.inLoop(b.span.start);
 
     // Length: concise against detailed.
     const brief: Sentence[] = [];
     const detailed: Sentence[] = [];
     for (const s of usable) {
-      const b = BRIEF.exec(s.words);
-      const d = DETAILED.exec(s.words);
-      if (b && d) continue; // both in one sentence: a deliberate contrast
-      if (b && !NEGATED_BEFORE.test(s.words.slice(0, b.index))) brief.push(s);
-      if (d && !NEGATED_BEFORE.test(s.words.slice(0, d.index))) detailed.push(s);
+      const k = kinds.get(s)!;
+      if (k.brief) brief.push(s);
+      if (k.detailed) detailed.push(s);
     }
     if (brief.length && detailed.length) {
       const all = [...brief, ...detailed].sort((a, b) => a.span.start - b.span.start);
@@ -89,8 +113,9 @@ export const rule: LintRule = {
     // The same action required and forbidden.
     const seen = new Map<string, Directive[]>();
     for (const s of usable) {
-      const d = directiveOf(s);
-      if (!d) continue;
+      const kind = kinds.get(s)!.directive;
+      if (!kind) continue;
+      const d: Directive = { ...kind, sentence: s };
       const list = seen.get(d.key) ?? [];
       const opposite = list.find((x) => x.negative !== d.negative && compatible(x.sentence, s));
       if (opposite) {

@@ -23,6 +23,10 @@ export const MAX_FINDINGS = 50;
 const KEEP = 8;
 const LIST_MARKER = /^[ \t]*(?:(?:[-*+•]|\d{1,3}[.)]|#{1,6})[ \t]*)?$/;
 
+function longEnough(key: string): boolean {
+  return key.length >= MIN_CHARS && key.split(' ').length >= MIN_WORDS;
+}
+
 /** Whether the span is the only content of its line (besides a list marker and blanks). */
 function wholeLine(doc: PromptDocument, span: Span): boolean {
   const line = doc.lines.lineAt(span.start);
@@ -46,7 +50,7 @@ export const rule: LintRule = {
     const out: Finding[] = [];
     let more = 0;
     for (const s of prose.sentences) {
-      if (s.key.length < MIN_CHARS || s.key.split(' ').length < MIN_WORDS || prose.inLoop(s.span.start)) continue;
+      if (!ctx.memo(s.key, longEnough) || prose.inLoop(s.span.start)) continue;
       const earlier = firstOf.get(s.key);
       const same = earlier?.find((e) => !prose.exclusive(e.span.start, s.span.start));
       if (same && out.length >= MAX_FINDINGS) more++;

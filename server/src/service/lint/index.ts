@@ -11,6 +11,7 @@ import type { TokenOptions } from '../tokens/count';
 import { tokenDiagnostics } from '../tokens/present';
 import { quickFix } from './util';
 import { resolveLintConfig, severityFor, type ResolvedLintConfig } from './config';
+import { textMemo } from './blocks';
 import { proseOf } from './prose';
 import { disableFileEdit, disableLineEdit, suppressionsOf } from './suppress';
 import type { Finding, Level, LintRule, RuleContext } from './types';
@@ -72,7 +73,12 @@ export interface LintOptions {
   countTokens?: boolean;
   /** Base URI of the rule pages (`file:///…/docs/rules/`): diagnostics link to `<base><id>.md`. */
   docsBase?: string;
+  /** Lint from scratch, neither using nor updating what was remembered of earlier versions (a reference for tests). */
+  fresh?: boolean;
 }
+
+/** For tests: told each time a rule runs, with the index of the template block it checks (-1: the whole document). */
+export const lintHooks: { onRuleRun?: (ruleId: string, blockIndex: number) => void } = {};
 
 let defaults: ResolvedLintConfig | undefined;
 
@@ -92,11 +98,39 @@ function contextFor(doc: PromptDocument, options: LintOptions, analysisOptions: 
     doc,
     options: config.options[rule.id] ?? {},
     analysis: () => analyze(doc, analysisOptions),
-    prose: () => proseOf(doc),
+    prose: () => proseOf(doc, options.fresh),
     tokens,
     countTokens: options.countTokens ?? true,
     tokenDiagnostics: () => (tokenDiags ??= doc.notice === 'binary' ? [] : tokenDiagnostics(doc, tokens)),
+    memo: options.fresh ? (text, compute) => compute(text) : textMemo(doc, rule.id),
   });
+}
+
+function shift(f: Finding, by: number): Finding {
+  return { ...f, span: { start: f.span.start + by, end: f.span.end + by } };
+}
+
+/** A rule's findings: block by block from what is remembered where the rule allows it, else over the whole document. */
+function runRule(rule: LintRule<any>, ctx: RuleContext<any>, fresh: boolean | undefined): Finding[] {
+  const blocks = rule.blocks && !fresh && !ctx.doc.notice ? ctx.prose().blocks : undefined;
+  if (!rule.blocks || !blocks) {
+    lintHooks.onRuleRun?.(rule.id, -1);
+    return rule.check!(ctx);
+  }
+  // The options change what a block yields; the level does not (it is applied afterwards).
+  const key = `${rule.id}\u0000${JSON.stringify(ctx.options)}`;
+  const found: Finding[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const { span, memo } = blocks[i];
+    let local = memo.findings.get(key);
+    if (!local) {
+      lintHooks.onRuleRun?.(rule.id, i);
+      local = rule.check!({ ...ctx, block: span }).map((f) => shift(f, -span.start));
+      memo.findings.set(key, local);
+    }
+    for (const f of local) found.push(shift(f, span.start));
+  }
+  return rule.blocks.finish(ctx, found);
 }
 
 function toDiagnostics(doc: PromptDocument, rule: LintRule<any>, level: Level, findings: Finding[], options: LintOptions): PromptDiagnostic[] {
@@ -137,7 +171,7 @@ export function lintDiagnostics(doc: PromptDocument, options: LintOptions = {}, 
   const out: PromptDiagnostic[] = [];
   for (const { rule, level } of activeRules(doc, config, false)) {
     try {
-      out.push(...toDiagnostics(doc, rule, level, rule.check!(context(rule)), options));
+      out.push(...toDiagnostics(doc, rule, level, runRule(rule, context(rule), options.fresh), options));
     } catch (e) {
       onError?.(rule.id, e);
     }
@@ -174,6 +208,7 @@ export function lintCodeActions(doc: PromptDocument, diagnostics: Diagnostic[], 
   return actions;
 }
 
+export { forgetLintState } from './blocks';
 export { CONFIG_FILE_NAMES, DEFAULT_SETTING, findLintConfig, formatConfigProblem, isConfigFile, parseLintConfig, resolveLintConfig, sarifLevel, severityFor, type LintConfigFile, type LintSettings, type ResolvedLintConfig } from './config';
 export type { Level, LintRule } from './types';
 export { LEVELS } from './types';

@@ -3,7 +3,7 @@
 // (example.com, .test, ...) and fictional 555-01xx numbers are not reported.
 import type { Span } from '../text';
 import { clip, valueSpan } from './util';
-import type { Finding, LintRule } from './types';
+import type { Finding, LintRule, RuleContext } from './types';
 
 const EMAIL_LOCAL = /[A-Za-z0-9._%+-]/;
 const EMAIL_DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}$/;
@@ -49,6 +49,39 @@ function emails(text: string, region: Span, out: { span: Span; value: string }[]
   }
 }
 
+/** Where personal data is looked for: `input.default`'s value, then the template. */
+function regions(ctx: RuleContext): Span[] {
+  const doc = ctx.doc;
+  const out: Span[] = [doc.template.span];
+  const defaults = valueSpan(doc, ['input', 'default']);
+  if (defaults) out.unshift(defaults);
+  return out;
+}
+
+/** The findings in one region of the masked text, e-mail addresses first, then phones, then cards. */
+function scan(text: string, region: Span, out: Finding[]): Finding[] {
+  const slice = text.slice(0, region.end);
+  const found: { span: Span; value: string }[] = [];
+  emails(text, region, found);
+  for (const f of found) {
+    out.push({ message: `Personal data in the prompt: the e-mail address "${clip(f.value, 40)}". Prompts are sent to the model provider and kept in repositories and logs: pass personal data as an input at run time, or use a reserved example address (name@example.com).`, span: f.span, data: { kind: 'email' } });
+  }
+  PHONE.lastIndex = region.start;
+  for (let m = PHONE.exec(slice); m; m = PHONE.exec(slice)) {
+    const digits = m[0].replace(/\D/g, '');
+    if (digits.length < 8 || digits.length > 15) continue;
+    if (FICTIONAL.test(m[0])) continue;
+    out.push({ message: `Personal data in the prompt: the phone number "${m[0]}". Pass it as an input at run time, or use a fictional number (555-0100 to 555-0199).`, span: { start: m.index, end: m.index + m[0].length }, data: { kind: 'phone' } });
+  }
+  CARD.lastIndex = region.start;
+  for (let m = CARD.exec(slice); m; m = CARD.exec(slice)) {
+    const digits = m[0].replace(/\D/g, '');
+    if (digits.length < 13 || digits.length > 19 || !CARD_PREFIX.test(digits) || !luhn(digits)) continue;
+    out.push({ message: `Personal data in the prompt: a payment card number ending in ${digits.slice(-4)} (it passes the Luhn check). Card numbers must not be stored in prompts: remove it, and pass test data as an input.`, span: { start: m.index, end: m.index + m[0].length }, data: { kind: 'card' } });
+  }
+  return out;
+}
+
 export const rule: LintRule = {
   id: 'pii-in-prompt',
   description: 'E-mail addresses, phone numbers or card numbers written into the prompt text or input.default.',
@@ -59,32 +92,19 @@ export const rule: LintRule = {
   check(ctx) {
     const doc = ctx.doc;
     if (doc.notice) return [];
-    const text = ctx.prose().masked;
-    const regions: Span[] = [doc.template.span];
-    const defaults = valueSpan(doc, ['input', 'default']);
-    if (defaults) regions.unshift(defaults);
+    // Every match lies on one line: a block of whole lines finds what the whole template finds there.
+    if (ctx.block) return scan(ctx.prose().masked, ctx.block, []);
     const out: Finding[] = [];
-    for (const region of regions) {
-      const slice = text.slice(0, region.end);
-      const found: { span: Span; value: string }[] = [];
-      emails(text, region, found);
-      for (const f of found) {
-        out.push({ message: `Personal data in the prompt: the e-mail address "${clip(f.value, 40)}". Prompts are sent to the model provider and kept in repositories and logs: pass personal data as an input at run time, or use a reserved example address (name@example.com).`, span: f.span, data: { kind: 'email' } });
-      }
-      PHONE.lastIndex = region.start;
-      for (let m = PHONE.exec(slice); m; m = PHONE.exec(slice)) {
-        const digits = m[0].replace(/\D/g, '');
-        if (digits.length < 8 || digits.length > 15) continue;
-        if (FICTIONAL.test(m[0])) continue;
-        out.push({ message: `Personal data in the prompt: the phone number "${m[0]}". Pass it as an input at run time, or use a fictional number (555-0100 to 555-0199).`, span: { start: m.index, end: m.index + m[0].length }, data: { kind: 'phone' } });
-      }
-      CARD.lastIndex = region.start;
-      for (let m = CARD.exec(slice); m; m = CARD.exec(slice)) {
-        const digits = m[0].replace(/\D/g, '');
-        if (digits.length < 13 || digits.length > 19 || !CARD_PREFIX.test(digits) || !luhn(digits)) continue;
-        out.push({ message: `Personal data in the prompt: a payment card number ending in ${digits.slice(-4)} (it passes the Luhn check). Card numbers must not be stored in prompts: remove it, and pass test data as an input.`, span: { start: m.index, end: m.index + m[0].length }, data: { kind: 'card' } });
-      }
-    }
+    for (const region of regions(ctx)) scan(ctx.prose().masked, region, out);
     return out.sort((a, b) => a.span.start - b.span.start);
+  },
+  blocks: {
+    finish(ctx, found) {
+      const out: Finding[] = [];
+      const defaults = regions(ctx).slice(0, -1);
+      for (const region of defaults) scan(ctx.prose().masked, region, out);
+      out.push(...found);
+      return out.sort((a, b) => a.span.start - b.span.start);
+    },
   },
 };

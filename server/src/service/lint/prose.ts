@@ -4,6 +4,7 @@
 import type { PromptDocument } from '../document';
 import { allBlocks, type Block, type Tag } from '../template';
 import type { Span } from '../text';
+import { stateFor, templateBlocks, type BlockMemo } from './blocks';
 
 export interface Element {
   name: string;
@@ -40,6 +41,14 @@ export interface ProseModel {
   exclusive(a: number, b: number): boolean;
   /** Whether `offset` is inside an `{{#each}}` body (text repeated per item). */
   inLoop(offset: number): boolean;
+  /** The sentences that start in the span (of a block). */
+  sentencesIn(span: Span): Sentence[];
+  /** Whether the span lies inside one fence. */
+  inFence(span: Span): boolean;
+  /** Whether the span lies inside the content of an element. */
+  inElement(span: Span): boolean;
+  /** The template's blocks with what is remembered of them; absent when built from scratch. */
+  blocks?: { span: Span; memo: BlockMemo }[];
 }
 
 const ELEMENT = /<(\/?)([A-Za-z][\w.:-]*)(?:\s[^<>]*)?>/g;
@@ -64,6 +73,8 @@ function isDataName(name: string): boolean {
 }
 
 function blank(s: string): string {
+  // Most tags are on one line; building their blanks a character at a time was a cost per keystroke.
+  if (s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return ' '.repeat(s.length);
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -160,12 +171,61 @@ function within(spans: Span[], offset: number): boolean {
   return false;
 }
 
+/** Whether one outer span holds the whole span (`spans` sorted and disjoint). */
+function holds(spans: Span[], span: Span): boolean {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].start > span.start) hi = mid - 1;
+    else if (spans[mid].end < span.start) lo = mid + 1;
+    else if (span.end <= spans[mid].end) return true;
+    else lo = mid + 1;
+  }
+  return false;
+}
+
+function bodyEnd(b: Block): number {
+  return b.close ? b.close.span.start : b.span.end;
+}
+
+/** Levels whose blocks are in order and do not overlap, where a binary search finds what `find` would. */
+const ordered = new WeakMap<Block[], boolean>();
+
+function isOrdered(level: Block[]): boolean {
+  let hit = ordered.get(level);
+  if (hit === undefined) {
+    hit = true;
+    for (let i = 1; i < level.length && hit; i++) hit = level[i - 1].open.span.end <= level[i].open.span.end && bodyEnd(level[i - 1]) <= level[i].open.span.end;
+    ordered.set(level, hit);
+  }
+  return hit;
+}
+
+function blockAt(level: Block[], offset: number): Block | undefined {
+  // Rules ask this for every pair of sentences they compare: a linear scan of a long template's
+  // top-level blocks made that quadratic.
+  if (!isOrdered(level)) return level.find((x) => x.open.span.end <= offset && offset < bodyEnd(x));
+  let lo = 0;
+  let hi = level.length - 1;
+  let last = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (level[mid].open.span.end <= offset) {
+      last = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const b = last >= 0 ? level[last] : undefined;
+  return b && offset < bodyEnd(b) ? b : undefined;
+}
+
 /** The chain of (block, branch) from the outermost block to the innermost one holding `offset`. */
 function branchPath(blocks: Block[], offset: number): [number, number, string][] {
   const path: [number, number, string][] = [];
   let level = blocks;
   for (;;) {
-    const b = level.find((x) => x.open.span.end <= offset && offset < (x.close ? x.close.span.start : x.span.end));
+    const b = blockAt(level, offset);
     if (!b) return path;
     const branch = b.elses.filter((e) => e.span.start <= offset).length;
     path.push([b.open.span.start, branch, b.name]);
@@ -223,8 +283,50 @@ function splitSentences(doc: PromptDocument, masked: string, start: number, end:
 
 const memo = new WeakMap<PromptDocument, ProseModel>();
 
-export function proseOf(doc: PromptDocument): ProseModel {
-  const hit = memo.get(doc);
+/** Where each block's data regions lie, relative to the block: part of what its sentences depend on. */
+function blockKey(text: string, masked: string, block: Span, data: Span[], from: { i: number }): string {
+  while (from.i < data.length && data[from.i].end <= block.start) from.i++;
+  let regions = '';
+  for (let i = from.i; i < data.length && data[i].start < block.end; i++) regions += `${Math.max(0, data[i].start - block.start)}-${Math.min(block.end, data[i].end) - block.start},`;
+  const raw = text.slice(block.start, block.end);
+  const m = masked.slice(block.start, block.end);
+  return `${text[block.start - 1] ?? ''}\u0000${regions}\u0000${m === raw ? '=' : `~${m}`}\u0000${raw}`;
+}
+
+/** The sentences block by block, reusing those of blocks whose key is unchanged since the last version. */
+function blockSentences(doc: PromptDocument, masked: string, dataRegions: Span[]): { sentences: Sentence[]; blocks: { span: Span; memo: BlockMemo }[] } {
+  const state = stateFor(doc.uri);
+  const next = new Map<string, BlockMemo>();
+  const sentences: Sentence[] = [];
+  const blocks: { span: Span; memo: BlockMemo }[] = [];
+  const cursor = { i: 0 };
+  for (const span of templateBlocks(doc)) {
+    const key = blockKey(doc.text, masked, span, dataRegions, cursor);
+    let memo = next.get(key) ?? state.blocks.get(key);
+    if (!memo) memo = { findings: new Map() };
+    next.set(key, memo);
+    blocks.push({ span, memo });
+    const firstLine = doc.lines.lineAt(span.start);
+    if (!memo.sentences) {
+      memo.sentences = splitSentences(doc, masked, span.start, span.end, dataRegions).map((s) => ({
+        span: { start: s.span.start - span.start, end: s.span.end - span.start },
+        words: s.words,
+        key: s.key,
+        line: s.line - firstLine,
+      }));
+    }
+    for (const s of memo.sentences) sentences.push({ span: { start: s.span.start + span.start, end: s.span.end + span.start }, words: s.words, key: s.key, line: s.line + firstLine });
+  }
+  state.blocks = next;
+  return { sentences, blocks };
+}
+
+/**
+ * The prose model of a document version. `fresh` builds it from scratch without reading or
+ * writing the memory of earlier versions (the reference the incremental path is tested against).
+ */
+export function proseOf(doc: PromptDocument, fresh = false): ProseModel {
+  const hit = fresh ? undefined : memo.get(doc);
   if (hit) return hit;
   const bodyStart = doc.template.span.start;
   const end = doc.template.span.end;
@@ -236,17 +338,33 @@ export function proseOf(doc: PromptDocument): ProseModel {
   const dataRegions = merge([...fences, ...dataElements.map((e) => e.span)]);
   const messages = doc.prompt.messages;
   const loops = collectLoops(doc.template.blocks);
+  const contents = merge(elements.map((e) => e.content));
+  const messagesInOrder = messages.every((m, i) => i === 0 || messages[i - 1].span.start <= m.span.start);
+  const split = doc.notice ? { sentences: [] } : fresh ? { sentences: splitSentences(doc, masked, bodyStart, end, dataRegions) } : blockSentences(doc, masked, dataRegions);
   const model: ProseModel = {
     masked,
     bodyStart,
     elements,
     fences,
     dataRegions,
-    sentences: doc.notice ? [] : splitSentences(doc, masked, bodyStart, end, dataRegions),
+    sentences: split.sentences,
+    blocks: 'blocks' in split ? split.blocks : undefined,
     inData: (offset) => within(dataRegions, offset),
     roleAt: (offset) => {
       let role = 'user';
-      for (const m of messages) if (m.span.start <= offset) role = m.role;
+      if (!messagesInOrder) {
+        for (const m of messages) if (m.span.start <= offset) role = m.role;
+        return role;
+      }
+      let lo = 0;
+      let hi = messages.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (messages[mid].span.start <= offset) {
+          role = messages[mid].role;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
       return role;
     },
     exclusive: (a, b) => {
@@ -259,8 +377,25 @@ export function proseOf(doc: PromptDocument): ProseModel {
       return false;
     },
     inLoop: (offset) => within(loops, offset),
+    sentencesIn: (span) => {
+      const all = split.sentences;
+      const first = (at: number) => {
+        let lo = 0;
+        let hi = all.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (all[mid].span.start < at) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      };
+      return all.slice(first(span.start), first(span.end));
+    },
+    // Fences never overlap; element contents nest, so one holding the span lies inside the outermost.
+    inFence: (span) => holds(fences, span),
+    inElement: (span) => holds(contents, span),
   };
-  memo.set(doc, model);
+  if (!fresh) memo.set(doc, model);
   return model;
 }
 

@@ -38,6 +38,10 @@ export interface RuleContext<O = Record<string, unknown>> {
   countTokens: boolean;
   /** The token module's budget diagnostics, computed once per run and shared by the rules that wrap them. */
   tokenDiagnostics(): PromptDiagnostic[];
+  /** A pure function of a text (a sentence's words), remembered from the document's previous version (computed afresh in fresh runs). */
+  memo<T>(text: string, compute: (text: string) => T): T;
+  /** Set for rules with `blocks`: check only this block of the template, uncapped, in text order. */
+  block?: Span;
 }
 
 export interface FixContext {
@@ -61,6 +65,16 @@ export interface LintRule<O = Record<string, unknown>> {
   /** Whether a quick fix exists (listed in the docs and SARIF). */
   fixable?: boolean;
   check?(ctx: RuleContext<O>): Finding[];
+  /**
+   * For rules whose findings in a block of the template depend only on that block's text and the
+   * rule's options: the runner calls `check` with `ctx.block` set, remembers the findings per
+   * block, and re-runs it only on blocks whose text changed. `finish` gets every block's findings
+   * in block order and returns what `check` over the whole document would (caps, order, findings
+   * outside the template).
+   */
+  blocks?: {
+    finish(ctx: RuleContext<O>, found: Finding[]): Finding[];
+  };
   /** Rules whose library is asynchronous (secretlint). */
   checkAsync?(ctx: RuleContext<O>): Promise<Finding[]>;
   /** Quick fixes for one of this rule's diagnostics. */

@@ -39,8 +39,7 @@ function quoted(text: string, span: Span): boolean {
 }
 
 export function isDelimited(prose: ProseModel, text: string, span: Span): boolean {
-  if (prose.fences.some((f) => f.start <= span.start && span.end <= f.end)) return true;
-  if (prose.elements.some((e) => e.content.start <= span.start && span.end <= e.content.end)) return true;
+  if (prose.inFence(span) || prose.inElement(span)) return true;
   return quoted(text, span);
 }
 

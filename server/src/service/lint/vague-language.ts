@@ -2,6 +2,7 @@
 // model to guess what is wanted. Only instruction text is checked: not examples, documents, fences
 // or quoted data. Quantity words ("some", "a few", ...) only in sentences that give a directive.
 import { z } from 'zod';
+import type { Sentence } from './prose';
 import type { Finding, LintRule } from './types';
 
 const Options = z.strictObject({
@@ -34,6 +35,35 @@ const DIRECTIVE = /^(?:please |always |never |do not |don't )?(?:use|include|men
 
 export const PATTERNS = [...PHRASES.map(([re]) => re), DIRECTIVE];
 
+const MAX_FINDINGS = 200;
+
+function allowed(options: Options): Set<string> {
+  return new Set(options.allow.map((a) => a.toLowerCase().trim()));
+}
+
+/** Findings in sentence order, then phrase order, stopping at `cap`. */
+function findIn(sentences: readonly Sentence[], allow: Set<string>, cap: number): Finding[] {
+  const out: Finding[] = [];
+  for (const s of sentences) {
+    const directive = DIRECTIVE.test(s.words);
+    for (const [re, kind] of PHRASES) {
+      if (kind === 'quantity' && !directive) continue;
+      re.lastIndex = 0;
+      for (let m = re.exec(s.words); m; m = re.exec(s.words)) {
+        const word = m[0];
+        if (allow.has(word.toLowerCase().replace(/\.$/, ''))) continue;
+        out.push({
+          message: `Vague: "${word}" leaves the model to guess; ${ADVICE[kind]}.`,
+          span: { start: s.span.start + m.index, end: s.span.start + m.index + word.length },
+          data: { word },
+        });
+        if (out.length >= cap) return out;
+      }
+    }
+  }
+  return out;
+}
+
 export const rule: LintRule<Options> = {
   id: 'vague-language',
   description: 'Weasel words in instructions ("maybe", "try to", "some", "etc.") that leave the model to guess.',
@@ -43,27 +73,13 @@ export const rule: LintRule<Options> = {
   options: Options,
   patterns: PATTERNS,
   check(ctx) {
-    const doc = ctx.doc;
-    if (doc.notice) return [];
-    const allow = new Set(ctx.options.allow.map((a) => a.toLowerCase().trim()));
-    const out: Finding[] = [];
-    for (const s of ctx.prose().sentences) {
-      const directive = DIRECTIVE.test(s.words);
-      for (const [re, kind] of PHRASES) {
-        if (kind === 'quantity' && !directive) continue;
-        re.lastIndex = 0;
-        for (let m = re.exec(s.words); m; m = re.exec(s.words)) {
-          const word = m[0];
-          if (allow.has(word.toLowerCase().replace(/\.$/, ''))) continue;
-          out.push({
-            message: `Vague: "${word}" leaves the model to guess; ${ADVICE[kind]}.`,
-            span: { start: s.span.start + m.index, end: s.span.start + m.index + word.length },
-            data: { word },
-          });
-          if (out.length >= 200) return out;
-        }
-      }
-    }
-    return out.sort((a, b) => a.span.start - b.span.start);
+    if (ctx.doc.notice) return [];
+    if (ctx.block) return findIn(ctx.prose().sentencesIn(ctx.block), allowed(ctx.options), Infinity);
+    const out = findIn(ctx.prose().sentences, allowed(ctx.options), MAX_FINDINGS);
+    return out.length >= MAX_FINDINGS ? out : out.sort((a, b) => a.span.start - b.span.start);
+  },
+  blocks: {
+    // The whole-document check stops at the cap without sorting: the first findings in text order.
+    finish: (_ctx, found) => (found.length >= MAX_FINDINGS ? found.slice(0, MAX_FINDINGS) : found.sort((a, b) => a.span.start - b.span.start)),
   },
 };

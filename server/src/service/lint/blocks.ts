@@ -1,0 +1,124 @@
+// What the lint rules remember from one version of a document to the next, so that a keystroke
+// re-lints only the blocks of the template it touched. The template is cut into blocks of whole
+// lines (at blank lines); each block's memo is keyed by everything its results depend on and is
+// carried to the next version while a block with that key still exists, so the memory held is one
+// version's worth of blocks per document.
+import type { PromptDocument } from '../document';
+import type { Span } from '../text';
+import type { Finding } from './types';
+
+/** Results of one block, positions relative to its start (so a block that moved is reused as is). */
+export interface BlockMemo {
+  /** The block's sentences (`span` relative to the block, `line` relative to its first line). */
+  sentences?: { span: Span; words: string; key: string; line: number }[];
+  /** Per-block findings of the block-local rules, by rule id and options. */
+  findings: Map<string, Finding[]>;
+}
+
+interface TextMemo {
+  /** The version the entries in `next` are for. */
+  doc: PromptDocument;
+  prev: Map<string, unknown>;
+  next: Map<string, unknown>;
+}
+
+interface DocState {
+  blocks: Map<string, BlockMemo>;
+  memos: Map<string, TextMemo>;
+}
+
+/**
+ * Documents kept: beyond this the least recently linted is dropped. The server lints its open
+ * documents; a bound keeps a long session (or the CLI over a folder) from holding every file.
+ */
+const MAX_DOCS = 32;
+const states = new Map<string, DocState>();
+
+export function stateFor(uri: string): DocState {
+  let s = states.get(uri);
+  if (s) states.delete(uri);
+  else s = { blocks: new Map(), memos: new Map() };
+  states.set(uri, s);
+  if (states.size > MAX_DOCS) states.delete(states.keys().next().value!);
+  return s;
+}
+
+/**
+ * Results of a pure function of a piece of text (a sentence), remembered from the previous version
+ * of the document: entries the current version does not ask for are dropped at the next version.
+ */
+export function textMemo(doc: PromptDocument, purpose: string): <T>(text: string, compute: (text: string) => T) => T {
+  const memos = stateFor(doc.uri).memos;
+  let m = memos.get(purpose);
+  if (!m) memos.set(purpose, (m = { doc, prev: new Map(), next: new Map() }));
+  else if (m.doc !== doc) {
+    m.prev = m.next;
+    m.next = new Map();
+    m.doc = doc;
+  }
+  const { prev, next } = m;
+  return <T>(text: string, compute: (text: string) => T): T => {
+    if (next.has(text)) return next.get(text) as T;
+    const v = prev.has(text) ? (prev.get(text) as T) : compute(text);
+    next.set(text, v);
+    return v;
+  };
+}
+
+/** Drops what was remembered for a document (closed, or for tests: everything). */
+export function forgetLintState(uri?: string): void {
+  if (uri === undefined) states.clear();
+  else states.delete(uri);
+}
+
+/**
+ * Blocks longer than this many lines are also cut at lines picked by a hash of their text, so a
+ * template without blank lines still re-lints a part of itself, and an inserted line moves only
+ * the cuts of its own block.
+ */
+const LONG_BLOCK = 64;
+
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
+function lineHash(text: string, start: number, end: number): number {
+  let h = 0;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+/**
+ * The template body cut into blocks of whole lines: after every blank line, and in long blocks
+ * after lines whose hash picks them. Lines never span two blocks, and the rules that run per block
+ * look at nothing across a line break, so a block's results do not depend on where the cuts are.
+ */
+export function templateBlocks(doc: PromptDocument): Span[] {
+  const text = doc.text;
+  const start = doc.template.span.start;
+  const end = doc.template.span.end;
+  const out: Span[] = [];
+  let blockStart = start;
+  let lines = 0;
+  let lineStart = start;
+  while (lineStart < end) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0 || lineEnd >= end) break;
+    lines++;
+    const next = lineEnd + 1;
+    if (isBlank(text, lineStart, lineEnd) || (lines > LONG_BLOCK && (lineHash(text, lineStart, lineEnd) & 15) === 0)) {
+      if (next < end) {
+        out.push({ start: blockStart, end: next });
+        blockStart = next;
+        lines = 0;
+      }
+    }
+    lineStart = next;
+  }
+  if (blockStart < end || !out.length) out.push({ start: blockStart, end });
+  return out;
+}
