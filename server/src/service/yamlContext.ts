@@ -15,7 +15,40 @@ export interface YamlCursor {
   siblings: Set<string>;
 }
 
-const KEY_LINE = /^(\s*)(?:-\s+)?(["']?)([^:#'"]*?)\2\s*:(?:\s|$)/;
+const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+
+/**
+ * A `key:` line (`  - key  : rest`, the key optionally quoted): its indent, the key without
+ * quotes or trailing spaces, and the text after the colon. A scan, because the regexes it replaces
+ * (`^(\s*)(?:-\s+)?(["']?)([^:#'"]*?)\2\s*:` and kin) backtracked polynomially on long runs of
+ * spaces: a line of a few thousand spaces held the server for seconds.
+ */
+function keyLine(line: string, quoted: boolean): { indent: number; key: string; after: string } | undefined {
+  let i = 0;
+  while (isSpace(line[i])) i++;
+  const indent = i;
+  if (line[i] === '-' && isSpace(line[i + 1])) {
+    i++;
+    while (isSpace(line[i])) i++;
+  }
+  const quote = quoted && (line[i] === '"' || line[i] === "'") ? line[i++] : '';
+  const start = i;
+  while (i < line.length && line[i] !== ':' && line[i] !== '#' && !(quoted && (line[i] === '"' || line[i] === "'"))) i++;
+  let end = i;
+  if (quote) {
+    if (line[i] !== quote) return undefined;
+    i++;
+    while (isSpace(line[i])) i++;
+  } else while (end > start && isSpace(line[end - 1])) end--;
+  if (line[i] !== ':') return undefined;
+  return { indent, key: line.slice(start, end), after: line.slice(i + 1) };
+}
+
+/** The key of a `key:` line whose colon ends the line or is followed by a space. */
+function keyOfLine(line: string): string | undefined {
+  const k = keyLine(line, true);
+  return k && (k.after === '' || isSpace(k.after[0])) ? k.key : undefined;
+}
 
 function indentOf(line: string): number {
   return /^\s*/.exec(line)![0].length;
@@ -34,7 +67,10 @@ export function yamlCursor(doc: PromptDocument, offset: number): YamlCursor | un
   let key: string | undefined;
   let prefix: string;
   let indent: number;
-  const valueMatch = /^(\s*)(?:-\s+)?([^:#\s][^:#]*?)\s*:\s+(\S*)$/.exec(before) ?? /^(\s*)(?:-\s+)?([^:#\s][^:#]*?)\s*:()$/.exec(before);
+  // `key: partial-value` (the value a single word so far), or `key:` at the end.
+  const kv = keyLine(before, false);
+  const valueWord = kv?.after.trimStart();
+  const valueMatch = kv && kv.key && (kv.after === '' || (isSpace(kv.after[0]) && !/\s/.test(valueWord!))) ? { indent: kv.indent, key: kv.key, prefix: valueWord! } : undefined;
   const keyMatch = /^(\s*)(-\s+)?([\w.?()$-]*)$/.exec(before);
   if (keyMatch) {
     mode = 'key';
@@ -42,9 +78,9 @@ export function yamlCursor(doc: PromptDocument, offset: number): YamlCursor | un
     prefix = keyMatch[3];
   } else if (valueMatch) {
     mode = 'value';
-    indent = valueMatch[1].length;
-    key = valueMatch[2];
-    prefix = valueMatch[3];
+    indent = valueMatch.indent;
+    key = valueMatch.key;
+    prefix = valueMatch.prefix;
   } else {
     return undefined;
   }
@@ -58,8 +94,8 @@ export function yamlCursor(doc: PromptDocument, offset: number): YamlCursor | un
     if (!text.trim() || text.trimStart().startsWith('#')) continue;
     const ind = indentOf(text);
     if (ind >= threshold) continue;
-    const m = KEY_LINE.exec(text);
-    if (m) path.unshift(m[3]);
+    const k = keyOfLine(text);
+    if (k !== undefined) path.unshift(k);
     threshold = ind;
   }
 
@@ -73,8 +109,8 @@ export function yamlCursor(doc: PromptDocument, offset: number): YamlCursor | un
         const ind = indentOf(text);
         if (ind < indent) break;
         if (ind > indent) continue;
-        const m = KEY_LINE.exec(text);
-        if (m) siblings.add(m[3]);
+        const k = keyOfLine(text);
+        if (k !== undefined) siblings.add(k);
       }
     };
     scan(line - 1, -1);
