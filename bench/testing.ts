@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createOpenAIProvider, loadSuite, runTests } from '../server/src/service/testing';
-import { readTextUri } from '../server/src/node/host';
+import { readTextUri } from '../server/src/node/workspaceReads';
 
 const ROOT = path.resolve(__dirname, '..');
 const CASES = 500;

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { fixtureCasesOf, formatRendered, parsePromptDocument, references, rename, RenameError, renderFixtureCase, type FixtureText } from '../../server/src/service';
 import { createRenderProvider, loadSuite, runTests, type RunOptions } from '../../server/src/service/testing';
-import { loadPartialIndex, readTextUri } from '../../server/src/node/host';
+import { loadPartialIndex, readTextUri } from '../../server/src/node/workspaceReads';
 import { LineIndex } from '../../server/src/service/text';
 
 const GOLDEN = path.resolve(__dirname, '..', 'golden', 'rename-fixtures');

@@ -13,7 +13,7 @@ import { InlineResults } from '../../client/src/testing/inlineResults';
 import { jobIdOfRecord, planItems, selectJobs, type ItemData, type ItemNode } from '../../client/src/testing/items';
 import { debugMarkdown, failureMessages, isAnnounced, problemAction, recordedFailureMessages, recordedOutput, resultOutput } from '../../client/src/testing/reportText';
 import { loadSuite, planJobs, type CaseResult, type RecordedCase, type TestSuite } from '../../server/src/service/testing';
-import { readTextUri } from '../../server/src/node/host';
+import { readTextUri } from '../../server/src/node/workspaceReads';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const uri = (...p: string[]) => pathToFileURL(path.join(ROOT, ...p)).toString();

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { createProviders, createRenderProvider, loadSuite, ProviderError, runTests, UNTRUSTED_REASON, type ProvidersConfig, type TestSuite } from '../../server/src/service/testing';
-import { readTextUri } from '../../server/src/node/host';
+import { readTextUri } from '../../server/src/node/workspaceReads';
 import { exampleReplies, MockProvider } from '../support/mockProvider';
 
 const KEY = 'sk-test-FACTORY-0123456789';

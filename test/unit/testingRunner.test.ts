@@ -24,7 +24,8 @@ import {
   type RunOptions,
   type TestSuite,
 } from '../../server/src/service/testing';
-import { loadPartialIndex, nodeFileStore, readTextUri } from '../../server/src/node/host';
+import { nodeFileStore } from '../../server/src/node/host';
+import { loadPartialIndex, readTextUri } from '../../server/src/node/workspaceReads';
 import { exampleReplies, MockProvider } from '../support/mockProvider';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -3,7 +3,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { contentHash, parseRunRecord, writeRunRecord, type ProviderId, type RunSummary, type TestSuite } from '../../../server/src/service/testing';
-import { gitInfo, nodeFileStore } from '../../../server/src/node/host';
+import { nodeFileStore } from '../../../server/src/node/host';
+import { gitInfo } from '../../../server/src/node/workspaceReads';
 import { VERSION } from '../../../server/src/version';
 import type { TestTree } from './discovery';
 import { jobIdOfRecord } from './items';

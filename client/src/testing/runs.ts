@@ -4,7 +4,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { JAVASCRIPT_OFF_BY_CONFIG, ResponseCache, runTests, type CaseResult, type ProviderId } from '../../../server/src/service/testing';
-import { loadPartialIndex, nodeFileStore } from '../../../server/src/node/host';
+import { nodeFileStore } from '../../../server/src/node/host';
+import { loadPartialIndex } from '../../../server/src/node/workspaceReads';
 import type { ResultDecorations } from './decorations';
 import type { TestTree } from './discovery';
 import { editorValueReader } from './fileValues';

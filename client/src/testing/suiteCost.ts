@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findFixtureFiles, projectRootOf } from '../workspaceFiles';
 import { estimateSuiteCost, formatSuiteCost, loadSuite, type TestSuite } from '../../../server/src/service/testing';
-import { loadPartialIndex } from '../../../server/src/node/host';
+import { loadPartialIndex } from '../../../server/src/node/workspaceReads';
 import { editorValueReader } from './fileValues';
 import { readTestSettings } from './settings';
 

@@ -6,11 +6,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
-import { gitInfoOf, throwIfCancelled, type ChangeKind, type FileInfo, type FindOptions, type LimitedRead, type WorkspaceHost } from '../service/host';
-import type { PartialIndex } from '../service/partials';
-import type { GitInfo } from '../service/testing/records';
-import { loadPartialIndex as loadPartialIndexOf } from '../service/workspace';
-import { excludeGlobs } from '../service/project';
+import { throwIfCancelled, type ChangeKind, type FileInfo, type FindOptions, type LimitedRead, type WorkspaceHost } from '../service/host';
+import { excludeGlobs } from '../service/skipList';
 import type { FileStore } from '../service/testing/store';
 import { NodeGit, type NodeGitOptions } from './git';
 
@@ -224,19 +221,4 @@ class NodeHost implements WorkspaceHost {
 
 export function createNodeHost(options: NodeHostOptions = {}): WorkspaceHost {
   return new NodeHost(options);
-}
-
-/** A file's text by URI or path, through a host with no open editor (tests, benchmarks, one-off reads). */
-export function readTextUri(uri: string): Promise<string> {
-  return createNodeHost().readText(uri.startsWith('file:') ? uri : toUri(path.resolve(uri)));
-}
-
-/** The partials under the given folders (URIs or paths), searched with the one skip list. */
-export function loadPartialIndex(folders: readonly string[], exclude: readonly string[] = []): Promise<PartialIndex> {
-  return loadPartialIndexOf(createNodeHost({ roots: [...new Set(folders)], exclude }));
-}
-
-/** The commit checked out where the file is, and whether the file differs from it (the git runner's options). */
-export function gitInfo(file: string, git?: NodeGitOptions): Promise<GitInfo | undefined> {
-  return gitInfoOf(new NodeGit(git), file);
 }
