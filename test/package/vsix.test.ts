@@ -97,6 +97,13 @@ test('the package holds only what runs or what a user reads', () => {
   for (const b of BUNDLES) assert.ok(byName.has(`extension/dist/${b}.js`), `dist/${b}.js is missing`);
 });
 
+test('the session bundle (loaded at start-up) carries no engine: lint rules, parsers and schemas stay in the server and test bundles', () => {
+  const session = text('extension/dist/session.js');
+  // Rule ids are string literals, which minification keeps.
+  for (const marker of ['untrusted-input-undelimited', 'secret-in-prompt', 'duplicate-instruction']) assert.ok(!session.includes(marker), `dist/session.js contains "${marker}"`);
+  assert.ok(text('extension/dist/testing.js').includes('untrusted-input-undelimited'), 'the marker is a real one: the test bundle has it');
+});
+
 test('every file a bundle requires at run time is in the package', () => {
   for (const b of BUNDLES) {
     const code = text(`extension/dist/${b}.js`);
