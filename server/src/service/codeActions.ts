@@ -126,8 +126,13 @@ function removeDeclarationEdit(doc: PromptDocument, name: string): TextEdit | un
   return { range: { start: { line: firstLine, character: 0 }, end }, newText: '' };
 }
 
-function partialUri(doc: PromptDocument, name: string): string {
-  return doc.uri.slice(0, doc.uri.lastIndexOf('/') + 1) + encodeURIComponent(`_${name}.prompt`);
+/** The URI of a new partial beside the prompt; undefined for a name no file can have (a lone surrogate, which `encodeURIComponent` rejects). */
+function partialUri(doc: PromptDocument, name: string): string | undefined {
+  try {
+    return doc.uri.slice(0, doc.uri.lastIndexOf('/') + 1) + encodeURIComponent(`_${name}.prompt`);
+  } catch {
+    return undefined;
+  }
 }
 
 export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], options: AnalysisOptions = {}): CodeAction[] {
@@ -152,8 +157,8 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
       }
       case 'missing-partial': {
         if (replacement) actions.push(fix(`Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
-        if (typeof data.name === 'string') {
-          const uri = partialUri(doc, data.name);
+        const uri = typeof data.name === 'string' ? partialUri(doc, data.name) : undefined;
+        if (uri) {
           actions.push(fix(`Create partial file \`_${data.name}.prompt\``, d, {
             documentChanges: [
               { kind: 'create', uri, options: { ignoreIfExists: true } },
