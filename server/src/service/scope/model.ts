@@ -2,7 +2,7 @@
 // places a check has to look at, kept in the order the walk met them.
 import type { PromptDocument } from '../document';
 import type { SchemaField } from '../picoschema';
-import type { Context, Frame, HelperRef, PartialRef, VariableRef } from '../scope';
+import type { Analysis, Context, Frame, HelperRef, PartialRef, VariableRef } from '../scope';
 import type { Tag } from '../template';
 import type { Span } from '../text';
 
@@ -23,13 +23,8 @@ export type Site =
   /** A partial named by a path or a literal; `inline` when a `{{#*inline}}` of the same document defines it. */
   | { kind: 'partial'; ref: PartialRef; inline: boolean };
 
-export interface ScopeModel {
-  refs: VariableRef[];
-  helpers: HelperRef[];
-  partials: PartialRef[];
-  framesAt: Frame[][];
-  usedInputs: Set<string>;
-  usesWholeRoot: boolean;
+/** The analysis before its checks: the same references, frames and used inputs, plus what the checks read. */
+export interface ScopeModel extends Omit<Analysis, 'diagnostics'> {
   /** The inputs names resolve against. */
   fields: SchemaField[];
   sites: Site[];
