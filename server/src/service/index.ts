@@ -19,7 +19,7 @@ export { codeActions } from './codeActions';
 export { completeFrontmatter } from './completion';
 export { DIAGNOSTIC_SOURCE, type PromptDiagnostic } from './diagnostic';
 export { DEFAULT_MAX_TEMPLATE_SIZE, parseDocument, parsePromptDocument, type ParseOptions, type PromptDocument } from './document';
-export { formatById, formatFor, formatForLanguage, formatOf, promptFileGlobs, registerFormat, registeredFormats } from './formats/registry';
+export { formatById, formatFor, formatForLanguage, formatOf, promptFileGlobs, promptLanguageIds, registerFormat, registeredFormats } from './formats/registry';
 export type { ModelParameter, ParameterName, PromptFormat, PromptInput, PromptMessage, PromptModel } from './formats/types';
 export { foldingRanges } from './folding';
 export { hoverFrontmatter } from './hover';

@@ -3,9 +3,10 @@
 // outside a format's folder that imports it; everything else asks here.
 import type { ParseOptions, PromptDocument } from '../document';
 import { dotprompt } from './dotprompt';
+import { prompty } from './prompty';
 import type { PromptFormat } from './types';
 
-const formats: PromptFormat[] = [dotprompt];
+const formats: PromptFormat[] = [dotprompt, prompty];
 
 /**
  * Adds a format. Formats are asked in registration order, so one whose names overlap another's
@@ -39,11 +40,15 @@ export function formatForLanguage(languageId: string): PromptFormat | undefined 
 
 /**
  * The format of a document no format claims by name: an untitled buffer, or a file the user set to
- * Dotprompt by hand. The doors send only documents of the languages the extension declares, and
- * Dotprompt's is the only one so far; with more, the door's language id decides (`formatForLanguage`).
+ * a prompt language by hand. The editor's language id decides when the door knows it; else Dotprompt.
  */
-export function defaultFormat(): PromptFormat {
-  return dotprompt;
+export function defaultFormat(languageId?: string): PromptFormat {
+  return (languageId ? formatForLanguage(languageId) : undefined) ?? dotprompt;
+}
+
+/** The editor language ids of every format, in registration order. */
+export function promptLanguageIds(): string[] {
+  return formats.flatMap((f) => [...f.languageIds]);
 }
 
 /** The front-end of a parsed document. */
@@ -60,8 +65,8 @@ export function promptFileGlobs(): string[] {
  * Parses a file with the format it belongs to. `previous` (the last parse of the same document) is
  * handed on only when the same format parsed it.
  */
-export function parseDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument): PromptDocument {
-  const format = formatFor(uri, text) ?? defaultFormat();
+export function parseDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument, languageId?: string): PromptDocument {
+  const format = formatFor(uri, text) ?? defaultFormat(languageId);
   return format.parse(text, uri, version, options, previous?.format === format.id ? previous : undefined);
 }
 

@@ -1,0 +1,302 @@
+// Validates Prompty frontmatter against the schema of its version (detected from the keys it
+// uses), on the exact key or value; gives each version 1 key a hint with its version 2 spelling
+// (with the rewrite as a quick fix where it is a rename); checks the shape of `${env:...}` and
+// `${file:...}` references without resolving them.
+import { isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import type { PromptDiagnostic } from '../../diagnostic';
+import { closest } from '../../suggest';
+import type { Span } from '../../text';
+import { describeValue, locate } from '../../yamlPath';
+import type { FrontmatterBlock } from '../frontmatter';
+import type { KeyInfo } from '../types';
+import { keyInfoAt, promptyKeys } from './keys';
+import { PromptyV1Schema, PromptyV2Schema } from './schema';
+
+function record(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** Version 1 when the file uses a key only version 1 has. */
+export function detectVersion(fm: Record<string, unknown>): 1 | 2 {
+  const model = record(fm.model);
+  if ('api' in model || 'configuration' in model || 'parameters' in model) return 1;
+  if ('sample' in fm || 'authors' in fm || typeof fm.template === 'string') return 1;
+  if (('version' in fm || 'tags' in fm) && !('metadata' in fm)) return 1;
+  const inputs = fm.inputs;
+  if (inputs && typeof inputs === 'object' && !Array.isArray(inputs)) {
+    for (const v of Object.values(inputs)) if (v && typeof v === 'object' && !Array.isArray(v) && ('type' in v || 'sample' in v)) return 1;
+  }
+  return 2;
+}
+
+function nodeSpan(node: Node | null | undefined, offset: number): Span | undefined {
+  const r = node?.range;
+  return r ? { start: offset + r[0], end: offset + Math.max(r[1], r[0] + 1) } : undefined;
+}
+
+function getPath(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v: any = value;
+  for (const seg of path) v = v == null ? undefined : v[seg as any];
+  return v;
+}
+
+function expectedLabel(expected: string): string {
+  switch (expected) {
+    case 'number':
+      return 'a number';
+    case 'int':
+    case 'integer':
+      return 'a whole number';
+    case 'string':
+      return 'text';
+    case 'boolean':
+      return '`true` or `false`';
+    case 'array':
+      return 'a list';
+    case 'object':
+    case 'record':
+      return 'a mapping of keys to values';
+    default:
+      return expected;
+  }
+}
+
+/** A version 1 key and its version 2 spelling; `rename` when rewriting the key alone is the fix. */
+interface Legacy {
+  path: string[];
+  v2: string;
+  rename?: string;
+}
+
+const LEGACY: Legacy[] = [
+  { path: ['model', 'api'], v2: '`model.apiType`', rename: 'apiType' },
+  { path: ['model', 'configuration'], v2: '`model.connection` (its `type` becomes `model.provider`)', rename: 'connection' },
+  { path: ['model', 'parameters'], v2: '`model.options`', rename: 'options' },
+  { path: ['model', 'parameters', 'max_tokens'], v2: '`model.options.maxOutputTokens`', rename: 'maxOutputTokens' },
+  { path: ['model', 'parameters', 'top_p'], v2: '`model.options.topP`', rename: 'topP' },
+  { path: ['model', 'parameters', 'frequency_penalty'], v2: '`model.options.frequencyPenalty`', rename: 'frequencyPenalty' },
+  { path: ['model', 'parameters', 'presence_penalty'], v2: '`model.options.presencePenalty`', rename: 'presencePenalty' },
+  { path: ['model', 'parameters', 'stop'], v2: '`model.options.stopSequences`', rename: 'stopSequences' },
+  { path: ['model', 'parameters', 'tools'], v2: 'top-level `tools:`' },
+  { path: ['model', 'configuration', 'type'], v2: '`model.provider` (`azure_openai` is `azure`)' },
+  { path: ['model', 'configuration', 'azure_endpoint'], v2: '`model.connection.endpoint`', rename: 'endpoint' },
+  { path: ['model', 'configuration', 'api_key'], v2: '`model.connection.apiKey`', rename: 'apiKey' },
+  { path: ['model', 'configuration', 'azure_deployment'], v2: '`model.id`' },
+  { path: ['sample'], v2: 'a `default` on each input' },
+  { path: ['authors'], v2: '`metadata.authors`' },
+  { path: ['tags'], v2: '`metadata.tags`' },
+  { path: ['version'], v2: '`metadata.version`' },
+];
+
+function legacyDiagnostic(doc: Document, l: Legacy, base: number, value: Record<string, unknown>, out: PromptDiagnostic[]): void {
+  const { pair } = locate(doc, l.path);
+  if (!pair || !isScalar(pair.key)) return;
+  // `model.configuration` / `model.parameters` were renamed when the sibling already exists: then it is no simple rename.
+  const parent = record(getPath(value, l.path.slice(0, -1)));
+  const rename = l.rename && !(l.rename in parent) ? l.rename : undefined;
+  const at = nodeSpan(pair.key, base)!;
+  const old = l.path[l.path.length - 1];
+  out.push({
+    code: 'prompty-v1-field',
+    severity: 'hint',
+    message: `\`${l.path.join('.')}\` is Prompty version 1; version 2 writes it as ${l.v2}.${rename ? '' : ' Move it by hand.'}`,
+    span: at,
+    data: rename ? { replacement: rename, fix: { title: `Rename \`${old}\` to \`${rename}\` (Prompty version 2)`, edits: [{ start: at.start, end: at.end, newText: rename }] } } : undefined,
+  });
+}
+
+/** `inputs.<name>.type` / `.sample`, and `template: jinja2`. */
+function legacyInputs(doc: Document, text: string, base: number, value: Record<string, unknown>, out: PromptDiagnostic[]): void {
+  const inputs = locate(doc, ['inputs']).node;
+  if (isMap(inputs)) {
+    for (const pair of inputs.items as Pair<Node, Node | null>[]) {
+      if (!isScalar(pair.key) || !isMap(pair.value)) continue;
+      const name = String(pair.key.value);
+      const entry = record(record(value.inputs)[name]);
+      for (const p of pair.value.items as Pair<Node, Node | null>[]) {
+        if (!isScalar(p.key)) continue;
+        const k = String(p.key.value);
+        const to = k === 'type' ? 'kind' : k === 'sample' ? 'default' : undefined;
+        if (!to) continue;
+        const at = nodeSpan(p.key, base)!;
+        const clash = to in entry;
+        out.push({
+          code: 'prompty-v1-field',
+          severity: 'hint',
+          message: `\`inputs.${name}.${k}\` is Prompty version 1; version 2 writes it as \`inputs.${name}.${to}\`.`,
+          span: at,
+          data: clash ? undefined : { replacement: to, fix: { title: `Rename \`${k}\` to \`${to}\` (Prompty version 2)`, edits: [{ start: at.start, end: at.end, newText: to }] } },
+        });
+      }
+    }
+  }
+  const template = locate(doc, ['template']);
+  if (template.pair && isScalar(template.node) && typeof template.node.value === 'string') {
+    const at = nodeSpan(template.node, base)!;
+    const keyAt = nodeSpan(template.pair.key, base)!;
+    const line = text.lastIndexOf('\n', keyAt.start) + 1;
+    const indent = ' '.repeat(keyAt.start - line);
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    out.push({
+      code: 'prompty-v1-field',
+      severity: 'hint',
+      message: `\`template: ${template.node.value}\` is Prompty version 1; version 2 writes \`template: { format: { kind: ${template.node.value} }, parser: { kind: prompty } }\`.`,
+      span: { start: keyAt.start, end: at.end },
+      data: { fix: { title: 'Rewrite as `template.format.kind` (Prompty version 2)', edits: [{ start: keyAt.end + 1, end: at.end, newText: `${eol}${indent}  format:${eol}${indent}    kind: ${template.node.value}${eol}${indent}  parser:${eol}${indent}    kind: prompty` }] } },
+    });
+  }
+}
+
+const ENV_REF = /^\$\{([A-Za-z]+):([^}]*)\}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `${env:NAME}`, `${env:NAME:default}`, `${file:path}`: the shape only; nothing is resolved. */
+function checkReferences(node: Node | null | undefined, base: number, out: PromptDiagnostic[], depth = 0): void {
+  if (!node || depth > 50) return;
+  if (isMap(node)) {
+    for (const p of node.items as Pair<Node, Node | null>[]) checkReferences(p.value, base, out, depth + 1);
+    return;
+  }
+  if (isSeq(node)) {
+    for (const item of node.items as Node[]) checkReferences(item, base, out, depth + 1);
+    return;
+  }
+  if (!isScalar(node) || typeof node.value !== 'string') return;
+  const v = node.value;
+  if (!v.startsWith('${')) return;
+  const at = nodeSpan(node, base)!;
+  if (!v.endsWith('}')) {
+    out.push({ code: 'prompty-reference', severity: 'warning', message: `\`${v.slice(0, 40)}\` looks like a reference but has no closing \`}\`, so Prompty passes it as text. Write \`\${env:NAME}\` or \`\${file:path}\`.`, span: at });
+    return;
+  }
+  const m = ENV_REF.exec(v);
+  if (!m) {
+    out.push({ code: 'prompty-reference', severity: 'warning', message: `\`${v.slice(0, 40)}\` is not a reference Prompty resolves: write \`\${env:NAME}\`, \`\${env:NAME:default}\` or \`\${file:path}\`.`, span: at });
+    return;
+  }
+  const protocol = m[1].toLowerCase();
+  if (protocol === 'env') {
+    const colon = m[2].indexOf(':');
+    const name = colon < 0 ? m[2] : m[2].slice(0, colon);
+    if (!ENV_NAME.test(name)) out.push({ code: 'prompty-reference', severity: 'error', message: `\`${name || '(empty)'}\` is not an environment variable name: use letters, digits and \`_\`, not starting with a digit (\`\${env:AZURE_OPENAI_API_KEY}\`).`, span: at });
+  } else if (protocol === 'file') {
+    if (!m[2].trim()) out.push({ code: 'prompty-reference', severity: 'error', message: '`${file:}` names no file: write a path relative to the prompt (`${file:data/sample.json}`).', span: at });
+  } else {
+    const near = closest(protocol, ['env', 'file']);
+    out.push({ code: 'prompty-reference', severity: 'warning', message: `Prompty resolves only \`\${env:...}\` and \`\${file:...}\` references; \`${m[1]}:\` is passed as text.${near ? ` Did you mean \`${near}:\`?` : ''}`, span: at });
+  }
+}
+
+function checkUnknownKeys(pairs: Pair<Node, Node | null>[], info: KeyInfo, offset: number, root: boolean, out: PromptDiagnostic[], label?: string): void {
+  const known = info.children;
+  if (!known) return;
+  for (const pair of pairs) {
+    if (!isPair(pair) || !isScalar(pair.key)) continue;
+    const key = String(pair.key.value);
+    const child = known.get(key);
+    if (child) {
+      if (isMap(pair.value) && child.children) checkUnknownKeys(pair.value.items as Pair<Node, Node | null>[], child, offset, false, out);
+      continue;
+    }
+    const near = closest(key, known.keys());
+    if (info.open && !near) continue; // open mappings (model.options, connection, metadata) pass other keys through
+    const where = label ?? (root ? 'the frontmatter' : `\`${info.path.join('.')}\``);
+    out.push({
+      code: 'frontmatter-unknown-key',
+      severity: 'warning',
+      message: `Unknown key \`${key}\` in ${where}.${near ? ` Did you mean \`${near}\`?` : ` Known keys: ${[...known.keys()].join(', ')}.`}`,
+      span: nodeSpan(pair.key, offset)!,
+      data: near ? { replacement: near } : undefined,
+    });
+  }
+}
+
+function isPair(p: unknown): p is Pair<Node, Node | null> {
+  return !!p && typeof p === 'object' && 'key' in (p as object);
+}
+
+export function validatePrompty(text: string, block: FrontmatterBlock, version: 1 | 2, out: PromptDiagnostic[]): void {
+  const doc = block.yaml;
+  if (!doc || doc.errors.length || block.value === undefined) return;
+  const offset = block.content.start;
+  const whole = { start: block.span.start, end: block.span.start + 3 };
+  const value = block.value;
+  if (value === null) return; // empty frontmatter: a short form
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    out.push({ code: 'frontmatter-not-mapping', severity: 'error', message: `The frontmatter must be a YAML mapping of keys such as \`name:\` and \`model:\`; it is ${describeValue(value)}.`, span: nodeSpan(doc.contents as Node, offset) ?? whole });
+    return;
+  }
+  const schema = version === 1 ? PromptyV1Schema : PromptyV2Schema;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      let path = issue.path as (string | number)[];
+      // A union (`model: string | {...}`) reports the mapping's own issues under it: take the deepest.
+      if (issue.code === 'invalid_union' && issue.errors.length) {
+        const value2 = getPath(value, path);
+        const branch = issue.errors.find((errs) => errs.length && (typeof value2 === 'object') === (errs[0].code !== 'invalid_type' || errs[0].path.length > 0)) ?? issue.errors[issue.errors.length - 1];
+        const inner = branch?.find((e) => e.path.length > 0);
+        if (inner && value2 && typeof value2 === 'object') {
+          path = [...path, ...(inner.path as (string | number)[])];
+          report(inner as unknown as typeof issue, path);
+          continue;
+        }
+      }
+      report(issue, path);
+    }
+  }
+  function report(issue: (typeof result.error & object)['issues'][number], path: (string | number)[]): void {
+    const { pair, node } = locate(doc!, path);
+    const dotted = path.join('.');
+    const actual = getPath(value, path);
+    const info = keyInfoAt(path);
+    let message: string;
+    let replacement: string | undefined;
+    switch (issue.code) {
+      case 'invalid_type':
+        message = `Expected ${expectedLabel(issue.expected)}${info && /\(/.test(info.type) ? ` (${info.type.replace(/^[^(]*\(|\)$/g, '')})` : ''} for \`${dotted}\`, got ${describeValue(actual)}.`;
+        break;
+      case 'too_big':
+        message = `\`${dotted}\` must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}; got ${String(actual)}.`;
+        break;
+      case 'too_small':
+        message = typeof actual === 'string' ? `\`${dotted}\` must not be empty.` : `\`${dotted}\` must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${String(issue.minimum)}; got ${String(actual)}.`;
+        break;
+      case 'invalid_value': {
+        const options = issue.values.map(String);
+        const near = typeof actual === 'string' ? closest(actual, options) : undefined;
+        const what = path[path.length - 1] === 'kind' && path.includes('format') ? ' Prompty renders with `jinja2` (also named `nunjucks`) or `mustache`.' : '';
+        message = `Expected one of ${options.map((o) => `\`${o}\``).join(', ')} for \`${dotted}\`, got ${describeValue(actual)}.${near ? ` Did you mean \`${near}\`?` : ''}${what}`;
+        replacement = near;
+        break;
+      }
+      case 'invalid_union':
+        message = `Expected ${info?.type ?? 'a different value'} for \`${dotted}\`, got ${describeValue(actual)}.`;
+        break;
+      default:
+        message = `\`${dotted}\`: ${issue.message}`;
+    }
+    const at = nodeSpan(node, offset) ?? nodeSpan(pair?.key, offset) ?? nodeSpan(doc!.contents as Node, offset) ?? whole;
+    out.push({ code: 'frontmatter-schema', severity: 'error', message, span: at, data: { path: path.map(String), replacement } });
+  }
+  if (isMap(doc.contents)) {
+    const contents = doc.contents.items as Pair<Node, Node | null>[];
+    checkUnknownKeys(contents, promptyKeys(version), offset, true, out);
+    // Each input's, output's and tool's own keys.
+    for (const key of ['inputs', 'outputs']) {
+      const n = locate(doc, [key]).node;
+      const item = keyInfoAt([key, 'x']);
+      if (!item || version === 1) continue;
+      const entries = isSeq(n) ? (n.items as Node[]) : isMap(n) ? (n.items as Pair<Node, Node | null>[]).map((p) => p.value as Node) : [];
+      for (const e of entries) if (isMap(e)) checkUnknownKeys(e.items as Pair<Node, Node | null>[], item, offset, false, out, `an entry of \`${key}\``);
+    }
+    if (version === 1) {
+      for (const l of LEGACY) legacyDiagnostic(doc, l, offset, value as Record<string, unknown>, out);
+      legacyInputs(doc, text, offset, value as Record<string, unknown>, out);
+    } else if (locate(doc, ['inputSchema']).pair) {
+      const k = nodeSpan(locate(doc, ['inputSchema']).pair!.key, offset)!;
+      out.push({ code: 'prompty-v1-field', severity: 'hint', message: '`inputSchema.properties` is an earlier spelling of Prompty version 2; the current one is `inputs:` (the same list).', span: k });
+    }
+    checkReferences(doc.contents as Node, offset, out);
+  }
+}
