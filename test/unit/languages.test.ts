@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { PROMPT_LANGUAGES } from '../../server/src/languages';
-import { formatForLanguage, promptFileGlobs, promptLanguageIds } from '../../server/src/service';
+import { formatForLanguage, parseDocument, promptFileGlobs, promptLanguageIds } from '../../server/src/service';
 
 const root = path.resolve(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -34,8 +34,7 @@ test('every prompt language is declared with a grammar, a configuration, an acti
   }
 });
 
-test('.prompty files are Prompty, .prompt files Dotprompt; an untitled buffer follows its language', async () => {
-  const { parseDocument } = await import('../../server/src/service');
+test('.prompty files are Prompty, .prompt files Dotprompt; an untitled buffer follows its language', () => {
   assert.equal(parseDocument('system:\nHi', 'file:///a/x.prompty').format, 'prompty');
   assert.equal(parseDocument('Hi', 'file:///a/x.prompt').format, 'dotprompt');
   assert.equal(parseDocument('system:\nHi', 'untitled:Untitled-1', 0, {}, undefined, 'prompty').format, 'prompty');

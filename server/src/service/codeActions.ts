@@ -179,14 +179,23 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
         break;
       case 'unknown-helper':
       case 'unknown-role':
+      case 'prompty-unknown-role':
+      case 'prompty-undeclared-input':
+      case 'prompty-template-unmatched':
       case 'frontmatter-unknown-key':
       case 'frontmatter-schema':
       case 'input-schema-type':
       case 'template-foreign-syntax':
         if (replacement) actions.push(fix(d.code === 'template-foreign-syntax' ? 'Change to a Handlebars comment' : `Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
         break;
-      default:
+      default: {
+        // A fix the format wrote into the diagnostic: a title and edits by document offset.
+        const f = data.fix as { title?: unknown; edits?: unknown } | undefined;
+        if (!f || typeof f.title !== 'string' || !Array.isArray(f.edits)) break;
+        const edits = (f.edits as { start: number; end: number; newText: string }[]).filter((e) => typeof e.start === 'number' && typeof e.end === 'number' && typeof e.newText === 'string' && e.start <= e.end && e.end <= doc.text.length);
+        if (edits.length) actions.push(fix(f.title, d, { changes: { [doc.uri]: edits.map((e) => ({ range: doc.lines.range(e.start, e.end), newText: e.newText })) } }, true));
         break;
+      }
     }
   }
   return actions;

@@ -56,6 +56,8 @@ function lineOf(doc: PromptDocument, span: Span | undefined): string {
 }
 
 export function hoverTemplate(doc: PromptDocument, offset: number, options: AnalysisOptions = {}): Hover | null {
+  const own = formatOf(doc).navigation;
+  if (own) return own.hover(doc, offset);
   const t = targetAt(doc, offset, options);
   if (!t || (t.kind === 'input' && !t.ref)) return null; // the frontmatter hover covers declarations
   const range = doc.lines.range(t.span.start, t.span.end);
@@ -93,6 +95,8 @@ export function hoverTemplate(doc: PromptDocument, offset: number, options: Anal
 }
 
 export function definition(doc: PromptDocument, offset: number, options: AnalysisOptions = {}): Location[] {
+  const own = formatOf(doc).navigation;
+  if (own) return own.definition(doc, offset);
   const t = targetAt(doc, offset, options);
   if (!t) return [];
   const here = (span: Span): Location => ({ uri: doc.uri, range: doc.lines.range(span.start, span.end) });
@@ -169,6 +173,8 @@ function occurrences(doc: PromptDocument, name: string, options: NavigationOptio
 }
 
 export function references(doc: PromptDocument, offset: number, includeDeclaration: boolean, options: NavigationOptions = {}): Location[] {
+  const own = formatOf(doc).navigation;
+  if (own) return own.references(doc, offset, includeDeclaration, options);
   const t = targetAt(doc, offset, options);
   if (!t) return [];
   if (t.kind === 'local') {
@@ -186,6 +192,8 @@ export function references(doc: PromptDocument, offset: number, includeDeclarati
 }
 
 export function prepareRename(doc: PromptDocument, offset: number, options: AnalysisOptions = {}): { range: Range; placeholder: string } | null {
+  const own = formatOf(doc).navigation;
+  if (own) return own.prepareRename(doc, offset);
   const t = targetAt(doc, offset, options);
   if (t?.kind === 'input') return { range: doc.lines.range(t.span.start, t.span.end), placeholder: t.name };
   if (t?.kind === 'local') return { range: doc.lines.range(t.span.start, t.span.end), placeholder: t.local.name };
@@ -197,6 +205,12 @@ const NAME_RE = /^[A-Za-z_$][\w$-]*$/;
 export class RenameError extends Error {}
 
 export function rename(doc: PromptDocument, offset: number, newName: string, options: NavigationOptions = {}): WorkspaceEdit | null {
+  const own = formatOf(doc).navigation;
+  if (own) {
+    const r = own.rename(doc, offset, newName, options);
+    if (r && 'error' in r) throw new RenameError(r.error);
+    return r ? r.edit : null;
+  }
   const t = targetAt(doc, offset, options);
   if (!t || (t.kind !== 'input' && t.kind !== 'local')) return null;
   if (!NAME_RE.test(newName)) throw new RenameError(`\`${newName}\` is not a valid variable name: use letters, digits, \`_\`, \`$\` or \`-\`, not starting with a digit.`);

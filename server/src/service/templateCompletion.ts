@@ -53,6 +53,8 @@ function resolvePath(doc: PromptDocument, frames: Frame[], parts: string[], data
 }
 
 export function completeTemplate(doc: PromptDocument, offset: number, options: AnalysisOptions = {}): CompletionList | null {
+  const own = formatOf(doc).navigation;
+  if (own) return own.complete(doc, offset);
   const tags = doc.template.tags;
   const index = tags.findIndex((t) => offset > t.span.start + 1 && (t.closed ? offset <= t.span.end - 2 : offset <= t.span.end));
   if (index < 0) return null;

@@ -1,6 +1,8 @@
 // What a prompt file format is to the engine (`PromptFormat`: detection, parse, schema, template
 // language, renderer) and the format-neutral model every front-end parses its files into.
-import type { TextEdit } from 'vscode-languageserver-types';
+import type { CompletionList, Hover, Location, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
+import type { FixtureText } from '../fixtureRefs';
+import type { CancellationLike } from '../host';
 import type { ZodType } from 'zod';
 import type { PromptDocument } from '../document';
 import type { PromptDiagnostic } from '../diagnostic';
@@ -281,6 +283,20 @@ export interface FormatEdits {
   addParameter(doc: PromptDocument, name: ParameterName, value: unknown): { title: string; edit: TextEdit } | undefined;
 }
 
+/**
+ * Completion, hover and navigation inside the body, for a format whose template language is not
+ * the engine's Handlebars (the features ask these first; absent, they read the Handlebars analysis).
+ */
+export interface NavigationHooks {
+  complete(doc: PromptDocument, offset: number): CompletionList | null;
+  hover(doc: PromptDocument, offset: number): Hover | null;
+  definition(doc: PromptDocument, offset: number): Location[];
+  references(doc: PromptDocument, offset: number, includeDeclaration: boolean, options: { fixtures?: readonly FixtureText[]; token?: CancellationLike }): Location[];
+  prepareRename(doc: PromptDocument, offset: number): { range: Range; placeholder: string } | null;
+  /** The edit, or why the name cannot be used. */
+  rename(doc: PromptDocument, offset: number, newName: string, options: { fixtures?: readonly FixtureText[]; token?: CancellationLike }): { edit: WorkspaceEdit } | { error: string } | null;
+}
+
 export interface PromptFormat {
   /** Stable id, kept on every parsed document (`PromptDocument.format`). */
   id: string;
@@ -312,5 +328,7 @@ export interface PromptFormat {
   /** Where the format writes a fact of the model, as a dotted key path (`config.maxOutputTokens`); undefined when it has no place for it. */
   keyPath(fact: ModelFact): string | undefined;
   edits?: FormatEdits;
+  /** The body's completion, hover and navigation, when its template language is not Handlebars. */
+  navigation?: NavigationHooks;
 }
 

@@ -1,6 +1,20 @@
 // secret-in-prompt: API keys, tokens, private keys and connection strings written into a prompt
 // or its frontmatter, found by secretlint's recommended preset. The secret is masked in the message.
+import type { PromptSetting } from '../formats/types';
 import type { Finding, LintRule } from './types';
+
+/** Settings that hold a credential by name (Prompty's `model.connection.apiKey`, version 1's `api_key`). */
+const CREDENTIAL_KEY = /^(?:api[_-]?key|apikey|secret|client[_-]?secret|password|token|access[_-]?token)$/i;
+
+/** Literal values of credential settings: whatever secretlint's patterns know, a key written there is a key. */
+function credentialSettings(settings: readonly PromptSetting[], out: PromptSetting[] = [], depth = 0): PromptSetting[] {
+  if (depth > 20) return out;
+  for (const s of settings) {
+    if (CREDENTIAL_KEY.test(s.key) && typeof s.value === 'string' && s.value.trim() && !/^\$\{[^}]*\}$/.test(s.value.trim()) && s.valueSpan) out.push(s);
+    if (s.children) credentialSettings(s.children, out, depth + 1);
+  }
+  return out;
+}
 
 type LintSource = (typeof import('@secretlint/core', { with: { 'resolution-mode': 'import' } }))['lintSource'];
 interface Secretlint {
@@ -92,6 +106,15 @@ export const rule: LintRule = {
           data: { secretRule: f.ruleId },
         });
       }
+    }
+    for (const s of credentialSettings(doc.prompt.settings)) {
+      const span = s.valueSpan!;
+      if (out.some((f) => f.span.start < span.end && span.start < f.span.end)) continue;
+      out.push({
+        message: `Secret in the prompt: \`${s.key}\` holds a literal value "${maskSecret(s.value as string)}". A key written into a prompt file reaches its repository and everyone who reads it: write \`\${env:NAME}\` and set the variable at run time (or keep the key in a secret store), and rotate this key if the file was ever shared or committed.`,
+        span,
+        data: { secretRule: 'credential-setting' },
+      });
     }
     return out;
   },

@@ -5,6 +5,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import type { PromptDocument } from '../../document';
 import { locate } from '../../yamlPath';
 import type { FormatSchema, ModelFact, PromptFormat, TemplateLanguage } from '../types';
+import { promptyNavigation } from './features';
 import { keyInfoAt, V1_FAMILY } from './keys';
 import { OPTION_KEYS, parsePrompty, PROMPTY_ID } from './parse';
 import { renderPrompty } from './render';
@@ -95,6 +96,7 @@ export const prompty: PromptFormat = {
   check: () => [],
   render: renderPrompty,
   keyPath: (fact) => KEY_PATHS[fact] ?? (fact in OPTION_KEYS ? `model.options.${OPTION_KEYS[fact as keyof typeof OPTION_KEYS][0]}` : undefined),
+  navigation: promptyNavigation,
   edits: {
     addParameter(doc, name, value) {
       const key = OPTION_KEYS[name][0];

@@ -216,9 +216,27 @@ function inputsOf(text: string, block: FrontmatterBlock, fm: Record<string, unkn
     path = ['inputSchema', 'properties'];
     value = record(fm.inputSchema).properties;
   }
-  if (value === undefined || value === null) return { inputs: [], declared: false };
-  const node = locate(block.yaml, path).node;
   const out: PromptInput[] = [];
+  // Version 1's `sample:` gives the values a render uses; a name only it has counts as declared.
+  const sample = version === 1 && fm.sample && typeof fm.sample === 'object' && !Array.isArray(fm.sample) ? (fm.sample as Record<string, unknown>) : undefined;
+  const sampleNode = sample ? locate(block.yaml, ['sample']).node : undefined;
+  const fromSample = () => {
+    if (!sample || !isMap(sampleNode)) return;
+    for (const e of collection(sample, sampleNode, base, true)) {
+      const have = out.find((i) => i.name === e.name);
+      if (have) {
+        if (!('default' in have) && e.value !== null && e.value !== undefined) have.default = e.value;
+        continue;
+      }
+      const field: SchemaField = { name: e.name, type: kindOfValue(e.value), optional: true, keySpan: e.nameSpan, span: e.span };
+      out.push({ name: e.name, type: field.type, required: false, span: e.span, nameSpan: e.nameSpan, field, default: e.value });
+    }
+  };
+  if (value === undefined || value === null || (typeof value === 'string' && value.startsWith('${'))) {
+    fromSample();
+    return { inputs: out, declared: out.length > 0 };
+  }
+  const node = locate(block.yaml, path).node;
   for (const e of collection(value, node, base, version === 1)) {
     const obj = record(e.value);
     const isObj = e.value !== null && typeof e.value === 'object' && !Array.isArray(e.value);
@@ -229,6 +247,7 @@ function inputsOf(text: string, block: FrontmatterBlock, fm: Record<string, unkn
     if (def !== undefined && def !== null) input.default = def;
     out.push(input);
   }
+  fromSample();
   return { inputs: out, declared: true };
 }
 

@@ -144,11 +144,19 @@ export async function renderPrompty(doc: PromptDocument, values: Record<string, 
     const message = raw.replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\])?\s*/, '').replace(/^Template render error:\s*/, '').replace(/\s+/g, ' ').trim();
     return { values, error: { message: `${engine === 'mustache' ? 'Mustache' : 'Jinja2'}: ${message}`, line: m ? firstLine + Number(m[1]) - 1 : undefined } };
   }
+  // A message holding a thread's marker: its text before the marker, the thread's turns, its text after.
   const messages: RenderedMessage[] = [];
   for (const m of splitMessages(rendered)) {
-    const marker = threads.has(m.text.trim()) ? m.text.trim() : undefined;
-    if (marker) messages.push(...threadTurns(threads.get(marker)));
-    else messages.push(m);
+    let rest = m.text;
+    for (;;) {
+      const hit = [...threads.keys()].map((k) => ({ k, at: rest.indexOf(k) })).filter((h) => h.at >= 0).sort((a, b) => a.at - b.at)[0];
+      if (!hit) break;
+      const before = rest.slice(0, hit.at).replace(/\n+$/, '');
+      if (before.trim()) messages.push({ role: m.role, text: before });
+      messages.push(...threadTurns(threads.get(hit.k)));
+      rest = rest.slice(hit.at + hit.k.length).replace(/^\n+/, '');
+    }
+    if (rest.trim() || rest === m.text) messages.push({ role: m.role, text: rest });
   }
   return { values, messages };
 }

@@ -211,6 +211,18 @@ function checkUnknownKeys(pairs: Pair<Node, Node | null>[], info: KeyInfo, offse
   }
 }
 
+/** The value with every reference (`${...}`) left out, for type checks that cannot know what it resolves to. */
+function withoutReferences(value: unknown, depth = 0): unknown {
+  if (depth > 50) return value;
+  if (Array.isArray(value)) return value.filter((v) => !(typeof v === 'string' && ENV_REF.test(v))).map((v) => withoutReferences(v, depth + 1));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (!(typeof v === 'string' && ENV_REF.test(v))) out[k] = withoutReferences(v, depth + 1);
+    return out;
+  }
+  return value;
+}
+
 function isPair(p: unknown): p is Pair<Node, Node | null> {
   return !!p && typeof p === 'object' && 'key' in (p as object);
 }
@@ -227,14 +239,17 @@ export function validatePrompty(text: string, block: FrontmatterBlock, version: 
     return;
   }
   const schema = version === 1 ? PromptyV1Schema : PromptyV2Schema;
-  const result = schema.safeParse(value);
+  // A `${env:...}` / `${file:...}` value stands for what it resolves to at run time: any type.
+  const result = schema.safeParse(withoutReferences(value));
   if (!result.success) {
     for (const issue of result.error.issues) {
       let path = issue.path as (string | number)[];
       // A union (`model: string | {...}`) reports the mapping's own issues under it: take the deepest.
       if (issue.code === 'invalid_union' && issue.errors.length) {
         const value2 = getPath(value, path);
-        const branch = issue.errors.find((errs) => errs.length && (typeof value2 === 'object') === (errs[0].code !== 'invalid_type' || errs[0].path.length > 0)) ?? issue.errors[issue.errors.length - 1];
+        // The branch that got furthest into the value (a mapping's key), not the one that wanted another type.
+        const depth = (errs: readonly { path: PropertyKey[] }[]) => Math.max(0, ...errs.map((e) => e.path.length));
+        const branch = [...issue.errors].sort((x, y) => depth(y) - depth(x))[0];
         const inner = branch?.find((e) => e.path.length > 0);
         if (inner && value2 && typeof value2 === 'object') {
           path = [...path, ...(inner.path as (string | number)[])];
