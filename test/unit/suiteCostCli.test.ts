@@ -28,7 +28,8 @@ test('JSON: the examples per prompt and model, the render cases free, nothing se
   const { code, out } = await run(['test', '--estimate', '--json']);
   assert.equal(code, 0);
   const e = JSON.parse(out) as SuiteCostEstimate;
-  assert.deepEqual(e.prompts.map((p) => p.promptPath), ['classify-intent.prompt', 'summarize.prompt']);
+  assert.deepEqual(e.prompts.map((p) => p.promptPath), ['classify-intent.prompt', 'summarize.prompt', 'support-reply.prompty']);
+  assert.deepEqual(e.prompts[2].models.map((m) => [m.provider, m.model, m.cases]), [['render', 'openai/gpt-4o-mini', 2]], 'a fixture naming a Prompty file, counted for the model the file names');
   const summarize = e.prompts[1];
   const openai = summarize.models.find((m) => m.provider === 'openai')!;
   assert.equal(openai.model, 'openai/gpt-4o-mini');

@@ -47,9 +47,9 @@ function record(value: unknown): Record<string, unknown> {
  * A role line as Prompty's parser matches it on each (trimmed) line: an optional `#`, a role name
  * in any case, optional `[key=value, ...]` attributes, a colon and nothing else.
  */
-const ROLE_LINE = /^[ \t]*#?[ \t]*(system|user|assistant|developer)(\[[^\]\n]*\])?[ \t]*:[ \t]*\r?$/i;
+const ROLE_LINE = /^[ \t]*(?:#[ \t]*)?(system|user|assistant|developer)(\[[^\]\n]*\])?[ \t]*:[ \t]*\r?$/i;
 /** A line shaped like a role line whose word is not a role (`sytem:`). */
-const ROLE_LIKE = /^[ \t]*#?[ \t]*([A-Za-z][A-Za-z_-]{1,20})[ \t]*:[ \t]*\r?$/;
+const ROLE_LIKE = /^[ \t]*(?:#[ \t]*)?([A-Za-z][A-Za-z_-]{1,20})[ \t]*:[ \t]*\r?$/;
 const NOT_ROLE_LINES = new Map([
   ['tool', 'Prompty has no `tool:` role line: tool results come from the tool calls at run time.'],
   ['function', 'Prompty has no `function:` role line.'],

@@ -151,7 +151,9 @@ export async function renderPrompty(doc: PromptDocument, values: Record<string, 
     for (;;) {
       const hit = [...threads.keys()].map((k) => ({ k, at: rest.indexOf(k) })).filter((h) => h.at >= 0).sort((a, b) => a.at - b.at)[0];
       if (!hit) break;
-      const before = rest.slice(0, hit.at).replace(/\n+$/, '');
+      let cut = hit.at;
+      while (cut > 0 && rest[cut - 1] === '\n') cut--;
+      const before = rest.slice(0, cut);
       if (before.trim()) messages.push({ role: m.role, text: before });
       messages.push(...threadTurns(threads.get(hit.k)));
       rest = rest.slice(hit.at + hit.k.length).replace(/^\n+/, '');

@@ -263,8 +263,12 @@ function statementExpression(text: string, tag: BodyTag): Span | undefined {
     case 'elseif':
       return { start: after, end: tag.inner.end };
     case 'for': {
-      const inAt = /\s+in\s+/.exec(inner.slice(m[0].length));
-      return inAt ? { start: after + inAt.index + inAt[0].length, end: tag.inner.end } : undefined;
+      const rest = inner.slice(m[0].length);
+      const k = rest.search(/\sin\s/);
+      if (k < 0) return undefined;
+      let start = after + k + 3;
+      while (start < tag.inner.end && /\s/.test(text[start])) start++;
+      return { start, end: tag.inner.end };
     }
     case 'set': {
       const eq = inner.indexOf('=');
@@ -410,11 +414,11 @@ function jinjaLocals(text: string, tags: readonly BodyTag[], blocks: readonly Bo
       // Macros are known in the whole template (nunjucks hoists them).
       locals.push({ name: m[2], span: { start: s, end: s + m[2].length }, scope: body, kind: 'macro' });
       if (!block) continue;
-      const argsAt = lead + m[0].length - m[3].length - 1;
-      const re = /([A-Za-z_]\w*)\s*(?:=[^,]*)?(?:,|$)/g;
-      for (let a = re.exec(m[3]); a; a = re.exec(m[3])) {
-        if (!a[0]) break;
-        locals.push({ name: a[1], span: { start: argsAt + a.index, end: argsAt + a.index + a[1].length }, scope: block.inside, kind: 'argument' });
+      let argAt = lead + m[0].length - m[3].length - 1;
+      for (const part of m[3].split(',')) {
+        const a = /^\s*([A-Za-z_]\w*)/.exec(part);
+        if (a) locals.push({ name: a[1], span: { start: argAt + a[0].length - a[1].length, end: argAt + a[0].length }, scope: block.inside, kind: 'argument' });
+        argAt += part.length + 1;
       }
       locals.push({ name: 'caller', span: tag.span, scope: block.inside, kind: 'argument' });
     }
@@ -537,16 +541,31 @@ export function analyseMustache(text: string, span: Span): BodyAnalysis {
 /** After a Mustache error: the tags one by one, so completion and the other names still work. */
 function scanMustacheLoosely(source: string): MToken[] {
   const out: MToken[] = [];
-  const re = /\{\{(\{?)([#^/!>&]?)\s*([^}]*?)\s*\}?\}\}/g;
-  for (let m = re.exec(source); m; m = re.exec(source)) {
-    const type = m[1] ? '{' : m[2] === '' ? 'name' : m[2] === '/' ? 'text' : m[2];
-    out.push([type, m[3], m.index, m.index + m[0].length]);
+  for (let i = source.indexOf('{{'); i >= 0; ) {
+    const close = source.indexOf('}}', i + 2);
+    if (close < 0) break;
+    let end = close + 2;
+    let inner = source.slice(i + 2, close);
+    let type = 'name';
+    if (inner.startsWith('{')) {
+      type = '{';
+      inner = inner.slice(1);
+      if (source[end] === '}') end++;
+    } else if ('#^/!>&'.includes(inner[0] ?? ' ')) {
+      type = inner[0] === '/' ? 'text' : inner[0];
+      inner = inner.slice(1);
+    }
+    out.push([type, inner.trim(), i, end]);
+    i = source.indexOf('{{', end);
   }
   return out;
 }
 
 /** The name text of a tag's body at `offset` (`order.it` in `{{ order.it| }}`). */
 export function wordBefore(text: string, from: number, offset: number): string {
-  const m = /[A-Za-z_][\w.]*\.?$|\.$/.exec(text.slice(from, offset));
-  return m ? m[0] : '';
+  let i = offset;
+  while (i > from && /[\w.]/.test(text[i - 1])) i--;
+  // A name starts with a letter or `_`; a lone `.` (Mustache's current item) is a word of its own.
+  while (i < offset && !/[A-Za-z_]/.test(text[i]) && text.slice(i, offset) !== '.') i++;
+  return text.slice(i, offset);
 }
