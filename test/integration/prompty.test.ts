@@ -97,7 +97,7 @@ test('the preview renders with the inputs\' defaults or a fixture case, message 
 test('a version 1 field has a hint and a quick fix with the version 2 spelling', async () => {
   const { uri, text } = example('legacy-v1.prompty');
   const published = await client.open(uri, text, 'prompty');
-  const hint = published.diagnostics.find((d) => d.code === 'prompty-v1-field' && /max_tokens/.test(d.message))!;
+  const hint = published.diagnostics.find((d) => d.code === 'prompty-v1-field' && /max_tokens/.test(String(d.message)))!;
   assert.equal(hint.severity, 4);
   const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: hint.range, context: { diagnostics: [hint] } })) as CodeAction[];
   const fix = actions.find((a) => a.title === 'Rename `max_tokens` to `maxOutputTokens` (Prompty version 2)');

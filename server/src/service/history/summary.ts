@@ -161,5 +161,6 @@ export function summarizeChange(before: string | undefined, after: string | unde
 /** Summaries of history entries, computed in this process (the CLI, tests, benchmarks). */
 export async function summarizeEntries(git: Git, repo: RepositoryInfo, entries: readonly LogEntry[], options: SummaryOptions = {}): Promise<ChangeSummary[]> {
   const pairs = await entryTexts(git, repo, entries);
-  return pairs.map((p) => summarizeChange(p.before, p.after, options));
+  // The versions are parsed as the file's own format (its name decides: `.prompt`, `.prompty`).
+  return pairs.map((p) => summarizeChange(p.before, p.after, options, `prompt-history:/${repo.path}`));
 }

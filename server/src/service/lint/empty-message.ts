@@ -1,6 +1,8 @@
 // empty-message: a `{{role "..."}}` block with nothing in it before the next marker or the end.
 // Providers reject empty messages or the model reads an empty turn; usually text was deleted or
 // a marker duplicated.
+import { trimEnd } from '../formats/frontmatter';
+import { markerSpan } from '../formats/model';
 import { aloneOnLines, quickFix, removeLinesEdit } from './util';
 import type { Finding, LintRule } from './types';
 
@@ -28,6 +30,15 @@ export const rule: LintRule = {
         message: `The ${m.role} message is empty: nothing follows \`{{role "${m.role}"}}\` before the ${to >= doc.template.span.end ? 'end of the prompt' : 'next message'}. Providers reject empty messages or send an empty turn; write its content or remove the marker.`,
         span: m.marker.span,
       });
+    }
+    // Formats whose messages start at role lines (Prompty's `user:`): the shared model's messages.
+    if (!doc.template.messages.length) {
+      for (const m of doc.prompt.messages) {
+        const marker = markerSpan(m);
+        if (m.kind !== 'message' || !marker || m.contentSpan.end > m.contentSpan.start) continue;
+        const line = { start: marker.start, end: trimEnd(doc.text, marker.start, marker.end) };
+        out.push({ message: `The ${m.role} message is empty: nothing follows \`${doc.text.slice(line.start, line.end).trim()}\` before the ${m.span.end >= doc.text.length ? 'end of the prompt' : 'next message'}. Providers reject empty messages or send an empty turn; write its content or remove the role line.`, span: line });
+      }
     }
     return out;
   },
