@@ -7,8 +7,9 @@ import { createVscodeLmProvider, type LmApi } from './vscodeLm';
 
 export async function editorProviders(secrets: vscode.SecretStorage, settings: TestSettings, trusted: boolean): Promise<RunProviders> {
   return createProviders({
-    keys: { openai: await getApiKey(secrets, 'openai'), anthropic: await getApiKey(secrets, 'anthropic') },
-    baseUrls: { openai: settings.openaiBaseUrl, anthropic: settings.anthropicBaseUrl },
+    keys: { openai: await getApiKey(secrets, 'openai'), anthropic: await getApiKey(secrets, 'anthropic'), 'azure-openai': await getApiKey(secrets, 'azure-openai') },
+    baseUrls: { openai: settings.openaiBaseUrl, anthropic: settings.anthropicBaseUrl, 'azure-openai': settings.azureEndpoint },
+    azureApiVersion: settings.azureApiVersion,
     timeoutMs: settings.timeoutSeconds * 1000,
     maxRetries: settings.retries,
     stream: settings.stream,

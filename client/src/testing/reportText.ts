@@ -49,7 +49,7 @@ export function isAnnounced(r: CaseResult): r is CaseResult & { error: NonNullab
   return !!r.error && ANNOUNCED.includes(r.error.kind);
 }
 
-export type ProblemAction = { button: 'Set API Key'; provider: 'openai' | 'anthropic' } | { button: 'Open Settings'; setting: string } | { button?: undefined };
+export type ProblemAction = { button: 'Set API Key'; provider: 'openai' | 'anthropic' | 'azure-openai' } | { button: 'Open Settings'; setting: string } | { button?: undefined };
 
 /** The button of a problem's notification (none: a warning only). */
 export function problemAction(r: CaseResult): ProblemAction {

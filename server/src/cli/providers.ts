@@ -8,8 +8,10 @@ export function cliProviders(env: NodeJS.ProcessEnv, options: CliProviderOptions
   const { offline, ...rest } = options;
   return createProviders({
     ...rest,
-    keys: { openai: env.OPENAI_API_KEY, anthropic: env.ANTHROPIC_API_KEY },
-    baseUrls: { openai: env.OPENAI_BASE_URL, anthropic: env.ANTHROPIC_BASE_URL },
+    keys: { openai: env.OPENAI_API_KEY, anthropic: env.ANTHROPIC_API_KEY, 'azure-openai': env.AZURE_OPENAI_API_KEY },
+    baseUrls: { openai: env.OPENAI_BASE_URL, anthropic: env.ANTHROPIC_BASE_URL, 'azure-openai': env.AZURE_OPENAI_ENDPOINT },
+    // The SDK's own variable for the API version.
+    azureApiVersion: env.OPENAI_API_VERSION,
     trusted: true,
     offline: offline ? '--offline runs only render cases' : undefined,
   });

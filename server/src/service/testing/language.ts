@@ -300,6 +300,7 @@ export const PROVIDER_DOCS: Record<(typeof PROVIDER_IDS)[number], string> = {
   render: 'No model: the output is the rendered prompt. Runs offline and in CI without keys; for checks of the template itself.',
   openai: 'The OpenAI chat completions API (official `openai` SDK). With a base URL (setting or `OPENAI_BASE_URL`) any OpenAI-compatible server: Azure OpenAI, Ollama, vLLM, LM Studio, llama.cpp, OpenRouter.',
   anthropic: 'The Anthropic messages API (official `@anthropic-ai/sdk`).',
+  'azure-openai': 'Azure OpenAI / Foundry chat completions through the official `openai` SDK\'s `AzureOpenAI` client: the model is the deployment name; endpoint from the setting `promptWorkbench.providers.azureOpenAI.endpoint` or `AZURE_OPENAI_ENDPOINT`, key from "Set API Key" or `AZURE_OPENAI_API_KEY`. Prompty files with `provider: azure` run with it.',
   'vscode-lm': "The VS Code Language Model API: the chat models the editor has (e.g. GitHub Copilot's), without a key. Editor only.",
 };
 

@@ -36,8 +36,8 @@ function kindOf(e: unknown, classes: SdkErrorClasses): string {
 }
 
 /** What to do about a missing key: both places a key can come from, unless the door names its own. */
-export function defaultKeyHint(provider: 'openai' | 'anthropic'): string {
-  return `Set one with "Prompt Workbench: Set API Key" (kept in VS Code's secret storage), or ${provider === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY'} for the CLI.`;
+export function defaultKeyHint(provider: 'openai' | 'anthropic' | 'azure-openai'): string {
+  return `Set one with "Prompt Workbench: Set API Key" (kept in VS Code's secret storage), or ${provider === 'openai' ? 'OPENAI_API_KEY' : provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'AZURE_OPENAI_API_KEY'} for the CLI.`;
 }
 
 export function classifyError(e: unknown, provider: ProviderId, endpoint: string, secrets: readonly (string | undefined)[], timeoutMs: number, maxRetries: number, classes: SdkErrorClasses): ProviderError {

@@ -8,7 +8,7 @@ import { createRenderProvider } from './render';
 import { PROVIDER_LABELS, ProviderError, type Provider } from './types';
 
 /** The providers that take an API key and a base URL. */
-export type KeyedProviderId = 'openai' | 'anthropic';
+export type KeyedProviderId = 'openai' | 'anthropic' | 'azure-openai';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 2;
@@ -36,6 +36,8 @@ export interface ProvidersConfig {
   keyHint?: (provider: KeyedProviderId) => string;
   /** The judge of `llm-rubric` assertions that name none (setting or `--judge-provider` / `--judge-model`). */
   judge?: { provider?: ProviderId; model?: string };
+  /** Azure OpenAI's API version (the endpoint is `baseUrls['azure-openai']`). */
+  azureApiVersion?: string;
 }
 
 /** What the runner's options need to know about providers; spread into `RunOptions`. */
@@ -56,6 +58,7 @@ export function createProviders(config: ProvidersConfig): RunProviders {
       if (reason) throw new ProviderError(config.trusted ? 'unavailable' : 'untrusted', `${PROVIDER_LABELS[id]} is not used in this run: ${reason}.`, id);
       if (id === 'openai') return createOpenAIProvider(options('openai'));
       if (id === 'anthropic') return createAnthropicProvider(options('anthropic'));
+      if (id === 'azure-openai') return createOpenAIProvider({ ...options('azure-openai'), baseURL: undefined }, { endpoint: config.baseUrls?.['azure-openai']?.trim() || undefined, apiVersion: config.azureApiVersion });
       const extra = config.extra?.[id];
       if (extra) return extra();
       throw new ProviderError('unavailable', `The ${id} provider runs only inside VS Code; the command line cannot use it.`, id);
@@ -63,6 +66,6 @@ export function createProviders(config: ProvidersConfig): RunProviders {
     trusted: config.trusted,
     offline: reason ? { reason } : undefined,
     judge,
-    secrets: [config.keys.openai, config.keys.anthropic],
+    secrets: [config.keys.openai, config.keys.anthropic, config.keys['azure-openai']],
   };
 }

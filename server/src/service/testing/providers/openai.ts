@@ -2,7 +2,7 @@
 // serve any OpenAI-compatible server (Azure OpenAI, Ollama, vLLM, LM Studio, llama.cpp, OpenRouter).
 // Timeouts and retries (honouring Retry-After) are the SDK's own, plus retries of answers cut short
 // (transport.ts); the AbortSignal aborts the HTTP request in flight.
-import OpenAI from 'openai';
+import OpenAI, { AzureOpenAI } from 'openai';
 import { classifyError, defaultKeyHint } from './errors';
 import { callSignal, callTransport, retryResets } from './transport';
 import { ProviderError, type ChatMessage, type ModelCall, type ModelReply, type Provider } from './types';
@@ -22,6 +22,15 @@ export interface HttpProviderOptions {
 }
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+/** The Azure OpenAI API version used when neither the setting nor `OPENAI_API_VERSION` names one. */
+export const AZURE_OPENAI_DEFAULT_API_VERSION = '2024-10-21';
+
+/** Azure OpenAI / Foundry: the resource endpoint (`https://NAME.openai.azure.com`) and API version; the model of a call is its deployment. */
+export interface AzureOptions {
+  endpoint?: string;
+  apiVersion?: string;
+}
 
 /** Reasoning models take `max_completion_tokens`; others (and most compatible servers) `max_tokens`. */
 export function usesMaxCompletionTokens(model: string): boolean {
@@ -71,19 +80,25 @@ export function openAiMessages(messages: readonly ChatMessage[]) {
   return messages.map((m) => ({ role: role(m.role), content: m.text }));
 }
 
-export function createOpenAIProvider(options: HttpProviderOptions): Provider {
-  const endpoint = (options.baseURL || OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
+export function createOpenAIProvider(options: HttpProviderOptions, azure?: AzureOptions): Provider {
+  const id = azure ? 'azure-openai' : 'openai';
+  const endpoint = (azure ? (azure.endpoint ?? '') : options.baseURL || OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
   const custom = !!options.baseURL && !/^https:\/\/api\.openai\.com/i.test(options.baseURL);
   const secrets = [options.apiKey];
   return {
-    id: 'openai',
+    id,
     endpoint,
     async call(request: ModelCall): Promise<ModelReply> {
+      if (azure && !endpoint) throw new ProviderError('config', 'No Azure OpenAI endpoint: set promptWorkbench.providers.azureOpenAI.endpoint (or AZURE_OPENAI_ENDPOINT for the CLI) to the resource URL, e.g. https://NAME.openai.azure.com.', id);
       // Local OpenAI-compatible servers (Ollama, vLLM, ...) usually need no key.
-      if (!options.apiKey && !custom) throw new ProviderError('no-key', `No OpenAI API key. ${options.keyHint ?? defaultKeyHint('openai')}`, 'openai');
+      if (!options.apiKey && (azure || !custom)) throw new ProviderError('no-key', `No ${azure ? 'Azure OpenAI' : 'OpenAI'} API key. ${options.keyHint ?? defaultKeyHint(id)}`, id);
       // A client per call, so its fetch counts this call's attempts (a client costs microseconds).
       const transport = callTransport(options.fetch);
-      const client = new OpenAI({ apiKey: options.apiKey || 'no-key', baseURL: endpoint, timeout: options.timeoutMs, maxRetries: options.maxRetries, fetch: transport.fetch, organization: null, project: null, logLevel: 'off' });
+      const common = { apiKey: options.apiKey || 'no-key', timeout: options.timeoutMs, maxRetries: options.maxRetries, fetch: transport.fetch, logLevel: 'off' as const };
+      // Azure: the official SDK's own client (deployment URLs, `api-key` header, `api-version`); the model is the deployment.
+      const client = azure
+        ? new AzureOpenAI({ ...common, endpoint, apiVersion: azure.apiVersion || AZURE_OPENAI_DEFAULT_API_VERSION, deployment: request.model })
+        : new OpenAI({ ...common, baseURL: endpoint, organization: null, project: null });
       const scope = callSignal(request.signal);
       const signal = scope.signal;
       const body: Record<string, unknown> = { model: request.model, messages: openAiMessages(request.messages), ...openAiParameters(request.model, request.parameters) };
@@ -94,8 +109,8 @@ export function createOpenAIProvider(options: HttpProviderOptions): Provider {
       try {
         return await retryResets(transport, options.maxRetries, signal, attempt);
       } catch (e) {
-        if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', 'openai');
-        throw classifyError(e, 'openai', endpoint, secrets, options.timeoutMs, options.maxRetries, { timeout: OpenAI.APIConnectionTimeoutError, connection: OpenAI.APIConnectionError, abort: OpenAI.APIUserAbortError });
+        if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', id);
+        throw classifyError(e, id, endpoint, secrets, options.timeoutMs, options.maxRetries, { timeout: OpenAI.APIConnectionTimeoutError, connection: OpenAI.APIConnectionError, abort: OpenAI.APIUserAbortError });
       } finally {
         scope.dispose();
       }
@@ -124,7 +139,7 @@ export function createOpenAIProvider(options: HttpProviderOptions): Provider {
         const choice = reply?.choices?.[0];
         if (!choice || typeof choice.message?.content !== 'string') {
           if (choice?.message?.refusal) return { output: choice.message.refusal, model: reply.model, finishReason: 'refusal', usage: reply.usage ? { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens } : undefined };
-          throw new ProviderError('bad-response', `OpenAI's answer has no message text (${JSON.stringify(reply).slice(0, 200)}). Is ${endpoint} an OpenAI-compatible chat completions server?`, 'openai');
+          throw new ProviderError('bad-response', `${azure ? 'Azure OpenAI' : 'OpenAI'}'s answer has no message text (${JSON.stringify(reply).slice(0, 200)}). Is ${endpoint} an OpenAI-compatible chat completions server?`, id);
         }
         return {
           output: choice.message.content,
