@@ -42,7 +42,7 @@ export class PromptTests implements vscode.Disposable {
     c.createRunProfile('Debug output (show the rendered prompt and the answer)', vscode.TestRunProfileKind.Debug, (req, token) => runs.run(req, token, undefined, true), true);
 
     const fixtures = vscode.workspace.createFileSystemWatcher('**/*.tests.{yaml,yml}');
-    const prompts = vscode.workspace.createFileSystemWatcher('**/*.prompt');
+    const prompts = vscode.workspace.createFileSystemWatcher('**/*.{prompt,prompty}');
     const changed = () => tree.scheduleRefresh();
     this.disposables.push(
       c,
