@@ -272,3 +272,20 @@ test('hover, definition, references and rename between inputs and the body', () 
   const fieldHover = hover(doc, V2.indexOf('firstName }}') + 1)!;
   assert.match((fieldHover.contents as { value: string }).value, /Field of `customer`/);
 });
+
+test('frontmatter completion and hover come from the Prompty schema (version 1 keys listed last)', () => {
+  const keys = completionAt('---\nmodel:\n  id: gpt-4o\n  |\n---\nuser:\nHi').list.items;
+  const labels = keys.map((i) => i.label);
+  for (const k of ['provider', 'apiType', 'connection', 'options']) assert.ok(labels.includes(k), labels.join());
+  const v1 = keys.find((i) => i.label === 'parameters')!;
+  assert.match(String(v1.detail), /Prompty version 1/);
+  assert.ok(String(v1.sortText) > String(keys.find((i) => i.label === 'options')!.sortText), 'version 1 keys sort after version 2 keys');
+  const options = completionAt('---\nmodel:\n  options:\n    max|\n---\nuser:\nHi').list.items.map((i) => i.label);
+  assert.ok(options.includes('maxOutputTokens'), options.join());
+  const text = '---\nmodel:\n  options:\n    maxOutputTokens: 5\ntemplate:\n  format:\n    kind: mustache\n---\nuser:\nHi';
+  const doc = open(text);
+  const h = hover(doc, text.indexOf('maxOutputTokens') + 2)!;
+  assert.match((h.contents as { value: string }).value, /Upper limit on the tokens the model may generate/);
+  const kind = hover(doc, text.indexOf('mustache') + 2);
+  assert.match((kind?.contents as { value: string } | undefined)?.value ?? '', /Mustache/);
+});
