@@ -289,3 +289,14 @@ test('frontmatter completion and hover come from the Prompty schema (version 1 k
   const kind = hover(doc, text.indexOf('mustache') + 2);
   assert.match((kind?.contents as { value: string } | undefined)?.value ?? '', /Mustache/);
 });
+
+test('an edit of the body reuses the frontmatter\'s parse and checks; an edit of the frontmatter does not', () => {
+  const first = parseDocument(V2, URI, 1);
+  const body = parseDocument(V2.replace('{{ question }}', '{{ question }} now'), URI, 2, {}, first);
+  assert.equal(body.frontmatter, first.frontmatter);
+  assert.equal(body.prompt.inputs, first.prompt.inputs);
+  assert.equal(at(body, body.prompt.messages[1].contentSpan), '{{ question }} now');
+  const head = parseDocument(V2.replace('temperature: 0.2', 'temperature: hot'), URI, 3, {}, body);
+  assert.notEqual(head.frontmatter, first.frontmatter);
+  assert.deepEqual(problems(head).map((d) => at(head, d.span)), ['hot']);
+});

@@ -89,7 +89,7 @@ export const prompty: PromptFormat = {
   languageIds: ['prompty'],
   filePatterns: ['**/*.prompty'],
   detect: (uri) => /\.prompty$/i.test(baseName(uri)),
-  parse: (text, uri, version, options) => parsePrompty(text, uri, version, options),
+  parse: (text, uri, version, options, previous) => parsePrompty(text, uri, version, options, previous),
   schema,
   template: jinja2,
   // The template checks run in the parse (they need nothing from the workspace).

@@ -374,7 +374,7 @@ function opaqueTags(text: string, analysis: BodyAnalysis | undefined): Tag[] {
   });
 }
 
-export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', version = 0, options: ParseOptions = {}): PromptDocument {
+export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', version = 0, options: ParseOptions = {}, previous?: PromptDocument): PromptDocument {
   const lines = new LineIndex(text);
   const diagnostics: PromptDiagnostic[] = [];
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -406,12 +406,20 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
   }
 
   const split = splitFrontmatter(text, bom);
-  const frontmatter = split.block;
-  const frontmatterDiagnostics: PromptDiagnostic[] = [];
-  parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
+  let frontmatter = split.block;
+  let frontmatterDiagnostics: PromptDiagnostic[] = [];
+  // While the frontmatter text is unchanged (most keystrokes), its YAML parse and checks are reused.
+  const before = previous ? parses.get(previous) : undefined;
+  const reuse = before && previous!.notice !== 'binary' && previous!.frontmatter.closed && frontmatter.closed && previous!.frontmatter.span.end === frontmatter.span.end && previous!.text.startsWith(text.slice(0, frontmatter.span.end));
+  if (reuse) {
+    frontmatter = previous!.frontmatter;
+    frontmatterDiagnostics = previous!.frontmatterDiagnostics;
+  } else {
+    parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
+  }
   const fm = record(frontmatter.value);
   const fileVersion = detectVersion(fm);
-  validatePrompty(text, frontmatter, fileVersion, frontmatterDiagnostics);
+  if (!reuse) validatePrompty(text, frontmatter, fileVersion, frontmatterDiagnostics);
   diagnostics.push(...frontmatterDiagnostics);
 
   // The loader trims the body (`content.trim()`): leading blank lines are not part of any message.
@@ -420,7 +428,7 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
   const body = { start: Math.min(bodyStart, text.length), end: text.length };
   const templateKind = engineOf(fm);
   const engine: Engine = templateKind.kind?.toLowerCase() === 'mustache' ? 'mustache' : 'jinja2';
-  const { inputs, declared } = inputsOf(text, frontmatter, fm, fileVersion);
+  const { inputs, declared } = reuse ? { inputs: before!.inputs, declared: before!.declaresInputs } : inputsOf(text, frontmatter, fm, fileVersion);
 
   const maxSize = options.maxTemplateSize ?? DEFAULT_MAX_TEMPLATE_SIZE;
   let notice: PromptDocument['notice'];
