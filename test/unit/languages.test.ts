@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { PROMPT_LANGUAGES } from '../../server/src/languages';
-import { formatForLanguage, parseDocument, promptFileGlobs, promptLanguageIds } from '../../server/src/service';
+import { formatById, formatForLanguage, parseDocument, promptFileGlobs, promptLanguageIds } from '../../server/src/service';
 
 const root = path.resolve(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -39,4 +39,10 @@ test('.prompty files are Prompty, .prompt files Dotprompt; an untitled buffer fo
   assert.equal(parseDocument('Hi', 'file:///a/x.prompt').format, 'dotprompt');
   assert.equal(parseDocument('system:\nHi', 'untitled:Untitled-1', 0, {}, undefined, 'prompty').format, 'prompty');
   assert.equal(parseDocument('Hi', 'untitled:Untitled-1').format, 'dotprompt');
+});
+
+test('the committed Prompty frontmatter schema equals the zod schema\'s export', () => {
+  const committed = JSON.parse(readFileSync(path.join(root, 'schemas', 'prompty-frontmatter.schema.json'), 'utf8'));
+  assert.deepEqual(committed, formatById('prompty')!.schema!.jsonSchema(), 'run `node dist/cli.js schema prompty > schemas/prompty-frontmatter.schema.json`');
+  assert.ok((committed.properties as Record<string, unknown>).inputs);
 });

@@ -6,7 +6,7 @@
 //   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json] [--tests]   (see cli/diff.ts)
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { frontmatterJsonSchema, loadPartialIndex, promptFileGlobs, type PartialIndex } from '../service';
+import { formatById, frontmatterJsonSchema, loadPartialIndex, promptFileGlobs, registeredFormats, type PartialIndex } from '../service';
 import { createNodeHost } from '../node/host';
 import { cliProject, ConfigFileError, expandArguments, type CliProject } from './project';
 import { DIFF_USAGE, diffMain, DiffUsageError } from './diff';
@@ -42,7 +42,8 @@ Commands:
       --model M              Count for model M instead of each prompt's \`model:\`.
       --json                 JSON output (also: --format json).
 ${TEST_USAGE}
-  schema                     Print the JSON Schema of the Dotprompt frontmatter.
+  schema [format]            Print the JSON Schema of a format's frontmatter: dotprompt
+                             (the default) or prompty (version 2).
 ${DIFF_USAGE}
 
 Options:
@@ -103,7 +104,11 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
       return values.help ? 0 : 2;
     }
     if (command === 'schema') {
-      stdout.write(`${JSON.stringify(frontmatterJsonSchema(), null, 2)}\n`);
+      // `schema` is Dotprompt's frontmatter; `schema prompty` another format's, by its id.
+      const id = rest[0] ?? 'dotprompt';
+      const format = formatById(id);
+      if (!format?.schema) throw new UsageError(`No frontmatter schema for "${id}". Use ${registeredFormats().filter((f) => f.schema).map((f) => f.id).join(' or ')}.`);
+      stdout.write(`${JSON.stringify(id === 'dotprompt' ? frontmatterJsonSchema() : format.schema.jsonSchema(), null, 2)}\n`);
       return 0;
     }
     if (command === 'tokens') {
