@@ -300,3 +300,10 @@ test('an edit of the body reuses the frontmatter\'s parse and checks; an edit of
   assert.notEqual(head.frontmatter, first.frontmatter);
   assert.deepEqual(problems(head).map((d) => at(head, d.span)), ['hot']);
 });
+
+test('an input mapping without `kind` is a warning on its name; the short form `name: value` needs none', () => {
+  const list = open('---\ninputs:\n  - name: city\n    default: Paris\n  - name: days\n    kind: integer\n---\nuser:\n{{ city }} {{ days }}\n');
+  assert.deepEqual(problems(list).map((d) => [d.severity, at(list, d.span)]), [['warning', 'city']]);
+  const map = open('---\ninputs:\n  days:\n    default: 3\n  mood: calm\n---\nuser:\n{{ days }} {{ mood }}\n');
+  assert.deepEqual(problems(map).map((d) => [d.severity, at(map, d.span)]), [['warning', 'days']]);
+});

@@ -303,7 +303,18 @@ export function validatePrompty(text: string, block: FrontmatterBlock, version: 
       const item = keyInfoAt([key, 'x']);
       if (!item || version === 1) continue;
       const entries = isSeq(n) ? (n.items as Node[]) : isMap(n) ? (n.items as Pair<Node, Node | null>[]).map((p) => p.value as Node) : [];
-      for (const e of entries) if (isMap(e)) checkUnknownKeys(e.items as Pair<Node, Node | null>[], item, offset, false, out, `an entry of \`${key}\``);
+      for (const e of entries) {
+        if (!isMap(e)) continue;
+        checkUnknownKeys(e.items as Pair<Node, Node | null>[], item, offset, false, out, `an entry of \`${key}\``);
+        // Prompty's TypeScript runtime refuses a property mapping without its `kind` (its type discriminator).
+        const pairs = e.items as Pair<Node, Node | null>[];
+        if (!pairs.some((p) => isScalar(p.key) && p.key.value === 'kind')) {
+          const name = pairs.find((p) => isScalar(p.key) && p.key.value === 'name');
+          const parent = isMap(n) ? (n.items as Pair<Node, Node | null>[]).find((p) => p.value === e)?.key : undefined;
+          const at = nodeSpan(name?.value ?? parent ?? e, offset)!;
+          out.push({ code: 'frontmatter-schema', severity: 'warning', message: `This entry of \`${key}\` has no \`kind\` (\`string\`, \`integer\`, \`object\`, ...): Prompty's TypeScript runtime refuses to load a property without it.`, span: at });
+        }
+      }
     }
     if (version === 1) {
       for (const l of LEGACY) legacyDiagnostic(doc, l, offset, value as Record<string, unknown>, out);
