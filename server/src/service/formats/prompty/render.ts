@@ -4,10 +4,9 @@
 // HTML escaping of `{{x}}`), then split into messages by role lines with Prompty's parser rules:
 // text before the first role line is a `system` message, each message's leading and trailing line
 // breaks are dropped, and a `thread` input written alone in a message becomes its turns.
-import Mustache from 'mustache';
-import nunjucks from 'nunjucks';
 import type { PromptDocument } from '../../document';
 import type { RenderedMessage, RenderResult, TemplateOptions } from '../types';
+import { mustacheLib, nunjucksLib } from './engines';
 import { promptyOf } from './parse';
 
 /** Prompty's role line, tried on each trimmed line of the rendered text. */
@@ -15,7 +14,7 @@ const BOUNDARY = /^#?\s*(system|user|assistant|developer)(\[[^\]\n]*\])?\s*:$/i;
 
 const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
 
-const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+let env: InstanceType<ReturnType<typeof nunjucksLib>['Environment']> | undefined;
 
 type Runtime = { memberLookup: (o: unknown, p: unknown) => unknown; callWrap: (f: unknown, name: string, ctx: unknown, args: unknown[]) => unknown };
 
@@ -50,7 +49,9 @@ function sanitize(value: unknown, seen = new WeakMap<object, unknown>()): unknow
 
 /** Renders a template text with one engine, as Prompty's TypeScript runtime does (throws the engine's error). */
 export function renderTemplate(engine: 'jinja2' | 'mustache', template: string, values: Record<string, unknown>): string {
-  if (engine === 'mustache') return Mustache.render(template, values);
+  if (engine === 'mustache') return mustacheLib().render(template, values);
+  const nunjucks = nunjucksLib();
+  env ??= new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
   const runtime = nunjucks.runtime as unknown as Runtime;
   const { memberLookup, callWrap } = runtime;
   runtime.memberLookup = safeLookup;

@@ -3,13 +3,9 @@
 // sections) with where they are visible, and every name they read. Jinja2 is checked by nunjucks'
 // parser (the engine of Prompty's TypeScript runtime), Mustache by the `mustache` package's; the
 // tag scan before them is tolerant, so a broken template still yields its names for completion.
-import Mustache from 'mustache';
-import nunjucks from 'nunjucks';
 import type { PromptDiagnostic } from '../../diagnostic';
 import type { Span } from '../../text';
-
-/** nunjucks' own parser (not in its type declarations): the same one its renderer compiles with. */
-const njParser = (nunjucks as unknown as { parser: { parse(src: string, extensions: unknown[], opts: object): unknown } }).parser;
+import { mustacheLib, nunjucksParser } from './engines';
 
 export type Engine = 'jinja2' | 'mustache';
 
@@ -232,7 +228,7 @@ function lineStarts(s: string): number[] {
 export function jinjaSyntax(text: string, span: Span): PromptDiagnostic | undefined {
   const source = text.slice(span.start, span.end);
   try {
-    njParser.parse(source, [], {});
+    nunjucksParser().parse(source, [], {});
     return undefined;
   } catch (e) {
     const err = e as { message?: string; lineno?: number; colno?: number };
@@ -289,7 +285,7 @@ function parseExpression(padded: string): NjNode | null {
   if (hit !== undefined) return hit;
   let node: NjNode | null = null;
   try {
-    node = njParser.parse(padded, [], {}) as NjNode;
+    node = nunjucksParser().parse(padded, [], {}) as NjNode;
   } catch {
     node = null;
   }
@@ -481,7 +477,7 @@ export function analyseMustache(text: string, span: Span): BodyAnalysis {
   const refs: NameRef[] = [];
   let tokens: MToken[] = [];
   try {
-    tokens = Mustache.parse(source) as unknown as MToken[];
+    tokens = mustacheLib().parse(source) as unknown as MToken[];
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const m = / at (\d+)$/.exec(message);
