@@ -50,8 +50,8 @@ test('offline with the render provider: render cases pass, model cases are skipp
   const r = await cli(['examples', '--offline', '--reporter', 'junit', '--no-record', '--no-cache']);
   assert.equal(r.code, 0, r.stderr);
   const { attrs, suites } = await junit(r.stdout);
-  assert.deepEqual([attrs.tests, attrs.failures, attrs.errors, attrs.skipped], ['10', '0', '0', '4']);
-  assert.deepEqual(suites.map((s) => [s.$.name, s.testcase.length]), [['examples/classify-intent.tests.yaml', 4], ['examples/summarize.tests.yaml', 6]]);
+  assert.deepEqual([attrs.tests, attrs.failures, attrs.errors, attrs.skipped], ['12', '0', '0', '4']);
+  assert.deepEqual(suites.map((s) => [s.$.name, s.testcase.length]), [['examples/classify-intent.tests.yaml', 4], ['examples/summarize.tests.yaml', 6], ['examples/support-reply.tests.yaml', 2]]);
   const partial = suites[1].testcase.find((c) => c.$.name === 'footer partial is included')!;
   assert.deepEqual([partial.$.classname, partial.$.file, partial.$.line], ['examples.summarize', 'examples/summarize.tests.yaml', '39']);
   assert.match(partial['system-out']![0], /Never include personal data/);
@@ -65,9 +65,10 @@ test('the openai provider pointed at the local server: every case passes, JUnit,
   const args = ['examples', '--provider', 'openai', '--reporter', 'junit', '--output', path.join(dir, 'report.xml'), '--records-dir', path.join(dir, 'runs'), '--cache-dir', path.join(dir, 'cache')];
   const r = await cli(args, env);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /^10 passed, 0 failed, 0 errors, 0 skipped in [\d.]+ s\n$/);
+  // The Prompty example's two cases render (their `provider: render` wins over --provider).
+  assert.match(r.stderr, /^12 passed, 0 failed, 0 errors, 0 skipped in [\d.]+ s\n$/);
   const { attrs, suites } = await junit(readFileSync(path.join(dir, 'report.xml'), 'utf8'));
-  assert.deepEqual([attrs.tests, attrs.failures, attrs.errors, attrs.skipped], ['10', '0', '0', '0']);
+  assert.deepEqual([attrs.tests, attrs.failures, attrs.errors, attrs.skipped], ['12', '0', '0', '0']);
   const billing = suites[0].testcase.find((c) => c.$.name === 'billing question')!;
   const props = Object.fromEntries(billing.properties![0].property.map((p) => [p.$.name, p.$.value]));
   assert.deepEqual([props.provider, props.requestedModel, props.inputTokens, props.outputTokens], ['openai', 'anthropic/claude-sonnet-4-5', '60', '15']);
@@ -78,7 +79,7 @@ test('the openai provider pointed at the local server: every case passes, JUnit,
   const records = readdirSync(path.join(dir, 'runs'));
   assert.equal(records.length, 1);
   const lines = readFileSync(path.join(dir, 'runs', records[0]), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual([lines[0].type, lines[0].origin, lines.length], ['run', 'cli', 11]);
+  assert.deepEqual([lines[0].type, lines[0].origin, lines.length], ['run', 'cli', 13]);
   assert.match(lines[1].gitCommit ?? '', /^[0-9a-f]{40}$/);
 
   // Again: every answer comes from the cache, nothing is sent.
