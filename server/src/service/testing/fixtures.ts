@@ -94,7 +94,7 @@ const DefaultsSchema = z
 
 export const FixtureFileSchema = z
   .object({
-    prompt: z.string().min(1).optional().describe('The prompt under test, relative to this file. Default: the `.prompt` file of the same name (`summarize.tests.yaml` tests `summarize.prompt`).'),
+    prompt: z.string().min(1).optional().describe('The prompt under test, relative to this file (a `.prompt` or `.prompty` file). Default: the `.prompt` file of the same name (`summarize.tests.yaml` tests `summarize.prompt`).'),
     description: z.string().optional().describe('What this suite checks.'),
     provider: z.enum(PROVIDER_IDS).optional().describe('Run every case of this file with this provider, whatever the run\'s provider (a case\'s own `provider` wins).'),
     model: z.string().optional().describe('The model for every case instead of the prompt\'s `model:`.'),

@@ -85,7 +85,7 @@ export function fixtureDiagnostics(file: FixtureFile, prompt: PromptDocument | n
     out.push({
       code: 'fixture-prompt-missing',
       severity: 'error',
-      message: `The prompt under test, \`${name}\`, does not exist. ${file.promptSpan ? 'Fix the path (relative to this file)' : 'Create it beside this file, or name it with `prompt: path/to/file.prompt`'}.`,
+      message: `The prompt under test, \`${name}\`, does not exist. ${file.promptSpan ? 'Fix the path (relative to this file)' : 'Create it beside this file, or name it with `prompt: path/to/file.prompt` (or a `.prompty` file)'}.`,
       span: file.promptSpan ?? { start: 0, end: Math.max(1, file.lines.lineEnd(0)) },
     });
   }
