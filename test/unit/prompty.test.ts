@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CompletionList } from 'vscode-languageserver-types';
-import { allCodeActions, complete, completePromptDiagnostics, definition, diagnostics, hover, lint, parseDocument, prepareRename, promptDiagnostics, references, rename, type PromptDiagnostic, type PromptDocument } from '../../server/src/service';
+import { allCodeActions, complete, completePromptDiagnostics, definition, diagnostics, hover, lint, parseDocument, prepareRename, promptDiagnostics, references, rename, renderPrompt, type PromptDiagnostic, type PromptDocument } from '../../server/src/service';
 import { withCursor } from '../support/markers';
 
 const URI = 'file:///w/support.prompty';
@@ -306,4 +306,12 @@ test('an input mapping without `kind` is a warning on its name; the short form `
   assert.deepEqual(problems(list).map((d) => [d.severity, at(list, d.span)]), [['warning', 'city']]);
   const map = open('---\ninputs:\n  days:\n    default: 3\n  mood: calm\n---\nuser:\n{{ days }} {{ mood }}\n');
   assert.deepEqual(problems(map).map((d) => [d.severity, at(map, d.span)]), [['warning', 'days']]);
+});
+
+test('{% include %} and friends: a warning on the tag, since Prompty renders the body without a loader', async () => {
+  const doc = open('user:\n{% include "footer.txt" %}\nHi\n');
+  const d = problems(doc);
+  assert.deepEqual(d.map((x) => [x.code, at(doc, x.span)]), [['prompty-template-include', '{% include "footer.txt" %}']]);
+  const r = await renderPrompt(doc, {});
+  assert.match(r.error?.message ?? '', /template not found|include/i);
 });

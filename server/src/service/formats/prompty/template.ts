@@ -440,6 +440,11 @@ export function analyseJinja(text: string, span: Span): BodyAnalysis {
     const syntax = jinjaSyntax(text, span);
     if (syntax) diagnostics.push(syntax);
   }
+  // Prompty renders the body as one string, with no loader: other templates cannot be pulled in.
+  for (const tag of tags) {
+    if (tag.kind !== 'statement' || !tag.keyword || !['include', 'import', 'from', 'extends'].includes(tag.keyword)) continue;
+    diagnostics.push({ code: 'prompty-template-include', severity: 'warning', message: `\`{% ${tag.keyword} %}\` needs a template loader, and Prompty renders the body alone: rendering fails with "template not found". Write the text here, or pass it in as an input.`, span: tag.span });
+  }
   const locals = jinjaLocals(text, tags, matched.blocks, span);
   const refs: NameRef[] = [];
   for (const tag of tags) {
