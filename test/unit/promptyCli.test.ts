@@ -60,7 +60,7 @@ test('diff: model, option, input and message changes between two commits of a .p
     .replace('id: gpt-4o-mini', 'id: gpt-4o')
     .replace('temperature: 0.2', 'temperature: 0.5')
     .replace('  - name: ticket\n', '  - name: tone\n    kind: string\n    default: friendly\n  - name: ticket\n')
-    .replace('user:\n<ticket>', 'Write in a {{ tone }} tone.\n\nassistant:\nUnderstood.\n\nuser:\n<ticket>');
+    .replace('user:\nRecent orders', 'Write in a {{ tone }} tone.\n\nassistant:\nUnderstood.\n\nuser:\nRecent orders');
   repo.write('support-reply.prompty', after);
   repo.commit('Bigger model, a tone');
   const r = await runCli(['diff', 'support-reply.prompty', '--json'], repo.dir);
@@ -87,4 +87,13 @@ test('lint: the message-text rules run on a Prompty body, on the text at fault',
   ]) {
     assert.ok(found.some((f) => f[0] === expected[0] && f[1] === expected[1]), `${expected.join(' ')} in ${JSON.stringify(found)}`);
   }
+});
+
+test('lint: an input written into a Prompty system message is variable-in-system-role; a number, a condition or a user message is not', async () => {
+  const text = '---\nmodel:\n  id: gpt-4o\n  options:\n    maxOutputTokens: 100\ninputs:\n  - name: name\n    kind: string\n  - name: limit\n    kind: integer\n  - name: vip\n    kind: string\n---\nsystem:\nYou serve {{ name }} in at most {{ limit }} words.\n{% if vip %}Be extra kind.{% endif %}\n\nuser:\n<name>{{ name }}</name>\n';
+  const doc = parseDocument(text, 'file:///w/roles.prompty');
+  const ds = await completePromptDiagnostics(doc, { lint: { config: lint.resolveLintConfig(lint.RULES) } });
+  const found = ds.filter((d) => d.code === 'variable-in-system-role').map((d) => text.slice(d.span.start, d.span.end));
+  assert.deepEqual(found, ['{{ name }}']);
+  assert.ok(text.indexOf('{{ name }}') < text.indexOf('user:'), 'the system one');
 });

@@ -20,7 +20,7 @@ export interface Interpolation {
 }
 
 /** Types whose values cannot carry instructions (when the application validates them). */
-const INERT_TYPES = new Set(['number', 'integer', 'boolean', 'null', 'enum']);
+const INERT_TYPES = new Set(['number', 'integer', 'float', 'boolean', 'null', 'enum']);
 
 export function isInertType(type: string | undefined): boolean {
   return !!type && INERT_TYPES.has(type);

@@ -1,6 +1,7 @@
 // variable-in-system-role: run-time input written into the system message. Models give the system
 // message the most authority, so input there can change how every later turn is handled.
 import { z } from 'zod';
+import { formatOf } from '../formats/registry';
 import { interpolations, isInertType, untrustedFilter } from './inputs';
 import type { Finding, LintRule } from './types';
 
@@ -24,6 +25,26 @@ export const rule: LintRule<Options> = {
     const prose = ctx.prose();
     const untrusted = untrustedFilter(ctx.options);
     const out: Finding[] = [];
+    // A format with its own template language (Prompty's Jinja2 or Mustache): the shared model's
+    // messages say which inputs each reads, and in which tag; output tags write them into the text.
+    if (formatOf(doc).navigation) {
+      for (const m of doc.prompt.messages) {
+        if (m.role !== 'system') continue;
+        for (const v of m.variables) {
+          const tag = m.tags.find((t) => t.span.start <= v.span.start && v.span.end <= t.span.end);
+          if (!tag || (tag.kind !== 'output' && tag.kind !== 'unescaped')) continue;
+          const input = doc.prompt.inputs.find((x) => x.name === v.name);
+          if (isInertType(input?.field.enumValues ? 'enum' : input?.type) || !untrusted(v.name)) continue;
+          if (out.some((f) => f.span.start === tag.span.start)) continue;
+          out.push({
+            message: `\`${doc.text.slice(tag.span.start, tag.span.end)}\` writes the input \`${v.name}\` into the system message, which the model trusts most: a user who controls it can rewrite the rules for the whole conversation. Move it to a user message (inside delimiters), or, if your code alone sets its value, list it under \`trusted\` for this rule in .promptlintrc.yaml.`,
+            span: tag.span,
+            data: { input: v.name },
+          });
+        }
+      }
+      return out;
+    }
     for (const i of interpolations(doc, ctx.analysis())) {
       if (isInertType(i.type) || !untrusted(i.root)) continue;
       if (prose.roleAt(i.tag.span.start) !== 'system') continue;
