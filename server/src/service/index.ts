@@ -68,11 +68,11 @@ function* diagnosticSteps(doc: PromptDocument, options: DiagnosticOptions): Step
   // Documents with a notice (binary, too large) were not analysed: report the notice only.
   if (!doc.notice) {
     void doc.prompt; // the shared model, built on first read
-    yield;
+    yield 'model';
     analyze(doc, options); // memoised per document and options: the format's check reuses it
-    yield;
+    yield 'analysis';
     all.push(...formatOf(doc).check(doc, options));
-    yield;
+    yield 'checks';
   }
   if (options.lint) all.push(...(yield* lintSteps(doc, options.lint, options, options.onLintError)));
   return all;
@@ -107,12 +107,9 @@ export async function completePromptDiagnostics(doc: PromptDocument, options: Di
   }
   const slicer = new Slicer(options.yield);
   const all = await slicer.run(diagnosticSteps(doc, options));
-  if (options.lint) {
-    await slicer.maybePause();
-    all.push(...(await lintDiagnosticsAsync(doc, options.lint, options, options.onLintError, slicer)));
-  }
-  await slicer.maybePause();
-  slicer.finish();
+  if (options.lint) all.push(...(await lintDiagnosticsAsync(doc, options.lint, options, options.onLintError, slicer)));
+  await slicer.maybePause('asynchronous rules');
+  slicer.finish('sort');
   return all.sort((a, b) => a.span.start - b.span.start);
 }
 

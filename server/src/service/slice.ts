@@ -14,14 +14,14 @@ export interface YieldOptions {
   sliceMs?: number;
   /** Asked after every turn: once cancelled (a newer version of the document exists), the run throws `CancelledError`. */
   token?: CancellationLike;
-  /** Told the length of every slice run (for the benchmark). */
-  onSlice?(ms: number): void;
+  /** Told the length of every slice run and the step that ended it (for the benchmark). */
+  onSlice?(ms: number, step: string): void;
 }
 
 export const DEFAULT_SLICE_MS = 8;
 
-/** Work written as a generator: each `yield` is a point where the run may pause. */
-export type Steps<T> = Generator<void, T, void>;
+/** Work written as a generator: each `yield` is a point where the run may pause; it yields the name of the step just done. */
+export type Steps<T> = Generator<string, T, void>;
 
 /** Runs the steps straight through. */
 export function runSteps<T>(steps: Steps<T>): T {
@@ -47,16 +47,16 @@ export class Slicer {
   }
 
   /** Gives other work a turn now, then throws `CancelledError` if the run was cancelled meanwhile. */
-  async pause(): Promise<void> {
-    this.options.onSlice?.(now() - this.started);
+  async pause(step = ''): Promise<void> {
+    this.options.onSlice?.(now() - this.started, step);
     await this.options.yieldNow();
     if (this.options.token?.isCancellationRequested) throw new CancelledError();
     this.started = now();
   }
 
   /** Pauses if the slice is used up (no await, hence no cost, otherwise). */
-  maybePause(): Promise<void> | undefined {
-    return this.due() ? this.pause() : undefined;
+  maybePause(step = ''): Promise<void> | undefined {
+    return this.due() ? this.pause(step) : undefined;
   }
 
   /** Runs the steps, pausing at their yield points whenever a slice is used up. */
@@ -64,7 +64,7 @@ export class Slicer {
     try {
       let r = steps.next();
       while (!r.done) {
-        if (this.due()) await this.pause();
+        if (this.due()) await this.pause(r.value);
         r = steps.next();
       }
       return r.value;
@@ -75,7 +75,7 @@ export class Slicer {
   }
 
   /** The end of a run: reports the last slice. */
-  finish(): void {
-    this.options.onSlice?.(now() - this.started);
+  finish(step = 'end'): void {
+    this.options.onSlice?.(now() - this.started, step);
   }
 }

@@ -132,7 +132,7 @@ function* runRule(rule: LintRule<any>, ctx: RuleContext<any>, fresh: boolean | u
       lintHooks.onRuleRun?.(rule.id, i);
       local = rule.check!({ ...ctx, block: span }).map((f) => shift(f, -span.start));
       memo.findings.set(key, local);
-      yield;
+      yield rule.id;
     }
     for (const f of local) found.push(shift(f, span.start));
   }
@@ -185,7 +185,7 @@ export function* lintSteps(doc: PromptDocument, options: LintOptions = {}, analy
     } catch {
       // Each rule that reads it reports the error as its own.
     }
-    yield;
+    yield 'prose';
   }
   for (const { rule, level } of active) {
     try {
@@ -193,7 +193,7 @@ export function* lintSteps(doc: PromptDocument, options: LintOptions = {}, analy
     } catch (e) {
       onError?.(rule.id, e);
     }
-    yield;
+    yield rule.id;
   }
   return out;
 }
@@ -207,10 +207,12 @@ export function lintDiagnostics(doc: PromptDocument, options: LintOptions = {}, 
 export async function lintDiagnosticsAsync(doc: PromptDocument, options: LintOptions = {}, analysisOptions: AnalysisOptions = {}, onError?: (rule: string, e: unknown) => void, slicer?: Slicer): Promise<PromptDiagnostic[]> {
   const config = options.config ?? defaultLintConfig();
   const context = contextFor(doc, options, analysisOptions, config);
-  const pause = slicer ? () => slicer.maybePause() : undefined;
+  let pause: (() => Promise<void> | undefined) | undefined;
+  if (slicer) await slicer.maybePause('lint');
   const out: PromptDiagnostic[] = [];
   for (const { rule, level } of activeRules(doc, config, true)) {
     try {
+      if (slicer) pause = () => slicer.maybePause(rule.id);
       out.push(...toDiagnostics(doc, rule, level, await rule.checkAsync!({ ...context(rule), pause }), options));
     } catch (e) {
       // A cancelled run stops here; any other error skips the rule only.
