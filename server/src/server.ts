@@ -290,36 +290,56 @@ const validators: Record<DocumentKind, (doc: TextDocument) => Promise<void>> = {
     running.set(uri, run);
     const token = { get isCancellationRequested() { return run.superseded || documents.get(uri)?.version !== run.version; } };
     try {
-      const started = performance.now();
-      const p = await prompt(uri);
-      if (!p || p.doc.version !== doc.version) return;
-      // The parse is one step; after a long one, requests that came meanwhile go first.
-      if (performance.now() - started >= SLICE_MS) await yieldNow();
-      if (token.isCancellationRequested) return;
-      // Budget checks (the context-overflow / context-budget rules) need tokenizer data. Its first
-      // load (a few hundred ms, once) waits until these diagnostics have been written (the message
-      // writer sends in a later tick, so a load queued before that would hold them up), then the
-      // document is checked again.
-      const ready = await runSafe('Token budget', true, undefined, () => tokens.tokenizerReady(p.doc, p.tokens));
-      const options: engine.DiagnosticOptions = { ...(await diagnosticOptions(uri, p.settings, ready)), yield: { yieldNow, sliceMs: SLICE_MS, token } };
-      // The asynchronous rule (secret-in-prompt, secretlint) joins the same publication. A
-      // superseded run ends with CancelledError (runSafe gives []) and publishes nothing.
-      const diagnostics = await runSafe('Validation', [], undefined, () => engine.documentDiagnostics(p.doc, options));
-      if (token.isCancellationRequested) return;
-      const sent = publish(uri, doc.version, diagnostics);
-      if (sent && !ready) {
-        void sent.then(() =>
-          setTimeout(() => {
-            void runSafe('Loading the tokenizer', undefined, undefined, () => tokens.loadTokenizer(p.doc, p.tokens));
-            scheduleValidation(uri);
-          }, 0),
-        );
-      }
+      await oneAtATime(() => analyse(doc, token));
     } finally {
       if (running.get(uri) === run) running.delete(uri);
     }
   },
 };
+
+/**
+ * One prompt is analysed at a time, in the order the validations came: requests are answered
+ * between the slices, but two analyses never interleave. A crash therefore happens while the
+ * oldest document still waiting for diagnostics is analysed, which is what the client's crash
+ * policy blames (client/src/crashPolicy.ts).
+ */
+let analysing: Promise<void> = Promise.resolve();
+function oneAtATime(fn: () => Promise<void>): Promise<void> {
+  const next = analysing.then(fn);
+  analysing = next.catch(() => undefined);
+  return next;
+}
+
+/** A prompt's validation, once its turn has come: parse, diagnostics in slices, publish. */
+async function analyse(doc: TextDocument, token: engine.CancellationLike): Promise<void> {
+  const uri = doc.uri;
+  if (token.isCancellationRequested) return;
+  const started = performance.now();
+  const p = await prompt(uri);
+  if (!p || p.doc.version !== doc.version) return;
+  // The parse is one step; after a long one, requests that came meanwhile go first.
+  if (performance.now() - started >= SLICE_MS) await yieldNow();
+  if (token.isCancellationRequested) return;
+  // Budget checks (the context-overflow / context-budget rules) need tokenizer data. Its first
+  // load (a few hundred ms, once) waits until these diagnostics have been written (the message
+  // writer sends in a later tick, so a load queued before that would hold them up), then the
+  // document is checked again.
+  const ready = await runSafe('Token budget', true, undefined, () => tokens.tokenizerReady(p.doc, p.tokens));
+  const options: engine.DiagnosticOptions = { ...(await diagnosticOptions(uri, p.settings, ready)), yield: { yieldNow, sliceMs: SLICE_MS, token } };
+  // The asynchronous rule (secret-in-prompt, secretlint) joins the same publication. A
+  // superseded run ends with CancelledError (runSafe gives []) and publishes nothing.
+  const diagnostics = await runSafe('Validation', [], undefined, () => engine.documentDiagnostics(p.doc, options));
+  if (token.isCancellationRequested) return;
+  const sent = publish(uri, doc.version, diagnostics);
+  if (sent && !ready) {
+    void sent.then(() =>
+      setTimeout(() => {
+        void runSafe('Loading the tokenizer', undefined, undefined, () => tokens.loadTokenizer(p.doc, p.tokens));
+        scheduleValidation(uri);
+      }, 0),
+    );
+  }
+}
 
 async function validate(uri: string): Promise<void> {
   const doc = documents.get(uri);
