@@ -58,12 +58,17 @@ test('a cancelled run stops at its next pause, and the next version lints as if 
   const lines = TEXT.split('\n');
   let version = 0;
   // Cut at the first pause, early in the rules, in the middle of them, and late (in secretlint).
-  const total = await (async () => {
-    const c = cancelAfter(Infinity);
-    await completePromptDiagnostics(cache.get({ uri: 'file:///w/count.prompt', version: 1, getText: () => TEXT }), { ...base, yield: { yieldNow: c.yieldNow, sliceMs: 0, token: c.token } });
-    return c.pauses;
-  })();
-  for (const at of [1, 5, Math.floor(total / 3), Math.floor((2 * total) / 3), Math.floor(total * 0.95)]) {
+  const steps: string[] = [];
+  await completePromptDiagnostics(cache.get({ uri: 'file:///w/count.prompt', version: 1, getText: () => TEXT }), { ...base, yield: { yieldNow: async () => undefined, sliceMs: 0, onSlice: (_, step) => steps.push(step) } });
+  const total = steps.length - 1; // the last slice ends the run, not at a pause
+  const cuts = [1, 5, Math.floor(total / 3), Math.floor((2 * total) / 3), Math.floor(total * 0.95)];
+  // The pause after step `at` is the `at`-th: the cuts fall after the model, inside the block-local
+  // rules and inside secretlint (the asynchronous rule).
+  const where = cuts.map((at) => steps[at - 1]);
+  assert.equal(where[0], 'model');
+  assert.ok(where.some((step) => lint.ruleById(step)?.blocks), `a cut inside a block-local rule: ${where.join(', ')}`);
+  assert.equal(where[where.length - 1], 'secret-in-prompt');
+  for (const at of cuts) {
     // A document seen for the first time, so that the run has about `total` pauses to cut.
     const uri = `file:///w/cancelled-${at}.prompt`;
     // An edit in the middle of the text, then a run cancelled after `at` pauses.
