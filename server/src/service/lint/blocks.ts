@@ -7,6 +7,8 @@ import type { PromptDocument } from '../document';
 import type { Span } from '../text';
 import type { Finding } from './types';
 
+export { commonPrefix, commonSuffix } from '../diff';
+
 /** Results of one block, positions relative to its start (so a block that moved is reused as is). */
 export interface BlockMemo {
   /** The block's sentences (`span` relative to the block, `line` relative to its first line). */
@@ -88,27 +90,6 @@ export function textMemo(doc: PromptDocument, purpose: string): <T>(text: string
 export function forgetLintState(uri?: string): void {
   if (uri === undefined) states.clear();
   else states.delete(uri);
-}
-
-const CHUNK = 2048;
-
-/** The length of the longest common prefix of two strings (compared a chunk at a time: a long document costs microseconds). */
-export function commonPrefix(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i + CHUNK <= n && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return i;
-}
-
-/** The length of the longest common suffix of two strings, at most `max`. */
-export function commonSuffix(a: string, b: string, max: number): number {
-  const al = a.length;
-  const bl = b.length;
-  let k = 0;
-  while (k + CHUNK <= max && a.slice(al - k - CHUNK, al - k) === b.slice(bl - k - CHUNK, bl - k)) k += CHUNK;
-  while (k < max && a.charCodeAt(al - 1 - k) === b.charCodeAt(bl - 1 - k)) k++;
-  return k;
 }
 
 /**
