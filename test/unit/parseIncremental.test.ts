@@ -7,9 +7,14 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { diagnostics, lint, parsePromptDocument, PromptDocumentCache, type PromptDocument } from '../../server/src/service';
+import { PartialIndex } from '../../server/src/service/partials';
+import { analyze } from '../../server/src/service/scope';
 import { allBlocks } from '../../server/src/service/template';
 
 const ROOT = path.join(__dirname, '..', '..');
+
+const PARTIALS = new PartialIndex();
+PARTIALS.set(pathToFileURL(path.join(ROOT, 'examples', '_footer.prompt')).toString(), readFileSync(path.join(ROOT, 'examples', '_footer.prompt'), 'utf8'));
 
 function prompts(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
@@ -31,12 +36,27 @@ function parsed(doc: PromptDocument) {
     messages: doc.template.messages.map((m) => ({ role: m.role, kind: m.kind, span: m.span, marker: m.marker?.span })),
     model: doc.prompt.messages.map((m) => ({ role: m.role, span: m.span, contentSpan: m.contentSpan, tags: m.tags.map((t) => t.span), variables: m.variables })),
     diagnostics: doc.diagnostics,
+    analysis: scopeOf(doc),
+  };
+}
+
+/** The template analysis: every reference with what it resolved to, the names used, the frames at each tag. */
+function scopeOf(doc: PromptDocument) {
+  const a = analyze(doc, { partials: PARTIALS });
+  return {
+    refs: a.refs.map((r) => ({ kind: r.kind, span: r.expr.span, tag: r.tag.span, root: r.root, path: r.path, rootSpan: r.rootSpan, declared: r.declared, field: r.field?.name, local: r.local?.name })),
+    helpers: a.helpers.map((h) => ({ name: h.name, span: h.span, known: h.known })),
+    partials: a.partials.map((p) => ({ name: p.name, span: p.span, file: p.file?.uri })),
+    usedInputs: [...a.usedInputs],
+    usesWholeRoot: a.usesWholeRoot,
+    frames: a.framesAt.map((fs) => fs.map((f) => `${f.context.kind}${f.context.kind === 'field' ? f.context.path.join('.') : ''}/${f.locals.map((l) => l.name).join(',')}/${f.inEach}/${f.blockTag?.span.start ?? ''}`).join(' ')),
+    diagnostics: a.diagnostics,
   };
 }
 
 /** Lint and template diagnostics as the editor gets them: LSP ranges, codes, messages, data. */
 function published(doc: PromptDocument, fresh: boolean) {
-  return diagnostics(doc, { lint: { countTokens: false, fresh } }).map((d) => ({ code: d.code, range: d.range, message: d.message, data: d.data, severity: d.severity }));
+  return diagnostics(doc, { partials: PARTIALS, lint: { countTokens: false, fresh } }).map((d) => ({ code: d.code, range: d.range, message: d.message, data: d.data, severity: d.severity }));
 }
 
 // Text an edit inserts: prose the rules look for, tags of every kind, delimiters, line breaks.
@@ -44,7 +64,7 @@ const SNIPPETS = [
   '\n', '\n\n', '\r\n', ' ', 'x', '{', '}', '{{', '}}', '"', '`', '\\', 'maybe ', 'Always cite the source.\n', 'Never cite the source.\n',
   'Be concise.\n', 'Answer in great detail.\n', 'Summarise the ticket for the customer in plain words.\n', '{{question}}', '{{#if x}}', '{{else}}', '{{/if}}',
   '{{#each items}}', '{{/each}}', '{{role "system"}}\n', '{{role "user"}}', '{{history}}', '{{! note }}', '{{!-- a\n\ncomment --}}', '{{"a": 1}}',
-  '{{json question}}', '{{> _footer}}', '<document>\n', '</document>\n', '```\n', '{{{raw}}}', '{{{{raw}}}}x{{{{/raw}}}}', '{{x (y "}}")}}',
+  '{{json question}}', '{{> footer}}', '{{> missing}}', '<document>\n', '</document>\n', '```\n', '{{{raw}}}', '{{{{raw}}}}x{{{{/raw}}}}', '{{x (y "}}")}}',
 ];
 
 function edit(text: string, rand: () => number): string {
@@ -106,6 +126,14 @@ test('a one-character edit reuses the tags before it and moves the ones after it
   assert.deepEqual(moved.span, { start: first.template.tags[600].span.start + 1, end: first.template.tags[600].span.end + 1 });
   assert.equal(edited.slice(moved.span.start, moved.span.end), '{{question}}');
   assert.deepEqual(moved.path?.span, { start: moved.span.start + 2, end: moved.span.end - 2 });
+  // The scope walk goes on from the last top-level point before the edit: the references found
+  // before it are the previous walk's, those after it new.
+  const refsBefore = analyze(first).refs;
+  const refsAfter = analyze(second).refs;
+  assert.equal(refsAfter.length, refsBefore.length);
+  const firstNew = refsAfter.findIndex((r, i) => r !== refsBefore[i]);
+  assert.equal(refsAfter[firstNew].tag, second.template.tags[600], 'the first new reference is in the first tag after the edit');
+  assert.equal(refsAfter[firstNew - 1].tag, tagsBefore[tagsBefore.length - 2], 'the last reused one is in the last {{answer}} before it');
   assert.deepEqual(parsed(second), parsed(parsePromptDocument(edited, 'file:///w/fresh.prompt', 2)));
   cache.delete(uri);
 });

@@ -111,7 +111,7 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
     frontmatter,
     template,
     input: inputModel,
-    defaults: record(input.default),
+    defaults: reuse ? previous.defaults : record(input.default),
     model: typeof fm.model === 'string' ? fm.model : undefined,
     diagnostics,
     frontmatterDiagnostics,
