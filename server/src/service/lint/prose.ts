@@ -387,7 +387,18 @@ export function proseOf(doc: PromptDocument, fresh = false): ProseModel {
   const elements = doc.notice ? [] : findElements(masked, bodyStart, end);
   const fences = doc.notice ? [] : findFences(masked, bodyStart, end);
   const interpolations = doc.template.tags.filter((t) => t.kind === 'mustache' || t.kind === 'unescaped' || t.kind === 'partial').map((t) => t.span.start);
-  const dataElements = elements.filter((e) => isDataName(e.name) || interpolations.some((o) => o >= e.content.start && o < e.content.end));
+  // Interpolation offsets are sorted (tags are): whether one lies in an element is a binary search.
+  const interpolationIn = (span: Span) => {
+    let lo = 0;
+    let hi = interpolations.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (interpolations[mid] < span.start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < interpolations.length && interpolations[lo] < span.end;
+  };
+  const dataElements = elements.filter((e) => isDataName(e.name) || interpolationIn(e.content));
   const dataRegions = merge([...fences, ...dataElements.map((e) => e.span)]);
   const messages = doc.prompt.messages;
   const loops = collectLoops(doc.template.blocks);
