@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { diagnostics, lint, parsePromptDocument, PromptDocumentCache, type PromptDocument } from '../../server/src/service';
+import { proseOf } from '../../server/src/service/lint/prose';
 import { PartialIndex } from '../../server/src/service/partials';
 import { analyze } from '../../server/src/service/scope';
 import { allBlocks } from '../../server/src/service/template';
@@ -99,6 +100,8 @@ test('random edits: the parse reusing the previous version equals a parse from s
       const fresh = parsePromptDocument(text, uri.replace('/incremental-parse/', '/fresh-parse/'), version);
       assert.deepEqual(parsed(doc), parsed(fresh), `${file}, version ${version}`);
       assert.deepEqual(published(doc, false), published(fresh, true), `${file}, version ${version}: diagnostics`);
+      // The masked text (tags blanked), rebuilt only between the first and last change.
+      assert.equal(proseOf(doc).masked, proseOf(fresh, true).masked, `${file}, version ${version}: masked text`);
       if (previous) reusedTags += doc.template.tags.filter((t) => previous!.template.tags.includes(t)).length;
       previous = doc;
     }

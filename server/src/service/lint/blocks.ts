@@ -4,6 +4,7 @@
 // carried to the next version while a block with that key still exists, so the memory held is one
 // version's worth of blocks per document.
 import type { PromptDocument } from '../document';
+import type { Tag } from '../template';
 import type { Span } from '../text';
 import type { Finding } from './types';
 
@@ -31,6 +32,8 @@ export interface PreviousBlock {
 export interface PreviousVersion {
   text: string;
   masked: string;
+  /** The template's tags (what was masked). */
+  tags: readonly Tag[];
   blocks: PreviousBlock[];
 }
 

@@ -4,7 +4,8 @@
 import type { PromptDocument } from '../document';
 import { allBlocks, type Block, type Tag } from '../template';
 import type { Span } from '../text';
-import { commonPrefix, commonSuffix, stateFor, templateBlocks, type BlockMemo, type PreviousBlock } from './blocks';
+import { textChange } from '../diff';
+import { commonPrefix, commonSuffix, stateFor, templateBlocks, type BlockMemo, type PreviousBlock, type PreviousVersion } from './blocks';
 
 export interface Element {
   name: string;
@@ -93,6 +94,40 @@ function maskTags(text: string, tags: Tag[]): string {
     at = t.span.end;
   }
   parts.push(text.slice(at));
+  return parts.join('');
+}
+
+/**
+ * The masked text, from the previous version's where the edit left text and tags alone: only the
+ * part between the first and the last tag (or character) that changed is masked again.
+ */
+function maskedFrom(doc: PromptDocument, previous: PreviousVersion | undefined): string {
+  const text = doc.text;
+  const tags = doc.template.tags;
+  if (!previous) return maskTags(text, tags);
+  const { prefix, suffix, delta } = textChange(previous.text, text);
+  const old = previous.tags;
+  const same = (t: Tag, o: Tag, by: number) => t.span.start === o.span.start + by && t.span.end === o.span.end + by;
+  let i = 0;
+  while (i < tags.length && i < old.length && tags[i].span.end <= prefix && same(tags[i], old[i], 0)) i++;
+  const a = Math.min(prefix, tags[i]?.span.start ?? Infinity, old[i]?.span.start ?? Infinity);
+  const unchangedFrom = text.length - suffix;
+  let k = tags.length - 1;
+  let l = old.length - 1;
+  while (k >= i && l >= i && tags[k].span.start >= unchangedFrom && same(tags[k], old[l], delta)) {
+    k--;
+    l--;
+  }
+  const b = Math.max(unchangedFrom, k >= i ? tags[k].span.end : -Infinity, l >= i ? old[l].span.end + delta : -Infinity);
+  const parts: string[] = [previous.masked.slice(0, a)];
+  let at = a;
+  for (let j = i; j <= k; j++) {
+    const t = tags[j];
+    if (t.span.start < at) continue;
+    parts.push(text.slice(at, t.span.start), blank(text.slice(t.span.start, t.span.end)));
+    at = t.span.end;
+  }
+  parts.push(text.slice(at, b), previous.masked.slice(b - delta));
   return parts.join('');
 }
 
@@ -362,7 +397,7 @@ function templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: Sp
     }
     blocks.push({ span, regions, memo });
   }
-  state.previous = { text, masked, blocks };
+  state.previous = { text, masked, tags: doc.template.tags, blocks };
   return blocks;
 }
 
@@ -383,7 +418,7 @@ export function proseOf(doc: PromptDocument, fresh = false): ProseModel {
   if (hit) return hit;
   const bodyStart = doc.template.span.start;
   const end = doc.template.span.end;
-  const masked = maskTags(doc.text, doc.template.tags);
+  const masked = fresh || doc.notice ? maskTags(doc.text, doc.template.tags) : maskedFrom(doc, stateFor(doc.uri).previous);
   const elements = doc.notice ? [] : findElements(masked, bodyStart, end);
   const fences = doc.notice ? [] : findFences(masked, bodyStart, end);
   const interpolations = doc.template.tags.filter((t) => t.kind === 'mustache' || t.kind === 'unescaped' || t.kind === 'partial').map((t) => t.span.start);
