@@ -524,7 +524,7 @@ export class ScopeWalker {
   private resolveContext(ctx: Context, parts: string[]): Context {
     if (!parts.length) return ctx;
     if (ctx.kind === 'root') {
-      const f = this.root.children!.find((x) => x.name === parts[0]);
+      const f = child(this.root, parts[0]);
       let cur: SchemaField | undefined = f;
       for (const p of parts.slice(1)) cur = checkable(cur) ? child(cur, p) : undefined;
       return f ? { kind: 'field', path: parts, field: cur, item: false } : { kind: 'unknown' };
