@@ -3,6 +3,7 @@
 // followed by a whole-body Handlebars parse when the scan found nothing wrong.
 import Handlebars from 'handlebars';
 import type { PromptDiagnostic } from './diagnostic';
+import { textChange } from './diff';
 import type { Span } from './text';
 
 export type TagKind =
@@ -454,10 +455,69 @@ function blockNameOf(tag: Tag): string {
   return tag.kind === 'decorator-block-open' ? n.replace(/^\*/, '') : n;
 }
 
-export function parseTemplate(text: string, start: number, end: number): Template {
+/** The diagnostics each tag's own check gave (only tags that have some), to repeat them when the tag is reused. */
+const tagDiagnostics = new WeakMap<Tag, PromptDiagnostic[]>();
+
+function buildTagRecorded(text: string, raw: RawTag, diagnostics: PromptDiagnostic[]): Tag {
+  const before = diagnostics.length;
+  const tag = buildTag(text, raw, diagnostics);
+  if (diagnostics.length > before) tagDiagnostics.set(tag, diagnostics.slice(before));
+  return tag;
+}
+
+function shiftSpan(s: Span, by: number): Span {
+  return { start: s.start + by, end: s.end + by };
+}
+
+/** A tag of the previous version moved by `by` characters, its text unchanged. */
+function shiftTag(t: Tag, by: number): Tag {
+  const out: Tag = { ...t, span: shiftSpan(t.span, by), params: t.params.map((p) => shiftExpr(p, by)), hash: t.hash.map((h) => shiftHash(h, by)) };
+  if (t.path) out.path = shiftExpr(t.path, by);
+  if (t.nameSpan) out.nameSpan = t.path && t.nameSpan === t.path.span ? out.path!.span : shiftSpan(t.nameSpan, by);
+  return out;
+}
+
+/**
+ * The tags of the scan, reusing the previous version's where the edit left their text alone: a
+ * tag before the edit is the same object, one after it a moved copy (not parsed again). Tags whose
+ * own check reported something after the edit are built afresh, so their diagnostics move right.
+ */
+function buildTags(text: string, raws: RawTag[], previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Tag[] {
+  if (!previous || !previous.template.tags.length) return raws.map((r) => buildTagRecorded(text, r, diagnostics));
+  const { prefix, suffix, delta } = textChange(previous.text, text);
+  const old = previous.template.tags;
+  const suffixFrom = text.length - suffix;
+  let j = 0;
+  const at = (start: number): Tag | undefined => {
+    while (j < old.length && old[j].span.start < start) j++;
+    return old[j]?.span.start === start ? old[j] : undefined;
+  };
+  return raws.map((r) => {
+    if (r.end <= prefix) {
+      const o = at(r.start);
+      if (o && o.span.end === r.end && o.closed === r.closed) {
+        const own = tagDiagnostics.get(o);
+        if (own) diagnostics.push(...own);
+        return o;
+      }
+    } else if (r.start >= suffixFrom) {
+      const o = at(r.start - delta);
+      if (o && o.span.end === r.end - delta && o.closed === r.closed && !tagDiagnostics.has(o)) return shiftTag(o, delta);
+    }
+    return buildTagRecorded(text, r, diagnostics);
+  });
+}
+
+/** An earlier version of a document and its template: what `parseTemplate` may reuse. */
+export interface TemplateSource {
+  text: string;
+  template: Template;
+}
+
+export function parseTemplate(text: string, start: number, end: number, previous?: TemplateSource): Template {
   const diagnostics: PromptDiagnostic[] = [];
   const raws = scanTags(text, start, end, diagnostics);
-  const tags = raws.map((r) => buildTag(text, r, diagnostics));
+  const tags = buildTags(text, raws, previous, diagnostics);
 
   // Block structure.
   const roots: Block[] = [];

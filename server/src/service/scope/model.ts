@@ -67,8 +67,21 @@ export function checkable(field: SchemaField | undefined): boolean {
   return !!field && field.type === 'object' && !!field.children;
 }
 
+/** Fields with many children, indexed by name (the first of each name, as a search from the start finds). */
+const childIndex = new WeakMap<SchemaField, { children: SchemaField[]; length: number; byName: Map<string, SchemaField> }>();
+
 export function child(field: SchemaField | undefined, name: string): SchemaField | undefined {
-  return field?.children?.find((c) => c.name === name);
+  const children = field?.children;
+  if (!children) return undefined;
+  // A prompt with hundreds of inputs resolved each reference by a search through all of them.
+  if (children.length < 16) return children.find((c) => c.name === name);
+  let index = childIndex.get(field!);
+  if (!index || index.children !== children || index.length !== children.length) {
+    const byName = new Map<string, SchemaField>();
+    for (const c of children) if (!byName.has(c.name)) byName.set(c.name, c);
+    childIndex.set(field!, (index = { children, length: children.length, byName }));
+  }
+  return index.byName.get(name);
 }
 
 export function itemOf(ctx: Context): Context {

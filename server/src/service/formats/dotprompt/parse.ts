@@ -22,7 +22,7 @@ function record(value: unknown): Record<string, unknown> {
  * is unchanged (most keystrokes), its YAML parse, validation and input model are reused.
  */
 export function parsePromptDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument): PromptDocument {
-  const lines = new LineIndex(text);
+  const lines = new LineIndex(text, previous?.lines);
   const diagnostics: PromptDiagnostic[] = [];
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const empty = (start: number, end: number) => ({ span: { start, end }, tags: [], blocks: [], messages: [], diagnostics: [] });
@@ -93,7 +93,7 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
       span: { start: bodyStart, end: Math.min(text.length, bodyStart + 1) },
     });
   } else {
-    template = parseTemplate(text, bodyStart, text.length);
+    template = parseTemplate(text, bodyStart, text.length, previous && !previous.notice ? previous : undefined);
     diagnostics.push(...template.diagnostics);
   }
 
@@ -111,7 +111,7 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
     frontmatter,
     template,
     input: inputModel,
-    defaults: record(input.default),
+    defaults: reuse ? previous.defaults : record(input.default),
     model: typeof fm.model === 'string' ? fm.model : undefined,
     diagnostics,
     frontmatterDiagnostics,
