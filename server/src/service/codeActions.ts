@@ -135,6 +135,22 @@ function partialUri(doc: PromptDocument, name: string): string | undefined {
   }
 }
 
+/**
+ * Moves the comment lines before `---` to just after it, as YAML comments, so every Dotprompt
+ * runtime reads the frontmatter; blank lines between them and `---` go.
+ */
+function preambleEdits(doc: PromptDocument): TextEdit[] | undefined {
+  const fm = doc.frontmatter;
+  if (!fm.preamble || !fm.present) return undefined;
+  const lines = doc.text.slice(fm.preamble.start, fm.preamble.end).split('\n').map((l) => l.replace(/\r$/, ''));
+  while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
+  while (lines.length && !lines[0].trim()) lines.shift();
+  const nl = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  const edits: TextEdit[] = [{ range: doc.lines.range(fm.preamble.start, fm.preamble.end), newText: '' }];
+  if (lines.length) edits.push({ range: doc.lines.range(fm.content.start, fm.content.start), newText: (doc.text[fm.content.start - 1] === '\n' ? '' : nl) + lines.join(nl) + nl });
+  return edits;
+}
+
 export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], options: AnalysisOptions = {}): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const d of diagnostics) {
@@ -162,7 +178,7 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
           actions.push(fix(`Create partial file \`_${data.name}.prompt\``, d, {
             documentChanges: [
               { kind: 'create', uri, options: { ignoreIfExists: true } },
-              { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `{{! The partial "${data.name}": included with {{> ${data.name}}} }}\n` }] },
+              { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `{{!-- The partial "${data.name}": included with {{> ${data.name}}} --}}\n` }] },
             ],
           }, !replacement));
         }
@@ -172,6 +188,11 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
         if (typeof data.escapeAt !== 'number') break;
         const at = doc.lines.positionAt(data.escapeAt);
         actions.push(fix('Escape as `\\{{` (literal text)', d, { changes: { [doc.uri]: [{ range: { start: at, end: at }, newText: '\\' }] } }, true));
+        break;
+      }
+      case 'frontmatter-preamble': {
+        const edits = preambleEdits(doc);
+        if (edits) actions.push(fix('Move the comment lines into the frontmatter', d, { changes: { [doc.uri]: edits } }, true));
         break;
       }
       case 'template-unmatched-close':

@@ -12,6 +12,11 @@ export interface FrontmatterBlock {
   closed: boolean;
   /** The whole block including both `---` lines. */
   span: Span;
+  /**
+   * Comment (`# ...`) and blank lines before the opening `---`, which Dotprompt's parser skips
+   * (its FRONTMATTER_AND_BODY_REGEX); absent when the file starts with `---`.
+   */
+  preamble?: Span;
   /** The YAML text between the delimiters. */
   content: Span;
   yaml?: Document.Parsed;
@@ -25,8 +30,49 @@ export const MAX_ALIAS_COUNT = 100;
 const OPEN_RE = /^---[ \t]*(?:\r?\n|$)/;
 const CLOSE_RE = /^---[ \t]*\r?$/m;
 
-export function splitFrontmatter(text: string, from: number): { block: FrontmatterBlock; bodyStart: number } {
-  const open = OPEN_RE.exec(text.slice(from, from + 64));
+export interface SplitOptions {
+  /**
+   * Accept comment and blank lines before the opening `---`, as Dotprompt's parser does: each line
+   * either starts with `#` (in the first column) or holds only spaces and tabs, and ends with `\n`.
+   */
+  leadingComments?: boolean;
+}
+
+/**
+ * Where the opening `---` is when only comment and blank lines come before it (Dotprompt's rule:
+ * `^(?:(?:#[^\n]*|[ \t]*)\n)*---`), else undefined. A `#` line takes everything up to `\n`, a
+ * CRLF's `\r` included; a blank line is spaces and tabs then `\n`, so a blank CRLF line ends it.
+ * One pass, no backtracking.
+ */
+export function afterLeadingComments(text: string, from: number): number | undefined {
+  let i = from;
+  while (i < text.length) {
+    if (text.startsWith('---', i)) return i > from ? i : undefined;
+    if (text.charCodeAt(i) === 35 /* # */) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return undefined;
+      i = nl + 1;
+      continue;
+    }
+    let j = i;
+    while (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9) j++;
+    if (text.charCodeAt(j) !== 10) return undefined;
+    i = j + 1;
+  }
+  return undefined;
+}
+
+export function splitFrontmatter(text: string, from: number, options: SplitOptions = {}): { block: FrontmatterBlock; bodyStart: number } {
+  let open = OPEN_RE.exec(text.slice(from, from + 64));
+  let preamble: Span | undefined;
+  if (!open && options.leadingComments) {
+    const at = afterLeadingComments(text, from);
+    open = at === undefined ? null : OPEN_RE.exec(text.slice(at, at + 64));
+    if (open && at !== undefined) {
+      preamble = { start: from, end: at };
+      from = at;
+    }
+  }
   if (!open) {
     return { block: { present: false, closed: false, span: { start: from, end: from }, content: { start: from, end: from }, value: undefined }, bodyStart: from };
   }
@@ -35,7 +81,7 @@ export function splitFrontmatter(text: string, from: number): { block: Frontmatt
   const close = open[0].endsWith('\n') ? CLOSE_RE.exec(rest) : null;
   if (!close) {
     return {
-      block: { present: true, closed: false, span: { start: from, end: text.length }, content: { start: contentStart, end: text.length }, value: undefined },
+      block: { present: true, closed: false, span: { start: from, end: text.length }, content: { start: contentStart, end: text.length }, preamble, value: undefined },
       bodyStart: text.length,
     };
   }
@@ -44,7 +90,7 @@ export function splitFrontmatter(text: string, from: number): { block: Frontmatt
   const contentEnd = closeStart > contentStart ? closeStart - (text[closeStart - 2] === '\r' ? 2 : 1) : closeStart;
   if (text[closeEnd] === '\n') closeEnd++;
   return {
-    block: { present: true, closed: true, span: { start: from, end: closeEnd }, content: { start: contentStart, end: Math.max(contentStart, contentEnd) }, value: undefined },
+    block: { present: true, closed: true, span: { start: from, end: closeEnd }, content: { start: contentStart, end: Math.max(contentStart, contentEnd) }, preamble, value: undefined },
     bodyStart: closeEnd,
   };
 }

@@ -1,0 +1,110 @@
+// Real-world Dotprompt files (test/samples/dotprompt/): license comments before `---`, comments
+// holding braces, broken frontmatter, and the small things around them. Each test asserts where a
+// finding is, not only that it exists.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { afterLeadingComments } from '../../server/src/service/formats/frontmatter';
+import { completePromptDiagnostics, parsePromptDocument, renderPrompt, type PromptDocument } from '../../server/src/service';
+import { covered } from '../support/markers';
+
+const samples = path.resolve(__dirname, '..', 'samples', 'dotprompt');
+const sample = (name: string): PromptDocument => parsePromptDocument(readFileSync(path.join(samples, name), 'utf8'), `file:///samples/${name}`);
+const at = (doc: PromptDocument, offset: number) => doc.lines.positionAt(offset);
+
+// ---- 1. comment and blank lines before the frontmatter ----
+
+test('license comment lines before --- : the frontmatter is read, with spans on the right lines', async () => {
+  const doc = sample('license-header.prompt');
+  assert.equal(doc.frontmatter.present, true);
+  assert.equal(doc.frontmatter.closed, true);
+  assert.deepEqual(at(doc, doc.frontmatter.span.start), { line: 7, character: 0 });
+  assert.equal(doc.model, 'googleai/gemini-2.0-flash');
+  assert.deepEqual(doc.input.fields.map((f) => f.name), ['productName', 'reviews']);
+  const product = doc.input.fields[0];
+  assert.equal(covered(doc, product.keySpan!), 'productName');
+  assert.deepEqual(at(doc, product.keySpan!.start), { line: 14, character: 4 });
+  assert.equal(doc.prompt.parameters.maxOutputTokens?.value, 512);
+  assert.equal(doc.prompt.output?.format?.value, 'json');
+  assert.equal(doc.text.slice(doc.template.span.start).split('\n')[0], '{{role "system"}}');
+
+  const all = await completePromptDiagnostics(doc);
+  assert.deepEqual(all.filter((d) => d.code === 'undefined-variable' || d.code === 'missing-max-tokens' || d.code === 'output-format-mismatch'), []);
+  const hint = all.filter((d) => d.code === 'frontmatter-preamble');
+  assert.equal(hint.length, 1);
+  assert.equal(hint[0].severity, 'hint');
+  assert.deepEqual([at(doc, hint[0].span.start), at(doc, hint[0].span.end)], [{ line: 0, character: 0 }, { line: 5, character: 37 }]);
+  assert.match(hint[0].message, /`dotprompt` npm package \(1\.1\.2\) does not/);
+});
+
+test('a real YAML error inside a frontmatter after comment lines is reported where it is', async () => {
+  const doc = sample('license-header-yaml-error.prompt');
+  const yaml = (await completePromptDiagnostics(doc)).filter((d) => d.code.startsWith('yaml-'));
+  assert.equal(yaml.length, 1);
+  assert.equal(yaml[0].code, 'yaml-duplicate-key');
+  assert.ok(doc.text.startsWith('default:', yaml[0].span.start));
+  assert.deepEqual(at(doc, yaml[0].span.start), { line: 15, character: 2 });
+});
+
+test('render leaves the lines before --- out, as Dotprompt does', async () => {
+  const doc = sample('license-header.prompt');
+  const r = await renderPrompt(doc);
+  assert.equal(r.error, undefined, r.error?.message);
+  assert.deepEqual(r.messages?.map((m) => m.role), ['system', 'user']);
+  assert.ok(!r.messages!.some((m) => m.text.includes('Copyright') || m.text.includes('model:')), JSON.stringify(r.messages));
+  assert.match(r.messages![1].text, /Product: Trail Runner 3/);
+});
+
+test('what counts as lines before --- follows Dotprompt: # in the first column, blank lines, LF', () => {
+  assert.equal(afterLeadingComments('# a\n\n---\nx: 1\n---\n', 0), 5);
+  assert.equal(afterLeadingComments('\n  \t\n---\n', 0), 5);
+  assert.equal(afterLeadingComments('# a\r\n---\r\n', 0), 5, 'a comment line takes its \\r');
+  assert.equal(afterLeadingComments('\r\n---\n', 0), undefined, 'a blank CRLF line is not accepted by the regex');
+  assert.equal(afterLeadingComments('  # indented\n---\n', 0), undefined);
+  assert.equal(afterLeadingComments('Hello\n---\n', 0), undefined);
+  assert.equal(afterLeadingComments('# only a comment', 0), undefined);
+  assert.equal(afterLeadingComments('---\n', 0), undefined, 'no lines before: the ordinary case');
+
+  const plain = parsePromptDocument('# Heading\n\nHello {{name}}');
+  assert.equal(plain.frontmatter.present, false, 'a markdown heading without --- stays template text');
+  assert.equal(plain.template.span.start, 0);
+  const crlf = parsePromptDocument('# c\r\n---\r\nmodel: openai/gpt-4o\r\n---\r\nHi');
+  assert.equal(crlf.model, 'openai/gpt-4o');
+  const bom = parsePromptDocument('\uFEFF# c\n---\nmodel: 42\n---\nHi');
+  const d = bom.diagnostics.find((x) => x.code === 'frontmatter-schema')!;
+  assert.equal(covered(bom, d.span), '42');
+  assert.equal(bom.frontmatter.preamble?.start, 1);
+});
+
+test('the lines before --- agree with the dotprompt reference regex', async () => {
+  // Dotprompt's parser (its repository) in the form it documents; the package on npm predates it.
+  const reference = /^(?:(?:#[^\n]*|[ \t]*)\n)*---\s*(?:\r\n|\r|\n)([\s\S]*?)(?:\r\n|\r|\n)---\s*(?:\r\n|\r|\n)([\s\S]*)$/;
+  const cases = ['# a\n---\nx: 1\n---\nB', '\n\n---\nx: 1\n---\nB', '# a\n  # b\n---\nx: 1\n---\nB', '#\n#\n\t\n---\nx: 1\n---\nB', 'a\n---\nx: 1\n---\nB', '# a\r\n\r\n---\nx: 1\n---\nB'];
+  for (const text of cases) {
+    const doc = parsePromptDocument(text);
+    const m = reference.exec(text);
+    assert.equal(doc.frontmatter.closed, !!m, JSON.stringify(text));
+    if (m) {
+      assert.equal(covered(doc, doc.frontmatter.content), m[1], JSON.stringify(text));
+      assert.equal(doc.text.slice(doc.template.span.start), m[2], JSON.stringify(text));
+    }
+  }
+});
+
+test('quick fix: the comment lines move into the frontmatter, and the result has no hint', async () => {
+  const { allCodeActions, diagnostics } = await import('../../server/src/service');
+  const { TextDocument } = await import('vscode-languageserver-textdocument');
+  const doc = sample('license-header.prompt');
+  const ds = diagnostics(doc).filter((d) => d.code === 'frontmatter-preamble');
+  assert.equal(ds.length, 1);
+  const action = allCodeActions(doc, ds).find((a) => a.title === 'Move the comment lines into the frontmatter');
+  assert.ok(action);
+  const fixed = TextDocument.applyEdits(TextDocument.create(doc.uri, 'dotprompt', 1, doc.text), action.edit!.changes![doc.uri]);
+  assert.ok(fixed.startsWith('---\n# Copyright 2025 Example Corp\n#\n'), fixed.slice(0, 80));
+  assert.ok(fixed.includes('# SPDX-License-Identifier: Apache-2.0\nmodel: googleai/gemini-2.0-flash\n'));
+  const again = parsePromptDocument(fixed);
+  assert.deepEqual(again.diagnostics.map((d) => d.code), []);
+  assert.equal(again.frontmatter.preamble, undefined);
+  assert.deepEqual(again.input.fields.map((f) => f.name), ['productName', 'reviews']);
+});
