@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { afterLeadingComments } from '../../server/src/service/formats/frontmatter';
-import { completePromptDiagnostics, parsePromptDocument, renderPrompt, type PromptDocument } from '../../server/src/service';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { allCodeActions, completePromptDiagnostics, diagnostics, parsePromptDocument, renderPrompt, type PromptDocument } from '../../server/src/service';
 import { covered } from '../support/markers';
 
 const samples = path.resolve(__dirname, '..', 'samples', 'dotprompt');
@@ -93,8 +94,6 @@ test('the lines before --- agree with the dotprompt reference regex', async () =
 });
 
 test('quick fix: the comment lines move into the frontmatter, and the result has no hint', async () => {
-  const { allCodeActions, diagnostics } = await import('../../server/src/service');
-  const { TextDocument } = await import('vscode-languageserver-textdocument');
   const doc = sample('license-header.prompt');
   const ds = diagnostics(doc).filter((d) => d.code === 'frontmatter-preamble');
   assert.equal(ds.length, 1);
