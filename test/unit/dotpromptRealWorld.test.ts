@@ -107,3 +107,67 @@ test('quick fix: the comment lines move into the frontmatter, and the result has
   assert.equal(again.frontmatter.preamble, undefined);
   assert.deepEqual(again.input.fields.map((f) => f.name), ['productName', 'reviews']);
 });
+
+// ---- 2. comments end where Handlebars' lexer ends them ----
+
+test('a comment holding {{> partial}} gives no unclosed-tag or missing-partial finding', async () => {
+  const doc = sample('comment-braces.prompt');
+  const all = await completePromptDiagnostics(doc);
+  assert.deepEqual(all.filter((d) => d.severity === 'error'), []);
+  const comments = doc.template.tags.filter((t) => t.kind === 'comment');
+  assert.deepEqual(comments.map((t) => covered(doc, t.span)), [
+    '{{!-- The greeting used to live in {{> greeting}}; see {{> partialName}} for the old version. --}}',
+    '{{! TODO: move the sign-off into {{> signoff}}',
+  ]);
+  assert.ok(!doc.template.tags.some((t) => t.kind === 'partial'));
+});
+
+/** The source text of every comment Handlebars' own parser finds. */
+function handlebarsComments(body: string): string[] {
+  const Handlebars = require('handlebars') as typeof import('handlebars');
+  const lines = [0];
+  for (let i = 0; i < body.length; i++) if (body[i] === '\n') lines.push(i + 1);
+  const program = Handlebars.parseWithoutProcessing(body) as unknown as { body: { type: string; loc: { start: { line: number; column: number }; end: { line: number; column: number } } }[] };
+  return program.body
+    .filter((n) => n.type === 'CommentStatement')
+    .map((n) => body.slice(lines[n.loc.start.line - 1] + n.loc.start.column, lines[n.loc.end.line - 1] + n.loc.end.column));
+}
+
+test('comment boundaries equal Handlebars\' on tricky cases', () => {
+  const cases = [
+    'a {{! see {{> foo}} }} b',
+    '{{!--}}x{{y}}',
+    '{{~!--}}x',
+    '{{!-- a {{> p}} --}} {{q}}',
+    '{{!-- a --~}}x',
+    '{{!a}}}b',
+    '{{!-- a --}}}b',
+    '{{! a\n b }}c {{d}}',
+    '{{!--a--b--}}c',
+    '{{!-}}',
+    '{{! one }}{{! two }}',
+    '{{!-- x }} y --}}z',
+  ];
+  for (const body of cases) {
+    const doc = parsePromptDocument(body);
+    const ours = doc.template.tags.filter((t) => t.kind === 'comment').map((t) => covered(doc, t.span));
+    assert.deepEqual(ours, handlebarsComments(body), JSON.stringify(body));
+    assert.deepEqual(doc.diagnostics.filter((d) => d.severity === 'error'), [], JSON.stringify(body));
+  }
+});
+
+test('unclosed comments: Handlebars rejects them, and so do we, on the opener\'s line', () => {
+  const short = parsePromptDocument('Hi {{! note\nno end');
+  assert.deepEqual(short.diagnostics.map((d) => [d.code, covered(short, d.span)]), [['template-unclosed-comment', '{{! note']]);
+  const long = parsePromptDocument('Hi {{!-- note }}\n{{x}}');
+  assert.deepEqual(long.diagnostics.map((d) => [d.code, covered(long, d.span)]), [['template-unclosed-comment', '{{!--']]);
+  const Handlebars = require('handlebars') as typeof import('handlebars');
+  assert.throws(() => Handlebars.parseWithoutProcessing('Hi {{! note\nno end'));
+  assert.throws(() => Handlebars.parseWithoutProcessing('Hi {{!-- note }}\n{{x}}'));
+});
+
+test('many unclosed {{! stay linear (no }} after them)', () => {
+  const body = '{{! '.repeat(20_000);
+  const doc = parsePromptDocument(body);
+  assert.equal(doc.diagnostics.filter((d) => d.code === 'template-unclosed-comment').length, 1);
+});
