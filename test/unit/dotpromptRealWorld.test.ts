@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { afterLeadingComments } from '../../server/src/service/formats/frontmatter';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { allCodeActions, completePromptDiagnostics, diagnostics, parsePromptDocument, renderPrompt, type PromptDocument } from '../../server/src/service';
+import { allCodeActions, complete, completePromptDiagnostics, diagnostics, hover, parsePromptDocument, renderPrompt, type PromptDocument } from '../../server/src/service';
 import { covered } from '../support/markers';
 
 const samples = path.resolve(__dirname, '..', 'samples', 'dotprompt');
@@ -170,4 +170,71 @@ test('many unclosed {{! stay linear (no }} after them)', () => {
   const body = '{{! '.repeat(20_000);
   const doc = parsePromptDocument(body);
   assert.equal(doc.diagnostics.filter((d) => d.code === 'template-unclosed-comment').length, 1);
+});
+
+// ---- 3. broken frontmatter: what did parse still serves, one mistake gives one finding ----
+
+test('a quoted value followed by | is one YAML error on the text after the value, and one partial-check note', async () => {
+  const doc = sample('broken-frontmatter.prompt');
+  const all = await completePromptDiagnostics(doc);
+  const yaml = all.filter((d) => d.code.startsWith('yaml-'));
+  assert.equal(yaml.length, 1);
+  assert.equal(covered(doc, yaml[0].span), '| "medium" | "high"');
+  assert.deepEqual(at(doc, yaml[0].span.start), { line: 11, character: 20 });
+  assert.match(yaml[0].message, /text after a complete value .* Picoschema writes `name\(enum\): \[low, medium, high\]`/);
+  assert.deepEqual(all.filter((d) => d.code === 'undefined-variable' || d.code === 'unused-variable'), []);
+  const partial = all.filter((d) => d.code === 'variables-unchecked');
+  assert.equal(partial.length, 1);
+  assert.equal(covered(doc, partial[0].span), 'severity');
+  assert.deepEqual(at(doc, partial[0].span.start), { line: 29, character: 34 });
+  assert.match(partial[0].message, /Variable checks are partial: .* `severity` is not checked/);
+  assert.equal(doc.input.partial, true);
+});
+
+test('completion and hover in the template use the declarations that did parse', () => {
+  const base = readFileSync(path.join(samples, 'broken-frontmatter.prompt'), 'utf8');
+  const names = (add: string) => {
+    const text = base + add;
+    const doc = parsePromptDocument(text, 'file:///samples/broken.prompt');
+    return complete(doc, text.length)?.items.map((i) => i.label) ?? [];
+  };
+  const top = names('{{');
+  for (const n of ['ticketId', 'title', 'body', 'product', 'reporter', 'labels']) assert.ok(top.includes(n), `${n} in ${top}`);
+  assert.ok(!top.includes('severity'), 'the broken declaration is not offered');
+  assert.deepEqual(names('{{reporter.'), ['name', 'email']);
+  const doc = sample('broken-frontmatter.prompt');
+  const h = hover(doc, doc.text.indexOf('{{body}}') + 3);
+  assert.match(JSON.stringify(h?.contents), /the customer's message/);
+});
+
+const TRIAGE = readFileSync(path.join(samples, 'incident-triage.prompt'), 'utf8');
+const VALID_TRIAGE = TRIAGE.replace('    severity: "low" | "medium" | "high"\n', '    severity: string\n');
+
+test('one YAML mistake, one YAML finding on its line; no cascade of undeclared variables', async () => {
+  // The mistake, the text it is on, and the text the finding covers.
+  const mutations: [string, string, string, string][] = [
+    ['enum written as TypeScript', TRIAGE, '    severity: "low" | "medium" | "high"', '| "medium" | "high"'],
+    ['unclosed quote', VALID_TRIAGE.replace('    title: string', '    title: "string'), '    title: "string', '"string'],
+    ['tab in the indentation', VALID_TRIAGE.replace('    startedAt: string', '\tstartedAt: string'), '\tstartedAt: string', ''],
+    ['key indented by 3 spaces', VALID_TRIAGE.replace('    detectedBy: string', '   detectedBy: string'), '   detectedBy: string', ''],
+    ['unclosed [', VALID_TRIAGE.replace('    alerts(array): string', '    alerts(array): [string'), '    alerts(array): [string', '[string'],
+    ['missing colon', VALID_TRIAGE.replace('    environment: string', '    environment string'), '    environment string', ''],
+  ];
+  assert.deepEqual((await completePromptDiagnostics(parsePromptDocument(VALID_TRIAGE))).map((d) => d.code), []);
+  for (const [name, text, line, shown] of mutations) {
+    const doc = parsePromptDocument(text, 'file:///samples/incident-triage.prompt');
+    const all = await completePromptDiagnostics(doc);
+    const yaml = all.filter((d) => d.code.startsWith('yaml-'));
+    assert.equal(yaml.length, 1, `${name}: ${yaml.map((d) => d.message).join(' | ')}`);
+    assert.deepEqual(all.filter((d) => d.code === 'undefined-variable'), [], name);
+    assert.equal(all.filter((d) => d.code === 'variables-unchecked').length, 1, name);
+    assert.ok(all.length <= 2, `${name}: ${all.length} findings`);
+    const mistakeLine = text.slice(0, text.indexOf(line)).split('\n').length - 1;
+    const found = at(doc, yaml[0].span.start).line;
+    // YAML reports some mistakes where it notices them: on the line or the one after it.
+    assert.ok(found === mistakeLine || found === mistakeLine + 1, `${name}: line ${found}, mistake on ${mistakeLine}`);
+    if (shown) assert.equal(covered(doc, yaml[0].span), shown, name);
+    // What did parse still declares the inputs away from the mistake.
+    assert.ok(doc.input.fields.some((f) => f.name === 'owner'), `${name}: ${doc.input.fields.map((f) => f.name)}`);
+  }
 });

@@ -18,10 +18,15 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
   // Without any declaration an undeclared name is likely fine, so it is only information.
   const hasDeclarations = doc.input.style !== 'none' || Object.keys(doc.defaults).length > 0;
   const custom = options.customHelpers ?? [];
+  // With a frontmatter whose YAML has errors, the declarations are only what did parse: names
+  // missing from them are not reported one by one, but once, as unchecked.
+  const partial = doc.input.partial === true;
+  const unchecked: Extract<Site, { kind: 'unresolved' }>[] = [];
   for (const site of model.sites) {
     switch (site.kind) {
       case 'unresolved':
-        out.push(undefinedVariable(site, model, hasDeclarations));
+        if (partial) unchecked.push(site);
+        else out.push(undefinedVariable(site, model, hasDeclarations));
         break;
       case 'data':
         checkDataVariable(site, out);
@@ -44,7 +49,8 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
         break;
     }
   }
-  if (!model.usesWholeRoot && doc.notice === undefined) {
+  if (unchecked.length) out.push(uncheckedVariables(unchecked));
+  if (!model.usesWholeRoot && doc.notice === undefined && !partial) {
     for (const f of doc.input.fields) {
       if (model.usedInputs.has(f.name) || !f.keySpan) continue;
       out.push({
@@ -58,6 +64,20 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
     }
   }
   return out;
+}
+
+/** One note for every name the declarations that did parse do not have, on the first of them. */
+function uncheckedVariables(sites: Extract<Site, { kind: 'unresolved' }>[]): PromptDiagnostic {
+  const names = [...new Set(sites.map((s) => s.ref.expr.original))];
+  const shown = names.slice(0, 3).map((n) => `\`${n}\``);
+  const list = names.length > 3 ? `${shown.join(', ')} and ${names.length - 3} more` : shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0];
+  return {
+    code: 'variables-unchecked',
+    severity: 'info',
+    message: `Variable checks are partial: the frontmatter's YAML has an error, so input.schema could not be read in full, and ${list} ${names.length > 1 ? 'are' : 'is'} not checked against it. Fix the YAML error to check every name.`,
+    span: sites[0].ref.expr.span,
+    data: { names },
+  };
 }
 
 function undefinedVariable(site: Extract<Site, { kind: 'unresolved' }>, model: ScopeModel, hasDeclarations: boolean): PromptDiagnostic {

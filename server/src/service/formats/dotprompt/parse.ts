@@ -94,6 +94,13 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
       frontmatterDiagnostics.push(...inputModel.diagnostics);
       const outputSchema = locate(frontmatter.yaml, ['output', 'schema']).node;
       if (outputSchema) frontmatterDiagnostics.push(...parseInputSchema(outputSchema, frontmatter.content.start, at).diagnostics);
+    } else if (frontmatter.present) {
+      // The YAML has errors: the declarations that did parse serve completion and hover; their own
+      // problems wait until the YAML is fixed (they would only repeat it).
+      const recovered = frontmatter.recovered;
+      const at = { start: frontmatter.span.start, end: frontmatter.span.start + 3 };
+      const fields = recovered ? parseInputSchema(locate(recovered, ['input', 'schema']).node, frontmatter.content.start, at) : undefined;
+      inputModel = { style: fields?.style ?? 'none', fields: fields?.fields ?? [], diagnostics: [], partial: true };
     }
   }
   diagnostics.push(...frontmatterDiagnostics);
