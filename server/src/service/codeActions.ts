@@ -198,8 +198,35 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
       case 'template-unmatched-close':
         if (typeof data.expected === 'string') actions.push(fix(`Change to \`{{/${data.expected}}}\``, d, replaceEdit(doc, d, `{{/${data.expected}}}`), true));
         break;
-      case 'unknown-helper':
+      case 'template-stray-close': {
+        const comment = data.comment as { start: number; end: number } | undefined;
+        if (comment && typeof comment.start === 'number' && typeof comment.end === 'number') {
+          // `{{! a {{b}} }}` -> `{{!-- a {{b}} --}}`: one comment up to the stray `}}`.
+          const inner = doc.text.slice(comment.start, comment.end - 2).replace(/^\{\{(~?)!/, '');
+          const tilde = /^\{\{~/.test(doc.text.slice(comment.start, comment.start + 3)) ? '~' : '';
+          actions.push(fix('Make it a `{{!-- --}}` comment', d, { changes: { [doc.uri]: [{ range: doc.lines.range(comment.start, comment.end), newText: `{{${tilde}!--${inner.replace(/\s+$/, '')} --}}` }] } }, true));
+          break;
+        }
+        if (typeof data.name === 'string' && typeof data.nameStart === 'number') {
+          const at = doc.lines.positionAt(data.nameStart);
+          actions.push(fix(`Make it a tag: \`{{${data.name}}}\``, d, { changes: { [doc.uri]: [{ range: { start: at, end: at }, newText: '{{' }] } }, true));
+        }
+        actions.push(fix('Remove the stray `}}`', d, replaceEdit(doc, d, ''), !data.name));
+        break;
+      }
+      case 'helper-shadows-field':
+        if (replacement) actions.push(fix(`Change to \`{{${replacement}}}\` (the field)`, d, replaceEdit(doc, d, replacement), true));
+        break;
       case 'unknown-role':
+        if (!replacement && typeof data.field === 'string') {
+          // `{{role}}` inside `{{#each}}`: the item's field, written so Handlebars reads it.
+          const text = doc.text.slice(doc.lines.offsetAt(d.range.start), doc.lines.offsetAt(d.range.end));
+          actions.push(fix(`Change to \`{{${data.field}}}\` (the item's field)`, d, replaceEdit(doc, d, text.replace(/\brole\b/, data.field)), true));
+          break;
+        }
+        if (replacement) actions.push(fix(`Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
+        break;
+      case 'unknown-helper':
       case 'frontmatter-unknown-key':
       case 'frontmatter-schema':
       case 'input-schema-type':

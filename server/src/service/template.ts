@@ -570,6 +570,7 @@ export function parseTemplate(text: string, start: number, end: number): Templat
 
   for (const block of allBlocks(roots)) checkElse(block, diagnostics);
   checkForeignSyntax(text, start, end, tags, diagnostics);
+  checkStrayClose(text, start, end, tags, diagnostics);
 
   // Dotprompt message structure: `{{role "x"}}` and `{{history}}` start new messages.
   const messages: Message[] = [];
@@ -609,6 +610,61 @@ function checkForeignSyntax(text: string, start: number, end: number, tags: Tag[
       data: comment ? { replacement: `{{!${m[0].slice(2, -2)}}}` } : undefined,
     });
   }
+}
+
+/**
+ * `}}` in plain text, with no `{` open before it: Handlebars prints it as text. Braces are counted
+ * over the plain text (tags skipped), so the end of literal JSON (`{"a": {"b": 1}}`) is not
+ * reported. Right after a `{{! }}` comment that held a `{{`, it is the end of a comment that
+ * Handlebars closed earlier, at the first `}}`.
+ */
+function checkStrayClose(text: string, start: number, end: number, tags: Tag[], diagnostics: PromptDiagnostic[]): void {
+  if (text.slice(start, end).indexOf('}}') < 0) return;
+  let depth = 0;
+  let from = start;
+  let reported = 0;
+  for (let t = 0; t <= tags.length && reported < 20; t++) {
+    const stop = t < tags.length ? tags[t].span.start : end;
+    for (let i = from; i < stop; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 123) depth++;
+      else if (c === 125) {
+        if (depth === 0 && text.charCodeAt(i + 1) === 125 && i + 1 < stop) {
+          diagnostics.push(strayClose(text, start, i, t > 0 ? tags[t - 1] : undefined));
+          reported++;
+          i++;
+          continue;
+        }
+        if (depth > 0) depth--;
+      }
+    }
+    if (t < tags.length) from = tags[t].span.end;
+  }
+}
+
+function strayClose(text: string, start: number, at: number, previous: Tag | undefined): PromptDiagnostic {
+  const span = { start: at, end: at + 2 };
+  const between = previous ? text.slice(previous.span.end, at) : '';
+  if (previous?.kind === 'comment' && previous.closed && !text.startsWith('{{!--', previous.span.start) && !text.startsWith('{{~!--', previous.span.start) && previous.comment?.includes('{{') && !between.includes('\n')) {
+    return {
+      code: 'template-stray-close',
+      severity: 'warning',
+      message: 'This `}}` is printed as text: the `{{! }}` comment before it ended at the first `}}`, inside it. Write the comment as `{{!-- … --}}`, which ends only at `--}}`.',
+      span,
+      data: { comment: { start: previous.span.start, end: at + 2 } },
+    };
+  }
+  // `city}}`: a name right before it, probably a tag missing its `{{`.
+  let nameStart = at;
+  while (nameStart > start && /[\w.@/-]/.test(text[nameStart - 1])) nameStart--;
+  const name = nameStart < at && /^[A-Za-z_@.]/.test(text.slice(nameStart, at)) ? text.slice(nameStart, at) : undefined;
+  return {
+    code: 'template-stray-close',
+    severity: 'warning',
+    message: `This \`}}\` closes no tag: Handlebars prints it as text, so the model sees \`}}\`.${name ? ` Did you mean \`{{${name}}}\`?` : ''} Remove it, or add the \`{{\` it closes.`,
+    span,
+    data: name ? { name, nameStart } : {},
+  };
 }
 
 /** Whether `offset` is inside a tag (binary search: tags are sorted and never overlap). */

@@ -35,7 +35,10 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
         checkHelper(site, custom, out);
         break;
       case 'role':
-        checkRole(site.tag, out);
+        checkRole(site.tag, site.inEach === true, out);
+        break;
+      case 'shadow':
+        out.push(shadowedField(site));
         break;
       case 'each': {
         const { ref } = site;
@@ -141,10 +144,16 @@ function checkHelper(site: Extract<Site, { kind: 'helper' }>, custom: readonly s
   }
 }
 
-function checkRole(tag: Tag, out: PromptDiagnostic[]): void {
+function checkRole(tag: Tag, inEach: boolean, out: PromptDiagnostic[]): void {
   const p = tag.params[0];
   if (!p) {
-    out.push({ code: 'unknown-role', severity: 'error', message: '`{{role}}` needs a role: `{{role "system"}}`, `"user"`, `"model"` or `"tool"`.', span: tag.span });
+    out.push({
+      code: 'unknown-role',
+      severity: 'error',
+      message: `\`{{role}}\` needs a role: \`{{role "system"}}\`, \`"user"\`, \`"model"\` or \`"tool"\`.${inEach ? ' If you meant a `role` field of the item, write `{{this.role}}`: `role` is a Dotprompt helper, and Handlebars calls a helper before it reads a field of the same name.' : ''}`,
+      span: tag.span,
+      data: inEach ? { field: 'this.role' } : undefined,
+    });
     return;
   }
   // A role computed at render time cannot be checked here.
@@ -158,6 +167,21 @@ function checkRole(tag: Tag, out: PromptDiagnostic[]): void {
     span: { start: p.span.start + 1, end: p.span.end - 1 },
     data: { replacement: near },
   });
+}
+
+/** `{{role}}` over items with a `role` field, and the like: the helper runs, the field is never read. */
+function shadowedField(site: Extract<Site, { kind: 'shadow' }>): PromptDiagnostic {
+  const name = site.head.original;
+  const info = HELPERS.get(name);
+  const what = info ? `a ${info.source === 'dotprompt' ? 'Dotprompt' : 'Handlebars'} helper` : 'a helper registered in code';
+  return {
+    code: 'helper-shadows-field',
+    // `{{role}}` without a role also breaks the message structure.
+    severity: name === 'role' ? 'error' : 'warning',
+    message: `\`{{${name}}}\` calls \`${name}\`, ${what}, not the \`${name}\` field of ${contextLabel(site.context)}: Handlebars calls a helper before it reads a field of the same name. Write \`{{this.${name}}}\` for the field.`,
+    span: site.head.span,
+    data: { replacement: `this.${name}`, field: name },
+  };
 }
 
 function checkPartial(ref: PartialRef, doc: PromptDocument, index: PartialIndex, out: PromptDiagnostic[]): void {
