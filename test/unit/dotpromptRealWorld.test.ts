@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { afterLeadingComments } from '../../server/src/service/formats/frontmatter';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { allCodeActions, complete, completePromptDiagnostics, diagnostics, hover, parsePromptDocument, renderPrompt, type PromptDocument } from '../../server/src/service';
+import { allCodeActions, complete, completePromptDiagnostics, diagnostics, hover, lint, parsePromptDocument, promptDiagnostics, renderPrompt, type PromptDocument } from '../../server/src/service';
 import { covered } from '../support/markers';
 
 const samples = path.resolve(__dirname, '..', 'samples', 'dotprompt');
@@ -237,4 +237,99 @@ test('one YAML mistake, one YAML finding on its line; no cascade of undeclared v
     // What did parse still declares the inputs away from the mistake.
     assert.ok(doc.input.fields.some((f) => f.name === 'owner'), `${name}: ${doc.input.fields.map((f) => f.name)}`);
   }
+});
+
+// ---- 6. small wrong things ----
+
+const withRules = (doc: PromptDocument) => promptDiagnostics(doc, { lint: { config: lint.resolveLintConfig(lint.RULES) } });
+
+test('trailing whitespace: only the blanks that reach the model are said to be sent', () => {
+  const doc = sample('comment-whitespace.prompt');
+  const notes = withRules(doc).filter((d) => d.code === 'whitespace');
+  assert.deepEqual(notes.map((d) => [at(doc, d.span.start), covered(doc, d.span)]), [
+    [{ line: 6, character: 27 }, '  '],
+    [{ line: 8, character: 15 }, '   '],
+  ]);
+  assert.match(notes[0].message, /in a comment: not sent to the model/);
+  assert.doesNotMatch(notes[0].message, /but sent to the model/);
+  assert.match(notes[1].message, /sent to the model/);
+  assert.doesNotMatch(notes[1].message, /not sent/);
+});
+
+test('trailing whitespace that Handlebars strips (standalone tags, ~) is not said to be sent, as Handlebars renders it', async () => {
+  const body = '{{#if a}}   \nhi {{x~}}   \nyo   \n  {{~y}}\nkept {{z}}  \n{{/if}}\n{{! standalone }}   \n';
+  const doc = parsePromptDocument(`---\nmodel: openai/gpt-4o\n---\n${body}`);
+  const notes = withRules(doc).filter((d) => d.code === 'whitespace');
+  assert.deepEqual(notes.map((d) => [at(doc, d.span.start).line, /but sent to the model/.test(d.message)]), [[3, false], [4, false], [5, false], [7, true], [9, false]]);
+  const Handlebars = require('handlebars') as typeof import('handlebars');
+  assert.equal(Handlebars.compile(body)({ a: 1, x: 'X', y: 'Y', z: 'Z' }), 'hi XyoY\nkept Z  \n', 'only the line reported as sent keeps its blanks');
+});
+
+test('{{role}} and {{media}} over items with those fields: Handlebars calls the helper; the message says so, the fix writes this.', () => {
+  const doc = sample('role-shadow.prompt');
+  const found = diagnostics(doc).filter((d) => d.code === 'helper-shadows-field' || d.code === 'unknown-role');
+  assert.deepEqual(found.map((d) => [d.code, d.severity, d.range.start, doc.text.slice(doc.lines.offsetAt(d.range.start), doc.lines.offsetAt(d.range.end))]), [
+    ['helper-shadows-field', 1, { line: 13, character: 2 }, 'role'],
+    ['helper-shadows-field', 2, { line: 13, character: 21 }, 'media'],
+  ]);
+  assert.match(String(found[0].message), /`\{\{role\}\}` calls `role`, a Dotprompt helper, not the `role` field of an item of `turns`: Handlebars calls a helper before it reads a field/);
+  const fixes = allCodeActions(doc, found);
+  assert.deepEqual(fixes.map((a) => a.title), ['Change to `{{this.role}}` (the field)', 'Change to `{{this.media}}` (the field)']);
+  let fixed = TextDocument.create(doc.uri, 'dotprompt', 1, doc.text);
+  fixed = TextDocument.update(fixed, fixes[0].edit!.changes![doc.uri].map((e) => ({ range: e.range, text: e.newText })), 2);
+  assert.match(fixed.getText(), /\{\{this\.role\}\}: \{\{text\}\}/);
+  const again = parsePromptDocument(fixed.getText(), doc.uri);
+  assert.deepEqual(diagnostics(again).filter((d) => d.code === 'helper-shadows-field').map((d) => d.range.start), [{ line: 13, character: 26 }]);
+});
+
+test('{{role}} in {{#each}} over undeclared items: the role error says how to read the field, with a fix', () => {
+  const text = '{{#each turns}}\n{{role}}: {{text}}\n{{/each}}\n';
+  const doc = parsePromptDocument(text, 'file:///t.prompt');
+  const [d] = diagnostics(doc).filter((x) => x.code === 'unknown-role');
+  assert.equal(doc.text.slice(doc.lines.offsetAt(d.range.start), doc.lines.offsetAt(d.range.end)), '{{role}}');
+  assert.match(String(d.message), /If you meant a `role` field of the item, write `\{\{this\.role\}\}`/);
+  const [fix] = allCodeActions(doc, [d]);
+  assert.equal(fix.title, "Change to `{{this.role}}` (the item's field)");
+  assert.equal(fix.edit!.changes![doc.uri][0].newText, '{{this.role}}');
+  // Outside {{#each}}, no such hint: a role is simply missing.
+  const [plain] = diagnostics(parsePromptDocument('{{role}} hi')).filter((x) => x.code === 'unknown-role');
+  assert.doesNotMatch(String(plain.message), /this\.role/);
+});
+
+test('a block parameter named like a helper is the parameter, as Handlebars compiles it', () => {
+  const doc = parsePromptDocument('---\ninput:\n  schema:\n    people(array): string\n---\n{{#each people as |role|}}{{role}}{{/each}}');
+  assert.deepEqual(diagnostics(doc).filter((d) => d.code === 'unknown-role' || d.code === 'helper-shadows-field'), []);
+});
+
+test('a stray }} in plain text is a warning with quick fixes; the end of literal JSON is not', () => {
+  const doc = sample('stray-braces.prompt');
+  const found = diagnostics(doc).filter((d) => d.code === 'template-stray-close');
+  assert.equal(found.length, 1);
+  assert.deepEqual(found[0].range, { start: { line: 7, character: 17 }, end: { line: 7, character: 19 } });
+  assert.equal(found[0].severity, 2);
+  assert.match(String(found[0].message), /Handlebars prints it as text.*Did you mean `\{\{city\}\}`\?/);
+  const fixes = allCodeActions(doc, found);
+  assert.deepEqual(fixes.map((a) => a.title), ['Make it a tag: `{{city}}`', 'Remove the stray `}}`']);
+  const fixed = TextDocument.applyEdits(TextDocument.create(doc.uri, 'dotprompt', 1, doc.text), fixes[0].edit!.changes![doc.uri]);
+  assert.match(fixed, /They live in \{\{city\}\}, so/);
+  assert.deepEqual(diagnostics(parsePromptDocument(fixed)).filter((d) => d.code === 'template-stray-close' || d.code === 'unused-variable'), []);
+
+  const json = parsePromptDocument('Reply like {"user": {"name": "{{name}}"}} or {"a": {"b": [1]}}\nand \\{{literal}} too');
+  assert.deepEqual(json.diagnostics.filter((d) => d.code === 'template-stray-close'), []);
+  const Handlebars = require('handlebars') as typeof import('handlebars');
+  assert.equal(Handlebars.compile('They live in city}}, so')({}), 'They live in city}}, so', 'Handlebars prints it');
+});
+
+test('a }} left over by a {{! }} comment that held a tag: the fix makes it one {{!-- --}} comment', () => {
+  const text = 'Hi\n{{! see {{> signoff}} }}\nBye';
+  const doc = parsePromptDocument(text, 'file:///c.prompt');
+  const [d] = diagnostics(doc).filter((x) => x.code === 'template-stray-close');
+  assert.deepEqual(d.range, { start: { line: 1, character: 22 }, end: { line: 1, character: 24 } });
+  assert.match(String(d.message), /the `\{\{! \}\}` comment before it ended at the first `\}\}`/);
+  const [fix] = allCodeActions(doc, [d]);
+  assert.equal(fix.title, 'Make it a `{{!-- --}}` comment');
+  const fixed = TextDocument.applyEdits(TextDocument.create(doc.uri, 'dotprompt', 1, text), fix.edit!.changes![doc.uri]);
+  assert.equal(fixed, 'Hi\n{{!-- see {{> signoff}} --}}\nBye');
+  const Handlebars = require('handlebars') as typeof import('handlebars');
+  assert.equal(Handlebars.compile(fixed)({}), 'Hi\nBye');
 });
