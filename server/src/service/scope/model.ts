@@ -16,8 +16,10 @@ export type Site =
   /** An `@name` other than `@root`; `inEach` is whether an `{{#each}}` encloses it. */
   | { kind: 'data'; ref: VariableRef; inEach: boolean }
   | { kind: 'helper'; ref: HelperRef; block: boolean }
-  /** A `{{role …}}` tag. */
-  | { kind: 'role'; tag: Tag }
+  /** A `{{role …}}` tag; `inEach` is whether an `{{#each}}` encloses it. */
+  | { kind: 'role'; tag: Tag; inEach?: boolean }
+  /** `{{name}}` without arguments where `name` is a helper and also a field of the context: Handlebars calls the helper. */
+  | { kind: 'shadow'; tag: Tag; head: Extract<Tag['path'], { kind: 'path' }>; field: SchemaField; context: Context }
   /** The list of an `{{#each}}`, when it is a path. */
   | { kind: 'each'; ref: VariableRef; span: Span }
   /** A partial named by a path or a literal; `inline` when a `{{#*inline}}` of the same document defines it. */

@@ -252,7 +252,10 @@ export class ScopeWalker {
   private mustache(tag: Tag): void {
     const head = tag.path;
     if (head?.kind !== 'path') return;
-    const isHelper = tag.params.length > 0 || tag.hash.length > 0 || (HELPERS.has(head.original) && !head.data && head.depth === 0) || this.custom.has(head.original);
+    const bare = tag.params.length === 0 && tag.hash.length === 0;
+    // A block parameter wins over a helper of the same name (Handlebars' compiler looks it up first).
+    const blockParam = bare && head.depth === 0 && !head.data && head.parts.length === 1 && !!this.findLocal(head.parts[0]);
+    const isHelper = !blockParam && (!bare || (HELPERS.has(head.original) && !head.data && head.depth === 0) || this.custom.has(head.original));
     if (isHelper) this.helperCall(tag, head);
     else this.pathRef(head, tag);
   }
@@ -260,8 +263,22 @@ export class ScopeWalker {
   /** `{{helper args}}`, including the Dotprompt markers `{{role}}`, `{{history}}` and `{{section}}`. */
   private helperCall(tag: Tag, head: PathExpr): void {
     this.helperRef(head.original, head.span, tag, false);
-    if (head.original === 'role') this.site({ kind: 'role', tag });
+    const shadowed = this.shadowedField(tag, head);
+    if (shadowed) this.site({ kind: 'shadow', tag, head, field: shadowed.field, context: shadowed.context });
+    else if (head.original === 'role') this.site({ kind: 'role', tag, inEach: this.stack.some((f) => f.inEach) });
     this.args(tag, tag.params);
+  }
+
+  /**
+   * `{{name}}` without arguments where `name` is both a helper and a field of the current context
+   * (`{{role}}` in `{{#each turns}}` over items with a `role`): Handlebars calls the helper.
+   */
+  private shadowedField(tag: Tag, head: PathExpr): { field: SchemaField; context: Context } | undefined {
+    if (tag.params.length || tag.hash.length || head.data || head.depth || head.parts.length !== 1 || /^(this|\.)/.test(head.original)) return undefined;
+    const context = this.stack[this.stack.length - 1].context;
+    const fields = context.kind === 'root' ? this.root.children : context.kind === 'field' && context.field?.type === 'object' ? context.field.children : undefined;
+    const field = fields?.find((f) => f.name === head.parts[0]);
+    return field ? { field, context } : undefined;
   }
 
   private blockOpen(tag: Tag): void {
