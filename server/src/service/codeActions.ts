@@ -204,7 +204,7 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
           // `{{! a {{b}} }}` -> `{{!-- a {{b}} --}}`: one comment up to the stray `}}`.
           const inner = doc.text.slice(comment.start, comment.end - 2).replace(/^\{\{(~?)!/, '');
           const tilde = /^\{\{~/.test(doc.text.slice(comment.start, comment.start + 3)) ? '~' : '';
-          actions.push(fix('Make it a `{{!-- --}}` comment', d, { changes: { [doc.uri]: [{ range: doc.lines.range(comment.start, comment.end), newText: `{{${tilde}!--${inner.replace(/\s+$/, '')} --}}` }] } }, true));
+          actions.push(fix('Make it a `{{!-- --}}` comment', d, { changes: { [doc.uri]: [{ range: doc.lines.range(comment.start, comment.end), newText: `{{${tilde}!--${inner.trimEnd()} --}}` }] } }, true));
           break;
         }
         if (typeof data.name === 'string' && typeof data.nameStart === 'number') {

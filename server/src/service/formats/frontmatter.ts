@@ -241,7 +241,7 @@ function recoverYaml(source: string, first: Document.Parsed): Recovery {
   const original = new Set(first.errors.map(key));
   let doc: Document.Parsed | undefined = first;
   // Large frontmatters take ~25 ms per 1,000 lines to parse: fewer rounds there.
-  const rounds = source.length > 20_000 ? 2 : RECOVERY_ROUNDS;
+  const rounds = source.length > 8_000 ? 2 : RECOVERY_ROUNDS;
   for (let round = 0; doc; round++) {
     const errors = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
     if (!errors.length) break;
