@@ -250,10 +250,37 @@ test('whitespace control, subexpressions and literals', async () => {
   assertNoScope(tokenAt(t, 0, 'y'), 'meta.tag');
 });
 
-test('--- not on the first line does not start frontmatter', async () => {
-  const t = await tokensOf('\n---\nmodel: x\n---\n{{a}}');
+test('--- after a line of text does not start frontmatter', async () => {
+  const t = await tokensOf('x\n---\nmodel: x\n---\n{{a}}');
   for (const line of t) for (const tok of line) assertNoScope(tok, FRONTMATTER);
   assertScope(tokenAt(t, 4, 'a'), 'variable.other.handlebars');
+});
+
+test('comment and blank lines before --- (as Dotprompt reads them): comments, then the frontmatter, then the template', async () => {
+  const t = await tokensOf('# Copyright 2025\n#\n\n---\nmodel: x\n---\n{{a}}\n---\n# Title {{b}}');
+  assertScope(tokenAt(t, 0, '# Copyright 2025'), 'comment.line.number-sign.preamble.dotprompt');
+  assertScope(tokenAt(t, 1, '#'), 'comment.line.number-sign.preamble.dotprompt');
+  assertScope(tokenAt(t, 3, '---'), 'punctuation.definition.frontmatter.dotprompt');
+  assertScope(tokenAt(t, 4, 'model'), FRONTMATTER);
+  assertScope(tokenAt(t, 5, '---'), 'punctuation.definition.frontmatter.dotprompt');
+  assertNoScope(tokenAt(t, 6, 'a'), FRONTMATTER);
+  assertScope(tokenAt(t, 6, 'a'), 'variable.other.handlebars');
+  // After the frontmatter, a --- line and a # line are template text.
+  for (const tok of t[7]) assertNoScope(tok, 'punctuation.definition.frontmatter.dotprompt');
+  assertNoScope(tokenAt(t, 8, '# Title '), 'comment.line');
+  assertScope(tokenAt(t, 8, 'b'), 'variable.other.handlebars');
+});
+
+test('a blank first line and no frontmatter: the template as usual', async () => {
+  const t = await tokensOf('\n  \nHello {{name}}\n---\nmodel: x');
+  assertScope(tokenAt(t, 2, 'name'), 'variable.other.handlebars');
+  for (const line of t) for (const tok of line) assertNoScope(tok, FRONTMATTER);
+});
+
+test('blank lines then --- start frontmatter that is never closed: YAML to the end', async () => {
+  const t = await tokensOf('\n---\nmodel: x\n{{a}}');
+  assertScope(tokenAt(t, 2, 'model'), FRONTMATTER);
+  for (const tok of t[3]) assertScope(tok, FRONTMATTER);
 });
 
 test('a byte order mark before the opening --- still starts frontmatter', async () => {
