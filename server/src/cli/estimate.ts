@@ -22,7 +22,7 @@ export async function estimateCommand(argv: string[], cwd: string, stdout: NodeJ
     },
   });
   const provider = values.provider as ProviderId | undefined;
-  if (provider && !(PROVIDER_IDS as readonly string[]).includes(provider)) throw new TestUsageError(`Unknown provider "${provider}". Use render, openai, anthropic or vscode-lm.`);
+  if (provider && !(PROVIDER_IDS as readonly string[]).includes(provider)) throw new TestUsageError(`Unknown provider "${provider}". Use render, openai, anthropic, googleai, vertexai or vscode-lm.`);
   let repeat: number | undefined;
   if (values.repeat !== undefined) {
     repeat = Number(values.repeat);

@@ -29,7 +29,8 @@ import { cliProviders } from './providers';
 export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fixture files (*.tests.yaml, *.tests.yml)
                              against their prompts. Directories are searched for both.
       --provider P           Provider for cases that do not name one: render, openai,
-                             anthropic (default: from each prompt's model, e.g. openai/...).
+                             anthropic, googleai, vertexai (default: from each prompt's
+                             model, e.g. openai/..., googleai/...).
       --offline              Run only the cases that use the render provider; skip the rest.
                              javascript assertions still run (in their sandbox).
       --no-javascript        Skip javascript assertions (the case's other assertions count);
@@ -56,8 +57,12 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
                              --provider, --repeat and --json; exit 1 when a case cannot
                              be rendered.
       --judge-provider P, --judge-model M   The judge of llm-rubric assertions.
-                             Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY; servers: OPENAI_BASE_URL,
-                             ANTHROPIC_BASE_URL. Exit 1 when a case fails or errors.`;
+                             Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or
+                             GOOGLE_API_KEY); Vertex AI: GOOGLE_CLOUD_PROJECT,
+                             GOOGLE_CLOUD_LOCATION and application default credentials;
+                             servers: OPENAI_BASE_URL, ANTHROPIC_BASE_URL,
+                             GOOGLE_GEMINI_BASE_URL, GOOGLE_VERTEX_BASE_URL.
+                             Exit 1 when a case fails or errors.`;
 
 export class TestUsageError extends Error {}
 
@@ -193,8 +198,8 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     },
   });
   const provider = values.provider as ProviderId | undefined;
-  if (provider && !(PROVIDER_IDS as readonly string[]).includes(provider)) throw new TestUsageError(`Unknown provider "${provider}". Use render, openai or anthropic.`);
-  if (provider === 'vscode-lm') throw new TestUsageError('The vscode-lm provider runs only inside VS Code (the Language Model API). Use render, openai or anthropic here.');
+  if (provider && !(PROVIDER_IDS as readonly string[]).includes(provider)) throw new TestUsageError(`Unknown provider "${provider}". Use render, openai, anthropic, googleai or vertexai.`);
+  if (provider === 'vscode-lm') throw new TestUsageError('The vscode-lm provider runs only inside VS Code (the Language Model API). Use render, openai, anthropic, googleai or vertexai here.');
   const judgeProvider = values['judge-provider'] as ProviderId | undefined;
   if (judgeProvider && !(PROVIDER_IDS as readonly string[]).includes(judgeProvider)) throw new TestUsageError(`Unknown judge provider "${judgeProvider}".`);
   if (!['text', 'json', 'junit'].includes(values.reporter!)) throw new TestUsageError(`Unknown reporter "${values.reporter}". Use text, json or junit.`);

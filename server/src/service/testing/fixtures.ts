@@ -28,7 +28,7 @@ export const BASE_ASSERTION_TYPES = [
 export type BaseAssertionType = (typeof BASE_ASSERTION_TYPES)[number];
 export const ASSERTION_TYPES: readonly string[] = [...BASE_ASSERTION_TYPES, ...BASE_ASSERTION_TYPES.map((t) => `not-${t}`)];
 
-export const PROVIDER_IDS = ['render', 'openai', 'anthropic', 'vscode-lm'] as const;
+export const PROVIDER_IDS = ['render', 'openai', 'anthropic', 'googleai', 'vertexai', 'vscode-lm'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 /** A file path relative to the fixture file, written `file://relative/path`. */
@@ -72,7 +72,7 @@ const CaseSchema = z
     name: z.string().min(1).describe('The case\'s name, unique in the file: the test\'s name in the Test Explorer, JUnit and the run records.'),
     description: z.string().optional().describe('What the case checks, for people.'),
     vars: VarsSchema.optional().describe('The input values, over the prompt\'s `input.default` and the file\'s `defaults.vars`. A value `file://path` is read from that file (relative to this one); `vars: file://path.yaml` loads them all from a YAML or JSON file.'),
-    provider: z.enum(PROVIDER_IDS).optional().describe('Always run this case with this provider (`render`, `openai`, `anthropic`, `vscode-lm`), whatever the run\'s provider.'),
+    provider: z.enum(PROVIDER_IDS).optional().describe('Always run this case with this provider (`render`, `openai`, `anthropic`, `googleai`, `vertexai`, `vscode-lm`), whatever the run\'s provider.'),
     model: z.string().optional().describe('The model for this case instead of the prompt\'s `model:`, e.g. `openai/gpt-4o-mini`.'),
     config: z.record(z.string(), z.unknown()).optional().describe('Model parameters over the prompt\'s `config` (`temperature`, `maxOutputTokens`, `topP`, `stopSequences`, ...).'),
     repeat: z.number().int().min(1).max(100).optional().describe('Run the case this many times (a stability check); each run is its own test.'),

@@ -300,6 +300,8 @@ export const PROVIDER_DOCS: Record<(typeof PROVIDER_IDS)[number], string> = {
   render: 'No model: the output is the rendered prompt. Runs offline and in CI without keys; for checks of the template itself.',
   openai: 'The OpenAI chat completions API (official `openai` SDK). With a base URL (setting or `OPENAI_BASE_URL`) any OpenAI-compatible server: Azure OpenAI, Ollama, vLLM, LM Studio, llama.cpp, OpenRouter.',
   anthropic: 'The Anthropic messages API (official `@anthropic-ai/sdk`).',
+  googleai: 'Gemini through the Gemini API with an API key (official `@google/genai` SDK); models `googleai/gemini-...`. Key: "Set API Key" or `GEMINI_API_KEY`; another server: setting or `GOOGLE_GEMINI_BASE_URL`.',
+  vertexai: 'Gemini on Vertex AI (official `@google/genai` SDK) with application default credentials; models `vertexai/gemini-...`. Project and location: settings or `GOOGLE_CLOUD_PROJECT`, `GOOGLE_CLOUD_LOCATION`.',
   'vscode-lm': "The VS Code Language Model API: the chat models the editor has (e.g. GitHub Copilot's), without a key. Editor only.",
 };
 

@@ -218,6 +218,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
       if (hit) return { reply: hit.reply, latencyMs: hit.latencyMs, cached: true };
     }
     if (options.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', provider.id);
+    await provider.prepare?.();
     const t = performance.now();
     const reply = await provider.call({ model, messages, parameters, output, signal: options.signal });
     const latencyMs = performance.now() - t;
