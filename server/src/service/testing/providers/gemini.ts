@@ -106,7 +106,8 @@ function usageOf(u: GeminiResponse['usageMetadata']): ModelReply['usage'] {
 type GenAiModule = typeof import('@google/genai', { with: { 'resolution-mode': 'import' } });
 let sdk: Promise<GenAiModule> | undefined;
 function loadSdk(): Promise<GenAiModule> {
-  sdk ??= import('@google/genai');
+  // From a CommonJS bundle the SDK (dist/genai.js) may arrive as a namespace with only `default`.
+  sdk ??= import('@google/genai').then((m) => ((m as { GoogleGenAI?: unknown }).GoogleGenAI ? m : ((m as { default?: GenAiModule }).default ?? m)));
   return sdk;
 }
 
