@@ -14,9 +14,11 @@ import {
   planJobs,
   PROVIDER_IDS,
   ResponseCache,
+  variantsFromModels,
   runTests,
   writeRunRecord,
   type CaseResult,
+  type MatrixVariant,
   type ProviderId,
   type RunSummary,
   type TestSuite,
@@ -35,9 +37,13 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
                              javascript assertions still run (in their sandbox).
       --no-javascript        Skip javascript assertions (the case's other assertions count);
                              also testing: { javascript: false } in prompt-workbench.yaml.
+      --models A,B,...       Run every case on each of these provider-qualified models
+                             (openai/gpt-4o-mini,googleai/gemini-2.5-flash), side by
+                             side, instead of the fixture files' matrix: lists.
       --concurrency N        Model calls at once (default 4).
       --repeat N             Run every case N times.
-      --shard K/N            Run only shard K of N (a deterministic split by case).
+      --shard K/N            Run only shard K of N (a deterministic split by case and
+                             matrix variant).
       --reporter R           text (default), json or junit.
       --output FILE          Write the report to FILE instead of standard output.
       --no-cache             Do not read or write the response cache.
@@ -85,8 +91,9 @@ function xml(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** The case's name, its matrix variant (`[openai/gpt-4o]`) and its repeat (`[2/3]`): unique in a suite. */
 function caseTitle(r: CaseResult): string {
-  return r.repeats > 1 ? `${r.caseName} [${r.repeat}/${r.repeats}]` : r.caseName;
+  return `${r.caseName}${r.variant !== undefined ? ` [${r.variant}]` : ''}${r.repeats > 1 ? ` [${r.repeat}/${r.repeats}]` : ''}`;
 }
 
 function failureDetails(r: CaseResult): string {
@@ -117,6 +124,7 @@ export function junitReport(summary: RunSummary): string {
       else if (r.status === 'error') out.push(`      <error message="${xml(r.reason)}" type="${xml(r.error?.kind ?? 'error')}">${xml(r.reason)}</error>`);
       else if (r.status === 'skipped') out.push(`      <skipped message="${xml(r.reason)}"/>`);
       const props = [
+        ['variant', r.variant],
         ['provider', r.provider],
         ['requestedModel', r.requestedModel],
         ['returnedModel', r.returnedModel],
@@ -179,6 +187,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     allowPositionals: true,
     options: {
       provider: { type: 'string' },
+      models: { type: 'string' },
       offline: { type: 'boolean', default: false },
       'no-javascript': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
@@ -209,6 +218,14 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
   if (!(timeoutS > 0)) throw new TestUsageError(`--timeout needs a number of seconds above 0; got "${values.timeout}".`);
   const retries = values.retries === undefined ? 2 : Number(values.retries);
   if (!Number.isInteger(retries) || retries < 0) throw new TestUsageError(`--retries needs a whole number of 0 or more; got "${values.retries}".`);
+  let variants: MatrixVariant[] | undefined;
+  if (values.models !== undefined) {
+    try {
+      variants = variantsFromModels(values.models);
+    } catch (e) {
+      throw new TestUsageError((e as Error).message);
+    }
+  }
   let shard: [number, number] | undefined;
   if (values.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(values.shard);
@@ -253,7 +270,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
   });
   const { secrets } = providers;
   const cache = values['no-cache'] ? undefined : new ResponseCache(workbenchStore(host, where.cacheDir), { secrets });
-  let jobs = planJobs(suites, repeat);
+  let jobs = planJobs(suites, repeat, { matrix: true, variants });
   if (shard) jobs = jobs.filter((j) => inShard(j.caseKey, shard![0], shard![1]));
   const streaming = values.reporter === 'text' && !values.output;
   const summary = await runTests(
