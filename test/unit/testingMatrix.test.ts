@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { completeFixture, createProviders, fixtureDiagnostics, hoverFixture, inShard, loadSuite, parseFixtureFile, planJobs, recordLines, ResponseCache, runTests, variantsFromModels, type TestSuite } from '../../server/src/service/testing';
+import { completeFixture, createProviders, estimateSuiteCost, fixtureDiagnostics, formatSuiteCost, hoverFixture, inShard, loadSuite, parseFixtureFile, planJobs, recordLines, ResponseCache, runTests, variantsFromModels, type SuiteCostEstimate, type TestSuite } from '../../server/src/service/testing';
 import { nodeFileStore } from '../../server/src/node/host';
 import { readTextUri } from '../../server/src/node/workspaceReads';
 import { runCli } from '../support/cli';
@@ -211,4 +211,63 @@ test('prompt-workbench test with a matrix and with --models: JUnit has one testc
   const bad = await runCli(['test', '--models', 'gpt-4o'], dir, env);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--models: "gpt-4o" names no provider/);
+});
+
+test('--estimate covers every variant (its model, tokenizer, price and maxOutputTokens) and the llm-rubric judge calls', async () => {
+  const { suite } = await suiteOf(`${MATRIX}  - label: capped
+    model: anthropic/claude-3-5-haiku
+    config: { maxOutputTokens: 10 }
+cases:
+  - name: judged
+    repeat: 2
+    vars: { question: "Is water wet?" }
+    assert:
+      - type: llm-rubric
+        value: Answers yes or no.
+        provider: openai
+        model: gpt-4o-mini
+  - name: plain
+    vars: { question: "Why is the sky blue?" }
+  - name: tmpl
+    provider: render
+    vars: { question: x }
+`);
+  const e = await estimateSuiteCost([suite], { readText: readTextUri, plan: { matrix: true } });
+  const p = e.prompts[0];
+  const row = (variant?: string) => p.models.find((m) => m.variant === variant)!;
+  assert.deepEqual(p.models.map((m) => [m.provider, m.model, m.variant, m.cases]), [
+    ['openai', 'openai/gpt-4o-mini', 'mini', 3],
+    ['googleai', 'googleai/gemini-2.5-flash', 'flash', 3],
+    ['anthropic', 'anthropic/claude-3-5-haiku', 'capped', 3],
+    ['render', 'openai/gpt-4o', undefined, 1],
+  ]);
+  // Each variant's answer bound: the prompt's maxOutputTokens (64), or the variant's own (10).
+  assert.deepEqual([row('mini').maxOutputTokens, row('flash').maxOutputTokens, row('capped').maxOutputTokens], [3 * 64, 3 * 64, 3 * 10]);
+  assert.deepEqual([row('mini').estimated, row('flash').estimated, row('capped').estimated], [false, true, true]);
+  // gemini-2.5-flash at $0.30 / $2.50 per million input / output tokens.
+  assert.ok(Math.abs(row('flash').cost!.high - (row('flash').inputTokens * 0.3 + 3 * 64 * 2.5) / 1e6) < 1e-12);
+  assert.deepEqual(p.cases.filter((c) => c.caseName === 'plain').map((c) => [c.id, c.variant]), [['p.tests.yaml#plain@mini', 'mini'], ['p.tests.yaml#plain@flash', 'flash'], ['p.tests.yaml#plain@capped', 'capped']]);
+  // The judge: one call per case run (2 repeats × 3 variants), its rubric and the answer's bound in.
+  assert.equal(p.judges.length, 1);
+  const judge = p.judges[0];
+  assert.deepEqual([judge.provider, judge.model, judge.judgeCalls, judge.cases], ['openai', 'gpt-4o-mini', 6, 0]);
+  const rubricTokens = judge.inputTokens - 2 * (64 + 64 + 10);
+  assert.ok(rubricTokens > 6 * 50 && rubricTokens % 6 === 0, `the rubric prompt is counted six times: ${rubricTokens}`);
+  assert.equal(e.totals.judgeCalls, 6);
+  assert.equal(e.totals.cases, 10);
+  assert.ok(Math.abs(e.totals.cost.high - [...p.models, judge].reduce((s, m) => s + (m.cost?.high ?? 0), 0)) < 1e-12);
+  const text = formatSuiteCost(e, 'text');
+  assert.match(text, /^Total: 10 case runs and 6 judge calls, ≈[\d,]+ input tokens/);
+  assert.match(text, /\n {2}googleai · googleai\/gemini-2\.5-flash \[flash\] +3 +≈[\d,]+ +192 /);
+  assert.match(text, /\n {2}judge: openai · gpt-4o-mini +6 /);
+  // Without the matrix (the editor's estimate) each case runs once on its own model.
+  const plain = await estimateSuiteCost([suite], { readText: readTextUri });
+  assert.deepEqual(plain.prompts[0].models.map((m) => [m.model, m.cases]), [['openai/gpt-4o', 3], ['openai/gpt-4o', 1]]);
+
+  // The CLI: --models replaces the matrix; the judge flags name the judge of rubrics that name none.
+  const cli = await runCli(['test', '--estimate', '--json', '--models', 'googleai/gemini-2.5-pro,openai/gpt-4.1'], path.dirname(suite.fixture.uri.replace('file://', '')));
+  assert.equal(cli.code, 0, cli.stderr);
+  const viaCli = JSON.parse(cli.stdout) as SuiteCostEstimate;
+  assert.deepEqual(viaCli.prompts[0].models.map((m) => [m.variant, m.cases]), [['googleai/gemini-2.5-pro', 3], ['openai/gpt-4.1', 3], [undefined, 1]]);
+  assert.equal(viaCli.totals.judgeCalls, 4);
 });

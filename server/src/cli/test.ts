@@ -57,11 +57,12 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
       --retries N            Retries after 429/5xx/timeouts (default 2).
       --stream               Stream answers (records the time to the first token).
       --estimate             Send nothing: print the rendered input tokens of every case run
-                             (repeats included), the answers' upper bound
-                             (config.maxOutputTokens, else the model's maximum) and the
-                             cost range per prompt and model (≈ marks estimates). Takes
-                             --provider, --repeat and --json; exit 1 when a case cannot
-                             be rendered.
+                             (repeats and matrix variants included), the answers' upper
+                             bound (config.maxOutputTokens, else the model's maximum), the
+                             llm-rubric judge calls, and the cost range per prompt and
+                             model (≈ marks estimates). Takes --provider, --models,
+                             --repeat, --judge-provider, --judge-model and --json; exit 1
+                             when a case cannot be rendered.
       --judge-provider P, --judge-model M   The judge of llm-rubric assertions.
                              Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or
                              GOOGLE_API_KEY); Vertex AI: GOOGLE_CLOUD_PROJECT,
