@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { completeFixture, createProviders, estimateSuiteCost, fixtureDiagnostics, formatSuiteCost, hoverFixture, inShard, loadSuite, parseFixtureFile, planJobs, recordLines, ResponseCache, runTests, variantsFromModels, type SuiteCostEstimate, type TestSuite } from '../../server/src/service/testing';
+import { compareVariants, completeFixture, createProviders, estimateSuiteCost, fixtureDiagnostics, formatSuiteCost, hoverFixture, inShard, loadSuite, parseFixtureFile, percentile, planJobs, recordLines, ResponseCache, runTests, variantsFromModels, type CaseResult, type SuiteCostEstimate, type TestSuite } from '../../server/src/service/testing';
 import { nodeFileStore } from '../../server/src/node/host';
 import { readTextUri } from '../../server/src/node/workspaceReads';
 import { runCli } from '../support/cli';
@@ -270,4 +270,50 @@ cases:
   const viaCli = JSON.parse(cli.stdout) as SuiteCostEstimate;
   assert.deepEqual(viaCli.prompts[0].models.map((m) => [m.variant, m.cases]), [['googleai/gemini-2.5-pro', 3], ['openai/gpt-4.1', 3], [undefined, 1]]);
   assert.equal(viaCli.totals.judgeCalls, 4);
+});
+
+function result(over: Partial<CaseResult>): CaseResult {
+  return { id: 'f.tests.yaml#c', caseKey: 'f.tests.yaml#c', fixtureUri: 'file:///w/f.tests.yaml', promptUri: 'file:///w/f.prompt', fixturePath: 'f.tests.yaml', promptPath: 'f.prompt', caseName: 'c', caseLine: 0, repeat: 1, repeats: 1, status: 'passed', parameters: {}, vars: {}, cached: false, assertions: [], reason: 'ok', ...over };
+}
+
+test('the comparison: per variant pass rate, mean score, cost, tokens, nearest-rank p50/p95 latency, errors; disagreements first', () => {
+  const rs: CaseResult[] = [];
+  for (let i = 0; i < 20; i++) {
+    const key = `f.tests.yaml#c${i}`;
+    rs.push(result({ id: `${key}@a`, caseKey: `${key}@a`, caseName: `c${i}`, caseLine: i, variant: 'a', provider: 'openai', requestedModel: 'openai/x', returnedModel: 'x-001', status: 'passed', score: 1, cost: 0.001, usage: { inputTokens: 10, outputTokens: 2 }, latencyMs: (i + 1) * 10 }));
+    const bFails = i === 7 || i === 13;
+    rs.push(result({ id: `${key}@b`, caseKey: `${key}@b`, caseName: `c${i}`, caseLine: i, variant: 'b', provider: 'googleai', requestedModel: 'googleai/y', status: i === 19 ? 'error' : bFails ? 'failed' : 'passed', score: bFails ? 0.25 : i === 19 ? undefined : 1, cost: i === 19 ? undefined : 0.002, usage: i === 19 ? undefined : { inputTokens: 12, outputTokens: 3 }, latencyMs: i === 19 ? undefined : 100, output: bFails ? 'wrong' : i === 19 ? undefined : 'right', reason: bFails ? 'It said wrong.' : 'ok' }));
+  }
+  const { variants, cases } = compareVariants(rs);
+  const [a, b] = variants;
+  assert.deepEqual([a.label, a.runs, a.passRate, a.meanScore, a.inputTokens, a.outputTokens, a.p50LatencyMs, a.p95LatencyMs, a.returnedModels], ['a', 20, 1, 1, 200, 40, 100, 190, ['x-001']]);
+  assert.ok(Math.abs(a.cost - 0.02) < 1e-12 && Math.abs(a.meanCost! - 0.001) < 1e-12);
+  assert.deepEqual([b.counts, b.passRate, b.meanScore, b.unpricedRuns, b.p50LatencyMs, b.p95LatencyMs], [{ passed: 17, failed: 2, error: 1, skipped: 0 }, 17 / 20, (17 + 0.5) / 19, 0, 100, 100]);
+  assert.deepEqual(cases.slice(0, 3).map((c) => [c.caseName, c.disagree]), [['c7', true], ['c13', true], ['c19', true]]);
+  assert.deepEqual(cases.slice(3, 5).map((c) => [c.key, c.disagree]), [['f.tests.yaml#c0', false], ['f.tests.yaml#c1', false]]);
+  assert.deepEqual(cases[0].verdicts.b, { status: 'failed', score: 0.25, reason: 'It said wrong.', output: 'wrong' });
+  assert.equal(percentile([1, 2, 3, 4], 50), 2);
+  assert.equal(percentile([], 95), undefined);
+  // Without a matrix the variants are the providers and models the cases used.
+  assert.deepEqual(compareVariants([result({ provider: 'openai', requestedModel: 'openai/x' }), result({ provider: 'render' })]).variants.map((v) => v.label), ['openai · openai/x', 'render']);
+});
+
+test('--reporter markdown: the variants\' table and the cases side by side, disagreements first with both outputs, fenced safely', async () => {
+  const { dir } = workspace(`${MATRIX}cases:\n  - name: agree\n    vars: { question: "Same?" }\n    assert:\n      - type: contains\n        value: same\n  - name: differ\n    vars: { question: "Differ?" }\n    assert:\n      - type: contains\n        value: yes\n`);
+  mock.script = (req) => ({ text: req.prompt.includes('Same') ? 'same | here' : req.api === 'gemini' ? 'yes ~~~ indeed' : 'no', usage: { input: 1000, output: 10 } });
+  const env = { OPENAI_API_KEY: KEY_OPENAI, OPENAI_BASE_URL: mock.openaiBaseUrl, GEMINI_API_KEY: KEY_GEMINI, GOOGLE_API_KEY: undefined, GOOGLE_GEMINI_BASE_URL: mock.geminiBaseUrl };
+  const r = await runCli(['test', '--reporter', 'markdown', '--no-cache', '--no-record'], dir, env);
+  assert.equal(r.code, 1, r.stderr);
+  const md = r.stdout;
+  assert.match(md, /^## Prompt test comparison\n\n2 case runs × 2 variants; 3 passed, 1 failed, 0 errors, 0 skipped in [\d.]+ s\. \*\*The variants disagree on 1 case run\.\*\*\n/);
+  assert.match(md, /\n\| mini \| openai\/gpt-4o-mini \| 1\/2 \(50%\) \| 0\.50 \| \$0\.00031 \| \$0\.00016 \| 2,000 \| 20 \| \d+ ms \| \d+ ms \| 0 \|\n/);
+  assert.match(md, /\n\| flash \| googleai\/gemini-2\.5-flash \| 2\/2 \(100%\) \| 1\.00 \| \$0\.00065 \| \$0\.0003[23] \| 2,000 \| 20 \| /);
+  const rows = md.split('### Cases (where the variants disagree first)\n\n')[1].split('\n').slice(0, 4);
+  assert.deepEqual(rows.slice(0, 2), ['| case | mini | flash |', '|---|---|---|']);
+  assert.match(rows[2], /^\| \*\*≠\*\* `p\.tests\.yaml:14` differ \| ❌ fail 0\.00: 1 of 1 assertion failed\. \| ✅ pass 1\.00 \|$/);
+  assert.match(rows[3], /^\| `p\.tests\.yaml:9` agree \| ✅ pass 1\.00 \| ✅ pass 1\.00 \|$/);
+  assert.match(md, /### Outputs where the variants disagree\n\n<details>\n<summary>p\.tests\.yaml:14 differ<\/summary>\n\n\*\*mini\*\* \(❌ fail\)\n\n~~~text\nno\n~~~\n\n\*\*flash\*\* \(✅ pass\)\n\n~~~~text\nyes ~~~ indeed\n~~~~\n/);
+  // The text report ends with a line per variant.
+  const text = await runCli(['test', '--no-cache', '--no-record'], dir, env);
+  assert.match(text.stdout, /\n {2}mini: 1\/2 passed, 0 errors, \$0\.00031, p50 \d+ ms\n {2}flash: 2\/2 passed, 0 errors, \$0\.00065, p50 \d+ ms\n$/);
 });

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  compareVariants,
+  comparisonMarkdown,
   contentHash,
   fileValueDiagnostics,
   fixtureDiagnostics,
@@ -44,7 +46,10 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
       --repeat N             Run every case N times.
       --shard K/N            Run only shard K of N (a deterministic split by case and
                              matrix variant).
-      --reporter R           text (default), json or junit.
+      --reporter R           text (default), json, junit, or markdown: the comparison of
+                             the variants (pass rate, mean score, cost, tokens, p50/p95
+                             latency, errors; the cases where they disagree first), for
+                             a pull-request comment.
       --output FILE          Write the report to FILE instead of standard output.
       --no-cache             Do not read or write the response cache.
       --cache-dir DIR        Response cache (default .prompt-workbench/cache at the project
@@ -165,6 +170,14 @@ export function javascriptSwitch(noJavascript: boolean | undefined, config: Proj
   return undefined;
 }
 
+/** One line per matrix variant (none without a matrix): pass rate, cost, median latency. */
+export function variantLines(s: RunSummary): string {
+  if (!s.results.some((r) => r.variant !== undefined)) return '';
+  return compareVariants(s.results)
+    .variants.map((v) => `  ${v.label}: ${v.counts.passed}/${v.counts.passed + v.counts.failed + v.counts.error} passed, ${v.counts.error} errors, $${v.cost.toPrecision(2)}, p50 ${v.p50LatencyMs === undefined ? '-' : `${Math.round(v.p50LatencyMs)} ms`}`)
+    .join('\n') + '\n';
+}
+
 export function summaryLine(s: RunSummary): string {
   return `${s.counts.passed} passed, ${s.counts.failed} failed, ${s.counts.error} errors, ${s.counts.skipped} skipped in ${(s.durationMs / 1000).toFixed(1)} s${s.cache && s.cache.hits ? ` (${s.cache.hits} from the cache)` : ''}`;
 }
@@ -212,7 +225,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
   if (provider === 'vscode-lm') throw new TestUsageError('The vscode-lm provider runs only inside VS Code (the Language Model API). Use render, openai, anthropic, googleai or vertexai here.');
   const judgeProvider = values['judge-provider'] as ProviderId | undefined;
   if (judgeProvider && !(PROVIDER_IDS as readonly string[]).includes(judgeProvider)) throw new TestUsageError(`Unknown judge provider "${judgeProvider}".`);
-  if (!['text', 'json', 'junit'].includes(values.reporter!)) throw new TestUsageError(`Unknown reporter "${values.reporter}". Use text, json or junit.`);
+  if (!['text', 'json', 'junit', 'markdown'].includes(values.reporter!)) throw new TestUsageError(`Unknown reporter "${values.reporter}". Use text, json, junit or markdown.`);
   const concurrency = positiveInt('concurrency', values.concurrency, 4);
   const repeat = values.repeat === undefined ? undefined : positiveInt('repeat', values.repeat, 1);
   const timeoutS = values.timeout === undefined ? 60 : Number(values.timeout);
@@ -308,8 +321,9 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
 
   let report: string;
   if (values.reporter === 'junit') report = junitReport(summary);
+  else if (values.reporter === 'markdown') report = comparisonMarkdown(summary);
   else if (values.reporter === 'json') report = JSON.stringify({ summary: { ...summary, results: undefined, record: recordName ?? null }, results: summary.results.map((r) => ({ ...r, messages: undefined })) }, null, 2) + '\n';
-  else report = `${streaming ? '' : summary.results.map(textLine).join('\n') + '\n'}\n${summaryLine(summary)}\n${recordName ? `Run record: ${recordName}\n` : ''}`;
+  else report = `${streaming ? '' : summary.results.map(textLine).join('\n') + '\n'}\n${summaryLine(summary)}\n${variantLines(summary)}${recordName ? `Run record: ${recordName}\n` : ''}`;
   if (values.output) {
     await writeFile(path.resolve(cwd, values.output), report);
     stderr.write(`${summaryLine(summary)}\n`);
