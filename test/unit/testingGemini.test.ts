@@ -264,3 +264,22 @@ test('a run: a googleai/ prompt goes to the googleai provider with its config an
   assert.deepEqual([config.temperature, config.maxOutputTokens, config.topK, config.responseMimeType], [0, 100, 3, 'application/json']);
   assert.deepEqual((config.responseJsonSchema as { properties: unknown }).properties, { team: { type: 'string' } });
 });
+
+test('the SDK reads none of its environment variables: the key, base URL and project are the ones the door passed', async () => {
+  const saved = { ...process.env };
+  Object.assign(process.env, { GEMINI_API_KEY: 'AIza-from-env', GOOGLE_API_KEY: 'AIza-other-env', GOOGLE_GEMINI_BASE_URL: 'http://127.0.0.1:9', GOOGLE_VERTEX_BASE_URL: 'http://127.0.0.1:9', GOOGLE_CLOUD_PROJECT: 'env-project', GOOGLE_CLOUD_LOCATION: 'env-location' });
+  try {
+    mock.script = () => ({ text: 'ok' });
+    await gemini().call({ model: 'm', messages, parameters: {} });
+    await vertex().call({ model: 'm', messages, parameters: {} });
+    assert.equal(mock.requests[0].headers['x-goog-api-key'], KEY);
+    assert.equal(mock.requests[1].path, '/v1beta1/projects/my-proj/locations/europe-west4/publishers/google/models/m:generateContent');
+    assert.equal(mock.requests[1].headers['x-goog-api-key'], undefined);
+    assert.equal(createGeminiProvider({ apiKey: KEY, timeoutMs: 1, maxRetries: 0 }).endpoint, 'https://generativelanguage.googleapis.com');
+  } finally {
+    for (const k of ['GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'GOOGLE_VERTEX_BASE_URL', 'GOOGLE_CLOUD_PROJECT', 'GOOGLE_CLOUD_LOCATION']) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  }
+});

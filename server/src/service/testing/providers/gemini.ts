@@ -118,6 +118,20 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
   const location = options.location?.trim() || VERTEX_DEFAULT_LOCATION;
   const endpoint = (options.baseURL || (vertex ? vertexDefaultBaseUrl(location) : GEMINI_DEFAULT_BASE_URL)).replace(/\/+$/, '');
   const secrets = [options.apiKey];
+  const retryOptions = { attempts: options.maxRetries + 1, initialDelay: 0.5, maxDelay: 8 };
+  // One client for the provider's life: Vertex AI's credentials (an access token) are fetched once
+  // and refreshed by google-auth-library, not once per call. Each call passes its own fetch.
+  let client: Promise<InstanceType<GenAiModule['GoogleGenAI']>> | undefined;
+  const clientOf = () =>
+    (client ??= loadSdk().then(({ GoogleGenAI }) => {
+      // The SDK retries 408, 429 and 5xx when asked to; attempts count the first one.
+      const httpOptions = { baseUrl: endpoint, timeout: options.timeoutMs, retryOptions };
+      // Every value is passed, so the SDK reads none of its environment variables (keys, projects,
+      // base URLs): the door decides, and the editor's settings are not overridden by the shell's.
+      return vertex
+        ? new GoogleGenAI({ vertexai: true, project: options.project!.trim(), location, httpOptions, googleAuthOptions: options.googleAuthOptions as never })
+        : new GoogleGenAI({ vertexai: false, apiKey: options.apiKey, httpOptions });
+    }));
   return {
     id,
     endpoint,
@@ -127,20 +141,10 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
     async call(request: ModelCall): Promise<ModelReply> {
       if (!vertex && !options.apiKey) throw new ProviderError('no-key', `No Gemini API key. ${options.keyHint ?? defaultKeyHint('googleai')}`, id);
       if (vertex && !options.project?.trim()) throw new ProviderError('config', 'Vertex AI needs a Google Cloud project: set promptWorkbench.providers.vertexai.project (or GOOGLE_CLOUD_PROJECT for the CLI), and sign in with application default credentials (gcloud auth application-default login).', id);
-      const { GoogleGenAI, ApiError } = await loadSdk();
+      const { ApiError } = await loadSdk();
+      const sdkClient = await clientOf();
+      // This call's fetch, so it counts this call's attempts (see transport.ts).
       const transport = callTransport(options.fetch);
-      const httpOptions = {
-        baseUrl: endpoint,
-        timeout: options.timeoutMs,
-        // The SDK retries 408, 429 and 5xx when asked to; attempts count the first one.
-        retryOptions: { attempts: options.maxRetries + 1, initialDelay: 0.5, maxDelay: 8 },
-        fetch: transport.fetch,
-      };
-      // Every value is passed, so the SDK reads none of its environment variables (keys, projects,
-      // base URLs): the door decides, and the editor's settings are not overridden by the shell's.
-      const client = vertex
-        ? new GoogleGenAI({ vertexai: true, project: options.project!.trim(), location, httpOptions, googleAuthOptions: options.googleAuthOptions as never })
-        : new GoogleGenAI({ vertexai: false, apiKey: options.apiKey, httpOptions });
       const scope = callSignal(request.signal);
       const signal = scope.signal;
       const { systemInstruction, contents } = geminiContents(request.messages);
@@ -162,9 +166,9 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
       }
 
       async function attempt(retriesLeft: number): Promise<ModelReply> {
-        const params = { model, contents, config: { ...config, abortSignal: signal, httpOptions: { retryOptions: { ...httpOptions.retryOptions, attempts: retriesLeft + 1 } } } };
+        const params = { model, contents, config: { ...config, abortSignal: signal, httpOptions: { fetch: transport.fetch, retryOptions: { ...retryOptions, attempts: retriesLeft + 1 } } } };
         if (options.stream) {
-          const stream = await client.models.generateContentStream(params as never);
+          const stream = await sdkClient.models.generateContentStream(params as never);
           let output = '';
           let firstTokenMs: number | undefined;
           let modelVersion: string | undefined;
@@ -183,7 +187,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
           }
           return { output, model: modelVersion, usage, finishReason, firstTokenMs };
         }
-        const reply = (await client.models.generateContent(params as never)) as GeminiResponse;
+        const reply = (await sdkClient.models.generateContent(params as never)) as GeminiResponse;
         if (!reply || typeof reply !== 'object') throw new ProviderError('bad-response', `${label}'s answer is empty. Is ${endpoint} a Gemini API server?`, id);
         blocked(reply);
         const candidate = reply.candidates?.[0];
