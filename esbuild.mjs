@@ -59,6 +59,27 @@ function sharedTokenizerData(outName) {
   };
 }
 const requireFromHere = createRequire(import.meta.url);
+
+// Google's `@google/genai` SDK (the `googleai` and `vertexai` test providers, with
+// google-auth-library for Vertex AI) is 0.75 MB minified. The test runs (dist/testing.js), "Compare
+// Test Results" and the CLI all use it, and most runs never do: it is built once into
+// dist/genai.js, and the plugin below turns the engine's `import('@google/genai')` (a dynamic
+// import, in server/src/service/testing/providers/gemini.ts) into a run-time
+// `require('./genai.js')`, which runs on the first Gemini call only.
+const GENAI = '@google/genai';
+/** @param {string} outName the entry's output name */
+function sharedGenai(outName) {
+  const up = path.posix.relative(path.posix.dirname(outName), '.');
+  return {
+    name: 'shared-genai',
+    /** @param {import('esbuild').PluginBuild} build */
+    setup(build) {
+      build.onResolve({ filter: /^@google\/genai$/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: `${up ? `${up}/` : './'}genai.js`, external: true }));
+    },
+  };
+}
+/** @type {import('esbuild').BuildOptions} */
+const genaiBundle = { ...common, entryPoints: { genai: requireFromHere.resolve(GENAI) }, banner: { js: IMPORT_META_URL } };
 /** @type {import('esbuild').BuildOptions[]} */
 const tokenizerData = TOKENIZER_DATA.map((encoding) => ({
   entryPoints: { [`tokenizer-${encoding}`]: requireFromHere.resolve(`gpt-tokenizer/bpeRanks/${encoding}`) },
@@ -88,7 +109,8 @@ mkdirSync('dist', { recursive: true });
 copyFileSync(requireFromHere.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), path.join('dist', QUICKJS_WASM));
 
 const contexts = await Promise.all([
-  ...entries.map((e) => esbuild.context({ ...common, ...e, plugins: [sharedTokenizerData(Object.keys(e.entryPoints)[0])], outdir: 'dist' })),
+  ...entries.map((e) => esbuild.context({ ...common, ...e, plugins: [sharedTokenizerData(Object.keys(e.entryPoints)[0]), sharedGenai(Object.keys(e.entryPoints)[0])], outdir: 'dist' })),
+  esbuild.context({ ...genaiBundle, outdir: 'dist' }),
   ...tokenizerData.map((e) => esbuild.context({ ...e, outdir: 'dist' })),
 ]);
 if (watch) {

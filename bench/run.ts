@@ -581,6 +581,15 @@ const EXTRA_SUITES: ExtraSuite[] = [
     },
   },
   {
+    name: 'A model matrix (bench/matrix.ts)',
+    file: 'matrix.ts',
+    run: async (mod, out) => {
+      const result = await (mod.runMatrixBench as (o: { quick?: boolean }) => Promise<unknown>)({ quick: QUICK });
+      (mod.printMatrixBench as (r: unknown, l: (s?: string) => void) => void)(result, (s = '') => out(`   ${s}`));
+      return result;
+    },
+  },
+  {
     name: 'javascript assertions in their sandbox (bench/sandbox.ts)',
     file: 'sandbox.ts',
     run: async (mod, out) => {

@@ -26,8 +26,8 @@ import { readZip, type ZipEntry } from './zip';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const VSIX = path.join(ROOT, 'dist', 'prompt-workbench.vsix');
-/** The budget: 3 MiB. */
-const MAX_BYTES = 3 * 1024 * 1024;
+/** The budget: 3.25 MiB (3 MiB until the Gemini SDK, dist/genai.js, 178 KiB compressed, joined). */
+const MAX_BYTES = 3.25 * 1024 * 1024;
 
 /** What may be in the package besides the images the manifest or README use. */
 const ALLOWED: RegExp[] = [
@@ -38,6 +38,8 @@ const ALLOWED: RegExp[] = [
   /^extension\/dist\/(client|session|testing|server)\.js$/,
   /^extension\/dist\/tokenizer-[a-z0-9_]+\.js$/,
   /^extension\/dist\/quickjs\.wasm$/,
+  // Google's Gemini SDK, loaded on the first Gemini call
+  /^extension\/dist\/genai\.js$/,
   // the language: grammar, configuration, frontmatter schema
   /^extension\/syntaxes\/[\w.-]+\.tmLanguage\.json$/,
   /^extension\/language-configuration\.json$/,
@@ -78,7 +80,7 @@ after(() => {
   if (extracted) fs.rmSync(extracted, { recursive: true, force: true });
 });
 
-test('the VSIX is at most 3 MiB', () => {
+test('the VSIX is at most 3.25 MiB', () => {
   const size = fs.statSync(VSIX).size;
   const biggest = [...entries].sort((a, b) => b.compressed - a.compressed).slice(0, 5);
   assert.ok(size <= MAX_BYTES, `${size} bytes > ${MAX_BYTES}; largest entries (compressed): ${biggest.map((e) => `${e.name} ${e.compressed}`).join(', ')}`);
@@ -109,13 +111,19 @@ test('every file a bundle requires at run time is in the package', () => {
     const code = text(`extension/dist/${b}.js`);
     assert.doesNotMatch(code, /sourceMappingURL=data:/, `dist/${b}.js has an inline source map`);
     // Sibling files required by a literal relative path, e.g. require("./tokenizer-o200k_base.js").
-    for (const m of code.matchAll(/require\((["'])(\.\.?\/[^"']+)\1\)/g)) {
+    for (const m of code.matchAll(/(?:require|import)\((["'])(\.\.?\/[^"']+)\1\)/g)) {
       const target = path.posix.join('extension/dist', m[2]);
       assert.ok(byName.has(target) || byName.has(`${target}.js`), `dist/${b}.js requires ${m[2]}, which is not in the package`);
     }
   }
   // The tokenizer data is shared, not bundled again: the two bundles that count tokens require it.
   for (const b of ['server', 'testing']) assert.match(text(`extension/dist/${b}.js`), /require\("\.\/tokenizer-o200k_base\.js"\)/, `dist/${b}.js`);
+  // So is the Gemini SDK: the test bundle requires it on the first Gemini call, and does not carry it.
+  // (esbuild keeps the engine's dynamic import: `import("./genai.js")`, relative to dist/testing.js.)
+  const testing = text('extension/dist/testing.js');
+  assert.ok(/import\("\.\/genai\.js"\)/.test(testing), 'dist/testing.js does not load ./genai.js');
+  assert.ok(!testing.includes('generativelanguage.googleapis.com/`'), 'dist/testing.js bundles @google/genai');
+  assert.ok(byName.has('extension/dist/genai.js'), 'dist/genai.js is not in the package');
 });
 
 test('the sandbox of javascript assertions ships beside the bundle that runs them', () => {

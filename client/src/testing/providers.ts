@@ -7,8 +7,9 @@ import { createVscodeLmProvider, type LmApi } from './vscodeLm';
 
 export async function editorProviders(secrets: vscode.SecretStorage, settings: TestSettings, trusted: boolean): Promise<RunProviders> {
   return createProviders({
-    keys: { openai: await getApiKey(secrets, 'openai'), anthropic: await getApiKey(secrets, 'anthropic') },
-    baseUrls: { openai: settings.openaiBaseUrl, anthropic: settings.anthropicBaseUrl },
+    keys: { openai: await getApiKey(secrets, 'openai'), anthropic: await getApiKey(secrets, 'anthropic'), googleai: await getApiKey(secrets, 'googleai') },
+    baseUrls: { openai: settings.openaiBaseUrl, anthropic: settings.anthropicBaseUrl, googleai: settings.geminiBaseUrl, vertexai: settings.vertex.baseUrl },
+    vertex: { project: settings.vertex.project, location: settings.vertex.location },
     timeoutMs: settings.timeoutSeconds * 1000,
     maxRetries: settings.retries,
     stream: settings.stream,

@@ -97,6 +97,8 @@ export function registerSuiteCost(output: vscode.LogOutputChannel): vscode.Dispo
             readText: editorValueReader(),
             analysis: { partials: await loadPartialIndex([...folders, ...suites.map((s) => path.dirname(vscode.Uri.parse(s.fixture.uri).fsPath))]) },
             catalogue: settings.catalogue,
+            // The Test Explorer's judge (llm-rubric calls are counted); it runs no matrix.
+            judge: settings.judge,
             signal: controller.signal,
             onProgress: (done, total) => {
               const pct = Math.floor((done / total) * 100);

@@ -8,7 +8,9 @@ import type { PromptDocument } from '../document';
 import { fieldTypeLabel } from '../formats/model';
 import { closest } from '../suggest';
 import { LineIndex, type Span } from '../text';
-import { ASSERTION_TYPES, BASE_ASSERTION_TYPES, FixtureFileSchema, PROVIDER_IDS, type BaseAssertionType, type FixtureFile } from './fixtures';
+import { BUILTIN_CATALOGUE } from '../tokens/catalogue';
+import { ASSERTION_TYPES, BASE_ASSERTION_TYPES, FixtureFileSchema, PROVIDER_IDS, type BaseAssertionType, type FixtureFile, type ProviderId } from './fixtures';
+import { PROVIDER_LABELS } from './providers/types';
 
 export const ASSERTION_DOCS: Record<BaseAssertionType, string> = {
   equals: 'The output is exactly `value` (text; a mapping or list is compared with the output parsed as JSON).',
@@ -54,8 +56,10 @@ function unwrapObjectShape(schema: unknown): Record<string, unknown> {
 const CASE_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.cases);
 const DEFAULTS_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.defaults);
 const ASSERT_SHAPE = unwrapObjectShape(CASE_SHAPE.assert);
+const MATRIX_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.matrix);
 const DOCS: Record<string, Record<string, string>> = {
   root: KEY_DOCS.root,
+  matrix: docsOf(MATRIX_SHAPE),
   case: docsOf(CASE_SHAPE),
   defaults: docsOf(DEFAULTS_SHAPE),
   assertion: docsOf(ASSERT_SHAPE),
@@ -67,6 +71,7 @@ function scopeOf(path: readonly string[]): keyof typeof DOCS | 'vars' | undefine
   if (p === '') return 'root';
   if (p === 'cases/[]') return 'case';
   if (p === 'defaults') return 'defaults';
+  if (p === 'matrix/[]') return 'matrix';
   if (/(^|\/)assert\/\[\]$/.test(p)) return 'assertion';
   if (p === 'cases/[]/vars' || p === 'defaults/vars') return 'vars';
   return undefined;
@@ -246,6 +251,7 @@ const KEY_SNIPPETS: Record<string, string> = {
   vars: 'vars:\n  $0',
   defaults: 'defaults:\n  $0',
   config: 'config:\n  $0',
+  matrix: 'matrix:\n  - label: ${1:a}\n    model: ${2:openai/gpt-4o-mini}\n  - label: ${3:b}\n    model: ${0:googleai/gemini-2.5-flash}',
 };
 
 export function completeFixture(text: string, offset: number, lines: LineIndex, prompt: PromptDocument | undefined): CompletionList | null {
@@ -292,14 +298,27 @@ export function completeFixture(text: string, offset: number, lines: LineIndex, 
     }
   } else if (cursor.key === 'provider') {
     for (const p of PROVIDER_IDS) items.push({ label: p, kind: CompletionItemKind.EnumMember, documentation: md(PROVIDER_DOCS[p]), textEdit: { range, newText: p } });
+  } else if (cursor.key === 'model' && scope === 'matrix') {
+    // A variant's model is provider-qualified: the catalogue's models under each provider that serves them.
+    for (const [name, entry] of Object.entries(BUILTIN_CATALOGUE.models)) {
+      for (const p of CATALOGUE_PROVIDERS[entry.provider] ?? []) {
+        const label = `${p}/${name}`;
+        items.push({ label, kind: CompletionItemKind.Value, detail: PROVIDER_LABELS[p], documentation: entry.inputPerMTok != null && entry.outputPerMTok != null ? md(`$${entry.inputPerMTok} / $${entry.outputPerMTok} per million input / output tokens (list price)`) : undefined, textEdit: { range, newText: label } });
+      }
+    }
   }
   return { isIncomplete: false, items };
 }
+
+/** Which test providers serve the catalogue's provider families. */
+const CATALOGUE_PROVIDERS: Record<string, ProviderId[]> = { openai: ['openai'], anthropic: ['anthropic'], google: ['googleai', 'vertexai'] };
 
 export const PROVIDER_DOCS: Record<(typeof PROVIDER_IDS)[number], string> = {
   render: 'No model: the output is the rendered prompt. Runs offline and in CI without keys; for checks of the template itself.',
   openai: 'The OpenAI chat completions API (official `openai` SDK). With a base URL (setting or `OPENAI_BASE_URL`) any OpenAI-compatible server: Azure OpenAI, Ollama, vLLM, LM Studio, llama.cpp, OpenRouter.',
   anthropic: 'The Anthropic messages API (official `@anthropic-ai/sdk`).',
+  googleai: 'Gemini through the Gemini API with an API key (official `@google/genai` SDK); models `googleai/gemini-...`. Key: "Set API Key" or `GEMINI_API_KEY`; another server: setting or `GOOGLE_GEMINI_BASE_URL`.',
+  vertexai: 'Gemini on Vertex AI (official `@google/genai` SDK) with application default credentials; models `vertexai/gemini-...`. Project and location: settings or `GOOGLE_CLOUD_PROJECT`, `GOOGLE_CLOUD_LOCATION`.',
   'vscode-lm': "The VS Code Language Model API: the chat models the editor has (e.g. GitHub Copilot's), without a key. Editor only.",
 };
 
