@@ -253,7 +253,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     const mapped = requestedModel ? (options.models?.[requestedModel] ?? requestedModel) : undefined;
     const nativeModel = mapped?.startsWith(`${providerId}/`) ? mapped.slice(providerId.length + 1) : mapped;
     if (providerId !== 'render' && providerId !== 'vscode-lm' && !nativeModel) return fail('config', `No model for ${providerId}: set \`model:\` in the prompt, or \`model\` in the case or fixture file.`);
-    const outputSchema = await outputSchemaOf(prompt);
+    const outputSchema = await outputSchemaOf(prompt, options.analysis?.schemas);
     const outputSpec = promptOutputFormat(prompt) === 'json' ? { format: 'json', schema: outputSchema } : undefined;
 
     let provider: Provider;
