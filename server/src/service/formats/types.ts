@@ -233,6 +233,8 @@ export interface DataVariableInfo {
   /** Only has a value inside a loop. */
   eachOnly: boolean;
   description: string;
+  /** Comes from the runtime's render context (`context: { state: ... }` gives `@state`). */
+  context?: boolean;
 }
 
 /** The format's template language: what completion, hover and the checks may offer and accept. */

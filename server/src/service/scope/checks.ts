@@ -93,7 +93,16 @@ function checkDataVariable(site: Extract<Site, { kind: 'data' }>, out: PromptDia
   const head = expr.parts[0];
   const known = DATA_VARIABLES.find((d) => d.name === head);
   if (!known) {
-    out.push({ code: 'unknown-data-variable', severity: 'warning', message: `\`@${head}\` is not a Handlebars data variable. Use ${DATA_VARIABLES.map((d) => `\`@${d.name}\``).join(', ')}.`, span: expr.span });
+    // Dotprompt passes every key of the render context as a data variable (`context: { x }` is `@x`).
+    const near = closest(head, DATA_VARIABLES.map((d) => d.name));
+    out.push({
+      code: 'unknown-data-variable',
+      severity: near ? 'warning' : 'info',
+      message: near
+        ? `\`@${head}\` is not a data variable. Did you mean \`@${near}\`?`
+        : `\`@${head}\` is not a Handlebars or Dotprompt data variable, so it has a value only if the code that renders passes \`${head}\` in the render context (in a test case: \`context: { ${head}: ... }\`).`,
+      span: expr.span,
+    });
   } else if (known.eachOnly && !site.inEach) {
     out.push({ code: 'unknown-data-variable', severity: 'warning', message: `\`@${head}\` only has a value inside \`{{#each}}\`.`, span: expr.span });
   }
