@@ -6,6 +6,7 @@ import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { toLspDiagnostic, type PromptDiagnostic } from '../diagnostic';
 import type { PromptDocument } from '../document';
 import { fieldTypeLabel } from '../formats/model';
+import { analyze } from '../scope';
 import { closest } from '../suggest';
 import { LineIndex, type Span } from '../text';
 import { ASSERTION_TYPES, BASE_ASSERTION_TYPES, FixtureFileSchema, PROVIDER_IDS, type BaseAssertionType, type FixtureFile } from './fixtures';
@@ -117,6 +118,7 @@ export function variableDiagnostics(file: FixtureFile, prompt: PromptDocument): 
     });
   };
   if (checkUndeclared) for (const [name, span] of Object.entries(file.defaultVarKeySpans)) if (!declared.has(name)) undeclared(name, span);
+  out.push(...renderDataDiagnostics(file, prompt, promptName));
   for (const c of file.cases) {
     if (checkUndeclared) for (const [name, span] of Object.entries(c.varKeySpans)) if (!declared.has(name)) undeclared(name, span);
     if (c.varsFile) continue; // values come from a file: checked when the case runs
@@ -130,6 +132,33 @@ export function variableDiagnostics(file: FixtureFile, prompt: PromptDocument): 
         span: c.varsSpan ?? c.nameSpan,
         data: { missing: missing.map((m) => m.name) },
       });
+    }
+  }
+  return out;
+}
+
+/**
+ * `context:` and `history:` against the template: a context key the template never reads as `@key`
+ * (unless partials, which may read it, are used), and history for a prompt without `{{history}}`
+ * (Dotprompt then inserts it before the last user message).
+ */
+function renderDataDiagnostics(file: FixtureFile, prompt: PromptDocument, promptName: string): PromptDiagnostic[] {
+  const out: PromptDiagnostic[] = [];
+  const analysis = analyze(prompt);
+  const read = new Set(analysis.refs.filter((r) => r.kind === 'data').map((r) => r.expr.parts[0]));
+  const seen = new Set<number>();
+  for (const c of file.cases) {
+    if (c.context && !analysis.partials.length) {
+      for (const [key, span] of Object.entries(c.contextKeySpans)) {
+        if (read.has(key) || seen.has(span.start)) continue;
+        seen.add(span.start);
+        const near = closest(key, read);
+        out.push({ code: 'fixture-unused-context', severity: 'warning', message: `${promptName} never reads \`@${key}\`${near ? `. Did you mean \`${near}\`?` : read.size ? ` (it reads ${[...read].map((r) => `\`@${r}\``).join(', ')})` : ''}; this context value is not used.`, span });
+      }
+    }
+    if (c.history?.length && c.historySpan && !seen.has(c.historySpan.start) && !prompt.prompt.messages.some((m) => m.kind === 'history')) {
+      seen.add(c.historySpan.start);
+      out.push({ code: 'fixture-history-placement', severity: 'info', message: `${promptName} has no \`{{history}}\`: Dotprompt inserts these messages before its last user message (or after its last message when that is not a user message).`, span: c.historySpan });
     }
   }
   return out;

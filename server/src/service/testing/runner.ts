@@ -15,7 +15,7 @@ import { PROVIDER_IDS, type FixtureCase, type FixtureFile, type ProviderId } fro
 import { ProviderError, type ChatMessage, type ModelReply, type Provider, type ProviderErrorKind, type Usage } from './providers/types';
 import { checksFingerprint } from './records';
 import { redact } from './redact';
-import { caseVars, VarsError, type ValueReader } from './vars';
+import { caseRenderData, caseVars, VarsError, type ValueReader } from './vars';
 
 export interface TestSuite {
   fixture: FixtureFile;
@@ -245,7 +245,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     } catch (e) {
       return fail('vars', e instanceof VarsError ? e.message : String(e), e instanceof VarsError ? e.line : c.line);
     }
-    const rendered = await renderPrompt(prompt, base.vars, options.analysis);
+    const rendered = await renderPrompt(prompt, base.vars, options.analysis, caseRenderData(c));
     if (rendered.error) return fail('render', `The prompt cannot be rendered for this case: ${rendered.error.message}${rendered.error.line !== undefined ? ` (${suite.promptPath}, line ${rendered.error.line + 1})` : ''}`);
     const messages = (rendered.messages ?? []).map((m) => ({ role: m.role, text: m.text }));
     base.messages = messages;
