@@ -45,7 +45,7 @@ export async function estimateCommand(argv: string[], cwd: string, stdout: NodeJ
   }
   const estimate = await estimateSuiteCost(suites, {
     readText: cliFileValues(project, cwd).read,
-    analysis: { partials: await loadPartialIndex(project.host, [...new Set([cwd, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers },
+    analysis: { partials: await loadPartialIndex(project.host, [...new Set([cwd, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers, schemas: project.schemas },
     defaultProvider: provider,
     repeat,
   });

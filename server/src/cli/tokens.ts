@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseDocument, type PartialIndex } from '../service';
+import { parseDocument, type PartialIndex, type SchemaLibrary } from '../service';
 import { ESTIMATE_LABELS, isEstimateFamily } from '../service/tokens/catalogue';
 import { documentTokens, formatMoney, formatShare, formatTokens, renderedTokens, tokenDiagnostics, type Cost, type RenderedTokens } from '../service/tokens';
 
@@ -11,6 +11,8 @@ export interface TokensCommandOptions {
   model?: string;
   json: boolean;
   partials: PartialIndex;
+  /** The project config's named schemas, for the rendered count. */
+  schemas?: SchemaLibrary;
 }
 
 export interface FileTokens {
@@ -37,7 +39,7 @@ export async function countFile(file: string, options: Omit<TokensCommandOptions
   const text = await readFile(file, 'utf8');
   // No size limit here: the CLI counts and renders any prompt exactly.
   const doc = parseDocument(text, pathToFileURL(file).toString(), 0, { maxTemplateSize: Infinity });
-  const opts = { model: options.model, analysis: { partials: options.partials }, maxRenderSize: Infinity };
+  const opts = { model: options.model, analysis: { partials: options.partials, schemas: options.schemas }, maxRenderSize: Infinity };
   const t = documentTokens(doc, opts);
   const rendered = await renderedTokens(doc, opts);
   return {

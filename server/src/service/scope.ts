@@ -96,8 +96,8 @@ export interface AnalysisOptions {
 const memo = new WeakMap<PromptDocument, { key: string; analysis: Analysis }>();
 
 /** The declared input fields of a document (from `input.schema`, plus names only in `input.default`). */
-export function declaredInputs(doc: PromptDocument): SchemaField[] {
-  return inputFields(doc);
+export function declaredInputs(doc: PromptDocument, schemas?: SchemaLibrary): SchemaField[] {
+  return inputFields(doc, schemas);
 }
 
 export function analyze(doc: PromptDocument, options: AnalysisOptions = {}): Analysis {

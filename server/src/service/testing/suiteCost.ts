@@ -17,6 +17,8 @@ import { caseRenderData, caseVars, VarsError, type UnreadValue, type ValueReader
 export interface SuiteCostOptions {
   readText: ValueReader;
   analysis?: AnalysisOptions;
+  /** The named schemas of a suite's project config, when they differ per suite (else `analysis.schemas`). */
+  schemasFor?: (suite: TestSuite) => AnalysisOptions['schemas'];
   /** Catalogue additions (`promptWorkbench.models`). */
   catalogue?: Record<string, unknown>;
   /** The run's provider for cases that name none (as `--provider` / the run profile). */
@@ -179,7 +181,7 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
     }
     let rendering = renders.get(c);
     if (!rendering) {
-      rendering = renderCase(suite.prompt, suite.fixture, c, options.readText, options.analysis, suite.promptPath);
+      rendering = renderCase(suite.prompt, suite.fixture, c, options.readText, { ...options.analysis, schemas: options.schemasFor?.(suite) ?? options.analysis?.schemas }, suite.promptPath);
       renders.set(c, rendering);
     }
     const rendered = await rendering;

@@ -88,6 +88,17 @@ export async function renderDotprompt(doc: PromptDocument, values: Record<string
     const bodyLine = line(doc.template.span.start);
     let message = raw.replace(/ - \d+:\d+$/, '');
     const helper = /unknown helper (\S+)/.exec(message);
+    const schema = /could not find schema with name '([^']*)'/.exec(message);
+    if (schema) {
+      const at = doc.text.indexOf(schema[1], doc.frontmatter.span.start);
+      return {
+        values,
+        error: {
+          message: `The prompt names the schema \`${schema[1]}\`, which code registers (defineSchema). List it under \`schemas:\` in prompt-workbench.yaml (a path to its JSON Schema file) to render here.`,
+          line: at >= 0 && at < doc.frontmatter.span.end ? line(at) : undefined,
+        },
+      };
+    }
     if (helper) message = `The template uses the helper \`${helper[1]}\`, which Dotprompt does not know. Register it in code with defineHelper; the preview cannot run helpers registered in code.`;
     else if (/lookupProperty|Cannot read properties/.test(message)) message = `A helper was called with missing or wrong arguments (${message}).`;
     return { values, error: { message, line: m ? bodyLine + Number(m[1]) - 1 : undefined } };
