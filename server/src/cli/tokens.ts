@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDocument, type PartialIndex, type SchemaLibrary } from '../service';
 import { ESTIMATE_LABELS, isEstimateFamily } from '../service/tokens/catalogue';
-import { documentTokens, formatMoney, formatShare, formatTokens, renderedTokens, tokenDiagnostics, type Cost, type RenderedTokens } from '../service/tokens';
+import { documentTokens, formatMoney, formatShare, formatTokens, mediaLines, renderedTokens, tokenDiagnostics, type Cost, type RenderedTokens } from '../service/tokens';
 
 export interface TokensCommandOptions {
   model?: string;
@@ -90,6 +90,7 @@ export function printTokens(results: FileTokens[], cwd: string, out: NodeJS.Writ
     for (const [a, b, c, d] of rows) out.write(`${pad(a, w0)}  ${lpad(b, w1)}  ${pad(c, w2)}  ${d}\n`.replace(/ +\n$/, '\n'));
     if (r.output.tokens) out.write(`  window and cost include ${r.output.tokens.toLocaleString('en-US')} output tokens (${r.output.source}); chat framing ${r.framing}\n`);
     if (!r.rendered.available) out.write(`  rendered count unavailable: ${r.rendered.reason}\n`);
+    else for (const l of mediaLines(r.rendered.media)) out.write(`  rendered ${l}\n`);
     for (const p of r.problems) out.write(`  ${p.severity}: ${p.message}  ${p.code}\n`);
     for (const n of r.notes) out.write(`  note: ${n}\n`);
     out.write('\n');
