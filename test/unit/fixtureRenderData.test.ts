@@ -11,6 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { parsePromptDocument, renderFixtureCase } from '../../server/src/service';
 import { createRenderProvider, fixtureDiagnostics, loadSuite, parseFixtureFile, runTests } from '../../server/src/service/testing';
 import { readTextUri } from '../../server/src/node/workspaceReads';
+import { completeFixture, hoverFixture } from '../../server/src/service/testing/language';
+import { LineIndex } from '../../server/src/service/text';
 
 const PROMPT = `---
 input:
@@ -116,4 +118,19 @@ test('a context key the template never reads is a warning on the key; history wi
     'fixture-unused-context|warning|auht|p.prompt never reads `@auht` (it reads `@state`); this context value is not used.',
     'fixture-history-placement|info|history|p.prompt has no `{{history}}`: Dotprompt inserts these messages before its last user message (or after its last message when that is not a user message).',
   ]);
+});
+
+test('completion and hover know context and history', () => {
+  const at = (text: string) => {
+    const offset = text.indexOf('|');
+    const clean = text.replace('|', '');
+    return completeFixture(clean, offset, new LineIndex(clean), undefined)?.items.map((i) => i.label) ?? [];
+  };
+  const caseKeys = at('cases:\n  - name: a\n    |');
+  assert.ok(caseKeys.includes('context') && caseKeys.includes('history'), caseKeys.join(', '));
+  assert.deepEqual(at('cases:\n  - name: a\n    history:\n      - |'), ['role', 'text', 'content']);
+  assert.deepEqual(at('cases:\n  - name: a\n    history:\n      - role: |'), ['user', 'model', 'system', 'tool']);
+  const text = 'cases:\n  - name: a\n    history:\n      - role: user\n        text: hi\n';
+  const hover = hoverFixture(parseFixtureFile(text, 'file:///w/p.tests.yaml'), text.indexOf('history') + 2, undefined);
+  assert.match((hover!.contents as { value: string }).value, /^\*\*history\*\*\n\nThe conversation so far, for `\{\{history\}\}`/);
 });

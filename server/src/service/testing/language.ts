@@ -9,7 +9,7 @@ import { fieldTypeLabel } from '../formats/model';
 import { analyze } from '../scope';
 import { closest } from '../suggest';
 import { LineIndex, type Span } from '../text';
-import { ASSERTION_TYPES, BASE_ASSERTION_TYPES, FixtureFileSchema, PROVIDER_IDS, type BaseAssertionType, type FixtureFile } from './fixtures';
+import { ASSERTION_TYPES, BASE_ASSERTION_TYPES, FixtureFileSchema, HISTORY_ROLES, PROVIDER_IDS, type BaseAssertionType, type FixtureFile } from './fixtures';
 
 export const ASSERTION_DOCS: Record<BaseAssertionType, string> = {
   equals: 'The output is exactly `value` (text; a mapping or list is compared with the output parsed as JSON).',
@@ -55,11 +55,13 @@ function unwrapObjectShape(schema: unknown): Record<string, unknown> {
 const CASE_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.cases);
 const DEFAULTS_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.defaults);
 const ASSERT_SHAPE = unwrapObjectShape(CASE_SHAPE.assert);
+const HISTORY_SHAPE = unwrapObjectShape(CASE_SHAPE.history);
 const DOCS: Record<string, Record<string, string>> = {
   root: KEY_DOCS.root,
   case: docsOf(CASE_SHAPE),
   defaults: docsOf(DEFAULTS_SHAPE),
   assertion: docsOf(ASSERT_SHAPE),
+  history: docsOf(HISTORY_SHAPE),
 };
 
 /** Which key set a YAML path (with `[]` for list items) is in. */
@@ -69,6 +71,7 @@ function scopeOf(path: readonly string[]): keyof typeof DOCS | 'vars' | undefine
   if (p === 'cases/[]') return 'case';
   if (p === 'defaults') return 'defaults';
   if (/(^|\/)assert\/\[\]$/.test(p)) return 'assertion';
+  if (/(^|\/)history\/\[\]$/.test(p)) return 'history';
   if (p === 'cases/[]/vars' || p === 'defaults/vars') return 'vars';
   return undefined;
 }
@@ -319,6 +322,8 @@ export function completeFixture(text: string, offset: number, lines: LineIndex, 
       const base = t.replace(/^not-/, '') as BaseAssertionType;
       items.push({ label: t, kind: CompletionItemKind.EnumMember, documentation: md(`${t.startsWith('not-') ? '**Negated:** passes when this fails.\n\n' : ''}${ASSERTION_DOCS[base]}`), textEdit: { range, newText: t }, sortText: `${t.startsWith('not-') ? 1 : 0}${String(BASE_ASSERTION_TYPES.indexOf(base)).padStart(2, '0')}` });
     }
+  } else if (cursor.key === 'role' && scope === 'history') {
+    for (const role of HISTORY_ROLES) items.push({ label: role, kind: CompletionItemKind.EnumMember, documentation: md(role === 'model' ? 'The model\'s turn (Dotprompt\'s name for `assistant`).' : `A \`${role}\` message.`), textEdit: { range, newText: role } });
   } else if (cursor.key === 'provider') {
     for (const p of PROVIDER_IDS) items.push({ label: p, kind: CompletionItemKind.EnumMember, documentation: md(PROVIDER_DOCS[p]), textEdit: { range, newText: p } });
   }
