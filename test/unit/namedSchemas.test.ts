@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { completeTemplate, lint, loadNamedSchemas, NamedSchemas, parsePromptDocument, ProjectConfigs, promptDiagnostics, renderPrompt, schemaProblemSpans } from '../../server/src/service';
+import { completeTemplate, hoverTemplate, lint, loadNamedSchemas, NamedSchemas, parsePromptDocument, ProjectConfigs, promptDiagnostics, renderPrompt, schemaProblemSpans } from '../../server/src/service';
 import { createNodeHost } from '../../server/src/node/host';
+import { configFileDiagnostics } from '../../server/src/lintConfig';
 import { cliProject, ConfigFileError } from '../../server/src/cli/project';
 
 const TICKET = { type: 'object', properties: { id: { type: 'integer', description: 'The ticket number.' }, customer: { type: 'object', properties: { name: { type: 'string' }, email: { type: 'string' } }, required: ['name'] }, tags: { type: 'array', items: { type: 'string' } } }, required: ['id', 'customer'] };
@@ -121,4 +122,24 @@ test('the project reads the files through the host; the library stays the same o
   // The command line reads them strictly: a missing file stops it with the entry's place.
   writeFileSync(path.join(dir, 'prompt-workbench.yaml'), 'schemas:\n  Ticket: schemas/ticket.json\n  Gone: schemas/gone.json\n');
   await assert.rejects(cliProject(dir), (e: unknown) => e instanceof ConfigFileError && /prompt-workbench\.yaml:3:9: `schemas\.Gone`: The schema file `schemas\/gone\.json` cannot be read/.test(e.message));
+});
+
+test('hover of a variable from a named schema shows its type and description', () => {
+  const text = '---\ninput:\n  schema: Ticket\n---\nTicket {{id}}';
+  const doc = parsePromptDocument(text, 'file:///p/t.prompt');
+  const hover = hoverTemplate(doc, text.indexOf('{{id') + 2, { schemas: library() });
+  const value = (hover!.contents as { value: string }).value;
+  assert.match(value, /\*\*id\*\*/);
+  assert.match(value, /integer/);
+  assert.match(value, /The ticket number\./);
+  assert.doesNotMatch(value, /not declared/);
+  assert.match(value, /Declared by the schema `input.schema` names/);
+});
+
+test('the open config file shows a schema file problem on its entry', () => {
+  const text = 'schemas:\n  Ticket: schemas/ticket.json\n';
+  const found = configFileDiagnostics(text, 'file:///p/prompt-workbench.yaml', [{ name: 'Ticket', message: 'The schema file `schemas/ticket.json` cannot be read (no such file).' }]);
+  assert.deepEqual(found.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character, d.code, d.message]), [
+    [1, 10, 29, 'lint-config', '`schemas.Ticket`: The schema file `schemas/ticket.json` cannot be read (no such file).'],
+  ]);
 });
