@@ -213,6 +213,8 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
     // Over maxFileSize the front-end found the messages without analysis (it says how); they are
     // still counted exactly, block-cached, so only the first count is slow.
     if (doc.prompt.approximate) notes.push(doc.prompt.approximate);
+    const allSilent = doc.template.tags.filter((t) => (t.name === 'section' || t.name === 'media') && t.kind === 'mustache').sort((a, b) => a.span.start - b.span.start);
+    let next = 0;
     for (const m of found) {
       const span = markerSpan(m) ?? { start: m.span.start, end: m.span.start };
       if (m.kind === 'history') {
@@ -220,7 +222,10 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
         continue;
       }
       // `{{section}}` and `{{media}}` tags send no text: the text between them is counted.
-      const silent = doc.template.tags.filter((t) => (t.name === 'section' || t.name === 'media') && t.kind === 'mustache' && t.span.start >= m.contentSpan.start && t.span.end <= m.contentSpan.end);
+      // The tags and the messages are both in document order: one pass over the tags in all.
+      while (next < allSilent.length && allSilent[next].span.start < m.contentSpan.start) next++;
+      const silent: typeof allSilent = [];
+      while (next < allSilent.length && allSilent[next].span.end <= m.contentSpan.end) silent.push(allSilent[next++]);
       let content = 0;
       let from = m.contentSpan.start;
       for (const t of [...silent, { span: { start: m.contentSpan.end, end: m.contentSpan.end } }]) {
