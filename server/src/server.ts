@@ -75,15 +75,15 @@ function forgetSettings(): void {
 }
 
 /** The options every analysis of a document gets, from its settings. */
-function optionsFrom(s: Settings) {
-  const analysis: engine.AnalysisOptions = { partials, customHelpers: s.customHelpers };
+function optionsFrom(s: Settings, schemas?: engine.SchemaLibrary) {
+  const analysis: engine.AnalysisOptions = { partials, customHelpers: s.customHelpers, ...(schemas ? { schemas } : {}) };
   const tokenOptions: tokens.TokenOptions = { ...s.tokens, analysis };
   return { analysis, tokens: tokenOptions, parse: { maxTemplateSize: s.maxFileSize } };
 }
 
 /** Everything validation needs: the analysis options, the lint levels (project config < setting), the token settings. */
 async function diagnosticOptions(uri: string, s: Settings, countTokens: boolean): Promise<engine.DiagnosticOptions> {
-  const o = optionsFrom(s);
+  const o = optionsFrom(s, await schemasOf(uri));
   const config = engine.lint.resolveLintConfig(engine.lint.RULES, await projectConfigs.configFor(uri).catch(() => undefined), s.lint);
   return {
     ...o.analysis,
@@ -127,8 +127,17 @@ async function prompt(uri: string) {
   const s = await settingsOf(uri);
   const doc = documents.get(uri);
   if (!doc) return undefined;
-  const o = optionsFrom(s);
+  const o = optionsFrom(s, await schemasOf(uri));
   return { doc: cache.get(doc, o.parse), settings: s, ...o };
+}
+
+/**
+ * The named schemas of the project config that applies to a file (`schemas:`). Read on each use:
+ * the host's reads are cached by modification time, and the library stays the same object (and the
+ * analyses memoised on it stay valid) while no schema file changed.
+ */
+async function schemasOf(uri: string): Promise<engine.SchemaLibrary | undefined> {
+  return (await projectConfigs.schemasFor(uri).catch(() => undefined))?.library;
 }
 
 /** The prompt under test of a fixture file: the open document, else the file on disk (`null`: missing). */
@@ -280,7 +289,7 @@ const validators: Record<DocumentKind, (doc: TextDocument) => Promise<void>> = {
     void publish(doc.uri, doc.version, diagnostics);
   },
   async config(doc) {
-    const diagnostics = await runSafe('Project config validation', [], undefined, () => configFileDiagnostics(doc.getText(), doc.uri));
+    const diagnostics = await runSafe('Project config validation', [], undefined, async () => configFileDiagnostics(doc.getText(), doc.uri, (await projectConfigs.schemasFor(doc.uri).catch(() => undefined))?.problems));
     void publish(doc.uri, doc.version, diagnostics);
   },
   async prompt(doc) {

@@ -11,7 +11,7 @@ import type { TestTree } from './discovery';
 import { editorValueReader } from './fileValues';
 import { editorProviders } from './providers';
 import { writeEditorRecord } from './records';
-import { javascriptOffIn } from '../workspaceFiles';
+import { javascriptOffIn, schemasIn } from '../workspaceFiles';
 import { announceProblems, reportResult, showDebugOutput } from './reporting';
 import { isAnnounced } from './reportText';
 import { readTestSettings } from './settings';
@@ -46,6 +46,7 @@ export class TestRuns {
     const problems = new Map<string, CaseResult>();
     try {
       const javascriptOff = await javascriptOffIn(suites.map((s) => s.fixture.uri));
+      const schemas = await schemasIn(suites.map((s) => s.fixture.uri));
       const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
       const summary = await runTests(
         suites,
@@ -59,6 +60,7 @@ export class TestRuns {
           readText: editorValueReader(),
           javascriptOff: (s) => (javascriptOff.has(s.fixture.uri) ? JAVASCRIPT_OFF_BY_CONFIG : undefined),
           analysis: { partials: await loadPartialIndex([...folders, ...suites.map((s) => path.dirname(vscode.Uri.parse(s.fixture.uri).fsPath))]) },
+          schemasFor: (s) => schemas.get(s.fixture.uri),
           signal: controller.signal,
           onStart: (job) => {
             const item = byJob.get(job.id);

@@ -190,7 +190,7 @@ export async function compareTests(result: DiffResult, cwd: string, flags: TestR
     concurrency: flags.concurrency ?? 4,
     cache,
     readText: cliFileValues(project, cwd).read,
-    analysis: { partials, customHelpers: project.config?.helpers },
+    analysis: { partials, customHelpers: project.config?.helpers, schemas: project.schemas },
     javascriptOff: javascriptSwitch(flags.noJavascript, project.config),
   };
   const host = { fixtureUris: async () => fixtureUris, readText: readTextUri, records: store };

@@ -58,7 +58,7 @@ export async function estimateCommand(argv: string[], cwd: string, stdout: NodeJ
   }
   const estimate = await estimateSuiteCost(suites, {
     readText: cliFileValues(project, cwd).read,
-    analysis: { partials: await loadPartialIndex(project.host, [...new Set([cwd, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers },
+    analysis: { partials: await loadPartialIndex(project.host, [...new Set([cwd, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers, schemas: project.schemas },
     defaultProvider: provider,
     repeat,
     // As `prompt-workbench test` plans the run: every matrix variant, and the judge calls.

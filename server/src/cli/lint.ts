@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { completePromptDiagnostics, findProjectRoot, lint, parseDocument, type PartialIndex, type PromptDiagnostic, type WorkspaceHost } from '../service';
-import { ConfigFileError, readProjectConfig } from './project';
+import { completePromptDiagnostics, findProjectRoot, lint, parseDocument, type PartialIndex, type PromptDiagnostic, type SchemaLibrary, type WorkspaceHost } from '../service';
+import { ConfigFileError, configSchemas, readProjectConfig } from './project';
 import { toSarif, type SarifFinding } from '../service/lint/sarif';
 
 export type LintFormat = 'text' | 'json' | 'sarif';
@@ -87,6 +87,7 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
   const configs = new Map<string, lint.LintConfigFile | undefined>();
   const resolved = new Map<lint.LintConfigFile | undefined, lint.ResolvedLintConfig>();
   let given: lint.LintConfigFile | undefined;
+  const schemasOf = new Map<lint.LintConfigFile, SchemaLibrary | undefined>();
   const host = options.host;
   try {
     if (options.config) given = await readProjectConfig(host, path.resolve(cwd, options.config), cwd);
@@ -106,6 +107,7 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
       }
       configs.set(file, byDir.get(dir));
     }
+    for (const c of new Set([...configs.values()])) if (c?.schemas) schemasOf.set(c, await configSchemas(host, c, cwd));
   } catch (e) {
     if (e instanceof ConfigFileError) {
       stderr.write(`prompt-workbench: ${e.message}\n`);
@@ -131,7 +133,7 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
     const doc = parseDocument(text, pathToFileURL(file).toString());
     const config = configs.get(file);
     // What the editor gets from settings, the command line gets from the project config.
-    const analysis = { partials: options.partials, customHelpers: config?.helpers ?? [] };
+    const analysis = { partials: options.partials, customHelpers: config?.helpers ?? [], schemas: config ? schemasOf.get(config) : undefined };
     const diagnosticOptions = {
       ...analysis,
       lint: { config: levelsFor(config), tokens: { model: options.model ?? config?.tokens?.model, budget: config?.tokens?.budget, warnAtShare: config?.tokens?.warnAtShare, analysis } },

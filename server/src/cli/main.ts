@@ -109,7 +109,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`Unknown format "${values.format}". Use --json or --format json.`);
       const project = await cliProject(cwd);
       const files = await expand(rest.length ? rest : ['.'], cwd, project);
-      return await tokensCommand(files, { model: values.model ?? project.config?.tokens?.model, json: values.json || values.format === 'json', partials: await loadPartials(files, cwd, project) }, cwd, stdout);
+      return await tokensCommand(files, { model: values.model ?? project.config?.tokens?.model, json: values.json || values.format === 'json', partials: await loadPartials(files, cwd, project), schemas: project.schemas }, cwd, stdout);
     }
     if (command !== 'lint') throw new UsageError(`Unknown command "${command}". Run "prompt-workbench --help" for the list of commands.`);
     if (values.json) values.format = 'json';

@@ -297,7 +297,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
       cache,
       readText: fileValues.read,
       javascriptOff: javascriptSwitch(values['no-javascript'], project.config),
-      analysis: { partials: await loadPartialIndex(host, [...new Set([cwd, where.root, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers },
+      analysis: { partials: await loadPartialIndex(host, [...new Set([cwd, where.root, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers, schemas: project.schemas },
       signal,
       onResult: streaming ? (r) => stdout.write(`${textLine(r)}\n`) : undefined,
     },

@@ -67,6 +67,10 @@ export const LintConfigFileSchema = z.strictObject({
       maxFileSize: z.number().int().positive().describe('The largest file (bytes) a `file://` value of a fixture file may read; 1 MB by default.').optional(),
     })
     .optional(),
+  schemas: z
+    .record(z.string().regex(/^[A-Za-z_][\w.-]*$/, 'a schema name is a word such as `Answer`'), z.string().min(1))
+    .describe('Named schemas, as your code registers them (Dotprompt `defineSchema`): a name to a JSON Schema file (`.json`, `.yaml`), relative to this file. Prompts name them in `input.schema` / `output.schema` or as a field\'s type.')
+    .optional(),
   testing: z
     .strictObject({
       javascript: z.boolean().describe('`false` skips `javascript` assertions in the editor and on the command line (the case\'s other assertions still count). They run in a sandbox either way.').optional(),
@@ -96,6 +100,8 @@ export interface LintConfigFile {
   fixtures?: { allow?: string[]; maxFileSize?: number };
   /** `testing:`: test runs' switches. */
   testing?: { javascript?: boolean };
+  /** `schemas:`: schema names to JSON Schema files, relative to the config file (see schemas.ts). */
+  schemas?: Record<string, string>;
 }
 
 /** The project config: the same file, by the name that says it holds more than lint settings. */
@@ -130,7 +136,7 @@ function levelMessage(value: unknown, where: string): string {
 
 function issueMessage(issue: z.core.$ZodIssue, where: string): string {
   if (issue.code === 'unrecognized_keys') return `${where}: unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}.`;
-  if (issue.code === 'invalid_type') return `${where}: expected ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}.`;
+  if (issue.code === 'invalid_type') return `${where}: expected ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' || issue.expected === 'record' ? 'a mapping' : `a ${issue.expected}`}.`;
   return `${where}: ${issue.message}.`;
 }
 
@@ -199,6 +205,8 @@ export function parseLintConfig(text: string, rules: readonly LintRule<any>[], s
   if (fixtures.success && fixtures.data) config.fixtures = fixtures.data;
   const testing = LintConfigFileSchema.shape.testing.safeParse(sections.testing);
   if (testing.success && testing.data) config.testing = testing.data;
+  const schemas = LintConfigFileSchema.shape.schemas.safeParse((value as { schemas?: unknown }).schemas);
+  if (schemas.success && schemas.data) config.schemas = schemas.data;
 
   const rulesNode = locate(doc, ['rules']).node;
   const raw = (value as { rules?: unknown }).rules;

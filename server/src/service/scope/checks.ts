@@ -6,7 +6,10 @@ import { DATA_VARIABLES, HELPERS, ROLES } from '../helpers';
 import type { PartialFile, PartialIndex } from '../partials';
 import { fieldTypeLabel } from '../picoschema';
 import type { AnalysisOptions, PartialRef } from '../scope';
+import { settingAt } from '../formats/model';
+import { schemaNameOf } from '../schemas';
 import { closest } from '../suggest';
+import type { Span } from '../text';
 import type { Tag } from '../template';
 import { contextLabel, type ScopeModel, type Site } from './model';
 
@@ -16,7 +19,18 @@ const SCALAR_TYPES = ['string', 'number', 'integer', 'boolean', 'null', 'enum'];
 export function checkScope(model: ScopeModel, doc: PromptDocument, options: AnalysisOptions): PromptDiagnostic[] {
   const out: PromptDiagnostic[] = [];
   // Without any declaration an undeclared name is likely fine, so it is only information.
-  const hasDeclarations = doc.input.style !== 'none' || Object.keys(doc.defaults).length > 0;
+  // `input.schema: Name` names a schema registered in code: checkable only when the project config lists it.
+  const named = doc.input.style === 'named' ? namedInputSchema(doc) : undefined;
+  const unresolvedName = named && !options.schemas?.get(named.name) ? named : undefined;
+  const hasDeclarations = !unresolvedName && (doc.input.style !== 'none' || Object.keys(doc.defaults).length > 0);
+  if (unresolvedName) {
+    out.push({
+      code: 'input-schema-unresolved',
+      severity: 'info',
+      message: `\`${unresolvedName.name}\` is a schema your code registers (defineSchema); the project config does not list it, so the template's variables are not checked against it. Add it under \`schemas:\` in prompt-workbench.yaml (a path to its JSON Schema file).`,
+      span: unresolvedName.span,
+    });
+  }
   const custom = options.customHelpers ?? [];
   // With a frontmatter whose YAML has errors, the declarations are only what did parse: names
   // missing from them are not reported one by one, but once, as unchecked.
@@ -116,7 +130,16 @@ function checkDataVariable(site: Extract<Site, { kind: 'data' }>, out: PromptDia
   const head = expr.parts[0];
   const known = DATA_VARIABLES.find((d) => d.name === head);
   if (!known) {
-    out.push({ code: 'unknown-data-variable', severity: 'warning', message: `\`@${head}\` is not a Handlebars data variable. Use ${DATA_VARIABLES.map((d) => `\`@${d.name}\``).join(', ')}.`, span: expr.span });
+    // Dotprompt passes every key of the render context as a data variable (`context: { x }` is `@x`).
+    const near = closest(head, DATA_VARIABLES.map((d) => d.name));
+    out.push({
+      code: 'unknown-data-variable',
+      severity: near ? 'warning' : 'info',
+      message: near
+        ? `\`@${head}\` is not a data variable. Did you mean \`@${near}\`?`
+        : `\`@${head}\` is not a Handlebars or Dotprompt data variable, so it has a value only if the code that renders passes \`${head}\` in the render context (in a test case: \`context: { ${head}: ... }\`).`,
+      span: expr.span,
+    });
   } else if (known.eachOnly && !site.inEach) {
     out.push({ code: 'unknown-data-variable', severity: 'warning', message: `\`@${head}\` only has a value inside \`{{#each}}\`.`, span: expr.span });
   }
@@ -225,4 +248,10 @@ function findCycle(file: PartialFile, index: PartialIndex, path: string[], names
     if (found) return found;
   }
   return undefined;
+}
+
+function namedInputSchema(doc: PromptDocument): { name: string; span: Span } | undefined {
+  const setting = settingAt(doc.prompt.settings, 'input.schema').setting;
+  const name = schemaNameOf(setting?.value);
+  return name && setting ? { name, span: setting.valueSpan ?? setting.keySpan } : undefined;
 }

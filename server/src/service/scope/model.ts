@@ -5,6 +5,9 @@ import type { SchemaField } from '../picoschema';
 import type { Analysis, Context, Frame, HelperRef, PartialRef, VariableRef } from '../scope';
 import type { Tag } from '../template';
 import type { Span } from '../text';
+import type { SchemaLibrary } from '../formats/types';
+import { settingAt } from '../formats/model';
+import { fieldOfJsonSchema, resolveNamedField, schemaNameOf } from '../schemas';
 
 /**
  * A place the checks look at. Diagnostics come out in this order, which is the order of the tags
@@ -49,8 +52,12 @@ export function distinctFrames(framesAt: Frame[][]): Frame[] {
   return out;
 }
 
-export function inputFields(doc: PromptDocument): SchemaField[] {
-  const fields = [...doc.input.fields];
+/**
+ * The declared inputs: `input.schema`'s fields (a schema named by `input.schema: Name`, and fields
+ * typed with a schema name, resolved through `schemas`), plus names only in `input.default`.
+ */
+export function inputFields(doc: PromptDocument, schemas?: SchemaLibrary): SchemaField[] {
+  const fields = schemas ? namedInputFields(doc, schemas) : [...doc.input.fields];
   for (const name of Object.keys(doc.defaults)) {
     if (!fields.some((f) => f.name === name)) fields.push({ name, type: typeOfValue(doc.defaults[name]), optional: true, description: 'Declared by its default value in `input.default`.' });
   }
@@ -97,4 +104,20 @@ export function contextLabel(ctx: Context): string {
   if (ctx.kind === 'unknown') return 'an unknown value';
   const name = ctx.path.join('.');
   return ctx.item ? `an item of \`${name}\`` : `\`${name}\``;
+}
+
+const resolvedMemo = new WeakMap<PromptDocument, { generation: number; fields: SchemaField[] }>();
+
+function namedInputFields(doc: PromptDocument, schemas: SchemaLibrary): SchemaField[] {
+  const hit = resolvedMemo.get(doc);
+  if (hit && hit.generation === schemas.generation) return [...hit.fields];
+  let fields: SchemaField[];
+  const name = doc.input.style === 'named' ? schemaNameOf(settingAt(doc.prompt.settings, 'input.schema').setting?.value) : undefined;
+  const named = name ? schemas.get(name) : undefined;
+  if (named) {
+    const root = fieldOfJsonSchema('', named, false, schemas);
+    fields = root.type === 'object' ? (root.children ?? []) : [];
+  } else fields = doc.input.fields.map((f) => resolveNamedField(f, schemas));
+  resolvedMemo.set(doc, { generation: schemas.generation, fields });
+  return [...fields];
 }

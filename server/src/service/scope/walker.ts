@@ -107,7 +107,7 @@ export class ScopeWalker {
   private unframed = 0;
 
   constructor(private readonly doc: PromptDocument, private readonly options: AnalysisOptions) {
-    const fields = inputFields(doc);
+    const fields = inputFields(doc, options.schemas);
     this.root = { name: '', type: 'object', optional: false, children: fields };
     this.custom = new Set(options.customHelpers ?? []);
     this.inlinePartials = new Set(doc.template.tags.filter((t) => t.kind === 'decorator-block-open' && t.params[0]?.kind === 'literal').map((t) => String((t.params[0] as { value: unknown }).value)));

@@ -4,6 +4,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { z } from 'zod';
 import type { PromptDiagnostic } from '../diagnostic';
+import type { HistoryMessage } from '../formats/types';
 import { closest } from '../suggest';
 import { LineIndex, type Span } from '../text';
 import { describeValue, locate } from '../yamlPath';
@@ -67,11 +68,32 @@ const AssertionSchema = z
 
 const VarsSchema = z.union([z.record(z.string(), z.unknown()), z.string().startsWith(FILE_PREFIX)]);
 
+export const HISTORY_ROLES = ['user', 'model', 'system', 'tool'] as const;
+
+const HistoryPartSchema = z.union([
+  z.object({ text: z.string() }).strict(),
+  z.object({ media: z.object({ url: z.string().min(1), contentType: z.string().optional() }).strict() }).strict(),
+]);
+
+const HistoryMessageSchema = z
+  .object({
+    role: z.enum(HISTORY_ROLES).describe('Who said it: `user`, `model`, `system` or `tool`.'),
+    text: z.string().optional().describe('What was said.'),
+    content: z.array(HistoryPartSchema).min(1).optional().describe('What was said, as Dotprompt parts: `{ text: ... }` or `{ media: { url, contentType } }`.'),
+  })
+  .strict();
+
+const ContextSchema = z.record(z.string(), z.unknown()).describe('The render context: each key is a `@` data variable of the template (`state:` is `@state`, `auth:` is `@auth`).');
+
+const HistorySchema = z.array(HistoryMessageSchema).describe('The conversation so far, for `{{history}}`: a list of `{ role, text }` messages (Dotprompt inserts them where the template says `{{history}}`, else before the last user message).');
+
 const CaseSchema = z
   .object({
     name: z.string().min(1).describe('The case\'s name, unique in the file: the test\'s name in the Test Explorer, JUnit and the run records.'),
     description: z.string().optional().describe('What the case checks, for people.'),
     vars: VarsSchema.optional().describe('The input values, over the prompt\'s `input.default` and the file\'s `defaults.vars`. A value `file://path` is read from that file (relative to this one); `vars: file://path.yaml` loads them all from a YAML or JSON file.'),
+    context: ContextSchema.optional().describe('The render context over `defaults.context`: each key is a `@` data variable of the template (`state:` is `@state`, `auth:` is `@auth`).'),
+    history: HistorySchema.optional().describe('The conversation so far, for `{{history}}` (instead of `defaults.history`): a list of `{ role, text }` messages.'),
     provider: z.enum(PROVIDER_IDS).optional().describe('Always run this case with this provider (`render`, `openai`, `anthropic`, `googleai`, `vertexai`, `vscode-lm`), whatever the run\'s provider.'),
     model: z.string().optional().describe('The model for this case instead of the prompt\'s `model:`, e.g. `openai/gpt-4o-mini`.'),
     config: z.record(z.string(), z.unknown()).optional().describe('Model parameters over the prompt\'s `config` (`temperature`, `maxOutputTokens`, `topP`, `stopSequences`, ...).'),
@@ -85,6 +107,8 @@ const CaseSchema = z
 const DefaultsSchema = z
   .object({
     vars: z.record(z.string(), z.unknown()).optional().describe('Input values every case starts from.'),
+    context: ContextSchema.optional().describe('The render context every case starts from (`state:` is `@state`, `auth:` is `@auth`).'),
+    history: HistorySchema.optional().describe('The conversation so far for every case that gives none, for `{{history}}`.'),
     assert: z.array(AssertionSchema).optional().describe('Checks every case runs, before its own.'),
     threshold: z.number().min(0).max(1).optional().describe('The score every case must reach unless it sets its own `threshold`.'),
     repeat: z.number().int().min(1).max(100).optional().describe('How often every case runs unless it sets its own `repeat`.'),
@@ -138,6 +162,13 @@ export interface FixtureCase {
   vars: Record<string, unknown>;
   /** `vars: file://...`: all values come from that file (relative to the fixture file). */
   varsFile?: string;
+  /** The render context (`defaults.context`, then the case's own keys): `@state`, `@auth`, ... */
+  context?: Record<string, unknown>;
+  /** The conversation so far (the case's `history`, else `defaults.history`). */
+  history?: HistoryMessage[];
+  /** Ranges of the context keys as written (the case's own, else the defaults'), for diagnostics. */
+  contextKeySpans: Record<string, Span>;
+  historySpan?: Span;
   provider?: ProviderId;
   model?: string;
   config: Record<string, unknown>;
@@ -216,6 +247,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   defaults: Object.keys(DefaultsSchema.shape),
   assertion: Object.keys(AssertionSchema.shape),
   matrix: Object.keys(MatrixVariantSchema.shape),
+  history: Object.keys(HistoryMessageSchema.shape),
 };
 
 function keysFor(path: readonly PropertyKey[]): readonly string[] {
@@ -224,6 +256,7 @@ function keysFor(path: readonly PropertyKey[]): readonly string[] {
   if (path[0] === 'cases' && path.length === 2) return KNOWN_KEYS.case;
   if (path[path.length - 2] === 'assert') return KNOWN_KEYS.assertion;
   if (path[0] === 'matrix' && path.length === 2) return KNOWN_KEYS.matrix;
+  if (path[path.length - 2] === 'history') return KNOWN_KEYS.history;
   return [];
 }
 
@@ -354,6 +387,12 @@ export function parseFixtureFile(text: string, uri: string): FixtureFile {
   const defaultAssert = parseAssertions(doc, ['defaults', 'assert'], defaults.assert, lines, diagnostics);
   const defaultConfig = record(defaults.config);
   file.matrix = parseMatrix(doc, root.matrix, lines, diagnostics);
+  checkHistoryMessages(doc, text, ['defaults', 'history'], defaults.history, diagnostics);
+  if (Array.isArray(root.cases)) root.cases.forEach((c, i) => checkHistoryMessages(doc, text, ['cases', i, 'history'], record(c).history, diagnostics));
+  const defaultContext = defaults.context && typeof defaults.context === 'object' && !Array.isArray(defaults.context) ? record(defaults.context) : undefined;
+  const defaultContextSpans = keySpans(locate(doc, ['defaults', 'context']).node);
+  const defaultHistory = historyOf(defaults.history);
+  const defaultHistorySpan = nodeSpan(locate(doc, ['defaults', 'history']).pair?.key as Node);
 
   const cases = Array.isArray(root.cases) ? root.cases : [];
   const seen = new Map<string, number>();
@@ -389,9 +428,50 @@ export function parseFixtureFile(text: string, uri: string): FixtureFile {
       line: lines.positionAt(span.start).line,
       varKeySpans: keySpans(varsNode.node),
       varsSpan: nodeSpan(varsNode.pair?.key as Node),
+      ...caseContext(c, defaultContext),
+      contextKeySpans: { ...defaultContextSpans, ...keySpans(locate(doc, ['cases', index, 'context']).node) },
+      ...(historyOf(c.history) ? { history: historyOf(c.history), historySpan: nodeSpan(locate(doc, ['cases', index, 'history']).pair?.key as Node) } : defaultHistory ? { history: defaultHistory, historySpan: defaultHistorySpan } : {}),
     });
   });
   return file;
+}
+
+/** A history message needs what was said: `text` or `content` (the schema cannot say which is missing). */
+function checkHistoryMessages(doc: Document, text: string, path: (string | number)[], raw: unknown, diagnostics: PromptDiagnostic[]): void {
+  if (!Array.isArray(raw)) return;
+  raw.forEach((item, i) => {
+    const m = record(item);
+    // Only `role:` written: other keys are unknown keys, reported as such.
+    if (Object.keys(m).some((k) => k !== 'role')) return;
+    const node = locate(doc, [...path, i]).node;
+    const at = nodeSpan(node);
+    diagnostics.push({
+      code: 'fixture-schema',
+      severity: 'error',
+      message: `\`${dottedPath([...path, i])}\` says nothing: give \`text:\` (what was said) or \`content:\` (Dotprompt parts such as \`{ text: ... }\` or \`{ media: { url: ... } }\`).`,
+      // The message's first line: a mapping's range runs on to the next item.
+      span: at ? { start: at.start, end: Math.max(at.start + 1, text.slice(at.start, at.end).search(/\r?\n|$/) + at.start) } : { start: 0, end: 1 },
+    });
+  });
+}
+
+function caseContext(c: Record<string, unknown>, defaults: Record<string, unknown> | undefined): { context?: Record<string, unknown> } {
+  const own = c.context && typeof c.context === 'object' && !Array.isArray(c.context) ? record(c.context) : undefined;
+  return own || defaults ? { context: { ...defaults, ...own } } : {};
+}
+
+/** The valid messages of a `history:` list (invalid ones have their diagnostic from the schema). */
+function historyOf(raw: unknown): HistoryMessage[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const out: HistoryMessage[] = [];
+  for (const item of raw) {
+    const parsed = HistoryMessageSchema.safeParse(item);
+    if (!parsed.success) continue;
+    const m = parsed.data;
+    const parts = m.content?.map((p) => ('text' in p ? { kind: 'text' as const, text: p.text } : { kind: 'media' as const, url: p.media.url, ...(p.media.contentType ? { contentType: p.media.contentType } : {}) }));
+    out.push({ role: m.role, ...(m.text !== undefined ? { text: m.text } : {}), ...(parts ? { parts } : {}) });
+  }
+  return out;
 }
 
 function parseAssertions(doc: Document, path: (string | number)[], raw: unknown, lines: LineIndex, diagnostics: PromptDiagnostic[]): FixtureAssertion[] {

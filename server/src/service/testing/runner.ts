@@ -15,7 +15,7 @@ import { PROVIDER_IDS, type FixtureCase, type FixtureFile, type MatrixVariant, t
 import { ProviderError, type ChatMessage, type ModelReply, type Provider, type ProviderErrorKind, type Usage } from './providers/types';
 import { checksFingerprint } from './records';
 import { redact } from './redact';
-import { caseVars, VarsError, type ValueReader } from './vars';
+import { caseRenderData, caseVars, VarsError, type ValueReader } from './vars';
 
 export interface TestSuite {
   fixture: FixtureFile;
@@ -105,6 +105,8 @@ export interface RunOptions {
   /** Reads the cases' `file://` values: the doors pass `guardedReader` (project root, size, trust). */
   readText: ValueReader;
   analysis?: AnalysisOptions;
+  /** The named schemas of a suite's project config, when they differ per suite (else `analysis.schemas`). */
+  schemasFor?: (suite: TestSuite) => AnalysisOptions['schemas'];
   /** Redacted from every message and output kept. */
   secrets?: readonly (string | undefined)[];
   signal?: AbortSignal;
@@ -269,7 +271,8 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     } catch (e) {
       return fail('vars', e instanceof VarsError ? e.message : String(e), e instanceof VarsError ? e.line : c.line);
     }
-    const rendered = await renderPrompt(prompt, base.vars, options.analysis);
+    const analysis = { ...options.analysis, schemas: options.schemasFor?.(suite) ?? options.analysis?.schemas };
+    const rendered = await renderPrompt(prompt, base.vars, analysis, caseRenderData(c));
     if (rendered.error) return fail('render', `The prompt cannot be rendered for this case: ${rendered.error.message}${rendered.error.line !== undefined ? ` (${suite.promptPath}, line ${rendered.error.line + 1})` : ''}`);
     const messages = (rendered.messages ?? []).map((m) => ({ role: m.role, text: m.text }));
     base.messages = messages;
@@ -277,7 +280,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     const mapped = requestedModel ? (options.models?.[requestedModel] ?? requestedModel) : undefined;
     const nativeModel = mapped?.startsWith(`${providerId}/`) ? mapped.slice(providerId.length + 1) : mapped;
     if (providerId !== 'render' && providerId !== 'vscode-lm' && !nativeModel) return fail('config', `No model for ${providerId}: set \`model:\` in the prompt, or \`model\` in the case or fixture file.`);
-    const outputSchema = await outputSchemaOf(prompt);
+    const outputSchema = await outputSchemaOf(prompt, analysis.schemas);
     const outputSpec = promptOutputFormat(prompt) === 'json' ? { format: 'json', schema: outputSchema } : undefined;
 
     let provider: Provider;

@@ -4,7 +4,7 @@
 // bound of the answer. Also the rendered counts of one prompt's fixture cases for the status bar.
 import { promptParameters } from './request';
 import type { PromptDocument } from '../document';
-import { renderPrompt } from '../render';
+import { renderPrompt, type RenderedMessage } from '../render';
 import type { AnalysisOptions } from '../scope';
 import { costOf, countMessages, mergeCatalogue, resolveModel, type ResolvedModel } from '../tokens';
 import { catalogueFor, type TokenOptions } from '../tokens/count';
@@ -13,11 +13,13 @@ import type { FixtureCaseTokens } from '../tokens/present';
 import type { FixtureCase, FixtureFile, ProviderId } from './fixtures';
 import { judgeMessages } from './assertions/rubric';
 import { planJobs, providerOfModel, type PlanOptions, type TestSuite } from './runner';
-import { caseVars, VarsError, type UnreadValue, type ValueReader } from './vars';
+import { caseRenderData, caseVars, VarsError, type UnreadValue, type ValueReader } from './vars';
 
 export interface SuiteCostOptions {
   readText: ValueReader;
   analysis?: AnalysisOptions;
+  /** The named schemas of a suite's project config, when they differ per suite (else `analysis.schemas`). */
+  schemasFor?: (suite: TestSuite) => AnalysisOptions['schemas'];
   /** Catalogue additions (`promptWorkbench.models`). */
   catalogue?: Record<string, unknown>;
   /** The run's provider for cases that name none (as `--provider` / the run profile). */
@@ -141,7 +143,7 @@ export function outputBound(parameters: Record<string, unknown>, model: Resolved
   return { tokens: 0, source: 'none' };
 }
 
-type Rendered = { ok: true; messages: { role: string; text: string }[] } | { ok: false; reason: string };
+type Rendered = { ok: true; messages: RenderedMessage[] } | { ok: false; reason: string };
 
 /** Renders one case the way the runner does: its values (`caseVars`), then `renderPrompt`. */
 async function renderCase(prompt: PromptDocument, fixture: FixtureFile, c: FixtureCase, read: ValueReader, analysis: AnalysisOptions | undefined, promptPath: string): Promise<Rendered> {
@@ -151,9 +153,9 @@ async function renderCase(prompt: PromptDocument, fixture: FixtureFile, c: Fixtu
   } catch (e) {
     return { ok: false, reason: e instanceof VarsError ? e.message : String(e) };
   }
-  const rendered = await renderPrompt(prompt, vars, analysis);
+  const rendered = await renderPrompt(prompt, vars, analysis, caseRenderData(c));
   if (rendered.error) return { ok: false, reason: `The prompt cannot be rendered for this case: ${rendered.error.message}${rendered.error.line !== undefined ? ` (${promptPath}, line ${rendered.error.line + 1})` : ''}` };
-  return { ok: true, messages: (rendered.messages ?? []).map((m) => ({ role: m.role, text: m.text })) };
+  return { ok: true, messages: rendered.messages ?? [] };
 }
 
 /** Sums the rendered prompt tokens, answer bounds and cost of every case run of the suites. */
@@ -194,7 +196,7 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
     }
     let rendering = renders.get(c);
     if (!rendering) {
-      rendering = renderCase(suite.prompt, suite.fixture, c, options.readText, options.analysis, suite.promptPath);
+      rendering = renderCase(suite.prompt, suite.fixture, c, options.readText, { ...options.analysis, schemas: options.schemasFor?.(suite) ?? options.analysis?.schemas }, suite.promptPath);
       renders.set(c, rendering);
     }
     const rendered = await rendering;
@@ -445,7 +447,7 @@ async function computeFixtureCaseTokens(doc: PromptDocument, fixtures: readonly 
       continue;
     }
     if (v.unread.length) unread.push({ name: c.name, refs: v.unread.map((u) => u.ref) });
-    const rendered = await renderPrompt(doc, { ...doc.defaults, ...v.vars }, options.analysis);
+    const rendered = await renderPrompt(doc, { ...doc.defaults, ...v.vars }, options.analysis, caseRenderData(c));
     if (rendered.error || !rendered.messages) {
       unavailable.push({ name: c.name, reason: rendered.error?.message ?? 'the prompt rendered no messages' });
       continue;
