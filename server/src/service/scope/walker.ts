@@ -64,6 +64,9 @@ interface WalkRecord {
   defaults: PromptDocument['defaults'];
   partials?: AnalysisOptions['partials'];
   generation: number;
+  /** The named schemas the inputs were resolved with, and their generation. */
+  schemas?: AnalysisOptions['schemas'];
+  schemasGeneration: number;
   custom: string;
   inline: string;
   root: SchemaField;
@@ -149,6 +152,8 @@ export class ScopeWalker {
       defaults: this.doc.defaults,
       partials: o.partials,
       generation: o.partials?.generation ?? -1,
+      schemas: o.schemas,
+      schemasGeneration: o.schemas?.generation ?? -1,
       custom: [...this.custom].join('\u0000'),
       inline: [...this.inlinePartials].sort().join('\u0000'),
       root: this.root,
@@ -164,7 +169,7 @@ export class ScopeWalker {
   }
 
   private sameSetting(a: WalkRecord, b: WalkRecord): boolean {
-    return a.input === b.input && a.defaults === b.defaults && a.partials === b.partials && a.generation === b.generation && a.custom === b.custom && a.inline === b.inline;
+    return a.input === b.input && a.defaults === b.defaults && a.partials === b.partials && a.generation === b.generation && a.schemas === b.schemas && a.schemasGeneration === b.schemasGeneration && a.custom === b.custom && a.inline === b.inline;
   }
 
   private checkpoint(record: WalkRecord, tag: number): void {
