@@ -149,7 +149,7 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
       .map((d) => {
         const s = doc.lines.positionAt(d.span.start);
         const e = doc.lines.positionAt(d.span.end);
-        return { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: d.severity, code: d.code, message: d.message };
+        return { line: s.line + 1, column: cliColumn(doc.text, s), endLine: e.line + 1, endColumn: cliColumn(doc.text, e), severity: d.severity, code: d.code, message: d.message };
       })
       .filter((d) => !options.quiet || d.severity === 'error')
       .sort((a, b) => a.line - b.line || a.column - b.column);
@@ -189,6 +189,15 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
   const warnings = all.filter((d) => d.severity === 'warning').length;
   if (warnings > options.maxWarnings) stderr.write(`Too many warnings: ${warnings} (maximum ${options.maxWarnings}).\n`);
   return errors > 0 || warnings > options.maxWarnings ? 1 : 0;
+}
+
+/**
+ * The 1-based column an editor shows for a position. A UTF-8 byte order mark is not a character
+ * of the line for editors (VS Code drops it from the text it sends the server), but it is one in
+ * the file as read here: on the first line, it does not count.
+ */
+export function cliColumn(text: string, position: { line: number; character: number }): number {
+  return position.character + (position.line === 0 && text.charCodeAt(0) === 0xfeff ? 0 : 1);
 }
 
 /** A one-line explanation of an unexpected engine failure, without a stack trace. */

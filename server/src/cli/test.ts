@@ -25,6 +25,7 @@ import { FIXTURE_GLOBS, gitInfoOf, loadPartialIndex, type ProjectConfig } from '
 import { cliFileValues, cliProject, expandArguments, runLocations, workbenchStore, type CliProject } from './project';
 import { VERSION } from '../version';
 import { cliProviders } from './providers';
+import { cliColumn } from './lint';
 
 export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fixture files (*.tests.yaml, *.tests.yml)
                              against their prompts. Directories are searched for both.
@@ -229,7 +230,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     const problems = [...fixtureDiagnostics(suite.fixture, suite.prompt ?? null), ...(await fileValueDiagnostics(suite.fixture, fileValues.access))].filter((d) => d.severity === 'error').sort((a, b) => a.span.start - b.span.start);
     for (const d of problems) {
       const p = suite.fixture.lines.positionAt(d.span.start);
-      stderr.write(`${suite.relativePath}:${p.line + 1}:${p.character + 1}  error  ${d.message}  ${d.code}\n`);
+      stderr.write(`${suite.relativePath}:${p.line + 1}:${cliColumn(suite.fixture.text, p)}  error  ${d.message}  ${d.code}\n`);
     }
     configErrors += problems.length;
     suites.push(suite);

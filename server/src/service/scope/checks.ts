@@ -18,10 +18,15 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
   // Without any declaration an undeclared name is likely fine, so it is only information.
   const hasDeclarations = doc.input.style !== 'none' || Object.keys(doc.defaults).length > 0;
   const custom = options.customHelpers ?? [];
+  // With a frontmatter whose YAML has errors, the declarations are only what did parse: names
+  // missing from them are not reported one by one, but once, as unchecked.
+  const partial = doc.input.partial === true;
+  const unchecked: Extract<Site, { kind: 'unresolved' }>[] = [];
   for (const site of model.sites) {
     switch (site.kind) {
       case 'unresolved':
-        out.push(undefinedVariable(site, model, hasDeclarations));
+        if (partial) unchecked.push(site);
+        else out.push(undefinedVariable(site, model, hasDeclarations));
         break;
       case 'data':
         checkDataVariable(site, out);
@@ -30,7 +35,10 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
         checkHelper(site, custom, out);
         break;
       case 'role':
-        checkRole(site.tag, out);
+        checkRole(site.tag, site.inEach === true, out);
+        break;
+      case 'shadow':
+        out.push(shadowedField(site));
         break;
       case 'each': {
         const { ref } = site;
@@ -44,7 +52,8 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
         break;
     }
   }
-  if (!model.usesWholeRoot && doc.notice === undefined) {
+  if (unchecked.length) out.push(uncheckedVariables(unchecked));
+  if (!model.usesWholeRoot && doc.notice === undefined && !partial) {
     for (const f of doc.input.fields) {
       if (model.usedInputs.has(f.name) || !f.keySpan) continue;
       out.push({
@@ -58,6 +67,20 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
     }
   }
   return out;
+}
+
+/** One note for every name the declarations that did parse do not have, on the first of them. */
+function uncheckedVariables(sites: Extract<Site, { kind: 'unresolved' }>[]): PromptDiagnostic {
+  const names = [...new Set(sites.map((s) => s.ref.expr.original))];
+  const shown = names.slice(0, 3).map((n) => `\`${n}\``);
+  const list = names.length > 3 ? `${shown.join(', ')} and ${names.length - 3} more` : shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0];
+  return {
+    code: 'variables-unchecked',
+    severity: 'info',
+    message: `Variable checks are partial: the frontmatter's YAML has an error, so input.schema could not be read in full, and ${list} ${names.length > 1 ? 'are' : 'is'} not checked against it. Fix the YAML error to check every name.`,
+    span: sites[0].ref.expr.span,
+    data: { names },
+  };
 }
 
 function undefinedVariable(site: Extract<Site, { kind: 'unresolved' }>, model: ScopeModel, hasDeclarations: boolean): PromptDiagnostic {
@@ -121,10 +144,16 @@ function checkHelper(site: Extract<Site, { kind: 'helper' }>, custom: readonly s
   }
 }
 
-function checkRole(tag: Tag, out: PromptDiagnostic[]): void {
+function checkRole(tag: Tag, inEach: boolean, out: PromptDiagnostic[]): void {
   const p = tag.params[0];
   if (!p) {
-    out.push({ code: 'unknown-role', severity: 'error', message: '`{{role}}` needs a role: `{{role "system"}}`, `"user"`, `"model"` or `"tool"`.', span: tag.span });
+    out.push({
+      code: 'unknown-role',
+      severity: 'error',
+      message: `\`{{role}}\` needs a role: \`{{role "system"}}\`, \`"user"\`, \`"model"\` or \`"tool"\`.${inEach ? ' If you meant a `role` field of the item, write `{{this.role}}`: `role` is a Dotprompt helper, and Handlebars calls a helper before it reads a field of the same name.' : ''}`,
+      span: tag.span,
+      data: inEach ? { field: 'this.role' } : undefined,
+    });
     return;
   }
   // A role computed at render time cannot be checked here.
@@ -138,6 +167,21 @@ function checkRole(tag: Tag, out: PromptDiagnostic[]): void {
     span: { start: p.span.start + 1, end: p.span.end - 1 },
     data: { replacement: near },
   });
+}
+
+/** `{{role}}` over items with a `role` field, and the like: the helper runs, the field is never read. */
+function shadowedField(site: Extract<Site, { kind: 'shadow' }>): PromptDiagnostic {
+  const name = site.head.original;
+  const info = HELPERS.get(name);
+  const what = info ? `a ${info.source === 'dotprompt' ? 'Dotprompt' : 'Handlebars'} helper` : 'a helper registered in code';
+  return {
+    code: 'helper-shadows-field',
+    // `{{role}}` without a role also breaks the message structure.
+    severity: name === 'role' ? 'error' : 'warning',
+    message: `\`{{${name}}}\` calls \`${name}\`, ${what}, not the \`${name}\` field of ${contextLabel(site.context)}: Handlebars calls a helper before it reads a field of the same name. Write \`{{this.${name}}}\` for the field.`,
+    span: site.head.span,
+    data: { replacement: `this.${name}`, field: name },
+  };
 }
 
 function checkPartial(ref: PartialRef, doc: PromptDocument, index: PartialIndex, out: PromptDiagnostic[]): void {

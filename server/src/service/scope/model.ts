@@ -16,8 +16,10 @@ export type Site =
   /** An `@name` other than `@root`; `inEach` is whether an `{{#each}}` encloses it. */
   | { kind: 'data'; ref: VariableRef; inEach: boolean }
   | { kind: 'helper'; ref: HelperRef; block: boolean }
-  /** A `{{role …}}` tag. */
-  | { kind: 'role'; tag: Tag }
+  /** A `{{role …}}` tag; `inEach` is whether an `{{#each}}` encloses it. */
+  | { kind: 'role'; tag: Tag; inEach?: boolean }
+  /** `{{name}}` without arguments where `name` is a helper and also a field of the context: Handlebars calls the helper. */
+  | { kind: 'shadow'; tag: Tag; head: Extract<Tag['path'], { kind: 'path' }>; field: SchemaField; context: Context }
   /** The list of an `{{#each}}`, when it is a path. */
   | { kind: 'each'; ref: VariableRef; span: Span }
   /** A partial named by a path or a literal; `inline` when a `{{#*inline}}` of the same document defines it. */
@@ -67,8 +69,21 @@ export function checkable(field: SchemaField | undefined): boolean {
   return !!field && field.type === 'object' && !!field.children;
 }
 
+/** Fields with many children, indexed by name (the first of each name, as a search from the start finds). */
+const childIndex = new WeakMap<SchemaField, { children: SchemaField[]; length: number; byName: Map<string, SchemaField> }>();
+
 export function child(field: SchemaField | undefined, name: string): SchemaField | undefined {
-  return field?.children?.find((c) => c.name === name);
+  const children = field?.children;
+  if (!children) return undefined;
+  // A prompt with hundreds of inputs resolved each reference by a search through all of them.
+  if (children.length < 16) return children.find((c) => c.name === name);
+  let index = childIndex.get(field!);
+  if (!index || index.children !== children || index.length !== children.length) {
+    const byName = new Map<string, SchemaField>();
+    for (const c of children) if (!byName.has(c.name)) byName.set(c.name, c);
+    childIndex.set(field!, (index = { children, length: children.length, byName }));
+  }
+  return index.byName.get(name);
 }
 
 export function itemOf(ctx: Context): Context {

@@ -37,7 +37,10 @@ export async function renderDotprompt(doc: PromptDocument, values: Record<string
     partialResolver: async (name: string) => options.partials?.resolve(name, doc.uri)?.text ?? (null as unknown as string),
   });
   try {
-    const rendered = await dotprompt.render(doc.text.replace(/^\uFEFF/, ''), { input: values });
+    // Comment lines before `---` are left out: the package's parser (1.1.2) would take the whole
+    // file, frontmatter included, as the template; Dotprompt's current parser skips them.
+    const source = doc.frontmatter.preamble ? doc.text.slice(doc.frontmatter.span.start) : doc.text.replace(/^\uFEFF/, '');
+    const rendered = await dotprompt.render(source, { input: values });
     return {
       values,
       messages: rendered.messages.map((m) => ({ role: m.role, text: m.content.map((p) => partText(p as unknown as Record<string, unknown>)).join('') })),
