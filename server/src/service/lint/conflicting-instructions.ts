@@ -71,7 +71,7 @@ function line(s: Sentence): number {
 export const rule: LintRule = {
   id: 'conflicting-instructions',
   description: 'Opposite directives in one prompt ("be concise" / "in detail", "always X" / "never X"). A heuristic.',
-  defaultLevel: 'warning',
+  defaultLevel: 'info',
   category: 'clarity',
   checksPartials: true,
   patterns: PATTERNS,
