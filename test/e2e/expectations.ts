@@ -4,7 +4,7 @@
 // Figures (token counts) are the CLI's own (`prompt-workbench tokens <file>`), written down here so
 // that the editor has to agree with the CLI.
 
-export type Severity = 'error' | 'warning';
+export type Severity = 'error' | 'warning' | 'info';
 
 export interface ExpectedProblem {
   severity: Severity;

@@ -61,7 +61,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A diagnostic as the Problems panel lists it: 1-based line and column. */
 function row(d: vscode.Diagnostic): string {
   const code = typeof d.code === 'object' ? d.code.value : d.code;
-  const severity = d.severity === vscode.DiagnosticSeverity.Error ? 'error' : d.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : `severity ${d.severity}`;
+  const severity = d.severity === vscode.DiagnosticSeverity.Error ? 'error' : d.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : d.severity === vscode.DiagnosticSeverity.Information ? 'info' : `severity ${d.severity}`;
   return `${severity} ${code} ${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`;
 }
 
