@@ -2,12 +2,14 @@
 // turning a rule off in the settings removes its diagnostics live, diagnostics link their docs
 // page, an open .promptlintrc.yaml gets its own diagnostics and its edits apply at once, and the
 // quick fix "Disable <id> for this line" is offered. Run `npm run build` first (`npm test` does).
+// Each test works on files of its own, and the settings go back to none after each, so no test
+// depends on another having run first (`npm run test:integration:order`).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { CodeActionRequest, DidChangeConfigurationNotification, type CodeAction } from 'vscode-languageserver-protocol/node';
 import { fileUri, TestLanguageClient } from '../support/lspClient';
 
@@ -26,6 +28,12 @@ before(async () => {
 
 after(async () => {
   await client.stop();
+});
+
+afterEach(async () => {
+  if (!Object.keys(lintSettings).length) return;
+  lintSettings = {};
+  await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
 });
 
 test('a prompt with an OpenAI key shows a masked error that links its docs page', async () => {
@@ -61,11 +69,14 @@ test('turning a rule off in the settings removes its diagnostics live', async ()
 });
 
 test('an open .promptlintrc.yaml gets its diagnostics, and its edits apply to prompts at once', async () => {
-  const promptUri = fileUri(path.join(dir, 'configured.prompt'));
+  // A folder of its own: its config file applies to its prompts only.
+  const folder = path.join(dir, 'configured');
+  mkdirSync(folder);
+  const promptUri = fileUri(path.join(folder, 'configured.prompt'));
   const opened = await client.open(promptUri, PROMPT);
   assert.ok(opened.diagnostics.some((d) => d.code === 'vague-language'));
-  const configUri = fileUri(path.join(dir, '.promptlintrc.yaml'));
-  writeFileSync(path.join(dir, '.promptlintrc.yaml'), 'rules: {}\n');
+  const configUri = fileUri(path.join(folder, '.promptlintrc.yaml'));
+  writeFileSync(path.join(folder, '.promptlintrc.yaml'), 'rules: {}\n');
   const configDiagnostics = await client.open(configUri, 'rules:\n  vauge-language: off\n', 'yaml');
   assert.deepEqual(configDiagnostics.diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.code]), [[1, 2, 'lint-config']]);
   assert.match(String(configDiagnostics.diagnostics[0].message), /Did you mean `vague-language`\?/);
@@ -85,5 +96,18 @@ test('lint diagnostics offer "Disable <id> for this line" and the rule’s own f
   const titles = actions.map((a) => a.title);
   assert.ok(titles.includes('Wrap in <q> tags'), titles.join());
   assert.ok(titles.includes('Disable untrusted-input-undelimited for this line'), titles.join());
+  await client.close(uri);
+});
+
+test('the setting promptWorkbench.lint.preset: strict reports what recommended leaves off, live', async () => {
+  const uri = fileUri(path.join(dir, 'preset.prompt'));
+  const text = '---\nmodel: openai/gpt-4o\ninput:\n  schema:\n    q: string\n---\nAnswer {{q}}\n';
+  const where = (ds: { code?: unknown; severity?: number; range: { start: { line: number; character: number } } }[]) => ds.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${String(d.code)}`);
+  const first = await client.open(uri, text);
+  assert.deepEqual(where(first.diagnostics), ['7:8 3 untrusted-input-undelimited'], 'recommended: an info only');
+  lintSettings = { preset: 'strict' };
+  const next = client.nextDiagnostics(uri);
+  await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  assert.deepEqual(where((await next).diagnostics), ['2:8 2 missing-max-tokens', '2:8 2 missing-metadata', '7:8 2 untrusted-input-undelimited']);
   await client.close(uri);
 });
