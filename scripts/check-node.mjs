@@ -7,19 +7,20 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The lowest version `range` (">=20", ">= 20.11") allows, as [major, minor]; undefined for other forms. */
+/** The lowest version `range` (">=20", ">= 20.18.1") allows, as [major, minor, patch]; undefined for other forms. */
 export function minimumOf(range) {
-  const m = /^\s*>=\s*(\d+)(?:\.(\d+))?(?:\.\d+)?\s*$/.exec(range ?? '');
-  return m ? [Number(m[1]), Number(m[2] ?? 0)] : undefined;
+  const m = /^\s*>=\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$/.exec(range ?? '');
+  return m ? [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] : undefined;
 }
 
 /** undefined when `version` ("v20.20.2") satisfies `range`, else the message to print. */
 export function checkNode(version, range) {
   const min = minimumOf(range);
-  if (!min) return `package.json: engines.node is "${range}"; scripts/check-node.mjs understands ">=N" or ">=N.M".`;
-  const [major, minor] = version.replace(/^v/, '').split('.').map(Number);
-  if (major > min[0] || (major === min[0] && minor >= min[1])) return undefined;
-  return `Prompt Workbench needs Node.js ${range.replace(/\s+/g, '')} (package.json engines.node); this is Node.js ${version}. Install Node.js ${min[0]} or later (https://nodejs.org/, or nvm install ${min[0]}) and run again.`;
+  if (!min) return `package.json: engines.node is "${range}"; scripts/check-node.mjs understands ">=N", ">=N.M" or ">=N.M.P".`;
+  const have = version.replace(/^v/, '').split('.').map(Number);
+  const cmp = have[0] - min[0] || have[1] - min[1] || have[2] - min[2];
+  if (cmp >= 0) return undefined;
+  return `Prompt Workbench needs Node.js ${range.replace(/\s+/g, '')} (package.json engines.node); this is Node.js ${version}. Install Node.js ${min.join('.')} or later (https://nodejs.org/, or nvm install ${min[0]}) and run again.`;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
