@@ -173,7 +173,8 @@ describe('running prompt tests', () => {
 
   test('the Test Explorer lists the cases, a run marks each passed or not, a failing case shows its diff', { timeout: SCENARIO_TIMEOUT }, async () => {
     mock.requests.length = 0;
-    await scenario('testing', options(true), async (wb) => {
+    // the diffs wrap, so the picture shows where expected and actual differ
+    await scenario('testing', { ...options(true), settings: { 'diffEditor.wordWrap': 'on' } }, async (wb) => {
       // the key goes into VS Code's secret storage through the palette command, as a user sets it
       await wb.runCommand('Prompt Workbench: Set API Key');
       const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'OpenAI' }).first();
@@ -256,6 +257,11 @@ describe('running prompt tests', () => {
       const flat = (t: string) => t.replace(/\s+/g, '');
       assert.ok(flat(output).includes(flat(testing.untrustedNotice)), `output:\n${output}`);
       assert.ok(flat(output).includes(flat(testing.skippedReason)), `output:\n${output}`);
+      // the picture: the output as wide as the window, so no line breaks mid-word
+      await wb.runCommand('View: Close Primary Side Bar');
+      await wb.page.waitForTimeout(800);
+      const wide = await testOutput(wb, { keepMaximized: true });
+      assert.ok(wide.includes('nothing is sent to any provider, and no javascript assertion runs.'), `the notice on a line of its own:\n${wide}`);
       await wb.screenshot();
     });
   });
@@ -285,6 +291,16 @@ describe('prompt history', () => {
       assert.match(tab ?? '', new RegExp(`^${history.file} \\([0-9a-f]{7}\\) ↔ ${history.file} \\(working copy\\)`));
       await assert.doesNotReject(diff.locator('.editor.original .view-line', { hasText: history.diff.removed }).first().waitFor({ timeout: 10_000 }), 'the old model on the left');
       await assert.doesNotReject(diff.locator('.editor.modified .view-line', { hasText: new RegExp(`^${history.diff.added.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s')}$`) }).first().waitFor({ timeout: 10_000 }), 'the new model on the right');
+      // the picture: a side bar wide enough for each commit's message and change summary
+      const bar = await wb.page.locator('.part.sidebar').boundingBox();
+      assert.ok(bar, 'the side bar is shown');
+      await wb.page.mouse.move(bar.x + bar.width + 1, bar.y + bar.height / 2);
+      await wb.page.mouse.down();
+      await wb.page.mouse.move(bar.x + bar.width + 300, bar.y + bar.height / 2, { steps: 10 });
+      await wb.page.mouse.up();
+      await wb.page.waitForTimeout(500);
+      const titles = await rows.evaluateAll((els) => els.map((e) => { const l = e.querySelector('.label-name, .monaco-icon-label-container'); return l ? l.scrollWidth <= l.clientWidth : true; }));
+      assert.ok(titles.every(Boolean), 'every row of the history view fits the side bar');
       await wb.screenshot();
     });
   });
