@@ -223,6 +223,8 @@ describe('running prompt tests', () => {
       const peek = wb.page.locator('.editor-instance .peekview-widget .monaco-diff-editor').first();
       await peek.waitFor({ timeout: 20_000 });
       await assert.doesNotReject(peek.locator('.editor.modified .view-lines', { hasText: testing.diff.actual }).waitFor({ timeout: 10_000 }), 'actual answer in the peek');
+      // the picture: the peek's diff, where the texts differ, without the panel's narrower copy of it
+      await wb.runCommand('View: Hide Panel');
       await wb.page.waitForTimeout(800);
       await wb.screenshot();
     });
@@ -260,6 +262,16 @@ describe('running prompt tests', () => {
       // the picture: the output as wide as the window, so no line breaks mid-word
       await wb.runCommand('View: Close Primary Side Bar');
       await wb.page.waitForTimeout(800);
+      // and the results list beside it narrower
+      const list = await wb.page.locator('.part.panel .monaco-split-view2 > .monaco-scrollable-element > .split-view-container > .split-view-view').last().boundingBox();
+      if (list && list.x > 200) {
+        await wb.page.mouse.move(list.x, list.y + 100);
+        await wb.page.mouse.down();
+        await wb.page.mouse.move(list.x + 160, list.y + 100, { steps: 8 });
+        await wb.page.mouse.up();
+        await wb.page.mouse.move(600, 700); // off the sash, which is highlighted under the mouse
+        await wb.page.waitForTimeout(500);
+      }
       const wide = await testOutput(wb, { keepMaximized: true });
       assert.ok(wide.includes('nothing is sent to any provider, and no javascript assertion runs.'), `the notice on a line of its own:\n${wide}`);
       await wb.screenshot();
@@ -269,7 +281,8 @@ describe('running prompt tests', () => {
 
 describe('prompt history', () => {
   test('the Prompt History view lists the commits of a prompt and a click opens the diff editor', { timeout: SCENARIO_TIMEOUT }, async () => {
-    await scenario('history', { prepare: makeHistoryRepository }, async (wb) => {
+    // side by side even beside the widened side bar (VS Code turns a narrow diff editor inline)
+    await scenario('history', { prepare: makeHistoryRepository, settings: { 'diffEditor.useInlineViewWhenSpaceIsLimited': false } }, async (wb) => {
       await wb.open(history.file);
       await wb.page.locator('.activitybar .action-item a[aria-label^="Prompt History"]').click();
       const rows = wb.page.locator('.part.sidebar .monaco-list-row');
@@ -298,9 +311,25 @@ describe('prompt history', () => {
       await wb.page.mouse.down();
       await wb.page.mouse.move(bar.x + bar.width + 300, bar.y + bar.height / 2, { steps: 10 });
       await wb.page.mouse.up();
+      await wb.page.mouse.move(bar.x + bar.width + 600, bar.y + bar.height - 20); // off the sash
       await wb.page.waitForTimeout(500);
-      const titles = await rows.evaluateAll((els) => els.map((e) => { const l = e.querySelector('.label-name, .monaco-icon-label-container'); return l ? l.scrollWidth <= l.clientWidth : true; }));
-      assert.ok(titles.every(Boolean), 'every row of the history view fits the side bar');
+      // each change summary ends inside its row (what may be cut is the date, author and hash after it)
+      const cut = await rows.evaluateAll(
+        (els, summaries) =>
+          els.map((e, i) => {
+            const d = e.querySelector('.label-description');
+            const text = d?.firstChild;
+            const at = text?.textContent?.indexOf(summaries[i]) ?? -1;
+            if (!d || !text || at < 0) return `row ${i + 1}: no description with "${summaries[i]}"`;
+            const range = document.createRange();
+            range.setStart(text, at);
+            range.setEnd(text, at + summaries[i].length);
+            const row = (e.querySelector('.monaco-icon-label-container') ?? e).getBoundingClientRect();
+            return range.getBoundingClientRect().right <= row.right + 0.5 ? '' : `row ${i + 1}: "${summaries[i]}" is cut`;
+          }),
+        newestFirst.map((c) => c.summary),
+      );
+      assert.deepEqual(cut.filter(Boolean), [], 'every change summary is readable');
       await wb.screenshot();
     });
   });
@@ -311,7 +340,9 @@ describe('the harness', () => {
     const name = 'harness-check';
     await assert.rejects(
       scenario('problems', { artifactName: name, expectError: true }, async (wb) => {
-        await wb.open(problems.file);
+        const editor = await wb.open(problems.file);
+        // the extension is active and has written to its output channel (a busy machine is slow)
+        await editor.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
         throw new Error('a deliberate failure');
       }),
       /a deliberate failure/,
