@@ -266,8 +266,8 @@ export function configDiagnostics(problems: ConfigProblem[]): PromptDiagnostic[]
 
 /** Each rule's level and options, after the config file and the editor settings are applied. */
 export interface ResolvedLintConfig {
-  /** The preset the levels start from. */
-  preset: Preset;
+  /** The preset the levels start from (set by `resolveLintConfig`). */
+  preset?: Preset;
   levels: Record<string, Level>;
   options: Record<string, Record<string, unknown>>;
   /** The config file that was applied, if any (for messages). */
