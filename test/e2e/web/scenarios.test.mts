@@ -46,6 +46,8 @@ describe('editing a prompt', () => {
       // as VS Code words it: the kinds that have entries, e.g. "Errors: 2, Warnings: 1, Infos: 1"
       const expected = [['Errors', count('error')], ['Warnings', count('warning')], ['Infos', count('info')]].filter(([, n]) => n).map(([k, n]) => `${k}: ${n}`).join(', ');
       assert.equal(counts, expected);
+      // the picture shows the token code lenses too (they come once the tokenizer data is loaded)
+      await editor.locator('.codelens-decoration').first().waitFor({ timeout: 30_000 });
       await wb.screenshot();
     });
   });
