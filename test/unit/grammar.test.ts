@@ -1,11 +1,12 @@
 // The TextMate grammar (syntaxes/dotprompt.tmLanguage.json), tokenised with the same engine VS Code uses
 // (vscode-textmate + vscode-oniguruma). Each fixture in test/grammar/fixtures is compared with a readable
-// snapshot in test/grammar/snapshots; `UPDATE_SNAPSHOTS=1` rewrites them. A missing snapshot is written,
-// except under CI where it fails. The embedded YAML uses a small test-only grammar
+// snapshot in test/grammar/snapshots; `UPDATE_SNAPSHOTS=1` rewrites them. A missing snapshot fails,
+// naming that command (test/support/golden.ts). The embedded YAML uses a small test-only grammar
 // (test/grammar/yaml.tmLanguage.json): VS Code supplies the real `source.yaml`.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { expectGolden, SNAPSHOT_COMMAND } from '../support/golden';
 import { test } from 'node:test';
 import * as oniguruma from 'vscode-oniguruma';
 import * as vsctm from 'vscode-textmate';
@@ -125,19 +126,7 @@ for (const fixture of fixtures) {
     const lines = splitLines(text);
     const actual = render(lines, await tokenize(text, lines));
     const snapFile = path.join(snapshotsDir, fixture.replace(/\.prompt$/, '.snap'));
-    if (process.env.UPDATE_SNAPSHOTS === '1') {
-      mkdirSync(snapshotsDir, { recursive: true });
-      writeFileSync(snapFile, actual);
-      return;
-    }
-    if (!existsSync(snapFile)) {
-      assert.ok(!process.env.CI, `missing snapshot ${path.relative(root, snapFile)}: run UPDATE_SNAPSHOTS=1 locally and commit it`);
-      mkdirSync(snapshotsDir, { recursive: true });
-      writeFileSync(snapFile, actual);
-      return;
-    }
-    const expected = readFileSync(snapFile, 'utf8').replace(/\r\n/g, '\n');
-    assert.equal(actual, expected, `${fixture} tokenises differently from its snapshot; if the change is intended, run with UPDATE_SNAPSHOTS=1`);
+    expectGolden(snapFile, actual, { update: process.env.UPDATE_SNAPSHOTS === '1', command: SNAPSHOT_COMMAND, root, what: `${fixture} tokenises differently from` });
   });
 }
 

@@ -38,7 +38,8 @@ export class TestRuns {
     const settings = readTestSettings(first);
     const providers = await editorProviders(this.context.secrets, settings, trusted);
     const { secrets } = providers;
-    if (!trusted) run.appendOutput('This workspace is not trusted (Restricted Mode): only render cases run, nothing is sent to any provider, and no javascript assertion runs. Trust the workspace to run the others.\r\n');
+    // On lines of their own: the Test Results terminal breaks long lines at its width, mid-word.
+    if (!trusted) run.appendOutput('This workspace is not trusted (Restricted Mode): only render cases run,\r\nnothing is sent to any provider, and no javascript assertion runs.\r\nTrust the workspace to run the others.\r\n');
     for (const j of selected) {
       const item = byJob.get(j.id);
       if (item) run.enqueued(item);

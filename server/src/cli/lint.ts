@@ -20,6 +20,8 @@ export interface LintCommandOptions {
   model?: string;
   /** `--config`: this config file for every prompt, instead of the nearest one. */
   config?: string;
+  /** `--preset`: the preset instead of the config file's `preset:`. */
+  preset?: lint.Preset;
   partials: PartialIndex;
   version: string;
   /** The workspace host (reads, file existence). */
@@ -117,7 +119,7 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
   }
   const levelsFor = (c: lint.LintConfigFile | undefined) => {
     let r = resolved.get(c);
-    if (!r) resolved.set(c, (r = lint.resolveLintConfig(lint.RULES, c)));
+    if (!r) resolved.set(c, (r = lint.resolveLintConfig(lint.RULES, c, options.preset ? { preset: options.preset } : undefined)));
     return r;
   };
 

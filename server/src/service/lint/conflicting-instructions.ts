@@ -159,7 +159,7 @@ function line(s: Sentence): number {
 export const rule: LintRule = {
   id: ID,
   description: 'Opposite directives in one prompt ("be concise" / "in detail", "always X" / "never X"). A heuristic.',
-  defaultLevel: 'warning',
+  defaultLevel: 'info',
   category: 'clarity',
   checksPartials: true,
   patterns: PATTERNS,

@@ -1,5 +1,5 @@
 // Lint rules for prompts: the registry of rules (one file per rule, `<rule-id>.ts`) and the runner
-// that applies each rule's level (default < .promptlintrc.yaml < editor setting), inline
+// that applies each rule's level (preset < project config < editor setting), inline
 // suppressions and the docs link. The server and the CLI both reach it through the engine's
 // `diagnostics()` / `asyncDiagnostics()` in service/index.ts.
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
@@ -239,5 +239,7 @@ export function lintCodeActions(doc: PromptDocument, diagnostics: Diagnostic[], 
 
 export { forgetLintState } from './blocks';
 export { CONFIG_FILE_NAMES, DEFAULT_SETTING, findLintConfig, formatConfigProblem, isConfigFile, parseLintConfig, resolveLintConfig, sarifLevel, severityFor, type LintConfigFile, type LintSettings, type ResolvedLintConfig } from './config';
+export { DEFAULT_PRESET, isPreset, PRESET_DESCRIPTIONS, PRESETS, presetLevel, presetLevels, type Preset } from './presets';
+export { presetOf } from './config';
 export type { Level, LintRule } from './types';
 export { LEVELS } from './types';

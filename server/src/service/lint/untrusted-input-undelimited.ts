@@ -79,7 +79,7 @@ function wrapEdit(doc: PromptDocument, span: Span, name: string) {
 export const rule: LintRule<Options> = {
   id: 'untrusted-input-undelimited',
   description: 'A run-time input written into the prompt without a delimiter (XML-style tag, fence, quotes) around it: prompt injection risk (OWASP LLM01).',
-  defaultLevel: 'warning',
+  defaultLevel: 'info',
   category: 'security',
   checksPartials: true,
   fixable: true,
