@@ -24,9 +24,18 @@ test('lint: a folder\'s .prompty files are found; the clean ones report nothing,
   assert.deepEqual(files.get('examples/translate.prompty'), []);
   const legacy = files.get('examples/legacy-v1.prompty')!;
   assert.ok(legacy.length > 5 && legacy.every((d) => d.code === 'prompty-v1-field' && d.severity === 'hint'), JSON.stringify(legacy));
-  // The short forms are valid Prompty; only the lint rule about the missing output limit speaks.
+  // The short forms are valid Prompty: the default preset reports nothing; `strict` adds only the
+  // opinionated rules (off in `recommended`): the missing output limit, at Prompty's key, and the
+  // missing description.
   for (const name of ['no-frontmatter', 'empty-frontmatter', 'name-only', 'model-string']) {
-    assert.deepEqual(files.get(`examples/short-forms/${name}.prompty`)!.map((d) => d.code), ['missing-max-tokens'], name);
+    assert.deepEqual(files.get(`examples/short-forms/${name}.prompty`), [], name);
+  }
+  const strict = await runCli(['lint', 'examples/short-forms', '--format', 'json', '--preset', 'strict'], ROOT);
+  const strictFiles = new Map((JSON.parse(strict.stdout) as { file: string; diagnostics: { code: string; message: string }[] }[]).map((f) => [f.file.replace(/\\/g, '/'), f.diagnostics]));
+  for (const name of ['no-frontmatter', 'empty-frontmatter', 'name-only', 'model-string']) {
+    const found = strictFiles.get(`examples/short-forms/${name}.prompty`) ?? [];
+    assert.deepEqual(found.map((d) => d.code).sort(), ['missing-max-tokens', 'missing-metadata'], name);
+    assert.match(found.find((d) => d.code === 'missing-max-tokens')!.message, /`model\.options\.maxOutputTokens`/, name);
   }
 });
 

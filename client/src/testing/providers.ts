@@ -7,9 +7,10 @@ import { createVscodeLmProvider, type LmApi } from './vscodeLm';
 
 export async function editorProviders(secrets: vscode.SecretStorage, settings: TestSettings, trusted: boolean): Promise<RunProviders> {
   return createProviders({
-    keys: { openai: await getApiKey(secrets, 'openai'), anthropic: await getApiKey(secrets, 'anthropic'), 'azure-openai': await getApiKey(secrets, 'azure-openai') },
-    baseUrls: { openai: settings.openaiBaseUrl, anthropic: settings.anthropicBaseUrl, 'azure-openai': settings.azureEndpoint },
+    keys: { openai: await getApiKey(secrets, 'openai'), anthropic: await getApiKey(secrets, 'anthropic'), 'azure-openai': await getApiKey(secrets, 'azure-openai'), googleai: await getApiKey(secrets, 'googleai') },
+    baseUrls: { openai: settings.openaiBaseUrl, anthropic: settings.anthropicBaseUrl, 'azure-openai': settings.azureEndpoint, googleai: settings.geminiBaseUrl, vertexai: settings.vertex.baseUrl },
     azureApiVersion: settings.azureApiVersion,
+    vertex: { project: settings.vertex.project, location: settings.vertex.location },
     timeoutMs: settings.timeoutSeconds * 1000,
     maxRetries: settings.retries,
     stream: settings.stream,

@@ -18,6 +18,8 @@ export interface TestSettings {
   /** Azure OpenAI's resource endpoint and API version. */
   azureEndpoint?: string;
   azureApiVersion?: string;
+  geminiBaseUrl?: string;
+  vertex: { baseUrl?: string; project?: string; location?: string };
   lmVendor?: string;
   lmFamily?: string;
   catalogue?: Record<string, unknown>;
@@ -50,6 +52,8 @@ export function readTestSettings(scope?: vscode.Uri): TestSettings {
     anthropicBaseUrl: str('providers.anthropic.baseUrl'),
     azureEndpoint: str('providers.azureOpenAI.endpoint'),
     azureApiVersion: str('providers.azureOpenAI.apiVersion'),
+    geminiBaseUrl: str('providers.gemini.baseUrl'),
+    vertex: { baseUrl: str('providers.vertexai.baseUrl'), project: str('providers.vertexai.project'), location: str('providers.vertexai.location') },
     lmVendor: str('providers.vscodeLm.vendor'),
     lmFamily: str('providers.vscodeLm.family'),
     catalogue: catalogue && typeof catalogue === 'object' && Object.keys(catalogue).length ? catalogue : undefined,
@@ -60,16 +64,20 @@ export const KEY_PROVIDERS = [
   { id: 'openai' as const, label: 'OpenAI', env: 'OPENAI_API_KEY', detail: 'Also for OpenAI-compatible servers that need a key (Azure OpenAI, OpenRouter, ...)' },
   { id: 'anthropic' as const, label: 'Anthropic', env: 'ANTHROPIC_API_KEY', detail: 'The Anthropic messages API' },
   { id: 'azure-openai' as const, label: 'Azure OpenAI', env: 'AZURE_OPENAI_API_KEY', detail: 'Azure OpenAI / Foundry (endpoint in promptWorkbench.providers.azureOpenAI.endpoint)' },
+  { id: 'googleai' as const, label: 'Gemini API', env: 'GEMINI_API_KEY', detail: 'Gemini through the Gemini API (googleai/... models); Vertex AI uses your Google Cloud credentials instead' },
 ];
+
+/** The providers whose API key is kept in SecretStorage. */
+export type KeyProvider = (typeof KEY_PROVIDERS)[number]['id'];
 
 const secretName = (provider: string) => `promptWorkbench.apiKey.${provider}`;
 
-export function getApiKey(secrets: vscode.SecretStorage, provider: 'openai' | 'anthropic' | 'azure-openai'): Thenable<string | undefined> {
+export function getApiKey(secrets: vscode.SecretStorage, provider: KeyProvider): Thenable<string | undefined> {
   return secrets.get(secretName(provider));
 }
 
 /** "Prompt Workbench: Set API Key": pick a provider, type the key (hidden); empty removes it. */
-export async function setApiKey(secrets: vscode.SecretStorage, provider?: 'openai' | 'anthropic' | 'azure-openai'): Promise<void> {
+export async function setApiKey(secrets: vscode.SecretStorage, provider?: KeyProvider): Promise<void> {
   const chosen = provider ?? (await vscode.window.showQuickPick(KEY_PROVIDERS.map((p) => ({ label: p.label, description: p.id, detail: p.detail, id: p.id })), { title: 'Set API Key', placeHolder: 'Which provider is the key for?' }))?.id;
   if (!chosen) return;
   const label = KEY_PROVIDERS.find((p) => p.id === chosen)!.label;
