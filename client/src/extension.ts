@@ -4,6 +4,7 @@
 // or waits for the server.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { PROMPT_LANGUAGES } from '../../server/src/languages';
 import type { Session } from './session';
 
 let session: Promise<Session> | undefined;
@@ -11,7 +12,7 @@ let session: Promise<Session> | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const output = vscode.window.createOutputChannel('Prompt Workbench', { log: true });
-  const status = vscode.languages.createLanguageStatusItem('promptWorkbench.server', { language: 'dotprompt' });
+  const status = vscode.languages.createLanguageStatusItem('promptWorkbench.server', PROMPT_LANGUAGES.map((language) => ({ language })));
   status.name = 'Prompt Workbench Language Server';
   status.text = 'Prompt Workbench: starting';
   status.busy = true;

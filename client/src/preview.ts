@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { FixtureCasesRequest, RenderRequest, type FixtureCaseItem, type FixtureCaseRef } from '../../server/src/protocol';
+import { isPromptLanguage } from '../../server/src/languages';
 
 export const PREVIEW_SCHEME = 'prompt-workbench-rendered';
 const CHOICES_KEY = 'promptWorkbench.preview.values';
@@ -131,8 +132,8 @@ async function pickValues(previews: RenderedPreviewProvider, source: string): Pr
 /** Opens the preview beside the prompt; with `pick`, asks for the values first (else the last choice for this prompt). */
 export async function showRenderedPreview(previews: RenderedPreviewProvider, pick = false): Promise<void> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor || editor.document.languageId !== 'dotprompt') {
-    void vscode.window.showInformationMessage('Open a .prompt file to preview it rendered.');
+  if (!editor || !isPromptLanguage(editor.document.languageId)) {
+    void vscode.window.showInformationMessage('Open a prompt file (`.prompt`, `.prompt.yml`) to preview it rendered.');
     return;
   }
   const source = editor.document.uri.toString();

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { CrashGuard } from './crashGuard';
 import { registerHistoryView } from './history/view';
+import { PROMPT_LANGUAGES } from '../../server/src/languages';
 import { TrustNotification, type InitializationOptions } from '../../server/src/protocol';
 import { PREVIEW_SCHEME, RenderedPreviewProvider, showRenderedPreview } from './preview';
 import { TokenStatusBar } from './tokenStatus';
@@ -29,10 +30,9 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
   const crashGuard = new CrashGuard(output, () => client);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
-      { language: 'dotprompt', scheme: 'file' },
-      { language: 'dotprompt', scheme: 'untitled' },
-      // Earlier versions from the Prompt History view (read-only, served from git by the client).
-      { language: 'dotprompt', scheme: 'prompt-history' },
+      // Every prompt format's language, on disk, untitled, and earlier versions from the Prompt
+      // History view (read-only, served from git by the client).
+      ...PROMPT_LANGUAGES.flatMap((language) => ['file', 'untitled', 'prompt-history'].map((scheme) => ({ language, scheme }))),
       // Fixture files: the server checks them against the prompt they test.
       { scheme: 'file', pattern: '**/*.tests.{yaml,yml}' },
       // Project config files: the server reports their problems, and their edits apply to prompts live.

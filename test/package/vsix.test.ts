@@ -40,7 +40,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/dist\/quickjs\.wasm$/,
   // the language: grammar, configuration, frontmatter schema
   /^extension\/syntaxes\/[\w.-]+\.tmLanguage\.json$/,
-  /^extension\/language-configuration\.json$/,
+  /^extension\/language-configuration(?:-yaml)?\.json$/,
   /^extension\/schemas\/[\w.-]+\.json$/,
   // what a user reads
   /^extension\/docs\/rules\/[\w-]+\.md$/,

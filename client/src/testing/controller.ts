@@ -9,6 +9,7 @@ import { ResultDecorations } from './decorations';
 import { TestTree } from './discovery';
 import { openRecord } from './records';
 import { TestRuns } from './runs';
+import { PROMPT_LANGUAGES } from '../../../server/src/languages';
 
 const PROFILES: { label: string; provider?: ProviderId; isDefault?: boolean }[] = [
   { label: 'Run (provider from each prompt\'s model)', isDefault: true },
@@ -62,7 +63,7 @@ export class PromptTests implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.lensEmitter.fire()),
       this.decorations,
       this.lensEmitter,
-      vscode.languages.registerCodeLensProvider([{ pattern: '**/*.tests.{yaml,yml}' }, { language: 'dotprompt', scheme: 'file' }], {
+      vscode.languages.registerCodeLensProvider([{ pattern: '**/*.tests.{yaml,yml}' }, ...PROMPT_LANGUAGES.map((language) => ({ language, scheme: 'file' }))], {
         provideCodeLenses: (doc) => testLenses(doc.uri.toString(), doc.uri.path, tree.suites).map((l) => new vscode.CodeLens(new vscode.Range(l.line, 0, l.line, 0), { title: l.title, command: l.command, arguments: l.arguments })),
         onDidChangeCodeLenses: this.lensEmitter.event,
       }),

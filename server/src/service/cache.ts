@@ -7,6 +7,8 @@ import { forgetLintState } from './lint/blocks';
 export interface VersionedText {
   uri: string;
   version: number;
+  /** The editor's language id: decides the format of a document whose name no format claims (an untitled buffer). */
+  languageId?: string;
   getText(): string;
 }
 
@@ -23,7 +25,7 @@ export class PromptDocumentCache {
     const hit = this.docs.get(doc.uri);
     if (hit && hit.doc.version === doc.version && hit.key === key) return hit.doc;
     // The previous parse still lends its frontmatter (same text, same result whatever the options).
-    const parsed = parseDocument(doc.getText(), doc.uri, doc.version, options, hit?.doc);
+    const parsed = parseDocument(doc.getText(), doc.uri, doc.version, options, hit?.doc, doc.languageId);
     this.parses++;
     this.docs.set(doc.uri, { doc: parsed, key });
     return parsed;

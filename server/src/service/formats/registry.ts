@@ -3,9 +3,11 @@
 // outside a format's folder that imports it; everything else asks here.
 import type { ParseOptions, PromptDocument } from '../document';
 import { dotprompt } from './dotprompt';
+import { githubModels } from './github-models';
 import type { PromptFormat } from './types';
 
-const formats: PromptFormat[] = [dotprompt];
+// `*.prompt.yml` does not end in `.prompt`, so the order of these two does not matter.
+const formats: PromptFormat[] = [dotprompt, githubModels];
 
 /**
  * Adds a format. Formats are asked in registration order, so one whose names overlap another's
@@ -38,9 +40,9 @@ export function formatForLanguage(languageId: string): PromptFormat | undefined 
 }
 
 /**
- * The format of a document no format claims by name: an untitled buffer, or a file the user set to
- * Dotprompt by hand. The doors send only documents of the languages the extension declares, and
- * Dotprompt's is the only one so far; with more, the door's language id decides (`formatForLanguage`).
+ * The format of a document no format claims by name and whose language the door does not say: an
+ * untitled buffer without a language is parsed as Dotprompt. With a language id (an untitled
+ * buffer set to a format's language), `formatForLanguage` decides.
  */
 export function defaultFormat(): PromptFormat {
   return dotprompt;
@@ -49,6 +51,11 @@ export function defaultFormat(): PromptFormat {
 /** The front-end of a parsed document. */
 export function formatOf(doc: PromptDocument): PromptFormat {
   return formatById(doc.format) ?? defaultFormat();
+}
+
+/** Every format's editor language ids (the doors' document selectors list the same, from `server/src/languages.ts`). */
+export function promptLanguageIds(): string[] {
+  return formats.flatMap((f) => f.languageIds);
 }
 
 /** Every format's file globs, for a door that looks for prompt files in a folder. */
@@ -60,8 +67,8 @@ export function promptFileGlobs(): string[] {
  * Parses a file with the format it belongs to. `previous` (the last parse of the same document) is
  * handed on only when the same format parsed it.
  */
-export function parseDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument): PromptDocument {
-  const format = formatFor(uri, text) ?? defaultFormat();
+export function parseDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument, languageId?: string): PromptDocument {
+  const format = formatFor(uri, text) ?? (languageId ? formatForLanguage(languageId) : undefined) ?? defaultFormat();
   return format.parse(text, uri, version, options, previous?.format === format.id ? previous : undefined);
 }
 

@@ -99,6 +99,11 @@ export interface PromptMessage {
   tags: readonly TemplateTag[];
   /** The inputs the message reads, in order, as the template's syntax tells (not resolved against the schema). */
   variables: VariableReference[];
+  /**
+   * The message's text as the format reads it, where that differs from the characters under
+   * `contentSpan` (a YAML string: indentation, quotes and escapes); absent when they are the text.
+   */
+  text?: string;
 }
 
 export interface PromptOutput {

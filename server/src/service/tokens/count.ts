@@ -204,7 +204,7 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
         messages.push({ role: 'history', kind: 'history', span, content: 0, framing: 0, tokens: 0 });
         continue;
       }
-      const c = scaled(doc.text, m.contentSpan.start, m.contentSpan.end, encoding, factor);
+      const c = m.text !== undefined ? scaled(m.text, 0, m.text.length, encoding, factor) : scaled(doc.text, m.contentSpan.start, m.contentSpan.end, encoding, factor);
       longRuns += c.longRuns;
       const framing = framingOf(m.role, model);
       messages.push({ role: m.role, kind: 'message', span, content: c.tokens, framing, tokens: c.tokens + framing });

@@ -1,0 +1,219 @@
+// The GitHub Models front-end (`*.prompt.yml`): detection, the shared model with the source text
+// under every span, validation on the exact key or value, bad input, and the doors' plumbing
+// (languages, globs) derived from the registry.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { formatFor, formatForLanguage, parseDocument, promptDiagnostics, promptFileGlobs, registeredFormats } from '../../server/src/service';
+import { PROMPT_LANGUAGES } from '../../server/src/languages';
+import type { PromptDiagnostic } from '../../server/src/service/diagnostic';
+
+const root = path.resolve(__dirname, '..', '..');
+const URI = 'file:///w/ask.prompt.yml';
+
+function parse(text: string, uri = URI) {
+  return parseDocument(text, uri);
+}
+
+function diags(text: string): PromptDiagnostic[] {
+  return promptDiagnostics(parse(text));
+}
+
+/** The text under a diagnostic, and the diagnostic with that code (exactly one). */
+function only(text: string, code: string): { d: PromptDiagnostic; at: string } {
+  const found = diags(text).filter((d) => d.code === code);
+  assert.equal(found.length, 1, `${code}: ${JSON.stringify(diags(text).map((d) => [d.code, d.message]))}`);
+  return { d: found[0], at: text.slice(found[0].span.start, found[0].span.end) };
+}
+
+test('detection: *.prompt.yml and *.prompt.yaml are GitHub Models files; other names are not', () => {
+  for (const uri of ['file:///a/x.prompt.yml', 'file:///a/x.prompt.yaml', 'file:///a/X.PROMPT.YML', 'prompt-history:/a/x.prompt.yml?rev=abc']) assert.equal(formatFor(uri)?.id, 'github-models', uri);
+  for (const uri of ['file:///a/x.prompt', 'file:///a/x.yml', 'file:///a/x.tests.yaml', 'file:///a/x.prompt.md', 'file:///a/prompt.yml']) assert.notEqual(formatFor(uri)?.id, 'github-models', uri);
+  assert.equal(formatFor('file:///a/x.prompt')?.id, 'dotprompt');
+  assert.deepEqual(promptFileGlobs().sort(), ['**/*.prompt', '**/*.prompt.yaml', '**/*.prompt.yml']);
+  assert.equal(formatForLanguage('github-models-prompt')?.id, 'github-models');
+  // An untitled buffer set to the language parses as the format.
+  assert.equal(parseDocument('messages: []\n', 'untitled:Untitled-1', 0, {}, undefined, 'github-models-prompt').format, 'github-models');
+});
+
+test('the client languages, the manifest languages and the formats agree', () => {
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const declared = manifest.contributes.languages.map((l: { id: string }) => l.id).sort();
+  assert.deepEqual([...PROMPT_LANGUAGES].sort(), declared);
+  assert.deepEqual(registeredFormats().flatMap((f) => f.languageIds).sort(), declared);
+  for (const id of declared) {
+    assert.ok(manifest.activationEvents.includes(`onLanguage:${id}`), id);
+    assert.ok(manifest.contributes.grammars.some((g: { language: string }) => g.language === id), id);
+  }
+  const gh = manifest.contributes.languages.find((l: { id: string }) => l.id === 'github-models-prompt');
+  assert.deepEqual(gh.extensions, ['.prompt.yml', '.prompt.yaml']);
+});
+
+const FILE = `name: Summarizer
+description: Summarizes text
+model: openai/gpt-4o-mini
+modelParameters:
+  temperature: 0.5
+  maxTokens: 300
+messages:
+  - role: system
+    content: You summarize text for {{audience}}.
+  - role: user
+    content: |
+      Summarize this:
+      <text>{{input}}</text>
+  - role: assistant
+    content: "Sure: \\"{{input}}\\""
+testData:
+  - input: The fox jumped.
+    audience: kids
+    expected: A fox jumped.
+evaluators:
+  - name: starts right
+    string:
+      startsWith: 'Summary'
+  - name: judged
+    llm:
+      modelId: openai/gpt-4o
+      prompt: Is {{completion}} a summary of {{input}}?
+      choices:
+        - choice: "yes"
+          score: 1
+        - choice: "no"
+          score: 0
+`;
+
+test('the model: metadata, parameters on the shared vocabulary, messages with content spans and variables', () => {
+  const doc = parse(FILE);
+  const m = doc.prompt;
+  const at = (s: { start: number; end: number }) => FILE.slice(s.start, s.end);
+  assert.equal(doc.format, 'github-models');
+  assert.equal(m.metadata.name?.value, 'Summarizer');
+  assert.equal(at(m.metadata.name!.span), 'Summarizer');
+  assert.equal(m.model?.value, 'openai/gpt-4o-mini');
+  assert.equal(m.parameters.maxOutputTokens?.value, 300);
+  assert.equal(m.parameters.maxOutputTokens?.path, 'modelParameters.maxTokens');
+  assert.equal(at(m.parameters.maxOutputTokens!.keySpan), 'maxTokens');
+  assert.equal(at(m.parameters.temperature!.valueSpan), '0.5');
+  assert.deepEqual(m.messages.map((x) => x.role), ['system', 'user', 'assistant']);
+  assert.equal(at(m.messages[0].contentSpan), 'You summarize text for {{audience}}.');
+  assert.equal(at(m.messages[1].contentSpan), 'Summarize this:\n      <text>{{input}}</text>');
+  assert.equal(m.messages[1].text, 'Summarize this:\n<text>{{input}}</text>\n');
+  assert.equal(at(m.messages[2].contentSpan), 'Sure: \\"{{input}}\\"');
+  assert.equal(m.messages[2].text, 'Sure: "{{input}}"');
+  assert.deepEqual(m.messages.map((x) => x.variables.map((v) => `${v.name}@${at(v.span)}`)), [['audience@audience'], ['input@input'], ['input@input']]);
+  assert.deepEqual(m.inputs.map((i) => `${i.name}@${at(i.nameSpan)}`), ['input@input', 'audience@audience', 'expected@expected']);
+  assert.equal(m.tests.length, 1);
+  assert.deepEqual(m.tests[0].values, { input: 'The fox jumped.', audience: 'kids', expected: 'A fox jumped.' });
+  assert.deepEqual(m.tests[0].checks.map((c) => c.type), ['string.startsWith', 'llm']);
+  // The placeholders of messages and evaluators are the template's tags.
+  assert.deepEqual(doc.template.tags.map((t) => at(t.span)), ['{{audience}}', '{{input}}', '{{input}}', '{{completion}}', '{{input}}']);
+  assert.deepEqual(promptDiagnostics(doc), []);
+});
+
+test('validation: wrong values on the value, unknown keys with did you mean, on the key', () => {
+  let r = only('model: x\nmodelParameters:\n  temperature: hot\nmessages: []\n', 'prompt-file-schema');
+  assert.equal(r.at, 'hot');
+  assert.match(r.d.message, /Expected a number \(0 to 2\) for `modelParameters.temperature`/);
+  r = only('modelParameters:\n  maxTokens: -3\n', 'prompt-file-schema');
+  assert.equal(r.at, '-3');
+  r = only('modelParameters:\n  topP: 1.5\n', 'prompt-file-schema');
+  assert.match(r.d.message, /at most 1/);
+  r = only('modelParamters:\n  temperature: 1\n', 'prompt-file-unknown-key');
+  assert.equal(r.at, 'modelParamters');
+  assert.match(r.d.message, /Did you mean `modelParameters`\?/);
+  assert.equal(r.d.data?.replacement, 'modelParameters');
+  r = only('messages:\n  - role: user\n    contnet: hi\n', 'prompt-file-unknown-key');
+  assert.equal(r.at, 'contnet');
+  assert.match(r.d.message, /in `messages`.*Did you mean `content`/);
+  r = only('evaluators:\n  - name: a\n    string:\n      contain: x\n', 'prompt-file-unknown-key');
+  assert.equal(r.at, 'contain');
+  assert.match(r.d.message, /Did you mean `contains`/);
+  r = only('responseFormat: json\n', 'prompt-file-schema');
+  assert.equal(r.at, 'json');
+  assert.match(r.d.message, /`text`, `json_object`, `json_schema`/);
+  // testData rows are open: any key is a variable.
+  assert.deepEqual(diags('testData:\n  - anything: 1\n').filter((d) => d.code === 'prompt-file-unknown-key'), []);
+});
+
+test('responseFormat json_schema without jsonSchema is an error on responseFormat; jsonSchema is checked as JSON Schema', () => {
+  let r = only('responseFormat: json_schema\nmessages: []\n', 'prompt-file-schema');
+  assert.equal(r.at, 'json_schema');
+  assert.match(r.d.message, /needs a `jsonSchema`/);
+  r = only('responseFormat: json_schema\njsonSchema:\n  name: person\n  schema:\n    type: objekt\n', 'prompt-file-json-schema');
+  assert.equal(r.at, 'objekt');
+  assert.match(r.d.message, /not a valid JSON Schema/);
+  r = only("responseFormat: json_schema\njsonSchema: '{\"name\": \"p\", \"schema\": {'\n", 'prompt-file-json-schema');
+  assert.match(r.d.message, /not valid JSON/);
+  assert.equal(r.at, '\'{"name": "p", "schema": {\'');
+  r = only('responseFormat: json_schema\njsonSchema:\n  name: person\n', 'prompt-file-json-schema');
+  assert.match(r.d.message, /needs a `schema`/);
+  // The JSON text form and the bare (older) form are accepted.
+  assert.deepEqual(diags('responseFormat: json_schema\njsonSchema: \'{"name": "p", "schema": {"type": "object"}}\'\n'), []);
+  assert.deepEqual(diags('responseFormat: json_schema\njsonSchema:\n  type: object\n  properties:\n    a:\n      type: string\n'), []);
+});
+
+test('variables: a row missing a message variable is a warning on the row; an evaluator variable no row has is an error', () => {
+  const text = 'messages:\n  - role: user\n    content: "{{a}} and {{b}}"\ntestData:\n  - a: 1\n    b: 2\n  - a: 3\nevaluators:\n  - name: e\n    string:\n      contains: "{{c}}"\n';
+  let r = only(text, 'test-row-missing-variable');
+  assert.equal(r.at, 'a: 3');
+  assert.match(r.d.message, /no `b`/);
+  r = only(text, 'undefined-variable');
+  assert.equal(r.at, 'c');
+  assert.equal(r.d.severity, 'error');
+  // `completion` is the answer in a judge prompt, and nowhere else.
+  assert.deepEqual(diags('testData:\n  - a: 1\nmessages:\n  - role: user\n    content: "{{a}}"\nevaluators:\n  - name: j\n    llm:\n      modelId: m\n      prompt: "{{completion}} {{a}}"\n      choices: [{choice: "1", score: 1}]\n'), []);
+  r = only('testData:\n  - a: 1\nmessages:\n  - role: user\n    content: "{{a}}"\nevaluators:\n  - name: s\n    string:\n      equals: "{{completion}}"\n', 'undefined-variable');
+  assert.match(r.d.message, /only in an `llm` evaluator/);
+  // A built-in evaluator that reads a variable no row has.
+  r = only('testData:\n  - question: q\nmessages:\n  - role: user\n    content: "{{question}}"\nevaluators:\n  - name: s\n    uses: github/relevance\n', 'undefined-variable');
+  assert.equal(r.at, 'github/relevance');
+  assert.match(r.d.message, /\{\{input\}\}/);
+  r = only('evaluators:\n  - name: s\n    uses: github/similarty\n', 'prompt-file-evaluator');
+  assert.match(r.d.message, /Did you mean `github\/similarity`/);
+  // A message variable no row defines, with test data present; and a placeholder with spaces.
+  r = only('testData:\n  - input: 1\nmessages:\n  - role: user\n    content: "{{inpt}}"\n', 'undefined-variable');
+  assert.equal(r.at, 'inpt');
+  assert.equal(r.d.data?.replacement, 'input');
+  r = only('testData:\n  - input: 1\nmessages:\n  - role: user\n    content: "{{ input }}"\n', 'placeholder-spaces');
+  assert.equal(r.at, '{{ input }}');
+  // An unused row key is a hint on its first key; `expected` is not reported.
+  r = only('testData:\n  - input: 1\n    extra: 2\n    expected: 3\nmessages:\n  - role: user\n    content: "{{input}}"\n', 'unused-variable');
+  assert.equal(r.at, 'extra');
+});
+
+test('bad input: one clear diagnostic each, and the rest of the file still served', () => {
+  // A YAML error.
+  let ds = diags('name: x\nmessages:\n  - role: user\n    content: "open\n');
+  assert.ok(ds.length >= 1 && ds.every((d) => d.code.startsWith('yaml')), JSON.stringify(ds));
+  assert.match(ds[0].message, /^Invalid YAML: /);
+  // A message without role: one error on the message, and the model still has the others.
+  const noRole = 'messages:\n  - content: hi {{x}}\n  - role: user\n    content: "{{x}}"\ntestData:\n  - x: 1\n';
+  let r = only(noRole, 'prompt-file-schema');
+  assert.equal(r.at, '- content: hi {{x}}'.slice(2));
+  assert.match(r.d.message, /has no `role`/);
+  assert.equal(parse(noRole).prompt.messages.length, 2);
+  // An unknown role, with did you mean.
+  r = only('messages:\n  - role: sytem\n    content: hi\n', 'unknown-role');
+  assert.equal(r.at, 'sytem');
+  assert.equal(r.d.data?.replacement, 'system');
+  assert.deepEqual(diags('messages:\n  - role: System\n    content: hi\n'), []);
+  // testData that is not a list: one error, the messages still read.
+  const notList = 'messages:\n  - role: user\n    content: "{{a}}"\ntestData:\n  a: 1\n';
+  ds = diags(notList);
+  assert.deepEqual(ds.map((d) => d.code), ['prompt-file-schema']);
+  assert.equal(notList.slice(ds[0].span.start, ds[0].span.end), 'a: 1');
+  assert.equal(parse(notList).prompt.messages.length, 1);
+  // Not a mapping at all; binary content.
+  assert.deepEqual(diags('- a\n- b\n').map((d) => d.code), ['prompt-file-not-mapping']);
+  assert.deepEqual(diags('a\u0000b').map((d) => d.code), ['file-binary']);
+  assert.deepEqual(diags(''), []);
+});
+
+test('every example prompt file is clean', () => {
+  for (const f of ['release-notes.prompt.yml']) {
+    const text = readFileSync(path.join(root, 'examples', f), 'utf8');
+    assert.deepEqual(promptDiagnostics(parseDocument(text, `file:///examples/${f}`)).map((d) => d.message), [], f);
+  }
+});
