@@ -217,3 +217,71 @@ test('every example prompt file is clean', () => {
     assert.deepEqual(promptDiagnostics(parseDocument(text, `file:///examples/${f}`)).map((d) => d.message), [], f);
   }
 });
+
+import { complete, definition, hover, prepareRename, references, rename } from '../../server/src/service';
+
+/** The text with `‸` removed, and the cursor offset where it was (`|` is YAML's block scalar). */
+function cursor(marked: string): { text: string; offset: number } {
+  const offset = marked.indexOf('‸');
+  return { text: marked.slice(0, offset) + marked.slice(offset + 1), offset };
+}
+
+const VARS = `messages:
+  - role: user
+    content: |
+      Answer {{question}} for {{‸
+testData:
+  - question: What is 2 + 2?
+    audience: kids
+evaluators:
+  - name: j
+    llm:
+      modelId: openai/gpt-4o
+      prompt: Is {{completion}} right for {{question}}?
+      choices: [{choice: "yes", score: 1}]
+`;
+
+test('completion inside {{ }}: the rows\' variables with a sample value; `completion` only in a judge prompt; keys elsewhere', () => {
+  const { text, offset } = cursor(VARS);
+  const doc = parse(text);
+  const list = complete(doc, offset)!;
+  assert.deepEqual(list.items.map((i) => i.label), ['question', 'audience']);
+  assert.equal(list.items[0].detail, 'What is 2 + 2?');
+  const edit = list.items[1].textEdit as { newText: string; range: { start: { line: number; character: number } } };
+  assert.equal(edit.newText, 'audience}}');
+  assert.deepEqual(edit.range.start, { line: 3, character: 32 }); // right after `{{`
+  // In the judge's prompt, `completion` is offered too, and a closed tag gets no second `}}`.
+  const judge = cursor(VARS.replace('{{‸\n', '{{x}}\n').replace('Is {{completion}}', 'Is {{co‸}}'));
+  const items = complete(parse(judge.text), judge.offset)!.items;
+  assert.deepEqual(items.map((i) => i.label), ['question', 'audience', 'completion']);
+  assert.equal((items[2].textEdit as { newText: string }).newText, 'completion');
+  // Keys, from the schema, at a key position inside a list item.
+  const keys = cursor('messages:\n  - role: user\n    ‸\n');
+  assert.deepEqual(complete(parse(keys.text), keys.offset)!.items.map((i) => i.label), ['content']);
+  const top = cursor('name: x\n‸\n');
+  assert.ok(complete(parse(top.text), top.offset)!.items.map((i) => i.label).includes('testData'));
+});
+
+test('navigation: definition, references, rename and hover across messages, evaluators and test data keys', () => {
+  const text = VARS.replace('{{‸\n', '{{audience}}\n');
+  const doc = parse(text);
+  const lineText = (r: { start: { line: number; character: number }; end: { line: number; character: number } }) => text.split('\n')[r.start.line].slice(r.start.character, r.end.character);
+  const at = text.indexOf('{{question}}') + 3;
+  const def = definition(doc, at);
+  assert.equal(def.length, 1);
+  assert.equal(def[0].range.start.line, 5);
+  assert.equal(lineText(def[0].range), 'question');
+  const refs = references(doc, at, true);
+  assert.deepEqual(refs.map((r) => [r.range.start.line, lineText(r.range)]), [[3, 'question'], [5, 'question'], [11, 'question']]);
+  assert.equal(references(doc, at, false).length, 2);
+  assert.equal(prepareRename(doc, at)?.placeholder, 'question');
+  const edit = rename(doc, at, 'query')!;
+  assert.equal(edit.changes![doc.uri].length, 3);
+  assert.ok(edit.changes![doc.uri].every((e) => e.newText === 'query'));
+  assert.throws(() => rename(doc, at, 'audience'), /already has `audience`/);
+  const h = hover(doc, at)!;
+  assert.match((h.contents as { value: string }).value, /test data variable, set in 1 of 1 row, used 2 times/);
+  assert.match((hover(doc, text.indexOf('{{completion}}') + 3)!.contents as { value: string }).value, /answer/);
+  // Hover on a key documents it from the schema.
+  assert.match((hover(doc, text.indexOf('modelId') + 2)!.contents as { value: string }).value, /judge model/);
+});

@@ -1,6 +1,6 @@
 // What a prompt file format is to the engine (`PromptFormat`: detection, parse, schema, template
 // language, renderer) and the format-neutral model every front-end parses its files into.
-import type { TextEdit } from 'vscode-languageserver-types';
+import type { CompletionList, Hover, Location, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { ZodType } from 'zod';
 import type { PromptDocument } from '../document';
 import type { PromptDiagnostic } from '../diagnostic';
@@ -286,6 +286,21 @@ export interface FormatEdits {
   addParameter(doc: PromptDocument, name: ParameterName, value: unknown): { title: string; edit: TextEdit } | undefined;
 }
 
+/**
+ * Editor features a format answers itself, where its files are not YAML frontmatter plus a
+ * Handlebars template (a whole-YAML file whose variables live in several places). Each one, when
+ * present, replaces the engine's frontmatter + template answer for the format's documents.
+ */
+export interface FormatFeatures {
+  complete?(doc: PromptDocument, offset: number): CompletionList | null;
+  hover?(doc: PromptDocument, offset: number): Hover | null;
+  definition?(doc: PromptDocument, offset: number): Location[];
+  references?(doc: PromptDocument, offset: number, includeDeclaration: boolean): Location[];
+  prepareRename?(doc: PromptDocument, offset: number): { range: Range; placeholder: string } | null;
+  /** Throws `Error` with a message for the user when the new name cannot be used. */
+  rename?(doc: PromptDocument, offset: number, newName: string): WorkspaceEdit | null;
+}
+
 export interface PromptFormat {
   /** Stable id, kept on every parsed document (`PromptDocument.format`). */
   id: string;
@@ -317,5 +332,6 @@ export interface PromptFormat {
   /** Where the format writes a fact of the model, as a dotted key path (`config.maxOutputTokens`); undefined when it has no place for it. */
   keyPath(fact: ModelFact): string | undefined;
   edits?: FormatEdits;
+  features?: FormatFeatures;
 }
 

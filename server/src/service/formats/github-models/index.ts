@@ -3,6 +3,7 @@
 // stores prompts in repositories and `gh models eval` runs them.
 import type { FormatSchema, ModelFact, PromptFormat, TemplateLanguage } from '../types';
 import { keyInfoAt } from './keys';
+import { features } from './language';
 import { GITHUB_MODELS_ID, parsePromptFile } from './parse';
 import { renderPromptFile } from './render';
 import { githubModelsJsonSchema, GitHubModelsSchema, responseFormatDoc, ROLES } from './schema';
@@ -65,6 +66,7 @@ export const githubModels: PromptFormat = {
   check: () => [],
   render: (doc, values) => renderPromptFile(doc, values),
   keyPath: (fact) => KEY_PATHS[fact],
+  features,
   edits: {
     addParameter(doc, name, value) {
       const key = name === 'maxOutputTokens' ? 'maxTokens' : name === 'temperature' || name === 'topP' ? name : undefined;
