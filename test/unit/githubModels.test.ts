@@ -285,3 +285,43 @@ test('navigation: definition, references, rename and hover across messages, eval
   // Hover on a key documents it from the schema.
   assert.match((hover(doc, text.indexOf('modelId') + 2)!.contents as { value: string }).value, /judge model/);
 });
+
+test('lint: message-text rules read message contents and judge prompts only, with ranges on the characters written', () => {
+  const text = [
+    'name: Maybe a helper',
+    'model: openai/gpt-4o-mini',
+    'modelParameters:',
+    '  maxTokens: 100',
+    'messages:',
+    '  - role: system',
+    '    content: "Be exact.\\n Try to answer maybe, etc."',
+    '  - role: user',
+    '    content: |',
+    '      Please try to help with <q>{{question}}</q>, etc.',
+    "  - role: user",
+    "    content: 'It''s maybe fine'",
+    'testData:',
+    '  - question: maybe try something, etc.',
+    'evaluators:',
+    '  - name: try to be nice etc',
+    '    llm:',
+    '      modelId: openai/gpt-4o',
+    "      prompt: 'Maybe judge <a>{{completion}}</a>.'",
+    '      choices: [{choice: "yes", score: 1}]',
+    '',
+  ].join('\n');
+  const doc = parse(text);
+  const found = promptDiagnostics(doc, { lint: {} }).filter((d) => d.code === 'vague-language');
+  const lines = found.map((d) => [doc.lines.positionAt(d.span.start).line, text.slice(d.span.start, d.span.end)]);
+  assert.deepEqual(lines, [
+    [6, 'Try to'],
+    [6, 'maybe'],
+    [6, 'etc.'],
+    [9, 'try to'],
+    [9, 'etc.'],
+    [11, 'maybe'],
+    [18, 'Maybe'],
+  ]);
+  // No white space finding from the YAML around the prose, and none on names, keys or test data.
+  assert.deepEqual(promptDiagnostics(doc, { lint: {} }).filter((d) => d.code === 'whitespace'), []);
+});

@@ -333,5 +333,10 @@ export interface PromptFormat {
   keyPath(fact: ModelFact): string | undefined;
   edits?: FormatEdits;
   features?: FormatFeatures;
+  /**
+   * The document the synchronous lint rules read, where the prose is only part of the file (a
+   * whole-YAML file): the same offsets and lines, with everything but the prose blanked out.
+   */
+  lintView?(doc: PromptDocument): PromptDocument;
 }
 

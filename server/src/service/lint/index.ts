@@ -32,6 +32,7 @@ import { rule as untrustedInputUndelimited } from './untrusted-input-undelimited
 import { rule as vagueLanguage } from './vague-language';
 import { rule as variableInSystemRole } from './variable-in-system-role';
 import { rule as whitespace } from './whitespace';
+import { formatOf } from '../formats/registry';
 
 /** Every rule, in the order of the docs index. */
 export const RULES: readonly LintRule<any>[] = [
@@ -166,6 +167,7 @@ function activeRules(doc: PromptDocument, config: ResolvedLintConfig, async: boo
 
 /** The synchronous rules' diagnostics (all but secretlint's). A rule that throws is skipped, never the others. */
 export function lintDiagnostics(doc: PromptDocument, options: LintOptions = {}, analysisOptions: AnalysisOptions = {}, onError?: (rule: string, e: unknown) => void): PromptDiagnostic[] {
+  doc = formatOf(doc).lintView?.(doc) ?? doc;
   const config = options.config ?? defaultLintConfig();
   const context = contextFor(doc, options, analysisOptions, config);
   const out: PromptDiagnostic[] = [];

@@ -4,6 +4,7 @@
 import type { FormatSchema, ModelFact, PromptFormat, TemplateLanguage } from '../types';
 import { keyInfoAt } from './keys';
 import { features } from './language';
+import { lintView } from './lintView';
 import { GITHUB_MODELS_ID, parsePromptFile } from './parse';
 import { renderPromptFile } from './render';
 import { githubModelsJsonSchema, GitHubModelsSchema, responseFormatDoc, ROLES } from './schema';
@@ -67,6 +68,7 @@ export const githubModels: PromptFormat = {
   render: (doc, values) => renderPromptFile(doc, values),
   keyPath: (fact) => KEY_PATHS[fact],
   features,
+  lintView,
   edits: {
     addParameter(doc, name, value) {
       const key = name === 'maxOutputTokens' ? 'maxTokens' : name === 'temperature' || name === 'topP' ? name : undefined;

@@ -1,0 +1,33 @@
+// What the lint rules read of a prompt file: its prose (message contents, judge prompts and judge
+// system prompts) at the characters where it is written, everything else blanked out with line
+// breaks kept, so every finding's range is the file's own characters (inside block scalars and
+// quoted strings alike) and YAML keys, test data and evaluator names are never read as prose.
+// Comment lines with a `prompt-workbench-disable` directive stay, so suppressions work. A blanked
+// run that ends its line is filled with zero-width spaces (not white space to the rules), so the
+// YAML outside the prose never reads as trailing white space sent to the model.
+import type { PromptDocument } from '../../document';
+import { promptFileInfo } from './parse';
+
+const views = new WeakMap<PromptDocument, PromptDocument>();
+
+export function lintView(doc: PromptDocument): PromptDocument {
+  const hit = views.get(doc);
+  if (hit) return hit;
+  const text = doc.text;
+  const keep = new Uint8Array(text.length);
+  for (const s of promptFileInfo(doc).prose) keep.fill(1, s.start, s.end);
+  const directive = /^[ \t]*#.*prompt-workbench-disable.*$/gm;
+  for (let m = directive.exec(text); m; m = directive.exec(text)) keep.fill(1, m.index, m.index + m[0].length);
+  let out = '';
+  let from = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && keep[i]) continue;
+    if (i > from) out += text.slice(from, i);
+    if (i < text.length) out += text[i] === '\n' || text[i] === '\r' ? text[i] : ' ';
+    from = i + 1;
+  }
+  out = out.replace(/ +(?=\r?\n|\r|$)/g, (run, at: number) => (keep[at + run.length - 1] ? run : '\u200b'.repeat(run.length)));
+  const view: PromptDocument = { ...doc, text: out };
+  views.set(doc, view);
+  return view;
+}
