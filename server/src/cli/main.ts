@@ -19,9 +19,11 @@ import { VERSION } from '../version';
 const USAGE = `Usage: prompt-workbench <command> [options]
 
 Commands:
-  lint [paths or globs...]   Check .prompt files (frontmatter schema, YAML, template syntax)
+  lint [paths or globs...]   Check prompt files: .prompt (frontmatter schema, YAML, template
+                             syntax) and GitHub Models .prompt.yml / .prompt.yaml
                              and run the lint rules (docs/rules/README.md), configured by the
-                             nearest .promptlintrc.yaml. Directories are searched for *.prompt.
+                             nearest .promptlintrc.yaml. Directories are searched for *.prompt,
+                             *.prompt.yml and *.prompt.yaml.
                              Default: the current folder.
       --format text|json|sarif
                              Output format (default: text). sarif: SARIF 2.1.0 for GitHub
@@ -55,7 +57,7 @@ class UsageError extends Error {}
 
 async function expand(inputs: string[], cwd: string, project: CliProject): Promise<string[]> {
   // Folders are searched for every registered format's files.
-  return expandArguments(inputs, cwd, project, promptFileGlobs(), () => true, (input) => new UsageError(`No .prompt files found for "${input}". Pass a file, a folder or a glob such as "prompts/**/*.prompt".`));
+  return expandArguments(inputs, cwd, project, promptFileGlobs(), () => true, (input) => new UsageError(`No prompt files (.prompt, .prompt.yml) found for "${input}". Pass a file, a folder or a glob such as "prompts/**/*.prompt".`));
 }
 
 /** The partials (`_name.prompt`) under the working folder and the folders of the given files. */
