@@ -33,7 +33,7 @@ test('the example prompt file has no problems; a wrong key and value are squiggl
   const key = published.diagnostics.find((d) => d.code === 'prompt-file-unknown-key');
   assert.ok(key, JSON.stringify(published.diagnostics));
   assert.equal(under(key), 'temperture');
-  assert.match(key.message, /Did you mean `temperature`\?/);
+  assert.match(String(key.message), /Did you mean `temperature`\?/);
   const value = published.diagnostics.find((d) => d.code === 'prompt-file-schema');
   assert.ok(value);
   assert.equal(under(value), 'lots');
