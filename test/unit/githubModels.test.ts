@@ -325,3 +325,17 @@ test('lint: message-text rules read message contents and judge prompts only, wit
   // No white space finding from the YAML around the prose, and none on names, keys or test data.
   assert.deepEqual(promptDiagnostics(doc, { lint: {} }).filter((d) => d.code === 'whitespace'), []);
 });
+
+test('files written for other tools: nested row values and evaluator keys one level too high get a pointed message', () => {
+  const text = 'messages:\n  - role: user\n    content: "<t>{{topic}}</t>"\ntestData:\n  - vars:\n      topic: cats\nevaluators:\n  - name: judge\n    prompt: "Is it about {{topic}}?"\n    choices: ["yes", "no"]\n';
+  let r = only(text, 'undefined-variable');
+  assert.equal(r.at, 'topic');
+  assert.match(r.d.message, /under `vars:`; `gh models` reads only a row's own keys/);
+  const keys = diags(text).filter((d) => d.code === 'prompt-file-unknown-key').map((d) => [text.slice(d.span.start, d.span.end), d.message.replace(/^.*ignores it\. /, '')]);
+  assert.deepEqual(keys, [['prompt', '`prompt` belongs under `llm:`.'], ['choices', '`choices` belongs under `llm:`.']]);
+  r = only(text, 'prompt-file-evaluator');
+  assert.equal(r.at, 'judge');
+  // A string evaluator's placeholder is compared, not sent: no prompt-injection finding on it.
+  const compare = 'modelParameters:\n  maxTokens: 10\nmessages:\n  - role: user\n    content: "<t>{{topic}}</t>"\ntestData:\n  - topic: cats\nevaluators:\n  - name: mentions\n    string:\n      contains: "{{topic}}"\n';
+  assert.deepEqual(promptDiagnostics(parse(compare), { lint: {} }).map((d) => d.code), []);
+});

@@ -27,7 +27,10 @@ export function lintView(doc: PromptDocument): PromptDocument {
     from = i + 1;
   }
   out = out.replace(/ +(?=\r?\n|\r|$)/g, (run, at: number) => (keep[at + run.length - 1] ? run : '\u200b'.repeat(run.length)));
-  const view: PromptDocument = { ...doc, text: out };
+  // Only the prose's placeholders are written into text a model reads; a string evaluator's are compared, not sent.
+  const prose = promptFileInfo(doc).prose;
+  const tags = doc.template.tags.filter((t) => prose.some((s) => s.start <= t.span.start && t.span.end <= s.end));
+  const view: PromptDocument = { ...doc, text: out, template: { ...doc.template, tags } };
   views.set(doc, view);
   return view;
 }

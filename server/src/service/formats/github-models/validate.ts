@@ -130,6 +130,9 @@ export function validatePromptFile(text: string, yaml: Document.Parsed, value: u
   return out;
 }
 
+const LLM_KEYS = new Set(['modelId', 'prompt', 'choices', 'systemPrompt']);
+const STRING_KEYS = new Set(['equals', 'contains', 'startsWith', 'endsWith']);
+
 function unknownKeys(items: Pair<Node, Node | null>[], info: KeyInfo, base: number, root: boolean, out: PromptDiagnostic[]): void {
   const known = info.children;
   if (!known) return;
@@ -147,10 +150,12 @@ function unknownKeys(items: Pair<Node, Node | null>[], info: KeyInfo, base: numb
     const guess = closest(key, known.keys());
     if (info.open && !guess) continue;
     const where = root ? 'a prompt file' : `\`${info.path.join('.')}\``;
+    // An evaluator's check written one level too high.
+    const parent = info.path.join('.') === 'evaluators' ? (LLM_KEYS.has(key) ? 'llm' : STRING_KEYS.has(key) ? 'string' : undefined) : undefined;
     out.push({
       code: 'prompt-file-unknown-key',
       severity: 'warning',
-      message: `Unknown key \`${key}\` in ${where}: \`gh models\` ignores it.${guess ? ` Did you mean \`${guess}\`?` : ` Known keys: ${[...known.keys()].join(', ')}.`}`,
+      message: `Unknown key \`${key}\` in ${where}: \`gh models\` ignores it.${parent ? ` \`${key}\` belongs under \`${parent}:\`.` : guess ? ` Did you mean \`${guess}\`?` : ` Known keys: ${[...known.keys()].join(', ')}.`}`,
       span: spanOf(pair.key, base)!,
       data: guess ? { replacement: guess } : undefined,
     });
@@ -283,10 +288,12 @@ function checkVariables(text: string, info: PromptFileInfo, rowsBroken: boolean)
         out.push({ code: 'undefined-variable', severity: 'error', message: '`{{completion}}` has a value only in an `llm` evaluator\'s prompt; a `string` evaluator compares the answer itself.', span: p.nameSpan, data: { name: p.name } });
         continue;
       }
+      // Rows that nest the value one level down (`- variables: {name: ...}`): only top-level keys count.
+      const nested = info.rows.flatMap((r) => r.values).find((v) => v.value && typeof v.value === 'object' && !Array.isArray(v.value) && p.name in (v.value as object));
       out.push({
         code: 'undefined-variable',
         severity: inMessage ? 'warning' : 'error',
-        message: `\`{{${p.name}}}\` is not a variable of any \`testData\` row${t.scope === 'judge' ? ' (nor `completion`, the answer)' : ''}: it stays in the text as written.${guess ? ` Did you mean \`${guess}\`?` : ` Add \`${p.name}:\` to the rows.`}`,
+        message: `\`{{${p.name}}}\` is not a variable of any \`testData\` row${t.scope === 'judge' ? ' (nor `completion`, the answer)' : ''}: it stays in the text as written.${nested ? ` The rows have it under \`${nested.name}:\`; \`gh models\` reads only a row's own keys, so write \`${p.name}:\` directly in the row.` : guess ? ` Did you mean \`${guess}\`?` : ` Add \`${p.name}:\` to the rows.`}`,
         span: p.nameSpan,
         data: { name: p.name, replacement: guess },
       });
