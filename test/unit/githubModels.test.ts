@@ -339,3 +339,32 @@ test('files written for other tools: nested row values and evaluator keys one le
   const compare = 'modelParameters:\n  maxTokens: 10\nmessages:\n  - role: user\n    content: "<t>{{topic}}</t>"\ntestData:\n  - topic: cats\nevaluators:\n  - name: mentions\n    string:\n      contains: "{{topic}}"\n';
   assert.deepEqual(promptDiagnostics(parse(compare), { lint: {} }).map((d) => d.code), []);
 });
+
+import { documentTokens, testRowLenses, testRowTokens, tokenCodeLenses, tokenSummary } from '../../server/src/service/tokens';
+
+test('tokens: per message from the string as sent, maxTokens as the reserved output, each test data row rendered', async () => {
+  const text = 'model: openai/gpt-4o-mini\nmodelParameters:\n  maxTokens: 250\nmessages:\n  - role: system\n    content: |\n      You sort mail for {{team}}.\n      Answer with one word.\n  - role: user\n    content: "Sort: <m>{{mail}}</m>"\ntestData:\n  - team: billing\n    mail: Where is my refund?\n  - team: support of the west coast office\n    mail: The printer on floor two is broken again and nobody answers.\n';
+  const doc = parse(text);
+  const t = documentTokens(doc);
+  assert.equal(t.output.tokens, 250);
+  assert.equal(t.output.source, 'modelParameters.maxTokens');
+  // The block scalar counts as its value (no indentation), the quoted string without quotes.
+  const same = parse('model: openai/gpt-4o-mini\nmodelParameters:\n  maxTokens: 250\nmessages:\n  - role: system\n    content: "You sort mail for {{team}}.\\nAnswer with one word.\\n"\n  - role: user\n    content: "Sort: <m>{{mail}}</m>"\n');
+  assert.deepEqual(t.messages.map((m) => m.tokens), documentTokens(same).messages.map((m) => m.tokens));
+  // Row 2 rendered = the prompt with its values written in.
+  const rows = await testRowTokens(doc);
+  assert.equal(rows.length, 2);
+  const written = parse('model: openai/gpt-4o-mini\nmodelParameters:\n  maxTokens: 250\nmessages:\n  - role: system\n    content: "You sort mail for support of the west coast office.\\nAnswer with one word.\\n"\n  - role: user\n    content: "Sort: <m>The printer on floor two is broken again and nobody answers.</m>"\n');
+  assert.ok(rows[1].rendered.available);
+  assert.equal(rows[1].rendered.tokens, documentTokens(written).template);
+  assert.ok(rows[1].rendered.tokens > (rows[0].rendered.available ? rows[0].rendered.tokens : Infinity));
+  // Lenses: one per message, the prompt's, and one per row on the row's line; no "frontmatter" lens.
+  const titles = tokenCodeLenses(doc).map((l) => [l.range.start.line, l.command!.title]);
+  assert.ok(!titles.some(([, title]) => /Frontmatter/.test(String(title))), JSON.stringify(titles));
+  assert.deepEqual(titles.slice(1).map(([line]) => line), [4, 8]);
+  const rowLenses = await testRowLenses(doc);
+  assert.deepEqual(rowLenses.map((l) => l.range.start.line), [11, 13]);
+  assert.match(rowLenses[1].command!.title, new RegExp(`^row 2 rendered: ${rows[1].rendered.tokens} tokens`));
+  const summary = await tokenSummary(doc);
+  assert.match(JSON.stringify(summary), /test data rows: min–max over 2/);
+});

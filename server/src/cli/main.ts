@@ -57,7 +57,7 @@ class UsageError extends Error {}
 
 async function expand(inputs: string[], cwd: string, project: CliProject): Promise<string[]> {
   // Folders are searched for every registered format's files.
-  return expandArguments(inputs, cwd, project, promptFileGlobs(), () => true, (input) => new UsageError(`No prompt files (.prompt, .prompt.yml) found for "${input}". Pass a file, a folder or a glob such as "prompts/**/*.prompt".`));
+  return expandArguments(inputs, cwd, project, promptFileGlobs(), () => true, (input) => new UsageError(`No .prompt files found for "${input}" (nor .prompt.yml / .prompt.yaml). Pass a file, a folder or a glob such as "prompts/**/*.prompt".`));
 }
 
 /** The partials (`_name.prompt`) under the working folder and the folders of the given files. */

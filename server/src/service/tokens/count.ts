@@ -276,6 +276,37 @@ export function renderedTokens(doc: PromptDocument, options: TokenOptions = {}, 
   return value;
 }
 
+/** One test case written in the prompt file itself (GitHub Models `testData` rows), rendered and counted. */
+export interface RowTokens {
+  name: string;
+  /** The row in the file. */
+  span: Span;
+  rendered: RenderedTokens;
+}
+
+/** At most this many embedded test cases are rendered for counting as you type. */
+export const MAX_COUNTED_ROWS = 50;
+
+const rowMemo = new WeakMap<PromptDocument, { key: string; value: Promise<RowTokens[]> }>();
+
+/**
+ * The prompt rendered with the values of each test case the file itself holds (the first
+ * `MAX_COUNTED_ROWS`) and counted, as the runner would send it; empty for formats without
+ * embedded tests. Memoised per document version.
+ */
+export function testRowTokens(doc: PromptDocument, options: TokenOptions = {}): Promise<RowTokens[]> {
+  const key = optionsKey(options);
+  const hit = rowMemo.get(doc);
+  if (hit && hit.key === key) return hit.value;
+  const value = (async () => {
+    const out: RowTokens[] = [];
+    for (const [i, test] of doc.prompt.tests.slice(0, MAX_COUNTED_ROWS).entries()) out.push({ name: test.name ?? `case ${i + 1}`, span: test.span, rendered: await computeRendered(doc, options, test.values) });
+    return out;
+  })();
+  rowMemo.set(doc, { key, value });
+  return value;
+}
+
 async function computeRendered(doc: PromptDocument, options: TokenOptions, values?: Record<string, unknown>): Promise<RenderedTokens> {
   try {
     const size = doc.template.span.end - doc.template.span.start;

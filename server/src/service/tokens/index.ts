@@ -16,6 +16,9 @@ export {
   documentTokens,
   renderedTokens,
   REPLY_PRIMING,
+  testRowTokens,
+  MAX_COUNTED_ROWS,
+  type RowTokens,
   resolveDocumentModel,
   TOKENS_PER_MESSAGE,
   type Cost,
@@ -24,7 +27,7 @@ export {
   type RenderedTokens,
   type TokenOptions,
 } from './count';
-export { combineHovers, formatMoney, formatShare, formatTokens, formatWindow, tokenCodeLenses, tokenDiagnostics, tokenHover, tokenSummary, type FixtureCaseTokens, type TokenSummary } from './present';
+export { combineHovers, formatMoney, formatShare, formatTokens, formatWindow, messagesInSettings, testRowLenses, tokenCodeLenses, tokenDiagnostics, tokenHover, tokenSummary, type FixtureCaseTokens, type TokenSummary } from './present';
 export { BlockCounter, blockCounter, blockEnds, encodingCounter, isEncodingLoaded, loadTimes, LONG_RUN, MAX_BLOCK, splitBlocks, type EncodingName } from './tokenizer';
 
 /** Whether counting this document would first have to load tokenizer data (a few hundred ms, once). */

@@ -16,8 +16,17 @@ export function lintView(doc: PromptDocument): PromptDocument {
   const text = doc.text;
   const keep = new Uint8Array(text.length);
   for (const s of promptFileInfo(doc).prose) keep.fill(1, s.start, s.end);
-  const directive = /^[ \t]*#.*prompt-workbench-disable.*$/gm;
-  for (let m = directive.exec(text); m; m = directive.exec(text)) keep.fill(1, m.index, m.index + m[0].length);
+  // Comment lines holding a directive (a scan: no regular expression over long lines).
+  for (let at = text.indexOf('prompt-workbench-disable'); at >= 0; at = text.indexOf('prompt-workbench-disable', at + 1)) {
+    let start = at;
+    while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+    let i = start;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    if (text[i] !== '#') continue;
+    let end = at;
+    while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+    keep.fill(1, start, end);
+  }
   let out = '';
   let from = 0;
   for (let i = 0; i <= text.length; i++) {
@@ -26,7 +35,13 @@ export function lintView(doc: PromptDocument): PromptDocument {
     if (i < text.length) out += text[i] === '\n' || text[i] === '\r' ? text[i] : ' ';
     from = i + 1;
   }
-  out = out.replace(/ +(?=\r?\n|\r|$)/g, (run, at: number) => (keep[at + run.length - 1] ? run : '\u200b'.repeat(run.length)));
+  // A blanked run that ends its line: zero-width spaces (a backwards scan from each line end).
+  const chars = out.split('');
+  for (let end = 0; end <= chars.length; end++) {
+    if (end < chars.length && chars[end] !== '\n' && chars[end] !== '\r') continue;
+    for (let i = end - 1; i >= 0 && chars[i] === ' ' && !keep[i]; i--) chars[i] = '\u200b';
+  }
+  out = chars.join('');
   // Only the prose's placeholders are written into text a model reads; a string evaluator's are compared, not sent.
   const prose = promptFileInfo(doc).prose;
   const tags = doc.template.tags.filter((t) => prose.some((s) => s.start <= t.span.start && t.span.end <= s.end));
