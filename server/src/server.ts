@@ -478,7 +478,7 @@ connection.onRequest(TokenSummaryRequest.method, (p: { uri: string }, token: Can
 
 connection.onRequest(ChangeSummaryRequest.method, async (p: ChangeSummaryParams, token: CancellationToken): Promise<(ChangeSummary | null)[]> => {
   const models = p.uri ? (await settingsOf(p.uri)).tokens.models : undefined;
-  return Promise.all((p.pairs ?? []).map((pair) => runSafe('Change summary', null, token, () => summarizeChange(pair.before ?? undefined, pair.after ?? undefined, { models }))));
+  return Promise.all((p.pairs ?? []).map((pair) => runSafe('Change summary', null, token, () => summarizeChange(pair.before ?? undefined, pair.after ?? undefined, { models }, p.uri))));
 });
 
 documents.listen(connection);

@@ -368,3 +368,27 @@ test('tokens: per message from the string as sent, maxTokens as the reserved out
   const summary = await tokenSummary(doc);
   assert.match(JSON.stringify(summary), /test data rows: min–max over 2/);
 });
+
+import { describeChange, describeChangeLines } from '../../server/src/service/history/describe';
+import { summarizeChange } from '../../server/src/service/history/summary';
+
+test('history: a change summary of a prompt file names its model, parameters, messages, variables, test rows and evaluators', () => {
+  const before = 'model: openai/gpt-4o-mini\nmodelParameters:\n  maxTokens: 100\nmessages:\n  - role: user\n    content: "<q>{{question}}</q>"\ntestData:\n  - question: a\nevaluators:\n  - name: says yes\n    string:\n      contains: "yes"\n';
+  const after = 'model: openai/gpt-4o\nmodelParameters:\n  maxTokens: 300\nmessages:\n  - role: system\n    content: "Be exact for <a>{{audience}}</a>."\n  - role: user\n    content: "<q>{{question}}</q>"\ntestData:\n  - question: a\n    audience: kids\n  - question: b\n    audience: adults\nevaluators:\n  - name: says yes\n    string:\n      contains: "yes"\n  - name: fluent\n    uses: github/fluency\n';
+  const s = summarizeChange(before, after, {}, 'file:///w/ask.prompt.yml');
+  assert.deepEqual(s.model, { from: 'openai/gpt-4o-mini', to: 'openai/gpt-4o' });
+  assert.deepEqual(s.parameters, [{ key: 'maxTokens', path: 'modelParameters.maxTokens', from: '100', to: '300' }]);
+  assert.deepEqual(s.variables, { added: ['audience'], removed: [] });
+  assert.deepEqual(s.messages, [{ role: 'user', delta: 0 }].filter((m) => m.delta).concat([{ role: 'system', delta: 1 }]));
+  assert.deepEqual(s.tests, { delta: 1, checksAdded: ['fluent'], checksRemoved: [] });
+  assert.ok(!s.otherKeys.includes('testData'), JSON.stringify(s.otherKeys));
+  assert.ok(s.tokenDelta > 0);
+  const short = describeChange(s, { arrow: '->' });
+  assert.match(short, /^model gpt-4o-mini -> gpt-4o, maxTokens 100 -> 300, \+1 variable, \+1 system message, \+1 test row, \+1 evaluator, \+\d+ tokens$/);
+  const lines = describeChangeLines(s, { arrow: '->' });
+  assert.ok(lines.includes('modelParameters.maxTokens: 100 -> 300'), lines.join('\n'));
+  assert.ok(lines.includes('Test rows: 1 -> 2'));
+  assert.ok(lines.includes('Evaluators added: fluent'));
+  // Without the file's name the texts would be read as Dotprompt: the name decides.
+  assert.equal(summarizeChange(undefined, after, {}, 'file:///w/ask.prompt.yml').after?.tests, 2);
+});
