@@ -211,8 +211,8 @@ test('bad input: one clear diagnostic each, and the rest of the file still serve
   assert.deepEqual(diags(''), []);
 });
 
-test('every example prompt file is clean', () => {
-  for (const f of ['release-notes.prompt.yml']) {
+test('every example prompt file but needs-fixing is clean', () => {
+  for (const f of ['release-notes.prompt.yml', 'support-reply.prompt.yml']) {
     const text = readFileSync(path.join(root, 'examples', f), 'utf8');
     assert.deepEqual(promptDiagnostics(parseDocument(text, `file:///examples/${f}`)).map((d) => d.message), [], f);
   }
@@ -391,4 +391,24 @@ test('history: a change summary of a prompt file names its model, parameters, me
   assert.ok(lines.includes('Evaluators added: fluent'));
   // Without the file's name the texts would be read as Dotprompt: the name decides.
   assert.equal(summarizeChange(undefined, after, {}, 'file:///w/ask.prompt.yml').after?.tests, 2);
+});
+
+import { runCli } from '../support/cli';
+
+test('CLI on the examples: lint finds the prompt files in the folder; tokens counts messages and rows', async () => {
+  const lint = await runCli(['lint', 'examples', '--format', 'json'], root);
+  assert.equal(lint.code, 1);
+  const files = JSON.parse(lint.stdout) as { file: string; diagnostics: { code: string; line: number; column: number }[] }[];
+  const yml = files.filter((f) => f.file.endsWith('.prompt.yml')).map((f) => f.file).sort();
+  assert.deepEqual(yml, ['examples/needs-fixing.prompt.yml', 'examples/release-notes.prompt.yml', 'examples/support-reply.prompt.yml']);
+  const broken = files.find((f) => f.file === 'examples/needs-fixing.prompt.yml')!;
+  const codes = broken.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`);
+  for (const c of ['4:1 prompt-file-unknown-key', '6:17 prompt-file-schema', '8:11 unknown-role', '11:57 placeholder-spaces', '15:5 test-row-missing-variable', '19:7 prompt-file-unknown-key', '23:53 undefined-variable']) assert.ok(codes.includes(c), `${c} in ${codes.join(', ')}`);
+  const tokens = await runCli(['tokens', 'examples/support-reply.prompt.yml', '--json'], root);
+  assert.equal(tokens.code, 0, tokens.stderr);
+  const [t] = JSON.parse(tokens.stdout) as { messages: { role: string; line: number }[]; rows: { name: string; line: number; rendered: { available: boolean; tokens: number } }[]; output: { tokens: number; source: string }; frontmatter: number | null }[];
+  assert.deepEqual(t.messages.map((m) => [m.role, m.line]), [['system', 23], ['user', 28]]);
+  assert.deepEqual(t.rows.map((r) => [r.name, r.line, r.rendered.available]), [['row 1', 35, true], ['row 2', 37, true]]);
+  assert.deepEqual(t.output, { tokens: 500, source: 'modelParameters.maxTokens' });
+  assert.equal(t.frontmatter, null);
 });
