@@ -119,7 +119,8 @@ export interface PromptTest {
   name?: string;
   span: Span;
   values: Record<string, unknown>;
-  checks: { type: string; value?: unknown; span: Span }[];
+  /** The checks run on the case's answer: `type` in the format's terms, `name` as written, `value` the check's own settings as plain data. */
+  checks: { type: string; name?: string; value?: unknown; span: Span }[];
 }
 
 /** A top-level setting of the file (and its nested ones), by the format's own key, as plain data. */

@@ -91,7 +91,7 @@ function facts(doc: PromptDocument, options: SummaryOptions): VersionFacts {
     messages,
     errors: doc.diagnostics.filter((d) => d.severity === 'error').length,
     tests: p.tests.length,
-    checks: [...new Set(p.tests.flatMap((t) => t.checks.map((c) => (typeof c.value === 'string' && c.value ? c.value : c.type))))],
+    checks: [...new Set(p.tests.flatMap((t) => t.checks.map((c) => c.name || c.type)))],
   };
 }
 

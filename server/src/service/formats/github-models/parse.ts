@@ -145,7 +145,7 @@ export function parsePromptFile(text: string, uri = 'untitled:prompt.prompt.yml'
     diagnostics.push({ code: 'prompt-file-not-mapping', severity: 'error', message: 'A prompt file is a YAML mapping with keys such as `model:`, `messages:` and `testData:`.', span: spanOf(root, bom, text) ?? { start: 0, end: Math.min(1, text.length) } });
   }
   if (yaml && isMap(root)) {
-    read(text, root, bom, prompt, info);
+    read(text, root, bom, prompt, info, block.value);
     prompt.settings = frontmatterSettings(text, block);
     if (!yaml.errors.length && block.value !== undefined) diagnostics.push(...validatePromptFile(text, yaml, block.value, bom, info));
   }
@@ -164,7 +164,14 @@ function finish(text: string, uri: string, version: number, prompt: PromptModel,
   return doc;
 }
 
-function read(text: string, root: Node, base: number, prompt: PromptModel, info: PromptFileInfo): void {
+function read(text: string, root: Node, base: number, prompt: PromptModel, info: PromptFileInfo, value: unknown): void {
+  // Plain values come from the alias-limited conversion of the whole file (none when the YAML has errors).
+  const plain = (node: Node | null | undefined, ...path: (string | number)[]): unknown => {
+    if (isScalar(node)) return node.value;
+    let v: unknown = value;
+    for (const seg of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+    return v;
+  };
   const str = (key: string) => {
     const p = pairOf(root, key);
     return p ? sourceString(text, p.value, p.key, base) : undefined;
@@ -178,7 +185,7 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
     const key = String(p.key.value);
     const keySpan = spanOf(p.key, base, text)!;
     const valueSpan = spanOf(p.value, base, text)!;
-    const param: ModelParameter = { name: PARAMETERS[key], key, path: `modelParameters.${key}`, value: isScalar(p.value) ? p.value.value : p.value.toJSON(), span: { start: keySpan.start, end: valueSpan.end }, keySpan, valueSpan };
+    const param: ModelParameter = { name: PARAMETERS[key], key, path: `modelParameters.${key}`, value: plain(p.value, 'modelParameters', key), span: { start: keySpan.start, end: valueSpan.end }, keySpan, valueSpan };
     if (param.name && !prompt.parameters[param.name]) prompt.parameters[param.name] = param;
     else prompt.otherParameters.push(param);
   }
@@ -191,7 +198,7 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
     prompt.output = {
       span: { start: Math.min(...spans.map((s) => s.start)), end: Math.max(...spans.map((s) => s.end)) },
       format,
-      schema: schemaPair?.value ? { value: isScalar(schemaPair.value) ? schemaPair.value.value : schemaPair.value.toJSON(), span: spanOf(schemaPair.value, base, text)!, keySpan: spanOf(schemaPair.key, base, text) } : undefined,
+      schema: schemaPair?.value ? { value: plain(schemaPair.value, 'jsonSchema'), span: spanOf(schemaPair.value, base, text)!, keySpan: spanOf(schemaPair.key, base, text) } : undefined,
     };
   }
 
@@ -236,7 +243,7 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
         if (!isScalar(p.key)) continue;
         const name = String(p.key.value);
         const keySpan = spanOf(p.key, base, text)!;
-        const value = isScalar(p.value) ? p.value.value : p.value ? p.value.toJSON() : null;
+        const value = p.value ? plain(p.value, 'testData', index, name) : null;
         const textSpan = scalarTextSpan(text, p.value, base);
         row.values.push({ name, value, keySpan, valueSpan: spanOf(p.value, base, text) ?? keySpan, textSpan });
         if (!inputs.has(name)) {
@@ -291,6 +298,8 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
   info.texts.sort((a, b) => a.span.start - b.span.start);
   info.prose.sort((a, b) => a.start - b.start);
 
-  const checks = info.evaluators.map((e) => ({ type: e.kind === 'string' ? `string.${e.check ?? ''}` : e.kind === 'uses' ? (e.uses?.value ?? 'uses') : e.kind, value: e.name, span: e.span }));
+  // The evaluators as plain data (from the alias-limited conversion of the whole file).
+  const raw = value && typeof value === 'object' ? (value as Record<string, unknown>).evaluators : undefined;
+  const checks = info.evaluators.map((e) => ({ type: e.kind === 'string' ? `string.${e.check ?? ''}` : e.kind === 'uses' ? (e.uses?.value ?? 'uses') : e.kind, name: e.name, value: Array.isArray(raw) ? raw[e.index] : undefined, span: e.span }));
   prompt.tests = info.rows.map((r): PromptTest => ({ name: `row ${r.index + 1}`, span: r.span, values: Object.fromEntries(r.values.map((v) => [v.name, v.value])), checks }));
 }

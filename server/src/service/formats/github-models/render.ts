@@ -3,22 +3,10 @@
 // as written. Roles are sent in lower case.
 import type { PromptDocument } from '../../document';
 import type { RenderResult } from '../types';
+import { substitutePlaceholders as substitute } from '../../placeholders';
 import { promptFileInfo } from './parse';
 
-/** A value as `gh models` writes it into the text (text as is, numbers and booleans printed, others as JSON). */
-export function valueText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return '<nil>';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-/** `gh models`' template substitution: every `{{key}}` of the values, replaced everywhere. */
-export function substitute(template: string, values: Record<string, unknown>): string {
-  let out = template;
-  for (const [key, value] of Object.entries(values)) out = out.split(`{{${key}}}`).join(valueText(value));
-  return out;
-}
+export { placeholderValueText as valueText, substitutePlaceholders as substitute } from '../../placeholders';
 
 export async function renderPromptFile(doc: PromptDocument, values: Record<string, unknown>): Promise<RenderResult> {
   const info = promptFileInfo(doc);
