@@ -103,10 +103,13 @@ export const FixtureFileSchema = z
   })
   .strict();
 
+/** The checks of test cases written in a GitHub Models prompt file (its evaluators), never in a fixture file. */
+export type GitHubAssertionType = 'gh-string' | 'gh-llm' | 'gh-uses';
+
 export interface FixtureAssertion {
-  /** As written, e.g. `not-contains`. */
+  /** As written, e.g. `not-contains`; an evaluator's name for a prompt file's evaluators. */
   type: string;
-  base: BaseAssertionType;
+  base: BaseAssertionType | GitHubAssertionType;
   negate: boolean;
   value: unknown;
   weight: number;
