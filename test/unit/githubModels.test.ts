@@ -412,3 +412,71 @@ test('CLI on the examples: lint finds the prompt files in the folder; tokens cou
   assert.deepEqual(t.output, { tokens: 500, source: 'modelParameters.maxTokens' });
   assert.equal(t.frontmatter, null);
 });
+
+import { embeddedFixture, evaluateAssertion, loadSuite, type AssertionContext, type FixtureAssertion } from '../../server/src/service/testing';
+import { planItems } from '../../client/src/testing/items';
+import { testLenses } from '../../client/src/testing/codeLenses';
+
+function ctx(output: string, vars: Record<string, unknown>, judgeAnswer?: string, seen?: { messages: unknown[]; model?: string }[]): AssertionContext {
+  return {
+    output,
+    vars,
+    latencyMs: 1,
+    provider: 'openai',
+    countTokens: (t) => t.length,
+    trusted: true,
+    judge: judgeAnswer === undefined ? undefined : async (req) => {
+      seen?.push({ messages: req.messages, model: req.model });
+      return { output: judgeAnswer, model: req.model } as never;
+    },
+  };
+}
+
+const gh = (base: FixtureAssertion['base'], value: unknown): FixtureAssertion => ({ type: 'e', base, negate: false, value, weight: 1, span: { start: 0, end: 0 }, line: 0 });
+
+test('evaluators: gh models eval semantics for string checks and judges', async () => {
+  // equals is exact (case matters) on the trimmed answer; the others ignore case; the text is templated with the row.
+  assert.equal((await evaluateAssertion(gh('gh-string', { equals: 'Yes' }), ctx('  Yes \n', {}))).pass, true);
+  assert.equal((await evaluateAssertion(gh('gh-string', { equals: 'Yes' }), ctx('yes', {}))).pass, false);
+  assert.equal((await evaluateAssertion(gh('gh-string', { contains: '{{city}}' }), ctx('It is in PARIS.', { city: 'paris' }))).pass, true);
+  assert.equal((await evaluateAssertion(gh('gh-string', { startsWith: 'summary -' }), ctx('Summary - ok', {}))).pass, true);
+  assert.equal((await evaluateAssertion(gh('gh-string', { endsWith: 'END' }), ctx('the end', {}))).pass, true);
+  // Only the first set check counts (equals, contains, startsWith, endsWith), as gh models does.
+  assert.equal((await evaluateAssertion(gh('gh-string', { contains: 'zzz', startsWith: 'a' }), ctx('abc', {}))).pass, false);
+  // A judge: the prompt templated with the row and `completion`, after the system prompt; the first choice found wins; pass above 0.
+  const seen: { messages: unknown[]; model?: string }[] = [];
+  const spec = { modelId: 'openai/gpt-4o-mini', systemPrompt: 'Judge {{x}}', prompt: 'Is <a>{{completion}}</a> about {{topic}}?', choices: [{ choice: 'Yes', score: 1 }, { choice: 'no', score: 0 }] };
+  let r = await evaluateAssertion(gh('gh-llm', spec), ctx(' cats are nice ', { topic: 'cats' }, 'YES, it is.', seen));
+  assert.deepEqual([r.pass, r.score], [true, 1]);
+  assert.deepEqual(seen[0], { messages: [{ role: 'system', text: 'Judge {{x}}' }, { role: 'user', text: 'Is <a>cats are nice</a> about cats?' }], model: 'openai/gpt-4o-mini' });
+  r = await evaluateAssertion(gh('gh-llm', spec), ctx('x', { topic: 'cats' }, 'No.'));
+  assert.deepEqual([r.pass, r.score], [false, 0]);
+  r = await evaluateAssertion(gh('gh-llm', spec), ctx('x', { topic: 'cats' }, 'maybe'));
+  assert.equal(r.pass, false);
+  assert.match(r.reason, /matched none of the choices/);
+  // A built-in judge rates 1 to 5 onto 0 .. 1; 1 scores 0 and fails.
+  r = await evaluateAssertion(gh('gh-uses', 'github/coherence'), ctx('x', { input: 'q' }, '3'));
+  assert.deepEqual([r.pass, r.score], [true, 0.5]);
+  r = await evaluateAssertion(gh('gh-uses', 'github/coherence'), ctx('x', { input: 'q' }, '1'));
+  assert.deepEqual([r.pass, r.score], [false, 0]);
+  r = await evaluateAssertion(gh('gh-uses', 'github/unknown'), ctx('x', {}, '5'));
+  assert.match(r.reason, /not found/);
+});
+
+test('Test Explorer: a prompt file with test data is its own fixture: items per row, lenses per row and "Run all tests"', async () => {
+  const file = path.join(root, 'examples', 'release-notes.prompt.yml');
+  const uri = `file://${file}`;
+  const suite = await loadSuite(uri, `file://${root}`, async () => readFileSync(file, 'utf8'));
+  assert.equal(suite.relativePath, 'examples/release-notes.prompt.yml');
+  assert.deepEqual(suite.fixture.cases.map((c) => [c.name, c.line, c.assert.map((a) => `${a.base}:${a.type}`)]), [
+    ['row 1', 19, ['gh-string:starts with the heading', "gh-llm:names the product's change", 'gh-uses:reads well']],
+    ['row 2', 24, ['gh-string:starts with the heading', "gh-llm:names the product's change", 'gh-uses:reads well']],
+  ]);
+  const [item] = planItems([suite]);
+  assert.equal(item.id, uri);
+  assert.deepEqual(item.children.map((c) => [c.id, c.line]), [[`${uri}#row 1`, 19], [`${uri}#row 2`, 24]]);
+  const lenses = testLenses(uri, file, new Map([[uri, suite]]));
+  assert.deepEqual(lenses.map((l) => [l.line, l.title]), [[0, '$(beaker) Run all tests'], [19, '$(play) Run'], [19, 'Debug output'], [24, '$(play) Run'], [24, 'Debug output']]);
+  // A file the YAML or the schema refuses runs nothing: its errors are the fixture's.
+  assert.deepEqual(embeddedFixture(parse('messages:\n  - role: sytem\n    content: x\ntestData:\n  - a: 1\n'))!.diagnostics.map((d) => d.code), ['unknown-role']);
+});

@@ -42,6 +42,8 @@ export class PromptTests implements vscode.Disposable {
     c.createRunProfile('Debug output (show the rendered prompt and the answer)', vscode.TestRunProfileKind.Debug, (req, token) => runs.run(req, token, undefined, true), true);
 
     const fixtures = vscode.workspace.createFileSystemWatcher('**/*.tests.{yaml,yml}');
+    // GitHub Models prompt files hold their own test cases: they are fixtures too.
+    const promptFixtures = vscode.workspace.createFileSystemWatcher('**/*.prompt.{yml,yaml}');
     const prompts = vscode.workspace.createFileSystemWatcher('**/*.prompt');
     const changed = () => tree.scheduleRefresh();
     this.disposables.push(
@@ -51,10 +53,14 @@ export class PromptTests implements vscode.Disposable {
       fixtures.onDidCreate(changed),
       fixtures.onDidChange(changed),
       fixtures.onDidDelete(changed),
+      promptFixtures,
+      promptFixtures.onDidCreate(changed),
+      promptFixtures.onDidChange(changed),
+      promptFixtures.onDidDelete(changed),
       prompts.onDidChange((u) => this.decorations.forgetPrompt(u.toString(), tree.suites.values())),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (/\.prompt$/.test(e.document.uri.path) && e.contentChanges.length) this.decorations.forgetPrompt(e.document.uri.toString(), tree.suites.values());
-        if (/\.tests\.ya?ml$/.test(e.document.uri.path) && e.contentChanges.length) {
+        if (/\.(?:tests|prompt)\.ya?ml$/.test(e.document.uri.path) && e.contentChanges.length) {
           this.decorations.forgetFixture(e.document.uri.toString());
           tree.scheduleRefresh();
         }

@@ -22,7 +22,7 @@ import {
   type TestSuite,
 } from '../service/testing';
 import { FIXTURE_GLOBS, gitInfoOf, loadPartialIndex, type ProjectConfig } from '../service';
-import { hasEmbeddedTests } from '../service/testing/embedded';
+import { EMBEDDED_TEST_GLOBS, hasEmbeddedTests } from '../service/testing/embedded';
 import { cliFileValues, cliProject, expandArguments, runLocations, workbenchStore, type CliProject } from './project';
 import { VERSION } from '../version';
 import { cliProviders } from './providers';
@@ -105,9 +105,6 @@ export function evaluatorSummaries(suites: readonly TestSuite[], results: readon
   }
   return out;
 }
-
-/** The prompt files that hold their own test cases (GitHub Models `testData` and `evaluators`). */
-export const EMBEDDED_TEST_GLOBS = ['**/*.prompt.yml', '**/*.prompt.yaml'];
 
 /** Fixture files (`*.tests.yaml` and `*.tests.yml`) and prompt files with their own test cases for the arguments, with the project's skip list. */
 export async function expandFixtures(inputs: string[], cwd: string, project?: CliProject): Promise<string[]> {

@@ -12,6 +12,9 @@ import type { FixtureAssertion, FixtureCase, FixtureFile } from './fixtures';
 /** Errors that make `gh models` refuse the file: no case runs. */
 const REFUSING = /^(yaml-|prompt-file-not-mapping$|prompt-file-schema$|prompt-file-json-schema$|unknown-role$)/;
 
+/** The prompt files that hold their own test cases (GitHub Models `testData` and `evaluators`): what the doors search beside fixture files. */
+export const EMBEDDED_TEST_GLOBS = ['**/*.prompt.yml', '**/*.prompt.yaml'];
+
 /** Whether a URI names a prompt file whose format writes its test cases inside it (`*.prompt.yml`). */
 export function hasEmbeddedTests(uri: string): boolean {
   return formatFor(uri)?.id === 'github-models';

@@ -15,5 +15,6 @@ export { cacheKey, DEFAULT_CACHE_TTL_MS, ResponseCache, type CacheKeyParts, type
 export { checksFingerprint, contentHash, parseRunRecord, recordFileName, recordLines, writeRunRecord, RECORD_VERSION, type GitInfo, type PromptInfo, type RecordedCase, type RecordedRun, type RunMeta } from './records';
 export { inShard, outputSchemaOf, planJobs, providerOfModel, runTests, type CaseJob, type CaseResult, type CaseStatus, type RunOptions, type RunSummary, type TestSuite } from './runner';
 export { loadSuite, relativeUri } from './suites';
+export { embeddedFixture, EMBEDDED_TEST_GLOBS, hasEmbeddedTests } from './embedded';
 export type { FileStore } from './store';
 export { estimateSuiteCost, fixtureCaseTokens, formatSuiteCost, outputBound, STATUS_CASE_LIMIT, type CaseCost, type CostRange, type ModelCost, type PromptCost, type SuiteCostEstimate, type SuiteCostOptions, type UnrenderableCase } from './suiteCost';
