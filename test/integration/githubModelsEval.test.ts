@@ -101,3 +101,23 @@ test('a folder: prompt files with test data are suites beside fixture files; a b
     ['examples/support-reply.prompt.yml#row 2', 'skipped'],
   ]);
 });
+
+test('the github provider: GitHub Models by default for a prompt file, the token as bearer, the model named as GitHub names it, structured output sent', async () => {
+  mock.requests.length = 0;
+  const TOKEN = 'ghp_DUMMYtoken0123456789abcdefABCDEF0123';
+  const r = await cli(['examples/support-reply.prompt.yml', '--reporter', 'json', '--no-record', '--no-cache'], { GITHUB_MODELS_BASE_URL: mock.openaiBaseUrl, GITHUB_TOKEN: TOKEN });
+  const report = JSON.parse(r.stdout);
+  assert.deepEqual(report.results.map((x: { provider: string }) => x.provider), ['github', 'github']);
+  assert.ok(mock.requests.length >= 2);
+  assert.ok(mock.requests.every((q) => q.headers.authorization === `Bearer ${TOKEN}`));
+  const main = mock.requests.find((q) => q.prompt.includes('How do I point my domain'))!;
+  assert.equal(main.body.model, 'openai/gpt-4o-mini');
+  assert.deepEqual((main.body.response_format as { type: string }).type, 'json_schema');
+  assert.deepEqual((main.body.response_format as { json_schema: { schema: { required: string[] } } }).json_schema.schema.required, ['reply', 'escalate']);
+  // The token is nowhere in the report.
+  assert.ok(!r.stdout.includes(TOKEN));
+  // Without a token: the cases error with a message that says what to do.
+  const none = await cli(['examples/support-reply.prompt.yml', '--reporter', 'json', '--no-record', '--no-cache'], { GITHUB_MODELS_BASE_URL: mock.openaiBaseUrl });
+  assert.equal(none.code, 1);
+  assert.match(JSON.parse(none.stdout).results[0].reason, /No GitHub token for GitHub Models\. .*GITHUB_TOKEN/);
+});

@@ -480,3 +480,19 @@ test('Test Explorer: a prompt file with test data is its own fixture: items per 
   // A file the YAML or the schema refuses runs nothing: its errors are the fixture's.
   assert.deepEqual(embeddedFixture(parse('messages:\n  - role: sytem\n    content: x\ntestData:\n  - a: 1\n'))!.diagnostics.map((d) => d.code), ['unknown-role']);
 });
+
+import { createProviders, GITHUB_MODELS_DEFAULT_BASE_URL, suiteProvider } from '../../server/src/service/testing';
+
+test('the github provider: GitHub Models endpoint by default, a base URL for servers like it, the token redacted, the default for prompt files', async () => {
+  const p = createProviders({ keys: { github: 'ghp_x' }, trusted: true });
+  assert.equal(p.providerFor('github').id, 'github');
+  assert.equal(p.providerFor('github').endpoint, GITHUB_MODELS_DEFAULT_BASE_URL);
+  assert.ok(p.secrets.includes('ghp_x'));
+  assert.equal(createProviders({ keys: {}, baseUrls: { github: 'http://127.0.0.1:9/v1/' }, trusted: true }).providerFor('github').endpoint, 'http://127.0.0.1:9/v1');
+  await assert.rejects(createProviders({ keys: {}, trusted: true }).providerFor('github').call({ model: 'openai/gpt-4o', messages: [], parameters: {} } as never), /No GitHub token/);
+  // A prompt file's cases go to GitHub Models unless the run or the case names a provider; a fixture's go by the model's prefix.
+  const file = path.join(root, 'examples', 'release-notes.prompt.yml');
+  const suite = await loadSuite(`file://${file}`, `file://${root}`, async () => readFileSync(file, 'utf8'));
+  assert.equal(suiteProvider(suite, 'openai/gpt-4o-mini'), 'github');
+  assert.equal(suiteProvider({ ...suite, fixture: { ...suite.fixture, uri: 'file:///w/a.tests.yaml' } }, 'openai/gpt-4o-mini'), 'openai');
+});

@@ -8,8 +8,8 @@ export function cliProviders(env: NodeJS.ProcessEnv, options: CliProviderOptions
   const { offline, ...rest } = options;
   return createProviders({
     ...rest,
-    keys: { openai: env.OPENAI_API_KEY, anthropic: env.ANTHROPIC_API_KEY },
-    baseUrls: { openai: env.OPENAI_BASE_URL, anthropic: env.ANTHROPIC_BASE_URL },
+    keys: { openai: env.OPENAI_API_KEY, anthropic: env.ANTHROPIC_API_KEY, github: env.GITHUB_TOKEN },
+    baseUrls: { openai: env.OPENAI_BASE_URL, anthropic: env.ANTHROPIC_BASE_URL, github: env.GITHUB_MODELS_BASE_URL },
     trusted: true,
     offline: offline ? '--offline runs only render cases' : undefined,
   });

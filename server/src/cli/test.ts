@@ -109,7 +109,7 @@ export function evaluatorSummaries(suites: readonly TestSuite[], results: readon
 /** Fixture files (`*.tests.yaml` and `*.tests.yml`) and prompt files with their own test cases for the arguments, with the project's skip list. */
 export async function expandFixtures(inputs: string[], cwd: string, project?: CliProject): Promise<string[]> {
   const p = project ?? (await cliProject(cwd));
-  return expandArguments(inputs, cwd, p, [...FIXTURE_GLOBS, ...EMBEDDED_TEST_GLOBS], (f) => /\.tests\.ya?ml$/.test(f) || hasEmbeddedTests(pathToFileURL(f).toString()), (input) => new TestUsageError(`No fixture files (*.tests.yaml) or GitHub Models prompt files (*.prompt.yml) found for "${input}" (folders are searched for *.tests.yaml, *.tests.yml, *.prompt.yml and *.prompt.yaml). Pass a file, a folder or a glob such as "prompts/**/*.tests.yaml".`));
+  return expandArguments(inputs, cwd, p, [...FIXTURE_GLOBS, ...EMBEDDED_TEST_GLOBS], (f) => /\.tests\.ya?ml$/.test(f) || hasEmbeddedTests(pathToFileURL(f).toString()), (input) => new TestUsageError(`No fixture files (*.tests.yaml) found for "${input}", nor GitHub Models prompt files (folders are searched for *.tests.yaml, *.tests.yml, *.prompt.yml and *.prompt.yaml). Pass a file, a folder or a glob such as "prompts/**/*.tests.yaml".`));
 }
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {

@@ -11,6 +11,7 @@ import {
   parseRunRecord,
   planJobs,
   providerOfModel,
+  suiteProvider,
   runTests,
   writeRunRecord,
   type CaseJob,
@@ -161,7 +162,7 @@ async function matches(rec: RecordedCase, job: CaseJob, options: VersionTestOpti
   const prompt = job.suite.prompt;
   if (!prompt) return false;
   const requestedModel = c.model ?? prompt.model;
-  const provider = c.provider ?? options.run.defaultProvider ?? providerOfModel(requestedModel) ?? 'render';
+  const provider = c.provider ?? options.run.defaultProvider ?? suiteProvider(job.suite, requestedModel) ?? 'render';
   if (rec.provider !== provider) return false;
   if (((rec as { requestedModel?: string | null }).requestedModel ?? undefined) !== requestedModel) return false;
   // Same checks: assertion types, values, weights and thresholds (records without the fingerprint are not reused).

@@ -28,7 +28,7 @@ export const BASE_ASSERTION_TYPES = [
 export type BaseAssertionType = (typeof BASE_ASSERTION_TYPES)[number];
 export const ASSERTION_TYPES: readonly string[] = [...BASE_ASSERTION_TYPES, ...BASE_ASSERTION_TYPES.map((t) => `not-${t}`)];
 
-export const PROVIDER_IDS = ['render', 'openai', 'anthropic', 'vscode-lm'] as const;
+export const PROVIDER_IDS = ['render', 'openai', 'anthropic', 'vscode-lm', 'github'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 /** A file path relative to the fixture file, written `file://relative/path`. */

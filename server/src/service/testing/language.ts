@@ -301,6 +301,7 @@ export const PROVIDER_DOCS: Record<(typeof PROVIDER_IDS)[number], string> = {
   openai: 'The OpenAI chat completions API (official `openai` SDK). With a base URL (setting or `OPENAI_BASE_URL`) any OpenAI-compatible server: Azure OpenAI, Ollama, vLLM, LM Studio, llama.cpp, OpenRouter.',
   anthropic: 'The Anthropic messages API (official `@anthropic-ai/sdk`).',
   'vscode-lm': "The VS Code Language Model API: the chat models the editor has (e.g. GitHub Copilot's), without a key. Editor only.",
+  github: "GitHub Models' OpenAI-compatible inference endpoint (`https://models.github.ai/inference`, or `GITHUB_MODELS_BASE_URL`), with a GitHub token (`GITHUB_TOKEN`, or VS Code's GitHub sign-in); models as GitHub names them (`openai/gpt-4o`, `meta/llama-3.3-70b-instruct`).",
 };
 
 // ---- hover ----

@@ -11,7 +11,7 @@ import { catalogueFor, type TokenOptions } from '../tokens/count';
 import { ESTIMATE_LABELS, isEstimateFamily, type Catalogue } from '../tokens/catalogue';
 import type { FixtureCaseTokens } from '../tokens/present';
 import type { FixtureCase, FixtureFile, ProviderId } from './fixtures';
-import { planJobs, providerOfModel, type TestSuite } from './runner';
+import { planJobs, providerOfModel, suiteProvider, type TestSuite } from './runner';
 import { caseVars, VarsError, type UnreadValue, type ValueReader } from './vars';
 
 export interface SuiteCostOptions {
@@ -191,7 +191,7 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
     // The same choices as the runner: the case's (or fixture file's) model, else the prompt's; the
     // case's provider, else the run's, else the model's prefix, else render.
     const requested = c.model ?? suite.prompt.model;
-    const provider: ProviderId = c.provider ?? options.defaultProvider ?? providerOfModel(requested) ?? 'render';
+    const provider: ProviderId = c.provider ?? options.defaultProvider ?? suiteProvider(suite, requested) ?? 'render';
     const model = resolveModel(requested, undefined, catalogue);
     const counted = countMessages(rendered.messages, model);
     const parameters = { ...promptParameters(suite.prompt), ...c.config };

@@ -108,6 +108,23 @@ function placeholderTag(p: Placeholder): Tag {
   };
 }
 
+/**
+ * The JSON Schema of the answer in `jsonSchema`: the structured-output form (`name`, `strict`,
+ * `schema`; a mapping or JSON text) gives its `schema`, the older bare form is the schema itself.
+ */
+function answerSchema(value: unknown): unknown {
+  let v = value;
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return undefined;
+    }
+  }
+  if (v && typeof v === 'object' && !Array.isArray(v) && ('schema' in v || 'name' in v)) return (v as Record<string, unknown>).schema;
+  return v;
+}
+
 const PARAMETERS: Record<string, ModelParameter['name']> = { maxTokens: 'maxOutputTokens', temperature: 'temperature', topP: 'topP' };
 
 export function parsePromptFile(text: string, uri = 'untitled:prompt.prompt.yml', version = 0, options: ParseOptions = {}): PromptDocument {
@@ -198,7 +215,7 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
     prompt.output = {
       span: { start: Math.min(...spans.map((s) => s.start)), end: Math.max(...spans.map((s) => s.end)) },
       format,
-      schema: schemaPair?.value ? { value: plain(schemaPair.value, 'jsonSchema'), span: spanOf(schemaPair.value, base, text)!, keySpan: spanOf(schemaPair.key, base, text) } : undefined,
+      schema: schemaPair?.value ? { value: answerSchema(plain(schemaPair.value, 'jsonSchema')), span: spanOf(schemaPair.value, base, text)!, keySpan: spanOf(schemaPair.key, base, text) } : undefined,
     };
   }
 

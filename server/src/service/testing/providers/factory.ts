@@ -3,12 +3,12 @@
 import { PROVIDER_IDS, type ProviderId } from '../fixtures';
 import type { RunOptions } from '../runner';
 import { createAnthropicProvider } from './anthropic';
-import { createOpenAIProvider } from './openai';
+import { createGitHubModelsProvider, createOpenAIProvider } from './openai';
 import { createRenderProvider } from './render';
 import { PROVIDER_LABELS, ProviderError, type Provider } from './types';
 
 /** The providers that take an API key and a base URL. */
-export type KeyedProviderId = 'openai' | 'anthropic';
+export type KeyedProviderId = 'openai' | 'anthropic' | 'github';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 2;
@@ -17,7 +17,7 @@ export const DEFAULT_MAX_RETRIES = 2;
 export const UNTRUSTED_REASON = 'the workspace is not trusted, so nothing is sent to any provider';
 
 export interface ProvidersConfig {
-  /** The API keys, read by the door (environment variables, VS Code's SecretStorage). */
+  /** The API keys, read by the door (environment variables, VS Code's SecretStorage); `github` is a GitHub token. */
   keys: Partial<Record<KeyedProviderId, string>>;
   /** Servers other than the providers' own (OpenAI-compatible servers, proxies). Empty means none. */
   baseUrls?: Partial<Record<KeyedProviderId, string>>;
@@ -56,6 +56,7 @@ export function createProviders(config: ProvidersConfig): RunProviders {
       if (reason) throw new ProviderError(config.trusted ? 'unavailable' : 'untrusted', `${PROVIDER_LABELS[id]} is not used in this run: ${reason}.`, id);
       if (id === 'openai') return createOpenAIProvider(options('openai'));
       if (id === 'anthropic') return createAnthropicProvider(options('anthropic'));
+      if (id === 'github') return createGitHubModelsProvider(options('github'));
       const extra = config.extra?.[id];
       if (extra) return extra();
       throw new ProviderError('unavailable', `The ${id} provider runs only inside VS Code; the command line cannot use it.`, id);
@@ -63,6 +64,6 @@ export function createProviders(config: ProvidersConfig): RunProviders {
     trusted: config.trusted,
     offline: reason ? { reason } : undefined,
     judge,
-    secrets: [config.keys.openai, config.keys.anthropic],
+    secrets: [config.keys.openai, config.keys.anthropic, config.keys.github],
   };
 }

@@ -71,16 +71,30 @@ export function openAiMessages(messages: readonly ChatMessage[]) {
   return messages.map((m) => ({ role: role(m.role), content: m.text }));
 }
 
-export function createOpenAIProvider(options: HttpProviderOptions): Provider {
-  const endpoint = (options.baseURL || OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
-  const custom = !!options.baseURL && !/^https:\/\/api\.openai\.com/i.test(options.baseURL);
+/** GitHub Models' OpenAI-compatible inference endpoint; models are named as GitHub names them (`openai/gpt-4o`, `meta/llama-3.3-70b-instruct`). */
+export const GITHUB_MODELS_DEFAULT_BASE_URL = 'https://models.github.ai/inference';
+
+/**
+ * The `github` provider: GitHub Models through the same SDK, at GitHub's endpoint, authenticated
+ * with a GitHub token (`GITHUB_TOKEN`, or VS Code's GitHub sign-in), the model names passed as
+ * GitHub writes them.
+ */
+export function createGitHubModelsProvider(options: HttpProviderOptions): Provider {
+  return createOpenAIProvider(options, 'github');
+}
+
+export function createOpenAIProvider(options: HttpProviderOptions, id: 'openai' | 'github' = 'openai'): Provider {
+  const github = id === 'github';
+  const endpoint = (options.baseURL || (github ? GITHUB_MODELS_DEFAULT_BASE_URL : OPENAI_DEFAULT_BASE_URL)).replace(/\/+$/, '');
+  // Local OpenAI-compatible servers (Ollama, vLLM, ...) usually need no key; GitHub Models always does.
+  const custom = !github && !!options.baseURL && !/^https:\/\/api\.openai\.com/i.test(options.baseURL);
   const secrets = [options.apiKey];
+  const label = github ? 'GitHub Models' : 'OpenAI';
   return {
-    id: 'openai',
+    id,
     endpoint,
     async call(request: ModelCall): Promise<ModelReply> {
-      // Local OpenAI-compatible servers (Ollama, vLLM, ...) usually need no key.
-      if (!options.apiKey && !custom) throw new ProviderError('no-key', `No OpenAI API key. ${options.keyHint ?? defaultKeyHint('openai')}`, 'openai');
+      if (!options.apiKey && !custom) throw new ProviderError('no-key', github ? `No GitHub token for GitHub Models. ${options.keyHint ?? 'Sign in to GitHub in VS Code, or set GITHUB_TOKEN (a token with the models: read permission) for the CLI.'}` : `No OpenAI API key. ${options.keyHint ?? defaultKeyHint('openai')}`, id);
       // A client per call, so its fetch counts this call's attempts (a client costs microseconds).
       const transport = callTransport(options.fetch);
       const client = new OpenAI({ apiKey: options.apiKey || 'no-key', baseURL: endpoint, timeout: options.timeoutMs, maxRetries: options.maxRetries, fetch: transport.fetch, organization: null, project: null, logLevel: 'off' });
@@ -94,8 +108,8 @@ export function createOpenAIProvider(options: HttpProviderOptions): Provider {
       try {
         return await retryResets(transport, options.maxRetries, signal, attempt);
       } catch (e) {
-        if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', 'openai');
-        throw classifyError(e, 'openai', endpoint, secrets, options.timeoutMs, options.maxRetries, { timeout: OpenAI.APIConnectionTimeoutError, connection: OpenAI.APIConnectionError, abort: OpenAI.APIUserAbortError });
+        if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', id);
+        throw classifyError(e, id, endpoint, secrets, options.timeoutMs, options.maxRetries, { timeout: OpenAI.APIConnectionTimeoutError, connection: OpenAI.APIConnectionError, abort: OpenAI.APIUserAbortError });
       } finally {
         scope.dispose();
       }
@@ -124,7 +138,7 @@ export function createOpenAIProvider(options: HttpProviderOptions): Provider {
         const choice = reply?.choices?.[0];
         if (!choice || typeof choice.message?.content !== 'string') {
           if (choice?.message?.refusal) return { output: choice.message.refusal, model: reply.model, finishReason: 'refusal', usage: reply.usage ? { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens } : undefined };
-          throw new ProviderError('bad-response', `OpenAI's answer has no message text (${JSON.stringify(reply).slice(0, 200)}). Is ${endpoint} an OpenAI-compatible chat completions server?`, 'openai');
+          throw new ProviderError('bad-response', `${label}'s answer has no message text (${JSON.stringify(reply).slice(0, 200)}). Is ${endpoint} an OpenAI-compatible chat completions server?`, id);
         }
         return {
           output: choice.message.content,

@@ -55,4 +55,4 @@ export class ProviderError extends Error {
   }
 }
 
-export const PROVIDER_LABELS: Record<ProviderId, string> = { render: 'render', openai: 'OpenAI', anthropic: 'Anthropic', 'vscode-lm': 'VS Code Language Model' };
+export const PROVIDER_LABELS: Record<ProviderId, string> = { render: 'render', openai: 'OpenAI', anthropic: 'Anthropic', 'vscode-lm': 'VS Code Language Model', github: 'GitHub Models' };
