@@ -12,7 +12,7 @@ export function startTesting(context: vscode.ExtensionContext, output: vscode.Lo
   const tests = new PromptTests(context, output);
   const disposables = [
     tests,
-    vscode.commands.registerCommand('promptWorkbench.test.setApiKey', (provider?: 'openai' | 'anthropic') => setApiKey(context.secrets, provider)),
+    vscode.commands.registerCommand('promptWorkbench.test.setApiKey', (provider?: 'openai' | 'anthropic' | 'github') => setApiKey(context.secrets, provider)),
     vscode.commands.registerCommand('promptWorkbench.test.clearCache', () => tests.clearCache()),
     vscode.commands.registerCommand('promptWorkbench.test.openRecord', () => tests.openRecord()),
     vscode.commands.registerCommand('promptWorkbench.test.runItem', (id: string, debug?: boolean) => tests.runItem(id, !!debug)),

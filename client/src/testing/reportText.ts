@@ -49,12 +49,12 @@ export function isAnnounced(r: CaseResult): r is CaseResult & { error: NonNullab
   return !!r.error && ANNOUNCED.includes(r.error.kind);
 }
 
-export type ProblemAction = { button: 'Set API Key'; provider: 'openai' | 'anthropic' } | { button: 'Open Settings'; setting: string } | { button?: undefined };
+export type ProblemAction = { button: 'Set API Key'; provider: 'openai' | 'anthropic' | 'github' } | { button: 'Open Settings'; setting: string } | { button?: undefined };
 
 /** The button of a problem's notification (none: a warning only). */
 export function problemAction(r: CaseResult): ProblemAction {
   const kind = r.error?.kind;
-  const provider = r.provider === 'anthropic' ? 'anthropic' : 'openai';
+  const provider = r.provider === 'anthropic' || r.provider === 'github' ? r.provider : 'openai';
   if (kind === 'no-key' || kind === 'auth') return { button: 'Set API Key', provider };
   if (kind === 'unreachable' || kind === 'model') return { button: 'Open Settings', setting: `promptWorkbench.providers.${provider}.baseUrl` };
   return {};

@@ -15,6 +15,7 @@ export interface TestSettings {
   judge?: { provider?: ProviderId; model?: string };
   openaiBaseUrl?: string;
   anthropicBaseUrl?: string;
+  githubBaseUrl?: string;
   lmVendor?: string;
   lmFamily?: string;
   catalogue?: Record<string, unknown>;
@@ -45,6 +46,7 @@ export function readTestSettings(scope?: vscode.Uri): TestSettings {
     judge: judge && typeof judge === 'object' && (judge.provider || judge.model) ? judge : undefined,
     openaiBaseUrl: str('providers.openai.baseUrl'),
     anthropicBaseUrl: str('providers.anthropic.baseUrl'),
+    githubBaseUrl: str('providers.github.baseUrl'),
     lmVendor: str('providers.vscodeLm.vendor'),
     lmFamily: str('providers.vscodeLm.family'),
     catalogue: catalogue && typeof catalogue === 'object' && Object.keys(catalogue).length ? catalogue : undefined,
@@ -54,16 +56,17 @@ export function readTestSettings(scope?: vscode.Uri): TestSettings {
 export const KEY_PROVIDERS = [
   { id: 'openai' as const, label: 'OpenAI', env: 'OPENAI_API_KEY', detail: 'Also for OpenAI-compatible servers that need a key (Azure OpenAI, OpenRouter, ...)' },
   { id: 'anthropic' as const, label: 'Anthropic', env: 'ANTHROPIC_API_KEY', detail: 'The Anthropic messages API' },
+  { id: 'github' as const, label: 'GitHub Models', env: 'GITHUB_TOKEN', detail: 'A GitHub token with the models: read permission (else your GitHub sign-in in VS Code is used)' },
 ];
 
 const secretName = (provider: string) => `promptWorkbench.apiKey.${provider}`;
 
-export function getApiKey(secrets: vscode.SecretStorage, provider: 'openai' | 'anthropic'): Thenable<string | undefined> {
+export function getApiKey(secrets: vscode.SecretStorage, provider: 'openai' | 'anthropic' | 'github'): Thenable<string | undefined> {
   return secrets.get(secretName(provider));
 }
 
 /** "Prompt Workbench: Set API Key": pick a provider, type the key (hidden); empty removes it. */
-export async function setApiKey(secrets: vscode.SecretStorage, provider?: 'openai' | 'anthropic'): Promise<void> {
+export async function setApiKey(secrets: vscode.SecretStorage, provider?: 'openai' | 'anthropic' | 'github'): Promise<void> {
   const chosen = provider ?? (await vscode.window.showQuickPick(KEY_PROVIDERS.map((p) => ({ label: p.label, description: p.id, detail: p.detail, id: p.id })), { title: 'Set API Key', placeHolder: 'Which provider is the key for?' }))?.id;
   if (!chosen) return;
   const label = KEY_PROVIDERS.find((p) => p.id === chosen)!.label;
