@@ -496,3 +496,14 @@ test('the github provider: GitHub Models endpoint by default, a base URL for ser
   assert.equal(suiteProvider(suite, 'openai/gpt-4o-mini'), 'github');
   assert.equal(suiteProvider({ ...suite, fixture: { ...suite.fixture, uri: 'file:///w/a.tests.yaml' } }, 'openai/gpt-4o-mini'), 'openai');
 });
+
+import { allCodeActions, diagnostics as lspDiagnostics, documentSymbols } from '../../server/src/service';
+
+test('quick fixes replace the exact text of a misspelt key, role, placeholder and evaluator; the outline names the settings', () => {
+  const text = readFileSync(path.join(root, 'examples', 'needs-fixing.prompt.yml'), 'utf8');
+  const doc = parseDocument(text, 'file:///w/needs-fixing.prompt.yml');
+  const actions = allCodeActions(doc, lspDiagnostics(doc));
+  const edits = actions.flatMap((a) => Object.values(a.edit?.changes ?? {}).flat().map((e) => [text.split('\n')[e.range.start.line].slice(e.range.start.character, e.range.end.character), e.newText]));
+  assert.deepEqual(edits, [['modelParamters', 'modelParameters'], ['sytem', 'system'], ['{{ team }}', '{{team}}'], ['contain', 'contains'], ['reprot', 'report']]);
+  assert.deepEqual(documentSymbols(doc).map((s) => s.name), ['settings', 'sytem', 'user']);
+});
