@@ -507,3 +507,31 @@ test('quick fixes replace the exact text of a misspelt key, role, placeholder an
   assert.deepEqual(edits, [['modelParamters', 'modelParameters'], ['sytem', 'system'], ['{{ team }}', '{{team}}'], ['contain', 'contains'], ['reprot', 'report']]);
   assert.deepEqual(documentSymbols(doc).map((s) => s.name), ['settings', 'sytem', 'user']);
 });
+
+import { PassThrough } from 'node:stream';
+import { diffMain, type DiffResult } from '../../server/src/cli/diff';
+import { TempRepo } from '../support/gitRepo';
+import { MockProvider } from '../support/mockProvider';
+
+test('diff --tests on a prompt file: each version runs its own rows and evaluators on GitHub Models; the summary names test rows', async () => {
+  const mock = await MockProvider.start({ script: (req) => ({ text: req.prompt.includes('politely') ? 'Dear customer, thank you.' : 'No.' }) });
+  try {
+    const v1 = 'model: openai/gpt-4o-mini\nmodelParameters:\n  maxTokens: 50\nmessages:\n  - role: user\n    content: "Answer politely: <m>{{message}}</m>"\ntestData:\n  - message: hi\nevaluators:\n  - name: polite\n    string:\n      contains: thank\n';
+    const v2 = v1.replace('Answer politely', 'Answer').replace('  - message: hi\n', '  - message: hi\n  - message: hello\n');
+    const repo = TempRepo.init();
+    repo.commitFile('support.prompt.yml', v1, 'One');
+    repo.commitFile('support.prompt.yml', v2, 'Two');
+    const out = new PassThrough();
+    let stdout = '';
+    out.on('data', (d) => (stdout += d));
+    const code = await diffMain(['support.prompt.yml', 'HEAD~1', 'HEAD', '--tests', '--no-cache', '--json'], repo.dir, out, { ...process.env, GITHUB_TOKEN: 'ghp_test', GITHUB_MODELS_BASE_URL: mock.openaiBaseUrl });
+    assert.equal(code, 1, stdout);
+    const json = JSON.parse(stdout) as DiffResult;
+    assert.match(json.short, /\+1 test row/);
+    assert.deepEqual([json.tests!.a.ran, json.tests!.b.ran], [1, 2]);
+    assert.ok(mock.requests.every((q) => q.headers.authorization === 'Bearer ghp_test' && q.body.model === 'openai/gpt-4o-mini'));
+    assert.match(JSON.stringify(json.tests), /row 1/);
+  } finally {
+    await mock.stop();
+  }
+});

@@ -7,10 +7,10 @@ import {
   caseVars,
   checksFingerprint,
   contentHash,
+  hasEmbeddedTests,
   loadSuite,
   parseRunRecord,
   planJobs,
-  providerOfModel,
   suiteProvider,
   runTests,
   writeRunRecord,
@@ -180,6 +180,11 @@ async function matches(rec: RecordedCase, job: CaseJob, options: VersionTestOpti
 export async function runVersionTests(version: VersionToTest, host: VersionTestHost, options: VersionTestOptions): Promise<VersionTestRun> {
   const hash = contentHash(version.text);
   const suites: TestSuite[] = [];
+  // A prompt file that holds its own cases (GitHub Models `testData`): that version's rows and evaluators.
+  if (hasEmbeddedTests(version.promptUri)) {
+    const own = await loadSuite(version.promptUri, options.rootUri, host.readText, version.text);
+    if (own.fixture.cases.length) suites.push(own);
+  }
   for (const uri of await host.fixtureUris()) {
     let suite: TestSuite;
     try {

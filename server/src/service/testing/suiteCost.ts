@@ -11,7 +11,7 @@ import { catalogueFor, type TokenOptions } from '../tokens/count';
 import { ESTIMATE_LABELS, isEstimateFamily, type Catalogue } from '../tokens/catalogue';
 import type { FixtureCaseTokens } from '../tokens/present';
 import type { FixtureCase, FixtureFile, ProviderId } from './fixtures';
-import { planJobs, providerOfModel, suiteProvider, type TestSuite } from './runner';
+import { planJobs, suiteProvider, type TestSuite } from './runner';
 import { caseVars, VarsError, type UnreadValue, type ValueReader } from './vars';
 
 export interface SuiteCostOptions {
