@@ -47,7 +47,7 @@ test('summaries say what changed in prompt terms: parameters, version, model, va
   assert.equal(describeChange(s2), 'temperature 0.2 → 0.7');
 
   assert.deepEqual(s3.version, { from: '1.0.0', to: '1.1.0' });
-  assert.deepEqual(s3.parameters, [{ key: 'maxOutputTokens', from: undefined, to: '400' }]);
+  assert.deepEqual(s3.parameters, [{ key: 'maxOutputTokens', path: 'config.maxOutputTokens', from: undefined, to: '400' }]);
   assert.equal(describeChange(s3), '+maxOutputTokens 400');
 
   const delta = o200k(BODIES.SHORT_BODY) - o200k(BODIES.LONG_BODY);
