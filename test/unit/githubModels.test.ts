@@ -535,3 +535,48 @@ test('diff --tests on a prompt file: each version runs its own rows and evaluato
     await mock.stop();
   }
 });
+
+import { foldingRanges, semanticTokens } from '../../server/src/service';
+
+test('mutated prompt files (seeded): every feature answers without throwing, every range inside the text', async () => {
+  let seed = 20261206;
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const seeds = ['release-notes.prompt.yml', 'support-reply.prompt.yml', 'needs-fixing.prompt.yml'].map((f) => readFileSync(path.join(root, 'examples', f), 'utf8'));
+  const pieces = ['{{', '}}', '{{input}}', '\n', '  ', '- ', ': ', '"', "'", '|\n', '>-\n', '\t', '#', '&a ', '*a', '[', ']', '{', '}', 'role: x\n', 'testData: 1\n', '\\', '\r\n'];
+  for (let i = 0; i < 300; i++) {
+    let text = seeds[i % seeds.length];
+    for (let k = 1 + Math.floor(rand() * 4); k > 0; k--) {
+      const at = Math.floor(rand() * (text.length + 1));
+      const op = rand();
+      if (op < 0.4) text = text.slice(0, at) + pieces[Math.floor(rand() * pieces.length)] + text.slice(at);
+      else if (op < 0.7) text = text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(rand() * 40)));
+      else {
+        const from = Math.floor(rand() * text.length);
+        text = text.slice(0, at) + text.slice(from, from + Math.floor(rand() * 60)) + text.slice(at);
+      }
+    }
+    const doc = parseDocument(text, `file:///w/m${i}.prompt.yml`);
+    const where = `mutant ${i}: ${JSON.stringify(text.slice(0, 80))}`;
+    const ds = promptDiagnostics(doc, { lint: {} });
+    for (const d of ds) assert.ok(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length, `${where} ${d.code} ${JSON.stringify(d.span)}`);
+    documentSymbols(doc);
+    foldingRanges(doc);
+    semanticTokens(doc, {} as never);
+    documentTokens(doc);
+    await testRowLenses(doc);
+    allCodeActions(doc, lspDiagnostics(doc));
+    for (let k = 0; k < 8; k++) {
+      const at = Math.floor(rand() * (text.length + 1));
+      complete(doc, at);
+      hover(doc, at);
+      definition(doc, at);
+      references(doc, at, true);
+      prepareRename(doc, at);
+    }
+  }
+});

@@ -155,7 +155,12 @@ export function parsePromptFile(text: string, uri = 'untitled:prompt.prompt.yml'
 
   const yamlDiagnostics: PromptDiagnostic[] = [];
   parseFrontmatterYaml(text, block, yamlDiagnostics);
-  for (const d of yamlDiagnostics) diagnostics.push({ ...d, message: d.message.replace('YAML in the frontmatter', 'YAML').replace('The frontmatter YAML', 'The YAML') });
+  // An error at the very end (an unclosed quote) is placed on the last character, inside the text.
+  const clamp = (n: number) => Math.min(Math.max(0, n), text.length);
+  for (const d of yamlDiagnostics) {
+    const start = Math.min(clamp(d.span.start), Math.max(0, text.length - 1));
+    diagnostics.push({ ...d, span: { start, end: Math.max(start, clamp(d.span.end)) }, message: d.message.replace('YAML in the frontmatter', 'YAML').replace('The frontmatter YAML', 'The YAML') });
+  }
   const yaml = block.yaml;
   const root = yaml?.contents as Node | null | undefined;
   if (yaml && !yaml.errors.length && block.value !== undefined && block.value !== null && !isMap(root)) {
