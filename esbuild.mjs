@@ -59,6 +59,44 @@ function sharedTokenizerData(outName) {
   };
 }
 const requireFromHere = createRequire(import.meta.url);
+
+// Libraries that more than one bundle uses are built once each into their own file and loaded
+// from there, so the VSIX carries one copy: the language server (dist/server.js) and the test runs
+// (dist/testing.js) both need the engine's libraries, and bundled into each they were two copies
+// of about 1.1 MB minified. The plugin below turns an import of such a package (by its exact name,
+// from our code or a dependency such as dotprompt) into a run-time `require('./<file>.js')`,
+// relative to the bundle's own file. Google's `@google/genai` SDK (the `googleai` and `vertexai`
+// test providers, with google-auth-library for Vertex AI, 0.75 MB minified) is one of them: the
+// engine imports it dynamically (server/src/service/testing/providers/gemini.ts), so it loads on
+// the first Gemini call only.
+const SHARED_LIBRARIES = {
+  '@google/genai': 'genai',
+  zod: 'lib-zod',
+  yaml: 'lib-yaml',
+  handlebars: 'lib-handlebars',
+  openai: 'lib-openai',
+  '@secretlint/secretlint-rule-preset-recommend': 'lib-secretlint-preset',
+};
+const SHARED_LIBRARY_RE = new RegExp(`^(${Object.keys(SHARED_LIBRARIES).map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
+/** @param {string} outName the entry's output name */
+function sharedLibraries(outName) {
+  const up = path.posix.relative(path.posix.dirname(outName), '.');
+  return {
+    name: 'shared-libraries',
+    /** @param {import('esbuild').PluginBuild} build */
+    setup(build) {
+      build.onResolve({ filter: SHARED_LIBRARY_RE }, (args) =>
+        args.kind === 'entry-point' ? undefined : { path: `${up ? `${up}/` : './'}${SHARED_LIBRARIES[args.path]}.js`, external: true },
+      );
+    },
+  };
+}
+/** @type {import('esbuild').BuildOptions[]} */
+const libraryBundles = Object.entries(SHARED_LIBRARIES).map(([name, file]) => ({
+  ...common,
+  entryPoints: { [file]: requireFromHere.resolve(name) },
+  plugins: [sharedTokenizerData(file), sharedLibraries(file)],
+}));
 /** @type {import('esbuild').BuildOptions[]} */
 const tokenizerData = TOKENIZER_DATA.map((encoding) => ({
   entryPoints: { [`tokenizer-${encoding}`]: requireFromHere.resolve(`gpt-tokenizer/bpeRanks/${encoding}`) },
@@ -88,7 +126,8 @@ mkdirSync('dist', { recursive: true });
 copyFileSync(requireFromHere.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), path.join('dist', QUICKJS_WASM));
 
 const contexts = await Promise.all([
-  ...entries.map((e) => esbuild.context({ ...common, ...e, plugins: [sharedTokenizerData(Object.keys(e.entryPoints)[0])], outdir: 'dist' })),
+  ...entries.map((e) => esbuild.context({ ...common, ...e, plugins: [sharedTokenizerData(Object.keys(e.entryPoints)[0]), sharedLibraries(Object.keys(e.entryPoints)[0])], outdir: 'dist' })),
+  ...libraryBundles.map((e) => esbuild.context({ ...e, outdir: 'dist' })),
   ...tokenizerData.map((e) => esbuild.context({ ...e, outdir: 'dist' })),
 ]);
 if (watch) {

@@ -1,4 +1,4 @@
-// The mock OpenAI server of test/support/mockProvider.ts in a process of its own, so a benchmark
+// The local provider server of test/support/mockProvider.ts (OpenAI, Anthropic and Gemini wire formats) in a process of its own, so a benchmark
 // measures the client's work, not the server's (a real provider is another machine). Controlled
 // over IPC: `reset` and `stats` messages; it sends `{ url }` when listening.
 import { MockProvider } from '../test/support/mockProvider';
@@ -11,7 +11,11 @@ void (async () => {
       mock.requests.length = 0;
       mock.maxInFlight = 0;
       process.send!({ type: 'reset' });
-    } else if (m.type === 'stats') process.send!({ type: 'stats', requests: mock.requests.length, maxInFlight: mock.maxInFlight });
+    } else if (m.type === 'stats') {
+      const byApi: Record<string, number> = {};
+      for (const r of mock.requests) byApi[r.api] = (byApi[r.api] ?? 0) + 1;
+      process.send!({ type: 'stats', requests: mock.requests.length, maxInFlight: mock.maxInFlight, byApi });
+    }
     else if (m.type === 'stop') void mock.stop().then(() => process.exit(0));
   });
   process.send!({ type: 'ready', url: mock.url });

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { fileUri, ROOT, SERVER, TestLanguageClient } from '../test/support/lspClient';
 import { Engine, examplePartials, type EngineTiming } from './engine';
 import { aliasBombPrompt, applyEdit, editScript, generatePrompt, largePrompt, lineStartsOf, type EditKind } from './generate';
+import { measureResponsiveness, measureSteps, RESPONSIVENESS_HEADER, responsivenessRows, stepLines, type ResponsivenessResult, type StepsResult } from './responsiveness';
 import { bytes, count, ms, round, summarize, table, type Summary } from './stats';
 import { BUNDLES, bundleSizes, packageVsix, type VsixResult } from './vsix';
 
@@ -580,6 +581,15 @@ const EXTRA_SUITES: ExtraSuite[] = [
     },
   },
   {
+    name: 'A model matrix (bench/matrix.ts)',
+    file: 'matrix.ts',
+    run: async (mod, out) => {
+      const result = await (mod.runMatrixBench as (o: { quick?: boolean }) => Promise<unknown>)({ quick: QUICK });
+      (mod.printMatrixBench as (r: unknown, l: (s?: string) => void) => void)(result, (s = '') => out(`   ${s}`));
+      return result;
+    },
+  },
+  {
     name: 'javascript assertions in their sandbox (bench/sandbox.ts)',
     file: 'sandbox.ts',
     run: async (mod, out) => {
@@ -676,6 +686,8 @@ async function measureAll(started: Date, m: ReturnType<typeof machine>, distBund
   progress('engine in-process...');
   const engine = new Engine(examplePartials(ROOT));
   const engineResults = SIZES.map((s) => measureEngine(engine, s.lines, s.edits));
+  progress('engine in-process: the steps of a sliced 1 MB analysis...');
+  const steps: StepsResult = await measureSteps(QUICK ? 2 : 6);
 
   const edits: EditResult[] = [];
   const comparisons: Comparison[] = [];
@@ -688,6 +700,13 @@ async function measureAll(started: Date, m: ReturnType<typeof machine>, distBund
     if (both) comparisons.push(compare(measured));
   }
   loadAroundEdits.push(round(os.loadavg()[0]));
+  // Requests on a small prompt while a 1 MB prompt is analysed; the baseline's server too, when built.
+  progress('requests during a 1 MB analysis...');
+  const responsiveness: ResponsivenessResult[] = [await measureResponsiveness('current', () => startServer(), guard, docUri, { opens: QUICK ? 1 : 3, edits: QUICK ? 2 : 6 })];
+  if (baseline) {
+    progress('requests during a 1 MB analysis, baseline server...');
+    responsiveness.push(await measureResponsiveness(`baseline ${baseline.info.commit.slice(0, 7)}`, () => startServer(baseline.server), guard, docUri, { opens: 1, edits: QUICK ? 1 : 2 }));
+  }
   // Only the edit loops use it; no need to keep the build around for the rest of the run.
   baseline?.dispose();
   const opens: OpenResult[] = [];
@@ -768,6 +787,13 @@ async function measureAll(started: Date, m: ReturnType<typeof machine>, distBund
     }
   }
   log();
+  log('1c. Requests answered during a 1 MB analysis: hover, completion and documentSymbol on a small prompt, one after the');
+  log('    other (random gap 0-10 ms), while a 958 KB prompt is opened (fresh URI) or edited (one character); ms from send to answer');
+  log(table(RESPONSIVENESS_HEADER, responsivenessRows(responsiveness)));
+  for (const r of responsiveness) log(`   ${r.label}: analysis (didOpen/didChange -> diagnostics) ${r.phases.map((p) => `${p.kind} ${ms(p.analysis)}`).join(', ')}`);
+  for (const l of stepLines(steps)) log(`   ${l}`);
+  log('   a step is never cut: the longest bounds how long a request can wait (docs/benchmarks.md, "Requests during a long analysis")');
+  log();
   log('2. didOpen -> first diagnostics over LSP stdio (ms; cold = first document of a fresh server, warm = further fresh documents)');
   log(table(['prompt', 'cold', `warm median (n=${OPENS - 1})`, 'warm max'], opens.map((o) => [`${count(o.lines)} lines`, ms(o.cold), ms(o.warm.median), ms(o.warm.max)])));
   log();
@@ -840,6 +866,8 @@ async function measureAll(started: Date, m: ReturnType<typeof machine>, distBund
     edits: edits.map((e, i) => ({ ...e, goalP95: SIZES[i].goalP95, pass: SIZES[i].goalP95 === undefined ? undefined : e.all.p95 < SIZES[i].goalP95! })),
     baseline: baseline ? { ...baseline.info, noiseMargin: NOISE, loadAroundEdits, comparisons } : null,
     opens,
+    responsiveness,
+    steps,
     engine: engineResults,
     bundles: { dev: devBundles, production: vsix?.productionBundles },
     vsix: vsix ?? null,

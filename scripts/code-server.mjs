@@ -153,12 +153,39 @@ async function missingDebianPackages(pkgs) {
   return missing;
 }
 
+/**
+ * Whether `npm start` may install Debian packages: `install` with --yes or in CI (the CI variable
+ * set, as CI services do), `ask` on a terminal, `refuse` when there is no terminal to ask on.
+ */
+export function installConsent({ yes = false, env = process.env, interactive = false } = {}) {
+  if (yes || (env.CI && env.CI !== 'false' && env.CI !== '0')) return 'install';
+  return interactive ? 'ask' : 'refuse';
+}
+
+/** What is said before installing: the packages, why, and the command. */
+export function installAnnouncement(missing, why) {
+  return `${why} needs these Debian packages, which are not installed: ${missing.join(', ')}. They are installed with: apt-get install -y ${missing.join(' ')}`;
+}
+
+/**
+ * Set by `npm start`: asked (after the packages are named) before anything is installed; false
+ * stops. Unset (the end-to-end tests), the packages are named and installed.
+ */
+let confirmInstall;
+export function setInstallConfirmation(fn) {
+  confirmInstall = fn;
+}
+
 export async function ensureDebianPackages(pkgs, why) {
   const missing = await missingDebianPackages(pkgs);
   if (!missing.length) return;
   const cmd = `sudo apt-get install -y ${missing.join(' ')}`;
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
     throw new UserError(`${why} needs Debian packages that are not installed. Run:\n    ${cmd}\nthen run the same command again.`);
+  }
+  log(installAnnouncement(missing, why));
+  if (confirmInstall && !(await confirmInstall(missing, why))) {
+    throw new UserError(`nothing installed. Install the packages yourself (${cmd}), or run \`npm start -- --yes\` to let npm start install them.`);
   }
   log(`installing Debian packages (${why}): apt-get install -y ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -5,6 +5,8 @@
 //     --port N               port for code-server (default 8080, or a free one if 8080 is taken)
 //     --code-server          use code-server even if a desktop `code` CLI is on PATH
 //     --no-build             skip `npm run package` (reuse dist/prompt-workbench.vsix)
+//     --yes                  install missing Debian packages without asking (also when CI is set);
+//                            otherwise npm start names them first and asks before installing
 //     --screenshot FILE.png  headless (always code-server): open the workbench in Debian chromium
 //                            (playwright-core), take a 1400x900 screenshot, stop code-server, exit
 //       --open FILE          file (relative to examples/) to open first via Quick Open
@@ -27,9 +29,10 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import readline from 'node:readline/promises';
 import {
-  EXTENSION_ID, REPO, UserError, VSIX, choosePort, ensureCodeServer, findOnPath, installVsix, killTree,
-  launchChromium, log, prepareProfile, run, runNpm, startCodeServer, stopCodeServer,
+  EXTENSION_ID, REPO, UserError, VSIX, choosePort, ensureCodeServer, findOnPath, installConsent, installVsix, killTree,
+  launchChromium, log, prepareProfile, run, runNpm, setInstallConfirmation, startCodeServer, stopCodeServer,
 } from './code-server.mjs';
 import { dismissNotifications, goTo, openViaQuickOpen, runCommand } from './workbench.mjs';
 
@@ -40,7 +43,7 @@ const IS_WINDOWS = process.platform === 'win32';
 
 function parseArgs(argv) {
   const opts = { port: undefined, forceCodeServer: false, build: true, screenshot: undefined, open: undefined,
-    hover: undefined, completeAfter: undefined, activationTime: false };
+    hover: undefined, completeAfter: undefined, activationTime: false, yes: false };
   const value = (i, name) => {
     if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) throw new UserError(`${name} needs a value`);
     return argv[i + 1];
@@ -63,6 +66,8 @@ function parseArgs(argv) {
       }
       case '--code-server': opts.forceCodeServer = true; break;
       case '--no-build': opts.build = false; break;
+      case '--yes':
+      case '-y': opts.yes = true; break;
       case '--screenshot': opts.screenshot = path.resolve(take()); break;
       case '--open': opts.open = take(); break;
       case '--hover': opts.hover = take(); break;
@@ -265,6 +270,22 @@ async function main() {
     printHelp();
     return 0;
   }
+  // Debian packages (code-server's build tools, chromium) are named first, then installed only
+  // with --yes, in CI, or when the user says yes.
+  setInstallConfirmation(async () => {
+    const consent = installConsent({ yes: opts.yes, env: process.env, interactive: !!(process.stdin.isTTY && process.stdout.isTTY) });
+    if (consent === 'install') {
+      log(opts.yes ? '--yes: installing them' : 'CI is set: installing them');
+      return true;
+    }
+    if (consent === 'refuse') throw new UserError('there is no terminal to ask on: install the packages yourself, or run `npm start -- --yes` to let npm start install them.');
+    const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      return /^y(es)?$/i.test((await rl.question('[start] Install them now? [y/N] ')).trim());
+    } finally {
+      rl.close();
+    }
+  });
   if (opts.build) await buildAndPackage();
   else log('--no-build: using the existing dist/');
 

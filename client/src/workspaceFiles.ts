@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createNodeHost, toUri } from '../../server/src/node/host';
-import { findProjectRoot, ProjectConfigs, FIXTURE_GLOBS } from '../../server/src/service';
+import { findProjectRoot, ProjectConfigs, FIXTURE_GLOBS, type SchemaLibrary } from '../../server/src/service';
 import { EMBEDDED_TEST_GLOBS } from '../../server/src/service/testing/embedded';
 
 function fileFolders(): vscode.WorkspaceFolder[] {
@@ -53,4 +53,12 @@ export async function javascriptOffIn(fixtureUris: readonly string[]): Promise<S
     if (config?.testing?.javascript === false) off.add(uri);
   }
   return off;
+}
+
+/** The named schemas (`schemas:` of the project config) that apply to each file, by URI. */
+export async function schemasIn(uris: readonly string[]): Promise<Map<string, SchemaLibrary | undefined>> {
+  const configs = new ProjectConfigs(createNodeHost({ roots: fileFolders().map((f) => f.uri.toString()), openText }));
+  const out = new Map<string, SchemaLibrary | undefined>();
+  for (const uri of uris) if (uri.startsWith('file:')) out.set(uri, (await configs.schemasFor(uri).catch(() => undefined))?.library);
+  return out;
 }

@@ -75,15 +75,15 @@ function forgetSettings(): void {
 }
 
 /** The options every analysis of a document gets, from its settings. */
-function optionsFrom(s: Settings) {
-  const analysis: engine.AnalysisOptions = { partials, customHelpers: s.customHelpers };
+function optionsFrom(s: Settings, schemas?: engine.SchemaLibrary) {
+  const analysis: engine.AnalysisOptions = { partials, customHelpers: s.customHelpers, ...(schemas ? { schemas } : {}) };
   const tokenOptions: tokens.TokenOptions = { ...s.tokens, analysis };
   return { analysis, tokens: tokenOptions, parse: { maxTemplateSize: s.maxFileSize } };
 }
 
 /** Everything validation needs: the analysis options, the lint levels (project config < setting), the token settings. */
 async function diagnosticOptions(uri: string, s: Settings, countTokens: boolean): Promise<engine.DiagnosticOptions> {
-  const o = optionsFrom(s);
+  const o = optionsFrom(s, await schemasOf(uri));
   const config = engine.lint.resolveLintConfig(engine.lint.RULES, await projectConfigs.configFor(uri).catch(() => undefined), s.lint);
   return {
     ...o.analysis,
@@ -127,8 +127,17 @@ async function prompt(uri: string) {
   const s = await settingsOf(uri);
   const doc = documents.get(uri);
   if (!doc) return undefined;
-  const o = optionsFrom(s);
+  const o = optionsFrom(s, await schemasOf(uri));
   return { doc: cache.get(doc, o.parse), settings: s, ...o };
+}
+
+/**
+ * The named schemas of the project config that applies to a file (`schemas:`). Read on each use:
+ * the host's reads are cached by modification time, and the library stays the same object (and the
+ * analyses memoised on it stay valid) while no schema file changed.
+ */
+async function schemasOf(uri: string): Promise<engine.SchemaLibrary | undefined> {
+  return (await projectConfigs.schemasFor(uri).catch(() => undefined))?.library;
 }
 
 /** The prompt under test of a fixture file: the open document, else the file on disk (`null`: missing). */
@@ -236,6 +245,7 @@ connection.onDidChangeConfiguration(() => {
 // and results are published only if that version is still current.
 const pending = new Set<string>();
 function scheduleValidation(uri: string): void {
+  supersede(uri);
   if (pending.has(uri)) return;
   pending.add(uri);
   setImmediate(() => {
@@ -243,6 +253,26 @@ function scheduleValidation(uri: string): void {
     void validate(uri).catch((e: unknown) => logError(`Validation of ${uri}`, e));
   });
 }
+
+/**
+ * A prompt's validation in flight. It runs in slices (engine `DiagnosticOptions.yield`): between two
+ * slices the server reads and answers other requests. A newer validation of the document (a new
+ * version; or new settings, partials or trust for the same one) supersedes it: the old run stops at
+ * its next pause and publishes nothing.
+ */
+interface ValidationRun {
+  readonly version: number;
+  superseded: boolean;
+}
+const running = new Map<string, ValidationRun>();
+function supersede(uri: string): void {
+  const run = running.get(uri);
+  if (run) run.superseded = true;
+}
+/** Gives the event loop a turn: queued requests are read and answered before the run goes on. */
+const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Milliseconds of analysis between two turns; one step of the engine (a parse, a rule) is never cut. */
+const SLICE_MS = engine.DEFAULT_SLICE_MS;
 
 /** Publishes a document's diagnostics if the version they were computed for is still current. */
 function publish(uri: string, version: number, diagnostics: Diagnostic[]): Promise<void> | undefined {
@@ -259,31 +289,66 @@ const validators: Record<DocumentKind, (doc: TextDocument) => Promise<void>> = {
     void publish(doc.uri, doc.version, diagnostics);
   },
   async config(doc) {
-    const diagnostics = await runSafe('Project config validation', [], undefined, () => configFileDiagnostics(doc.getText(), doc.uri));
+    const diagnostics = await runSafe('Project config validation', [], undefined, async () => configFileDiagnostics(doc.getText(), doc.uri, (await projectConfigs.schemasFor(doc.uri).catch(() => undefined))?.problems));
     void publish(doc.uri, doc.version, diagnostics);
   },
   async prompt(doc) {
-    const p = await prompt(doc.uri);
-    if (!p || p.doc.version !== doc.version) return;
-    // Budget checks (the context-overflow / context-budget rules) need tokenizer data. Its first
-    // load (a few hundred ms, once) waits until these diagnostics have been written (the message
-    // writer sends in a later tick, so a load queued before that would hold them up), then the
-    // document is checked again.
-    const ready = await runSafe('Token budget', true, undefined, () => tokens.tokenizerReady(p.doc, p.tokens));
-    const options = await diagnosticOptions(doc.uri, p.settings, ready);
-    // The asynchronous rule (secret-in-prompt, secretlint) joins the same publication.
-    const diagnostics = await runSafe('Validation', [], undefined, () => engine.documentDiagnostics(p.doc, options));
-    const sent = publish(doc.uri, doc.version, diagnostics);
-    if (sent && !ready) {
-      void sent.then(() =>
-        setTimeout(() => {
-          void runSafe('Loading the tokenizer', undefined, undefined, () => tokens.loadTokenizer(p.doc, p.tokens));
-          scheduleValidation(doc.uri);
-        }, 0),
-      );
+    const uri = doc.uri;
+    supersede(uri);
+    const run: ValidationRun = { version: doc.version, superseded: false };
+    running.set(uri, run);
+    const token = { get isCancellationRequested() { return run.superseded || documents.get(uri)?.version !== run.version; } };
+    try {
+      await oneAtATime(() => analyse(doc, token));
+    } finally {
+      if (running.get(uri) === run) running.delete(uri);
     }
   },
 };
+
+/**
+ * One prompt is analysed at a time, in the order the validations came: requests are answered
+ * between the slices, but two analyses never interleave. A crash therefore happens while the
+ * oldest document still waiting for diagnostics is analysed, which is what the client's crash
+ * policy blames (client/src/crashPolicy.ts).
+ */
+let analysing: Promise<void> = Promise.resolve();
+function oneAtATime(fn: () => Promise<void>): Promise<void> {
+  const next = analysing.then(fn);
+  analysing = next.catch(() => undefined);
+  return next;
+}
+
+/** A prompt's validation, once its turn has come: parse, diagnostics in slices, publish. */
+async function analyse(doc: TextDocument, token: engine.CancellationLike): Promise<void> {
+  const uri = doc.uri;
+  if (token.isCancellationRequested) return;
+  const started = performance.now();
+  const p = await prompt(uri);
+  if (!p || p.doc.version !== doc.version) return;
+  // The parse is one step; after a long one, requests that came meanwhile go first.
+  if (performance.now() - started >= SLICE_MS) await yieldNow();
+  if (token.isCancellationRequested) return;
+  // Budget checks (the context-overflow / context-budget rules) need tokenizer data. Its first
+  // load (a few hundred ms, once) waits until these diagnostics have been written (the message
+  // writer sends in a later tick, so a load queued before that would hold them up), then the
+  // document is checked again.
+  const ready = await runSafe('Token budget', true, undefined, () => tokens.tokenizerReady(p.doc, p.tokens));
+  const options: engine.DiagnosticOptions = { ...(await diagnosticOptions(uri, p.settings, ready)), yield: { yieldNow, sliceMs: SLICE_MS, token } };
+  // The asynchronous rule (secret-in-prompt, secretlint) joins the same publication. A
+  // superseded run ends with CancelledError (runSafe gives []) and publishes nothing.
+  const diagnostics = await runSafe('Validation', [], undefined, () => engine.documentDiagnostics(p.doc, options));
+  if (token.isCancellationRequested) return;
+  const sent = publish(uri, doc.version, diagnostics);
+  if (sent && !ready) {
+    void sent.then(() =>
+      setTimeout(() => {
+        void runSafe('Loading the tokenizer', undefined, undefined, () => tokens.loadTokenizer(p.doc, p.tokens));
+        scheduleValidation(uri);
+      }, 0),
+    );
+  }
+}
 
 async function validate(uri: string): Promise<void> {
   const doc = documents.get(uri);
@@ -313,6 +378,7 @@ documents.onDidChangeContent((e) => {
 });
 documents.onDidClose((e) => {
   const uri = e.document.uri;
+  supersede(uri);
   host.changed(uri, 'changed');
   cache.delete(uri);
   forgetFixture(uri);

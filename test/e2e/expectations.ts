@@ -4,7 +4,7 @@
 // Figures (token counts) are the CLI's own (`prompt-workbench tokens <file>`), written down here so
 // that the editor has to agree with the CLI.
 
-export type Severity = 'error' | 'warning';
+export type Severity = 'error' | 'warning' | 'info';
 
 export interface ExpectedProblem {
   severity: Severity;
@@ -21,7 +21,7 @@ export const problems = {
   entries: [
     { severity: 'error', code: 'frontmatter-schema', line: 4, column: 16, message: 'Expected a number (0 to 2) for `config.temperature`, got the text "hot".' },
     { severity: 'error', code: 'template-unclosed-block', line: 15, column: 1, message: 'The block `{{#if}}` is never closed. Add `{{/if}}` where it should end.' },
-    { severity: 'warning', code: 'untrusted-input-undelimited', line: 14, column: 19, message: '`{{nmae}}` writes the input `nmae` into the prompt with nothing marking where it starts and ends, so text in it can pass for instructions (prompt injection, OWASP LLM01). Put it between delimiters, e.g. <nmae>{{nmae}}</nmae>, and tell the model to treat what is inside as data.' },
+    { severity: 'info', code: 'untrusted-input-undelimited', line: 14, column: 19, message: '`{{nmae}}` writes the input `nmae` into the prompt with nothing marking where it starts and ends, so text in it can pass for instructions (prompt injection, OWASP LLM01). Put it between delimiters, e.g. <nmae>{{nmae}}</nmae>, and tell the model to treat what is inside as data.' },
     { severity: 'warning', code: 'undefined-variable', line: 14, column: 21, message: '`nmae` is not declared in input.schema.' },
   ] satisfies ExpectedProblem[],
 };

@@ -1,9 +1,11 @@
 // Drives the bundled server (`dist/server.js --stdio`) with a real LSP client library, as an
-// editor does, on the files in examples/. Run `npm run build` first (`npm test` does).
+// editor does, on the files in examples/. Run `npm run build` first (`npm test` does). Each test
+// opens the documents it asks about and they are closed after it, so no test depends on another
+// having run first (`npm run test:integration:order` runs them reversed and shuffled).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import {
   CompletionRequest,
   DocumentSymbolRequest,
@@ -24,6 +26,25 @@ function example(name: string): { uri: string; text: string } {
   return { uri: fileUri(file), text: readFileSync(file, 'utf8') };
 }
 
+/** The documents the running test opened; closed after it. */
+const opened = new Set<string>();
+
+async function open(uri: string, text: string) {
+  opened.add(uri);
+  return client.open(uri, text);
+}
+
+/** Opens an example (as an editor would when the user opens it) and returns its text and first diagnostics. */
+async function openExample(name: string) {
+  const e = example(name);
+  return { ...e, published: await open(e.uri, e.text) };
+}
+
+afterEach(async () => {
+  for (const uri of opened) await client.close(uri);
+  opened.clear();
+});
+
 function positionOf(text: string, needle: string, delta = 0) {
   const offset = text.indexOf(needle);
   assert.ok(offset >= 0, `"${needle}" not found`);
@@ -43,15 +64,13 @@ after(async () => {
 
 test('the valid examples have no errors', async () => {
   for (const name of ['summarize.prompt', 'classify-intent.prompt', '_footer.prompt']) {
-    const { uri, text } = example(name);
-    const published = await client.open(uri, text);
+    const { published } = await openExample(name);
     assert.deepEqual(published.diagnostics.filter((d) => d.severity === 1), [], `${name}: ${summary(published.diagnostics)}`);
   }
 });
 
 test('needs-fixing.prompt: each mistake is reported on the right line and column', async () => {
-  const { uri, text } = example('needs-fixing.prompt');
-  const published = await client.open(uri, text);
+  const { published } = await openExample('needs-fixing.prompt');
   assert.equal(published.version, 1);
   assert.deepEqual(summary(published.diagnostics), [
     '5:16 frontmatter-schema',
@@ -81,7 +100,7 @@ test('needs-fixing.prompt: each mistake is reported on the right line and column
 });
 
 test('fixing a mistake clears its diagnostic on the next version', async () => {
-  const { uri, text } = example('needs-fixing.prompt');
+  const { uri, text } = await openExample('needs-fixing.prompt');
   const at = positionOf(text, 'hot');
   const published = await client.edit(uri, { start: at, end: { line: at.line, character: at.character + 3 } }, '0.7');
   assert.ok(!summary(published.diagnostics).includes('5:16 frontmatter-schema'));
@@ -89,7 +108,7 @@ test('fixing a mistake clears its diagnostic on the next version', async () => {
 });
 
 test('completion offers output formats after `format:`', async () => {
-  const { uri, text } = example('summarize.prompt');
+  const { uri, text } = await openExample('summarize.prompt');
   const position = positionOf(text, 'format: text', 'format: '.length);
   const result = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionList;
   assert.deepEqual(result.items.map((i) => i.label), ['json', 'text', 'media', 'array', 'enum', 'jsonl']);
@@ -97,16 +116,15 @@ test('completion offers output formats after `format:`', async () => {
 
 test('completion offers config keys for the model family', async () => {
   const uri = fileUri(path.join(examples, 'scratch.prompt'));
-  await client.open(uri, '---\nmodel: anthropic/claude-sonnet-4-5\nconfig:\n  \n---\n');
+  await open(uri, '---\nmodel: anthropic/claude-sonnet-4-5\nconfig:\n  \n---\n');
   const result = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 3, character: 2 } })) as CompletionList;
   const labels = result.items.map((i) => i.label);
   assert.ok(labels.includes('temperature') && labels.includes('topK'));
   assert.ok(!labels.includes('frequencyPenalty'));
-  await client.close(uri);
 });
 
 test('hover documents a frontmatter key', async () => {
-  const { uri, text } = example('summarize.prompt');
+  const { uri, text } = await openExample('summarize.prompt');
   const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(text, 'temperature', 3) });
   assert.ok(hover);
   assert.match((hover.contents as MarkupContent).value, /\*\*config\.temperature\*\*: `number \(0 to 2\)`\n\nSampling temperature/);
@@ -114,14 +132,14 @@ test('hover documents a frontmatter key', async () => {
 });
 
 test('document symbols list the frontmatter keys and messages', async () => {
-  const { uri } = example('summarize.prompt');
+  const { uri } = await openExample('summarize.prompt');
   const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
   assert.deepEqual(symbols.map((s) => s.name), ['frontmatter', 'system', 'user']);
   assert.ok(symbols[0].children!.some((c) => c.name === 'input'));
 });
 
 test('folding ranges include the frontmatter and blocks', async () => {
-  const { uri, text } = example('summarize.prompt');
+  const { uri, text } = await openExample('summarize.prompt');
   const ranges = await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
   const lines = text.split('\n');
   const closing = lines.indexOf('---', 1);
@@ -141,11 +159,11 @@ test('bad input gets diagnostics or a notice, and the server keeps answering', a
     ['huge.prompt', '---\nmodel: a/b\n---\n' + 'Long line of prompt text {{x}}.\n'.repeat(330_000), 'file-too-large'],
   ];
   for (const [name, text, code] of cases) {
-    const published = await client.open(fileUri(path.join(examples, name)), text);
+    const published = await open(fileUri(path.join(examples, name)), text);
     assert.ok(published.diagnostics.some((d) => d.code === code), `${name}: ${summary(published.diagnostics)}`);
   }
   // Still answering on a normal document.
-  const { uri, text } = example('summarize.prompt');
+  const { uri, text } = await openExample('summarize.prompt');
   const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(text, 'model', 1) });
   assert.match((hover!.contents as MarkupContent).value, /config|model/);
   assert.equal(client.process.exitCode, null, 'the server process is alive');

@@ -25,7 +25,7 @@ after(async () => {
 
 function cli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OPENAI|ANTHROPIC)_/.test(k)));
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OPENAI|ANTHROPIC|GEMINI|GOOGLE)_/.test(k)));
     execFile(process.execPath, [CLI, 'test', ...args], { cwd, env: { ...clean, ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }));
   });
 }
@@ -122,6 +122,33 @@ test('500 cases against the local server, some reset mid-answer: all pass, and n
     assert.equal(r.code, 0, r.stderr.slice(0, 2000));
     assert.match(r.stdout, /\n500 passed, 0 failed, 0 errors, 0 skipped in [\d.]+ s\n$/);
     assert.equal(r.stderr, '', 'no warning of any kind');
+  } finally {
+    mock.script = exampleReplies;
+  }
+});
+
+test('the built CLI runs a two-provider matrix (OpenAI and Gemini wire formats): the Gemini SDK loads from dist/genai.js, JUnit has a testcase per case and variant', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pw-ci-matrix-'));
+  writeFileSync(path.join(dir, 'ask.prompt'), '---\nmodel: googleai/gemini-2.5-flash\nconfig:\n  maxOutputTokens: 40\n  safetySettings:\n    - category: HARM_CATEGORY_HARASSMENT\n      threshold: BLOCK_ONLY_HIGH\n---\n{{role "system"}}Answer in one word.\n{{role "user"}}{{q}}\n');
+  writeFileSync(path.join(dir, 'ask.tests.yaml'), 'matrix:\n  - label: gpt\n    model: openai/gpt-4o-mini\n  - label: gemini\n    model: googleai/gemini-2.5-flash\n    config: { topK: 8 }\ncases:\n  - name: colour\n    vars: { q: "Sky colour?" }\n    assert:\n      - type: icontains\n        value: blue\n  - name: number\n    vars: { q: "Two plus two?" }\n    assert:\n      - type: contains\n        value: "4"\n');
+  mock.requests.length = 0;
+  mock.script = (req) => ({ text: req.prompt.includes('Sky') ? 'Blue' : req.api === 'gemini' ? '4' : 'four', usage: { input: 20, output: 1 }, model: req.api === 'gemini' ? 'gemini-2.5-flash-002' : undefined });
+  try {
+    const env = { OPENAI_BASE_URL: mock.openaiBaseUrl, OPENAI_API_KEY: KEY, GEMINI_API_KEY: 'AIza-ci-DUMMY-gemini', GOOGLE_GEMINI_BASE_URL: mock.geminiBaseUrl };
+    const r = await cli(['--reporter', 'junit', '--no-record', '--no-cache', '--concurrency', '4'], env, dir);
+    assert.equal(r.code, 1, r.stderr);
+    const { attrs, suites } = await junit(r.stdout);
+    assert.deepEqual([attrs.tests, attrs.failures, attrs.errors], ['4', '1', '0']);
+    assert.deepEqual(suites[0].testcase.map((c) => [c.$.name, !!c.failure]), [['colour [gpt]', false], ['colour [gemini]', false], ['number [gpt]', true], ['number [gemini]', false]]);
+    const gem = Object.fromEntries(suites[0].testcase[1].properties![0].property.map((p) => [p.$.name, p.$.value]));
+    assert.deepEqual([gem.variant, gem.provider, gem.requestedModel, gem.returnedModel, gem.inputTokens, gem.outputTokens], ['gemini', 'googleai', 'googleai/gemini-2.5-flash', 'gemini-2.5-flash-002', '20', '1']);
+    const gemini = mock.requests.filter((q) => q.api === 'gemini');
+    assert.equal(gemini.length, 2);
+    assert.equal(gemini[0].path, '/v1beta/models/gemini-2.5-flash:generateContent');
+    assert.equal(gemini[0].headers['x-goog-api-key'], 'AIza-ci-DUMMY-gemini');
+    assert.deepEqual(gemini[0].body.generationConfig, { maxOutputTokens: 40, topK: 8 });
+    assert.deepEqual(gemini[0].body.safetySettings, [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }]);
+    assert.equal(mock.requests.filter((q) => q.api === 'openai').length, 2);
   } finally {
     mock.script = exampleReplies;
   }

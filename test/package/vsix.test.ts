@@ -38,6 +38,10 @@ const ALLOWED: RegExp[] = [
   /^extension\/dist\/(client|session|testing|server)\.js$/,
   /^extension\/dist\/tokenizer-[a-z0-9_]+\.js$/,
   /^extension\/dist\/quickjs\.wasm$/,
+  // Google's Gemini SDK, loaded on the first Gemini call
+  /^extension\/dist\/genai\.js$/,
+  // the libraries the language server and the test runs share (esbuild.mjs, SHARED_LIBRARIES)
+  /^extension\/dist\/lib-[a-z-]+\.js$/,
   // the language: grammar, configuration, frontmatter schema
   /^extension\/syntaxes\/[\w.-]+\.tmLanguage\.json$/,
   /^extension\/language-configuration(?:-yaml)?\.json$/,
@@ -47,6 +51,8 @@ const ALLOWED: RegExp[] = [
   /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt)$/,
 ];
 const BUNDLES = ['client', 'session', 'testing', 'server'];
+/** Every script in dist/ of the package: the bundles, the libraries they share, the tokenizer data. */
+const scripts = (): string[] => [...byName.keys()].filter((n) => /^extension\/dist\/[^/]+\.js$/.test(n)).map((n) => n.slice('extension/dist/'.length, -3));
 
 let entries: ZipEntry[];
 let byName: Map<string, ZipEntry>;
@@ -105,17 +111,31 @@ test('the session bundle (loaded at start-up) carries no engine: lint rules, par
 });
 
 test('every file a bundle requires at run time is in the package', () => {
-  for (const b of BUNDLES) {
+  for (const b of scripts()) {
     const code = text(`extension/dist/${b}.js`);
     assert.doesNotMatch(code, /sourceMappingURL=data:/, `dist/${b}.js has an inline source map`);
     // Sibling files required by a literal relative path, e.g. require("./tokenizer-o200k_base.js").
-    for (const m of code.matchAll(/require\((["'])(\.\.?\/[^"']+)\1\)/g)) {
+    for (const m of code.matchAll(/(?:require|import)\((["'])(\.\.?\/[^"']+)\1\)/g)) {
       const target = path.posix.join('extension/dist', m[2]);
       assert.ok(byName.has(target) || byName.has(`${target}.js`), `dist/${b}.js requires ${m[2]}, which is not in the package`);
     }
   }
   // The tokenizer data is shared, not bundled again: the two bundles that count tokens require it.
   for (const b of ['server', 'testing']) assert.match(text(`extension/dist/${b}.js`), /require\("\.\/tokenizer-o200k_base\.js"\)/, `dist/${b}.js`);
+  // So is the Gemini SDK: the test bundle requires it on the first Gemini call, and does not carry it.
+  // (esbuild keeps the engine's dynamic import: `import("./genai.js")`, relative to dist/testing.js.)
+  const testing = text('extension/dist/testing.js');
+  assert.ok(/import\("\.\/genai\.js"\)/.test(testing), 'dist/testing.js does not load ./genai.js');
+  assert.ok(!testing.includes('generativelanguage.googleapis.com/`'), 'dist/testing.js bundles @google/genai');
+  assert.ok(byName.has('extension/dist/genai.js'), 'dist/genai.js is not in the package');
+  // The libraries both the language server and the test runs use are one file each, required by both.
+  for (const lib of ['lib-zod', 'lib-yaml', 'lib-handlebars', 'lib-openai']) {
+    assert.ok(byName.has(`extension/dist/${lib}.js`), `dist/${lib}.js is not in the package`);
+    for (const b of ['server', 'testing']) assert.ok(text(`extension/dist/${b}.js`).includes(`require("./${lib}.js")`), `dist/${b}.js does not require ./${lib}.js`);
+  }
+  // zod's own error text is in its shared file only, not bundled again.
+  for (const b of ['server', 'testing']) assert.ok(!text(`extension/dist/${b}.js`).includes('Invalid input: expected'), `dist/${b}.js bundles zod`);
+  assert.ok(text('extension/dist/lib-zod.js').includes('Invalid input: expected'), 'the marker is a real one: dist/lib-zod.js has it');
 });
 
 test('the sandbox of javascript assertions ships beside the bundle that runs them', () => {

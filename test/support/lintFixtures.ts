@@ -1,5 +1,6 @@
-// Shared by the lint tests and bench/lint.ts: adversarial inputs for the ReDoS checks, and the
-// corpus of clean prompts (test/corpus/) linted with the default rule set.
+// Shared by the lint tests, bench/lint.ts and scripts/noise.ts: adversarial inputs for the ReDoS
+// checks, and the corpus of clean prompts (test/corpus/, and examples/ but for the deliberately
+// broken needs-fixing.prompt) linted with the default rule set or a given one.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,15 +45,30 @@ export function corpusFiles(dir = CORPUS): string[] {
   });
 }
 
-/** Every diagnostic the CLI would report for each corpus file, with the default lint configuration. */
-export async function lintCorpus(): Promise<{ file: string; diagnostics: PromptDiagnostic[] }[]> {
-  const files = corpusFiles();
+export const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
+/** The example that shows diagnostics on purpose (README: "Open examples/needs-fixing.prompt to see the diagnostics"). */
+export const BROKEN_EXAMPLES = ['needs-fixing.prompt'];
+
+/** The clean, realistic prompts the noise figure is measured on: the corpus and the clean examples. */
+export function cleanPromptFiles(): string[] {
+  const examples = readdirSync(EXAMPLES)
+    .filter((n) => n.endsWith('.prompt') && !BROKEN_EXAMPLES.includes(n))
+    .map((n) => path.join(EXAMPLES, n));
+  return [...corpusFiles(), ...examples];
+}
+
+/**
+ * Every diagnostic the CLI would report for each file (by default the corpus), with the given lint
+ * configuration (by default the built-in one: the `recommended` preset). The partials are the
+ * `_name.prompt` files among them.
+ */
+export async function lintCorpus(config: lint.ResolvedLintConfig = lint.resolveLintConfig(lint.RULES), files: string[] = corpusFiles()): Promise<{ file: string; diagnostics: PromptDiagnostic[] }[]> {
   const partials = new PartialIndex();
   for (const f of files) if (path.basename(f).startsWith('_')) partials.set(pathToFileURL(f).toString(), readFileSync(f, 'utf8'));
   const out: { file: string; diagnostics: PromptDiagnostic[] }[] = [];
   for (const file of files) {
     const doc = parsePromptDocument(readFileSync(file, 'utf8'), pathToFileURL(file).toString());
-    const options = { partials, lint: { config: lint.resolveLintConfig(lint.RULES), tokens: { analysis: { partials } } } };
+    const options = { partials, lint: { config, tokens: { analysis: { partials } } } };
     out.push({ file, diagnostics: [...promptDiagnostics(doc, options), ...(await asyncPromptDiagnostics(doc, options))] });
   }
   return out;

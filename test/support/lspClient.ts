@@ -39,6 +39,8 @@ export class TestLanguageClient {
   readonly connection: ProtocolConnection;
   readonly process: ChildProcess;
   readonly published = new Map<string, PublishDiagnosticsParams>();
+  /** Every publication, in the order received. */
+  readonly publications: PublishDiagnosticsParams[] = [];
   readonly stderr: string[] = [];
   private waiters: Waiter[] = [];
   private versions = new Map<string, number>();
@@ -49,6 +51,7 @@ export class TestLanguageClient {
     this.connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.published.set(p.uri, p);
+      this.publications.push(p);
       const ready = this.waiters.filter((w) => w.uri === p.uri && (w.version === undefined || p.version === w.version));
       this.waiters = this.waiters.filter((w) => !ready.includes(w));
       for (const w of ready) w.resolve(p);

@@ -1,11 +1,14 @@
-// A real HTTP server on 127.0.0.1 (random port) that speaks the OpenAI chat completions and the
-// Anthropic messages wire formats, plain and streaming (server-sent events). Scriptable: replies,
+// A real HTTP server on 127.0.0.1 (random port) that speaks the OpenAI chat completions, the
+// Anthropic messages and Gemini's generateContent wire formats (the Gemini API's
+// `/v1beta/models/{model}:generateContent` and Vertex AI's
+// `/v1beta1/projects/{project}/locations/{location}/publishers/google/models/{model}:generateContent`),
+// plain and streaming (server-sent events; Gemini's `:streamGenerateContent?alt=sse`). Scriptable: replies,
 // latency, 429 with Retry-After, 500s, stalls, malformed bodies, connections reset mid-answer. It records every request, how many
 // were in flight at most, and whether the client closed the connection before the answer ended.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type Api = 'openai' | 'anthropic';
+export type Api = 'openai' | 'anthropic' | 'gemini';
 
 export interface RecordedRequest {
   api: Api;
@@ -84,6 +87,10 @@ export class MockProvider {
   get anthropicBaseUrl(): string {
     return this.url;
   }
+  /** For `GOOGLE_GEMINI_BASE_URL` / `GOOGLE_VERTEX_BASE_URL` (the SDK adds `/v1beta/...` itself). */
+  get geminiBaseUrl(): string {
+    return this.url;
+  }
 
   reset(): void {
     this.requests.length = 0;
@@ -118,12 +125,18 @@ export class MockProvider {
     } catch {
       // recorded as empty
     }
-    const api: Api = req.url?.includes('/chat/completions') ? 'openai' : 'anthropic';
-    if (!req.url?.includes('/chat/completions') && !req.url?.includes('/messages')) {
+    const gemini = GEMINI_ROUTE.exec(req.url ?? '');
+    const api: Api = gemini ? 'gemini' : req.url?.includes('/chat/completions') ? 'openai' : 'anthropic';
+    if (!gemini && !req.url?.includes('/chat/completions') && !req.url?.includes('/messages')) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `No route ${req.url}` } }));
       return;
     }
-    const messages = (body.messages as { role: string; content: unknown }[] | undefined) ?? [];
+    if (gemini) {
+      // The model comes in the path; streaming is the method's name, not a body field.
+      body = { ...body, model: decodeURIComponent(gemini[1]), stream: gemini[2] === 'streamGenerateContent' ? true : undefined };
+      if (!body.stream) delete body.stream;
+    }
+    const messages = gemini ? ((body.contents as { role: string; parts: { text: string }[] }[] | undefined) ?? []).map((c) => ({ role: c.role, content: c.parts?.map((p) => p.text).join('') })) : ((body.messages as { role: string; content: unknown }[] | undefined) ?? []);
     const lastUser = [...messages].reverse().find((m) => m.role === 'user');
     const record: RecordedRequest = { api, path: req.url ?? '', headers: req.headers, body, prompt: typeof lastUser?.content === 'string' ? lastUser.content : JSON.stringify(lastUser?.content ?? ''), startedAt: Date.now(), closedByClient: false, completed: false };
     const index = this.requests.length;
@@ -142,12 +155,12 @@ export class MockProvider {
     if (reply.raw !== undefined) {
       res.writeHead(reply.status ?? 200, headers).end(reply.raw);
     } else if ((reply.status ?? 200) >= 400) {
-      const error = api === 'openai' ? { error: { message: reply.text ?? 'error', type: 'mock_error' } } : { type: 'error', error: { type: 'mock_error', message: reply.text ?? 'error' } };
+      const error = api === 'openai' ? { error: { message: reply.text ?? 'error', type: 'mock_error' } } : api === 'gemini' ? { error: { code: reply.status, message: reply.text ?? 'error', status: GEMINI_STATUS[reply.status!] ?? 'UNKNOWN' } } : { type: 'error', error: { type: 'mock_error', message: reply.text ?? 'error' } };
       res.writeHead(reply.status!, headers).end(JSON.stringify(error));
     } else if (body.stream) {
       if (!(await this.stream(api, res, reply, body, record))) return;
     } else {
-      const text = JSON.stringify(api === 'openai' ? openaiBody(reply, body) : anthropicBody(reply, body));
+      const text = JSON.stringify(api === 'openai' ? openaiBody(reply, body) : api === 'gemini' ? geminiBody(reply, body) : anthropicBody(reply, body));
       if (reply.reset) {
         // The full length is announced, so the client knows the body was cut short.
         res.writeHead(200, { ...headers, 'content-length': String(Buffer.byteLength(text)) });
@@ -181,6 +194,11 @@ export class MockProvider {
       send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
       send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [], usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output } });
       send(undefined, '[DONE]');
+    } else if (api === 'gemini') {
+      pieces.forEach((p, i) => {
+        const last = i === pieces.length - 1;
+        send(undefined, { candidates: [{ content: { role: 'model', parts: [{ text: p }] }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) }], ...(last ? { usageMetadata: { promptTokenCount: usage.input, candidatesTokenCount: usage.output, totalTokenCount: usage.input + usage.output } } : {}), modelVersion: model, responseId: 'mock' });
+      });
     } else {
       send('message_start', { type: 'message_start', message: { id: 'msg_mock', type: 'message', role: 'assistant', model, content: [], stop_reason: null, usage: { input_tokens: usage.input, output_tokens: 0 } } });
       send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
@@ -210,6 +228,20 @@ function openaiBody(reply: MockReply, body: Record<string, unknown>) {
   };
 }
 
+/** `models/{model}:generateContent` (Gemini API) or `publishers/google/models/{model}:...` (Vertex AI). */
+const GEMINI_ROUTE = /^\/v1beta1?\/(?:projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/)?models\/([^/:?]+):(generateContent|streamGenerateContent)(?:\?|$)/;
+const GEMINI_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+
+function geminiBody(reply: MockReply, body: Record<string, unknown>) {
+  const usage = reply.usage ?? { input: 10, output: 5 };
+  return {
+    candidates: [{ content: { role: 'model', parts: [{ text: reply.text ?? 'ok' }] }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: { promptTokenCount: usage.input, candidatesTokenCount: usage.output, totalTokenCount: usage.input + usage.output },
+    modelVersion: reply.model ?? String(body.model),
+    responseId: 'mock',
+  };
+}
+
 function anthropicBody(reply: MockReply, body: Record<string, unknown>) {
   const usage = reply.usage ?? { input: 10, output: 5 };
   return { id: 'msg_mock', type: 'message', role: 'assistant', model: reply.model ?? String(body.model), content: [{ type: 'text', text: reply.text ?? 'ok' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: usage.output } };
@@ -217,7 +249,7 @@ function anthropicBody(reply: MockReply, body: Record<string, unknown>) {
 
 /** Answers like a model would for the example prompts, and like a judge for llm-rubric. */
 export function exampleReplies(req: RecordedRequest): MockReply {
-  const system = ((req.body.messages as { role: string; content: string }[]) ?? []).find((m) => m.role === 'system')?.content ?? '';
+  const system = req.api === 'gemini' ? ((req.body.systemInstruction as { parts?: { text: string }[] } | undefined)?.parts ?? []).map((p) => p.text).join('') : (((req.body.messages as { role: string; content: string }[]) ?? []).find((m) => m.role === 'system')?.content ?? '');
   if (system.includes('You grade the output')) return { text: '{"reason": "Three bullets, then an action line.", "score": 0.9, "pass": true}', usage: { input: 80, output: 20 } };
   if (req.prompt.includes('<message>')) return { text: req.prompt.includes('charged twice') ? '{"team":"billing","confidence":0.92,"reason":"A double charge."}' : '{"team":"technical","confidence":0.8,"reason":"A crash."}', usage: { input: 60, output: 15 } };
   return { text: '- Checkout fails with 502 since this morning.\n- Orders are lost.\n- Priority urgent.\nAction: roll back the payment gateway.', usage: { input: 120, output: 30 } };

@@ -98,7 +98,7 @@ test('rendering a case gives exactly what the runner renders for it (examples/su
     assert.ok(ran.messages?.length, `${c.name}: the runner rendered nothing (${ran.reason})`);
     const ours = await renderFixtureCase(prompt, fixture, c.name, readTextUri, { partials });
     assert.equal(ours.error, undefined, ours.error?.message);
-    assert.deepEqual(ours.messages, ran.messages, c.name);
+    assert.deepEqual(ours.messages?.map((m) => ({ role: m.role, text: m.text })), ran.messages, c.name);
     assert.deepEqual(ours.values, ran.vars, c.name);
     assert.equal(ours.label, `case "${c.name}" (summarize.tests.yaml)`);
     compared++;
@@ -117,7 +117,7 @@ test('a case whose values are invalid: the error names the fixture file and line
     throw Object.assign(new Error(`ENOENT ${uri}`), { code: 'ENOENT' });
   };
   const ok = await renderFixtureCase(prompt, fixture, 'ok', noFiles);
-  assert.deepEqual(ok.messages, [{ role: 'user', text: 'one ' }]);
+  assert.deepEqual(ok.messages, [{ role: 'user', text: 'one ', parts: [{ kind: 'text', text: 'one ' }] }]);
 
   const missing = await renderFixtureCase(prompt, fixture, 'missing file', noFiles);
   assert.match(missing.error!.message, /Cannot read the vars file `nowhere.yaml`.*no such file/);

@@ -1,11 +1,12 @@
 // The TextMate grammar (syntaxes/dotprompt.tmLanguage.json), tokenised with the same engine VS Code uses
 // (vscode-textmate + vscode-oniguruma). Each fixture in test/grammar/fixtures is compared with a readable
-// snapshot in test/grammar/snapshots; `UPDATE_SNAPSHOTS=1` rewrites them. A missing snapshot is written,
-// except under CI where it fails. The embedded YAML uses a small test-only grammar
+// snapshot in test/grammar/snapshots; `UPDATE_SNAPSHOTS=1` rewrites them. A missing snapshot fails,
+// naming that command (test/support/golden.ts). The embedded YAML uses a small test-only grammar
 // (test/grammar/yaml.tmLanguage.json): VS Code supplies the real `source.yaml`.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { expectGolden, SNAPSHOT_COMMAND } from '../support/golden';
 import { test } from 'node:test';
 import * as oniguruma from 'vscode-oniguruma';
 import * as vsctm from 'vscode-textmate';
@@ -125,19 +126,7 @@ for (const fixture of fixtures) {
     const lines = splitLines(text);
     const actual = render(lines, await tokenize(text, lines));
     const snapFile = path.join(snapshotsDir, fixture.replace(/\.prompt$/, '.snap'));
-    if (process.env.UPDATE_SNAPSHOTS === '1') {
-      mkdirSync(snapshotsDir, { recursive: true });
-      writeFileSync(snapFile, actual);
-      return;
-    }
-    if (!existsSync(snapFile)) {
-      assert.ok(!process.env.CI, `missing snapshot ${path.relative(root, snapFile)}: run UPDATE_SNAPSHOTS=1 locally and commit it`);
-      mkdirSync(snapshotsDir, { recursive: true });
-      writeFileSync(snapFile, actual);
-      return;
-    }
-    const expected = readFileSync(snapFile, 'utf8').replace(/\r\n/g, '\n');
-    assert.equal(actual, expected, `${fixture} tokenises differently from its snapshot; if the change is intended, run with UPDATE_SNAPSHOTS=1`);
+    expectGolden(snapFile, actual, { update: process.env.UPDATE_SNAPSHOTS === '1', command: SNAPSHOT_COMMAND, root, what: `${fixture} tokenises differently from` });
   });
 }
 
@@ -250,10 +239,37 @@ test('whitespace control, subexpressions and literals', async () => {
   assertNoScope(tokenAt(t, 0, 'y'), 'meta.tag');
 });
 
-test('--- not on the first line does not start frontmatter', async () => {
-  const t = await tokensOf('\n---\nmodel: x\n---\n{{a}}');
+test('--- after a line of text does not start frontmatter', async () => {
+  const t = await tokensOf('x\n---\nmodel: x\n---\n{{a}}');
   for (const line of t) for (const tok of line) assertNoScope(tok, FRONTMATTER);
   assertScope(tokenAt(t, 4, 'a'), 'variable.other.handlebars');
+});
+
+test('comment and blank lines before --- (as Dotprompt reads them): comments, then the frontmatter, then the template', async () => {
+  const t = await tokensOf('# Copyright 2025\n#\n\n---\nmodel: x\n---\n{{a}}\n---\n# Title {{b}}');
+  assertScope(tokenAt(t, 0, '# Copyright 2025'), 'comment.line.number-sign.preamble.dotprompt');
+  assertScope(tokenAt(t, 1, '#'), 'comment.line.number-sign.preamble.dotprompt');
+  assertScope(tokenAt(t, 3, '---'), 'punctuation.definition.frontmatter.dotprompt');
+  assertScope(tokenAt(t, 4, 'model'), FRONTMATTER);
+  assertScope(tokenAt(t, 5, '---'), 'punctuation.definition.frontmatter.dotprompt');
+  assertNoScope(tokenAt(t, 6, 'a'), FRONTMATTER);
+  assertScope(tokenAt(t, 6, 'a'), 'variable.other.handlebars');
+  // After the frontmatter, a --- line and a # line are template text.
+  for (const tok of t[7]) assertNoScope(tok, 'punctuation.definition.frontmatter.dotprompt');
+  assertNoScope(tokenAt(t, 8, '# Title '), 'comment.line');
+  assertScope(tokenAt(t, 8, 'b'), 'variable.other.handlebars');
+});
+
+test('a blank first line and no frontmatter: the template as usual', async () => {
+  const t = await tokensOf('\n  \nHello {{name}}\n---\nmodel: x');
+  assertScope(tokenAt(t, 2, 'name'), 'variable.other.handlebars');
+  for (const line of t) for (const tok of line) assertNoScope(tok, FRONTMATTER);
+});
+
+test('blank lines then --- start frontmatter that is never closed: YAML to the end', async () => {
+  const t = await tokensOf('\n---\nmodel: x\n{{a}}');
+  assertScope(tokenAt(t, 2, 'model'), FRONTMATTER);
+  for (const tok of t[3]) assertScope(tok, FRONTMATTER);
 });
 
 test('a byte order mark before the opening --- still starts frontmatter', async () => {

@@ -106,7 +106,8 @@ test('inline suppression: next line, file level, several ids, YAML comments in t
 });
 
 function fixWith(text: string, code: string, title: string | RegExp, uri = 'file:///w/p.prompt'): string {
-  const { doc, diags } = lintOf(text, lint.resolveLintConfig(lint.RULES, undefined, { 'missing-metadata': 'warning' }), uri);
+  // The strict preset: every rule on (missing-max-tokens is off in `recommended`).
+  const { doc, diags } = lintOf(text, lint.resolveLintConfig(lint.RULES, undefined, { preset: 'strict' }), uri);
   const d = diags.find((x) => x.code === code);
   assert.ok(d, `no ${code} in ${diags.map((x) => x.code)}`);
   const actions: CodeAction[] = allCodeActions(doc, [d]);
@@ -168,8 +169,9 @@ test('quick fixes: remove a duplicate, remove a rejected parameter, normalise wh
 
 test('partials get only the rules that make sense for fragments', () => {
   const partial = 'Try to be brief.\n{{name}}\n';
-  const got = codes(partial, undefined);
-  const asPartial = lintOf(partial, lint.resolveLintConfig(lint.RULES), 'file:///w/_footer.prompt').diags.map((d) => d.code);
+  const strict = lint.resolveLintConfig(lint.RULES, undefined, { preset: 'strict' });
+  const got = codes(partial, strict);
+  const asPartial = lintOf(partial, strict, 'file:///w/_footer.prompt').diags.map((d) => d.code);
   assert.ok(got.includes('missing-max-tokens'));
   assert.ok(!asPartial.includes('missing-max-tokens') && asPartial.includes('vague-language'));
 });

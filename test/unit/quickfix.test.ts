@@ -1,13 +1,14 @@
 // Golden before/after files for every quick fix: test/golden/quickfix/<case>.before.prompt is
 // fixed with the named action and must equal <case>.after.prompt. UPDATE_GOLDEN=1 rewrites the
-// after files (review the diff!); a missing after file fails in CI.
+// after files (review the diff!); a missing after file fails, naming that command.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { codeActions, diagnostics, parsePromptDocument, PartialIndex } from '../../server/src/service';
 import { LineIndex } from '../../server/src/service/text';
+import { expectGolden, GOLDEN_COMMAND } from '../support/golden';
 
 const DIR = path.resolve(__dirname, '..', 'golden', 'quickfix');
 
@@ -50,8 +51,7 @@ for (const [name, code, title] of CASES) {
     assert.ok(action, `no action "${title}" in ${actions.map((a) => a.title)}`);
     const after = applyEdits(before, action.edit!.changes![uri]);
     const file = path.join(DIR, `${name}.after.prompt`);
-    if (process.env.UPDATE_GOLDEN === '1' || (!existsSync(file) && !process.env.CI)) writeFileSync(file, after);
-    assert.equal(after, readFileSync(file, 'utf8'));
+    expectGolden(file, after, { update: process.env.UPDATE_GOLDEN === '1', command: GOLDEN_COMMAND, root: path.resolve(__dirname, '..', '..'), what: `${name}: the fix differs from` });
     // The fix removes the problem it was offered for.
     const fixed = diagnostics(parsePromptDocument(after, uri)).filter((d) => d.code === code);
     assert.ok(fixed.length < all.filter((d) => d.code === code).length, `${code} still reported after the fix`);

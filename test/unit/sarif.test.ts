@@ -35,8 +35,10 @@ test('lint examples --format sarif is valid SARIF 2.1.0 with rule metadata and r
   const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'untrusted-input-undelimited');
   assert.match(rule.helpUri, /^file:\/\/.*\/docs\/rules\/untrusted-input-undelimited\.md$/);
   assert.match(rule.help.markdown, /^# `untrusted-input-undelimited`/);
-  assert.equal(rule.defaultConfiguration.level, 'warning');
+  assert.equal(rule.defaultConfiguration.level, 'note', 'info in the recommended preset');
+  assert.equal(run0.tool.driver.rules.find((x: { id: string }) => x.id === 'variable-in-system-role').defaultConfiguration.level, 'warning');
   assert.equal(run0.tool.driver.rules.find((x: { id: string }) => x.id === 'missing-metadata').defaultConfiguration.enabled, false);
+  assert.equal(run0.tool.driver.rules.find((x: { id: string }) => x.id === 'missing-max-tokens').defaultConfiguration.enabled, false);
   const result = run0.results.find((x: { ruleId: string }) => x.ruleId === 'frontmatter-schema');
   assert.equal(result.level, 'error');
   const loc = result.locations[0].physicalLocation;

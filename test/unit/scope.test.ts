@@ -103,6 +103,9 @@ test('{{#each}} over a declared scalar is flagged; over an array or object it is
 
 test('@index outside each and unknown data variables are flagged', () => {
   assert.deepEqual(check(`${USE_ALL}{{@index}} {{@nope}}`).list, ['unknown-data-variable:@index', 'unknown-data-variable:@nope']);
+  // Dotprompt's render context: `@state` and `@auth` are known; another `@name` may come from it (information only).
+  const ctx = check(`${USE_ALL}{{@state.count}} {{@auth.uid}} {{@metadata.prompt.model}} {{@tenant.id}} {{@stat.x}}`);
+  assert.deepEqual(ctx.list, ['unknown-data-variable:@tenant.id', 'unknown-data-variable:@stat.x']);
 });
 
 test('missing partials are errors with a suggestion; inline partials count', () => {
@@ -144,4 +147,14 @@ test('analysis is computed once per document version and partial generation', ()
   assert.equal(analyze(doc, { partials }), first);
   partials.set('file:///w/_x.prompt', 'x');
   assert.notEqual(analyze(doc, { partials }), first);
+});
+
+test('a data variable from the render context is information; a near miss of a known one is a warning', () => {
+  const { found } = check(`${USE_ALL}{{@tenant.id}} {{@stat.x}}`);
+  const tenant = found.find((d) => d.message.includes('@tenant'))!;
+  assert.equal(tenant.severity, 'info');
+  assert.match(tenant.message, /render context \(in a test case: `context: \{ tenant: \.\.\. \}`\)/);
+  const stat = found.find((d) => d.message.includes('@stat'))!;
+  assert.equal(stat.severity, 'warning');
+  assert.match(stat.message, /Did you mean `@state`\?/);
 });

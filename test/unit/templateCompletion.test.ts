@@ -58,8 +58,8 @@ test('inside {{#each}}: item fields, this, @index and friends, block params', ()
 });
 
 test('@ completes data variables', () => {
-  assert.deepEqual(labels('{{#each items}}{{@|}}{{/each}}'), ['@root', '@index', '@key', '@first', '@last']);
-  assert.deepEqual(labels('{{@|}}'), ['@root']);
+  assert.deepEqual(labels('{{#each items}}{{@|}}{{/each}}'), ['@root', '@index', '@key', '@first', '@last', '@metadata', '@state', '@auth']);
+  assert.deepEqual(labels('{{@|}}'), ['@root', '@metadata', '@state', '@auth']);
 });
 
 test('block params of {{#each}} complete the list and the block helpers carry their closing tag', () => {

@@ -151,6 +151,11 @@ test('provider problems: which are announced, and the button that fixes each', (
   assert.deepEqual(problemAction(problem('model', 'anthropic')), { button: 'Open Settings', setting: 'promptWorkbench.providers.anthropic.baseUrl' });
   assert.deepEqual(problemAction(problem('unreachable', 'openai')), { button: 'Open Settings', setting: 'promptWorkbench.providers.openai.baseUrl' });
   assert.deepEqual(problemAction(problem('rate-limited', 'openai')), {});
+  assert.deepEqual(problemAction(problem('no-key', 'googleai')), { button: 'Set API Key', provider: 'googleai' });
+  assert.deepEqual(problemAction(problem('unreachable', 'googleai')), { button: 'Open Settings', setting: 'promptWorkbench.providers.gemini.baseUrl' });
+  // Vertex AI has no key to set: its project (and the machine's credentials) are the fix.
+  assert.deepEqual(problemAction(problem('auth', 'vertexai')), { button: 'Open Settings', setting: 'promptWorkbench.providers.vertexai.project' });
+  assert.deepEqual(problemAction(problem('unreachable', 'vertexai')), { button: 'Open Settings', setting: 'promptWorkbench.providers.vertexai.baseUrl' });
 });
 
 test('a recorded case: its output, and its failures at the recorded (one-based) lines', () => {

@@ -142,5 +142,5 @@ test('the judge: empty means none, set means the runner judges with it; an unkno
 
   const unknown = failure(() => createProviders(config()).providerFor('gemini' as never));
   assert.equal(unknown.kind, 'config');
-  assert.match(unknown.message, /Unknown provider "gemini"\. Use render, openai, anthropic, vscode-lm, github\./);
+  assert.match(unknown.message, /Unknown provider "gemini"\. Use render, openai, anthropic, googleai, vertexai, vscode-lm, github\./);
 });

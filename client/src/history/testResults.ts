@@ -39,6 +39,8 @@ const PROVIDER_CHOICES: { label: string; description: string; provider?: Provide
   { label: 'render', description: 'offline: the rendered prompt is the output', provider: 'render' },
   { label: 'OpenAI', description: 'key from "Prompt Workbench: Set API Key"', provider: 'openai' },
   { label: 'Anthropic', description: 'key from "Prompt Workbench: Set API Key"', provider: 'anthropic' },
+  { label: 'Gemini API', description: 'key from "Prompt Workbench: Set API Key"', provider: 'googleai' },
+  { label: 'Vertex AI', description: 'Google Cloud application default credentials', provider: 'vertexai' },
   { label: 'VS Code Language Model', description: 'a chat model of the editor (e.g. Copilot)', provider: 'vscode-lm' },
 ];
 

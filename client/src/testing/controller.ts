@@ -16,6 +16,8 @@ const PROFILES: { label: string; provider?: ProviderId; isDefault?: boolean }[] 
   { label: 'Run with render (offline, no model)', provider: 'render' },
   { label: 'Run with OpenAI', provider: 'openai' },
   { label: 'Run with Anthropic', provider: 'anthropic' },
+  { label: 'Run with Gemini API', provider: 'googleai' },
+  { label: 'Run with Vertex AI', provider: 'vertexai' },
   { label: 'Run with GitHub Models', provider: 'github' },
   { label: 'Run with VS Code Language Model', provider: 'vscode-lm' },
 ];

@@ -2,7 +2,7 @@
 // dist/session.js), so the engine, the SDKs and the Testing API wiring cost activation nothing.
 import * as vscode from 'vscode';
 import { PromptTests } from './controller';
-import { setApiKey } from './settings';
+import { setApiKey, type KeyProvider } from './settings';
 import { registerSuiteCost } from './suiteCost';
 
 // The history view's "Compare Test Results" runs suites through this same bundle (dist/testing.js).
@@ -12,7 +12,7 @@ export function startTesting(context: vscode.ExtensionContext, output: vscode.Lo
   const tests = new PromptTests(context, output);
   const disposables = [
     tests,
-    vscode.commands.registerCommand('promptWorkbench.test.setApiKey', (provider?: 'openai' | 'anthropic' | 'github') => setApiKey(context.secrets, provider)),
+    vscode.commands.registerCommand('promptWorkbench.test.setApiKey', (provider?: KeyProvider) => setApiKey(context.secrets, provider)),
     vscode.commands.registerCommand('promptWorkbench.test.clearCache', () => tests.clearCache()),
     vscode.commands.registerCommand('promptWorkbench.test.openRecord', () => tests.openRecord()),
     vscode.commands.registerCommand('promptWorkbench.test.runItem', (id: string, debug?: boolean) => tests.runItem(id, !!debug)),

@@ -7,8 +7,9 @@ import { createVscodeLmProvider, type LmApi } from './vscodeLm';
 
 export async function editorProviders(secrets: vscode.SecretStorage, settings: TestSettings, trusted: boolean): Promise<RunProviders> {
   return createProviders({
-    keys: { openai: await getApiKey(secrets, 'openai'), anthropic: await getApiKey(secrets, 'anthropic'), github: (await getApiKey(secrets, 'github')) ?? (trusted ? await githubSession() : undefined) },
-    baseUrls: { openai: settings.openaiBaseUrl, anthropic: settings.anthropicBaseUrl, github: settings.githubBaseUrl },
+    keys: { openai: await getApiKey(secrets, 'openai'), anthropic: await getApiKey(secrets, 'anthropic'), googleai: await getApiKey(secrets, 'googleai'), github: (await getApiKey(secrets, 'github')) ?? (trusted ? await githubSession() : undefined) },
+    baseUrls: { openai: settings.openaiBaseUrl, anthropic: settings.anthropicBaseUrl, googleai: settings.geminiBaseUrl, vertexai: settings.vertex.baseUrl, github: settings.githubBaseUrl },
+    vertex: { project: settings.vertex.project, location: settings.vertex.location },
     timeoutMs: settings.timeoutSeconds * 1000,
     maxRetries: settings.retries,
     stream: settings.stream,

@@ -49,14 +49,20 @@ export function isAnnounced(r: CaseResult): r is CaseResult & { error: NonNullab
   return !!r.error && ANNOUNCED.includes(r.error.kind);
 }
 
-export type ProblemAction = { button: 'Set API Key'; provider: 'openai' | 'anthropic' | 'github' } | { button: 'Open Settings'; setting: string } | { button?: undefined };
+export type ProblemAction = { button: 'Set API Key'; provider: 'openai' | 'anthropic' | 'googleai' | 'github' } | { button: 'Open Settings'; setting: string } | { button?: undefined };
 
 /** The button of a problem's notification (none: a warning only). */
 export function problemAction(r: CaseResult): ProblemAction {
   const kind = r.error?.kind;
-  const provider = r.provider === 'anthropic' || r.provider === 'github' ? r.provider : 'openai';
+  // Vertex AI has no key: its credentials and project are settings and the machine's sign-in.
+  if (r.provider === 'vertexai') {
+    if (kind === 'no-key' || kind === 'auth' || kind === 'config') return { button: 'Open Settings', setting: 'promptWorkbench.providers.vertexai.project' };
+    if (kind === 'unreachable' || kind === 'model') return { button: 'Open Settings', setting: 'promptWorkbench.providers.vertexai.baseUrl' };
+    return {};
+  }
+  const provider = r.provider === 'anthropic' || r.provider === 'googleai' || r.provider === 'github' ? r.provider : 'openai';
   if (kind === 'no-key' || kind === 'auth') return { button: 'Set API Key', provider };
-  if (kind === 'unreachable' || kind === 'model') return { button: 'Open Settings', setting: `promptWorkbench.providers.${provider}.baseUrl` };
+  if (kind === 'unreachable' || kind === 'model') return { button: 'Open Settings', setting: `promptWorkbench.providers.${provider === 'googleai' ? 'gemini' : provider}.baseUrl` };
   return {};
 }
 

@@ -11,7 +11,7 @@ import type { TestTree } from './discovery';
 import { editorValueReader } from './fileValues';
 import { editorProviders } from './providers';
 import { writeEditorRecord } from './records';
-import { javascriptOffIn } from '../workspaceFiles';
+import { javascriptOffIn, schemasIn } from '../workspaceFiles';
 import { announceProblems, reportResult, showDebugOutput } from './reporting';
 import { isAnnounced } from './reportText';
 import { readTestSettings } from './settings';
@@ -38,7 +38,8 @@ export class TestRuns {
     const settings = readTestSettings(first);
     const providers = await editorProviders(this.context.secrets, settings, trusted);
     const { secrets } = providers;
-    if (!trusted) run.appendOutput('This workspace is not trusted (Restricted Mode): only render cases run, nothing is sent to any provider, and no javascript assertion runs. Trust the workspace to run the others.\r\n');
+    // On lines of their own: the Test Results terminal breaks long lines at its width, mid-word.
+    if (!trusted) run.appendOutput('This workspace is not trusted (Restricted Mode): only render cases run,\r\nnothing is sent to any provider, and no javascript assertion runs.\r\nTrust the workspace to run the others.\r\n');
     for (const j of selected) {
       const item = byJob.get(j.id);
       if (item) run.enqueued(item);
@@ -46,6 +47,7 @@ export class TestRuns {
     const problems = new Map<string, CaseResult>();
     try {
       const javascriptOff = await javascriptOffIn(suites.map((s) => s.fixture.uri));
+      const schemas = await schemasIn(suites.map((s) => s.fixture.uri));
       const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
       const summary = await runTests(
         suites,
@@ -59,6 +61,7 @@ export class TestRuns {
           readText: editorValueReader(),
           javascriptOff: (s) => (javascriptOff.has(s.fixture.uri) ? JAVASCRIPT_OFF_BY_CONFIG : undefined),
           analysis: { partials: await loadPartialIndex([...folders, ...suites.map((s) => path.dirname(vscode.Uri.parse(s.fixture.uri).fsPath))]) },
+          schemasFor: (s) => schemas.get(s.fixture.uri),
           signal: controller.signal,
           onStart: (job) => {
             const item = byJob.get(job.id);

@@ -15,6 +15,8 @@ export interface TestSettings {
   judge?: { provider?: ProviderId; model?: string };
   openaiBaseUrl?: string;
   anthropicBaseUrl?: string;
+  geminiBaseUrl?: string;
+  vertex: { baseUrl?: string; project?: string; location?: string };
   githubBaseUrl?: string;
   lmVendor?: string;
   lmFamily?: string;
@@ -46,6 +48,8 @@ export function readTestSettings(scope?: vscode.Uri): TestSettings {
     judge: judge && typeof judge === 'object' && (judge.provider || judge.model) ? judge : undefined,
     openaiBaseUrl: str('providers.openai.baseUrl'),
     anthropicBaseUrl: str('providers.anthropic.baseUrl'),
+    geminiBaseUrl: str('providers.gemini.baseUrl'),
+    vertex: { baseUrl: str('providers.vertexai.baseUrl'), project: str('providers.vertexai.project'), location: str('providers.vertexai.location') },
     githubBaseUrl: str('providers.github.baseUrl'),
     lmVendor: str('providers.vscodeLm.vendor'),
     lmFamily: str('providers.vscodeLm.family'),
@@ -56,17 +60,21 @@ export function readTestSettings(scope?: vscode.Uri): TestSettings {
 export const KEY_PROVIDERS = [
   { id: 'openai' as const, label: 'OpenAI', env: 'OPENAI_API_KEY', detail: 'Also for OpenAI-compatible servers that need a key (Azure OpenAI, OpenRouter, ...)' },
   { id: 'anthropic' as const, label: 'Anthropic', env: 'ANTHROPIC_API_KEY', detail: 'The Anthropic messages API' },
+  { id: 'googleai' as const, label: 'Gemini API', env: 'GEMINI_API_KEY', detail: 'Gemini through the Gemini API (googleai/... models); Vertex AI uses your Google Cloud credentials instead' },
   { id: 'github' as const, label: 'GitHub Models', env: 'GITHUB_TOKEN', detail: 'A GitHub token with the models: read permission (else your GitHub sign-in in VS Code is used)' },
 ];
 
+/** The providers whose API key is kept in SecretStorage. */
+export type KeyProvider = (typeof KEY_PROVIDERS)[number]['id'];
+
 const secretName = (provider: string) => `promptWorkbench.apiKey.${provider}`;
 
-export function getApiKey(secrets: vscode.SecretStorage, provider: 'openai' | 'anthropic' | 'github'): Thenable<string | undefined> {
+export function getApiKey(secrets: vscode.SecretStorage, provider: KeyProvider): Thenable<string | undefined> {
   return secrets.get(secretName(provider));
 }
 
 /** "Prompt Workbench: Set API Key": pick a provider, type the key (hidden); empty removes it. */
-export async function setApiKey(secrets: vscode.SecretStorage, provider?: 'openai' | 'anthropic' | 'github'): Promise<void> {
+export async function setApiKey(secrets: vscode.SecretStorage, provider?: KeyProvider): Promise<void> {
   const chosen = provider ?? (await vscode.window.showQuickPick(KEY_PROVIDERS.map((p) => ({ label: p.label, description: p.id, detail: p.detail, id: p.id })), { title: 'Set API Key', placeHolder: 'Which provider is the key for?' }))?.id;
   if (!chosen) return;
   const label = KEY_PROVIDERS.find((p) => p.id === chosen)!.label;

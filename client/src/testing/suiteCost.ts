@@ -3,7 +3,7 @@
 // the editor. The engine (service/testing/suiteCost.ts) does the work; this is the door.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findFixtureFiles, projectRootOf } from '../workspaceFiles';
+import { findFixtureFiles, projectRootOf, schemasIn } from '../workspaceFiles';
 import { estimateSuiteCost, formatSuiteCost, loadSuite, type TestSuite } from '../../../server/src/service/testing';
 import { loadPartialIndex } from '../../../server/src/node/workspaceReads';
 import { editorValueReader } from './fileValues';
@@ -93,10 +93,14 @@ export function registerSuiteCost(output: vscode.LogOutputChannel): vscode.Dispo
           const settings = readTestSettings(vscode.Uri.parse(suites[0].fixture.uri));
           const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
           let last = 0;
+          const schemas = await schemasIn(suites.map((s) => s.fixture.uri));
           const estimate = await estimateSuiteCost(suites, {
             readText: editorValueReader(),
             analysis: { partials: await loadPartialIndex([...folders, ...suites.map((s) => path.dirname(vscode.Uri.parse(s.fixture.uri).fsPath))]) },
+            schemasFor: (s) => schemas.get(s.fixture.uri),
             catalogue: settings.catalogue,
+            // The Test Explorer's judge (llm-rubric calls are counted); it runs no matrix.
+            judge: settings.judge,
             signal: controller.signal,
             onProgress: (done, total) => {
               const pct = Math.floor((done / total) * 100);

@@ -190,7 +190,7 @@ export async function compareTests(result: DiffResult, cwd: string, flags: TestR
     concurrency: flags.concurrency ?? 4,
     cache,
     readText: cliFileValues(project, cwd).read,
-    analysis: { partials, customHelpers: project.config?.helpers },
+    analysis: { partials, customHelpers: project.config?.helpers, schemas: project.schemas },
     javascriptOff: javascriptSwitch(flags.noJavascript, project.config),
   };
   const host = { fixtureUris: async () => fixtureUris, readText: readTextUri, records: store };
@@ -312,7 +312,7 @@ export async function diffMain(argv: string[], cwd: string, stdout: NodeJS.Writa
   const json = values.json || values.format === 'json';
   if (values.runs) return diffRuns(positionals, { json, all: values.all }, cwd, stdout);
   const provider = values.provider as ProviderId | undefined;
-  if (provider && (!(PROVIDER_IDS as readonly string[]).includes(provider) || provider === 'vscode-lm')) throw new DiffUsageError(`Unknown provider "${provider}". Use render, openai or anthropic.`);
+  if (provider && (!(PROVIDER_IDS as readonly string[]).includes(provider) || provider === 'vscode-lm')) throw new DiffUsageError(`Unknown provider "${provider}". Use render, openai, anthropic, googleai or vertexai.`);
   return diffCommand(
     positionals,
     {

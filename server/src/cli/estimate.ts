@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { estimateSuiteCost, formatSuiteCost, loadSuite, PROVIDER_IDS, type ProviderId, type TestSuite } from '../service/testing';
+import { estimateSuiteCost, formatSuiteCost, loadSuite, PROVIDER_IDS, variantsFromModels, type MatrixVariant, type ProviderId, type TestSuite } from '../service/testing';
 import { loadPartialIndex } from '../service';
 import { cliFileValues, cliProject } from './project';
 import { expandFixtures, TestUsageError } from './test';
@@ -16,13 +16,26 @@ export async function estimateCommand(argv: string[], cwd: string, stdout: NodeJ
     options: {
       estimate: { type: 'boolean', default: true },
       provider: { type: 'string' },
+      models: { type: 'string' },
+      'judge-provider': { type: 'string' },
+      'judge-model': { type: 'string' },
       repeat: { type: 'string' },
       json: { type: 'boolean', default: false },
       reporter: { type: 'string' },
     },
   });
   const provider = values.provider as ProviderId | undefined;
-  if (provider && !(PROVIDER_IDS as readonly string[]).includes(provider)) throw new TestUsageError(`Unknown provider "${provider}". Use render, openai, anthropic or vscode-lm.`);
+  if (provider && !(PROVIDER_IDS as readonly string[]).includes(provider)) throw new TestUsageError(`Unknown provider "${provider}". Use render, openai, anthropic, googleai, vertexai or vscode-lm.`);
+  const judgeProvider = values['judge-provider'] as ProviderId | undefined;
+  if (judgeProvider && !(PROVIDER_IDS as readonly string[]).includes(judgeProvider)) throw new TestUsageError(`Unknown judge provider "${judgeProvider}".`);
+  let variants: MatrixVariant[] | undefined;
+  if (values.models !== undefined) {
+    try {
+      variants = variantsFromModels(values.models);
+    } catch (e) {
+      throw new TestUsageError((e as Error).message);
+    }
+  }
   let repeat: number | undefined;
   if (values.repeat !== undefined) {
     repeat = Number(values.repeat);
@@ -45,9 +58,12 @@ export async function estimateCommand(argv: string[], cwd: string, stdout: NodeJ
   }
   const estimate = await estimateSuiteCost(suites, {
     readText: cliFileValues(project, cwd).read,
-    analysis: { partials: await loadPartialIndex(project.host, [...new Set([cwd, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers },
+    analysis: { partials: await loadPartialIndex(project.host, [...new Set([cwd, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers, schemas: project.schemas },
     defaultProvider: provider,
     repeat,
+    // As `prompt-workbench test` plans the run: every matrix variant, and the judge calls.
+    plan: { matrix: true, variants },
+    judge: judgeProvider || values['judge-model'] ? { provider: judgeProvider, model: values['judge-model'] } : undefined,
   });
   stdout.write(json ? `${JSON.stringify(estimate, null, 2)}\n` : formatSuiteCost(estimate, 'text'));
   return estimate.totals.unrenderable > 0 ? 1 : 0;

@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { completePromptDiagnostics, findProjectRoot, lint, parseDocument, type PartialIndex, type PromptDiagnostic, type WorkspaceHost } from '../service';
-import { ConfigFileError, readProjectConfig } from './project';
+import { completePromptDiagnostics, findProjectRoot, lint, parseDocument, type PartialIndex, type PromptDiagnostic, type SchemaLibrary, type WorkspaceHost } from '../service';
+import { ConfigFileError, configSchemas, readProjectConfig } from './project';
 import { toSarif, type SarifFinding } from '../service/lint/sarif';
 
 export type LintFormat = 'text' | 'json' | 'sarif';
@@ -20,6 +20,8 @@ export interface LintCommandOptions {
   model?: string;
   /** `--config`: this config file for every prompt, instead of the nearest one. */
   config?: string;
+  /** `--preset`: the preset instead of the config file's `preset:`. */
+  preset?: lint.Preset;
   partials: PartialIndex;
   version: string;
   /** The workspace host (reads, file existence). */
@@ -87,6 +89,7 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
   const configs = new Map<string, lint.LintConfigFile | undefined>();
   const resolved = new Map<lint.LintConfigFile | undefined, lint.ResolvedLintConfig>();
   let given: lint.LintConfigFile | undefined;
+  const schemasOf = new Map<lint.LintConfigFile, SchemaLibrary | undefined>();
   const host = options.host;
   try {
     if (options.config) given = await readProjectConfig(host, path.resolve(cwd, options.config), cwd);
@@ -106,6 +109,7 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
       }
       configs.set(file, byDir.get(dir));
     }
+    for (const c of new Set([...configs.values()])) if (c?.schemas) schemasOf.set(c, await configSchemas(host, c, cwd));
   } catch (e) {
     if (e instanceof ConfigFileError) {
       stderr.write(`prompt-workbench: ${e.message}\n`);
@@ -115,7 +119,7 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
   }
   const levelsFor = (c: lint.LintConfigFile | undefined) => {
     let r = resolved.get(c);
-    if (!r) resolved.set(c, (r = lint.resolveLintConfig(lint.RULES, c)));
+    if (!r) resolved.set(c, (r = lint.resolveLintConfig(lint.RULES, c, options.preset ? { preset: options.preset } : undefined)));
     return r;
   };
 
@@ -131,7 +135,7 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
     const doc = parseDocument(text, pathToFileURL(file).toString());
     const config = configs.get(file);
     // What the editor gets from settings, the command line gets from the project config.
-    const analysis = { partials: options.partials, customHelpers: config?.helpers ?? [] };
+    const analysis = { partials: options.partials, customHelpers: config?.helpers ?? [], schemas: config ? schemasOf.get(config) : undefined };
     const diagnosticOptions = {
       ...analysis,
       lint: { config: levelsFor(config), tokens: { model: options.model ?? config?.tokens?.model, budget: config?.tokens?.budget, warnAtShare: config?.tokens?.warnAtShare, analysis } },
@@ -149,7 +153,7 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
       .map((d) => {
         const s = doc.lines.positionAt(d.span.start);
         const e = doc.lines.positionAt(d.span.end);
-        return { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: d.severity, code: d.code, message: d.message };
+        return { line: s.line + 1, column: cliColumn(doc.text, s), endLine: e.line + 1, endColumn: cliColumn(doc.text, e), severity: d.severity, code: d.code, message: d.message };
       })
       .filter((d) => !options.quiet || d.severity === 'error')
       .sort((a, b) => a.line - b.line || a.column - b.column);
@@ -189,6 +193,15 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
   const warnings = all.filter((d) => d.severity === 'warning').length;
   if (warnings > options.maxWarnings) stderr.write(`Too many warnings: ${warnings} (maximum ${options.maxWarnings}).\n`);
   return errors > 0 || warnings > options.maxWarnings ? 1 : 0;
+}
+
+/**
+ * The 1-based column an editor shows for a position. A UTF-8 byte order mark is not a character
+ * of the line for editors (VS Code drops it from the text it sends the server), but it is one in
+ * the file as read here: on the first line, it does not count.
+ */
+export function cliColumn(text: string, position: { line: number; character: number }): number {
+  return position.character + (position.line === 0 && text.charCodeAt(0) === 0xfeff ? 0 : 1);
 }
 
 /** A one-line explanation of an unexpected engine failure, without a stack trace. */

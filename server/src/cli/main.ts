@@ -1,12 +1,12 @@
 // The headless command line: the same engine as the editor, for scripts and CI.
-//   prompt-workbench lint [paths or globs] [--format text|json|sarif] [--max-warnings N] [--quiet] [--config F]
+//   prompt-workbench lint [paths or globs] [--format text|json|sarif] [--max-warnings N] [--quiet] [--config F] [--preset P]
 //   prompt-workbench tokens [paths or globs] [--model M] [--json]
 //   prompt-workbench test --estimate [paths or globs] [--provider P] [--repeat N] [--json]
 //   prompt-workbench schema
 //   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json] [--tests]   (see cli/diff.ts)
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { frontmatterJsonSchema, loadPartialIndex, promptFileGlobs, type PartialIndex } from '../service';
+import { frontmatterJsonSchema, lint, loadPartialIndex, promptFileGlobs, type PartialIndex } from '../service';
 import { createNodeHost } from '../node/host';
 import { cliProject, ConfigFileError, expandArguments, type CliProject } from './project';
 import { DIFF_USAGE, diffMain, DiffUsageError } from './diff';
@@ -32,6 +32,10 @@ Commands:
       --quiet                Report errors only.
       --config FILE          Use this lint config for every prompt instead of the nearest
                              .promptlintrc.yaml (an invalid config exits with 2).
+      --preset P             The rule set the config's \`rules:\` start from, instead of its
+                             \`preset:\`: recommended (the default; warnings only from rules
+                             that are almost always right) or strict (every rule, none
+                             below warning).
       --model M              Check context budgets against model M instead of each
                              prompt's \`model:\`.
       With GITHUB_ACTIONS=true, findings are also written as workflow annotations
@@ -89,6 +93,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
         quiet: { type: 'boolean', default: false },
         model: { type: 'string' },
         config: { type: 'string' },
+        preset: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -111,7 +116,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`Unknown format "${values.format}". Use --json or --format json.`);
       const project = await cliProject(cwd);
       const files = await expand(rest.length ? rest : ['.'], cwd, project);
-      return await tokensCommand(files, { model: values.model ?? project.config?.tokens?.model, json: values.json || values.format === 'json', partials: await loadPartials(files, cwd, project) }, cwd, stdout);
+      return await tokensCommand(files, { model: values.model ?? project.config?.tokens?.model, json: values.json || values.format === 'json', partials: await loadPartials(files, cwd, project), schemas: project.schemas }, cwd, stdout);
     }
     if (command !== 'lint') throw new UsageError(`Unknown command "${command}". Run "prompt-workbench --help" for the list of commands.`);
     if (values.json) values.format = 'json';
@@ -121,6 +126,8 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
       maxWarnings = Number(values['max-warnings']);
       if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings needs a whole number of 0 or more; got "${values['max-warnings']}".`);
     }
+    const preset = values.preset;
+    if (preset !== undefined && !lint.isPreset(preset)) throw new UsageError(`Unknown preset "${preset}". Use --preset ${lint.PRESETS.join(' or ')}.`);
     const project = await cliProject(cwd).catch((e: unknown) => {
       // A broken project config is reported per file by lint itself (exit 2), with every problem.
       if (e instanceof ConfigFileError) return undefined;
@@ -128,7 +135,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     });
     const lintProject = project ?? { host: createNodeHost({ roots: [cwd] }), exclude: [] };
     const files = await expand(rest.length ? rest : ['.'], cwd, lintProject);
-    const options = { format: values.format as LintFormat, maxWarnings, quiet: values.quiet, model: values.model, config: values.config, partials: await loadPartials(files, cwd, lintProject), version: VERSION, env: process.env, host: lintProject.host };
+    const options = { format: values.format as LintFormat, maxWarnings, quiet: values.quiet, model: values.model, config: values.config, preset, partials: await loadPartials(files, cwd, lintProject), version: VERSION, env: process.env, host: lintProject.host };
     return await lintCommand(files, options, cwd, stdout, stderr);
   } catch (e) {
     if (e instanceof UsageError || e instanceof TestUsageError || e instanceof ConfigFileError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

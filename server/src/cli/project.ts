@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
 import { createNodeHost, toPath } from '../node/host';
 import type { FileStore } from '../service/testing/store';
-import { CACHE_DIR, commonProjectRoot, excludeGlobs, findProjectRoot, lint, ProjectConfigs, RUNS_DIR, WORKBENCH_DIR, WORKBENCH_GITIGNORE, type ProjectConfig, type WorkspaceHost } from '../service';
+import { CACHE_DIR, commonProjectRoot, excludeGlobs, findProjectRoot, lint, NamedSchemas, ProjectConfigs, RUNS_DIR, SchemaLibraries, schemaProblemSpans, WORKBENCH_DIR, WORKBENCH_GITIGNORE, type ProjectConfig, type SchemaLibrary, type WorkspaceHost } from '../service';
 import { fileValueAccess, guardedReader, type FileValueAccess, type ValueReader } from '../service/testing';
 
 export class ConfigFileError extends Error {}
@@ -16,6 +16,8 @@ export interface CliProject {
   /** The project config that applies to the working folder (valid; problems are a ConfigFileError). */
   config?: ProjectConfig;
   configFile?: string;
+  /** The named schemas of the project config (`schemas:`), when it has any. */
+  schemas?: SchemaLibrary;
   /** Extra skipped folders (`files.exclude`). */
   exclude: readonly string[];
 }
@@ -43,7 +45,25 @@ export async function cliProject(cwd: string): Promise<CliProject> {
   const found = findProjectRoot(cwd, (p) => host.exists(p));
   const config = found.configFile ? await readProjectConfig(host, found.configFile, cwd) : undefined;
   exclude = config?.exclude ?? [];
-  return { host, config, configFile: found.configFile, exclude };
+  const schemas = await configSchemas(host, config, cwd);
+  return { host, config, configFile: found.configFile, exclude, ...(schemas ? { schemas } : {}) };
+}
+
+/** The named schemas of a project config read by `readProjectConfig` (its `source` is its path), strictly. */
+export async function configSchemas(host: WorkspaceHost, config: ProjectConfig | undefined, cwd: string): Promise<SchemaLibrary | undefined> {
+  return config?.schemas && config.source ? readSchemas(host, config.source, config.schemas, cwd) : undefined;
+}
+
+/** The named schemas of the project config, strictly: a file that cannot be read is a `ConfigFileError`. */
+async function readSchemas(host: WorkspaceHost, configFile: string, entries: Record<string, string>, cwd: string): Promise<SchemaLibrary> {
+  const loaded = await new SchemaLibraries().load(pathToFileURL(configFile).toString(), entries, (uri) => host.readText(uri));
+  if (!loaded) return new NamedSchemas();
+  if (loaded.problems.length) {
+    const shown = path.relative(cwd, configFile) || configFile;
+    const text = await host.readText(pathToFileURL(configFile).toString());
+    throw new ConfigFileError(`Invalid project config:\n${schemaProblemSpans(text, loaded.problems).map((p) => `  ${lint.formatConfigProblem(shown, text, { ...p })}`).join('\n')}\nFix these entries (\`schemas:\` is described in docs/configuration.md).`);
+  }
+  return loaded.library;
 }
 
 /**

@@ -8,8 +8,10 @@ export function cliProviders(env: NodeJS.ProcessEnv, options: CliProviderOptions
   const { offline, ...rest } = options;
   return createProviders({
     ...rest,
-    keys: { openai: env.OPENAI_API_KEY, anthropic: env.ANTHROPIC_API_KEY, github: env.GITHUB_TOKEN },
-    baseUrls: { openai: env.OPENAI_BASE_URL, anthropic: env.ANTHROPIC_BASE_URL, github: env.GITHUB_MODELS_BASE_URL },
+    // The Gemini SDK's own names: GOOGLE_API_KEY wins over GEMINI_API_KEY, as in the SDK.
+    keys: { openai: env.OPENAI_API_KEY, anthropic: env.ANTHROPIC_API_KEY, googleai: env.GOOGLE_API_KEY || env.GEMINI_API_KEY, github: env.GITHUB_TOKEN },
+    baseUrls: { openai: env.OPENAI_BASE_URL, anthropic: env.ANTHROPIC_BASE_URL, googleai: env.GOOGLE_GEMINI_BASE_URL, vertexai: env.GOOGLE_VERTEX_BASE_URL, github: env.GITHUB_MODELS_BASE_URL },
+    vertex: { project: env.GOOGLE_CLOUD_PROJECT, location: env.GOOGLE_CLOUD_LOCATION },
     trusted: true,
     offline: offline ? '--offline runs only render cases' : undefined,
   });

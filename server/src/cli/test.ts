@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  compareVariants,
+  comparisonMarkdown,
   contentHash,
   fileValueDiagnostics,
   fixtureDiagnostics,
@@ -14,9 +16,11 @@ import {
   planJobs,
   PROVIDER_IDS,
   ResponseCache,
+  variantsFromModels,
   runTests,
   writeRunRecord,
   type CaseResult,
+  type MatrixVariant,
   type ProviderId,
   type RunSummary,
   type TestSuite,
@@ -26,22 +30,32 @@ import { EMBEDDED_TEST_GLOBS, hasEmbeddedTests } from '../service/testing/embedd
 import { cliFileValues, cliProject, expandArguments, runLocations, workbenchStore, type CliProject } from './project';
 import { VERSION } from '../version';
 import { cliProviders } from './providers';
+import { cliColumn } from './lint';
 
 export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fixture files (*.tests.yaml, *.tests.yml)
                              against their prompts, and of GitHub Models prompt files
                              (*.prompt.yml: testData rows and evaluators, as gh models eval).
                              Directories are searched for all of them.
       --provider P           Provider for cases that do not name one: render, openai,
-                             anthropic (default: from each prompt's model, e.g. openai/...).
+                             anthropic, googleai, vertexai, github (default: from each
+                             prompt's model, e.g. openai/..., googleai/...; github for the
+                             cases of a GitHub Models prompt file).
       --offline              Run only the cases that use the render provider; skip the rest.
                              javascript assertions still run (in their sandbox).
       --no-javascript        Skip javascript assertions (the case's other assertions count);
                              also testing: { javascript: false } in prompt-workbench.yaml.
+      --models A,B,...       Run every case on each of these provider-qualified models
+                             (openai/gpt-4o-mini,googleai/gemini-2.5-flash), side by
+                             side, instead of the fixture files' matrix: lists.
       --concurrency N        Model calls at once (default 4).
       --repeat N             Run every case N times.
-      --shard K/N            Run only shard K of N (a deterministic split by case).
-      --reporter R           text (default), json or junit. json adds, per GitHub Models
-                             prompt file, a summary like gh models eval --json and each
+      --shard K/N            Run only shard K of N (a deterministic split by case and
+                             matrix variant).
+      --reporter R           text (default), json, junit, or markdown: the comparison of
+                             the variants (pass rate, mean score, cost, tokens, p50/p95
+                             latency, errors; the cases where they disagree first), for
+                             a pull-request comment. json adds, per GitHub Models prompt
+                             file, a summary like gh models eval --json and each
                              evaluator's pass rate and mean score.
       --output FILE          Write the report to FILE instead of standard output.
       --no-cache             Do not read or write the response cache.
@@ -55,15 +69,21 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
       --retries N            Retries after 429/5xx/timeouts (default 2).
       --stream               Stream answers (records the time to the first token).
       --estimate             Send nothing: print the rendered input tokens of every case run
-                             (repeats included), the answers' upper bound
-                             (config.maxOutputTokens, else the model's maximum) and the
-                             cost range per prompt and model (≈ marks estimates). Takes
-                             --provider, --repeat and --json; exit 1 when a case cannot
-                             be rendered.
+                             (repeats and matrix variants included), the answers' upper
+                             bound (config.maxOutputTokens, else the model's maximum), the
+                             llm-rubric judge calls, and the cost range per prompt and
+                             model (≈ marks estimates). Takes --provider, --models,
+                             --repeat, --judge-provider, --judge-model and --json; exit 1
+                             when a case cannot be rendered.
       --judge-provider P, --judge-model M   The judge of llm-rubric assertions (a prompt
                              file's llm evaluators use their own modelId).
-                             Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY; servers: OPENAI_BASE_URL,
-                             ANTHROPIC_BASE_URL. Exit 1 when a case fails or errors.`;
+                             Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or
+                             GOOGLE_API_KEY), GITHUB_TOKEN (GitHub Models); Vertex AI:
+                             GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION and application
+                             default credentials; servers: OPENAI_BASE_URL,
+                             ANTHROPIC_BASE_URL, GOOGLE_GEMINI_BASE_URL,
+                             GOOGLE_VERTEX_BASE_URL, GITHUB_MODELS_BASE_URL.
+                             Exit 1 when a case fails or errors.`;
 
 export class TestUsageError extends Error {}
 
@@ -125,8 +145,9 @@ function xml(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** The case's name, its matrix variant (`[openai/gpt-4o]`) and its repeat (`[2/3]`): unique in a suite. */
 function caseTitle(r: CaseResult): string {
-  return r.repeats > 1 ? `${r.caseName} [${r.repeat}/${r.repeats}]` : r.caseName;
+  return `${r.caseName}${r.variant !== undefined ? ` [${r.variant}]` : ''}${r.repeats > 1 ? ` [${r.repeat}/${r.repeats}]` : ''}`;
 }
 
 function failureDetails(r: CaseResult): string {
@@ -157,6 +178,7 @@ export function junitReport(summary: RunSummary): string {
       else if (r.status === 'error') out.push(`      <error message="${xml(r.reason)}" type="${xml(r.error?.kind ?? 'error')}">${xml(r.reason)}</error>`);
       else if (r.status === 'skipped') out.push(`      <skipped message="${xml(r.reason)}"/>`);
       const props = [
+        ['variant', r.variant],
         ['provider', r.provider],
         ['requestedModel', r.requestedModel],
         ['returnedModel', r.returnedModel],
@@ -196,6 +218,14 @@ export function javascriptSwitch(noJavascript: boolean | undefined, config: Proj
   return undefined;
 }
 
+/** One line per matrix variant (none without a matrix): pass rate, cost, median latency. */
+export function variantLines(s: RunSummary): string {
+  if (!s.results.some((r) => r.variant !== undefined)) return '';
+  return compareVariants(s.results)
+    .variants.map((v) => `  ${v.label}: ${v.counts.passed}/${v.counts.passed + v.counts.failed + v.counts.error} passed, ${v.counts.error} errors, $${v.cost.toPrecision(2)}, p50 ${v.p50LatencyMs === undefined ? '-' : `${Math.round(v.p50LatencyMs)} ms`}`)
+    .join('\n') + '\n';
+}
+
 export function summaryLine(s: RunSummary): string {
   return `${s.counts.passed} passed, ${s.counts.failed} failed, ${s.counts.error} errors, ${s.counts.skipped} skipped in ${(s.durationMs / 1000).toFixed(1)} s${s.cache && s.cache.hits ? ` (${s.cache.hits} from the cache)` : ''}`;
 }
@@ -219,6 +249,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     allowPositionals: true,
     options: {
       provider: { type: 'string' },
+      models: { type: 'string' },
       offline: { type: 'boolean', default: false },
       'no-javascript': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
@@ -238,17 +269,25 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     },
   });
   const provider = values.provider as ProviderId | undefined;
-  if (provider && !(PROVIDER_IDS as readonly string[]).includes(provider)) throw new TestUsageError(`Unknown provider "${provider}". Use render, openai or anthropic.`);
-  if (provider === 'vscode-lm') throw new TestUsageError('The vscode-lm provider runs only inside VS Code (the Language Model API). Use render, openai or anthropic here.');
+  if (provider && !(PROVIDER_IDS as readonly string[]).includes(provider)) throw new TestUsageError(`Unknown provider "${provider}". Use render, openai, anthropic, googleai or vertexai.`);
+  if (provider === 'vscode-lm') throw new TestUsageError('The vscode-lm provider runs only inside VS Code (the Language Model API). Use render, openai, anthropic, googleai or vertexai here.');
   const judgeProvider = values['judge-provider'] as ProviderId | undefined;
   if (judgeProvider && !(PROVIDER_IDS as readonly string[]).includes(judgeProvider)) throw new TestUsageError(`Unknown judge provider "${judgeProvider}".`);
-  if (!['text', 'json', 'junit'].includes(values.reporter!)) throw new TestUsageError(`Unknown reporter "${values.reporter}". Use text, json or junit.`);
+  if (!['text', 'json', 'junit', 'markdown'].includes(values.reporter!)) throw new TestUsageError(`Unknown reporter "${values.reporter}". Use text, json, junit or markdown.`);
   const concurrency = positiveInt('concurrency', values.concurrency, 4);
   const repeat = values.repeat === undefined ? undefined : positiveInt('repeat', values.repeat, 1);
   const timeoutS = values.timeout === undefined ? 60 : Number(values.timeout);
   if (!(timeoutS > 0)) throw new TestUsageError(`--timeout needs a number of seconds above 0; got "${values.timeout}".`);
   const retries = values.retries === undefined ? 2 : Number(values.retries);
   if (!Number.isInteger(retries) || retries < 0) throw new TestUsageError(`--retries needs a whole number of 0 or more; got "${values.retries}".`);
+  let variants: MatrixVariant[] | undefined;
+  if (values.models !== undefined) {
+    try {
+      variants = variantsFromModels(values.models);
+    } catch (e) {
+      throw new TestUsageError((e as Error).message);
+    }
+  }
   let shard: [number, number] | undefined;
   if (values.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(values.shard);
@@ -274,7 +313,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     const problems = [...fixtureDiagnostics(suite.fixture, suite.prompt ?? null), ...(await fileValueDiagnostics(suite.fixture, fileValues.access))].filter((d) => d.severity === 'error').sort((a, b) => a.span.start - b.span.start);
     for (const d of problems) {
       const p = suite.fixture.lines.positionAt(d.span.start);
-      stderr.write(`${suite.relativePath}:${p.line + 1}:${p.character + 1}  error  ${d.message}  ${d.code}\n`);
+      stderr.write(`${suite.relativePath}:${p.line + 1}:${cliColumn(suite.fixture.text, p)}  error  ${d.message}  ${d.code}\n`);
     }
     configErrors += problems.length;
     // A prompt file without test data has nothing to run (a folder holds prompts of every kind).
@@ -295,7 +334,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
   });
   const { secrets } = providers;
   const cache = values['no-cache'] ? undefined : new ResponseCache(workbenchStore(host, where.cacheDir), { secrets });
-  let jobs = planJobs(suites, repeat);
+  let jobs = planJobs(suites, repeat, { matrix: true, variants });
   if (shard) jobs = jobs.filter((j) => inShard(j.caseKey, shard![0], shard![1]));
   const streaming = values.reporter === 'text' && !values.output;
   const summary = await runTests(
@@ -307,7 +346,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
       cache,
       readText: fileValues.read,
       javascriptOff: javascriptSwitch(values['no-javascript'], project.config),
-      analysis: { partials: await loadPartialIndex(host, [...new Set([cwd, where.root, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers },
+      analysis: { partials: await loadPartialIndex(host, [...new Set([cwd, where.root, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers, schemas: project.schemas },
       signal,
       onResult: streaming ? (r) => stdout.write(`${textLine(r)}\n`) : undefined,
     },
@@ -332,11 +371,12 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
 
   let report: string;
   if (values.reporter === 'junit') report = junitReport(summary);
+  else if (values.reporter === 'markdown') report = comparisonMarkdown(summary);
   else if (values.reporter === 'json') {
     const evaluators = evaluatorSummaries(suites, summary.results);
     report = JSON.stringify({ summary: { ...summary, results: undefined, record: recordName ?? null }, results: summary.results.map((r) => ({ ...r, messages: undefined })), ...(evaluators.length ? { evaluators } : {}) }, null, 2) + '\n';
   }
-  else report = `${streaming ? '' : summary.results.map(textLine).join('\n') + '\n'}\n${summaryLine(summary)}\n${recordName ? `Run record: ${recordName}\n` : ''}`;
+  else report = `${streaming ? '' : summary.results.map(textLine).join('\n') + '\n'}\n${summaryLine(summary)}\n${variantLines(summary)}${recordName ? `Run record: ${recordName}\n` : ''}`;
   if (values.output) {
     await writeFile(path.resolve(cwd, values.output), report);
     stderr.write(`${summaryLine(summary)}\n`);

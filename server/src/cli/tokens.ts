@@ -3,14 +3,16 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseDocument, type PartialIndex } from '../service';
+import { parseDocument, type PartialIndex, type SchemaLibrary } from '../service';
 import { ESTIMATE_LABELS, isEstimateFamily } from '../service/tokens/catalogue';
-import { documentTokens, formatMoney, formatShare, formatTokens, messagesInSettings, renderedTokens, testRowTokens, tokenDiagnostics, type Cost, type RenderedTokens } from '../service/tokens';
+import { documentTokens, formatMoney, formatShare, formatTokens, mediaLines, messagesInSettings, renderedTokens, testRowTokens, tokenDiagnostics, type Cost, type RenderedTokens } from '../service/tokens';
 
 export interface TokensCommandOptions {
   model?: string;
   json: boolean;
   partials: PartialIndex;
+  /** The project config's named schemas, for the rendered count. */
+  schemas?: SchemaLibrary;
 }
 
 export interface FileTokens {
@@ -40,7 +42,7 @@ export async function countFile(file: string, options: Omit<TokensCommandOptions
   const text = await readFile(file, 'utf8');
   // No size limit here: the CLI counts and renders any prompt exactly.
   const doc = parseDocument(text, pathToFileURL(file).toString(), 0, { maxTemplateSize: Infinity });
-  const opts = { model: options.model, analysis: { partials: options.partials }, maxRenderSize: Infinity };
+  const opts = { model: options.model, analysis: { partials: options.partials, schemas: options.schemas }, maxRenderSize: Infinity };
   const t = documentTokens(doc, opts);
   const rendered = await renderedTokens(doc, opts);
   const rows = (await testRowTokens(doc, opts)).map((r) => ({ name: r.name, line: doc.lines.positionAt(r.span.start).line + 1, rendered: r.rendered }));
@@ -94,6 +96,7 @@ export function printTokens(results: FileTokens[], cwd: string, out: NodeJS.Writ
     for (const [a, b, c, d] of rows) out.write(`${pad(a, w0)}  ${lpad(b, w1)}  ${pad(c, w2)}  ${d}\n`.replace(/ +\n$/, '\n'));
     if (r.output.tokens) out.write(`  window and cost include ${r.output.tokens.toLocaleString('en-US')} output tokens (${r.output.source}); chat framing ${r.framing}\n`);
     if (!r.rendered.available) out.write(`  rendered count unavailable: ${r.rendered.reason}\n`);
+    else for (const l of mediaLines(r.rendered.media)) out.write(`  rendered ${l}\n`);
     for (const p of r.problems) out.write(`  ${p.severity}: ${p.message}  ${p.code}\n`);
     for (const n of r.notes) out.write(`  note: ${n}\n`);
     out.write('\n');

@@ -3,6 +3,7 @@
 // a parse made before a document's settings were known is never reused once they are.
 import { parseDocument, type ParseOptions, type PromptDocument } from './document';
 import { forgetLintState } from './lint/blocks';
+import { forgetWalks } from './scope/walker';
 
 export interface VersionedText {
   uri: string;
@@ -34,10 +35,14 @@ export class PromptDocumentCache {
   delete(uri: string): void {
     this.docs.delete(uri);
     forgetLintState(uri);
+    forgetWalks(uri);
   }
 
   clear(): void {
-    for (const uri of this.docs.keys()) forgetLintState(uri);
+    for (const uri of this.docs.keys()) {
+      forgetLintState(uri);
+      forgetWalks(uri);
+    }
     this.docs.clear();
   }
 }

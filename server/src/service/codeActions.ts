@@ -135,6 +135,22 @@ function partialUri(doc: PromptDocument, name: string): string | undefined {
   }
 }
 
+/**
+ * Moves the comment lines before `---` to just after it, as YAML comments, so every Dotprompt
+ * runtime reads the frontmatter; blank lines between them and `---` go.
+ */
+function preambleEdits(doc: PromptDocument): TextEdit[] | undefined {
+  const fm = doc.frontmatter;
+  if (!fm.preamble || !fm.present) return undefined;
+  const lines = doc.text.slice(fm.preamble.start, fm.preamble.end).split('\n').map((l) => l.replace(/\r$/, ''));
+  while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
+  while (lines.length && !lines[0].trim()) lines.shift();
+  const nl = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  const edits: TextEdit[] = [{ range: doc.lines.range(fm.preamble.start, fm.preamble.end), newText: '' }];
+  if (lines.length) edits.push({ range: doc.lines.range(fm.content.start, fm.content.start), newText: (doc.text[fm.content.start - 1] === '\n' ? '' : nl) + lines.join(nl) + nl });
+  return edits;
+}
+
 export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], options: AnalysisOptions = {}): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const d of diagnostics) {
@@ -162,7 +178,7 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
           actions.push(fix(`Create partial file \`_${data.name}.prompt\``, d, {
             documentChanges: [
               { kind: 'create', uri, options: { ignoreIfExists: true } },
-              { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `{{! The partial "${data.name}": included with {{> ${data.name}}} }}\n` }] },
+              { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `{{!-- The partial "${data.name}": included with {{> ${data.name}}} --}}\n` }] },
             ],
           }, !replacement));
         }
@@ -174,11 +190,43 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
         actions.push(fix('Escape as `\\{{` (literal text)', d, { changes: { [doc.uri]: [{ range: { start: at, end: at }, newText: '\\' }] } }, true));
         break;
       }
+      case 'frontmatter-preamble': {
+        const edits = preambleEdits(doc);
+        if (edits) actions.push(fix('Move the comment lines into the frontmatter', d, { changes: { [doc.uri]: edits } }, true));
+        break;
+      }
       case 'template-unmatched-close':
         if (typeof data.expected === 'string') actions.push(fix(`Change to \`{{/${data.expected}}}\``, d, replaceEdit(doc, d, `{{/${data.expected}}}`), true));
         break;
-      case 'unknown-helper':
+      case 'template-stray-close': {
+        const comment = data.comment as { start: number; end: number } | undefined;
+        if (comment && typeof comment.start === 'number' && typeof comment.end === 'number') {
+          // `{{! a {{b}} }}` -> `{{!-- a {{b}} --}}`: one comment up to the stray `}}`.
+          const inner = doc.text.slice(comment.start, comment.end - 2).replace(/^\{\{(~?)!/, '');
+          const tilde = /^\{\{~/.test(doc.text.slice(comment.start, comment.start + 3)) ? '~' : '';
+          actions.push(fix('Make it a `{{!-- --}}` comment', d, { changes: { [doc.uri]: [{ range: doc.lines.range(comment.start, comment.end), newText: `{{${tilde}!--${inner.trimEnd()} --}}` }] } }, true));
+          break;
+        }
+        if (typeof data.name === 'string' && typeof data.nameStart === 'number') {
+          const at = doc.lines.positionAt(data.nameStart);
+          actions.push(fix(`Make it a tag: \`{{${data.name}}}\``, d, { changes: { [doc.uri]: [{ range: { start: at, end: at }, newText: '{{' }] } }, true));
+        }
+        actions.push(fix('Remove the stray `}}`', d, replaceEdit(doc, d, ''), !data.name));
+        break;
+      }
+      case 'helper-shadows-field':
+        if (replacement) actions.push(fix(`Change to \`{{${replacement}}}\` (the field)`, d, replaceEdit(doc, d, replacement), true));
+        break;
       case 'unknown-role':
+        if (!replacement && typeof data.field === 'string') {
+          // `{{role}}` inside `{{#each}}`: the item's field, written so Handlebars reads it.
+          const text = doc.text.slice(doc.lines.offsetAt(d.range.start), doc.lines.offsetAt(d.range.end));
+          actions.push(fix(`Change to \`{{${data.field}}}\` (the item's field)`, d, replaceEdit(doc, d, text.replace(/\brole\b/, data.field)), true));
+          break;
+        }
+        if (replacement) actions.push(fix(`Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
+        break;
+      case 'unknown-helper':
       case 'frontmatter-unknown-key':
       case 'frontmatter-schema':
       case 'prompt-file-unknown-key':

@@ -16,6 +16,11 @@ export interface InputSchemaModel {
   style: string;
   fields: SchemaField[];
   diagnostics: PromptDiagnostic[];
+  /**
+   * Set when the declarations could not be read in full (the frontmatter's YAML has errors):
+   * `fields` are what did parse, for completion and hover, and the variable checks hold back.
+   */
+  partial?: boolean;
 }
 
 export interface PromptDocument {

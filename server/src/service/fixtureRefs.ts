@@ -8,7 +8,7 @@ import { formatRendered, renderPrompt, type RenderResult } from './render';
 import type { AnalysisOptions } from './scope';
 import type { Span } from './text';
 import { defaultPromptUri, parseFixtureFile, type FixtureCase, type FixtureFile } from './testing/fixtures';
-import { caseVars, unreadNote, VarsError, type UnreadValue, type ValueReader } from './testing/vars';
+import { caseRenderData, caseVars, unreadNote, VarsError, type UnreadValue, type ValueReader } from './testing/vars';
 
 /** A fixture file's URI and text (the editor's live text when it is open). */
 export interface FixtureText {
@@ -157,7 +157,7 @@ export async function renderFixtureCase(prompt: PromptDocument, fixture: Fixture
   } catch (e) {
     return { label, testCase: c, values: {}, error: { message: e instanceof Error ? e.message : String(e), file: file.uri, line: e instanceof VarsError ? e.line : c.line } };
   }
-  const result = await renderPrompt(prompt, values, options);
+  const result = await renderPrompt(prompt, values, options, caseRenderData(c));
   if (result.error && /^No value for the required input/.test(result.error.message)) {
     // The case is what lacks the value: point at it, not at the prompt's schema.
     return { ...result, label, testCase: c, error: { message: `Case "${c.name}" gives no value for ${result.error.message.replace(/^No value for /, '').replace(/\. Give (it|them) a value.*$/, '')}. Add it to the case's \`vars\` or to \`defaults.vars\`.`, file: file.uri, line: c.line } };

@@ -8,9 +8,10 @@ import type { PromptDocument } from './document';
 import { formatById, formatOf } from './formats/registry';
 import { hoverFrontmatter } from './hover';
 import { hoverTemplate } from './navigation';
-import type { AnalysisOptions } from './scope';
+import { analyze, type AnalysisOptions } from './scope';
 import { completeTemplate } from './templateCompletion';
-import { lintCodeActions, lintDiagnostics, lintDiagnosticsAsync, type LintOptions } from './lint';
+import { lintCodeActions, lintDiagnosticsAsync, lintSteps, type LintOptions } from './lint';
+import { runSteps, Slicer, type Steps, type YieldOptions } from './slice';
 import { combineHovers, tokenHover } from './tokens/present';
 import type { TokenOptions } from './tokens/count';
 
@@ -26,9 +27,11 @@ export { hoverFrontmatter } from './hover';
 export { definition, hoverTemplate, prepareRename, references, rename, RenameError, type NavigationOptions } from './navigation';
 export { fixtureCasesOf, fixturesOf, fixtureVarOccurrences, formatCaseRendered, renderFixtureCase, type CaseRenderResult, type FixtureCaseInfo, type FixtureText } from './fixtureRefs';
 export { PartialIndex, partialNameOf, type PartialFile } from './partials';
-export { formatRendered, renderPrompt, type RenderResult } from './render';
+export { formatRendered, renderPrompt, type HistoryMessage, type RenderData, type RenderedMessage, type RenderedPart, type RenderResult, type SchemaLibrary } from './render';
+export { loadNamedSchemas, NamedSchemas, SchemaLibraries, schemaProblemSpans, type LoadedSchemas, type SchemaFileProblem } from './schemas';
 export { analyze, type AnalysisOptions } from './scope';
 export { SEMANTIC_LEGEND, semanticTokens } from './semanticTokens';
+export { DEFAULT_SLICE_MS, Slicer, type YieldOptions } from './slice';
 export { documentSymbols } from './symbols';
 export { completeTemplate } from './templateCompletion';
 export * as lint from './lint';
@@ -48,14 +51,37 @@ export interface DiagnosticOptions extends AnalysisOptions {
   lint?: LintOptions;
   /** Told about a lint rule that threw (the rule is skipped, never the others). */
   onLintError?: (rule: string, error: unknown) => void;
+  /**
+   * `completePromptDiagnostics` / `documentDiagnostics` only: run in slices, giving the host a turn
+   * (`yieldNow`) whenever one is used up, and stop with `CancelledError` once `token` is cancelled.
+   * Absent: the run goes straight through (the CLI).
+   */
+  yield?: YieldOptions;
+}
+
+/**
+ * The synchronous checks as steps: the shared model, the template analysis, the format's checks,
+ * then the lint rules (rule by rule, block by block). Each step is memoised on the document, so a
+ * request that needs one of them meanwhile (a code action) computes or reuses the same result.
+ */
+function* diagnosticSteps(doc: PromptDocument, options: DiagnosticOptions): Steps<PromptDiagnostic[]> {
+  const all = [...doc.diagnostics];
+  // Documents with a notice (binary, too large) were not analysed: report the notice only.
+  if (!doc.notice) {
+    void doc.prompt; // the shared model, built on first read
+    yield 'model';
+    analyze(doc, options); // memoised per document and options: the format's check reuses it
+    yield 'analysis';
+    all.push(...formatOf(doc).check(doc, options));
+    yield 'checks';
+  }
+  if (options.lint) all.push(...(yield* lintSteps(doc, options.lint, options, options.onLintError)));
+  return all;
 }
 
 /** Every problem found in the document: parse, schema and template checks and the synchronous lint rules, in document order. */
 export function promptDiagnostics(doc: PromptDocument, options: DiagnosticOptions = {}): PromptDiagnostic[] {
-  // Documents with a notice (binary, too large) were not analysed: report the notice only.
-  const all = doc.notice ? [...doc.diagnostics] : [...doc.diagnostics, ...formatOf(doc).check(doc, options)];
-  if (options.lint) all.push(...lintDiagnostics(doc, options.lint, options, options.onLintError));
-  return all.sort((a, b) => a.span.start - b.span.start);
+  return runSteps(diagnosticSteps(doc, options)).sort((a, b) => a.span.start - b.span.start);
 }
 
 /** Every diagnostic of the document, in document order, as LSP diagnostics. */
@@ -71,11 +97,20 @@ export async function asyncPromptDiagnostics(doc: PromptDocument, options: Diagn
 /**
  * The complete diagnostics of a document: the synchronous checks and lint rules plus the
  * asynchronous rules (secretlint), in document order. The server publishes these and the CLI
- * prints them, so both always report the same findings.
+ * prints them, so both always report the same findings. With `options.yield` the run is sliced
+ * and can be cancelled (see `DiagnosticOptions.yield`); the findings are the same.
  */
 export async function completePromptDiagnostics(doc: PromptDocument, options: DiagnosticOptions = {}): Promise<PromptDiagnostic[]> {
-  const all = promptDiagnostics(doc, options);
-  all.push(...(await asyncPromptDiagnostics(doc, options)));
+  if (!options.yield) {
+    const all = promptDiagnostics(doc, options);
+    all.push(...(await asyncPromptDiagnostics(doc, options)));
+    return all.sort((a, b) => a.span.start - b.span.start);
+  }
+  const slicer = new Slicer(options.yield);
+  const all = await slicer.run(diagnosticSteps(doc, options));
+  if (options.lint) all.push(...(await lintDiagnosticsAsync(doc, options.lint, options, options.onLintError, slicer)));
+  await slicer.maybePause('asynchronous rules');
+  slicer.finish('sort');
   return all.sort((a, b) => a.span.start - b.span.start);
 }
 

@@ -42,7 +42,7 @@ export function targetAt(doc: PromptDocument, offset: number, options: AnalysisO
   for (const ref of a.refs) {
     if (!contains(ref.expr.span, offset)) continue;
     if (ref.kind === 'input' && ref.root && ref.rootSpan && contains(ref.rootSpan, offset)) {
-      return { kind: 'input', name: ref.root, ref, field: declaredInputs(doc).find((f) => f.name === ref.root), span: ref.rootSpan };
+      return { kind: 'input', name: ref.root, ref, field: declaredInputs(doc, options.schemas).find((f) => f.name === ref.root), span: ref.rootSpan };
     }
     if (ref.kind === 'local' && ref.local && ref.rootSpan && contains(ref.rootSpan, offset)) return { kind: 'local', local: ref.local, span: ref.rootSpan };
     return { kind: 'ref', ref, span: ref.expr.span };
@@ -66,7 +66,7 @@ export function hoverTemplate(doc: PromptDocument, offset: number, options: Anal
       const parts = [fieldMarkdown(t.field)];
       const def = doc.defaults[t.name];
       if (def !== undefined) parts.push(`Default: \`${JSON.stringify(def)}\``);
-      parts.push(`_Declared in \`input.schema\`, ${lineOf(doc, t.field.keySpan)}._`);
+      parts.push(!t.field.keySpan && doc.input.style === 'named' ? '_Declared by the schema `input.schema` names (the project config\'s `schemas:`)._' : `_Declared in \`input.schema\`, ${lineOf(doc, t.field.keySpan)}._`);
       return md(parts.join('\n\n'));
     }
     case 'ref': {

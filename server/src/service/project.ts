@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WorkspaceHost } from './host';
+import { SchemaLibraries, type LoadedSchemas } from './schemas';
 import { CONFIG_FILE_NAMES, findLintConfig, formatConfigProblem, parseLintConfig, type ParsedLintConfig, type ProjectConfig } from './lint/config';
 import { RULES } from './lint';
 
@@ -81,6 +82,7 @@ export function commonProjectRoot(files: readonly string[], exists: (file: strin
 export class ProjectConfigs {
   private readonly parsed = new Map<string, Promise<ParsedLintConfig | null>>();
   private readonly found = new Map<string, string | null>();
+  private readonly libraries = new SchemaLibraries();
 
   constructor(
     private readonly host: WorkspaceHost,
@@ -115,6 +117,17 @@ export class ProjectConfigs {
       this.found.set(dir, found);
     }
     return found ?? undefined;
+  }
+
+  /**
+   * The named schemas (`schemas:`) of the config that applies to a file, read through the host; files
+   * outside the workspace folder (or project root) of the config are not read. Undefined without any.
+   */
+  async schemasFor(fileOrUri: string): Promise<LoadedSchemas | undefined> {
+    const parsed = await this.parsedFor(fileOrUri);
+    if (!parsed?.config.schemas) return undefined;
+    const root = this.stopFor(parsed.file) ?? path.dirname(parsed.file);
+    return this.libraries.load(pathToUri(parsed.file), parsed.config.schemas, (uri) => this.host.readText(uri), pathToUri(root));
   }
 
   /** The parsed config (valid entries; problems logged) for a file, undefined when none applies. */

@@ -3,13 +3,16 @@
 import type { PromptDocument } from './document';
 import { inputDefaults } from './formats/model';
 import { formatOf } from './formats/registry';
-import type { RenderResult, TemplateOptions } from './formats/types';
+import type { RenderData, RenderedMessage, RenderResult, TemplateOptions } from './formats/types';
 
-export type { RenderedMessage, RenderError, RenderResult } from './formats/types';
+export type { HistoryMessage, RenderData, RenderedMessage, RenderedPart, RenderError, RenderResult, SchemaLibrary } from './formats/types';
 
-/** Renders the prompt with `values` (default: its inputs' defaults) through its format's renderer. */
-export function renderPrompt(doc: PromptDocument, values: Record<string, unknown> = inputDefaults(doc.prompt), options: TemplateOptions = {}): Promise<RenderResult> {
-  return formatOf(doc).render(doc, values, options);
+/**
+ * Renders the prompt with `values` (default: its inputs' defaults) through its format's renderer;
+ * `data` gives the runtime's context (`@state`, `@auth`, ...) and the conversation history.
+ */
+export function renderPrompt(doc: PromptDocument, values: Record<string, unknown> = inputDefaults(doc.prompt), options: TemplateOptions = {}, data: RenderData = {}): Promise<RenderResult> {
+  return formatOf(doc).render(doc, values, options, data);
 }
 
 /** The rendered messages as a readable text, one heading per role. */
@@ -20,9 +23,15 @@ export function formatRendered(result: RenderResult, title: string): string {
     const where = [e.file ? decodeURIComponent(e.file.split('/').pop() ?? e.file) : undefined, e.line !== undefined ? `line ${e.line + 1}` : undefined].filter(Boolean).join(', ');
     out.push(`Error${where ? ` (${where})` : ''}: ${e.message}`);
   } else {
-    for (const m of result.messages ?? []) out.push(`## ${m.role}`, '', m.text.trim(), '');
+    for (const m of result.messages ?? []) out.push(`## ${m.role}${m.metadata?.purpose === 'history' ? ' (history)' : ''}`, '', previewText(m).trim(), '');
     if (!result.messages?.length) out.push('(no messages: the template renders to nothing)');
   }
   out.push('', '---', `Values: \`${JSON.stringify(result.values)}\``);
   return out.join('\n') + '\n';
+}
+
+/** A message as the preview shows it: text, media as a placeholder, section markers visible (they send nothing). */
+function previewText(m: RenderedMessage): string {
+  if (!m.parts) return m.text;
+  return m.parts.map((p) => (p.kind === 'section' ? `[section "${p.name}"]` : p.kind === 'text' ? p.text : p.kind === 'media' ? `[media${p.contentType ? ` ${p.contentType}` : ''}: ${p.url}]` : JSON.stringify(p.value))).join('');
 }

@@ -6,6 +6,7 @@ import type { PromptDiagnostic } from './diagnostic';
 import type { PromptDocument } from './document';
 import type { PartialFile, PartialIndex } from './partials';
 import type { SchemaField } from './picoschema';
+import type { SchemaLibrary } from './formats/types';
 import { checkScope } from './scope/checks';
 import { inputFields } from './scope/model';
 import { resolveScope } from './scope/walker';
@@ -88,17 +89,19 @@ export interface AnalysisOptions {
   partials?: PartialIndex;
   /** Helper names registered in code (setting `promptWorkbench.template.helpers`). */
   customHelpers?: readonly string[];
+  /** Named schemas (`schemas:` of the project config). */
+  schemas?: SchemaLibrary;
 }
 
 const memo = new WeakMap<PromptDocument, { key: string; analysis: Analysis }>();
 
 /** The declared input fields of a document (from `input.schema`, plus names only in `input.default`). */
-export function declaredInputs(doc: PromptDocument): SchemaField[] {
-  return inputFields(doc);
+export function declaredInputs(doc: PromptDocument, schemas?: SchemaLibrary): SchemaField[] {
+  return inputFields(doc, schemas);
 }
 
 export function analyze(doc: PromptDocument, options: AnalysisOptions = {}): Analysis {
-  const key = `${options.partials?.generation ?? -1}|${(options.customHelpers ?? []).join(',')}`;
+  const key = `${options.partials?.generation ?? -1}|${options.schemas?.generation ?? -1}|${(options.customHelpers ?? []).join(',')}`;
   const hit = memo.get(doc);
   if (hit && hit.key === key) return hit.analysis;
   const model = resolveScope(doc, options);

@@ -3,6 +3,7 @@
 // followed by a whole-body Handlebars parse when the scan found nothing wrong.
 import Handlebars from 'handlebars';
 import type { PromptDiagnostic } from './diagnostic';
+import { textChange } from './diff';
 import type { Span } from './text';
 
 export type TagKind =
@@ -138,6 +139,8 @@ function indexBefore(text: string, needle: string, from: number, limit: number):
 
 function scanTags(text: string, start: number, end: number, diagnostics: PromptDiagnostic[]): RawTag[] {
   const tags: RawTag[] = [];
+  /** The next `}}` after the last short comment's start (-2: not searched yet, -1: none). */
+  let nextClose = -2;
   let i = start;
   while (i < end) {
     const open = text.indexOf('{{', i);
@@ -169,17 +172,18 @@ function scanTags(text: string, start: number, end: number, diagnostics: PromptD
       continue;
     }
     if (text.startsWith('{{!--', open) || text.startsWith('{{~!--', open)) {
-      const close = text.indexOf('--', open + (text[open + 2] === '~' ? 6 : 5));
+      // Handlebars' lexer: from `{{!--` (or `{{~!--`), the shortest text ending in `--}}` or
+      // `--~}}`; the `--` of the opener counts, so `{{!--}}` is a whole (empty) comment.
       let endAt = -1;
-      for (let c = close; c >= 0 && c < end; c = text.indexOf('--', c + 1)) {
+      for (let c = text.indexOf('--', open + (text[open + 2] === '~' ? 4 : 3)); c >= 0 && c < end; c = text.indexOf('--', c + 1)) {
         const m = /^--~?}}/.exec(text.slice(c, c + 5));
         if (m) {
           endAt = c + m[0].length;
           break;
         }
       }
-      if (endAt < 0) {
-        diagnostics.push({ code: 'template-unclosed-comment', severity: 'error', message: 'This comment `{{!--` is never closed. End it with `--}}`.', span: { start: open, end: open + 5 } });
+      if (endAt < 0 || endAt > end) {
+        diagnostics.push({ code: 'template-unclosed-comment', severity: 'error', message: 'This comment `{{!--` is never closed. End it with `--}}`.', span: { start: open, end: open + (text[open + 2] === '~' ? 6 : 5) } });
         tags.push({ start: open, end, closed: false, open: '{{!--', close: '--}}' });
         break;
       }
@@ -187,16 +191,34 @@ function scanTags(text: string, start: number, end: number, diagnostics: PromptD
       i = endAt;
       continue;
     }
+    if (text.startsWith('{{!', open) || text.startsWith('{{~!', open)) {
+      // Handlebars' lexer: a `{{! }}` comment ends at the first `}}`, whatever comes before it (a
+      // `{{` inside, line breaks). The search is remembered: when it found nothing, no later
+      // comment can end either, so a run of unclosed comments stays linear.
+      const from = open + (text[open + 2] === '~' ? 4 : 3);
+      if (nextClose !== -1 && nextClose < from) nextClose = text.indexOf('}}', from);
+      const closeAt = nextClose >= 0 && nextClose + 2 <= end ? nextClose : -1;
+      if (closeAt < 0) {
+        let lineEnd = open;
+        while (lineEnd < end && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
+        diagnostics.push({ code: 'template-unclosed-comment', severity: 'error', message: 'This comment `{{!` is never closed. End it with `}}`.', span: { start: open, end: Math.max(lineEnd, open + 3) } });
+        tags.push({ start: open, end: lineEnd, closed: false, open: '{{', close: '}}' });
+        i = lineEnd;
+        continue;
+      }
+      tags.push({ start: open, end: closeAt + 2, closed: true, open: '{{', close: '}}' });
+      i = closeAt + 2;
+      continue;
+    }
     const triple = text.startsWith('{{{', open) || text.startsWith('{{~{', open);
-    const isComment = /^\{\{~?!/.test(text.slice(open, open + 4));
     const closeDelim = triple ? '}}}' : '}}';
     const nextOpen = text.indexOf('{{', open + 2);
     const limit = nextOpen < 0 || nextOpen > end ? end : nextOpen;
     const bodyFrom = open + (triple ? 3 : 2);
     // Searches stop at the next `{{`: searching to the end of the body for every tag would make a
     // run of unclosed tags quadratic.
-    const closeAt = isComment ? indexBefore(text, '}}', bodyFrom, limit) : findTagEnd(text, bodyFrom, closeDelim, end);
-    if (closeAt < 0 || (closeAt > limit && !isComment)) {
+    const closeAt = findTagEnd(text, bodyFrom, closeDelim, end);
+    if (closeAt < 0 || closeAt > limit) {
       // A triple-stash closed with only `}}` is a common slip: say so precisely.
       const double = triple ? indexBefore(text, '}}', bodyFrom, limit) : -1;
       if (triple && double >= 0 && double < limit) {
@@ -216,7 +238,7 @@ function scanTags(text: string, start: number, end: number, diagnostics: PromptD
       i = open + 2;
       continue;
     }
-    if (!isComment && text.startsWith('}}}}', closeAt)) {
+    if (text.startsWith('}}}}', closeAt)) {
       // Handlebars' lexer reads `}}}}` as the end of a raw block, so `{"a": {{x}}}}` fails to parse.
       diagnostics.push({
         code: 'template-unbalanced-braces',
@@ -368,7 +390,7 @@ function buildTag(text: string, raw: RawTag, diagnostics: PromptDiagnostic[]): T
   const span = { start: raw.start, end: raw.end };
   const tagText = text.slice(raw.start, raw.end);
   if (raw.open === '{{!--' || raw.open === '{{{{') {
-    return { kind: raw.open === '{{{{' ? 'raw-block' : 'comment', span, closed: raw.closed, params: [], hash: [], comment: raw.open === '{{!--' ? tagText.replace(/^\{\{~?!--/, '').replace(/--~?\}\}$/, '') : undefined };
+    return { kind: raw.open === '{{{{' ? 'raw-block' : 'comment', span, closed: raw.closed, params: [], hash: [], comment: raw.open === '{{!--' ? tagText.replace(/^\{\{~?!--/, '').replace(/-?-?~?\}\}$/, '') : undefined };
   }
   const openLen = raw.open.length;
   let innerStart = raw.start + openLen;
@@ -454,10 +476,69 @@ function blockNameOf(tag: Tag): string {
   return tag.kind === 'decorator-block-open' ? n.replace(/^\*/, '') : n;
 }
 
-export function parseTemplate(text: string, start: number, end: number): Template {
+/** The diagnostics each tag's own check gave (only tags that have some), to repeat them when the tag is reused. */
+const tagDiagnostics = new WeakMap<Tag, PromptDiagnostic[]>();
+
+function buildTagRecorded(text: string, raw: RawTag, diagnostics: PromptDiagnostic[]): Tag {
+  const before = diagnostics.length;
+  const tag = buildTag(text, raw, diagnostics);
+  if (diagnostics.length > before) tagDiagnostics.set(tag, diagnostics.slice(before));
+  return tag;
+}
+
+function shiftSpan(s: Span, by: number): Span {
+  return { start: s.start + by, end: s.end + by };
+}
+
+/** A tag of the previous version moved by `by` characters, its text unchanged. */
+function shiftTag(t: Tag, by: number): Tag {
+  const out: Tag = { ...t, span: shiftSpan(t.span, by), params: t.params.map((p) => shiftExpr(p, by)), hash: t.hash.map((h) => shiftHash(h, by)) };
+  if (t.path) out.path = shiftExpr(t.path, by);
+  if (t.nameSpan) out.nameSpan = t.path && t.nameSpan === t.path.span ? out.path!.span : shiftSpan(t.nameSpan, by);
+  return out;
+}
+
+/**
+ * The tags of the scan, reusing the previous version's where the edit left their text alone: a
+ * tag before the edit is the same object, one after it a moved copy (not parsed again). Tags whose
+ * own check reported something after the edit are built afresh, so their diagnostics move right.
+ */
+function buildTags(text: string, raws: RawTag[], previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Tag[] {
+  if (!previous || !previous.template.tags.length) return raws.map((r) => buildTagRecorded(text, r, diagnostics));
+  const { prefix, suffix, delta } = textChange(previous.text, text);
+  const old = previous.template.tags;
+  const suffixFrom = text.length - suffix;
+  let j = 0;
+  const at = (start: number): Tag | undefined => {
+    while (j < old.length && old[j].span.start < start) j++;
+    return old[j]?.span.start === start ? old[j] : undefined;
+  };
+  return raws.map((r) => {
+    if (r.end <= prefix) {
+      const o = at(r.start);
+      if (o && o.span.end === r.end && o.closed === r.closed) {
+        const own = tagDiagnostics.get(o);
+        if (own) diagnostics.push(...own);
+        return o;
+      }
+    } else if (r.start >= suffixFrom) {
+      const o = at(r.start - delta);
+      if (o && o.span.end === r.end - delta && o.closed === r.closed && !tagDiagnostics.has(o)) return shiftTag(o, delta);
+    }
+    return buildTagRecorded(text, r, diagnostics);
+  });
+}
+
+/** An earlier version of a document and its template: what `parseTemplate` may reuse. */
+export interface TemplateSource {
+  text: string;
+  template: Template;
+}
+
+export function parseTemplate(text: string, start: number, end: number, previous?: TemplateSource): Template {
   const diagnostics: PromptDiagnostic[] = [];
   const raws = scanTags(text, start, end, diagnostics);
-  const tags = raws.map((r) => buildTag(text, r, diagnostics));
+  const tags = buildTags(text, raws, previous, diagnostics);
 
   // Block structure.
   const roots: Block[] = [];
@@ -549,6 +630,7 @@ export function parseTemplate(text: string, start: number, end: number): Templat
 
   for (const block of allBlocks(roots)) checkElse(block, diagnostics);
   checkForeignSyntax(text, start, end, tags, diagnostics);
+  checkStrayClose(text, start, end, tags, diagnostics);
 
   // Dotprompt message structure: `{{role "x"}}` and `{{history}}` start new messages.
   const messages: Message[] = [];
@@ -588,6 +670,61 @@ function checkForeignSyntax(text: string, start: number, end: number, tags: Tag[
       data: comment ? { replacement: `{{!${m[0].slice(2, -2)}}}` } : undefined,
     });
   }
+}
+
+/**
+ * `}}` in plain text, with no `{` open before it: Handlebars prints it as text. Braces are counted
+ * over the plain text (tags skipped), so the end of literal JSON (`{"a": {"b": 1}}`) is not
+ * reported. Right after a `{{! }}` comment that held a `{{`, it is the end of a comment that
+ * Handlebars closed earlier, at the first `}}`.
+ */
+function checkStrayClose(text: string, start: number, end: number, tags: Tag[], diagnostics: PromptDiagnostic[]): void {
+  if (text.slice(start, end).indexOf('}}') < 0) return;
+  let depth = 0;
+  let from = start;
+  let reported = 0;
+  for (let t = 0; t <= tags.length && reported < 20; t++) {
+    const stop = t < tags.length ? tags[t].span.start : end;
+    for (let i = from; i < stop; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 123) depth++;
+      else if (c === 125) {
+        if (depth === 0 && text.charCodeAt(i + 1) === 125 && i + 1 < stop) {
+          diagnostics.push(strayClose(text, start, i, t > 0 ? tags[t - 1] : undefined));
+          reported++;
+          i++;
+          continue;
+        }
+        if (depth > 0) depth--;
+      }
+    }
+    if (t < tags.length) from = tags[t].span.end;
+  }
+}
+
+function strayClose(text: string, start: number, at: number, previous: Tag | undefined): PromptDiagnostic {
+  const span = { start: at, end: at + 2 };
+  const between = previous ? text.slice(previous.span.end, at) : '';
+  if (previous?.kind === 'comment' && previous.closed && !text.startsWith('{{!--', previous.span.start) && !text.startsWith('{{~!--', previous.span.start) && previous.comment?.includes('{{') && !between.includes('\n')) {
+    return {
+      code: 'template-stray-close',
+      severity: 'warning',
+      message: 'This `}}` is printed as text: the `{{! }}` comment before it ended at the first `}}`, inside it. Write the comment as `{{!-- … --}}`, which ends only at `--}}`.',
+      span,
+      data: { comment: { start: previous.span.start, end: at + 2 } },
+    };
+  }
+  // `city}}`: a name right before it, probably a tag missing its `{{`.
+  let nameStart = at;
+  while (nameStart > start && /[\w.@/-]/.test(text[nameStart - 1])) nameStart--;
+  const name = nameStart < at && /^[A-Za-z_@.]/.test(text.slice(nameStart, at)) ? text.slice(nameStart, at) : undefined;
+  return {
+    code: 'template-stray-close',
+    severity: 'warning',
+    message: `This \`}}\` closes no tag: Handlebars prints it as text, so the model sees \`}}\`.${name ? ` Did you mean \`{{${name}}}\`?` : ''} Remove it, or add the \`{{\` it closes.`,
+    span,
+    data: name ? { name, nameStart } : {},
+  };
 }
 
 /** Whether `offset` is inside a tag (binary search: tags are sorted and never overlap). */

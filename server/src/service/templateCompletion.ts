@@ -7,6 +7,7 @@ import { fieldTypeLabel } from './formats/model';
 import { formatOf } from './formats/registry';
 import type { SchemaField, TemplateLanguage } from './formats/types';
 import { analyze, declaredInputs, type AnalysisOptions, type Context, type Frame } from './scope';
+import type { SchemaLibrary } from './formats/types';
 import type { Tag } from './template';
 
 function fieldDoc(doc: PromptDocument, f: SchemaField, path: string[]) {
@@ -18,13 +19,13 @@ function fieldDoc(doc: PromptDocument, f: SchemaField, path: string[]) {
   return { kind: MarkupKind.Markdown, value: parts.join('\n\n') };
 }
 
-function childrenOf(doc: PromptDocument, ctx: Context): { fields: SchemaField[]; path: string[] } | undefined {
-  if (ctx.kind === 'root') return { fields: declaredInputs(doc), path: [] };
+function childrenOf(doc: PromptDocument, ctx: Context, schemas?: SchemaLibrary): { fields: SchemaField[]; path: string[] } | undefined {
+  if (ctx.kind === 'root') return { fields: declaredInputs(doc, schemas), path: [] };
   if (ctx.kind === 'field' && ctx.field?.type === 'object' && ctx.field.children) return { fields: ctx.field.children, path: ctx.path };
   return undefined;
 }
 
-function resolvePath(doc: PromptDocument, frames: Frame[], parts: string[], data: boolean): Context {
+function resolvePath(doc: PromptDocument, frames: Frame[], parts: string[], data: boolean, schemas?: SchemaLibrary): Context {
   let ctx: Context = frames[frames.length - 1].context;
   let rest = parts;
   if (data) {
@@ -44,7 +45,7 @@ function resolvePath(doc: PromptDocument, frames: Frame[], parts: string[], data
     }
   }
   for (const p of rest) {
-    const kids = childrenOf(doc, ctx);
+    const kids = childrenOf(doc, ctx, schemas);
     const f = kids?.fields.find((x) => x.name === p);
     if (!f) return { kind: 'unknown' };
     ctx = { kind: 'field', path: [...kids!.path, p], field: f.type === 'array' ? f : f, item: false };
@@ -124,8 +125,8 @@ export function completeTemplate(doc: PromptDocument, offset: number, options: A
       }
       usable = frames.slice(0, i + 1);
     }
-    const ctx = resolvePath(doc, usable, parts, data);
-    const kids = childrenOf(doc, ctx);
+    const ctx = resolvePath(doc, usable, parts, data, options.schemas);
+    const kids = childrenOf(doc, ctx, options.schemas);
     for (const f of kids?.fields ?? []) {
       items.push({ label: f.name, kind: CompletionItemKind.Field, detail: fieldTypeLabel(f), documentation: fieldDoc(doc, f, [...kids!.path, f.name]), textEdit: { range, newText: f.name } });
     }
@@ -142,7 +143,7 @@ export function completeTemplate(doc: PromptDocument, offset: number, options: A
   if (word.startsWith('@')) return { isIncomplete: false, items };
 
   const current = frames[frames.length - 1].context;
-  const kids = childrenOf(doc, current);
+  const kids = childrenOf(doc, current, options.schemas);
   for (const f of kids?.fields ?? []) {
     items.push({ label: f.name, kind: kids!.path.length ? CompletionItemKind.Field : CompletionItemKind.Variable, detail: fieldTypeLabel(f), documentation: fieldDoc(doc, f, [...kids!.path, f.name]), textEdit: { range: atRange, newText: f.name }, sortText: `0${f.name}` });
   }

@@ -1,13 +1,36 @@
 // Offset <-> LSP position conversion for one immutable text. Offsets and characters are UTF-16
 // code units, which is what both JavaScript strings and LSP positions use.
 import type { Position, Range } from 'vscode-languageserver-types';
+import { commonPrefix, commonSuffix } from './diff';
 
 export class LineIndex {
   private readonly lineStarts: number[];
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
+  /**
+   * `previous`: the index of an earlier version of the text. Where the two texts agree (a common
+   * prefix and suffix, as after one edit), its line starts are reused instead of scanned.
+   */
+  constructor(readonly text: string, previous?: LineIndex) {
+    let starts: number[];
+    let from = 0;
+    let to = text.length;
+    let after: number[] | undefined;
+    let delta = 0;
+    if (previous && previous.text.length > 4096) {
+      const old = previous.text;
+      const prefix = commonPrefix(old, text);
+      const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
+      // Scanned again: from the start of the line before the first change (a `\r` just before it
+      // may pair with what follows) to one character into the common suffix.
+      const first = previous.lineAt(Math.max(0, prefix - 1));
+      from = previous.lineStarts[first];
+      starts = previous.lineStarts.slice(0, first + 1);
+      to = Math.min(text.length, text.length - suffix + 1);
+      after = previous.lineStarts;
+      delta = text.length - old.length;
+    } else starts = [0];
+    let i = from;
+    for (; i < to; i++) {
       const ch = text.charCodeAt(i);
       if (ch === 13 /* \r */) {
         if (text.charCodeAt(i + 1) === 10) i++;
@@ -15,6 +38,12 @@ export class LineIndex {
       } else if (ch === 10 /* \n */) {
         starts.push(i + 1);
       }
+    }
+    if (after) {
+      // Line starts after position `i` lie where both texts agree: the old ones, moved.
+      let k = after.length;
+      while (k > 0 && after[k - 1] + delta > i) k--;
+      for (; k < after.length; k++) starts.push(after[k] + delta);
     }
     this.lineStarts = starts;
   }

@@ -126,7 +126,8 @@ async function main(scenarios: DesktopScenario[]): Promise<number> {
   } finally {
     await mock.stop();
   }
-  console.log(`\n${scenarios.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(', ')})` : ''}`);
+  // A passing run prints no "failed" line.
+  console.log(`\n${scenarios.length - failed.length} passed${failed.length ? `, ${failed.length} failed (${failed.join(', ')})` : ''}`);
   return failed.length ? 1 : 0;
 }
 

@@ -55,6 +55,8 @@ export interface OpenOptions {
   workspaceSettings?: Record<string, unknown>;
   /** Name of the artifacts (screenshots, logs) instead of the scenario's. */
   artifactName?: string;
+  /** The body throws on purpose (the harness's own test): its artifacts are kept without a "failed" line. */
+  expectError?: boolean;
   /** Runs on the scenario copy before VS Code opens it (e.g. to make a git repository). */
   prepare?: (dir: string) => void | Promise<void>;
 }
@@ -107,7 +109,7 @@ export class Workbench {
   }
 
   /** Stops code-server; on failure keeps a screenshot and the logs under test-results/e2e/. */
-  async close(failed: boolean): Promise<void> {
+  async close(failed: boolean, expected = false): Promise<void> {
     if (failed) {
       await this.screenshot('failure').catch(() => {});
       await this.page.waitForTimeout(2_000); // log files are flushed every second or so
@@ -117,7 +119,9 @@ export class Workbench {
       const vscodeLogs = path.join(this.profile.userData, 'logs');
       if (existsSync(vscodeLogs)) cpSync(vscodeLogs, path.join(logs, 'vscode'), { recursive: true });
       writeFileSync(path.join(logs, 'code-server.txt'), this.server.tail.join('\n') + '\n');
-      log(`${this.name} failed: screenshot and logs kept in ${path.relative(REPO, ARTIFACTS)}/${this.name}-failure.png and ${this.name}-logs/`);
+      const kept = `${path.relative(REPO, ARTIFACTS)}/${this.name}-failure.png and ${this.name}-logs/`;
+      // A passing run prints no "failed" line: the harness's own check of this path says what it is.
+      log(expected ? `${this.name}: the deliberate error left its screenshot and logs in ${kept}` : `${this.name} failed: screenshot and logs kept in ${kept}`);
     }
     await this.context.close().catch(() => {});
     await stopCodeServer(this.server);
@@ -185,6 +189,6 @@ export async function scenario(name: string, options: OpenOptions, body: (wb: Wo
     await body(wb);
     failed = false;
   } finally {
-    await wb.close(failed);
+    await wb.close(failed, options.expectError);
   }
 }

@@ -1,7 +1,7 @@
 // YAML frontmatter, which Dotprompt, Prompty and agent instruction files share: splits a file into
 // its `---` block and body, parses the YAML with ranges, and lists its settings for the shared
 // model. Never throws: every problem becomes a diagnostic.
-import { isMap, isScalar, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, parseDocument, visit, type Document, type Node, type Pair, type YAMLError } from 'yaml';
 import type { PromptDiagnostic } from '../diagnostic';
 import type { Span } from '../text';
 import type { PromptSetting } from './types';
@@ -12,11 +12,21 @@ export interface FrontmatterBlock {
   closed: boolean;
   /** The whole block including both `---` lines. */
   span: Span;
+  /**
+   * Comment (`# ...`) and blank lines before the opening `---`, which Dotprompt's parser skips
+   * (its FRONTMATTER_AND_BODY_REGEX); absent when the file starts with `---`.
+   */
+  preamble?: Span;
   /** The YAML text between the delimiters. */
   content: Span;
   yaml?: Document.Parsed;
   /** The frontmatter as plain data, or undefined when the YAML could not be read. */
   value: unknown;
+  /**
+   * When the YAML has errors: what did parse, with the lines of each error commented out. For
+   * completion and hover only, never validated.
+   */
+  recovered?: Document.Parsed;
 }
 
 /** Aliases allowed per document before the YAML is treated as an alias bomb. */
@@ -25,8 +35,49 @@ export const MAX_ALIAS_COUNT = 100;
 const OPEN_RE = /^---[ \t]*(?:\r?\n|$)/;
 const CLOSE_RE = /^---[ \t]*\r?$/m;
 
-export function splitFrontmatter(text: string, from: number): { block: FrontmatterBlock; bodyStart: number } {
-  const open = OPEN_RE.exec(text.slice(from, from + 64));
+export interface SplitOptions {
+  /**
+   * Accept comment and blank lines before the opening `---`, as Dotprompt's parser does: each line
+   * either starts with `#` (in the first column) or holds only spaces and tabs, and ends with `\n`.
+   */
+  leadingComments?: boolean;
+}
+
+/**
+ * Where the opening `---` is when only comment and blank lines come before it (Dotprompt's rule:
+ * `^(?:(?:#[^\n]*|[ \t]*)\n)*---`), else undefined. A `#` line takes everything up to `\n`, a
+ * CRLF's `\r` included; a blank line is spaces and tabs then `\n`, so a blank CRLF line ends it.
+ * One pass, no backtracking.
+ */
+export function afterLeadingComments(text: string, from: number): number | undefined {
+  let i = from;
+  while (i < text.length) {
+    if (text.startsWith('---', i)) return i > from ? i : undefined;
+    if (text.charCodeAt(i) === 35 /* # */) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return undefined;
+      i = nl + 1;
+      continue;
+    }
+    let j = i;
+    while (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9) j++;
+    if (text.charCodeAt(j) !== 10) return undefined;
+    i = j + 1;
+  }
+  return undefined;
+}
+
+export function splitFrontmatter(text: string, from: number, options: SplitOptions = {}): { block: FrontmatterBlock; bodyStart: number } {
+  let open = OPEN_RE.exec(text.slice(from, from + 64));
+  let preamble: Span | undefined;
+  if (!open && options.leadingComments) {
+    const at = afterLeadingComments(text, from);
+    open = at === undefined ? null : OPEN_RE.exec(text.slice(at, at + 64));
+    if (open && at !== undefined) {
+      preamble = { start: from, end: at };
+      from = at;
+    }
+  }
   if (!open) {
     return { block: { present: false, closed: false, span: { start: from, end: from }, content: { start: from, end: from }, value: undefined }, bodyStart: from };
   }
@@ -35,7 +86,7 @@ export function splitFrontmatter(text: string, from: number): { block: Frontmatt
   const close = open[0].endsWith('\n') ? CLOSE_RE.exec(rest) : null;
   if (!close) {
     return {
-      block: { present: true, closed: false, span: { start: from, end: text.length }, content: { start: contentStart, end: text.length }, value: undefined },
+      block: { present: true, closed: false, span: { start: from, end: text.length }, content: { start: contentStart, end: text.length }, preamble, value: undefined },
       bodyStart: text.length,
     };
   }
@@ -44,7 +95,7 @@ export function splitFrontmatter(text: string, from: number): { block: Frontmatt
   const contentEnd = closeStart > contentStart ? closeStart - (text[closeStart - 2] === '\r' ? 2 : 1) : closeStart;
   if (text[closeEnd] === '\n') closeEnd++;
   return {
-    block: { present: true, closed: true, span: { start: from, end: closeEnd }, content: { start: contentStart, end: Math.max(contentStart, contentEnd) }, value: undefined },
+    block: { present: true, closed: true, span: { start: from, end: closeEnd }, content: { start: contentStart, end: Math.max(contentStart, contentEnd) }, preamble, value: undefined },
     bodyStart: closeEnd,
   };
 }
@@ -67,13 +118,33 @@ export function parseFrontmatterYaml(text: string, block: FrontmatterBlock, diag
     return;
   }
   block.yaml = doc;
-  for (const err of doc.errors) {
+  const recovery = doc.errors.length ? recoverYaml(source, doc) : undefined;
+  block.recovered = recovery?.doc;
+  for (const err of recovery?.roots ?? []) {
     const [s, e] = err.pos;
+    const opener = unclosedOpener(doc, err);
+    if (opener) {
+      const from = opener.span[0];
+      const lineEnd = trimEnd(source, from, lineOf(source, from).length + from - column(source, from));
+      diagnostics.push({
+        code: 'yaml-syntax',
+        severity: 'error',
+        message:
+          opener.kind === 'quote'
+            ? 'Invalid YAML in the frontmatter: this quote is never closed, so the lines after it are read as part of the string. Close the quote (or remove it).'
+            : `Invalid YAML in the frontmatter: this \`${opener.kind}\` is never closed, so the lines after it are read as part of it. Close it with \`${opener.kind === '[' ? ']' : '}'}\` (or write the items as a block list).`,
+        span: { start: offset + from, end: offset + Math.max(from + 1, lineEnd) },
+      });
+      continue;
+    }
+    const trailing = trailingText(source, err);
     diagnostics.push({
       code: err.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax',
       severity: 'error',
-      message: `Invalid YAML in the frontmatter: ${err.message.replace(/(?<!\s)\s+at line \d+, column \d+:?[\s\S]*$/, '').trim()}`,
-      span: { start: offset + s, end: offset + Math.max(e, s + 1) },
+      message: trailing
+        ? `Invalid YAML in the frontmatter: text after a complete value (\`${trailing.text.length > 40 ? `${trailing.text.slice(0, 40)}…` : trailing.text}\`). Quote the whole value if it is text.${/["'][^"'\n]*["']\s*\|/.test(lineOf(source, s)) ? ' For a choice of values, Picoschema writes `name(enum): [low, medium, high]`.' : ''}`
+        : `Invalid YAML in the frontmatter: ${err.message.replace(/(?<!\s)\s+at line \d+, column \d+:?[\s\S]*$/, '').trim()}`,
+      span: trailing ? { start: offset + trailing.start, end: offset + trailing.end } : { start: offset + s, end: offset + Math.max(e, s + 1) },
     });
   }
   for (const warn of doc.warnings) {
@@ -145,9 +216,125 @@ export function deeperThan(source: string, limit: number): boolean {
   return false;
 }
 
-function parseYaml(source: string) {
+/** Rounds of `recoverYaml`: each comments out the lines of one more error. */
+const RECOVERY_ROUNDS = 8;
+
+interface Recovery {
+  /** The errors that are mistakes of their own, in order; the others follow from one of these. */
+  roots: YAMLError[];
+  /** What did parse with the lines of those errors commented out; undefined when nothing clean came of it. */
+  doc?: Document.Parsed;
+}
+
+/**
+ * One YAML mistake often gives several errors (`a: "x" | "y"` gives three: the `|`, the string
+ * after it, the key on the next line). Comment out the lines of the first error (same length, so
+ * every offset stays right) and parse again: the errors that are gone came from it; the first
+ * that is left is the next mistake. Duplicate keys are mistakes of their own and are not
+ * commented out (that would make their children clash with the first key's); the last round
+ * reads the text with duplicates allowed.
+ */
+function recoverYaml(source: string, first: Document.Parsed): Recovery {
+  const roots: YAMLError[] = first.errors.filter((e) => e.code === 'DUPLICATE_KEY');
+  const key = (e: YAMLError) => `${e.code}:${e.pos[0]}:${e.pos[1]}`;
+  // Only errors of the text as written are reported (each once): commenting lines out can make new ones.
+  const original = new Set(first.errors.map(key));
+  let doc: Document.Parsed | undefined = first;
+  // Large frontmatters take ~25 ms per 1,000 lines to parse: fewer rounds there.
+  const rounds = source.length > 8_000 ? 2 : RECOVERY_ROUNDS;
+  for (let round = 0; doc; round++) {
+    const errors = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
+    if (!errors.length) break;
+    const error = errors[0];
+    if (original.delete(key(error))) roots.push(error);
+    // An unclosed quote or bracket: its opening line, not the whole rest it swallowed.
+    const opener = unclosedOpener(doc, error);
+    const [s, e] = opener ? [opener.span[0], opener.span[0] + 1] : error.pos;
+    const masked = maskLines(source, s, Math.max(s, e - 1));
+    if (round + 1 >= rounds || masked === source) {
+      // Out of rounds (or nothing left to comment out): the errors of the text as written that
+      // are still there are reported as they are.
+      roots.push(...errors.slice(1).filter((x) => original.has(key(x))).slice(0, 20));
+      return { roots: sortErrors(roots) };
+    }
+    source = masked;
+    doc = parseYaml(source);
+  }
+  if (!doc) return { roots: sortErrors(roots) };
+  if (doc.errors.length) doc = parseYaml(source, false);
+  return { roots: sortErrors(roots), doc: doc && !doc.errors.length ? doc : undefined };
+}
+
+/** `key: "a" | "b"`: YAML ends the value at its closing quote and rejects what follows ("Unexpected … at node end"); the rest of the line. */
+function trailingText(source: string, err: YAMLError): { start: number; end: number; text: string } | undefined {
+  if (err.code !== 'UNEXPECTED_TOKEN' || !/at node end/.test(err.message)) return undefined;
+  const start = err.pos[0];
+  let end = start;
+  while (end < source.length && source[end] !== '\n' && source[end] !== '\r') end++;
+  while (end > start && /\s/.test(source[end - 1])) end--;
+  return end > start ? { start, end, text: source.slice(start, end) } : undefined;
+}
+
+/**
+ * For a quote or a flow `[` / `{` that never closes (YAML reports it where it gives up, lines
+ * later), the span of the string or collection that opened there, and what opened it.
+ */
+function unclosedOpener(doc: Document.Parsed, err: YAMLError): { span: [number, number]; kind: 'quote' | '[' | '{' } | undefined {
+  const quote = err.code === 'MISSING_CHAR' && /closing .?quote/i.test(err.message);
+  const flow = /end with an? [\]}]/.test(err.message);
+  if (!quote && !flow) return undefined;
+  const at = err.pos[0];
+  const covers = (r: readonly number[] | null | undefined) => !!r && r[0] < at && r[1] >= at;
+  let found: { span: [number, number]; kind: 'quote' | '[' | '{' } | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      if (quote && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && covers(node.range)) found = { span: [node.range![0], node.range![1]], kind: 'quote' };
+    },
+    Seq(_key, node) {
+      if (flow && node.flow && covers(node.range)) found = { span: [node.range![0], node.range![1]], kind: '[' };
+    },
+    Map(_key, node) {
+      if (flow && node.flow && covers(node.range)) found = { span: [node.range![0], node.range![1]], kind: '{' };
+    },
+  });
+  return found;
+}
+
+function column(source: string, at: number): number {
+  let start = at;
+  while (start > 0 && source[start - 1] !== '\n' && source[start - 1] !== '\r') start--;
+  return at - start;
+}
+
+function lineOf(source: string, at: number): string {
+  let start = at;
+  while (start > 0 && source[start - 1] !== '\n' && source[start - 1] !== '\r') start--;
+  let end = at;
+  while (end < source.length && source[end] !== '\n' && source[end] !== '\r') end++;
+  return source.slice(start, end);
+}
+
+function sortErrors(errors: YAMLError[]): YAMLError[] {
+  return errors.sort((a, b) => a.pos[0] - b.pos[0]);
+}
+
+/** `source` with the lines from the one holding `from` to the one holding `to` turned into YAML comments of the same length. */
+function maskLines(source: string, from: number, to: number): string {
+  let start = from;
+  while (start > 0 && source[start - 1] !== '\n' && source[start - 1] !== '\r') start--;
+  let end = Math.min(source.length, to);
+  while (end < source.length && source[end] !== '\n' && source[end] !== '\r') end++;
+  const masked = source
+    .slice(start, end)
+    .split(/(\r?\n|\r)/)
+    .map((part) => (/^(\r?\n|\r)$/.test(part) || !part ? part : '#' + ' '.repeat(part.length - 1)))
+    .join('');
+  return source.slice(0, start) + masked + source.slice(end);
+}
+
+function parseYaml(source: string, uniqueKeys = true) {
   try {
-    return parseDocument(source, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+    return parseDocument(source, { prettyErrors: false, uniqueKeys, keepSourceTokens: false });
   } catch (e) {
     // Past the depth bound this should not happen; if it does, it is the same problem.
     if (!isStackOverflow(e)) throw e;

@@ -239,6 +239,8 @@ export interface DataVariableInfo {
   /** Only has a value inside a loop. */
   eachOnly: boolean;
   description: string;
+  /** Comes from the runtime's render context (`context: { state: ... }` gives `@state`). */
+  context?: boolean;
 }
 
 /** The format's template language: what completion, hover and the checks may offer and accept. */
@@ -259,11 +261,51 @@ export interface TemplateOptions {
   partials?: PartialIndex;
   /** Helper names registered in code (setting `promptWorkbench.template.helpers`). */
   customHelpers?: readonly string[];
+  /** Named schemas (`schemas:` of the project config), for schema references by name. */
+  schemas?: SchemaLibrary;
 }
+
+/** JSON Schemas by name, as a runtime registers them (Dotprompt's `defineSchema`). */
+export interface SchemaLibrary {
+  /** Changes whenever the library's content changes (memo keys). */
+  readonly generation: number;
+  get(name: string): Record<string, unknown> | undefined;
+  names(): string[];
+}
+
+/** One part of a rendered message, as the runtime produces it. */
+export type RenderedPart =
+  | { kind: 'text'; text: string }
+  | { kind: 'media'; url: string; contentType?: string }
+  /** A `{{section "name"}}` marker: sends nothing itself; code fills or replaces the section. */
+  | { kind: 'section'; name: string }
+  /** Any other part (tool requests and responses in history, data parts), as the runtime gave it. */
+  | { kind: 'other'; value: unknown };
 
 export interface RenderedMessage {
   role: string;
+  /** The message's text: its text parts, and a `[media type: url]` placeholder per media part. */
   text: string;
+  /** The parts in order (text, media, section markers). */
+  parts?: RenderedPart[];
+  /** The runtime's message metadata (`{ purpose: "history" }` on messages inserted by `{{history}}`). */
+  metadata?: Record<string, unknown>;
+}
+
+/** A message of the conversation so far, for `{{history}}`. */
+export interface HistoryMessage {
+  role: string;
+  /** Its text, or its parts. */
+  text?: string;
+  parts?: RenderedPart[];
+}
+
+/** What a render gets beside the input values: the runtime's `context` and the conversation history. */
+export interface RenderData {
+  /** Each key is a `@` data variable of the template: `{ state: {...} }` is `@state`, `{ auth: {...} }` is `@auth`. */
+  context?: Record<string, unknown>;
+  /** Earlier turns: inserted where the template says `{{history}}` (else before the last user message). */
+  history?: HistoryMessage[];
 }
 
 export interface RenderError {
@@ -329,7 +371,7 @@ export interface PromptFormat {
    */
   check(doc: PromptDocument, options: TemplateOptions): PromptDiagnostic[];
   /** Renders the prompt with values, the way the format's own runtime would. */
-  render(doc: PromptDocument, values: Record<string, unknown>, options: TemplateOptions): Promise<RenderResult>;
+  render(doc: PromptDocument, values: Record<string, unknown>, options: TemplateOptions, data?: RenderData): Promise<RenderResult>;
   /** Where the format writes a fact of the model, as a dotted key path (`config.maxOutputTokens`); undefined when it has no place for it. */
   keyPath(fact: ModelFact): string | undefined;
   edits?: FormatEdits;

@@ -4,8 +4,11 @@
 // carried to the next version while a block with that key still exists, so the memory held is one
 // version's worth of blocks per document.
 import type { PromptDocument } from '../document';
+import type { Tag } from '../template';
 import type { Span } from '../text';
 import type { Finding } from './types';
+
+export { commonPrefix, commonSuffix } from '../diff';
 
 /** Results of one block, positions relative to its start (so a block that moved is reused as is). */
 export interface BlockMemo {
@@ -13,6 +16,25 @@ export interface BlockMemo {
   sentences?: { span: Span; words: string; key: string; line: number }[];
   /** Per-block findings of the block-local rules, by rule id and options. */
   findings: Map<string, Finding[]>;
+  /** What the cross-block rules derive from the block's sentences alone, by rule id (their index entries). */
+  derived?: Map<string, unknown>;
+}
+
+/** One block of the last version linted, with what its memo was found under. */
+export interface PreviousBlock {
+  span: Span;
+  /** Its data regions, relative to the block (part of what its sentences depend on). */
+  regions: string;
+  memo: BlockMemo;
+}
+
+/** The last version's text, masked text and blocks: what the next version's blocks are matched against. */
+export interface PreviousVersion {
+  text: string;
+  masked: string;
+  /** The template's tags (what was masked). */
+  tags: readonly Tag[];
+  blocks: PreviousBlock[];
 }
 
 interface TextMemo {
@@ -23,8 +45,10 @@ interface TextMemo {
 }
 
 interface DocState {
-  blocks: Map<string, BlockMemo>;
+  previous?: PreviousVersion;
   memos: Map<string, TextMemo>;
+  /** The cross-block rules' indexes over the current blocks, by rule id. */
+  indexes: Map<string, unknown>;
 }
 
 /**
@@ -37,7 +61,7 @@ const states = new Map<string, DocState>();
 export function stateFor(uri: string): DocState {
   let s = states.get(uri);
   if (s) states.delete(uri);
-  else s = { blocks: new Map(), memos: new Map() };
+  else s = { memos: new Map(), indexes: new Map() };
   states.set(uri, s);
   if (states.size > MAX_DOCS) states.delete(states.keys().next().value!);
   return s;
@@ -121,4 +145,40 @@ export function templateBlocks(doc: PromptDocument): Span[] {
   }
   if (blockStart < end || !out.length) out.push({ start: blockStart, end });
   return out;
+}
+
+interface IndexEntry<I> {
+  index: I;
+  /** The memos the index holds, with how many blocks of the version carry each. */
+  members: Map<BlockMemo, number>;
+}
+
+/**
+ * A cross-block rule's index over the blocks of the document's current version (sums over the
+ * blocks: counts by sentence key, which blocks hold what). It is brought up to date by applying
+ * only the blocks that came (`times` > 0) and went (`times` < 0) since the rule last ran, so an
+ * edit costs the rule a pass over the list of blocks, not over their text.
+ */
+export function syncIndex<I>(uri: string, ruleId: string, blocks: readonly { memo: BlockMemo }[], create: () => I, apply: (index: I, memo: BlockMemo, times: number) => void): I {
+  const indexes = stateFor(uri).indexes;
+  let entry = indexes.get(ruleId) as IndexEntry<I> | undefined;
+  if (!entry) indexes.set(ruleId, (entry = { index: create(), members: new Map() }));
+  const current = new Map<BlockMemo, number>();
+  for (const b of blocks) current.set(b.memo, (current.get(b.memo) ?? 0) + 1);
+  for (const [memo, had] of entry.members) if (!current.has(memo)) apply(entry.index, memo, -had);
+  for (const [memo, n] of current) {
+    const had = entry.members.get(memo) ?? 0;
+    if (n !== had) apply(entry.index, memo, n - had);
+  }
+  entry.members = current;
+  return entry.index;
+}
+
+/** What a cross-block rule derives from one block's sentences, computed once per block memo. */
+export function derived<T>(memo: BlockMemo, ruleId: string, compute: () => T): T {
+  const map = (memo.derived ??= new Map());
+  if (map.has(ruleId)) return map.get(ruleId) as T;
+  const value = compute();
+  map.set(ruleId, value);
+  return value;
 }

@@ -1,7 +1,8 @@
 // The project config file (`prompt-workbench.yaml`, or the older `.promptlintrc.yaml`): lint rule
 // levels and options, custom helpers, skipped folders, token settings and test-run switches,
 // zod-validated with problems placed on the YAML node at fault. For lint levels the precedence,
-// lowest first, is the rule's default, the config file, the editor setting
+// lowest first, is the preset (`preset:` of the file, or the editor setting `promptWorkbench.lint.preset`
+// / the CLI's `--preset`, else `recommended`), the file's `rules:`, the editor setting
 // `promptWorkbench.lint.<id>` (unless `default`).
 import * as path from 'node:path';
 import { isMap, parseDocument, type Document, type Node, type Pair } from 'yaml';
@@ -10,6 +11,7 @@ import type { PromptDiagnostic, Severity } from '../diagnostic';
 import { closest } from '../suggest';
 import type { Span } from '../text';
 import { locate } from '../yamlPath';
+import { DEFAULT_PRESET, isPreset, PRESETS, presetLevel, type Preset } from './presets';
 import { LEVELS, type Level, type LintRule } from './types';
 
 /** Project config file names, in the order they are looked for in one folder. */
@@ -43,6 +45,7 @@ const Budget = z.union([z.number().positive(), z.record(z.string(), z.number().p
  * line must know as well as the editor.
  */
 export const LintConfigFileSchema = z.strictObject({
+  preset: z.enum(PRESETS as [Preset, ...Preset[]]).describe('The rule set to start from: `recommended` (the default) or `strict`; `rules:` changes single rules on top of it.').optional(),
   rules: z.record(z.string(), z.union([LevelSchema, z.looseObject({ level: LevelSchema.optional() })])).optional(),
   template: z
     .strictObject({
@@ -67,6 +70,10 @@ export const LintConfigFileSchema = z.strictObject({
       maxFileSize: z.number().int().positive().describe('The largest file (bytes) a `file://` value of a fixture file may read; 1 MB by default.').optional(),
     })
     .optional(),
+  schemas: z
+    .record(z.string().regex(/^[A-Za-z_][\w.-]*$/, 'a schema name is a word such as `Answer`'), z.string().min(1))
+    .describe('Named schemas, as your code registers them (Dotprompt `defineSchema`): a name to a JSON Schema file (`.json`, `.yaml`), relative to this file. Prompts name them in `input.schema` / `output.schema` or as a field\'s type.')
+    .optional(),
   testing: z
     .strictObject({
       javascript: z.boolean().describe('`false` skips `javascript` assertions in the editor and on the command line (the case\'s other assertions still count). They run in a sandbox either way.').optional(),
@@ -85,6 +92,8 @@ export interface RuleEntry {
 export interface LintConfigFile {
   /** Where it was read from (a path or URI), for messages. */
   source?: string;
+  /** `preset:`: the rule set `rules:` starts from (default `recommended`). */
+  preset?: Preset;
   rules: Record<string, RuleEntry>;
   /** `template.helpers`: helper names registered in code. */
   helpers?: string[];
@@ -96,6 +105,8 @@ export interface LintConfigFile {
   fixtures?: { allow?: string[]; maxFileSize?: number };
   /** `testing:`: test runs' switches. */
   testing?: { javascript?: boolean };
+  /** `schemas:`: schema names to JSON Schema files, relative to the config file (see schemas.ts). */
+  schemas?: Record<string, string>;
 }
 
 /** The project config: the same file, by the name that says it holds more than lint settings. */
@@ -130,7 +141,7 @@ function levelMessage(value: unknown, where: string): string {
 
 function issueMessage(issue: z.core.$ZodIssue, where: string): string {
   if (issue.code === 'unrecognized_keys') return `${where}: unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}.`;
-  if (issue.code === 'invalid_type') return `${where}: expected ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}.`;
+  if (issue.code === 'invalid_type') return `${where}: expected ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' || issue.expected === 'record' ? 'a mapping' : `a ${issue.expected}`}.`;
   return `${where}: ${issue.message}.`;
 }
 
@@ -178,6 +189,10 @@ export function parseLintConfig(text: string, rules: readonly LintRule<any>[], s
           const where = p.length ? `\`${p.map(String).join('.')}:\`` : 'the project config';
           problems.push({ message: `Unknown key \`${key}\` in ${where}: it has ${known.map((k) => `\`${k}\``).join(', ')}.${near ? ` Did you mean \`${near}\`?` : ''}`, span: keySpan(locate(doc, [...p, key] as string[]).pair, whole), severity: 'error' });
         }
+      } else if (p.length === 1 && p[0] === 'preset') {
+        const got = (value as { preset?: unknown }).preset;
+        const near = typeof got === 'string' && got ? closest(got, PRESETS) : undefined;
+        problems.push({ message: `\`preset\`: expected one of ${PRESETS.join(', ')}; got ${typeof got === 'string' ? `"${got}"` : JSON.stringify(got)}.${near ? ` Did you mean "${near}"?` : ''}`, span: nodeSpan(locate(doc, ['preset']).node, whole), severity: 'error' });
       } else if (p.length === 1 && p[0] === 'rules') {
         problems.push({ message: '`rules:` is a mapping of rule ids to levels, e.g. `vague-language: off`.', span: nodeSpan(locate(doc, ['rules']).node, whole), severity: 'error' });
       } else if (p.length && p[0] !== 'rules') {
@@ -188,6 +203,8 @@ export function parseLintConfig(text: string, rules: readonly LintRule<any>[], s
   }
 
   // Each section applies when it is valid on its own, as rule entries do.
+  const preset = (value as { preset?: unknown }).preset;
+  if (isPreset(preset)) config.preset = preset;
   const sections = value as { template?: unknown; files?: unknown; tokens?: unknown; testing?: unknown };
   const helpers = LintConfigFileSchema.shape.template.safeParse(sections.template);
   if (helpers.success && helpers.data?.helpers) config.helpers = helpers.data.helpers;
@@ -199,6 +216,8 @@ export function parseLintConfig(text: string, rules: readonly LintRule<any>[], s
   if (fixtures.success && fixtures.data) config.fixtures = fixtures.data;
   const testing = LintConfigFileSchema.shape.testing.safeParse(sections.testing);
   if (testing.success && testing.data) config.testing = testing.data;
+  const schemas = LintConfigFileSchema.shape.schemas.safeParse((value as { schemas?: unknown }).schemas);
+  if (schemas.success && schemas.data) config.schemas = schemas.data;
 
   const rulesNode = locate(doc, ['rules']).node;
   const raw = (value as { rules?: unknown }).rules;
@@ -255,25 +274,38 @@ export function configDiagnostics(problems: ConfigProblem[]): PromptDiagnostic[]
 
 /** Each rule's level and options, after the config file and the editor settings are applied. */
 export interface ResolvedLintConfig {
+  /** The preset the levels start from (set by `resolveLintConfig`). */
+  preset?: Preset;
   levels: Record<string, Level>;
   options: Record<string, Record<string, unknown>>;
   /** The config file that was applied, if any (for messages). */
   source?: string;
 }
 
-/** `promptWorkbench.lint.<id>` values: a level, or `default` to defer to the config file. */
+/**
+ * `promptWorkbench.lint.<id>` values: a level, or `default` to defer to the config file; and
+ * `preset` (`promptWorkbench.lint.preset`, or the CLI's `--preset`): a preset, or `default` for
+ * the config file's.
+ */
 export type LintSettings = Record<string, string | undefined>;
+
+/** The preset that applies: the setting's (unless `default`), else the config file's, else `recommended`. */
+export function presetOf(file?: LintConfigFile, settings?: LintSettings): Preset {
+  const setting = settings?.preset;
+  return isPreset(setting) ? setting : (file?.preset ?? DEFAULT_PRESET);
+}
 
 export function resolveLintConfig(rules: readonly LintRule<any>[], file?: LintConfigFile, settings?: LintSettings): ResolvedLintConfig {
   const levels: Record<string, Level> = {};
   const options: Record<string, Record<string, unknown>> = {};
+  const preset = presetOf(file, settings);
   for (const rule of rules) {
     const entry = file?.rules[rule.id];
     const setting = settings?.[rule.id];
-    levels[rule.id] = setting && setting !== DEFAULT_SETTING && (LEVELS as readonly string[]).includes(setting) ? (setting as Level) : (entry?.level ?? rule.defaultLevel);
+    levels[rule.id] = setting && setting !== DEFAULT_SETTING && (LEVELS as readonly string[]).includes(setting) ? (setting as Level) : (entry?.level ?? presetLevel(rule, preset));
     options[rule.id] = entry?.options ?? (rule.options ? ((rule.options.safeParse({}).data as Record<string, unknown> | undefined) ?? {}) : {});
   }
-  return { levels, options, source: file?.source };
+  return { preset, levels, options, source: file?.source };
 }
 
 /**

@@ -2,9 +2,10 @@
 // precision: "be concise" against "in detail", and the same action required and forbidden ("Always
 // cite the source" / "Never cite the source"). Sentences with a condition (if, when, unless, ...),
 // sentences in data (examples, documents), and branches of one {{#if}}/{{else}} are not compared.
-import type { Sentence } from './prose';
+import { derived, syncIndex, type BlockMemo } from './blocks';
+import type { ProseModel, Sentence } from './prose';
 import { clip } from './util';
-import type { Finding, LintRule } from './types';
+import type { Finding, LintRule, RuleContext } from './types';
 
 const BRIEF =
   /\b(?:be (?:very |extremely |really )?(?:concise|brief|succinct|terse)|keep (?:it|(?:your |the |each )?(?:answer|answers|response|responses|reply|replies|summary|output|message))(?: very)? (?:short|brief|concise)|(?:answer|respond|reply|write) (?:briefly|concisely|succinctly|tersely)|(?:short|brief|concise|terse) (?:answer|answers|response|responses|reply|replies))\b/i;
@@ -64,14 +65,101 @@ function kindOf(words: string): Kind {
   };
 }
 
+const ID = 'conflicting-instructions';
+
+/** Per block: its sentences that take part in a comparison (usable, and brief, detailed or a directive), by index. */
+function blockKinds(memo: BlockMemo): [number, Kind][] {
+  return derived(memo, ID, () => {
+    const out: [number, Kind][] = [];
+    memo.sentences!.forEach((s, i) => {
+      const k = kindOf(s.words);
+      if (k.usable && (k.brief || k.detailed || k.directive)) out.push([i, k]);
+    });
+    return out;
+  });
+}
+
+/** Over the blocks of the current version: which blocks hold brief or detailed sentences, and the directives by key and polarity. */
+interface Index {
+  length: Map<BlockMemo, number>;
+  directives: Map<string, { negative: number; positive: number; holders: Map<BlockMemo, number> }>;
+}
+
+function apply(index: Index, memo: BlockMemo, times: number): void {
+  let length = false;
+  for (const [, k] of blockKinds(memo)) {
+    if (k.brief || k.detailed) length = true;
+    if (!k.directive) continue;
+    let d = index.directives.get(k.directive.key);
+    if (!d) index.directives.set(k.directive.key, (d = { negative: 0, positive: 0, holders: new Map() }));
+    if (k.directive.negative) d.negative += times;
+    else d.positive += times;
+    const held = (d.holders.get(memo) ?? 0) + times;
+    if (held > 0) d.holders.set(memo, held);
+    else d.holders.delete(memo);
+    if (!d.holders.size) index.directives.delete(k.directive.key);
+  }
+  if (length) {
+    const held = (index.length.get(memo) ?? 0) + times;
+    if (held > 0) index.length.set(memo, held);
+    else index.length.delete(memo);
+  }
+}
+
+/**
+ * The usable sentences that can take part in a finding, with their kinds, in text order: with the
+ * index, the brief and detailed ones when both kinds occur, and the directives whose key occurs
+ * both required and forbidden. The others never yield a finding nor change what another yields.
+ */
+function candidates(ctx: RuleContext, prose: ProseModel): Map<Sentence, Kind> {
+  const kinds = new Map<Sentence, Kind>();
+  if (!prose.blocks) {
+    for (const s of prose.sentences) {
+      const k = ctx.memo(s.words, kindOf);
+      if (k.usable) kinds.set(s, k);
+    }
+    return kinds;
+  }
+  const index = syncIndex<Index>(ctx.doc.uri, ID, prose.blocks, () => ({ length: new Map(), directives: new Map() }), apply);
+  let brief = false;
+  let detailed = false;
+  for (const memo of index.length.keys()) {
+    for (const [, k] of blockKinds(memo)) {
+      brief ||= k.brief;
+      detailed ||= k.detailed;
+    }
+    if (brief && detailed) break;
+  }
+  const lengths = brief && detailed;
+  const conflicting = new Set<string>();
+  const memos = new Set<BlockMemo>(lengths ? index.length.keys() : []);
+  for (const [key, d] of index.directives) {
+    if (d.negative <= 0 || d.positive <= 0) continue;
+    conflicting.add(key);
+    for (const memo of d.holders.keys()) memos.add(memo);
+  }
+  if (!memos.size) return kinds;
+  const doc = ctx.doc;
+  for (const b of prose.blocks) {
+    if (!memos.has(b.memo)) continue;
+    const firstLine = doc.lines.lineAt(b.span.start);
+    for (const [i, k] of blockKinds(b.memo)) {
+      if (!(lengths && (k.brief || k.detailed)) && !(k.directive && conflicting.has(k.directive.key))) continue;
+      const s = b.memo.sentences![i];
+      kinds.set({ span: { start: s.span.start + b.span.start, end: s.span.end + b.span.start }, words: s.words, key: s.key, line: s.line + firstLine }, k);
+    }
+  }
+  return kinds;
+}
+
 function line(s: Sentence): number {
   return s.line + 1;
 }
 
 export const rule: LintRule = {
-  id: 'conflicting-instructions',
+  id: ID,
   description: 'Opposite directives in one prompt ("be concise" / "in detail", "always X" / "never X"). A heuristic.',
-  defaultLevel: 'warning',
+  defaultLevel: 'info',
   category: 'clarity',
   checksPartials: true,
   patterns: PATTERNS,
@@ -80,11 +168,7 @@ export const rule: LintRule = {
     if (doc.notice) return [];
     const prose = ctx.prose();
     const out: Finding[] = [];
-    const kinds = new Map<Sentence, Kind>();
-    for (const s of prose.sentences) {
-      const k = ctx.memo(s.words, kindOf);
-      if (k.usable) kinds.set(s, k);
-    }
+    const kinds = candidates(ctx, prose);
     const usable = [...kinds.keys()];
     const compatible = (a: Sentence, b: Sentence) => !prose.exclusive(a.span.start, b.span.start) && !prose.inLoop(a.span.start) && !prose.inLoop(b.span.start);
 
@@ -111,13 +195,18 @@ export const rule: LintRule = {
     }
 
     // The same action required and forbidden.
-    const seen = new Map<string, Directive[]>();
+    // Per key, the earlier directives of each polarity apart: a directive repeated many times is
+    // compared with the opposite ones only (comparing it with every copy of itself was quadratic).
+    const seen = new Map<string, { negative: Directive[]; positive: Directive[] }>();
     for (const s of usable) {
       const kind = kinds.get(s)!.directive;
       if (!kind) continue;
       const d: Directive = { ...kind, sentence: s };
-      const list = seen.get(d.key) ?? [];
-      const opposite = list.find((x) => x.negative !== d.negative && compatible(x.sentence, s));
+      let lists = seen.get(d.key);
+      if (!lists) seen.set(d.key, (lists = { negative: [], positive: [] }));
+      // A directive inside a loop is compatible with none: it is neither compared nor kept.
+      if (prose.inLoop(s.span.start)) continue;
+      const opposite = (d.negative ? lists.positive : lists.negative).find((x) => compatible(x.sentence, s));
       if (opposite) {
         out.push({
           message: `"${clip(s.words)}" contradicts "${clip(opposite.sentence.words)}" (line ${line(opposite.sentence)}): the same action is ${d.negative ? 'forbidden here and required there' : 'required here and forbidden there'}. Keep one, or say when each applies. (A heuristic.)`,
@@ -125,8 +214,7 @@ export const rule: LintRule = {
           data: { otherLine: line(opposite.sentence) },
         });
       }
-      list.push(d);
-      seen.set(d.key, list);
+      (d.negative ? lists.negative : lists.positive).push(d);
     }
     return out.sort((a, b) => a.span.start - b.span.start);
   },

@@ -4,8 +4,10 @@
 // is not compared.
 import type { PromptDocument } from '../document';
 import type { Span } from '../text';
+import { derived, syncIndex, type BlockMemo } from './blocks';
+import type { ProseModel, Sentence } from './prose';
 import { clip, quickFix, removeLinesEdit } from './util';
-import type { Finding, LintRule } from './types';
+import type { Finding, LintRule, RuleContext } from './types';
 
 /** Shorter sentences ("Thanks.", "Answer:") repeat naturally. */
 const MIN_CHARS = 20;
@@ -34,8 +36,65 @@ function wholeLine(doc: PromptDocument, span: Span): boolean {
   return LIST_MARKER.test(doc.text.slice(doc.lines.lineStart(line), span.start)) && !doc.text.slice(span.end, doc.lines.lineEnd(line)).trim();
 }
 
+const ID = 'duplicate-instruction';
+
+/** Per block: the keys of its sentences long enough to compare, each with how often it occurs there. */
+function blockKeys(memo: BlockMemo): Map<string, number> {
+  return derived(memo, ID, () => {
+    const keys = new Map<string, number>();
+    for (const s of memo.sentences!) if (longEnough(s.key)) keys.set(s.key, (keys.get(s.key) ?? 0) + 1);
+    return keys;
+  });
+}
+
+/** Over the blocks of the current version: how often each key occurs, and which blocks hold the keys that occur twice or more. */
+interface Index {
+  counts: Map<string, number>;
+  /** Keys occurring at least twice, with the blocks holding them (and how many times each block is in the version). */
+  repeated: Map<string, Map<BlockMemo, number>>;
+  holders: Map<string, Map<BlockMemo, number>>;
+}
+
+function apply(index: Index, memo: BlockMemo, times: number): void {
+  for (const [key, n] of blockKeys(memo)) {
+    const count = (index.counts.get(key) ?? 0) + n * times;
+    if (count > 0) index.counts.set(key, count);
+    else index.counts.delete(key);
+    let holders = index.holders.get(key);
+    if (!holders) index.holders.set(key, (holders = new Map()));
+    const held = (holders.get(memo) ?? 0) + times;
+    if (held > 0) holders.set(memo, held);
+    else holders.delete(memo);
+    if (!holders.size) index.holders.delete(key);
+    if (count >= 2) index.repeated.set(key, holders);
+    else index.repeated.delete(key);
+  }
+}
+
+/**
+ * The sentences that can be reported or repeated, in text order: with the index, only those whose
+ * key occurs twice or more (the others never yield a finding nor change what another key yields).
+ */
+function candidates(ctx: RuleContext, prose: ProseModel): Sentence[] {
+  if (!prose.blocks) return prose.sentences;
+  const index = syncIndex<Index>(ctx.doc.uri, ID, prose.blocks, () => ({ counts: new Map(), repeated: new Map(), holders: new Map() }), apply);
+  if (!index.repeated.size) return [];
+  const memos = new Set<BlockMemo>();
+  for (const holders of index.repeated.values()) for (const memo of holders.keys()) memos.add(memo);
+  const out: Sentence[] = [];
+  const doc = ctx.doc;
+  for (const b of prose.blocks) {
+    if (!memos.has(b.memo)) continue;
+    const firstLine = doc.lines.lineAt(b.span.start);
+    for (const s of b.memo.sentences!) {
+      if (index.repeated.has(s.key)) out.push({ span: { start: s.span.start + b.span.start, end: s.span.end + b.span.start }, words: s.words, key: s.key, line: s.line + firstLine });
+    }
+  }
+  return out;
+}
+
 export const rule: LintRule = {
-  id: 'duplicate-instruction',
+  id: ID,
   description: 'The same instruction sentence or bullet appears twice.',
   defaultLevel: 'warning',
   category: 'clarity',
@@ -49,7 +108,7 @@ export const rule: LintRule = {
     const firstOf = new Map<string, { span: Span; line: number }[]>();
     const out: Finding[] = [];
     let more = 0;
-    for (const s of prose.sentences) {
+    for (const s of candidates(ctx, prose)) {
       if (!ctx.memo(s.key, longEnough) || prose.inLoop(s.span.start)) continue;
       const earlier = firstOf.get(s.key);
       const same = earlier?.find((e) => !prose.exclusive(e.span.start, s.span.start));

@@ -1,5 +1,5 @@
 // Lint rules for prompts: the registry of rules (one file per rule, `<rule-id>.ts`) and the runner
-// that applies each rule's level (default < .promptlintrc.yaml < editor setting), inline
+// that applies each rule's level (preset < project config < editor setting), inline
 // suppressions and the docs link. The server and the CLI both reach it through the engine's
 // `diagnostics()` / `asyncDiagnostics()` in service/index.ts.
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
@@ -9,6 +9,8 @@ import { partialNameOf } from '../partials';
 import { analyze, type AnalysisOptions } from '../scope';
 import type { TokenOptions } from '../tokens/count';
 import { tokenDiagnostics } from '../tokens/present';
+import { CancelledError } from '../host';
+import { runSteps, type Slicer, type Steps } from '../slice';
 import { quickFix } from './util';
 import { resolveLintConfig, severityFor, type ResolvedLintConfig } from './config';
 import { textMemo } from './blocks';
@@ -111,8 +113,11 @@ function shift(f: Finding, by: number): Finding {
   return { ...f, span: { start: f.span.start + by, end: f.span.end + by } };
 }
 
-/** A rule's findings: block by block from what is remembered where the rule allows it, else over the whole document. */
-function runRule(rule: LintRule<any>, ctx: RuleContext<any>, fresh: boolean | undefined): Finding[] {
+/**
+ * A rule's findings: block by block from what is remembered where the rule allows it, else over the
+ * whole document. A step (`yield`) after each block it checks, so a sliced run can pause there.
+ */
+function* runRule(rule: LintRule<any>, ctx: RuleContext<any>, fresh: boolean | undefined): Steps<Finding[]> {
   const blocks = rule.blocks && !fresh && !ctx.doc.notice ? ctx.prose().blocks : undefined;
   if (!rule.blocks || !blocks) {
     lintHooks.onRuleRun?.(rule.id, -1);
@@ -128,6 +133,7 @@ function runRule(rule: LintRule<any>, ctx: RuleContext<any>, fresh: boolean | un
       lintHooks.onRuleRun?.(rule.id, i);
       local = rule.check!({ ...ctx, block: span }).map((f) => shift(f, -span.start));
       memo.findings.set(key, local);
+      yield rule.id;
     }
     for (const f of local) found.push(shift(f, span.start));
   }
@@ -165,31 +171,55 @@ function activeRules(doc: PromptDocument, config: ResolvedLintConfig, async: boo
   return out;
 }
 
-/** The synchronous rules' diagnostics (all but secretlint's). A rule that throws is skipped, never the others. */
-export function lintDiagnostics(doc: PromptDocument, options: LintOptions = {}, analysisOptions: AnalysisOptions = {}, onError?: (rule: string, e: unknown) => void): PromptDiagnostic[] {
+/**
+ * The synchronous rules as steps: the prose model the rules share, then rule by rule (and block by
+ * block within a block-local rule). A rule that throws is skipped, never the others. A format with
+ * a lint view (GitHub Models prompt files) is linted through it: its prose only.
+ */
+export function* lintSteps(doc: PromptDocument, options: LintOptions = {}, analysisOptions: AnalysisOptions = {}, onError?: (rule: string, e: unknown) => void): Steps<PromptDiagnostic[]> {
   doc = formatOf(doc).lintView?.(doc) ?? doc;
   const config = options.config ?? defaultLintConfig();
   const context = contextFor(doc, options, analysisOptions, config);
   const out: PromptDiagnostic[] = [];
-  for (const { rule, level } of activeRules(doc, config, false)) {
+  const active = activeRules(doc, config, false);
+  if (!doc.notice && !options.fresh && active.some((a) => a.rule.blocks)) {
     try {
-      out.push(...toDiagnostics(doc, rule, level, runRule(rule, context(rule), options.fresh), options));
+      proseOf(doc); // memoised per document: the rules' `ctx.prose()` read this one
+    } catch {
+      // Each rule that reads it reports the error as its own.
+    }
+    yield 'prose';
+  }
+  for (const { rule, level } of active) {
+    try {
+      out.push(...toDiagnostics(doc, rule, level, yield* runRule(rule, context(rule), options.fresh), options));
     } catch (e) {
       onError?.(rule.id, e);
     }
+    yield rule.id;
   }
   return out;
 }
 
-/** The asynchronous rules' diagnostics (secret-in-prompt). */
-export async function lintDiagnosticsAsync(doc: PromptDocument, options: LintOptions = {}, analysisOptions: AnalysisOptions = {}, onError?: (rule: string, e: unknown) => void): Promise<PromptDiagnostic[]> {
+/** The synchronous rules' diagnostics (all but secretlint's). A rule that throws is skipped, never the others. */
+export function lintDiagnostics(doc: PromptDocument, options: LintOptions = {}, analysisOptions: AnalysisOptions = {}, onError?: (rule: string, e: unknown) => void): PromptDiagnostic[] {
+  return runSteps(lintSteps(doc, options, analysisOptions, onError));
+}
+
+/** The asynchronous rules' diagnostics (secret-in-prompt); with a slicer, the rules pause (`ctx.pause`) when a slice is used up. */
+export async function lintDiagnosticsAsync(doc: PromptDocument, options: LintOptions = {}, analysisOptions: AnalysisOptions = {}, onError?: (rule: string, e: unknown) => void, slicer?: Slicer): Promise<PromptDiagnostic[]> {
   const config = options.config ?? defaultLintConfig();
   const context = contextFor(doc, options, analysisOptions, config);
+  let pause: (() => Promise<void> | undefined) | undefined;
+  if (slicer) await slicer.maybePause('lint');
   const out: PromptDiagnostic[] = [];
   for (const { rule, level } of activeRules(doc, config, true)) {
     try {
-      out.push(...toDiagnostics(doc, rule, level, await rule.checkAsync!(context(rule)), options));
+      if (slicer) pause = () => slicer.maybePause(rule.id);
+      out.push(...toDiagnostics(doc, rule, level, await rule.checkAsync!({ ...context(rule), pause }), options));
     } catch (e) {
+      // A cancelled run stops here; any other error skips the rule only.
+      if (e instanceof CancelledError) throw e;
       onError?.(rule.id, e);
     }
   }
@@ -212,5 +242,7 @@ export function lintCodeActions(doc: PromptDocument, diagnostics: Diagnostic[], 
 
 export { forgetLintState } from './blocks';
 export { CONFIG_FILE_NAMES, DEFAULT_SETTING, findLintConfig, formatConfigProblem, isConfigFile, parseLintConfig, resolveLintConfig, sarifLevel, severityFor, type LintConfigFile, type LintSettings, type ResolvedLintConfig } from './config';
+export { DEFAULT_PRESET, isPreset, PRESET_DESCRIPTIONS, PRESETS, presetLevel, presetLevels, type Preset } from './presets';
+export { presetOf } from './config';
 export type { Level, LintRule } from './types';
 export { LEVELS } from './types';

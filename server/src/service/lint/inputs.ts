@@ -36,8 +36,20 @@ const memo = new WeakMap<Analysis, Interpolation[]>();
 export function interpolations(doc: PromptDocument, analysis: Analysis): Interpolation[] {
   const hit = memo.get(analysis);
   if (hit) return hit;
-  const index = new Map<Tag, number>();
-  doc.template.tags.forEach((t, i) => index.set(t, i));
+  const tags = doc.template.tags;
+  // The tag's place in the template (tags are sorted and never overlap), for its scope frames.
+  const index = (tag: Tag): number => {
+    let lo = 0;
+    let hi = tags.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = tags[mid].span.start;
+      if (s < tag.span.start) lo = mid + 1;
+      else if (s > tag.span.start) hi = mid - 1;
+      else return tags[mid] === tag ? mid : -1;
+    }
+    return -1;
+  };
   const out: Interpolation[] = [];
   for (const ref of analysis.refs) {
     const tag = ref.tag;
@@ -49,7 +61,7 @@ export function interpolations(doc: PromptDocument, analysis: Analysis): Interpo
     let root = ref.root;
     let type = ref.field ? (ref.field.enumValues ? 'enum' : ref.field.type) : undefined;
     if (ref.kind === 'this' || (!root && ref.kind !== 'unknown')) {
-      const frames = analysis.framesAt[index.get(tag) ?? -1];
+      const frames = analysis.framesAt[index(tag)];
       const c = contextRoot(frames?.[frames.length - 1]?.context);
       if (ref.kind === 'this' && !c.root) continue; // `{{this}}` at the root writes the whole input object: not a single value
       root = c.root;

@@ -16,7 +16,7 @@ type Options = z.infer<typeof Options>;
 export const rule: LintRule<Options> = {
   id: 'missing-max-tokens',
   description: 'No output token limit (`config.maxOutputTokens`): a run may bill up to the model\'s maximum output.',
-  defaultLevel: 'warning',
+  defaultLevel: 'off',
   category: 'cost',
   fixable: true,
   options: Options,

@@ -15,7 +15,7 @@ const JSON_FORMATS = new Set(['json', 'jsonl', 'array']);
 export const rule: LintRule = {
   id: 'output-format-mismatch',
   description: 'output.format / output.schema and the instructions disagree about JSON.',
-  defaultLevel: 'warning',
+  defaultLevel: 'info',
   category: 'correctness',
   patterns: [MENTIONS_JSON, ASKS_FOR_JSON, NEGATION],
   check(ctx) {

@@ -4,7 +4,8 @@
 import type { PromptDocument } from '../document';
 import { allBlocks, type Block, type Tag } from '../template';
 import type { Span } from '../text';
-import { stateFor, templateBlocks, type BlockMemo } from './blocks';
+import { textChange } from '../diff';
+import { commonPrefix, commonSuffix, stateFor, templateBlocks, type BlockMemo, type PreviousBlock, type PreviousVersion } from './blocks';
 
 export interface Element {
   name: string;
@@ -93,6 +94,40 @@ function maskTags(text: string, tags: Tag[]): string {
     at = t.span.end;
   }
   parts.push(text.slice(at));
+  return parts.join('');
+}
+
+/**
+ * The masked text, from the previous version's where the edit left text and tags alone: only the
+ * part between the first and the last tag (or character) that changed is masked again.
+ */
+function maskedFrom(doc: PromptDocument, previous: PreviousVersion | undefined): string {
+  const text = doc.text;
+  const tags = doc.template.tags;
+  if (!previous) return maskTags(text, tags);
+  const { prefix, suffix, delta } = textChange(previous.text, text);
+  const old = previous.tags;
+  const same = (t: Tag, o: Tag, by: number) => t.span.start === o.span.start + by && t.span.end === o.span.end + by;
+  let i = 0;
+  while (i < tags.length && i < old.length && tags[i].span.end <= prefix && same(tags[i], old[i], 0)) i++;
+  const a = Math.min(prefix, tags[i]?.span.start ?? Infinity, old[i]?.span.start ?? Infinity);
+  const unchangedFrom = text.length - suffix;
+  let k = tags.length - 1;
+  let l = old.length - 1;
+  while (k >= i && l >= i && tags[k].span.start >= unchangedFrom && same(tags[k], old[l], delta)) {
+    k--;
+    l--;
+  }
+  const b = Math.max(unchangedFrom, k >= i ? tags[k].span.end : -Infinity, l >= i ? old[l].span.end + delta : -Infinity);
+  const parts: string[] = [previous.masked.slice(0, a)];
+  let at = a;
+  for (let j = i; j <= k; j++) {
+    const t = tags[j];
+    if (t.span.start < at) continue;
+    parts.push(text.slice(at, t.span.start), blank(text.slice(t.span.start, t.span.end)));
+    at = t.span.end;
+  }
+  parts.push(text.slice(at, b), previous.masked.slice(b - delta));
   return parts.join('');
 }
 
@@ -283,31 +318,76 @@ function splitSentences(doc: PromptDocument, masked: string, start: number, end:
 
 const memo = new WeakMap<PromptDocument, ProseModel>();
 
-/** Where each block's data regions lie, relative to the block: part of what its sentences depend on. */
-function blockKey(text: string, masked: string, block: Span, data: Span[], from: { i: number }): string {
+/** Where a block's data regions lie, relative to the block: part of what its sentences depend on. */
+function regionsOf(block: Span, data: Span[], from: { i: number }): string {
   while (from.i < data.length && data[from.i].end <= block.start) from.i++;
   let regions = '';
   for (let i = from.i; i < data.length && data[i].start < block.end; i++) regions += `${Math.max(0, data[i].start - block.start)}-${Math.min(block.end, data[i].end) - block.start},`;
+  return regions;
+}
+
+/** Everything a block's sentences depend on: the character before it, its data regions, its masked and raw text. */
+function blockKey(text: string, masked: string, block: Span, regions: string): string {
   const raw = text.slice(block.start, block.end);
   const m = masked.slice(block.start, block.end);
   return `${text[block.start - 1] ?? ''}\u0000${regions}\u0000${m === raw ? '=' : `~${m}`}\u0000${raw}`;
 }
 
-/** The sentences block by block, reusing those of blocks whose key is unchanged since the last version. */
-function blockSentences(doc: PromptDocument, masked: string, dataRegions: Span[]): { sentences: Sentence[]; blocks: { span: Span; memo: BlockMemo }[] } {
+/** The block of `blocks` (sorted) that starts at `start`. */
+function blockStartingAt<B extends { span: Span }>(blocks: readonly B[], start: number): B | undefined {
+  let lo = 0;
+  let hi = blocks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = blocks[mid].span.start;
+    if (s < start) lo = mid + 1;
+    else if (s > start) hi = mid - 1;
+    else return blocks[mid];
+  }
+  return undefined;
+}
+
+/**
+ * The blocks of the template with their memos, reusing those of the previous version: a block
+ * before the edit, or after it (moved by the edit's length), whose text, masked text, preceding
+ * character and data regions are unchanged keeps its memo; a block the edit touched gets the memo
+ * of a touched block of the previous version with the same content, if any, else a new one. Only
+ * the new blocks are split into sentences.
+ */
+function templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: Span[]): { span: Span; memo: BlockMemo }[] {
   const state = stateFor(doc.uri);
-  const next = new Map<string, BlockMemo>();
-  const sentences: Sentence[] = [];
-  const blocks: { span: Span; memo: BlockMemo }[] = [];
+  const previous = state.previous;
+  const text = doc.text;
+  let prefix = 0;
+  let suffix = 0;
+  let delta = 0;
+  const touched = new Map<string, BlockMemo>();
+  if (previous) {
+    // Masking keeps lengths, so the text and its masked form line up offset for offset.
+    prefix = Math.min(commonPrefix(previous.text, text), commonPrefix(previous.masked, masked));
+    const max = Math.min(previous.text.length, text.length) - prefix;
+    suffix = Math.min(commonSuffix(previous.text, text, max), commonSuffix(previous.masked, masked, max));
+    delta = text.length - previous.text.length;
+    const changedEnd = previous.text.length - suffix;
+    for (const b of previous.blocks) {
+      if (b.span.end > prefix && b.span.start - 1 < changedEnd) touched.set(blockKey(previous.text, previous.masked, b.span, b.regions), b.memo);
+    }
+  }
+  const blocks: PreviousBlock[] = [];
   const cursor = { i: 0 };
+  const unchangedFrom = text.length - suffix;
   for (const span of templateBlocks(doc)) {
-    const key = blockKey(doc.text, masked, span, dataRegions, cursor);
-    let memo = next.get(key) ?? state.blocks.get(key);
+    const regions = regionsOf(span, dataRegions, cursor);
+    let memo: BlockMemo | undefined;
+    if (previous) {
+      const shift = span.end <= prefix ? 0 : span.start - 1 >= unchangedFrom ? delta : undefined;
+      const old = shift === undefined ? undefined : blockStartingAt(previous.blocks, span.start - shift);
+      if (old && old.span.end === span.end - shift! && old.regions === regions) memo = old.memo;
+      else if (touched.size) memo = touched.get(blockKey(text, masked, span, regions));
+    }
     if (!memo) memo = { findings: new Map() };
-    next.set(key, memo);
-    blocks.push({ span, memo });
-    const firstLine = doc.lines.lineAt(span.start);
     if (!memo.sentences) {
+      const firstLine = doc.lines.lineAt(span.start);
       memo.sentences = splitSentences(doc, masked, span.start, span.end, dataRegions).map((s) => ({
         span: { start: s.span.start - span.start, end: s.span.end - span.start },
         words: s.words,
@@ -315,10 +395,18 @@ function blockSentences(doc: PromptDocument, masked: string, dataRegions: Span[]
         line: s.line - firstLine,
       }));
     }
-    for (const s of memo.sentences) sentences.push({ span: { start: s.span.start + span.start, end: s.span.end + span.start }, words: s.words, key: s.key, line: s.line + firstLine });
+    blocks.push({ span, regions, memo });
   }
-  state.blocks = next;
-  return { sentences, blocks };
+  state.previous = { text, masked, tags: doc.template.tags, blocks };
+  return blocks;
+}
+
+/** A block's sentences at their place in the document. */
+function placed(doc: PromptDocument, block: { span: Span; memo: BlockMemo }, out: Sentence[] = []): Sentence[] {
+  const start = block.span.start;
+  const firstLine = doc.lines.lineAt(start);
+  for (const s of block.memo.sentences!) out.push({ span: { start: s.span.start + start, end: s.span.end + start }, words: s.words, key: s.key, line: s.line + firstLine });
+  return out;
 }
 
 /**
@@ -330,25 +418,50 @@ export function proseOf(doc: PromptDocument, fresh = false): ProseModel {
   if (hit) return hit;
   const bodyStart = doc.template.span.start;
   const end = doc.template.span.end;
-  const masked = maskTags(doc.text, doc.template.tags);
+  const masked = fresh || doc.notice ? maskTags(doc.text, doc.template.tags) : maskedFrom(doc, stateFor(doc.uri).previous);
   const elements = doc.notice ? [] : findElements(masked, bodyStart, end);
   const fences = doc.notice ? [] : findFences(masked, bodyStart, end);
   const interpolations = doc.template.tags.filter((t) => t.kind === 'mustache' || t.kind === 'unescaped' || t.kind === 'partial').map((t) => t.span.start);
-  const dataElements = elements.filter((e) => isDataName(e.name) || interpolations.some((o) => o >= e.content.start && o < e.content.end));
+  // Interpolation offsets are sorted (tags are): whether one lies in an element is a binary search.
+  const interpolationIn = (span: Span) => {
+    let lo = 0;
+    let hi = interpolations.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (interpolations[mid] < span.start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < interpolations.length && interpolations[lo] < span.end;
+  };
+  const dataElements = elements.filter((e) => isDataName(e.name) || interpolationIn(e.content));
   const dataRegions = merge([...fences, ...dataElements.map((e) => e.span)]);
   const messages = doc.prompt.messages;
   const loops = collectLoops(doc.template.blocks);
   const contents = merge(elements.map((e) => e.content));
   const messagesInOrder = messages.every((m, i) => i === 0 || messages[i - 1].span.start <= m.span.start);
-  const split = doc.notice ? { sentences: [] } : fresh ? { sentences: splitSentences(doc, masked, bodyStart, end, dataRegions) } : blockSentences(doc, masked, dataRegions);
+  const blocks = doc.notice || fresh ? undefined : templateBlockMemos(doc, masked, dataRegions);
+  // Built on first use: the rules that run per block or keep an index never need the whole list.
+  let sentences: Sentence[] | undefined;
+  const allSentences = (): Sentence[] => {
+    if (sentences) return sentences;
+    if (doc.notice) sentences = [];
+    else if (!blocks) sentences = splitSentences(doc, masked, bodyStart, end, dataRegions);
+    else {
+      sentences = [];
+      for (const b of blocks) placed(doc, b, sentences);
+    }
+    return sentences;
+  };
   const model: ProseModel = {
     masked,
     bodyStart,
     elements,
     fences,
     dataRegions,
-    sentences: split.sentences,
-    blocks: 'blocks' in split ? split.blocks : undefined,
+    get sentences() {
+      return allSentences();
+    },
+    blocks,
     inData: (offset) => within(dataRegions, offset),
     roleAt: (offset) => {
       let role = 'user';
@@ -378,7 +491,9 @@ export function proseOf(doc: PromptDocument, fresh = false): ProseModel {
     },
     inLoop: (offset) => within(loops, offset),
     sentencesIn: (span) => {
-      const all = split.sentences;
+      const block = blocks && blockStartingAt(blocks, span.start);
+      if (block && block.span.end === span.end) return placed(doc, block);
+      const all = allSentences();
       const first = (at: number) => {
         let lo = 0;
         let hi = all.length;

@@ -83,6 +83,7 @@ export const rule: LintRule = {
     for (const b of blocksOf(text)) {
       const block = text.slice(b.start, b.end);
       if (!block.trim()) continue;
+      await ctx.pause?.();
       for (const f of await checkBlock(sl, block)) {
         const span = { start: b.start + f.start, end: b.start + f.end };
         const secret = text.slice(span.start, span.end);

@@ -42,6 +42,11 @@ export interface RuleContext<O = Record<string, unknown>> {
   memo<T>(text: string, compute: (text: string) => T): T;
   /** Set for rules with `blocks`: check only this block of the template, uncapped, in text order. */
   block?: Span;
+  /**
+   * Asynchronous rules await it between pieces of work: in a sliced run (the server) it gives other
+   * requests a turn when the slice is used up, and throws `CancelledError` once a newer version exists.
+   */
+  pause?(): Promise<void> | undefined;
 }
 
 export interface FixContext {

@@ -64,6 +64,8 @@ export function clip(s: string, max = 60): string {
 
 /** `*` matches any run of characters; everything else literally (case-insensitive). */
 export function nameMatcher(patterns: readonly string[]): (name: string) => boolean {
+  // `*` alone (the default) matches every name without a line break, as `^.*$` does.
+  if (patterns.includes('*')) return (name) => !/[\n\r\u2028\u2029]/.test(name);
   const res = patterns.map((p) => new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i'));
   return (name) => res.some((r) => r.test(name));
 }

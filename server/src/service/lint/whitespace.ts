@@ -3,6 +3,7 @@
 // YAML is read. Quick fixes remove one line's trailing blanks or normalise the whole file.
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { PromptDocument } from '../document';
+import { tagAt } from '../template';
 import { quickFix } from './util';
 import type { Finding, LintRule } from './types';
 
@@ -50,6 +51,40 @@ function scan(doc: PromptDocument): Scan {
   return s;
 }
 
+/** What trailing blanks at `offset` do: only those in the template's text reach the model. */
+function trailingMessage(doc: PromptDocument, offset: number): string {
+  const fm = doc.frontmatter;
+  if (fm.present && offset < doc.template.span.start) return 'Trailing whitespace: not sent to the model (it is outside the template), but noisy in diffs.';
+  const tag = tagAt(doc.template, offset);
+  if (tag && offset >= tag.span.start && offset < tag.span.end) {
+    return tag.kind === 'comment'
+      ? 'Trailing whitespace in a comment: not sent to the model (comments are left out), but noisy in diffs.'
+      : 'Trailing whitespace inside a tag: not sent to the model, but noisy in diffs.';
+  }
+  if (strippedByHandlebars(doc, offset)) return 'Trailing whitespace: Handlebars removes it when rendering (a tag alone on its line, or `~`), so it is not sent to the model, but it is noisy in diffs.';
+  return 'Trailing whitespace: invisible, but sent to the model and noisy in diffs.';
+}
+
+/** Tags that Handlebars' whitespace control treats as standalone when alone on a line. */
+const STANDALONE = new Set(['block-open', 'inverse-open', 'else', 'block-close', 'comment', 'partial', 'partial-block-open', 'decorator-block-open']);
+
+/**
+ * Whether Handlebars drops the blanks at the end of a line that start at `offset`: after a block,
+ * comment or partial tag alone on its line (a standalone tag), after `~}}`, or before `{{~`.
+ */
+function strippedByHandlebars(doc: PromptDocument, offset: number): boolean {
+  const text = doc.text;
+  const before = offset > doc.template.span.start ? tagAt(doc.template, offset - 1) : undefined;
+  if (before && before.span.end === offset && before.closed) {
+    if (text.slice(before.span.end - 3, before.span.end) === '~}}') return true;
+    const lineStart = doc.lines.lineStart(doc.lines.lineAt(before.span.start));
+    if (STANDALONE.has(before.kind) && !text.slice(lineStart, before.span.start).trim()) return true;
+  }
+  let next = offset;
+  while (next < text.length && /\s/.test(text[next])) next++;
+  return text.startsWith('{{~', next);
+}
+
 /** Every whitespace fix at once: no trailing blanks, one kind of line break, spaces for tabs in the frontmatter's indentation. */
 export function normaliseEdits(doc: PromptDocument): TextEdit[] {
   const s = scan(doc);
@@ -81,7 +116,7 @@ export const rule: LintRule = {
     if (doc.notice === 'binary') return [];
     const s = scan(doc);
     const out: Finding[] = [];
-    for (const t of s.trailing.slice(0, MAX_TRAILING)) out.push({ message: 'Trailing whitespace: invisible, but sent to the model and noisy in diffs.', span: t, data: { kind: 'trailing' } });
+    for (const t of s.trailing.slice(0, MAX_TRAILING)) out.push({ message: trailingMessage(doc, t.start), span: t, data: { kind: 'trailing' } });
     if (s.trailing.length > MAX_TRAILING) {
       const t = s.trailing[MAX_TRAILING];
       out.push({ message: `${s.trailing.length - MAX_TRAILING} more lines have trailing whitespace. Use the quick fix "Normalise whitespace in this file".`, span: t, data: { kind: 'trailing' } });

@@ -6,7 +6,10 @@ import { DATA_VARIABLES, HELPERS, ROLES } from '../helpers';
 import type { PartialFile, PartialIndex } from '../partials';
 import { fieldTypeLabel } from '../picoschema';
 import type { AnalysisOptions, PartialRef } from '../scope';
+import { settingAt } from '../formats/model';
+import { schemaNameOf } from '../schemas';
 import { closest } from '../suggest';
+import type { Span } from '../text';
 import type { Tag } from '../template';
 import { contextLabel, type ScopeModel, type Site } from './model';
 
@@ -16,12 +19,28 @@ const SCALAR_TYPES = ['string', 'number', 'integer', 'boolean', 'null', 'enum'];
 export function checkScope(model: ScopeModel, doc: PromptDocument, options: AnalysisOptions): PromptDiagnostic[] {
   const out: PromptDiagnostic[] = [];
   // Without any declaration an undeclared name is likely fine, so it is only information.
-  const hasDeclarations = doc.input.style !== 'none' || Object.keys(doc.defaults).length > 0;
+  // `input.schema: Name` names a schema registered in code: checkable only when the project config lists it.
+  const named = doc.input.style === 'named' ? namedInputSchema(doc) : undefined;
+  const unresolvedName = named && !options.schemas?.get(named.name) ? named : undefined;
+  const hasDeclarations = !unresolvedName && (doc.input.style !== 'none' || Object.keys(doc.defaults).length > 0);
+  if (unresolvedName) {
+    out.push({
+      code: 'input-schema-unresolved',
+      severity: 'info',
+      message: `\`${unresolvedName.name}\` is a schema your code registers (defineSchema); the project config does not list it, so the template's variables are not checked against it. Add it under \`schemas:\` in prompt-workbench.yaml (a path to its JSON Schema file).`,
+      span: unresolvedName.span,
+    });
+  }
   const custom = options.customHelpers ?? [];
+  // With a frontmatter whose YAML has errors, the declarations are only what did parse: names
+  // missing from them are not reported one by one, but once, as unchecked.
+  const partial = doc.input.partial === true;
+  const unchecked: Extract<Site, { kind: 'unresolved' }>[] = [];
   for (const site of model.sites) {
     switch (site.kind) {
       case 'unresolved':
-        out.push(undefinedVariable(site, model, hasDeclarations));
+        if (partial) unchecked.push(site);
+        else out.push(undefinedVariable(site, model, hasDeclarations));
         break;
       case 'data':
         checkDataVariable(site, out);
@@ -30,7 +49,10 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
         checkHelper(site, custom, out);
         break;
       case 'role':
-        checkRole(site.tag, out);
+        checkRole(site.tag, site.inEach === true, out);
+        break;
+      case 'shadow':
+        out.push(shadowedField(site));
         break;
       case 'each': {
         const { ref } = site;
@@ -44,7 +66,8 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
         break;
     }
   }
-  if (!model.usesWholeRoot && doc.notice === undefined) {
+  if (unchecked.length) out.push(uncheckedVariables(unchecked));
+  if (!model.usesWholeRoot && doc.notice === undefined && !partial) {
     for (const f of doc.input.fields) {
       if (model.usedInputs.has(f.name) || !f.keySpan) continue;
       out.push({
@@ -58,6 +81,20 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
     }
   }
   return out;
+}
+
+/** One note for every name the declarations that did parse do not have, on the first of them. */
+function uncheckedVariables(sites: Extract<Site, { kind: 'unresolved' }>[]): PromptDiagnostic {
+  const names = [...new Set(sites.map((s) => s.ref.expr.original))];
+  const shown = names.slice(0, 3).map((n) => `\`${n}\``);
+  const list = names.length > 3 ? `${shown.join(', ')} and ${names.length - 3} more` : shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0];
+  return {
+    code: 'variables-unchecked',
+    severity: 'info',
+    message: `Variable checks are partial: the frontmatter's YAML has an error, so input.schema could not be read in full, and ${list} ${names.length > 1 ? 'are' : 'is'} not checked against it. Fix the YAML error to check every name.`,
+    span: sites[0].ref.expr.span,
+    data: { names },
+  };
 }
 
 function undefinedVariable(site: Extract<Site, { kind: 'unresolved' }>, model: ScopeModel, hasDeclarations: boolean): PromptDiagnostic {
@@ -93,7 +130,16 @@ function checkDataVariable(site: Extract<Site, { kind: 'data' }>, out: PromptDia
   const head = expr.parts[0];
   const known = DATA_VARIABLES.find((d) => d.name === head);
   if (!known) {
-    out.push({ code: 'unknown-data-variable', severity: 'warning', message: `\`@${head}\` is not a Handlebars data variable. Use ${DATA_VARIABLES.map((d) => `\`@${d.name}\``).join(', ')}.`, span: expr.span });
+    // Dotprompt passes every key of the render context as a data variable (`context: { x }` is `@x`).
+    const near = closest(head, DATA_VARIABLES.map((d) => d.name));
+    out.push({
+      code: 'unknown-data-variable',
+      severity: near ? 'warning' : 'info',
+      message: near
+        ? `\`@${head}\` is not a data variable. Did you mean \`@${near}\`?`
+        : `\`@${head}\` is not a Handlebars or Dotprompt data variable, so it has a value only if the code that renders passes \`${head}\` in the render context (in a test case: \`context: { ${head}: ... }\`).`,
+      span: expr.span,
+    });
   } else if (known.eachOnly && !site.inEach) {
     out.push({ code: 'unknown-data-variable', severity: 'warning', message: `\`@${head}\` only has a value inside \`{{#each}}\`.`, span: expr.span });
   }
@@ -121,10 +167,16 @@ function checkHelper(site: Extract<Site, { kind: 'helper' }>, custom: readonly s
   }
 }
 
-function checkRole(tag: Tag, out: PromptDiagnostic[]): void {
+function checkRole(tag: Tag, inEach: boolean, out: PromptDiagnostic[]): void {
   const p = tag.params[0];
   if (!p) {
-    out.push({ code: 'unknown-role', severity: 'error', message: '`{{role}}` needs a role: `{{role "system"}}`, `"user"`, `"model"` or `"tool"`.', span: tag.span });
+    out.push({
+      code: 'unknown-role',
+      severity: 'error',
+      message: `\`{{role}}\` needs a role: \`{{role "system"}}\`, \`"user"\`, \`"model"\` or \`"tool"\`.${inEach ? ' If you meant a `role` field of the item, write `{{this.role}}`: `role` is a Dotprompt helper, and Handlebars calls a helper before it reads a field of the same name.' : ''}`,
+      span: tag.span,
+      data: inEach ? { field: 'this.role' } : undefined,
+    });
     return;
   }
   // A role computed at render time cannot be checked here.
@@ -138,6 +190,21 @@ function checkRole(tag: Tag, out: PromptDiagnostic[]): void {
     span: { start: p.span.start + 1, end: p.span.end - 1 },
     data: { replacement: near },
   });
+}
+
+/** `{{role}}` over items with a `role` field, and the like: the helper runs, the field is never read. */
+function shadowedField(site: Extract<Site, { kind: 'shadow' }>): PromptDiagnostic {
+  const name = site.head.original;
+  const info = HELPERS.get(name);
+  const what = info ? `a ${info.source === 'dotprompt' ? 'Dotprompt' : 'Handlebars'} helper` : 'a helper registered in code';
+  return {
+    code: 'helper-shadows-field',
+    // `{{role}}` without a role also breaks the message structure.
+    severity: name === 'role' ? 'error' : 'warning',
+    message: `\`{{${name}}}\` calls \`${name}\`, ${what}, not the \`${name}\` field of ${contextLabel(site.context)}: Handlebars calls a helper before it reads a field of the same name. Write \`{{this.${name}}}\` for the field.`,
+    span: site.head.span,
+    data: { replacement: `this.${name}`, field: name },
+  };
 }
 
 function checkPartial(ref: PartialRef, doc: PromptDocument, index: PartialIndex, out: PromptDiagnostic[]): void {
@@ -181,4 +248,10 @@ function findCycle(file: PartialFile, index: PartialIndex, path: string[], names
     if (found) return found;
   }
   return undefined;
+}
+
+function namedInputSchema(doc: PromptDocument): { name: string; span: Span } | undefined {
+  const setting = settingAt(doc.prompt.settings, 'input.schema').setting;
+  const name = schemaNameOf(setting?.value);
+  return name && setting ? { name, span: setting.valueSpan ?? setting.keySpan } : undefined;
 }

@@ -46,12 +46,56 @@ export function walkTemplate(doc: PromptDocument, options: AnalysisOptions): Sco
   return new ScopeWalker(doc, options).run();
 }
 
+/** A point of a walk between two top-level tags, where the walker holds nothing but what it has collected. */
+interface Checkpoint {
+  /** The index of the next tag. */
+  tag: number;
+  refs: number;
+  helpers: number;
+  partials: number;
+  sites: number;
+  usesWholeRoot: boolean;
+}
+
+/** The last walk of a document: what the next version's walk may start from. */
+interface WalkRecord {
+  tags: readonly Tag[];
+  input: PromptDocument['input'];
+  defaults: PromptDocument['defaults'];
+  partials?: AnalysisOptions['partials'];
+  generation: number;
+  /** The named schemas the inputs were resolved with, and their generation. */
+  schemas?: AnalysisOptions['schemas'];
+  schemasGeneration: number;
+  custom: string;
+  inline: string;
+  root: SchemaField;
+  fields: SchemaField[];
+  rootStack: Frame[];
+  refs: VariableRef[];
+  helpers: ScopeModel['helpers'];
+  partialRefs: PartialRef[];
+  sites: Site[];
+  framesAt: Frame[][];
+  checkpoints: Checkpoint[];
+}
+
+/** Walks kept, one per document (the least recently walked dropped beyond this). */
+const MAX_WALKS = 32;
+const walks = new Map<string, WalkRecord>();
+
+/** Forgets the walks remembered for a document (closed), or all of them. */
+export function forgetWalks(uri?: string): void {
+  if (uri === undefined) walks.clear();
+  else walks.delete(uri);
+}
+
 /** Five times the depth the template scan accepts without an error, so any valid template is followed in full. */
 const MAX_SCOPE_DEPTH = 5 * MAX_BLOCK_DEPTH;
 
 export class ScopeWalker {
   private readonly model: ScopeModel;
-  private readonly root: SchemaField;
+  private root: SchemaField;
   private readonly custom: Set<string>;
   private readonly inlinePartials: Set<string>;
   /** Snapshots are never mutated: `framesAt` keeps them, and tags with the same frames share one. */
@@ -66,16 +110,117 @@ export class ScopeWalker {
   private unframed = 0;
 
   constructor(private readonly doc: PromptDocument, private readonly options: AnalysisOptions) {
-    const fields = inputFields(doc);
+    const fields = inputFields(doc, options.schemas);
     this.root = { name: '', type: 'object', optional: false, children: fields };
     this.custom = new Set(options.customHelpers ?? []);
     this.inlinePartials = new Set(doc.template.tags.filter((t) => t.kind === 'decorator-block-open' && t.params[0]?.kind === 'literal').map((t) => String((t.params[0] as { value: unknown }).value)));
     this.model = { refs: [], helpers: [], partials: [], framesAt: [], usedInputs: new Set(), usesWholeRoot: false, fields, sites: [] };
   }
 
+  /**
+   * Walks the tags. The walk of the document's previous version is taken up to its last top-level
+   * point before the first tag that is not the same object (tags before an edit are reused by the
+   * parse), when the inputs, the partials and the helpers are the same: the state there is the
+   * initial one plus what was collected, so the walk goes on from that tag as if it had made it.
+   */
   run(): ScopeModel {
-    for (const tag of this.doc.template.tags) this.visit(tag);
+    const tags = this.doc.template.tags;
+    const record = this.startRecord();
+    const previous = walks.get(this.doc.uri);
+    let from = 0;
+    if (previous && this.sameSetting(previous, record)) from = this.resume(previous, record);
+    for (let i = from; i < tags.length; i++) {
+      if (this.stack === record.rootStack && this.unframed === 0) this.checkpoint(record, i);
+      this.visit(tags[i]);
+    }
+    record.refs = this.model.refs;
+    record.helpers = this.model.helpers;
+    record.partialRefs = this.model.partials;
+    record.sites = this.model.sites;
+    record.framesAt = this.model.framesAt;
+    walks.delete(this.doc.uri);
+    walks.set(this.doc.uri, record);
+    if (walks.size > MAX_WALKS) walks.delete(walks.keys().next().value!);
     return this.model;
+  }
+
+  private startRecord(): WalkRecord {
+    const o = this.options;
+    return {
+      tags: this.doc.template.tags,
+      input: this.doc.input,
+      defaults: this.doc.defaults,
+      partials: o.partials,
+      generation: o.partials?.generation ?? -1,
+      schemas: o.schemas,
+      schemasGeneration: o.schemas?.generation ?? -1,
+      custom: [...this.custom].join('\u0000'),
+      inline: [...this.inlinePartials].sort().join('\u0000'),
+      root: this.root,
+      fields: this.model.fields,
+      rootStack: this.stack,
+      refs: [],
+      helpers: [],
+      partialRefs: [],
+      sites: [],
+      framesAt: [],
+      checkpoints: [],
+    };
+  }
+
+  private sameSetting(a: WalkRecord, b: WalkRecord): boolean {
+    return a.input === b.input && a.defaults === b.defaults && a.partials === b.partials && a.generation === b.generation && a.schemas === b.schemas && a.schemasGeneration === b.schemasGeneration && a.custom === b.custom && a.inline === b.inline;
+  }
+
+  private checkpoint(record: WalkRecord, tag: number): void {
+    const m = this.model;
+    record.checkpoints.push({ tag, refs: m.refs.length, helpers: m.helpers.length, partials: m.partials.length, sites: m.sites.length, usesWholeRoot: m.usesWholeRoot });
+  }
+
+  /** Takes what the previous walk collected before its last checkpoint ahead of the first changed tag; returns the tag to go on from. */
+  private resume(previous: WalkRecord, record: WalkRecord): number {
+    const tags = this.doc.template.tags;
+    let same = 0;
+    const n = Math.min(tags.length, previous.tags.length);
+    while (same < n && tags[same] === previous.tags[same]) same++;
+    const points = previous.checkpoints;
+    let lo = 0;
+    let hi = points.length - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (points[mid].tag <= same) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (at <= 0) return 0;
+    const cp = points[at];
+    // The same declarations and root frame, so the references taken over point where new ones would.
+    this.root = previous.root;
+    this.model.fields = previous.fields;
+    this.stack = previous.rootStack;
+    record.root = previous.root;
+    record.fields = previous.fields;
+    record.rootStack = previous.rootStack;
+    record.checkpoints = points.slice(0, at + 1);
+    const m = this.model;
+    m.refs = previous.refs.slice(0, cp.refs);
+    m.helpers = previous.helpers.slice(0, cp.helpers);
+    m.partials = previous.partialRefs.slice(0, cp.partials);
+    m.sites = previous.sites.slice(0, cp.sites);
+    m.framesAt = previous.framesAt.slice(0, cp.tag);
+    m.usesWholeRoot = cp.usesWholeRoot;
+    // The names used, in the order the walk adds them: unclosed tags and references, tag by tag.
+    let r = 0;
+    for (let i = 0; i < cp.tag; i++) {
+      const tag = tags[i];
+      if (!tag.closed) this.unclosed(tag);
+      for (; r < m.refs.length && m.refs[r].tag === tag; r++) this.usedBy(m.refs[r]);
+    }
+    // The checkpoint is taken again when the walk goes on from it.
+    record.checkpoints.pop();
+    return cp.tag;
   }
 
   private visit(tag: Tag): void {
@@ -112,7 +257,10 @@ export class ScopeWalker {
   private mustache(tag: Tag): void {
     const head = tag.path;
     if (head?.kind !== 'path') return;
-    const isHelper = tag.params.length > 0 || tag.hash.length > 0 || (HELPERS.has(head.original) && !head.data && head.depth === 0) || this.custom.has(head.original);
+    const bare = tag.params.length === 0 && tag.hash.length === 0;
+    // A block parameter wins over a helper of the same name (Handlebars' compiler looks it up first).
+    const blockParam = bare && head.depth === 0 && !head.data && head.parts.length === 1 && !!this.findLocal(head.parts[0]);
+    const isHelper = !blockParam && (!bare || (HELPERS.has(head.original) && !head.data && head.depth === 0) || this.custom.has(head.original));
     if (isHelper) this.helperCall(tag, head);
     else this.pathRef(head, tag);
   }
@@ -120,8 +268,22 @@ export class ScopeWalker {
   /** `{{helper args}}`, including the Dotprompt markers `{{role}}`, `{{history}}` and `{{section}}`. */
   private helperCall(tag: Tag, head: PathExpr): void {
     this.helperRef(head.original, head.span, tag, false);
-    if (head.original === 'role') this.site({ kind: 'role', tag });
+    const shadowed = this.shadowedField(tag, head);
+    if (shadowed) this.site({ kind: 'shadow', tag, head, field: shadowed.field, context: shadowed.context });
+    else if (head.original === 'role') this.site({ kind: 'role', tag, inEach: this.stack.some((f) => f.inEach) });
     this.args(tag, tag.params);
+  }
+
+  /**
+   * `{{name}}` without arguments where `name` is both a helper and a field of the current context
+   * (`{{role}}` in `{{#each turns}}` over items with a `role`): Handlebars calls the helper.
+   */
+  private shadowedField(tag: Tag, head: PathExpr): { field: SchemaField; context: Context } | undefined {
+    if (tag.params.length || tag.hash.length || head.data || head.depth || head.parts.length !== 1 || /^(this|\.)/.test(head.original)) return undefined;
+    const context = this.stack[this.stack.length - 1].context;
+    const fields = context.kind === 'root' ? this.root.children : context.kind === 'field' && context.field?.type === 'object' ? context.field.children : undefined;
+    const field = fields?.find((f) => f.name === head.parts[0]);
+    return field ? { field, context } : undefined;
   }
 
   private blockOpen(tag: Tag): void {
@@ -348,10 +510,14 @@ export class ScopeWalker {
       }
       this.resolve(ref, base, parts);
     }
-    if ((ref.kind === 'input' || ref.kind === 'field') && ref.root) this.model.usedInputs.add(ref.root);
-    if (ref.kind === 'unknown' && expr.parts.length) this.model.usedInputs.add(expr.parts[0]);
+    this.usedBy(ref);
     this.model.refs.push(ref);
     return ref;
+  }
+
+  private usedBy(ref: VariableRef): void {
+    if ((ref.kind === 'input' || ref.kind === 'field') && ref.root) this.model.usedInputs.add(ref.root);
+    if (ref.kind === 'unknown' && ref.expr.parts.length) this.model.usedInputs.add(ref.expr.parts[0]);
   }
 
   /**
@@ -380,7 +546,7 @@ export class ScopeWalker {
   private resolveContext(ctx: Context, parts: string[]): Context {
     if (!parts.length) return ctx;
     if (ctx.kind === 'root') {
-      const f = this.root.children!.find((x) => x.name === parts[0]);
+      const f = child(this.root, parts[0]);
       let cur: SchemaField | undefined = f;
       for (const p of parts.slice(1)) cur = checkable(cur) ? child(cur, p) : undefined;
       return f ? { kind: 'field', path: parts, field: cur, item: false } : { kind: 'unknown' };

@@ -53,7 +53,8 @@ export function embeddedFixture(doc: PromptDocument): FixtureFile | undefined {
       nameSpan: { start: t.span.start, end: Math.min(t.span.end, doc.lines.lineEnd(line)) },
       line,
       varKeySpans: {},
+      contextKeySpans: {},
     };
   });
-  return { uri: doc.uri, text: doc.text, lines: doc.lines, promptUri: doc.uri, defaultVars: {}, defaultVarKeySpans: {}, cases, diagnostics };
+  return { uri: doc.uri, text: doc.text, lines: doc.lines, promptUri: doc.uri, defaultVars: {}, defaultVarKeySpans: {}, matrix: [], cases, diagnostics };
 }

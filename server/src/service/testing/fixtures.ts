@@ -4,6 +4,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { z } from 'zod';
 import type { PromptDiagnostic } from '../diagnostic';
+import type { HistoryMessage } from '../formats/types';
 import { closest } from '../suggest';
 import { LineIndex, type Span } from '../text';
 import { describeValue, locate } from '../yamlPath';
@@ -28,7 +29,7 @@ export const BASE_ASSERTION_TYPES = [
 export type BaseAssertionType = (typeof BASE_ASSERTION_TYPES)[number];
 export const ASSERTION_TYPES: readonly string[] = [...BASE_ASSERTION_TYPES, ...BASE_ASSERTION_TYPES.map((t) => `not-${t}`)];
 
-export const PROVIDER_IDS = ['render', 'openai', 'anthropic', 'vscode-lm', 'github'] as const;
+export const PROVIDER_IDS = ['render', 'openai', 'anthropic', 'googleai', 'vertexai', 'vscode-lm', 'github'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 /** A file path relative to the fixture file, written `file://relative/path`. */
@@ -67,12 +68,33 @@ const AssertionSchema = z
 
 const VarsSchema = z.union([z.record(z.string(), z.unknown()), z.string().startsWith(FILE_PREFIX)]);
 
+export const HISTORY_ROLES = ['user', 'model', 'system', 'tool'] as const;
+
+const HistoryPartSchema = z.union([
+  z.object({ text: z.string() }).strict(),
+  z.object({ media: z.object({ url: z.string().min(1), contentType: z.string().optional() }).strict() }).strict(),
+]);
+
+const HistoryMessageSchema = z
+  .object({
+    role: z.enum(HISTORY_ROLES).describe('Who said it: `user`, `model`, `system` or `tool`.'),
+    text: z.string().optional().describe('What was said.'),
+    content: z.array(HistoryPartSchema).min(1).optional().describe('What was said, as Dotprompt parts: `{ text: ... }` or `{ media: { url, contentType } }`.'),
+  })
+  .strict();
+
+const ContextSchema = z.record(z.string(), z.unknown()).describe('The render context: each key is a `@` data variable of the template (`state:` is `@state`, `auth:` is `@auth`).');
+
+const HistorySchema = z.array(HistoryMessageSchema).describe('The conversation so far, for `{{history}}`: a list of `{ role, text }` messages (Dotprompt inserts them where the template says `{{history}}`, else before the last user message).');
+
 const CaseSchema = z
   .object({
     name: z.string().min(1).describe('The case\'s name, unique in the file: the test\'s name in the Test Explorer, JUnit and the run records.'),
     description: z.string().optional().describe('What the case checks, for people.'),
     vars: VarsSchema.optional().describe('The input values, over the prompt\'s `input.default` and the file\'s `defaults.vars`. A value `file://path` is read from that file (relative to this one); `vars: file://path.yaml` loads them all from a YAML or JSON file.'),
-    provider: z.enum(PROVIDER_IDS).optional().describe('Always run this case with this provider (`render`, `openai`, `anthropic`, `vscode-lm`), whatever the run\'s provider.'),
+    context: ContextSchema.optional().describe('The render context over `defaults.context`: each key is a `@` data variable of the template (`state:` is `@state`, `auth:` is `@auth`).'),
+    history: HistorySchema.optional().describe('The conversation so far, for `{{history}}` (instead of `defaults.history`): a list of `{ role, text }` messages.'),
+    provider: z.enum(PROVIDER_IDS).optional().describe('Always run this case with this provider (`render`, `openai`, `anthropic`, `googleai`, `vertexai`, `vscode-lm`, `github`), whatever the run\'s provider.'),
     model: z.string().optional().describe('The model for this case instead of the prompt\'s `model:`, e.g. `openai/gpt-4o-mini`.'),
     config: z.record(z.string(), z.unknown()).optional().describe('Model parameters over the prompt\'s `config` (`temperature`, `maxOutputTokens`, `topP`, `stopSequences`, ...).'),
     repeat: z.number().int().min(1).max(100).optional().describe('Run the case this many times (a stability check); each run is its own test.'),
@@ -85,10 +107,21 @@ const CaseSchema = z
 const DefaultsSchema = z
   .object({
     vars: z.record(z.string(), z.unknown()).optional().describe('Input values every case starts from.'),
+    context: ContextSchema.optional().describe('The render context every case starts from (`state:` is `@state`, `auth:` is `@auth`).'),
+    history: HistorySchema.optional().describe('The conversation so far for every case that gives none, for `{{history}}`.'),
     assert: z.array(AssertionSchema).optional().describe('Checks every case runs, before its own.'),
     threshold: z.number().min(0).max(1).optional().describe('The score every case must reach unless it sets its own `threshold`.'),
     repeat: z.number().int().min(1).max(100).optional().describe('How often every case runs unless it sets its own `repeat`.'),
     config: z.record(z.string(), z.unknown()).optional().describe('Model parameters for every case, over the prompt\'s `config`.'),
+  })
+  .strict();
+
+const MatrixVariantSchema = z
+  .object({
+    label: z.string().min(1).optional().describe('The variant\'s name in reports, JUnit and run records (default: its model). Unique in the matrix.'),
+    model: z.string().min(1).describe('The model of this variant, provider-qualified (`openai/gpt-4o-mini`, `anthropic/claude-sonnet-4-5`, `googleai/gemini-2.5-flash`), over the prompt\'s, the file\'s and each case\'s `model`.'),
+    provider: z.enum(PROVIDER_IDS).optional().describe('The provider of this variant (default: the model\'s prefix), e.g. `openai` for a model an OpenAI-compatible server serves under another name.'),
+    config: z.record(z.string(), z.unknown()).optional().describe('Model parameters of this variant, over the prompt\'s `config` and each case\'s (`temperature`, `maxOutputTokens`, ...).'),
   })
   .strict();
 
@@ -99,6 +132,7 @@ export const FixtureFileSchema = z
     provider: z.enum(PROVIDER_IDS).optional().describe('Run every case of this file with this provider, whatever the run\'s provider (a case\'s own `provider` wins).'),
     model: z.string().optional().describe('The model for every case instead of the prompt\'s `model:`.'),
     defaults: DefaultsSchema.optional().describe('Values, checks and parameters that apply to every case.'),
+    matrix: z.array(MatrixVariantSchema).min(1).optional().describe('Run every case on each of these variants (a model, its provider and parameters, with a label) and compare them: `prompt-workbench test` runs case × variant (`--models a,b` replaces the list). Cases with `provider: render` run once.'),
     cases: z.array(CaseSchema).min(1).describe('The test cases.'),
   })
   .strict();
@@ -131,6 +165,13 @@ export interface FixtureCase {
   vars: Record<string, unknown>;
   /** `vars: file://...`: all values come from that file (relative to the fixture file). */
   varsFile?: string;
+  /** The render context (`defaults.context`, then the case's own keys): `@state`, `@auth`, ... */
+  context?: Record<string, unknown>;
+  /** The conversation so far (the case's `history`, else `defaults.history`). */
+  history?: HistoryMessage[];
+  /** Ranges of the context keys as written (the case's own, else the defaults'), for diagnostics. */
+  contextKeySpans: Record<string, Span>;
+  historySpan?: Span;
   provider?: ProviderId;
   model?: string;
   config: Record<string, unknown>;
@@ -160,6 +201,8 @@ export interface FixtureFile {
   model?: string;
   defaultVars: Record<string, unknown>;
   defaultVarKeySpans: Record<string, Span>;
+  /** `matrix:`: the variants every case runs on (empty without one). */
+  matrix: MatrixVariant[];
   cases: FixtureCase[];
   diagnostics: PromptDiagnostic[];
 }
@@ -206,6 +249,8 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   case: Object.keys(CaseSchema.shape),
   defaults: Object.keys(DefaultsSchema.shape),
   assertion: Object.keys(AssertionSchema.shape),
+  matrix: Object.keys(MatrixVariantSchema.shape),
+  history: Object.keys(HistoryMessageSchema.shape),
 };
 
 function keysFor(path: readonly PropertyKey[]): readonly string[] {
@@ -213,6 +258,8 @@ function keysFor(path: readonly PropertyKey[]): readonly string[] {
   if (path[0] === 'defaults' && path.length === 1) return KNOWN_KEYS.defaults;
   if (path[0] === 'cases' && path.length === 2) return KNOWN_KEYS.case;
   if (path[path.length - 2] === 'assert') return KNOWN_KEYS.assertion;
+  if (path[0] === 'matrix' && path.length === 2) return KNOWN_KEYS.matrix;
+  if (path[path.length - 2] === 'history') return KNOWN_KEYS.history;
   return [];
 }
 
@@ -250,7 +297,7 @@ function valueDiagnostic(a: Record<string, unknown>, base: BaseAssertionType): s
 export function parseFixtureFile(text: string, uri: string): FixtureFile {
   const lines = new LineIndex(text);
   const diagnostics: PromptDiagnostic[] = [];
-  const file: FixtureFile = { uri, text, lines, promptUri: defaultPromptUri(uri), defaultVars: {}, defaultVarKeySpans: {}, cases: [], diagnostics };
+  const file: FixtureFile = { uri, text, lines, promptUri: defaultPromptUri(uri), defaultVars: {}, defaultVarKeySpans: {}, matrix: [], cases: [], diagnostics };
   const whole: Span = { start: 0, end: Math.min(text.length, Math.max(1, lines.lineEnd(0))) };
   let doc: Document;
   try {
@@ -342,6 +389,13 @@ export function parseFixtureFile(text: string, uri: string): FixtureFile {
   file.defaultVarKeySpans = keySpans(locate(doc, ['defaults', 'vars']).node);
   const defaultAssert = parseAssertions(doc, ['defaults', 'assert'], defaults.assert, lines, diagnostics);
   const defaultConfig = record(defaults.config);
+  file.matrix = parseMatrix(doc, root.matrix, lines, diagnostics);
+  checkHistoryMessages(doc, text, ['defaults', 'history'], defaults.history, diagnostics);
+  if (Array.isArray(root.cases)) root.cases.forEach((c, i) => checkHistoryMessages(doc, text, ['cases', i, 'history'], record(c).history, diagnostics));
+  const defaultContext = defaults.context && typeof defaults.context === 'object' && !Array.isArray(defaults.context) ? record(defaults.context) : undefined;
+  const defaultContextSpans = keySpans(locate(doc, ['defaults', 'context']).node);
+  const defaultHistory = historyOf(defaults.history);
+  const defaultHistorySpan = nodeSpan(locate(doc, ['defaults', 'history']).pair?.key as Node);
 
   const cases = Array.isArray(root.cases) ? root.cases : [];
   const seen = new Map<string, number>();
@@ -377,9 +431,50 @@ export function parseFixtureFile(text: string, uri: string): FixtureFile {
       line: lines.positionAt(span.start).line,
       varKeySpans: keySpans(varsNode.node),
       varsSpan: nodeSpan(varsNode.pair?.key as Node),
+      ...caseContext(c, defaultContext),
+      contextKeySpans: { ...defaultContextSpans, ...keySpans(locate(doc, ['cases', index, 'context']).node) },
+      ...(historyOf(c.history) ? { history: historyOf(c.history), historySpan: nodeSpan(locate(doc, ['cases', index, 'history']).pair?.key as Node) } : defaultHistory ? { history: defaultHistory, historySpan: defaultHistorySpan } : {}),
     });
   });
   return file;
+}
+
+/** A history message needs what was said: `text` or `content` (the schema cannot say which is missing). */
+function checkHistoryMessages(doc: Document, text: string, path: (string | number)[], raw: unknown, diagnostics: PromptDiagnostic[]): void {
+  if (!Array.isArray(raw)) return;
+  raw.forEach((item, i) => {
+    const m = record(item);
+    // Only `role:` written: other keys are unknown keys, reported as such.
+    if (Object.keys(m).some((k) => k !== 'role')) return;
+    const node = locate(doc, [...path, i]).node;
+    const at = nodeSpan(node);
+    diagnostics.push({
+      code: 'fixture-schema',
+      severity: 'error',
+      message: `\`${dottedPath([...path, i])}\` says nothing: give \`text:\` (what was said) or \`content:\` (Dotprompt parts such as \`{ text: ... }\` or \`{ media: { url: ... } }\`).`,
+      // The message's first line: a mapping's range runs on to the next item.
+      span: at ? { start: at.start, end: Math.max(at.start + 1, text.slice(at.start, at.end).search(/\r?\n|$/) + at.start) } : { start: 0, end: 1 },
+    });
+  });
+}
+
+function caseContext(c: Record<string, unknown>, defaults: Record<string, unknown> | undefined): { context?: Record<string, unknown> } {
+  const own = c.context && typeof c.context === 'object' && !Array.isArray(c.context) ? record(c.context) : undefined;
+  return own || defaults ? { context: { ...defaults, ...own } } : {};
+}
+
+/** The valid messages of a `history:` list (invalid ones have their diagnostic from the schema). */
+function historyOf(raw: unknown): HistoryMessage[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const out: HistoryMessage[] = [];
+  for (const item of raw) {
+    const parsed = HistoryMessageSchema.safeParse(item);
+    if (!parsed.success) continue;
+    const m = parsed.data;
+    const parts = m.content?.map((p) => ('text' in p ? { kind: 'text' as const, text: p.text } : { kind: 'media' as const, url: p.media.url, ...(p.media.contentType ? { contentType: p.media.contentType } : {}) }));
+    out.push({ role: m.role, ...(m.text !== undefined ? { text: m.text } : {}), ...(parts ? { parts } : {}) });
+  }
+  return out;
 }
 
 function parseAssertions(doc: Document, path: (string | number)[], raw: unknown, lines: LineIndex, diagnostics: PromptDiagnostic[]): FixtureAssertion[] {
@@ -419,4 +514,67 @@ function parseAssertions(doc: Document, path: (string | number)[], raw: unknown,
 /** Stable id of a case across runs and machines: the fixture path (relative to a root) and the case name. */
 export function caseKey(relativeFixturePath: string, caseName: string): string {
   return `${relativeFixturePath.replace(/\\/g, '/')}#${caseName}`;
+}
+
+// ---- matrix ----
+
+/** One variant of a matrix: every case runs on it (a model with its provider and parameters). */
+export interface MatrixVariant {
+  label: string;
+  /** Provider-qualified, as written (`openai/gpt-4o-mini`). */
+  model: string;
+  /** The variant's own `provider:`; else the model's prefix decides. */
+  provider?: ProviderId;
+  config: Record<string, unknown>;
+  /** Zero-based line of the variant in the fixture file (none for `--models`). */
+  line?: number;
+}
+
+/** `openai/gpt-4o` -> `openai`; undefined when the prefix is no provider that serves models. */
+export function modelProviderPrefix(model: string): ProviderId | undefined {
+  const prefix = model.split('/')[0];
+  return model.includes('/') && prefix !== 'render' && (PROVIDER_IDS as readonly string[]).includes(prefix) ? (prefix as ProviderId) : undefined;
+}
+
+/** The variants of `--models a,b,c`: provider-qualified names, each its own label. Throws a message on a bad list. */
+export function variantsFromModels(list: string): MatrixVariant[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!names.length) throw new Error('--models needs a comma-separated list of provider-qualified models, e.g. openai/gpt-4o-mini,googleai/gemini-2.5-flash.');
+  const seen = new Set<string>();
+  return names.map((model) => {
+    if (!modelProviderPrefix(model)) throw new Error(`--models: "${model}" names no provider. Write it provider-qualified: ${PROVIDER_IDS.filter((p) => p !== 'render').map((p) => `${p}/...`).join(', ')}.`);
+    if (seen.has(model)) throw new Error(`--models names "${model}" twice.`);
+    seen.add(model);
+    return { label: model, model, config: {} };
+  });
+}
+
+function parseMatrix(doc: Document, raw: unknown, lines: LineIndex, diagnostics: PromptDiagnostic[]): MatrixVariant[] {
+  if (!Array.isArray(raw)) return [];
+  const out: MatrixVariant[] = [];
+  const labels = new Map<string, number>();
+  raw.forEach((item, i) => {
+    const v = record(item);
+    if (typeof v.model !== 'string' || !v.model.trim()) return; // the schema reported it
+    const model = v.model.trim();
+    const provider = typeof v.provider === 'string' && (PROVIDER_IDS as readonly string[]).includes(v.provider) ? (v.provider as ProviderId) : undefined;
+    const span = nodeSpan(locate(doc, ['matrix', i]).node) ?? { start: 0, end: 1 };
+    if (!provider && !modelProviderPrefix(model)) {
+      diagnostics.push({ code: 'fixture-matrix', severity: 'error', message: `The variant's model \`${model}\` names no provider: write it provider-qualified (\`openai/${model}\`, \`googleai/${model}\`, ...) or add \`provider:\`.`, span: nodeSpan(locate(doc, ['matrix', i, 'model']).node) ?? span });
+      return;
+    }
+    if (provider === 'render') {
+      diagnostics.push({ code: 'fixture-matrix', severity: 'error', message: 'A matrix variant cannot use the `render` provider: it has no model to compare. Cases with `provider: render` run once, outside the matrix.', span: nodeSpan(locate(doc, ['matrix', i, 'provider']).node) ?? span });
+      return;
+    }
+    const label = typeof v.label === 'string' && v.label.trim() ? v.label.trim() : model;
+    const line = lines.positionAt(span.start).line;
+    if (labels.has(label)) {
+      diagnostics.push({ code: 'fixture-matrix', severity: 'error', message: `Another variant is already labelled "${label}" (line ${labels.get(label)! + 1}). Labels name the variants in reports and records: give ${typeof v.label === 'string' ? 'this one another `label`' : 'one of them a `label`'}.`, span: nodeSpan(locate(doc, ['matrix', i, typeof v.label === 'string' ? 'label' : 'model']).node) ?? span });
+      return;
+    }
+    labels.set(label, line);
+    out.push({ label, model, provider, config: record(v.config), line });
+  });
+  return out;
 }

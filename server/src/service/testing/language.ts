@@ -6,9 +6,12 @@ import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { toLspDiagnostic, type PromptDiagnostic } from '../diagnostic';
 import type { PromptDocument } from '../document';
 import { fieldTypeLabel } from '../formats/model';
+import { analyze } from '../scope';
 import { closest } from '../suggest';
 import { LineIndex, type Span } from '../text';
-import { ASSERTION_TYPES, BASE_ASSERTION_TYPES, FixtureFileSchema, PROVIDER_IDS, type BaseAssertionType, type FixtureFile } from './fixtures';
+import { BUILTIN_CATALOGUE } from '../tokens/catalogue';
+import { ASSERTION_TYPES, BASE_ASSERTION_TYPES, FixtureFileSchema, HISTORY_ROLES, PROVIDER_IDS, type BaseAssertionType, type FixtureFile, type ProviderId } from './fixtures';
+import { PROVIDER_LABELS } from './providers/types';
 
 export const ASSERTION_DOCS: Record<BaseAssertionType, string> = {
   equals: 'The output is exactly `value` (text; a mapping or list is compared with the output parsed as JSON).',
@@ -54,11 +57,15 @@ function unwrapObjectShape(schema: unknown): Record<string, unknown> {
 const CASE_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.cases);
 const DEFAULTS_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.defaults);
 const ASSERT_SHAPE = unwrapObjectShape(CASE_SHAPE.assert);
+const MATRIX_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.matrix);
+const HISTORY_SHAPE = unwrapObjectShape(CASE_SHAPE.history);
 const DOCS: Record<string, Record<string, string>> = {
   root: KEY_DOCS.root,
+  matrix: docsOf(MATRIX_SHAPE),
   case: docsOf(CASE_SHAPE),
   defaults: docsOf(DEFAULTS_SHAPE),
   assertion: docsOf(ASSERT_SHAPE),
+  history: docsOf(HISTORY_SHAPE),
 };
 
 /** Which key set a YAML path (with `[]` for list items) is in. */
@@ -67,7 +74,9 @@ function scopeOf(path: readonly string[]): keyof typeof DOCS | 'vars' | undefine
   if (p === '') return 'root';
   if (p === 'cases/[]') return 'case';
   if (p === 'defaults') return 'defaults';
+  if (p === 'matrix/[]') return 'matrix';
   if (/(^|\/)assert\/\[\]$/.test(p)) return 'assertion';
+  if (/(^|\/)history\/\[\]$/.test(p)) return 'history';
   if (p === 'cases/[]/vars' || p === 'defaults/vars') return 'vars';
   return undefined;
 }
@@ -117,6 +126,7 @@ export function variableDiagnostics(file: FixtureFile, prompt: PromptDocument): 
     });
   };
   if (checkUndeclared) for (const [name, span] of Object.entries(file.defaultVarKeySpans)) if (!declared.has(name)) undeclared(name, span);
+  out.push(...renderDataDiagnostics(file, prompt, promptName));
   for (const c of file.cases) {
     if (checkUndeclared) for (const [name, span] of Object.entries(c.varKeySpans)) if (!declared.has(name)) undeclared(name, span);
     if (c.varsFile) continue; // values come from a file: checked when the case runs
@@ -130,6 +140,33 @@ export function variableDiagnostics(file: FixtureFile, prompt: PromptDocument): 
         span: c.varsSpan ?? c.nameSpan,
         data: { missing: missing.map((m) => m.name) },
       });
+    }
+  }
+  return out;
+}
+
+/**
+ * `context:` and `history:` against the template: a context key the template never reads as `@key`
+ * (unless partials, which may read it, are used), and history for a prompt without `{{history}}`
+ * (Dotprompt then inserts it before the last user message).
+ */
+function renderDataDiagnostics(file: FixtureFile, prompt: PromptDocument, promptName: string): PromptDiagnostic[] {
+  const out: PromptDiagnostic[] = [];
+  const analysis = analyze(prompt);
+  const read = new Set(analysis.refs.filter((r) => r.kind === 'data').map((r) => r.expr.parts[0]));
+  const seen = new Set<number>();
+  for (const c of file.cases) {
+    if (c.context && !analysis.partials.length) {
+      for (const [key, span] of Object.entries(c.contextKeySpans)) {
+        if (read.has(key) || seen.has(span.start)) continue;
+        seen.add(span.start);
+        const near = closest(key, read);
+        out.push({ code: 'fixture-unused-context', severity: 'warning', message: `${promptName} never reads \`@${key}\`${near ? `. Did you mean \`${near}\`?` : read.size ? ` (it reads ${[...read].map((r) => `\`@${r}\``).join(', ')})` : ''}; this context value is not used.`, span });
+      }
+    }
+    if (c.history?.length && c.historySpan && !seen.has(c.historySpan.start) && !prompt.prompt.messages.some((m) => m.kind === 'history')) {
+      seen.add(c.historySpan.start);
+      out.push({ code: 'fixture-history-placement', severity: 'info', message: `${promptName} has no \`{{history}}\`: Dotprompt inserts these messages before its last user message (or after its last message when that is not a user message).`, span: c.historySpan });
     }
   }
   return out;
@@ -246,6 +283,7 @@ const KEY_SNIPPETS: Record<string, string> = {
   vars: 'vars:\n  $0',
   defaults: 'defaults:\n  $0',
   config: 'config:\n  $0',
+  matrix: 'matrix:\n  - label: ${1:a}\n    model: ${2:openai/gpt-4o-mini}\n  - label: ${3:b}\n    model: ${0:googleai/gemini-2.5-flash}',
 };
 
 export function completeFixture(text: string, offset: number, lines: LineIndex, prompt: PromptDocument | undefined): CompletionList | null {
@@ -290,16 +328,31 @@ export function completeFixture(text: string, offset: number, lines: LineIndex, 
       const base = t.replace(/^not-/, '') as BaseAssertionType;
       items.push({ label: t, kind: CompletionItemKind.EnumMember, documentation: md(`${t.startsWith('not-') ? '**Negated:** passes when this fails.\n\n' : ''}${ASSERTION_DOCS[base]}`), textEdit: { range, newText: t }, sortText: `${t.startsWith('not-') ? 1 : 0}${String(BASE_ASSERTION_TYPES.indexOf(base)).padStart(2, '0')}` });
     }
+  } else if (cursor.key === 'role' && scope === 'history') {
+    for (const role of HISTORY_ROLES) items.push({ label: role, kind: CompletionItemKind.EnumMember, documentation: md(role === 'model' ? 'The model\'s turn (Dotprompt\'s name for `assistant`).' : `A \`${role}\` message.`), textEdit: { range, newText: role } });
   } else if (cursor.key === 'provider') {
     for (const p of PROVIDER_IDS) items.push({ label: p, kind: CompletionItemKind.EnumMember, documentation: md(PROVIDER_DOCS[p]), textEdit: { range, newText: p } });
+  } else if (cursor.key === 'model' && scope === 'matrix') {
+    // A variant's model is provider-qualified: the catalogue's models under each provider that serves them.
+    for (const [name, entry] of Object.entries(BUILTIN_CATALOGUE.models)) {
+      for (const p of CATALOGUE_PROVIDERS[entry.provider] ?? []) {
+        const label = `${p}/${name}`;
+        items.push({ label, kind: CompletionItemKind.Value, detail: PROVIDER_LABELS[p], documentation: entry.inputPerMTok != null && entry.outputPerMTok != null ? md(`$${entry.inputPerMTok} / $${entry.outputPerMTok} per million input / output tokens (list price)`) : undefined, textEdit: { range, newText: label } });
+      }
+    }
   }
   return { isIncomplete: false, items };
 }
+
+/** Which test providers serve the catalogue's provider families. */
+const CATALOGUE_PROVIDERS: Record<string, ProviderId[]> = { openai: ['openai'], anthropic: ['anthropic'], google: ['googleai', 'vertexai'] };
 
 export const PROVIDER_DOCS: Record<(typeof PROVIDER_IDS)[number], string> = {
   render: 'No model: the output is the rendered prompt. Runs offline and in CI without keys; for checks of the template itself.',
   openai: 'The OpenAI chat completions API (official `openai` SDK). With a base URL (setting or `OPENAI_BASE_URL`) any OpenAI-compatible server: Azure OpenAI, Ollama, vLLM, LM Studio, llama.cpp, OpenRouter.',
   anthropic: 'The Anthropic messages API (official `@anthropic-ai/sdk`).',
+  googleai: 'Gemini through the Gemini API with an API key (official `@google/genai` SDK); models `googleai/gemini-...`. Key: "Set API Key" or `GEMINI_API_KEY`; another server: setting or `GOOGLE_GEMINI_BASE_URL`.',
+  vertexai: 'Gemini on Vertex AI (official `@google/genai` SDK) with application default credentials; models `vertexai/gemini-...`. Project and location: settings or `GOOGLE_CLOUD_PROJECT`, `GOOGLE_CLOUD_LOCATION`.',
   'vscode-lm': "The VS Code Language Model API: the chat models the editor has (e.g. GitHub Copilot's), without a key. Editor only.",
   github: "GitHub Models' OpenAI-compatible inference endpoint (`https://models.github.ai/inference`, or `GITHUB_MODELS_BASE_URL`), with a GitHub token (`GITHUB_TOKEN`, or VS Code's GitHub sign-in); models as GitHub names them (`openai/gpt-4o`, `meta/llama-3.3-70b-instruct`).",
 };

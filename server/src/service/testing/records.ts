@@ -63,6 +63,7 @@ export function recordLines(summary: RunSummary, meta: RunMeta, promptInfo: (pro
         gitCommit: info?.git?.commit ?? null,
         gitDirty: info?.git?.dirty ?? null,
         case: r.caseName,
+        ...(r.variant !== undefined ? { variant: r.variant } : {}),
         caseLine: r.caseLine + 1,
         repeat: r.repeat,
         repeats: r.repeats,

@@ -2,7 +2,7 @@
 // model parameters in the providers' request vocabulary, and the output format and schema.
 import { picoschema } from 'dotprompt';
 import type { PromptDocument } from '../document';
-import type { ParameterName } from '../formats/types';
+import type { ParameterName, SchemaLibrary } from '../formats/types';
 
 /** The providers' names for the shared parameters (`stop` is `stopSequences` in a request, as in Dotprompt's `config`). */
 const REQUEST_NAME: Record<ParameterName, string> = {
@@ -36,19 +36,23 @@ export function promptOutputFormat(prompt: PromptDocument): string | undefined {
   return typeof f === 'string' ? f : undefined;
 }
 
-
-const outputSchemas = new WeakMap<PromptDocument, Promise<Record<string, unknown> | undefined>>();
+const outputSchemas = new WeakMap<PromptDocument, { generation: number; schema: Promise<Record<string, unknown> | undefined> }>();
 
 /**
  * The prompt's output schema as JSON Schema. Dotprompt's Picoschema goes through the `dotprompt`
- * package's own converter, which returns a JSON Schema given to it unchanged.
+ * package's own converter, which returns a JSON Schema given to it unchanged; names of schemas
+ * (`schema: Answer`, `field: Answer`) resolve through `schemas`, the project's named schemas.
  */
-export function outputSchemaOf(prompt: PromptDocument): Promise<Record<string, unknown> | undefined> {
-  let p = outputSchemas.get(prompt);
-  if (!p) {
-    const schema = prompt.prompt.output?.schema?.value;
-    p = schema && typeof schema === 'object' ? picoschema(schema).then((s) => (s && typeof s === 'object' ? (s as Record<string, unknown>) : undefined), () => undefined) : Promise.resolve(undefined);
-    outputSchemas.set(prompt, p);
-  }
+export function outputSchemaOf(prompt: PromptDocument, schemas?: SchemaLibrary): Promise<Record<string, unknown> | undefined> {
+  const generation = schemas?.generation ?? -1;
+  const hit = outputSchemas.get(prompt);
+  if (hit && hit.generation === generation) return hit.schema;
+  const schema = prompt.prompt.output?.schema?.value;
+  const resolver = schemas ? (name: string) => schemas.get(name) ?? null : undefined;
+  const p =
+    schema && (typeof schema === 'object' || typeof schema === 'string')
+      ? picoschema(schema, resolver ? { schemaResolver: resolver } : undefined).then((s) => (s && typeof s === 'object' ? (s as Record<string, unknown>) : undefined), () => undefined)
+      : Promise.resolve(undefined);
+  outputSchemas.set(prompt, { generation, schema: p });
   return p;
 }

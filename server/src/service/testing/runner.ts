@@ -11,11 +11,11 @@ import { mergeCatalogue } from '../tokens/catalogue';
 import { countPlain } from '../tokens/tokenizer';
 import { caseVerdict, evaluateAssertion, type AssertionResult } from './assertions';
 import { cacheKey, type ResponseCache } from './cache';
-import { PROVIDER_IDS, type FixtureCase, type FixtureFile, type ProviderId } from './fixtures';
+import { PROVIDER_IDS, type FixtureCase, type FixtureFile, type MatrixVariant, type ProviderId } from './fixtures';
 import { ProviderError, type ChatMessage, type ModelReply, type Provider, type ProviderErrorKind, type Usage } from './providers/types';
 import { checksFingerprint } from './records';
 import { redact } from './redact';
-import { caseVars, VarsError, type ValueReader } from './vars';
+import { caseRenderData, caseVars, VarsError, type ValueReader } from './vars';
 
 export interface TestSuite {
   fixture: FixtureFile;
@@ -36,6 +36,8 @@ export interface CaseJob {
   /** 1-based. */
   repeat: number;
   repeats: number;
+  /** The matrix variant this job runs on (its model, provider and parameters win over the case's). */
+  variant?: MatrixVariant;
 }
 
 export type CaseStatus = 'passed' | 'failed' | 'error' | 'skipped';
@@ -48,6 +50,8 @@ export interface CaseResult {
   fixturePath: string;
   promptPath: string;
   caseName: string;
+  /** The label of the matrix variant the case ran on. */
+  variant?: string;
   /** `checksFingerprint` of the case's assertions and threshold when it ran. */
   checks?: string;
   /** Zero-based line of the case in the fixture file. */
@@ -101,6 +105,8 @@ export interface RunOptions {
   /** Reads the cases' `file://` values: the doors pass `guardedReader` (project root, size, trust). */
   readText: ValueReader;
   analysis?: AnalysisOptions;
+  /** The named schemas of a suite's project config, when they differ per suite (else `analysis.schemas`). */
+  schemasFor?: (suite: TestSuite) => AnalysisOptions['schemas'];
   /** Redacted from every message and output kept. */
   secrets?: readonly (string | undefined)[];
   signal?: AbortSignal;
@@ -119,14 +125,30 @@ export interface RunSummary {
   cache?: { hits: number; misses: number; writes: number };
 }
 
-/** Every case × repeat of the suites, in file order. */
-export function planJobs(suites: readonly TestSuite[], repeatOverride?: number): CaseJob[] {
+export interface PlanOptions {
+  /** Run each fixture file's `matrix:` (the command line does; the Test Explorer runs each case once). */
+  matrix?: boolean;
+  /** Variants for every suite instead of their `matrix:` (`--models a,b,c`). */
+  variants?: readonly MatrixVariant[];
+}
+
+/**
+ * Every case × variant × repeat of the suites, in file order, the variants of a case together.
+ * A variant's case key is the case's with `@label` (`path#case@openai/gpt-4o`): shards, records,
+ * the cache and reports keep the variants apart, and the repeats of one stay together. Cases
+ * whose own provider is `render` have no model to vary and run once.
+ */
+export function planJobs(suites: readonly TestSuite[], repeatOverride?: number, plan: PlanOptions = {}): CaseJob[] {
   const jobs: CaseJob[] = [];
   for (const suite of suites) {
+    const variants = plan.variants?.length ? plan.variants : plan.matrix ? suite.fixture.matrix : [];
     for (const c of suite.fixture.cases) {
       const repeats = repeatOverride ?? c.repeat;
       const key = `${suite.relativePath.replace(/\\/g, '/')}#${c.name}`;
-      for (let r = 1; r <= repeats; r++) jobs.push({ id: r === 1 ? key : `${key}#${r}`, caseKey: key, suite, testCase: c, repeat: r, repeats });
+      for (const variant of variants.length && c.provider !== 'render' ? variants : [undefined]) {
+        const caseKey = variant ? `${key}@${variant.label}` : key;
+        for (let r = 1; r <= repeats; r++) jobs.push({ id: r === 1 ? caseKey : `${caseKey}#${r}`, caseKey, suite, testCase: c, repeat: r, repeats, variant });
+      }
     }
   }
   return jobs;
@@ -182,6 +204,7 @@ function blankResult(job: CaseJob): CaseResult {
     fixturePath: suite.relativePath,
     promptPath: suite.promptPath,
     caseName: c.name,
+    variant: job.variant?.label,
     checks: checksFingerprint(c),
     caseLine: c.line,
     repeat: job.repeat,
@@ -227,6 +250,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
       if (hit) return { reply: hit.reply, latencyMs: hit.latencyMs, cached: true };
     }
     if (options.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', provider.id);
+    await provider.prepare?.();
     const t = performance.now();
     const reply = await provider.call({ model, messages, parameters, output, signal: options.signal });
     const latencyMs = performance.now() - t;
@@ -242,11 +266,14 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     const prompt = suite.prompt;
     if (!prompt) return fail('config', `The prompt under test (${suite.promptPath}) cannot be read.`);
 
-    const requestedModel = c.model ?? prompt.model;
-    const providerId: ProviderId = c.provider ?? options.defaultProvider ?? suiteProvider(suite, requestedModel) ?? 'render';
+    const variant = job.variant;
+    // A variant's model and provider win: comparing them is the point of the matrix. In a GitHub
+    // Models prompt file, a model's `openai/` prefix is GitHub Models' publisher, served by `github`.
+    const requestedModel = variant ? variant.model : (c.model ?? prompt.model);
+    const providerId: ProviderId = variant ? (variant.provider ?? suiteProvider(suite, variant.model) ?? 'render') : (c.provider ?? options.defaultProvider ?? suiteProvider(suite, requestedModel) ?? 'render');
     base.provider = providerId;
     base.requestedModel = requestedModel;
-    base.parameters = { ...promptParameters(prompt), ...c.config };
+    base.parameters = { ...promptParameters(prompt), ...c.config, ...variant?.config };
     if (options.offline && providerId !== 'render') return { ...base, status: 'skipped', reason: `Skipped: ${options.offline.reason} (this case runs with ${providerId}).` };
 
     try {
@@ -254,7 +281,8 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     } catch (e) {
       return fail('vars', e instanceof VarsError ? e.message : String(e), e instanceof VarsError ? e.line : c.line);
     }
-    const rendered = await renderPrompt(prompt, base.vars, options.analysis);
+    const analysis = { ...options.analysis, schemas: options.schemasFor?.(suite) ?? options.analysis?.schemas };
+    const rendered = await renderPrompt(prompt, base.vars, analysis, caseRenderData(c));
     if (rendered.error) return fail('render', `The prompt cannot be rendered for this case: ${rendered.error.message}${rendered.error.line !== undefined ? ` (${suite.promptPath}, line ${rendered.error.line + 1})` : ''}`);
     const messages = (rendered.messages ?? []).map((m) => ({ role: m.role, text: m.text }));
     base.messages = messages;
@@ -262,7 +290,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     const mapped = requestedModel ? (options.models?.[requestedModel] ?? requestedModel) : undefined;
     const nativeModel = mapped?.startsWith(`${providerId}/`) ? mapped.slice(providerId.length + 1) : mapped;
     if (providerId !== 'render' && providerId !== 'vscode-lm' && !nativeModel) return fail('config', `No model for ${providerId}: set \`model:\` in the prompt, or \`model\` in the case or fixture file.`);
-    const outputSchema = await outputSchemaOf(prompt);
+    const outputSchema = await outputSchemaOf(prompt, analysis.schemas);
     const outputSpec = promptOutputFormat(prompt) === 'json' ? { format: 'json', schema: outputSchema } : undefined;
 
     let provider: Provider;

@@ -4,25 +4,32 @@
 // bound of the answer. Also the rendered counts of one prompt's fixture cases for the status bar.
 import { promptParameters } from './request';
 import type { PromptDocument } from '../document';
-import { renderPrompt } from '../render';
+import { renderPrompt, type RenderedMessage } from '../render';
 import type { AnalysisOptions } from '../scope';
 import { costOf, countMessages, mergeCatalogue, resolveModel, type ResolvedModel } from '../tokens';
 import { catalogueFor, type TokenOptions } from '../tokens/count';
 import { ESTIMATE_LABELS, isEstimateFamily, type Catalogue } from '../tokens/catalogue';
 import type { FixtureCaseTokens } from '../tokens/present';
 import type { FixtureCase, FixtureFile, ProviderId } from './fixtures';
-import { planJobs, suiteProvider, type TestSuite } from './runner';
-import { caseVars, VarsError, type UnreadValue, type ValueReader } from './vars';
+import { judgeMessages } from './assertions/rubric';
+import { planJobs, suiteProvider, type PlanOptions, type TestSuite } from './runner';
+import { caseRenderData, caseVars, VarsError, type UnreadValue, type ValueReader } from './vars';
 
 export interface SuiteCostOptions {
   readText: ValueReader;
   analysis?: AnalysisOptions;
+  /** The named schemas of a suite's project config, when they differ per suite (else `analysis.schemas`). */
+  schemasFor?: (suite: TestSuite) => AnalysisOptions['schemas'];
   /** Catalogue additions (`promptWorkbench.models`). */
   catalogue?: Record<string, unknown>;
   /** The run's provider for cases that name none (as `--provider` / the run profile). */
   defaultProvider?: ProviderId;
   /** Overrides every case's `repeat`. */
   repeat?: number;
+  /** The matrix, as the run would plan it (`prompt-workbench test` runs `matrix:`, or `--models`). */
+  plan?: PlanOptions;
+  /** The judge of `llm-rubric` assertions that name none (as `--judge-provider` / `--judge-model`). */
+  judge?: { provider?: ProviderId; model?: string };
   signal?: AbortSignal;
   /** Called after each case is counted (for progress). */
   onProgress?(done: number, total: number): void;
@@ -43,8 +50,10 @@ export interface CaseCost {
   line: number;
   repeat: number;
   provider: ProviderId;
-  /** The model as requested (case / fixture file / prompt), or undefined. */
+  /** The model as requested (matrix variant / case / fixture file / prompt), or undefined. */
   model?: string;
+  /** The matrix variant's label. */
+  variant?: string;
   inputTokens: number;
   maxOutputTokens: number;
   estimated: boolean;
@@ -56,6 +65,10 @@ export interface ModelCost {
   provider: ProviderId;
   /** As requested; `null` when no model is set. */
   model: string | null;
+  /** The matrix variant's label (the cases of one variant are one row). */
+  variant?: string;
+  /** A judge row (`PromptCost.judges`): the `llm-rubric` calls made to this model. */
+  judgeCalls?: number;
   /** Its catalogue id, when known. */
   modelId: string | null;
   /** How the tokens were counted (`o200k_base`, `Claude estimate (o200k_base × 1.20)`, ...). */
@@ -89,6 +102,8 @@ export interface PromptCost {
   promptUri: string;
   fixturePaths: string[];
   models: ModelCost[];
+  /** The judge calls of `llm-rubric` assertions, per judge model (each case run's each rubric). */
+  judges: ModelCost[];
   cases: CaseCost[];
   unrenderable: UnrenderableCase[];
   skipped: { caseName: string; line: number; fixturePath: string; runs: number }[];
@@ -100,8 +115,10 @@ export interface SuiteCostEstimate {
     cases: number;
     inputTokens: number;
     maxOutputTokens: number;
-    /** Over the priced and free models only. */
+    /** Over the priced and free models only, judge calls included. */
     cost: CostRange;
+    /** Calls to judge models (`llm-rubric`); their tokens are in `inputTokens` and `maxOutputTokens`. */
+    judgeCalls: number;
     estimated: boolean;
     /** Models without a price (their cost is not in `cost`). */
     unpriced: string[];
@@ -126,7 +143,7 @@ export function outputBound(parameters: Record<string, unknown>, model: Resolved
   return { tokens: 0, source: 'none' };
 }
 
-type Rendered = { ok: true; messages: { role: string; text: string }[] } | { ok: false; reason: string };
+type Rendered = { ok: true; messages: RenderedMessage[] } | { ok: false; reason: string };
 
 /** Renders one case the way the runner does: its values (`caseVars`), then `renderPrompt`. */
 async function renderCase(prompt: PromptDocument, fixture: FixtureFile, c: FixtureCase, read: ValueReader, analysis: AnalysisOptions | undefined, promptPath: string): Promise<Rendered> {
@@ -136,20 +153,20 @@ async function renderCase(prompt: PromptDocument, fixture: FixtureFile, c: Fixtu
   } catch (e) {
     return { ok: false, reason: e instanceof VarsError ? e.message : String(e) };
   }
-  const rendered = await renderPrompt(prompt, vars, analysis);
+  const rendered = await renderPrompt(prompt, vars, analysis, caseRenderData(c));
   if (rendered.error) return { ok: false, reason: `The prompt cannot be rendered for this case: ${rendered.error.message}${rendered.error.line !== undefined ? ` (${promptPath}, line ${rendered.error.line + 1})` : ''}` };
-  return { ok: true, messages: (rendered.messages ?? []).map((m) => ({ role: m.role, text: m.text })) };
+  return { ok: true, messages: rendered.messages ?? [] };
 }
 
 /** Sums the rendered prompt tokens, answer bounds and cost of every case run of the suites. */
 export async function estimateSuiteCost(suites: readonly TestSuite[], options: SuiteCostOptions): Promise<SuiteCostEstimate> {
   const catalogue: Catalogue = mergeCatalogue(options.catalogue);
-  const jobs = planJobs(suites, options.repeat);
-  const prompts = new Map<string, PromptCost & { byModel: Map<string, ModelCost> }>();
+  const jobs = planJobs(suites, options.repeat, options.plan);
+  const prompts = new Map<string, PromptCost & { byModel: Map<string, ModelCost>; byJudge: Map<string, ModelCost> }>();
   const promptOf = (s: TestSuite) => {
     let p = prompts.get(s.fixture.promptUri);
     if (!p) {
-      p = { promptPath: s.promptPath, promptUri: s.fixture.promptUri, fixturePaths: [], models: [], cases: [], unrenderable: [], skipped: [], byModel: new Map() };
+      p = { promptPath: s.promptPath, promptUri: s.fixture.promptUri, fixturePaths: [], models: [], judges: [], cases: [], unrenderable: [], skipped: [], byModel: new Map(), byJudge: new Map() };
       prompts.set(s.fixture.promptUri, p);
     }
     if (!p.fixturePaths.includes(s.relativePath)) p.fixturePaths.push(s.relativePath);
@@ -179,7 +196,7 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
     }
     let rendering = renders.get(c);
     if (!rendering) {
-      rendering = renderCase(suite.prompt, suite.fixture, c, options.readText, options.analysis, suite.promptPath);
+      rendering = renderCase(suite.prompt, suite.fixture, c, options.readText, { ...options.analysis, schemas: options.schemasFor?.(suite) ?? options.analysis?.schemas }, suite.promptPath);
       renders.set(c, rendering);
     }
     const rendered = await rendering;
@@ -188,13 +205,15 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
       options.onProgress?.(++done, jobs.length);
       continue;
     }
-    // The same choices as the runner: the case's (or fixture file's) model, else the prompt's; the
-    // case's provider, else the run's, else the model's prefix, else render.
-    const requested = c.model ?? suite.prompt.model;
-    const provider: ProviderId = c.provider ?? options.defaultProvider ?? suiteProvider(suite, requested) ?? 'render';
+    // The same choices as the runner: a matrix variant's model and provider; else the case's (or
+    // fixture file's) model, else the prompt's; the case's provider, else the run's, else the
+    // model's prefix (a GitHub Models prompt file's own: `github`), else render.
+    const variant = job.variant;
+    const requested = variant ? variant.model : (c.model ?? suite.prompt.model);
+    const provider: ProviderId = variant ? (variant.provider ?? suiteProvider(suite, variant.model) ?? 'render') : (c.provider ?? options.defaultProvider ?? suiteProvider(suite, requested) ?? 'render');
     const model = resolveModel(requested, undefined, catalogue);
     const counted = countMessages(rendered.messages, model);
-    const parameters = { ...promptParameters(suite.prompt), ...c.config };
+    const parameters = { ...promptParameters(suite.prompt), ...c.config, ...variant?.config };
     const bound = provider === 'render' ? { tokens: 0, source: 'none' } : outputBound(parameters, model);
     let cost: CostRange | undefined;
     if (provider === 'render') cost = { currency: catalogue.currency, low: 0, high: 0 };
@@ -203,15 +222,46 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
       const high = costOf(counted.tokens, bound.tokens, model.entry, catalogue.currency);
       if (low && high) cost = { currency: catalogue.currency, low: low.total, high: high.total };
     }
-    p.cases.push({ id: job.id, caseName: c.name, line: c.line + 1, repeat: job.repeat, provider, model: requested, inputTokens: counted.tokens, maxOutputTokens: bound.tokens, estimated: counted.estimated, cost });
+    p.cases.push({ id: job.id, caseName: c.name, line: c.line + 1, repeat: job.repeat, provider, model: requested, ...(variant ? { variant: variant.label } : {}), inputTokens: counted.tokens, maxOutputTokens: bound.tokens, estimated: counted.estimated, cost });
 
-    const key = `${provider}\u0000${requested ?? ''}`;
+    // Each `llm-rubric` asks its judge once per case run: the rubric and the answer (up to the
+    // answer's bound) in, the verdict (up to the judge model's maximum output) out.
+    for (const a of c.assert) {
+      if (a.base !== 'llm-rubric' || typeof a.value !== 'string') continue;
+      const judgeProvider = (a.provider ?? options.judge?.provider ?? provider) as ProviderId;
+      if (judgeProvider === 'render') continue; // the runner refuses it: nothing is sent
+      const judgeRequested = a.model ?? options.judge?.model ?? requested;
+      const judgeModel = resolveModel(judgeRequested, undefined, catalogue);
+      const prompt = countMessages(judgeMessages(a.value, ''), judgeModel);
+      const answerIn = bound.tokens;
+      const judgeOut = outputBound({}, judgeModel).tokens;
+      const low = costOf(prompt.tokens, 0, judgeModel.entry, catalogue.currency);
+      const high = costOf(prompt.tokens + answerIn, judgeOut, judgeModel.entry, catalogue.currency);
+      const judgeKey = `${judgeProvider}\u0000${judgeRequested ?? ''}`;
+      let j = p.byJudge.get(judgeKey);
+      if (!j) {
+        j = { provider: judgeProvider, model: judgeRequested ?? null, modelId: judgeModel.id ?? null, tokenizer: tokenizerLabel(judgeModel), estimated: false, cases: 0, judgeCalls: 0, inputTokens: 0, maxOutputTokens: 0, outputSources: [], price: low && high ? 'priced' : 'unpriced', cost: low && high ? { currency: catalogue.currency, low: 0, high: 0 } : undefined, note: low && high ? 'llm-rubric judge: the rubric and the answer in, a verdict out' : `llm-rubric judge: no price for \`${judgeRequested ?? '(no model)'}\`` };
+        p.byJudge.set(judgeKey, j);
+      }
+      j.judgeCalls! += 1;
+      j.inputTokens += prompt.tokens + answerIn;
+      j.maxOutputTokens += judgeOut;
+      j.estimated ||= prompt.estimated || answerIn > 0;
+      if (judgeOut && !j.outputSources.includes('model default')) j.outputSources.push('model default');
+      if (j.cost && low && high) {
+        j.cost.low += low.total;
+        j.cost.high += high.total;
+      }
+    }
+
+    const key = `${provider}\u0000${requested ?? ''}\u0000${variant?.label ?? ''}`;
     let m = p.byModel.get(key);
     if (!m) {
       const price: ModelCost['price'] = provider === 'render' ? 'free' : cost ? 'priced' : 'unpriced';
       m = {
         provider,
         model: requested ?? null,
+        ...(variant ? { variant: variant.label } : {}),
         modelId: model.id ?? null,
         tokenizer: tokenizerLabel(model),
         estimated: false,
@@ -248,8 +298,8 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
     options.onProgress?.(++done, jobs.length);
   }
 
-  const list: PromptCost[] = [...prompts.values()].map(({ byModel, ...p }) => ({ ...p, models: [...byModel.values()] }));
-  const all = list.flatMap((p) => p.models);
+  const list: PromptCost[] = [...prompts.values()].map(({ byModel, byJudge, ...p }) => ({ ...p, models: [...byModel.values()], judges: [...byJudge.values()] }));
+  const all = list.flatMap((p) => [...p.models, ...p.judges]);
   return {
     prompts: list,
     totals: {
@@ -257,6 +307,7 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
       inputTokens: all.reduce((s, m) => s + m.inputTokens, 0),
       maxOutputTokens: all.reduce((s, m) => s + m.maxOutputTokens, 0),
       cost: { currency: catalogue.currency, low: all.reduce((s, m) => s + (m.cost?.low ?? 0), 0), high: all.reduce((s, m) => s + (m.cost?.high ?? 0), 0) },
+      judgeCalls: all.reduce((s, m) => s + (m.judgeCalls ?? 0), 0),
       estimated: all.some((m) => m.estimated),
       unpriced: [...new Set(all.filter((m) => m.price === 'unpriced').map((m) => m.model ?? '(no model)'))],
       unrenderable: list.reduce((s, p) => s + p.unrenderable.reduce((t, u) => t + u.runs, 0), 0),
@@ -297,15 +348,15 @@ export function formatSuiteCost(e: SuiteCostEstimate, format: 'markdown' | 'text
   const t = e.totals;
   const esc = (s: string) => (md ? s.replace(/\|/g, '\\|') : s);
   if (md) out.push(`# Test suite cost estimate${scope ? `: ${scope}` : ''}`, '');
-  const totalLine = `${int(t.cases)} case run${t.cases === 1 ? '' : 's'}, ${tok(t.inputTokens, t.estimated)} input tokens, up to ${int(t.maxOutputTokens)} output tokens: ${formatAmount(t.cost.low)} – ${formatAmount(t.cost.high)}${t.unpriced.length ? ` plus ${t.unpriced.length} model${t.unpriced.length === 1 ? '' : 's'} without a price (${t.unpriced.join(', ')})` : ''}.`;
+  const totalLine = `${int(t.cases)} case run${t.cases === 1 ? '' : 's'}${t.judgeCalls ? ` and ${int(t.judgeCalls)} judge call${t.judgeCalls === 1 ? '' : 's'}` : ''}, ${tok(t.inputTokens, t.estimated)} input tokens, up to ${int(t.maxOutputTokens)} output tokens: ${formatAmount(t.cost.low)} – ${formatAmount(t.cost.high)}${t.unpriced.length ? ` plus ${t.unpriced.length} model${t.unpriced.length === 1 ? '' : 's'} without a price (${t.unpriced.join(', ')})` : ''}.`;
   out.push(md ? `**Total:** ${totalLine}` : `Total: ${totalLine}`, '');
   if (e.cancelled) out.push(md ? '_Cancelled: the figures cover only the cases counted before cancelling._' : 'Cancelled: the figures cover only the cases counted before cancelling.', '');
   for (const p of e.prompts) {
     out.push(md ? `## ${p.promptPath}` : `${p.promptPath}  (${p.fixturePaths.join(', ')})`);
     if (md) out.push('', `Fixtures: ${p.fixturePaths.map((f) => `\`${f}\``).join(', ')}`, '');
     if (p.models.length) {
-      const rows = p.models.map((m) => [`${m.provider}${m.model ? ` · ${m.model}` : ''}`, int(m.cases), tok(m.inputTokens, m.estimated), int(m.maxOutputTokens), range(m.cost, m.price), `${m.tokenizer}${m.note ? `; ${m.note}` : ''}`]);
-      const head = ['provider · model', 'cases', 'input tokens', 'max output tokens', 'estimated cost', 'counted with'];
+      const rows = [...p.models, ...p.judges].map((m) => [`${m.judgeCalls !== undefined ? 'judge: ' : ''}${m.provider}${m.model ? ` · ${m.model}` : ''}${m.variant !== undefined && m.variant !== m.model ? ` [${m.variant}]` : ''}`, int(m.judgeCalls ?? m.cases), tok(m.inputTokens, m.estimated), int(m.maxOutputTokens), range(m.cost, m.price), `${m.tokenizer}${m.note ? `; ${m.note}` : ''}`]);
+      const head = ['provider · model', p.judges.length ? 'calls' : 'cases', 'input tokens', 'max output tokens', 'estimated cost', 'counted with'];
       if (md) {
         out.push(`| ${head.join(' | ')} |`, '|---|---:|---:|---:|---:|---|');
         for (const r of rows) out.push(`| ${r.map(esc).join(' | ')} |`);
@@ -329,6 +380,7 @@ export function formatSuiteCost(e: SuiteCostEstimate, format: 'markdown' | 'text
   const notes = [
     'Input tokens are the rendered prompt of every case run (each repeat counts), chat framing included, counted for the model each case uses.',
     'Output tokens are an upper bound: `config.maxOutputTokens` of the case or prompt, else the model\'s maximum output. The cost range runs from an empty answer to that bound.',
+    ...(e.totals.judgeCalls ? ['Judge calls (`llm-rubric`): one per assertion and case run; in, the rubric and the answer up to its bound; out, up to the judge model\'s maximum output.'] : []),
     `≈ marks estimates (models without a public tokenizer here). List prices as of ${e.catalogueAsOf}; \`promptWorkbench.models\` adds or overrides prices. Nothing was sent.`,
   ];
   for (const n of notes) out.push(md ? `_${n}_` : n.replace(/`/g, ''));
@@ -395,7 +447,7 @@ async function computeFixtureCaseTokens(doc: PromptDocument, fixtures: readonly 
       continue;
     }
     if (v.unread.length) unread.push({ name: c.name, refs: v.unread.map((u) => u.ref) });
-    const rendered = await renderPrompt(doc, { ...doc.defaults, ...v.vars }, options.analysis);
+    const rendered = await renderPrompt(doc, { ...doc.defaults, ...v.vars }, options.analysis, caseRenderData(c));
     if (rendered.error || !rendered.messages) {
       unavailable.push({ name: c.name, reason: rendered.error?.message ?? 'the prompt rendered no messages' });
       continue;

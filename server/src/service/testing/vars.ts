@@ -3,6 +3,7 @@
 // the door passes (the guarded one of fileValues.ts: project root, size, trust).
 import { parse as parseYaml } from 'yaml';
 import type { PromptDocument } from '../document';
+import type { RenderData } from '../formats/types';
 import { FileValueRefused, type RefusalKind, type ValueReader } from './fileValues';
 import { FILE_PREFIX, resolveRelative, type FixtureCase, type FixtureFile } from './fixtures';
 
@@ -102,4 +103,9 @@ export async function caseVars(prompt: PromptDocument | undefined, file: Fixture
     if (e instanceof VarsError) throw e;
     throw new VarsError(`A \`file://\` value could not be parsed: ${(e as Error).message.split('\n')[0]}`, c.line);
   }
+}
+
+/** What a case gives the renderer beside its values: the render context and the conversation history. */
+export function caseRenderData(c: FixtureCase): RenderData {
+  return { ...(c.context ? { context: c.context } : {}), ...(c.history ? { history: c.history } : {}) };
 }

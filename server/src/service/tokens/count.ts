@@ -9,7 +9,9 @@ import type { AnalysisOptions } from '../scope';
 import type { Span } from '../text';
 import type { BudgetSetting } from './budget';
 import { BUILTIN_CATALOGUE, mergeCatalogue, resolveModel, type Catalogue, type ModelEntry, type ResolvedModel } from './catalogue';
+import { mediaTokens } from './images';
 import { blockCounter, countPlain, type EncodingName } from './tokenizer';
+import type { RenderedPart } from '../formats/types';
 
 /** What the token features take from the settings (all optional). */
 export interface TokenOptions {
@@ -50,8 +52,10 @@ export interface MessageCount {
   kind: 'message' | 'history';
   /** The marker tag (`{{role "user"}}`), or the start of the body for the implicit first message. */
   span: Span;
-  /** Tokens of the message's text as written, markers excluded. */
+  /** Tokens of the message's text as written, markers excluded (role, `{{section}}` and `{{media}}` tags send no text). */
   content: number;
+  /** `{{media}}` tags in the message: not counted as written (their size is known only when rendered). */
+  media: number;
   /** Chat framing of this message (0 when the model has none, and for history). */
   framing: number;
   tokens: number;
@@ -95,8 +99,18 @@ export interface DocumentTokens {
   notes: string[];
 }
 
+/** The non-text parts of rendered messages: images counted by their provider's rule, the rest not counted, with why. */
+export interface MediaTally {
+  counted: number;
+  /** Tokens of the counted images (included in the total). */
+  tokens: number;
+  /** How each counted image was counted. */
+  rules: string[];
+  notCounted: { what: string; reason: string }[];
+}
+
 export type RenderedTokens =
-  | { available: true; tokens: number; framing: number; messages: { role: string; tokens: number }[]; estimated: boolean; share?: number; cost?: Cost }
+  | { available: true; tokens: number; framing: number; messages: { role: string; tokens: number }[]; estimated: boolean; share?: number; cost?: Cost; media?: MediaTally }
   | { available: false; reason: string };
 
 function round(n: number): number {
@@ -178,6 +192,7 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
   if (model.hint) notes.push(model.hint);
   let longRuns = 0;
   let rough = false;
+  let images = 0;
 
   const fm = doc.frontmatter.present ? scaled(doc.text, doc.frontmatter.span.start, doc.frontmatter.span.end, encoding, factor) : { tokens: 0, longRuns: 0 };
 
@@ -193,22 +208,48 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
     notes.push(`The template is too large to count as you type, so its tokens are estimated from its length (${CHARS_PER_TOKEN} characters per token). \`prompt-workbench tokens\` counts it exactly.`);
     const content = Math.round(((end - start) / CHARS_PER_TOKEN) * factor);
     const framing = framingOf('user', model);
-    messages.push({ role: 'user', kind: 'message', span: { start, end: start }, content, framing, tokens: content + framing });
+    messages.push({ role: 'user', kind: 'message', span: { start, end: start }, content, media: 0, framing, tokens: content + framing });
   } else {
     // Over maxFileSize the front-end found the messages without analysis (it says how); they are
     // still counted exactly, block-cached, so only the first count is slow.
     if (doc.prompt.approximate) notes.push(doc.prompt.approximate);
+    const allSilent = doc.template.tags.filter((t) => (t.name === 'section' || t.name === 'media') && t.kind === 'mustache').sort((a, b) => a.span.start - b.span.start);
+    let next = 0;
     for (const m of found) {
       const span = markerSpan(m) ?? { start: m.span.start, end: m.span.start };
       if (m.kind === 'history') {
-        messages.push({ role: 'history', kind: 'history', span, content: 0, framing: 0, tokens: 0 });
+        messages.push({ role: 'history', kind: 'history', span, content: 0, media: 0, framing: 0, tokens: 0 });
         continue;
       }
-      const c = m.text !== undefined ? scaled(m.text, 0, m.text.length, encoding, factor) : scaled(doc.text, m.contentSpan.start, m.contentSpan.end, encoding, factor);
-      longRuns += c.longRuns;
+      let content = 0;
+      let media = 0;
+      if (m.text !== undefined) {
+        // The message's text as sent (a YAML string's value, not its source with quotes and escapes).
+        const c = scaled(m.text, 0, m.text.length, encoding, factor);
+        longRuns += c.longRuns;
+        content = c.tokens;
+      } else {
+        // `{{section}}` and `{{media}}` tags send no text: the text between them is counted.
+        // The tags and the messages are both in document order: one pass over the tags in all.
+        while (next < allSilent.length && allSilent[next].span.start < m.contentSpan.start) next++;
+        const silent: typeof allSilent = [];
+        while (next < allSilent.length && allSilent[next].span.end <= m.contentSpan.end) silent.push(allSilent[next++]);
+        let from = m.contentSpan.start;
+        for (const t of [...silent, { span: { start: m.contentSpan.end, end: m.contentSpan.end } }]) {
+          if (t.span.start > from) {
+            const c = scaled(doc.text, from, t.span.start, encoding, factor);
+            longRuns += c.longRuns;
+            content += c.tokens;
+          }
+          from = Math.max(from, t.span.end);
+        }
+        media = silent.filter((t) => t.name === 'media').length;
+        images += media;
+      }
       const framing = framingOf(m.role, model);
-      messages.push({ role: m.role, kind: 'message', span, content: c.tokens, framing, tokens: c.tokens + framing });
+      messages.push({ role: m.role, kind: 'message', span, content, media, framing, tokens: content + framing });
     }
+    if (images) notes.push(`${images} \`{{media}}\` part${images === 1 ? ' is' : 's are'} not counted in the template: an image's tokens depend on its size, known only when rendered (see the rendered count).`);
     if (messages.some((m) => m.kind === 'history')) notes.push('`{{history}}` stands for earlier turns inserted at run time; they are not counted.');
   }
   const priming = model.chatFraming && messages.length ? REPLY_PRIMING : 0;
@@ -243,20 +284,49 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
 // ---- rendered ----
 
 /**
- * The tokens of rendered messages for a model: each message's text, its chat framing and the reply
- * priming. The rendered counts of the status bar and the test suite cost estimate both use it.
+ * The tokens of rendered messages for a model: each message's text parts, its images by the
+ * provider's published rule (images.ts; the others are listed as not counted, with why), its chat
+ * framing and the reply priming. Section markers send no text and count nothing. The rendered
+ * counts of the status bar and the test suite cost estimate both use it.
  */
-export function countMessages(rendered: readonly { role: string; text: string }[], model: ResolvedModel): { tokens: number; framing: number; messages: { role: string; tokens: number }[]; estimated: boolean } {
+export function countMessages(rendered: readonly { role: string; text: string; parts?: readonly RenderedPart[] }[], model: ResolvedModel): { tokens: number; framing: number; messages: { role: string; tokens: number }[]; estimated: boolean; media?: MediaTally } {
   let longRuns = 0;
-  const messages = rendered.map((m) => {
-    const c = scaled(m.text, 0, m.text.length, model.encoding, model.factor);
+  let estimatedImage = false;
+  const media: MediaTally = { counted: 0, tokens: 0, rules: [], notCounted: [] };
+  let nonText = false;
+  const text = (t: string) => {
+    const c = scaled(t, 0, t.length, model.encoding, model.factor);
     longRuns += c.longRuns;
-    return { role: m.role, tokens: c.tokens + framingOf(m.role, model) };
+    return c.tokens;
+  };
+  const messages = rendered.map((m) => {
+    let tokens = 0;
+    if (!m.parts) tokens = text(m.text);
+    else {
+      for (const p of m.parts) {
+        if (p.kind === 'text') tokens += text(p.text);
+        else if (p.kind === 'media') {
+          nonText = true;
+          const c = mediaTokens(p, model);
+          if (c.counted) {
+            media.counted++;
+            media.tokens += c.tokens;
+            media.rules.push(c.rule);
+            estimatedImage ||= c.estimated;
+            tokens += c.tokens;
+          } else media.notCounted.push({ what: c.what, reason: c.reason });
+        } else if (p.kind === 'other') {
+          nonText = true;
+          media.notCounted.push({ what: 'part', reason: 'a part that is neither text nor media (a tool request or response, or data, from the history) has no published token rule' });
+        }
+      }
+    }
+    return { role: m.role, tokens: tokens + framingOf(m.role, model) };
   });
   const priming = model.chatFraming && messages.length ? REPLY_PRIMING : 0;
   const framing = rendered.reduce((s, m) => s + framingOf(m.role, model), 0) + priming;
   const tokens = messages.reduce((s, m) => s + m.tokens, 0) + priming;
-  return { tokens, framing, messages, estimated: !model.exact || longRuns > 0 };
+  return { tokens, framing, messages, estimated: !model.exact || longRuns > 0 || estimatedImage, ...(nonText ? { media } : {}) };
 }
 
 const renderMemo = new WeakMap<PromptDocument, { key: string; value: Promise<RenderedTokens> }>();
@@ -316,13 +386,14 @@ async function computeRendered(doc: PromptDocument, options: TokenOptions, value
     const result = await renderPrompt(doc, values ?? doc.defaults, options.analysis ?? {});
     if (result.error || !result.messages) return { available: false, reason: result.error?.message ?? 'the prompt rendered no messages' };
     const t = documentTokens(doc, options);
-    const { tokens, framing, messages, estimated } = countMessages(result.messages, t.model);
+    const { tokens, framing, messages, estimated, media } = countMessages(result.messages, t.model);
     return {
       available: true,
       tokens,
       framing,
       messages,
       estimated,
+      ...(media ? { media } : {}),
       share: t.contextWindow ? (tokens + t.output.tokens) / t.contextWindow : undefined,
       cost: costOf(tokens, t.output.tokens, t.model.entry, catalogueFor(options).currency),
     };

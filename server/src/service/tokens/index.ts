@@ -23,11 +23,13 @@ export {
   TOKENS_PER_MESSAGE,
   type Cost,
   type DocumentTokens,
+  type MediaTally,
   type MessageCount,
   type RenderedTokens,
   type TokenOptions,
 } from './count';
-export { combineHovers, formatMoney, formatShare, formatTokens, formatWindow, messagesInSettings, testRowLenses, tokenCodeLenses, tokenDiagnostics, tokenHover, tokenSummary, type FixtureCaseTokens, type TokenSummary } from './present';
+export { anthropicTokens, imageSizeOf, mediaTokens, openAiPatchTokens, openAiTileTokens, type ImageCount, type ImageSize } from './images';
+export { combineHovers, mediaLines, formatMoney, formatShare, formatTokens, formatWindow, messagesInSettings, testRowLenses, tokenCodeLenses, tokenDiagnostics, tokenHover, tokenSummary, type FixtureCaseTokens, type TokenSummary } from './present';
 export { BlockCounter, blockCounter, blockEnds, encodingCounter, isEncodingLoaded, loadTimes, LONG_RUN, MAX_BLOCK, splitBlocks, type EncodingName } from './tokenizer';
 
 /** Whether counting this document would first have to load tokenizer data (a few hundred ms, once). */

@@ -9,7 +9,7 @@ import { tagAt } from '../template';
 import type { Span } from '../text';
 import { budgetFor } from './budget';
 import { ESTIMATE_LABELS, isEstimateFamily } from './catalogue';
-import { DEFAULT_WARN_AT_SHARE, documentTokens, renderedTokens, testRowTokens, type Cost, type DocumentTokens, type RenderedTokens, type TokenOptions } from './count';
+import { DEFAULT_WARN_AT_SHARE, documentTokens, renderedTokens, testRowTokens, type Cost, type DocumentTokens, type MediaTally, type RenderedTokens, type TokenOptions } from './count';
 
 // ---- formatting ----
 
@@ -81,7 +81,8 @@ export function tokenCodeLenses(doc: PromptDocument, options: TokenOptions = {})
       continue;
     }
     const framing = m.framing ? ` (${int(m.content)} + ${m.framing} framing)` : '';
-    lenses.push(lens(m.span.start, `${m.role}: ${formatTokens(m.tokens, est)}${framing}`));
+    const media = m.media ? ` · ${m.media === 1 ? 'image' : `${m.media} images`}: not counted` : '';
+    lenses.push(lens(m.span.start, `${m.role}: ${formatTokens(m.tokens, est)}${framing}${media}`));
   }
   return lenses;
 }
@@ -112,6 +113,7 @@ export async function testRowLenses(doc: PromptDocument, options: TokenOptions =
 export function tokenHover(doc: PromptDocument, offset: number, options: TokenOptions = {}): Hover | null {
   if (doc.notice || offset < doc.template.span.start) return null;
   const tag = tagAt(doc.template, offset);
+  if (tag && tag.kind === 'mustache' && (tag.name === 'media' || tag.name === 'section')) return partHover(doc, tag, options);
   if (!tag || (tag.name !== 'role' && tag.name !== 'history')) return null;
   const t = documentTokens(doc, options);
   const message = t.messages.find((m) => m.span.start === tag.span.start && m.span.end === tag.span.end);
@@ -129,6 +131,28 @@ export function tokenHover(doc: PromptDocument, offset: number, options: TokenOp
   if (t.cost) lines.push(`One run: ${costLine(t.cost, t.output, t.catalogueAsOf)}.`);
   for (const n of t.notes) lines.push(`_${n}_`);
   return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n\n') }, range: doc.lines.range(tag.span.start, tag.span.end) };
+}
+
+/** What a `{{media}}` or `{{section}}` tag costs: why an image is not counted as written, and that a section marker sends nothing. */
+function partHover(doc: PromptDocument, tag: NonNullable<ReturnType<typeof tagAt>>, options: TokenOptions): Hover {
+  const t = documentTokens(doc, options);
+  const lines: string[] = [];
+  if (tag.name === 'section') {
+    lines.push('**section marker**: 0 tokens. It sends no text: it marks where code fills or replaces a section at run time (a pending part), so nothing is counted for it.');
+  } else {
+    lines.push('**image: not counted** in the template figure. An image costs tokens by its size, which is known only when the prompt is rendered with a value.');
+    lines.push(`Rendered, it is counted by the published rule of \`${modelLabel(t)}\`'s provider when there is one and the size can be read (a \`data:\` URI; a URL is not fetched): OpenAI by 512 px tiles or 32 px patches, Anthropic about width × height / 750, Gemini 258 for images up to 384 px. Otherwise the rendered count lists it as not counted, with why.`);
+  }
+  return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n\n') }, range: doc.lines.range(tag.span.start, tag.span.end) };
+}
+
+/** The non-text parts of a rendered count, one line each: `image: 765 tokens (OpenAI tiles ...)` or `image: not counted (why)`. */
+export function mediaLines(media: MediaTally | undefined): string[] {
+  if (!media) return [];
+  const out = media.rules.map((rule, i) => `image ${i + 1}: counted by ${rule}`);
+  if (media.counted) out.unshift(`${media.counted === 1 ? 'image' : `${int(media.counted)} images`}: ${int(media.tokens)} tokens (included)`);
+  for (const n of media.notCounted) out.push(`${n.what}: not counted (${n.reason})`);
+  return out;
 }
 
 /** Appends the token hover to another feature's hover of the same place (either may be null). */
@@ -229,6 +253,7 @@ export async function tokenSummary(doc: PromptDocument, options: TokenOptions = 
   }
   md.push(rows.join('\n'));
   if (!rendered.available) md.push(`Rendered count unavailable: ${rendered.reason}`);
+  else if (rendered.media) md.push(mediaLines(rendered.media).map((l) => `_Rendered ${l}._`).join('\n\n'));
   if (fc) {
     const notes: string[] = [];
     if (fc.limited) notes.push(`only the first ${int(fc.counted + fc.unavailable.length)} of ${int(fc.cases)} fixture cases are counted here; "Prompt Workbench: Estimate Test Suite Cost" counts them all`);

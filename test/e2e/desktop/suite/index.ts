@@ -61,7 +61,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A diagnostic as the Problems panel lists it: 1-based line and column. */
 function row(d: vscode.Diagnostic): string {
   const code = typeof d.code === 'object' ? d.code.value : d.code;
-  const severity = d.severity === vscode.DiagnosticSeverity.Error ? 'error' : d.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : `severity ${d.severity}`;
+  const severity = d.severity === vscode.DiagnosticSeverity.Error ? 'error' : d.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : d.severity === vscode.DiagnosticSeverity.Information ? 'info' : `severity ${d.severity}`;
   return `${severity} ${code} ${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`;
 }
 
@@ -170,7 +170,7 @@ function assertStatuses(cases: RecordedCase[], want: (c: (typeof testing.cases)[
 }
 
 const testingChecks: Check[] = [
-  ['a run marks the cases passed and failed, and the failure has the expected diff', async () => {
+  ['a run marks each case\'s result, and the failing case has the expected diff', async () => {
     assert.equal(vscode.workspace.isTrusted, true, 'the testing scenario opens trusted');
     const baseUrl = vscode.workspace.getConfiguration().get<string>(BASE_URL_SETTING);
     assert.equal(baseUrl, process.env[ENV.openaiBaseUrl], `${BASE_URL_SETTING} (workspace settings) should point at the local test provider`);
@@ -290,6 +290,6 @@ export async function run(): Promise<void> {
       console.error(`  FAIL ${scenario.name}: ${title}\n       ${e instanceof Error ? e.message.replace(/\n/g, '\n       ') : String(e)}`);
     }
   }
-  console.log(`  ${scenario.name}: ${checks.length - failures.length} passed, ${failures.length} failed`);
+  console.log(`  ${scenario.name}: ${checks.length - failures.length} passed${failures.length ? `, ${failures.length} failed` : ''}`);
   if (failures.length) throw new Error(`${failures.length} check(s) of the ${scenario.name} scenario failed`);
 }

@@ -27,6 +27,9 @@ export const DATA_VARIABLES: DataVariableInfo[] = [
   { name: 'key', eachOnly: true, description: 'The key of the current property when `{{#each}}` iterates an object.' },
   { name: 'first', eachOnly: true, description: '`true` for the first item in `{{#each}}`.' },
   { name: 'last', eachOnly: true, description: '`true` for the last item in `{{#each}}`.' },
+  { name: 'metadata', eachOnly: false, description: 'Dotprompt: `@metadata.prompt` (the prompt\'s frontmatter), `@metadata.docs` and `@metadata.messages` (the documents and history passed at render time).' },
+  { name: 'state', eachOnly: false, description: 'Dotprompt: the render context\'s `state` (Genkit passes the session state). In a test case: `context: { state: {...} }`.', context: true },
+  { name: 'auth', eachOnly: false, description: 'Dotprompt: the render context\'s `auth` (Genkit passes the caller\'s auth data). In a test case: `context: { auth: {...} }`.', context: true },
 ];
 
 export const ROLES = ['system', 'user', 'model', 'tool'] as const;

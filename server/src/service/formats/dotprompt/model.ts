@@ -183,22 +183,43 @@ function inputsOf(doc: PromptDocument): PromptInput[] {
 // ---- template ----
 
 function templateMessages(template: Template): PromptMessage[] {
-  const variables = templateVariables(template.tags);
   const tags = template.tags;
-  const out: PromptMessage[] = [];
-  let ti = 0;
-  let vi = 0;
-  for (const m of template.messages) {
+  let variables: VariableReference[] | undefined;
+  // Each message's tags and variables are found on first read: most readers (the lint rules, folding)
+  // want the roles and spans only, and listing a long template's variables on every keystroke cost
+  // milliseconds.
+  return template.messages.map((m) => {
     const contentSpan = { start: m.marker ? m.marker.span.end : m.span.start, end: m.span.end };
-    while (ti < tags.length && tags[ti].span.start < contentSpan.start) ti++;
-    const first = ti;
-    while (ti < tags.length && tags[ti].span.start < contentSpan.end) ti++;
-    while (vi < variables.length && variables[vi].span.start < contentSpan.start) vi++;
-    const firstVar = vi;
-    while (vi < variables.length && variables[vi].span.start < contentSpan.end) vi++;
-    out.push({ role: m.role, kind: m.kind, span: m.span, contentSpan, tags: tags.slice(first, ti), variables: variables.slice(firstVar, vi) });
-  }
-  return out;
+    let ownTags: Tag[] | undefined;
+    let ownVariables: VariableReference[] | undefined;
+    return {
+      role: m.role,
+      kind: m.kind,
+      span: m.span,
+      contentSpan,
+      get tags() {
+        return (ownTags ??= startingIn(tags, contentSpan));
+      },
+      get variables() {
+        return (ownVariables ??= startingIn((variables ??= templateVariables(tags)), contentSpan));
+      },
+    };
+  });
+}
+
+/** The items (sorted by start) that start inside the span. */
+function startingIn<T extends { span: Span }>(items: readonly T[], span: Span): T[] {
+  const first = (at: number) => {
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (items[mid].span.start < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return items.slice(first(span.start), first(span.end));
 }
 
 interface Frame {

@@ -17,12 +17,31 @@ function record(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/** The `dotprompt` npm package's version whose parser still requires `---` on the first line. */
+export const RUNTIME_WITHOUT_PREAMBLE = '1.1.2';
+
+/**
+ * Lines before `---`: Dotprompt's parser in its repository skips them, the `dotprompt` npm
+ * package (the runtime Genkit installs) does not, and reads the whole file, frontmatter included,
+ * as the template.
+ */
+function preambleHint(text: string, preamble: { start: number; end: number }): PromptDiagnostic {
+  let end = preamble.end;
+  while (end > preamble.start && /\s/.test(text[end - 1])) end--;
+  return {
+    code: 'frontmatter-preamble',
+    severity: 'hint',
+    message: `Lines before the opening \`---\`: Dotprompt's current parser skips comment and blank lines here, but the \`dotprompt\` npm package (${RUNTIME_WITHOUT_PREAMBLE}) does not: it reads the whole file, frontmatter included, as the template. The preview and test runs leave these lines out. To be safe with every runtime, move them into the frontmatter, after \`---\`, as YAML comments.`,
+    span: { start: preamble.start, end: end > preamble.start ? end : preamble.end },
+  };
+}
+
 /**
  * Parses a prompt. `previous` is the last parse of the same document: while the frontmatter text
  * is unchanged (most keystrokes), its YAML parse, validation and input model are reused.
  */
 export function parsePromptDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument): PromptDocument {
-  const lines = new LineIndex(text);
+  const lines = new LineIndex(text, previous?.lines);
   const diagnostics: PromptDiagnostic[] = [];
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const empty = (start: number, end: number) => ({ span: { start, end }, tags: [], blocks: [], messages: [], diagnostics: [] });
@@ -55,7 +74,7 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
     };
   }
 
-  const split = splitFrontmatter(text, bom);
+  const split = splitFrontmatter(text, bom, { leadingComments: true });
   const bodyStart = split.bodyStart;
   let frontmatter = split.block;
   let inputModel: InputSchemaModel = { style: 'none', fields: [], diagnostics: [] };
@@ -66,6 +85,7 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
     inputModel = previous.input;
     frontmatterDiagnostics = previous.frontmatterDiagnostics;
   } else {
+    if (frontmatter.preamble) frontmatterDiagnostics.push(preambleHint(text, frontmatter.preamble));
     parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
     validateFrontmatter(frontmatter, frontmatterDiagnostics);
     if (frontmatter.yaml && frontmatter.value !== undefined) {
@@ -74,6 +94,13 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
       frontmatterDiagnostics.push(...inputModel.diagnostics);
       const outputSchema = locate(frontmatter.yaml, ['output', 'schema']).node;
       if (outputSchema) frontmatterDiagnostics.push(...parseInputSchema(outputSchema, frontmatter.content.start, at).diagnostics);
+    } else if (frontmatter.present) {
+      // The YAML has errors: the declarations that did parse serve completion and hover; their own
+      // problems wait until the YAML is fixed (they would only repeat it).
+      const recovered = frontmatter.recovered;
+      const at = { start: frontmatter.span.start, end: frontmatter.span.start + 3 };
+      const fields = recovered ? parseInputSchema(locate(recovered, ['input', 'schema']).node, frontmatter.content.start, at) : undefined;
+      inputModel = { style: fields?.style ?? 'none', fields: fields?.fields ?? [], diagnostics: [], partial: true };
     }
   }
   diagnostics.push(...frontmatterDiagnostics);
@@ -93,7 +120,7 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
       span: { start: bodyStart, end: Math.min(text.length, bodyStart + 1) },
     });
   } else {
-    template = parseTemplate(text, bodyStart, text.length);
+    template = parseTemplate(text, bodyStart, text.length, previous && !previous.notice ? previous : undefined);
     diagnostics.push(...template.diagnostics);
   }
 
@@ -111,7 +138,7 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
     frontmatter,
     template,
     input: inputModel,
-    defaults: record(input.default),
+    defaults: reuse ? previous.defaults : record(input.default),
     model: typeof fm.model === 'string' ? fm.model : undefined,
     diagnostics,
     frontmatterDiagnostics,

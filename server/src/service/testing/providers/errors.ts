@@ -17,7 +17,8 @@ interface SdkErrorShape {
 function serverMessage(e: SdkErrorShape): string {
   const body = e.error as { message?: string; error?: { message?: string } } | undefined;
   const m = body?.error?.message ?? body?.message ?? e.message ?? '';
-  return m.replace(/^\d{3}\s+/, '').slice(0, 300);
+  // The messages below end their own sentence: a server's closing full stop would double it.
+  return m.replace(/^\d{3}\s+/, '').slice(0, 300).replace(/\.\s*$/, '');
 }
 
 /** The SDK's error classes (checked with instanceof: class names do not survive minification). */
@@ -35,9 +36,23 @@ function kindOf(e: unknown, classes: SdkErrorClasses): string {
   return (e as { name?: string })?.name ?? '';
 }
 
+/** The environment variables the CLI reads for a provider (as its SDK names them), and its base URL setting. */
+export function providerEnv(provider: ProviderId): { key?: string; baseUrl: string; setting: string } {
+  switch (provider) {
+    case 'anthropic':
+      return { key: 'ANTHROPIC_API_KEY', baseUrl: 'ANTHROPIC_BASE_URL', setting: 'promptWorkbench.providers.anthropic.baseUrl' };
+    case 'googleai':
+      return { key: 'GEMINI_API_KEY', baseUrl: 'GOOGLE_GEMINI_BASE_URL', setting: 'promptWorkbench.providers.gemini.baseUrl' };
+    case 'vertexai':
+      return { baseUrl: 'GOOGLE_VERTEX_BASE_URL', setting: 'promptWorkbench.providers.vertexai.baseUrl' };
+    default:
+      return { key: 'OPENAI_API_KEY', baseUrl: 'OPENAI_BASE_URL', setting: 'promptWorkbench.providers.openai.baseUrl' };
+  }
+}
+
 /** What to do about a missing key: both places a key can come from, unless the door names its own. */
-export function defaultKeyHint(provider: 'openai' | 'anthropic'): string {
-  return `Set one with "Prompt Workbench: Set API Key" (kept in VS Code's secret storage), or ${provider === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY'} for the CLI.`;
+export function defaultKeyHint(provider: 'openai' | 'anthropic' | 'googleai'): string {
+  return `Set one with "Prompt Workbench: Set API Key" (kept in VS Code's secret storage), or ${providerEnv(provider).key} for the CLI.`;
 }
 
 export function classifyError(e: unknown, provider: ProviderId, endpoint: string, secrets: readonly (string | undefined)[], timeoutMs: number, maxRetries: number, classes: SdkErrorClasses): ProviderError {
@@ -55,12 +70,12 @@ export function classifyError(e: unknown, provider: ProviderId, endpoint: string
   if (name === 'APIConnectionError') {
     const cause = err.cause as { message?: string; code?: string; cause?: { code?: string; message?: string } } | undefined;
     const code = cause?.code ?? cause?.cause?.code;
-    return new ProviderError('unreachable', `Cannot reach ${label} at ${endpoint}${code ? ` (${code})` : ''}${tried}. Check the base URL (settings promptWorkbench.providers.${provider}.baseUrl, or ${provider === 'openai' ? 'OPENAI_BASE_URL' : 'ANTHROPIC_BASE_URL'}) and your network.`, provider);
+    return new ProviderError('unreachable', `Cannot reach ${label} at ${endpoint}${code ? ` (${code})` : ''}${tried}. Check the base URL (setting ${providerEnv(provider).setting}, or ${providerEnv(provider).baseUrl}) and your network.`, provider);
   }
   const status = err.status;
   if (typeof status === 'number') {
     const msg = r(serverMessage(err));
-    if (status === 401 || status === 403) return new ProviderError('auth', `${label} refused the API key (HTTP ${status}: ${msg}). Set a valid key ("Prompt Workbench: Set API Key", or ${provider === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY'} for the CLI).`, provider, status);
+    if (status === 401 || status === 403) return new ProviderError('auth', `${label} refused the API key (HTTP ${status}: ${msg}). ${provider === 'vertexai' ? 'Check the application default credentials (gcloud auth application-default login) and the project\'s access to Vertex AI.' : `Set a valid key ("Prompt Workbench: Set API Key", or ${providerEnv(provider).key} for the CLI).`}`, provider, status);
     if (status === 429) return new ProviderError('rate-limited', `${label} is rate-limiting these requests (HTTP 429${tried}): ${msg}. Lower the concurrency (promptWorkbench.test.concurrency, or --concurrency) or try again later.`, provider, status);
     if (status === 404) return new ProviderError('model', `${label} answered 404 at ${endpoint}: ${msg}. Check the model name (map it with promptWorkbench.test.models) and the base URL.`, provider, status);
     if (status === 408 || status === 504) return new ProviderError('timeout', `${label} timed out (HTTP ${status}${tried}): ${msg}.`, provider, status);

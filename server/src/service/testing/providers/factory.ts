@@ -3,12 +3,15 @@
 import { PROVIDER_IDS, type ProviderId } from '../fixtures';
 import type { RunOptions } from '../runner';
 import { createAnthropicProvider } from './anthropic';
+import { createGeminiProvider } from './gemini';
 import { createGitHubModelsProvider, createOpenAIProvider } from './openai';
 import { createRenderProvider } from './render';
 import { PROVIDER_LABELS, ProviderError, type Provider } from './types';
 
 /** The providers that take an API key and a base URL. */
-export type KeyedProviderId = 'openai' | 'anthropic' | 'github';
+export type KeyedProviderId = 'openai' | 'anthropic' | 'googleai' | 'github';
+/** The providers whose server can be moved (a base URL). */
+export type HostedProviderId = KeyedProviderId | 'vertexai';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 2;
@@ -20,7 +23,9 @@ export interface ProvidersConfig {
   /** The API keys, read by the door (environment variables, VS Code's SecretStorage); `github` is a GitHub token. */
   keys: Partial<Record<KeyedProviderId, string>>;
   /** Servers other than the providers' own (OpenAI-compatible servers, proxies). Empty means none. */
-  baseUrls?: Partial<Record<KeyedProviderId, string>>;
+  baseUrls?: Partial<Record<HostedProviderId, string>>;
+  /** Vertex AI: the Google Cloud project and location (application default credentials sign the requests). */
+  vertex?: { project?: string; location?: string; googleAuthOptions?: Record<string, unknown> };
   /** Time limit of one answer (default 60 s). */
   timeoutMs?: number;
   /** Retries after 429, 5xx and timeouts (default 2). */
@@ -57,6 +62,8 @@ export function createProviders(config: ProvidersConfig): RunProviders {
       if (id === 'openai') return createOpenAIProvider(options('openai'));
       if (id === 'anthropic') return createAnthropicProvider(options('anthropic'));
       if (id === 'github') return createGitHubModelsProvider(options('github'));
+      if (id === 'googleai') return createGeminiProvider({ ...options('googleai'), backend: 'googleai' });
+      if (id === 'vertexai') return createGeminiProvider({ ...http, backend: 'vertexai', baseURL: config.baseUrls?.vertexai?.trim() || undefined, project: config.vertex?.project?.trim() || undefined, location: config.vertex?.location?.trim() || undefined, googleAuthOptions: config.vertex?.googleAuthOptions });
       const extra = config.extra?.[id];
       if (extra) return extra();
       throw new ProviderError('unavailable', `The ${id} provider runs only inside VS Code; the command line cannot use it.`, id);
@@ -64,6 +71,6 @@ export function createProviders(config: ProvidersConfig): RunProviders {
     trusted: config.trusted,
     offline: reason ? { reason } : undefined,
     judge,
-    secrets: [config.keys.openai, config.keys.anthropic, config.keys.github],
+    secrets: [config.keys.openai, config.keys.anthropic, config.keys.googleai, config.keys.github],
   };
 }

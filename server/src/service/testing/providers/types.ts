@@ -39,6 +39,8 @@ export interface Provider {
   /** Where requests go (a base URL, or a fixed name), part of the cache key. Never a secret. */
   readonly endpoint: string;
   call(request: ModelCall): Promise<ModelReply>;
+  /** Loads what the first call needs (an SDK loaded on demand), so that its load is not counted as the model's latency. */
+  prepare?(): Promise<void>;
 }
 
 export type ProviderErrorKind = 'no-key' | 'auth' | 'unreachable' | 'rate-limited' | 'timeout' | 'bad-response' | 'http' | 'cancelled' | 'untrusted' | 'unavailable' | 'model' | 'config';
@@ -55,4 +57,4 @@ export class ProviderError extends Error {
   }
 }
 
-export const PROVIDER_LABELS: Record<ProviderId, string> = { render: 'render', openai: 'OpenAI', anthropic: 'Anthropic', 'vscode-lm': 'VS Code Language Model', github: 'GitHub Models' };
+export const PROVIDER_LABELS: Record<ProviderId, string> = { render: 'render', openai: 'OpenAI', anthropic: 'Anthropic', googleai: 'Gemini API', vertexai: 'Vertex AI', 'vscode-lm': 'VS Code Language Model', github: 'GitHub Models' };
