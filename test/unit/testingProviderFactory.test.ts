@@ -58,7 +58,7 @@ async function judgedRenderSuite(): Promise<TestSuite> {
 test('trusted: every provider exists, with the keys and base URLs given; the keys are the secrets to redact', async () => {
   const p = createProviders(config({ keys: { openai: KEY, anthropic: 'sk-ant-other' } }));
   assert.deepEqual([p.trusted, p.offline, p.judge], [true, undefined, undefined]);
-  assert.deepEqual(p.secrets, [KEY, 'sk-ant-other', undefined]);
+  assert.deepEqual(p.secrets, [KEY, 'sk-ant-other', undefined, undefined]);
   assert.equal(p.providerFor('render').id, 'render');
   const openai = p.providerFor('openai');
   assert.equal(openai.endpoint, mock.openaiBaseUrl.replace(/\/+$/, ''));
