@@ -580,3 +580,30 @@ test('mutated prompt files (seeded): every feature answers without throwing, eve
     }
   }
 });
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { estimateSuiteCost, planJobs, runTests, variantsFromModels } from '../../server/src/service/testing';
+import { readTextUri } from '../../server/src/node/workspaceReads';
+
+test('--models on a prompt file: each variant\'s model is a GitHub Models name, run and estimated with github', async () => {
+  const mock = await MockProvider.start({ script: () => ({ text: 'Dear customer, thank you.' }) });
+  try {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pw-ghm-matrix-'));
+    writeFileSync(path.join(dir, 'support.prompt.yml'), 'model: openai/gpt-4o-mini\nmodelParameters:\n  maxTokens: 50\nmessages:\n  - role: user\n    content: "Answer politely: <m>{{message}}</m>"\ntestData:\n  - message: hi\nevaluators:\n  - name: polite\n    string:\n      contains: thank\n');
+    const uri = pathToFileURL(path.join(dir, 'support.prompt.yml')).toString();
+    const suite = await loadSuite(uri, pathToFileURL(dir).toString(), readTextUri);
+    const variants = variantsFromModels('openai/gpt-4o-mini,openai/gpt-4.1');
+    const jobs = planJobs([suite], undefined, { variants });
+    assert.deepEqual(jobs.map((j) => j.id), ['support.prompt.yml#row 1@openai/gpt-4o-mini', 'support.prompt.yml#row 1@openai/gpt-4.1']);
+    const providers = createProviders({ keys: { github: 'ghp_matrix', openai: 'sk-not-used' }, baseUrls: { github: mock.openaiBaseUrl }, timeoutMs: 5000, maxRetries: 0, trusted: true });
+    const summary = await runTests([suite], { ...providers, concurrency: 2, readText: readTextUri }, jobs);
+    assert.deepEqual(summary.results.map((r) => [r.variant, r.provider, r.status]), [['openai/gpt-4o-mini', 'github', 'passed'], ['openai/gpt-4.1', 'github', 'passed']]);
+    assert.deepEqual(mock.requests.map((q) => [q.headers.authorization, q.body.model]).sort(), [['Bearer ghp_matrix', 'openai/gpt-4.1'], ['Bearer ghp_matrix', 'openai/gpt-4o-mini']]);
+    const estimate = await estimateSuiteCost([suite], { plan: { variants }, readText: readTextUri });
+    assert.deepEqual(estimate.prompts[0].models.map((m) => [m.variant, m.provider, m.model]), [['openai/gpt-4o-mini', 'github', 'openai/gpt-4o-mini'], ['openai/gpt-4.1', 'github', 'openai/gpt-4.1']]);
+  } finally {
+    await mock.stop();
+  }
+});
