@@ -51,7 +51,7 @@ ${js('const a = []; for (;;) a.push(new Array(1e6).fill(1));')}`;
 
 before(() => {
   mkdirSync(bin);
-  for (const f of readdirSync(path.join(ROOT, 'dist')).filter((f) => f === 'cli.js' || /\.wasm$/.test(f) || /^(tokenizer-|lib-).*\.js$/.test(f) || f === 'genai.js')) copyFileSync(path.join(ROOT, 'dist', f), path.join(bin, f));
+  for (const f of readdirSync(path.join(ROOT, 'dist')).filter((f) => f === 'cli.js' || /\.wasm$/.test(f) || /^(tokenizer|lib)-.*\.js$/.test(f) || f === 'genai.js')) copyFileSync(path.join(ROOT, 'dist', f), path.join(bin, f));
   mkdirSync(project);
   writeFileSync(path.join(project, 'greet.prompt'), PROMPT);
   writeFileSync(path.join(project, 'greet.tests.yaml'), FIXTURE);
