@@ -133,7 +133,7 @@ async function pickValues(previews: RenderedPreviewProvider, source: string): Pr
 export async function showRenderedPreview(previews: RenderedPreviewProvider, pick = false): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || !isPromptLanguage(editor.document.languageId)) {
-    void vscode.window.showInformationMessage('Open a .prompt file to preview it rendered.');
+    void vscode.window.showInformationMessage('Open a prompt file (`.prompt`, `.prompty`, `.prompt.yml`) to preview it rendered.');
     return;
   }
   const source = editor.document.uri.toString();

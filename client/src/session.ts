@@ -30,8 +30,8 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
   const crashGuard = new CrashGuard(output, () => client);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
-      // Every prompt language, on disk, untitled, and earlier versions from the Prompt History view
-      // (read-only, served from git by the client).
+      // Every prompt format's language, on disk, untitled, and earlier versions from the Prompt
+      // History view (read-only, served from git by the client).
       ...PROMPT_LANGUAGES.flatMap((language) => ['file', 'untitled', 'prompt-history'].map((scheme) => ({ language, scheme }))),
       // Fixture files: the server checks them against the prompt they test.
       { scheme: 'file', pattern: '**/*.tests.{yaml,yml}' },

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createNodeHost, toUri } from '../../server/src/node/host';
 import { findProjectRoot, ProjectConfigs, FIXTURE_GLOBS, type SchemaLibrary } from '../../server/src/service';
+import { EMBEDDED_TEST_GLOBS } from '../../server/src/service/testing/embedded';
 
 function fileFolders(): vscode.WorkspaceFolder[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
@@ -22,7 +23,7 @@ export async function findFixtureFiles(token?: vscode.CancellationToken): Promis
     const probe = createNodeHost({ roots: [folder.uri.toString()], openText });
     const config = await new ProjectConfigs(probe).configFor(path.join(folder.uri.fsPath, '.folder')).catch(() => undefined);
     const host = createNodeHost({ roots: [folder.uri.toString()], openText, exclude: config?.exclude ?? [] });
-    const found = await host.findFiles(FIXTURE_GLOBS, { token }).catch(() => [] as string[]);
+    const found = await host.findFiles([...FIXTURE_GLOBS, ...EMBEDDED_TEST_GLOBS], { token }).catch(() => [] as string[]);
     out.push(...found.map((u) => vscode.Uri.parse(u)));
   }
   return out.sort((a, b) => a.fsPath.localeCompare(b.fsPath));

@@ -517,7 +517,7 @@ connection.onRequest(FixtureCasesRequest.method, (p: { uri: string }, token: Can
 connection.onCodeLens((p, token) =>
   runSafe('Code lens', [], token, async () => {
     const d = await prompt(p.textDocument.uri);
-    return d ? tokens.tokenCodeLenses(d.doc, d.tokens) : [];
+    return d ? [...tokens.tokenCodeLenses(d.doc, d.tokens), ...(await tokens.testRowLenses(d.doc, d.tokens))] : [];
   }),
 );
 

@@ -29,7 +29,7 @@ test('ChangeSummaryRequest summarises each pair; an absent side means added or d
   assert.equal(describeChange(change), `model gpt-4o → gpt-4o-mini, +1 variable, ${change.tokenDelta} tokens`);
   assert.equal(added.kind, 'added');
   assert.equal(deleted.kind, 'deleted');
-  assert.deepEqual(params.parameters, [{ key: 'temperature', from: '0.2', to: '0.7' }]);
+  assert.deepEqual(params.parameters, [{ key: 'temperature', path: 'config.temperature', from: '0.2', to: '0.7' }]);
   // Nothing to summarise is an empty answer, not an error.
   assert.deepEqual(await client.connection.sendRequest(ChangeSummaryRequest.method, { pairs: [] }), []);
 });

@@ -47,7 +47,7 @@ async function junit(xml: string) {
 }
 
 test('offline with the render provider: render cases pass, model cases are skipped, JUnit says so', async () => {
-  const r = await cli(['examples', '--offline', '--reporter', 'junit', '--no-record', '--no-cache']);
+  const r = await cli(['examples/*.tests.yaml', '--offline', '--reporter', 'junit', '--no-record', '--no-cache']);
   assert.equal(r.code, 0, r.stderr);
   const { attrs, suites } = await junit(r.stdout);
   assert.deepEqual([attrs.tests, attrs.failures, attrs.errors, attrs.skipped], ['12', '0', '0', '4']);
@@ -62,7 +62,7 @@ test('the openai provider pointed at the local server: every case passes, JUnit,
   const dir = mkdtempSync(path.join(tmpdir(), 'pw-ci-'));
   mock.requests.length = 0;
   const env = { OPENAI_BASE_URL: mock.openaiBaseUrl, OPENAI_API_KEY: KEY };
-  const args = ['examples', '--provider', 'openai', '--reporter', 'junit', '--output', path.join(dir, 'report.xml'), '--records-dir', path.join(dir, 'runs'), '--cache-dir', path.join(dir, 'cache')];
+  const args = ['examples/*.tests.yaml', '--provider', 'openai', '--reporter', 'junit', '--output', path.join(dir, 'report.xml'), '--records-dir', path.join(dir, 'runs'), '--cache-dir', path.join(dir, 'cache')];
   const r = await cli(args, env);
   assert.equal(r.code, 0, r.stderr);
   // The Prompty example's two cases render (their `provider: render` wins over --provider).

@@ -44,7 +44,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/dist\/lib-[a-z-]+\.js$/,
   // the language: grammar, configuration, frontmatter schema
   /^extension\/syntaxes\/[\w.-]+\.tmLanguage\.json$/,
-  /^extension\/language-configuration(\.[\w-]+)?\.json$/,
+  /^extension\/language-configuration(?:[.-][\w-]+)?\.json$/,
   /^extension\/schemas\/[\w.-]+\.json$/,
   // what a user reads
   /^extension\/docs\/rules\/[\w-]+\.md$/,

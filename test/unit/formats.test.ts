@@ -39,15 +39,17 @@ test('registry: Dotprompt claims `*.prompt` files, and not the other formats\' n
   for (const uri of ['file:///w/summarize.prompt', 'file:///w/_footer.prompt', 'file:///w/My%20Prompt.prompt', 'prompt-history:/w/summarize.prompt?%7B%22ref%22%3A%22HEAD%22%7D', 'untitled:/Draft.prompt']) {
     assert.equal(claims(uri), 'dotprompt', uri);
   }
-  for (const uri of ['file:///w/x.prompt.md', 'file:///w/x.prompt.yml', 'file:///w/x.prompt.yaml', 'file:///w/a.tests.yaml', 'file:///w/AGENTS.md', 'file:///w/review.instructions.md', 'file:///w/SKILL.md', 'file:///w/prompt', 'untitled:Untitled-1']) {
+  for (const uri of ['file:///w/x.prompt.md', 'file:///w/a.tests.yaml', 'file:///w/AGENTS.md', 'file:///w/review.instructions.md', 'file:///w/SKILL.md', 'file:///w/prompt', 'untitled:Untitled-1']) {
     assert.equal(claims(uri), undefined, uri);
   }
+  // GitHub Models' names are that format's, never Dotprompt's.
+  for (const uri of ['file:///w/x.prompt.yml', 'file:///w/x.prompt.yaml']) assert.equal(claims(uri), 'github-models', uri);
   assert.equal(formatById('dotprompt')?.displayName, 'Dotprompt');
   assert.equal(formatFor('file:///w/x.prompty')?.id, 'prompty', 'Prompty claims its own names');
   assert.equal(formatFor('file:///w/x.prompty.md'), undefined);
   assert.equal(formatForLanguage('dotprompt')?.id, 'dotprompt');
   assert.equal(formatForLanguage('prompt'), undefined, "VS Code's own language id for *.prompt.md");
-  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty']);
+  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml']);
 });
 
 test('registry: parseDocument picks the front-end; a name no format claims is parsed as Dotprompt, the language the editor sent it as', () => {
@@ -285,7 +287,7 @@ test('a second format registers, and token counts, the outline, render and model
   const unregister = registerFormat(plainText);
   t.after(unregister);
   assert.throws(() => registerFormat(plainText), /already registered/);
-  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.txtprompt']);
+  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml', '**/*.txtprompt']);
   const uri = 'file:///w/greet.txtprompt';
   const text = 'model: openai/gpt-4o-mnii\nSay hello to $name in one short sentence.\n\nThen stop.\n';
   assert.equal(formatFor(uri)?.id, PLAIN_ID);

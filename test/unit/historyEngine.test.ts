@@ -125,9 +125,9 @@ test('summarizeChange: model, parameters, variables (declared or used), messages
   assert.equal(s.kind, 'modified');
   assert.equal(s.model, undefined);
   assert.deepEqual(s.parameters, [
-    { key: 'temperature', from: '0.2', to: '0.7' },
-    { key: 'topK', from: '40', to: undefined },
-    { key: 'stopSequences', from: undefined, to: '["END"]' },
+    { key: 'temperature', path: 'config.temperature', from: '0.2', to: '0.7' },
+    { key: 'topK', path: 'config.topK', from: '40', to: undefined },
+    { key: 'stopSequences', path: 'config.stopSequences', from: undefined, to: '["END"]' },
   ]);
   assert.deepEqual(s.variables, { added: ['audience'], removed: ['style'] }, 'a variable used without a declaration counts');
   assert.deepEqual(s.messages, [
@@ -159,7 +159,7 @@ test('summarizeChange reads the shared model: parameters by the key as written, 
   const before = '---\nmodel: openai/gpt-4o\nconfig:\n  max_tokens: 100\nmetadata:\n  owner: a\ninput:\n  schema:\n    items(array): string\n---\n{{#each items}}- {{this}} for {{@root.customer}}\n{{/each}}\n';
   const after = '---\nmodel: openai/gpt-4o\nconfig:\n  max_tokens: 200\nmetadata:\n  owner: b\ninput:\n  schema:\n    items(array): string\n---\n{{#each items}}- {{this}} for {{@root.customer}} in {{../region}}\n{{/each}}\n';
   const s = summarizeChange(before, after);
-  assert.deepEqual(s.parameters, [{ key: 'max_tokens', from: '100', to: '200' }]);
+  assert.deepEqual(s.parameters, [{ key: 'max_tokens', path: 'config.max_tokens', from: '100', to: '200' }]);
   // `{{this}}` is the item; `@root.customer` and `../region` climb back to the inputs.
   assert.deepEqual(s.after?.variables, ['customer', 'items', 'region']);
   assert.deepEqual(s.variables, { added: ['region'], removed: [] });

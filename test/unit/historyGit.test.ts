@@ -42,12 +42,12 @@ test('summaries say what changed in prompt terms: parameters, version, model, va
   assert.equal(describeChange(s1), `created, gpt-4o, ${s1.after!.tokens} tokens, 1 variable`);
   assert.equal(s1.after!.tokens, o200k(BODIES.LONG_BODY) + 7, 'one user message: content + 3 + "user" + 3 to prime the reply');
 
-  assert.deepEqual(s2.parameters, [{ key: 'temperature', from: '0.2', to: '0.7' }]);
+  assert.deepEqual(s2.parameters, [{ key: 'temperature', path: 'config.temperature', from: '0.2', to: '0.7' }]);
   assert.equal(s2.tokenDelta, 0);
   assert.equal(describeChange(s2), 'temperature 0.2 → 0.7');
 
   assert.deepEqual(s3.version, { from: '1.0.0', to: '1.1.0' });
-  assert.deepEqual(s3.parameters, [{ key: 'maxOutputTokens', from: undefined, to: '400' }]);
+  assert.deepEqual(s3.parameters, [{ key: 'maxOutputTokens', path: 'config.maxOutputTokens', from: undefined, to: '400' }]);
   assert.equal(describeChange(s3), '+maxOutputTokens 400');
 
   const delta = o200k(BODIES.SHORT_BODY) - o200k(BODIES.LONG_BODY);

@@ -14,7 +14,7 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
 test('the client language list is the registry\'s', () => {
   assert.deepEqual([...PROMPT_LANGUAGES], promptLanguageIds());
   assert.equal(formatForLanguage('prompty')?.id, 'prompty');
-  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty']);
+  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml']);
 });
 
 test('every prompt language is declared with a grammar, a configuration, an activation event and the preview commands', () => {

@@ -35,6 +35,6 @@ test('every setting that moves a provider\'s endpoint or picks its cloud project
   const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
   const settings = Object.keys(manifest.contributes.configuration.properties);
   const endpointSettings = settings.filter((k) => /^promptWorkbench\.providers\.[^.]+\.(baseUrl|project|location)$/.test(k));
-  assert.deepEqual(endpointSettings.sort(), ['promptWorkbench.providers.anthropic.baseUrl', 'promptWorkbench.providers.gemini.baseUrl', 'promptWorkbench.providers.openai.baseUrl', 'promptWorkbench.providers.vertexai.baseUrl', 'promptWorkbench.providers.vertexai.location', 'promptWorkbench.providers.vertexai.project']);
+  assert.deepEqual(endpointSettings.sort(), ['promptWorkbench.providers.anthropic.baseUrl', 'promptWorkbench.providers.gemini.baseUrl', 'promptWorkbench.providers.github.baseUrl', 'promptWorkbench.providers.openai.baseUrl', 'promptWorkbench.providers.vertexai.baseUrl', 'promptWorkbench.providers.vertexai.location', 'promptWorkbench.providers.vertexai.project']);
   for (const k of endpointSettings) assert.ok(restricted.includes(k), k);
 });

@@ -76,7 +76,7 @@ test('diff: model, option, input and message changes between two commits of a .p
   assert.equal(r.code, 0, r.stderr);
   const s = JSON.parse(r.stdout).summary;
   assert.deepEqual(s.model, { from: 'openai/gpt-4o-mini', to: 'openai/gpt-4o' });
-  assert.deepEqual(s.parameters, [{ key: 'temperature', from: '0.2', to: '0.5' }]);
+  assert.deepEqual(s.parameters, [{ key: 'temperature', path: 'model.options.temperature', from: '0.2', to: '0.5' }]);
   assert.deepEqual(s.variables, { added: ['tone'], removed: [] });
   assert.deepEqual(s.messages, [{ role: 'assistant', delta: 1 }]);
   assert.ok(s.tokenDelta > 0);

@@ -25,7 +25,7 @@ async function run(args: string[], cwd = examples): Promise<{ code: number; out:
 }
 
 test('JSON: the examples per prompt and model, the render cases free, nothing sent', async () => {
-  const { code, out } = await run(['test', '--estimate', '--json']);
+  const { code, out } = await run(['test', '--estimate', '--json', '*.tests.yaml']);
   assert.equal(code, 0);
   const e = JSON.parse(out) as SuiteCostEstimate;
   assert.deepEqual(e.prompts.map((p) => p.promptPath), ['classify-intent.prompt', 'summarize.prompt', 'support-reply.prompty']);
@@ -40,7 +40,7 @@ test('JSON: the examples per prompt and model, the render cases free, nothing se
   assert.equal(e.totals.cases, e.prompts.flatMap((p) => p.models).reduce((s, m) => s + m.cases, 0));
 
   // --provider render: everything free; --repeat 3 triples the runs.
-  const free = JSON.parse((await run(['test', '--estimate', '--json', '--provider', 'render', '--repeat', '3'])).out) as SuiteCostEstimate;
+  const free = JSON.parse((await run(['test', '--estimate', '--json', '--provider', 'render', '--repeat', '3', '*.tests.yaml'])).out) as SuiteCostEstimate;
   assert.equal(free.totals.cost.high, 0);
   const firstRuns = e.prompts.flatMap((p) => p.cases.filter((c) => c.repeat === 1));
   assert.ok(firstRuns.length < e.totals.cases, 'an example case repeats');

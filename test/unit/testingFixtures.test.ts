@@ -128,7 +128,7 @@ test('completion offers keys, assertion types, providers and the prompt\'s input
   const types = labels('cases:\n  - name: a\n    assert:\n      - type: |');
   assert.ok(types.includes('contains') && types.includes('not-llm-rubric') && types.includes('json-schema'));
   assert.equal(types.length, 30);
-  assert.deepEqual(labels('cases:\n  - name: a\n    provider: |'), ['render', 'openai', 'anthropic', 'azure-openai', 'googleai', 'vertexai', 'vscode-lm']);
+  assert.deepEqual(labels('cases:\n  - name: a\n    provider: |'), ['render', 'openai', 'anthropic', 'azure-openai', 'googleai', 'vertexai', 'vscode-lm', 'github']);
   const caseKeys = labels('cases:\n  - name: a\n    |');
   assert.ok(caseKeys.includes('vars') && caseKeys.includes('assert') && caseKeys.includes('repeat') && !caseKeys.includes('name'));
   assert.deepEqual(labels('|').sort(), ['cases', 'defaults', 'description', 'matrix', 'model', 'prompt', 'provider']);

@@ -58,7 +58,7 @@ async function judgedRenderSuite(): Promise<TestSuite> {
 test('trusted: every provider exists, with the keys and base URLs given; the keys are the secrets to redact', async () => {
   const p = createProviders(config({ keys: { openai: KEY, anthropic: 'sk-ant-other' } }));
   assert.deepEqual([p.trusted, p.offline, p.judge], [true, undefined, undefined]);
-  assert.deepEqual(p.secrets, [KEY, 'sk-ant-other', undefined, undefined]);
+  assert.deepEqual(p.secrets, [KEY, 'sk-ant-other', undefined, undefined, undefined]);
   assert.equal(p.providerFor('render').id, 'render');
   const openai = p.providerFor('openai');
   assert.equal(openai.endpoint, mock.openaiBaseUrl.replace(/\/+$/, ''));
@@ -142,5 +142,5 @@ test('the judge: empty means none, set means the runner judges with it; an unkno
 
   const unknown = failure(() => createProviders(config()).providerFor('gemini' as never));
   assert.equal(unknown.kind, 'config');
-  assert.match(unknown.message, /Unknown provider "gemini"\. Use render, openai, anthropic, azure-openai, googleai, vertexai, vscode-lm\./);
+  assert.match(unknown.message, /Unknown provider "gemini"\. Use render, openai, anthropic, azure-openai, googleai, vertexai, vscode-lm, github\./);
 });

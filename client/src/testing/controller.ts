@@ -18,6 +18,7 @@ const PROFILES: { label: string; provider?: ProviderId; isDefault?: boolean }[] 
   { label: 'Run with Anthropic', provider: 'anthropic' },
   { label: 'Run with Gemini API', provider: 'googleai' },
   { label: 'Run with Vertex AI', provider: 'vertexai' },
+  { label: 'Run with GitHub Models', provider: 'github' },
   { label: 'Run with VS Code Language Model', provider: 'vscode-lm' },
 ];
 
@@ -44,6 +45,8 @@ export class PromptTests implements vscode.Disposable {
     c.createRunProfile('Debug output (show the rendered prompt and the answer)', vscode.TestRunProfileKind.Debug, (req, token) => runs.run(req, token, undefined, true), true);
 
     const fixtures = vscode.workspace.createFileSystemWatcher('**/*.tests.{yaml,yml}');
+    // GitHub Models prompt files hold their own test cases: they are fixtures too.
+    const promptFixtures = vscode.workspace.createFileSystemWatcher('**/*.prompt.{yml,yaml}');
     const prompts = vscode.workspace.createFileSystemWatcher('**/*.{prompt,prompty}');
     const changed = () => tree.scheduleRefresh();
     this.disposables.push(
@@ -53,10 +56,14 @@ export class PromptTests implements vscode.Disposable {
       fixtures.onDidCreate(changed),
       fixtures.onDidChange(changed),
       fixtures.onDidDelete(changed),
+      promptFixtures,
+      promptFixtures.onDidCreate(changed),
+      promptFixtures.onDidChange(changed),
+      promptFixtures.onDidDelete(changed),
       prompts.onDidChange((u) => this.decorations.forgetPrompt(u.toString(), tree.suites.values())),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (/\.prompt$/.test(e.document.uri.path) && e.contentChanges.length) this.decorations.forgetPrompt(e.document.uri.toString(), tree.suites.values());
-        if (/\.tests\.ya?ml$/.test(e.document.uri.path) && e.contentChanges.length) {
+        if (/\.(?:tests|prompt)\.ya?ml$/.test(e.document.uri.path) && e.contentChanges.length) {
           this.decorations.forgetFixture(e.document.uri.toString());
           tree.scheduleRefresh();
         }

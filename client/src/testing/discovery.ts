@@ -39,7 +39,10 @@ export class TestTree {
       this.suites.clear();
       const fileUris = new Map<string, vscode.Uri>();
       for (const file of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
-        this.suites.set(file.toString(), await loadSuite(file.toString(), rootOf(file), readText));
+        const suite = await loadSuite(file.toString(), rootOf(file), readText);
+        // A prompt file without test data (GitHub Models files may have none) has no tests to show.
+        if (suite.fixture.uri === suite.fixture.promptUri && !suite.fixture.cases.length) continue;
+        this.suites.set(file.toString(), suite);
         fileUris.set(file.toString(), file);
       }
       this.controller.items.replace(planItems(this.suites.values()).map((node) => this.createItem(node, fileUris)));

@@ -7,8 +7,8 @@ import { createVscodeLmProvider, type LmApi } from './vscodeLm';
 
 export async function editorProviders(secrets: vscode.SecretStorage, settings: TestSettings, trusted: boolean): Promise<RunProviders> {
   return createProviders({
-    keys: { openai: await getApiKey(secrets, 'openai'), anthropic: await getApiKey(secrets, 'anthropic'), 'azure-openai': await getApiKey(secrets, 'azure-openai'), googleai: await getApiKey(secrets, 'googleai') },
-    baseUrls: { openai: settings.openaiBaseUrl, anthropic: settings.anthropicBaseUrl, 'azure-openai': settings.azureEndpoint, googleai: settings.geminiBaseUrl, vertexai: settings.vertex.baseUrl },
+    keys: { openai: await getApiKey(secrets, 'openai'), anthropic: await getApiKey(secrets, 'anthropic'), 'azure-openai': await getApiKey(secrets, 'azure-openai'), googleai: await getApiKey(secrets, 'googleai'), github: (await getApiKey(secrets, 'github')) ?? (trusted ? await githubSession() : undefined) },
+    baseUrls: { openai: settings.openaiBaseUrl, anthropic: settings.anthropicBaseUrl, 'azure-openai': settings.azureEndpoint, googleai: settings.geminiBaseUrl, vertexai: settings.vertex.baseUrl, github: settings.githubBaseUrl },
     azureApiVersion: settings.azureApiVersion,
     vertex: { project: settings.vertex.project, location: settings.vertex.location },
     timeoutMs: settings.timeoutSeconds * 1000,
@@ -18,6 +18,15 @@ export async function editorProviders(secrets: vscode.SecretStorage, settings: T
     judge: settings.judge,
     extra: { 'vscode-lm': () => vscodeLmProvider(settings) },
   });
+}
+
+/** The token of the GitHub account signed in to VS Code, when there is one (never asks to sign in). */
+async function githubSession(): Promise<string | undefined> {
+  try {
+    return (await vscode.authentication.getSession('github', ['read:user'], { silent: true }))?.accessToken;
+  } catch {
+    return undefined;
+  }
 }
 
 function vscodeLmProvider(settings: TestSettings): Provider {

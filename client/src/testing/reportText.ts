@@ -49,7 +49,7 @@ export function isAnnounced(r: CaseResult): r is CaseResult & { error: NonNullab
   return !!r.error && ANNOUNCED.includes(r.error.kind);
 }
 
-export type ProblemAction = { button: 'Set API Key'; provider: 'openai' | 'anthropic' | 'azure-openai' | 'googleai' } | { button: 'Open Settings'; setting: string } | { button?: undefined };
+export type ProblemAction = { button: 'Set API Key'; provider: 'openai' | 'anthropic' | 'azure-openai' | 'googleai' | 'github' } | { button: 'Open Settings'; setting: string } | { button?: undefined };
 
 /** The button of a problem's notification (none: a warning only). */
 export function problemAction(r: CaseResult): ProblemAction {
@@ -60,7 +60,7 @@ export function problemAction(r: CaseResult): ProblemAction {
     if (kind === 'unreachable' || kind === 'model') return { button: 'Open Settings', setting: 'promptWorkbench.providers.vertexai.baseUrl' };
     return {};
   }
-  const provider = r.provider === 'anthropic' ? 'anthropic' : r.provider === 'googleai' ? 'googleai' : 'openai';
+  const provider = r.provider === 'anthropic' || r.provider === 'googleai' || r.provider === 'github' ? r.provider : 'openai';
   if (kind === 'no-key' || kind === 'auth') return { button: 'Set API Key', provider };
   if (kind === 'unreachable' || kind === 'model') return { button: 'Open Settings', setting: `promptWorkbench.providers.${provider === 'googleai' ? 'gemini' : provider}.baseUrl` };
   return {};

@@ -20,6 +20,7 @@ export interface TestSettings {
   azureApiVersion?: string;
   geminiBaseUrl?: string;
   vertex: { baseUrl?: string; project?: string; location?: string };
+  githubBaseUrl?: string;
   lmVendor?: string;
   lmFamily?: string;
   catalogue?: Record<string, unknown>;
@@ -54,6 +55,7 @@ export function readTestSettings(scope?: vscode.Uri): TestSettings {
     azureApiVersion: str('providers.azureOpenAI.apiVersion'),
     geminiBaseUrl: str('providers.gemini.baseUrl'),
     vertex: { baseUrl: str('providers.vertexai.baseUrl'), project: str('providers.vertexai.project'), location: str('providers.vertexai.location') },
+    githubBaseUrl: str('providers.github.baseUrl'),
     lmVendor: str('providers.vscodeLm.vendor'),
     lmFamily: str('providers.vscodeLm.family'),
     catalogue: catalogue && typeof catalogue === 'object' && Object.keys(catalogue).length ? catalogue : undefined,
@@ -65,6 +67,7 @@ export const KEY_PROVIDERS = [
   { id: 'anthropic' as const, label: 'Anthropic', env: 'ANTHROPIC_API_KEY', detail: 'The Anthropic messages API' },
   { id: 'azure-openai' as const, label: 'Azure OpenAI', env: 'AZURE_OPENAI_API_KEY', detail: 'Azure OpenAI / Foundry (endpoint in promptWorkbench.providers.azureOpenAI.endpoint)' },
   { id: 'googleai' as const, label: 'Gemini API', env: 'GEMINI_API_KEY', detail: 'Gemini through the Gemini API (googleai/... models); Vertex AI uses your Google Cloud credentials instead' },
+  { id: 'github' as const, label: 'GitHub Models', env: 'GITHUB_TOKEN', detail: 'A GitHub token with the models: read permission (else your GitHub sign-in in VS Code is used)' },
 ];
 
 /** The providers whose API key is kept in SecretStorage. */

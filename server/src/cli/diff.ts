@@ -155,7 +155,7 @@ export async function computeDiff(fileArg: string, revA: string | undefined, rev
     b = await side(revB ?? 'working');
   }
   if (!a.info.exists && !b.info.exists) throw new GitError('not-found', `${repo.path} exists in neither ${a.info.rev} nor ${b.info.rev}.`);
-  const summary = summarizeChange(a.text, b.text, {}, `prompt-history:/${repo.path}`);
+  const summary = summarizeChange(a.text, b.text, {}, pathToFileURL(file).toString());
   const result: DiffResult = { file: path.relative(cwd, file) || file, repository: repo.root, a: a.info, b: b.info, defaulted, summary, short: describeChange(summary, { arrow: '->' }), notes };
   texts.set(result, { a: a.text, b: b.text, file });
   return result;

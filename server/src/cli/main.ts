@@ -19,10 +19,12 @@ import { VERSION } from '../version';
 const USAGE = `Usage: prompt-workbench <command> [options]
 
 Commands:
-  lint [paths or globs...]   Check prompt files (frontmatter schema, YAML, template syntax)
+  lint [paths or globs...]   Check prompt files: .prompt and .prompty (frontmatter schema,
+                             YAML, template syntax) and GitHub Models .prompt.yml / .prompt.yaml
                              and run the lint rules (docs/rules/README.md), configured by the
                              nearest .promptlintrc.yaml. Directories are searched for every
-                             prompt format's files (*.prompt, *.prompty).
+                             prompt format's files (*.prompt, *.prompty, *.prompt.yml,
+                             *.prompt.yaml).
                              Default: the current folder.
       --format text|json|sarif
                              Output format (default: text). sarif: SARIF 2.1.0 for GitHub

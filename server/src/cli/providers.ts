@@ -9,8 +9,8 @@ export function cliProviders(env: NodeJS.ProcessEnv, options: CliProviderOptions
   return createProviders({
     ...rest,
     // The Gemini SDK's own names: GOOGLE_API_KEY wins over GEMINI_API_KEY, as in the SDK.
-    keys: { openai: env.OPENAI_API_KEY, anthropic: env.ANTHROPIC_API_KEY, 'azure-openai': env.AZURE_OPENAI_API_KEY, googleai: env.GOOGLE_API_KEY || env.GEMINI_API_KEY },
-    baseUrls: { openai: env.OPENAI_BASE_URL, anthropic: env.ANTHROPIC_BASE_URL, 'azure-openai': env.AZURE_OPENAI_ENDPOINT, googleai: env.GOOGLE_GEMINI_BASE_URL, vertexai: env.GOOGLE_VERTEX_BASE_URL },
+    keys: { openai: env.OPENAI_API_KEY, anthropic: env.ANTHROPIC_API_KEY, 'azure-openai': env.AZURE_OPENAI_API_KEY, googleai: env.GOOGLE_API_KEY || env.GEMINI_API_KEY, github: env.GITHUB_TOKEN },
+    baseUrls: { openai: env.OPENAI_BASE_URL, anthropic: env.ANTHROPIC_BASE_URL, 'azure-openai': env.AZURE_OPENAI_ENDPOINT, googleai: env.GOOGLE_GEMINI_BASE_URL, vertexai: env.GOOGLE_VERTEX_BASE_URL, github: env.GITHUB_MODELS_BASE_URL },
     // The SDK's own variable for the API version.
     azureApiVersion: env.OPENAI_API_VERSION,
     vertex: { project: env.GOOGLE_CLOUD_PROJECT, location: env.GOOGLE_CLOUD_LOCATION },

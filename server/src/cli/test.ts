@@ -26,16 +26,20 @@ import {
   type TestSuite,
 } from '../service/testing';
 import { FIXTURE_GLOBS, gitInfoOf, loadPartialIndex, type ProjectConfig } from '../service';
+import { EMBEDDED_TEST_GLOBS, hasEmbeddedTests } from '../service/testing/embedded';
 import { cliFileValues, cliProject, expandArguments, runLocations, workbenchStore, type CliProject } from './project';
 import { VERSION } from '../version';
 import { cliProviders } from './providers';
 import { cliColumn } from './lint';
 
 export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fixture files (*.tests.yaml, *.tests.yml)
-                             against their prompts. Directories are searched for both.
+                             against their prompts, and of GitHub Models prompt files
+                             (*.prompt.yml: testData rows and evaluators, as gh models eval).
+                             Directories are searched for all of them.
       --provider P           Provider for cases that do not name one: render, openai,
-                             anthropic, googleai, vertexai (default: from each prompt's
-                             model, e.g. openai/..., googleai/...).
+                             anthropic, googleai, vertexai, github (default: from each
+                             prompt's model, e.g. openai/..., googleai/...; github for the
+                             cases of a GitHub Models prompt file).
       --offline              Run only the cases that use the render provider; skip the rest.
                              javascript assertions still run (in their sandbox).
       --no-javascript        Skip javascript assertions (the case's other assertions count);
@@ -50,7 +54,9 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
       --reporter R           text (default), json, junit, or markdown: the comparison of
                              the variants (pass rate, mean score, cost, tokens, p50/p95
                              latency, errors; the cases where they disagree first), for
-                             a pull-request comment.
+                             a pull-request comment. json adds, per GitHub Models prompt
+                             file, a summary like gh models eval --json and each
+                             evaluator's pass rate and mean score.
       --output FILE          Write the report to FILE instead of standard output.
       --no-cache             Do not read or write the response cache.
       --cache-dir DIR        Response cache (default .prompt-workbench/cache at the project
@@ -69,20 +75,61 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
                              model (≈ marks estimates). Takes --provider, --models,
                              --repeat, --judge-provider, --judge-model and --json; exit 1
                              when a case cannot be rendered.
-      --judge-provider P, --judge-model M   The judge of llm-rubric assertions.
+      --judge-provider P, --judge-model M   The judge of llm-rubric assertions (a prompt
+                             file's llm evaluators use their own modelId).
                              Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or
-                             GOOGLE_API_KEY); Vertex AI: GOOGLE_CLOUD_PROJECT,
-                             GOOGLE_CLOUD_LOCATION and application default credentials;
-                             servers: OPENAI_BASE_URL, ANTHROPIC_BASE_URL,
-                             GOOGLE_GEMINI_BASE_URL, GOOGLE_VERTEX_BASE_URL.
+                             GOOGLE_API_KEY), GITHUB_TOKEN (GitHub Models); Vertex AI:
+                             GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION and application
+                             default credentials; servers: OPENAI_BASE_URL,
+                             ANTHROPIC_BASE_URL, GOOGLE_GEMINI_BASE_URL,
+                             GOOGLE_VERTEX_BASE_URL, GITHUB_MODELS_BASE_URL.
                              Exit 1 when a case fails or errors.`;
 
 export class TestUsageError extends Error {}
 
-/** Fixture files (`*.tests.yaml` and `*.tests.yml`) for the arguments, with the project's skip list. */
+/**
+ * Per prompt file with its own test cases, what `gh models eval --json` summarises (name,
+ * description, model, tests passed and failed, the pass rate in percent), plus per evaluator
+ * the cases it passed and failed, its pass rate and its mean score (errored or skipped cases are
+ * counted in `total` but not scored).
+ */
+export function evaluatorSummaries(suites: readonly TestSuite[], results: readonly CaseResult[]) {
+  const out = [];
+  for (const s of suites) {
+    if (s.fixture.uri !== s.fixture.promptUri || !s.prompt) continue;
+    const mine = results.filter((r) => r.fixtureUri === s.fixture.uri);
+    const passed = mine.filter((r) => r.status === 'passed').length;
+    const names = [...new Set(s.fixture.cases.flatMap((c) => c.assert.map((a) => a.type)))];
+    const evaluators = names.map((name) => {
+      const checks = mine.flatMap((r) => r.assertions.filter((a) => a.type === name));
+      const scored = checks.filter((a) => !a.error && !a.skipped);
+      const ok = scored.filter((a) => a.pass).length;
+      return {
+        name,
+        total: mine.length,
+        passed: ok,
+        failed: mine.length - ok,
+        passRate: mine.length ? (ok / mine.length) * 100 : 100,
+        meanScore: scored.length ? scored.reduce((t, a) => t + a.score, 0) / scored.length : null,
+      };
+    });
+    const p = s.prompt.prompt;
+    out.push({
+      file: s.promptPath,
+      name: p.metadata.name?.value ?? '',
+      description: p.metadata.description?.value ?? '',
+      model: p.model?.value ?? '',
+      summary: { totalTests: mine.length, passedTests: passed, failedTests: mine.length - passed, passRate: mine.length ? (passed / mine.length) * 100 : 100 },
+      evaluators,
+    });
+  }
+  return out;
+}
+
+/** Fixture files (`*.tests.yaml` and `*.tests.yml`) and prompt files with their own test cases for the arguments, with the project's skip list. */
 export async function expandFixtures(inputs: string[], cwd: string, project?: CliProject): Promise<string[]> {
   const p = project ?? (await cliProject(cwd));
-  return expandArguments(inputs, cwd, p, FIXTURE_GLOBS, (f) => /\.tests\.ya?ml$/.test(f), (input) => new TestUsageError(`No fixture files (*.tests.yaml) found for "${input}" (folders are searched for *.tests.yaml and *.tests.yml). Pass a file, a folder or a glob such as "prompts/**/*.tests.yaml".`));
+  return expandArguments(inputs, cwd, p, [...FIXTURE_GLOBS, ...EMBEDDED_TEST_GLOBS], (f) => /\.tests\.ya?ml$/.test(f) || hasEmbeddedTests(pathToFileURL(f).toString()), (input) => new TestUsageError(`No fixture files (*.tests.yaml) found for "${input}", nor GitHub Models prompt files (folders are searched for *.tests.yaml, *.tests.yml, *.prompt.yml and *.prompt.yaml). Pass a file, a folder or a glob such as "prompts/**/*.tests.yaml".`));
 }
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -269,6 +316,8 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
       stderr.write(`${suite.relativePath}:${p.line + 1}:${cliColumn(suite.fixture.text, p)}  error  ${d.message}  ${d.code}\n`);
     }
     configErrors += problems.length;
+    // A prompt file without test data has nothing to run (a folder holds prompts of every kind).
+    if (suite.fixture.uri === suite.fixture.promptUri && !suite.fixture.cases.length && !problems.length) continue;
     suites.push(suite);
   }
   if (configErrors) {
@@ -323,7 +372,10 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
   let report: string;
   if (values.reporter === 'junit') report = junitReport(summary);
   else if (values.reporter === 'markdown') report = comparisonMarkdown(summary);
-  else if (values.reporter === 'json') report = JSON.stringify({ summary: { ...summary, results: undefined, record: recordName ?? null }, results: summary.results.map((r) => ({ ...r, messages: undefined })) }, null, 2) + '\n';
+  else if (values.reporter === 'json') {
+    const evaluators = evaluatorSummaries(suites, summary.results);
+    report = JSON.stringify({ summary: { ...summary, results: undefined, record: recordName ?? null }, results: summary.results.map((r) => ({ ...r, messages: undefined })), ...(evaluators.length ? { evaluators } : {}) }, null, 2) + '\n';
+  }
   else report = `${streaming ? '' : summary.results.map(textLine).join('\n') + '\n'}\n${summaryLine(summary)}\n${variantLines(summary)}${recordName ? `Run record: ${recordName}\n` : ''}`;
   if (values.output) {
     await writeFile(path.resolve(cwd, values.output), report);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDocument, type PartialIndex, type SchemaLibrary } from '../service';
 import { ESTIMATE_LABELS, isEstimateFamily } from '../service/tokens/catalogue';
-import { documentTokens, formatMoney, formatShare, formatTokens, mediaLines, renderedTokens, tokenDiagnostics, type Cost, type RenderedTokens } from '../service/tokens';
+import { documentTokens, formatMoney, formatShare, formatTokens, mediaLines, messagesInSettings, renderedTokens, testRowTokens, tokenDiagnostics, type Cost, type RenderedTokens } from '../service/tokens';
 
 export interface TokensCommandOptions {
   model?: string;
@@ -24,8 +24,11 @@ export interface FileTokens {
   messages: { role: string; line: number; tokens: number; content: number; framing: number }[];
   template: number;
   framing: number;
-  frontmatter: number;
+  /** Tokens of the frontmatter (not sent); null when the messages are written inside the settings' YAML. */
+  frontmatter: number | null;
   rendered: RenderedTokens;
+  /** The prompt rendered with each test case the file holds (GitHub Models `testData` rows). */
+  rows: { name: string; line: number; rendered: RenderedTokens }[];
   output: { tokens: number; source: string };
   contextWindow: number | null;
   share: number | null;
@@ -42,6 +45,7 @@ export async function countFile(file: string, options: Omit<TokensCommandOptions
   const opts = { model: options.model, analysis: { partials: options.partials, schemas: options.schemas }, maxRenderSize: Infinity };
   const t = documentTokens(doc, opts);
   const rendered = await renderedTokens(doc, opts);
+  const rows = (await testRowTokens(doc, opts)).map((r) => ({ name: r.name, line: doc.lines.positionAt(r.span.start).line + 1, rendered: r.rendered }));
   return {
     file,
     model: t.model.requested ?? null,
@@ -51,8 +55,9 @@ export async function countFile(file: string, options: Omit<TokensCommandOptions
     messages: t.messages.map((m) => ({ role: m.role, line: doc.lines.positionAt(m.span.start).line + 1, tokens: m.tokens, content: m.content, framing: m.framing })),
     template: t.template,
     framing: t.framing,
-    frontmatter: t.frontmatter,
+    frontmatter: messagesInSettings(doc) ? null : t.frontmatter,
     rendered,
+    rows,
     output: t.output,
     contextWindow: t.contextWindow ?? null,
     share: t.share ?? null,
@@ -82,7 +87,8 @@ export function printTokens(results: FileTokens[], cwd: string, out: NodeJS.Writ
     rows.push(['  template', formatTokens(r.template, est, ''), window(r.share), money(r.cost)]);
     if (r.rendered.available) rows.push(['  rendered', formatTokens(r.rendered.tokens, r.rendered.estimated, ''), window(r.rendered.share), money(r.rendered.cost)]);
     else rows.push(['  rendered', 'unavailable', '', '']);
-    rows.push(['  frontmatter (not sent)', formatTokens(r.frontmatter, est, ''), '', '']);
+    for (const row of r.rows) rows.push([`  ${row.name} (line ${row.line})`, row.rendered.available ? formatTokens(row.rendered.tokens, row.rendered.estimated, '') : 'unavailable', row.rendered.available ? window(row.rendered.share) : '', row.rendered.available ? money(row.rendered.cost) : '']);
+    if (r.frontmatter !== null) rows.push(['  frontmatter (not sent)', formatTokens(r.frontmatter, est, ''), '', '']);
     const w0 = Math.max(24, ...rows.map((x) => x[0].length));
     const w1 = Math.max(8, ...rows.map((x) => x[1].length));
     const w2 = Math.max(6, ...rows.map((x) => x[2].length));

@@ -232,6 +232,10 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
       case 'prompty-template-unmatched':
       case 'frontmatter-unknown-key':
       case 'frontmatter-schema':
+      case 'prompt-file-unknown-key':
+      case 'prompt-file-schema':
+      case 'prompt-file-evaluator':
+      case 'placeholder-spaces':
       case 'input-schema-type':
       case 'template-foreign-syntax':
         if (replacement) actions.push(fix(d.code === 'template-foreign-syntax' ? 'Change to a Handlebars comment' : `Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));

@@ -131,6 +131,8 @@ export function allCodeActions(doc: PromptDocument, diagnostics: Diagnostic[], o
 
 /** Completion anywhere in a prompt: frontmatter keys and values, or names inside `{{ }}`. */
 export function complete(doc: PromptDocument, offset: number, options: AnalysisOptions = {}): CompletionList | null {
+  const own = formatOf(doc).features?.complete;
+  if (own) return own(doc, offset);
   return offset < doc.template.span.start ? completeFrontmatter(doc, offset) : completeTemplate(doc, offset, options);
 }
 
@@ -141,6 +143,7 @@ export interface HoverOptions extends AnalysisOptions {
 
 /** Hover anywhere in a prompt; with `options.tokens`, a role marker's hover adds its message's token count. */
 export function hover(doc: PromptDocument, offset: number, options: HoverOptions = {}): Hover | null {
-  const base = hoverFrontmatter(doc, offset) ?? hoverTemplate(doc, offset, options);
+  const own = formatOf(doc).features?.hover;
+  const base = own ? own(doc, offset) : (hoverFrontmatter(doc, offset) ?? hoverTemplate(doc, offset, options));
   return options.tokens ? combineHovers(base, tokenHover(doc, offset, options.tokens)) : base;
 }

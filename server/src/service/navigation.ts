@@ -95,8 +95,10 @@ export function hoverTemplate(doc: PromptDocument, offset: number, options: Anal
 }
 
 export function definition(doc: PromptDocument, offset: number, options: AnalysisOptions = {}): Location[] {
-  const own = formatOf(doc).navigation;
-  if (own) return own.definition(doc, offset);
+  const nav = formatOf(doc).navigation;
+  if (nav) return nav.definition(doc, offset);
+  const own = formatOf(doc).features?.definition;
+  if (own) return own(doc, offset);
   const t = targetAt(doc, offset, options);
   if (!t) return [];
   const here = (span: Span): Location => ({ uri: doc.uri, range: doc.lines.range(span.start, span.end) });
@@ -173,8 +175,10 @@ function occurrences(doc: PromptDocument, name: string, options: NavigationOptio
 }
 
 export function references(doc: PromptDocument, offset: number, includeDeclaration: boolean, options: NavigationOptions = {}): Location[] {
-  const own = formatOf(doc).navigation;
-  if (own) return own.references(doc, offset, includeDeclaration, options);
+  const nav = formatOf(doc).navigation;
+  if (nav) return nav.references(doc, offset, includeDeclaration, options);
+  const own = formatOf(doc).features?.references;
+  if (own) return own(doc, offset, includeDeclaration);
   const t = targetAt(doc, offset, options);
   if (!t) return [];
   if (t.kind === 'local') {
@@ -192,8 +196,10 @@ export function references(doc: PromptDocument, offset: number, includeDeclarati
 }
 
 export function prepareRename(doc: PromptDocument, offset: number, options: AnalysisOptions = {}): { range: Range; placeholder: string } | null {
-  const own = formatOf(doc).navigation;
-  if (own) return own.prepareRename(doc, offset);
+  const nav = formatOf(doc).navigation;
+  if (nav) return nav.prepareRename(doc, offset);
+  const own = formatOf(doc).features?.prepareRename;
+  if (own) return own(doc, offset);
   const t = targetAt(doc, offset, options);
   if (t?.kind === 'input') return { range: doc.lines.range(t.span.start, t.span.end), placeholder: t.name };
   if (t?.kind === 'local') return { range: doc.lines.range(t.span.start, t.span.end), placeholder: t.local.name };
@@ -205,11 +211,19 @@ const NAME_RE = /^[A-Za-z_$][\w$-]*$/;
 export class RenameError extends Error {}
 
 export function rename(doc: PromptDocument, offset: number, newName: string, options: NavigationOptions = {}): WorkspaceEdit | null {
-  const own = formatOf(doc).navigation;
-  if (own) {
-    const r = own.rename(doc, offset, newName, options);
+  const nav = formatOf(doc).navigation;
+  if (nav) {
+    const r = nav.rename(doc, offset, newName, options);
     if (r && 'error' in r) throw new RenameError(r.error);
     return r ? r.edit : null;
+  }
+  const own = formatOf(doc).features?.rename;
+  if (own) {
+    try {
+      return own(doc, offset, newName);
+    } catch (e) {
+      throw new RenameError(e instanceof Error ? e.message : String(e));
+    }
   }
   const t = targetAt(doc, offset, options);
   if (!t || (t.kind !== 'input' && t.kind !== 'local')) return null;

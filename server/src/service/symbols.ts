@@ -83,8 +83,10 @@ export function documentSymbols(doc: PromptDocument): DocumentSymbol[] {
   const symbols: DocumentSymbol[] = [];
   const fm = doc.frontmatter;
   if (fm.present) {
+    // A whole-YAML file (GitHub Models) holds its messages inside its settings: not "frontmatter".
+    const whole = doc.prompt.messages.some((m) => m.span.start >= fm.span.start && m.span.end <= fm.span.end);
     symbols.push({
-      name: 'frontmatter',
+      name: whole ? 'settings' : 'frontmatter',
       kind: SymbolKind.Module,
       range: doc.lines.range(fm.span.start, fm.span.end),
       selectionRange: doc.lines.range(fm.span.start, fm.span.start + 3),

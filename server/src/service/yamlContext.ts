@@ -50,6 +50,12 @@ function keyOfLine(line: string): string | undefined {
   return k && (k.after === '' || isSpace(k.after[0])) ? k.key : undefined;
 }
 
+/** The `- ` after a line's indentation, when it starts a list item. */
+function dashOf(line: string): string | undefined {
+  const m = /^[ \t]*(-[ \t]+)(?=\S)/.exec(line);
+  return m?.[1];
+}
+
 function indentOf(line: string): number {
   return /^\s*/.exec(line)![0].length;
 }
@@ -93,6 +99,13 @@ export function yamlCursor(doc: PromptDocument, offset: number): YamlCursor | un
     const text = lines.lineText(l);
     if (!text.trim() || text.trimStart().startsWith('#')) continue;
     const ind = indentOf(text);
+    // A list item's first key (`  - role: user`) sits at the column after the dash: a key at that
+    // column is in the same mapping, whose parent is less indented than the dash.
+    const keyCol = ind + (dashOf(text)?.length ?? 0);
+    if (keyCol === threshold && keyCol > ind) {
+      threshold = ind;
+      continue;
+    }
     if (ind >= threshold) continue;
     const k = keyOfLine(text);
     if (k !== undefined) path.unshift(k);
@@ -107,6 +120,12 @@ export function yamlCursor(doc: PromptDocument, offset: number): YamlCursor | un
         const text = lines.lineText(l);
         if (!text.trim() || text.trimStart().startsWith('#')) continue;
         const ind = indentOf(text);
+        const dash = dashOf(text);
+        if (dash && ind + dash.length === indent) {
+          // The item's first key: a sibling above; below, the start of the next item.
+          if (step < 0) siblings.add(keyOfLine(text) ?? '');
+          break;
+        }
         if (ind < indent) break;
         if (ind > indent) continue;
         const k = keyOfLine(text);

@@ -3,10 +3,12 @@
 // outside a format's folder that imports it; everything else asks here.
 import type { ParseOptions, PromptDocument } from '../document';
 import { dotprompt } from './dotprompt';
+import { githubModels } from './github-models';
 import { prompty } from './prompty';
 import type { PromptFormat } from './types';
 
-const formats: PromptFormat[] = [dotprompt, prompty];
+// `*.prompt.yml` does not end in `.prompt`, nor `*.prompty`, so the order of these does not matter.
+const formats: PromptFormat[] = [dotprompt, prompty, githubModels];
 
 /**
  * Adds a format. Formats are asked in registration order, so one whose names overlap another's
@@ -40,7 +42,8 @@ export function formatForLanguage(languageId: string): PromptFormat | undefined 
 
 /**
  * The format of a document no format claims by name: an untitled buffer, or a file the user set to
- * a prompt language by hand. The editor's language id decides when the door knows it; else Dotprompt.
+ * a prompt language by hand. The editor's language id decides when the door knows it
+ * (`formatForLanguage`); else Dotprompt.
  */
 export function defaultFormat(languageId?: string): PromptFormat {
   return (languageId ? formatForLanguage(languageId) : undefined) ?? dotprompt;

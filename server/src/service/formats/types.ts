@@ -101,6 +101,11 @@ export interface PromptMessage {
   tags: readonly TemplateTag[];
   /** The inputs the message reads, in order, as the template's syntax tells (not resolved against the schema). */
   variables: VariableReference[];
+  /**
+   * The message's text as the format reads it, where that differs from the characters under
+   * `contentSpan` (a YAML string: indentation, quotes and escapes); absent when they are the text.
+   */
+  text?: string;
 }
 
 export interface PromptOutput {
@@ -116,7 +121,8 @@ export interface PromptTest {
   name?: string;
   span: Span;
   values: Record<string, unknown>;
-  checks: { type: string; value?: unknown; span: Span }[];
+  /** The checks run on the case's answer: `type` in the format's terms, `name` as written, `value` the check's own settings as plain data. */
+  checks: { type: string; name?: string; value?: unknown; span: Span }[];
 }
 
 /** A top-level setting of the file (and its nested ones), by the format's own key, as plain data. */
@@ -339,6 +345,21 @@ export interface NavigationHooks {
   rename(doc: PromptDocument, offset: number, newName: string, options: { fixtures?: readonly FixtureText[]; token?: CancellationLike }): { edit: WorkspaceEdit } | { error: string } | null;
 }
 
+/**
+ * Editor features a format answers itself, where its files are not YAML frontmatter plus a
+ * Handlebars template (a whole-YAML file whose variables live in several places). Each one, when
+ * present, replaces the engine's frontmatter + template answer for the format's documents.
+ */
+export interface FormatFeatures {
+  complete?(doc: PromptDocument, offset: number): CompletionList | null;
+  hover?(doc: PromptDocument, offset: number): Hover | null;
+  definition?(doc: PromptDocument, offset: number): Location[];
+  references?(doc: PromptDocument, offset: number, includeDeclaration: boolean): Location[];
+  prepareRename?(doc: PromptDocument, offset: number): { range: Range; placeholder: string } | null;
+  /** Throws `Error` with a message for the user when the new name cannot be used. */
+  rename?(doc: PromptDocument, offset: number, newName: string): WorkspaceEdit | null;
+}
+
 export interface PromptFormat {
   /** Stable id, kept on every parsed document (`PromptDocument.format`). */
   id: string;
@@ -372,5 +393,11 @@ export interface PromptFormat {
   edits?: FormatEdits;
   /** The body's completion, hover and navigation, when its template language is not Handlebars. */
   navigation?: NavigationHooks;
+  features?: FormatFeatures;
+  /**
+   * The document the synchronous lint rules read, where the prose is only part of the file (a
+   * whole-YAML file): the same offsets and lines, with everything but the prose blanked out.
+   */
+  lintView?(doc: PromptDocument): PromptDocument;
 }
 

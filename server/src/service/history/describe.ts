@@ -44,6 +44,9 @@ export function describeChange(s: ChangeSummary, options: DescribeOptions = {}):
   for (const m of s.messages) parts.push(`${m.delta > 0 ? '+' : '-'}${Math.abs(m.delta)} ${m.role} message${Math.abs(m.delta) === 1 ? '' : 's'}`);
   if (s.tools.added.length) parts.push(`+${plural(s.tools.added.length, 'tool')}`);
   if (s.tools.removed.length) parts.push(`-${plural(s.tools.removed.length, 'tool')}`);
+  if (s.tests?.delta) parts.push(`${s.tests.delta > 0 ? '+' : '-'}${plural(Math.abs(s.tests.delta), 'test row')}`);
+  if (s.tests?.checksAdded.length) parts.push(`+${plural(s.tests.checksAdded.length, 'evaluator')}`);
+  if (s.tests?.checksRemoved.length) parts.push(`-${plural(s.tests.checksRemoved.length, 'evaluator')}`);
   if (s.tokenDelta) parts.push(`${approx}${signed(s.tokenDelta)} tokens`);
   if (!parts.length) {
     if (s.otherKeys.length) parts.push(`${s.otherKeys.join(', ')} changed`);
@@ -67,6 +70,7 @@ export function describeChangeLines(s: ChangeSummary, options: DescribeOptions =
     const roles = Object.entries(f.messages).map(([r, n]) => `${n} ${r}`);
     if (roles.length) out.push(`Messages: ${roles.join(', ')}`);
     if (f.version) out.push(`Version: ${f.version}`);
+    if (f.tests) out.push(`Test rows: ${f.tests}${f.checks.length ? `, evaluators: ${f.checks.join(', ')}` : ''}`);
     return out;
   }
   if (s.kind === 'deleted') return ['File deleted.'];
@@ -75,12 +79,15 @@ export function describeChangeLines(s: ChangeSummary, options: DescribeOptions =
   const a = s.after!;
   if (s.version) out.push(`Version: ${s.version.from ?? '(none)'} ${arrow} ${s.version.to ?? '(none)'}`);
   if (s.model) out.push(`Model: ${s.model.from ?? '(none)'} ${arrow} ${s.model.to ?? '(none)'}`);
-  for (const p of s.parameters) out.push(`config.${p.key}: ${p.from ?? '(unset)'} ${arrow} ${p.to ?? '(unset)'}`);
+  for (const p of s.parameters) out.push(`${p.path ?? `config.${p.key}`}: ${p.from ?? '(unset)'} ${arrow} ${p.to ?? '(unset)'}`);
   if (s.variables.added.length) out.push(`Variables added: ${s.variables.added.join(', ')}`);
   if (s.variables.removed.length) out.push(`Variables removed: ${s.variables.removed.join(', ')}`);
   for (const m of s.messages) out.push(`${m.delta > 0 ? 'Added' : 'Removed'} ${plural(Math.abs(m.delta), `${m.role} message`)} (${b.messages[m.role] ?? 0} ${arrow} ${a.messages[m.role] ?? 0})`);
   if (s.tools.added.length) out.push(`Tools added: ${s.tools.added.join(', ')}`);
   if (s.tools.removed.length) out.push(`Tools removed: ${s.tools.removed.join(', ')}`);
+  if (s.tests?.delta) out.push(`Test rows: ${b.tests ?? 0} ${arrow} ${a.tests ?? 0}`);
+  if (s.tests?.checksAdded.length) out.push(`Evaluators added: ${s.tests.checksAdded.join(', ')}`);
+  if (s.tests?.checksRemoved.length) out.push(`Evaluators removed: ${s.tests.checksRemoved.join(', ')}`);
   if (s.otherKeys.length) out.push(`Also changed: ${s.otherKeys.join(', ')}`);
   const tok = b.tokenizer === a.tokenizer ? `(${a.tokenizer})` : `(${b.tokenizer} ${arrow} ${a.tokenizer})`;
   out.push(`Tokens: ${approx(b.estimated)}${b.tokens.toLocaleString('en-US')} ${arrow} ${approx(a.estimated)}${a.tokens.toLocaleString('en-US')} (${signed(s.tokenDelta)}) ${tok}`);

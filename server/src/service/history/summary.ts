@@ -18,6 +18,8 @@ export interface ValueChange {
 export interface ParameterChange extends ValueChange {
   /** The format's own key (Dotprompt's `config` keys: `temperature`, `maxOutputTokens`, ...). */
   key: string;
+  /** The format's path to it (`config.temperature`, `modelParameters.maxTokens`). */
+  path?: string;
 }
 
 export interface VersionFacts {
@@ -32,6 +34,10 @@ export interface VersionFacts {
   messages: Record<string, number>;
   /** Errors in the file at this version (YAML, schema, template syntax). */
   errors: number;
+  /** Test cases written in the file itself (GitHub Models `testData` rows). */
+  tests: number;
+  /** The checks those cases run (evaluator names), in order. */
+  checks: string[];
 }
 
 export interface ChangeSummary {
@@ -52,6 +58,8 @@ export interface ChangeSummary {
   lines: { added: number; removed: number };
   /** Other frontmatter keys whose value changed (`output`, `description`, ...). */
   otherKeys: string[];
+  /** Test cases written in the file: how many more or fewer, and the checks added and removed. */
+  tests: { delta: number; checksAdded: string[]; checksRemoved: string[] };
 }
 
 export interface SummaryOptions {
@@ -82,6 +90,8 @@ function facts(doc: PromptDocument, options: SummaryOptions): VersionFacts {
     variables: [...variables].sort(),
     messages,
     errors: doc.diagnostics.filter((d) => d.severity === 'error').length,
+    tests: p.tests.length,
+    checks: [...new Set(p.tests.flatMap((t) => t.checks.map((c) => c.name || c.type)))],
   };
 }
 
@@ -89,8 +99,8 @@ function tools(doc: PromptDocument): string[] {
   return doc.prompt.tools.map((t) => showValue(t.value));
 }
 
-function parameters(doc: PromptDocument): Map<string, unknown> {
-  return new Map(allParameters(doc.prompt).map((p) => [p.key, p.value]));
+function parameters(doc: PromptDocument): Map<string, { value: unknown; path: string }> {
+  return new Map(allParameters(doc.prompt).map((p) => [p.key, { value: p.value, path: p.path }]));
 }
 
 function settings(doc: PromptDocument): Record<string, unknown> {
@@ -126,16 +136,19 @@ export function summarizeChange(before: string | undefined, after: string | unde
     tokensEstimated: !!(fa?.estimated || fb?.estimated),
     lines: lineChanges(before ?? '', after ?? ''),
     otherKeys: [],
+    tests: { delta: (fb?.tests ?? 0) - (fa?.tests ?? 0), checksAdded: [], checksRemoved: [] },
   };
   if (!a || !b || !fa || !fb) return summary;
+  summary.tests.checksAdded = fb.checks.filter((c) => !fa.checks.includes(c));
+  summary.tests.checksRemoved = fa.checks.filter((c) => !fb.checks.includes(c));
 
   if (fa.model !== fb.model) summary.model = { from: fa.model, to: fb.model };
   if (fa.version !== fb.version) summary.version = { from: fa.version, to: fb.version };
   const ca = parameters(a);
   const cb = parameters(b);
   for (const key of new Set([...ca.keys(), ...cb.keys()])) {
-    if (same(ca.get(key), cb.get(key))) continue;
-    summary.parameters.push({ key, from: ca.has(key) ? showValue(ca.get(key)) : undefined, to: cb.has(key) ? showValue(cb.get(key)) : undefined });
+    if (same(ca.get(key)?.value, cb.get(key)?.value)) continue;
+    summary.parameters.push({ key, path: (cb.get(key) ?? ca.get(key))!.path, from: ca.has(key) ? showValue(ca.get(key)!.value) : undefined, to: cb.has(key) ? showValue(cb.get(key)!.value) : undefined });
   }
   summary.variables = { added: fb.variables.filter((v) => !fa.variables.includes(v)), removed: fa.variables.filter((v) => !fb.variables.includes(v)) };
   for (const role of new Set([...Object.keys(fa.messages), ...Object.keys(fb.messages)])) {
@@ -148,6 +161,8 @@ export function summarizeChange(before: string | undefined, after: string | unde
   const va = settings(a);
   const vb = settings(b);
   const reported = new Set((['model', 'version', 'parameters', 'tools', 'inputs', 'inputDefaults'] as const).map((f) => topKey(b, f)));
+  // Rows added or removed are said as such; evaluators added or removed likewise (when rows run them).
+  if (summary.tests.delta && topKey(b, 'inputs') === 'testData') reported.add('testData');
   for (const key of new Set([...Object.keys(va), ...Object.keys(vb)])) {
     if (reported.has(key)) continue;
     if (!same(va[key], vb[key])) summary.otherKeys.push(key);
@@ -161,6 +176,6 @@ export function summarizeChange(before: string | undefined, after: string | unde
 /** Summaries of history entries, computed in this process (the CLI, tests, benchmarks). */
 export async function summarizeEntries(git: Git, repo: RepositoryInfo, entries: readonly LogEntry[], options: SummaryOptions = {}): Promise<ChangeSummary[]> {
   const pairs = await entryTexts(git, repo, entries);
-  // The versions are parsed as the file's own format (its name decides: `.prompt`, `.prompty`).
-  return pairs.map((p) => summarizeChange(p.before, p.after, options, `prompt-history:/${repo.path}`));
+  // The file's name picks its format (a `.prompt.yml` is not Dotprompt).
+  return pairs.map((p, i) => summarizeChange(p.before, p.after, options, `prompt-history:/${encodeURI(entries[i].path)}`));
 }

@@ -7,10 +7,11 @@ import {
   caseVars,
   checksFingerprint,
   contentHash,
+  hasEmbeddedTests,
   loadSuite,
   parseRunRecord,
   planJobs,
-  providerOfModel,
+  suiteProvider,
   runTests,
   writeRunRecord,
   type CaseJob,
@@ -161,7 +162,7 @@ async function matches(rec: RecordedCase, job: CaseJob, options: VersionTestOpti
   const prompt = job.suite.prompt;
   if (!prompt) return false;
   const requestedModel = c.model ?? prompt.model;
-  const provider = c.provider ?? options.run.defaultProvider ?? providerOfModel(requestedModel) ?? 'render';
+  const provider = c.provider ?? options.run.defaultProvider ?? suiteProvider(job.suite, requestedModel) ?? 'render';
   if (rec.provider !== provider) return false;
   if (((rec as { requestedModel?: string | null }).requestedModel ?? undefined) !== requestedModel) return false;
   // Same checks: assertion types, values, weights and thresholds (records without the fingerprint are not reused).
@@ -179,6 +180,11 @@ async function matches(rec: RecordedCase, job: CaseJob, options: VersionTestOpti
 export async function runVersionTests(version: VersionToTest, host: VersionTestHost, options: VersionTestOptions): Promise<VersionTestRun> {
   const hash = contentHash(version.text);
   const suites: TestSuite[] = [];
+  // A prompt file that holds its own cases (GitHub Models `testData`): that version's rows and evaluators.
+  if (hasEmbeddedTests(version.promptUri)) {
+    const own = await loadSuite(version.promptUri, options.rootUri, host.readText, version.text);
+    if (own.fixture.cases.length) suites.push(own);
+  }
   for (const uri of await host.fixtureUris()) {
     let suite: TestSuite;
     try {

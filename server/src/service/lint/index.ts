@@ -34,6 +34,7 @@ import { rule as untrustedInputUndelimited } from './untrusted-input-undelimited
 import { rule as vagueLanguage } from './vague-language';
 import { rule as variableInSystemRole } from './variable-in-system-role';
 import { rule as whitespace } from './whitespace';
+import { formatOf } from '../formats/registry';
 
 /** Every rule, in the order of the docs index. */
 export const RULES: readonly LintRule<any>[] = [
@@ -172,9 +173,11 @@ function activeRules(doc: PromptDocument, config: ResolvedLintConfig, async: boo
 
 /**
  * The synchronous rules as steps: the prose model the rules share, then rule by rule (and block by
- * block within a block-local rule). A rule that throws is skipped, never the others.
+ * block within a block-local rule). A rule that throws is skipped, never the others. A format with
+ * a lint view (GitHub Models prompt files) is linted through it: its prose only.
  */
 export function* lintSteps(doc: PromptDocument, options: LintOptions = {}, analysisOptions: AnalysisOptions = {}, onError?: (rule: string, e: unknown) => void): Steps<PromptDiagnostic[]> {
+  doc = formatOf(doc).lintView?.(doc) ?? doc;
   const config = options.config ?? defaultLintConfig();
   const context = contextFor(doc, options, analysisOptions, config);
   const out: PromptDiagnostic[] = [];

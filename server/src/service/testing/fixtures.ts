@@ -29,7 +29,7 @@ export const BASE_ASSERTION_TYPES = [
 export type BaseAssertionType = (typeof BASE_ASSERTION_TYPES)[number];
 export const ASSERTION_TYPES: readonly string[] = [...BASE_ASSERTION_TYPES, ...BASE_ASSERTION_TYPES.map((t) => `not-${t}`)];
 
-export const PROVIDER_IDS = ['render', 'openai', 'anthropic', 'azure-openai', 'googleai', 'vertexai', 'vscode-lm'] as const;
+export const PROVIDER_IDS = ['render', 'openai', 'anthropic', 'azure-openai', 'googleai', 'vertexai', 'vscode-lm', 'github'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 /** A file path relative to the fixture file, written `file://relative/path`. */
@@ -94,7 +94,7 @@ const CaseSchema = z
     vars: VarsSchema.optional().describe('The input values, over the prompt\'s `input.default` and the file\'s `defaults.vars`. A value `file://path` is read from that file (relative to this one); `vars: file://path.yaml` loads them all from a YAML or JSON file.'),
     context: ContextSchema.optional().describe('The render context over `defaults.context`: each key is a `@` data variable of the template (`state:` is `@state`, `auth:` is `@auth`).'),
     history: HistorySchema.optional().describe('The conversation so far, for `{{history}}` (instead of `defaults.history`): a list of `{ role, text }` messages.'),
-    provider: z.enum(PROVIDER_IDS).optional().describe('Always run this case with this provider (`render`, `openai`, `anthropic`, `googleai`, `vertexai`, `vscode-lm`), whatever the run\'s provider.'),
+    provider: z.enum(PROVIDER_IDS).optional().describe('Always run this case with this provider (`render`, `openai`, `anthropic`, `googleai`, `vertexai`, `vscode-lm`, `github`), whatever the run\'s provider.'),
     model: z.string().optional().describe('The model for this case instead of the prompt\'s `model:`, e.g. `openai/gpt-4o-mini`.'),
     config: z.record(z.string(), z.unknown()).optional().describe('Model parameters over the prompt\'s `config` (`temperature`, `maxOutputTokens`, `topP`, `stopSequences`, ...).'),
     repeat: z.number().int().min(1).max(100).optional().describe('Run the case this many times (a stability check); each run is its own test.'),
@@ -137,10 +137,13 @@ export const FixtureFileSchema = z
   })
   .strict();
 
+/** The checks of test cases written in a GitHub Models prompt file (its evaluators), never in a fixture file. */
+export type GitHubAssertionType = 'gh-string' | 'gh-llm' | 'gh-uses';
+
 export interface FixtureAssertion {
-  /** As written, e.g. `not-contains`. */
+  /** As written, e.g. `not-contains`; an evaluator's name for a prompt file's evaluators. */
   type: string;
-  base: BaseAssertionType;
+  base: BaseAssertionType | GitHubAssertionType;
   negate: boolean;
   value: unknown;
   weight: number;

@@ -355,6 +355,7 @@ export const PROVIDER_DOCS: Record<(typeof PROVIDER_IDS)[number], string> = {
   googleai: 'Gemini through the Gemini API with an API key (official `@google/genai` SDK); models `googleai/gemini-...`. Key: "Set API Key" or `GEMINI_API_KEY`; another server: setting or `GOOGLE_GEMINI_BASE_URL`.',
   vertexai: 'Gemini on Vertex AI (official `@google/genai` SDK) with application default credentials; models `vertexai/gemini-...`. Project and location: settings or `GOOGLE_CLOUD_PROJECT`, `GOOGLE_CLOUD_LOCATION`.',
   'vscode-lm': "The VS Code Language Model API: the chat models the editor has (e.g. GitHub Copilot's), without a key. Editor only.",
+  github: "GitHub Models' OpenAI-compatible inference endpoint (`https://models.github.ai/inference`, or `GITHUB_MODELS_BASE_URL`), with a GitHub token (`GITHUB_TOKEN`, or VS Code's GitHub sign-in); models as GitHub names them (`openai/gpt-4o`, `meta/llama-3.3-70b-instruct`).",
 };
 
 // ---- hover ----

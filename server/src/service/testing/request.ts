@@ -29,9 +29,10 @@ export function promptParameters(prompt: PromptDocument): Record<string, unknown
   return out;
 }
 
-/** The prompt's declared output format (`json`, `text`, ...), if any. */
+/** The prompt's declared output format (`json`, `text`, ...), if any; GitHub Models' `json_object` and `json_schema` are JSON. */
 export function promptOutputFormat(prompt: PromptDocument): string | undefined {
   const f = prompt.prompt.output?.format?.value;
+  if (f === 'json_object' || f === 'json_schema') return 'json';
   return typeof f === 'string' ? f : undefined;
 }
 

@@ -160,6 +160,15 @@ export function inShard(caseKey: string, k: number, n: number): boolean {
   return (h.readUInt32BE(0) % n) + 1 === k;
 }
 
+/**
+ * The provider of a case that names none, in a run that names none: GitHub Models for the test
+ * cases of a GitHub Models prompt file (its model names are GitHub's), else the model's prefix.
+ */
+export function suiteProvider(suite: TestSuite, model: string | undefined): ProviderId | undefined {
+  if (suite.fixture.uri === suite.fixture.promptUri && suite.prompt?.format === 'github-models') return 'github';
+  return providerOfModel(model);
+}
+
 /** `openai/gpt-4o` -> `openai`, for the providers that serve such names. */
 export function providerOfModel(model: string | undefined): ProviderId | undefined {
   const prefix = model?.split('/')[0];
@@ -258,9 +267,10 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     if (!prompt) return fail('config', `The prompt under test (${suite.promptPath}) cannot be read.`);
 
     const variant = job.variant;
-    // A variant's model and provider win: comparing them is the point of the matrix.
+    // A variant's model and provider win: comparing them is the point of the matrix. In a GitHub
+    // Models prompt file, a model's `openai/` prefix is GitHub Models' publisher, served by `github`.
     const requestedModel = variant ? variant.model : (c.model ?? prompt.model);
-    const providerId: ProviderId = variant ? (variant.provider ?? providerOfModel(variant.model) ?? 'render') : (c.provider ?? options.defaultProvider ?? providerOfModel(requestedModel) ?? 'render');
+    const providerId: ProviderId = variant ? (variant.provider ?? suiteProvider(suite, variant.model) ?? 'render') : (c.provider ?? options.defaultProvider ?? suiteProvider(suite, requestedModel) ?? 'render');
     base.provider = providerId;
     base.requestedModel = requestedModel;
     base.parameters = { ...promptParameters(prompt), ...c.config, ...variant?.config };

@@ -12,7 +12,7 @@ import { ESTIMATE_LABELS, isEstimateFamily, type Catalogue } from '../tokens/cat
 import type { FixtureCaseTokens } from '../tokens/present';
 import type { FixtureCase, FixtureFile, ProviderId } from './fixtures';
 import { judgeMessages } from './assertions/rubric';
-import { planJobs, providerOfModel, type PlanOptions, type TestSuite } from './runner';
+import { planJobs, suiteProvider, type PlanOptions, type TestSuite } from './runner';
 import { caseRenderData, caseVars, VarsError, type UnreadValue, type ValueReader } from './vars';
 
 export interface SuiteCostOptions {
@@ -207,10 +207,10 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
     }
     // The same choices as the runner: a matrix variant's model and provider; else the case's (or
     // fixture file's) model, else the prompt's; the case's provider, else the run's, else the
-    // model's prefix, else render.
+    // model's prefix (a GitHub Models prompt file's own: `github`), else render.
     const variant = job.variant;
     const requested = variant ? variant.model : (c.model ?? suite.prompt.model);
-    const provider: ProviderId = variant ? (variant.provider ?? providerOfModel(variant.model) ?? 'render') : (c.provider ?? options.defaultProvider ?? providerOfModel(requested) ?? 'render');
+    const provider: ProviderId = variant ? (variant.provider ?? suiteProvider(suite, variant.model) ?? 'render') : (c.provider ?? options.defaultProvider ?? suiteProvider(suite, requested) ?? 'render');
     const model = resolveModel(requested, undefined, catalogue);
     const counted = countMessages(rendered.messages, model);
     const parameters = { ...promptParameters(suite.prompt), ...c.config, ...variant?.config };

@@ -1,5 +1,6 @@
 // Loads a fixture file and the prompt it tests into a TestSuite, through the host's file reader.
 import { parseDocument } from '../document';
+import { embeddedFixture, hasEmbeddedTests } from './embedded';
 import { parseFixtureFile } from './fixtures';
 import type { TestSuite } from './runner';
 import type { ReadText } from './vars';
@@ -11,6 +12,12 @@ export function relativeUri(uri: string, rootUri: string): string {
 }
 
 export async function loadSuite(fixtureUri: string, rootUri: string, read: ReadText, text?: string): Promise<TestSuite> {
+  if (hasEmbeddedTests(fixtureUri)) {
+    // A prompt file with its own test cases: it is its own fixture.
+    const prompt = parseDocument(text ?? (await read(fixtureUri)), fixtureUri, 0, { maxTemplateSize: Infinity });
+    const fixture = embeddedFixture(prompt)!;
+    return { fixture, prompt, relativePath: relativeUri(fixtureUri, rootUri), promptPath: relativeUri(fixtureUri, rootUri) };
+  }
   const fixture = parseFixtureFile(text ?? (await read(fixtureUri)), fixtureUri);
   let prompt;
   try {

@@ -221,23 +221,31 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
         messages.push({ role: 'history', kind: 'history', span, content: 0, media: 0, framing: 0, tokens: 0 });
         continue;
       }
-      // `{{section}}` and `{{media}}` tags send no text: the text between them is counted.
-      // The tags and the messages are both in document order: one pass over the tags in all.
-      while (next < allSilent.length && allSilent[next].span.start < m.contentSpan.start) next++;
-      const silent: typeof allSilent = [];
-      while (next < allSilent.length && allSilent[next].span.end <= m.contentSpan.end) silent.push(allSilent[next++]);
       let content = 0;
-      let from = m.contentSpan.start;
-      for (const t of [...silent, { span: { start: m.contentSpan.end, end: m.contentSpan.end } }]) {
-        if (t.span.start > from) {
-          const c = scaled(doc.text, from, t.span.start, encoding, factor);
-          longRuns += c.longRuns;
-          content += c.tokens;
+      let media = 0;
+      if (m.text !== undefined) {
+        // The message's text as sent (a YAML string's value, not its source with quotes and escapes).
+        const c = scaled(m.text, 0, m.text.length, encoding, factor);
+        longRuns += c.longRuns;
+        content = c.tokens;
+      } else {
+        // `{{section}}` and `{{media}}` tags send no text: the text between them is counted.
+        // The tags and the messages are both in document order: one pass over the tags in all.
+        while (next < allSilent.length && allSilent[next].span.start < m.contentSpan.start) next++;
+        const silent: typeof allSilent = [];
+        while (next < allSilent.length && allSilent[next].span.end <= m.contentSpan.end) silent.push(allSilent[next++]);
+        let from = m.contentSpan.start;
+        for (const t of [...silent, { span: { start: m.contentSpan.end, end: m.contentSpan.end } }]) {
+          if (t.span.start > from) {
+            const c = scaled(doc.text, from, t.span.start, encoding, factor);
+            longRuns += c.longRuns;
+            content += c.tokens;
+          }
+          from = Math.max(from, t.span.end);
         }
-        from = Math.max(from, t.span.end);
+        media = silent.filter((t) => t.name === 'media').length;
+        images += media;
       }
-      const media = silent.filter((t) => t.name === 'media').length;
-      images += media;
       const framing = framingOf(m.role, model);
       messages.push({ role: m.role, kind: 'message', span, content, media, framing, tokens: content + framing });
     }
@@ -335,6 +343,37 @@ export function renderedTokens(doc: PromptDocument, options: TokenOptions = {}, 
   if (hit && hit.key === key) return hit.value;
   const value = computeRendered(doc, options, values);
   renderMemo.set(doc, { key, value });
+  return value;
+}
+
+/** One test case written in the prompt file itself (GitHub Models `testData` rows), rendered and counted. */
+export interface RowTokens {
+  name: string;
+  /** The row in the file. */
+  span: Span;
+  rendered: RenderedTokens;
+}
+
+/** At most this many embedded test cases are rendered for counting as you type. */
+export const MAX_COUNTED_ROWS = 50;
+
+const rowMemo = new WeakMap<PromptDocument, { key: string; value: Promise<RowTokens[]> }>();
+
+/**
+ * The prompt rendered with the values of each test case the file itself holds (the first
+ * `MAX_COUNTED_ROWS`) and counted, as the runner would send it; empty for formats without
+ * embedded tests. Memoised per document version.
+ */
+export function testRowTokens(doc: PromptDocument, options: TokenOptions = {}): Promise<RowTokens[]> {
+  const key = optionsKey(options);
+  const hit = rowMemo.get(doc);
+  if (hit && hit.key === key) return hit.value;
+  const value = (async () => {
+    const out: RowTokens[] = [];
+    for (const [i, test] of doc.prompt.tests.slice(0, MAX_COUNTED_ROWS).entries()) out.push({ name: test.name ?? `case ${i + 1}`, span: test.span, rendered: await computeRendered(doc, options, test.values) });
+    return out;
+  })();
+  rowMemo.set(doc, { key, value });
   return value;
 }
 

@@ -16,6 +16,9 @@ export {
   documentTokens,
   renderedTokens,
   REPLY_PRIMING,
+  testRowTokens,
+  MAX_COUNTED_ROWS,
+  type RowTokens,
   resolveDocumentModel,
   TOKENS_PER_MESSAGE,
   type Cost,
@@ -26,7 +29,7 @@ export {
   type TokenOptions,
 } from './count';
 export { anthropicTokens, imageSizeOf, mediaTokens, openAiPatchTokens, openAiTileTokens, type ImageCount, type ImageSize } from './images';
-export { combineHovers, mediaLines, formatMoney, formatShare, formatTokens, formatWindow, tokenCodeLenses, tokenDiagnostics, tokenHover, tokenSummary, type FixtureCaseTokens, type TokenSummary } from './present';
+export { combineHovers, mediaLines, formatMoney, formatShare, formatTokens, formatWindow, messagesInSettings, testRowLenses, tokenCodeLenses, tokenDiagnostics, tokenHover, tokenSummary, type FixtureCaseTokens, type TokenSummary } from './present';
 export { BlockCounter, blockCounter, blockEnds, encodingCounter, isEncodingLoaded, loadTimes, LONG_RUN, MAX_BLOCK, splitBlocks, type EncodingName } from './tokenizer';
 
 /** Whether counting this document would first have to load tokenizer data (a few hundred ms, once). */

@@ -9,7 +9,7 @@ import { tagAt } from '../template';
 import type { Span } from '../text';
 import { budgetFor } from './budget';
 import { ESTIMATE_LABELS, isEstimateFamily } from './catalogue';
-import { DEFAULT_WARN_AT_SHARE, documentTokens, renderedTokens, type Cost, type DocumentTokens, type MediaTally, type RenderedTokens, type TokenOptions } from './count';
+import { DEFAULT_WARN_AT_SHARE, documentTokens, renderedTokens, testRowTokens, type Cost, type DocumentTokens, type MediaTally, type RenderedTokens, type TokenOptions } from './count';
 
 // ---- formatting ----
 
@@ -74,7 +74,7 @@ export function tokenCodeLenses(doc: PromptDocument, options: TokenOptions = {})
   if (t.model.unknown || t.model.source === 'none') parts.push(t.model.unknown ? 'not in catalogue' : 'no model');
   const top = doc.frontmatter.present ? doc.frontmatter.span.start : doc.template.span.start;
   lenses.push(lens(top, parts.join(' · ')));
-  if (doc.frontmatter.present) lenses.push(lens(top, `Frontmatter: ${formatTokens(t.frontmatter, est)} (not sent)`));
+  if (doc.frontmatter.present && !messagesInSettings(doc)) lenses.push(lens(top, `Frontmatter: ${formatTokens(t.frontmatter, est)} (not sent)`));
   for (const m of t.messages) {
     if (m.kind === 'history') {
       lenses.push(lens(m.span.start, 'history: earlier turns, inserted at run time (not counted)'));
@@ -85,6 +85,26 @@ export function tokenCodeLenses(doc: PromptDocument, options: TokenOptions = {})
     lenses.push(lens(m.span.start, `${m.role}: ${formatTokens(m.tokens, est)}${framing}${media}`));
   }
   return lenses;
+}
+
+/** Whether the messages are written inside the settings' YAML (a whole-YAML file), so no part of the file is "frontmatter, not sent". */
+export function messagesInSettings(doc: PromptDocument): boolean {
+  const fm = doc.frontmatter;
+  return fm.present && doc.prompt.messages.some((m) => m.span.start >= fm.span.start && m.span.end <= fm.span.end);
+}
+
+/** One lens above each test case the file holds (GitHub Models `testData` rows): the prompt rendered with its values. */
+export async function testRowLenses(doc: PromptDocument, options: TokenOptions = {}): Promise<CodeLens[]> {
+  if (doc.notice || !doc.prompt.tests.length) return [];
+  const rows = await testRowTokens(doc, options);
+  return rows.map((r) => {
+    const line = doc.lines.positionAt(r.span.start).line;
+    const x = r.rendered;
+    const title = x.available
+      ? [`${r.name} rendered: ${formatTokens(x.tokens, x.estimated)}`, ...(x.share !== undefined ? [`${formatShare(x.share)} of window`] : []), ...(x.cost ? [`≤${formatMoney(x.cost.total)}/run`] : [])].join(' · ')
+      : `${r.name}: not rendered (${x.reason})`;
+    return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, command: { title, command: '' } };
+  });
 }
 
 // ---- hover of a role marker ----
@@ -216,6 +236,14 @@ export async function tokenSummary(doc: PromptDocument, options: TokenOptions = 
   rows.push(`| Template (as written) | ${formatTokens(t.template, est, '')} | ${shareCell(t.share)} | ${costCell(t.cost)} |`);
   if (rendered.available) rows.push(`| Rendered (input.default) | ${formatTokens(rendered.tokens, rendered.estimated, '')} | ${shareCell(rendered.share)} | ${costCell(rendered.cost)} |`);
   else rows.push(`| Rendered | unavailable | | |`);
+  const embedded = (await testRowTokens(doc, options)).filter((r) => r.rendered.available);
+  if (embedded.length) {
+    const counts = embedded.map((r) => (r.rendered.available ? r.rendered.tokens : 0));
+    const e = embedded.some((r) => r.rendered.available && r.rendered.estimated);
+    const min = Math.min(...counts);
+    const max = Math.max(...counts);
+    rows.push(`| Rendered (test data rows: min–max over ${int(embedded.length)}) | ${min === max ? formatTokens(min, e, '') : `${formatTokens(min, e, '')}–${formatTokens(max, e, '')}`} | | |`);
+  }
   const fc = fixtureCases;
   if (fc?.first && fc.min !== undefined && fc.max !== undefined) {
     const e = fc.estimated;
@@ -235,7 +263,7 @@ export async function tokenSummary(doc: PromptDocument, options: TokenOptions = 
     if (notes.length) md.push(`_Fixture cases: ${notes.join('; ')}._`);
   }
   const window = t.contextWindow ? `Context window ${int(t.contextWindow)} tokens; ${int(t.output.tokens)} reserved for the answer (${t.output.source}).` : 'Context window unknown.';
-  md.push(`${window} Chat framing included: ${int(t.framing)} tokens. Frontmatter (not sent): ${formatTokens(t.frontmatter, est)}.`);
+  md.push(`${window} Chat framing included: ${int(t.framing)} tokens.${messagesInSettings(doc) ? '' : ` Frontmatter (not sent): ${formatTokens(t.frontmatter, est)}.`}`);
   if (t.cost) md.push(`One run (template): ${costLine(t.cost, t.output, t.catalogueAsOf)}.`);
   const budget = budgetFor(doc.uri, options.budget);
   if (budget) md.push(`Budget: ${int(budget)} tokens (promptWorkbench.tokens.budget)${t.template > budget ? `: ${int(t.template - budget)} over` : ''}.`);

@@ -1,5 +1,6 @@
 // Runs a case's assertions: each check, then its `not-` form, weight and the case threshold.
-import type { BaseAssertionType, FixtureAssertion } from '../fixtures';
+import type { BaseAssertionType, FixtureAssertion, GitHubAssertionType } from '../fixtures';
+import { githubJudge, githubString } from './githubModels';
 import { ProviderError } from '../providers/types';
 import { containsJson, isJson, jsonSchema } from './json';
 import { javascript } from './javascript';
@@ -11,7 +12,10 @@ import type { AssertionContext, AssertionResult, Check, Evaluator } from './type
 export type { AssertionContext, AssertionResult, JudgeRequest } from './types';
 export { JAVASCRIPT_OFF_BY_CONFIG } from './javascript';
 
-const EVALUATORS: Record<BaseAssertionType, Evaluator> = {
+const EVALUATORS: Record<BaseAssertionType | GitHubAssertionType, Evaluator> = {
+  'gh-string': githubString,
+  'gh-llm': githubJudge,
+  'gh-uses': githubJudge,
   equals,
   contains,
   icontains,

@@ -4,12 +4,12 @@ import { PROVIDER_IDS, type ProviderId } from '../fixtures';
 import type { RunOptions } from '../runner';
 import { createAnthropicProvider } from './anthropic';
 import { createGeminiProvider } from './gemini';
-import { createOpenAIProvider } from './openai';
+import { createGitHubModelsProvider, createOpenAIProvider } from './openai';
 import { createRenderProvider } from './render';
 import { PROVIDER_LABELS, ProviderError, type Provider } from './types';
 
 /** The providers that take an API key and a base URL. */
-export type KeyedProviderId = 'openai' | 'anthropic' | 'azure-openai' | 'googleai';
+export type KeyedProviderId = 'openai' | 'anthropic' | 'azure-openai' | 'googleai' | 'github';
 /** The providers whose server can be moved (a base URL). */
 export type HostedProviderId = KeyedProviderId | 'vertexai';
 
@@ -20,7 +20,7 @@ export const DEFAULT_MAX_RETRIES = 2;
 export const UNTRUSTED_REASON = 'the workspace is not trusted, so nothing is sent to any provider';
 
 export interface ProvidersConfig {
-  /** The API keys, read by the door (environment variables, VS Code's SecretStorage). */
+  /** The API keys, read by the door (environment variables, VS Code's SecretStorage); `github` is a GitHub token. */
   keys: Partial<Record<KeyedProviderId, string>>;
   /** Servers other than the providers' own (OpenAI-compatible servers, proxies). Empty means none. */
   baseUrls?: Partial<Record<HostedProviderId, string>>;
@@ -64,6 +64,7 @@ export function createProviders(config: ProvidersConfig): RunProviders {
       if (id === 'openai') return createOpenAIProvider(options('openai'));
       if (id === 'anthropic') return createAnthropicProvider(options('anthropic'));
       if (id === 'azure-openai') return createOpenAIProvider({ ...options('azure-openai'), baseURL: undefined }, { endpoint: config.baseUrls?.['azure-openai']?.trim() || undefined, apiVersion: config.azureApiVersion });
+      if (id === 'github') return createGitHubModelsProvider(options('github'));
       if (id === 'googleai') return createGeminiProvider({ ...options('googleai'), backend: 'googleai' });
       if (id === 'vertexai') return createGeminiProvider({ ...http, backend: 'vertexai', baseURL: config.baseUrls?.vertexai?.trim() || undefined, project: config.vertex?.project?.trim() || undefined, location: config.vertex?.location?.trim() || undefined, googleAuthOptions: config.vertex?.googleAuthOptions });
       const extra = config.extra?.[id];
@@ -73,6 +74,6 @@ export function createProviders(config: ProvidersConfig): RunProviders {
     trusted: config.trusted,
     offline: reason ? { reason } : undefined,
     judge,
-    secrets: [config.keys.openai, config.keys.anthropic, config.keys['azure-openai'], config.keys.googleai],
+    secrets: [config.keys.openai, config.keys.anthropic, config.keys['azure-openai'], config.keys.googleai, config.keys.github],
   };
 }

@@ -80,18 +80,33 @@ export function openAiMessages(messages: readonly ChatMessage[]) {
   return messages.map((m) => ({ role: role(m.role), content: m.text }));
 }
 
-export function createOpenAIProvider(options: HttpProviderOptions, azure?: AzureOptions): Provider {
-  const id = azure ? 'azure-openai' : 'openai';
-  const endpoint = (azure ? (azure.endpoint ?? '') : options.baseURL || OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
-  const custom = !!options.baseURL && !/^https:\/\/api\.openai\.com/i.test(options.baseURL);
+/** GitHub Models' OpenAI-compatible inference endpoint; models are named as GitHub names them (`openai/gpt-4o`, `meta/llama-3.3-70b-instruct`). */
+export const GITHUB_MODELS_DEFAULT_BASE_URL = 'https://models.github.ai/inference';
+
+/**
+ * The `github` provider: GitHub Models through the same SDK, at GitHub's endpoint, authenticated
+ * with a GitHub token (`GITHUB_TOKEN`, or VS Code's GitHub sign-in), the model names passed as
+ * GitHub writes them.
+ */
+export function createGitHubModelsProvider(options: HttpProviderOptions): Provider {
+  return createOpenAIProvider(options, undefined, 'github');
+}
+
+/** `openai` (and OpenAI-compatible servers), `azure-openai` when `azure` is given, or `github`. */
+export function createOpenAIProvider(options: HttpProviderOptions, azure?: AzureOptions, which: 'openai' | 'github' = 'openai'): Provider {
+  const id = azure ? 'azure-openai' : which;
+  const github = id === 'github';
+  const endpoint = (azure ? (azure.endpoint ?? '') : options.baseURL || (github ? GITHUB_MODELS_DEFAULT_BASE_URL : OPENAI_DEFAULT_BASE_URL)).replace(/\/+$/, '');
+  // Local OpenAI-compatible servers (Ollama, vLLM, ...) usually need no key; GitHub Models and Azure always do.
+  const custom = !azure && !github && !!options.baseURL && !/^https:\/\/api\.openai\.com/i.test(options.baseURL);
   const secrets = [options.apiKey];
+  const label = azure ? 'Azure OpenAI' : github ? 'GitHub Models' : 'OpenAI';
   return {
     id,
     endpoint,
     async call(request: ModelCall): Promise<ModelReply> {
       if (azure && !endpoint) throw new ProviderError('config', 'No Azure OpenAI endpoint: set promptWorkbench.providers.azureOpenAI.endpoint (or AZURE_OPENAI_ENDPOINT for the CLI) to the resource URL, e.g. https://NAME.openai.azure.com.', id);
-      // Local OpenAI-compatible servers (Ollama, vLLM, ...) usually need no key.
-      if (!options.apiKey && (azure || !custom)) throw new ProviderError('no-key', `No ${azure ? 'Azure OpenAI' : 'OpenAI'} API key. ${options.keyHint ?? defaultKeyHint(id)}`, id);
+      if (!options.apiKey && !custom) throw new ProviderError('no-key', github ? `No GitHub token for GitHub Models. ${options.keyHint ?? 'Sign in to GitHub in VS Code, or set GITHUB_TOKEN (a token with the models: read permission) for the CLI.'}` : `No ${azure ? 'Azure OpenAI' : 'OpenAI'} API key. ${options.keyHint ?? defaultKeyHint(azure ? 'azure-openai' : 'openai')}`, id);
       // A client per call, so its fetch counts this call's attempts (a client costs microseconds).
       const transport = callTransport(options.fetch);
       const common = { apiKey: options.apiKey || 'no-key', timeout: options.timeoutMs, maxRetries: options.maxRetries, fetch: transport.fetch, logLevel: 'off' as const };
@@ -139,7 +154,7 @@ export function createOpenAIProvider(options: HttpProviderOptions, azure?: Azure
         const choice = reply?.choices?.[0];
         if (!choice || typeof choice.message?.content !== 'string') {
           if (choice?.message?.refusal) return { output: choice.message.refusal, model: reply.model, finishReason: 'refusal', usage: reply.usage ? { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens } : undefined };
-          throw new ProviderError('bad-response', `${azure ? 'Azure OpenAI' : 'OpenAI'}'s answer has no message text (${JSON.stringify(reply).slice(0, 200)}). Is ${endpoint} an OpenAI-compatible chat completions server?`, id);
+          throw new ProviderError('bad-response', `${label}'s answer has no message text (${JSON.stringify(reply).slice(0, 200)}). Is ${endpoint} an OpenAI-compatible chat completions server?`, id);
         }
         return {
           output: choice.message.content,

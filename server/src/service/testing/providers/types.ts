@@ -57,4 +57,4 @@ export class ProviderError extends Error {
   }
 }
 
-export const PROVIDER_LABELS: Record<ProviderId, string> = { render: 'render', openai: 'OpenAI', anthropic: 'Anthropic', 'azure-openai': 'Azure OpenAI', googleai: 'Gemini API', vertexai: 'Vertex AI', 'vscode-lm': 'VS Code Language Model' };
+export const PROVIDER_LABELS: Record<ProviderId, string> = { render: 'render', openai: 'OpenAI', anthropic: 'Anthropic', 'azure-openai': 'Azure OpenAI', googleai: 'Gemini API', vertexai: 'Vertex AI', 'vscode-lm': 'VS Code Language Model', github: 'GitHub Models' };

@@ -1,0 +1,60 @@
+// Test cases written in the prompt file itself (GitHub Models `testData` rows and `evaluators`),
+// as a fixture suite the runner, the reports, the records, the cache, shards and history
+// comparisons take like any other: the prompt file is both the fixture and the prompt, each row is
+// a case (`row 1`, `row 2`, ... in file order), and each evaluator an assertion on it, with
+// `gh models eval`'s semantics (assertions/githubModels.ts). A case passes when every evaluator
+// passes, as `gh models eval` counts a test.
+import type { PromptDiagnostic } from '../diagnostic';
+import type { PromptDocument } from '../document';
+import { formatFor } from '../formats/registry';
+import type { FixtureAssertion, FixtureCase, FixtureFile } from './fixtures';
+
+/** Errors that make `gh models` refuse the file: no case runs. */
+const REFUSING = /^(yaml-|prompt-file-not-mapping$|prompt-file-schema$|prompt-file-json-schema$|unknown-role$)/;
+
+/** The prompt files that hold their own test cases (GitHub Models `testData` and `evaluators`): what the doors search beside fixture files. */
+export const EMBEDDED_TEST_GLOBS = ['**/*.prompt.yml', '**/*.prompt.yaml'];
+
+/** Whether a URI names a prompt file whose format writes its test cases inside it (`*.prompt.yml`). */
+export function hasEmbeddedTests(uri: string): boolean {
+  return formatFor(uri)?.id === 'github-models';
+}
+
+function assertionOf(check: PromptDocument['prompt']['tests'][number]['checks'][number], index: number, doc: PromptDocument): FixtureAssertion {
+  const spec = check.value && typeof check.value === 'object' ? (check.value as Record<string, unknown>) : {};
+  const kind = spec.string !== undefined && spec.string !== null ? 'gh-string' : spec.llm !== undefined && spec.llm !== null ? 'gh-llm' : typeof spec.uses === 'string' ? 'gh-uses' : 'gh-string';
+  const value = kind === 'gh-string' ? spec.string : kind === 'gh-llm' ? spec.llm : spec.uses;
+  return {
+    type: check.name || `evaluator ${index + 1}`,
+    base: kind,
+    negate: false,
+    value,
+    weight: 1,
+    span: check.span,
+    line: doc.lines.positionAt(check.span.start).line,
+  };
+}
+
+/** The prompt file's own test cases as a fixture file; undefined when its format has none. */
+export function embeddedFixture(doc: PromptDocument): FixtureFile | undefined {
+  if (!hasEmbeddedTests(doc.uri)) return undefined;
+  const diagnostics: PromptDiagnostic[] = doc.diagnostics.filter((d) => d.severity === 'error' && REFUSING.test(d.code));
+  const cases: FixtureCase[] = doc.prompt.tests.map((t, index) => {
+    const line = doc.lines.positionAt(t.span.start).line;
+    return {
+      index,
+      name: t.name ?? `row ${index + 1}`,
+      vars: t.values,
+      config: {},
+      repeat: 1,
+      assert: t.checks.map((c, i) => assertionOf(c, i, doc)),
+      skip: false,
+      span: t.span,
+      nameSpan: { start: t.span.start, end: Math.min(t.span.end, doc.lines.lineEnd(line)) },
+      line,
+      varKeySpans: {},
+      contextKeySpans: {},
+    };
+  });
+  return { uri: doc.uri, text: doc.text, lines: doc.lines, promptUri: doc.uri, defaultVars: {}, defaultVarKeySpans: {}, matrix: [], cases, diagnostics };
+}
