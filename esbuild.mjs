@@ -80,6 +80,9 @@ const SHARED_LIBRARIES = {
   nunjucks: 'lib-nunjucks',
   mustache: 'lib-mustache',
   '@secretlint/secretlint-rule-preset-recommend': 'lib-secretlint-preset',
+  // Globs (the host's file searches, fixture and config globs) and the LSP's data types.
+  picomatch: 'lib-picomatch',
+  'vscode-languageserver-types': 'lib-lsp-types',
 };
 const SHARED_LIBRARY_RE = new RegExp(`^(${Object.keys(SHARED_LIBRARIES).map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
 /** @param {string} outName the entry's output name */
@@ -95,6 +98,34 @@ function sharedLibraries(outName) {
     },
   };
 }
+// Packages that must share one copy with each other are built together into one file, from an
+// entry that exports each of them by name; an import of one of them becomes that member of the file.
+const SHARED_GROUPS = {
+  'lib-ajv': { entry: 'scripts/shared/ajv.cjs', members: ['ajv', 'ajv-formats'] },
+};
+const SHARED_MEMBER_RE = new RegExp(`^(${Object.values(SHARED_GROUPS).flatMap((g) => g.members).map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
+/** @param {string} outName the entry's output name */
+function sharedGroups(outName) {
+  const up = path.posix.relative(path.posix.dirname(outName), '.');
+  return {
+    name: 'shared-groups',
+    /** @param {import('esbuild').PluginBuild} build */
+    setup(build) {
+      build.onResolve({ filter: SHARED_MEMBER_RE }, (args) => (args.kind === 'entry-point' ? undefined : { path: args.path, namespace: 'shared-member' }));
+      build.onLoad({ filter: /.*/, namespace: 'shared-member' }, (args) => {
+        const file = Object.entries(SHARED_GROUPS).find(([, g]) => g.members.includes(args.path))[0];
+        return { contents: `module.exports = require(${JSON.stringify(`${up ? `${up}/` : './'}${file}.js`)})[${JSON.stringify(args.path)}];`, loader: 'js' };
+      });
+      build.onResolve({ filter: /^(\.\.?\/)+lib-[a-z-]+\.js$/, namespace: 'shared-member' }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
+/** @type {import('esbuild').BuildOptions[]} */
+const groupBundles = Object.entries(SHARED_GROUPS).map(([file, group]) => ({
+  ...common,
+  entryPoints: { [file]: group.entry },
+  plugins: [sharedTokenizerData(file), sharedLibraries(file)],
+}));
 /** @type {import('esbuild').BuildOptions[]} */
 const libraryBundles = Object.entries(SHARED_LIBRARIES).map(([name, file]) => ({
   ...common,
@@ -130,8 +161,9 @@ mkdirSync('dist', { recursive: true });
 copyFileSync(requireFromHere.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), path.join('dist', QUICKJS_WASM));
 
 const contexts = await Promise.all([
-  ...entries.map((e) => esbuild.context({ ...common, ...e, plugins: [sharedTokenizerData(Object.keys(e.entryPoints)[0]), sharedLibraries(Object.keys(e.entryPoints)[0])], outdir: 'dist' })),
+  ...entries.map((e) => esbuild.context({ ...common, ...e, plugins: [sharedTokenizerData(Object.keys(e.entryPoints)[0]), sharedLibraries(Object.keys(e.entryPoints)[0]), sharedGroups(Object.keys(e.entryPoints)[0])], outdir: 'dist' })),
   ...libraryBundles.map((e) => esbuild.context({ ...e, outdir: 'dist' })),
+  ...groupBundles.map((e) => esbuild.context({ ...e, outdir: 'dist' })),
   ...tokenizerData.map((e) => esbuild.context({ ...e, outdir: 'dist' })),
 ]);
 if (watch) {

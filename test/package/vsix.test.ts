@@ -129,7 +129,7 @@ test('every file a bundle requires at run time is in the package', () => {
   assert.ok(!testing.includes('generativelanguage.googleapis.com/`'), 'dist/testing.js bundles @google/genai');
   assert.ok(byName.has('extension/dist/genai.js'), 'dist/genai.js is not in the package');
   // The libraries both the language server and the test runs use are one file each, required by both.
-  for (const lib of ['lib-zod', 'lib-yaml', 'lib-handlebars', 'lib-openai', 'lib-nunjucks', 'lib-mustache']) {
+  for (const lib of ['lib-zod', 'lib-yaml', 'lib-handlebars', 'lib-openai', 'lib-nunjucks', 'lib-mustache', 'lib-ajv', 'lib-picomatch', 'lib-lsp-types']) {
     assert.ok(byName.has(`extension/dist/${lib}.js`), `dist/${lib}.js is not in the package`);
     for (const b of ['server', 'testing']) assert.ok(text(`extension/dist/${b}.js`).includes(`require("./${lib}.js")`), `dist/${b}.js does not require ./${lib}.js`);
   }
