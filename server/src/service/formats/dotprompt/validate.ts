@@ -5,42 +5,11 @@ import type { PromptDiagnostic } from '../../diagnostic';
 import { closest } from '../../suggest';
 import type { Span } from '../../text';
 import { describeValue, locate } from '../../yamlPath';
+import { nodeSpan, schemaIssueMessage, valueAt } from '../schemaIssues';
 import type { FrontmatterBlock } from '../frontmatter';
 import type { KeyInfo } from '../types';
 import { keyInfoAt, frontmatterKeys } from './keys';
 import { FrontmatterSchema } from './schema';
-
-function span(node: Node | null | undefined, offset: number): Span | undefined {
-  const r = node?.range;
-  return r ? { start: offset + r[0], end: offset + Math.max(r[1], r[0] + 1) } : undefined;
-}
-
-function getPath(value: unknown, path: readonly PropertyKey[]): unknown {
-  let v: any = value;
-  for (const seg of path) v = v == null ? undefined : v[seg as any];
-  return v;
-}
-
-function expectedLabel(expected: string): string {
-  switch (expected) {
-    case 'number':
-      return 'a number';
-    case 'int':
-    case 'integer':
-      return 'a whole number';
-    case 'string':
-      return 'text';
-    case 'boolean':
-      return '`true` or `false`';
-    case 'array':
-      return 'a list';
-    case 'object':
-    case 'record':
-      return 'a mapping of keys to values';
-    default:
-      return expected;
-  }
-}
 
 export function validateFrontmatter(block: FrontmatterBlock, diagnostics: PromptDiagnostic[]): void {
   const doc = block.yaml;
@@ -54,7 +23,7 @@ export function validateFrontmatter(block: FrontmatterBlock, diagnostics: Prompt
       code: 'frontmatter-not-mapping',
       severity: 'error',
       message: `The frontmatter must be a YAML mapping of keys such as \`model:\` and \`input:\`; it is ${describeValue(value)}.`,
-      span: span(doc.contents as Node, offset) ?? whole,
+      span: nodeSpan(doc.contents as Node, offset) ?? whole,
     });
     return;
   }
@@ -63,35 +32,8 @@ export function validateFrontmatter(block: FrontmatterBlock, diagnostics: Prompt
     for (const issue of result.error.issues) {
       const path = issue.path;
       const { pair, node } = locate(doc, path);
-      const dotted = path.join('.');
-      const actual = getPath(value, path);
-      const info = keyInfoAt(path as (string | number)[]);
-      let message: string;
-      let replacement: string | undefined;
-      switch (issue.code) {
-        case 'invalid_type':
-          message = `Expected ${expectedLabel(issue.expected)}${info && /\(/.test(info.type) ? ` (${info.type.replace(/^[^(]*\(|\)$/g, '')})` : ''} for \`${dotted}\`, got ${describeValue(actual)}.`;
-          break;
-        case 'too_big':
-          message = `\`${dotted}\` must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}; got ${String(actual)}.`;
-          break;
-        case 'too_small':
-          message = typeof actual === 'string' ? `\`${dotted}\` must not be empty.` : `\`${dotted}\` must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${String(issue.minimum)}; got ${String(actual)}.`;
-          break;
-        case 'invalid_value': {
-          const options = issue.values.map(String);
-          const near = typeof actual === 'string' ? closest(actual, options) : undefined;
-          message = `Expected one of ${options.map((o) => `\`${o}\``).join(', ')} for \`${dotted}\`, got ${describeValue(actual)}.${near ? ` Did you mean \`${near}\`?` : ''}`;
-          replacement = near;
-          break;
-        }
-        case 'invalid_union':
-          message = `Expected ${info?.type ?? 'a different value'} for \`${dotted}\`, got ${describeValue(actual)}.`;
-          break;
-        default:
-          message = `\`${dotted}\`: ${issue.message}`;
-      }
-      const at = span(node, offset) ?? span(pair?.key, offset) ?? span(doc.contents as Node, offset) ?? whole;
+      const { message, replacement } = schemaIssueMessage(issue, path as (string | number)[], valueAt(value, path), keyInfoAt(path as (string | number)[]));
+      const at = nodeSpan(node, offset) ?? nodeSpan(pair?.key, offset) ?? nodeSpan(doc.contents as Node, offset) ?? whole;
       diagnostics.push({ code: 'frontmatter-schema', severity: 'error', message, span: at, data: { path: path.map(String), replacement } });
     }
   }
@@ -117,7 +59,7 @@ function checkUnknownKeys(pairs: Pair<Node, Node | null>[], info: KeyInfo, offse
       code: 'frontmatter-unknown-key',
       severity: 'warning',
       message: `Unknown key \`${key}\` in ${where}.${near ? ` Did you mean \`${near}\`?` : ` Known keys: ${[...known.keys()].join(', ')}.${root ? ' Extension fields use a dotted name such as `myteam.owner`.' : ''}`}`,
-      span: span(pair.key, offset)!,
+      span: nodeSpan(pair.key, offset)!,
       data: near ? { replacement: near } : undefined,
     });
   }

@@ -7,6 +7,7 @@ import type { PromptDiagnostic } from '../../diagnostic';
 import { closest } from '../../suggest';
 import type { Span } from '../../text';
 import { describeValue, locate } from '../../yamlPath';
+import { nodeSpan, schemaIssueMessage, valueAt } from '../schemaIssues';
 import type { FrontmatterBlock } from '../frontmatter';
 import type { KeyInfo } from '../types';
 import { keyInfoAt, promptyKeys } from './keys';
@@ -27,38 +28,6 @@ export function detectVersion(fm: Record<string, unknown>): 1 | 2 {
     for (const v of Object.values(inputs)) if (v && typeof v === 'object' && !Array.isArray(v) && ('type' in v || 'sample' in v)) return 1;
   }
   return 2;
-}
-
-function nodeSpan(node: Node | null | undefined, offset: number): Span | undefined {
-  const r = node?.range;
-  return r ? { start: offset + r[0], end: offset + Math.max(r[1], r[0] + 1) } : undefined;
-}
-
-function getPath(value: unknown, path: readonly PropertyKey[]): unknown {
-  let v: any = value;
-  for (const seg of path) v = v == null ? undefined : v[seg as any];
-  return v;
-}
-
-function expectedLabel(expected: string): string {
-  switch (expected) {
-    case 'number':
-      return 'a number';
-    case 'int':
-    case 'integer':
-      return 'a whole number';
-    case 'string':
-      return 'text';
-    case 'boolean':
-      return '`true` or `false`';
-    case 'array':
-      return 'a list';
-    case 'object':
-    case 'record':
-      return 'a mapping of keys to values';
-    default:
-      return expected;
-  }
 }
 
 /** A version 1 key and its version 2 spelling; `rename` when rewriting the key alone is the fix. */
@@ -92,7 +61,7 @@ function legacyDiagnostic(doc: Document, l: Legacy, base: number, value: Record<
   const { pair } = locate(doc, l.path);
   if (!pair || !isScalar(pair.key)) return;
   // `model.configuration` / `model.parameters` were renamed when the sibling already exists: then it is no simple rename.
-  const parent = record(getPath(value, l.path.slice(0, -1)));
+  const parent = record(valueAt(value, l.path.slice(0, -1)));
   const rename = l.rename && !(l.rename in parent) ? l.rename : undefined;
   const at = nodeSpan(pair.key, base)!;
   const old = l.path[l.path.length - 1];
@@ -246,7 +215,7 @@ export function validatePrompty(text: string, block: FrontmatterBlock, version: 
       let path = issue.path as (string | number)[];
       // A union (`model: string | {...}`) reports the mapping's own issues under it: take the deepest.
       if (issue.code === 'invalid_union' && issue.errors.length) {
-        const value2 = getPath(value, path);
+        const value2 = valueAt(value, path);
         // The branch that got furthest into the value (a mapping's key), not the one that wanted another type.
         const depth = (errs: readonly { path: PropertyKey[] }[]) => Math.max(0, ...errs.map((e) => e.path.length));
         const branch = [...issue.errors].sort((x, y) => depth(y) - depth(x))[0];
@@ -262,35 +231,11 @@ export function validatePrompty(text: string, block: FrontmatterBlock, version: 
   }
   function report(issue: (typeof result.error & object)['issues'][number], path: (string | number)[]): void {
     const { pair, node } = locate(doc!, path);
-    const dotted = path.join('.');
-    const actual = getPath(value, path);
-    const info = keyInfoAt(path);
-    let message: string;
-    let replacement: string | undefined;
-    switch (issue.code) {
-      case 'invalid_type':
-        message = `Expected ${expectedLabel(issue.expected)}${info && /\(/.test(info.type) ? ` (${info.type.replace(/^[^(]*\(|\)$/g, '')})` : ''} for \`${dotted}\`, got ${describeValue(actual)}.`;
-        break;
-      case 'too_big':
-        message = `\`${dotted}\` must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}; got ${String(actual)}.`;
-        break;
-      case 'too_small':
-        message = typeof actual === 'string' ? `\`${dotted}\` must not be empty.` : `\`${dotted}\` must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${String(issue.minimum)}; got ${String(actual)}.`;
-        break;
-      case 'invalid_value': {
-        const options = issue.values.map(String);
-        const near = typeof actual === 'string' ? closest(actual, options) : undefined;
-        const what = path[path.length - 1] === 'kind' && path.includes('format') ? ' Prompty renders with `jinja2` (also named `nunjucks`) or `mustache`.' : '';
-        message = `Expected one of ${options.map((o) => `\`${o}\``).join(', ')} for \`${dotted}\`, got ${describeValue(actual)}.${near ? ` Did you mean \`${near}\`?` : ''}${what}`;
-        replacement = near;
-        break;
-      }
-      case 'invalid_union':
-        message = `Expected ${info?.type ?? 'a different value'} for \`${dotted}\`, got ${describeValue(actual)}.`;
-        break;
-      default:
-        message = `\`${dotted}\`: ${issue.message}`;
-    }
+    const issued = schemaIssueMessage(issue, path, valueAt(value, path), keyInfoAt(path));
+    // An unknown template engine: say which ones Prompty has.
+    const engines = issue.code === 'invalid_value' && path[path.length - 1] === 'kind' && path.includes('format') ? ' Prompty renders with `jinja2` (also named `nunjucks`) or `mustache`.' : '';
+    const message = issued.message + engines;
+    const replacement = issued.replacement;
     const at = nodeSpan(node, offset) ?? nodeSpan(pair?.key, offset) ?? nodeSpan(doc!.contents as Node, offset) ?? whole;
     out.push({ code: 'frontmatter-schema', severity: 'error', message, span: at, data: { path: path.map(String), replacement } });
   }
