@@ -6,6 +6,16 @@ import { LineIndex } from '../text';
 import type { ModelParameter, PromptMessage, PromptModel, PromptSetting, SchemaField } from './types';
 
 /** `string[]`, `object`, `"a" | "b"`: the type as people read it. */
+/** The file name of a URI without folders, query or fragment (history documents carry the revision in the query). */
+export function fileBaseName(uri: string): string {
+  const path = uri.replace(/[?#].*$/, '');
+  try {
+    return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+  } catch {
+    return path.slice(path.lastIndexOf('/') + 1);
+  }
+}
+
 export function fieldTypeLabel(f: SchemaField): string {
   if (f.type === 'array') return `${f.items ? fieldTypeLabel(f.items) : 'any'}[]`;
   if (f.type === 'enum') return (f.enumValues ?? []).map((v) => JSON.stringify(v)).join(' | ');

@@ -2,6 +2,7 @@
 // Handlebars template with Dotprompt's helpers and partials, rendered by the `dotprompt` package.
 import { analyze } from '../../scope';
 import { wholeTemplateDiagnostics } from '../../template';
+import { fileBaseName } from '../model';
 import type { FormatSchema, ModelFact, PromptFormat, TemplateLanguage } from '../types';
 import { addConfigEdit } from './edits';
 import { BUILTIN_HELPERS, DATA_VARIABLES, HELPERS, ROLES } from './helpers';
@@ -44,16 +45,6 @@ const KEY_PATHS: Partial<Record<ModelFact, string>> = {
   outputSchema: 'output.schema',
 };
 
-/** The file name without folders, query or fragment (history documents carry the revision in the query). */
-function baseName(uri: string): string {
-  const path = uri.replace(/[?#].*$/, '');
-  try {
-    return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
-  } catch {
-    return path.slice(path.lastIndexOf('/') + 1);
-  }
-}
-
 export const dotprompt: PromptFormat = {
   id: DOTPROMPT_ID,
   displayName: 'Dotprompt',
@@ -61,7 +52,7 @@ export const dotprompt: PromptFormat = {
   filePatterns: ['**/*.prompt'],
   // Only the name: `.prompt.md` (VS Code's prompt files), `.prompt.yml` (GitHub Models) and
   // `.tests.yaml` (fixtures) do not end in `.prompt`.
-  detect: (uri) => /\.prompt$/i.test(baseName(uri)),
+  detect: (uri) => /\.prompt$/i.test(fileBaseName(uri)),
   parse: parsePromptDocument,
   schema,
   template,

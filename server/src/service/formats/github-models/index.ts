@@ -1,6 +1,7 @@
 // The GitHub Models front-end (`*.prompt.yml`, `*.prompt.yaml`): a YAML file with the model, its
 // parameters, messages with `{{name}}` placeholders, test data rows and evaluators, as GitHub
 // stores prompts in repositories and `gh models eval` runs them.
+import { fileBaseName } from '../model';
 import type { FormatSchema, ModelFact, PromptFormat, TemplateLanguage } from '../types';
 import { keyInfoAt } from './keys';
 import { features } from './language';
@@ -43,23 +44,12 @@ const KEY_PATHS: Partial<Record<ModelFact, string>> = {
   outputSchema: 'jsonSchema',
 };
 
-/** The file name without folders, query or fragment. */
-function baseName(uri: string): string {
-  const path = uri.replace(/[?#].*$/, '');
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  try {
-    return decodeURIComponent(name);
-  } catch {
-    return name;
-  }
-}
-
 export const githubModels: PromptFormat = {
   id: GITHUB_MODELS_ID,
   displayName: 'GitHub Models prompt',
   languageIds: ['github-models-prompt'],
   filePatterns: ['**/*.prompt.yml', '**/*.prompt.yaml'],
-  detect: (uri) => /\.prompt\.ya?ml$/i.test(baseName(uri)),
+  detect: (uri) => /\.prompt\.ya?ml$/i.test(fileBaseName(uri)),
   parse: (text, uri, version, options) => parsePromptFile(text, uri, version, options),
   schema,
   template,

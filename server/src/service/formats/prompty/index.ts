@@ -4,6 +4,7 @@ import { isMap, isScalar, type Node, type Pair } from 'yaml';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { PromptDocument } from '../../document';
 import { locate } from '../../yamlPath';
+import { fileBaseName } from '../model';
 import type { FormatSchema, ModelFact, PromptFormat, TemplateLanguage } from '../types';
 import { promptyNavigation } from './features';
 import { keyInfoAt, V1_FAMILY } from './keys';
@@ -45,15 +46,6 @@ const KEY_PATHS: Partial<Record<ModelFact, string>> = {
   outputSchema: 'outputs',
 };
 
-function baseName(uri: string): string {
-  const path = uri.replace(/[?#].*$/, '');
-  try {
-    return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
-  } catch {
-    return path.slice(path.lastIndexOf('/') + 1);
-  }
-}
-
 function column(doc: PromptDocument, offset: number): number {
   return offset - doc.lines.lineStart(doc.lines.lineAt(offset));
 }
@@ -88,7 +80,7 @@ export const prompty: PromptFormat = {
   displayName: 'Prompty',
   languageIds: ['prompty'],
   filePatterns: ['**/*.prompty'],
-  detect: (uri) => /\.prompty$/i.test(baseName(uri)),
+  detect: (uri) => /\.prompty$/i.test(fileBaseName(uri)),
   parse: (text, uri, version, options, previous) => parsePrompty(text, uri, version, options, previous),
   schema,
   template: jinja2,
