@@ -345,6 +345,8 @@ async function analyse(doc: TextDocument, token: engine.CancellationLike): Promi
       setTimeout(() => {
         void runSafe('Loading the tokenizer', undefined, undefined, () => tokens.loadTokenizer(p.doc, p.tokens));
         scheduleValidation(uri);
+        // The token lenses asked for while the data was loading are asked for again, now with it.
+        if (codeLensRefreshSupported) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
       }, 0),
     );
   }
