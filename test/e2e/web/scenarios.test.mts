@@ -28,6 +28,10 @@ describe('editing a prompt', () => {
     await scenario('problems', {}, async (wb) => {
       const editor = await wb.open(problems.file);
       await editor.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
+      // The picture shows the token code lenses too: they come with the counts (the status bar item),
+      // while the editor still has the focus.
+      await wb.page.locator('.part.statusbar .statusbar-item', { hasText: /tokens/ }).first().waitFor({ timeout: 30_000 });
+      await editor.locator('.codelens-decoration').first().waitFor({ timeout: 30_000 });
       await wb.page.keyboard.press('Control+Shift+M');
       const want = problems.entries.length;
       await wb.page.waitForFunction((n) => document.querySelectorAll('.markers-panel .monaco-list-row .marker-message-details, .markers-panel .monaco-list-row .marker-code').length >= n, want, { timeout: 30_000 });
@@ -46,8 +50,7 @@ describe('editing a prompt', () => {
       // as VS Code words it: the kinds that have entries, e.g. "Errors: 2, Warnings: 1, Infos: 1"
       const expected = [['Errors', count('error')], ['Warnings', count('warning')], ['Infos', count('info')]].filter(([, n]) => n).map(([k, n]) => `${k}: ${n}`).join(', ');
       assert.equal(counts, expected);
-      // the picture shows the token code lenses too (they come once the tokenizer data is loaded)
-      await editor.locator('.codelens-decoration').first().waitFor({ timeout: 30_000 });
+      assert.ok(await editor.locator('.codelens-decoration').first().isVisible(), 'the token code lenses are still shown');
       await wb.screenshot();
     });
   });
