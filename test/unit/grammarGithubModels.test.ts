@@ -3,44 +3,10 @@
 // grammar (VS Code supplies the real `source.yaml`): `{{variables}}` are highlighted in plain,
 // quoted and block strings, not in comments, and the YAML around them keeps its scopes.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
-import * as oniguruma from 'vscode-oniguruma';
-import * as vsctm from 'vscode-textmate';
+import { grammarTokenizer } from '../support/textmate';
 
-const root = path.resolve(__dirname, '..', '..');
-const ROOT_SCOPE = 'source.github-models-prompt';
-const files: Record<string, string> = {
-  [ROOT_SCOPE]: path.join(root, 'syntaxes', 'github-models-prompt.tmLanguage.json'),
-  'source.yaml': path.join(root, 'test', 'grammar', 'yaml.tmLanguage.json'),
-};
-
-let grammar: Promise<vsctm.IGrammar> | undefined;
-
-function load(): Promise<vsctm.IGrammar> {
-  grammar ??= (async () => {
-    await oniguruma.loadWASM(readFileSync(path.join(root, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm')));
-    const registry = new vsctm.Registry({
-      onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => oniguruma.createOnigScanner(p), createOnigString: (s: string) => oniguruma.createOnigString(s) }),
-      loadGrammar: async (scope: string) => (files[scope] ? vsctm.parseRawGrammar(readFileSync(files[scope], 'utf8'), files[scope]) : null),
-    });
-    const g = await registry.loadGrammar(ROOT_SCOPE);
-    assert.ok(g);
-    return g;
-  })();
-  return grammar;
-}
-
-async function tokens(text: string): Promise<{ text: string; scopes: string[] }[][]> {
-  const g = await load();
-  let stack = vsctm.INITIAL;
-  return text.split('\n').map((line) => {
-    const r = g.tokenizeLine(line, stack);
-    stack = r.ruleStack;
-    return r.tokens.map((t) => ({ text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes }));
-  });
-}
+const tokens = grammarTokenizer('source.github-models-prompt', 'github-models-prompt.tmLanguage.json');
 
 function scopesOf(lines: { text: string; scopes: string[] }[][], line: number, text: string): string[] {
   const t = lines[line].find((x) => x.text === text);

@@ -1,40 +1,10 @@
 // The Prompty TextMate grammar (syntaxes/prompty.tmLanguage.json), tokenised with VS Code's own
 // engine (vscode-textmate + vscode-oniguruma): YAML frontmatter, role lines, Jinja2 and Mustache tags.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
-import * as oniguruma from 'vscode-oniguruma';
-import * as vsctm from 'vscode-textmate';
+import { grammarTokenizer } from '../support/textmate';
 
-const root = path.resolve(__dirname, '..', '..');
-const files: Record<string, string> = {
-  'source.prompty': path.join(root, 'syntaxes', 'prompty.tmLanguage.json'),
-  'source.yaml': path.join(root, 'test', 'grammar', 'yaml.tmLanguage.json'),
-};
-
-let grammar: Promise<vsctm.IGrammar> | undefined;
-function load(): Promise<vsctm.IGrammar> {
-  grammar ??= (async () => {
-    await oniguruma.loadWASM(readFileSync(path.join(root, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm')));
-    const registry = new vsctm.Registry({
-      onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => oniguruma.createOnigScanner(p), createOnigString: (s: string) => oniguruma.createOnigString(s) }),
-      loadGrammar: async (scope: string) => (files[scope] ? vsctm.parseRawGrammar(readFileSync(files[scope], 'utf8'), files[scope]) : null),
-    });
-    return (await registry.loadGrammar('source.prompty'))!;
-  })();
-  return grammar;
-}
-
-async function tokens(text: string): Promise<{ text: string; scopes: string[] }[][]> {
-  const g = await load();
-  let stack = vsctm.INITIAL;
-  return text.split('\n').map((line) => {
-    const r = g.tokenizeLine(line, stack);
-    stack = r.ruleStack;
-    return r.tokens.map((t) => ({ text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes }));
-  });
-}
+const tokens = grammarTokenizer('source.prompty', 'prompty.tmLanguage.json');
 
 function scopeOf(lines: { text: string; scopes: string[] }[][], line: number, text: string, nth = 0): string[] {
   const t = lines[line].filter((x) => x.text === text)[nth];
