@@ -155,6 +155,9 @@ const entries = [
   { entryPoints: { cli: 'server/src/cli/main.ts' }, banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } },
 ];
 // The desktop end-to-end suite runs inside VS Code's extension host (npm run test:desktop).
+// Charts of the webviews and the CLI's HTML reports (Chart.js), a browser script: a webview loads
+// it by URI, a report inlines it (see client/src/webview/charts.mts).
+const browserBundles = [{ ...common, entryPoints: { charts: 'client/src/webview/charts.mts' }, platform: 'browser', target: 'es2022', format: 'iife', globalName: 'promptWorkbenchCharts', external: [] }];
 if (e2e) entries.push({ entryPoints: { 'e2e/suite': 'test/e2e/desktop/suite/index.ts' } });
 
 mkdirSync('dist', { recursive: true });
@@ -165,6 +168,7 @@ const contexts = await Promise.all([
   ...libraryBundles.map((e) => esbuild.context({ ...e, outdir: 'dist' })),
   ...groupBundles.map((e) => esbuild.context({ ...e, outdir: 'dist' })),
   ...tokenizerData.map((e) => esbuild.context({ ...e, outdir: 'dist' })),
+  ...browserBundles.map((e) => esbuild.context({ ...e, outdir: 'dist' })),
 ]);
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

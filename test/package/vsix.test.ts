@@ -26,8 +26,8 @@ import { readZip, type ZipEntry } from './zip';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const VSIX = path.join(ROOT, 'dist', 'prompt-workbench.vsix');
-/** The budget: 3 MiB. */
-const MAX_BYTES = 3 * 1024 * 1024;
+/** The budget: 3.25 MiB (3 MiB until Chart.js came in for the comparison and trends charts; docs/benchmarks.md). */
+const MAX_BYTES = 3.25 * 1024 * 1024;
 
 /** What may be in the package besides the images the manifest or README use. */
 const ALLOWED: RegExp[] = [
@@ -40,6 +40,8 @@ const ALLOWED: RegExp[] = [
   /^extension\/dist\/quickjs\.wasm$/,
   // Google's Gemini SDK, loaded on the first Gemini call
   /^extension\/dist\/genai\.js$/,
+  // Chart.js for the webviews' charts, a browser script
+  /^extension\/dist\/charts\.js$/,
   // the libraries the language server and the test runs share (esbuild.mjs, SHARED_LIBRARIES)
   /^extension\/dist\/lib-[a-z-]+\.js$/,
   // the language: grammar, configuration, frontmatter schema
