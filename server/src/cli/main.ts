@@ -14,6 +14,7 @@ import { failureMessage, LINT_FORMATS, lintCommand, type LintFormat } from './li
 import { tokensCommand } from './tokens';
 import { TEST_USAGE, testCommand, TestUsageError } from './test';
 import { estimateCommand } from './estimate';
+import { runRecordJsonSchema } from '../service/testing/records';
 import { VERSION } from '../version';
 
 const USAGE = `Usage: prompt-workbench <command> [options]
@@ -49,7 +50,8 @@ Commands:
       --json                 JSON output (also: --format json).
 ${TEST_USAGE}
   schema [format]            Print the JSON Schema of a format's frontmatter: dotprompt
-                             (the default) or prompty (version 2).
+                             (the default) or prompty (version 2); \`schema run-record\`:
+                             one line of a run record (schemas/run-record.schema.json).
 ${DIFF_USAGE}
 
 Options:
@@ -111,8 +113,13 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
       return values.help ? 0 : 2;
     }
     if (command === 'schema') {
-      // `schema` is Dotprompt's frontmatter; `schema prompty` another format's, by its id.
+      // `schema` is Dotprompt's frontmatter; `schema prompty` another format's, by its id;
+      // `schema run-record` one line of a run record.
       const id = rest[0] ?? 'dotprompt';
+      if (id === 'run-record') {
+        stdout.write(`${JSON.stringify(runRecordJsonSchema(), null, 2)}\n`);
+        return 0;
+      }
       const format = formatById(id);
       if (!format?.schema) throw new UsageError(`No frontmatter schema for "${id}". Use ${registeredFormats().filter((f) => f.schema).map((f) => f.id).join(' or ')}.`);
       stdout.write(`${JSON.stringify(id === 'dotprompt' ? frontmatterJsonSchema() : format.schema.jsonSchema(), null, 2)}\n`);

@@ -12,7 +12,7 @@ import { countPlain } from '../tokens/tokenizer';
 import { caseVerdict, evaluateAssertion, type AssertionResult } from './assertions';
 import { cacheKey, type ResponseCache } from './cache';
 import { PROVIDER_IDS, type FixtureCase, type FixtureFile, type MatrixVariant, type ProviderId } from './fixtures';
-import { ProviderError, type ChatMessage, type ModelReply, type Provider, type ProviderErrorKind, type Usage } from './providers/types';
+import { ProviderError, type ChatMessage, type ModelReply, type Provider, type ProviderErrorKind, type SentRequest, type Usage } from './providers/types';
 import { checksFingerprint } from './records';
 import { redact } from './redact';
 import { caseRenderData, caseVars, VarsError, type ValueReader } from './vars';
@@ -66,6 +66,12 @@ export interface CaseResult {
   parameters: Record<string, unknown>;
   vars: Record<string, unknown>;
   messages?: ChatMessage[];
+  /** The request as sent: kept in the run record, so a case can be replayed exactly. */
+  request?: CaseRequest;
+  /** Why the model stopped (`stop`, `length`, `end_turn`, `STOP`, ...), as the API said it. */
+  finishReason?: string;
+  /** For a replay: the record and case id it sent again. */
+  replayOf?: { record: string; id: string };
   output?: string;
   usage?: Usage;
   latencyMs?: number;
@@ -78,6 +84,21 @@ export interface CaseResult {
   /** Why it passed, failed, errored or was skipped, in one sentence. */
   reason: string;
   error?: { kind: ProviderErrorKind | 'vars' | 'render' | 'config' | 'assertion'; message: string; line?: number };
+}
+
+/**
+ * The request of one case as the runner gave it to the provider (the model as the provider knows
+ * it, the rendered messages, every parameter, the output format and schema, the prompt's tools)
+ * and, for HTTP providers, as the SDK sent it (`sent`: method, URL and JSON body; no header).
+ */
+export interface CaseRequest {
+  model: string;
+  messages: ChatMessage[];
+  parameters: Record<string, unknown>;
+  output: { format?: string; schema?: Record<string, unknown> } | null;
+  /** The tools the prompt declares, by name (prompt files name tools that code defines; no adapter sends definitions). */
+  tools: string[];
+  sent: SentRequest | null;
 }
 
 export interface RunOptions {
@@ -293,6 +314,8 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     const outputSchema = await outputSchemaOf(prompt, analysis.schemas);
     const outputSpec = promptOutputFormat(prompt) === 'json' ? { format: 'json', schema: outputSchema } : undefined;
 
+    // Kept with an error too: what was about to be sent is what a person debugging it needs.
+    const request: CaseRequest = { model: nativeModel ?? '', messages, parameters: base.parameters, output: outputSpec ?? null, tools: prompt.prompt.tools.map((t) => t.value), sent: null };
     let provider: Provider;
     let call: { reply: ModelReply; latencyMs: number; cached: boolean };
     try {
@@ -304,22 +327,9 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
       if (e instanceof ProviderError && e.kind === 'cancelled') return undefined;
       if (options.signal?.aborted) return undefined;
       const err = e instanceof ProviderError ? e : new ProviderError('bad-response', (e as Error).message ?? String(e), providerId);
-      return { ...fail(err.kind, err.message), provider: providerId };
+      return { ...fail(err.kind, err.message), provider: providerId, request };
     }
     const reply = call.reply;
-    const output = r(reply.output);
-    const resolved = resolveModel(requestedModel, undefined, catalogue);
-    const countTokens = (text: string) => Math.round(countPlain(text, resolved.encoding) * resolved.factor);
-    let cost: number | undefined;
-    let costNote: string | undefined;
-    if (providerId === 'render') cost = 0;
-    else if (!resolved.entry) costNote = `the model \`${requestedModel}\` is not in the catalogue`;
-    else if (reply.usage?.inputTokens === undefined || reply.usage?.outputTokens === undefined) costNote = 'the provider reported no token usage';
-    else {
-      cost = costOf(reply.usage.inputTokens, reply.usage.outputTokens, resolved.entry, catalogue.currency)?.total;
-      if (cost === undefined) costNote = `no price for \`${resolved.id}\` in the catalogue`;
-    }
-
     const judge = async (req: { messages: ChatMessage[]; provider?: string; model?: string }): Promise<ModelReply> => {
       const judgeProvider = (req.provider ?? options.judge?.provider ?? providerId) as ProviderId;
       if (judgeProvider === 'render') throw new ProviderError('config', '`llm-rubric` needs a model to judge, and the `render` provider has none. Name one on the assertion (`provider`, `model`) or in the setting promptWorkbench.test.judge.', 'render');
@@ -330,49 +340,15 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
       const res = await calls.run(() => callModel(p, native, req.messages, { temperature: 0 }, undefined, 0));
       return res.reply;
     };
-
-    const assertions: AssertionResult[] = [];
+    request.sent = reply.sent ?? null;
+    let checked: CheckedAnswer | undefined;
     try {
-      for (const a of c.assert) {
-        const result = await evaluateAssertion(a, {
-          output,
-          vars: base.vars,
-          usage: reply.usage,
-          latencyMs: call.latencyMs,
-          cost,
-          costNote,
-          model: reply.model,
-          provider: providerId,
-          outputSchema,
-          countTokens,
-          trusted: options.trusted,
-          javascriptOff: options.javascriptOff?.(suite),
-          javascriptTimeoutMs: options.javascriptTimeoutMs,
-          judge,
-          signal: options.signal,
-        });
-        assertions.push({ ...result, reason: r(result.reason), reasoning: result.reasoning && r(result.reasoning) });
-      }
+      checked = await checkAnswer(c, { suite, providerId, requestedModel, vars: base.vars, reply, latencyMs: call.latencyMs, outputSchema, catalogue, judge }, options);
     } catch (e) {
       if (e instanceof ProviderError && e.kind === 'cancelled') return undefined;
       throw e;
     }
-    const verdict = caseVerdict(assertions, c.threshold);
-    return {
-      ...base,
-      status: verdict.error ? 'error' : verdict.skipped ? 'skipped' : verdict.pass ? 'passed' : 'failed',
-      returnedModel: reply.model,
-      output,
-      usage: reply.usage,
-      latencyMs: call.latencyMs,
-      firstTokenMs: reply.firstTokenMs,
-      cost,
-      cached: call.cached,
-      assertions,
-      score: verdict.score,
-      reason: verdict.error ? `An assertion could not run: ${verdict.error}` : verdict.reason,
-      error: verdict.error ? { kind: 'assertion', message: verdict.error, line: assertions.find((a) => a.error)?.line } : undefined,
-    };
+    return { ...base, ...checked, request, finishReason: reply.finishReason, returnedModel: reply.model, usage: reply.usage, latencyMs: call.latencyMs, firstTokenMs: reply.firstTokenMs, cached: call.cached };
   }
 
   // Cases are prepared (values, rendering) without a bound; model calls share the semaphore. The
@@ -407,5 +383,73 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     cancelled: !!options.signal?.aborted,
     counts,
     cache: options.cache ? { hits: options.cache.hits, misses: options.cache.misses, writes: options.cache.writes } : undefined,
+  };
+}
+
+/** What a case's verdict is made of, from one answer: the (redacted) output, its cost and the assertions' results. */
+export type CheckedAnswer = Pick<CaseResult, 'status' | 'output' | 'cost' | 'assertions' | 'score' | 'reason' | 'error'>;
+
+export interface AnswerContext {
+  suite: TestSuite;
+  providerId: ProviderId;
+  requestedModel?: string;
+  vars: Record<string, unknown>;
+  reply: ModelReply;
+  latencyMs: number;
+  outputSchema?: Record<string, unknown>;
+  catalogue: ReturnType<typeof mergeCatalogue>;
+  /** Asks the judge of `llm-rubric` (the run's semaphore and cache). */
+  judge(req: { messages: ChatMessage[]; provider?: string; model?: string }): Promise<ModelReply>;
+}
+
+/**
+ * Checks one answer against a case's assertions: the cost from the catalogue, each assertion, the
+ * verdict. The runner and `replay` (which sends a recorded request again) both judge answers here.
+ */
+export async function checkAnswer(c: FixtureCase, ctx: AnswerContext, options: Pick<RunOptions, 'trusted' | 'javascriptOff' | 'javascriptTimeoutMs' | 'secrets' | 'signal'>): Promise<CheckedAnswer> {
+  const r = (s: string) => redact(s, options.secrets ?? []);
+  const { reply, providerId, requestedModel, catalogue } = ctx;
+  const output = r(reply.output);
+  const resolved = resolveModel(requestedModel, undefined, catalogue);
+  const countTokens = (text: string) => Math.round(countPlain(text, resolved.encoding) * resolved.factor);
+  let cost: number | undefined;
+  let costNote: string | undefined;
+  if (providerId === 'render') cost = 0;
+  else if (!resolved.entry) costNote = `the model \`${requestedModel}\` is not in the catalogue`;
+  else if (reply.usage?.inputTokens === undefined || reply.usage?.outputTokens === undefined) costNote = 'the provider reported no token usage';
+  else {
+    cost = costOf(reply.usage.inputTokens, reply.usage.outputTokens, resolved.entry, catalogue.currency)?.total;
+    if (cost === undefined) costNote = `no price for \`${resolved.id}\` in the catalogue`;
+  }
+  const assertions: AssertionResult[] = [];
+  for (const a of c.assert) {
+    const result = await evaluateAssertion(a, {
+      output,
+      vars: ctx.vars,
+      usage: reply.usage,
+      latencyMs: ctx.latencyMs,
+      cost,
+      costNote,
+      model: reply.model,
+      provider: providerId,
+      outputSchema: ctx.outputSchema,
+      countTokens,
+      trusted: options.trusted,
+      javascriptOff: options.javascriptOff?.(ctx.suite),
+      javascriptTimeoutMs: options.javascriptTimeoutMs,
+      judge: ctx.judge,
+      signal: options.signal,
+    });
+    assertions.push({ ...result, reason: r(result.reason), reasoning: result.reasoning && r(result.reasoning) });
+  }
+  const verdict = caseVerdict(assertions, c.threshold);
+  return {
+    status: verdict.error ? 'error' : verdict.skipped ? 'skipped' : verdict.pass ? 'passed' : 'failed',
+    output,
+    cost,
+    assertions,
+    score: verdict.score,
+    reason: verdict.error ? `An assertion could not run: ${verdict.error}` : verdict.reason,
+    error: verdict.error ? { kind: 'assertion', message: verdict.error, line: assertions.find((a) => a.error)?.line } : undefined,
   };
 }

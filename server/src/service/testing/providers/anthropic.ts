@@ -67,7 +67,8 @@ export function createAnthropicProvider(options: HttpProviderOptions): Provider 
       if (system) body.system = system;
       const started = performance.now();
       try {
-        return await retryResets(transport, options.maxRetries, signal, attempt);
+        const reply = await retryResets(transport, options.maxRetries, signal, attempt);
+        return { ...reply, sent: transport.sent };
       } catch (e) {
         if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', 'anthropic');
         throw classifyError(e, 'anthropic', endpoint, secrets, options.timeoutMs, options.maxRetries, { timeout: Anthropic.APIConnectionTimeoutError, connection: Anthropic.APIConnectionError, abort: Anthropic.APIUserAbortError });

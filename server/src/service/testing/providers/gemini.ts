@@ -157,7 +157,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
       const model = geminiModelName(request.model, request.parameters);
       const started = performance.now();
       try {
-        return await retryResets(transport, options.maxRetries, signal, attempt);
+        const reply = await retryResets(transport, options.maxRetries, signal, attempt);
+        return { ...reply, sent: transport.sent };
       } catch (e) {
         if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', id);
         throw geminiError(e, ApiError);

@@ -122,7 +122,8 @@ export function createOpenAIProvider(options: HttpProviderOptions, azure?: Azure
       }
       const started = performance.now();
       try {
-        return await retryResets(transport, options.maxRetries, signal, attempt);
+        const reply = await retryResets(transport, options.maxRetries, signal, attempt);
+        return { ...reply, sent: transport.sent };
       } catch (e) {
         if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', id);
         throw classifyError(e, id, endpoint, secrets, options.timeoutMs, options.maxRetries, { timeout: OpenAI.APIConnectionTimeoutError, connection: OpenAI.APIConnectionError, abort: OpenAI.APIUserAbortError });

@@ -1,12 +1,15 @@
 // What every provider (render, openai, anthropic, vscode-lm) implements, and the errors a person
 // sees when a call fails: each says what happened and what to do.
 import type { ProviderId } from '../fixtures';
+import type { SentRequest } from './transport';
 
 export interface ChatMessage {
   /** Dotprompt's roles: `system`, `user`, `model`, `tool`. */
   role: string;
   text: string;
 }
+
+export type { SentRequest } from './transport';
 
 export interface ModelCall {
   /** The model name as the provider knows it (no `openai/` prefix). */
@@ -32,6 +35,8 @@ export interface ModelReply {
   finishReason?: string;
   /** Streaming only: milliseconds until the first piece of text arrived. */
   firstTokenMs?: number;
+  /** The request as the adapter's SDK sent it (method, URL, body; never a header), for the run record. */
+  sent?: SentRequest;
 }
 
 export interface Provider {
