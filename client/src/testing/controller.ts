@@ -8,6 +8,7 @@ import { testLenses } from './codeLenses';
 import { ResultDecorations } from './decorations';
 import { TestTree } from './discovery';
 import { openRecord } from './records';
+import { REPLAY_SCHEME, ReplayDocuments, replayFromRecord, type OpenedRecord } from './replay';
 import { TestRuns } from './runs';
 import { PROMPT_LANGUAGES } from '../../../server/src/languages';
 
@@ -29,6 +30,9 @@ export class PromptTests implements vscode.Disposable {
   private readonly decorations = new ResultDecorations();
   private readonly tree: TestTree;
   private readonly runs: TestRuns;
+  /** The run record opened last, whose cases "Replay" sends again. */
+  private lastRecord: OpenedRecord | undefined;
+  readonly replayDocuments = new ReplayDocuments();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -72,6 +76,7 @@ export class PromptTests implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.lensEmitter.fire()),
       this.decorations,
       this.lensEmitter,
+      vscode.workspace.registerTextDocumentContentProvider(REPLAY_SCHEME, this.replayDocuments),
       vscode.languages.registerCodeLensProvider([{ pattern: '**/*.tests.{yaml,yml}' }, ...PROMPT_LANGUAGES.map((language) => ({ language, scheme: 'file' }))], {
         provideCodeLenses: (doc) => testLenses(doc.uri.toString(), doc.uri.path, tree.suites).map((l) => new vscode.CodeLens(new vscode.Range(l.line, 0, l.line, 0), { title: l.title, command: l.command, arguments: l.arguments })),
         onDidChangeCodeLenses: this.lensEmitter.event,
@@ -93,8 +98,13 @@ export class PromptTests implements vscode.Disposable {
     return this.runs.runItem(id, debug);
   }
 
-  openRecord(): Promise<void> {
-    return openRecord(this.controller, this.tree);
+  async openRecord(): Promise<void> {
+    this.lastRecord = (await openRecord(this.controller, this.tree)) ?? this.lastRecord;
+  }
+
+  /** "Replay Case from Run Record…": a case of the record opened last (or one picked now); `item` from the Test Explorer's menu. */
+  async replay(item?: vscode.TestItem): Promise<void> {
+    this.lastRecord = (await replayFromRecord(this.context, this.replayDocuments, this.lastRecord, item instanceof Object && 'id' in item ? item : undefined)) ?? this.lastRecord;
   }
 
   async clearCache(): Promise<void> {

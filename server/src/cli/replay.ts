@@ -7,10 +7,9 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { commonProjectRoot, RUNS_DIR } from '../service/project';
 import { unifiedDiff } from '../service/history/textDiff';
 import { loadSuite, parseRunRecord, writeRunRecord, type CaseResult, type RecordedCase, type RunSummary, type TestSuite } from '../service/testing';
-import { replayCase, ReplayError, requestOf, type ReplayComparison } from '../service/testing/replay';
+import { recordRoot, replayCase, ReplayError, requestOf, type ReplayComparison } from '../service/testing/replay';
 import { colorEnabled, paintDiffLine, painter, type Paint } from './color';
 import { cliProject, workbenchStore } from './project';
 import { cliProviders } from './providers';
@@ -37,15 +36,6 @@ export const REPLAY_USAGE = `  replay <record.jsonl>      Send the recorded requ
       --no-color             No colours (also NO_COLOR); colours only on a terminal.`;
 
 export class ReplayUsageError extends Error {}
-
-/** The project root a record's paths are relative to: the folder holding `.prompt-workbench/runs/`, else the working folder's project root. */
-export function recordRoot(recordFile: string, cwd: string, exists: (p: string) => boolean): string {
-  const dir = path.dirname(path.resolve(cwd, recordFile));
-  const runs = RUNS_DIR.split('/');
-  const parts = dir.split(path.sep);
-  if (parts.slice(-runs.length).join('/') === RUNS_DIR) return parts.slice(0, -runs.length).join(path.sep) || path.sep;
-  return commonProjectRoot([], exists, cwd);
-}
 
 /** The recorded cases the `--case` arguments pick (all replayable ones without it). */
 export function pickCases(cases: readonly RecordedCase[], wanted: readonly string[]): RecordedCase[] {

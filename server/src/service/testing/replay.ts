@@ -12,6 +12,20 @@ import { checksFingerprint } from './records';
 import { redact } from './redact';
 import { checkAnswer, providerOfModel, type CaseRequest, type CaseResult, type RunOptions, type TestSuite } from './runner';
 import { mergeCatalogue } from '../tokens/catalogue';
+import * as path from 'node:path';
+import { commonProjectRoot, RUNS_DIR } from '../project';
+
+/**
+ * The project root a record's paths are relative to: the folder holding `.prompt-workbench/runs/`
+ * when the record is there, else the project root of `fallback` (the working or workspace folder).
+ */
+export function recordRoot(recordFile: string, fallback: string, exists: (p: string) => boolean): string {
+  const dir = path.dirname(path.resolve(fallback, recordFile));
+  const runs = RUNS_DIR.split('/');
+  const parts = dir.split(path.sep);
+  if (parts.slice(-runs.length).join('/') === RUNS_DIR) return parts.slice(0, -runs.length).join(path.sep) || path.sep;
+  return commonProjectRoot([], exists, fallback);
+}
 
 /** Why a case cannot be replayed (no request in the record, a model that names no provider, ...). */
 export class ReplayError extends Error {}
