@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { runInNewContext } from 'node:vm';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
@@ -57,6 +58,11 @@ test('--reporter html: one self-contained page with the variants, the chart libr
   const scripts = all.filter((e) => e.tagName === 'script');
   assert.equal(scripts.length, 3);
   assert.equal(textOf(scripts[1]), readFileSync(path.join(ROOT, 'dist', 'charts.js'), 'utf8').replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--'));
+  // it runs where there is no `require` (a browser's globals) and defines what the page calls
+  const context: Record<string, unknown> = {};
+  runInNewContext(`${textOf(scripts[1])};\nthis.api = typeof promptWorkbenchCharts.renderAll;`, context);
+  assert.equal(context.api, 'function');
+  assert.equal(textOf(scripts[2]), 'promptWorkbenchCharts.renderAll();');
   assert.deepEqual(all.filter((e) => e.attrs.some((a) => ['src', 'href', 'srcset', 'action'].includes(a.name))).map((e) => e.tagName), []);
   assert.doesNotMatch(all.filter((e) => e.tagName === 'style').map(textOf).join(''), /url\(|@import/);
   // the variants with their figures (4o-mini and 4o are priced in the catalogue)
