@@ -132,14 +132,16 @@ export function costPassRateChart(comparison: Comparison): Record<string, unknow
   const points = comparison.variants.filter((v) => v.passRate !== undefined);
   return {
     type: 'scatter',
-    data: { datasets: points.map((v) => ({ label: v.label, data: [{ x: v.cost, y: Math.round(v.passRate! * 1000) / 10 }], pointRadius: 7, pointHoverRadius: 9 })) },
+    // Points at 100 % or at the highest cost sit on the plot's edge: drawn whole (no clip, padding).
+    data: { datasets: points.map((v) => ({ label: v.label, data: [{ x: v.cost, y: Math.round(v.passRate! * 1000) / 10 }], pointRadius: 7, pointHoverRadius: 9, clip: false })) },
     options: {
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
+      layout: { padding: { top: 10, right: 10 } },
       plugins: { legend: { position: 'bottom' }, tooltip: { enabled: true } },
       scales: {
-        x: { type: 'linear', beginAtZero: true, title: { display: true, text: 'total cost (US$)' } },
+        x: { type: 'linear', beginAtZero: true, grace: '10%', title: { display: true, text: 'total cost (US$)' } },
         y: { type: 'linear', min: 0, max: 100, title: { display: true, text: 'pass rate (%)' } },
       },
     },
