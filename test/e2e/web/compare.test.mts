@@ -108,6 +108,26 @@ describe('comparing models', () => {
       await assert.doesNotReject(diff.locator('.editor.original .view-lines', { hasText: ANSWERS['gpt-4o'].Grace }).waitFor({ timeout: 10_000 }), 'gpt-4o\'s answer on the left');
       await assert.doesNotReject(diff.locator('.editor.modified .view-lines', { hasText: ANSWERS['gpt-4o-mini'].Grace }).waitFor({ timeout: 10_000 }), 'gpt-4o-mini\'s answer on the right');
       await wb.screenshot('diff');
+
+      // the Test Explorer: each case's state is the verdict over both models (failed when one
+      // failed), and its title bar offers Compare Models
+      await wb.page.locator('.activitybar .action-item a[aria-label^="Testing"]').click();
+      const rows = wb.page.locator('.test-explorer .monaco-list-row');
+      await rows.first().waitFor({ timeout: 30_000 });
+      for (let i = 0; i < 10; i++) {
+        const collapsed = wb.page.locator('.test-explorer .monaco-list-row[aria-expanded="false"]').first();
+        if (!(await collapsed.count())) break;
+        await collapsed.locator('.monaco-tl-twistie').click();
+        await wb.page.waitForTimeout(300);
+      }
+      // (the label, without the duration VS Code shows after it)
+      const states = await rows.evaluateAll((els) => Object.fromEntries(els.map((e) => [((e.querySelector('.label') as HTMLElement | null)?.innerText ?? '').trim().replace(/\s*\d+(?:\.\d+)?\s*m?s$/, ''), /\(([^)]+)\)/.exec(e.getAttribute('aria-label') ?? '')?.[1] ?? ''])));
+      assert.deepEqual(
+        ['greets the customer by name', 'states the refund period', 'names the gift card values', 'stays short'].map((n) => [n, states[n]]),
+        [['greets the customer by name', 'Passed'], ['states the refund period', 'Failed'], ['names the gift card values', 'Failed'], ['stays short', 'Passed']],
+        JSON.stringify(states),
+      );
+      await wb.page.locator('.part.sidebar .title-actions .action-label[aria-label="Compare Models"]').waitFor({ timeout: 10_000 });
     });
   });
 });
