@@ -6,6 +6,7 @@
 // cases where the models disagree first; a click on a case opens both outputs in the diff editor.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { compareModels, scenarioAnswer } from '../expectations.js';
 import { MockProvider, type RecordedRequest } from '../../support/mockProvider.js';
 import { scenario, setUp, tearDown } from './harness.mjs';
 
@@ -14,29 +15,11 @@ before(setUp, { timeout: 45 * 60_000 });
 after(tearDown);
 
 const SCENARIO_TIMEOUT = 4 * 60_000;
-const API_KEY = 'sk-e2e-COMPARE-0123456789';
-const FIXTURE = 'support-reply.tests.yaml';
-
-/** Each model's answer to each customer (test/e2e/scenarios/compare-models). */
-const ANSWERS: Record<string, Record<string, string>> = {
-  'gpt-4o-mini': {
-    Ada: 'Hello Ada! Your parcel left our warehouse today.',
-    Grace: 'Hi Grace, refunds are possible within two weeks.',
-    Alan: 'Hello Alan! Yes, gift cards come in 10 and 25 euros.',
-    Edsger: 'Hello Edsger! Yes, we are open on Sundays from 10 to 4.',
-  },
-  'gpt-4o': {
-    Ada: 'Hello Ada! Your parcel is on its way and should arrive tomorrow.',
-    Grace: 'Hello Grace! Refunds are issued within 14 days of the return.',
-    Alan: 'Hello Alan! Our gift cards come in 10, 25 and 50 euros.',
-    Edsger: 'Hello Edsger! We are open on Sundays from 10 am to 4 pm.',
-  },
-};
+const { apiKey: API_KEY, fixture: FIXTURE, answers: ANSWERS } = compareModels;
 
 function answer(r: RecordedRequest) {
   const model = String(r.body.model);
-  const name = /<name>(\w+)<\/name>/.exec(r.prompt)?.[1] ?? '';
-  return { text: ANSWERS[model]?.[name] ?? `no answer for ${model}/${name}`, delayMs: model === 'gpt-4o' ? 180 : 60, usage: { input: 60, output: model === 'gpt-4o' ? 20 : 15 } };
+  return { text: scenarioAnswer(model, r.prompt), delayMs: model === 'gpt-4o' ? 180 : 60, usage: { input: 60, output: model === 'gpt-4o' ? 20 : 15 } };
 }
 
 describe('comparing models', () => {
@@ -89,12 +72,14 @@ describe('comparing models', () => {
       assert.ok(painted.width > 100 && painted.height > 100 && painted.n > 2000, `the chart is not drawn: ${JSON.stringify(painted)}`);
       // the cases: the two where the models disagree first
       const cases = await view.locator('table.cases tbody tr').evaluateAll((rows) => rows.map((r) => [r.className, r.querySelector('th')?.textContent ?? '', ...Array.from(r.querySelectorAll('td .badge')).map((b) => b.textContent ?? '')]));
+      const short = { passed: 'pass', failed: 'fail' } as const;
+      const disagree = compareModels.cases.filter((c) => c['gpt-4o-mini'] !== c['gpt-4o']);
+      const agree = compareModels.cases.filter((c) => c['gpt-4o-mini'] === c['gpt-4o']);
       assert.deepEqual(cases, [
-        ['case disagree', '≠ support-reply.tests.yaml:17 states the refund period', 'fail', 'pass'],
-        ['case disagree', '≠ support-reply.tests.yaml:25 names the gift card values', 'fail', 'pass'],
-        ['case', 'support-reply.tests.yaml:9 greets the customer by name', 'pass', 'pass'],
-        ['case', 'support-reply.tests.yaml:33 stays short', 'pass', 'pass'],
+        ...disagree.map((c) => ['case disagree', `≠ ${FIXTURE}:${c.line} ${c.name}`, short[c['gpt-4o-mini']], short[c['gpt-4o']]]),
+        ...agree.map((c) => ['case', `${FIXTURE}:${c.line} ${c.name}`, short[c['gpt-4o-mini']], short[c['gpt-4o']]]),
       ]);
+      assert.equal(disagree.length, 2);
       // the picture: the comparison across the whole window
       await wb.runCommand('View: Close Primary Side Bar');
       await wb.page.waitForTimeout(800);
@@ -105,8 +90,8 @@ describe('comparing models', () => {
       const diff = wb.page.locator('.editor-instance .monaco-diff-editor').first();
       await diff.waitFor({ timeout: 20_000 });
       await wb.page.locator('.tabs-container .tab', { hasText: 'states the refund period: gpt-4o ↔ gpt-4o-mini' }).first().waitFor({ timeout: 10_000 });
-      await assert.doesNotReject(diff.locator('.editor.original .view-lines', { hasText: ANSWERS['gpt-4o'].Grace }).waitFor({ timeout: 10_000 }), 'gpt-4o\'s answer on the left');
-      await assert.doesNotReject(diff.locator('.editor.modified .view-lines', { hasText: ANSWERS['gpt-4o-mini'].Grace }).waitFor({ timeout: 10_000 }), 'gpt-4o-mini\'s answer on the right');
+      await assert.doesNotReject(diff.locator('.editor.original .view-lines', { hasText: ANSWERS['gpt-4o'].Katherine }).waitFor({ timeout: 10_000 }), 'gpt-4o\'s answer on the left');
+      await assert.doesNotReject(diff.locator('.editor.modified .view-lines', { hasText: ANSWERS['gpt-4o-mini'].Katherine }).waitFor({ timeout: 10_000 }), 'gpt-4o-mini\'s answer on the right');
       await wb.screenshot('diff');
 
       // the Test Explorer: each case's state is the verdict over both models (failed when one
@@ -123,8 +108,8 @@ describe('comparing models', () => {
       // (the label, without the duration VS Code shows after it)
       const states = await rows.evaluateAll((els) => Object.fromEntries(els.map((e) => [((e.querySelector('.label') as HTMLElement | null)?.innerText ?? '').trim().replace(/\s*\d+(?:\.\d+)?\s*m?s$/, ''), /\(([^)]+)\)/.exec(e.getAttribute('aria-label') ?? '')?.[1] ?? ''])));
       assert.deepEqual(
-        ['greets the customer by name', 'states the refund period', 'names the gift card values', 'stays short'].map((n) => [n, states[n]]),
-        [['greets the customer by name', 'Passed'], ['states the refund period', 'Failed'], ['names the gift card values', 'Failed'], ['stays short', 'Passed']],
+        compareModels.cases.map((c) => [c.name, states[c.name]]),
+        compareModels.cases.map((c) => [c.name, c['gpt-4o-mini'] === 'failed' || c['gpt-4o'] === 'failed' ? 'Failed' : 'Passed']),
         JSON.stringify(states),
       );
       await wb.page.locator('.part.sidebar .title-actions .action-label[aria-label="Compare Models"]').waitFor({ timeout: 10_000 });
