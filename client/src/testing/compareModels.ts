@@ -3,7 +3,7 @@
 // a case opens two of its outputs in VS Code's diff editor.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { compareVariants, comparisonHeadline, type CaseResult, type RunSummary } from '../../../server/src/service/testing';
+import { compareVariants, comparisonHeadline, type RunSummary } from '../../../server/src/service/testing';
 import { compareModelsHtml, defaultPair, outputText, type DiffMessage } from './compareModelsHtml';
 
 export const VARIANT_OUTPUT_SCHEME = 'prompt-variant-output';
@@ -42,7 +42,7 @@ export class CompareModelsView implements vscode.Disposable {
   }
 
   /** Shows (or replaces the content of) the view for a run's results. */
-  show(summary: RunSummary & { results: CaseResult[] }): void {
+  show(summary: RunSummary): void {
     const comparison = compareVariants(summary.results);
     const id = ++counter;
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
