@@ -2,7 +2,8 @@
 // code lenses, wired to discovery (discovery.ts), runs (runs.ts), records (records.ts) and the
 // inline results (decorations.ts).
 import * as vscode from 'vscode';
-import { ResponseCache, type ProviderId } from '../../../server/src/service/testing';
+import { compareVariants, ResponseCache, type ProviderId, type RunSummary } from '../../../server/src/service/testing';
+import { CompareModelsView } from './compareModels';
 import { nodeFileStore } from '../../../server/src/node/host';
 import { testLenses } from './codeLenses';
 import { ResultDecorations } from './decorations';
@@ -33,6 +34,9 @@ export class PromptTests implements vscode.Disposable {
   /** The run record opened last, whose cases "Replay" sends again. */
   private lastRecord: OpenedRecord | undefined;
   readonly replayDocuments = new ReplayDocuments();
+  private readonly compareView: CompareModelsView;
+  /** The last run that compared two or more variants. */
+  private lastComparison: RunSummary | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -41,12 +45,14 @@ export class PromptTests implements vscode.Disposable {
     const c = this.controller;
     const tree = (this.tree = new TestTree(c, output, () => this.lensEmitter.fire()));
     const runs = (this.runs = new TestRuns(context, output, c, tree, this.decorations));
+    this.compareView = new CompareModelsView(context.extensionUri);
     c.resolveHandler = async (item) => {
       if (!item) await tree.discover();
     };
     c.refreshHandler = () => tree.discover();
-    for (const p of PROFILES) c.createRunProfile(p.label, vscode.TestRunProfileKind.Run, (req, token) => runs.run(req, token, p.provider), p.isDefault ?? false);
-    c.createRunProfile('Debug output (show the rendered prompt and the answer)', vscode.TestRunProfileKind.Debug, (req, token) => runs.run(req, token, undefined, true), true);
+    for (const p of PROFILES) c.createRunProfile(p.label, vscode.TestRunProfileKind.Run, async (req, token) => void (await runs.run(req, token, p.provider)), p.isDefault ?? false);
+    c.createRunProfile('Run every matrix variant, then Compare Models', vscode.TestRunProfileKind.Run, async (req, token) => this.afterMatrixRun(await runs.run(req, token, undefined, false, true), false), false);
+    c.createRunProfile('Debug output (show the rendered prompt and the answer)', vscode.TestRunProfileKind.Debug, async (req, token) => void (await runs.run(req, token, undefined, true)), true);
 
     const fixtures = vscode.workspace.createFileSystemWatcher('**/*.tests.{yaml,yml}');
     // GitHub Models prompt files hold their own test cases: they are fixtures too.
@@ -77,6 +83,7 @@ export class PromptTests implements vscode.Disposable {
       this.decorations,
       this.lensEmitter,
       vscode.workspace.registerTextDocumentContentProvider(REPLAY_SCHEME, this.replayDocuments),
+      this.compareView,
       vscode.languages.registerCodeLensProvider([{ pattern: '**/*.tests.{yaml,yml}' }, ...PROMPT_LANGUAGES.map((language) => ({ language, scheme: 'file' }))], {
         provideCodeLenses: (doc) => testLenses(doc.uri.toString(), doc.uri.path, tree.suites).map((l) => new vscode.CodeLens(new vscode.Range(l.line, 0, l.line, 0), { title: l.title, command: l.command, arguments: l.arguments })),
         onDidChangeCodeLenses: this.lensEmitter.event,
@@ -105,6 +112,58 @@ export class PromptTests implements vscode.Disposable {
   /** "Replay Case from Run Record…": a case of the record opened last (or one picked now); `item` from the Test Explorer's menu. */
   async replay(item?: vscode.TestItem): Promise<void> {
     this.lastRecord = (await replayFromRecord(this.context, this.replayDocuments, this.lastRecord, item instanceof Object && 'id' in item ? item : undefined)) ?? this.lastRecord;
+  }
+
+  /**
+   * After a matrix run: keeps it for "Compare Models" when two or more variants ran; `open` shows
+   * the view at once, else a notification offers it.
+   */
+  private afterMatrixRun(summary: RunSummary | undefined, open: boolean): void {
+    if (!summary || summary.cancelled) return;
+    const { variants } = compareVariants(summary.results);
+    if (variants.length < 2) {
+      if (open) void vscode.window.showInformationMessage('This run had one variant only: add a `matrix:` with two or more models to a fixture file to compare them.');
+      return;
+    }
+    this.lastComparison = summary;
+    if (open) {
+      this.compareView.show(summary);
+      return;
+    }
+    const line = variants.map((v) => `${v.label} ${v.counts.passed}/${v.counts.passed + v.counts.failed + v.counts.error}`).join(', ');
+    void vscode.window.showInformationMessage(`Matrix run: ${line} passed.`, 'Compare Models').then((choice) => {
+      if (choice) this.compareView.show(summary);
+    });
+  }
+
+  /**
+   * "Compare Models": the last matrix run's comparison; without one, runs the matrix of the
+   * active fixture file (else of every fixture file with a `matrix:`) first.
+   */
+  async compareModels(): Promise<void> {
+    if (this.lastComparison) {
+      this.compareView.show(this.lastComparison);
+      return;
+    }
+    await this.tree.discoverIfEmpty();
+    const active = vscode.window.activeTextEditor?.document.uri.toString();
+    const withMatrix = [...this.tree.suites.values()].filter((s) => s.fixture.matrix.length > 1);
+    const suites = withMatrix.some((s) => s.fixture.uri === active) ? withMatrix.filter((s) => s.fixture.uri === active) : withMatrix;
+    if (!suites.length) {
+      void vscode.window.showInformationMessage('No fixture file has a `matrix:` of two or more variants. Add one (matrix: - model: openai/gpt-4o-mini - model: anthropic/claude-haiku-4-5) to compare models, or run `prompt-workbench test --models a,b`.');
+      return;
+    }
+    const include = suites.flatMap((s) => s.fixture.cases.map((c) => this.tree.find(`${s.fixture.uri}#${c.name}`)).filter((x): x is vscode.TestItem => !!x));
+    const source = new vscode.CancellationTokenSource();
+    try {
+      const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Running every matrix variant', cancellable: true }, (_, token) => {
+        token.onCancellationRequested(() => source.cancel());
+        return this.runs.run(new vscode.TestRunRequest(include), source.token, undefined, false, true);
+      });
+      this.afterMatrixRun(summary, true);
+    } finally {
+      source.dispose();
+    }
   }
 
   async clearCache(): Promise<void> {

@@ -18,6 +18,7 @@ export function startTesting(context: vscode.ExtensionContext, output: vscode.Lo
     vscode.commands.registerCommand('promptWorkbench.test.replayCase', (item?: vscode.TestItem) => tests.replay(item)),
     vscode.commands.registerCommand('promptWorkbench.test.runItem', (id: string, debug?: boolean) => tests.runItem(id, !!debug)),
     vscode.commands.registerCommand('promptWorkbench.test.refresh', () => tests.discover()),
+    vscode.commands.registerCommand('promptWorkbench.test.compareModels', () => tests.compareModels()),
     registerSuiteCost(output),
   ];
   context.subscriptions.push(...disposables);

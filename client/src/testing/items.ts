@@ -78,3 +78,21 @@ export function jobIdOfRecord(jobIds: Iterable<string>, recordedId: string): str
   for (const id of jobIds) if (id === recordedId || id.endsWith(`/${recordedId}`)) return id;
   return undefined;
 }
+
+/**
+ * The jobs of a matrix run: every variant of each selected job (a fixture file's `matrix:`), in
+ * plan order; the jobs of suites without a matrix stay as they are.
+ */
+export function matrixJobs(selected: readonly CaseJob[]): CaseJob[] {
+  const suites = [...new Set(selected.map((j) => j.suite))];
+  const wanted = new Set(selected.map((j) => itemJobId(j)));
+  return planJobs(suites, undefined, { matrix: true }).filter((j) => wanted.has(itemJobId(j)));
+}
+
+/** The job id of the item a job reports to: a variant's job reports to its case (or repeat) item. */
+export function itemJobId(job: Pick<CaseJob, 'id' | 'caseKey' | 'repeat' | 'variant'>): string {
+  if (!job.variant) return job.id;
+  const suffix = `@${job.variant.label}`;
+  const key = job.caseKey.endsWith(suffix) ? job.caseKey.slice(0, -suffix.length) : job.caseKey;
+  return job.repeat > 1 ? `${key}#${job.repeat}` : key;
+}

@@ -3,7 +3,7 @@
 // then the run record and one notification per kind of provider problem.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { JAVASCRIPT_OFF_BY_CONFIG, ResponseCache, runTests, type CaseResult, type ProviderId } from '../../../server/src/service/testing';
+import { JAVASCRIPT_OFF_BY_CONFIG, ResponseCache, runTests, type CaseResult, type ProviderId, type RunSummary } from '../../../server/src/service/testing';
 import { nodeFileStore } from '../../../server/src/node/host';
 import { loadPartialIndex } from '../../../server/src/node/workspaceReads';
 import type { ResultDecorations } from './decorations';
@@ -12,7 +12,8 @@ import { editorValueReader } from './fileValues';
 import { editorProviders } from './providers';
 import { writeEditorRecord } from './records';
 import { javascriptOffIn, schemasIn } from '../workspaceFiles';
-import { announceProblems, reportResult, showDebugOutput } from './reporting';
+import { itemJobId, matrixJobs } from './items';
+import { announceProblems, reportResult, reportVariants, showDebugOutput } from './reporting';
 import { isAnnounced } from './reportText';
 import { readTestSettings } from './settings';
 
@@ -25,11 +26,21 @@ export class TestRuns {
     private readonly decorations: ResultDecorations,
   ) {}
 
-  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, provider?: ProviderId, debug = false): Promise<void> {
+  /**
+   * Runs the request's jobs; with `matrix`, every variant of each (the fixture files' `matrix:`),
+   * each case's item showing the verdict over its variants. Resolves to the run's summary (none
+   * when the run failed).
+   */
+  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, provider?: ProviderId, debug = false, matrix = false): Promise<RunSummary | undefined> {
     await this.tree.discoverIfEmpty();
     const run = this.controller.createTestRun(request, undefined, true);
-    const selected = this.tree.selectJobs(request);
-    const byJob = this.tree.itemsByJob();
+    const selected = matrix ? matrixJobs(this.tree.selectJobs(request)) : this.tree.selectJobs(request);
+    const items = this.tree.itemsByJob();
+    const byJob = new Map([...selected].flatMap((j) => (items.has(itemJobId(j)) ? [[j.id, items.get(itemJobId(j))!] as const] : [])));
+    // How many results each item waits for (a matrix run: one per variant).
+    const expected = new Map<vscode.TestItem, number>();
+    for (const item of byJob.values()) expected.set(item, (expected.get(item) ?? 0) + 1);
+    const received = new Map<vscode.TestItem, CaseResult[]>();
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
     const trusted = vscode.workspace.isTrusted;
@@ -40,16 +51,14 @@ export class TestRuns {
     const { secrets } = providers;
     // On lines of their own: the Test Results terminal breaks long lines at its width, mid-word.
     if (!trusted) run.appendOutput('This workspace is not trusted (Restricted Mode): only render cases run,\r\nnothing is sent to any provider, and no javascript assertion runs.\r\nTrust the workspace to run the others.\r\n');
-    for (const j of selected) {
-      const item = byJob.get(j.id);
-      if (item) run.enqueued(item);
-    }
+    for (const item of expected.keys()) run.enqueued(item);
     const problems = new Map<string, CaseResult>();
+    let summary: RunSummary | undefined;
     try {
       const javascriptOff = await javascriptOffIn(suites.map((s) => s.fixture.uri));
       const schemas = await schemasIn(suites.map((s) => s.fixture.uri));
       const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
-      const summary = await runTests(
+      summary = await runTests(
         suites,
         {
           ...providers,
@@ -69,7 +78,11 @@ export class TestRuns {
           },
           onResult: (r) => {
             const item = byJob.get(r.id);
-            if (item) reportResult(run, item, r);
+            if (item && (expected.get(item) ?? 1) > 1) {
+              const got = [...(received.get(item) ?? []), r];
+              received.set(item, got);
+              reportVariants(run, item, r, got.length === expected.get(item) ? got : undefined);
+            } else if (item) reportResult(run, item, r);
             if (isAnnounced(r)) problems.set(r.error.kind, r);
             this.decorations.add(r);
             if (debug) void showDebugOutput(r);
@@ -87,6 +100,7 @@ export class TestRuns {
       run.end();
     }
     announceProblems(problems, this.context.secrets);
+    return summary;
   }
 
   /** Runs one item (a prompt's tests or a case) by id, for the code lenses. */

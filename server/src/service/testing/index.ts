@@ -17,6 +17,7 @@ export { checksFingerprint, contentHash, parseRunRecord, recordFileName, recordL
 export { checkAnswer, inShard, outputSchemaOf, planJobs, providerOfModel, runTests, suiteProvider, type AnswerContext, type CaseRequest, type CheckedAnswer, type CaseJob, type CaseResult, type CaseStatus, type PlanOptions, type RunOptions, type RunSummary, type TestSuite } from './runner';
 export { loadSuite, relativeUri } from './suites';
 export { embeddedFixture, EMBEDDED_TEST_GLOBS, hasEmbeddedTests } from './embedded';
-export { compareVariants, comparisonMarkdown, percentile, variantOf, type CaseComparison, type Comparison, type VariantStats } from './compare';
+export { caseOf, caseTitle, compareVariants, comparisonHeadline, comparisonMarkdown, costPassRateChart, formatMoney, percentile, VARIANT_COLUMNS, variantCells, variantOf, type CaseComparison, type Comparison, type VariantCells, type VariantStats } from './compare';
+export { comparisonReportHtml, comparisonSection, escapeHtml, type ComparisonSectionOptions } from './compareHtml';
 export type { FileStore } from './store';
 export { estimateSuiteCost, fixtureCaseTokens, formatSuiteCost, outputBound, STATUS_CASE_LIMIT, type CaseCost, type CostRange, type ModelCost, type PromptCost, type SuiteCostEstimate, type SuiteCostOptions, type UnrenderableCase } from './suiteCost';
