@@ -29,6 +29,21 @@ export const ASSERTION_DOCS: Record<BaseAssertionType, string> = {
   cost: "The call cost at most `value` US dollars (the usage times the model catalogue's prices).",
   javascript: 'A JavaScript expression or function body of `output` and `context` (`vars`, `usage`, `latencyMs`, `model`) that returns true/false, a score from 0 to 1, or `{ pass, score, reason }` (or a Promise of one). Runs in a sandbox (no `process`, `require` or I/O; 2 s, 32 MB), only in trusted workspaces; `--no-javascript` or `testing.javascript: false` skips it.',
   'llm-rubric': 'A judge model grades the output against the rubric in `value` and explains why (`provider`/`model` choose the judge; `threshold` the lowest passing score).',
+  'icontains-any': 'The output contains at least one of the texts in `value` (a list), ignoring case.',
+  'icontains-all': 'The output contains every text in `value` (a list), ignoring case; the score is the share found.',
+  levenshtein: 'The output is at most `threshold` single-character edits (insertions, deletions, substitutions; default 5) away from the text `value`.',
+  similar: 'The cosine similarity of the embeddings of the output and `value` (a text, or a list: the closest counts) reaches `threshold` (default 0.75); the score is the similarity. Embeddings come from the case\'s provider (OpenAI `text-embedding-3-large`, Gemini `gemini-embedding-001`) or `provider`/`model`; Anthropic has no embeddings endpoint, so Anthropic cases name another.',
+  'is-xml': 'The whole output is one well-formed XML document; `value: { requiredElements: [root.child] }` also requires elements by dot-separated path.',
+  'contains-xml': 'The output contains a well-formed XML element (e.g. between sentences); `value: { requiredElements: [root.child] }` also requires elements, from the fragment\'s root.',
+  'finish-reason': 'The model stopped for the reason `value`: `stop`, `length`, `tool_calls` or `content_filter` (the same names for every provider; the API\'s own reason, such as `end_turn` or `MAX_TOKENS`, matches too).',
+  'is-valid-openai-tools-call': 'The model called tools (OpenAI `tool_calls`), each a tool of the fixture file\'s `tools:`, with arguments that match its `parameters` JSON Schema; the score is the share of valid calls.',
+  'is-valid-anthropic-tools-call': 'The model called tools (Anthropic `tool_use` blocks), each a tool of the fixture file\'s `tools:`, with input that matches its `parameters` JSON Schema; the score is the share of valid calls.',
+  'is-valid-gemini-tools-call': 'The model called functions (Gemini `functionCall` parts), each a tool of the fixture file\'s `tools:`, with arguments that match its `parameters` JSON Schema; the score is the share of valid calls.',
+  'is-valid-function-call': 'The model called tools (any provider\'s format), each a tool of the fixture file\'s `tools:`, with arguments that match its `parameters` JSON Schema.',
+  perplexity: 'The output\'s perplexity, exp(−mean log probability of its tokens), is at most `threshold` (required, 1 or more). Needs log probabilities: OpenAI-compatible and Gemini models (they are asked for when the case has this check); Anthropic has none.',
+  'perplexity-score': 'The score 1 / (1 + perplexity), from 0 to 1, higher is better; passes from `threshold` when given. Needs log probabilities, like `perplexity`.',
+  factuality: 'A judge model compares the output with the reference answer in `value` and puts it in one of five categories (OpenAI evals\' factuality): a consistent subset (A), superset (B), the same facts (C), a contradiction (D), or a difference that does not matter (E). D fails; the others pass.',
+  'model-graded-closedqa': 'A judge model decides, after reasoning, whether the output meets the criterion in `value` (yes or no; OpenAI evals\' closed QA).',
 };
 
 const KEY_DOCS = {
