@@ -62,24 +62,29 @@ export function isXml(a: FixtureAssertion, ctx: AssertionContext): Check {
 /** Most fragments tried in one output (each is one validation). */
 const MAX_TRIES = 200;
 
-/** Candidate XML fragments: from each start tag (or XML declaration) to a matching end, longest first. */
-export function* xmlFragments(text: string): Generator<string> {
+/**
+ * Candidate XML fragments: from each start tag (or XML declaration) to a matching end, longest
+ * first, with their start. The caller skips starts inside a fragment it found well-formed, so
+ * only outermost elements count (paths are read from the outermost element, as written).
+ */
+export function* xmlFragments(text: string): Generator<{ from: number; text: string }> {
   const start = /<(\?xml\b|[A-Za-z_][\w.:-]*)/g;
   let m: RegExpExecArray | null;
   while ((m = start.exec(text))) {
     const from = m.index;
+    const at = (end: number) => ({ from, text: text.slice(from, end) });
     if (m[1] === '?xml') {
       // A declaration: the fragment runs from it to the end of its root element.
       const root = /<([A-Za-z_][\w.:-]*)/.exec(text.slice(from + 5));
       if (!root) continue;
       const close = `</${root[1]}>`;
-      for (let at = text.lastIndexOf(close); at > from; at = text.lastIndexOf(close, at - 1)) yield text.slice(from, at + close.length);
+      for (let end = text.lastIndexOf(close); end > from; end = text.lastIndexOf(close, end - 1)) yield at(end + close.length);
       continue;
     }
     const close = `</${m[1]}>`;
-    for (let at = text.lastIndexOf(close); at > from; at = text.lastIndexOf(close, at - 1)) yield text.slice(from, at + close.length);
+    for (let end = text.lastIndexOf(close); end > from; end = text.lastIndexOf(close, end - 1)) yield at(end + close.length);
     const selfClosing = /^<[^<>]*\/>/.exec(text.slice(from));
-    if (selfClosing) yield selfClosing[0];
+    if (selfClosing) yield at(from + selfClosing[0].length);
   }
 }
 
@@ -89,9 +94,12 @@ export function containsXml(a: FixtureAssertion, ctx: AssertionContext): Check {
   let tries = 0;
   let wellFormed: string | undefined;
   let fewestMissing: string[] | undefined;
-  for (const fragment of xmlFragments(ctx.output)) {
+  let coveredUntil = -1;
+  for (const { from, text: fragment } of xmlFragments(ctx.output)) {
+    if (from < coveredUntil) continue;
     if (++tries > MAX_TRIES) break;
     if (xmlProblem(fragment)) continue;
+    coveredUntil = from + fragment.length;
     wellFormed ??= fragment;
     const missing = missingElements(fragment, need);
     if (!missing.length) return { pass: true, reason: `The output contains well-formed XML (${quote(fragment, 60)})${need.length ? ` with ${need.map((m) => `\`${m}\``).join(', ')}` : ''}.`, expected, actual: ctx.output };
