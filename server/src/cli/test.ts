@@ -185,6 +185,7 @@ export function junitReport(summary: RunSummary): string {
         ['inputTokens', r.usage?.inputTokens],
         ['outputTokens', r.usage?.outputTokens],
         ['cost', r.cost],
+        ['assertionCost', r.assertionCost],
         ['cached', r.cached],
       ].filter(([, v]) => v !== undefined);
       if (props.length) {
@@ -204,7 +205,7 @@ export function junitReport(summary: RunSummary): string {
 const MARK: Record<CaseResult['status'], string> = { passed: 'PASS', failed: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
 
 function textLine(r: CaseResult): string {
-  const facts = [r.provider, r.returnedModel ?? r.requestedModel, r.latencyMs !== undefined ? `${Math.round(r.latencyMs)} ms` : undefined, r.cached ? 'cached' : undefined, r.cost ? `$${r.cost.toPrecision(2)}` : undefined].filter(Boolean).join(', ');
+  const facts = [r.provider, r.returnedModel ?? r.requestedModel, r.latencyMs !== undefined ? `${Math.round(r.latencyMs)} ms` : undefined, r.cached ? 'cached' : undefined, r.cost ? `$${r.cost.toPrecision(2)}` : undefined, r.assertionCost ? `checks $${r.assertionCost.toPrecision(2)}` : undefined].filter(Boolean).join(', ');
   const head = `${MARK[r.status].padEnd(5)} ${r.fixturePath}:${r.caseLine + 1} ${caseTitle(r)}${facts ? `  (${facts})` : ''}`;
   if (r.status === 'passed') return head;
   if (r.status === 'failed') return `${head}\n${failureDetails(r).replace(/^/gm, '      ')}`;
