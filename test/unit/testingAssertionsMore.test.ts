@@ -224,3 +224,30 @@ test('tools: in the fixture file: parsed with lines, duplicate and bad names rep
   assert.deepEqual(msgs.find((m) => m[0] === 5), [5, 'Another tool is already named `get_weather` (line 2). Tool names must be unique.']);
   assert.match(String(msgs.find((m) => m[0] === 6)?.[1]), /tools\[3\]\.name/);
 });
+
+test('editing: completion and hover of the new types and of tools:, and the prompt\'s tools the fixture must define', async () => {
+  const { completeFixture, fixtureDiagnostics, hoverFixture } = await import('../../server/src/service/testing');
+  const { parsePromptDocument } = await import('../../server/src/service');
+  const prompt = parsePromptDocument('---\nmodel: openai/gpt-4o-mini\ntools: [get_weather, lookup]\n---\n{{question}}\n', 'file:///w/x.prompt');
+  const complete = (src: string) => {
+    const offset = src.indexOf('|');
+    const text = src.replace('|', '');
+    const f = parseFixtureFile(text, 'file:///w/x.tests.yaml');
+    return completeFixture(text, offset, f.lines, prompt)?.items ?? [];
+  };
+  const types = complete('cases:\n  - name: a\n    assert:\n      - type: |');
+  const lev = types.find((i) => i.label === 'levenshtein');
+  assert.match(JSON.stringify(lev?.documentation), /at most `threshold` single-character edits/);
+  assert.ok(types.some((i) => i.label === 'not-model-graded-closedqa'));
+  assert.deepEqual(complete('tools:\n  - |').map((i) => i.label).sort(), ['description', 'name', 'parameters']);
+  assert.deepEqual(complete('tools:\n  - name: |').map((i) => i.label), ['get_weather', 'lookup']);
+  const text = 'tools:\n  - name: get_weather\n    parameters: { type: object }\ncases:\n  - name: a\n    vars: { question: q }\n    assert:\n      - type: perplexity-score\n';
+  const f = parseFixtureFile(text, 'file:///w/x.tests.yaml');
+  const hover = (needle: string) => JSON.stringify(hoverFixture(f, text.indexOf(needle) + 1, prompt)?.contents ?? null);
+  assert.match(hover('perplexity-score'), /1 \/ \(1 \+ perplexity\)/);
+  assert.match(hover('parameters'), /arguments as JSON Schema/);
+  const d = fixtureDiagnostics(f, prompt).filter((x) => x.code === 'fixture-undefined-tool');
+  assert.equal(d.length, 1);
+  assert.equal(d[0].message, 'x.prompt lists the tool `lookup`, which `tools:` does not define: add it (name, description, parameters), or every case is an error.');
+  assert.deepEqual([d[0].span.start, d[0].span.end], [0, 5]);
+});

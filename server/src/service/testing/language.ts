@@ -74,9 +74,11 @@ const DEFAULTS_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.defaults);
 const ASSERT_SHAPE = unwrapObjectShape(CASE_SHAPE.assert);
 const MATRIX_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.matrix);
 const HISTORY_SHAPE = unwrapObjectShape(CASE_SHAPE.history);
+const TOOL_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.tools);
 const DOCS: Record<string, Record<string, string>> = {
   root: KEY_DOCS.root,
   matrix: docsOf(MATRIX_SHAPE),
+  tool: docsOf(TOOL_SHAPE),
   case: docsOf(CASE_SHAPE),
   defaults: docsOf(DEFAULTS_SHAPE),
   assertion: docsOf(ASSERT_SHAPE),
@@ -90,6 +92,7 @@ function scopeOf(path: readonly string[]): keyof typeof DOCS | 'vars' | undefine
   if (p === 'cases/[]') return 'case';
   if (p === 'defaults') return 'defaults';
   if (p === 'matrix/[]') return 'matrix';
+  if (p === 'tools/[]') return 'tool';
   if (/(^|\/)assert\/\[\]$/.test(p)) return 'assertion';
   if (/(^|\/)history\/\[\]$/.test(p)) return 'history';
   if (p === 'cases/[]/vars' || p === 'defaults/vars') return 'vars';
@@ -117,6 +120,16 @@ export function fixtureDiagnostics(file: FixtureFile, prompt: PromptDocument | n
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
+/** With `tools:` in the fixture file, each tool the prompt lists by name must be defined there (else its cases are errors). */
+function toolDiagnostics(file: FixtureFile, prompt: PromptDocument, promptName: string): PromptDiagnostic[] {
+  if (!file.tools.length || !file.yaml) return [];
+  const defined = new Set(file.tools.map((t) => t.name));
+  const missing = (prompt.prompt.tools ?? []).map((t) => t.value).filter((n): n is string => typeof n === 'string' && !defined.has(n));
+  if (!missing.length) return [];
+  const key = (file.yaml.contents as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null)?.items?.find((i) => i.key?.value === 'tools')?.key?.range;
+  return [{ code: 'fixture-undefined-tool', severity: 'error', message: `${promptName} lists the tool${missing.length === 1 ? '' : 's'} ${missing.map((n) => `\`${n}\``).join(', ')}, which \`tools:\` does not define: add ${missing.length === 1 ? 'it' : 'them'} (name, description, parameters), or every case is an error.`, span: key ? { start: key[0], end: key[1] } : { start: 0, end: 1 } }];
+}
+
 /** `extra`: diagnostics the caller computed asynchronously (the `file://` value checks). */
 export function fixtureLspDiagnostics(file: FixtureFile, prompt: PromptDocument | null | undefined, extra: readonly PromptDiagnostic[] = []): Diagnostic[] {
   return [...fixtureDiagnostics(file, prompt), ...extra].sort((a, b) => a.span.start - b.span.start).map((d) => toLspDiagnostic(d, file.lines));
@@ -142,6 +155,7 @@ export function variableDiagnostics(file: FixtureFile, prompt: PromptDocument): 
   };
   if (checkUndeclared) for (const [name, span] of Object.entries(file.defaultVarKeySpans)) if (!declared.has(name)) undeclared(name, span);
   out.push(...renderDataDiagnostics(file, prompt, promptName));
+  out.push(...toolDiagnostics(file, prompt, promptName));
   for (const c of file.cases) {
     if (checkUndeclared) for (const [name, span] of Object.entries(c.varKeySpans)) if (!declared.has(name)) undeclared(name, span);
     if (c.varsFile) continue; // values come from a file: checked when the case runs
@@ -347,6 +361,9 @@ export function completeFixture(text: string, offset: number, lines: LineIndex, 
     for (const role of HISTORY_ROLES) items.push({ label: role, kind: CompletionItemKind.EnumMember, documentation: md(role === 'model' ? 'The model\'s turn (Dotprompt\'s name for `assistant`).' : `A \`${role}\` message.`), textEdit: { range, newText: role } });
   } else if (cursor.key === 'provider') {
     for (const p of PROVIDER_IDS) items.push({ label: p, kind: CompletionItemKind.EnumMember, documentation: md(PROVIDER_DOCS[p]), textEdit: { range, newText: p } });
+  } else if (cursor.key === 'name' && scope === 'tool') {
+    // The tools the prompt lists by name (Dotprompt's `tools:`), to define here.
+    for (const t of prompt?.prompt.tools ?? []) if (typeof t.value === 'string') items.push({ label: t.value, kind: CompletionItemKind.Function, documentation: md('A tool the prompt under test lists in `tools:`.'), textEdit: { range, newText: t.value } });
   } else if (cursor.key === 'model' && scope === 'matrix') {
     // A variant's model is provider-qualified: the catalogue's models under each provider that serves them.
     for (const [name, entry] of Object.entries(BUILTIN_CATALOGUE.models)) {
