@@ -4,7 +4,8 @@
 // fixture schema's checks of their values and threshold ranges (with the range of each finding).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { caseVerdict, evaluateAssertion, normalizeFinishReason, parseFixtureFile, type AssertionContext, type AssertionResult, type FixtureAssertion } from '../../server/src/service/testing';
+import { parsePromptDocument } from '../../server/src/service';
+import { caseVerdict, completeFixture, evaluateAssertion, fixtureDiagnostics, hoverFixture, normalizeFinishReason, parseFixtureFile, type AssertionContext, type AssertionResult, type FixtureAssertion } from '../../server/src/service/testing';
 
 function parse(yaml: string) {
   return parseFixtureFile(`cases:\n  - name: a\n    assert:\n${yaml.replace(/^/gm, '      ')}\n`, 'file:///w/x.tests.yaml');
@@ -225,9 +226,7 @@ test('tools: in the fixture file: parsed with lines, duplicate and bad names rep
   assert.match(String(msgs.find((m) => m[0] === 6)?.[1]), /tools\[3\]\.name/);
 });
 
-test('editing: completion and hover of the new types and of tools:, and the prompt\'s tools the fixture must define', async () => {
-  const { completeFixture, fixtureDiagnostics, hoverFixture } = await import('../../server/src/service/testing');
-  const { parsePromptDocument } = await import('../../server/src/service');
+test('editing: completion and hover of the new types and of tools:, and the prompt\'s tools the fixture must define', () => {
   const prompt = parsePromptDocument('---\nmodel: openai/gpt-4o-mini\ntools: [get_weather, lookup]\n---\n{{question}}\n', 'file:///w/x.prompt');
   const complete = (src: string) => {
     const offset = src.indexOf('|');

@@ -108,8 +108,6 @@ export interface RunOptions {
   javascriptTimeoutMs?: number;
   /** The judge of `llm-rubric` when the assertion names none. */
   judge?: { provider?: ProviderId; model?: string };
-  /** The embedding provider and model of `similar` when the assertion names none (default: the case's provider and its default embedding model). */
-  embedding?: { provider?: ProviderId; model?: string };
   /** Reads the cases' `file://` values: the doors pass `guardedReader` (project root, size, trust). */
   readText: ValueReader;
   analysis?: AnalysisOptions;
@@ -398,11 +396,11 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
       return res.reply;
     };
     const embed = async (req: { texts: string[]; provider?: string; model?: string }): Promise<EmbedReply & { provider: string; model: string }> => {
-      const embedProvider = (req.provider ?? options.embedding?.provider ?? providerId) as ProviderId;
+      const embedProvider = (req.provider ?? providerId) as ProviderId;
       if (embedProvider === 'render') throw new ProviderError('config', '`similar` needs an embedding model, and the `render` provider has none. Name one on the assertion (`provider: openai` with `model: text-embedding-3-small`, or `provider: googleai` with `model: gemini-embedding-001`).', 'render');
       const p = providerFor(embedProvider);
       if (!p.embed) throw new ProviderError('unavailable', `${PROVIDER_LABELS[embedProvider]} has no embeddings endpoint. Name an embedding provider and model on the assertion: \`provider: openai\` with \`model: text-embedding-3-small\`, or \`provider: googleai\` with \`model: gemini-embedding-001\`.`, embedProvider);
-      const model = req.model ?? (req.provider ? undefined : options.embedding?.model) ?? DEFAULT_EMBEDDING_MODELS[embedProvider];
+      const model = req.model ?? DEFAULT_EMBEDDING_MODELS[embedProvider];
       if (!model) throw new ProviderError('config', `\`similar\` needs an embedding model for ${PROVIDER_LABELS[embedProvider]}: name one on the assertion (\`model\`).`, embedProvider);
       const mapped = options.models?.[model] ?? model;
       const native = mapped.startsWith(`${embedProvider}/`) ? mapped.slice(embedProvider.length + 1) : mapped;
