@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { createProviders, loadSuite, ResponseCache, runTests, type CaseResult, type RunOptions } from '../../server/src/service/testing';
+import { createAnthropicProvider, createGeminiProvider, createOpenAIProvider, createProviders, loadSuite, ProviderError, ResponseCache, runTests, type CaseResult, type RunOptions } from '../../server/src/service/testing';
 import { nodeFileStore } from '../../server/src/node/host';
 import { readTextUri } from '../../server/src/node/workspaceReads';
 import { MockProvider, type RecordedRequest } from '../support/mockProvider';
@@ -218,4 +218,24 @@ test('factuality and model-graded-closedqa: judges in the three APIs, categories
     assert.match(judged[0].prompt, /<question>\ncapital of France\?\n<\/question>/);
     assert.match(judged[0].prompt, /<reference>\nThe capital of France is Paris\.\n<\/reference>\n\n<answer>\nParis, of course\.\n<\/answer>/);
   }
+});
+
+test('embed at the provider level: OpenAI, the Gemini API (batchEmbedContents), Vertex AI (predict); none for Anthropic; errors classified', async () => {
+  const texts = ['abc', 'cab', 'zz'];
+  const openai = createOpenAIProvider({ apiKey: KEYS.openai, baseURL: mock.openaiBaseUrl, timeoutMs: 5000, maxRetries: 0 });
+  const o = await openai.embed!({ model: 'text-embedding-3-small', texts });
+  assert.deepEqual(o.vectors.map((v) => v.slice(0, 3)), [[1, 1, 1], [1, 1, 1], [0, 0, 0]]);
+  assert.equal(o.inputTokens, 3);
+  const g = await createGeminiProvider({ apiKey: KEYS.googleai, baseURL: mock.geminiBaseUrl, timeoutMs: 5000, maxRetries: 0 }).embed!({ model: 'gemini-embedding-001', texts });
+  assert.deepEqual(g.vectors.map((v) => v[25]), [0, 0, 2]);
+  assert.match(mock.requests[1].path, /^\/v1beta\/models\/gemini-embedding-001:batchEmbedContents/);
+  const fakeAdc = { authClient: { getRequestHeaders: async () => new Headers({ authorization: 'Bearer adc-token-123' }) } };
+  const v = await createGeminiProvider({ backend: 'vertexai', project: 'my-proj', location: 'europe-west4', googleAuthOptions: fakeAdc, baseURL: mock.geminiBaseUrl, timeoutMs: 5000, maxRetries: 0 }).embed!({ model: 'gemini-embedding-001', texts });
+  assert.equal(v.vectors.length, 3);
+  assert.match(mock.requests[2].path, /\/projects\/my-proj\/locations\/europe-west4\/publishers\/google\/models\/gemini-embedding-001:predict/);
+  assert.equal(mock.requests[2].headers.authorization, 'Bearer adc-token-123');
+  assert.equal(createAnthropicProvider({ apiKey: KEYS.anthropic, baseURL: mock.anthropicBaseUrl, timeoutMs: 5000, maxRetries: 0 }).embed, undefined);
+  mock.queue.push({ status: 401, text: 'bad key' });
+  await assert.rejects(openai.embed!({ model: 'm', texts }), (e: unknown) => e instanceof ProviderError && e.kind === 'auth' && !e.message.includes(KEYS.openai));
+  await assert.rejects(createOpenAIProvider({ timeoutMs: 5000, maxRetries: 0 }).embed!({ model: 'm', texts }), (e: unknown) => e instanceof ProviderError && e.kind === 'no-key');
 });
