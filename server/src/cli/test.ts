@@ -75,8 +75,9 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
                              model (≈ marks estimates). Takes --provider, --models,
                              --repeat, --judge-provider, --judge-model and --json; exit 1
                              when a case cannot be rendered.
-      --judge-provider P, --judge-model M   The judge of llm-rubric assertions (a prompt
-                             file's llm evaluators use their own modelId).
+      --judge-provider P, --judge-model M   The judge of llm-rubric, factuality and
+                             model-graded-closedqa assertions (a prompt file's llm
+                             evaluators use their own modelId).
                              Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or
                              GOOGLE_API_KEY), GITHUB_TOKEN (GitHub Models); Vertex AI:
                              GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION and application
