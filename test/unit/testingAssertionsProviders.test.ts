@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { createAnthropicProvider, createGeminiProvider, createOpenAIProvider, createProviders, loadSuite, ProviderError, ResponseCache, runTests, type CaseResult, type RunOptions } from '../../server/src/service/testing';
+import { createAnthropicProvider, createGeminiProvider, createOpenAIProvider, createProviders, estimateSuiteCost, loadSuite, ProviderError, ResponseCache, runTests, type CaseResult, type RunOptions } from '../../server/src/service/testing';
 import { nodeFileStore } from '../../server/src/node/host';
 import { readTextUri } from '../../server/src/node/workspaceReads';
 import { MockProvider, type RecordedRequest } from '../support/mockProvider';
@@ -238,4 +238,16 @@ test('embed at the provider level: OpenAI, the Gemini API (batchEmbedContents), 
   mock.queue.push({ status: 401, text: 'bad key' });
   await assert.rejects(openai.embed!({ model: 'm', texts }), (e: unknown) => e instanceof ProviderError && e.kind === 'auth' && !e.message.includes(KEYS.openai));
   await assert.rejects(createOpenAIProvider({ timeoutMs: 5000, maxRetries: 0 }).embed!({ model: 'm', texts }), (e: unknown) => e instanceof ProviderError && e.kind === 'no-key');
+});
+
+test('the cost estimate counts factuality and model-graded-closedqa judge calls, with their own prompts', async () => {
+  const { suite } = await suiteOf(`---\nmodel: openai/gpt-4o-mini\nconfig: { maxOutputTokens: 50 }\n---\n{{question}}\n`, 'cases:\n  - name: a\n    repeat: 2\n    vars: { question: capital of France? }\n    assert:\n      - type: factuality\n        value: Paris.\n      - type: model-graded-closedqa\n        value: Polite.\n      - type: similar\n        value: Paris.\n');
+  const e = await estimateSuiteCost([suite], { readText: readTextUri });
+  const judges = e.prompts[0].judges;
+  assert.equal(judges.length, 1);
+  assert.equal(judges[0].judgeCalls, 4, 'two judge checks, two repeats');
+  assert.equal(e.totals.judgeCalls, 4);
+  // Each call's input: its fixed prompt (with the question and the reference or criterion) and the answer's bound.
+  assert.ok(judges[0].inputTokens > 4 * 50 + 2 * 100, `${judges[0].inputTokens} tokens`);
+  assert.equal(mock.requests.length, 0, 'an estimate sends nothing');
 });
