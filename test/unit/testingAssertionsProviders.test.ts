@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { createAnthropicProvider, createGeminiProvider, createOpenAIProvider, createProviders, estimateSuiteCost, loadSuite, ProviderError, ResponseCache, runTests, type CaseResult, type RunOptions } from '../../server/src/service/testing';
+import { createAnthropicProvider, createGeminiProvider, createOpenAIProvider, createProviders, estimateSuiteCost, loadSuite, ProviderError, recordLines, ResponseCache, runTests, type CaseResult, type RunOptions } from '../../server/src/service/testing';
 import { nodeFileStore } from '../../server/src/node/host';
 import { readTextUri } from '../../server/src/node/workspaceReads';
 import { MockProvider, type RecordedRequest } from '../support/mockProvider';
@@ -99,6 +99,8 @@ test('embedding calls are cached and costed like other calls', async () => {
   assert.equal(tokens, 1);
   // The mock counts one token per word: "ok" and "ok".
   assert.equal(first.results[0].assertionCost, (2 * 0.02) / 1e6);
+  const recorded = JSON.parse(recordLines(first, { tool: 't', toolVersion: '0', origin: 'cli' }, () => undefined)[1]);
+  assert.equal(recorded.assertionCost, (2 * 0.02) / 1e6, 'the run record keeps it');
   const second = await runTests([suite], { ...providers(), concurrency: 1, readText: readTextUri, cache, catalogue });
   assert.equal(mock.requests.length, 2, 'the second run sends nothing: the answer and the embeddings come from the cache');
   assert.equal(second.results[0].status, 'passed');
