@@ -83,6 +83,9 @@ const SHARED_LIBRARIES = {
   // Globs (the host's file searches, fixture and config globs) and the LSP's data types.
   picomatch: 'lib-picomatch',
   'vscode-languageserver-types': 'lib-lsp-types',
+  // The XML checks of test runs (`is-xml`, `contains-xml`; server/src/service/testing/assertions/xml.ts
+  // requires it on the first XML check), in the editor's test runs and the CLI.
+  'fast-xml-parser': 'lib-xml',
 };
 const SHARED_LIBRARY_RE = new RegExp(`^(${Object.keys(SHARED_LIBRARIES).map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
 /** @param {string} outName the entry's output name */

@@ -79,8 +79,9 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
                              model (≈ marks estimates). Takes --provider, --models,
                              --repeat, --judge-provider, --judge-model and --json; exit 1
                              when a case cannot be rendered.
-      --judge-provider P, --judge-model M   The judge of llm-rubric assertions (a prompt
-                             file's llm evaluators use their own modelId).
+      --judge-provider P, --judge-model M   The judge of llm-rubric, factuality and
+                             model-graded-closedqa assertions (a prompt file's llm
+                             evaluators use their own modelId).
                              Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or
                              GOOGLE_API_KEY), GITHUB_TOKEN (GitHub Models); Vertex AI:
                              GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION and application
@@ -199,6 +200,7 @@ export function junitReport(summary: RunSummary): string {
         ['inputTokens', r.usage?.inputTokens],
         ['outputTokens', r.usage?.outputTokens],
         ['cost', r.cost],
+        ['assertionCost', r.assertionCost],
         ['cached', r.cached],
       ].filter(([, v]) => v !== undefined);
       if (props.length) {
@@ -218,7 +220,7 @@ export function junitReport(summary: RunSummary): string {
 const MARK: Record<CaseResult['status'], string> = { passed: 'PASS', failed: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
 
 function textLine(r: CaseResult): string {
-  const facts = [r.provider, r.returnedModel ?? r.requestedModel, r.latencyMs !== undefined ? `${Math.round(r.latencyMs)} ms` : undefined, r.cached ? 'cached' : undefined, r.cost ? `$${r.cost.toPrecision(2)}` : undefined].filter(Boolean).join(', ');
+  const facts = [r.provider, r.returnedModel ?? r.requestedModel, r.latencyMs !== undefined ? `${Math.round(r.latencyMs)} ms` : undefined, r.cached ? 'cached' : undefined, r.cost ? `$${r.cost.toPrecision(2)}` : undefined, r.assertionCost ? `checks $${r.assertionCost.toPrecision(2)}` : undefined].filter(Boolean).join(', ');
   const head = `${MARK[r.status].padEnd(5)} ${r.fixturePath}:${r.caseLine + 1} ${caseTitle(r)}${facts ? `  (${facts})` : ''}`;
   if (r.status === 'passed') return head;
   if (r.status === 'failed') return `${head}\n${failureDetails(r).replace(/^/gm, '      ')}`;

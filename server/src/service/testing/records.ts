@@ -93,6 +93,7 @@ export function recordLines(summary: RunSummary, meta: RunMeta, promptInfo: (pro
         latencyMs: r.latencyMs === undefined ? null : Math.round(r.latencyMs),
         firstTokenMs: r.firstTokenMs === undefined ? null : Math.round(r.firstTokenMs),
         cost: r.cost ?? null,
+        ...(r.assertionCost !== undefined ? { assertionCost: r.assertionCost } : {}),
         cached: r.cached,
         score: r.score ?? null,
         reason: r.reason,

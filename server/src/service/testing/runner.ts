@@ -12,7 +12,7 @@ import { countPlain } from '../tokens/tokenizer';
 import { caseVerdict, evaluateAssertion, type AssertionResult } from './assertions';
 import { cacheKey, type ResponseCache } from './cache';
 import { PROVIDER_IDS, type FixtureCase, type FixtureFile, type MatrixVariant, type ProviderId } from './fixtures';
-import { ProviderError, type ChatMessage, type ModelReply, type Provider, type ProviderErrorKind, type SentRequest, type Usage } from './providers/types';
+import { PROVIDER_LABELS, ProviderError, type ChatMessage, type EmbedReply, type ModelReply, type Provider, type ProviderErrorKind, type SentRequest, type ToolDefinition, type Usage } from './providers/types';
 import { checksFingerprint } from './records';
 import { redact } from './redact';
 import { caseRenderData, caseVars, VarsError, type ValueReader } from './vars';
@@ -78,6 +78,12 @@ export interface CaseResult {
   firstTokenMs?: number;
   /** US dollars; 0 for `render`; undefined when the model has no price. */
   cost?: number;
+  /**
+   * US dollars of the calls the checks made (judges of `llm-rubric`, `factuality`,
+   * `model-graded-closedqa`; embeddings of `similar`), apart from the case's own call; undefined
+   * when they made none or one had no price.
+   */
+  assertionCost?: number;
   cached: boolean;
   assertions: AssertionResult[];
   score?: number;
@@ -198,6 +204,33 @@ export function providerOfModel(model: string | undefined): ProviderId | undefin
 
 export { outputSchemaOf } from './request';
 
+/** The embedding model `similar` uses on a provider when none is named. */
+export const DEFAULT_EMBEDDING_MODELS: Partial<Record<ProviderId, string>> = {
+  openai: 'text-embedding-3-large',
+  'azure-openai': 'text-embedding-3-large',
+  github: 'openai/text-embedding-3-large',
+  googleai: 'gemini-embedding-001',
+  vertexai: 'gemini-embedding-001',
+};
+
+/** Checks that need the output tokens' log probabilities. */
+const LOGPROB_CHECKS = new Set(['perplexity', 'perplexity-score']);
+
+/**
+ * The tools a case sends: the fixture file's `tools:`; when the prompt lists `tools:` by name,
+ * only those (a name the fixture does not define is an error).
+ */
+export function caseTools(suite: TestSuite): { tools?: ToolDefinition[]; error?: string } {
+  const defined = suite.fixture.tools ?? [];
+  if (!defined.length) return {};
+  const named = (suite.prompt?.prompt.tools ?? []).map((t) => t.value).filter((n): n is string => typeof n === 'string');
+  const strip = ({ name, description, parameters }: ToolDefinition) => ({ name, ...(description ? { description } : {}), parameters });
+  if (!named.length) return { tools: defined.map(strip) };
+  const missing = named.filter((n) => !defined.some((t) => t.name === n));
+  if (missing.length) return { error: `The prompt names the tool${missing.length === 1 ? '' : 's'} ${missing.map((n) => `\`${n}\``).join(', ')}, which the fixture file's \`tools:\` does not define: add ${missing.length === 1 ? 'it' : 'them'} (name, description, parameters).` };
+  return { tools: defined.filter((t) => named.includes(t.name)).map(strip) };
+}
+
 class Semaphore {
   private active = 0;
   private waiting: (() => void)[] = [];
@@ -264,8 +297,8 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
   const secrets = options.secrets ?? [];
   const r = (s: string) => redact(s, secrets);
 
-  async function callModel(provider: Provider, model: string, messages: ChatMessage[], parameters: Record<string, unknown>, output: { format?: string; schema?: Record<string, unknown> } | undefined, repeat: number): Promise<{ reply: ModelReply; latencyMs: number; cached: boolean }> {
-    const key = options.cache && provider.id !== 'render' ? cacheKey({ provider: provider.id, endpoint: provider.endpoint, model, parameters, messages, output, repeat }) : undefined;
+  async function callModel(provider: Provider, model: string, messages: ChatMessage[], parameters: Record<string, unknown>, output: { format?: string; schema?: Record<string, unknown> } | undefined, repeat: number, extra: { tools?: ToolDefinition[]; logprobs?: boolean } = {}): Promise<{ reply: ModelReply; latencyMs: number; cached: boolean }> {
+    const key = options.cache && provider.id !== 'render' ? cacheKey({ provider: provider.id, endpoint: provider.endpoint, model, parameters, messages, output, repeat, ...(extra.tools?.length ? { tools: extra.tools } : {}), ...(extra.logprobs ? { logprobs: true } : {}) }) : undefined;
     if (key) {
       const hit = await options.cache!.get(key);
       if (hit) return { reply: hit.reply, latencyMs: hit.latencyMs, cached: true };
@@ -273,10 +306,32 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     if (options.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', provider.id);
     await provider.prepare?.();
     const t = performance.now();
-    const reply = await provider.call({ model, messages, parameters, output, signal: options.signal });
+    const reply = await provider.call({ model, messages, parameters, output, signal: options.signal, ...(extra.tools?.length ? { tools: extra.tools } : {}), ...(extra.logprobs ? { logprobs: true } : {}) });
     const latencyMs = performance.now() - t;
     if (key && !options.signal?.aborted) await options.cache!.set(key, reply, latencyMs).catch(() => undefined);
     return { reply, latencyMs, cached: false };
+  }
+
+  /** Embeddings through the cache like a model call (the vectors kept as the reply's JSON output). */
+  async function embedTexts(provider: Provider, model: string, texts: string[]): Promise<EmbedReply & { cached: boolean }> {
+    const key = options.cache ? cacheKey({ provider: provider.id, endpoint: provider.endpoint, model, parameters: { embeddings: true }, messages: texts.map((text) => ({ role: 'input', text })) }) : undefined;
+    if (key) {
+      const hit = await options.cache!.get(key);
+      if (hit) return { vectors: JSON.parse(hit.reply.output) as number[][], model: hit.reply.model, inputTokens: hit.reply.usage?.inputTokens, cached: true };
+    }
+    if (options.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', provider.id);
+    await provider.prepare?.();
+    const t = performance.now();
+    const reply = await provider.embed!({ model, texts, signal: options.signal });
+    if (key && !options.signal?.aborted) await options.cache!.set(key, { output: JSON.stringify(reply.vectors), model: reply.model, usage: { inputTokens: reply.inputTokens, outputTokens: 0 } }, performance.now() - t).catch(() => undefined);
+    return { ...reply, cached: false };
+  }
+
+  /** US dollars of a call of `model` (provider-qualified or not), or undefined without a price. */
+  function priceOf(model: string | undefined, inputTokens: number | undefined, outputTokens: number | undefined): number | undefined {
+    const resolved = resolveModel(model, undefined, catalogue);
+    if (!resolved.entry || inputTokens === undefined || outputTokens === undefined) return undefined;
+    return costOf(inputTokens, outputTokens, resolved.entry, catalogue.currency)?.total;
   }
 
   async function runJob(job: CaseJob): Promise<CaseResult | undefined> {
@@ -313,6 +368,10 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     if (providerId !== 'render' && providerId !== 'vscode-lm' && !nativeModel) return fail('config', `No model for ${providerId}: set \`model:\` in the prompt, or \`model\` in the case or fixture file.`);
     const outputSchema = await outputSchemaOf(prompt, analysis.schemas);
     const outputSpec = promptOutputFormat(prompt) === 'json' ? { format: 'json', schema: outputSchema } : undefined;
+    const toolSet = caseTools(suite);
+    if (toolSet.error) return fail('config', toolSet.error);
+    const tools = providerId === 'render' ? undefined : toolSet.tools;
+    const logprobs = providerId !== 'render' && c.assert.some((a) => LOGPROB_CHECKS.has(a.base));
 
     // Kept with an error too: what was about to be sent is what a person debugging it needs.
     const request: CaseRequest = { model: nativeModel ?? '', messages, parameters: base.parameters, output: outputSpec ?? null, tools: prompt.prompt.tools.map((t) => t.value), sent: null };
@@ -322,7 +381,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
       provider = providerFor(providerId);
       base.endpoint = provider.endpoint;
       options.onStart?.(job);
-      call = await calls.run(() => callModel(provider, nativeModel ?? '', messages, base.parameters, outputSpec, job.repeats > 1 ? job.repeat : 0));
+      call = await calls.run(() => callModel(provider, nativeModel ?? '', messages, base.parameters, outputSpec, job.repeats > 1 ? job.repeat : 0, { tools, logprobs }));
     } catch (e) {
       if (e instanceof ProviderError && e.kind === 'cancelled') return undefined;
       if (options.signal?.aborted) return undefined;
@@ -330,25 +389,59 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
       return { ...fail(err.kind, err.message), provider: providerId, request };
     }
     const reply = call.reply;
+    // What the checks' own calls cost; NaN once one has no price (then the total is unknown).
+    let assertionCost: number | undefined;
+    const addCost = (dollars: number | undefined) => {
+      assertionCost = (assertionCost ?? 0) + (dollars ?? Number.NaN);
+    };
     const judge = async (req: { messages: ChatMessage[]; provider?: string; model?: string }): Promise<ModelReply> => {
       const judgeProvider = (req.provider ?? options.judge?.provider ?? providerId) as ProviderId;
-      if (judgeProvider === 'render') throw new ProviderError('config', '`llm-rubric` needs a model to judge, and the `render` provider has none. Name one on the assertion (`provider`, `model`) or in the setting promptWorkbench.test.judge.', 'render');
+      if (judgeProvider === 'render') throw new ProviderError('config', 'A judge check needs a model to judge, and the `render` provider has none. Name one on the assertion (`provider`, `model`) or in the setting promptWorkbench.test.judge.', 'render');
       const judgeModel = req.model ?? options.judge?.model ?? requestedModel;
       const judgeMapped = judgeModel ? (options.models?.[judgeModel] ?? judgeModel) : '';
       const native = judgeMapped.startsWith(`${judgeProvider}/`) ? judgeMapped.slice(judgeProvider.length + 1) : judgeMapped;
       const p = providerFor(judgeProvider);
       const res = await calls.run(() => callModel(p, native, req.messages, { temperature: 0 }, undefined, 0));
+      addCost(res.cached ? 0 : priceOf(judgeModel, res.reply.usage?.inputTokens, res.reply.usage?.outputTokens));
       return res.reply;
     };
+    const embed = async (req: { texts: string[]; provider?: string; model?: string }): Promise<EmbedReply & { provider: string; model: string }> => {
+      const embedProvider = (req.provider ?? providerId) as ProviderId;
+      if (embedProvider === 'render') throw new ProviderError('config', '`similar` needs an embedding model, and the `render` provider has none. Name one on the assertion (`provider: openai` with `model: text-embedding-3-small`, or `provider: googleai` with `model: gemini-embedding-001`).', 'render');
+      const p = providerFor(embedProvider);
+      if (!p.embed) throw new ProviderError('unavailable', `${PROVIDER_LABELS[embedProvider]} has no embeddings endpoint. Name an embedding provider and model on the assertion: \`provider: openai\` with \`model: text-embedding-3-small\`, or \`provider: googleai\` with \`model: gemini-embedding-001\`.`, embedProvider);
+      const model = req.model ?? DEFAULT_EMBEDDING_MODELS[embedProvider];
+      if (!model) throw new ProviderError('config', `\`similar\` needs an embedding model for ${PROVIDER_LABELS[embedProvider]}: name one on the assertion (\`model\`).`, embedProvider);
+      const mapped = options.models?.[model] ?? model;
+      const native = mapped.startsWith(`${embedProvider}/`) ? mapped.slice(embedProvider.length + 1) : mapped;
+      const { cached, ...reply } = await calls.run(() => embedTexts(p, native, req.texts));
+      // Embeddings are priced by input tokens: as reported, else counted with the model's tokenizer.
+      const entry = resolveModel(model, undefined, catalogue);
+      const tokens = reply.inputTokens ?? req.texts.reduce((n, t) => n + Math.round(countPlain(t, entry.encoding) * entry.factor), 0);
+      addCost(cached ? 0 : priceOf(model, tokens, 0));
+      return { ...reply, provider: PROVIDER_LABELS[embedProvider], model: reply.model ?? native };
+    };
+
     request.sent = reply.sent ?? null;
     let checked: CheckedAnswer | undefined;
     try {
-      checked = await checkAnswer(c, { suite, providerId, requestedModel, vars: base.vars, reply, latencyMs: call.latencyMs, outputSchema, catalogue, judge }, options);
+      checked = await checkAnswer(c, { suite, providerId, requestedModel, vars: base.vars, reply, latencyMs: call.latencyMs, outputSchema, catalogue, judge, embed, messages, tools }, options);
     } catch (e) {
       if (e instanceof ProviderError && e.kind === 'cancelled') return undefined;
       throw e;
     }
-    return { ...base, ...checked, request, finishReason: reply.finishReason, returnedModel: reply.model, usage: reply.usage, latencyMs: call.latencyMs, firstTokenMs: reply.firstTokenMs, cached: call.cached };
+    return {
+      ...base,
+      ...checked,
+      ...(assertionCost !== undefined && !Number.isNaN(assertionCost) ? { assertionCost } : {}),
+      request,
+      finishReason: reply.finishReason,
+      returnedModel: reply.model,
+      usage: reply.usage,
+      latencyMs: call.latencyMs,
+      firstTokenMs: reply.firstTokenMs,
+      cached: call.cached,
+    };
   }
 
   // Cases are prepared (values, rendering) without a bound; model calls share the semaphore. The
@@ -400,6 +493,12 @@ export interface AnswerContext {
   catalogue: ReturnType<typeof mergeCatalogue>;
   /** Asks the judge of `llm-rubric` (the run's semaphore and cache). */
   judge(req: { messages: ChatMessage[]; provider?: string; model?: string }): Promise<ModelReply>;
+  /** Embeds texts for `similar` (the run's semaphore and cache); without it, `similar` says it cannot run. */
+  embed?(req: { texts: string[]; provider?: string; model?: string }): Promise<EmbedReply & { provider: string; model: string }>;
+  /** The messages sent (for the judge checks that read the question). */
+  messages?: ChatMessage[];
+  /** The tools offered to the model (for the tool-call checks). */
+  tools?: ToolDefinition[];
 }
 
 /**
@@ -438,6 +537,12 @@ export async function checkAnswer(c: FixtureCase, ctx: AnswerContext, options: P
       javascriptOff: options.javascriptOff?.(ctx.suite),
       javascriptTimeoutMs: options.javascriptTimeoutMs,
       judge: ctx.judge,
+      embed: ctx.embed,
+      messages: ctx.messages,
+      finishReason: reply.finishReason,
+      toolCalls: reply.toolCalls,
+      tools: ctx.tools,
+      logprobs: reply.logprobs,
       signal: options.signal,
     });
     assertions.push({ ...result, reason: r(result.reason), reasoning: result.reasoning && r(result.reasoning) });

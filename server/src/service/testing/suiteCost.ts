@@ -10,8 +10,10 @@ import { costOf, countMessages, mergeCatalogue, resolveModel, type ResolvedModel
 import { catalogueFor, type TokenOptions } from '../tokens/count';
 import { ESTIMATE_LABELS, isEstimateFamily, type Catalogue } from '../tokens/catalogue';
 import type { FixtureCaseTokens } from '../tokens/present';
-import type { FixtureCase, FixtureFile, ProviderId } from './fixtures';
+import { JUDGE_ASSERTION_TYPES, type FixtureAssertion, type FixtureCase, type FixtureFile, type ProviderId } from './fixtures';
+import { closedQaMessages, factualityMessages, questionOf } from './assertions/graded';
 import { judgeMessages } from './assertions/rubric';
+import type { ChatMessage } from './providers/types';
 import { planJobs, suiteProvider, type PlanOptions, type TestSuite } from './runner';
 import { caseRenderData, caseVars, VarsError, type UnreadValue, type ValueReader } from './vars';
 
@@ -67,7 +69,7 @@ export interface ModelCost {
   model: string | null;
   /** The matrix variant's label (the cases of one variant are one row). */
   variant?: string;
-  /** A judge row (`PromptCost.judges`): the `llm-rubric` calls made to this model. */
+  /** A judge row (`PromptCost.judges`): the judge checks' calls made to this model. */
   judgeCalls?: number;
   /** Its catalogue id, when known. */
   modelId: string | null;
@@ -224,15 +226,16 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
     }
     p.cases.push({ id: job.id, caseName: c.name, line: c.line + 1, repeat: job.repeat, provider, model: requested, ...(variant ? { variant: variant.label } : {}), inputTokens: counted.tokens, maxOutputTokens: bound.tokens, estimated: counted.estimated, cost });
 
-    // Each `llm-rubric` asks its judge once per case run: the rubric and the answer (up to the
-    // answer's bound) in, the verdict (up to the judge model's maximum output) out.
+    // Each judge check (`llm-rubric`, `factuality`, `model-graded-closedqa`) asks its judge once
+    // per case run: its prompt and the answer (up to the answer's bound) in, the verdict (up to the
+    // judge model's maximum output) out.
     for (const a of c.assert) {
-      if (a.base !== 'llm-rubric' || typeof a.value !== 'string') continue;
+      if (!JUDGE_ASSERTION_TYPES.includes(a.base as never) || typeof a.value !== 'string') continue;
       const judgeProvider = (a.provider ?? options.judge?.provider ?? provider) as ProviderId;
       if (judgeProvider === 'render') continue; // the runner refuses it: nothing is sent
       const judgeRequested = a.model ?? options.judge?.model ?? requested;
       const judgeModel = resolveModel(judgeRequested, undefined, catalogue);
-      const prompt = countMessages(judgeMessages(a.value, ''), judgeModel);
+      const prompt = countMessages(judgePrompt(a, rendered.messages), judgeModel);
       const answerIn = bound.tokens;
       const judgeOut = outputBound({}, judgeModel).tokens;
       const low = costOf(prompt.tokens, 0, judgeModel.entry, catalogue.currency);
@@ -240,7 +243,7 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
       const judgeKey = `${judgeProvider}\u0000${judgeRequested ?? ''}`;
       let j = p.byJudge.get(judgeKey);
       if (!j) {
-        j = { provider: judgeProvider, model: judgeRequested ?? null, modelId: judgeModel.id ?? null, tokenizer: tokenizerLabel(judgeModel), estimated: false, cases: 0, judgeCalls: 0, inputTokens: 0, maxOutputTokens: 0, outputSources: [], price: low && high ? 'priced' : 'unpriced', cost: low && high ? { currency: catalogue.currency, low: 0, high: 0 } : undefined, note: low && high ? 'llm-rubric judge: the rubric and the answer in, a verdict out' : `llm-rubric judge: no price for \`${judgeRequested ?? '(no model)'}\`` };
+        j = { provider: judgeProvider, model: judgeRequested ?? null, modelId: judgeModel.id ?? null, tokenizer: tokenizerLabel(judgeModel), estimated: false, cases: 0, judgeCalls: 0, inputTokens: 0, maxOutputTokens: 0, outputSources: [], price: low && high ? 'priced' : 'unpriced', cost: low && high ? { currency: catalogue.currency, low: 0, high: 0 } : undefined, note: low && high ? 'judge: its prompt and the answer in, a verdict out' : `judge: no price for \`${judgeRequested ?? '(no model)'}\`` };
         p.byJudge.set(judgeKey, j);
       }
       j.judgeCalls! += 1;
@@ -380,7 +383,7 @@ export function formatSuiteCost(e: SuiteCostEstimate, format: 'markdown' | 'text
   const notes = [
     'Input tokens are the rendered prompt of every case run (each repeat counts), chat framing included, counted for the model each case uses.',
     'Output tokens are an upper bound: `config.maxOutputTokens` of the case or prompt, else the model\'s maximum output. The cost range runs from an empty answer to that bound.',
-    ...(e.totals.judgeCalls ? ['Judge calls (`llm-rubric`): one per assertion and case run; in, the rubric and the answer up to its bound; out, up to the judge model\'s maximum output.'] : []),
+    ...(e.totals.judgeCalls ? ['Judge calls (`llm-rubric`, `factuality`, `model-graded-closedqa`): one per assertion and case run; in, the judge prompt and the answer up to its bound; out, up to the judge model\'s maximum output.'] : []),
     `≈ marks estimates (models without a public tokenizer here). List prices as of ${e.catalogueAsOf}; \`promptWorkbench.models\` adds or overrides prices. Nothing was sent.`,
   ];
   for (const n of notes) out.push(md ? `_${n}_` : n.replace(/`/g, ''));
@@ -470,4 +473,12 @@ async function computeFixtureCaseTokens(doc: PromptDocument, fixtures: readonly 
     ...(unread.length ? { unread } : {}),
     fixtures: fixtures.map((f) => f.uri),
   };
+}
+
+/** What a judge check sends, without the answer (counted apart, up to its bound). */
+function judgePrompt(a: FixtureAssertion, messages: readonly RenderedMessage[]): ChatMessage[] {
+  const value = a.value as string;
+  if (a.base === 'factuality') return factualityMessages(questionOf(messages.map((m) => ({ role: m.role, text: m.text }))), value, '');
+  if (a.base === 'model-graded-closedqa') return closedQaMessages(questionOf(messages.map((m) => ({ role: m.role, text: m.text }))), value, '');
+  return judgeMessages(value, '');
 }
