@@ -64,7 +64,8 @@ async function suite(): Promise<{ suite: TestSuite; dir: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pw-record-req-'));
   writeFileSync(path.join(dir, 'ask.prompt'), PROMPT);
   const cases = CASES.map(([provider, model]) => `  - name: via ${provider}\n    provider: ${provider}\n    model: ${model}\n    vars: { topic: tea }\n    assert:\n      - type: contains\n        value: answer\n`).join('');
-  writeFileSync(path.join(dir, 'ask.tests.yaml'), `prompt: ask.prompt\ncases:\n${cases}`);
+  const tools = 'tools:\n  - name: lookupOrder\n    description: Finds an order by its id.\n    parameters:\n      type: object\n      properties: { id: { type: string } }\n      required: [id]\n';
+  writeFileSync(path.join(dir, 'ask.tests.yaml'), `prompt: ask.prompt\n${tools}cases:\n${cases}`);
   return { suite: await loadSuite(pathToFileURL(path.join(dir, 'ask.tests.yaml')).toString(), pathToFileURL(dir).toString(), readTextUri), dir };
 }
 
@@ -107,7 +108,8 @@ for (const stream of [false, true]) {
       ]);
       assert.deepEqual(request.parameters, { temperature: 0.3, maxOutputTokens: 120, topP: 0.9 });
       assert.deepEqual(request.output, { format: 'json', schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false } });
-      assert.deepEqual(request.tools, ['lookupOrder']);
+      // The definition sent, from the fixture file's `tools:` (the prompt names it).
+      assert.deepEqual(request.tools, [{ name: 'lookupOrder', description: 'Finds an order by its id.', parameters: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } }]);
       assert.equal(request.model, provider === 'github' ? 'openai/gpt-4.1-mini' : model);
       // The wire body is what reached the server, exactly (the mock adds Gemini's model from the path).
       const body = { ...wire.body };

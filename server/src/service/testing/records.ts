@@ -127,7 +127,10 @@ const CaseRequestLine = z.object({
   messages: z.array(Message).describe('The rendered messages given to the provider adapter.'),
   parameters: z.record(z.string(), z.unknown()).describe('Every model parameter, in the providers\' shared vocabulary (`maxOutputTokens`, `stopSequences`, ...).'),
   output: z.object({ format: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional() }).nullable().describe('The output format asked for, and its JSON Schema.'),
-  tools: z.array(z.string()).describe('The tools the prompt declares, by name (no adapter sends tool definitions).'),
+  tools: z
+    .array(z.union([z.string(), z.object({ name: z.string(), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()) })]))
+    .describe('The tools sent with the request: the definitions from the fixture file\'s `tools:` (name, description, arguments as JSON Schema). Records written before tools were sent hold the names the prompt declares.'),
+  logprobs: z.boolean().optional().describe('Log probabilities were asked for (a `perplexity` check).'),
   sent: SentRequest.nullable().describe('The request on the wire (HTTP providers); null for render and vscode-lm, and when the call failed before sending.'),
 });
 const ReplayOf = z.object({ record: z.string().describe('The file name of the record replayed.'), id: z.string().describe('The id of the case replayed in it.') });

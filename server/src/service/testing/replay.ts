@@ -6,11 +6,11 @@
 // the record and the fixture file, build the providers and write the record.
 import type { FixtureCase, ProviderId } from './fixtures';
 import { PROVIDER_IDS } from './fixtures';
-import { ProviderError, type ModelReply, type Provider, type Usage } from './providers/types';
+import { ProviderError, type ModelReply, type Provider, type ToolDefinition, type Usage } from './providers/types';
 import type { RecordedCase } from './records';
 import { checksFingerprint } from './records';
 import { redact } from './redact';
-import { checkAnswer, providerOfModel, type CaseRequest, type CaseResult, type RunOptions, type TestSuite } from './runner';
+import { checkAnswer, DEFAULT_EMBEDDING_MODELS, providerOfModel, type CaseRequest, type CaseResult, type RunOptions, type TestSuite } from './runner';
 import { mergeCatalogue } from '../tokens/catalogue';
 import * as path from 'node:path';
 import { commonProjectRoot, RUNS_DIR } from '../project';
@@ -145,7 +145,9 @@ export async function replayCase(recorded: RecordedCase, options: ReplayOptions 
     base.endpoint = provider.endpoint;
     await provider.prepare?.();
     const t = performance.now();
-    reply = await provider.call({ model: target.model, messages: request.messages, parameters: request.parameters, output: request.output ?? undefined, signal: options.signal });
+    // The tool definitions as sent (older records name tools only, and sent none).
+    const tools = request.tools.filter((t): t is ToolDefinition => typeof t === 'object');
+    reply = await provider.call({ model: target.model, messages: request.messages, parameters: request.parameters, output: request.output ?? undefined, signal: options.signal, ...(tools.length ? { tools } : {}), ...(request.logprobs ? { logprobs: true } : {}) });
     latencyMs = performance.now() - t;
   } catch (e) {
     const err = e instanceof ProviderError ? e : new ProviderError('bad-response', (e as Error).message ?? String(e), target.provider);
@@ -166,9 +168,22 @@ export async function replayCase(recorded: RecordedCase, options: ReplayOptions 
     const native = mapped.startsWith(`${judgeProvider}/`) ? mapped.slice(judgeProvider.length + 1) : mapped;
     return providerFor(judgeProvider).call({ model: native, messages: req.messages, parameters: { temperature: 0 }, signal: options.signal });
   };
+  // `similar` embeds through the same providers (no cache: a replay asks again).
+  const embed = async (req: { texts: string[]; provider?: string; model?: string }) => {
+    const id = (req.provider ?? target.provider) as ProviderId;
+    const p = providerFor(id);
+    const model = req.model ?? DEFAULT_EMBEDDING_MODELS[id];
+    if (!p.embed || !model) throw new ProviderError('unavailable', `${id} has no embeddings endpoint or default embedding model: name \`provider\` and \`model\` on the \`similar\` assertion.`, id);
+    const mapped = options.models?.[model] ?? model;
+    const native = mapped.startsWith(`${id}/`) ? mapped.slice(id.length + 1) : mapped;
+    await p.prepare?.();
+    const out = await p.embed({ model: native, texts: req.texts, signal: options.signal });
+    return { ...out, provider: id, model: out.model ?? native };
+  };
+  const sentTools = request.tools.filter((t): t is ToolDefinition => typeof t === 'object');
   const checked = await checkAnswer(
     options.current.testCase,
-    { suite: options.current.suite, providerId: target.provider, requestedModel: target.qualified, vars: base.vars, reply, latencyMs, outputSchema: request.output?.schema, catalogue, judge },
+    { suite: options.current.suite, providerId: target.provider, requestedModel: target.qualified, vars: base.vars, reply, latencyMs, outputSchema: request.output?.schema, catalogue, judge, embed, messages: request.messages, tools: sentTools },
     options,
   );
   return done({ ...answered, ...checked });

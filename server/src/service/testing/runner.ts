@@ -102,8 +102,10 @@ export interface CaseRequest {
   messages: ChatMessage[];
   parameters: Record<string, unknown>;
   output: { format?: string; schema?: Record<string, unknown> } | null;
-  /** The tools the prompt declares, by name (prompt files name tools that code defines; no adapter sends definitions). */
-  tools: string[];
+  /** The tools sent (the fixture file's `tools:` definitions); names only in records written before tools were sent. */
+  tools: Array<string | ToolDefinition>;
+  /** Log probabilities were asked for (a `perplexity` check). */
+  logprobs?: boolean;
   sent: SentRequest | null;
 }
 
@@ -374,7 +376,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     const logprobs = providerId !== 'render' && c.assert.some((a) => LOGPROB_CHECKS.has(a.base));
 
     // Kept with an error too: what was about to be sent is what a person debugging it needs.
-    const request: CaseRequest = { model: nativeModel ?? '', messages, parameters: base.parameters, output: outputSpec ?? null, tools: prompt.prompt.tools.map((t) => t.value), sent: null };
+    const request: CaseRequest = { model: nativeModel ?? '', messages, parameters: base.parameters, output: outputSpec ?? null, tools: tools ?? [], ...(logprobs ? { logprobs } : {}), sent: null };
     let provider: Provider;
     let call: { reply: ModelReply; latencyMs: number; cached: boolean };
     try {
