@@ -4,6 +4,7 @@
 //   prompt-workbench test --estimate [paths or globs] [--provider P] [--repeat N] [--json]
 //   prompt-workbench schema
 //   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json] [--tests]   (see cli/diff.ts)
+//   prompt-workbench report [records...] [--html FILE] [--json] [--merge ...]   (see cli/report.ts)
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatById, frontmatterJsonSchema, lint, loadPartialIndex, promptFileGlobs, registeredFormats, type PartialIndex } from '../service';
@@ -14,6 +15,7 @@ import { failureMessage, LINT_FORMATS, lintCommand, type LintFormat } from './li
 import { tokensCommand } from './tokens';
 import { TEST_USAGE, testCommand, TestUsageError } from './test';
 import { estimateCommand } from './estimate';
+import { REPORT_USAGE, reportCommand, ReportUsageError } from './report';
 import { VERSION } from '../version';
 
 const USAGE = `Usage: prompt-workbench <command> [options]
@@ -51,6 +53,7 @@ ${TEST_USAGE}
   schema [format]            Print the JSON Schema of a format's frontmatter: dotprompt
                              (the default) or prompty (version 2).
 ${DIFF_USAGE}
+${REPORT_USAGE}
 
 Options:
   -h, --help                 Show this help.
@@ -86,6 +89,8 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
         throw e;
       }
     }
+    // `report` has options of its own (see cli/report.ts).
+    if (argv[0] === 'report' && !argv.includes('--help') && !argv.includes('-h')) return await reportCommand(argv.slice(1), cwd, stdout, stderr);
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -144,7 +149,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     const options = { format: values.format as LintFormat, maxWarnings, quiet: values.quiet, model: values.model, config: values.config, preset, partials: await loadPartials(files, cwd, lintProject), version: VERSION, env: process.env, host: lintProject.host };
     return await lintCommand(files, options, cwd, stdout, stderr);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof TestUsageError || e instanceof ConfigFileError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || e instanceof TestUsageError || e instanceof ReportUsageError || e instanceof ConfigFileError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       stderr.write(`prompt-workbench: ${(e as Error).message}\n`);
       return 2;
     }
