@@ -136,3 +136,13 @@ test('the spread chart carries each run and the min-max band per version', () =>
   // the model change is marked on the time chart at run 3
   assert.deepEqual(charts[0].data.datasets[2].data, [{ x: charts[0].data.labels[2], y: 50 }]);
 });
+
+test('the view picks the open prompt by its path from the workspace folder, or the nearest project root', async () => {
+  const { trendsOfFile, newestRecordNames } = await import('../../client/src/trends/select');
+  const t = promptTrends([{ file: 'r.jsonl', startedAt: '2026-01-01T00:00:00Z', cases: [c('passed', { prompt: 'summarize.prompt' }), c('passed', { prompt: 'app/summarize.prompt' }), c('passed', { prompt: 'other.prompt' })] }]);
+  assert.deepEqual(trendsOfFile(t, 'app/summarize.prompt').map((x) => x.prompt), ['app/summarize.prompt']);
+  assert.deepEqual(trendsOfFile(t, 'repo/app/summarize.prompt').map((x) => x.prompt), ['app/summarize.prompt']);
+  assert.deepEqual(trendsOfFile(t, 'missing.prompt'), []);
+  assert.equal(trendsOfFile(t, undefined).length, 3);
+  assert.deepEqual(newestRecordNames(['run-2026-01-02.jsonl', 'notes.txt', 'run-2026-01-03.jsonl', 'run-2026-01-01.jsonl'], 2), ['run-2026-01-03.jsonl', 'run-2026-01-02.jsonl']);
+});
