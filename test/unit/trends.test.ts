@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { figuresOf, promptTrends, trendRecordFromText, twoProportionZ, type TrendCase, type TrendRecord } from '../../server/src/service/history/trends';
 import { trendsHtml } from '../../server/src/service/history/trendsHtml';
+import { newestRecordNames, trendsOfFile } from '../../client/src/trends/select';
 
 const H1 = 'a'.repeat(64);
 const H2 = 'b'.repeat(64);
@@ -137,8 +138,7 @@ test('the spread chart carries each run and the min-max band per version', () =>
   assert.deepEqual(charts[0].data.datasets[2].data, [{ x: charts[0].data.labels[2], y: 50 }]);
 });
 
-test('the view picks the open prompt by its path from the workspace folder, or the nearest project root', async () => {
-  const { trendsOfFile, newestRecordNames } = await import('../../client/src/trends/select');
+test('the view picks the open prompt by its path from the workspace folder, or the nearest project root', () => {
   const t = promptTrends([{ file: 'r.jsonl', startedAt: '2026-01-01T00:00:00Z', cases: [c('passed', { prompt: 'summarize.prompt' }), c('passed', { prompt: 'app/summarize.prompt' }), c('passed', { prompt: 'other.prompt' })] }]);
   assert.deepEqual(trendsOfFile(t, 'app/summarize.prompt').map((x) => x.prompt), ['app/summarize.prompt']);
   assert.deepEqual(trendsOfFile(t, 'repo/app/summarize.prompt').map((x) => x.prompt), ['app/summarize.prompt']);
