@@ -4,6 +4,11 @@ import * as assert from 'node:assert/strict';
 import { figuresOf, promptTrends, trendRecordFromText, twoProportionZ, type TrendCase, type TrendRecord } from '../../server/src/service/history/trends';
 import { trendsHtml } from '../../server/src/service/history/trendsHtml';
 import { newestRecordNames, trendsOfFile } from '../../client/src/trends/select';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../support/cli';
+import { writeTrendRecords } from '../support/trendRecords';
 
 const H1 = 'a'.repeat(64);
 const H2 = 'b'.repeat(64);
@@ -145,4 +150,24 @@ test('the view picks the open prompt by its path from the workspace folder, or t
   assert.deepEqual(trendsOfFile(t, 'missing.prompt'), []);
   assert.equal(trendsOfFile(t, undefined).length, 3);
   assert.deepEqual(newestRecordNames(['run-2026-01-02.jsonl', 'notes.txt', 'run-2026-01-03.jsonl', 'run-2026-01-01.jsonl'], 2), ['run-2026-01-03.jsonl', 'run-2026-01-02.jsonl']);
+});
+
+test('prompt-workbench report: text and JSON of the records in the project\'s runs folder, bad lines named', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pw-report-'));
+  const runs = writeTrendRecords(dir);
+  writeFileSync(path.join(runs, 'run-2026-12-01-broken.jsonl'), '{"type":"run","version":1,"startedAt":"2026-12-01T00:00:00Z","finishedAt":"2026-12-01T00:00:01Z","counts":{}}\nnot json\n');
+  const text = await runCli(['report'], dir);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^summarize\.prompt: 3 version\(s\), 10 run\(s\)\n/);
+  assert.match(text.stdout, /\n {2}7d41c0a {5}5 run\(s\) {2}pass 86\.0% \(runs 40\.0%\.\.100\.0%\).* DRIFT\n/);
+  assert.match(text.stderr, /run-2026-12-01-broken\.jsonl: Line 2 is not JSON\./);
+  const json = await runCli(['report', '--json', '--prompt', 'summarize.prompt'], dir);
+  const data = JSON.parse(json.stdout);
+  assert.equal(data.trends.length, 1);
+  assert.deepEqual(data.trends[0].versions.map((v: { runs: number }) => v.runs), [3, 5, 2]);
+  assert.ok(Math.abs(data.trends[0].drift[0].z + 4.68705) < 1e-4); // 39/40 then 4/10
+  assert.deepEqual(data.trends[0].modelChanges.map((p: { startedAt: string }) => p.startedAt), ['2026-11-08T09:00:00.000Z']);
+  const none = await runCli(['report'], mkdtempSync(path.join(tmpdir(), 'pw-report-empty-')));
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no run records yet/);
 });
