@@ -157,7 +157,8 @@ const entries = [
 // The desktop end-to-end suite runs inside VS Code's extension host (npm run test:desktop).
 // Charts of the webviews and the CLI's HTML reports (Chart.js), a browser script: a webview loads
 // it by URI, a report inlines it (see client/src/webview/charts.mts).
-const browserBundles = [{ ...common, entryPoints: { charts: 'client/src/webview/charts.mts' }, platform: 'browser', target: 'es2022', format: 'iife', globalName: 'promptWorkbenchCharts', external: [] }];
+// Without the node bundles' banner (`require('node:url')`) and defines: a browser has no `require`.
+const browserBundles = [{ ...common, entryPoints: { charts: 'client/src/webview/charts.mts' }, platform: 'browser', target: 'es2022', format: 'iife', globalName: 'promptWorkbenchCharts', external: [], banner: {}, define: {} }];
 if (e2e) entries.push({ entryPoints: { 'e2e/suite': 'test/e2e/desktop/suite/index.ts' } });
 
 mkdirSync('dist', { recursive: true });

@@ -105,6 +105,8 @@ test(`${CASES} cases in ${SHARDS} shards, merged: every case run once, none lost
   assert.match(page, /promptWorkbenchCharts/);
   assert.ok(page.length > 100_000, 'the chart library is inlined');
   assert.ok(!/<script[^>]+src=|<link[^>]+href=/.test(page), 'nothing is fetched');
+  // The inlined chart library is a browser script: nothing of node's (a `require` would stop it).
+  assert.ok(!/\brequire\(/.test(page), 'no require() in the page');
   assert.match(page, /<td class="n">90\.0%<\/td>/);
 });
 

@@ -102,7 +102,7 @@ export class TrendsPanel implements vscode.Disposable {
     const { records, problems, found } = await readRecords(dir);
     const trends = trendsOfFile(promptTrends(records), target.relativePath);
     const nonce = randomBytes(16).toString('base64');
-    const where = vscode.workspace.asRelativePath(dir, true);
+    const where = vscode.workspace.asRelativePath(dir, false);
     panel.webview.html = trendsHtml({
       title: target.relativePath ? `Prompt trends: ${target.relativePath}` : 'Prompt trends',
       subtitle: found ? `${records.length} run record${records.length === 1 ? '' : 's'} in ${where}` : `No run records yet: ${where} does not exist. Run the prompt's tests (Test Explorer) to record results.`,

@@ -121,8 +121,9 @@ function latency(t: PromptTrend): unknown {
 function cost(t: PromptTrend): unknown {
   return {
     type: 'bar',
-    data: { labels: t.versions.map((v) => v.label), datasets: [{ label: 'cost per result (USD)', data: t.versions.map((v) => round(v.costPerResult, 8)) }] },
-    options: { ...BASE_OPTIONS, scales: { x: { type: 'category', title: { display: true, text: 'version (oldest first)' } }, y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'USD' } } } },
+    // Per 1,000 results: a result's cost is a small fraction of a cent.
+    data: { labels: t.versions.map((v) => v.label), datasets: [{ label: 'cost per 1,000 results (USD)', data: t.versions.map((v) => (v.costPerResult === undefined ? null : round(v.costPerResult * 1000, 6))) }] },
+    options: { ...BASE_OPTIONS, scales: { x: { type: 'category', title: { display: true, text: 'version (oldest first)' } }, y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'USD per 1,000 results' } } } },
   };
 }
 
@@ -151,7 +152,7 @@ ${alerts.length ? `<ul class="alerts">${alerts.join('')}</ul>` : ''}
 <figure><figcaption>Pass rate and mean score over time</figcaption>${chart(overTime(t), `Pass rate and mean score of ${t.prompt} over time`)}</figure>
 <figure><figcaption>Stability: each version's runs</figcaption>${chart(spread(t), `Pass rate of each run per version of ${t.prompt}`)}</figure>
 <figure><figcaption>Latency over time</figcaption>${chart(latency(t), `p50 and p95 latency of ${t.prompt} over time`)}</figure>
-<figure><figcaption>Cost per result per version</figcaption>${chart(cost(t), `Cost per result per version of ${t.prompt}`)}</figure>
+<figure><figcaption>Cost per 1,000 results per version</figcaption>${chart(cost(t), `Cost per result per version of ${t.prompt}`)}</figure>
 </div>
 <h3>Versions</h3>
 <table class="versions"><thead><tr><th>version</th><th>commits</th><th>runs</th><th>results</th><th>pass rate</th><th>spread</th><th>mean score</th><th>cost / result</th><th>p50</th><th>p95</th><th>models</th><th></th></tr></thead><tbody>
@@ -171,7 +172,7 @@ const STYLE = `
   section.prompt { border-top: 1px solid var(--vscode-panel-border, var(--border)); margin-top: 12px; }
   .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 12px; }
   figure { margin: 0; padding: 8px; border: 1px solid var(--vscode-panel-border, var(--border)); }
-  .chart { position: relative; height: 240px; }
+  .chart { position: relative; height: 270px; }
   table { border-collapse: collapse; margin: 4px 0; font-size: 0.95em; }
   th, td { border-bottom: 1px solid var(--vscode-panel-border, var(--border)); padding: 3px 8px; text-align: left; }
   td.n { text-align: right; font-variant-numeric: tabular-nums; }
