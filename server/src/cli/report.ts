@@ -142,7 +142,7 @@ export async function reportCommand(argv: string[], cwd: string, stdout: NodeJS.
   if (values.html) {
     const script = chartsScriptPath();
     if (!script) throw new ReportUsageError('The chart library (dist/charts.js) is missing beside the CLI: reinstall the package (or run "npm run build").');
-    const html = trendsHtml({ title: values.prompt ? `Prompt trends: ${values.prompt}` : 'Prompt trends', subtitle: `${records.length} run record${records.length === 1 ? '' : 's'} (${inputs.join(', ')}), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`, trends, problems, script: { inline: await readFile(script, 'utf8') } });
+    const html = trendsHtml({ title: values.prompt ? `Prompt trends: ${values.prompt}` : 'Prompt trends', subtitle: `${records.length} run record${records.length === 1 ? '' : 's'} (${inputs.map((i) => path.relative(cwd, path.resolve(cwd, i)) || '.').join(', ')}), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`, trends, problems, script: { inline: await readFile(script, 'utf8') } });
     await writeOut(values.html, html, cwd);
     stderr.write(`Trends of ${trends.length} prompt${trends.length === 1 ? '' : 's'} written to ${values.html}\n`);
   }
