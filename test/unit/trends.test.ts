@@ -109,6 +109,9 @@ test('a record file read tolerantly: extra fields (request, response, schemaVers
   assert.match(problems[0], /Line 3/);
   assert.deepEqual(record?.cases.map((x) => [x.prompt, x.promptHash, x.gitCommit, x.score, x.cost, x.latencyMs, x.returnedModel]), [['a.prompt', H1, undefined, 1, 0.5, 12, 'm-1']]);
   assert.deepEqual(trendRecordFromText('x', 'hello').record, undefined);
+  // The answering model from a `response` object when the line has no returnedModel.
+  const nested = text.split('\n').slice(0, 2).join('\n').replace('"returnedModel":"m-1",', '').replace('"response":{"text":"hi"}', '"response":{"text":"hi","model":"m-2"}');
+  assert.equal(trendRecordFromText('r.jsonl', nested).record?.cases[0].returnedModel, 'm-2');
 });
 
 test('the HTML page: every text escaped, charts as JSON in attributes, one script mode or the other', () => {

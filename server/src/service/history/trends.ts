@@ -270,7 +270,8 @@ export function trendRecordFromText(file: string, text: string): { record?: Tren
       promptHash: str(x.promptHash),
       gitCommit: str(x.gitCommit),
       gitDirty: typeof x.gitDirty === 'boolean' ? x.gitDirty : undefined,
-      returnedModel: str(x.returnedModel),
+      // A record may also keep the raw answer under `response` (newer records): its model, when the line has none.
+      returnedModel: str(x.returnedModel) ?? str((x.response as Record<string, unknown> | null | undefined)?.returnedModel) ?? str((x.response as Record<string, unknown> | null | undefined)?.model),
       requestedModel: str(x.requestedModel),
       score: num(x.score),
       cost: num(c.cost),
