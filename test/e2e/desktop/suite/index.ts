@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { parseRunRecord, type RecordedCase } from '../../../../server/src/service/testing/records';
 import { completion, history, problems, testing, tokens, type CaseStatus } from '../../expectations';
 import { BASE_URL_SETTING, DESKTOP_SCENARIOS, ENV, type ScenarioName } from '../launch';
+import { TREND_PROMPT } from '../../../support/trendRecords';
 
 type Check = [name: string, body: () => Promise<void>];
 
@@ -266,6 +267,18 @@ const historyChecks: Check[] = [
   }],
 ];
 
+// ---- trends ----
+
+const trendsChecks: Check[] = [
+  ['"Show Prompt Trends" opens the active prompt\'s trends in a webview in the editor area', async () => {
+    await open(TREND_PROMPT);
+    await waitForCommand('promptWorkbench.trends.show');
+    await vscode.commands.executeCommand('promptWorkbench.trends.show');
+    const tab = await waitFor('the Prompt Trends tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('promptWorkbench.trends')), () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)).join(', '));
+    assert.equal(tab.label, `Trends: ${TREND_PROMPT}`);
+  }],
+];
+
 const CHECKS: Record<ScenarioName, Check[]> = {
   problems: problemsChecks,
   completion: completionChecks,
@@ -273,6 +286,7 @@ const CHECKS: Record<ScenarioName, Check[]> = {
   testing: testingChecks,
   untrusted: untrustedChecks,
   history: historyChecks,
+  trends: trendsChecks,
 };
 
 export async function run(): Promise<void> {
