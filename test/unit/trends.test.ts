@@ -101,7 +101,7 @@ test('cases without a content hash, and other prompts, are left out; order is by
 test('a record file read tolerantly: extra fields (request, response, schemaVersion) and bad lines', () => {
   const text = [
     JSON.stringify({ type: 'run', version: 2, schemaVersion: '2', startedAt: '2026-03-01T00:00:00Z', finishedAt: '2026-03-01T00:01:00Z', counts: { passed: 1 } }),
-    JSON.stringify({ type: 'case', id: 'a#1', caseKey: 'a#1', fixture: 'a.tests.yaml', prompt: 'a.prompt', case: 'one', caseLine: 3, repeat: 1, repeats: 1, status: 'passed', provider: 'openai', output: 'hi', latencyMs: 12, cost: 0.5, reason: '', assertions: [], promptHash: H1, gitCommit: null, score: 1, returnedModel: 'm-1', request: { messages: [] }, response: { text: 'hi' } }),
+    JSON.stringify({ type: 'case', id: 'a#1', caseKey: 'a#1', fixture: 'a.tests.yaml', prompt: 'a.prompt', case: 'one', caseLine: 3, repeat: 1, repeats: 1, status: 'passed', provider: 'openai', output: 'hi', latencyMs: 12, cost: 0.5, reason: '', assertions: [], promptHash: H1, gitCommit: null, score: 1, returnedModel: 'm-1', request: { model: 'gpt-4o-mini', messages: [{ role: 'user', text: 'hi' }], parameters: {}, output: null, tools: [], sent: null }, response: { text: 'hi' } }),
     '{not json',
   ].join('\n');
   const { record, problems } = trendRecordFromText('r.jsonl', text);
