@@ -57,6 +57,8 @@ describe('desktop end-to-end suite', () => {
       } else assert.equal(existsSync(settings), false, `${s.name} has workspace settings`);
     }
     assert.equal(existsSync(path.join(SCENARIOS_DIR, 'testing', '.vscode')), false, 'the scenario folder itself is left alone');
+    assert.equal(readdirSync(path.join(scratch, 'trends', '.prompt-workbench', 'runs')).filter((f) => f.endsWith('.jsonl')).length, 10, 'the trends copy has its run records');
+    assert.equal(existsSync(path.join(SCENARIOS_DIR, 'trends', '.prompt-workbench')), false);
   });
 
   test('the history copy is a git repository with the expected commits, newest first', () => {

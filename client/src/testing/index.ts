@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { PromptTests } from './controller';
 import { setApiKey, type KeyProvider } from './settings';
 import { registerSuiteCost } from './suiteCost';
+import { registerTrends } from '../trends/panel';
 
 // The history view's "Compare Test Results" runs suites through this same bundle (dist/testing.js).
 export { createSuiteRunner, readRunRecords } from '../history/suiteRunner';
@@ -20,6 +21,8 @@ export function startTesting(context: vscode.ExtensionContext, output: vscode.Lo
     vscode.commands.registerCommand('promptWorkbench.test.refresh', () => tests.discover()),
     vscode.commands.registerCommand('promptWorkbench.test.compareModels', () => tests.compareModels()),
     registerSuiteCost(output),
+    // The trends of the run records, in a webview (client/src/trends/panel.ts).
+    registerTrends(context),
   ];
   context.subscriptions.push(...disposables);
   return vscode.Disposable.from(...disposables);

@@ -6,6 +6,7 @@
 //   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json] [--tests] [--text]   (see cli/diff.ts)
 //   prompt-workbench replay <record.jsonl> [--case ID] [--model M]   (see cli/replay.ts)
 //   prompt-workbench history <prompt> [--limit N] [--format text|json]   (see cli/history.ts)
+//   prompt-workbench report [records...] [--html FILE] [--json] [--merge ...]   (see cli/report.ts)
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatById, frontmatterJsonSchema, lint, loadPartialIndex, promptFileGlobs, registeredFormats, type PartialIndex } from '../service';
@@ -19,6 +20,7 @@ import { estimateCommand } from './estimate';
 import { REPLAY_USAGE, replayMain, ReplayUsageError } from './replay';
 import { HISTORY_USAGE, historyMain, HistoryUsageError } from './history';
 import { runRecordJsonSchema } from '../service/testing/records';
+import { REPORT_USAGE, reportCommand, ReportUsageError } from './report';
 import { VERSION } from '../version';
 
 const USAGE = `Usage: prompt-workbench <command> [options]
@@ -59,6 +61,7 @@ ${TEST_USAGE}
 ${DIFF_USAGE}
 ${HISTORY_USAGE}
 ${REPLAY_USAGE}
+${REPORT_USAGE}
 
 Options:
   -h, --help                 Show this help.
@@ -97,6 +100,8 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     // `replay` and `history` have options of their own (see cli/replay.ts, cli/history.ts).
     if (argv[0] === 'replay' && !argv.includes('--help') && !argv.includes('-h')) return await replayMain(argv.slice(1), cwd, stdout, stderr);
     if (argv[0] === 'history' && !argv.includes('--help') && !argv.includes('-h')) return await historyMain(argv.slice(1), cwd, stdout);
+    // `report` has options of its own (see cli/report.ts).
+    if (argv[0] === 'report' && !argv.includes('--help') && !argv.includes('-h')) return await reportCommand(argv.slice(1), cwd, stdout, stderr);
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -160,7 +165,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     const options = { format: values.format as LintFormat, maxWarnings, quiet: values.quiet, model: values.model, config: values.config, preset, partials: await loadPartials(files, cwd, lintProject), version: VERSION, env: process.env, host: lintProject.host };
     return await lintCommand(files, options, cwd, stdout, stderr);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof TestUsageError || e instanceof ReplayUsageError || e instanceof HistoryUsageError || e instanceof ConfigFileError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || e instanceof TestUsageError || e instanceof ReplayUsageError || e instanceof HistoryUsageError || e instanceof ReportUsageError || e instanceof ConfigFileError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       stderr.write(`prompt-workbench: ${(e as Error).message}\n`);
       return 2;
     }

@@ -32,6 +32,8 @@ import { cliFileValues, cliProject, expandArguments, runLocations, workbenchStor
 import { VERSION } from '../version';
 import { cliProviders } from './providers';
 import { cliColumn } from './lint';
+import { BaselineError, baselineReport, runBaseline } from './baseline';
+import { gateText } from '../service/history/gate';
 
 export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fixture files (*.tests.yaml, *.tests.yml)
                              against their prompts, and of GitHub Models prompt files
@@ -79,6 +81,16 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
                              model (≈ marks estimates). Takes --provider, --models,
                              --repeat, --judge-provider, --judge-model and --json; exit 1
                              when a case cannot be rendered.
+      --baseline REV         The pull-request gate: run (or reuse recorded results for) each
+                             tested prompt's text at git revision REV and in the working
+                             tree, with the working tree's fixture files, and compare them
+                             case by case. Exit 1 on a new failure (passed at REV, not now;
+                             or a new case that does not pass) or when the pass rate drops
+                             by more than testing.maxPassRateDrop points of
+                             prompt-workbench.yaml (default 0). --reporter markdown writes
+                             the comparison as a pull-request comment; text and json too.
+      --max-pass-rate-drop N Points of pass rate the gate allows to lose (overrides the
+                             project config).
       --judge-provider P, --judge-model M   The judge of llm-rubric, factuality and
                              model-graded-closedqa assertions (a prompt file's llm
                              evaluators use their own modelId).
@@ -282,6 +294,8 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
       stream: { type: 'boolean', default: false },
       'judge-provider': { type: 'string' },
       'judge-model': { type: 'string' },
+      baseline: { type: 'string' },
+      'max-pass-rate-drop': { type: 'string' },
     },
   });
   const provider = values.provider as ProviderId | undefined;
@@ -305,6 +319,16 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     } catch (e) {
       throw new TestUsageError((e as Error).message);
     }
+  }
+  if (values.baseline !== undefined) {
+    if (!values.baseline.trim() || values.baseline.startsWith('-')) throw new TestUsageError(`--baseline needs a git revision (a branch, tag or commit, e.g. origin/main); got "${values.baseline}".`);
+    if (values.shard !== undefined || values.models !== undefined) throw new TestUsageError('--baseline compares whole suites: it takes neither --shard nor --models.');
+    if (values.reporter === 'junit') throw new TestUsageError('--baseline reports as text, json or markdown (a pull-request comment), not junit.');
+  }
+  let maxDrop: number | undefined;
+  if (values['max-pass-rate-drop'] !== undefined) {
+    maxDrop = Number(values['max-pass-rate-drop']);
+    if (!(maxDrop >= 0 && maxDrop <= 100)) throw new TestUsageError(`--max-pass-rate-drop needs percentage points from 0 to 100; got "${values['max-pass-rate-drop']}".`);
   }
   let shard: [number, number] | undefined;
   if (values.shard !== undefined) {
@@ -352,6 +376,43 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
   });
   const { secrets } = providers;
   const cache = values['no-cache'] ? undefined : new ResponseCache(workbenchStore(host, where.cacheDir), { secrets });
+  if (values.baseline !== undefined) {
+    const gate = await runBaseline({
+      rev: values.baseline,
+      suites,
+      host: { fixtureUris: async () => [], readText, records: values['no-record'] ? undefined : workbenchStore(host, where.recordsDir) },
+      options: {
+        rootUri,
+        run: {
+          ...providers,
+          defaultProvider: provider,
+          concurrency,
+          cache,
+          repeat,
+          readText: fileValues.read,
+          javascriptOff: javascriptSwitch(values['no-javascript'], project.config),
+          analysis: { partials: await loadPartialIndex(host, [...new Set([cwd, where.root, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers, schemas: project.schemas },
+        },
+        signal,
+        meta: { tool: 'prompt-workbench', toolVersion: VERSION, provider, origin: 'cli' },
+        onProgress: values.reporter === 'text' && !values.output ? (m) => (/ \d+\/\d+ run$/.test(m) ? undefined : stderr.write(`${m}\n`)) : undefined,
+      },
+      maxDropPoints: maxDrop ?? project.config?.testing?.maxPassRateDrop ?? 0,
+    }).catch((e: unknown) => {
+      if (e instanceof BaselineError) throw new TestUsageError(e.message);
+      throw e;
+    });
+    if (gate.cancelled) {
+      stderr.write('prompt-workbench: cancelled.\n');
+      return 130;
+    }
+    const report = baselineReport(gate, values.reporter!);
+    if (values.output) {
+      await writeFile(path.resolve(cwd, values.output), report);
+      stderr.write(gateText(gate));
+    } else stdout.write(report);
+    return gate.failed ? 1 : 0;
+  }
   let jobs = planJobs(suites, repeat, { matrix: true, variants });
   if (shard) jobs = jobs.filter((j) => inShard(j.caseKey, shard![0], shard![1]));
   const streaming = values.reporter === 'text' && !values.output;

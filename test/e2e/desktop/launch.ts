@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { compareModels, testing } from '../expectations';
 import { makeHistoryRepository } from '../historyRepository';
+import { writeTrendRecords } from '../../support/trendRecords';
 
 export const SCENARIOS_DIR = path.resolve(__dirname, '..', 'scenarios');
 
@@ -22,6 +23,7 @@ export const DESKTOP_SCENARIOS = [
   { name: 'untrusted', trusted: false, mock: true },
   { name: 'history', trusted: true, mock: false },
   { name: 'compare-models', trusted: true, mock: true },
+  { name: 'trends', trusted: true, mock: false },
 ] as const;
 
 export type ScenarioName = (typeof DESKTOP_SCENARIOS)[number]['name'];
@@ -52,7 +54,7 @@ export function expectedProviderRequests(name: ScenarioName): number | undefined
 
 /**
  * Copies scenario `scenario` into `dir` (an empty folder) and prepares it: the local test
- * provider's URL in `.vscode/settings.json`, a git repository for `history`.
+ * provider's URL in `.vscode/settings.json`, a git repository for `history`, run records for `trends`.
  */
 export function prepareWorkspace(scenario: DesktopScenario, dir: string, openaiBaseUrl: string): void {
   cpSync(path.join(SCENARIOS_DIR, scenario.name), dir, { recursive: true });
@@ -61,6 +63,7 @@ export function prepareWorkspace(scenario: DesktopScenario, dir: string, openaiB
     writeFileSync(path.join(dir, '.vscode', 'settings.json'), JSON.stringify({ [BASE_URL_SETTING]: openaiBaseUrl }, null, 2) + '\n');
   }
   if (scenario.name === 'history') makeHistoryRepository(dir);
+  if (scenario.name === 'trends') writeTrendRecords(dir);
 }
 
 /**

@@ -77,6 +77,12 @@ export const LintConfigFileSchema = z.strictObject({
   testing: z
     .strictObject({
       javascript: z.boolean().describe('`false` skips `javascript` assertions in the editor and on the command line (the case\'s other assertions still count). They run in a sandbox either way.').optional(),
+      maxPassRateDrop: z
+        .number()
+        .min(0, 'a drop in percentage points from 0 to 100')
+        .max(100, 'a drop in percentage points from 0 to 100')
+        .describe('`prompt-workbench test --baseline REV` fails when the pass rate of the working tree is more than this many percentage points below the base revision\'s (default 0: any drop fails). New failures fail it whatever this says.')
+        .optional(),
     })
     .optional(),
 });
@@ -104,7 +110,7 @@ export interface LintConfigFile {
   /** `fixtures:`: what `file://` values of fixture files may read beside the project root, and how much. */
   fixtures?: { allow?: string[]; maxFileSize?: number };
   /** `testing:`: test runs' switches. */
-  testing?: { javascript?: boolean };
+  testing?: { javascript?: boolean; maxPassRateDrop?: number };
   /** `schemas:`: schema names to JSON Schema files, relative to the config file (see schemas.ts). */
   schemas?: Record<string, string>;
 }

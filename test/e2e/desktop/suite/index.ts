@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { parseRunRecord, type RecordedCase } from '../../../../server/src/service/testing/records';
 import { compareModels, completion, history, problems, testing, tokens, type CaseStatus } from '../../expectations';
 import { BASE_URL_SETTING, DESKTOP_SCENARIOS, ENV, type ScenarioName } from '../launch';
+import { TREND_PROMPT } from '../../../support/trendRecords';
 
 type Check = [name: string, body: () => Promise<void>];
 
@@ -289,6 +290,18 @@ const compareModelsChecks: Check[] = [
   }],
 ];
 
+// ---- trends ----
+
+const trendsChecks: Check[] = [
+  ['"Show Prompt Trends" opens the active prompt\'s trends in a webview in the editor area', async () => {
+    await open(TREND_PROMPT);
+    await waitForCommand('promptWorkbench.trends.show');
+    await vscode.commands.executeCommand('promptWorkbench.trends.show');
+    const tab = await waitFor('the Prompt Trends tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('promptWorkbench.trends')), () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)).join(', '));
+    assert.equal(tab.label, `Trends: ${TREND_PROMPT}`);
+  }],
+];
+
 const CHECKS: Record<ScenarioName, Check[]> = {
   problems: problemsChecks,
   completion: completionChecks,
@@ -297,6 +310,7 @@ const CHECKS: Record<ScenarioName, Check[]> = {
   untrusted: untrustedChecks,
   history: historyChecks,
   'compare-models': compareModelsChecks,
+  trends: trendsChecks,
 };
 
 export async function run(): Promise<void> {
