@@ -11,7 +11,7 @@ import { createNodeHost } from '../node/host';
 import { cliProject, ConfigFileError, expandArguments, type CliProject } from './project';
 import { DIFF_USAGE, diffMain, DiffUsageError } from './diff';
 import { failureMessage, LINT_FORMATS, lintCommand, type LintFormat } from './lint';
-import { tokensCommand } from './tokens';
+import { agentsTokensCommand, tokensCommand } from './tokens';
 import { TEST_USAGE, testCommand, TestUsageError } from './test';
 import { estimateCommand } from './estimate';
 import { VERSION } from '../version';
@@ -47,6 +47,10 @@ Commands:
                              a public tokenizer). Exit 1 when a prompt overflows its window.
       --model M              Count for model M instead of each prompt's \`model:\`.
       --json                 JSON output (also: --format json).
+      --agents [folder]      The agent instruction files (AGENTS.md, *.instructions.md,
+                             CLAUDE.md, .cursor/rules/*.mdc, ...) under the folder (the
+                             project root by default): kind, when each loads, tokens, and
+                             the always-loaded set against agents.budget (exit 1 over it).
 ${TEST_USAGE}
   schema [format]            Print the JSON Schema of a format's frontmatter: dotprompt
                              (the default) or prompty (version 2).
@@ -91,6 +95,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
       allowPositionals: true,
       options: {
         format: { type: 'string', default: 'text' },
+        agents: { type: 'boolean', default: false },
         'max-warnings': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         model: { type: 'string' },
@@ -121,6 +126,11 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     if (command === 'tokens') {
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`Unknown format "${values.format}". Use --json or --format json.`);
       const project = await cliProject(cwd);
+      if (values.agents) {
+        if (rest.length > 1) throw new UsageError('`tokens --agents` takes one folder (default: the project root).');
+        const root = rest[0] ? path.resolve(cwd, rest[0]) : project.configFile ? path.dirname(project.configFile) : cwd;
+        return await agentsTokensCommand(root, { host: project.host, config: project.config?.agents, model: values.model ?? project.config?.agents?.model ?? project.config?.tokens?.model, json: values.json || values.format === 'json' }, stdout);
+      }
       const files = await expand(rest.length ? rest : ['.'], cwd, project);
       return await tokensCommand(files, { model: values.model ?? project.config?.tokens?.model, json: values.json || values.format === 'json', partials: await loadPartials(files, cwd, project), schemas: project.schemas }, cwd, stdout);
     }

@@ -10,8 +10,29 @@ export { AGENTS_ID, agentInfo, agentKindOf, KIND_LABELS, matchesEverything, pars
 export { headingsOf, linksOf, sectionsOf, PATTERNS as MARKDOWN_PATTERNS, type Heading, type MarkdownLink, type Section } from './markdown';
 export { KNOWN_FIELDS } from './schema';
 
-/** The built-in file names, as globs relative to a workspace folder (equal to `AGENT_INSTRUCTION_PATTERNS` in languages.ts). */
-export const AGENT_FILE_PATTERNS = ['**/AGENTS.md', '**/.github/copilot-instructions.md', '**/*.instructions.md', '**/*.prompt.md', '**/*.agent.md', '**/SKILL.md', '**/CLAUDE.md', '**/.cursor/rules/**/*.mdc'];
+/**
+ * The built-in file names, as globs relative to a workspace folder: `AGENT_INSTRUCTION_PATTERNS` of
+ * languages.ts, plus the same names inside the dot folders the tools use (`.github/instructions/`,
+ * `.github/prompts/`, `.claude/skills/`, ...), which a search's `**` does not enter.
+ */
+export const AGENT_FILE_PATTERNS = [
+  '**/AGENTS.md',
+  '**/.github/copilot-instructions.md',
+  '**/*.instructions.md',
+  '**/*.prompt.md',
+  '**/*.agent.md',
+  '**/SKILL.md',
+  '**/CLAUDE.md',
+  '**/.cursor/rules/**/*.mdc',
+  '.github/copilot-instructions.md',
+  '.github/**/*.instructions.md',
+  '.github/**/*.prompt.md',
+  '.github/**/*.agent.md',
+  '.github/**/SKILL.md',
+  '.claude/**/SKILL.md',
+  '.claude/**/CLAUDE.md',
+  '.cursor/rules/**/*.mdc',
+];
 
 let keys: KeyInfo | undefined;
 function keyTree(): KeyInfo {
