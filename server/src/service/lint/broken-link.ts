@@ -4,7 +4,7 @@
 // (`ctx.fileExists`: the server's and the CLI's), so without one (a plain engine call) it reports
 // nothing. URLs with a scheme, `#anchors`, and links in code are left alone; only targets inside
 // the file's workspace folder are looked up.
-import { agentInfo, linksOf } from '../formats/registry';
+import { agentInfo, linksOf, MARKDOWN_PATTERNS } from '../formats/registry';
 import type { Finding, LintRule } from './types';
 
 const SCHEME = /^[a-z][\w+.-]*:/i;
@@ -34,7 +34,10 @@ export const rule: LintRule = {
   description: 'A relative link in an agent instruction file names a file that does not exist.',
   defaultLevel: 'warning',
   category: 'correctness',
-  patterns: [SCHEME],
+  // A getter: the format's module is not loaded yet when the rule registry is (a cycle through the registry).
+  get patterns() {
+    return [SCHEME, ...MARKDOWN_PATTERNS];
+  },
   async checkAsync(ctx) {
     const info = agentInfo(ctx.doc);
     if (!info || !ctx.fileExists || ctx.doc.notice) return [];
