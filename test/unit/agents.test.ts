@@ -205,21 +205,26 @@ test('the always-loaded set through the host: which files, the sum, the budget d
       ['pkg/AGENTS.md', 'folder'],
     ],
   );
-  assert.equal(set.total, set.always.reduce((s, f) => s + f.tokens, 0));
+  assert.equal(set.total, set.always.reduce((s, f) => s + f.tokens!, 0));
   assert.equal(set.always.length, 4);
   assert.ok(set.total > 30);
   assert.equal(set.over, set.total - 30);
   const agents = set.files.find((f) => f.path === 'AGENTS.md')!;
-  const diags = agentSetDiagnostics(agents.doc, set, lint.resolveLintConfig(lint.RULES));
+  const diags = agentSetDiagnostics(agents.doc!, set, lint.resolveLintConfig(lint.RULES));
   const budget = diags.find((d) => d.code === 'agents-budget')!;
   assert.equal(budget.severity, 'warning');
   assert.equal(FILES['AGENTS.md'].slice(budget.span.start, budget.span.end), '# Project');
   assert.match(budget.message, new RegExp(`${set.total} tokens, ${set.over} over the budget of 30`));
+  // A file whose name puts it outside the set is not even read; `all` reads and counts every file.
+  const pkg = set.files.find((f) => f.path === 'pkg/AGENTS.md')!;
+  assert.equal(pkg.doc, undefined);
+  assert.equal(pkg.tokens, undefined);
+  assert.ok((await files.set(rootUri, {}, {}, { all: true })).files.every((f) => f.tokens !== undefined && f.doc));
   // A file outside the set gets no set diagnostics.
-  assert.deepEqual(agentSetDiagnostics(set.files.find((f) => f.path === 'pkg/AGENTS.md')!.doc, set), []);
+  assert.deepEqual(agentSetDiagnostics(parseDocument(FILES['pkg/AGENTS.md'], pkg.uri), set), []);
   // Within the budget: no diagnostic.
   const roomy = await files.set(rootUri, { budget: 10_000 });
-  assert.equal(agentSetDiagnostics(agents.doc, roomy).filter((d) => d.code === 'agents-budget').length, 0);
+  assert.equal(agentSetDiagnostics(agents.doc!, roomy).filter((d) => d.code === 'agents-budget').length, 0);
   // The table lists every file and the sum.
   const table = agentSetTable(set, 'text');
   assert.match(table, /Always loaded\s+4 files\s+\d+ \/ budget 30/);
@@ -234,19 +239,19 @@ test('the set across files: the same instruction in two files, two files contrad
   const set = await files.set(rootUri);
   const agents = set.files.find((f) => f.path === 'AGENTS.md')!;
   const config = lint.resolveLintConfig(lint.RULES);
-  const found = agentSetDiagnostics(agents.doc, set, config).map((d) => [d.code, FILES['AGENTS.md'].slice(d.span.start, d.span.end), d.severity]);
+  const found = agentSetDiagnostics(agents.doc!, set, config).map((d) => [d.code, FILES['AGENTS.md'].slice(d.span.start, d.span.end), d.severity]);
   assert.deepEqual(found, [
     ['conflicting-instructions', 'Always cite the source.', 'info'],
     ['duplicate-instruction', 'Use TypeScript for every new module you add.', 'warning'],
   ]);
-  const messages = agentSetDiagnostics(agents.doc, set, config).map((d) => d.message);
+  const messages = agentSetDiagnostics(agents.doc!, set, config).map((d) => d.message);
   assert.match(messages[0], /\.github\/copilot-instructions\.md line 3/);
   assert.match(messages[1], /\.github\/copilot-instructions\.md line 4/);
   // ts.instructions.md holds the same sentence but only loads for .ts files: not compared.
   assert.ok(!messages.some((m) => m.includes('ts.instructions.md')));
   // The rules' levels apply: off is off.
   const off = { ...config, levels: { ...config.levels, 'duplicate-instruction': 'off' as const, 'conflicting-instructions': 'off' as const } };
-  assert.deepEqual(agentSetDiagnostics(agents.doc, set, off), []);
+  assert.deepEqual(agentSetDiagnostics(agents.doc!, set, off), []);
   files.dispose();
 });
 
@@ -264,10 +269,10 @@ test('a recount after an edit parses and counts the edited file only', async () 
     const before = first.files.find((x) => x.uri === f.uri)!;
     if (f.uri === agentsUri) {
       assert.notEqual(f.doc, before.doc);
-      assert.ok(f.tokens > before.tokens);
+      assert.ok(f.tokens! > before.tokens!);
     } else assert.equal(f.doc, before.doc, `${f.path} was not parsed again`);
   }
-  assert.equal(second.total - first.total, second.files.find((f) => f.uri === agentsUri)!.tokens - first.files.find((f) => f.uri === agentsUri)!.tokens);
+  assert.equal(second.total - first.total, second.files.find((f) => f.uri === agentsUri)!.tokens! - first.files.find((f) => f.uri === agentsUri)!.tokens!);
   // The editor's unsaved text counts first.
   const open = parseDocument('# Short\n', agentsUri);
   const third = await files.set(rootUri, {}, {}, { open: (u) => (u === agentsUri ? open : undefined) });

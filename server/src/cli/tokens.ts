@@ -126,14 +126,14 @@ export async function tokensCommand(files: string[], options: TokensCommandOptio
 export async function agentsTokensCommand(root: string, options: { host: WorkspaceHost; config?: AgentsConfig; model?: string; json: boolean }, stdout: NodeJS.WritableStream): Promise<number> {
   const files = new AgentFiles(options.host);
   try {
-    const set = await files.set(pathToFileURL(root).toString(), options.config, { model: options.model });
+    const set = await files.set(pathToFileURL(root).toString(), options.config, { model: options.model }, { all: true });
     if (options.json) {
       stdout.write(
         `${JSON.stringify(
           {
             root,
             model: set.model,
-            files: set.files.map((f) => ({ file: f.path, kind: f.kind, loading: f.loading, reason: f.reason, tokens: f.tokens, estimated: f.estimated, applyTo: f.applyTo ?? null, sections: f.sections.map((s) => ({ title: s.title ?? null, level: s.level, line: s.line + 1, tokens: s.tokens })) })),
+            files: set.files.map((f) => ({ file: f.path, kind: f.kind, loading: f.loading, reason: f.reason, tokens: f.tokens, estimated: f.estimated, applyTo: f.applyTo ?? null, sections: (f.sections ?? []).map((s) => ({ title: s.title ?? null, level: s.level, line: s.line + 1, tokens: s.tokens })) })),
             alwaysLoaded: { files: set.always.map((f) => f.path), tokens: set.total, estimated: set.estimated, budget: set.budget ?? null, over: set.over },
           },
           null,

@@ -89,7 +89,7 @@ export function agentSummaryText(doc: PromptDocument, options: TokenOptions = {}
 
 /** The always-loaded set as a table (text for the CLI, Markdown for tooltips), then the other files. */
 export function agentSetTable(set: AgentSet, style: 'text' | 'markdown'): string {
-  const rows = set.files.map((f) => [f.path, f.kindLabel, f.loading === 'always' ? 'always' : f.loading, formatTokens(f.tokens, f.estimated, '')]);
+  const rows = set.files.map((f) => [f.path, f.kindLabel, f.loading === 'always' ? 'always' : f.loading, f.tokens === undefined ? '–' : formatTokens(f.tokens, f.estimated, '')]);
   const budget = set.budget ? ` / budget ${int(set.budget)}${set.over ? ` (${int(set.over)} over)` : ''}` : '';
   const totalRow = ['Always loaded', `${set.always.length} file${set.always.length === 1 ? '' : 's'}`, '', `${formatTokens(set.total, set.estimated, '')}${budget}`];
   if (style === 'markdown') {
@@ -120,11 +120,11 @@ export function agentSetDiagnostics(doc: PromptDocument, set: AgentSet, lint?: R
   if (!entry) return [];
   const out: PromptDiagnostic[] = [];
   if (set.over && set.budget) {
-    const others = set.always.filter((f) => f !== entry).map((f) => `${f.path} ${int(f.tokens)}`);
+    const others = set.always.filter((f) => f !== entry).map((f) => `${f.path} ${int(f.tokens ?? 0)}`);
     out.push({
       code: 'agents-budget',
       severity: 'warning',
-      message: `The always-loaded instruction files are ${formatTokens(set.total, set.estimated)}, ${int(set.over)} over the budget of ${int(set.budget)} (agents.budget of the project config): this file ${int(entry.tokens)}${others.length ? `, ${others.join(', ')}` : ''}. Every request sends them all; shorten them or scope a part with applyTo.`,
+      message: `The always-loaded instruction files are ${formatTokens(set.total, set.estimated)}, ${int(set.over)} over the budget of ${int(set.budget)} (agents.budget of the project config): this file ${int(entry.tokens ?? 0)}${others.length ? `, ${others.join(', ')}` : ''}. Every request sends them all; shorten them or scope a part with applyTo.`,
       span: firstLine(doc),
       data: { total: set.total, budget: set.budget, tokens: entry.tokens },
     });
@@ -139,7 +139,7 @@ interface Located {
 }
 
 function sentencesOf(f: AgentFileEntry): Sentence[] {
-  if (f.doc.notice) return [];
+  if (!f.doc || f.doc.notice) return [];
   const prose = proseOf(f.doc);
   return prose.sentences.filter((s) => !prose.inData(s.span.start));
 }

@@ -39,12 +39,17 @@ export interface AgentFileEntry {
   loading: Loading;
   /** Why it loads that way, in words (`applyTo: "**"`, `at the project root`). */
   reason: string;
-  tokens: number;
+  /**
+   * Its tokens; undefined when it was not read: a file outside the always-loaded set whose name
+   * says so, unless every file was asked for (`all`) or it is open.
+   */
+  tokens?: number;
   estimated: boolean;
-  sections: SectionTokens[];
+  sections?: SectionTokens[];
   /** `applyTo` / `globs` as written, when the file has them. */
   applyTo?: string[];
-  doc: PromptDocument;
+  /** The parsed file, when it was read. */
+  doc?: PromptDocument;
 }
 
 export interface AgentSet {
@@ -63,27 +68,21 @@ export interface AgentSet {
   over: number;
 }
 
-/** How a file loads, from its kind, place and frontmatter, and the project's `agents.alwaysLoaded`. */
-export function loadingOf(doc: PromptDocument, path: string, config: AgentsConfig = {}): { loading: Loading; reason: string } {
-  const info = agentInfo(doc);
+/**
+ * How a file loads when its name and place say it (undefined when its frontmatter decides:
+ * `*.instructions.md`, `.mdc`), so a file outside the always-loaded set need not be read to know it.
+ */
+export function loadingByName(kind: AgentFileKind, path: string, config: AgentsConfig = {}): { loading: Loading; reason: string } | undefined {
   if (config.alwaysLoaded?.some((g) => globMatcher(g)(path))) return { loading: 'always', reason: 'agents.alwaysLoaded of the project config' };
-  if (!info) return { loading: 'on-demand', reason: 'not an instruction file' };
+  if (kind === 'instructions' || kind === 'cursor-rule') return undefined;
   const atRoot = !path.includes('/');
   const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-  const globs = info.applyTo?.value;
-  switch (info.kind) {
+  switch (kind) {
     case 'agents-md':
     case 'claude':
       return atRoot ? { loading: 'always', reason: 'at the project root' } : { loading: 'folder', reason: `for work in ${folder}/` };
     case 'copilot-instructions':
       return { loading: 'always', reason: 'every Copilot request' };
-    case 'instructions':
-      if (globs && matchesEverything(globs)) return { loading: 'always', reason: `applyTo: "${globs.join(',')}"` };
-      return globs?.length ? { loading: 'matching', reason: `applyTo: "${globs.join(',')}"` } : { loading: 'on-demand', reason: 'no applyTo: attached by hand' };
-    case 'cursor-rule':
-      if (info.alwaysApply) return { loading: 'always', reason: 'alwaysApply: true' };
-      if (globs && matchesEverything(globs)) return { loading: 'always', reason: `globs: "${globs.join(',')}"` };
-      return globs?.length ? { loading: 'matching', reason: `globs: "${globs.join(',')}"` } : { loading: 'on-demand', reason: 'chosen by the agent from its description' };
     case 'skill':
       return { loading: 'on-demand', reason: 'read when the skill is used' };
     case 'prompt':
@@ -93,6 +92,22 @@ export function loadingOf(doc: PromptDocument, path: string, config: AgentsConfi
     default:
       return { loading: 'on-demand', reason: 'agents.files of the project config' };
   }
+}
+
+/** How a file loads, from its kind, place and frontmatter, and the project's `agents.alwaysLoaded`. */
+export function loadingOf(doc: PromptDocument, path: string, config: AgentsConfig = {}): { loading: Loading; reason: string } {
+  const info = agentInfo(doc);
+  if (!info) return loadingByName('other', path, config) ?? { loading: 'on-demand', reason: 'not an instruction file' };
+  const byName = loadingByName(info.kind, path, config);
+  if (byName) return byName;
+  const globs = info.applyTo?.value;
+  if (info.kind === 'cursor-rule') {
+    if (info.alwaysApply) return { loading: 'always', reason: 'alwaysApply: true' };
+    if (globs && matchesEverything(globs)) return { loading: 'always', reason: `globs: "${globs.join(',')}"` };
+    return globs?.length ? { loading: 'matching', reason: `globs: "${globs.join(',')}"` } : { loading: 'on-demand', reason: 'chosen by the agent from its description' };
+  }
+  if (globs && matchesEverything(globs)) return { loading: 'always', reason: `applyTo: "${globs.join(',')}"` };
+  return globs?.length ? { loading: 'matching', reason: `applyTo: "${globs.join(',')}"` } : { loading: 'on-demand', reason: 'no applyTo: attached by hand' };
 }
 
 /**
@@ -149,25 +164,33 @@ export class AgentFiles {
    * Every instruction file under `root`, counted, and the always-loaded set summed against
    * `agents.budget`. `open` gives the editor's current parse of open documents (their unsaved text).
    */
-  async set(root: string, config: AgentsConfig = {}, tokens: TokenOptions = {}, options: { token?: CancellationLike; open?: (uri: string) => PromptDocument | undefined } = {}): Promise<AgentSet> {
+  async set(root: string, config: AgentsConfig = {}, tokens: TokenOptions = {}, options: { token?: CancellationLike; open?: (uri: string) => PromptDocument | undefined; all?: boolean } = {}): Promise<AgentSet> {
     const uris = await this.uris(root, config, options.token);
     const files: AgentFileEntry[] = [];
     const counting: TokenOptions = { ...tokens, model: config.model ?? tokens.model };
     let model = '';
     for (const uri of uris) {
       throwIfCancelled(options.token);
-      const open = options.open?.(uri);
-      const doc = await this.document(uri, open && agentInfo(open) ? open : undefined);
-      if (!doc) continue;
       const path = relativePath(root, uri);
+      const kind = agentKindOf(uri) ?? 'other';
+      const byName = loadingByName(kind, path, config);
+      const opened = options.open?.(uri);
+      const open = opened && agentInfo(opened) ? opened : undefined;
+      // A file whose name says it is not in the set is read only when asked for, or open anyway.
+      if (byName && byName.loading !== 'always' && !options.all && !open) {
+        files.push({ uri, path, kind, kindLabel: KIND_LABELS[kind], ...byName, estimated: false });
+        continue;
+      }
+      const doc = await this.document(uri, open);
+      if (!doc) continue;
       const t = agentFileTokens(doc, counting)!;
       model ||= t.model.id ?? t.model.requested ?? t.model.encoding;
-      const { loading, reason } = loadingOf(doc, path, config);
+      const { loading, reason } = byName ?? loadingOf(doc, path, config);
       const info = agentInfo(doc)!;
       files.push({ uri, path, kind: info.kind, kindLabel: KIND_LABELS[info.kind], loading, reason, tokens: t.tokens, estimated: t.estimated, sections: t.sections, applyTo: info.applyTo?.value, doc });
     }
     const always = files.filter((f) => f.loading === 'always');
-    const total = always.reduce((s, f) => s + f.tokens, 0);
+    const total = always.reduce((s, f) => s + (f.tokens ?? 0), 0);
     const budget = config.budget;
     return { root, model: model || (counting.model ?? 'o200k_base'), files, always, total, estimated: always.some((f) => f.estimated), budget, over: budget && total > budget ? total - budget : 0 };
   }
