@@ -16,6 +16,7 @@ import { headingsOf, linksOf, sectionsOf } from '../../server/src/service/format
 import { describeChange, describeChangeLines, summarizeChange } from '../../server/src/service/history';
 import { countPlain } from '../../server/src/service/tokens/tokenizer';
 import { runCli } from '../support/cli';
+import { TempRepo } from '../support/gitRepo';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -339,4 +340,16 @@ test('the format is in the registry as its own kind, for every door that lists f
   assert.equal(f.displayName, 'Agent instructions');
   const doc: PromptDocument = parseDocument('# A\n', 'file:///w/CLAUDE.md');
   assert.equal(doc.format, 'agent-instructions');
+});
+
+test('prompt-workbench diff on an instruction file names the sections and fields that changed', async () => {
+  const repo = TempRepo.init('pw-agents-diff-');
+  repo.write('.github/instructions/ts.instructions.md', '---\napplyTo: "**/*.ts"\n---\n# Rules\n\nUse strict mode.\n\n## Old\n\nGone soon.\n');
+  repo.commit('first');
+  repo.write('.github/instructions/ts.instructions.md', '---\napplyTo: "**"\n---\n# Rules\n\nUse strict mode everywhere.\n\n## New\n\nNever log secrets.\n');
+  repo.commit('second');
+  const r = await runCli(['diff', '.github/instructions/ts.instructions.md'], repo.dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\+1 section, -1 section, 1 section changed, applyTo changed, \+\d+ tokens/);
+  assert.match(r.stdout, /Sections added: ## New\n\s+Sections removed: ## Old\n\s+Sections changed: # Rules\n\s+Frontmatter fields changed: applyTo/);
 });
