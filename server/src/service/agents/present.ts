@@ -81,7 +81,8 @@ export function agentSummaryText(doc: PromptDocument, options: TokenOptions = {}
   if (!info || !t) return undefined;
   const entry = set?.files.find((f) => f.uri === doc.uri);
   const text = `${formatTokens(t.tokens, t.estimated)}${set && entry?.loading === 'always' ? ` · set ${formatTokens(set.total, set.estimated, '')}${set.budget ? `/${int(set.budget)}` : ''}` : ''}`;
-  const md = [`**${KIND_LABELS[info.kind]}**: ${formatTokens(t.tokens, t.estimated)} for \`${t.model.id ?? t.model.requested ?? t.model.encoding}\` (frontmatter ${formatTokens(t.frontmatter, t.estimated)}, read by the tool, not counted)`];
+  const fm = doc.frontmatter.present ? ` (frontmatter ${formatTokens(t.frontmatter, t.estimated)}, read by the tool, not counted)` : '';
+  const md = [`**${KIND_LABELS[info.kind]}**: ${formatTokens(t.tokens, t.estimated)} for \`${t.model.id ?? t.model.requested ?? t.model.encoding}\`${fm}`];
   if (entry) md.push(`Loaded ${loadingWords(entry)}.`);
   if (set) md.push(agentSetTable(set, 'markdown'));
   return { text, tooltip: md.join('\n\n') };
