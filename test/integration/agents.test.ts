@@ -69,10 +69,10 @@ test('AGENTS.md: token lenses, the set over its budget on the first line, a dupl
   const budget = p.diagnostics.find((d) => d.code === 'agents-budget')!;
   assert.deepEqual(budget.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 9 } });
   assert.equal(budget.severity, 2);
-  assert.match(budget.message, new RegExp(`are ${mine + copilot} tokens, ${mine + copilot - 40} over the budget of 40 .*this file ${mine}, \\.github/copilot-instructions\\.md ${copilot}`));
+  assert.match(String(budget.message), new RegExp(`are ${mine + copilot} tokens, ${mine + copilot - 40} over the budget of 40 .*this file ${mine}, \\.github/copilot-instructions\\.md ${copilot}`));
   const dup = p.diagnostics.find((d) => d.code === 'duplicate-instruction')!;
   assert.equal(dup.range.start.line, 3);
-  assert.match(dup.message, /also in \.github\/copilot-instructions\.md line 3/);
+  assert.match(String(dup.message), /also in \.github\/copilot-instructions\.md line 3/);
   const titles = await lensesWhere(uri, (t) => t.length >= 3);
   const at = text.indexOf('## Tests');
   assert.deepEqual(titles, [`0: AGENTS.md: ${mine} tokens · o200k_base · always loaded: ${mine + copilot} tokens in 2 files of 40 budget (${mine + copilot - 40} over)`, `0: # Project: ${o200k(text.slice(0, at))} tokens`, `5: ## Tests: ${o200k(text.slice(at))} tokens`]);
@@ -89,6 +89,6 @@ test('an instructions file: the files its applyTo matches, and an edit of it rea
   // Made always loaded (applyTo "**"): it joins the set, and the open AGENTS.md is checked again.
   const agents = fileUri(path.join(dir, 'AGENTS.md'));
   await client.change(uri, '---\napplyTo: "**"\n---\nPrefer small functions.\n');
-  const p = await diagnosticsWhere(agents, (x) => x.diagnostics.some((d) => d.code === 'agents-budget' && d.message.includes('ts.instructions.md')));
-  assert.match(p.diagnostics.find((d) => d.code === 'agents-budget')!.message, /\.github\/instructions\/ts\.instructions\.md \d+/);
+  const p = await diagnosticsWhere(agents, (x) => x.diagnostics.some((d) => d.code === 'agents-budget' && String(d.message).includes('ts.instructions.md')));
+  assert.match(String(p.diagnostics.find((d) => d.code === 'agents-budget')!.message), /\.github\/instructions\/ts\.instructions\.md \d+/);
 });
