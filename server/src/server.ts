@@ -462,14 +462,15 @@ connection.onHover((p, token) =>
 connection.onDocumentSymbol((p, token) =>
   runSafe('Document symbols', [], token, async () => {
     const d = await prompt(p.textDocument.uri);
-    return d ? engine.documentSymbols(d.doc) : [];
+    // An agent instruction file's outline, folding and colours are its language's (VS Code's Markdown).
+    return d && !agents.agentInfo(d.doc) ? engine.documentSymbols(d.doc) : [];
   }),
 );
 
 connection.onFoldingRanges((p, token) =>
   runSafe('Folding ranges', [], token, async () => {
     const d = await prompt(p.textDocument.uri);
-    return d ? engine.foldingRanges(d.doc) : [];
+    return d && !agents.agentInfo(d.doc) ? engine.foldingRanges(d.doc) : [];
   }),
 );
 
@@ -528,7 +529,7 @@ connection.onCodeAction((p, token) =>
 connection.languages.semanticTokens.on((p, token) =>
   runSafe('Semantic tokens', { data: [] }, token, async () => {
     const d = await prompt(p.textDocument.uri);
-    return d ? engine.semanticTokens(d.doc, d.analysis) : { data: [] };
+    return d && !agents.agentInfo(d.doc) ? engine.semanticTokens(d.doc, d.analysis) : { data: [] };
   }),
 );
 

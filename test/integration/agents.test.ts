@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { CodeLensRequest, type CodeLens, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { CodeLensRequest, DocumentSymbolRequest, FoldingRangeRequest, SemanticTokensRequest, type CodeLens, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { TokenSummaryRequest, type TokenSummary } from '../../server/src/protocol';
 import { fileUri, TestLanguageClient } from '../support/lspClient';
 
@@ -91,4 +91,11 @@ test('an instructions file: the files its applyTo matches, and an edit of it rea
   await client.change(uri, '---\napplyTo: "**"\n---\nPrefer small functions.\n');
   const p = await diagnosticsWhere(agents, (x) => x.diagnostics.some((d) => d.code === 'agents-budget' && String(d.message).includes('ts.instructions.md')));
   assert.match(String(p.diagnostics.find((d) => d.code === 'agents-budget')!.message), /\.github\/instructions\/ts\.instructions\.md \d+/);
+});
+
+test('the outline, folding and colours of an instruction file stay its language\'s', async () => {
+  const uri = fileUri(path.join(dir, 'AGENTS.md'));
+  assert.deepEqual(await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }), []);
+  assert.deepEqual(await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } }), []);
+  assert.deepEqual(await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } }), { data: [] });
 });

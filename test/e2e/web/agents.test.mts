@@ -30,9 +30,10 @@ describe('agent instruction files', () => {
     assert.ok(total > BUDGET, 'the scenario is over its budget');
     await scenario('agents', {}, async (wb) => {
       const editor = await wb.open('AGENTS.md');
+      // Lenses on one line share a decoration (the file lens and the first heading's): three in all.
       const lenses = editor.locator('.codelens-decoration');
       await lenses.first().waitFor({ timeout: 60_000 });
-      await wb.page.waitForFunction(() => document.querySelectorAll('.editor-instance .codelens-decoration').length >= 4, undefined, { timeout: 30_000 });
+      await wb.page.waitForFunction(() => document.querySelectorAll('.editor-instance .codelens-decoration').length >= 3, undefined, { timeout: 30_000 });
       const all = (await lenses.allInnerTexts()).join('\n');
       assert.match(all, new RegExp(`AGENTS\\.md: ${mine} tokens · o200k_base · always loaded: ${total} tokens in 2 files of ${BUDGET} budget \\(${total - BUDGET} over\\)`), `code lenses:\n${all}`);
       const build = agents.indexOf('## Build and test');
