@@ -160,7 +160,7 @@ export async function runAgentsBench(): Promise<Record<string, unknown>> {
     };
     return result;
   } finally {
-    if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true }); else console.log(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
