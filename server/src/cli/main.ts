@@ -12,6 +12,7 @@ import { cliProject, ConfigFileError, expandArguments, type CliProject } from '.
 import { DIFF_USAGE, diffMain, DiffUsageError } from './diff';
 import { failureMessage, LINT_FORMATS, lintCommand, type LintFormat } from './lint';
 import { agentsTokensCommand, tokensCommand } from './tokens';
+import { AGENTS_ID } from '../service/agents';
 import { TEST_USAGE, testCommand, TestUsageError } from './test';
 import { estimateCommand } from './estimate';
 import { VERSION } from '../version';
@@ -67,7 +68,13 @@ class UsageError extends Error {}
 
 async function expand(inputs: string[], cwd: string, project: CliProject): Promise<string[]> {
   // Folders are searched for every registered format's files.
-  return expandArguments(inputs, cwd, project, promptFileGlobs(), () => true, (input) => new UsageError(`No prompt files (${promptFileGlobs().map((g) => g.replace(/^\*\*\//, '')).join(', ')}) found for "${input}". Pass a file, a folder or a glob such as "prompts/**/*.prompt".`));
+  return expandArguments(inputs, cwd, project, promptFileGlobs(), () => true, (input) => new UsageError(`No prompt files (${fileNames()}) found for "${input}". Pass a file, a folder or a glob such as "prompts/**/*.prompt".`));
+}
+
+/** The file names the doors search for, as people say them: each format's globs, the agent instruction files by their best-known names. */
+function fileNames(): string {
+  const prompts = registeredFormats().filter((f) => f.id !== AGENTS_ID).flatMap((f) => f.filePatterns.map((g) => g.replace(/^\*\*\//, '')));
+  return `${[...new Set(prompts)].join(', ')}, or agent instruction files: AGENTS.md, *.instructions.md, CLAUDE.md, ...`;
 }
 
 /** The partials (`_name.prompt`) under the working folder and the folders of the given files. */
