@@ -106,11 +106,13 @@ async function workspaceFileExists(uri: string): Promise<boolean> {
 }
 
 /** The folder an agent instruction file's set is counted in: the project config's, else the workspace folder's, else its own. */
-function agentRoot(uri: string): string {
-  const config = projectConfigs.pathFor(uri);
-  if (config) return pathToFileURL(path.dirname(config)).toString().replace(/\/$/, '');
+function agentRoot(uri: string): string | undefined {
   const folder = workspaceFolders.filter((f) => uri.startsWith(f.endsWith('/') ? f : `${f}/`)).sort((a, b) => b.length - a.length)[0];
-  return (folder ?? uri.slice(0, uri.lastIndexOf('/'))).replace(/\/$/, '');
+  // A file outside the workspace folders has no set: nothing beside it is read.
+  if (!folder) return undefined;
+  const config = projectConfigs.pathFor(uri);
+  const configDir = config ? pathToFileURL(path.dirname(config)).toString().replace(/\/$/, '') : undefined;
+  return configDir && configDir.startsWith(folder.replace(/\/$/, '')) ? configDir : folder.replace(/\/$/, '');
 }
 
 async function agentConfigOf(uri: string): Promise<agents.AgentsConfig | undefined> {
@@ -131,7 +133,8 @@ async function agentSetOf(d: NonNullable<Awaited<ReturnType<typeof prompt>>>, to
     const t = documents.get(uri);
     return t && kindOf(uri) === 'prompt' ? cache.get(t, d.parse) : undefined;
   };
-  return agentFiles.set(agentRoot(d.doc.uri), config, d.tokens, { token, open });
+  const root = agentRoot(d.doc.uri);
+  return root ? agentFiles.set(root, config, d.tokens, { token, open }) : undefined;
 }
 
 function logError(what: string, e: unknown): void {
@@ -581,9 +584,10 @@ async function agentLenses(d: NonNullable<Awaited<ReturnType<typeof prompt>>>, t
   const set = await agentSetOf(d, token).catch(() => undefined);
   const lenses = agents.agentCodeLenses(d.doc, await agentTokenOptions(d), set);
   const applyTo = agents.agentInfo(d.doc)?.applyTo?.value;
-  if (applyTo?.length && !applyTo.some((g) => g === '**' || g === '**/*')) {
-    const root = agentRoot(d.doc.uri);
-    const globs = applyTo.map((g) => (g.includes('/') ? g.replace(/^\.?\//, '') : `**/${g}`));
+  const root = agentRoot(d.doc.uri);
+  if (root && applyTo?.length && !applyTo.some((g) => g === '**' || g === '**/*')) {
+    // Relative to the root, never above it.
+    const globs = applyTo.filter((g) => !g.split('/').includes('..') && !g.startsWith('/')).map((g) => (g.includes('/') ? g.replace(/^\.\//, '') : `**/${g}`));
     const found = await host.findFiles(globs, { roots: [root], token }).catch(() => [] as string[]);
     const lens = agents.applyToLens(d.doc, found.map((u) => agents.relativePath(root, u)));
     if (lens) lenses.push(lens);

@@ -133,7 +133,8 @@ export class AgentFiles {
 
   /** The files of the built-in names and `agents.files`, under `root`. */
   async uris(root: string, config: AgentsConfig = {}, token?: CancellationLike): Promise<string[]> {
-    const globs = [...AGENT_FILE_PATTERNS, ...(config.files ?? [])];
+    // `agents.files` globs stay under the root: one that climbs out (`..`) or is absolute is left out.
+    const globs = [...AGENT_FILE_PATTERNS, ...(config.files ?? []).filter((g) => !g.split('/').includes('..') && !g.startsWith('/'))];
     const key = `${root}\u0000${globs.join('\u0000')}`;
     let p = this.list.get(key);
     if (!p) {
