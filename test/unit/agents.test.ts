@@ -17,6 +17,7 @@ import { describeChange, describeChangeLines, summarizeChange } from '../../serv
 import { countPlain } from '../../server/src/service/tokens/tokenizer';
 import { runCli } from '../support/cli';
 import { TempRepo } from '../support/gitRepo';
+import { agents as agentsExpected } from '../e2e/expectations';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -352,4 +353,18 @@ test('prompt-workbench diff on an instruction file names the sections and fields
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /\+1 section, -1 section, 1 section changed, applyTo changed, \+\d+ tokens/);
   assert.match(r.stdout, /Sections added: ## New\n\s+Sections removed: ## Old\n\s+Sections changed: # Rules\n\s+Frontmatter fields changed: applyTo/);
+});
+
+test('the end-to-end agents scenario: its expected counts are the files\' (o200k_base, sections, set)', async () => {
+  const expected = agentsExpected;
+  const dir = path.join(root, 'test', 'e2e', 'scenarios', 'agents');
+  const text = readFileSync(path.join(dir, 'AGENTS.md'), 'utf8');
+  const t = agentFileTokens(parseDocument(text, pathToFileURL(path.join(dir, 'AGENTS.md')).toString()))!;
+  assert.equal(t.tokens, expected.tokens);
+  assert.deepEqual(t.sections.map((s) => ({ title: `${'#'.repeat(s.level)} ${s.title}`, line: s.line, tokens: s.tokens })), expected.sections);
+  const files = new AgentFiles(createNodeHost({ roots: [pathToFileURL(dir).toString()] }));
+  const set = await files.set(pathToFileURL(dir).toString(), lint.parseLintConfig(readFileSync(path.join(dir, 'prompt-workbench.yaml'), 'utf8'), lint.RULES).config.agents);
+  assert.equal(set.total, expected.total);
+  assert.equal(set.budget, expected.budget);
+  files.dispose();
 });
