@@ -4,7 +4,7 @@
 // or waits for the server.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PROMPT_LANGUAGES } from '../../server/src/languages';
+import { AGENT_INSTRUCTION_PATTERNS, PROMPT_LANGUAGES } from '../../server/src/languages';
 import type { Session } from './session';
 
 let session: Promise<Session> | undefined;
@@ -12,7 +12,7 @@ let session: Promise<Session> | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const output = vscode.window.createOutputChannel('Prompt Workbench', { log: true });
-  const status = vscode.languages.createLanguageStatusItem('promptWorkbench.server', PROMPT_LANGUAGES.map((language) => ({ language })));
+  const status = vscode.languages.createLanguageStatusItem('promptWorkbench.server', [...PROMPT_LANGUAGES.map((language) => ({ language })), ...AGENT_INSTRUCTION_PATTERNS.map((pattern) => ({ scheme: 'file', pattern }))]);
   status.name = 'Prompt Workbench Language Server';
   status.text = 'Prompt Workbench: starting';
   status.busy = true;

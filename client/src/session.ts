@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { CrashGuard } from './crashGuard';
 import { registerHistoryView } from './history/view';
-import { PROMPT_LANGUAGES } from '../../server/src/languages';
+import { AGENT_INSTRUCTION_LANGUAGES, AGENT_INSTRUCTION_PATTERNS, PROMPT_LANGUAGES } from '../../server/src/languages';
 import { TrustNotification, type InitializationOptions } from '../../server/src/protocol';
 import { PREVIEW_SCHEME, RenderedPreviewProvider, showRenderedPreview } from './preview';
 import { TokenStatusBar } from './tokenStatus';
@@ -33,6 +33,9 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
       // Every prompt format's language, on disk, untitled, and earlier versions from the Prompt
       // History view (read-only, served from git by the client).
       ...PROMPT_LANGUAGES.flatMap((language) => ['file', 'untitled', 'prompt-history'].map((scheme) => ({ language, scheme }))),
+      // Agent instruction files (AGENTS.md, *.instructions.md, ...): the ids VS Code gives them, on
+      // these paths only, so no other Markdown file reaches the server.
+      ...AGENT_INSTRUCTION_LANGUAGES.flatMap((language) => AGENT_INSTRUCTION_PATTERNS.map((pattern) => ({ language, scheme: 'file', pattern }))),
       // Fixture files: the server checks them against the prompt they test.
       { scheme: 'file', pattern: '**/*.tests.{yaml,yml}' },
       // Project config files: the server reports their problems, and their edits apply to prompts live.
@@ -44,7 +47,7 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
       // Partials (`_name.prompt`) created, changed or deleted on disk update the server's index;
       // project config files changed on disk (a checkout, another editor) re-check the prompts;
       // fixture files created or deleted refresh the server's list of them.
-      fileEvents: [vscode.workspace.createFileSystemWatcher('**/_*.prompt'), vscode.workspace.createFileSystemWatcher('**/prompt-workbench.{yaml,yml}'), vscode.workspace.createFileSystemWatcher('**/.promptlintrc.{yaml,yml}'), vscode.workspace.createFileSystemWatcher('**/*.tests.{yaml,yml}')],
+      fileEvents: [...AGENT_INSTRUCTION_PATTERNS.map((p) => vscode.workspace.createFileSystemWatcher(p)), vscode.workspace.createFileSystemWatcher('**/_*.prompt'), vscode.workspace.createFileSystemWatcher('**/prompt-workbench.{yaml,yml}'), vscode.workspace.createFileSystemWatcher('**/.promptlintrc.{yaml,yml}'), vscode.workspace.createFileSystemWatcher('**/*.tests.{yaml,yml}')],
     },
     outputChannel: output,
     // Restarts a crashed server, holding back a document that crashed it twice (crashPolicy.ts).

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { TokenSummaryRequest, type TokenSummary } from '../../server/src/protocol';
-import { isPromptLanguage } from '../../server/src/languages';
+import { isAgentInstructionPath, isPromptLanguage } from '../../server/src/languages';
 
 const DEBOUNCE_MS = 300;
 
@@ -44,7 +44,7 @@ export class TokenStatusBar implements vscode.Disposable {
   private async refresh(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     const client = this.client();
-    if (!editor || !isPromptLanguage(editor.document.languageId) || !client || client.state !== State.Running) {
+    if (!editor || !(isPromptLanguage(editor.document.languageId) || (editor.document.uri.scheme === 'file' && isAgentInstructionPath(editor.document.uri.path))) || !client || client.state !== State.Running) {
       this.item.hide();
       return;
     }

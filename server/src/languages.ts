@@ -13,3 +13,36 @@ export type PromptLanguageId = (typeof PROMPT_LANGUAGES)[number];
 export function isPromptLanguage(languageId: string): boolean {
   return (PROMPT_LANGUAGES as readonly string[]).includes(languageId);
 }
+
+// ---- agent instruction files ----
+// Files that coding and chat agents send with their requests (`AGENTS.md`, Copilot's
+// `*.instructions.md`, `CLAUDE.md`, Cursor's `.mdc` rules, ...). The extension contributes no
+// language for them: VS Code gives them its own ids (`prompt` for `*.prompt.md`, `instructions`,
+// `chatagent` for `*.agent.md`, `skill`, else `markdown`), and the language client attaches to
+// those ids on these paths only, so an ordinary Markdown file never reaches the server.
+// `test/unit/agents.test.ts` keeps the patterns equal to the engine's format.
+
+/** The editor language ids VS Code (or an extension) may give an agent instruction file; `plaintext` for `.mdc` without a Cursor extension. */
+export const AGENT_INSTRUCTION_LANGUAGES = ['markdown', 'prompt', 'instructions', 'chatagent', 'skill', 'plaintext', 'mdc'] as const;
+
+/** The built-in names of agent instruction files, as globs relative to a workspace folder. */
+export const AGENT_INSTRUCTION_PATTERNS = [
+  '**/AGENTS.md',
+  '**/.github/copilot-instructions.md',
+  '**/*.instructions.md',
+  '**/*.prompt.md',
+  '**/*.agent.md',
+  '**/SKILL.md',
+  '**/CLAUDE.md',
+  '**/.cursor/rules/**/*.mdc',
+] as const;
+
+/** Whether a path (or URI) has the name of an agent instruction file (the built-in names only). */
+export function isAgentInstructionPath(pathOrUri: string): boolean {
+  const p = pathOrUri.replace(/[?#].*$/, '').replace(/\\/g, '/');
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  if (base === 'AGENTS.md' || base === 'SKILL.md' || base === 'CLAUDE.md') return true;
+  if (/\.(?:instructions|prompt|agent)\.md$/.test(base)) return true;
+  if (base === 'copilot-instructions.md' && /(?:^|\/)\.github\/copilot-instructions\.md$/.test(p)) return true;
+  return base.endsWith('.mdc') && /(?:^|\/)\.cursor\/rules\//.test(p);
+}

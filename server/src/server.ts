@@ -18,6 +18,11 @@ import { ChangeSummaryRequest, FixtureCasesRequest, RenderRequest, TokenSummaryR
 import * as engine from './service';
 import { summarizeChange } from './service/history/summary';
 import * as tokens from './service/tokens';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as agents from './service/agents';
+import { isAgentInstructionPath } from './languages';
+import { toLspDiagnostic } from './service/diagnostic';
 import { DEFAULT_SETTINGS, readSettings, withProjectConfig, type Settings } from './settings';
 import { configFileDiagnostics, docsBaseUri } from './lintConfig';
 import { fixtureOf, forgetFixture, isFixtureUri } from './fixtureSupport';
@@ -39,6 +44,8 @@ const host = createNodeHost({ roots: () => workspaceFolders, openText: (uri) => 
 const projectConfigs = new engine.ProjectConfigs(host, (m) => connection.console.warn(m));
 const fixtureFiles = new engine.FixtureFileCache(host);
 const diskPrompts = new engine.DiskPrompts(host);
+// Agent instruction files of the workspace (the always-loaded set), kept until the host reports a change.
+const agentFiles = new agents.AgentFiles(host);
 // Fixture files' `file://` values: inside the project root (bounded by the workspace folder) or
 // `fixtures.allow`, size-capped, and not read at all until the client says the workspace is trusted.
 let workspaceTrusted = true;
@@ -87,9 +94,47 @@ async function diagnosticOptions(uri: string, s: Settings, countTokens: boolean)
   const config = engine.lint.resolveLintConfig(engine.lint.RULES, await projectConfigs.configFor(uri).catch(() => undefined), s.lint);
   return {
     ...o.analysis,
-    lint: { config, tokens: o.tokens, countTokens, docsBase: DOCS_BASE },
+    lint: { config, tokens: o.tokens, countTokens, docsBase: DOCS_BASE, fileExists: workspaceFileExists },
     onLintError: (rule, e) => connection.console.error(`Lint rule ${rule} failed on ${uri}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   };
+}
+
+/** Whether a file exists, for `broken-link`: asked only inside the workspace folders (a path outside them counts as existing). */
+async function workspaceFileExists(uri: string): Promise<boolean> {
+  if (!workspaceFolders.some((f) => uri.startsWith(f.endsWith('/') ? f : `${f}/`))) return true;
+  return (await host.stat(uri).catch(() => undefined)) !== undefined;
+}
+
+/** The folder an agent instruction file's set is counted in: the project config's, else the workspace folder's, else its own. */
+function agentRoot(uri: string): string | undefined {
+  const folder = workspaceFolders.filter((f) => uri.startsWith(f.endsWith('/') ? f : `${f}/`)).sort((a, b) => b.length - a.length)[0];
+  // A file outside the workspace folders has no set: nothing beside it is read.
+  if (!folder) return undefined;
+  const config = projectConfigs.pathFor(uri);
+  const configDir = config ? pathToFileURL(path.dirname(config)).toString().replace(/\/$/, '') : undefined;
+  return configDir && configDir.startsWith(folder.replace(/\/$/, '')) ? configDir : folder.replace(/\/$/, '');
+}
+
+async function agentConfigOf(uri: string): Promise<agents.AgentsConfig | undefined> {
+  return (await projectConfigs.configFor(uri).catch(() => undefined))?.agents;
+}
+
+/** The token options of an agent instruction file: `agents.model` of the project config counts first. */
+async function agentTokenOptions(d: NonNullable<Awaited<ReturnType<typeof prompt>>>): Promise<tokens.TokenOptions> {
+  const model = (await agentConfigOf(d.doc.uri))?.model;
+  return model ? { ...d.tokens, model } : d.tokens;
+}
+
+/** The always-loaded set an open agent instruction file belongs to (open files counted with their unsaved text). */
+async function agentSetOf(d: NonNullable<Awaited<ReturnType<typeof prompt>>>, token?: engine.CancellationLike): Promise<agents.AgentSet | undefined> {
+  if (!agents.agentInfo(d.doc) || !d.doc.uri.startsWith('file:')) return undefined;
+  const config = await agentConfigOf(d.doc.uri);
+  const open = (uri: string) => {
+    const t = documents.get(uri);
+    return t && kindOf(uri) === 'prompt' ? cache.get(t, d.parse) : undefined;
+  };
+  const root = agentRoot(d.doc.uri);
+  return root ? agentFiles.set(root, config, d.tokens, { token, open }) : undefined;
 }
 
 function logError(what: string, e: unknown): void {
@@ -339,6 +384,12 @@ async function analyse(doc: TextDocument, token: engine.CancellationLike): Promi
   // superseded run ends with CancelledError (runSafe gives []) and publishes nothing.
   const diagnostics = await runSafe('Validation', [], undefined, () => engine.documentDiagnostics(p.doc, options));
   if (token.isCancellationRequested) return;
+  // An agent instruction file: the always-loaded set's budget and the findings across its files.
+  if (agents.agentInfo(p.doc) && ready) {
+    const set = await runSafe('Agent instruction files', undefined, undefined, () => agentSetOf(p, token));
+    if (token.isCancellationRequested) return;
+    if (set) diagnostics.push(...agents.agentSetDiagnostics(p.doc, set, options.lint?.config).map((x) => ({ ...toLspDiagnostic(x, p.doc.lines), ...(x.code !== 'agents-budget' ? { codeDescription: { href: `${DOCS_BASE}${x.code}.md` } } : {}) })));
+  }
   const sent = publish(uri, doc.version, diagnostics);
   if (sent && !ready) {
     void sent.then(() =>
@@ -375,6 +426,8 @@ documents.onDidChangeContent((e) => {
     partials.set(uri, e.document.getText());
     revalidateAll();
   } else scheduleValidation(uri);
+  // The always-loaded set's sum and cross-file findings change for the other open instruction files.
+  if (isAgentInstructionPath(uri)) for (const d of documents.all()) if (d.uri !== uri && isAgentInstructionPath(d.uri)) scheduleValidation(d.uri);
   // Fixture files check their cases against the prompt's inputs: re-check them when a prompt changes.
   if (kindOf(uri) !== 'fixture') for (const d of documents.all()) if (kindOf(d.uri) === 'fixture') scheduleValidation(d.uri);
 });
@@ -412,14 +465,15 @@ connection.onHover((p, token) =>
 connection.onDocumentSymbol((p, token) =>
   runSafe('Document symbols', [], token, async () => {
     const d = await prompt(p.textDocument.uri);
-    return d ? engine.documentSymbols(d.doc) : [];
+    // An agent instruction file's outline, folding and colours are its language's (VS Code's Markdown).
+    return d && !agents.agentInfo(d.doc) ? engine.documentSymbols(d.doc) : [];
   }),
 );
 
 connection.onFoldingRanges((p, token) =>
   runSafe('Folding ranges', [], token, async () => {
     const d = await prompt(p.textDocument.uri);
-    return d ? engine.foldingRanges(d.doc) : [];
+    return d && !agents.agentInfo(d.doc) ? engine.foldingRanges(d.doc) : [];
   }),
 );
 
@@ -478,7 +532,7 @@ connection.onCodeAction((p, token) =>
 connection.languages.semanticTokens.on((p, token) =>
   runSafe('Semantic tokens', { data: [] }, token, async () => {
     const d = await prompt(p.textDocument.uri);
-    return d ? engine.semanticTokens(d.doc, d.analysis) : { data: [] };
+    return d && !agents.agentInfo(d.doc) ? engine.semanticTokens(d.doc, d.analysis) : { data: [] };
   }),
 );
 
@@ -519,9 +573,27 @@ connection.onRequest(FixtureCasesRequest.method, (p: { uri: string }, token: Can
 connection.onCodeLens((p, token) =>
   runSafe('Code lens', [], token, async () => {
     const d = await prompt(p.textDocument.uri);
+    if (d && agents.agentInfo(d.doc)) return agentLenses(d, token);
     return d ? [...tokens.tokenCodeLenses(d.doc, d.tokens), ...(await tokens.testRowLenses(d.doc, d.tokens))] : [];
   }),
 );
+
+/** An agent instruction file's lenses: its tokens and the set's, each section's, and the files its `applyTo` matches. */
+async function agentLenses(d: NonNullable<Awaited<ReturnType<typeof prompt>>>, token: CancellationToken) {
+  if (!tokens.tokenizerReady(d.doc, d.tokens)) return [];
+  const set = await agentSetOf(d, token).catch(() => undefined);
+  const lenses = agents.agentCodeLenses(d.doc, await agentTokenOptions(d), set);
+  const applyTo = agents.agentInfo(d.doc)?.applyTo?.value;
+  const root = agentRoot(d.doc.uri);
+  if (root && applyTo?.length && !applyTo.some((g) => g === '**' || g === '**/*')) {
+    // Relative to the root, never above it.
+    const globs = applyTo.filter((g) => !g.split('/').includes('..') && !g.startsWith('/')).map((g) => (g.includes('/') ? g.replace(/^\.\//, '') : `**/${g}`));
+    const found = await host.findFiles(globs, { roots: [root], token }).catch(() => [] as string[]);
+    const lens = agents.applyToLens(d.doc, found.map((u) => agents.relativePath(root, u)));
+    if (lens) lenses.push(lens);
+  }
+  return lenses;
+}
 
 /** The prompt rendered with its fixture cases' values, for the status bar tooltip (undefined without cases). */
 async function fixtureCaseTokens(doc: engine.PromptDocument, options: tokens.TokenOptions, token?: CancellationToken): Promise<tokens.FixtureCaseTokens | undefined> {
@@ -540,6 +612,11 @@ async function fixtureCaseTokens(doc: engine.PromptDocument, options: tokens.Tok
 connection.onRequest(TokenSummaryRequest.method, (p: { uri: string }, token: CancellationToken): Promise<tokens.TokenSummary | null> =>
   runSafe('Token summary', null, token, async () => {
     const d = await prompt(p.uri);
+    if (d && agents.agentInfo(d.doc)) {
+      const summary = await tokens.tokenSummary(d.doc, d.tokens);
+      const agent = agents.agentSummaryText(d.doc, await agentTokenOptions(d), await agentSetOf(d, token).catch(() => undefined));
+      return agent ? { ...summary, ...agent } : summary;
+    }
     return d ? tokens.tokenSummary(d.doc, d.tokens, await fixtureCaseTokens(d.doc, d.tokens, token)) : null;
   }),
 );

@@ -56,6 +56,24 @@ export const tokens = {
 };
 
 /**
+ * The agents scenario: AGENTS.md (opened as Markdown) and .github/copilot-instructions.md, both
+ * always loaded, over `agents.budget: 120`. Counts in o200k_base (the web suite recounts them with
+ * gpt-tokenizer; test/unit/agents.test.ts keeps these in step with the files).
+ */
+export const agents = {
+  file: 'AGENTS.md',
+  tokens: 100,
+  total: 135,
+  budget: 120,
+  /** Zero-based line of each section's heading, and its tokens. */
+  sections: [
+    { title: '# Project guide', line: 0, tokens: 34 },
+    { title: '## Build and test', line: 5, tokens: 36 },
+    { title: '## Code style', line: 10, tokens: 30 },
+  ],
+};
+
+/**
  * What the local test provider (an OpenAI-compatible server on 127.0.0.1) answers, from the last
  * user message: it greets by the name in <name>…</name> and gets the refund policy wrong (30 days
  * where the fixture expects 14), so one case passes and one fails with a diff.

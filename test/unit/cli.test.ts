@@ -50,7 +50,7 @@ test('usage errors exit 2 with a message that says what to do', async () => {
   const dir = workspace();
   const missing = await run(['lint', 'nope/*.prompt'], dir);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /No prompt files \(\*\.prompt, \*\.prompty, \*\.prompt\.yml, \*\.prompt\.yaml\) found for "nope\/\*\.prompt"/);
+  assert.match(missing.stderr, /No prompt files \(\*\.prompt, \*\.prompty, \*\.prompt\.yml, \*\.prompt\.yaml, or agent instruction files: AGENTS\.md, \*\.instructions\.md, CLAUDE\.md, \.\.\.\) found for "nope\/\*\.prompt"/);
   assert.equal((await run(['frobnicate'], dir)).code, 2);
   assert.equal((await run(['lint', '--format', 'xml'], dir)).code, 2);
   assert.equal((await run(['lint', '--max-warnings', 'many'], dir)).code, 2);

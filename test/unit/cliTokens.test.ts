@@ -83,6 +83,6 @@ test('tokens: usage errors exit 2', async () => {
   const dir = workspace();
   const missing = await run(['tokens', 'nope/*.prompt'], dir);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /No prompt files \(\*\.prompt, \*\.prompty, \*\.prompt\.yml, \*\.prompt\.yaml\) found/);
+  assert.match(missing.stderr, /No prompt files \(\*\.prompt, \*\.prompty, \*\.prompt\.yml, \*\.prompt\.yaml, or agent instruction files: AGENTS\.md, \*\.instructions\.md, CLAUDE\.md, \.\.\.\) found/);
   assert.equal((await run(['tokens', '--format', 'xml'], dir)).code, 2);
 });

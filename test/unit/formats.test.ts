@@ -27,6 +27,7 @@ import {
 import { allParameters, baseDocument, emptyModel } from '../../server/src/service/formats/model';
 import type { Span } from '../../server/src/service/text';
 import { documentTokens } from '../../server/src/service/tokens';
+import { AGENT_FILE_PATTERNS } from '../../server/src/service/agents';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const read = (rel: string) => readFileSync(path.join(ROOT, rel), 'utf8');
@@ -39,9 +40,11 @@ test('registry: Dotprompt claims `*.prompt` files, and not the other formats\' n
   for (const uri of ['file:///w/summarize.prompt', 'file:///w/_footer.prompt', 'file:///w/My%20Prompt.prompt', 'prompt-history:/w/summarize.prompt?%7B%22ref%22%3A%22HEAD%22%7D', 'untitled:/Draft.prompt']) {
     assert.equal(claims(uri), 'dotprompt', uri);
   }
-  for (const uri of ['file:///w/x.prompt.md', 'file:///w/a.tests.yaml', 'file:///w/AGENTS.md', 'file:///w/review.instructions.md', 'file:///w/SKILL.md', 'file:///w/prompt', 'untitled:Untitled-1']) {
+  for (const uri of ['file:///w/a.tests.yaml', 'file:///w/prompt', 'file:///w/README.md', 'untitled:Untitled-1']) {
     assert.equal(claims(uri), undefined, uri);
   }
+  // VS Code's prompt and instruction files are the agent instruction format's, never Dotprompt's.
+  for (const uri of ['file:///w/x.prompt.md', 'file:///w/AGENTS.md', 'file:///w/review.instructions.md', 'file:///w/SKILL.md']) assert.equal(claims(uri), 'agent-instructions', uri);
   // GitHub Models' names are that format's, never Dotprompt's.
   for (const uri of ['file:///w/x.prompt.yml', 'file:///w/x.prompt.yaml']) assert.equal(claims(uri), 'github-models', uri);
   assert.equal(formatById('dotprompt')?.displayName, 'Dotprompt');
@@ -49,7 +52,7 @@ test('registry: Dotprompt claims `*.prompt` files, and not the other formats\' n
   assert.equal(formatFor('file:///w/x.prompty.md'), undefined);
   assert.equal(formatForLanguage('dotprompt')?.id, 'dotprompt');
   assert.equal(formatForLanguage('prompt'), undefined, "VS Code's own language id for *.prompt.md");
-  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml']);
+  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml', ...AGENT_FILE_PATTERNS]);
 });
 
 test('registry: parseDocument picks the front-end; a name no format claims is parsed as Dotprompt, the language the editor sent it as', () => {
@@ -287,7 +290,7 @@ test('a second format registers, and token counts, the outline, render and model
   const unregister = registerFormat(plainText);
   t.after(unregister);
   assert.throws(() => registerFormat(plainText), /already registered/);
-  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml', '**/*.txtprompt']);
+  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml', ...AGENT_FILE_PATTERNS, '**/*.txtprompt']);
   const uri = 'file:///w/greet.txtprompt';
   const text = 'model: openai/gpt-4o-mnii\nSay hello to $name in one short sentence.\n\nThen stop.\n';
   assert.equal(formatFor(uri)?.id, PLAIN_ID);

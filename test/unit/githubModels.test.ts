@@ -31,7 +31,8 @@ test('detection: *.prompt.yml and *.prompt.yaml are GitHub Models files; other n
   for (const uri of ['file:///a/x.prompt.yml', 'file:///a/x.prompt.yaml', 'file:///a/X.PROMPT.YML', 'prompt-history:/a/x.prompt.yml?rev=abc']) assert.equal(formatFor(uri)?.id, 'github-models', uri);
   for (const uri of ['file:///a/x.prompt', 'file:///a/x.yml', 'file:///a/x.tests.yaml', 'file:///a/x.prompt.md', 'file:///a/prompt.yml']) assert.notEqual(formatFor(uri)?.id, 'github-models', uri);
   assert.equal(formatFor('file:///a/x.prompt')?.id, 'dotprompt');
-  assert.deepEqual(promptFileGlobs().sort(), ['**/*.prompt', '**/*.prompt.yaml', '**/*.prompt.yml', '**/*.prompty']);
+  // The prompt formats' globs (the agent instruction files' are checked in agents.test.ts).
+  assert.deepEqual(promptFileGlobs().filter((g) => g.includes('prompt') && !g.endsWith('.md')).sort(), ['**/*.prompt', '**/*.prompt.yaml', '**/*.prompt.yml', '**/*.prompty']);
   assert.equal(formatForLanguage('github-models-prompt')?.id, 'github-models');
   // An untitled buffer set to the language parses as the format.
   assert.equal(parseDocument('messages: []\n', 'untitled:Untitled-1', 0, {}, undefined, 'github-models-prompt').format, 'github-models');

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { PROMPT_LANGUAGES } from '../../server/src/languages';
 import { formatById, formatForLanguage, parseDocument, promptFileGlobs, promptLanguageIds } from '../../server/src/service';
+import { AGENT_FILE_PATTERNS } from '../../server/src/service/agents';
 
 const root = path.resolve(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -14,7 +15,8 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
 test('the client language list is the registry\'s', () => {
   assert.deepEqual([...PROMPT_LANGUAGES], promptLanguageIds());
   assert.equal(formatForLanguage('prompty')?.id, 'prompty');
-  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml']);
+  // Agent instruction files are searched too; they have no language of their own (agents.test.ts).
+  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml', ...AGENT_FILE_PATTERNS]);
 });
 
 test('every prompt language is declared with a grammar, a configuration, an activation event and the preview commands', () => {

@@ -4,7 +4,7 @@
 // lintRegistry.test.ts checks that every registered rule has both kinds here.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { asyncPromptDiagnostics, lint, parsePromptDocument, promptDiagnostics, type PromptDiagnostic } from '../../server/src/service';
+import { asyncPromptDiagnostics, lint, parseDocument, parsePromptDocument, promptDiagnostics, type PromptDiagnostic, type PromptDocument } from '../../server/src/service';
 
 export interface RuleCases {
   /** `at`: each finding, in order, as `line:column covered-text` (1-based; CR, LF and tab written \\r, \\n, \\t). */
@@ -179,20 +179,48 @@ export const CASES: Record<string, RuleCases> = {
     ],
     passes: [{ text: `${fm()}Hello there.\nBye\n` }, { text: `---\r\nmodel: openai/gpt-4o\r\n---\r\nHi\r\n` }],
   },
+  // Agent instruction files: `missing` in a path is a file that does not exist (see `fileExists` below).
+  'broken-link': {
+    fails: [
+      { uri: 'file:///w/AGENTS.md', text: '# Guide\n\nSee [setup](docs/missing.md) and [ok](docs/ok.md).\n![img](<img/missing pic.png>)\n\n[ref]: ./missing/ref.md\n', at: ['3:13 docs/missing.md', '4:9 img/missing pic.png', '6:8 ./missing/ref.md'], message: /does not exist/ },
+    ],
+    passes: [
+      { uri: 'file:///w/AGENTS.md', text: '# Guide\n\n[site](https://example.com/missing.md), [top](#missing), [abs](/etc/missing)\n\n```md\n[x](missing.md)\n```\nInline `[x](missing.md)` code.\n' },
+      // Not an agent instruction file: its text is a prompt, not checked.
+      { text: `${fm()}See [setup](docs/missing.md).\n` },
+    ],
+  },
+  'agent-unknown-field': {
+    fails: [
+      { uri: 'file:///w/.github/instructions/ts.instructions.md', text: '---\napplyto: "**/*.ts"\ndescription: TS\n---\n# TypeScript\n', at: ['2:1 applyto'], message: /Did you mean `applyTo`/ },
+      { uri: 'file:///w/.cursor/rules/ts.mdc', text: '---\nglobs: "*.ts"\nalways: true\n---\nUse strict mode.\n', at: ['3:1 always'] },
+    ],
+    passes: [
+      { uri: 'file:///w/.github/instructions/ts.instructions.md', text: '---\napplyTo: "**/*.ts"\ndescription: TS\n---\n# TypeScript\n' },
+      { uri: 'file:///w/.cursor/rules/ts.mdc', text: '---\nglobs: "*.ts"\nalwaysApply: true\n---\nUse strict mode.\n' },
+      // Dotprompt keys are checked by Dotprompt's own schema, not by this rule.
+      { text: `${fm()}Hi\n` },
+    ],
+  },
 };
+
+/** Agent instruction files are parsed as such (by their names); everything else as Dotprompt, as before. */
+function parseCase(text: string, uri: string): PromptDocument {
+  return /\.(?:md|mdc)$/.test(uri) ? parseDocument(text, uri) : parsePromptDocument(text, uri);
+}
 
 /** Diagnostics of one rule, with the rule on (at least at `warning`) and its options. */
 export async function ruleDiagnostics(id: string, text: string, options?: Record<string, unknown>, uri = 'file:///w/case.prompt'): Promise<PromptDiagnostic[]> {
   const base = lint.resolveLintConfig(lint.RULES);
   const config = { ...base, levels: { ...base.levels, [id]: base.levels[id] === 'off' ? 'warning' : base.levels[id] }, options: { ...base.options, [id]: { ...base.options[id], ...options } } } as lint.ResolvedLintConfig;
-  const doc = parsePromptDocument(text, uri);
-  const opts = { lint: { config }, onLintError: (rule: string, e: unknown) => { throw new Error(`${rule}: ${String(e)}`); } };
+  const doc = parseCase(text, uri);
+  const opts = { lint: { config, fileExists: async (u: string) => !u.includes('missing') }, onLintError: (rule: string, e: unknown) => { throw new Error(`${rule}: ${String(e)}`); } };
   return [...promptDiagnostics(doc, opts), ...(await asyncPromptDiagnostics(doc, opts))].filter((d) => d.code === id);
 }
 
 /** Where each diagnostic is: `line:column covered-text`, as the cases' `at` lists them. */
 export function placesOf(text: string, found: PromptDiagnostic[], uri = 'file:///w/case.prompt'): string[] {
-  const lines = parsePromptDocument(text, uri).lines;
+  const lines = parseCase(text, uri).lines;
   const show = (s: string) => s.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
   return found.map((d) => {
     const p = lines.positionAt(d.span.start);

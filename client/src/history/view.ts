@@ -12,7 +12,7 @@ import { GitError } from '../../../server/src/service/history/git';
 import { OUTPUT_SCHEME, OutputContentProvider } from './comparisonPanel';
 import { DEFAULT_PAGE_SIZE, HistoryModel, type CommitNode, type DiffSide, type HistoryNode, type WorkingNode } from './model';
 import { compareRunRecordFiles, compareTestResults, type RunnerLookup } from './testResults';
-import { isPromptLanguage } from '../../../server/src/languages';
+import { isAgentInstructionPath, isPromptLanguage } from '../../../server/src/languages';
 
 export const HISTORY_SCHEME = 'prompt-history';
 export const VIEW_ID = 'promptWorkbench.history';
@@ -177,7 +177,7 @@ export function registerHistoryView(context: vscode.ExtensionContext, client: ()
 
   function activePrompt(): string | undefined {
     const doc = vscode.window.activeTextEditor?.document;
-    return doc && doc.uri.scheme === 'file' && isPromptLanguage(doc.languageId) ? doc.uri.fsPath : undefined;
+    return doc && doc.uri.scheme === 'file' && (isPromptLanguage(doc.languageId) || isAgentInstructionPath(doc.uri.path)) ? doc.uri.fsPath : undefined;
   }
 
   function follow(): void {

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { completePromptDiagnostics, findProjectRoot, lint, parseDocument, type PartialIndex, type PromptDiagnostic, type SchemaLibrary, type WorkspaceHost } from '../service';
 import { ConfigFileError, configSchemas, readProjectConfig } from './project';
 import { toSarif, type SarifFinding } from '../service/lint/sarif';
+import { AgentFiles, agentInfo, agentSetDiagnostics } from '../service/agents';
 
 export type LintFormat = 'text' | 'json' | 'sarif';
 export const LINT_FORMATS: readonly LintFormat[] = ['text', 'json', 'sarif'];
@@ -124,6 +125,7 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
   };
 
   const results: FileResult[] = [];
+  let agentFiles: AgentFiles | undefined;
   for (const file of files) {
     let text: string;
     try {
@@ -138,7 +140,7 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
     const analysis = { partials: options.partials, customHelpers: config?.helpers ?? [], schemas: config ? schemasOf.get(config) : undefined };
     const diagnosticOptions = {
       ...analysis,
-      lint: { config: levelsFor(config), tokens: { model: options.model ?? config?.tokens?.model, budget: config?.tokens?.budget, warnAtShare: config?.tokens?.warnAtShare, analysis } },
+      lint: { config: levelsFor(config), tokens: { model: options.model ?? config?.tokens?.model, budget: config?.tokens?.budget, warnAtShare: config?.tokens?.warnAtShare, analysis }, fileExists: async (uri: string) => (await host.stat(uri).catch(() => undefined)) !== undefined },
       onLintError: (rule: string, e: unknown) => stderr.write(`prompt-workbench: rule ${rule} failed on ${path.relative(cwd, file)}: ${e instanceof Error ? e.message : String(e)}\n`),
     };
     let all: Awaited<ReturnType<typeof completePromptDiagnostics>>;
@@ -148,6 +150,14 @@ export async function lintCommand(files: string[], options: LintCommandOptions, 
       // The engine is built not to throw; if a file still defeats it, name the file and stop cleanly.
       stderr.write(`prompt-workbench: Cannot analyse ${path.relative(cwd, file)}: ${failureMessage(e)}\n`);
       return 2;
+    }
+    // An agent instruction file: the always-loaded set's budget and the findings across its files.
+    if (agentInfo(doc)) {
+      const configFile = findProjectRoot(path.dirname(file), (p) => host.exists(p)).configFile;
+      const root = configFile ? path.dirname(configFile) : cwd;
+      agentFiles ??= new AgentFiles(host);
+      const set = await agentFiles.set(pathToFileURL(root).toString(), config?.agents, { model: options.model ?? config?.agents?.model ?? config?.tokens?.model });
+      all.push(...agentSetDiagnostics(doc, set, levelsFor(config)));
     }
     const diagnostics = all
       .map((d) => {

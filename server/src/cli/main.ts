@@ -14,7 +14,8 @@ import { createNodeHost } from '../node/host';
 import { cliProject, ConfigFileError, expandArguments, type CliProject } from './project';
 import { DIFF_USAGE, diffMain, DiffUsageError } from './diff';
 import { failureMessage, LINT_FORMATS, lintCommand, type LintFormat } from './lint';
-import { tokensCommand } from './tokens';
+import { agentsTokensCommand, tokensCommand } from './tokens';
+import { AGENTS_ID } from '../service/agents';
 import { TEST_USAGE, testCommand, TestUsageError } from './test';
 import { estimateCommand } from './estimate';
 import { REPLAY_USAGE, replayMain, ReplayUsageError } from './replay';
@@ -54,6 +55,10 @@ Commands:
                              a public tokenizer). Exit 1 when a prompt overflows its window.
       --model M              Count for model M instead of each prompt's \`model:\`.
       --json                 JSON output (also: --format json).
+      --agents [folder]      The agent instruction files (AGENTS.md, *.instructions.md,
+                             CLAUDE.md, .cursor/rules/*.mdc, ...) under the folder (the
+                             project root by default): kind, when each loads, tokens, and
+                             the always-loaded set against agents.budget (exit 1 over it).
 ${TEST_USAGE}
   schema [format]            Print the JSON Schema of a format's frontmatter: dotprompt
                              (the default) or prompty (version 2); \`schema run-record\`:
@@ -74,7 +79,13 @@ class UsageError extends Error {}
 
 async function expand(inputs: string[], cwd: string, project: CliProject): Promise<string[]> {
   // Folders are searched for every registered format's files.
-  return expandArguments(inputs, cwd, project, promptFileGlobs(), () => true, (input) => new UsageError(`No prompt files (${promptFileGlobs().map((g) => g.replace(/^\*\*\//, '')).join(', ')}) found for "${input}". Pass a file, a folder or a glob such as "prompts/**/*.prompt".`));
+  return expandArguments(inputs, cwd, project, promptFileGlobs(), () => true, (input) => new UsageError(`No prompt files (${fileNames()}) found for "${input}". Pass a file, a folder or a glob such as "prompts/**/*.prompt".`));
+}
+
+/** The file names the doors search for, as people say them: each format's globs, the agent instruction files by their best-known names. */
+function fileNames(): string {
+  const prompts = registeredFormats().filter((f) => f.id !== AGENTS_ID).flatMap((f) => f.filePatterns.map((g) => g.replace(/^\*\*\//, '')));
+  return `${[...new Set(prompts)].join(', ')}, or agent instruction files: AGENTS.md, *.instructions.md, CLAUDE.md, ...`;
 }
 
 /** The partials (`_name.prompt`) under the working folder and the folders of the given files. */
@@ -107,6 +118,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
       allowPositionals: true,
       options: {
         format: { type: 'string', default: 'text' },
+        agents: { type: 'boolean', default: false },
         'max-warnings': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         model: { type: 'string' },
@@ -142,6 +154,11 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     if (command === 'tokens') {
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`Unknown format "${values.format}". Use --json or --format json.`);
       const project = await cliProject(cwd);
+      if (values.agents) {
+        if (rest.length > 1) throw new UsageError('`tokens --agents` takes one folder (default: the project root).');
+        const root = rest[0] ? path.resolve(cwd, rest[0]) : project.configFile ? path.dirname(project.configFile) : cwd;
+        return await agentsTokensCommand(root, { host: project.host, config: project.config?.agents, model: values.model ?? project.config?.agents?.model ?? project.config?.tokens?.model, json: values.json || values.format === 'json' }, stdout);
+      }
       const files = await expand(rest.length ? rest : ['.'], cwd, project);
       return await tokensCommand(files, { model: values.model ?? project.config?.tokens?.model, json: values.json || values.format === 'json', partials: await loadPartials(files, cwd, project), schemas: project.schemas }, cwd, stdout);
     }

@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDocument, type PartialIndex, type SchemaLibrary } from '../service';
+import type { WorkspaceHost } from '../service/host';
+import { AgentFiles, agentSetTable, type AgentsConfig } from '../service/agents';
 import { ESTIMATE_LABELS, isEstimateFamily } from '../service/tokens/catalogue';
 import { documentTokens, formatMoney, formatShare, formatTokens, mediaLines, messagesInSettings, renderedTokens, testRowTokens, tokenDiagnostics, type Cost, type RenderedTokens } from '../service/tokens';
 
@@ -114,4 +116,39 @@ export async function tokensCommand(files: string[], options: TokensCommandOptio
   if (options.json) stdout.write(`${JSON.stringify(results.map((r) => ({ ...r, file: path.relative(cwd, r.file) })), null, 2)}\n`);
   else printTokens(results, cwd, stdout);
   return results.some((r) => r.problems.some((p) => p.severity === 'error')) ? 1 : 0;
+}
+
+/**
+ * `prompt-workbench tokens --agents [folder]`: the agent instruction files under the folder (the
+ * project root by default), each with its kind, when it loads and its tokens, and the
+ * always-loaded set summed against `agents.budget`. Exit code 1 when the set is over its budget.
+ */
+export async function agentsTokensCommand(root: string, options: { host: WorkspaceHost; config?: AgentsConfig; model?: string; json: boolean }, stdout: NodeJS.WritableStream): Promise<number> {
+  const files = new AgentFiles(options.host);
+  try {
+    const set = await files.set(pathToFileURL(root).toString(), options.config, { model: options.model }, { all: true });
+    if (options.json) {
+      stdout.write(
+        `${JSON.stringify(
+          {
+            root,
+            model: set.model,
+            files: set.files.map((f) => ({ file: f.path, kind: f.kind, loading: f.loading, reason: f.reason, tokens: f.tokens, estimated: f.estimated, applyTo: f.applyTo ?? null, sections: (f.sections ?? []).map((s) => ({ title: s.title ?? null, level: s.level, line: s.line + 1, tokens: s.tokens })) })),
+            alwaysLoaded: { files: set.always.map((f) => f.path), tokens: set.total, estimated: set.estimated, budget: set.budget ?? null, over: set.over },
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else if (!set.files.length) {
+      stdout.write(`No agent instruction files under ${root} (AGENTS.md, .github/copilot-instructions.md, *.instructions.md, *.prompt.md, *.agent.md, SKILL.md, CLAUDE.md, .cursor/rules/*.mdc, or agents.files of the project config).\n`);
+    } else {
+      stdout.write(`Agent instruction files under ${root}, counted for ${set.model}:\n\n${agentSetTable(set, 'text')}\n`);
+      if (set.over) stdout.write(`\nThe always-loaded set is ${set.over.toLocaleString('en-US')} tokens over its budget of ${set.budget!.toLocaleString('en-US')} (agents.budget).\n`);
+      if (set.estimated) stdout.write('≈ marks estimates.\n');
+    }
+    return set.over ? 1 : 0;
+  } finally {
+    files.dispose();
+  }
 }

@@ -24,6 +24,7 @@ export const DESKTOP_SCENARIOS = [
   { name: 'history', trusted: true, mock: false },
   { name: 'compare-models', trusted: true, mock: true },
   { name: 'trends', trusted: true, mock: false },
+  { name: 'agents', trusted: true, mock: false },
 ] as const;
 
 export type ScenarioName = (typeof DESKTOP_SCENARIOS)[number]['name'];

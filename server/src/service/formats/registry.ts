@@ -2,13 +2,18 @@
 // front-end of a parsed document, the globs of every format's files. This is the only module
 // outside a format's folder that imports it; everything else asks here.
 import type { ParseOptions, PromptDocument } from '../document';
+import { agentInstructions } from './agents';
 import { dotprompt } from './dotprompt';
 import { githubModels } from './github-models';
 import { prompty } from './prompty';
 import type { PromptFormat } from './types';
 
-// `*.prompt.yml` does not end in `.prompt`, nor `*.prompty`, so the order of these does not matter.
-const formats: PromptFormat[] = [dotprompt, prompty, githubModels];
+// `*.prompt.yml` does not end in `.prompt`, nor `*.prompty`, so the order of these does not matter;
+// agent instruction files are Markdown names (`AGENTS.md`, `*.prompt.md`) no other format claims.
+const formats: PromptFormat[] = [dotprompt, prompty, githubModels, agentInstructions];
+
+// What the engine's agent features (service/agents/) read of the agent instruction format.
+export { AGENT_FILE_PATTERNS, AGENTS_ID, agentInfo, agentKindOf, headingsOf, KIND_LABELS, KNOWN_FIELDS, linksOf, MARKDOWN_PATTERNS, matchesEverything, parseAgentFile, sectionsOf, type AgentFileInfo, type AgentFileKind, type Heading, type MarkdownLink, type Section } from './agents';
 
 /**
  * Adds a format. Formats are asked in registration order, so one whose names overlap another's

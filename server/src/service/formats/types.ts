@@ -388,6 +388,11 @@ export interface PromptFormat {
   check(doc: PromptDocument, options: TemplateOptions): PromptDiagnostic[];
   /** Renders the prompt with values, the way the format's own runtime would. */
   render(doc: PromptDocument, values: Record<string, unknown>, options: TemplateOptions, data?: RenderData): Promise<RenderResult>;
+  /**
+   * Set when the file's text joins a system message its tool writes (agent instruction files): its
+   * messages get no chat framing of their own in token counts.
+   */
+  unframed?: boolean;
   /** Where the format writes a fact of the model, as a dotted key path (`config.maxOutputTokens`); undefined when it has no place for it. */
   keyPath(fact: ModelFact): string | undefined;
   edits?: FormatEdits;

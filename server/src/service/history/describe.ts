@@ -48,6 +48,10 @@ export function describeChange(s: ChangeSummary, options: DescribeOptions = {}):
   if (s.tests?.delta) parts.push(`${s.tests.delta > 0 ? '+' : '-'}${plural(Math.abs(s.tests.delta), 'test row')}`);
   if (s.tests?.checksAdded.length) parts.push(`+${plural(s.tests.checksAdded.length, 'evaluator')}`);
   if (s.tests?.checksRemoved.length) parts.push(`-${plural(s.tests.checksRemoved.length, 'evaluator')}`);
+  if (s.sections?.added.length) parts.push(`+${plural(s.sections.added.length, 'section')}`);
+  if (s.sections?.removed.length) parts.push(`-${plural(s.sections.removed.length, 'section')}`);
+  if (s.sections?.changed.length) parts.push(`${plural(s.sections.changed.length, 'section')} changed`);
+  if (s.sections && s.otherKeys.length) parts.push(`${s.otherKeys.join(', ')} changed`);
   if (s.tokenDelta) parts.push(`${approx}${signed(s.tokenDelta)} tokens`);
   if (!parts.length) {
     if (s.otherKeys.length) parts.push(`${s.otherKeys.join(', ')} changed`);
@@ -89,7 +93,10 @@ export function describeChangeLines(s: ChangeSummary, options: DescribeOptions =
   if (s.tests?.delta) out.push(`Test rows: ${b.tests ?? 0} ${arrow} ${a.tests ?? 0}`);
   if (s.tests?.checksAdded.length) out.push(`Evaluators added: ${s.tests.checksAdded.join(', ')}`);
   if (s.tests?.checksRemoved.length) out.push(`Evaluators removed: ${s.tests.checksRemoved.join(', ')}`);
-  if (s.otherKeys.length) out.push(`Also changed: ${s.otherKeys.join(', ')}`);
+  if (s.sections?.added.length) out.push(`Sections added: ${s.sections.added.join(', ')}`);
+  if (s.sections?.removed.length) out.push(`Sections removed: ${s.sections.removed.join(', ')}`);
+  if (s.sections?.changed.length) out.push(`Sections changed: ${s.sections.changed.join(', ')}`);
+  if (s.otherKeys.length) out.push(`${s.sections ? 'Frontmatter fields changed' : 'Also changed'}: ${s.otherKeys.join(', ')}`);
   const tok = b.tokenizer === a.tokenizer ? `(${a.tokenizer})` : `(${b.tokenizer} ${arrow} ${a.tokenizer})`;
   out.push(`Tokens: ${approx(b.estimated)}${b.tokens.toLocaleString('en-US')} ${arrow} ${approx(a.estimated)}${a.tokens.toLocaleString('en-US')} (${signed(s.tokenDelta)}) ${tok}`);
   out.push(`Lines: +${s.lines.added} -${s.lines.removed}`);

@@ -3,7 +3,7 @@
 // each version's model, and lines changed. Shown on history entries, in tooltips and by `diff`.
 import { parseDocument, type PromptDocument } from '../document';
 import { allParameters } from '../formats/model';
-import { formatOf } from '../formats/registry';
+import { agentInfo, formatOf } from '../formats/registry';
 import type { ModelFact } from '../formats/types';
 import { documentTokens, type TokenOptions } from '../tokens/count';
 import type { Git, LogEntry, RepositoryInfo } from './git';
@@ -60,6 +60,8 @@ export interface ChangeSummary {
   otherKeys: string[];
   /** Test cases written in the file: how many more or fewer, and the checks added and removed. */
   tests: { delta: number; checksAdded: string[]; checksRemoved: string[] };
+  /** Markdown sections (by heading) added, removed and changed: agent instruction files only. */
+  sections?: { added: string[]; removed: string[]; changed: string[] };
 }
 
 export interface SummaryOptions {
@@ -167,10 +169,39 @@ export function summarizeChange(before: string | undefined, after: string | unde
     if (reported.has(key)) continue;
     if (!same(va[key], vb[key])) summary.otherKeys.push(key);
   }
+  if (agentInfo(a) || agentInfo(b)) summary.sections = sectionChanges(a, b);
   // Input defaults and schema details that did not add or remove a variable still count as a change.
   const inputs = topKey(b, 'inputs');
   if (inputs && !same(va[inputs], vb[inputs]) && !summary.variables.added.length && !summary.variables.removed.length) summary.otherKeys.push(inputs);
   return summary;
+}
+
+/**
+ * An agent instruction file's sections by heading (`## Setup`; the text before the first heading is
+ * `(top)`; a heading written twice gets ` (2)`), each with its text, to compare two versions.
+ */
+function sectionTexts(doc: PromptDocument): Map<string, string> {
+  const out = new Map<string, string>();
+  const info = agentInfo(doc);
+  if (!info) return out;
+  info.sections.forEach((sec, i) => {
+    const base = sec.heading ? `${'#'.repeat(sec.heading.level)} ${sec.heading.title}` : '(top)';
+    let name = base;
+    for (let n = 2; out.has(name); n++) name = `${base} (${n})`;
+    const start = i === 0 ? info.body.start : sec.span.start;
+    out.set(name, doc.text.slice(sec.heading ? sec.heading.span.end : start, sec.span.end).trim());
+  });
+  return out;
+}
+
+function sectionChanges(a: PromptDocument, b: PromptDocument): { added: string[]; removed: string[]; changed: string[] } {
+  const sa = sectionTexts(a);
+  const sb = sectionTexts(b);
+  return {
+    added: [...sb.keys()].filter((k) => !sa.has(k)),
+    removed: [...sa.keys()].filter((k) => !sb.has(k)),
+    changed: [...sb.keys()].filter((k) => sa.has(k) && sa.get(k) !== sb.get(k)),
+  };
 }
 
 /** Summaries of history entries, computed in this process (the CLI, tests, benchmarks). */

@@ -74,6 +74,14 @@ export const LintConfigFileSchema = z.strictObject({
     .record(z.string().regex(/^[A-Za-z_][\w.-]*$/, 'a schema name is a word such as `Answer`'), z.string().min(1))
     .describe('Named schemas, as your code registers them (Dotprompt `defineSchema`): a name to a JSON Schema file (`.json`, `.yaml`), relative to this file. Prompts name them in `input.schema` / `output.schema` or as a field\'s type.')
     .optional(),
+  agents: z
+    .strictObject({
+      files: z.array(z.string().min(1)).describe('Globs (relative to the project root) of further agent instruction files, beside the built-in names (AGENTS.md, .github/copilot-instructions.md, *.instructions.md, *.prompt.md, *.agent.md, SKILL.md, CLAUDE.md, .cursor/rules/*.mdc).').optional(),
+      alwaysLoaded: z.array(z.string().min(1)).describe('Globs (relative to the project root) of instruction files an agent sends with every request, beside the ones their names and frontmatter say (the root AGENTS.md and CLAUDE.md, copilot-instructions.md, `applyTo: "**"`, `alwaysApply: true`).').optional(),
+      budget: z.number().int().positive().describe('Token budget of the always-loaded set: over it, each file of the set gets an `agents-budget` warning.').optional(),
+      model: z.string().min(1).describe('The model instruction files are counted for (default: `tokens.model`, else the setting promptWorkbench.tokens.model, else o200k_base).').optional(),
+    })
+    .optional(),
   testing: z
     .strictObject({
       javascript: z.boolean().describe('`false` skips `javascript` assertions in the editor and on the command line (the case\'s other assertions still count). They run in a sandbox either way.').optional(),
@@ -111,6 +119,8 @@ export interface LintConfigFile {
   fixtures?: { allow?: string[]; maxFileSize?: number };
   /** `testing:`: test runs' switches. */
   testing?: { javascript?: boolean; maxPassRateDrop?: number };
+  /** `agents:`: agent instruction files (further files, the always-loaded set, its budget and model). */
+  agents?: { files?: string[]; alwaysLoaded?: string[]; budget?: number; model?: string };
   /** `schemas:`: schema names to JSON Schema files, relative to the config file (see schemas.ts). */
   schemas?: Record<string, string>;
 }
@@ -220,6 +230,8 @@ export function parseLintConfig(text: string, rules: readonly LintRule<any>[], s
   if (tokens.success && tokens.data) config.tokens = tokens.data;
   const fixtures = LintConfigFileSchema.shape.fixtures.safeParse((value as { fixtures?: unknown }).fixtures);
   if (fixtures.success && fixtures.data) config.fixtures = fixtures.data;
+  const agents = LintConfigFileSchema.shape.agents.safeParse((value as { agents?: unknown }).agents);
+  if (agents.success && agents.data) config.agents = agents.data;
   const testing = LintConfigFileSchema.shape.testing.safeParse(sections.testing);
   if (testing.success && testing.data) config.testing = testing.data;
   const schemas = LintConfigFileSchema.shape.schemas.safeParse((value as { schemas?: unknown }).schemas);

@@ -44,7 +44,7 @@ function directiveOf(words: string): Omit<Directive, 'sentence'> | undefined {
 }
 
 /** What a sentence says, from its words alone (remembered per sentence between versions). */
-interface Kind {
+export interface Kind {
   /** Unconditional and not too long: compared at all. */
   usable: boolean;
   brief: boolean;
@@ -52,7 +52,7 @@ interface Kind {
   directive?: Omit<Directive, 'sentence'>;
 }
 
-function kindOf(words: string): Kind {
+export function kindOf(words: string): Kind {
   if (CONDITION.test(words) || words.length >= 400) return { usable: false, brief: false, detailed: false };
   const b = BRIEF.exec(words);
   const d = DETAILED.exec(words);

@@ -25,7 +25,7 @@ export const MAX_FINDINGS = 50;
 const KEEP = 8;
 const LIST_MARKER = /^[ \t]*(?:(?:[-*+•]|\d{1,3}[.)]|#{1,6})[ \t]*)?$/;
 
-function longEnough(key: string): boolean {
+export function longEnough(key: string): boolean {
   return key.length >= MIN_CHARS && key.split(' ').length >= MIN_WORDS;
 }
 

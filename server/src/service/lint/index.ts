@@ -18,6 +18,8 @@ import { proseOf } from './prose';
 import { disableFileEdit, disableLineEdit, suppressionsOf } from './suppress';
 import type { Finding, Level, LintRule, RuleContext } from './types';
 
+import { rule as agentUnknownField } from './agent-unknown-field';
+import { rule as brokenLink } from './broken-link';
 import { rule as conflictingInstructions } from './conflicting-instructions';
 import { rule as contextBudget } from './context-budget';
 import { rule as contextOverflow } from './context-overflow';
@@ -54,6 +56,8 @@ export const RULES: readonly LintRule<any>[] = [
   deprecatedParameter,
   missingMetadata,
   whitespace,
+  brokenLink,
+  agentUnknownField,
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
@@ -78,6 +82,8 @@ export interface LintOptions {
   docsBase?: string;
   /** Lint from scratch, neither using nor updating what was remembered of earlier versions (a reference for tests). */
   fresh?: boolean;
+  /** Whether a file exists, through the workspace host (`broken-link`); absent, links are not checked. */
+  fileExists?: (uri: string) => Promise<boolean>;
 }
 
 /** For tests: told each time a rule runs, with the index of the template block it checks (-1: the whole document). */
@@ -106,6 +112,7 @@ function contextFor(doc: PromptDocument, options: LintOptions, analysisOptions: 
     countTokens: options.countTokens ?? true,
     tokenDiagnostics: () => (tokenDiags ??= doc.notice === 'binary' ? [] : tokenDiagnostics(doc, tokens)),
     memo: options.fresh ? (text, compute) => compute(text) : textMemo(doc, rule.id),
+    fileExists: options.fileExists,
   });
 }
 

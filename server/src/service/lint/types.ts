@@ -42,6 +42,8 @@ export interface RuleContext<O = Record<string, unknown>> {
   memo<T>(text: string, compute: (text: string) => T): T;
   /** Set for rules with `blocks`: check only this block of the template, uncapped, in text order. */
   block?: Span;
+  /** Whether a file exists, through the workspace host; absent in a plain engine call (no workspace). */
+  fileExists?(uri: string): Promise<boolean>;
   /**
    * Asynchronous rules await it between pieces of work: in a sliced run (the server) it gives other
    * requests a turn when the slice is used up, and throws `CancelledError` once a newer version exists.

@@ -3,6 +3,7 @@
 // window and the cost of one run. Computed once per PromptDocument (one document version) and options.
 import type { PromptDocument } from '../document';
 import { markerSpan } from '../formats/model';
+import { formatOf } from '../formats/registry';
 import { MAX_SCANNED_SIZE } from '../formats/types';
 import { renderPrompt } from '../render';
 import type { AnalysisOptions } from '../scope';
@@ -146,8 +147,8 @@ function scaled(text: string, start: number, end: number, encoding: EncodingName
   return { tokens: factor === 1 ? c.tokens : round(c.tokens * factor), longRuns: c.longRuns };
 }
 
-function framingOf(role: string, model: ResolvedModel): number {
-  if (!model.chatFraming) return 0;
+function framingOf(role: string, model: ResolvedModel, unframed = false): number {
+  if (!model.chatFraming || unframed) return 0;
   // Dotprompt's `model` role is the provider's `assistant`; other formats say `assistant` already.
   return TOKENS_PER_MESSAGE + countPlain(role === 'model' ? 'assistant' : role, model.encoding);
 }
@@ -188,6 +189,8 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
   const catalogue = catalogueFor(options);
   const model = resolveModel(doc.prompt.model?.value, options.model, catalogue);
   const { encoding, factor } = model;
+  // An agent instruction file's text joins a system message its tool writes: no framing of its own.
+  const unframed = !!formatOf(doc).unframed;
   const notes: string[] = [];
   if (model.hint) notes.push(model.hint);
   let longRuns = 0;
@@ -207,7 +210,7 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
     rough = true;
     notes.push(`The template is too large to count as you type, so its tokens are estimated from its length (${CHARS_PER_TOKEN} characters per token). \`prompt-workbench tokens\` counts it exactly.`);
     const content = Math.round(((end - start) / CHARS_PER_TOKEN) * factor);
-    const framing = framingOf('user', model);
+    const framing = framingOf('user', model, unframed);
     messages.push({ role: 'user', kind: 'message', span: { start, end: start }, content, media: 0, framing, tokens: content + framing });
   } else {
     // Over maxFileSize the front-end found the messages without analysis (it says how); they are
@@ -246,13 +249,13 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
         media = silent.filter((t) => t.name === 'media').length;
         images += media;
       }
-      const framing = framingOf(m.role, model);
+      const framing = framingOf(m.role, model, unframed);
       messages.push({ role: m.role, kind: 'message', span, content, media, framing, tokens: content + framing });
     }
     if (images) notes.push(`${images} \`{{media}}\` part${images === 1 ? ' is' : 's are'} not counted in the template: an image's tokens depend on its size, known only when rendered (see the rendered count).`);
     if (messages.some((m) => m.kind === 'history')) notes.push('`{{history}}` stands for earlier turns inserted at run time; they are not counted.');
   }
-  const priming = model.chatFraming && messages.length ? REPLY_PRIMING : 0;
+  const priming = model.chatFraming && !unframed && messages.length ? REPLY_PRIMING : 0;
   const framing = messages.reduce((s, m) => s + m.framing, 0) + priming;
   const template = messages.reduce((s, m) => s + m.tokens, 0) + priming;
   if (longRuns) notes.push(`${longRuns} run${longRuns === 1 ? '' : 's'} of more than 2,000 characters without whitespace ${longRuns === 1 ? 'was' : 'were'} estimated (exact tokenization of such runs is too slow to do as you type).`);

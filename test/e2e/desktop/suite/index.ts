@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseRunRecord, type RecordedCase } from '../../../../server/src/service/testing/records';
-import { compareModels, completion, history, problems, testing, tokens, type CaseStatus } from '../../expectations';
+import { agents, compareModels, completion, history, problems, testing, tokens, type CaseStatus } from '../../expectations';
 import { BASE_URL_SETTING, DESKTOP_SCENARIOS, ENV, type ScenarioName } from '../launch';
 import { TREND_PROMPT } from '../../../support/trendRecords';
 
@@ -126,6 +126,32 @@ const tokensChecks: Check[] = [
       assert.ok(lens, `no ${m.role} lens with ${m.tokens} tokens in:\n${all}`);
       assert.equal(lens.range.start.line + 1, m.line, `the ${m.role} lens should stand above line ${m.line}`);
     }
+  }],
+];
+
+// ---- agents ----
+
+const agentsChecks: Check[] = [
+  ['an AGENTS.md shows its token lenses and the always-loaded set over its budget', async () => {
+    const doc = await open(agents.file);
+    assert.notEqual(doc.languageId, 'dotprompt', 'AGENTS.md keeps its own language');
+    let titles: string[] = [];
+    const lenses = await waitFor('the token code lenses', async () => {
+      const result = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100)) ?? [];
+      titles = result.map((l) => l.command?.title ?? '(unresolved)');
+      return titles.some((t) => t.startsWith('AGENTS.md:')) ? result : undefined;
+    }, () => titles.join(' | ') || '(no lenses)');
+    const all = titles.join('\n');
+    assert.ok(titles.includes(`AGENTS.md: ${agents.tokens} tokens · o200k_base · always loaded: ${agents.total} tokens in 2 files of ${agents.budget} budget (${agents.total - agents.budget} over)`), `code lenses:\n${all}`);
+    for (const s of agents.sections) {
+      const lens = lenses.find((l) => l.command?.title === `${s.title}: ${s.tokens} tokens`);
+      assert.ok(lens, `no lens "${s.title}: ${s.tokens} tokens" in:\n${all}`);
+      assert.equal(lens.range.start.line, s.line);
+    }
+    const budget = await waitFor('the agents-budget warning', () => vscode.languages.getDiagnostics(doc.uri).find((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'agents-budget'));
+    assert.equal(budget.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(budget.range.start.line, 0);
+    assert.match(budget.message, new RegExp(`are ${agents.total} tokens, ${agents.total - agents.budget} over the budget of ${agents.budget}`));
   }],
 ];
 
@@ -311,6 +337,7 @@ const CHECKS: Record<ScenarioName, Check[]> = {
   history: historyChecks,
   'compare-models': compareModelsChecks,
   trends: trendsChecks,
+  agents: agentsChecks,
 };
 
 export async function run(): Promise<void> {

@@ -1,0 +1,198 @@
+// The workspace's agent instruction files and the always-loaded set: the files an agent sends with
+// every request, summed and checked against the project's budget. Everything outside the texts goes
+// through the workspace host (searches, reads, change events), with a cancellation token; the
+// parsed files are kept per URI until the host says the file changed, so a recount after an edit
+// parses and counts the edited file only (and the tokenizer's chunk cache counts about the edited
+// chunk of it).
+import type { PromptDocument } from '../document';
+import { AGENT_FILE_PATTERNS, agentInfo, agentKindOf, KIND_LABELS, matchesEverything, parseAgentFile, type AgentFileKind } from '../formats/registry';
+import { throwIfCancelled, type CancellationLike, type WorkspaceHost } from '../host';
+import type { TokenOptions } from '../tokens/count';
+import { agentFileTokens, type SectionTokens } from './count';
+import { globMatcher, relativePath } from './glob';
+
+/** When the agent sends a file. */
+export type Loading =
+  /** With every request: the always-loaded set. */
+  | 'always'
+  /** With requests about a folder (a nested `AGENTS.md` / `CLAUDE.md`). */
+  | 'folder'
+  /** With requests about the files its `applyTo` / `globs` match. */
+  | 'matching'
+  /** When the user or the agent chooses it (prompt files, custom agents, skills, rules without globs). */
+  | 'on-demand';
+
+/** The `agents:` section of the project config. */
+export interface AgentsConfig {
+  files?: readonly string[];
+  alwaysLoaded?: readonly string[];
+  budget?: number;
+  model?: string;
+}
+
+export interface AgentFileEntry {
+  uri: string;
+  /** The path relative to the root, with `/`. */
+  path: string;
+  kind: AgentFileKind;
+  kindLabel: string;
+  loading: Loading;
+  /** Why it loads that way, in words (`applyTo: "**"`, `at the project root`). */
+  reason: string;
+  /**
+   * Its tokens; undefined when it was not read: a file outside the always-loaded set whose name
+   * says so, unless every file was asked for (`all`) or it is open.
+   */
+  tokens?: number;
+  estimated: boolean;
+  sections?: SectionTokens[];
+  /** `applyTo` / `globs` as written, when the file has them. */
+  applyTo?: string[];
+  /** The parsed file, when it was read. */
+  doc?: PromptDocument;
+}
+
+export interface AgentSet {
+  /** The root the paths are relative to (a folder URI). */
+  root: string;
+  /** The model counted for (its catalogue id, else the name given, else the tokenizer). */
+  model: string;
+  files: AgentFileEntry[];
+  /** The files sent with every request, in path order. */
+  always: AgentFileEntry[];
+  /** Their tokens, summed. */
+  total: number;
+  estimated: boolean;
+  budget?: number;
+  /** Tokens over the budget (0 when within it or without one). */
+  over: number;
+}
+
+/**
+ * How a file loads when its name and place say it (undefined when its frontmatter decides:
+ * `*.instructions.md`, `.mdc`), so a file outside the always-loaded set need not be read to know it.
+ */
+export function loadingByName(kind: AgentFileKind, path: string, config: AgentsConfig = {}): { loading: Loading; reason: string } | undefined {
+  if (config.alwaysLoaded?.some((g) => globMatcher(g)(path))) return { loading: 'always', reason: 'agents.alwaysLoaded of the project config' };
+  if (kind === 'instructions' || kind === 'cursor-rule') return undefined;
+  const atRoot = !path.includes('/');
+  const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+  switch (kind) {
+    case 'agents-md':
+    case 'claude':
+      return atRoot ? { loading: 'always', reason: 'at the project root' } : { loading: 'folder', reason: `for work in ${folder}/` };
+    case 'copilot-instructions':
+      return { loading: 'always', reason: 'every Copilot request' };
+    case 'skill':
+      return { loading: 'on-demand', reason: 'read when the skill is used' };
+    case 'prompt':
+      return { loading: 'on-demand', reason: 'run as a command' };
+    case 'agent':
+      return { loading: 'on-demand', reason: 'used when chosen' };
+    default:
+      return { loading: 'on-demand', reason: 'agents.files of the project config' };
+  }
+}
+
+/** How a file loads, from its kind, place and frontmatter, and the project's `agents.alwaysLoaded`. */
+export function loadingOf(doc: PromptDocument, path: string, config: AgentsConfig = {}): { loading: Loading; reason: string } {
+  const info = agentInfo(doc);
+  if (!info) return loadingByName('other', path, config) ?? { loading: 'on-demand', reason: 'not an instruction file' };
+  const byName = loadingByName(info.kind, path, config);
+  if (byName) return byName;
+  const globs = info.applyTo?.value;
+  if (info.kind === 'cursor-rule') {
+    if (info.alwaysApply) return { loading: 'always', reason: 'alwaysApply: true' };
+    if (globs && matchesEverything(globs)) return { loading: 'always', reason: `globs: "${globs.join(',')}"` };
+    return globs?.length ? { loading: 'matching', reason: `globs: "${globs.join(',')}"` } : { loading: 'on-demand', reason: 'chosen by the agent from its description' };
+  }
+  if (globs && matchesEverything(globs)) return { loading: 'always', reason: `applyTo: "${globs.join(',')}"` };
+  return globs?.length ? { loading: 'matching', reason: `applyTo: "${globs.join(',')}"` } : { loading: 'on-demand', reason: 'no applyTo: attached by hand' };
+}
+
+/**
+ * The agent instruction files under one root, parsed and counted, kept between calls: a file is
+ * read and parsed again only after the host reports a change to it (an edit, a save, a watcher
+ * event); the file list is searched again after a file is created or deleted.
+ */
+export class AgentFiles {
+  private list = new Map<string, Promise<string[]>>();
+  private readonly docs = new Map<string, { text: string; doc: PromptDocument }>();
+  private readonly subscription: { dispose(): void };
+
+  constructor(private readonly host: WorkspaceHost) {
+    this.subscription = host.onDidChange((uri, kind) => {
+      this.docs.delete(uri);
+      if (kind !== 'changed') this.list.clear();
+    });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  /** The files of the built-in names and `agents.files`, under `root`. */
+  async uris(root: string, config: AgentsConfig = {}, token?: CancellationLike): Promise<string[]> {
+    // `agents.files` globs stay under the root: one that climbs out (`..`) or is absolute is left out.
+    const globs = [...AGENT_FILE_PATTERNS, ...(config.files ?? []).filter((g) => !g.split('/').includes('..') && !g.startsWith('/'))];
+    const key = `${root}\u0000${globs.join('\u0000')}`;
+    let p = this.list.get(key);
+    if (!p) {
+      p = this.host.findFiles(globs, { roots: [root], token });
+      this.list.set(key, p);
+      p.catch(() => this.list.delete(key));
+    }
+    return p;
+  }
+
+  /** The parsed file: from memory while the host reported no change, else read through the host. */
+  async document(uri: string, open?: PromptDocument): Promise<PromptDocument | undefined> {
+    if (open) return open;
+    const hit = this.docs.get(uri);
+    if (hit) return hit.doc;
+    let text: string;
+    try {
+      text = await this.host.readText(uri);
+    } catch {
+      return undefined;
+    }
+    const doc = parseAgentFile(text, uri, 0, {}, agentKindOf(uri) ?? 'other');
+    this.docs.set(uri, { text, doc });
+    return doc;
+  }
+
+  /**
+   * Every instruction file under `root`, counted, and the always-loaded set summed against
+   * `agents.budget`. `open` gives the editor's current parse of open documents (their unsaved text).
+   */
+  async set(root: string, config: AgentsConfig = {}, tokens: TokenOptions = {}, options: { token?: CancellationLike; open?: (uri: string) => PromptDocument | undefined; all?: boolean } = {}): Promise<AgentSet> {
+    const uris = await this.uris(root, config, options.token);
+    const files: AgentFileEntry[] = [];
+    const counting: TokenOptions = { ...tokens, model: config.model ?? tokens.model };
+    let model = '';
+    for (const uri of uris) {
+      throwIfCancelled(options.token);
+      const path = relativePath(root, uri);
+      const kind = agentKindOf(uri) ?? 'other';
+      const byName = loadingByName(kind, path, config);
+      const opened = options.open?.(uri);
+      const open = opened && agentInfo(opened) ? opened : undefined;
+      // A file whose name says it is not in the set is read only when asked for, or open anyway.
+      if (byName && byName.loading !== 'always' && !options.all && !open) {
+        files.push({ uri, path, kind, kindLabel: KIND_LABELS[kind], ...byName, estimated: false });
+        continue;
+      }
+      const doc = await this.document(uri, open);
+      if (!doc) continue;
+      const t = agentFileTokens(doc, counting)!;
+      model ||= t.model.id ?? t.model.requested ?? t.model.encoding;
+      const { loading, reason } = byName ?? loadingOf(doc, path, config);
+      const info = agentInfo(doc)!;
+      files.push({ uri, path, kind: info.kind, kindLabel: KIND_LABELS[info.kind], loading, reason, tokens: t.tokens, estimated: t.estimated, sections: t.sections, applyTo: info.applyTo?.value, doc });
+    }
+    const always = files.filter((f) => f.loading === 'always');
+    const total = always.reduce((s, f) => s + (f.tokens ?? 0), 0);
+    const budget = config.budget;
+    return { root, model: model || (counting.model ?? 'o200k_base'), files, always, total, estimated: always.some((f) => f.estimated), budget, over: budget && total > budget ? total - budget : 0 };
+  }
+}

@@ -1,0 +1,91 @@
+// Agent instruction files (`AGENTS.md`, `.github/copilot-instructions.md`, `*.instructions.md`,
+// `*.prompt.md`, `*.agent.md`, `SKILL.md`, `CLAUDE.md`, `.cursor/rules/*.mdc`): Markdown that coding
+// and chat agents send to the model. The format's one message is the body; it has no template
+// language (the text is sent as written) and no renderer beyond the text itself.
+import type { FormatSchema, KeyInfo, PromptFormat, TemplateLanguage } from '../types';
+import { AGENTS_ID, agentKindOf, parseAgentFile } from './parse';
+import { AgentFrontmatterSchema } from './schema';
+
+export { AGENTS_ID, agentInfo, agentKindOf, KIND_LABELS, matchesEverything, parseAgentFile, type AgentFileInfo, type AgentFileKind } from './parse';
+export { headingsOf, linksOf, sectionsOf, PATTERNS as MARKDOWN_PATTERNS, type Heading, type MarkdownLink, type Section } from './markdown';
+export { KNOWN_FIELDS } from './schema';
+
+/**
+ * The built-in file names, as globs relative to a workspace folder: `AGENT_INSTRUCTION_PATTERNS` of
+ * languages.ts, plus the same names inside the dot folders the tools use (`.github/instructions/`,
+ * `.github/prompts/`, `.claude/skills/`, ...), which a search's `**` does not enter.
+ */
+export const AGENT_FILE_PATTERNS = [
+  '**/AGENTS.md',
+  '**/.github/copilot-instructions.md',
+  '**/*.instructions.md',
+  '**/*.prompt.md',
+  '**/*.agent.md',
+  '**/SKILL.md',
+  '**/CLAUDE.md',
+  '**/.cursor/rules/**/*.mdc',
+  '.github/copilot-instructions.md',
+  '.github/**/*.instructions.md',
+  '.github/**/*.prompt.md',
+  '.github/**/*.agent.md',
+  '.github/**/SKILL.md',
+  '.claude/**/SKILL.md',
+  '.claude/**/CLAUDE.md',
+  '.cursor/rules/**/*.mdc',
+];
+
+let keys: KeyInfo | undefined;
+function keyTree(): KeyInfo {
+  if (keys) return keys;
+  const json = z_json();
+  const root: KeyInfo = { key: '', path: [], description: '', type: 'mapping', open: true, children: new Map() };
+  for (const [k, s] of Object.entries<Record<string, any>>(json.properties ?? {})) {
+    const type = Array.isArray(s.anyOf) ? s.anyOf.map((x: Record<string, any>) => (x.type === 'array' ? `${x.items?.type ?? 'any'}[]` : x.type)).join(' | ') : s.type === 'array' ? `${s.items?.type ?? 'any'}[]` : (s.type ?? 'any');
+    root.children!.set(k, { key: k, path: [k], description: s.description ?? '', type, open: true });
+  }
+  return (keys = root);
+}
+
+let jsonMemo: Record<string, any> | undefined;
+function z_json(): Record<string, any> {
+  return (jsonMemo ??= AgentFrontmatterSchema.toJSONSchema() as Record<string, any>);
+}
+
+const schema: FormatSchema = {
+  zod: AgentFrontmatterSchema,
+  jsonSchema: () => z_json(),
+  keyInfoAt: (path) => {
+    let node: KeyInfo | undefined = keyTree();
+    for (const seg of path) {
+      if (typeof seg === 'number') continue;
+      node = node?.children?.get(seg);
+      if (!node) return undefined;
+    }
+    return node;
+  },
+  modelFamily: () => undefined,
+  valueDoc: () => undefined,
+  valueCompletions: () => undefined,
+  unlistedKeyDoc: () => undefined,
+  inputsLabel: 'no inputs (the text is sent as written)',
+};
+
+const template: TemplateLanguage = { id: 'plain', name: 'Markdown, sent as written', helpers: [], helper: () => undefined, dataVariables: [], roles: ['system'], partials: false };
+
+export const agentInstructions: PromptFormat = {
+  id: AGENTS_ID,
+  displayName: 'Agent instructions',
+  // No language of its own: VS Code's ids (`prompt`, `instructions`, `chatagent`, `skill`, `markdown`)
+  // are attached with path patterns by the client (languages.ts).
+  languageIds: [],
+  filePatterns: AGENT_FILE_PATTERNS,
+  detect: (uri) => agentKindOf(uri) !== undefined,
+  parse: (text, uri, version, options) => parseAgentFile(text, uri, version, options),
+  schema,
+  template,
+  check: () => [],
+  unframed: true,
+  // The agent sends the body as it is written.
+  render: async (doc) => ({ values: {}, messages: doc.prompt.messages.map((m) => ({ role: m.role, text: doc.text.slice(m.contentSpan.start, m.contentSpan.end) })) }),
+  keyPath: (fact) => (fact === 'model' ? 'model' : fact === 'tools' ? 'tools' : undefined),
+};

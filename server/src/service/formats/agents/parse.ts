@@ -1,0 +1,145 @@
+// Agent instruction files as the engine's documents: the YAML frontmatter (optional, read with
+// ranges by formats/frontmatter.ts), the body as the one message the agent sends (a system
+// instruction), its Markdown sections, and what decides whether the agent sends the file with every
+// request (its kind, `applyTo`, `alwaysApply`). Unknown frontmatter fields are never errors: these
+// files are read by several tools, each with its own fields (the `agent-unknown-field` rule, off by
+// default, lists them).
+import type { PromptDocument } from '../../document';
+import type { PromptDiagnostic } from '../../diagnostic';
+import { parseFrontmatterYaml, splitFrontmatter, frontmatterSettings } from '../frontmatter';
+import { baseDocument, emptyModel, fileBaseName } from '../model';
+import type { ParseOptions, PromptModel, SourceValue } from '../types';
+import { DEFAULT_MAX_TEMPLATE_SIZE } from '../types';
+import { sectionsOf, type Section } from './markdown';
+
+export const AGENTS_ID = 'agent-instructions';
+
+/** Which tool's file it is, which says when the tool sends it. */
+export type AgentFileKind =
+  /** `AGENTS.md` (Codex, Copilot coding agent, Cursor, ...): read by every request in its folder and below. */
+  | 'agents-md'
+  /** `.github/copilot-instructions.md`: every Copilot chat request in the repository. */
+  | 'copilot-instructions'
+  /** `*.instructions.md`: requests about files its `applyTo` glob matches. */
+  | 'instructions'
+  /** `*.prompt.md`: a prompt run on demand (a slash command). */
+  | 'prompt'
+  /** `*.agent.md`: a custom agent, used when chosen. */
+  | 'agent'
+  /** `SKILL.md`: a skill; its name and description are listed, its body read when used. */
+  | 'skill'
+  /** `CLAUDE.md`: Claude Code's memory, read at the start of every session in its folder. */
+  | 'claude'
+  /** `.cursor/rules/*.mdc`: a Cursor rule; `alwaysApply: true` sends it with every request. */
+  | 'cursor-rule'
+  /** A file the project config names (`agents.files`) that has none of the names above. */
+  | 'other';
+
+export const KIND_LABELS: Record<AgentFileKind, string> = {
+  'agents-md': 'AGENTS.md',
+  'copilot-instructions': 'Copilot instructions',
+  instructions: 'instructions (applyTo)',
+  prompt: 'prompt file',
+  agent: 'custom agent',
+  skill: 'skill',
+  claude: 'CLAUDE.md',
+  'cursor-rule': 'Cursor rule',
+  other: 'instruction file',
+};
+
+/** The kind of a file by its name; undefined when no built-in name matches. */
+export function agentKindOf(uri: string): AgentFileKind | undefined {
+  const path = uri.replace(/[?#].*$/, '').replace(/\\/g, '/');
+  const base = fileBaseName(uri);
+  if (base === 'AGENTS.md') return 'agents-md';
+  if (base === 'CLAUDE.md') return 'claude';
+  if (base === 'SKILL.md') return 'skill';
+  if (base === 'copilot-instructions.md' && /(?:^|\/)\.github\/copilot-instructions\.md$/.test(path)) return 'copilot-instructions';
+  if (base.endsWith('.instructions.md')) return 'instructions';
+  if (base.endsWith('.prompt.md')) return 'prompt';
+  if (base.endsWith('.agent.md')) return 'agent';
+  if (base.endsWith('.mdc') && /(?:^|\/)\.cursor\/rules\//.test(path)) return 'cursor-rule';
+  return undefined;
+}
+
+/** What the engine knows of one instruction file beside the shared model. */
+export interface AgentFileInfo {
+  kind: AgentFileKind;
+  /** The Markdown sections of the body, in order (the text before the first heading first, when not blank). */
+  sections: Section[];
+  /** The body: the text after the frontmatter. */
+  body: { start: number; end: number };
+  /** `applyTo` (`*.instructions.md`) or `globs` (`.mdc`), split at commas, with where it is written. */
+  applyTo?: SourceValue<string[]>;
+  /** `alwaysApply` of a Cursor rule. */
+  alwaysApply?: boolean;
+  /** The frontmatter as plain data (undefined without one, or when its YAML cannot be read). */
+  fields?: Record<string, unknown>;
+}
+
+const info = new WeakMap<PromptDocument, AgentFileInfo>();
+
+/** The instruction-file facts of a document this format parsed; undefined for any other document. */
+export function agentInfo(doc: PromptDocument): AgentFileInfo | undefined {
+  return info.get(doc);
+}
+
+/** Whether an `applyTo` / `globs` value matches every file (`**`, `**\/*`), as VS Code and Cursor treat it. */
+export function matchesEverything(globs: readonly string[]): boolean {
+  return globs.some((g) => g === '**' || g === '**/*' || g === '*' || g === '**/**');
+}
+
+function splitGlobs(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((s) => s.trim()).filter(Boolean);
+  return undefined;
+}
+
+export function parseAgentFile(text: string, uri: string, version: number, options: ParseOptions, kind: AgentFileKind = agentKindOf(uri) ?? 'other'): PromptDocument {
+  const diagnostics: PromptDiagnostic[] = [];
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const prompt: PromptModel = emptyModel();
+  if (text.includes('\u0000')) {
+    const doc = baseDocument({ format: AGENTS_ID, uri, version, text, prompt, diagnostics: [{ code: 'binary-file', severity: 'info', message: 'This file holds binary data (a NUL byte): it is not analysed.', span: { start: 0, end: 0 } }] });
+    doc.notice = 'binary';
+    info.set(doc, { kind, sections: [], body: { start: 0, end: 0 } });
+    return doc;
+  }
+  const { block, bodyStart } = splitFrontmatter(text, bom);
+  parseFrontmatterYaml(text, block, diagnostics);
+  const settings = frontmatterSettings(text, block);
+  prompt.settings = settings;
+  const fields = block.value && typeof block.value === 'object' && !Array.isArray(block.value) ? (block.value as Record<string, unknown>) : undefined;
+  const setting = (key: string) => settings.find((s) => s.key === key);
+  const str = (key: string): SourceValue<string> | undefined => {
+    const s = setting(key);
+    return s && typeof s.value === 'string' && s.valueSpan ? { value: s.value, span: s.valueSpan, keySpan: s.keySpan } : undefined;
+  };
+  const name = str('name');
+  const description = str('description');
+  if (name) prompt.metadata.name = name;
+  if (description) prompt.metadata.description = description;
+  const model = str('model');
+  if (model) prompt.model = model;
+  const tools = setting('tools');
+  if (tools && Array.isArray(tools.value) && tools.valueSpan) prompt.tools = tools.value.filter((t): t is string => typeof t === 'string').map((t) => ({ value: t, span: tools.valueSpan! }));
+
+  const applySetting = setting(kind === 'cursor-rule' ? 'globs' : 'applyTo') ?? setting('applyTo');
+  const applyGlobs = applySetting ? splitGlobs(applySetting.value) : undefined;
+  const applyTo = applySetting && applyGlobs && applySetting.valueSpan ? { value: applyGlobs, span: applySetting.valueSpan, keySpan: applySetting.keySpan } : undefined;
+  const alwaysApply = fields?.alwaysApply === true;
+
+  const end = text.length;
+  const tooLarge = end - bodyStart > (options.maxTemplateSize ?? DEFAULT_MAX_TEMPLATE_SIZE);
+  // The body is the one message: what the agent adds to its system instructions.
+  if (bodyStart < end || !block.present) prompt.messages.push({ role: 'system', kind: 'message', span: { start: bodyStart, end }, contentSpan: { start: bodyStart, end }, tags: [], variables: [] });
+  if (tooLarge) prompt.approximate = 'The file is larger than promptWorkbench.maxFileSize: its sections are not listed; the text is counted as one piece.';
+  const sections = tooLarge ? [{ span: { start: bodyStart, end } }] : sectionsOf(text, bodyStart, end);
+  const doc = baseDocument({ format: AGENTS_ID, uri, version, text, prompt, diagnostics });
+  doc.frontmatter = block;
+  doc.frontmatterDiagnostics = diagnostics.filter((d) => d.span.start < block.span.end);
+  doc.template = { ...doc.template, span: { start: bodyStart, end } };
+  if (tooLarge) doc.notice = 'too-large';
+  info.set(doc, { kind, sections, body: { start: bodyStart, end }, applyTo, alwaysApply, fields });
+  return doc;
+}

@@ -1,0 +1,59 @@
+// broken-link: a relative Markdown link (`[setup](docs/setup.md)`) in an agent instruction file to
+// a file that does not exist. Agents follow these links to read more; a dead one sends them
+// searching, or leaves out what the file meant to include. The check asks the workspace host
+// (`ctx.fileExists`: the server's and the CLI's), so without one (a plain engine call) it reports
+// nothing. URLs with a scheme, `#anchors`, and links in code are left alone; only targets inside
+// the file's workspace folder are looked up.
+import { agentInfo, linksOf, MARKDOWN_PATTERNS } from '../formats/registry';
+import type { Finding, LintRule } from './types';
+
+const SCHEME = /^[a-z][\w+.-]*:/i;
+
+/** The file a relative link names, as a URI next to the document's; undefined for URLs, anchors and absolute paths. */
+export function linkTarget(docUri: string, target: string): string | undefined {
+  if (!target || target.startsWith('#') || SCHEME.test(target) || target.startsWith('/') || target.startsWith('\\')) return undefined;
+  const path = target.replace(/[?#].*$/, '');
+  if (!path) return undefined;
+  try {
+    return new URL(path.split('/').map((p) => encodeURIComponent(safeDecode(p))).join('/'), docUri).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+export const rule: LintRule = {
+  id: 'broken-link',
+  description: 'A relative link in an agent instruction file names a file that does not exist.',
+  defaultLevel: 'warning',
+  category: 'correctness',
+  // A getter: the format's module is not loaded yet when the rule registry is (a cycle through the registry).
+  get patterns() {
+    return [SCHEME, ...MARKDOWN_PATTERNS];
+  },
+  async checkAsync(ctx) {
+    const info = agentInfo(ctx.doc);
+    if (!info || !ctx.fileExists || ctx.doc.notice) return [];
+    const out: Finding[] = [];
+    const seen = new Map<string, boolean>();
+    for (const link of linksOf(ctx.doc.text, info.body.start, info.body.end)) {
+      const uri = linkTarget(ctx.doc.uri, link.target);
+      if (!uri) continue;
+      let exists = seen.get(uri);
+      if (exists === undefined) {
+        exists = await ctx.fileExists(uri);
+        seen.set(uri, exists);
+        await ctx.pause?.();
+      }
+      if (!exists) out.push({ message: `\`${link.target}\` does not exist (relative to this file). Agents follow this link to read more: fix the path or remove the link.`, span: link.span, data: { target: uri } });
+    }
+    return out;
+  },
+};
