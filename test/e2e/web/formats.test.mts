@@ -214,8 +214,12 @@ describe('a GitHub Models prompt file', () => {
       const box = await editor.boundingBox();
       if (box) {
         await wb.page.mouse.move(box.x + box.width / 2, box.y + 60);
-        await wb.page.mouse.wheel(0, -3000);
-        await editor.locator('.view-line', { hasText: 'name: Ticket triage' }).waitFor({ timeout: WAIT });
+        const top = editor.locator('.view-line', { hasText: 'name: Ticket triage' });
+        for (let i = 0; i < 40 && !(await top.isVisible()); i++) {
+          await wb.page.mouse.wheel(0, -200);
+          await top.waitFor({ timeout: 500 }).catch(() => {});
+        }
+        await top.waitFor({ timeout: WAIT });
       }
       await wb.screenshot();
     });
@@ -257,7 +261,7 @@ describe('a Prompty file', () => {
       await assert.doesNotReject(line.filter({ hasText: new RegExp(`\\{\\{\\s${prompty.chosen}`) }).waitFor({ timeout: WAIT }), `the line should read "Thanks, {{ ${prompty.chosen}"`);
       // the editor closes `{` as it is typed; close the tag by hand where it did not
       if (!/\}\}\s*$/.test((await line.innerText()).replace(/\u00a0/g, ' '))) await wb.page.keyboard.type(' }}', { delay: 60 });
-      await assert.doesNotReject(line.filter({ hasText: new RegExp(`\\{\\{ ${prompty.chosen}\\s*\\}\\}`) }).waitFor({ timeout: WAIT }), `the line should read "Thanks, {{ ${prompty.chosen} }}"`);
+      await assert.doesNotReject(line.filter({ hasText: new RegExp(`\\{\\{\\s${prompty.chosen}\\s*\\}\\}`) }).waitFor({ timeout: WAIT }), `the line should read "Thanks, {{ ${prompty.chosen} }}"`);
 
       // "Preview Rendered Prompt": the inputs' defaults rendered, message by message, beside the file
       await wb.runCommand('Prompt Workbench: Preview Rendered Prompt');
