@@ -200,6 +200,7 @@ messages:
       Details:
       <details>{{details}}</details>
       {{question}}
+      {{ question }} and {{qestion}} stay as written: gh models does not replace them.
 testData:
   - question: hi
     details: none

@@ -272,6 +272,10 @@ describe('a Prompty file', () => {
       for (const text of prompty.rendered) {
         await assert.doesNotReject(preview.locator('.view-lines', { hasText: text }).waitFor({ timeout: WAIT }), `the preview shows "${text}"`);
       }
+      // the picture: the source and its preview side by side, as wide as the window allows
+      await wb.runCommand('View: Close Primary Side Bar');
+      await wb.page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: WAIT }).catch(() => {});
+      await wb.page.locator('.part.statusbar', { hasText: 'Activating Extensions' }).waitFor({ state: 'detached', timeout: WAIT }).catch(() => {});
       await wb.screenshot();
     });
   });

@@ -106,8 +106,13 @@ export const rule: LintRule<Options> = {
       }
       return out;
     }
+    // `gh models` replaces only `{{name}}` written without spaces, and only the rows' variables
+    // (and `completion` in a judge prompt): any other placeholder stays in the text as written.
+    const github = formatOf(doc).id === 'github-models';
+    const substituted = new Set([...doc.prompt.inputs.map((x) => x.name), 'completion']);
     for (const i of interpolations(doc, ctx.analysis())) {
       if (!i.plain || isInertType(i.type) || !untrusted(i.root)) continue;
+      if (github && (doc.text.slice(i.tag.span.start, i.tag.span.end) !== `{{${i.expression}}}` || !substituted.has(i.root))) continue;
       if (isDelimited(prose, doc.text, i.tag.span)) continue;
       const name = elementName(i);
       out.push({
