@@ -272,4 +272,8 @@ evaluators:
   const prEstimate = await estimateSuiteCost([prSuite], { readText: async () => '', defaultProvider: 'openai' });
   assert.deepEqual(prEstimate.prompts[0].models[0].outputSources, ['model.options.maxOutputTokens']);
   assert.match(formatSuiteCost(prEstimate, 'markdown'), /Output tokens are an upper bound: `config\.maxOutputTokens` of the case, else `model\.options\.maxOutputTokens` of the prompt, else the model's maximum output\./);
+
+  // both together: each format's key
+  const both = await estimateSuiteCost([ghSuite, prSuite], { readText: async () => '', defaultProvider: 'openai' });
+  assert.match(formatSuiteCost(both, 'text'), /Output tokens are an upper bound: config\.maxOutputTokens of the case, else the prompt's own limit, as its format writes it \(modelParameters\.maxTokens, model\.options\.maxOutputTokens\), else the model's maximum output\./);
 });

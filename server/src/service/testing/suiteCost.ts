@@ -362,7 +362,7 @@ function outputBoundWords(prompts: readonly PromptCost[]): string {
   const fixtures = prompts.some((p) => p.fixturePaths.some((f) => f !== p.promptPath));
   if (!keys.length) return '`config.maxOutputTokens` of the case or prompt';
   if (fixtures && keys.length === 1 && keys[0] === 'config.maxOutputTokens') return '`config.maxOutputTokens` of the case or prompt';
-  const prompt = `${keys.map((k) => `\`${k}\``).join(' or ')} of the prompt`;
+  const prompt = keys.length === 1 ? `\`${keys[0]}\` of the prompt` : `the prompt's own limit, as its format writes it (${keys.map((k) => `\`${k}\``).join(', ')})`;
   return fixtures ? `\`config.maxOutputTokens\` of the case, else ${prompt}` : prompt;
 }
 
