@@ -222,6 +222,19 @@ describe('a GitHub Models prompt file', () => {
         await top.waitFor({ timeout: WAIT });
       }
       await wb.screenshot();
+
+      // "Preview Rendered Prompt with Values…" offers the testData rows; row 2 renders with its values
+      await wb.page.keyboard.press('Escape');
+      await wb.runCommand('Prompt Workbench: Preview Rendered Prompt with Values…');
+      const items = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await items.first().waitFor({ timeout: WAIT });
+      const offered = await items.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      for (const r of githubModels.rows) assert.ok(offered.some((l) => l.startsWith(`${r.name} — ${githubModels.file}`)), `no "${r.name}" among: ${offered.join(' | ')}`);
+      await items.filter({ hasText: `row 2 — ${githubModels.file}` }).first().click();
+      const preview = wb.page.locator('.editor-instance').filter({ has: wb.page.locator('.view-lines', { hasText: '# Rendered' }) }).first();
+      await assert.doesNotReject(preview.locator('.view-lines', { hasText: 'case "row 2"' }).waitFor({ timeout: WAIT }), 'the preview names the row');
+      await assert.doesNotReject(preview.locator('.view-lines', { hasText: 'My parcel has not arrived after two weeks.' }).waitFor({ timeout: WAIT }), "the row's ticket in the preview");
+      await assert.doesNotReject(preview.locator('.view-lines', { hasText: "The customer's plan: basic" }).waitFor({ timeout: WAIT }), "the row's plan in the preview");
     });
   });
 });
