@@ -102,7 +102,7 @@ test('the open fixture is checked against the .prompty inputs; a fixture with no
   const published = await client.open(uri('answer.tests.yaml'), withTypo, 'yaml');
   assert.ok(!published.diagnostics.some((d) => d.code === 'fixture-prompt-missing'), JSON.stringify(published.diagnostics));
   // the misspelt variable is found against the Prompty file's inputs, at its key
-  const typo = published.diagnostics.find((d) => /questoin/.test(d.message));
+  const typo = published.diagnostics.find((d) => /questoin/.test(String(d.message)));
   assert.ok(typo, `no diagnostic on questoin: ${JSON.stringify(published.diagnostics)}`);
   assert.equal(typo.code, 'fixture-undeclared-var');
   assert.equal(typo.message, '`questoin` is not an input of answer.prompty. Did you mean `question`? The template never sees it.');
@@ -111,7 +111,7 @@ test('the open fixture is checked against the .prompty inputs; a fixture with no
   const orphan = await client.open(uri('orphan/lonely.tests.yaml'), FIXTURE, 'yaml');
   const missing = orphan.diagnostics.find((d) => d.code === 'fixture-prompt-missing');
   assert.ok(missing, JSON.stringify(orphan.diagnostics));
-  assert.match(missing.message, /`lonely\.prompt`, does not exist/);
+  assert.match(String(missing.message), /`lonely\.prompt`, does not exist/);
 });
 
 test('the preview pick of a GitHub Models file offers its testData rows; a row renders with its values', async () => {

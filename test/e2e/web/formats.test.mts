@@ -227,7 +227,8 @@ describe('a GitHub Models prompt file', () => {
       await wb.page.keyboard.press('Escape');
       await wb.runCommand('Prompt Workbench: Preview Rendered Prompt with Values…');
       const items = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-      await items.first().waitFor({ timeout: WAIT });
+      // (the palette's list goes, the values' list comes)
+      await items.filter({ hasText: `${githubModels.rows[0].name} — ${githubModels.file}` }).first().waitFor({ timeout: WAIT });
       const offered = await items.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
       for (const r of githubModels.rows) assert.ok(offered.some((l) => l.startsWith(`${r.name} — ${githubModels.file}`)), `no "${r.name}" among: ${offered.join(' | ')}`);
       await items.filter({ hasText: `row 2 — ${githubModels.file}` }).first().click();
@@ -289,6 +290,9 @@ describe('a Prompty file', () => {
       await wb.runCommand('View: Close Primary Side Bar');
       await wb.page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: WAIT }).catch(() => {});
       await wb.page.locator('.part.statusbar', { hasText: 'Activating Extensions' }).waitFor({ state: 'detached', timeout: WAIT }).catch(() => {});
+      // the mouse off the toolbars (no hover tooltip in the picture)
+      await wb.page.mouse.move(700, 820);
+      await wb.page.locator('.monaco-hover:visible, .workbench-hover-container:visible').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});
       await wb.screenshot();
     });
   });
