@@ -9,9 +9,14 @@
 // `npm run test:e2e` packages the extension first; the screenshots are the README's pictures
 // (docs/images/github-models.png, docs/images/prompty.png; `npm run screenshots` replaces them).
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MockProvider, type RecordedRequest } from '../../support/mockProvider.js';
-import { scenario, setUp, tearDown, type Workbench } from './harness.mjs';
+import { SCENARIOS, scenario, setUp, tearDown, type Workbench } from './harness.mjs';
+
+// The workspaces: test/e2e/formats/<name> (this suite's own; test/e2e/scenarios holds the ones
+// the web and desktop suites share).
+const WORKSPACES = path.join(SCENARIOS, '..', 'formats');
 
 // the first run on a machine installs code-server (about 15 minutes on 2 cores)
 before(setUp, { timeout: 45 * 60_000 });
@@ -135,7 +140,7 @@ describe('a GitHub Models prompt file', () => {
 
   test('a wrong key is squiggled, {{ offers the testData variables, the evals run in the Test Explorer and the failing row shows its diff', { timeout: SCENARIO_TIMEOUT }, async () => {
     mock.requests.length = 0;
-    await scenario('github-models', { workspaceSettings: { 'promptWorkbench.providers.github.baseUrl': mock.openaiBaseUrl } }, async (wb) => {
+    await scenario('github-models', { source: path.join(WORKSPACES, 'github-models'), workspaceSettings: { 'promptWorkbench.providers.github.baseUrl': mock.openaiBaseUrl } }, async (wb) => {
       // the token goes into VS Code's secret storage through the palette command, as a user sets it
       await wb.runCommand('Prompt Workbench: Set API Key');
       const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'GitHub Models' }).first();
@@ -242,7 +247,7 @@ describe('a GitHub Models prompt file', () => {
 
 describe('a Prompty file', () => {
   test('a diagnostic, completion of the inputs, the token code lenses and the rendered preview', { timeout: SCENARIO_TIMEOUT }, async () => {
-    await scenario('prompty', {}, async (wb) => {
+    await scenario('prompty', { source: path.join(WORKSPACES, 'prompty') }, async (wb) => {
       const editor = await wb.open(prompty.file);
       await wb.page.locator('.part.statusbar .statusbar-item', { hasText: 'Prompty' }).first().waitFor({ timeout: WAIT });
 

@@ -134,8 +134,13 @@ export function bodyInterpolations(doc: PromptDocument): BodyInterpolation[] {
   for (const ref of analysis.refs) {
     const tag = ref.tag;
     if (tag.kind !== 'output' && tag.kind !== 'unescaped') continue;
-    // The tag's expression without whitespace control and Mustache's `{`, `&` marks.
-    const inner = text.slice(tag.inner.start, tag.inner.end).replace(/^[\s{&-]+|[\s}-]+$/g, '');
+    // The tag's expression without whitespace control and Mustache's `{`, `&` marks (a scan:
+    // a regular expression anchored at the end would be quadratic on a long run of `}`).
+    let from = tag.inner.start;
+    let to = tag.inner.end;
+    while (from < to && /[\s{&-]/.test(text[from])) from++;
+    while (to > from && /[\s}-]/.test(text[to - 1])) to--;
+    const inner = text.slice(from, to);
     const path = ref.path.map((p) => p.name);
     const expression = text.slice(ref.path[0].span.start, ref.path[ref.path.length - 1].span.end);
     const [head, ...filters] = inner.split('|').map((s) => s.trim());
