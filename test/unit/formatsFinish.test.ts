@@ -277,3 +277,16 @@ evaluators:
   const both = await estimateSuiteCost([ghSuite, prSuite], { readText: async () => '', defaultProvider: 'openai' });
   assert.match(formatSuiteCost(both, 'text'), /Output tokens are an upper bound: config\.maxOutputTokens of the case, else the prompt's own limit, as its format writes it \(modelParameters\.maxTokens, model\.options\.maxOutputTokens\), else the model's maximum output\./);
 });
+
+test('whitespace in a Prompty Jinja2 body: blanks after a block tag or a comment are sent (no trimBlocks); inside a tag they are not', () => {
+  const text = '---\nname: x\ninputs:\n  a: 1\n---\nuser:\nhi {{ a }}  \n{% if a %}  \nyes\n{% endif %}\n{# note #}  \n{{ a \n}}\n';
+  const doc = parseDocument(text, 'file:///w/w.prompty');
+  const found = lintDiagnostics(doc).filter((d) => d.code === 'whitespace').map((d) => [doc.lines.positionAt(d.span.start).line + 1, doc.lines.positionAt(d.span.start).character + 1, d.message.replace(/:.*$/, '')]);
+  assert.deepEqual(found, [
+    [7, 11, 'Trailing whitespace'],
+    [8, 11, 'Trailing whitespace'],
+    [11, 11, 'Trailing whitespace'],
+    [12, 5, 'Trailing whitespace inside a tag'],
+  ]);
+  for (const d of lintDiagnostics(doc).filter((x) => x.code === 'whitespace' && doc.lines.positionAt(x.span.start).line < 11)) assert.match(d.message, /sent to the model and noisy in diffs/);
+});
