@@ -117,13 +117,17 @@ async function pickValues(previews: RenderedPreviewProvider, source: string): Pr
   }
   const current = previews.choiceFor(source);
   const isCurrent = (c?: FixtureCaseRef) => (c && current ? c.fixtureUri === current.fixtureUri && c.caseName === current.caseName : !c && !current);
+  const item = (c: FixtureCaseItem): ValuesPick => {
+    const choice = { fixtureUri: c.fixtureUri, caseName: c.caseName };
+    return { label: `${c.caseName} — ${c.fixtureName}`, description: `line ${c.line + 1}${isCurrent(choice) ? ' · current' : ''}`, detail: c.description, choice };
+  };
+  // A GitHub Models file's own `testData` rows (their "fixture" is the prompt itself), then fixture files' cases.
+  const own = cases.filter((c) => c.fixtureUri === source);
+  const others = cases.filter((c) => c.fixtureUri !== source);
   const items: ValuesPick[] = [
-    { label: 'Input defaults', description: `the prompt's input.default${isCurrent() ? ' · current' : ''}` },
-    { label: 'Fixture cases', kind: vscode.QuickPickItemKind.Separator },
-    ...cases.map((c) => {
-      const choice = { fixtureUri: c.fixtureUri, caseName: c.caseName };
-      return { label: `${c.caseName} — ${c.fixtureName}`, description: `line ${c.line + 1}${isCurrent(choice) ? ' · current' : ''}`, detail: c.description, choice };
-    }),
+    { label: 'Input defaults', description: `the defaults the prompt declares${isCurrent() ? ' · current' : ''}` },
+    ...(own.length ? [{ label: 'testData rows', kind: vscode.QuickPickItemKind.Separator }, ...own.map(item)] : []),
+    ...(others.length ? [{ label: 'Fixture cases', kind: vscode.QuickPickItemKind.Separator }, ...others.map(item)] : []),
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'Preview Rendered Prompt with Values', placeHolder: 'Render with the input defaults or the values of a test case', matchOnDescription: true, matchOnDetail: true });
   return picked ? picked.choice : null;

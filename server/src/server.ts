@@ -187,10 +187,16 @@ async function schemasOf(uri: string): Promise<engine.SchemaLibrary | undefined>
 
 /** The prompt under test of a fixture file: the open document, else the file on disk (`null`: missing). */
 async function promptOfFixture(file: testing.FixtureFile): Promise<engine.PromptDocument | null | undefined> {
+  await resolveFixturePrompt(file);
   const open = await prompt(file.promptUri);
   if (open) return open.doc;
   const s = await settingsOf(file.promptUri);
   return diskPrompts.get(file.promptUri, optionsFrom(s).parse);
+}
+
+/** Without `prompt:`, `x.tests.yaml` tests `x.prompt`, else `x.prompty` beside it (open editors count). */
+function resolveFixturePrompt(file: testing.FixtureFile): Promise<testing.FixtureFile> {
+  return testing.resolveDefaultPrompt(file, async (uri) => !!documents.get(uri) || !!(await host.stat(uri).catch(() => undefined)));
 }
 
 /** A fixture file and the prompt it tests (`null`: missing; `undefined`: unknown). */
@@ -547,7 +553,8 @@ connection.onRequest(RenderRequest.method, async (p: RenderParams): Promise<Rend
     if (p.case) {
       // The case's values are resolved here, exactly as the test runner resolves them: the open
       // fixture document's text (else the disk's), `file://` values through the same guard.
-      const fixture = await host.readText(p.case.fixtureUri).then(
+      // (the prompt's own rows: the "fixture" is the prompt, as the editor has it)
+      const fixture = p.case.fixtureUri === p.uri ? { uri: p.uri, text: doc.text } : await host.readText(p.case.fixtureUri).then(
         (text) => ({ uri: p.case!.fixtureUri, text }),
         () => undefined,
       );
@@ -565,9 +572,12 @@ connection.onRequest(RenderRequest.method, async (p: RenderParams): Promise<Rend
 });
 
 connection.onRequest(FixtureCasesRequest.method, (p: { uri: string }, token: CancellationToken): Promise<FixtureCaseItem[]> =>
-  runSafe('Listing fixture cases', [], token, async () =>
-    engine.fixtureCasesOf(p.uri, await fixtureTexts(token)).map((c) => ({ fixtureUri: c.fixtureUri, caseName: c.name, fixtureName: c.fixtureName, line: c.line, description: c.description })),
-  ),
+  runSafe('Listing fixture cases', [], token, async () => {
+    // A GitHub Models file's own `testData` rows first, then the fixture files naming the prompt.
+    const d = await prompt(p.uri);
+    const own = d ? engine.embeddedCasesOf(d.doc) : [];
+    return [...own, ...engine.fixtureCasesOf(p.uri, await fixtureTexts(token))].map((c) => ({ fixtureUri: c.fixtureUri, caseName: c.name, fixtureName: c.fixtureName, line: c.line, description: c.description }));
+  }),
 );
 
 connection.onCodeLens((p, token) =>
@@ -598,7 +608,7 @@ async function agentLenses(d: NonNullable<Awaited<ReturnType<typeof prompt>>>, t
 /** The prompt rendered with its fixture cases' values, for the status bar tooltip (undefined without cases). */
 async function fixtureCaseTokens(doc: engine.PromptDocument, options: tokens.TokenOptions, token?: CancellationToken): Promise<tokens.FixtureCaseTokens | undefined> {
   try {
-    const open = documents.all().filter((d) => kindOf(d.uri) === 'fixture').map((d) => fixtureOf(d));
+    const open = await Promise.all(documents.all().filter((d) => kindOf(d.uri) === 'fixture').map((d) => resolveFixturePrompt(fixtureOf(d))));
     const fixtures = await fixtureFiles.forPrompt(doc.uri, open, { token });
     if (!fixtures.length) return undefined;
     const access = fileValues();

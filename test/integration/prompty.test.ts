@@ -86,11 +86,11 @@ test('the preview renders with the inputs\' defaults or a fixture case, message 
   const { uri } = example('support-reply.prompty');
   const defaults = (await client.connection.sendRequest(RenderRequest.method, { uri })) as RenderResponse;
   assert.equal(defaults.ok, true, defaults.text);
-  assert.match(defaults.text, /## system\n\nYou are a support agent[\s\S]*## user\n\nRecent orders of Ada:\n<orders>\n\n- A-1001: shipped[\s\S]*<ticket>\nWhere is my order A-1001\?\n<\/ticket>/);
+  assert.match(defaults.text, /## system\n\nYou are a support agent[\s\S]*## user\n\nRecent orders of <customer>Ada<\/customer>:\n<orders>\n\n- A-1001: shipped[\s\S]*<ticket>\nWhere is my order A-1001\?\n<\/ticket>/);
   const fixtureUri = fileUri(path.join(examples, 'support-reply.tests.yaml'));
   const c = (await client.connection.sendRequest(RenderRequest.method, { uri, case: { fixtureUri, caseName: 'a customer without orders' } })) as RenderResponse;
   assert.equal(c.ok, true, c.text);
-  assert.match(c.text, /Recent orders of Grace:\n<orders>\n\n- \(none\)/);
+  assert.match(c.text, /Recent orders of <customer>Grace<\/customer>:\n<orders>\n\n- \(none\)/);
   assert.match(c.text, /Can I change my address\?/);
 });
 

@@ -7,7 +7,8 @@ import { throwIfCancelled, type CancellationLike } from './host';
 import { formatRendered, renderPrompt, type RenderResult } from './render';
 import type { AnalysisOptions } from './scope';
 import type { Span } from './text';
-import { defaultPromptUri, parseFixtureFile, type FixtureCase, type FixtureFile } from './testing/fixtures';
+import { defaultPromptUris, parseFixtureFile, type FixtureCase, type FixtureFile } from './testing/fixtures';
+import { embeddedFixture } from './testing/embedded';
 import { caseRenderData, caseVars, unreadNote, VarsError, type UnreadValue, type ValueReader } from './testing/vars';
 
 /** A fixture file's URI and text (the editor's live text when it is open). */
@@ -47,11 +48,24 @@ export function fixturesOf(promptUri: string, fixtures: readonly FixtureText[], 
     seen.add(f.uri);
     // Only a file of the same name, or one whose `prompt:` names this prompt's file, can test it:
     // skip the others without parsing them (a workspace may hold hundreds).
-    if (!sameUri(defaultPromptUri(f.uri), promptUri) && !f.text.includes(promptName) && !f.text.includes(encodeURI(promptName))) continue;
+    if (!defaultPromptUris(f.uri).some((u) => sameUri(u, promptUri)) && !f.text.includes(promptName) && !f.text.includes(encodeURI(promptName))) continue;
     const file = parseFixtureFile(f.text, f.uri);
-    if (sameUri(file.promptUri, promptUri)) out.push(file);
+    if (tests(file, promptUri)) out.push(file);
   }
   return out;
+}
+
+/**
+ * Whether a parsed fixture file tests `promptUri`: by its `prompt:`, or without one by the naming
+ * convention, which names `x.prompt` first and `x.prompty` when that is the prompt (the runner
+ * takes `x.prompty` when no `x.prompt` is beside it; with both, write `prompt:`). A match by the
+ * convention settles the file's `promptUri`.
+ */
+function tests(file: FixtureFile, promptUri: string): boolean {
+  if (sameUri(file.promptUri, promptUri)) return true;
+  if (file.promptSpan || !defaultPromptUris(file.uri).slice(1).some((u) => sameUri(u, promptUri))) return false;
+  file.promptUri = promptUri;
+  return true;
 }
 
 /** A key span without its quotes (`"customerName":` names `customerName`). */
@@ -116,6 +130,26 @@ export function fixtureCasesOf(promptUri: string, fixtures: readonly FixtureText
     .flatMap((file) => file.cases.map((c) => ({ fixtureUri: file.uri, fixtureName: fileName(file.uri), name: c.name, line: c.line, description: c.description })));
 }
 
+/** A row's values in one short line: `ticket: I was charged twice…, plan: premium`. */
+function valuesLine(values: Record<string, unknown>): string {
+  const text = Object.entries(values)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`.replace(/\s+/g, ' '))
+    .map((t) => (t.length > 60 ? `${t.slice(0, 59)}…` : t))
+    .join(', ');
+  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+}
+
+/**
+ * The test cases written in the prompt file itself (a GitHub Models file's `testData` rows), as
+ * value sets for the preview: the case's `fixtureUri` is the prompt's own URI. Empty for formats
+ * without them.
+ */
+export function embeddedCasesOf(doc: PromptDocument): FixtureCaseInfo[] {
+  const own = embeddedFixture(doc);
+  if (!own) return [];
+  return own.cases.map((c) => ({ fixtureUri: doc.uri, fixtureName: fileName(doc.uri), name: c.name, line: c.line, description: valuesLine(c.vars) }));
+}
+
 export interface CaseRenderResult extends RenderResult {
   /** `case "name" (file.tests.yaml)`: which values were used, for the preview's heading. */
   label: string;
@@ -138,10 +172,11 @@ export function formatCaseRendered(result: CaseRenderResult, title: string): str
  * the test runner uses. Problems with the case's values point at the fixture file and line.
  */
 export async function renderFixtureCase(prompt: PromptDocument, fixture: FixtureText, caseName: string, read: ValueReader, options: AnalysisOptions = {}): Promise<CaseRenderResult> {
-  const file = parseFixtureFile(fixture.text, fixture.uri);
+  // The prompt's own test cases (`testData` rows) when the "fixture" is the prompt file itself.
+  const file = (sameUri(fixture.uri, prompt.uri) ? embeddedFixture(prompt) : undefined) ?? parseFixtureFile(fixture.text, fixture.uri);
   const name = fileName(file.uri);
   const label = `case "${caseName}" (${name})`;
-  if (!sameUri(file.promptUri, prompt.uri)) {
+  if (!tests(file, prompt.uri)) {
     return { label, values: {}, error: { message: `${name} tests ${fileName(file.promptUri)}, not this prompt. Choose the values again ("Preview Rendered Prompt with Values…").`, file: file.uri } };
   }
   const c = file.cases.find((x) => x.name === caseName);

@@ -25,7 +25,7 @@ export type { ModelParameter, ParameterName, PromptFormat, PromptInput, PromptMe
 export { foldingRanges } from './folding';
 export { hoverFrontmatter } from './hover';
 export { definition, hoverTemplate, prepareRename, references, rename, RenameError, type NavigationOptions } from './navigation';
-export { fixtureCasesOf, fixturesOf, fixtureVarOccurrences, formatCaseRendered, renderFixtureCase, type CaseRenderResult, type FixtureCaseInfo, type FixtureText } from './fixtureRefs';
+export { embeddedCasesOf, fixtureCasesOf, fixturesOf, fixtureVarOccurrences, formatCaseRendered, renderFixtureCase, type CaseRenderResult, type FixtureCaseInfo, type FixtureText } from './fixtureRefs';
 export { PartialIndex, partialNameOf, type PartialFile } from './partials';
 export { formatRendered, renderPrompt, type HistoryMessage, type RenderData, type RenderedMessage, type RenderedPart, type RenderResult, type SchemaLibrary } from './render';
 export { loadNamedSchemas, NamedSchemas, SchemaLibraries, schemaProblemSpans, type LoadedSchemas, type SchemaFileProblem } from './schemas';

@@ -6,7 +6,7 @@ import { parseDocument, type ParseOptions } from './document';
 import type { FixtureText } from './fixtureRefs';
 import { throwIfCancelled, type CancellationLike, type WorkspaceHost } from './host';
 import { PartialIndex } from './partials';
-import { isFixtureUri, parseFixtureFile, type FixtureFile } from './testing/fixtures';
+import { isFixtureUri, parseFixtureFile, resolveDefaultPrompt, type FixtureFile } from './testing/fixtures';
 
 /** Fixture files: both spellings of the suffix, everywhere (`*.tests.yaml` and `*.tests.yml`). */
 export const FIXTURE_GLOBS: readonly string[] = ['**/*.tests.yaml', '**/*.tests.yml'];
@@ -87,6 +87,12 @@ export class FixtureFileCache {
   ) {
     // A fixture file created or deleted changes the list; any change drops its parse.
     host.onDidChange((uri, kind) => {
+      // A prompt created or deleted beside a fixture without `prompt:` may change what it tests.
+      if (kind !== 'changed' && /\.prompty?$/i.test(uri)) {
+        const base = uri.replace(/\.prompty?$/i, '');
+        this.forget(`${base}.tests.yaml`);
+        this.forget(`${base}.tests.yml`);
+      }
       if (!isFixtureUri(uri)) return;
       this.forget(uri);
       if (kind !== 'changed') this.forgetList();
@@ -118,7 +124,7 @@ export class FixtureFileCache {
     if (hit && hit.mtimeMs === s.mtimeMs && hit.size === s.size) return hit.file;
     const text = await this.host.readText(uri).catch(() => undefined);
     if (text === undefined) return undefined;
-    const file = parseFixtureFile(text, uri);
+    const file = await resolveDefaultPrompt(parseFixtureFile(text, uri), async (u) => !!(await this.host.stat(u).catch(() => undefined)));
     this.disk.set(uri, { mtimeMs: s.mtimeMs, size: s.size, file });
     return file;
   }

@@ -60,6 +60,8 @@ export interface OpenOptions {
   expectError?: boolean;
   /** Runs on the scenario copy before VS Code opens it (e.g. to make a git repository). */
   prepare?: (dir: string) => void | Promise<void>;
+  /** The folder to copy instead of test/e2e/scenarios/<name> (scenarios of the web suite only). */
+  source?: string;
 }
 
 export class Workbench {
@@ -137,7 +139,7 @@ export async function openWorkbench(name: string, options: OpenOptions = {}): Pr
   const artifact = options.artifactName ?? name;
   for (const stale of [`${artifact}.png`, `${artifact}-failure.png`, `${artifact}-logs`]) rmSync(path.join(ARTIFACTS, stale), { recursive: true, force: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), `pw-e2e-${name}-`));
-  cpSync(path.join(SCENARIOS, name), dir, { recursive: true });
+  cpSync(options.source ?? path.join(SCENARIOS, name), dir, { recursive: true });
   if (options.workspaceSettings) {
     mkdirSync(path.join(dir, '.vscode'), { recursive: true });
     writeFileSync(path.join(dir, '.vscode', 'settings.json'), JSON.stringify(options.workspaceSettings, null, 2));

@@ -2,6 +2,10 @@
 // `{{this}}` inside `{{#each}}`, `{{{raw}}}`, and inputs passed to an output helper (`{{json x}}`).
 // Conditions (`{{#if x}}`) and loops write nothing themselves and are not listed.
 import type { PromptDocument } from '../document';
+import { promptyOf } from '../formats/prompty/parse';
+import { JINJA_GLOBALS } from '../formats/prompty/template';
+import type { SchemaField } from '../formats/types';
+import type { Span } from '../text';
 import type { Analysis, Context, VariableRef } from '../scope';
 import type { Tag } from '../template';
 import { nameMatcher } from './util';
@@ -85,4 +89,83 @@ export function untrustedFilter(options: { untrusted?: string[]; trusted?: strin
   const isUntrusted = nameMatcher(options.untrusted?.length ? options.untrusted : ['*']);
   const isTrusted = nameMatcher(options.trusted ?? []);
   return (name) => isUntrusted(name) && !isTrusted(name);
+}
+
+/** A place where a Prompty body (Jinja2 or Mustache) writes a run-time input into the text. */
+export interface BodyInterpolation {
+  /** The whole tag (`{{ ticket }}`, `{{{ticket}}}`). */
+  span: Span;
+  /** The tag as written. */
+  text: string;
+  /** The expression (`ticket`, `order.id`). */
+  expression: string;
+  /** The input it reads (`customer` for `{{ order.id }}` in `{% for order in customer.orders %}`). */
+  root: string;
+  /** The declared kind of the value written, when known. */
+  type?: string;
+}
+
+/** Filters that write their argument's text (changed in case or white space, or escaped) into the prompt. */
+const TEXT_FILTERS = new Set(['trim', 'upper', 'lower', 'capitalize', 'title', 'safe', 'e', 'escape', 'string', 'striptags', 'wordwrap', 'indent', 'replace', 'truncate', 'center', 'default', 'd']);
+
+function fieldAt(field: SchemaField | undefined, path: readonly string[]): SchemaField | undefined {
+  let f = field;
+  for (const name of path) {
+    if (!f) return undefined;
+    if (f.type === 'array' && f.items) f = f.items;
+    f = f.children?.find((c) => c.name === name);
+  }
+  return f;
+}
+
+const typeOf = (f: SchemaField | undefined) => (f ? (f.enumValues ? 'enum' : f.type) : undefined);
+
+/**
+ * The output tags of a Prompty body that write one input's value as the tag's whole output
+ * (`{{ ticket }}`, `{{ ticket | trim }}`, `{{{ ticket }}}`, a loop variable over an input), from
+ * the format's own template analysis. Empty for other formats.
+ */
+export function bodyInterpolations(doc: PromptDocument): BodyInterpolation[] {
+  const analysis = promptyOf(doc)?.analysis;
+  if (!analysis) return [];
+  const text = doc.text;
+  const inputs = new Map(doc.prompt.inputs.map((i) => [i.name, i]));
+  const out: BodyInterpolation[] = [];
+  for (const ref of analysis.refs) {
+    const tag = ref.tag;
+    if (tag.kind !== 'output' && tag.kind !== 'unescaped') continue;
+    // The tag's expression without whitespace control and Mustache's `{`, `&` marks (a scan:
+    // a regular expression anchored at the end would be quadratic on a long run of `}`).
+    let from = tag.inner.start;
+    let to = tag.inner.end;
+    while (from < to && /[\s{&-]/.test(text[from])) from++;
+    while (to > from && /[\s}-]/.test(text[to - 1])) to--;
+    const inner = text.slice(from, to);
+    const path = ref.path.map((p) => p.name);
+    const expression = text.slice(ref.path[0].span.start, ref.path[ref.path.length - 1].span.end);
+    const [head, ...filters] = inner.split('|').map((s) => s.trim());
+    if (head !== expression || !filters.every((f) => TEXT_FILTERS.has(f.replace(/\(.*$/s, '').trim()))) continue;
+    let root: string | undefined;
+    let field: SchemaField | undefined;
+    if (ref.local) {
+      // A loop variable over an input (`order` of `customer.orders`) writes that input's data.
+      if (ref.local.kind !== 'loop' || !ref.local.of?.length) continue;
+      root = ref.local.of[0];
+      const list = fieldAt(inputs.get(root)?.field, ref.local.of.slice(1));
+      field = list ? fieldAt(list.items ?? list, path.slice(1)) : undefined;
+    } else if (inputs.has(ref.name) || !ref.sections?.length) {
+      root = ref.name;
+      field = fieldAt(inputs.get(ref.name)?.field, path.slice(1));
+    } else {
+      // Mustache: a name inside `{{#section}}` read from the section's item.
+      const section = ref.sections[ref.sections.length - 1];
+      if (!inputs.has(section[0])) continue;
+      root = section[0];
+      const list = fieldAt(inputs.get(root)?.field, section.slice(1));
+      field = fieldAt(list?.items ?? list, path);
+    }
+    if (!root || JINJA_GLOBALS.has(root)) continue;
+    out.push({ span: tag.span, text: text.slice(tag.span.start, tag.span.end), expression, root, type: typeOf(field) });
+  }
+  return out;
 }

@@ -3,8 +3,9 @@
 // can pass for instructions: the prompt-injection risk of OWASP LLM01.
 import { z } from 'zod';
 import type { PromptDocument } from '../document';
+import { formatOf } from '../formats/registry';
 import type { Span } from '../text';
-import { interpolations, isInertType, untrustedFilter, type Interpolation } from './inputs';
+import { bodyInterpolations, interpolations, isInertType, untrustedFilter, type Interpolation } from './inputs';
 import type { ProseModel } from './prose';
 import { aloneOnLines, eol, quickFix } from './util';
 import type { Finding, LintRule } from './types';
@@ -90,8 +91,28 @@ export const rule: LintRule<Options> = {
     const prose = ctx.prose();
     const untrusted = untrustedFilter(ctx.options);
     const out: Finding[] = [];
+    // A format with its own template language (Prompty's Jinja2 or Mustache): its output tags.
+    if (formatOf(doc).navigation) {
+      for (const i of bodyInterpolations(doc)) {
+        if (isInertType(i.type) || !untrusted(i.root)) continue;
+        if (isDelimited(prose, doc.text, i.span) || out.some((f) => f.span.start === i.span.start)) continue;
+        const name = i.expression.replace(/[^\w.-]/g, '_').replace(/\./g, '_');
+        out.push({
+          message: `\`${i.text}\` writes the input \`${i.root}\` into the prompt with nothing marking where it starts and ends, so text in it can pass for instructions (prompt injection, OWASP LLM01). Put it between delimiters, e.g. <${name}>${i.text}</${name}>, and tell the model to treat what is inside as data.`,
+          span: i.span,
+          data: { element: name, input: i.root },
+        });
+        if (out.length >= MAX_FINDINGS) break;
+      }
+      return out;
+    }
+    // `gh models` replaces only `{{name}}` written without spaces, and only the rows' variables
+    // (and `completion` in a judge prompt): any other placeholder stays in the text as written.
+    const github = formatOf(doc).id === 'github-models';
+    const substituted = new Set([...doc.prompt.inputs.map((x) => x.name), 'completion']);
     for (const i of interpolations(doc, ctx.analysis())) {
       if (!i.plain || isInertType(i.type) || !untrusted(i.root)) continue;
+      if (github && (doc.text.slice(i.tag.span.start, i.tag.span.end) !== `{{${i.expression}}}` || !substituted.has(i.root))) continue;
       if (isDelimited(prose, doc.text, i.tag.span)) continue;
       const name = elementName(i);
       out.push({

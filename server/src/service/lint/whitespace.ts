@@ -3,6 +3,7 @@
 // YAML is read. Quick fixes remove one line's trailing blanks or normalise the whole file.
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { PromptDocument } from '../document';
+import { promptyOf } from '../formats/prompty/parse';
 import { tagAt } from '../template';
 import { quickFix } from './util';
 import type { Finding, LintRule } from './types';
@@ -55,6 +56,14 @@ function scan(doc: PromptDocument): Scan {
 function trailingMessage(doc: PromptDocument, offset: number): string {
   const fm = doc.frontmatter;
   if (fm.present && offset < doc.template.span.start) return 'Trailing whitespace: not sent to the model (it is outside the template), but noisy in diffs.';
+  // A Prompty Jinja2 body: nunjucks as Prompty runs it (no trimBlocks) keeps the blanks after a
+  // tag; only those inside a tag are not sent.
+  const body = promptyOf(doc)?.analysis;
+  if (body?.engine === 'jinja2') {
+    const inTag = body.tags.find((t) => offset >= t.span.start && offset < t.span.end);
+    if (inTag) return inTag.kind === 'comment' ? 'Trailing whitespace in a comment: not sent to the model (comments are left out), but noisy in diffs.' : 'Trailing whitespace inside a tag: not sent to the model, but noisy in diffs.';
+    return 'Trailing whitespace: invisible, but sent to the model and noisy in diffs.';
+  }
   const tag = tagAt(doc.template, offset);
   if (tag && offset >= tag.span.start && offset < tag.span.end) {
     return tag.kind === 'comment'

@@ -276,6 +276,36 @@ export function defaultPromptUri(fixtureUri: string): string {
   return fixtureUri.replace(/\.tests\.ya?ml$/i, '.prompt');
 }
 
+/**
+ * The prompts a fixture file without `prompt:` may test, by the naming convention, in order of
+ * preference: `x.tests.yaml` tests `x.prompt`, else `x.prompty` beside it.
+ */
+export function defaultPromptUris(fixtureUri: string): string[] {
+  const base = fixtureUri.replace(/\.tests\.ya?ml$/i, '');
+  return base === fixtureUri ? [defaultPromptUri(fixtureUri)] : [`${base}.prompt`, `${base}.prompty`];
+}
+
+/**
+ * Settles the prompt of a fixture file that has no `prompt:`: `x.prompt` when it exists, else
+ * `x.prompty` when that exists (else `x.prompt` stays, reported missing). `exists` is the host's.
+ * A `prompt:` written in the file is left as it is. Returns the same file.
+ */
+export async function resolveDefaultPrompt(file: FixtureFile, exists: (uri: string) => Promise<boolean>): Promise<FixtureFile> {
+  if (file.promptSpan || file.uri === file.promptUri) return file;
+  const [dotprompt, ...others] = defaultPromptUris(file.uri);
+  if (await exists(dotprompt).catch(() => false)) {
+    file.promptUri = dotprompt;
+    return file;
+  }
+  for (const uri of others) {
+    if (await exists(uri).catch(() => false)) {
+      file.promptUri = uri;
+      return file;
+    }
+  }
+  return file;
+}
+
 export function resolveRelative(baseUri: string, relative: string): string {
   try {
     return new URL(relative.replace(/\\/g, '/'), baseUri).toString();

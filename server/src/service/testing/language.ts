@@ -140,24 +140,27 @@ export function variableDiagnostics(file: FixtureFile, prompt: PromptDocument): 
   const out: PromptDiagnostic[] = [];
   const fields = prompt.input.fields;
   const declared = new Set(fields.map((f) => f.name));
-  // A schema registered in code (a name) or no schema: the names cannot be checked.
-  const checkUndeclared = prompt.input.style === 'picoschema' || prompt.input.style === 'json-schema';
+  // A schema registered in code (a name) or no schema: the names cannot be checked. Prompty
+  // passes every value to its template: a name is unseen when neither declared nor read there.
+  const prompty = prompt.input.style === 'prompty';
+  const read = new Set(prompty ? prompt.prompt.messages.flatMap((m) => m.variables.map((v) => v.name)) : []);
+  const checkUndeclared = prompt.input.style === 'picoschema' || prompt.input.style === 'json-schema' || prompty;
   const promptName = decodeURIComponent(prompt.uri.split('/').pop() ?? 'the prompt');
   const undeclared = (name: string, span: Span) => {
     const near = closest(name, declared);
     out.push({
       code: 'fixture-undeclared-var',
       severity: 'warning',
-      message: `\`${name}\` is not an input of ${promptName}${near ? `. Did you mean \`${near}\`?` : ` (its inputs: ${[...declared].map((d) => `\`${d}\``).join(', ') || 'none'})`}. The template never sees it.`,
+      message: `\`${name}\` is not an input of ${promptName}${near ? `. Did you mean \`${near}\`? The template never sees it.` : ` (its inputs: ${[...declared].map((d) => `\`${d}\``).join(', ') || 'none'}). The template never sees it.`}`,
       span,
       data: near ? { replacement: near } : undefined,
     });
   };
-  if (checkUndeclared) for (const [name, span] of Object.entries(file.defaultVarKeySpans)) if (!declared.has(name)) undeclared(name, span);
+  if (checkUndeclared) for (const [name, span] of Object.entries(file.defaultVarKeySpans)) if (!declared.has(name) && !read.has(name)) undeclared(name, span);
   out.push(...renderDataDiagnostics(file, prompt, promptName));
   out.push(...toolDiagnostics(file, prompt, promptName));
   for (const c of file.cases) {
-    if (checkUndeclared) for (const [name, span] of Object.entries(c.varKeySpans)) if (!declared.has(name)) undeclared(name, span);
+    if (checkUndeclared) for (const [name, span] of Object.entries(c.varKeySpans)) if (!declared.has(name) && !read.has(name)) undeclared(name, span);
     if (c.varsFile) continue; // values come from a file: checked when the case runs
     const given = new Set([...Object.keys(prompt.defaults), ...Object.keys(file.defaultVars), ...Object.keys(c.vars)]);
     const missing = fields.filter((f) => !f.optional && !given.has(f.name));

@@ -4,6 +4,7 @@
 // bound of the answer. Also the rendered counts of one prompt's fixture cases for the status bar.
 import { promptParameters } from './request';
 import type { PromptDocument } from '../document';
+import { formatOf } from '../formats/registry';
 import { renderPrompt, type RenderedMessage } from '../render';
 import type { AnalysisOptions } from '../scope';
 import { costOf, countMessages, mergeCatalogue, resolveModel, type ResolvedModel } from '../tokens';
@@ -102,6 +103,8 @@ export interface UnrenderableCase {
 export interface PromptCost {
   promptPath: string;
   promptUri: string;
+  /** Where the prompt's format writes the answer's limit (`config.maxOutputTokens`, `modelParameters.maxTokens`, `model.options.maxOutputTokens`). */
+  outputKey: string;
   fixturePaths: string[];
   models: ModelCost[];
   /** The judge calls of `llm-rubric` assertions, per judge model (each case run's each rubric). */
@@ -137,10 +140,14 @@ export function tokenizerLabel(model: ResolvedModel): string {
   return model.exact ? model.encoding : `${model.encoding} (estimate: the model's own tokenizer is unknown)`;
 }
 
-/** The answer's upper bound: the case's (or prompt's) `config.maxOutputTokens`, else the model's maximum output. */
-export function outputBound(parameters: Record<string, unknown>, model: ResolvedModel): { tokens: number; source: string } {
+/**
+ * The answer's upper bound: the case's (or prompt's) limit, else the model's maximum output.
+ * `source` names where the limit was written (the prompt format's own key, e.g.
+ * `modelParameters.maxTokens` in a GitHub Models prompt file).
+ */
+export function outputBound(parameters: Record<string, unknown>, model: ResolvedModel, source = 'config.maxOutputTokens'): { tokens: number; source: string } {
   const v = parameters.maxOutputTokens;
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return { tokens: Math.floor(v), source: 'config.maxOutputTokens' };
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return { tokens: Math.floor(v), source };
   if (model.entry?.maxOutputTokens) return { tokens: model.entry.maxOutputTokens, source: 'model default' };
   return { tokens: 0, source: 'none' };
 }
@@ -168,7 +175,7 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
   const promptOf = (s: TestSuite) => {
     let p = prompts.get(s.fixture.promptUri);
     if (!p) {
-      p = { promptPath: s.promptPath, promptUri: s.fixture.promptUri, fixturePaths: [], models: [], judges: [], cases: [], unrenderable: [], skipped: [], byModel: new Map(), byJudge: new Map() };
+      p = { promptPath: s.promptPath, promptUri: s.fixture.promptUri, outputKey: s.prompt ? outputKeyOf(s.prompt) : 'config.maxOutputTokens', fixturePaths: [], models: [], judges: [], cases: [], unrenderable: [], skipped: [], byModel: new Map(), byJudge: new Map() };
       prompts.set(s.fixture.promptUri, p);
     }
     if (!p.fixturePaths.includes(s.relativePath)) p.fixturePaths.push(s.relativePath);
@@ -216,7 +223,9 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
     const model = resolveModel(requested, undefined, catalogue);
     const counted = countMessages(rendered.messages, model);
     const parameters = { ...promptParameters(suite.prompt), ...c.config, ...variant?.config };
-    const bound = provider === 'render' ? { tokens: 0, source: 'none' } : outputBound(parameters, model);
+    // The limit's source: a fixture case's (or matrix variant's) `config`, else the prompt's own key.
+    const fromCase = typeof c.config.maxOutputTokens === 'number' || typeof variant?.config?.maxOutputTokens === 'number';
+    const bound = provider === 'render' ? { tokens: 0, source: 'none' } : outputBound(parameters, model, fromCase ? 'config.maxOutputTokens' : p.outputKey);
     let cost: CostRange | undefined;
     if (provider === 'render') cost = { currency: catalogue.currency, low: 0, high: 0 };
     else {
@@ -344,6 +353,22 @@ function tok(n: number, estimated: boolean): string {
   return `${estimated ? '≈' : ''}${int(n)}`;
 }
 
+/** Where a prompt writes its answer's limit: the key it uses, else where its format puts it. */
+function outputKeyOf(prompt: PromptDocument): string {
+  return prompt.prompt.parameters.maxOutputTokens?.path ?? formatOf(prompt).keyPath('maxOutputTokens') ?? 'config.maxOutputTokens';
+}
+
+/** Which keys bound the answers, in each format's own words: `config.maxOutputTokens` of the case or prompt; `modelParameters.maxTokens` of the prompt; ... */
+function outputBoundWords(prompts: readonly PromptCost[]): string {
+  const keys = [...new Set(prompts.map((p) => p.outputKey))];
+  // Fixture files (cases with their own `config`) rather than only prompt files with their own test data.
+  const fixtures = prompts.some((p) => p.fixturePaths.some((f) => f !== p.promptPath));
+  if (!keys.length) return '`config.maxOutputTokens` of the case or prompt';
+  if (fixtures && keys.length === 1 && keys[0] === 'config.maxOutputTokens') return '`config.maxOutputTokens` of the case or prompt';
+  const prompt = keys.length === 1 ? `\`${keys[0]}\` of the prompt` : `the prompt's own limit, as its format writes it (${keys.map((k) => `\`${k}\``).join(', ')})`;
+  return fixtures ? `\`config.maxOutputTokens\` of the case, else ${prompt}` : prompt;
+}
+
 /** The estimate as Markdown (the editor's preview) or plain text (the CLI). */
 export function formatSuiteCost(e: SuiteCostEstimate, format: 'markdown' | 'text', scope?: string): string {
   const md = format === 'markdown';
@@ -382,7 +407,7 @@ export function formatSuiteCost(e: SuiteCostEstimate, format: 'markdown' | 'text
   }
   const notes = [
     'Input tokens are the rendered prompt of every case run (each repeat counts), chat framing included, counted for the model each case uses.',
-    'Output tokens are an upper bound: `config.maxOutputTokens` of the case or prompt, else the model\'s maximum output. The cost range runs from an empty answer to that bound.',
+    `Output tokens are an upper bound: ${outputBoundWords(e.prompts)}, else the model's maximum output. The cost range runs from an empty answer to that bound.`,
     ...(e.totals.judgeCalls ? ['Judge calls (`llm-rubric`, `factuality`, `model-graded-closedqa`): one per assertion and case run; in, the judge prompt and the answer up to its bound; out, up to the judge model\'s maximum output.'] : []),
     `≈ marks estimates (models without a public tokenizer here). List prices as of ${e.catalogueAsOf}; \`promptWorkbench.models\` adds or overrides prices. Nothing was sent.`,
   ];

@@ -1,7 +1,7 @@
 // Loads a fixture file and the prompt it tests into a TestSuite, through the host's file reader.
 import { parseDocument } from '../document';
 import { embeddedFixture, hasEmbeddedTests } from './embedded';
-import { parseFixtureFile } from './fixtures';
+import { parseFixtureFile, resolveDefaultPrompt } from './fixtures';
 import type { TestSuite } from './runner';
 import type { ReadText } from './vars';
 
@@ -19,9 +19,17 @@ export async function loadSuite(fixtureUri: string, rootUri: string, read: ReadT
     return { fixture, prompt, relativePath: relativeUri(fixtureUri, rootUri), promptPath: relativeUri(fixtureUri, rootUri) };
   }
   const fixture = parseFixtureFile(text ?? (await read(fixtureUri)), fixtureUri);
+  // Without `prompt:`, `x.tests.yaml` tests `x.prompt`, else `x.prompty` beside it.
+  const texts = new Map<string, string>();
+  await resolveDefaultPrompt(fixture, async (uri) => {
+    const t = await read(uri).catch(() => undefined);
+    if (t !== undefined) texts.set(uri, t);
+    return t !== undefined;
+  });
   let prompt;
   try {
-    prompt = parseDocument(await read(fixture.promptUri), fixture.promptUri, 0, { maxTemplateSize: Infinity });
+    const promptText = texts.get(fixture.promptUri) ?? (await read(fixture.promptUri));
+    prompt = parseDocument(promptText, fixture.promptUri, 0, { maxTemplateSize: Infinity });
   } catch {
     prompt = undefined;
   }
