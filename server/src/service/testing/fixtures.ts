@@ -615,11 +615,12 @@ export interface PromptVariantSpec {
 /**
  * `file.prompt@REV` -> the file and the revision. The revision starts at the first `@` after a
  * prompt file's extension (`.prompt`, `.prompty`, `.prompt.yml`, `.prompt.yaml`), so `@` in a
- * folder or file name stays part of the path; other files take the last `@` after the last `/`.
+ * folder or file name stays part of the path; other names take the last `@` after the last `/`.
  */
 export function splitRevision(spec: string): { file: string; revision?: string } {
   const m = /^(.*?\.(?:prompt\.ya?ml|prompty|prompt))@(.*)$/i.exec(spec);
   if (m) return { file: m[1], revision: m[2] };
+  if (/\.(?:prompt\.ya?ml|prompty|prompt)$/i.test(spec)) return { file: spec };
   const at = spec.lastIndexOf('@');
   if (at > 0 && at > spec.lastIndexOf('/')) return { file: spec.slice(0, at), revision: spec.slice(at + 1) };
   return { file: spec };

@@ -1,0 +1,210 @@
+// Prompt variants: `variants:` in a fixture file (schema, diagnostics at the exact entry,
+// completion) and `--variants`, `file.prompt@REV` read through git (a real temporary repository),
+// the plan (case × prompt variant × model variant × repeat), and runs against the local provider
+// server: each variant's own rendered prompt, labels in results, records, JUnit, shards and the
+// Markdown comparison; clear errors for an unknown revision and a folder without git.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, beforeEach, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { completeFixture, createProviders, fixtureDiagnostics, inShard, loadPromptVariants, loadSuite, parseFixtureFile, planJobs, recordLines, runTests, splitRevision, variantsFromList, type TestSuite } from '../../server/src/service/testing';
+import { NodeGit } from '../../server/src/node/git';
+import { readTextUri } from '../../server/src/node/workspaceReads';
+import { runCli } from '../support/cli';
+import { TempRepo } from '../support/gitRepo';
+import { withCursor } from '../support/markers';
+import { MockProvider } from '../support/mockProvider';
+
+const KEY = 'sk-test-VARIANTS-0123';
+let mock: MockProvider;
+before(async () => {
+  mock = await MockProvider.start();
+});
+after(async () => {
+  await mock.stop();
+});
+beforeEach(() => mock.reset());
+
+function diag(text: string) {
+  const f = parseFixtureFile(text, 'file:///w/p.tests.yaml');
+  return fixtureDiagnostics(f, undefined).map((d) => {
+    const s = f.lines.positionAt(d.span.start);
+    return { code: d.code, at: `${s.line + 1}:${s.character + 1}`, text: text.slice(d.span.start, d.span.end), message: d.message };
+  });
+}
+
+const V1 = '---\nmodel: openai/gpt-4o-mini\n---\n{{role "system"}}You are terse.\n{{role "user"}}Summarize: {{text}}\n';
+const V2 = '---\nmodel: openai/gpt-4o-mini\n---\n{{role "system"}}You are friendly and thorough.\n{{role "user"}}Please summarize this text for a child: {{text}}\n';
+
+test('variants: entries parse as files or revisions, with labels (default: as written) and lines', () => {
+  const f = parseFixtureFile('variants:\n  - a.prompt\n  - sub/b.prompty@HEAD~1\n  - prompt: c.prompt.yml@v1.2\n    label: old\n  - prompt: d@x.prompt\ncases:\n  - name: a\n', 'file:///w/t/p.tests.yaml');
+  assert.deepEqual(f.diagnostics, []);
+  assert.deepEqual(
+    f.variants.map((v) => [v.label, v.spec, v.uri, v.revision, v.line]),
+    [
+      ['a.prompt', 'a.prompt', 'file:///w/t/a.prompt', undefined, 1],
+      ['sub/b.prompty@HEAD~1', 'sub/b.prompty@HEAD~1', 'file:///w/t/sub/b.prompty', 'HEAD~1', 2],
+      ['old', 'c.prompt.yml@v1.2', 'file:///w/t/c.prompt.yml', 'v1.2', 3],
+      // `@` in a file name before the extension stays part of the path.
+      ['d@x.prompt', 'd@x.prompt', 'file:///w/t/d@x.prompt', undefined, 5],
+    ],
+  );
+  assert.deepEqual(splitRevision('p.prompt@origin/main'), { file: 'p.prompt', revision: 'origin/main' });
+  assert.deepEqual(splitRevision('notes@HEAD'), { file: 'notes', revision: 'HEAD' });
+  assert.deepEqual(splitRevision('dir@x/p.prompt'), { file: 'dir@x/p.prompt' });
+});
+
+test('variants diagnostics: each wrong entry at its exact range, with what to write', () => {
+  assert.deepEqual(diag('variants:\n  - a.prompt@\ncases:\n  - name: a\n'), [
+    { code: 'fixture-variants', at: '2:5', text: 'a.prompt@', message: '`a.prompt@` names no revision after `@`: write one such as `HEAD~1`, a branch, a tag or a commit hash.' },
+  ]);
+  assert.deepEqual(diag('variants:\n  - a.prompt@--output=x\ncases:\n  - name: a\n').map((d) => [d.at, d.text, /starts with `-`/.test(d.message)]), [['2:5', 'a.prompt@--output=x', true]]);
+  assert.deepEqual(diag('variants:\n  - 42\ncases:\n  - name: a\n'), [
+    { code: 'fixture-variants', at: '2:5', text: '42', message: 'Expected a prompt file (`summarize-v2.prompt`), a revision (`summarize.prompt@HEAD~1`) or a mapping with `prompt:` and `label:` for `variants[0]`, got the number 42.' },
+  ]);
+  assert.deepEqual(diag('variants:\n  - prompt: a.prompt\n    labl: x\ncases:\n  - name: a\n'), [
+    { code: 'fixture-unknown-key', at: '3:5', text: 'labl', message: 'Unknown key `labl` in `variants[0]`. Did you mean `label`?' },
+  ]);
+  assert.deepEqual(diag('variants:\n  - label: x\ncases:\n  - name: a\n').map((d) => [d.at, d.message]), [['2:5', '`variants[0]` needs `prompt:`: a prompt file relative to this one, or a revision such as `summarize.prompt@HEAD~1`.']]);
+  assert.deepEqual(diag('variants:\n  - a.prompt\n  - prompt: b.prompt\n    label: a.prompt\ncases:\n  - name: a\n'), [
+    { code: 'fixture-variants', at: '4:12', text: 'a.prompt', message: 'Another variant is already labelled "a.prompt" (line 2). Labels name the variants in reports and records: give this one another `label`.' },
+  ]);
+  assert.deepEqual(diag('variants: a.prompt\ncases:\n  - name: a\n').map((d) => [d.code, d.at, d.message]), [['fixture-schema', '1:11', 'Expected a list for `variants`, got the text "a.prompt".']]);
+  assert.deepEqual(diag('variants: []\ncases:\n  - name: a\n').map((d) => [d.at, d.message]), [['1:11', '`variants` must not be empty.']]);
+});
+
+test('variants in the editor: the key with its description, and the entry keys', () => {
+  const root = withCursor('|\ncases:\n  - name: a\n');
+  const f = parseFixtureFile(root.text, 'file:///w/p.tests.yaml');
+  const items = completeFixture(root.text, root.offset, f.lines, undefined)!.items;
+  const variants = items.find((i) => i.label === 'variants');
+  assert.ok(variants, items.map((i) => i.label).join(','));
+  assert.match(String((variants.documentation as { value: string }).value), /git revisions of one \(`summarize\.prompt@HEAD~1`\)/);
+  const entry = withCursor('variants:\n  - prompt: a.prompt\n    |\ncases:\n  - name: a\n');
+  const f2 = parseFixtureFile(entry.text, 'file:///w/p.tests.yaml');
+  assert.deepEqual(completeFixture(entry.text, entry.offset, f2.lines, undefined)!.items.map((i) => i.label), ['label']);
+});
+
+test('--variants: a list relative to the working folder; a bad revision or a repeated entry is refused', () => {
+  assert.deepEqual(
+    variantsFromList('a.prompt, p/b.prompt@HEAD~2', 'file:///w/').map((v) => [v.label, v.uri, v.revision]),
+    [
+      ['a.prompt', 'file:///w/a.prompt', undefined],
+      ['p/b.prompt@HEAD~2', 'file:///w/p/b.prompt', 'HEAD~2'],
+    ],
+  );
+  assert.throws(() => variantsFromList('a.prompt,a.prompt', 'file:///w/'), /--variants names "a.prompt" twice/);
+  assert.throws(() => variantsFromList('a.prompt@-x', 'file:///w/'), /--variants: The revision `-x` in `a.prompt@-x` starts with `-`/);
+  assert.throws(() => variantsFromList(' , ', 'file:///w/'), /--variants needs a comma-separated list/);
+});
+
+function repo(): TempRepo {
+  const r = TempRepo.init('pw-variants-');
+  r.write('p.prompt', V1);
+  r.commit('first wording');
+  r.write('p.prompt', V2);
+  r.commit('second wording');
+  return r;
+}
+
+test('git revisions load through the Git interface; an unknown revision and a folder without git get errors naming both', async () => {
+  const r = repo();
+  const rootUri = pathToFileURL(r.dir).toString();
+  const specs = variantsFromList('p.prompt@HEAD~1,p.prompt,p.prompt@nope', `${rootUri}/`);
+  const loaded = await loadPromptVariants(specs, rootUri, readTextUri, new NodeGit());
+  assert.equal(loaded[0].promptPath, 'p.prompt@HEAD~1');
+  assert.equal(loaded[0].prompt?.text, V1);
+  assert.equal(loaded[0].commit, r.git('rev-parse', 'HEAD~1').trim());
+  assert.equal(loaded[1].prompt?.text, V2);
+  assert.equal(loaded[1].commit, undefined);
+  assert.equal(loaded[2].prompt, undefined);
+  assert.equal(loaded[2].error, 'The prompt variant p.prompt@nope: "nope" is not a known revision of the repository that holds p.prompt. Use a commit hash, a branch or tag name, or HEAD~N.');
+
+  const plain = mkdtempSync(path.join(tmpdir(), 'pw-variants-nogit-'));
+  writeFileSync(path.join(plain, 'p.prompt'), V1);
+  const plainUri = pathToFileURL(plain).toString();
+  const [noRepo] = await loadPromptVariants(variantsFromList('p.prompt@HEAD~1', `${plainUri}/`), plainUri, readTextUri, new NodeGit());
+  assert.equal(noRepo.error, 'The prompt variant p.prompt@HEAD~1: p.prompt is not in a git repository, so it has no revision HEAD~1.');
+  const [noGit] = await loadPromptVariants(variantsFromList('p.prompt@HEAD~1', `${plainUri}/`), plainUri, readTextUri, new NodeGit({ gitPath: path.join(plain, 'no-such-git') }));
+  assert.equal(noGit.error, 'The prompt variant p.prompt@HEAD~1: git is not installed or not on PATH, so revision HEAD~1 of p.prompt cannot be read.');
+  const [notPrompt] = await loadPromptVariants(variantsFromList('notes.txt', `${plainUri}/`), plainUri, async () => 'hello', undefined);
+  assert.equal(notPrompt.error, 'The prompt variant notes.txt: notes.txt is not a prompt file (.prompt, .prompty, .prompt.yml).');
+});
+
+async function variantSuite(dir: string, tests: string): Promise<TestSuite> {
+  writeFileSync(path.join(dir, 'p.tests.yaml'), tests);
+  return loadSuite(pathToFileURL(path.join(dir, 'p.tests.yaml')).toString(), pathToFileURL(dir).toString(), readTextUri, undefined, { git: new NodeGit() });
+}
+
+test('the plan: case × prompt variant × model variant × repeat, render cases once per prompt variant, labels joined with ×, one variant alone', async () => {
+  const r = repo();
+  const suite = await variantSuite(r.dir, 'variants:\n  - prompt: p.prompt@HEAD~1\n    label: old\n  - prompt: p.prompt\n    label: new\nmatrix:\n  - model: openai/a\n  - model: openai/b\ncases:\n  - name: c\n    repeat: 2\n  - name: r\n    provider: render\n');
+  const ids = planJobs([suite], undefined, { matrix: true }).map((j) => j.id);
+  assert.deepEqual(ids, [
+    'p.tests.yaml#c@old × openai/a', 'p.tests.yaml#c@old × openai/a#2', 'p.tests.yaml#c@old × openai/b', 'p.tests.yaml#c@old × openai/b#2',
+    'p.tests.yaml#c@new × openai/a', 'p.tests.yaml#c@new × openai/a#2', 'p.tests.yaml#c@new × openai/b', 'p.tests.yaml#c@new × openai/b#2',
+    'p.tests.yaml#r@old', 'p.tests.yaml#r@new',
+  ]);
+  // Without the matrix flag (the Test Explorer's default run): each case once, the suite's prompt.
+  assert.deepEqual(planJobs([suite]).map((j) => j.id), ['p.tests.yaml#c', 'p.tests.yaml#c#2', 'p.tests.yaml#r']);
+  assert.deepEqual(planJobs([suite], 1, { matrix: true, only: 'new × openai/b' }).map((j) => j.id), ['p.tests.yaml#c@new × openai/b']);
+  // Shards split by case and variant; the repeats of one stay together.
+  const jobs = planJobs([suite], undefined, { matrix: true });
+  const shards = [1, 2, 3].map((k) => jobs.filter((j) => inShard(j.caseKey, k, 3)).map((j) => j.id));
+  assert.equal(shards.flat().length, jobs.length);
+  for (const s of shards) for (const id of s) if (id.endsWith('#2')) assert.ok(s.includes(id.slice(0, -2)));
+});
+
+test('a run over two git revisions: each variant sends its own rendered prompt, results carry the label, records the revision\'s commit and hash', async () => {
+  const r = repo();
+  const suite = await variantSuite(r.dir, 'variants:\n  - prompt: p.prompt@HEAD~1\n    label: old\n  - p.prompt\ncases:\n  - name: c\n    vars: { text: "The cat sat." }\n    assert:\n      - type: contains\n        value: child\n');
+  mock.script = (req) => ({ text: req.prompt.includes('child') ? 'for a child: a cat sat' : 'cat sat' });
+  const summary = await runTests([suite], { ...createProviders({ keys: { openai: KEY }, baseUrls: { openai: mock.openaiBaseUrl }, timeoutMs: 5000, maxRetries: 0, trusted: true }), concurrency: 2, readText: readTextUri }, planJobs([suite], undefined, { matrix: true }));
+  assert.deepEqual(summary.results.map((x) => [x.id, x.variant, x.promptVariant, x.promptPath, x.status]), [
+    ['p.tests.yaml#c@old', 'old', 'old', 'p.prompt@HEAD~1', 'failed'],
+    ['p.tests.yaml#c@p.prompt', 'p.prompt', 'p.prompt', 'p.prompt', 'passed'],
+  ]);
+  const sent = mock.requests.map((q) => (q.body.messages as { role: string; content: string }[]).map((m) => m.content.trim()).join(' | ')).sort();
+  assert.deepEqual(sent, ['You are friendly and thorough. | Please summarize this text for a child: The cat sat.', 'You are terse. | Summarize: The cat sat.']);
+  const lines = recordLines(summary, { tool: 't', toolVersion: '0', origin: 'cli' }, () => ({ hash: 'working-copy-hash', git: { commit: 'head', dirty: true } })).slice(1).map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => [l.variant, l.promptVariant, l.prompt, l.gitCommit, l.gitDirty]), [
+    ['old', 'old', 'p.prompt@HEAD~1', r.git('rev-parse', 'HEAD~1').trim(), false],
+    ['p.prompt', 'p.prompt', 'p.prompt', 'head', true],
+  ]);
+  assert.notEqual(lines[0].promptHash, lines[1].promptHash);
+  assert.notEqual(lines[0].promptHash, 'working-copy-hash');
+});
+
+test('prompt-workbench test --variants × --models: JUnit names each testcase with its variant, the markdown comparison has a column per variant, an unknown revision stops the run', async () => {
+  const r = repo();
+  writeFileSync(path.join(r.dir, 'p.tests.yaml'), 'cases:\n  - name: c\n    vars: { text: "The cat sat." }\n    assert:\n      - type: contains\n        value: child\n');
+  mock.script = (req) => ({ text: req.prompt.includes('child') ? 'for a child' : 'short', usage: { input: 10, output: 2 } });
+  const env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: mock.openaiBaseUrl };
+  const junit = await runCli(['test', '--variants', 'p.prompt@HEAD~1,p.prompt', '--models', 'openai/gpt-4o-mini,openai/gpt-4.1-nano', '--reporter', 'junit', '--no-cache'], r.dir, env);
+  assert.equal(junit.code, 1, junit.stderr);
+  assert.deepEqual([...junit.stdout.matchAll(/<testcase [^>]*name="([^"]+)"/g)].map((m) => m[1]), ['c [p.prompt@HEAD~1 × openai/gpt-4o-mini]', 'c [p.prompt@HEAD~1 × openai/gpt-4.1-nano]', 'c [p.prompt × openai/gpt-4o-mini]', 'c [p.prompt × openai/gpt-4.1-nano]']);
+  assert.match(junit.stdout, /name="c \[p\.prompt@HEAD~1 × openai\/gpt-4o-mini\]"[^]*?<failure /);
+  const records = readdirSync(path.join(r.dir, '.prompt-workbench', 'runs'));
+  const recorded = readFileSync(path.join(r.dir, '.prompt-workbench', 'runs', records[0]), 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l));
+  assert.deepEqual(recorded.map((l) => [l.promptVariant, l.requestedModel, l.status]), [
+    ['p.prompt@HEAD~1', 'openai/gpt-4o-mini', 'failed'],
+    ['p.prompt@HEAD~1', 'openai/gpt-4.1-nano', 'failed'],
+    ['p.prompt', 'openai/gpt-4o-mini', 'passed'],
+    ['p.prompt', 'openai/gpt-4.1-nano', 'passed'],
+  ]);
+
+  const md = await runCli(['test', '--variants', 'p.prompt@HEAD~1,p.prompt', '--reporter', 'markdown', '--no-cache', '--no-record'], r.dir, env);
+  assert.match(md.stdout, /\| case \| p\.prompt@HEAD~1 \| p\.prompt \|/);
+  assert.match(md.stdout, /\*\*≠\*\* `p\.tests\.yaml:2` c \| ❌ fail 0\.00: [^|]+\| ✅ pass 1\.00 \|/);
+
+  const bad = await runCli(['test', '--variants', 'p.prompt@nope,p.prompt'], r.dir, env);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--variants: The prompt variant p\.prompt@nope: "nope" is not a known revision of the repository that holds p\.prompt\./);
+  writeFileSync(path.join(r.dir, 'p.tests.yaml'), 'variants:\n  - p.prompt\n  - p.prompt@v9\ncases:\n  - name: c\n');
+  const inFile = await runCli(['test', '--no-record'], r.dir, env);
+  assert.equal(inFile.code, 2);
+  assert.match(inFile.stderr, /^p\.tests\.yaml:3:5 {2}error {2}The prompt variant p\.prompt@v9: "v9" is not a known revision[^\n]* {2}fixture-variants$/m);
+  assert.equal(mock.requests.length, 6);
+});
