@@ -9,8 +9,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { completeFixture, createProviders, fixtureDiagnostics, inShard, loadPromptVariants, loadSuite, parseFixtureFile, planJobs, recordLines, runTests, splitRevision, variantsFromList, type TestSuite } from '../../server/src/service/testing';
+import { completeFixture, createProviders, estimateSuiteCost, fixtureDiagnostics, formatSuiteCost, inShard, loadPromptVariants, loadSuite, parseFixtureFile, planJobs, recordLines, runTests, splitRevision, variantsFromList, type TestSuite } from '../../server/src/service/testing';
 import { NodeGit } from '../../server/src/node/git';
+import { parseDocument } from '../../server/src/service/document';
+import { renderPrompt } from '../../server/src/service/render';
+import { countMessages, resolveModel } from '../../server/src/service/tokens';
+import { judgeMessages } from '../../server/src/service/testing/assertions/rubric';
 import { readTextUri } from '../../server/src/node/workspaceReads';
 import { runCli } from '../support/cli';
 import { TempRepo } from '../support/gitRepo';
@@ -207,4 +211,56 @@ test('prompt-workbench test --variants × --models: JUnit names each testcase wi
   assert.equal(inFile.code, 2);
   assert.match(inFile.stderr, /^p\.tests\.yaml:3:5 {2}error {2}The prompt variant p\.prompt@v9: "v9" is not a known revision[^\n]* {2}fixture-variants$/m);
   assert.equal(mock.requests.length, 6);
+});
+
+test('--estimate covers every prompt variant × model variant and the judge calls of model-graded assertions, priced at the judge model', async () => {
+  const r = repo();
+  // Two revisions (V1, then V2: longer) × two models; one llm-rubric judged by gpt-4o ($2.50 / $10 per million).
+  const suite = await variantSuite(r.dir, 'variants:\n  - prompt: p.prompt@HEAD~1\n    label: old\n  - prompt: p.prompt\n    label: new\nmatrix:\n  - label: mini\n    model: openai/gpt-4o-mini\n    config: { maxOutputTokens: 100 }\n  - label: nano\n    model: openai/gpt-4.1-nano\n    config: { maxOutputTokens: 50 }\ncases:\n  - name: c\n    repeat: 2\n    vars: { text: "The cat sat on the mat." }\n    assert:\n      - type: llm-rubric\n        value: Is it a faithful summary?\n        model: openai/gpt-4o\n');
+  const e = await estimateSuiteCost([suite], { readText: readTextUri, plan: { matrix: true } });
+  assert.deepEqual(e.prompts.map((p) => p.promptPath), ['p.prompt@HEAD~1', 'p.prompt']);
+  const rows = e.prompts.flatMap((p) => p.models.map((m) => [p.promptPath, m.variant, m.model, m.cases, m.maxOutputTokens]));
+  assert.deepEqual(rows, [
+    ['p.prompt@HEAD~1', 'old × mini', 'openai/gpt-4o-mini', 2, 200],
+    ['p.prompt@HEAD~1', 'old × nano', 'openai/gpt-4.1-nano', 2, 100],
+    ['p.prompt', 'new × mini', 'openai/gpt-4o-mini', 2, 200],
+    ['p.prompt', 'new × nano', 'openai/gpt-4.1-nano', 2, 100],
+  ]);
+  // Each variant is counted from its own rendered prompt: the second wording is longer.
+  const [oldMini, , newMini] = e.prompts.flatMap((p) => p.models);
+  const render = (text: string) => renderPrompt(parseDocument(text, 'file:///x/p.prompt'), { text: 'The cat sat on the mat.' });
+  const tokensOf = async (text: string) => countMessages((await render(text)).messages!, resolveModel('openai/gpt-4o-mini')).tokens;
+  assert.equal(oldMini.inputTokens, 2 * (await tokensOf(V1)));
+  assert.equal(newMini.inputTokens, 2 * (await tokensOf(V2)));
+  assert.ok(newMini.inputTokens > oldMini.inputTokens);
+  // gpt-4o-mini: $0.15 in, $0.60 out per million tokens.
+  assert.ok(Math.abs(oldMini.cost!.low - (oldMini.inputTokens * 0.15) / 1e6) < 1e-12);
+  assert.ok(Math.abs(oldMini.cost!.high - (oldMini.inputTokens * 0.15 + 200 * 0.6) / 1e6) < 1e-12);
+  // One judge call per case run of every variant pair: 2 prompts × 2 models × 2 repeats = 8, in
+  // the rubric prompt plus the answer's bound (100 for mini, 50 for nano), at gpt-4o's price.
+  const judges = e.prompts.flatMap((p) => p.judges);
+  assert.deepEqual(judges.map((j) => [j.model, j.judgeCalls]), [['openai/gpt-4o', 4], ['openai/gpt-4o', 4]]);
+  const rubric = countMessages(judgeMessages('Is it a faithful summary?', ''), resolveModel('openai/gpt-4o')).tokens;
+  const judgeOut = resolveModel('openai/gpt-4o').entry!.maxOutputTokens!;
+  assert.equal(judges[0].inputTokens, 4 * rubric + 2 * 100 + 2 * 50);
+  assert.equal(judges[0].maxOutputTokens, 4 * judgeOut);
+  assert.ok(Math.abs(judges[0].cost!.low - (4 * rubric * 2.5) / 1e6) < 1e-12, String(judges[0].cost!.low));
+  assert.ok(Math.abs(judges[0].cost!.high - ((4 * rubric + 300) * 2.5 + 4 * judgeOut * 10) / 1e6) < 1e-12);
+  assert.equal(e.totals.judgeCalls, 8);
+  assert.equal(e.totals.cases, 8);
+  assert.match(formatSuiteCost(e, 'text'), /8 case runs and 8 judge calls/);
+});
+
+test('--estimate counts the judge prompt of a GitHub Models `llm` evaluator per row, with the row\'s values and the evaluator\'s own model', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pw-variants-gh-'));
+  const file = path.join(dir, 'q.prompt.yml');
+  writeFileSync(file, 'name: q\nmodel: openai/gpt-4o-mini\nmessages:\n  - role: user\n    content: "Answer: {{question}}"\ntestData:\n  - question: "Why is the sky blue? Explain the scattering of light in the atmosphere."\n  - question: "Hi"\nevaluators:\n  - name: judged\n    llm:\n      modelId: openai/gpt-4.1\n      prompt: "Question: {{question}}\\nAnswer: {{completion}}\\nGood?"\n      choices:\n        - choice: "yes"\n          score: 1\n        - choice: "no"\n          score: 0\n');
+  const suite = await loadSuite(pathToFileURL(file).toString(), pathToFileURL(dir).toString(), readTextUri);
+  const e = await estimateSuiteCost([suite], { readText: readTextUri, plan: { matrix: true } });
+  const [j] = e.prompts[0].judges;
+  assert.deepEqual([j.model, j.judgeCalls], ['openai/gpt-4.1', 2]);
+  const gpt41 = resolveModel('openai/gpt-4.1');
+  const judgePrompt = (q: string) => countMessages([{ role: 'user', text: `Question: ${q}\nAnswer: \nGood?` }], gpt41).tokens;
+  const bound = resolveModel('openai/gpt-4o-mini').entry!.maxOutputTokens!;
+  assert.equal(j.inputTokens, judgePrompt('Why is the sky blue? Explain the scattering of light in the atmosphere.') + judgePrompt('Hi') + 2 * bound);
 });
