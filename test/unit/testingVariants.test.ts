@@ -20,6 +20,7 @@ import { runCli } from '../support/cli';
 import { TempRepo } from '../support/gitRepo';
 import { withCursor } from '../support/markers';
 import { MockProvider } from '../support/mockProvider';
+import { jobsForRun, planItems, variantProfiles, type ItemNode } from '../../client/src/testing/items';
 
 const KEY = 'sk-test-VARIANTS-0123';
 let mock: MockProvider;
@@ -229,7 +230,7 @@ test('--estimate covers every prompt variant × model variant and the judge call
   // Each variant is counted from its own rendered prompt: the second wording is longer.
   const [oldMini, , newMini] = e.prompts.flatMap((p) => p.models);
   const render = (text: string) => renderPrompt(parseDocument(text, 'file:///x/p.prompt'), { text: 'The cat sat on the mat.' });
-  const tokensOf = async (text: string) => countMessages((await render(text)).messages!, resolveModel('openai/gpt-4o-mini')).tokens;
+  const tokensOf = async (text: string) => countMessages((await render(text)).messages!, resolveModel('openai/gpt-4o-mini', undefined)).tokens;
   assert.equal(oldMini.inputTokens, 2 * (await tokensOf(V1)));
   assert.equal(newMini.inputTokens, 2 * (await tokensOf(V2)));
   assert.ok(newMini.inputTokens > oldMini.inputTokens);
@@ -240,8 +241,8 @@ test('--estimate covers every prompt variant × model variant and the judge call
   // the rubric prompt plus the answer's bound (100 for mini, 50 for nano), at gpt-4o's price.
   const judges = e.prompts.flatMap((p) => p.judges);
   assert.deepEqual(judges.map((j) => [j.model, j.judgeCalls]), [['openai/gpt-4o', 4], ['openai/gpt-4o', 4]]);
-  const rubric = countMessages(judgeMessages('Is it a faithful summary?', ''), resolveModel('openai/gpt-4o')).tokens;
-  const judgeOut = resolveModel('openai/gpt-4o').entry!.maxOutputTokens!;
+  const rubric = countMessages(judgeMessages('Is it a faithful summary?', ''), resolveModel('openai/gpt-4o', undefined)).tokens;
+  const judgeOut = resolveModel('openai/gpt-4o', undefined).entry!.maxOutputTokens!;
   assert.equal(judges[0].inputTokens, 4 * rubric + 2 * 100 + 2 * 50);
   assert.equal(judges[0].maxOutputTokens, 4 * judgeOut);
   assert.ok(Math.abs(judges[0].cost!.low - (4 * rubric * 2.5) / 1e6) < 1e-12, String(judges[0].cost!.low));
@@ -259,8 +260,46 @@ test('--estimate counts the judge prompt of a GitHub Models `llm` evaluator per 
   const e = await estimateSuiteCost([suite], { readText: readTextUri, plan: { matrix: true } });
   const [j] = e.prompts[0].judges;
   assert.deepEqual([j.model, j.judgeCalls], ['openai/gpt-4.1', 2]);
-  const gpt41 = resolveModel('openai/gpt-4.1');
+  const gpt41 = resolveModel('openai/gpt-4.1', undefined);
   const judgePrompt = (q: string) => countMessages([{ role: 'user', text: `Question: ${q}\nAnswer: \nGood?` }], gpt41).tokens;
-  const bound = resolveModel('openai/gpt-4o-mini').entry!.maxOutputTokens!;
+  const bound = resolveModel('openai/gpt-4o-mini', undefined).entry!.maxOutputTokens!;
   assert.equal(j.inputTokens, judgePrompt('Why is the sky blue? Explain the scattering of light in the atmosphere.') + judgePrompt('Hi') + 2 * bound);
+});
+
+test('the Test Explorer: one run profile per variant plus all variants, variant items below each case, the jobs each profile runs', async () => {
+  const r = repo();
+  const varied = await variantSuite(r.dir, 'variants:\n  - prompt: p.prompt@HEAD~1\n    label: old\n  - prompt: p.prompt\n    label: new\nmatrix:\n  - model: openai/a\ncases:\n  - name: c\n  - name: twice\n    repeat: 2\n');
+  writeFileSync(path.join(r.dir, 'plain.tests.yaml'), 'prompt: p.prompt\ncases:\n  - name: solo\n');
+  const plain = await loadSuite(pathToFileURL(path.join(r.dir, 'plain.tests.yaml')).toString(), pathToFileURL(r.dir).toString(), readTextUri);
+  assert.deepEqual(variantProfiles([plain]), []);
+  assert.deepEqual(variantProfiles([plain, varied]), [
+    { label: 'Run all variants (matrix and prompt variants)' },
+    { label: 'Run variant: old × openai/a', only: 'old × openai/a' },
+    { label: 'Run variant: new × openai/a', only: 'new × openai/a' },
+  ]);
+
+  const [item] = planItems([varied]);
+  const tree = (n: ItemNode): unknown => (n.children.length ? [n.label, n.data.kind, n.children.map(tree)] : [n.label, n.data.kind, n.data.jobId]);
+  assert.deepEqual(item.children.map(tree), [
+    ['c', 'case', [['old × openai/a', 'variant', 'p.tests.yaml#c@old × openai/a'], ['new × openai/a', 'variant', 'p.tests.yaml#c@new × openai/a']]],
+    ['twice', 'case', [
+      ['run 1 of 2', 'repeat', 'p.tests.yaml#twice'],
+      ['run 2 of 2', 'repeat', 'p.tests.yaml#twice#2'],
+      ['old × openai/a', 'variant', [['run 1 of 2', 'repeat', 'p.tests.yaml#twice@old × openai/a'], ['run 2 of 2', 'repeat', 'p.tests.yaml#twice@old × openai/a#2']]],
+      ['new × openai/a', 'variant', [['run 1 of 2', 'repeat', 'p.tests.yaml#twice@new × openai/a'], ['run 2 of 2', 'repeat', 'p.tests.yaml#twice@new × openai/a#2']]],
+    ]],
+  ]);
+
+  const suites = [varied, plain];
+  const ids = (jobs: { id: string }[]) => jobs.map((j) => j.id);
+  // The default profile: every case once with the suite's prompt.
+  assert.deepEqual(ids(jobsForRun(suites, undefined, [])), ['p.tests.yaml#c', 'p.tests.yaml#twice', 'p.tests.yaml#twice#2', 'plain.tests.yaml#solo']);
+  // One variant's profile: that variant of the varied suite, the plain suite as usual.
+  assert.deepEqual(ids(jobsForRun(suites, undefined, [], variantProfiles(suites)[1])), ['p.tests.yaml#c@old × openai/a', 'p.tests.yaml#twice@old × openai/a', 'p.tests.yaml#twice@old × openai/a#2', 'plain.tests.yaml#solo']);
+  // All variants, for one case item.
+  const c = item.children[0];
+  assert.deepEqual(ids(jobsForRun(suites, [c.data], [], variantProfiles(suites)[0])), ['p.tests.yaml#c@old × openai/a', 'p.tests.yaml#c@new × openai/a']);
+  // A variant item runs its variant from any profile; excluding a variant item leaves it out.
+  assert.deepEqual(ids(jobsForRun(suites, [c.children[1].data], [])), ['p.tests.yaml#c@new × openai/a']);
+  assert.deepEqual(ids(jobsForRun(suites, [c.data], [c.children[0].data], variantProfiles(suites)[0])), ['p.tests.yaml#c@new × openai/a']);
 });

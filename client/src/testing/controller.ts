@@ -9,6 +9,7 @@ import { ResultDecorations } from './decorations';
 import { TestTree } from './discovery';
 import { openRecord } from './records';
 import { TestRuns } from './runs';
+import { variantProfiles } from './items';
 import { PROMPT_LANGUAGES } from '../../../server/src/languages';
 
 const PROFILES: { label: string; provider?: ProviderId; isDefault?: boolean }[] = [
@@ -29,13 +30,18 @@ export class PromptTests implements vscode.Disposable {
   private readonly decorations = new ResultDecorations();
   private readonly tree: TestTree;
   private readonly runs: TestRuns;
+  /** The run profiles of the variants (matrix and prompt variants), by label: kept in step with discovery. */
+  private readonly variantRunProfiles = new Map<string, vscode.TestRunProfile>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     output: vscode.LogOutputChannel,
   ) {
     const c = this.controller;
-    const tree = (this.tree = new TestTree(c, output, () => this.lensEmitter.fire()));
+    const tree = (this.tree = new TestTree(c, output, () => {
+      this.lensEmitter.fire();
+      this.syncVariantProfiles();
+    }));
     const runs = (this.runs = new TestRuns(context, output, c, tree, this.decorations));
     c.resolveHandler = async (item) => {
       if (!item) await tree.discover();
@@ -81,7 +87,23 @@ export class PromptTests implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const p of this.variantRunProfiles.values()) p.dispose();
     for (const d of this.disposables) d.dispose();
+  }
+
+  /** One run profile per variant label of the discovered suites, and one for all variants; stale ones go. */
+  private syncVariantProfiles(): void {
+    const wanted = variantProfiles(this.tree.suites.values());
+    const labels = new Set(wanted.map((p) => p.label));
+    for (const [label, profile] of this.variantRunProfiles) {
+      if (labels.has(label)) continue;
+      profile.dispose();
+      this.variantRunProfiles.delete(label);
+    }
+    for (const p of wanted) {
+      if (this.variantRunProfiles.has(p.label)) continue;
+      this.variantRunProfiles.set(p.label, this.controller.createRunProfile(p.label, vscode.TestRunProfileKind.Run, (req, token) => this.runs.run(req, token, undefined, false, p), false));
+    }
   }
 
   discover(): Promise<void> {

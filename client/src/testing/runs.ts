@@ -8,6 +8,7 @@ import { nodeFileStore } from '../../../server/src/node/host';
 import { loadPartialIndex } from '../../../server/src/node/workspaceReads';
 import type { ResultDecorations } from './decorations';
 import type { TestTree } from './discovery';
+import type { VariantProfile } from './items';
 import { editorValueReader } from './fileValues';
 import { editorProviders } from './providers';
 import { writeEditorRecord } from './records';
@@ -25,10 +26,10 @@ export class TestRuns {
     private readonly decorations: ResultDecorations,
   ) {}
 
-  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, provider?: ProviderId, debug = false): Promise<void> {
+  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, provider?: ProviderId, debug = false, profile?: VariantProfile): Promise<void> {
     await this.tree.discoverIfEmpty();
     const run = this.controller.createTestRun(request, undefined, true);
-    const selected = this.tree.selectJobs(request);
+    const selected = this.tree.selectJobs(request, profile);
     const byJob = this.tree.itemsByJob();
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());

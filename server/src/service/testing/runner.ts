@@ -156,7 +156,7 @@ export interface PlanOptions {
   variants?: readonly MatrixVariant[];
   /** Prompt variants for every suite instead of their `variants:` (`--variants a,b`). */
   prompts?: readonly PromptVariant[];
-  /** Only the jobs of this variant label (a Test Explorer run profile). */
+  /** Only the jobs of this variant label among the varied ones (a Test Explorer run profile); cases without variants still run. */
   only?: string;
 }
 
@@ -183,7 +183,7 @@ export function planJobs(suites: readonly TestSuite[], repeatOverride?: number, 
       for (const promptVariant of prompts.length ? prompts : [undefined]) {
         for (const variant of variants.length && c.provider !== 'render' ? variants : [undefined]) {
           const label = variantLabel(promptVariant, variant);
-          if (plan.only !== undefined && label !== plan.only) continue;
+          if (plan.only !== undefined && label !== undefined && label !== plan.only) continue;
           const caseKey = label !== undefined ? `${key}@${label}` : key;
           for (let r = 1; r <= repeats; r++) jobs.push({ id: r === 1 ? caseKey : `${caseKey}#${r}`, caseKey, suite, testCase: c, repeat: r, repeats, variant, promptVariant, label });
         }
