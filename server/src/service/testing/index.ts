@@ -19,4 +19,4 @@ export { loadPromptVariants, loadSuite, relativeUri, type SuiteLoadOptions } fro
 export { embeddedFixture, EMBEDDED_TEST_GLOBS, hasEmbeddedTests } from './embedded';
 export { compareVariants, comparisonMarkdown, percentile, variantOf, type CaseComparison, type Comparison, type VariantStats } from './compare';
 export type { FileStore } from './store';
-export { estimateSuiteCost, fixtureCaseTokens, formatSuiteCost, outputBound, STATUS_CASE_LIMIT, type CaseCost, type CostRange, type ModelCost, type PromptCost, type SuiteCostEstimate, type SuiteCostOptions, type UnrenderableCase } from './suiteCost';
+export { estimateSuiteCost, fixtureCaseTokens, JUDGE_PROMPTS, formatSuiteCost, outputBound, STATUS_CASE_LIMIT, type CaseCost, type CostRange, type ModelCost, type PromptCost, type SuiteCostEstimate, type SuiteCostOptions, type UnrenderableCase } from './suiteCost';
