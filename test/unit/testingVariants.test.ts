@@ -204,6 +204,15 @@ test('prompt-workbench test --variants × --models: JUnit names each testcase wi
   assert.match(md.stdout, /\| case \| p\.prompt@HEAD~1 \| p\.prompt \|/);
   assert.match(md.stdout, /\*\*≠\*\* `p\.tests\.yaml:2` c \| ❌ fail 0\.00: [^|]+\| ✅ pass 1\.00 \|/);
 
+  const estimate = await runCli(['test', '--estimate', '--variants', 'p.prompt@HEAD~1,p.prompt', '--models', 'openai/gpt-4o-mini,openai/gpt-4.1-nano', '--json'], r.dir, env);
+  assert.equal(estimate.code, 0, estimate.stderr);
+  const e = JSON.parse(estimate.stdout) as { prompts: { promptPath: string; models: { variant: string; cases: number }[] }[]; totals: { cases: number } };
+  assert.deepEqual(e.prompts.map((p) => [p.promptPath, p.models.map((m) => m.variant)]), [
+    ['p.prompt@HEAD~1', ['p.prompt@HEAD~1 × openai/gpt-4o-mini', 'p.prompt@HEAD~1 × openai/gpt-4.1-nano']],
+    ['p.prompt', ['p.prompt × openai/gpt-4o-mini', 'p.prompt × openai/gpt-4.1-nano']],
+  ]);
+  assert.equal(e.totals.cases, 4);
+
   const bad = await runCli(['test', '--variants', 'p.prompt@nope,p.prompt'], r.dir, env);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--variants: The prompt variant p\.prompt@nope: "nope" is not a known revision of the repository that holds p\.prompt\./);
