@@ -52,6 +52,12 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
       --models A,B,...       Run every case on each of these provider-qualified models
                              (openai/gpt-4o-mini,googleai/gemini-2.5-flash), side by
                              side, instead of the fixture files' matrix: lists.
+      --variants A,B,...     Run every case over each of these prompts instead of the
+                             fixture files' variants: lists: prompt files
+                             (summarize.prompt,summarize-v2.prompt) or git revisions of
+                             one (summarize.prompt@HEAD~1,summarize.prompt), relative to
+                             the working folder. Combines with the matrix (each prompt
+                             variant × each model); each result is labelled by its variant.
       --concurrency N        Model calls at once (default 4).
       --repeat N             Run every case N times.
       --shard K/N            Run only shard K of N (a deterministic split by case and
@@ -74,14 +80,17 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
       --retries N            Retries after 429/5xx/timeouts (default 2).
       --stream               Stream answers (records the time to the first token).
       --estimate             Send nothing: print the rendered input tokens of every case run
-                             (repeats, prompt variants and matrix variants included), the answers' upper
-                             bound (config.maxOutputTokens, else the model's maximum), the
-                             judge calls of model-graded assertions, and the cost range
+                             (repeats, prompt variants and matrix variants included),
+                             the answers' upper bound (config.maxOutputTokens, else the
+                             model's maximum), the judge calls of model-graded
+                             assertions, and the cost range
                              per prompt and model (≈ marks estimates). Takes --provider,
-                             --models, --variants, --repeat, --judge-provider, --judge-model and --json; exit 1
-                             when a case cannot be rendered.
-      --judge-provider P, --judge-model M   The judge of llm-rubric assertions (a prompt
-                             file's llm evaluators use their own modelId).
+                             --models, --variants, --repeat, --judge-provider,
+                             --judge-model and --json; exit 1 when a case cannot be
+                             rendered.
+      --judge-provider P, --judge-model M   The judge of model-graded assertions such
+                             as llm-rubric (a prompt file's llm evaluators use their own
+                             modelId).
                              Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or
                              GOOGLE_API_KEY), GITHUB_TOKEN (GitHub Models); Vertex AI:
                              GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION and application

@@ -68,9 +68,9 @@ export interface ModelCost {
   provider: ProviderId;
   /** As requested; `null` when no model is set. */
   model: string | null;
-  /** The matrix variant's label (the cases of one variant are one row). */
+  /** The variant's label, `prompt × model` with both (the cases of one variant are one row). */
   variant?: string;
-  /** A judge row (`PromptCost.judges`): the `llm-rubric` calls made to this model. */
+  /** A judge row (`PromptCost.judges`): the calls of model-graded assertions made to this model. */
   judgeCalls?: number;
   /** Its catalogue id, when known. */
   modelId: string | null;
@@ -105,7 +105,7 @@ export interface PromptCost {
   promptUri: string;
   fixturePaths: string[];
   models: ModelCost[];
-  /** The judge calls of `llm-rubric` assertions, per judge model (each case run's each rubric). */
+  /** The judge calls of model-graded assertions, per judge model (one per assertion and case run). */
   judges: ModelCost[];
   cases: CaseCost[];
   unrenderable: UnrenderableCase[];
@@ -120,7 +120,7 @@ export interface SuiteCostEstimate {
     maxOutputTokens: number;
     /** Over the priced and free models only, judge calls included. */
     cost: CostRange;
-    /** Calls to judge models (`llm-rubric`); their tokens are in `inputTokens` and `maxOutputTokens`. */
+    /** Calls to judge models (model-graded assertions); their tokens are in `inputTokens` and `maxOutputTokens`. */
     judgeCalls: number;
     estimated: boolean;
     /** Models without a price (their cost is not in `cost`). */
