@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { completeFixture, createProviders, estimateSuiteCost, fixtureDiagnostics, formatSuiteCost, inShard, loadPromptVariants, loadSuite, parseFixtureFile, planJobs, recordLines, runTests, splitRevision, variantsFromList, type TestSuite } from '../../server/src/service/testing';
+import { completeFixture, createProviders, estimateSuiteCost, fixtureDiagnostics, formatSuiteCost, inShard, loadPromptVariants, loadSuite, parseFixtureFile, planJobs, recordLines, runTests, splitRevision, variantsFromList, type CaseResult, type TestSuite } from '../../server/src/service/testing';
 import { NodeGit } from '../../server/src/node/git';
 import { parseDocument } from '../../server/src/service/document';
 import { renderPrompt } from '../../server/src/service/render';
@@ -21,6 +21,7 @@ import { TempRepo } from '../support/gitRepo';
 import { withCursor } from '../support/markers';
 import { MockProvider } from '../support/mockProvider';
 import { jobsForRun, planItems, variantProfiles, type ItemNode } from '../../client/src/testing/items';
+import { InlineResults } from '../../client/src/testing/inlineResults';
 
 const KEY = 'sk-test-VARIANTS-0123';
 let mock: MockProvider;
@@ -311,4 +312,18 @@ test('the Test Explorer: one run profile per variant plus all variants, variant 
   // A variant item runs its variant from any profile; excluding a variant item leaves it out.
   assert.deepEqual(ids(jobsForRun(suites, [c.children[1].data], [])), ['p.tests.yaml#c@new × openai/a']);
   assert.deepEqual(ids(jobsForRun(suites, [c.data], [c.children[0].data], variantProfiles(suites)[0])), ['p.tests.yaml#c@new × openai/a']);
+});
+
+test('inline results: a case run on variants keeps one line over its variants, naming the ones that did not pass', () => {
+  const inline = new InlineResults();
+  const result = (variant: string, status: CaseResult['status'], repeat = 1, repeats = 1) => ({ fixtureUri: 'file:///w/p.tests.yaml', caseLine: 4, variant, status, repeat, repeats, reason: '', cached: false, assertions: [] }) as unknown as CaseResult;
+  inline.add(result('old × a', 'failed'));
+  assert.deepEqual(inline.of('file:///w/p.tests.yaml').map((e) => [e.line, e.text, e.status]), [[4, 'variants: 0/1 passed · ✗ old × a', 'failed']]);
+  inline.add(result('new × a', 'passed'));
+  inline.add(result('new × b', 'passed', 1, 2));
+  inline.add(result('new × b', 'failed', 2, 2));
+  assert.deepEqual(inline.of('file:///w/p.tests.yaml').map((e) => [e.text, e.status]), [['variants: 1/3 passed · ✗ old × a, new × b', 'failed']]);
+  inline.add(result('old × a', 'passed'));
+  inline.add(result('new × b', 'passed', 1, 2));
+  assert.deepEqual(inline.of('file:///w/p.tests.yaml').map((e) => [e.text, e.status]), [['variants: 3/3 passed', 'passed']]);
 });
