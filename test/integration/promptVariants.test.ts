@@ -1,14 +1,17 @@
 // The built CLI (`dist/cli.js test`) comparing prompt variants against the local provider server:
 // two git revisions of one prompt in a real temporary repository (`p.prompt@HEAD~1`), sending two
 // different rendered prompts, combined with a two-model matrix; Prompty and GitHub Models prompt
-// files as variants of a fixture file; an unknown revision stops the run before anything is sent.
+// files as variants of a fixture file; an unknown revision stops the run before anything is sent;
+// the language server's checks of `variants:` entries.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { TempRepo } from '../support/gitRepo';
-import { ROOT } from '../support/lspClient';
+import { HoverRequest, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import { fileUri, ROOT, TestLanguageClient } from '../support/lspClient';
 import { MockProvider } from '../support/mockProvider';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -89,4 +92,26 @@ test('Prompty and GitHub Models prompt files as variants of one fixture file', a
   const report = JSON.parse(r.stdout) as { results: { variant: string; status: string }[] };
   assert.deepEqual(report.results.map((x) => [x.variant, x.status]), [['a.prompty', 'passed'], ['b.prompt.yml', 'passed']]);
   assert.deepEqual(mock.requests.map((q) => sentText(q.body)).sort(), ['Long answers. | Summarize in detail: rain', 'Short answers. | Summarize rain']);
+});
+
+test('over LSP: variants: entries are checked in the editor (a missing file, a bad entry, a revision left to the run) with hover on the key', async () => {
+  const client = await TestLanguageClient.start();
+  try {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pw-lsp-variants-'));
+    writeFileSync(path.join(dir, 'p.prompt'), '---\nmodel: openai/gpt-4o-mini\n---\nHello {{name}}\n');
+    const uri = fileUri(path.join(dir, 'p.tests.yaml'));
+    const text = 'variants:\n  - p.prompt\n  - p.prompt@HEAD~1\n  - drafts/missing.prompt\n  - p.prompt@\ncases:\n  - name: a\n    vars: { name: Ada }\n';
+    const published = await client.open(uri, text, 'yaml');
+    assert.deepEqual(
+      published.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character, d.message]),
+      [
+        ['fixture-variants', 3, 4, 25, 'The prompt variant `drafts/missing.prompt` does not exist. Fix the path (relative to this file); a revision of a file is written `file.prompt@HEAD~1`.'],
+        ['fixture-variants', 4, 4, 13, '`p.prompt@` names no revision after `@`: write one such as `HEAD~1`, a branch, a tag or a commit hash.'],
+      ],
+    );
+    const hover = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 3 } })) as { contents: MarkupContent } | null;
+    assert.match(String(hover?.contents.value), /git revisions of one \(`summarize\.prompt@HEAD~1`\)/);
+  } finally {
+    await client.stop();
+  }
 });

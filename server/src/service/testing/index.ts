@@ -15,7 +15,7 @@ export { createProviders, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, UNTRUSTED_REA
 export { cacheKey, DEFAULT_CACHE_TTL_MS, ResponseCache, type CacheKeyParts, type CachedReply } from './cache';
 export { checksFingerprint, contentHash, parseRunRecord, recordFileName, recordLines, writeRunRecord, RECORD_VERSION, type GitInfo, type PromptInfo, type RecordedCase, type RecordedRun, type RunMeta } from './records';
 export { inShard, outputSchemaOf, planJobs, providerOfModel, runTests, suiteProvider, variantLabel, type CaseJob, type PromptVariant, type CaseResult, type CaseStatus, type PlanOptions, type RunOptions, type RunSummary, type TestSuite } from './runner';
-export { loadPromptVariants, loadSuite, relativeUri, type SuiteLoadOptions } from './suites';
+export { loadPromptVariants, loadSuite, relativeUri, variantFileDiagnostics, type SuiteLoadOptions } from './suites';
 export { embeddedFixture, EMBEDDED_TEST_GLOBS, hasEmbeddedTests } from './embedded';
 export { compareVariants, comparisonMarkdown, percentile, variantOf, type CaseComparison, type Comparison, type VariantStats } from './compare';
 export type { FileStore } from './store';

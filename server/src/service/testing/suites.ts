@@ -7,7 +7,8 @@ import { formatFor } from '../formats/registry';
 import { GitError, type Git } from '../history/git';
 import { fileAtRevision } from '../history/history';
 import { embeddedFixture, hasEmbeddedTests } from './embedded';
-import { parseFixtureFile, type PromptVariantSpec } from './fixtures';
+import { parseFixtureFile, type FixtureFile, type PromptVariantSpec } from './fixtures';
+import type { PromptDiagnostic } from '../diagnostic';
 import { contentHash } from './records';
 import type { PromptVariant, TestSuite } from './runner';
 import type { ReadText } from './vars';
@@ -99,4 +100,19 @@ export async function loadPromptVariants(specs: readonly PromptVariantSpec[], ro
       return { ...base, prompt, hash: contentHash(text), ...(commit ? { commit } : {}) };
     }),
   );
+}
+
+/**
+ * The editor's check of `variants:` entries that name a file of the working copy: one that does
+ * not exist is an error at the entry. Revisions are not checked here (the language server runs no
+ * git): a run says when one cannot be read.
+ */
+export async function variantFileDiagnostics(file: FixtureFile, exists: (uri: string) => Promise<boolean>): Promise<PromptDiagnostic[]> {
+  const out: PromptDiagnostic[] = [];
+  for (const v of file.variants) {
+    if (v.revision !== undefined || !v.span) continue;
+    if (await exists(v.uri).catch(() => true)) continue;
+    out.push({ code: 'fixture-variants', severity: 'error', message: `The prompt variant \`${v.spec}\` does not exist. Fix the path (relative to this file); a revision of a file is written \`file.prompt@HEAD~1\`.`, span: v.span });
+  }
+  return out;
 }
