@@ -83,6 +83,9 @@ const SHARED_LIBRARIES = {
   // Globs (the host's file searches, fixture and config globs) and the LSP's data types.
   picomatch: 'lib-picomatch',
   'vscode-languageserver-types': 'lib-lsp-types',
+  // The XML checks of test runs (`is-xml`, `contains-xml`; server/src/service/testing/assertions/xml.ts
+  // requires it on the first XML check), in the editor's test runs and the CLI.
+  'fast-xml-parser': 'lib-xml',
 };
 const SHARED_LIBRARY_RE = new RegExp(`^(${Object.keys(SHARED_LIBRARIES).map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
 /** @param {string} outName the entry's output name */
@@ -157,7 +160,8 @@ const entries = [
 // The desktop end-to-end suite runs inside VS Code's extension host (npm run test:desktop).
 // Charts of the webviews and the CLI's HTML reports (Chart.js), a browser script: a webview loads
 // it by URI, a report inlines it (see client/src/webview/charts.mts).
-const browserBundles = [{ ...common, entryPoints: { charts: 'client/src/webview/charts.mts' }, platform: 'browser', target: 'es2022', format: 'iife', globalName: 'promptWorkbenchCharts', external: [] }];
+// No `require` in a browser: neither the node banner nor its `import.meta.url` stand-in.
+const browserBundles = [{ ...common, entryPoints: { charts: 'client/src/webview/charts.mts' }, platform: 'browser', target: 'es2022', format: 'iife', globalName: 'promptWorkbenchCharts', external: [], banner: {}, define: {} }];
 if (e2e) entries.push({ entryPoints: { 'e2e/suite': 'test/e2e/desktop/suite/index.ts' } });
 
 mkdirSync('dist', { recursive: true });

@@ -91,6 +91,44 @@ export const testing = {
   skippedReason: 'Skipped: the workspace is not trusted, so nothing is sent to any provider (this case runs with openai).',
 };
 
+/**
+ * Scenario `compare-models`: a fixture file with a two-model `matrix:` (gpt-4o-mini and gpt-4o).
+ * The local test provider answers each model its own way (by the model and the customer in
+ * <name>…</name>): gpt-4o passes all four cases, gpt-4o-mini two, so they disagree on two.
+ */
+export const compareModels = {
+  fixture: 'support-reply.tests.yaml',
+  apiKey: 'sk-e2e-COMPARE-0123456789',
+  /** Each model's answer to each customer. */
+  answers: {
+    'gpt-4o-mini': {
+      Margaret: 'Hello Margaret! Your parcel left our warehouse today.',
+      Katherine: 'Hi Katherine, refunds are possible within two weeks.',
+      Dorothy: 'Hello Dorothy! Yes, gift cards come in 10 and 25 euros.',
+      Barbara: 'Hello Barbara! Yes, we are open on Sundays from 10 to 4.',
+    },
+    'gpt-4o': {
+      Margaret: 'Hello Margaret! Your parcel is on its way and should arrive tomorrow.',
+      Katherine: 'Hello Katherine! Refunds are issued within 14 days of the return.',
+      Dorothy: 'Hello Dorothy! Our gift cards come in 10, 25 and 50 euros.',
+      Barbara: 'Hello Barbara! We are open on Sundays from 10 am to 4 pm.',
+    },
+  } as Record<string, Record<string, string>>,
+  /** The cases in file order: the line of `- name:` and each variant's status. */
+  cases: [
+    { name: 'greets the customer by name', line: 9, 'gpt-4o-mini': 'passed', 'gpt-4o': 'passed' },
+    { name: 'states the refund period', line: 17, 'gpt-4o-mini': 'failed', 'gpt-4o': 'passed' },
+    { name: 'names the gift card values', line: 25, 'gpt-4o-mini': 'failed', 'gpt-4o': 'passed' },
+    { name: 'stays short', line: 33, 'gpt-4o-mini': 'passed', 'gpt-4o': 'passed' },
+  ] as { name: string; line: number; 'gpt-4o-mini': 'passed' | 'failed'; 'gpt-4o': 'passed' | 'failed' }[],
+};
+
+/** The local test provider's answer: the compare-models scenario's by model and customer, else `providerAnswer`'s. */
+export function scenarioAnswer(model: string, userMessage: string): string {
+  const name = /<name>(.*?)<\/name>/.exec(userMessage)?.[1] ?? '';
+  return compareModels.answers[model]?.[name] ?? providerAnswer(userMessage);
+}
+
 /** Scenario `history`: a git repository (made at run time, real git) with three versions of one prompt. */
 export const history = {
   file: 'support.prompt',

@@ -5,10 +5,23 @@
 // plain and streaming (server-sent events; Gemini's `:streamGenerateContent?alt=sse`). Scriptable: replies,
 // latency, 429 with Retry-After, 500s, stalls, malformed bodies, connections reset mid-answer. It records every request, how many
 // were in flight at most, and whether the client closed the connection before the answer ended.
+// It also answers tool calls (OpenAI `tool_calls`, Anthropic `tool_use`, Gemini `functionCall`), log
+// probabilities (OpenAI `logprobs`, Gemini `logprobsResult`) and embeddings (OpenAI `/v1/embeddings`,
+// the Gemini API's `:batchEmbedContents`, Vertex AI's `:predict`), with vectors from `embed`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export type Api = 'openai' | 'anthropic' | 'gemini';
+
+/** A deterministic embedding: counts of the letters a to z (texts with the same letters point the same way). */
+export function letterVector(text: string): number[] {
+  const v = new Array<number>(26).fill(0);
+  for (const ch of text.toLowerCase()) {
+    const i = ch.charCodeAt(0) - 97;
+    if (i >= 0 && i < 26) v[i]++;
+  }
+  return v;
+}
 
 export interface RecordedRequest {
   api: Api;
@@ -43,6 +56,12 @@ export interface MockReply {
   reset?: boolean;
   model?: string;
   usage?: { input: number; output: number };
+  /** Tool calls to answer with (no text unless `text` is given too). `arguments`: an object, or raw text (OpenAI's JSON string as the model wrote it). */
+  toolCalls?: { name: string; arguments: unknown }[];
+  /** Log probabilities of the output tokens, sent when the request asked for them. */
+  logprobs?: number[];
+  /** The API's own finish reason instead of the default (`stop`, `end_turn`, `STOP`, or the tool-call one). */
+  finishReason?: string;
 }
 
 export type Script = (request: RecordedRequest, index: number) => MockReply;
@@ -56,6 +75,8 @@ export class MockProvider {
   /** Replies used in order, before `script`. */
   readonly queue: MockReply[] = [];
   script: Script = () => ({ text: 'ok' });
+  /** The vector of each text embedded. */
+  embed: (text: string) => number[] = letterVector;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -97,6 +118,7 @@ export class MockProvider {
     this.queue.length = 0;
     this.maxInFlight = 0;
     this.script = () => ({ text: 'ok' });
+    this.embed = letterVector;
     this.latencyMs = 0;
   }
 
@@ -125,6 +147,7 @@ export class MockProvider {
     } catch {
       // recorded as empty
     }
+    if (await this.embeddings(req, res, body)) return;
     const gemini = GEMINI_ROUTE.exec(req.url ?? '');
     const api: Api = gemini ? 'gemini' : req.url?.includes('/chat/completions') ? 'openai' : 'anthropic';
     if (!gemini && !req.url?.includes('/chat/completions') && !req.url?.includes('/messages')) {
@@ -172,6 +195,39 @@ export class MockProvider {
     record.completed = true;
   }
 
+  /** Answers the embeddings routes; false for other requests. */
+  private async embeddings(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): Promise<boolean> {
+    const url = req.url ?? '';
+    const openai = /\/embeddings(\?|$)/.test(url);
+    const gemini = EMBED_ROUTE.exec(url);
+    if (!openai && !gemini) return false;
+    let texts: string[];
+    if (openai) texts = Array.isArray(body.input) ? (body.input as string[]) : [String(body.input)];
+    else if (gemini![2] === 'batchEmbedContents') texts = ((body.requests as { content?: { parts?: { text?: string }[] } }[]) ?? []).map((r) => (r.content?.parts ?? []).map((p) => p.text ?? '').join(''));
+    else texts = ((body.instances as { content?: string }[]) ?? []).map((i) => i.content ?? '');
+    const api: Api = openai ? 'openai' : 'gemini';
+    const record: RecordedRequest = { api, path: url, headers: req.headers, body: { ...body, ...(gemini ? { model: decodeURIComponent(gemini[1]) } : {}) }, prompt: texts.join('\n'), startedAt: Date.now(), closedByClient: false, completed: false };
+    const index = this.requests.length;
+    this.requests.push(record);
+    const reply = this.queue.shift() ?? this.script(record, index);
+    await this.sleep(reply.delayMs ?? this.latencyMs);
+    if ((reply.status ?? 200) >= 400) {
+      res.writeHead(reply.status!, { 'content-type': 'application/json' }).end(JSON.stringify(openai ? { error: { message: reply.text ?? 'error', type: 'mock_error' } } : { error: { code: reply.status, message: reply.text ?? 'error', status: GEMINI_STATUS[reply.status!] ?? 'UNKNOWN' } }));
+      record.completed = true;
+      return true;
+    }
+    const vectors = texts.map((t) => this.embed(t));
+    const tokens = texts.reduce((n, t) => n + Math.max(1, t.split(/\s+/).filter(Boolean).length), 0);
+    const answer = openai
+      ? { object: 'list', model: String(body.model), data: vectors.map((embedding, i) => ({ object: 'embedding', index: i, embedding })), usage: { prompt_tokens: tokens, total_tokens: tokens } }
+      : gemini![2] === 'batchEmbedContents'
+        ? { embeddings: vectors.map((values) => ({ values })) }
+        : { predictions: vectors.map((values) => ({ embeddings: { values, statistics: { token_count: values.length, truncated: false } } })) };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    record.completed = true;
+    return true;
+  }
+
   /** Writes `part`, lets it reach the client, then destroys the socket (no orderly end). */
   private async resetAfter(res: ServerResponse, record: RecordedRequest, part: string): Promise<void> {
     await new Promise<void>((resolve) => res.write(part, () => resolve()));
@@ -189,22 +245,43 @@ export class MockProvider {
     const usage = reply.usage ?? { input: 10, output: pieces.length };
     const events: string[] = [];
     const send = (event: string | undefined, data: unknown) => void events.push(`${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+    const calls = reply.toolCalls ?? [];
+    const onlyCalls = calls.length > 0 && reply.text === undefined;
+    const streamPieces = onlyCalls ? [] : pieces;
+    const lp = body.logprobs || (body.generationConfig as { responseLogprobs?: boolean } | undefined)?.responseLogprobs ? reply.logprobs : undefined;
     if (api === 'openai') {
-      for (const p of pieces) send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] });
-      send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+      streamPieces.forEach((p, i) => send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: { content: p }, finish_reason: null, ...(lp ? { logprobs: { content: i === 0 ? lp.map((x, k) => ({ token: `t${k}`, logprob: x, bytes: null, top_logprobs: [] })) : [] } } : {}) }] }));
+      calls.forEach((c, i) => {
+        const args = typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments);
+        const half = Math.floor(args.length / 2);
+        send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: { tool_calls: [{ index: i, id: `call_${i}`, type: 'function', function: { name: c.name, arguments: args.slice(0, half) } }] }, finish_reason: null }] });
+        send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: { tool_calls: [{ index: i, function: { arguments: args.slice(half) } }] }, finish_reason: null }] });
+      });
+      send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: {}, finish_reason: reply.finishReason ?? (calls.length ? 'tool_calls' : 'stop') }] });
       send(undefined, { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model, choices: [], usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output } });
       send(undefined, '[DONE]');
     } else if (api === 'gemini') {
-      pieces.forEach((p, i) => {
-        const last = i === pieces.length - 1;
-        send(undefined, { candidates: [{ content: { role: 'model', parts: [{ text: p }] }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) }], ...(last ? { usageMetadata: { promptTokenCount: usage.input, candidatesTokenCount: usage.output, totalTokenCount: usage.input + usage.output } } : {}), modelVersion: model, responseId: 'mock' });
+      const parts: Record<string, unknown>[][] = [...streamPieces.map((p) => [{ text: p }]), ...calls.map((c) => [{ functionCall: { name: c.name, args: c.arguments } }])];
+      parts.forEach((p, i) => {
+        const last = i === parts.length - 1;
+        send(undefined, { candidates: [{ content: { role: 'model', parts: p }, index: 0, ...(last ? { finishReason: reply.finishReason ?? 'STOP' } : {}), ...(lp && i === 0 ? { logprobsResult: { chosenCandidates: lp.map((x, k) => ({ token: `t${k}`, logProbability: x })) } } : {}) }], ...(last ? { usageMetadata: { promptTokenCount: usage.input, candidatesTokenCount: usage.output, totalTokenCount: usage.input + usage.output } } : {}), modelVersion: model, responseId: 'mock' });
       });
     } else {
       send('message_start', { type: 'message_start', message: { id: 'msg_mock', type: 'message', role: 'assistant', model, content: [], stop_reason: null, usage: { input_tokens: usage.input, output_tokens: 0 } } });
-      send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-      for (const p of pieces) send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: p } });
-      send('content_block_stop', { type: 'content_block_stop', index: 0 });
-      send('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: usage.output } });
+      if (!onlyCalls) {
+        send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+        for (const p of pieces) send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: p } });
+        send('content_block_stop', { type: 'content_block_stop', index: 0 });
+      }
+      calls.forEach((c, i) => {
+        const index = (onlyCalls ? 0 : 1) + i;
+        const json = typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments);
+        send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: `toolu_${i}`, name: c.name, input: {} } });
+        send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: json.slice(0, Math.floor(json.length / 2)) } });
+        send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: json.slice(Math.floor(json.length / 2)) } });
+        send('content_block_stop', { type: 'content_block_stop', index });
+      });
+      send('message_delta', { type: 'message_delta', delta: { stop_reason: reply.finishReason ?? (calls.length ? 'tool_use' : 'end_turn') }, usage: { output_tokens: usage.output } });
       send('message_stop', { type: 'message_stop' });
     }
     if (reply.reset) {
@@ -218,24 +295,32 @@ export class MockProvider {
 
 function openaiBody(reply: MockReply, body: Record<string, unknown>) {
   const usage = reply.usage ?? { input: 10, output: 5 };
+  const calls = reply.toolCalls ?? [];
+  const toolCalls = calls.map((c, i) => ({ id: `call_${i}`, type: 'function', function: { name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) } }));
+  const logprobs = body.logprobs && reply.logprobs ? { content: reply.logprobs.map((x, k) => ({ token: `t${k}`, logprob: x, bytes: null, top_logprobs: [] })) } : null;
   return {
     id: 'chatcmpl-mock',
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: reply.model ?? String(body.model),
-    choices: [{ index: 0, message: { role: 'assistant', content: reply.text ?? 'ok', refusal: null }, finish_reason: 'stop', logprobs: null }],
+    choices: [{ index: 0, message: { role: 'assistant', content: calls.length && reply.text === undefined ? null : (reply.text ?? 'ok'), refusal: null, ...(calls.length ? { tool_calls: toolCalls } : {}) }, finish_reason: reply.finishReason ?? (calls.length ? 'tool_calls' : 'stop'), logprobs }],
     usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
   };
 }
 
 /** `models/{model}:generateContent` (Gemini API) or `publishers/google/models/{model}:...` (Vertex AI). */
 const GEMINI_ROUTE = /^\/v1beta1?\/(?:projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/)?models\/([^/:?]+):(generateContent|streamGenerateContent)(?:\?|$)/;
+/** Embeddings: the Gemini API's `models/{model}:batchEmbedContents`, Vertex AI's `publishers/google/models/{model}:predict`. */
+const EMBED_ROUTE = /^\/v1beta1?\/(?:projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/)?models\/([^/:?]+):(batchEmbedContents|predict)(?:\?|$)/;
 const GEMINI_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
 
 function geminiBody(reply: MockReply, body: Record<string, unknown>) {
   const usage = reply.usage ?? { input: 10, output: 5 };
+  const calls = reply.toolCalls ?? [];
+  const parts: Record<string, unknown>[] = [...(calls.length && reply.text === undefined ? [] : [{ text: reply.text ?? 'ok' }]), ...calls.map((c) => ({ functionCall: { name: c.name, args: c.arguments } }))];
+  const lp = (body.generationConfig as { responseLogprobs?: boolean } | undefined)?.responseLogprobs && reply.logprobs ? { logprobsResult: { chosenCandidates: reply.logprobs.map((x, k) => ({ token: `t${k}`, logProbability: x })) } } : {};
   return {
-    candidates: [{ content: { role: 'model', parts: [{ text: reply.text ?? 'ok' }] }, finishReason: 'STOP', index: 0 }],
+    candidates: [{ content: { role: 'model', parts }, finishReason: reply.finishReason ?? 'STOP', index: 0, ...lp }],
     usageMetadata: { promptTokenCount: usage.input, candidatesTokenCount: usage.output, totalTokenCount: usage.input + usage.output },
     modelVersion: reply.model ?? String(body.model),
     responseId: 'mock',
@@ -244,7 +329,9 @@ function geminiBody(reply: MockReply, body: Record<string, unknown>) {
 
 function anthropicBody(reply: MockReply, body: Record<string, unknown>) {
   const usage = reply.usage ?? { input: 10, output: 5 };
-  return { id: 'msg_mock', type: 'message', role: 'assistant', model: reply.model ?? String(body.model), content: [{ type: 'text', text: reply.text ?? 'ok' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: usage.output } };
+  const calls = reply.toolCalls ?? [];
+  const content = [...(calls.length && reply.text === undefined ? [] : [{ type: 'text', text: reply.text ?? 'ok' }]), ...calls.map((c, i) => ({ type: 'tool_use', id: `toolu_${i}`, name: c.name, input: c.arguments }))];
+  return { id: 'msg_mock', type: 'message', role: 'assistant', model: reply.model ?? String(body.model), content, stop_reason: reply.finishReason ?? (calls.length ? 'tool_use' : 'end_turn'), stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: usage.output } };
 }
 
 /** Answers like a model would for the example prompts, and like a judge for llm-rubric. */

@@ -42,14 +42,16 @@ describe('desktop end-to-end suite', () => {
     assert.equal(expectedProviderRequests('testing'), 2);
     assert.equal(expectedProviderRequests('untrusted'), 0);
     assert.equal(expectedProviderRequests('problems'), undefined);
+    // the two-model matrix: each of its 4 cases on both models
+    assert.equal(expectedProviderRequests('compare-models'), 8);
   });
 
-  test('the testing and untrusted copies point the openai provider at the local server; the others have no settings', () => {
+  test('the testing, untrusted and compare-models copies point the openai provider at the local server; the others have no settings', () => {
     for (const s of DESKTOP_SCENARIOS) {
       const dir = path.join(scratch, s.name);
       prepareWorkspace(s, dir, 'http://127.0.0.1:9/v1');
       const settings = path.join(dir, '.vscode', 'settings.json');
-      if (s.name === 'testing' || s.name === 'untrusted') {
+      if (s.name === 'testing' || s.name === 'untrusted' || s.name === 'compare-models') {
         assert.deepEqual(JSON.parse(readFileSync(settings, 'utf8')), { [BASE_URL_SETTING]: 'http://127.0.0.1:9/v1' });
         assert.ok(existsSync(path.join(dir, 'support-reply.tests.yaml')));
       } else assert.equal(existsSync(settings), false, `${s.name} has workspace settings`);

@@ -127,11 +127,12 @@ test('completion offers keys, assertion types, providers and the prompt\'s input
   assert.deepEqual(labels('cases:\n  - name: a\n    vars:\n      customerName: x\n      |'), ['ticket', 'history']);
   const types = labels('cases:\n  - name: a\n    assert:\n      - type: |');
   assert.ok(types.includes('contains') && types.includes('not-llm-rubric') && types.includes('json-schema'));
-  assert.equal(types.length, 30);
+  assert.equal(types.length, 60);
+  assert.ok(types.includes('levenshtein') && types.includes('not-similar') && types.includes('is-valid-gemini-tools-call'));
   assert.deepEqual(labels('cases:\n  - name: a\n    provider: |'), ['render', 'openai', 'anthropic', 'azure-openai', 'googleai', 'vertexai', 'vscode-lm', 'github']);
   const caseKeys = labels('cases:\n  - name: a\n    |');
   assert.ok(caseKeys.includes('vars') && caseKeys.includes('assert') && caseKeys.includes('repeat') && !caseKeys.includes('name'));
-  assert.deepEqual(labels('|').sort(), ['cases', 'defaults', 'description', 'matrix', 'model', 'prompt', 'provider', 'variants']);
+  assert.deepEqual(labels('|').sort(), ['cases', 'defaults', 'description', 'matrix', 'model', 'prompt', 'provider', 'tools', 'variants']);
   assert.ok(labels('cases:\n  - name: a\n    assert:\n      - type: regex\n        |').includes('flags'));
 });
 

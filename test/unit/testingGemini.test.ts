@@ -61,7 +61,11 @@ test('googleai: generateContent request (roles, systemInstruction, Dotprompt con
     messages,
     parameters: { temperature: 0.2, maxOutputTokens: 400, topK: 5, topP: 0.9, stopSequences: ['\n\n'], safetySettings, thinkingConfig: { thinkingBudget: 128 }, seed: 7 },
   });
-  assert.deepEqual(reply, { output: 'Summary.', model: 'gemini-2.5-flash-001', finishReason: 'STOP', usage: { inputTokens: 42, outputTokens: 3 } });
+  const { sent, ...answer } = reply;
+  assert.deepEqual(answer, { output: 'Summary.', model: 'gemini-2.5-flash-001', finishReason: 'STOP', usage: { inputTokens: 42, outputTokens: 3 } });
+  // The request as sent, for the run record: the body the server received, no header.
+  assert.deepEqual(sent?.body, (({ model: _m, ...b }) => b)(mock.requests[0].body));
+  assert.equal(new URL(sent!.url).pathname + new URL(sent!.url).search, mock.requests[0].path);
   const req = mock.requests[0];
   assert.equal(req.api, 'gemini');
   assert.equal(req.path, '/v1beta/models/gemini-2.5-flash:generateContent');

@@ -47,7 +47,11 @@ async function until(check: () => boolean, what: string, ms = 3000): Promise<voi
 test('openai: chat completions request and reply, parameters mapped from Dotprompt config', async () => {
   mock.queue.push({ text: 'Summary.', model: 'gpt-4o-mini-2024-07-18', usage: { input: 42, output: 3 } });
   const reply = await openai().call({ model: 'gpt-4o-mini', messages, parameters: { temperature: 0.2, maxOutputTokens: 400, stopSequences: ['\n\n'], topP: 0.9, topK: 5 }, output: { format: 'json' } });
-  assert.deepEqual(reply, { output: 'Summary.', model: 'gpt-4o-mini-2024-07-18', finishReason: 'stop', usage: { inputTokens: 42, outputTokens: 3 } });
+  const { sent, ...answer } = reply;
+  assert.deepEqual(answer, { output: 'Summary.', model: 'gpt-4o-mini-2024-07-18', finishReason: 'stop', usage: { inputTokens: 42, outputTokens: 3 } });
+  // The request as sent, for the run record: the body the server received, no header.
+  assert.deepEqual(sent?.body, mock.requests[0].body);
+  assert.equal(new URL(sent!.url).pathname + new URL(sent!.url).search, mock.requests[0].path);
   const req = mock.requests[0];
   assert.equal(req.path, '/v1/chat/completions');
   assert.equal(req.headers.authorization, `Bearer ${KEY}`);
@@ -83,7 +87,11 @@ test('openai and anthropic stream: text, usage and the time to the first token',
 test('anthropic: system parameter, roles, required max_tokens, key header', async () => {
   mock.queue.push({ text: 'Done', usage: { input: 11, output: 1 } });
   const reply = await anthropic().call({ model: 'claude-sonnet-4-5', messages, parameters: { temperature: 0, maxOutputTokens: 200, topK: 20, stopSequences: ['END'], seed: 1 } });
-  assert.deepEqual(reply, { output: 'Done', model: 'claude-sonnet-4-5', usage: { inputTokens: 11, outputTokens: 1 }, finishReason: 'end_turn' });
+  const { sent, ...answer } = reply;
+  assert.deepEqual(answer, { output: 'Done', model: 'claude-sonnet-4-5', usage: { inputTokens: 11, outputTokens: 1 }, finishReason: 'end_turn' });
+  // The request as sent, for the run record: the body the server received, no header.
+  assert.deepEqual(sent?.body, mock.requests[0].body);
+  assert.equal(new URL(sent!.url).pathname + new URL(sent!.url).search, mock.requests[0].path);
   const req = mock.requests[0];
   assert.equal(req.path, '/v1/messages');
   // The SDK sends the key as x-api-key or as a bearer token, depending on its version.

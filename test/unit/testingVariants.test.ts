@@ -9,18 +9,19 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { completeFixture, createProviders, estimateSuiteCost, fixtureDiagnostics, formatSuiteCost, inShard, loadPromptVariants, loadSuite, parseFixtureFile, planJobs, recordLines, runTests, splitRevision, variantsFromList, type CaseResult, type TestSuite } from '../../server/src/service/testing';
+import { compareVariants, completeFixture, createProviders, estimateSuiteCost, fixtureDiagnostics, formatSuiteCost, inShard, loadPromptVariants, loadSuite, parseFixtureFile, planJobs, recordLines, runTests, splitRevision, variantsFromList, type CaseResult, type TestSuite } from '../../server/src/service/testing';
 import { NodeGit } from '../../server/src/node/git';
 import { parseDocument } from '../../server/src/service/document';
 import { renderPrompt } from '../../server/src/service/render';
 import { countMessages, resolveModel } from '../../server/src/service/tokens';
 import { judgeMessages } from '../../server/src/service/testing/assertions/rubric';
+import { closedQaMessages, factualityMessages } from '../../server/src/service/testing/assertions/graded';
 import { readTextUri } from '../../server/src/node/workspaceReads';
 import { runCli } from '../support/cli';
 import { TempRepo } from '../support/gitRepo';
 import { withCursor } from '../support/markers';
 import { MockProvider } from '../support/mockProvider';
-import { jobsForRun, planItems, variantProfiles, type ItemNode } from '../../client/src/testing/items';
+import { itemJobId, jobsForRun, matrixJobs, planItems, selectJobs, variantProfiles, type ItemNode } from '../../client/src/testing/items';
 import { InlineResults } from '../../client/src/testing/inlineResults';
 
 const KEY = 'sk-test-VARIANTS-0123';
@@ -260,6 +261,59 @@ test('--estimate covers every prompt variant × model variant and the judge call
   assert.equal(e.totals.judgeCalls, 8);
   assert.equal(e.totals.cases, 8);
   assert.match(formatSuiteCost(e, 'text'), /8 case runs and 8 judge calls/);
+});
+
+test('--estimate counts the judge calls of factuality and model-graded-closedqa: their judge prompt with the prompt\'s user turns as the question, and the answer\'s bound', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pw-variants-graded-'));
+  writeFileSync(path.join(dir, 'p.prompt'), V1);
+  writeFileSync(path.join(dir, 'p.tests.yaml'), 'cases:\n  - name: c\n    config: { maxOutputTokens: 40 }\n    vars: { text: "The cat sat on the mat." }\n    assert:\n      - type: factuality\n        value: A cat sat on a mat.\n        model: openai/gpt-4o\n      - type: model-graded-closedqa\n        value: Is it one sentence?\n        model: openai/gpt-4.1\n');
+  const suite = await loadSuite(pathToFileURL(path.join(dir, 'p.tests.yaml')).toString(), pathToFileURL(dir).toString(), readTextUri);
+  const e = await estimateSuiteCost([suite], { readText: readTextUri });
+  const judges = e.prompts[0].judges;
+  assert.deepEqual(judges.map((j) => [j.model, j.judgeCalls]), [['openai/gpt-4o', 1], ['openai/gpt-4.1', 1]]);
+  // The question is the user turn alone (the system turn left out), as the checks ask it.
+  const question = 'Summarize: The cat sat on the mat.';
+  const gpt4o = resolveModel('openai/gpt-4o', undefined);
+  const gpt41 = resolveModel('openai/gpt-4.1', undefined);
+  assert.equal(judges[0].inputTokens, countMessages(factualityMessages(question, 'A cat sat on a mat.', ''), gpt4o).tokens + 40);
+  assert.equal(judges[1].inputTokens, countMessages(closedQaMessages(question, 'Is it one sentence?', ''), gpt41).tokens + 40);
+  assert.equal(judges[0].maxOutputTokens, gpt4o.entry!.maxOutputTokens);
+  assert.equal(e.totals.judgeCalls, 2);
+  assert.match(formatSuiteCost(e, 'text'), /1 case run and 2 judge calls,/);
+  assert.match(formatSuiteCost(e, 'text'), /Judge calls \(model-graded assertions: llm-rubric, factuality, model-graded-closedqa/);
+});
+
+test('Compare Models over prompt variants: each variant job has its own item, itemJobId strips the full `prompt × model` label, the comparison groups by it', async () => {
+  const r = repo();
+  const suite = await variantSuite(r.dir, 'variants:\n  - prompt: p.prompt@HEAD~1\n    label: old\n  - prompt: p.prompt\n    label: new\nmatrix:\n  - label: mini\n    model: openai/gpt-4o-mini\ncases:\n  - name: c\n    vars: { text: "The cat sat." }\n    assert:\n      - type: contains\n        value: child\n  - name: twice\n    repeat: 2\n    vars: { text: "A dog." }\n');
+  const [item] = planItems([suite]);
+  const itemIds = new Set<string>();
+  const walk = (n: ItemNode) => {
+    if (n.data.jobId) itemIds.add(n.data.jobId);
+    n.children.forEach(walk);
+  };
+  walk(item);
+  // "Run every matrix variant, then Compare Models" on case c: every variant, each on its own item.
+  const jobs = jobsForRun([suite], [item.children[0].data], [], { label: 'Run every matrix variant, then Compare Models' });
+  assert.deepEqual(jobs.map((j) => [j.id, itemJobId(j), itemIds.has(j.id)]), [
+    ['p.tests.yaml#c@old × mini', 'p.tests.yaml#c', true],
+    ['p.tests.yaml#c@new × mini', 'p.tests.yaml#c', true],
+  ]);
+  // From a plain selection, the variants of each job reach back to its case or repeat item.
+  const twice = item.children[1];
+  assert.deepEqual(matrixJobs(selectJobs(planJobs([suite]), [twice.data], [])).map((j) => [j.id, itemJobId(j)]), [
+    ['p.tests.yaml#twice@old × mini', 'p.tests.yaml#twice'],
+    ['p.tests.yaml#twice@old × mini#2', 'p.tests.yaml#twice#2'],
+    ['p.tests.yaml#twice@new × mini', 'p.tests.yaml#twice'],
+    ['p.tests.yaml#twice@new × mini#2', 'p.tests.yaml#twice#2'],
+  ]);
+  mock.script = (req) => ({ text: req.prompt.includes('child') ? 'for a child: a cat sat' : 'cat sat' });
+  const summary = await runTests([suite], { ...createProviders({ keys: { openai: KEY }, baseUrls: { openai: mock.openaiBaseUrl }, timeoutMs: 5000, maxRetries: 0, trusted: true }), concurrency: 2, readText: readTextUri }, jobs);
+  const cmp = compareVariants(summary.results);
+  assert.deepEqual(cmp.variants.map((v) => [v.label, v.counts.passed, v.counts.failed]), [['old × mini', 0, 1], ['new × mini', 1, 0]]);
+  assert.deepEqual(cmp.cases.map((c) => [c.key, Object.entries(c.verdicts).map(([label, v]) => [label, v.status])]), [
+    ['p.tests.yaml#c', [['old × mini', 'failed'], ['new × mini', 'passed']]],
+  ]);
 });
 
 test('--estimate counts the judge prompt of a GitHub Models `llm` evaluator per row, with the row\'s values and the evaluator\'s own model', async () => {

@@ -2,7 +2,7 @@
 // change summaries, the label / description / tooltip of each entry, and which two versions each
 // diff command compares. view.ts adapts it to a TreeDataProvider; tests drive it in plain node.
 import * as path from 'node:path';
-import { describeChange, describeChangeLines } from '../../../server/src/service/history/describe';
+import { describeChange, describeChangeLines, describeEntry } from '../../../server/src/service/history/describe';
 import { GitError, type Git, type RepositoryInfo, type WorkingStatus } from '../../../server/src/service/history/git';
 import { entryTexts, exactTime, hasUncommittedChanges, readHistoryPage, relativeTime, type HistoryEntry, type TextPair } from '../../../server/src/service/history/history';
 import type { ChangeSummary } from '../../../server/src/service/history/summary';
@@ -272,14 +272,7 @@ export class HistoryModel {
     const s = node.summary;
     const now = this.host.now();
     const version = s?.version?.to;
-    const notes: string[] = [];
-    if (e.change === 'R' && e.previousPath) notes.push(`renamed from ${path.posix.basename(e.previousPath)}`);
-    if (e.truncated) notes.push('oldest commit in this shallow clone');
-    let summary: string;
-    if (e.truncated) summary = '';
-    else if (s) summary = e.change === 'R' && s.kind === 'unchanged' ? '' : describeChange(s);
-    else summary = s === null ? 'summary unavailable' : '…';
-    const what = [...notes, summary].filter(Boolean).join(', ');
+    const what = describeEntry(e, s);
     const description = [version ? `v${version.replace(/^v/i, '')}` : '', what, relativeTime(e.authorDate, now), e.authorName, e.hash.slice(0, 7)].filter(Boolean).join(' · ');
     const tooltip: string[] = [`**${escapeMarkdown(e.subject || '(no subject)')}**`, `\`${e.hash.slice(0, 10)}\` · ${escapeMarkdown(e.authorName)} · ${exactTime(e.authorDate)} (${relativeTime(e.authorDate, now)})`];
     if (e.change === 'R' && e.previousPath) tooltip.push(`Renamed from \`${e.previousPath}\`${e.similarity !== undefined ? ` (${e.similarity}% similar)` : ''}.`);

@@ -15,8 +15,10 @@ export function startTesting(context: vscode.ExtensionContext, output: vscode.Lo
     vscode.commands.registerCommand('promptWorkbench.test.setApiKey', (provider?: KeyProvider) => setApiKey(context.secrets, provider)),
     vscode.commands.registerCommand('promptWorkbench.test.clearCache', () => tests.clearCache()),
     vscode.commands.registerCommand('promptWorkbench.test.openRecord', () => tests.openRecord()),
+    vscode.commands.registerCommand('promptWorkbench.test.replayCase', (item?: vscode.TestItem) => tests.replay(item)),
     vscode.commands.registerCommand('promptWorkbench.test.runItem', (id: string, debug?: boolean) => tests.runItem(id, !!debug)),
     vscode.commands.registerCommand('promptWorkbench.test.refresh', () => tests.discover()),
+    vscode.commands.registerCommand('promptWorkbench.test.compareModels', () => tests.compareModels()),
     registerSuiteCost(output),
   ];
   context.subscriptions.push(...disposables);

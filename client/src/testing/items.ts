@@ -126,3 +126,24 @@ export function jobIdOfRecord(jobIds: Iterable<string>, recordedId: string): str
   for (const id of jobIds) if (id === recordedId || id.endsWith(`/${recordedId}`)) return id;
   return undefined;
 }
+
+/**
+ * The jobs of a variant run: every variant of each selected job (a fixture file's `matrix:` and
+ * `variants:`), in plan order; the jobs of suites without variants stay as they are.
+ */
+export function matrixJobs(selected: readonly CaseJob[]): CaseJob[] {
+  const suites = [...new Set(selected.map((j) => j.suite))];
+  const wanted = new Set(selected.map((j) => itemJobId(j)));
+  return planJobs(suites, undefined, { matrix: true }).filter((j) => wanted.has(itemJobId(j)));
+}
+
+/**
+ * The job id of a variant job's case (or repeat) item: its case key without `@label` (the full
+ * label, `prompt × model` when both vary). A job without a variant keeps its id.
+ */
+export function itemJobId(job: Pick<CaseJob, 'id' | 'caseKey' | 'repeat' | 'label'>): string {
+  if (job.label === undefined) return job.id;
+  const suffix = `@${job.label}`;
+  const key = job.caseKey.endsWith(suffix) ? job.caseKey.slice(0, -suffix.length) : job.caseKey;
+  return job.repeat > 1 ? `${key}#${job.repeat}` : key;
+}

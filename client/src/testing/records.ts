@@ -2,7 +2,7 @@
 // CLI's, and "Open Test Run Record…", which replays a record's results in the Test Explorer.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { contentHash, parseRunRecord, writeRunRecord, type ProviderId, type RunSummary, type TestSuite } from '../../../server/src/service/testing';
+import { contentHash, parseRunRecord, writeRunRecord, type ProviderId, type RecordedCase, type RecordedRun, type RunSummary, type TestSuite } from '../../../server/src/service/testing';
 import { nodeFileStore } from '../../../server/src/node/host';
 import { gitInfo } from '../../../server/src/node/workspaceReads';
 import { VERSION } from '../../../server/src/version';
@@ -32,17 +32,17 @@ export async function writeEditorRecord(summary: RunSummary, provider: ProviderI
 }
 
 /** "Open Test Run Record…": the recorded results as a test run, on the items that still exist. */
-export async function openRecord(controller: vscode.TestController, tree: TestTree): Promise<void> {
+export async function openRecord(controller: vscode.TestController, tree: TestTree): Promise<{ file: string; run: RecordedRun; cases: RecordedCase[] } | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   const settings = readTestSettings(folder?.uri);
   const defaultUri = folder ? vscode.Uri.joinPath(folder.uri, settings.recordsFolder) : undefined;
   const picked = await vscode.window.showOpenDialog({ title: 'Open Test Run Record', defaultUri, canSelectMany: false, filters: { 'Run records': ['jsonl'] } });
-  if (!picked?.[0]) return;
+  if (!picked?.[0]) return undefined;
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(picked[0]));
   const record = parseRunRecord(text);
   if (!record.run) {
     void vscode.window.showErrorMessage(`${path.basename(picked[0].fsPath)} is not a Prompt Workbench run record: ${record.problems[0] ?? 'no run header'}`);
-    return;
+    return undefined;
   }
   await tree.discoverIfEmpty();
   const byJob = tree.itemsByJob();
@@ -58,6 +58,8 @@ export async function openRecord(controller: vscode.TestController, tree: TestTr
     replayRecordedCase(run, item, c);
   }
   for (const p of record.problems) run.appendOutput(`${p}\r\n`);
+  if (record.cases.some((c) => c.request)) run.appendOutput('To send a case of this record again and compare the answers: "Replay Case from Run Record…" (or on the case in the Test Explorer).\r\n');
   run.end();
   void vscode.commands.executeCommand('workbench.view.testing.focus');
+  return { file: picked[0].fsPath, run: record.run, cases: record.cases };
 }

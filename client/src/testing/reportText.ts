@@ -14,7 +14,7 @@ export interface FailureMessage {
 /** The terminal output of one result (the Testing API's output wants CRLF). */
 export function resultOutput(r: CaseResult): string {
   const facts = [r.provider, r.returnedModel ?? r.requestedModel, r.latencyMs !== undefined ? `${Math.round(r.latencyMs)} ms` : undefined, r.usage ? `${r.usage.inputTokens ?? '?'} in / ${r.usage.outputTokens ?? '?'} out tokens` : undefined, r.cost !== undefined ? `$${r.cost.toPrecision(3)}` : undefined, r.cached ? 'from the cache' : undefined].filter(Boolean);
-  const title = `${r.caseName}${r.repeats > 1 ? ` (run ${r.repeat} of ${r.repeats})` : ''}`;
+  const title = `${r.caseName}${r.variant !== undefined ? ` [${r.variant}]` : ''}${r.repeats > 1 ? ` (run ${r.repeat} of ${r.repeats})` : ''}`;
   const lines = [`── ${title} ── ${r.status.toUpperCase()} · ${facts.join(' · ')}`];
   if (r.status === 'skipped' && r.reason) lines.push(r.reason);
   if (r.output !== undefined) lines.push(r.output);
@@ -29,6 +29,21 @@ export function failureMessages(r: CaseResult): FailureMessage[] {
     .filter((a) => !a.pass && a.weight > 0)
     .map((a) => (a.expected !== undefined && a.actual !== undefined ? { text: `${a.type}: ${a.reason}`, expected: a.expected, actual: a.actual, line: a.line } : { text: `${a.type}: ${a.reason}`, line: a.line }));
   return messages.length ? messages : [{ text: r.reason, line: r.caseLine }];
+}
+
+/**
+ * One item's verdict over the results of its variants (a matrix run reports every variant of a
+ * case to the case's item): failed when one failed, else errored when one errored, else passed
+ * when one passed, else skipped; the messages of the variants that did not pass, each prefixed
+ * with its variant's label.
+ */
+export function variantsVerdict(results: readonly CaseResult[]): { status: CaseResult['status']; messages: FailureMessage[] } {
+  const has = (s: CaseResult['status']) => results.some((r) => r.status === s);
+  const status = has('failed') ? 'failed' : has('error') ? 'error' : has('passed') ? 'passed' : 'skipped';
+  const messages = results
+    .filter((r) => r.status === 'failed' || r.status === 'error')
+    .flatMap((r) => failureMessages(r).map((m) => ({ ...m, text: r.variant !== undefined ? `[${r.variant}] ${m.text}` : m.text })));
+  return { status, messages };
 }
 
 /** The Markdown document "Debug output" opens beside the editor. */

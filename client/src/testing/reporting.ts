@@ -3,7 +3,7 @@
 // them; opens the "Debug output" document. The texts come from reportText.ts.
 import * as vscode from 'vscode';
 import type { CaseResult, RecordedCase } from '../../../server/src/service/testing';
-import { debugMarkdown, failureMessages, problemAction, recordedFailureMessages, recordedOutput, resultOutput, type FailureMessage } from './reportText';
+import { debugMarkdown, failureMessages, problemAction, recordedFailureMessages, recordedOutput, resultOutput, variantsVerdict, type FailureMessage } from './reportText';
 import { setApiKey } from './settings';
 
 function testMessage(m: FailureMessage, fixture: vscode.Uri): vscode.TestMessage {
@@ -21,6 +21,22 @@ export function reportResult(run: vscode.TestRun, item: vscode.TestItem, r: Case
   else if (r.status === 'skipped') run.skipped(item);
   else if (r.status === 'failed') run.failed(item, failureMessages(r).map((m) => testMessage(m, fixture)), duration);
   else run.errored(item, testMessage(failureMessages(r)[0], fixture), duration);
+}
+
+/**
+ * One variant's result of an item that runs several (a matrix run): its output now; the item's
+ * state once `all` (every variant's result) is in.
+ */
+export function reportVariants(run: vscode.TestRun, item: vscode.TestItem, r: CaseResult, all: readonly CaseResult[] | undefined): void {
+  run.appendOutput(resultOutput(r), undefined, item);
+  if (!all) return;
+  const fixture = vscode.Uri.parse(r.fixtureUri);
+  const { status, messages } = variantsVerdict(all);
+  const duration = Math.max(0, ...all.map((x) => x.latencyMs ?? 0));
+  if (status === 'passed') run.passed(item, duration);
+  else if (status === 'skipped') run.skipped(item);
+  else if (status === 'failed') run.failed(item, messages.map((m) => testMessage(m, fixture)), duration);
+  else run.errored(item, messages.map((m) => testMessage(m, fixture)), duration);
 }
 
 export function replayRecordedCase(run: vscode.TestRun, item: vscode.TestItem, c: RecordedCase): void {

@@ -3,7 +3,7 @@
 // then the run record and one notification per kind of provider problem.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { JAVASCRIPT_OFF_BY_CONFIG, ResponseCache, runTests, type CaseResult, type ProviderId } from '../../../server/src/service/testing';
+import { JAVASCRIPT_OFF_BY_CONFIG, ResponseCache, runTests, type CaseResult, type ProviderId, type RunSummary } from '../../../server/src/service/testing';
 import { nodeFileStore } from '../../../server/src/node/host';
 import { loadPartialIndex } from '../../../server/src/node/workspaceReads';
 import type { ResultDecorations } from './decorations';
@@ -13,7 +13,8 @@ import { editorValueReader } from './fileValues';
 import { editorProviders } from './providers';
 import { writeEditorRecord } from './records';
 import { javascriptOffIn, schemasIn } from '../workspaceFiles';
-import { announceProblems, reportResult, showDebugOutput } from './reporting';
+import { itemJobId } from './items';
+import { announceProblems, reportResult, reportVariants, showDebugOutput } from './reporting';
 import { isAnnounced } from './reportText';
 import { readTestSettings } from './settings';
 
@@ -26,11 +27,25 @@ export class TestRuns {
     private readonly decorations: ResultDecorations,
   ) {}
 
-  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, provider?: ProviderId, debug = false, profile?: VariantProfile): Promise<void> {
+  /**
+   * Runs the request's jobs; with a variant `profile`, the variants it names (all of them, or its
+   * one), each variant's result on its own item below the case. A job without an item of its own
+   * reports to its case's (or repeat's) item, which then shows the verdict over its variants.
+   * Resolves to the run's summary (none when the run failed).
+   */
+  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, provider?: ProviderId, debug = false, profile?: VariantProfile): Promise<RunSummary | undefined> {
     await this.tree.discoverIfEmpty();
     const run = this.controller.createTestRun(request, undefined, true);
     const selected = this.tree.selectJobs(request, profile);
-    const byJob = this.tree.itemsByJob();
+    const items = this.tree.itemsByJob();
+    const byJob = new Map([...selected].flatMap((j) => {
+      const item = items.get(j.id) ?? items.get(itemJobId(j));
+      return item ? [[j.id, item] as const] : [];
+    }));
+    // How many results each item waits for (one, unless variants share an item).
+    const expected = new Map<vscode.TestItem, number>();
+    for (const item of byJob.values()) expected.set(item, (expected.get(item) ?? 0) + 1);
+    const received = new Map<vscode.TestItem, CaseResult[]>();
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
     const trusted = vscode.workspace.isTrusted;
@@ -41,16 +56,14 @@ export class TestRuns {
     const { secrets } = providers;
     // On lines of their own: the Test Results terminal breaks long lines at its width, mid-word.
     if (!trusted) run.appendOutput('This workspace is not trusted (Restricted Mode): only render cases run,\r\nnothing is sent to any provider, and no javascript assertion runs.\r\nTrust the workspace to run the others.\r\n');
-    for (const j of selected) {
-      const item = byJob.get(j.id);
-      if (item) run.enqueued(item);
-    }
+    for (const item of expected.keys()) run.enqueued(item);
     const problems = new Map<string, CaseResult>();
+    let summary: RunSummary | undefined;
     try {
       const javascriptOff = await javascriptOffIn(suites.map((s) => s.fixture.uri));
       const schemas = await schemasIn(suites.map((s) => s.fixture.uri));
       const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
-      const summary = await runTests(
+      summary = await runTests(
         suites,
         {
           ...providers,
@@ -70,7 +83,11 @@ export class TestRuns {
           },
           onResult: (r) => {
             const item = byJob.get(r.id);
-            if (item) reportResult(run, item, r);
+            if (item && (expected.get(item) ?? 1) > 1) {
+              const got = [...(received.get(item) ?? []), r];
+              received.set(item, got);
+              reportVariants(run, item, r, got.length === expected.get(item) ? got : undefined);
+            } else if (item) reportResult(run, item, r);
             if (isAnnounced(r)) problems.set(r.error.kind, r);
             this.decorations.add(r);
             if (debug) void showDebugOutput(r);
@@ -88,6 +105,7 @@ export class TestRuns {
       run.end();
     }
     announceProblems(problems, this.context.secrets);
+    return summary;
   }
 
   /** Runs one item (a prompt's tests or a case) by id, for the code lenses. */

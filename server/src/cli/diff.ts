@@ -21,6 +21,8 @@ import { GitError, type Git, type RepositoryInfo } from '../service/history/git'
 import { defaultRevisions, exactTime, fileAtRevision, readFullHistory, type HistoryEntry } from '../service/history/history';
 import { summarizeChange, type ChangeSummary } from '../service/history/summary';
 import { VERSION } from '../version';
+import { promptSections, sideBySide, unifiedDiff } from '../service/history/textDiff';
+import { colorEnabled, paintDiffLine, painter } from './color';
 
 export const DIFF_USAGE = `  diff <prompt> [rev-a] [rev-b]
                              What changed between two versions of a prompt: model,
@@ -37,6 +39,12 @@ export const DIFF_USAGE = `  diff <prompt> [rev-a] [rev-b]
       --no-record
                              As for \`test\` (keys from OPENAI_API_KEY, ANTHROPIC_API_KEY).
       --all                  List unchanged cases too.
+      --text                 The text diff of the two versions instead (frontmatter and
+                             messages; each hunk names the part it touches: frontmatter,
+                             message: system, ...), unified; coloured on a terminal.
+      --side-by-side         With --text: the two versions in columns (width: the
+                             terminal's, or COLUMNS).
+      --no-color             No colours (also NO_COLOR).
   diff --runs <record-a.jsonl> <record-b.jsonl>
                              Compare two run records (e.g. one version weeks apart: drift).`;
 
@@ -49,6 +57,11 @@ export interface DiffCommandOptions {
   run?: TestRunFlags;
   /** List unchanged cases too. */
   all?: boolean;
+  /** Print the text diff of the two versions (`unified` or `side-by-side`) instead of the summary. */
+  text?: 'unified' | 'side-by-side';
+  color?: boolean;
+  /** Columns of the side-by-side view. */
+  width?: number;
 }
 
 export interface TestRunFlags {
@@ -164,6 +177,14 @@ export async function computeDiff(fileArg: string, revA: string | undefined, rev
 /** The two texts behind a DiffResult (kept out of the JSON). */
 const texts = new WeakMap<DiffResult, { a?: string; b?: string; file: string }>();
 
+/** `working copy`, `1a2b3c4` (a hash given), or `HEAD~1 (1a2b3c4)`. */
+function revLabel(s: DiffSideInfo): string {
+  if (s.rev === 'working') return 'working copy';
+  if (!s.commit) return s.rev;
+  const short = s.commit.slice(0, 7);
+  return s.commit.startsWith(s.rev) ? short : `${s.rev} (${short})`;
+}
+
 function sideLabel(s: DiffSideInfo): string {
   return s.rev === 'working' ? 'working copy' : s.commit ? `${s.rev === s.commit.slice(0, 7) ? s.rev : `${s.rev} (${s.commit.slice(0, 7)})`}` : s.rev;
 }
@@ -242,6 +263,15 @@ export async function diffCommand(positionals: string[], options: DiffCommandOpt
     if (e instanceof GitError) throw new DiffUsageError(e.message);
     throw e;
   }
+  if (options.text) {
+    const t = texts.get(result)!;
+    const labelA = `a/${result.a.path} (${revLabel(result.a)})`;
+    const labelB = `b/${result.b.path} (${revLabel(result.b)})`;
+    const text = versionTextDiff(t.a, t.b, t.file, { mode: options.text, labelA, labelB, color: !options.json && !!options.color, width: options.width ?? 160 });
+    if (options.json) stdout.write(`${JSON.stringify({ file: result.file, a: result.a, b: result.b, notes: result.notes, diff: text }, null, 2)}\n`);
+    else stdout.write(text || `${result.file}: no difference between ${revLabel(result.a)} and ${revLabel(result.b)}.\n`);
+    return 0;
+  }
   if (options.tests) result.tests = await compareTests(result, cwd, options.run ?? {});
   if (options.json) stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
@@ -254,6 +284,49 @@ export async function diffCommand(positionals: string[], options: DiffCommandOpt
     }
   }
   return result.tests && result.tests.comparison.counts['newly-failing'] > 0 ? 1 : 0;
+}
+
+/**
+ * The text diff of two versions of a prompt (either may be absent: added or deleted), unified or
+ * side by side, each hunk labelled with the part of the prompt it touches.
+ */
+export function versionTextDiff(a: string | undefined, b: string | undefined, file: string, o: { mode: 'unified' | 'side-by-side'; labelA: string; labelB: string; color: boolean; width: number }): string {
+  const uri = pathToFileURL(file).toString();
+  const inA = promptSections(a, uri);
+  const inB = promptSections(b, uri);
+  // A hunk is named after the new version's part, else the old one's (a deleted message).
+  const section = (la: number, lb: number) => (b !== undefined ? inB(lb) : undefined) ?? (a !== undefined ? inA(la) : undefined);
+  const paint = painter(o.color);
+  if (o.mode === 'unified') return unifiedDiff(a ?? '', b ?? '', { labelA: a === undefined ? '/dev/null' : o.labelA, labelB: b === undefined ? '/dev/null' : o.labelB, section }).map((l) => `${paintDiffLine(l, paint)}\n`).join('');
+  const rows = sideBySide(a ?? '', b ?? '', { section });
+  if (!rows.length) return '';
+  const num = 4;
+  const col = Math.max(20, Math.floor((o.width - 3) / 2) - num - 1);
+  const wrap = (s: string | undefined) => {
+    if (s === undefined) return [''];
+    const chunks: string[] = [];
+    for (let i = 0; i < s.length; i += col) chunks.push(s.slice(i, i + col));
+    return chunks.length ? chunks : [''];
+  };
+  const out = [paint('bold', `${o.labelA.slice(0, col + num).padEnd(col + num + 1)} │ ${o.labelB}`)];
+  for (const r of rows) {
+    if (r.kind === 'hunk') {
+      out.push(paint('cyan', r.left ?? ''));
+      continue;
+    }
+    const left = wrap(r.left);
+    const right = wrap(r.right);
+    for (let i = 0; i < Math.max(left.length, right.length); i++) {
+      const ln = i === 0 && r.leftLine !== undefined ? String(r.leftLine).padStart(num) : ' '.repeat(num);
+      const rn = i === 0 && r.rightLine !== undefined ? String(r.rightLine).padStart(num) : ' '.repeat(num);
+      const l = (left[i] ?? '').padEnd(col);
+      const rt = right[i] ?? '';
+      const changed = r.kind === 'changed';
+      const mark = !changed ? ' ' : r.left === undefined ? '>' : r.right === undefined ? '<' : '|';
+      out.push(`${ln} ${changed && r.left !== undefined ? paint('red', l) : l} ${mark} ${rn} ${changed && r.right !== undefined ? paint('green', rt) : rt}`.trimEnd());
+    }
+  }
+  return out.join('\n') + '\n';
 }
 
 /** `diff --runs A B`: two run records compared case by case (drift of one version over time). */
@@ -302,6 +375,9 @@ export async function diffMain(argv: string[], cwd: string, stdout: NodeJS.Writa
         'no-cache': { type: 'boolean', default: false },
         'records-dir': { type: 'string' },
         'no-record': { type: 'boolean', default: false },
+        text: { type: 'boolean', default: false },
+        'side-by-side': { type: 'boolean', default: false },
+        'no-color': { type: 'boolean', default: false },
       },
     });
   } catch (e) {
@@ -311,6 +387,8 @@ export async function diffMain(argv: string[], cwd: string, stdout: NodeJS.Writa
   if (values.format !== 'text' && values.format !== 'json') throw new DiffUsageError(`Unknown format "${values.format}". Use --json or --format json.`);
   const json = values.json || values.format === 'json';
   if (values.runs) return diffRuns(positionals, { json, all: values.all }, cwd, stdout);
+  if (values['side-by-side'] && !values.text) throw new DiffUsageError('--side-by-side goes with --text: prompt-workbench diff <prompt> A B --text --side-by-side');
+  if (values.text && values.tests) throw new DiffUsageError('--text and --tests are separate views: run them one at a time.');
   const provider = values.provider as ProviderId | undefined;
   if (provider && (!(PROVIDER_IDS as readonly string[]).includes(provider) || provider === 'vscode-lm')) throw new DiffUsageError(`Unknown provider "${provider}". Use render, openai, anthropic, googleai or vertexai.`);
   return diffCommand(
@@ -319,6 +397,9 @@ export async function diffMain(argv: string[], cwd: string, stdout: NodeJS.Writa
       json,
       tests: values.tests,
       all: values.all,
+      text: values.text ? (values['side-by-side'] ? 'side-by-side' : 'unified') : undefined,
+      color: colorEnabled(stdout, env, values['no-color']),
+      width: (stdout as { columns?: number }).columns ?? (Number(env.COLUMNS) || undefined),
       run: { provider, offline: values.offline, noJavascript: values['no-javascript'], concurrency: positiveInt('concurrency', values.concurrency), cache: !values['no-cache'], recordsDir: values['records-dir'], record: !values['no-record'], env },
     },
     cwd,

@@ -3,7 +3,9 @@
 //   prompt-workbench tokens [paths or globs] [--model M] [--json]
 //   prompt-workbench test --estimate [paths or globs] [--provider P] [--repeat N] [--json]
 //   prompt-workbench schema
-//   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json] [--tests]   (see cli/diff.ts)
+//   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json] [--tests] [--text]   (see cli/diff.ts)
+//   prompt-workbench replay <record.jsonl> [--case ID] [--model M]   (see cli/replay.ts)
+//   prompt-workbench history <prompt> [--limit N] [--format text|json]   (see cli/history.ts)
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatById, frontmatterJsonSchema, lint, loadPartialIndex, promptFileGlobs, registeredFormats, type PartialIndex } from '../service';
@@ -14,6 +16,9 @@ import { failureMessage, LINT_FORMATS, lintCommand, type LintFormat } from './li
 import { tokensCommand } from './tokens';
 import { TEST_USAGE, testCommand, TestUsageError } from './test';
 import { estimateCommand } from './estimate';
+import { REPLAY_USAGE, replayMain, ReplayUsageError } from './replay';
+import { HISTORY_USAGE, historyMain, HistoryUsageError } from './history';
+import { runRecordJsonSchema } from '../service/testing/records';
 import { VERSION } from '../version';
 
 const USAGE = `Usage: prompt-workbench <command> [options]
@@ -49,8 +54,11 @@ Commands:
       --json                 JSON output (also: --format json).
 ${TEST_USAGE}
   schema [format]            Print the JSON Schema of a format's frontmatter: dotprompt
-                             (the default) or prompty (version 2).
+                             (the default) or prompty (version 2); \`schema run-record\`:
+                             one line of a run record (schemas/run-record.schema.json).
 ${DIFF_USAGE}
+${HISTORY_USAGE}
+${REPLAY_USAGE}
 
 Options:
   -h, --help                 Show this help.
@@ -86,6 +94,9 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
         throw e;
       }
     }
+    // `replay` and `history` have options of their own (see cli/replay.ts, cli/history.ts).
+    if (argv[0] === 'replay' && !argv.includes('--help') && !argv.includes('-h')) return await replayMain(argv.slice(1), cwd, stdout, stderr);
+    if (argv[0] === 'history' && !argv.includes('--help') && !argv.includes('-h')) return await historyMain(argv.slice(1), cwd, stdout);
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -111,8 +122,13 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
       return values.help ? 0 : 2;
     }
     if (command === 'schema') {
-      // `schema` is Dotprompt's frontmatter; `schema prompty` another format's, by its id.
+      // `schema` is Dotprompt's frontmatter; `schema prompty` another format's, by its id;
+      // `schema run-record` one line of a run record.
       const id = rest[0] ?? 'dotprompt';
+      if (id === 'run-record') {
+        stdout.write(`${JSON.stringify(runRecordJsonSchema(), null, 2)}\n`);
+        return 0;
+      }
       const format = formatById(id);
       if (!format?.schema) throw new UsageError(`No frontmatter schema for "${id}". Use ${registeredFormats().filter((f) => f.schema).map((f) => f.id).join(' or ')}.`);
       stdout.write(`${JSON.stringify(id === 'dotprompt' ? frontmatterJsonSchema() : format.schema.jsonSchema(), null, 2)}\n`);
@@ -144,7 +160,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     const options = { format: values.format as LintFormat, maxWarnings, quiet: values.quiet, model: values.model, config: values.config, preset, partials: await loadPartials(files, cwd, lintProject), version: VERSION, env: process.env, host: lintProject.host };
     return await lintCommand(files, options, cwd, stdout, stderr);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof TestUsageError || e instanceof ConfigFileError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || e instanceof TestUsageError || e instanceof ReplayUsageError || e instanceof HistoryUsageError || e instanceof ConfigFileError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       stderr.write(`prompt-workbench: ${(e as Error).message}\n`);
       return 2;
     }

@@ -1,12 +1,13 @@
 // `prompt-workbench test`: the editor's test runs, headless, for scripts and CI. Keys and base
 // URLs come from the providers' standard environment variables, as their SDKs read them.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   compareVariants,
   comparisonMarkdown,
+  comparisonReportHtml,
   contentHash,
   fileValueDiagnostics,
   fixtureDiagnostics,
@@ -62,10 +63,13 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
       --repeat N             Run every case N times.
       --shard K/N            Run only shard K of N (a deterministic split by case and
                              variant).
-      --reporter R           text (default), json, junit, or markdown: the comparison of
-                             the variants (pass rate, mean score, cost, tokens, p50/p95
-                             latency, errors; the cases where they disagree first), for
-                             a pull-request comment. json adds, per GitHub Models prompt
+      --reporter R           text (default), json, junit, markdown or html. markdown: the
+                             comparison of the variants (pass rate, mean score, cost,
+                             tokens, p50/p95 latency, errors; the cases where they
+                             disagree first), for a pull-request comment. html: the same
+                             comparison as one self-contained page (styles, data and
+                             the chart of cost against pass rate inline; use --output
+                             report.html). json adds, per GitHub Models prompt
                              file, a summary like gh models eval --json and each
                              evaluator's pass rate and mean score.
       --output FILE          Write the report to FILE instead of standard output.
@@ -88,9 +92,9 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
                              --models, --variants, --repeat, --judge-provider,
                              --judge-model and --json; exit 1 when a case cannot be
                              rendered.
-      --judge-provider P, --judge-model M   The judge of model-graded assertions such
-                             as llm-rubric (a prompt file's llm evaluators use their own
-                             modelId).
+      --judge-provider P, --judge-model M   The judge of model-graded assertions:
+                             llm-rubric, factuality and model-graded-closedqa (a prompt
+                             file's llm evaluators use their own modelId).
                              Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or
                              GOOGLE_API_KEY), GITHUB_TOKEN (GitHub Models); Vertex AI:
                              GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION and application
@@ -168,6 +172,16 @@ export async function expandFixtures(inputs: string[], cwd: string, project?: Cl
   return expandArguments(inputs, cwd, p, [...FIXTURE_GLOBS, ...EMBEDDED_TEST_GLOBS], (f) => /\.tests\.ya?ml$/.test(f) || hasEmbeddedTests(pathToFileURL(f).toString()), (input) => new TestUsageError(`No fixture files (*.tests.yaml) found for "${input}", nor GitHub Models prompt files (folders are searched for *.tests.yaml, *.tests.yml, *.prompt.yml and *.prompt.yaml). Pass a file, a folder or a glob such as "prompts/**/*.tests.yaml".`));
 }
 
+/** dist/charts.js (Chart.js for the browser): beside the bundled CLI, or in dist/ when run from the sources. */
+export async function readChartsScript(): Promise<string> {
+  const candidates = [path.resolve(__dirname, 'charts.js'), path.resolve(__dirname, '..', '..', '..', 'dist', 'charts.js')];
+  for (const file of candidates) {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text !== undefined) return text;
+  }
+  throw new TestUsageError(`--reporter html needs the chart library charts.js beside the CLI (looked in ${candidates.join(', ')}); reinstall prompt-workbench, or run \`npm run build\` in its sources.`);
+}
+
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -221,6 +235,7 @@ export function junitReport(summary: RunSummary): string {
         ['inputTokens', r.usage?.inputTokens],
         ['outputTokens', r.usage?.outputTokens],
         ['cost', r.cost],
+        ['assertionCost', r.assertionCost],
         ['cached', r.cached],
       ].filter(([, v]) => v !== undefined);
       if (props.length) {
@@ -240,7 +255,7 @@ export function junitReport(summary: RunSummary): string {
 const MARK: Record<CaseResult['status'], string> = { passed: 'PASS', failed: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
 
 function textLine(r: CaseResult): string {
-  const facts = [r.provider, r.returnedModel ?? r.requestedModel, r.latencyMs !== undefined ? `${Math.round(r.latencyMs)} ms` : undefined, r.cached ? 'cached' : undefined, r.cost ? `$${r.cost.toPrecision(2)}` : undefined].filter(Boolean).join(', ');
+  const facts = [r.provider, r.returnedModel ?? r.requestedModel, r.latencyMs !== undefined ? `${Math.round(r.latencyMs)} ms` : undefined, r.cached ? 'cached' : undefined, r.cost ? `$${r.cost.toPrecision(2)}` : undefined, r.assertionCost ? `checks $${r.assertionCost.toPrecision(2)}` : undefined].filter(Boolean).join(', ');
   const head = `${MARK[r.status].padEnd(5)} ${r.fixturePath}:${r.caseLine + 1} ${caseTitle(r)}${facts ? `  (${facts})` : ''}`;
   if (r.status === 'passed') return head;
   if (r.status === 'failed') return `${head}\n${failureDetails(r).replace(/^/gm, '      ')}`;
@@ -310,7 +325,9 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
   if (provider === 'vscode-lm') throw new TestUsageError('The vscode-lm provider runs only inside VS Code (the Language Model API). Use render, openai, anthropic, googleai or vertexai here.');
   const judgeProvider = values['judge-provider'] as ProviderId | undefined;
   if (judgeProvider && !(PROVIDER_IDS as readonly string[]).includes(judgeProvider)) throw new TestUsageError(`Unknown judge provider "${judgeProvider}".`);
-  if (!['text', 'json', 'junit', 'markdown'].includes(values.reporter!)) throw new TestUsageError(`Unknown reporter "${values.reporter}". Use text, json, junit or markdown.`);
+  if (!['text', 'json', 'junit', 'markdown', 'html'].includes(values.reporter!)) throw new TestUsageError(`Unknown reporter "${values.reporter}". Use text, json, junit, markdown or html.`);
+  // Read before anything runs, so a missing chart library costs no model calls.
+  const chartsScript = values.reporter === 'html' ? await readChartsScript() : undefined;
   const concurrency = positiveInt('concurrency', values.concurrency, 4);
   const repeat = values.repeat === undefined ? undefined : positiveInt('repeat', values.repeat, 1);
   const timeoutS = values.timeout === undefined ? 60 : Number(values.timeout);
@@ -411,6 +428,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
   let report: string;
   if (values.reporter === 'junit') report = junitReport(summary);
   else if (values.reporter === 'markdown') report = comparisonMarkdown(summary);
+  else if (values.reporter === 'html') report = comparisonReportHtml(summary, chartsScript!);
   else if (values.reporter === 'json') {
     const evaluators = evaluatorSummaries(suites, summary.results);
     report = JSON.stringify({ summary: { ...summary, results: undefined, record: recordName ?? null }, results: summary.results.map((r) => ({ ...r, messages: undefined })), ...(evaluators.length ? { evaluators } : {}) }, null, 2) + '\n';

@@ -4,7 +4,7 @@
 // drop a scenario of test/e2e/scenarios/ and the trust flags stay what each scenario needs.
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { testing } from '../expectations';
+import { compareModels, testing } from '../expectations';
 import { makeHistoryRepository } from '../historyRepository';
 
 export const SCENARIOS_DIR = path.resolve(__dirname, '..', 'scenarios');
@@ -21,6 +21,7 @@ export const DESKTOP_SCENARIOS = [
   { name: 'testing', trusted: true, mock: true },
   { name: 'untrusted', trusted: false, mock: true },
   { name: 'history', trusted: true, mock: false },
+  { name: 'compare-models', trusted: true, mock: true },
 ] as const;
 
 export type ScenarioName = (typeof DESKTOP_SCENARIOS)[number]['name'];
@@ -44,6 +45,8 @@ export const BASE_URL_SETTING = 'promptWorkbench.providers.openai.baseUrl';
 export function expectedProviderRequests(name: ScenarioName): number | undefined {
   if (name === 'testing') return testing.cases.filter((c) => c.provider === 'openai').length;
   if (name === 'untrusted') return 0;
+  // every case on both models of the matrix
+  if (name === 'compare-models') return compareModels.cases.length * 2;
   return undefined;
 }
 

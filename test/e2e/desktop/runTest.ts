@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadAndUnzipVSCode } from '@vscode/test-electron';
 import { MockProvider } from '../../support/mockProvider';
-import { providerAnswer } from '../expectations';
+import { scenarioAnswer } from '../expectations';
 import { DESKTOP_SCENARIOS, ENV, USER_SETTINGS, expectedProviderRequests, launchArgs, prepareWorkspace, type DesktopScenario } from './launch';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -93,7 +93,7 @@ async function runScenario(executable: string, scenario: DesktopScenario, mock: 
   if (code !== 0) failures.push(code === null ? 'VS Code did not finish the suite in time' : `the suite failed in VS Code (exit code ${code}; its checks are listed above)`);
   const expected = expectedProviderRequests(scenario.name);
   if (expected !== undefined && mock.requests.length !== expected) {
-    failures.push(`the local test provider received ${mock.requests.length} request(s), expected ${expected}${expected === 0 ? ': nothing may be sent from an untrusted workspace' : ' (one per openai case)'}`);
+    failures.push(`the local test provider received ${mock.requests.length} request(s), expected ${expected}${expected === 0 ? ': nothing may be sent from an untrusted workspace' : ' (one per openai case and matrix variant)'}`);
   }
   if (failures.length) console.error(`  workspace, profile and VS Code logs kept in ${scratch} (VS Code's logs: ud/logs/)`);
   else rmSync(scratch, { recursive: true, force: true });
@@ -113,7 +113,7 @@ async function main(scenarios: DesktopScenario[]): Promise<number> {
   checkDisplay();
   const executable = await vscodeExecutable();
 
-  const mock = await MockProvider.start({ script: (r) => ({ text: providerAnswer(r.prompt) }) });
+  const mock = await MockProvider.start({ script: (r) => ({ text: scenarioAnswer(String(r.body.model), r.prompt) }) });
   const failed: string[] = [];
   try {
     for (const scenario of scenarios) {

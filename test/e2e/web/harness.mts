@@ -32,7 +32,8 @@ export async function setUp(): Promise<void> {
   setLogPrefix('[e2e]');
   if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run package\` first (npm run test:e2e does)`);
   await ensureCodeServer();
-  rmSync(ARTIFACTS, { recursive: true, force: true }); // no stale failure screenshots from an earlier run
+  // Each test file runs in its own process and calls this: it must not remove the artifacts of the
+  // files that ran before it (openWorkbench removes a scenario's own stale ones instead).
   mkdirSync(ARTIFACTS, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'pw-e2e-'));
   const installProfile = await prepareProfile({ runsDir: scratch, keep: 0, prefix: 'install' });
@@ -132,6 +133,9 @@ export class Workbench {
 /** Copies scenario `name` to a temporary folder and opens it in a fresh code-server + browser context. */
 export async function openWorkbench(name: string, options: OpenOptions = {}): Promise<Workbench> {
   if (!browser || !extensionsDir || !scratch) throw new Error('setUp() first');
+  // no stale screenshot or logs of this scenario from an earlier run
+  const artifact = options.artifactName ?? name;
+  for (const stale of [`${artifact}.png`, `${artifact}-failure.png`, `${artifact}-logs`]) rmSync(path.join(ARTIFACTS, stale), { recursive: true, force: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), `pw-e2e-${name}-`));
   cpSync(path.join(SCENARIOS, name), dir, { recursive: true });
   if (options.workspaceSettings) {

@@ -1,6 +1,7 @@
 // Change summaries in words: the one-line form of history entries and the detailed lines of
 // tooltips and the CLI. No parsing here, so the VS Code client can show summaries the language
 // server computed.
+import type { HistoryEntry } from './history';
 import type { ChangeSummary } from './summary';
 
 export interface DescribeOptions {
@@ -94,4 +95,20 @@ export function describeChangeLines(s: ChangeSummary, options: DescribeOptions =
   out.push(`Lines: +${s.lines.added} -${s.lines.removed}`);
   if (a.errors && !b.errors) out.push(`This version has ${plural(a.errors, 'error')} (YAML, schema or template).`);
   return out;
+}
+
+/**
+ * What a history entry changed, in one line, as the Prompt History view and `prompt-workbench
+ * history` both show it: `renamed from old.prompt`, the shallow-clone note, and the summary
+ * (`undefined`: not computed yet, shown as `…`; `null`: it could not be computed).
+ */
+export function describeEntry(e: Pick<HistoryEntry, 'change' | 'previousPath' | 'truncated'>, s: ChangeSummary | null | undefined, options: DescribeOptions = {}): string {
+  const notes: string[] = [];
+  if (e.change === 'R' && e.previousPath) notes.push(`renamed from ${e.previousPath.slice(e.previousPath.lastIndexOf('/') + 1)}`);
+  if (e.truncated) notes.push('oldest commit in this shallow clone');
+  let summary: string;
+  if (e.truncated) summary = '';
+  else if (s) summary = e.change === 'R' && s.kind === 'unchanged' ? '' : describeChange(s, options);
+  else summary = s === null ? 'summary unavailable' : '…';
+  return [...notes, summary].filter(Boolean).join(', ');
 }

@@ -19,5 +19,5 @@ export { lineChanges, splitLines } from './lineDiff';
 export { COMMIT_MARK, LOG_FORMAT, parseCatFileBatch, parseLog, parseStatus } from './parse';
 export { CHANGE_LABELS, comparisonHeadline, formatComparisonText, formatCostDelta, formatDelta, type ComparisonTextOptions } from './report';
 export { compareRuns, isChanged, type AssertionChange, type AssertionVerdict, type CaseChange, type CaseComparison, type RunComparison, type RunRecord, type RunSide } from './runs';
-export { describeChange, describeChangeLines, type DescribeOptions } from './describe';
+export { describeChange, describeChangeLines, describeEntry, type DescribeOptions } from './describe';
 export { showValue, summarizeChange, summarizeEntries, type ChangeSummary, type ParameterChange, type SummaryOptions, type ValueChange, type VersionFacts } from './summary';

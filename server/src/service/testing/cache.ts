@@ -16,6 +16,10 @@ export interface CacheKeyParts {
   parameters: Record<string, unknown>;
   messages: readonly ChatMessage[];
   output?: unknown;
+  /** The tools sent (absent: none, which keeps the keys of earlier runs). */
+  tools?: unknown;
+  /** Log probabilities were asked for. */
+  logprobs?: boolean;
   /** Repeats of a case must not share one answer. */
   repeat?: number;
 }

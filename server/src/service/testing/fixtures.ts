@@ -25,6 +25,21 @@ export const BASE_ASSERTION_TYPES = [
   'cost',
   'javascript',
   'llm-rubric',
+  'icontains-any',
+  'icontains-all',
+  'levenshtein',
+  'similar',
+  'is-xml',
+  'contains-xml',
+  'finish-reason',
+  'is-valid-openai-tools-call',
+  'is-valid-anthropic-tools-call',
+  'is-valid-gemini-tools-call',
+  'is-valid-function-call',
+  'perplexity',
+  'perplexity-score',
+  'factuality',
+  'model-graded-closedqa',
 ] as const;
 export type BaseAssertionType = (typeof BASE_ASSERTION_TYPES)[number];
 export const ASSERTION_TYPES: readonly string[] = [...BASE_ASSERTION_TYPES, ...BASE_ASSERTION_TYPES.map((t) => `not-${t}`)];
@@ -35,7 +50,7 @@ export type ProviderId = (typeof PROVIDER_IDS)[number];
 /** A file path relative to the fixture file, written `file://relative/path`. */
 export const FILE_PREFIX = 'file://';
 
-const VALUE_KIND: Record<BaseAssertionType, 'text' | 'texts' | 'number' | 'any' | 'optional-schema' | 'code'> = {
+const VALUE_KIND: Record<BaseAssertionType, 'text' | 'texts' | 'text-or-texts' | 'number' | 'any' | 'optional-schema' | 'optional-xml' | 'none' | 'code'> = {
   equals: 'any',
   contains: 'text',
   icontains: 'text',
@@ -51,17 +66,49 @@ const VALUE_KIND: Record<BaseAssertionType, 'text' | 'texts' | 'number' | 'any' 
   cost: 'number',
   javascript: 'code',
   'llm-rubric': 'text',
+  'icontains-any': 'texts',
+  'icontains-all': 'texts',
+  levenshtein: 'text',
+  similar: 'text-or-texts',
+  'is-xml': 'optional-xml',
+  'contains-xml': 'optional-xml',
+  'finish-reason': 'text',
+  'is-valid-openai-tools-call': 'none',
+  'is-valid-anthropic-tools-call': 'none',
+  'is-valid-gemini-tools-call': 'none',
+  'is-valid-function-call': 'none',
+  perplexity: 'none',
+  'perplexity-score': 'none',
+  factuality: 'text',
+  'model-graded-closedqa': 'text',
 };
+
+/** The judge-model checks: `provider` and `model` name their judge. */
+export const JUDGE_ASSERTION_TYPES: readonly BaseAssertionType[] = ['llm-rubric', 'factuality', 'model-graded-closedqa'];
+
+/**
+ * What `threshold` means per type, where it is not a score from 0 to 1: `levenshtein`'s is the
+ * largest edit distance that passes (default 5), `perplexity`'s the largest perplexity (required).
+ */
+export const THRESHOLD_DEFAULTS: Partial<Record<BaseAssertionType, number>> = { levenshtein: 5, similar: 0.75 };
+
+/** The fixture's `tools:`: functions the model may call, sent with every request of the file. */
+export interface FixtureTool {
+  name: string;
+  description?: string;
+  parameters: Record<string, unknown>;
+  line: number;
+}
 
 const AssertionSchema = z
   .object({
     type: z.enum(ASSERTION_TYPES as [string, ...string[]]).describe('The check: `contains`, `regex`, `json-schema`, `llm-rubric`, ... or its `not-` form.'),
     value: z.unknown().optional().describe('What the check compares with: text, a list of texts, a number, a JSON Schema, code or a rubric, depending on the type.'),
     weight: z.number().min(0).optional().describe('How much this check counts in the case score (default 1; 0 reports it without counting it).'),
-    threshold: z.number().min(0).max(1).optional().describe('`llm-rubric` and `javascript`: the lowest score (0 to 1) that passes (default: the judge\'s verdict; 0.5 for a score from code).'),
+    threshold: z.number().min(0).optional().describe('The score (0 to 1) from which `llm-rubric`, `javascript`, `similar` (default 0.75), `perplexity-score`, `factuality` and `model-graded-closedqa` pass; for `levenshtein` the largest edit distance that passes (default 5); for `perplexity` the largest perplexity that passes (1 or more).'),
     flags: z.string().regex(/^[dgimsuy]*$/).optional().describe('`regex` only: flags such as `i` (ignore case), `m` (multi-line), `s` (dot matches line breaks).'),
-    provider: z.enum(PROVIDER_IDS).optional().describe('`llm-rubric` only: the judge provider (default: the case\'s provider).'),
-    model: z.string().optional().describe('`llm-rubric` only: the judge model (default: the case\'s model).'),
+    provider: z.enum(PROVIDER_IDS).optional().describe('The judge provider of `llm-rubric`, `factuality` and `model-graded-closedqa`, or the embedding provider of `similar` (default: the case\'s provider).'),
+    model: z.string().optional().describe('The judge model of `llm-rubric`, `factuality` and `model-graded-closedqa` (default: the case\'s model), or the embedding model of `similar` (default: `text-embedding-3-large` for OpenAI, `gemini-embedding-001` for Gemini).'),
     description: z.string().optional().describe('A note shown with the result.'),
   })
   .strict();
@@ -116,6 +163,14 @@ const DefaultsSchema = z
   })
   .strict();
 
+const ToolSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'a function name: letters, digits, `_`, `.` or `-`, at most 64 characters').describe('The function\'s name, as the model calls it.'),
+    description: z.string().optional().describe('What the function does, for the model.'),
+    parameters: z.record(z.string(), z.unknown()).optional().describe('The function\'s arguments as JSON Schema (default: an object with no properties). The tool-call checks validate the model\'s arguments against it.'),
+  })
+  .strict();
+
 const MatrixVariantSchema = z
   .object({
     label: z.string().min(1).optional().describe('The variant\'s name in reports, JUnit and run records (default: its model). Unique in the matrix.'),
@@ -139,6 +194,7 @@ export const FixtureFileSchema = z
     provider: z.enum(PROVIDER_IDS).optional().describe('Run every case of this file with this provider, whatever the run\'s provider (a case\'s own `provider` wins).'),
     model: z.string().optional().describe('The model for every case instead of the prompt\'s `model:`.'),
     defaults: DefaultsSchema.optional().describe('Values, checks and parameters that apply to every case.'),
+    tools: z.array(ToolSchema).min(1).optional().describe('Functions the model may call, sent with every case of this file (OpenAI `tools`, Anthropic `tools`, Gemini `functionDeclarations`); when the prompt lists `tools:` by name, only those are sent. `is-valid-openai-tools-call` and its kin check the calls against them.'),
     matrix: z.array(MatrixVariantSchema).min(1).optional().describe('Run every case on each of these variants (a model, its provider and parameters, with a label) and compare them: `prompt-workbench test` runs case × variant (`--models a,b` replaces the list). Cases with `provider: render` run once.'),
     variants: z.array(z.union([z.string().min(1), PromptVariantEntrySchema])).min(1).optional().describe('Run every case over each of these prompts and compare them: prompt files (`a.prompt`) or git revisions of one (`summarize.prompt@HEAD~1`), each as a path or `{ prompt, label }`. `prompt-workbench test` runs case × variant (× `matrix:` model); `--variants a,b` replaces the list.'),
     cases: z.array(CaseSchema).min(1).describe('The test cases.'),
@@ -213,6 +269,8 @@ export interface FixtureFile {
   matrix: MatrixVariant[];
   /** `variants:`: the prompts (files or git revisions) every case runs over (empty without one). */
   variants: PromptVariantSpec[];
+  /** `tools:`: the functions the model may call (empty without them). */
+  tools: FixtureTool[];
   cases: FixtureCase[];
   diagnostics: PromptDiagnostic[];
 }
@@ -261,6 +319,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   assertion: Object.keys(AssertionSchema.shape),
   matrix: Object.keys(MatrixVariantSchema.shape),
   variants: Object.keys(PromptVariantEntrySchema.shape),
+  tool: Object.keys(ToolSchema.shape),
   history: Object.keys(HistoryMessageSchema.shape),
 };
 
@@ -271,12 +330,22 @@ function keysFor(path: readonly PropertyKey[]): readonly string[] {
   if (path[path.length - 2] === 'assert') return KNOWN_KEYS.assertion;
   if (path[0] === 'matrix' && path.length === 2) return KNOWN_KEYS.matrix;
   if (path[0] === 'variants' && path.length === 2) return KNOWN_KEYS.variants;
+  if (path[0] === 'tools' && path.length === 2) return KNOWN_KEYS.tool;
   if (path[path.length - 2] === 'history') return KNOWN_KEYS.history;
   return [];
 }
 
 function dottedPath(path: readonly PropertyKey[]): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+}
+
+/** `threshold` out of the range its type gives it (the schema only knows it is a number of 0 or more). */
+function thresholdDiagnostic(a: Record<string, unknown>, base: BaseAssertionType): string | undefined {
+  const t = a.threshold;
+  if (typeof t !== 'number') return base === 'perplexity' ? '`perplexity` needs `threshold`: the largest perplexity that passes (1 or more; 1 is a model certain of every token).' : undefined;
+  if (base === 'levenshtein') return Number.isInteger(t) ? undefined : `\`threshold\` of \`levenshtein\` is the largest edit distance that passes: a whole number of 0 or more, got ${t}.`;
+  if (base === 'perplexity') return t >= 1 ? undefined : `\`threshold\` of \`perplexity\` is the largest perplexity that passes: 1 or more (perplexity is never below 1), got ${t}.`;
+  return t <= 1 ? undefined : `\`threshold\` of \`${String(a.type)}\` is a score from 0 to 1, got ${t}.`;
 }
 
 function valueDiagnostic(a: Record<string, unknown>, base: BaseAssertionType): string | undefined {
@@ -294,6 +363,17 @@ function valueDiagnostic(a: Record<string, unknown>, base: BaseAssertionType): s
       return undefined;
     case 'texts':
       return Array.isArray(v) && v.length && v.every((x) => typeof x === 'string') ? undefined : `\`${String(a.type)}\` needs \`value\`: a list of texts, got ${describeValue(v)}.`;
+    case 'text-or-texts':
+      return typeof v === 'string' || (Array.isArray(v) && v.length && v.every((x) => typeof x === 'string')) ? undefined : `\`${String(a.type)}\` needs \`value\`: the expected text, or a list of texts (passing when any is similar enough), got ${describeValue(v)}.`;
+    case 'optional-xml': {
+      if (v === undefined) return undefined;
+      const req = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>).requiredElements : undefined;
+      const extra = v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).filter((k) => k !== 'requiredElements') : [];
+      if (Array.isArray(req) && req.length && req.every((x) => typeof x === 'string' && /^[^.\s]+(\.[^.\s]+)*$/.test(x)) && !extra.length) return undefined;
+      return `\`${String(a.type)}\` takes an optional \`value\` with \`requiredElements\`: a list of dot-separated element paths (\`root.child\`), got ${describeValue(v)}.`;
+    }
+    case 'none':
+      return v === undefined ? undefined : `\`${String(a.type)}\` takes no \`value\`${base.startsWith('perplexity') ? ' (the limit is `threshold`)' : base.includes('tools-call') || base === 'is-valid-function-call' ? ' (the tools are the fixture file\'s `tools:`)' : ''}.`;
     case 'number':
       return typeof v === 'number' && v >= 0 ? undefined : `\`${String(a.type)}\` needs \`value\`: a number of 0 or more (${base === 'latency' ? 'milliseconds' : base === 'cost' ? 'US dollars' : 'tokens'}), got ${describeValue(v)}.`;
     case 'code':
@@ -309,7 +389,7 @@ function valueDiagnostic(a: Record<string, unknown>, base: BaseAssertionType): s
 export function parseFixtureFile(text: string, uri: string): FixtureFile {
   const lines = new LineIndex(text);
   const diagnostics: PromptDiagnostic[] = [];
-  const file: FixtureFile = { uri, text, lines, promptUri: defaultPromptUri(uri), defaultVars: {}, defaultVarKeySpans: {}, matrix: [], variants: [], cases: [], diagnostics };
+  const file: FixtureFile = { uri, text, lines, promptUri: defaultPromptUri(uri), defaultVars: {}, defaultVarKeySpans: {}, matrix: [], variants: [], tools: [], cases: [], diagnostics };
   const whole: Span = { start: 0, end: Math.min(text.length, Math.max(1, lines.lineEnd(0))) };
   let doc: Document;
   try {
@@ -405,6 +485,7 @@ export function parseFixtureFile(text: string, uri: string): FixtureFile {
   const defaultConfig = record(defaults.config);
   file.matrix = parseMatrix(doc, root.matrix, lines, diagnostics);
   file.variants = parseVariants(doc, root.variants, uri, lines, diagnostics);
+  file.tools = parseTools(doc, root.tools, lines, diagnostics);
   checkHistoryMessages(doc, text, ['defaults', 'history'], defaults.history, diagnostics);
   if (Array.isArray(root.cases)) root.cases.forEach((c, i) => checkHistoryMessages(doc, text, ['cases', i, 'history'], record(c).history, diagnostics));
   const defaultContext = defaults.context && typeof defaults.context === 'object' && !Array.isArray(defaults.context) ? record(defaults.context) : undefined;
@@ -508,6 +589,11 @@ function parseAssertions(doc: Document, path: (string | number)[], raw: unknown,
       diagnostics.push({ code: 'fixture-assertion', severity: 'error', message: problem, span: nodeSpan(locate(doc, [...path, i, 'value']).node) ?? span });
       return;
     }
+    const thresholdProblem = thresholdDiagnostic(a, base);
+    if (thresholdProblem) {
+      diagnostics.push({ code: 'fixture-assertion', severity: 'error', message: thresholdProblem, span: nodeSpan(locate(doc, [...path, i, 'threshold']).node) ?? nodeSpan(locate(doc, [...path, i, 'type']).node) ?? span });
+      return;
+    }
     out.push({
       type: a.type,
       base,
@@ -529,6 +615,28 @@ function parseAssertions(doc: Document, path: (string | number)[], raw: unknown,
 /** Stable id of a case across runs and machines: the fixture path (relative to a root) and the case name. */
 export function caseKey(relativeFixturePath: string, caseName: string): string {
   return `${relativeFixturePath.replace(/\\/g, '/')}#${caseName}`;
+}
+
+// ---- tools ----
+
+function parseTools(doc: Document, raw: unknown, lines: LineIndex, diagnostics: PromptDiagnostic[]): FixtureTool[] {
+  if (!Array.isArray(raw)) return [];
+  const out: FixtureTool[] = [];
+  const seen = new Map<string, number>();
+  raw.forEach((item, i) => {
+    const t = record(item);
+    if (typeof t.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(t.name)) return; // the schema reported it
+    const span = nodeSpan(locate(doc, ['tools', i]).node) ?? { start: 0, end: 1 };
+    const line = lines.positionAt(span.start).line;
+    if (seen.has(t.name)) {
+      diagnostics.push({ code: 'fixture-schema', severity: 'error', message: `Another tool is already named \`${t.name}\` (line ${seen.get(t.name)! + 1}). Tool names must be unique.`, span: nodeSpan(locate(doc, ['tools', i, 'name']).node) ?? span });
+      return;
+    }
+    seen.set(t.name, line);
+    const parameters = t.parameters && typeof t.parameters === 'object' && !Array.isArray(t.parameters) ? (t.parameters as Record<string, unknown>) : { type: 'object', properties: {} };
+    out.push({ name: t.name, ...(typeof t.description === 'string' ? { description: t.description } : {}), parameters, line });
+  });
+  return out;
 }
 
 // ---- matrix ----

@@ -29,6 +29,21 @@ export const ASSERTION_DOCS: Record<BaseAssertionType, string> = {
   cost: "The call cost at most `value` US dollars (the usage times the model catalogue's prices).",
   javascript: 'A JavaScript expression or function body of `output` and `context` (`vars`, `usage`, `latencyMs`, `model`) that returns true/false, a score from 0 to 1, or `{ pass, score, reason }` (or a Promise of one). Runs in a sandbox (no `process`, `require` or I/O; 2 s, 32 MB), only in trusted workspaces; `--no-javascript` or `testing.javascript: false` skips it.',
   'llm-rubric': 'A judge model grades the output against the rubric in `value` and explains why (`provider`/`model` choose the judge; `threshold` the lowest passing score).',
+  'icontains-any': 'The output contains at least one of the texts in `value` (a list), ignoring case.',
+  'icontains-all': 'The output contains every text in `value` (a list), ignoring case; the score is the share found.',
+  levenshtein: 'The output is at most `threshold` single-character edits (insertions, deletions, substitutions; default 5) away from the text `value`.',
+  similar: 'The cosine similarity of the embeddings of the output and `value` (a text, or a list: the closest counts) reaches `threshold` (default 0.75); the score is the similarity. Embeddings come from the case\'s provider (OpenAI `text-embedding-3-large`, Gemini `gemini-embedding-001`) or `provider`/`model`; Anthropic has no embeddings endpoint, so Anthropic cases name another.',
+  'is-xml': 'The whole output is one well-formed XML document; `value: { requiredElements: [root.child] }` also requires elements by dot-separated path.',
+  'contains-xml': 'The output contains a well-formed XML element (e.g. between sentences); `value: { requiredElements: [root.child] }` also requires elements, from the fragment\'s root.',
+  'finish-reason': 'The model stopped for the reason `value`: `stop`, `length`, `tool_calls` or `content_filter` (the same names for every provider; the API\'s own reason, such as `end_turn` or `MAX_TOKENS`, matches too).',
+  'is-valid-openai-tools-call': 'The model called tools (OpenAI `tool_calls`), each a tool of the fixture file\'s `tools:`, with arguments that match its `parameters` JSON Schema; the score is the share of valid calls.',
+  'is-valid-anthropic-tools-call': 'The model called tools (Anthropic `tool_use` blocks), each a tool of the fixture file\'s `tools:`, with input that matches its `parameters` JSON Schema; the score is the share of valid calls.',
+  'is-valid-gemini-tools-call': 'The model called functions (Gemini `functionCall` parts), each a tool of the fixture file\'s `tools:`, with arguments that match its `parameters` JSON Schema; the score is the share of valid calls.',
+  'is-valid-function-call': 'The model called tools (any provider\'s format), each a tool of the fixture file\'s `tools:`, with arguments that match its `parameters` JSON Schema.',
+  perplexity: 'The output\'s perplexity, exp(−mean log probability of its tokens), is at most `threshold` (required, 1 or more). Needs log probabilities: OpenAI-compatible and Gemini models (they are asked for when the case has this check); Anthropic has none.',
+  'perplexity-score': 'The score 1 / (1 + perplexity), from 0 to 1, higher is better; passes from `threshold` when given. Needs log probabilities, like `perplexity`.',
+  factuality: 'A judge model compares the output with the reference answer in `value` and puts it in one of five categories (OpenAI evals\' factuality): a consistent subset (A), superset (B), the same facts (C), a contradiction (D), or a difference that does not matter (E). D fails; the others pass.',
+  'model-graded-closedqa': 'A judge model decides, after reasoning, whether the output meets the criterion in `value` (yes or no; OpenAI evals\' closed QA).',
 };
 
 const KEY_DOCS = {
@@ -60,9 +75,11 @@ const ASSERT_SHAPE = unwrapObjectShape(CASE_SHAPE.assert);
 const MATRIX_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.matrix);
 const HISTORY_SHAPE = unwrapObjectShape(CASE_SHAPE.history);
 const VARIANT_SHAPE = PromptVariantEntrySchema.shape;
+const TOOL_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.tools);
 const DOCS: Record<string, Record<string, string>> = {
   root: KEY_DOCS.root,
   matrix: docsOf(MATRIX_SHAPE),
+  tool: docsOf(TOOL_SHAPE),
   variants: docsOf(VARIANT_SHAPE),
   case: docsOf(CASE_SHAPE),
   defaults: docsOf(DEFAULTS_SHAPE),
@@ -78,6 +95,7 @@ function scopeOf(path: readonly string[]): keyof typeof DOCS | 'vars' | undefine
   if (p === 'defaults') return 'defaults';
   if (p === 'matrix/[]') return 'matrix';
   if (p === 'variants/[]') return 'variants';
+  if (p === 'tools/[]') return 'tool';
   if (/(^|\/)assert\/\[\]$/.test(p)) return 'assertion';
   if (/(^|\/)history\/\[\]$/.test(p)) return 'history';
   if (p === 'cases/[]/vars' || p === 'defaults/vars') return 'vars';
@@ -105,6 +123,16 @@ export function fixtureDiagnostics(file: FixtureFile, prompt: PromptDocument | n
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
+/** With `tools:` in the fixture file, each tool the prompt lists by name must be defined there (else its cases are errors). */
+function toolDiagnostics(file: FixtureFile, prompt: PromptDocument, promptName: string): PromptDiagnostic[] {
+  if (!file.tools.length || !file.yaml) return [];
+  const defined = new Set(file.tools.map((t) => t.name));
+  const missing = (prompt.prompt.tools ?? []).map((t) => t.value).filter((n): n is string => typeof n === 'string' && !defined.has(n));
+  if (!missing.length) return [];
+  const key = (file.yaml.contents as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null)?.items?.find((i) => i.key?.value === 'tools')?.key?.range;
+  return [{ code: 'fixture-undefined-tool', severity: 'error', message: `${promptName} lists the tool${missing.length === 1 ? '' : 's'} ${missing.map((n) => `\`${n}\``).join(', ')}, which \`tools:\` does not define: add ${missing.length === 1 ? 'it' : 'them'} (name, description, parameters), or every case is an error.`, span: key ? { start: key[0], end: key[1] } : { start: 0, end: 1 } }];
+}
+
 /** `extra`: diagnostics the caller computed asynchronously (the `file://` value checks). */
 export function fixtureLspDiagnostics(file: FixtureFile, prompt: PromptDocument | null | undefined, extra: readonly PromptDiagnostic[] = []): Diagnostic[] {
   return [...fixtureDiagnostics(file, prompt), ...extra].sort((a, b) => a.span.start - b.span.start).map((d) => toLspDiagnostic(d, file.lines));
@@ -130,6 +158,7 @@ export function variableDiagnostics(file: FixtureFile, prompt: PromptDocument): 
   };
   if (checkUndeclared) for (const [name, span] of Object.entries(file.defaultVarKeySpans)) if (!declared.has(name)) undeclared(name, span);
   out.push(...renderDataDiagnostics(file, prompt, promptName));
+  out.push(...toolDiagnostics(file, prompt, promptName));
   for (const c of file.cases) {
     if (checkUndeclared) for (const [name, span] of Object.entries(c.varKeySpans)) if (!declared.has(name)) undeclared(name, span);
     if (c.varsFile) continue; // values come from a file: checked when the case runs
@@ -336,6 +365,9 @@ export function completeFixture(text: string, offset: number, lines: LineIndex, 
     for (const role of HISTORY_ROLES) items.push({ label: role, kind: CompletionItemKind.EnumMember, documentation: md(role === 'model' ? 'The model\'s turn (Dotprompt\'s name for `assistant`).' : `A \`${role}\` message.`), textEdit: { range, newText: role } });
   } else if (cursor.key === 'provider') {
     for (const p of PROVIDER_IDS) items.push({ label: p, kind: CompletionItemKind.EnumMember, documentation: md(PROVIDER_DOCS[p]), textEdit: { range, newText: p } });
+  } else if (cursor.key === 'name' && scope === 'tool') {
+    // The tools the prompt lists by name (Dotprompt's `tools:`), to define here.
+    for (const t of prompt?.prompt.tools ?? []) if (typeof t.value === 'string') items.push({ label: t.value, kind: CompletionItemKind.Function, documentation: md('A tool the prompt under test lists in `tools:`.'), textEdit: { range, newText: t.value } });
   } else if (cursor.key === 'model' && scope === 'matrix') {
     // A variant's model is provider-qualified: the catalogue's models under each provider that serves them.
     for (const [name, entry] of Object.entries(BUILTIN_CATALOGUE.models)) {

@@ -12,7 +12,7 @@ import { countPlain } from '../tokens/tokenizer';
 import { caseVerdict, evaluateAssertion, type AssertionResult } from './assertions';
 import { cacheKey, type ResponseCache } from './cache';
 import { PROVIDER_IDS, type FixtureCase, type FixtureFile, type MatrixVariant, type PromptVariantSpec, type ProviderId } from './fixtures';
-import { ProviderError, type ChatMessage, type ModelReply, type Provider, type ProviderErrorKind, type Usage } from './providers/types';
+import { PROVIDER_LABELS, ProviderError, type ChatMessage, type EmbedReply, type ModelReply, type Provider, type ProviderErrorKind, type SentRequest, type ToolDefinition, type Usage } from './providers/types';
 import { checksFingerprint } from './records';
 import { redact } from './redact';
 import { caseRenderData, caseVars, VarsError, type ValueReader } from './vars';
@@ -90,18 +90,47 @@ export interface CaseResult {
   parameters: Record<string, unknown>;
   vars: Record<string, unknown>;
   messages?: ChatMessage[];
+  /** The request as sent: kept in the run record, so a case can be replayed exactly. */
+  request?: CaseRequest;
+  /** Why the model stopped (`stop`, `length`, `end_turn`, `STOP`, ...), as the API said it. */
+  finishReason?: string;
+  /** For a replay: the record and case id it sent again. */
+  replayOf?: { record: string; id: string };
   output?: string;
   usage?: Usage;
   latencyMs?: number;
   firstTokenMs?: number;
   /** US dollars; 0 for `render`; undefined when the model has no price. */
   cost?: number;
+  /**
+   * US dollars of the calls the checks made (judges of `llm-rubric`, `factuality`,
+   * `model-graded-closedqa`; embeddings of `similar`), apart from the case's own call; undefined
+   * when they made none or one had no price.
+   */
+  assertionCost?: number;
   cached: boolean;
   assertions: AssertionResult[];
   score?: number;
   /** Why it passed, failed, errored or was skipped, in one sentence. */
   reason: string;
   error?: { kind: ProviderErrorKind | 'vars' | 'render' | 'config' | 'assertion'; message: string; line?: number };
+}
+
+/**
+ * The request of one case as the runner gave it to the provider (the model as the provider knows
+ * it, the rendered messages, every parameter, the output format and schema, the prompt's tools)
+ * and, for HTTP providers, as the SDK sent it (`sent`: method, URL and JSON body; no header).
+ */
+export interface CaseRequest {
+  model: string;
+  messages: ChatMessage[];
+  parameters: Record<string, unknown>;
+  output: { format?: string; schema?: Record<string, unknown> } | null;
+  /** The tools sent (the fixture file's `tools:` definitions); names only in records written before tools were sent. */
+  tools: Array<string | ToolDefinition>;
+  /** Log probabilities were asked for (a `perplexity` check). */
+  logprobs?: boolean;
+  sent: SentRequest | null;
 }
 
 export interface RunOptions {
@@ -216,6 +245,34 @@ export function providerOfModel(model: string | undefined): ProviderId | undefin
 
 export { outputSchemaOf } from './request';
 
+/** The embedding model `similar` uses on a provider when none is named. */
+export const DEFAULT_EMBEDDING_MODELS: Partial<Record<ProviderId, string>> = {
+  openai: 'text-embedding-3-large',
+  'azure-openai': 'text-embedding-3-large',
+  github: 'openai/text-embedding-3-large',
+  googleai: 'gemini-embedding-001',
+  vertexai: 'gemini-embedding-001',
+};
+
+/** Checks that need the output tokens' log probabilities. */
+const LOGPROB_CHECKS = new Set(['perplexity', 'perplexity-score']);
+
+/**
+ * The tools a case sends: the fixture file's `tools:`; when the prompt lists `tools:` by name,
+ * only those (a name the fixture does not define is an error). `prompt` is the one that runs (a
+ * prompt variant's), the suite's by default.
+ */
+export function caseTools(suite: TestSuite, prompt: PromptDocument | undefined = suite.prompt): { tools?: ToolDefinition[]; error?: string } {
+  const defined = suite.fixture.tools ?? [];
+  if (!defined.length) return {};
+  const named = (prompt?.prompt.tools ?? []).map((t) => t.value).filter((n): n is string => typeof n === 'string');
+  const strip = ({ name, description, parameters }: ToolDefinition) => ({ name, ...(description ? { description } : {}), parameters });
+  if (!named.length) return { tools: defined.map(strip) };
+  const missing = named.filter((n) => !defined.some((t) => t.name === n));
+  if (missing.length) return { error: `The prompt names the tool${missing.length === 1 ? '' : 's'} ${missing.map((n) => `\`${n}\``).join(', ')}, which the fixture file's \`tools:\` does not define: add ${missing.length === 1 ? 'it' : 'them'} (name, description, parameters).` };
+  return { tools: defined.filter((t) => named.includes(t.name)).map(strip) };
+}
+
 class Semaphore {
   private active = 0;
   private waiting: (() => void)[] = [];
@@ -283,8 +340,8 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
   const secrets = options.secrets ?? [];
   const r = (s: string) => redact(s, secrets);
 
-  async function callModel(provider: Provider, model: string, messages: ChatMessage[], parameters: Record<string, unknown>, output: { format?: string; schema?: Record<string, unknown> } | undefined, repeat: number): Promise<{ reply: ModelReply; latencyMs: number; cached: boolean }> {
-    const key = options.cache && provider.id !== 'render' ? cacheKey({ provider: provider.id, endpoint: provider.endpoint, model, parameters, messages, output, repeat }) : undefined;
+  async function callModel(provider: Provider, model: string, messages: ChatMessage[], parameters: Record<string, unknown>, output: { format?: string; schema?: Record<string, unknown> } | undefined, repeat: number, extra: { tools?: ToolDefinition[]; logprobs?: boolean } = {}): Promise<{ reply: ModelReply; latencyMs: number; cached: boolean }> {
+    const key = options.cache && provider.id !== 'render' ? cacheKey({ provider: provider.id, endpoint: provider.endpoint, model, parameters, messages, output, repeat, ...(extra.tools?.length ? { tools: extra.tools } : {}), ...(extra.logprobs ? { logprobs: true } : {}) }) : undefined;
     if (key) {
       const hit = await options.cache!.get(key);
       if (hit) return { reply: hit.reply, latencyMs: hit.latencyMs, cached: true };
@@ -292,10 +349,32 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     if (options.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', provider.id);
     await provider.prepare?.();
     const t = performance.now();
-    const reply = await provider.call({ model, messages, parameters, output, signal: options.signal });
+    const reply = await provider.call({ model, messages, parameters, output, signal: options.signal, ...(extra.tools?.length ? { tools: extra.tools } : {}), ...(extra.logprobs ? { logprobs: true } : {}) });
     const latencyMs = performance.now() - t;
     if (key && !options.signal?.aborted) await options.cache!.set(key, reply, latencyMs).catch(() => undefined);
     return { reply, latencyMs, cached: false };
+  }
+
+  /** Embeddings through the cache like a model call (the vectors kept as the reply's JSON output). */
+  async function embedTexts(provider: Provider, model: string, texts: string[]): Promise<EmbedReply & { cached: boolean }> {
+    const key = options.cache ? cacheKey({ provider: provider.id, endpoint: provider.endpoint, model, parameters: { embeddings: true }, messages: texts.map((text) => ({ role: 'input', text })) }) : undefined;
+    if (key) {
+      const hit = await options.cache!.get(key);
+      if (hit) return { vectors: JSON.parse(hit.reply.output) as number[][], model: hit.reply.model, inputTokens: hit.reply.usage?.inputTokens, cached: true };
+    }
+    if (options.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', provider.id);
+    await provider.prepare?.();
+    const t = performance.now();
+    const reply = await provider.embed!({ model, texts, signal: options.signal });
+    if (key && !options.signal?.aborted) await options.cache!.set(key, { output: JSON.stringify(reply.vectors), model: reply.model, usage: { inputTokens: reply.inputTokens, outputTokens: 0 } }, performance.now() - t).catch(() => undefined);
+    return { ...reply, cached: false };
+  }
+
+  /** US dollars of a call of `model` (provider-qualified or not), or undefined without a price. */
+  function priceOf(model: string | undefined, inputTokens: number | undefined, outputTokens: number | undefined): number | undefined {
+    const resolved = resolveModel(model, undefined, catalogue);
+    if (!resolved.entry || inputTokens === undefined || outputTokens === undefined) return undefined;
+    return costOf(inputTokens, outputTokens, resolved.entry, catalogue.currency)?.total;
   }
 
   async function runJob(job: CaseJob): Promise<CaseResult | undefined> {
@@ -334,86 +413,79 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     if (providerId !== 'render' && providerId !== 'vscode-lm' && !nativeModel) return fail('config', `No model for ${providerId}: set \`model:\` in the prompt, or \`model\` in the case or fixture file.`);
     const outputSchema = await outputSchemaOf(prompt, analysis.schemas);
     const outputSpec = promptOutputFormat(prompt) === 'json' ? { format: 'json', schema: outputSchema } : undefined;
+    const toolSet = caseTools(suite, prompt);
+    if (toolSet.error) return fail('config', toolSet.error);
+    const tools = providerId === 'render' ? undefined : toolSet.tools;
+    const logprobs = providerId !== 'render' && c.assert.some((a) => LOGPROB_CHECKS.has(a.base));
 
+    // Kept with an error too: what was about to be sent is what a person debugging it needs.
+    const request: CaseRequest = { model: nativeModel ?? '', messages, parameters: base.parameters, output: outputSpec ?? null, tools: tools ?? [], ...(logprobs ? { logprobs } : {}), sent: null };
     let provider: Provider;
     let call: { reply: ModelReply; latencyMs: number; cached: boolean };
     try {
       provider = providerFor(providerId);
       base.endpoint = provider.endpoint;
       options.onStart?.(job);
-      call = await calls.run(() => callModel(provider, nativeModel ?? '', messages, base.parameters, outputSpec, job.repeats > 1 ? job.repeat : 0));
+      call = await calls.run(() => callModel(provider, nativeModel ?? '', messages, base.parameters, outputSpec, job.repeats > 1 ? job.repeat : 0, { tools, logprobs }));
     } catch (e) {
       if (e instanceof ProviderError && e.kind === 'cancelled') return undefined;
       if (options.signal?.aborted) return undefined;
       const err = e instanceof ProviderError ? e : new ProviderError('bad-response', (e as Error).message ?? String(e), providerId);
-      return { ...fail(err.kind, err.message), provider: providerId };
+      return { ...fail(err.kind, err.message), provider: providerId, request };
     }
     const reply = call.reply;
-    const output = r(reply.output);
-    const resolved = resolveModel(requestedModel, undefined, catalogue);
-    const countTokens = (text: string) => Math.round(countPlain(text, resolved.encoding) * resolved.factor);
-    let cost: number | undefined;
-    let costNote: string | undefined;
-    if (providerId === 'render') cost = 0;
-    else if (!resolved.entry) costNote = `the model \`${requestedModel}\` is not in the catalogue`;
-    else if (reply.usage?.inputTokens === undefined || reply.usage?.outputTokens === undefined) costNote = 'the provider reported no token usage';
-    else {
-      cost = costOf(reply.usage.inputTokens, reply.usage.outputTokens, resolved.entry, catalogue.currency)?.total;
-      if (cost === undefined) costNote = `no price for \`${resolved.id}\` in the catalogue`;
-    }
-
+    // What the checks' own calls cost; NaN once one has no price (then the total is unknown).
+    let assertionCost: number | undefined;
+    const addCost = (dollars: number | undefined) => {
+      assertionCost = (assertionCost ?? 0) + (dollars ?? Number.NaN);
+    };
     const judge = async (req: { messages: ChatMessage[]; provider?: string; model?: string }): Promise<ModelReply> => {
       const judgeProvider = (req.provider ?? options.judge?.provider ?? providerId) as ProviderId;
-      if (judgeProvider === 'render') throw new ProviderError('config', '`llm-rubric` needs a model to judge, and the `render` provider has none. Name one on the assertion (`provider`, `model`) or in the setting promptWorkbench.test.judge.', 'render');
+      if (judgeProvider === 'render') throw new ProviderError('config', 'A judge check needs a model to judge, and the `render` provider has none. Name one on the assertion (`provider`, `model`) or in the setting promptWorkbench.test.judge.', 'render');
       const judgeModel = req.model ?? options.judge?.model ?? requestedModel;
       const judgeMapped = judgeModel ? (options.models?.[judgeModel] ?? judgeModel) : '';
       const native = judgeMapped.startsWith(`${judgeProvider}/`) ? judgeMapped.slice(judgeProvider.length + 1) : judgeMapped;
       const p = providerFor(judgeProvider);
       const res = await calls.run(() => callModel(p, native, req.messages, { temperature: 0 }, undefined, 0));
+      addCost(res.cached ? 0 : priceOf(judgeModel, res.reply.usage?.inputTokens, res.reply.usage?.outputTokens));
       return res.reply;
     };
+    const embed = async (req: { texts: string[]; provider?: string; model?: string }): Promise<EmbedReply & { provider: string; model: string }> => {
+      const embedProvider = (req.provider ?? providerId) as ProviderId;
+      if (embedProvider === 'render') throw new ProviderError('config', '`similar` needs an embedding model, and the `render` provider has none. Name one on the assertion (`provider: openai` with `model: text-embedding-3-small`, or `provider: googleai` with `model: gemini-embedding-001`).', 'render');
+      const p = providerFor(embedProvider);
+      if (!p.embed) throw new ProviderError('unavailable', `${PROVIDER_LABELS[embedProvider]} has no embeddings endpoint. Name an embedding provider and model on the assertion: \`provider: openai\` with \`model: text-embedding-3-small\`, or \`provider: googleai\` with \`model: gemini-embedding-001\`.`, embedProvider);
+      const model = req.model ?? DEFAULT_EMBEDDING_MODELS[embedProvider];
+      if (!model) throw new ProviderError('config', `\`similar\` needs an embedding model for ${PROVIDER_LABELS[embedProvider]}: name one on the assertion (\`model\`).`, embedProvider);
+      const mapped = options.models?.[model] ?? model;
+      const native = mapped.startsWith(`${embedProvider}/`) ? mapped.slice(embedProvider.length + 1) : mapped;
+      const { cached, ...reply } = await calls.run(() => embedTexts(p, native, req.texts));
+      // Embeddings are priced by input tokens: as reported, else counted with the model's tokenizer.
+      const entry = resolveModel(model, undefined, catalogue);
+      const tokens = reply.inputTokens ?? req.texts.reduce((n, t) => n + Math.round(countPlain(t, entry.encoding) * entry.factor), 0);
+      addCost(cached ? 0 : priceOf(model, tokens, 0));
+      return { ...reply, provider: PROVIDER_LABELS[embedProvider], model: reply.model ?? native };
+    };
 
-    const assertions: AssertionResult[] = [];
+    request.sent = reply.sent ?? null;
+    let checked: CheckedAnswer | undefined;
     try {
-      for (const a of c.assert) {
-        const result = await evaluateAssertion(a, {
-          output,
-          vars: base.vars,
-          usage: reply.usage,
-          latencyMs: call.latencyMs,
-          cost,
-          costNote,
-          model: reply.model,
-          provider: providerId,
-          outputSchema,
-          countTokens,
-          trusted: options.trusted,
-          javascriptOff: options.javascriptOff?.(suite),
-          javascriptTimeoutMs: options.javascriptTimeoutMs,
-          judge,
-          signal: options.signal,
-        });
-        assertions.push({ ...result, reason: r(result.reason), reasoning: result.reasoning && r(result.reasoning) });
-      }
+      checked = await checkAnswer(c, { suite, providerId, requestedModel, vars: base.vars, reply, latencyMs: call.latencyMs, outputSchema, catalogue, judge, embed, messages, tools }, options);
     } catch (e) {
       if (e instanceof ProviderError && e.kind === 'cancelled') return undefined;
       throw e;
     }
-    const verdict = caseVerdict(assertions, c.threshold);
     return {
       ...base,
-      status: verdict.error ? 'error' : verdict.skipped ? 'skipped' : verdict.pass ? 'passed' : 'failed',
+      ...checked,
+      ...(assertionCost !== undefined && !Number.isNaN(assertionCost) ? { assertionCost } : {}),
+      request,
+      finishReason: reply.finishReason,
       returnedModel: reply.model,
-      output,
       usage: reply.usage,
       latencyMs: call.latencyMs,
       firstTokenMs: reply.firstTokenMs,
-      cost,
       cached: call.cached,
-      assertions,
-      score: verdict.score,
-      reason: verdict.error ? `An assertion could not run: ${verdict.error}` : verdict.reason,
-      error: verdict.error ? { kind: 'assertion', message: verdict.error, line: assertions.find((a) => a.error)?.line } : undefined,
     };
   }
 
@@ -449,5 +521,85 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     cancelled: !!options.signal?.aborted,
     counts,
     cache: options.cache ? { hits: options.cache.hits, misses: options.cache.misses, writes: options.cache.writes } : undefined,
+  };
+}
+
+/** What a case's verdict is made of, from one answer: the (redacted) output, its cost and the assertions' results. */
+export type CheckedAnswer = Pick<CaseResult, 'status' | 'output' | 'cost' | 'assertions' | 'score' | 'reason' | 'error'>;
+
+export interface AnswerContext {
+  suite: TestSuite;
+  providerId: ProviderId;
+  requestedModel?: string;
+  vars: Record<string, unknown>;
+  reply: ModelReply;
+  latencyMs: number;
+  outputSchema?: Record<string, unknown>;
+  catalogue: ReturnType<typeof mergeCatalogue>;
+  /** Asks the judge of `llm-rubric` (the run's semaphore and cache). */
+  judge(req: { messages: ChatMessage[]; provider?: string; model?: string }): Promise<ModelReply>;
+  /** Embeds texts for `similar` (the run's semaphore and cache); without it, `similar` says it cannot run. */
+  embed?(req: { texts: string[]; provider?: string; model?: string }): Promise<EmbedReply & { provider: string; model: string }>;
+  /** The messages sent (for the judge checks that read the question). */
+  messages?: ChatMessage[];
+  /** The tools offered to the model (for the tool-call checks). */
+  tools?: ToolDefinition[];
+}
+
+/**
+ * Checks one answer against a case's assertions: the cost from the catalogue, each assertion, the
+ * verdict. The runner and `replay` (which sends a recorded request again) both judge answers here.
+ */
+export async function checkAnswer(c: FixtureCase, ctx: AnswerContext, options: Pick<RunOptions, 'trusted' | 'javascriptOff' | 'javascriptTimeoutMs' | 'secrets' | 'signal'>): Promise<CheckedAnswer> {
+  const r = (s: string) => redact(s, options.secrets ?? []);
+  const { reply, providerId, requestedModel, catalogue } = ctx;
+  const output = r(reply.output);
+  const resolved = resolveModel(requestedModel, undefined, catalogue);
+  const countTokens = (text: string) => Math.round(countPlain(text, resolved.encoding) * resolved.factor);
+  let cost: number | undefined;
+  let costNote: string | undefined;
+  if (providerId === 'render') cost = 0;
+  else if (!resolved.entry) costNote = `the model \`${requestedModel}\` is not in the catalogue`;
+  else if (reply.usage?.inputTokens === undefined || reply.usage?.outputTokens === undefined) costNote = 'the provider reported no token usage';
+  else {
+    cost = costOf(reply.usage.inputTokens, reply.usage.outputTokens, resolved.entry, catalogue.currency)?.total;
+    if (cost === undefined) costNote = `no price for \`${resolved.id}\` in the catalogue`;
+  }
+  const assertions: AssertionResult[] = [];
+  for (const a of c.assert) {
+    const result = await evaluateAssertion(a, {
+      output,
+      vars: ctx.vars,
+      usage: reply.usage,
+      latencyMs: ctx.latencyMs,
+      cost,
+      costNote,
+      model: reply.model,
+      provider: providerId,
+      outputSchema: ctx.outputSchema,
+      countTokens,
+      trusted: options.trusted,
+      javascriptOff: options.javascriptOff?.(ctx.suite),
+      javascriptTimeoutMs: options.javascriptTimeoutMs,
+      judge: ctx.judge,
+      embed: ctx.embed,
+      messages: ctx.messages,
+      finishReason: reply.finishReason,
+      toolCalls: reply.toolCalls,
+      tools: ctx.tools,
+      logprobs: reply.logprobs,
+      signal: options.signal,
+    });
+    assertions.push({ ...result, reason: r(result.reason), reasoning: result.reasoning && r(result.reasoning) });
+  }
+  const verdict = caseVerdict(assertions, c.threshold);
+  return {
+    status: verdict.error ? 'error' : verdict.skipped ? 'skipped' : verdict.pass ? 'passed' : 'failed',
+    output,
+    cost,
+    assertions,
+    score: verdict.score,
+    reason: verdict.error ? `An assertion could not run: ${verdict.error}` : verdict.reason,
+    error: verdict.error ? { kind: 'assertion', message: verdict.error, line: assertions.find((a) => a.error)?.line } : undefined,
   };
 }

@@ -10,11 +10,12 @@ import { costOf, countMessages, mergeCatalogue, resolveModel, type ResolvedModel
 import { catalogueFor, type TokenOptions } from '../tokens/count';
 import { ESTIMATE_LABELS, isEstimateFamily, type Catalogue } from '../tokens/catalogue';
 import type { FixtureCaseTokens } from '../tokens/present';
-import type { FixtureCase, FixtureFile, ProviderId } from './fixtures';
+import type { FixtureAssertion, FixtureCase, FixtureFile, ProviderId } from './fixtures';
+import { closedQaMessages, factualityMessages, questionOf } from './assertions/graded';
 import { judgeMessages } from './assertions/rubric';
 import { judgeSpec } from './assertions/githubModels';
 import { substitutePlaceholders } from '../placeholders';
-import type { FixtureAssertion } from './fixtures';
+import type { ChatMessage } from './providers/types';
 import { planJobs, suiteProvider, type CaseJob, type PlanOptions, type TestSuite } from './runner';
 import { caseRenderData, caseVars, VarsError, type UnreadValue, type ValueReader } from './vars';
 
@@ -154,8 +155,11 @@ type Rendered = { ok: true; messages: RenderedMessage[]; vars: Record<string, un
  * itself (`undefined`: the assertion's `model`, else the run's judge, else the case's model).
  * One entry per model-graded assertion type; a type without one asks no judge.
  */
-export const JUDGE_PROMPTS: Record<string, (a: FixtureAssertion, vars: Record<string, unknown>) => { messages: { role: string; text: string }[]; model?: string } | undefined> = {
+export const JUDGE_PROMPTS: Record<string, (a: FixtureAssertion, vars: Record<string, unknown>, messages: readonly RenderedMessage[]) => { messages: ChatMessage[]; model?: string } | undefined> = {
   'llm-rubric': (a) => (typeof a.value === 'string' ? { messages: judgeMessages(a.value, '') } : undefined),
+  // The question is the rendered prompt's user turns, as `factuality` and `model-graded-closedqa` ask it.
+  factuality: (a, _vars, messages) => (typeof a.value === 'string' ? { messages: factualityMessages(questionOf(chatOf(messages)), a.value, '') } : undefined),
+  'model-graded-closedqa': (a, _vars, messages) => (typeof a.value === 'string' ? { messages: closedQaMessages(questionOf(chatOf(messages)), a.value, '') } : undefined),
   // GitHub Models evaluators: `llm` and the built-in `uses: github/...` judges, templated with the row's values.
   'gh-llm': githubJudgePrompt,
   'gh-uses': githubJudgePrompt,
@@ -258,7 +262,7 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
     // case and the answer (up to the answer's bound) in, the verdict (up to the judge model's
     // maximum output) out, priced at the judge model's price.
     for (const a of c.assert) {
-      const judged = JUDGE_PROMPTS[a.base]?.(a, rendered.vars);
+      const judged = JUDGE_PROMPTS[a.base]?.(a, rendered.vars, rendered.messages);
       if (!judged) continue;
       const judgeProvider = (a.provider ?? options.judge?.provider ?? provider) as ProviderId;
       if (judgeProvider === 'render') continue; // the runner refuses it: nothing is sent
@@ -412,7 +416,7 @@ export function formatSuiteCost(e: SuiteCostEstimate, format: 'markdown' | 'text
   const notes = [
     'Input tokens are the rendered prompt of every case run (each repeat counts), chat framing included, counted for the model each case uses.',
     'Output tokens are an upper bound: `config.maxOutputTokens` of the case or prompt, else the model\'s maximum output. The cost range runs from an empty answer to that bound.',
-    ...(e.totals.judgeCalls ? ['Judge calls (model-graded assertions such as `llm-rubric`): one per assertion and case run; in, the judge prompt for the case and the answer up to its bound; out, up to the judge model\'s maximum output; at the judge model\'s price.'] : []),
+    ...(e.totals.judgeCalls ? ['Judge calls (model-graded assertions: `llm-rubric`, `factuality`, `model-graded-closedqa`, GitHub Models evaluators): one per assertion and case run; in, the judge prompt for the case and the answer up to its bound; out, up to the judge model\'s maximum output; at the judge model\'s price.'] : []),
     `≈ marks estimates (models without a public tokenizer here). List prices as of ${e.catalogueAsOf}; \`promptWorkbench.models\` adds or overrides prices. Nothing was sent.`,
   ];
   for (const n of notes) out.push(md ? `_${n}_` : n.replace(/`/g, ''));
@@ -502,4 +506,8 @@ async function computeFixtureCaseTokens(doc: PromptDocument, fixtures: readonly 
     ...(unread.length ? { unread } : {}),
     fixtures: fixtures.map((f) => f.uri),
   };
+}
+
+function chatOf(messages: readonly RenderedMessage[]): ChatMessage[] {
+  return messages.map((m) => ({ role: m.role, text: m.text }));
 }

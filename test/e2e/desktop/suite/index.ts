@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseRunRecord, type RecordedCase } from '../../../../server/src/service/testing/records';
-import { completion, history, problems, testing, tokens, type CaseStatus } from '../../expectations';
+import { compareModels, completion, history, problems, testing, tokens, type CaseStatus } from '../../expectations';
 import { BASE_URL_SETTING, DESKTOP_SCENARIOS, ENV, type ScenarioName } from '../launch';
 
 type Check = [name: string, body: () => Promise<void>];
@@ -266,6 +266,29 @@ const historyChecks: Check[] = [
   }],
 ];
 
+// ---- compare-models ----
+
+const compareModelsChecks: Check[] = [
+  ['"Compare Models" runs both models of the matrix, records each case per variant and opens the comparison', async () => {
+    assert.equal(vscode.workspace.isTrusted, true, 'the compare-models scenario opens trusted');
+    const doc = await open(compareModels.fixture);
+    await vscode.window.showTextDocument(doc);
+    await waitForCommand('promptWorkbench.test.compareModels');
+    const runs = path.join(workspaceFolder().fsPath, '.prompt-workbench', 'runs');
+    // the command returns once the matrix has run and the view is open
+    await vscode.commands.executeCommand('promptWorkbench.test.compareModels');
+    const written = readdirSync(runs).filter((f) => f.endsWith('.jsonl'));
+    assert.equal(written.length, 1, `one run record in ${runs}; found: ${written.join(', ') || 'none'}`);
+    const record = parseRunRecord(readFileSync(path.join(runs, written[0]), 'utf8'));
+    assert.deepEqual(record.problems, []);
+    const got = record.cases.map((c) => `${c.case} [${c.variant}]: ${c.status}`).sort();
+    const want = compareModels.cases.flatMap((c) => (['gpt-4o-mini', 'gpt-4o'] as const).map((v) => `${c.name} [${v}]: ${c[v]}`)).sort();
+    assert.deepEqual(got, want, 'each case on each model');
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Compare Models');
+    assert.ok(tab, `no "Compare Models" tab; tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`);
+  }],
+];
+
 const CHECKS: Record<ScenarioName, Check[]> = {
   problems: problemsChecks,
   completion: completionChecks,
@@ -273,6 +296,7 @@ const CHECKS: Record<ScenarioName, Check[]> = {
   testing: testingChecks,
   untrusted: untrustedChecks,
   history: historyChecks,
+  'compare-models': compareModelsChecks,
 };
 
 export async function run(): Promise<void> {

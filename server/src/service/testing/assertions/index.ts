@@ -6,7 +6,11 @@ import { containsJson, isJson, jsonSchema } from './json';
 import { javascript } from './javascript';
 import { cost, latency, maxTokens } from './metrics';
 import { llmRubric } from './rubric';
-import { contains, containsAll, containsAny, equals, icontains, regex, startsWith } from './text';
+import { contains, containsAll, containsAny, equals, icontains, icontainsAll, icontainsAny, regex, startsWith } from './text';
+import { finishReason, perplexity, perplexityScore, toolsCall } from './calls';
+import { factuality, modelGradedClosedQa } from './graded';
+import { levenshtein, similar } from './similarity';
+import { containsXml, isXml } from './xml';
 import type { AssertionContext, AssertionResult, Check, Evaluator } from './types';
 
 export type { AssertionContext, AssertionResult, JudgeRequest } from './types';
@@ -31,6 +35,21 @@ const EVALUATORS: Record<BaseAssertionType | GitHubAssertionType, Evaluator> = {
   cost,
   javascript,
   'llm-rubric': llmRubric,
+  'icontains-any': icontainsAny,
+  'icontains-all': icontainsAll,
+  levenshtein,
+  similar,
+  'is-xml': isXml,
+  'contains-xml': containsXml,
+  'finish-reason': finishReason,
+  'is-valid-openai-tools-call': toolsCall,
+  'is-valid-anthropic-tools-call': toolsCall,
+  'is-valid-gemini-tools-call': toolsCall,
+  'is-valid-function-call': toolsCall,
+  perplexity,
+  'perplexity-score': perplexityScore,
+  factuality,
+  'model-graded-closedqa': modelGradedClosedQa,
 };
 
 export async function evaluateAssertion(a: FixtureAssertion, ctx: AssertionContext): Promise<AssertionResult> {

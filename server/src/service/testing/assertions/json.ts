@@ -10,7 +10,7 @@ let ajv: AjvInstance | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /** Loaded on the first schema check only. */
-function validator(schema: object): ValidateFunction {
+export function validator(schema: object): ValidateFunction {
   if (!ajv) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Ajv = (require('ajv') as typeof import('ajv')).default;

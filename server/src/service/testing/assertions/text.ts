@@ -1,4 +1,4 @@
-// Text checks: equals, contains, icontains, contains-any, contains-all, starts-with, regex.
+// Text checks: equals, contains, icontains, contains-any, contains-all, starts-with, regex, icontains-any, icontains-all.
 import type { FixtureAssertion } from '../fixtures';
 import type { AssertionContext, Check } from './types';
 
@@ -73,4 +73,29 @@ export function regex(a: FixtureAssertion, ctx: AssertionContext): Check {
   const m = re.exec(ctx.output);
   const shown = `/${String(a.value)}/${a.flags ?? ''}`;
   return { pass: !!m, reason: m ? `The output matches ${shown} (at ${quote(m[0])}).` : `The output does not match ${shown}.`, expected: `matches ${shown}`, actual: ctx.output };
+}
+
+export function icontainsAny(a: FixtureAssertion, ctx: AssertionContext): Check {
+  const values = a.value as string[];
+  const lower = ctx.output.toLowerCase();
+  const found = values.filter((v) => lower.includes(v.toLowerCase()));
+  return {
+    pass: found.length > 0,
+    reason: found.length ? `The output contains ${found.map((v) => quote(v)).join(', ')} (ignoring case).` : `The output contains none of ${values.map((v) => quote(v)).join(', ')}, even ignoring case.`,
+    expected: `contains any of ${values.map((v) => quote(v, 400)).join(', ')} (any case)`,
+    actual: ctx.output,
+  };
+}
+
+export function icontainsAll(a: FixtureAssertion, ctx: AssertionContext): Check {
+  const values = a.value as string[];
+  const lower = ctx.output.toLowerCase();
+  const missing = values.filter((v) => !lower.includes(v.toLowerCase()));
+  return {
+    pass: missing.length === 0,
+    score: (values.length - missing.length) / values.length,
+    reason: missing.length ? `The output lacks ${missing.map((v) => quote(v)).join(', ')}, even ignoring case (${values.length - missing.length} of ${values.length} found).` : `The output contains all of ${values.map((v) => quote(v)).join(', ')} (ignoring case).`,
+    expected: `contains all of ${values.map((v) => quote(v, 400)).join(', ')} (any case)`,
+    actual: ctx.output,
+  };
 }

@@ -1,9 +1,16 @@
 // What an assertion sees and what it answers.
 import type { FixtureAssertion } from '../fixtures';
-import type { ChatMessage, ModelReply, Usage } from '../providers/types';
+import type { ChatMessage, EmbedReply, ModelReply, ToolCall, ToolDefinition, Usage } from '../providers/types';
 
 export interface JudgeRequest {
   messages: ChatMessage[];
+  provider?: string;
+  model?: string;
+  signal?: AbortSignal;
+}
+
+export interface EmbedAsk {
+  texts: string[];
   provider?: string;
   model?: string;
   signal?: AbortSignal;
@@ -29,8 +36,20 @@ export interface AssertionContext {
   /** Why `javascript` assertions are skipped in this run (`--no-javascript`, `testing.javascript: false`). */
   javascriptOff?: string;
   javascriptTimeoutMs?: number;
-  /** Calls the judge model of `llm-rubric`. */
+  /** Calls the judge model of `llm-rubric`, `factuality` and `model-graded-closedqa`. */
   judge?: (request: JudgeRequest) => Promise<ModelReply>;
+  /** Embeds texts with an embedding model (`similar`); answers with the provider and model used. */
+  embed?: (request: EmbedAsk) => Promise<EmbedReply & { provider: string; model: string }>;
+  /** The rendered prompt as sent (the question of `factuality` and `model-graded-closedqa`). */
+  messages?: readonly ChatMessage[];
+  /** Why the model stopped, as the API said it. */
+  finishReason?: string;
+  /** The calls the model asked for. */
+  toolCalls?: readonly ToolCall[];
+  /** The tools sent with the request (the fixture file's `tools:`). */
+  tools?: readonly ToolDefinition[];
+  /** The log probability of each output token, when the provider returned them. */
+  logprobs?: readonly number[];
   signal?: AbortSignal;
 }
 

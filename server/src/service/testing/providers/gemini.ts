@@ -9,7 +9,7 @@
 import { classifyError, defaultKeyHint, providerEnv } from './errors';
 import { callSignal, callTransport, resetOf, retryResets } from './transport';
 import type { HttpProviderOptions } from './openai';
-import { PROVIDER_LABELS, ProviderError, type ChatMessage, type ModelCall, type ModelReply, type Provider } from './types';
+import { PROVIDER_LABELS, ProviderError, type ChatMessage, type EmbedReply, type EmbedRequest, type ModelCall, type ModelReply, type Provider, type ToolCall, type ToolDefinition } from './types';
 
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 /** Where Vertex AI answers for a location, as the SDK builds it. */
@@ -81,10 +81,17 @@ export function geminiModelName(model: string, parameters: Record<string, unknow
   return typeof parameters.version === 'string' && parameters.version.trim() ? parameters.version.trim() : model;
 }
 
+/** The fixture's tools as one Gemini `tools` entry of function declarations (arguments as JSON Schema). */
+export function geminiTools(tools: readonly ToolDefinition[]) {
+  return [{ functionDeclarations: tools.map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), parametersJsonSchema: t.parameters })) }];
+}
+
+type GeminiPart = { text?: string; thought?: boolean; functionCall?: { id?: string; name?: string; args?: Record<string, unknown> } };
+
 interface GeminiResponse {
   text?: string;
   modelVersion?: string;
-  candidates?: { finishReason?: string; content?: { parts?: { text?: string; thought?: boolean }[] } }[];
+  candidates?: { finishReason?: string; content?: { parts?: GeminiPart[] }; logprobsResult?: { chosenCandidates?: { logProbability?: number }[] } }[];
   promptFeedback?: { blockReason?: string; blockReasonMessage?: string };
   usageMetadata?: { promptTokenCount?: number; candidatesTokenCount?: number; thoughtsTokenCount?: number; toolUsePromptTokenCount?: number };
 }
@@ -93,6 +100,19 @@ interface GeminiResponse {
 function textOf(r: GeminiResponse): string {
   const parts = r.candidates?.[0]?.content?.parts ?? [];
   return parts.filter((p) => typeof p.text === 'string' && !p.thought).map((p) => p.text).join('');
+}
+
+function toolCallsOf(parts: readonly GeminiPart[]): ToolCall[] {
+  return parts.filter((p) => p.functionCall?.name).map((p) => ({ format: 'gemini' as const, name: p.functionCall!.name!, arguments: p.functionCall!.args ?? {}, ...(p.functionCall!.id ? { id: p.functionCall!.id } : {}) }));
+}
+
+/** An answer of function calls only has no text: its output is the `functionCall` parts (JSON). */
+function toolCallsOutput(calls: ToolCall[]): string {
+  return JSON.stringify(calls.map((c) => ({ functionCall: { ...(c.id ? { id: c.id } : {}), name: c.name, args: c.arguments } })));
+}
+
+function logprobsOf(r: GeminiResponse): number[] {
+  return (r.candidates?.[0]?.logprobsResult?.chosenCandidates ?? []).map((c) => c.logProbability).filter((x): x is number => typeof x === 'number');
 }
 
 /** Output tokens as billed: the answer plus the thinking (Gemini's price for output includes it). */
@@ -132,15 +152,37 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
         ? new GoogleGenAI({ vertexai: true, project: options.project!.trim(), location, httpOptions, googleAuthOptions: options.googleAuthOptions as never })
         : new GoogleGenAI({ vertexai: false, apiKey: options.apiKey, httpOptions });
     }));
+  const checkReady = () => {
+    if (!vertex && !options.apiKey) throw new ProviderError('no-key', `No Gemini API key. ${options.keyHint ?? defaultKeyHint('googleai')}`, id);
+    if (vertex && !options.project?.trim()) throw new ProviderError('config', 'Vertex AI needs a Google Cloud project: set promptWorkbench.providers.vertexai.project (or GOOGLE_CLOUD_PROJECT for the CLI), and sign in with application default credentials (gcloud auth application-default login).', id);
+  };
   return {
     id,
     endpoint,
     async prepare() {
       await loadSdk();
     },
+    /** The SDK's `embedContent` (the Gemini API's `batchEmbedContents`, Vertex AI's `predict`), for `similar`. */
+    async embed(request: EmbedRequest): Promise<EmbedReply> {
+      checkReady();
+      const { ApiError } = await loadSdk();
+      const sdkClient = await clientOf();
+      const transport = callTransport(options.fetch);
+      const scope = callSignal(request.signal);
+      try {
+        const reply = (await sdkClient.models.embedContent({ model: request.model, contents: request.texts, config: { abortSignal: scope.signal, httpOptions: { fetch: transport.fetch, retryOptions } } } as never)) as { embeddings?: { values?: number[] }[] };
+        const vectors = (reply?.embeddings ?? []).map((e) => e.values);
+        if (vectors.length !== request.texts.length || vectors.some((v) => !Array.isArray(v))) throw new ProviderError('bad-response', `${label}'s embeddings answer has ${vectors.length} vectors for ${request.texts.length} texts. Is ${endpoint} a Gemini API server, and \`${request.model}\` an embedding model?`, id);
+        return { vectors: vectors as number[][], model: request.model };
+      } catch (e) {
+        if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', id);
+        throw geminiError(e, ApiError);
+      } finally {
+        scope.dispose();
+      }
+    },
     async call(request: ModelCall): Promise<ModelReply> {
-      if (!vertex && !options.apiKey) throw new ProviderError('no-key', `No Gemini API key. ${options.keyHint ?? defaultKeyHint('googleai')}`, id);
-      if (vertex && !options.project?.trim()) throw new ProviderError('config', 'Vertex AI needs a Google Cloud project: set promptWorkbench.providers.vertexai.project (or GOOGLE_CLOUD_PROJECT for the CLI), and sign in with application default credentials (gcloud auth application-default login).', id);
+      checkReady();
       const { ApiError } = await loadSdk();
       const sdkClient = await clientOf();
       // This call's fetch, so it counts this call's attempts (see transport.ts).
@@ -150,6 +192,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
       const { systemInstruction, contents } = geminiContents(request.messages);
       const config: Record<string, unknown> = { ...geminiParameters(request.parameters) };
       if (systemInstruction) config.systemInstruction = systemInstruction;
+      if (request.tools?.length) config.tools = geminiTools(request.tools);
+      if (request.logprobs) config.responseLogprobs = true;
       if (request.output?.format === 'json') {
         config.responseMimeType = 'application/json';
         if (request.output.schema) config.responseJsonSchema = request.output.schema;
@@ -157,7 +201,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
       const model = geminiModelName(request.model, request.parameters);
       const started = performance.now();
       try {
-        return await retryResets(transport, options.maxRetries, signal, attempt);
+        const reply = await retryResets(transport, options.maxRetries, signal, attempt);
+        return { ...reply, sent: transport.sent };
       } catch (e) {
         if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', id);
         throw geminiError(e, ApiError);
@@ -174,6 +219,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
           let modelVersion: string | undefined;
           let usage: ModelReply['usage'];
           let finishReason: string | undefined;
+          const toolCalls: ToolCall[] = [];
+          const logprobs: number[] = [];
           for await (const chunk of stream as AsyncIterable<GeminiResponse>) {
             modelVersion ??= chunk.modelVersion;
             const piece = textOf(chunk);
@@ -181,18 +228,23 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
               firstTokenMs ??= performance.now() - started;
               output += piece;
             }
+            toolCalls.push(...toolCallsOf(chunk.candidates?.[0]?.content?.parts ?? []));
+            logprobs.push(...logprobsOf(chunk));
             finishReason = chunk.candidates?.[0]?.finishReason ?? finishReason;
             if (chunk.usageMetadata) usage = usageOf(chunk.usageMetadata);
             blocked(chunk);
           }
-          return { output, model: modelVersion, usage, finishReason, firstTokenMs };
+          return { output: output || (toolCalls.length ? toolCallsOutput(toolCalls) : ''), model: modelVersion, usage, finishReason, firstTokenMs, ...(toolCalls.length ? { toolCalls } : {}), ...(request.logprobs && logprobs.length ? { logprobs } : {}) };
         }
         const reply = (await sdkClient.models.generateContent(params as never)) as GeminiResponse;
         if (!reply || typeof reply !== 'object') throw new ProviderError('bad-response', `${label}'s answer is empty. Is ${endpoint} a Gemini API server?`, id);
         blocked(reply);
         const candidate = reply.candidates?.[0];
         if (!candidate) throw new ProviderError('bad-response', `${label}'s answer has no candidate (${JSON.stringify(reply).slice(0, 200)}). Is ${endpoint} a Gemini API server?`, id);
-        return { output: textOf(reply), model: reply.modelVersion, usage: usageOf(reply.usageMetadata), finishReason: candidate.finishReason };
+        const toolCalls = toolCallsOf(candidate.content?.parts ?? []);
+        const logprobs = request.logprobs ? logprobsOf(reply) : [];
+        const text = textOf(reply);
+        return { output: text || (toolCalls.length ? toolCallsOutput(toolCalls) : ''), model: reply.modelVersion, usage: usageOf(reply.usageMetadata), finishReason: candidate.finishReason, ...(toolCalls.length ? { toolCalls } : {}), ...(logprobs.length ? { logprobs } : {}) };
       }
     },
   };

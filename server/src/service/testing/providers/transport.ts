@@ -43,12 +43,61 @@ export interface CallTransport {
   readonly fetch: typeof fetch;
   /** HTTP attempts so far, the SDK's retries included. */
   readonly attempts: number;
+  /** The last request the SDK sent through this fetch: method, URL and body, never a header. */
+  readonly sent: SentRequest | undefined;
+}
+
+/**
+ * A request as the provider's SDK put it on the wire: the method, the URL (without its query's
+ * `key`, where some Google clients put an API key) and the body (parsed when it is JSON). Headers
+ * (keys, tokens) are never kept.
+ */
+export interface SentRequest {
+  method: string;
+  url: string;
+  body: unknown;
+}
+
+const SECRET_QUERY = /^(key|api[-_]?key|access[-_]?token|token)$/i;
+
+/** What a request sent, for the record: no headers, no credentials in the URL's query. */
+export function sentRequest(input: string | URL | Request, init?: RequestInit): SentRequest {
+  const raw = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
+  let url = raw;
+  try {
+    const u = new URL(raw);
+    u.username = '';
+    u.password = '';
+    for (const k of [...u.searchParams.keys()]) if (SECRET_QUERY.test(k)) u.searchParams.delete(k);
+    url = u.toString();
+  } catch {
+    // not a URL: kept as given
+  }
+  const method = (init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : undefined) ?? 'GET').toUpperCase();
+  let body: unknown = null;
+  if (typeof init?.body === 'string') {
+    try {
+      body = JSON.parse(init.body);
+    } catch {
+      body = init.body;
+    }
+  } else if (init?.body instanceof Uint8Array) {
+    const text = new TextDecoder().decode(init.body);
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { method, url, body };
 }
 
 export function callTransport(base: typeof fetch = globalThis.fetch): CallTransport {
   let attempts = 0;
+  let sent: SentRequest | undefined;
   const wrapped = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const retries = attempts++;
+    sent = sentRequest(input, init);
     const res = await base(input, init);
     if (!res.body) return res;
     const meta = { status: res.status, statusText: res.statusText, headers: res.headers };
@@ -94,6 +143,9 @@ export function callTransport(base: typeof fetch = globalThis.fetch): CallTransp
     fetch: wrapped as typeof fetch,
     get attempts() {
       return attempts;
+    },
+    get sent() {
+      return sent;
     },
   };
 }
