@@ -3,17 +3,20 @@
 // server in its own process answering after 100 ms, at concurrency 8. Wall time against the ideal
 // 800 / 8 × 0.1 s = 10 s (goal: within 1.15×). Then the runner's own CPU time per case run with
 // answers at 0 ms: with an in-memory provider (the runner alone: plan, values, render, assertions,
-// cost) and through the SDKs over HTTP (goal for the runner alone: < 0.5 ms).
+// cost) and through the SDKs over HTTP (goal for the runner alone: < 0.5 ms). The same figures
+// for prompt variants: 200 cases × 2 prompt variants (a git revision read through git, and the
+// working copy) × 2 models (OpenAI, Gemini) = 4 variants, 800 case runs.
 //
 //   node --import tsx bench/matrix.ts [--quick]
 // `runMatrixBench()` is also called by bench/run.ts.
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createProviders, loadSuite, planJobs, runTests, type Provider, type TestSuite } from '../server/src/service/testing';
 import { readTextUri } from '../server/src/node/workspaceReads';
+import { NodeGit } from '../server/src/node/git';
 
 const CASES = 200;
 const VARIANTS = ['openai/gpt-4o-mini', 'openai/gpt-4.1-nano', 'googleai/gemini-2.5-flash', 'googleai/gemini-2.0-flash'];
@@ -37,6 +40,8 @@ export interface MatrixBenchResult {
   /** 1-minute load average before and after (2 cores shared with other work skew wall times). */
   load: [number, number];
   cpu: { runnerOnlyMsPerCase: number; withSdksMsPerCase: number; goal: string; pass: boolean };
+  /** 2 prompt variants (`hello.prompt@HEAD~1`, `hello.prompt`) × 2 models: the same 800 case runs. */
+  promptVariants: { variants: string[]; wall: { runsMs: number[]; medianMs: number; ratioToIdeal: number; passed: number; maxInFlight: number; pass: boolean }; cpu: { runnerOnlyMsPerCase: number; pass: boolean }; load: [number, number] };
 }
 
 const median = (xs: number[]) => {
@@ -84,6 +89,27 @@ async function writeSuite(dir: string, variants: readonly string[] = VARIANTS, n
   return loadSuite(pathToFileURL(path.join(dir, `${name}.tests.yaml`)).toString(), pathToFileURL(dir).toString(), readTextUri);
 }
 
+const PROMPT_V1 = '---\nmodel: openai/gpt-4o-mini\nconfig:\n  maxOutputTokens: 50\ninput:\n  schema:\n    n: number\n---\n{{role "system"}}Be brief.\n{{role "user"}}Say hello to case {{n}}.\n';
+const PROMPT_V2 = '---\nmodel: openai/gpt-4o-mini\nconfig:\n  maxOutputTokens: 50\ninput:\n  schema:\n    n: number\n---\n{{role "system"}}Be warm and brief.\n{{role "user"}}Please say hello to case number {{n}}.\n';
+
+/** A git repository with two revisions of the prompt, and a suite comparing them on two models. */
+async function writeVariantSuite(): Promise<{ dir: string; suite: TestSuite }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-variants-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' }, stdio: 'ignore' });
+  git('init', '-q');
+  git('config', 'user.name', 'bench');
+  git('config', 'user.email', 'bench@example.com');
+  fs.writeFileSync(path.join(dir, 'hello.prompt'), PROMPT_V1);
+  git('add', '-A');
+  git('commit', '-q', '-m', 'v1');
+  fs.writeFileSync(path.join(dir, 'hello.prompt'), PROMPT_V2);
+  git('commit', '-q', '-am', 'v2');
+  const cases = Array.from({ length: CASES }, (_, i) => `  - name: case ${i}\n    vars: { n: ${i} }\n    assert:\n      - type: contains\n        value: hello\n`).join('');
+  fs.writeFileSync(path.join(dir, 'hello.tests.yaml'), `variants:\n  - prompt: hello.prompt@HEAD~1\n    label: v1\n  - prompt: hello.prompt\n    label: v2\nmatrix:\n  - model: openai/gpt-4o-mini\n  - model: googleai/gemini-2.5-flash\ncases:\n${cases}`);
+  const suite = await loadSuite(pathToFileURL(path.join(dir, 'hello.tests.yaml')).toString(), pathToFileURL(dir).toString(), readTextUri, undefined, { git: new NodeGit() });
+  return { dir, suite };
+}
+
 export async function runMatrixBench(options: { quick?: boolean; log?: (s: string) => void } = {}): Promise<MatrixBenchResult> {
   const runs = options.quick ? 1 : 3;
   const progress = options.log ?? ((s: string) => process.stderr.write(`  ${s}\n`));
@@ -92,6 +118,10 @@ export async function runMatrixBench(options: { quick?: boolean; log?: (s: strin
   const suite = await writeSuite(dir);
   const openaiOnly = await writeSuite(dir, ['openai/gpt-4o-mini', 'openai/gpt-4.1-nano', 'openai/gpt-4o', 'openai/gpt-4.1-mini'], 'openai-only');
   const jobs = (s: TestSuite = suite) => planJobs([s], undefined, { matrix: true });
+  const variants = await writeVariantSuite();
+  const variantSuite = variants.suite;
+  let pvWall: MatrixBenchResult['promptVariants']['wall'];
+  let pvLoad: [number, number];
   const providersFor = (url: string) => createProviders({ keys: { openai: 'sk-bench', googleai: 'AIza-bench' }, baseUrls: { openai: `${url}/v1`, googleai: url }, timeoutMs: 30_000, maxRetries: 0, trusted: true });
 
   // 1. Wall time at 100 ms per answer.
@@ -132,17 +162,37 @@ export async function runMatrixBench(options: { quick?: boolean; log?: (s: strin
     }
     const rm = median(refWalls);
     reference = { runsMs: refWalls.map((x) => Math.round(x)), medianMs: Math.round(rm), ratioToIdeal: Math.round((rm / IDEAL_MS) * 1000) / 1000 };
+
+    // The prompt variants: one warm-up, then the measured runs.
+    const loadV0 = os.loadavg()[0];
+    const pvWalls: number[] = [];
+    let pvPassed = 0;
+    let pvMax = 0;
+    for (let i = 0; i < runs + 1; i++) {
+      await server.reset();
+      const t0 = performance.now();
+      const summary = await runTests([variantSuite], { ...providersFor(server.url), concurrency: CONCURRENCY, readText: readTextUri }, jobs(variantSuite));
+      const ms = performance.now() - t0;
+      if (summary.results.length !== RUNS) throw new Error(`${summary.results.length} prompt-variant case runs, expected ${RUNS}`);
+      pvPassed = summary.counts.passed;
+      pvMax = (await server.stats()).maxInFlight;
+      if (i > 0) pvWalls.push(ms);
+      progress(`prompt variants run ${i}: ${ms.toFixed(0)} ms (${summary.counts.passed} of ${summary.results.length} passed, max in flight ${pvMax})`);
+    }
+    const pm = median(pvWalls);
+    pvWall = { runsMs: pvWalls.map((x) => Math.round(x)), medianMs: Math.round(pm), ratioToIdeal: Math.round((pm / IDEAL_MS) * 1000) / 1000, passed: pvPassed, maxInFlight: pvMax, pass: pm <= IDEAL_MS * GOAL_RATIO };
+    pvLoad = [Math.round(loadV0 * 100) / 100, Math.round(os.loadavg()[0] * 100) / 100];
   } finally {
     await server.stop();
   }
 
   // 2. CPU per case run at 0 ms: the runner alone (an in-memory provider), then through the SDKs.
   const memory = (id: 'openai' | 'googleai'): Provider => ({ id, endpoint: 'memory', call: async () => ({ output: 'Well, hello there.', model: 'm', usage: { inputTokens: 12, outputTokens: 4 } }) });
-  const cpuOf = async (providerFor: Parameters<typeof runTests>[1]['providerFor']): Promise<number> => {
+  const cpuOf = async (providerFor: Parameters<typeof runTests>[1]['providerFor'], of: TestSuite = suite): Promise<number> => {
     const samples: number[] = [];
     for (let i = 0; i < runs + 1; i++) {
       const c0 = process.cpuUsage();
-      const summary = await runTests([suite], { providerFor, trusted: true, concurrency: CONCURRENCY, readText: readTextUri }, jobs());
+      const summary = await runTests([of], { providerFor, trusted: true, concurrency: CONCURRENCY, readText: readTextUri }, jobs(of));
       const c = process.cpuUsage(c0);
       if (summary.counts.passed !== RUNS) throw new Error(`${summary.counts.passed} of ${RUNS} passed: ${summary.results.find((r) => r.status !== 'passed')?.reason}`);
       if (i > 0) samples.push((c.user + c.system) / 1000 / RUNS);
@@ -151,6 +201,8 @@ export async function runMatrixBench(options: { quick?: boolean; log?: (s: strin
   };
   const runnerOnly = await cpuOf((id) => memory(id as 'openai' | 'googleai'));
   progress(`runner alone: ${runnerOnly} ms CPU per case run`);
+  const pvRunnerOnly = await cpuOf((id) => memory(id as 'openai' | 'googleai'), variantSuite);
+  progress(`runner alone, prompt variants: ${pvRunnerOnly} ms CPU per case run`);
   const fast = await Server.start(0);
   let withSdks: number;
   try {
@@ -161,6 +213,7 @@ export async function runMatrixBench(options: { quick?: boolean; log?: (s: strin
   }
   progress(`through the SDKs over HTTP: ${withSdks} ms CPU per case run (this process; the server is another)`);
   fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(variants.dir, { recursive: true, force: true });
   return {
     cases: CASES,
     variants: VARIANTS,
@@ -172,6 +225,7 @@ export async function runMatrixBench(options: { quick?: boolean; log?: (s: strin
     reference,
     load: [Math.round(load0 * 100) / 100, Math.round(os.loadavg()[0] * 100) / 100],
     cpu: { runnerOnlyMsPerCase: runnerOnly, withSdksMsPerCase: withSdks, goal: `runner alone < ${CPU_GOAL_MS} ms per case run`, pass: runnerOnly < CPU_GOAL_MS },
+    promptVariants: { variants: ['v1 × openai/gpt-4o-mini', 'v1 × googleai/gemini-2.5-flash', 'v2 × openai/gpt-4o-mini', 'v2 × googleai/gemini-2.5-flash'], wall: pvWall!, cpu: { runnerOnlyMsPerCase: pvRunnerOnly, pass: pvRunnerOnly < CPU_GOAL_MS }, load: pvLoad! },
   };
 }
 
@@ -181,6 +235,9 @@ export function printMatrixBench(r: MatrixBenchResult, log: (s?: string) => void
   log(`requests per run: ${r.wall.requests.openai} OpenAI + ${r.wall.requests.gemini} Gemini, at most ${r.wall.maxInFlight} in flight; ${r.wall.passed} passed`);
   log(`reference, four OpenAI variants: median ${(r.reference.medianMs / 1000).toFixed(2)} s, ${r.reference.ratioToIdeal}x; load average ${r.load[0]} before, ${r.load[1]} after`);
   log(`CPU per case run at 0 ms: runner alone ${r.cpu.runnerOnlyMsPerCase} ms (goal ${r.cpu.goal}: ${r.cpu.pass ? 'met' : 'NOT met'}); through both SDKs over HTTP ${r.cpu.withSdksMsPerCase} ms`);
+  const pv = r.promptVariants;
+  log(`prompt variants (hello.prompt@HEAD~1 and hello.prompt × gpt-4o-mini and gemini-2.5-flash): median ${(pv.wall.medianMs / 1000).toFixed(2)} s (${pv.wall.runsMs.map((x) => (x / 1000).toFixed(2)).join(', ')}), ${pv.wall.ratioToIdeal}x the ideal: ${pv.wall.pass ? 'met' : 'NOT met'}; ${pv.wall.passed} passed, at most ${pv.wall.maxInFlight} in flight; load ${pv.load[0]} to ${pv.load[1]}`);
+  log(`prompt variants, CPU per case run at 0 ms, runner alone: ${pv.cpu.runnerOnlyMsPerCase} ms (${pv.cpu.pass ? 'met' : 'NOT met'})`);
 }
 
 if (require.main === module) {

@@ -336,7 +336,7 @@ function publish(uri: string, version: number, diagnostics: Diagnostic[]): Promi
 const validators: Record<DocumentKind, (doc: TextDocument) => Promise<void>> = {
   async fixture(doc) {
     const f = await fixtureAndPrompt(doc.uri);
-    const diagnostics = await runSafe('Fixture validation', [], undefined, async () => (f ? testing.fixtureLspDiagnostics(f.file, f.prompt, await testing.fileValueDiagnostics(f.file, fileValues())) : []));
+    const diagnostics = await runSafe('Fixture validation', [], undefined, async () => (f ? testing.fixtureLspDiagnostics(f.file, f.prompt, [...(await testing.fileValueDiagnostics(f.file, fileValues())), ...(await testing.variantFileDiagnostics(f.file, async (uri) => (await host.stat(uri)) !== undefined))]) : []));
     void publish(doc.uri, doc.version, diagnostics);
   },
   async config(doc) {

@@ -41,8 +41,13 @@ test('a matrix run: every variant of the selected jobs, each reporting to its ca
     // a render case has no model to vary: it runs once
     ['p.tests.yaml#offline', 'p.tests.yaml#offline'],
   ]);
-  // the item ids the Test Explorer knows
-  assert.deepEqual(two.children.map((c) => c.data.jobId), ['p.tests.yaml#two', 'p.tests.yaml#two#2']);
+  // the item ids the Test Explorer knows: the case's repeats, then an item per variant (its repeats below)
+  assert.deepEqual(two.children.map((c) => [c.data.kind, c.data.jobId, c.children.map((r) => r.data.jobId)]), [
+    ['repeat', 'p.tests.yaml#two', []],
+    ['repeat', 'p.tests.yaml#two#2', []],
+    ['variant', 'p.tests.yaml#two@mini', ['p.tests.yaml#two@mini', 'p.tests.yaml#two@mini#2']],
+    ['variant', 'p.tests.yaml#two@4o', ['p.tests.yaml#two@4o', 'p.tests.yaml#two@4o#2']],
+  ]);
 });
 
 function result(over: Partial<CaseResult>): CaseResult {

@@ -132,7 +132,7 @@ test('completion offers keys, assertion types, providers and the prompt\'s input
   assert.deepEqual(labels('cases:\n  - name: a\n    provider: |'), ['render', 'openai', 'anthropic', 'azure-openai', 'googleai', 'vertexai', 'vscode-lm', 'github']);
   const caseKeys = labels('cases:\n  - name: a\n    |');
   assert.ok(caseKeys.includes('vars') && caseKeys.includes('assert') && caseKeys.includes('repeat') && !caseKeys.includes('name'));
-  assert.deepEqual(labels('|').sort(), ['cases', 'defaults', 'description', 'matrix', 'model', 'prompt', 'provider', 'tools']);
+  assert.deepEqual(labels('|').sort(), ['cases', 'defaults', 'description', 'matrix', 'model', 'prompt', 'provider', 'tools', 'variants']);
   assert.ok(labels('cases:\n  - name: a\n    assert:\n      - type: regex\n        |').includes('flags'));
 });
 

@@ -11,7 +11,11 @@ import { TestTree } from './discovery';
 import { openRecord } from './records';
 import { REPLAY_SCHEME, ReplayDocuments, replayFromRecord, type OpenedRecord } from './replay';
 import { TestRuns } from './runs';
+import { variantProfiles, type VariantProfile } from './items';
 import { PROMPT_LANGUAGES } from '../../../server/src/languages';
+
+/** The profile of a comparison run: every variant (matrix and prompt variants) of the selected cases. */
+const EVERY_VARIANT: VariantProfile = { label: 'Run every matrix variant, then Compare Models' };
 
 const PROFILES: { label: string; provider?: ProviderId; isDefault?: boolean }[] = [
   { label: 'Run (provider from each prompt\'s model)', isDefault: true },
@@ -31,6 +35,8 @@ export class PromptTests implements vscode.Disposable {
   private readonly decorations = new ResultDecorations();
   private readonly tree: TestTree;
   private readonly runs: TestRuns;
+  /** The run profiles of the variants (matrix and prompt variants), by label: kept in step with discovery. */
+  private readonly variantRunProfiles = new Map<string, vscode.TestRunProfile>();
   /** The run record opened last, whose cases "Replay" sends again. */
   private lastRecord: OpenedRecord | undefined;
   readonly replayDocuments = new ReplayDocuments();
@@ -43,7 +49,10 @@ export class PromptTests implements vscode.Disposable {
     output: vscode.LogOutputChannel,
   ) {
     const c = this.controller;
-    const tree = (this.tree = new TestTree(c, output, () => this.lensEmitter.fire()));
+    const tree = (this.tree = new TestTree(c, output, () => {
+      this.lensEmitter.fire();
+      this.syncVariantProfiles();
+    }));
     const runs = (this.runs = new TestRuns(context, output, c, tree, this.decorations));
     this.compareView = new CompareModelsView(context.extensionUri);
     c.resolveHandler = async (item) => {
@@ -51,7 +60,7 @@ export class PromptTests implements vscode.Disposable {
     };
     c.refreshHandler = () => tree.discover();
     for (const p of PROFILES) c.createRunProfile(p.label, vscode.TestRunProfileKind.Run, async (req, token) => void (await runs.run(req, token, p.provider)), p.isDefault ?? false);
-    c.createRunProfile('Run every matrix variant, then Compare Models', vscode.TestRunProfileKind.Run, async (req, token) => this.afterMatrixRun(await runs.run(req, token, undefined, false, true), false), false);
+    c.createRunProfile('Run every matrix variant, then Compare Models', vscode.TestRunProfileKind.Run, async (req, token) => this.afterMatrixRun(await runs.run(req, token, undefined, false, EVERY_VARIANT), false), false);
     c.createRunProfile('Debug output (show the rendered prompt and the answer)', vscode.TestRunProfileKind.Debug, async (req, token) => void (await runs.run(req, token, undefined, true)), true);
 
     const fixtures = vscode.workspace.createFileSystemWatcher('**/*.tests.{yaml,yml}');
@@ -93,7 +102,23 @@ export class PromptTests implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const p of this.variantRunProfiles.values()) p.dispose();
     for (const d of this.disposables) d.dispose();
+  }
+
+  /** One run profile per variant label of the discovered suites, and one for all variants; stale ones go. */
+  private syncVariantProfiles(): void {
+    const wanted = variantProfiles(this.tree.suites.values());
+    const labels = new Set(wanted.map((p) => p.label));
+    for (const [label, profile] of this.variantRunProfiles) {
+      if (labels.has(label)) continue;
+      profile.dispose();
+      this.variantRunProfiles.delete(label);
+    }
+    for (const p of wanted) {
+      if (this.variantRunProfiles.has(p.label)) continue;
+      this.variantRunProfiles.set(p.label, this.controller.createRunProfile(p.label, vscode.TestRunProfileKind.Run, async (req, token) => void (await this.runs.run(req, token, undefined, false, p)), false));
+    }
   }
 
   discover(): Promise<void> {
@@ -122,7 +147,7 @@ export class PromptTests implements vscode.Disposable {
     if (!summary || summary.cancelled) return;
     const { variants } = compareVariants(summary.results);
     if (variants.length < 2) {
-      if (open) void vscode.window.showInformationMessage('This run had one variant only: add a `matrix:` with two or more models to a fixture file to compare them.');
+      if (open) void vscode.window.showInformationMessage('This run had one variant only: add a `matrix:` with two or more models (or `variants:` with two or more prompts) to a fixture file to compare them.');
       return;
     }
     this.lastComparison = summary;
@@ -137,8 +162,9 @@ export class PromptTests implements vscode.Disposable {
   }
 
   /**
-   * "Compare Models": the last matrix run's comparison; without one, runs the matrix of the
-   * active fixture file (else of every fixture file with a `matrix:`) first.
+   * "Compare Models": the last variant run's comparison; without one, runs every variant of the
+   * active fixture file (else of every fixture file with two or more variants: `matrix:` models,
+   * `variants:` prompts, or both) first.
    */
   async compareModels(): Promise<void> {
     if (this.lastComparison) {
@@ -147,18 +173,19 @@ export class PromptTests implements vscode.Disposable {
     }
     await this.tree.discoverIfEmpty();
     const active = vscode.window.activeTextEditor?.document.uri.toString();
-    const withMatrix = [...this.tree.suites.values()].filter((s) => s.fixture.matrix.length > 1);
+    // variantProfiles: "all variants" and one per label, so two or more variants make three or more.
+    const withMatrix = [...this.tree.suites.values()].filter((s) => variantProfiles([s]).length > 2);
     const suites = withMatrix.some((s) => s.fixture.uri === active) ? withMatrix.filter((s) => s.fixture.uri === active) : withMatrix;
     if (!suites.length) {
-      void vscode.window.showInformationMessage('No fixture file has a `matrix:` of two or more variants. Add one (matrix: - model: openai/gpt-4o-mini - model: anthropic/claude-haiku-4-5) to compare models, or run `prompt-workbench test --models a,b`.');
+      void vscode.window.showInformationMessage('No fixture file has two or more variants. Add a `matrix:` (matrix: - model: openai/gpt-4o-mini - model: anthropic/claude-haiku-4-5) or `variants:` (variants: [a.prompt, b.prompt]) to compare them, or run `prompt-workbench test --models a,b` or `--variants a.prompt,b.prompt`.');
       return;
     }
     const include = suites.flatMap((s) => s.fixture.cases.map((c) => this.tree.find(`${s.fixture.uri}#${c.name}`)).filter((x): x is vscode.TestItem => !!x));
     const source = new vscode.CancellationTokenSource();
     try {
-      const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Running every matrix variant', cancellable: true }, (_, token) => {
+      const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Running every variant', cancellable: true }, (_, token) => {
         token.onCancellationRequested(() => source.cancel());
-        return this.runs.run(new vscode.TestRunRequest(include), source.token, undefined, false, true);
+        return this.runs.run(new vscode.TestRunRequest(include), source.token, undefined, false, EVERY_VARIANT);
       });
       this.afterMatrixRun(summary, true);
     } finally {

@@ -3,8 +3,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findFixtureFiles, projectRootOf } from '../workspaceFiles';
-import { loadSuite, planJobs, type CaseJob, type TestSuite } from '../../../server/src/service/testing';
-import { planItems, selectJobs, type ItemData, type ItemNode } from './items';
+import { loadSuite, type CaseJob, type TestSuite } from '../../../server/src/service/testing';
+import { NodeGit } from '../../../server/src/node/git';
+import { jobsForRun, planItems, type ItemData, type ItemNode, type VariantProfile } from './items';
 
 /** A file's text: the open document's (unsaved edits count), else the file's. */
 export async function readText(uri: string): Promise<string> {
@@ -14,6 +15,7 @@ export async function readText(uri: string): Promise<string> {
 }
 
 const rootOf = projectRootOf;
+const git = new NodeGit();
 
 export class TestTree {
   /** The suites of the last discovery, by fixture URI. */
@@ -39,7 +41,8 @@ export class TestTree {
       this.suites.clear();
       const fileUris = new Map<string, vscode.Uri>();
       for (const file of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
-        const suite = await loadSuite(file.toString(), rootOf(file), readText);
+        // Revisions of prompt variants (`a.prompt@HEAD~1`) are read with git only in a trusted workspace.
+        const suite = await loadSuite(file.toString(), rootOf(file), readText, undefined, vscode.workspace.isTrusted ? { git } : {});
         // A prompt file without test data (GitHub Models files may have none) has no tests to show.
         if (suite.fixture.uri === suite.fixture.promptUri && !suite.fixture.cases.length) continue;
         this.suites.set(file.toString(), suite);
@@ -71,15 +74,16 @@ export class TestTree {
     const out = new Map<string, vscode.TestItem>();
     const walk = (item: vscode.TestItem) => {
       const d = this.data.get(item);
-      if (d?.jobId && (d.kind === 'repeat' || item.children.size === 0)) out.set(d.jobId, item);
+      // A case's first repeat shares the case's job id: the child, visited after, wins.
+      if (d?.jobId) out.set(d.jobId, item);
       item.children.forEach(walk);
     };
     this.controller.items.forEach(walk);
     return out;
   }
 
-  /** The jobs a run request means, in plan order. */
-  selectJobs(request: vscode.TestRunRequest): CaseJob[] {
+  /** The jobs a run request means, in plan order (with a variant profile: the variants it runs). */
+  selectJobs(request: vscode.TestRunRequest, profile?: VariantProfile): CaseJob[] {
     let included: ItemData[] | undefined;
     if (request.include) {
       const list: ItemData[] = [];
@@ -99,7 +103,7 @@ export class TestTree {
       item.children.forEach(exclude);
     };
     request.exclude?.forEach(exclude);
-    return selectJobs(planJobs([...this.suites.values()]), included, excluded);
+    return jobsForRun([...this.suites.values()], included, excluded, profile);
   }
 
   /** The item with this id (a prompt's or a case's, as the code lenses name them). */

@@ -10,15 +10,32 @@ export interface InlineResult {
   /** Repeats: the runs passed and finished so far. */
   passed?: number;
   total?: number;
+  /** Variants: the last status of each variant label that ran. */
+  variants?: Map<string, CaseResult['status']>;
 }
 
 export class InlineResults {
   private readonly byFixture = new Map<string, Map<number, InlineResult>>();
 
-  /** Takes a new result; a case with repeats keeps one line that counts its runs ("runs: 2/3 passed"). */
+  /**
+   * Takes a new result; a case with repeats keeps one line that counts its runs ("runs: 2/3
+   * passed"), and a case run on variants one line over its variants ("variants: 1/2 passed · ✗ old").
+   */
   add(r: CaseResult): void {
     let map = this.byFixture.get(r.fixtureUri);
     if (!map) this.byFixture.set(r.fixtureUri, (map = new Map()));
+    if (r.variant !== undefined) {
+      const variants = new Map(map.get(r.caseLine)?.variants);
+      // A variant's repeats: it passes only while every run of it has.
+      const prev = r.repeat > 1 ? variants.get(r.variant) : undefined;
+      variants.set(r.variant, prev && prev !== 'passed' ? prev : r.status);
+      const ran = [...variants].filter(([, st]) => st !== 'skipped');
+      const passed = ran.filter(([, st]) => st === 'passed').length;
+      const notPassed = ran.filter(([, st]) => st !== 'passed').map(([label]) => label);
+      const text = `variants: ${passed}/${ran.length} passed${notPassed.length ? ` · ✗ ${notPassed.slice(0, 3).join(', ')}${notPassed.length > 3 ? ', …' : ''}` : ''}`;
+      map.set(r.caseLine, { line: r.caseLine, text, status: !ran.length ? 'skipped' : passed === ran.length ? 'passed' : 'failed', variants });
+      return;
+    }
     if (r.repeats > 1) {
       const prev = map.get(r.caseLine);
       const passed = (prev?.passed ?? 0) + (r.status === 'passed' ? 1 : 0);

@@ -8,11 +8,12 @@ import { nodeFileStore } from '../../../server/src/node/host';
 import { loadPartialIndex } from '../../../server/src/node/workspaceReads';
 import type { ResultDecorations } from './decorations';
 import type { TestTree } from './discovery';
+import type { VariantProfile } from './items';
 import { editorValueReader } from './fileValues';
 import { editorProviders } from './providers';
 import { writeEditorRecord } from './records';
 import { javascriptOffIn, schemasIn } from '../workspaceFiles';
-import { itemJobId, matrixJobs } from './items';
+import { itemJobId } from './items';
 import { announceProblems, reportResult, reportVariants, showDebugOutput } from './reporting';
 import { isAnnounced } from './reportText';
 import { readTestSettings } from './settings';
@@ -27,17 +28,21 @@ export class TestRuns {
   ) {}
 
   /**
-   * Runs the request's jobs; with `matrix`, every variant of each (the fixture files' `matrix:`),
-   * each case's item showing the verdict over its variants. Resolves to the run's summary (none
-   * when the run failed).
+   * Runs the request's jobs; with a variant `profile`, the variants it names (all of them, or its
+   * one), each variant's result on its own item below the case. A job without an item of its own
+   * reports to its case's (or repeat's) item, which then shows the verdict over its variants.
+   * Resolves to the run's summary (none when the run failed).
    */
-  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, provider?: ProviderId, debug = false, matrix = false): Promise<RunSummary | undefined> {
+  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, provider?: ProviderId, debug = false, profile?: VariantProfile): Promise<RunSummary | undefined> {
     await this.tree.discoverIfEmpty();
     const run = this.controller.createTestRun(request, undefined, true);
-    const selected = matrix ? matrixJobs(this.tree.selectJobs(request)) : this.tree.selectJobs(request);
+    const selected = this.tree.selectJobs(request, profile);
     const items = this.tree.itemsByJob();
-    const byJob = new Map([...selected].flatMap((j) => (items.has(itemJobId(j)) ? [[j.id, items.get(itemJobId(j))!] as const] : [])));
-    // How many results each item waits for (a matrix run: one per variant).
+    const byJob = new Map([...selected].flatMap((j) => {
+      const item = items.get(j.id) ?? items.get(itemJobId(j));
+      return item ? [[j.id, item] as const] : [];
+    }));
+    // How many results each item waits for (one, unless variants share an item).
     const expected = new Map<vscode.TestItem, number>();
     for (const item of byJob.values()) expected.set(item, (expected.get(item) ?? 0) + 1);
     const received = new Map<vscode.TestItem, CaseResult[]>();

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { estimateSuiteCost, formatSuiteCost, loadSuite, PROVIDER_IDS, variantsFromModels, type MatrixVariant, type ProviderId, type TestSuite } from '../service/testing';
 import { loadPartialIndex } from '../service';
 import { cliFileValues, cliProject } from './project';
-import { expandFixtures, TestUsageError } from './test';
+import { cliPromptVariants, expandFixtures, TestUsageError } from './test';
 
 /** Exit 0; 1 when a case cannot be rendered (the run would report it as an error). */
 export async function estimateCommand(argv: string[], cwd: string, stdout: NodeJS.WritableStream): Promise<number> {
@@ -17,6 +17,7 @@ export async function estimateCommand(argv: string[], cwd: string, stdout: NodeJ
       estimate: { type: 'boolean', default: true },
       provider: { type: 'string' },
       models: { type: 'string' },
+      variants: { type: 'string' },
       'judge-provider': { type: 'string' },
       'judge-model': { type: 'string' },
       repeat: { type: 'string' },
@@ -48,10 +49,11 @@ export async function estimateCommand(argv: string[], cwd: string, stdout: NodeJ
   const files = await expandFixtures(positionals.length ? positionals : ['.'], cwd, project);
   // Nothing is recorded or cached: paths are shown relative to the working folder, as typed.
   const rootUri = pathToFileURL(cwd).toString();
+  const prompts = await cliPromptVariants(values.variants, cwd, rootUri, readTextUri, project.host.git);
   const suites: TestSuite[] = [];
   for (const file of files) {
     suites.push(
-      await loadSuite(pathToFileURL(file).toString(), rootUri, readTextUri).catch((e: Error) => {
+      await loadSuite(pathToFileURL(file).toString(), rootUri, readTextUri, undefined, { git: project.host.git }).catch((e: Error) => {
         throw new TestUsageError(`Cannot read ${path.relative(cwd, file)}: ${e.message}`);
       }),
     );
@@ -61,8 +63,8 @@ export async function estimateCommand(argv: string[], cwd: string, stdout: NodeJ
     analysis: { partials: await loadPartialIndex(project.host, [...new Set([cwd, ...files.map((f) => path.dirname(f))])]), customHelpers: project.config?.helpers, schemas: project.schemas },
     defaultProvider: provider,
     repeat,
-    // As `prompt-workbench test` plans the run: every matrix variant, and the judge calls.
-    plan: { matrix: true, variants },
+    // As `prompt-workbench test` plans the run: every prompt variant × matrix variant, and the judge calls.
+    plan: { matrix: true, variants, prompts },
     judge: judgeProvider || values['judge-model'] ? { provider: judgeProvider, model: values['judge-model'] } : undefined,
   });
   stdout.write(json ? `${JSON.stringify(estimate, null, 2)}\n` : formatSuiteCost(estimate, 'text'));

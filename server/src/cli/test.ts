@@ -13,20 +13,25 @@ import {
   fixtureDiagnostics,
   inShard,
   JAVASCRIPT_OFF_BY_CONFIG,
+  loadPromptVariants,
   loadSuite,
   planJobs,
   PROVIDER_IDS,
   ResponseCache,
+  variantsFromList,
   variantsFromModels,
   runTests,
   writeRunRecord,
   type CaseResult,
   type MatrixVariant,
+  type PromptVariant,
   type ProviderId,
   type RunSummary,
   type TestSuite,
 } from '../service/testing';
 import { FIXTURE_GLOBS, gitInfoOf, loadPartialIndex, type ProjectConfig } from '../service';
+import type { PromptDiagnostic } from '../service/diagnostic';
+import type { Git } from '../service/history/git';
 import { EMBEDDED_TEST_GLOBS, hasEmbeddedTests } from '../service/testing/embedded';
 import { cliFileValues, cliProject, expandArguments, runLocations, workbenchStore, type CliProject } from './project';
 import { VERSION } from '../version';
@@ -50,10 +55,16 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
       --models A,B,...       Run every case on each of these provider-qualified models
                              (openai/gpt-4o-mini,googleai/gemini-2.5-flash), side by
                              side, instead of the fixture files' matrix: lists.
+      --variants A,B,...     Run every case over each of these prompts instead of the
+                             fixture files' variants: lists: prompt files
+                             (summarize.prompt,summarize-v2.prompt) or git revisions of
+                             one (summarize.prompt@HEAD~1,summarize.prompt), relative to
+                             the working folder. Combines with the matrix (each prompt
+                             variant × each model); each result is labelled by its variant.
       --concurrency N        Model calls at once (default 4).
       --repeat N             Run every case N times.
       --shard K/N            Run only shard K of N (a deterministic split by case and
-                             matrix variant).
+                             variant).
       --reporter R           text (default), json, junit, markdown or html. markdown: the
                              comparison of the variants (pass rate, mean score, cost,
                              tokens, p50/p95 latency, errors; the cases where they
@@ -75,12 +86,14 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
       --retries N            Retries after 429/5xx/timeouts (default 2).
       --stream               Stream answers (records the time to the first token).
       --estimate             Send nothing: print the rendered input tokens of every case run
-                             (repeats and matrix variants included), the answers' upper
-                             bound (config.maxOutputTokens, else the model's maximum), the
-                             llm-rubric judge calls, and the cost range per prompt and
-                             model (≈ marks estimates). Takes --provider, --models,
-                             --repeat, --judge-provider, --judge-model and --json; exit 1
-                             when a case cannot be rendered.
+                             (repeats, prompt variants and matrix variants included),
+                             the answers' upper bound (config.maxOutputTokens, else the
+                             model's maximum), the judge calls of model-graded
+                             assertions, and the cost range
+                             per prompt and model (≈ marks estimates). Takes --provider,
+                             --models, --variants, --repeat, --judge-provider,
+                             --judge-model and --json; exit 1 when a case cannot be
+                             rendered.
       --baseline REV         The pull-request gate: run (or reuse recorded results for) each
                              tested prompt's text at git revision REV and in the working
                              tree, with the working tree's fixture files, and compare them
@@ -91,9 +104,9 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
                              the comparison as a pull-request comment; text and json too.
       --max-pass-rate-drop N Points of pass rate the gate allows to lose (overrides the
                              project config).
-      --judge-provider P, --judge-model M   The judge of llm-rubric, factuality and
-                             model-graded-closedqa assertions (a prompt file's llm
-                             evaluators use their own modelId).
+      --judge-provider P, --judge-model M   The judge of model-graded assertions:
+                             llm-rubric, factuality and model-graded-closedqa (a prompt
+                             file's llm evaluators use their own modelId).
                              Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or
                              GOOGLE_API_KEY), GITHUB_TOKEN (GitHub Models); Vertex AI:
                              GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION and application
@@ -103,6 +116,28 @@ export const TEST_USAGE = `  test [paths or globs...]   Run the test cases of fi
                              Exit 1 when a case fails or errors.`;
 
 export class TestUsageError extends Error {}
+
+/** The prompt variants of `--variants` (relative to the working folder), loaded; a usage error names each one that cannot be read. */
+export async function cliPromptVariants(list: string | undefined, cwd: string, rootUri: string, read: (uri: string) => Promise<string>, git: Git): Promise<PromptVariant[] | undefined> {
+  if (list === undefined) return undefined;
+  let specs;
+  try {
+    specs = variantsFromList(list, pathToFileURL(cwd.endsWith(path.sep) ? cwd : `${cwd}${path.sep}`).toString());
+  } catch (e) {
+    throw new TestUsageError((e as Error).message);
+  }
+  const loaded = await loadPromptVariants(specs, rootUri, read, git);
+  const bad = loaded.filter((v) => v.error);
+  if (bad.length) throw new TestUsageError(bad.map((v) => `--variants: ${v.error}`).join('\n'));
+  return loaded;
+}
+
+/** A fixture file's `variants:` entries that could not be loaded, at their lines. */
+export function variantDiagnostics(suite: TestSuite): PromptDiagnostic[] {
+  return (suite.promptVariants ?? [])
+    .filter((v) => v.error)
+    .map((v) => ({ code: 'fixture-variants', severity: 'error' as const, message: v.error!, span: v.span ?? { start: 0, end: 1 } }));
+}
 
 /**
  * Per prompt file with its own test cases, what `gh models eval --json` summarises (name,
@@ -172,7 +207,7 @@ function xml(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** The case's name, its matrix variant (`[openai/gpt-4o]`) and its repeat (`[2/3]`): unique in a suite. */
+/** The case's name, its variant (`[openai/gpt-4o]`, `[v2.prompt × openai/gpt-4o]`) and its repeat (`[2/3]`): unique in a suite. */
 function caseTitle(r: CaseResult): string {
   return `${r.caseName}${r.variant !== undefined ? ` [${r.variant}]` : ''}${r.repeats > 1 ? ` [${r.repeat}/${r.repeats}]` : ''}`;
 }
@@ -278,6 +313,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     options: {
       provider: { type: 'string' },
       models: { type: 'string' },
+      variants: { type: 'string' },
       offline: { type: 'boolean', default: false },
       'no-javascript': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
@@ -345,14 +381,16 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
   // Ids, records and the cache are anchored at the project root, wherever the command runs.
   const where = runLocations(files, cwd, host, { recordsDir: values['records-dir'], cacheDir: values['cache-dir'] ?? env.PROMPT_WORKBENCH_CACHE_DIR });
   const rootUri = where.rootUri;
+  const promptVariants = await cliPromptVariants(values.variants, cwd, rootUri, readText, host.git);
   const suites: TestSuite[] = [];
   let configErrors = 0;
   for (const file of files) {
-    const suite = await loadSuite(pathToFileURL(file).toString(), rootUri, readText).catch((e: Error) => {
+    const suite = await loadSuite(pathToFileURL(file).toString(), rootUri, readText, undefined, { git: host.git }).catch((e: Error) => {
       throw new TestUsageError(`Cannot read ${path.relative(cwd, file)}: ${e.message}`);
     });
     // A refused `file://` value stops the run here, before anything is read, sent or recorded.
-    const problems = [...fixtureDiagnostics(suite.fixture, suite.prompt ?? null), ...(await fileValueDiagnostics(suite.fixture, fileValues.access))].filter((d) => d.severity === 'error').sort((a, b) => a.span.start - b.span.start);
+    // So does a prompt variant that cannot be read (an unknown revision, no git): nothing runs half-compared.
+    const problems = [...fixtureDiagnostics(suite.fixture, suite.prompt ?? null), ...(await fileValueDiagnostics(suite.fixture, fileValues.access)), ...(promptVariants ? [] : variantDiagnostics(suite))].filter((d) => d.severity === 'error').sort((a, b) => a.span.start - b.span.start);
     for (const d of problems) {
       const p = suite.fixture.lines.positionAt(d.span.start);
       stderr.write(`${suite.relativePath}:${p.line + 1}:${cliColumn(suite.fixture.text, p)}  error  ${d.message}  ${d.code}\n`);
@@ -413,7 +451,7 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     } else stdout.write(report);
     return gate.failed ? 1 : 0;
   }
-  let jobs = planJobs(suites, repeat, { matrix: true, variants });
+  let jobs = planJobs(suites, repeat, { matrix: true, variants, prompts: promptVariants });
   if (shard) jobs = jobs.filter((j) => inShard(j.caseKey, shard![0], shard![1]));
   const streaming = values.reporter === 'text' && !values.output;
   const summary = await runTests(

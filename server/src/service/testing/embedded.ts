@@ -56,5 +56,5 @@ export function embeddedFixture(doc: PromptDocument): FixtureFile | undefined {
       contextKeySpans: {},
     };
   });
-  return { uri: doc.uri, text: doc.text, lines: doc.lines, promptUri: doc.uri, defaultVars: {}, defaultVarKeySpans: {}, matrix: [], tools: [], cases, diagnostics };
+  return { uri: doc.uri, text: doc.text, lines: doc.lines, promptUri: doc.uri, defaultVars: {}, defaultVarKeySpans: {}, matrix: [], variants: [], tools: [], cases, diagnostics };
 }

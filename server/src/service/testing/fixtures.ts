@@ -180,6 +180,13 @@ const MatrixVariantSchema = z
   })
   .strict();
 
+export const PromptVariantEntrySchema = z
+  .object({
+    prompt: z.string().min(1).describe('A prompt file to run the cases over, relative to this file (`summarize-v2.prompt`), or a git revision of one (`summarize.prompt@HEAD~1`, `summarize.prompt@main`).'),
+    label: z.string().min(1).optional().describe('The variant\'s name in reports, JUnit and run records (default: `prompt` as written). Unique in the list.'),
+  })
+  .strict();
+
 export const FixtureFileSchema = z
   .object({
     prompt: z.string().min(1).optional().describe('The prompt under test, relative to this file (a `.prompt` or `.prompty` file). Default: the `.prompt` file of the same name (`summarize.tests.yaml` tests `summarize.prompt`).'),
@@ -189,6 +196,7 @@ export const FixtureFileSchema = z
     defaults: DefaultsSchema.optional().describe('Values, checks and parameters that apply to every case.'),
     tools: z.array(ToolSchema).min(1).optional().describe('Functions the model may call, sent with every case of this file (OpenAI `tools`, Anthropic `tools`, Gemini `functionDeclarations`); when the prompt lists `tools:` by name, only those are sent. `is-valid-openai-tools-call` and its kin check the calls against them.'),
     matrix: z.array(MatrixVariantSchema).min(1).optional().describe('Run every case on each of these variants (a model, its provider and parameters, with a label) and compare them: `prompt-workbench test` runs case × variant (`--models a,b` replaces the list). Cases with `provider: render` run once.'),
+    variants: z.array(z.union([z.string().min(1), PromptVariantEntrySchema])).min(1).optional().describe('Run every case over each of these prompts and compare them: prompt files (`a.prompt`) or git revisions of one (`summarize.prompt@HEAD~1`), each as a path or `{ prompt, label }`. `prompt-workbench test` runs case × variant (× `matrix:` model); `--variants a,b` replaces the list.'),
     cases: z.array(CaseSchema).min(1).describe('The test cases.'),
   })
   .strict();
@@ -259,6 +267,8 @@ export interface FixtureFile {
   defaultVarKeySpans: Record<string, Span>;
   /** `matrix:`: the variants every case runs on (empty without one). */
   matrix: MatrixVariant[];
+  /** `variants:`: the prompts (files or git revisions) every case runs over (empty without one). */
+  variants: PromptVariantSpec[];
   /** `tools:`: the functions the model may call (empty without them). */
   tools: FixtureTool[];
   cases: FixtureCase[];
@@ -338,6 +348,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   defaults: Object.keys(DefaultsSchema.shape),
   assertion: Object.keys(AssertionSchema.shape),
   matrix: Object.keys(MatrixVariantSchema.shape),
+  variants: Object.keys(PromptVariantEntrySchema.shape),
   tool: Object.keys(ToolSchema.shape),
   history: Object.keys(HistoryMessageSchema.shape),
 };
@@ -348,6 +359,7 @@ function keysFor(path: readonly PropertyKey[]): readonly string[] {
   if (path[0] === 'cases' && path.length === 2) return KNOWN_KEYS.case;
   if (path[path.length - 2] === 'assert') return KNOWN_KEYS.assertion;
   if (path[0] === 'matrix' && path.length === 2) return KNOWN_KEYS.matrix;
+  if (path[0] === 'variants' && path.length === 2) return KNOWN_KEYS.variants;
   if (path[0] === 'tools' && path.length === 2) return KNOWN_KEYS.tool;
   if (path[path.length - 2] === 'history') return KNOWN_KEYS.history;
   return [];
@@ -407,7 +419,7 @@ function valueDiagnostic(a: Record<string, unknown>, base: BaseAssertionType): s
 export function parseFixtureFile(text: string, uri: string): FixtureFile {
   const lines = new LineIndex(text);
   const diagnostics: PromptDiagnostic[] = [];
-  const file: FixtureFile = { uri, text, lines, promptUri: defaultPromptUri(uri), defaultVars: {}, defaultVarKeySpans: {}, matrix: [], tools: [], cases: [], diagnostics };
+  const file: FixtureFile = { uri, text, lines, promptUri: defaultPromptUri(uri), defaultVars: {}, defaultVarKeySpans: {}, matrix: [], variants: [], tools: [], cases: [], diagnostics };
   const whole: Span = { start: 0, end: Math.min(text.length, Math.max(1, lines.lineEnd(0))) };
   let doc: Document;
   try {
@@ -445,6 +457,8 @@ export function parseFixtureFile(text: string, uri: string): FixtureFile {
   if (!result.success) {
     for (const issue of result.error.issues) {
       const path = issue.path;
+      // A `variants:` entry is a text or a mapping: parseVariants says precisely what is wrong.
+      if (path[0] === 'variants' && path.length >= 2) continue;
       if (path[0] === 'cases' && typeof path[1] === 'number') bad.add(`case:${path[1]}`);
       if (issue.code === 'unrecognized_keys') {
         const { node } = locate(doc, path);
@@ -500,6 +514,7 @@ export function parseFixtureFile(text: string, uri: string): FixtureFile {
   const defaultAssert = parseAssertions(doc, ['defaults', 'assert'], defaults.assert, lines, diagnostics);
   const defaultConfig = record(defaults.config);
   file.matrix = parseMatrix(doc, root.matrix, lines, diagnostics);
+  file.variants = parseVariants(doc, root.variants, uri, lines, diagnostics);
   file.tools = parseTools(doc, root.tools, lines, diagnostics);
   checkHistoryMessages(doc, text, ['defaults', 'history'], defaults.history, diagnostics);
   if (Array.isArray(root.cases)) root.cases.forEach((c, i) => checkHistoryMessages(doc, text, ['cases', i, 'history'], record(c).history, diagnostics));
@@ -713,6 +728,122 @@ function parseMatrix(doc: Document, raw: unknown, lines: LineIndex, diagnostics:
     }
     labels.set(label, line);
     out.push({ label, model, provider, config: record(v.config), line });
+  });
+  return out;
+}
+
+// ---- prompt variants ----
+
+/** One entry of `variants:` (or of `--variants`): a prompt file, or a git revision of one. */
+export interface PromptVariantSpec {
+  /** Unique in the list: the variant's name in reports, JUnit and records. */
+  label: string;
+  /** As written, e.g. `summarize.prompt@HEAD~1`. */
+  spec: string;
+  /** The file, resolved against the fixture file (or the working folder for `--variants`). */
+  uri: string;
+  /** The git revision after `@`, if any. */
+  revision?: string;
+  /** Zero-based line of the entry in the fixture file (none for `--variants`). */
+  line?: number;
+  /** The range of the file (and revision) as written in the fixture file. */
+  span?: Span;
+}
+
+/**
+ * `file.prompt@REV` -> the file and the revision. The revision starts at the first `@` after a
+ * prompt file's extension (`.prompt`, `.prompty`, `.prompt.yml`, `.prompt.yaml`), so `@` in a
+ * folder or file name stays part of the path; other names take the last `@` after the last `/`.
+ */
+export function splitRevision(spec: string): { file: string; revision?: string } {
+  const m = /^(.*?\.(?:prompt\.ya?ml|prompty|prompt))@(.*)$/i.exec(spec);
+  if (m) return { file: m[1], revision: m[2] };
+  if (/\.(?:prompt\.ya?ml|prompty|prompt)$/i.test(spec)) return { file: spec };
+  const at = spec.lastIndexOf('@');
+  if (at > 0 && at > spec.lastIndexOf('/')) return { file: spec.slice(0, at), revision: spec.slice(at + 1) };
+  return { file: spec };
+}
+
+/** What is wrong with a revision as written, or undefined. Revisions never start with `-` (git would read an option). */
+export function revisionProblem(spec: string, revision: string): string | undefined {
+  if (!revision.trim()) return `\`${spec}\` names no revision after \`@\`: write one such as \`HEAD~1\`, a branch, a tag or a commit hash.`;
+  if (revision.startsWith('-')) return `The revision \`${revision}\` in \`${spec}\` starts with \`-\`: no git revision does. Write a commit hash, a branch, a tag or \`HEAD~N\`.`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f]/.test(revision)) return `The revision \`${revision}\` in \`${spec}\` contains spaces or control characters: no git revision does.`;
+  return undefined;
+}
+
+/** The variants of `--variants a.prompt,b.prompt@HEAD~1`, resolved against `baseUri` (a folder URI ending in `/`). Throws a message on a bad list. */
+export function variantsFromList(list: string, baseUri: string): PromptVariantSpec[] {
+  const specs = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!specs.length) throw new Error('--variants needs a comma-separated list of prompt files or revisions, e.g. summarize.prompt,summarize-v2.prompt or summarize.prompt@HEAD~1,summarize.prompt.');
+  const seen = new Set<string>();
+  return specs.map((spec) => {
+    const { file, revision } = splitRevision(spec);
+    const problem = revision !== undefined ? revisionProblem(spec, revision) : undefined;
+    if (problem) throw new Error(`--variants: ${problem}`);
+    if (seen.has(spec)) throw new Error(`--variants names "${spec}" twice.`);
+    seen.add(spec);
+    return { label: spec, spec, uri: resolveRelative(baseUri, file), ...(revision !== undefined ? { revision } : {}) };
+  });
+}
+
+function parseVariants(doc: Document, raw: unknown, uri: string, lines: LineIndex, diagnostics: PromptDiagnostic[]): PromptVariantSpec[] {
+  if (!Array.isArray(raw)) return [];
+  const out: PromptVariantSpec[] = [];
+  const labels = new Map<string, number>();
+  const error = (message: string, span: Span, data?: PromptDiagnostic['data']) => diagnostics.push({ code: 'fixture-variants', severity: 'error', message, span, ...(data ? { data } : {}) });
+  raw.forEach((item, i) => {
+    const node = locate(doc, ['variants', i]).node;
+    const span = nodeSpan(node) ?? { start: 0, end: 1 };
+    let spec: string;
+    let label: string | undefined;
+    let specSpan = span;
+    if (typeof item === 'string') spec = item.trim();
+    else if (item && typeof item === 'object' && !Array.isArray(item)) {
+      const v = item as Record<string, unknown>;
+      let bad = false;
+      for (const key of Object.keys(v)) {
+        if (key in PromptVariantEntrySchema.shape) continue;
+        const keyNode = isMap(node) ? (node.items as Pair<Node, Node | null>[]).find((p) => isScalar(p.key) && String(p.key.value) === key)?.key : undefined;
+        const near = closest(key, KNOWN_KEYS.variants);
+        diagnostics.push({ code: 'fixture-unknown-key', severity: 'error', message: `Unknown key \`${key}\` in \`variants[${i}]\`.${near ? ` Did you mean \`${near}\`?` : ' Expected `prompt` and `label`.'}`, span: nodeSpan(keyNode as Node) ?? span, data: near ? { replacement: near } : undefined });
+        bad = true;
+      }
+      if (typeof v.prompt !== 'string' || !v.prompt.trim()) {
+        error(v.prompt === undefined ? `\`variants[${i}]\` needs \`prompt:\`: a prompt file relative to this one, or a revision such as \`summarize.prompt@HEAD~1\`.` : `Expected a prompt file for \`variants[${i}].prompt\`, got ${describeValue(v.prompt)}.`, nodeSpan(locate(doc, ['variants', i, 'prompt']).node) ?? span);
+        return;
+      }
+      if (v.label !== undefined && (typeof v.label !== 'string' || !v.label.trim())) {
+        error(`Expected a non-empty text for \`variants[${i}].label\`, got ${describeValue(v.label)}.`, nodeSpan(locate(doc, ['variants', i, 'label']).node) ?? span);
+        return;
+      }
+      if (bad) return;
+      spec = v.prompt.trim();
+      label = typeof v.label === 'string' ? v.label.trim() : undefined;
+      specSpan = nodeSpan(locate(doc, ['variants', i, 'prompt']).node) ?? span;
+    } else {
+      error(`Expected a prompt file (\`summarize-v2.prompt\`), a revision (\`summarize.prompt@HEAD~1\`) or a mapping with \`prompt:\` and \`label:\` for \`variants[${i}]\`, got ${describeValue(item)}.`, span);
+      return;
+    }
+    if (!spec) {
+      error(`\`variants[${i}]\` is empty: name a prompt file or a revision such as \`summarize.prompt@HEAD~1\`.`, specSpan);
+      return;
+    }
+    const { file, revision } = splitRevision(spec);
+    const problem = revision !== undefined ? revisionProblem(spec, revision) : undefined;
+    if (problem) {
+      error(problem, specSpan);
+      return;
+    }
+    const name = label ?? spec;
+    const line = lines.positionAt(span.start).line;
+    if (labels.has(name)) {
+      error(`Another variant is already labelled "${name}" (line ${labels.get(name)! + 1}). Labels name the variants in reports and records: give ${label ? 'this one another `label`' : 'one of them a `label`'}.`, label ? (nodeSpan(locate(doc, ['variants', i, 'label']).node) ?? span) : specSpan);
+      return;
+    }
+    labels.set(name, line);
+    out.push({ label: name, spec, uri: resolveRelative(uri, file), ...(revision !== undefined ? { revision } : {}), line, span: specSpan });
   });
   return out;
 }

@@ -15,10 +15,10 @@ export { createGeminiProvider, GEMINI_DEFAULT_BASE_URL, geminiContents, geminiPa
 export { createProviders, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, UNTRUSTED_REASON, type HostedProviderId, type KeyedProviderId, type ProvidersConfig, type RunProviders } from './providers/factory';
 export { cacheKey, DEFAULT_CACHE_TTL_MS, ResponseCache, type CacheKeyParts, type CachedReply } from './cache';
 export { checksFingerprint, contentHash, parseRunRecord, recordFileName, recordLines, runRecordJsonSchema, writeRunRecord, RECORD_VERSION, type GitInfo, type PromptInfo, type RecordedCase, type RecordedRun, type RunMeta } from './records';
-export { caseTools, checkAnswer, DEFAULT_EMBEDDING_MODELS, inShard, outputSchemaOf, planJobs, providerOfModel, runTests, suiteProvider, type AnswerContext, type CaseRequest, type CheckedAnswer, type CaseJob, type CaseResult, type CaseStatus, type PlanOptions, type RunOptions, type RunSummary, type TestSuite } from './runner';
-export { loadSuite, relativeUri } from './suites';
+export { caseTools, checkAnswer, DEFAULT_EMBEDDING_MODELS, inShard, outputSchemaOf, planJobs, providerOfModel, runTests, suiteProvider, type AnswerContext, type CaseRequest, type CheckedAnswer, type CaseJob, type CaseResult, type CaseStatus, type PlanOptions, type RunOptions, type RunSummary, type TestSuite, variantLabel, type PromptVariant } from './runner';
+export { loadPromptVariants, loadSuite, relativeUri, variantFileDiagnostics, type SuiteLoadOptions } from './suites';
 export { embeddedFixture, EMBEDDED_TEST_GLOBS, hasEmbeddedTests } from './embedded';
 export { caseOf, caseTitle, compareVariants, comparisonHeadline, comparisonMarkdown, costPassRateChart, formatMoney, percentile, VARIANT_COLUMNS, variantCells, variantOf, type CaseComparison, type Comparison, type VariantCells, type VariantStats } from './compare';
 export { comparisonReportHtml, comparisonSection, escapeHtml, type ComparisonSectionOptions } from './compareHtml';
 export type { FileStore } from './store';
-export { estimateSuiteCost, fixtureCaseTokens, formatSuiteCost, outputBound, STATUS_CASE_LIMIT, type CaseCost, type CostRange, type ModelCost, type PromptCost, type SuiteCostEstimate, type SuiteCostOptions, type UnrenderableCase } from './suiteCost';
+export { estimateSuiteCost, fixtureCaseTokens, JUDGE_PROMPTS, formatSuiteCost, outputBound, STATUS_CASE_LIMIT, type CaseCost, type CostRange, type ModelCost, type PromptCost, type SuiteCostEstimate, type SuiteCostOptions, type UnrenderableCase } from './suiteCost';

@@ -10,7 +10,7 @@ import { analyze } from '../scope';
 import { closest } from '../suggest';
 import { LineIndex, type Span } from '../text';
 import { BUILTIN_CATALOGUE } from '../tokens/catalogue';
-import { ASSERTION_TYPES, BASE_ASSERTION_TYPES, FixtureFileSchema, HISTORY_ROLES, PROVIDER_IDS, type BaseAssertionType, type FixtureFile, type ProviderId } from './fixtures';
+import { ASSERTION_TYPES, BASE_ASSERTION_TYPES, FixtureFileSchema, HISTORY_ROLES, PromptVariantEntrySchema, PROVIDER_IDS, type BaseAssertionType, type FixtureFile, type ProviderId } from './fixtures';
 import { PROVIDER_LABELS } from './providers/types';
 
 export const ASSERTION_DOCS: Record<BaseAssertionType, string> = {
@@ -74,11 +74,13 @@ const DEFAULTS_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.defaults);
 const ASSERT_SHAPE = unwrapObjectShape(CASE_SHAPE.assert);
 const MATRIX_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.matrix);
 const HISTORY_SHAPE = unwrapObjectShape(CASE_SHAPE.history);
+const VARIANT_SHAPE = PromptVariantEntrySchema.shape;
 const TOOL_SHAPE = unwrapObjectShape(FixtureFileSchema.shape.tools);
 const DOCS: Record<string, Record<string, string>> = {
   root: KEY_DOCS.root,
   matrix: docsOf(MATRIX_SHAPE),
   tool: docsOf(TOOL_SHAPE),
+  variants: docsOf(VARIANT_SHAPE),
   case: docsOf(CASE_SHAPE),
   defaults: docsOf(DEFAULTS_SHAPE),
   assertion: docsOf(ASSERT_SHAPE),
@@ -92,6 +94,7 @@ function scopeOf(path: readonly string[]): keyof typeof DOCS | 'vars' | undefine
   if (p === 'cases/[]') return 'case';
   if (p === 'defaults') return 'defaults';
   if (p === 'matrix/[]') return 'matrix';
+  if (p === 'variants/[]') return 'variants';
   if (p === 'tools/[]') return 'tool';
   if (/(^|\/)assert\/\[\]$/.test(p)) return 'assertion';
   if (/(^|\/)history\/\[\]$/.test(p)) return 'history';
@@ -315,6 +318,7 @@ const KEY_SNIPPETS: Record<string, string> = {
   vars: 'vars:\n  $0',
   defaults: 'defaults:\n  $0',
   config: 'config:\n  $0',
+  variants: 'variants:\n  - prompt: ${1:summarize.prompt@HEAD~1}\n    label: ${2:before}\n  - prompt: ${3:summarize.prompt}\n    label: ${0:after}',
   matrix: 'matrix:\n  - label: ${1:a}\n    model: ${2:openai/gpt-4o-mini}\n  - label: ${3:b}\n    model: ${0:googleai/gemini-2.5-flash}',
 };
 

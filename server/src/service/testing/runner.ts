@@ -11,7 +11,7 @@ import { mergeCatalogue } from '../tokens/catalogue';
 import { countPlain } from '../tokens/tokenizer';
 import { caseVerdict, evaluateAssertion, type AssertionResult } from './assertions';
 import { cacheKey, type ResponseCache } from './cache';
-import { PROVIDER_IDS, type FixtureCase, type FixtureFile, type MatrixVariant, type ProviderId } from './fixtures';
+import { PROVIDER_IDS, type FixtureCase, type FixtureFile, type MatrixVariant, type PromptVariantSpec, type ProviderId } from './fixtures';
 import { PROVIDER_LABELS, ProviderError, type ChatMessage, type EmbedReply, type ModelReply, type Provider, type ProviderErrorKind, type SentRequest, type ToolDefinition, type Usage } from './providers/types';
 import { checksFingerprint } from './records';
 import { redact } from './redact';
@@ -25,6 +25,20 @@ export interface TestSuite {
   relativePath: string;
   /** The prompt file's path relative to the same root. */
   promptPath: string;
+  /** The fixture file's `variants:`, loaded (see `loadPromptVariants`); empty or absent without one. */
+  promptVariants?: PromptVariant[];
+}
+
+/** A prompt variant, loaded: the prompt every case of the variant runs, or why it cannot be read. */
+export interface PromptVariant extends PromptVariantSpec {
+  /** The prompt's path relative to the run's root, with `@REV` for a revision (`prompts/a.prompt@HEAD~1`). */
+  promptPath: string;
+  prompt?: PromptDocument;
+  /** What the records keep: the hash of the text that ran and, for a revision, its commit. */
+  hash?: string;
+  commit?: string;
+  /** Why it could not be loaded (names the file and the revision). */
+  error?: string;
 }
 
 export interface CaseJob {
@@ -38,6 +52,10 @@ export interface CaseJob {
   repeats: number;
   /** The matrix variant this job runs on (its model, provider and parameters win over the case's). */
   variant?: MatrixVariant;
+  /** The prompt variant this job runs (its prompt instead of the suite's). */
+  promptVariant?: PromptVariant;
+  /** The job's variant label: the prompt variant's and the matrix variant's, joined by ` × `. */
+  label?: string;
 }
 
 export type CaseStatus = 'passed' | 'failed' | 'error' | 'skipped';
@@ -50,8 +68,14 @@ export interface CaseResult {
   fixturePath: string;
   promptPath: string;
   caseName: string;
-  /** The label of the matrix variant the case ran on. */
+  /** The label of the variant the case ran on: the prompt variant's and the matrix variant's, joined by ` × `. */
   variant?: string;
+  /** The label of the prompt variant alone, when there is one. */
+  promptVariant?: string;
+  /** The commit of a prompt variant that is a git revision. */
+  promptCommit?: string;
+  /** sha256 of the prompt variant's text that ran. */
+  promptHash?: string;
   /** `checksFingerprint` of the case's assertions and threshold when it ran. */
   checks?: string;
   /** Zero-based line of the case in the fixture file. */
@@ -155,28 +179,43 @@ export interface RunSummary {
 }
 
 export interface PlanOptions {
-  /** Run each fixture file's `matrix:` (the command line does; the Test Explorer runs each case once). */
+  /** Run each fixture file's `matrix:` and `variants:` (the command line does; the Test Explorer runs each case once unless a variant profile asks). */
   matrix?: boolean;
   /** Variants for every suite instead of their `matrix:` (`--models a,b,c`). */
   variants?: readonly MatrixVariant[];
+  /** Prompt variants for every suite instead of their `variants:` (`--variants a,b`). */
+  prompts?: readonly PromptVariant[];
+  /** Only the jobs of this variant label among the varied ones (a Test Explorer run profile); cases without variants still run. */
+  only?: string;
+}
+
+/** The label of a prompt variant × matrix variant pair (either may be absent). */
+export function variantLabel(prompt: { label: string } | undefined, model: { label: string } | undefined): string | undefined {
+  return prompt && model ? `${prompt.label} × ${model.label}` : (prompt?.label ?? model?.label);
 }
 
 /**
- * Every case × variant × repeat of the suites, in file order, the variants of a case together.
- * A variant's case key is the case's with `@label` (`path#case@openai/gpt-4o`): shards, records,
- * the cache and reports keep the variants apart, and the repeats of one stay together. Cases
- * whose own provider is `render` have no model to vary and run once.
+ * Every case × prompt variant × matrix variant × repeat of the suites, in file order, the variants
+ * of a case together. A variant's case key is the case's with `@label` (`path#case@openai/gpt-4o`,
+ * `path#case@v2.prompt × openai/gpt-4o`): shards, records, the cache and reports keep the variants
+ * apart, and the repeats of one stay together. Cases whose own provider is `render` have no model
+ * to vary and run once per prompt variant.
  */
 export function planJobs(suites: readonly TestSuite[], repeatOverride?: number, plan: PlanOptions = {}): CaseJob[] {
   const jobs: CaseJob[] = [];
   for (const suite of suites) {
     const variants = plan.variants?.length ? plan.variants : plan.matrix ? suite.fixture.matrix : [];
+    const prompts = plan.prompts?.length ? plan.prompts : plan.matrix ? (suite.promptVariants ?? []) : [];
     for (const c of suite.fixture.cases) {
       const repeats = repeatOverride ?? c.repeat;
       const key = `${suite.relativePath.replace(/\\/g, '/')}#${c.name}`;
-      for (const variant of variants.length && c.provider !== 'render' ? variants : [undefined]) {
-        const caseKey = variant ? `${key}@${variant.label}` : key;
-        for (let r = 1; r <= repeats; r++) jobs.push({ id: r === 1 ? caseKey : `${caseKey}#${r}`, caseKey, suite, testCase: c, repeat: r, repeats, variant });
+      for (const promptVariant of prompts.length ? prompts : [undefined]) {
+        for (const variant of variants.length && c.provider !== 'render' ? variants : [undefined]) {
+          const label = variantLabel(promptVariant, variant);
+          if (plan.only !== undefined && label !== undefined && label !== plan.only) continue;
+          const caseKey = label !== undefined ? `${key}@${label}` : key;
+          for (let r = 1; r <= repeats; r++) jobs.push({ id: r === 1 ? caseKey : `${caseKey}#${r}`, caseKey, suite, testCase: c, repeat: r, repeats, variant, promptVariant, label });
+        }
       }
     }
   }
@@ -220,12 +259,13 @@ const LOGPROB_CHECKS = new Set(['perplexity', 'perplexity-score']);
 
 /**
  * The tools a case sends: the fixture file's `tools:`; when the prompt lists `tools:` by name,
- * only those (a name the fixture does not define is an error).
+ * only those (a name the fixture does not define is an error). `prompt` is the one that runs (a
+ * prompt variant's), the suite's by default.
  */
-export function caseTools(suite: TestSuite): { tools?: ToolDefinition[]; error?: string } {
+export function caseTools(suite: TestSuite, prompt: PromptDocument | undefined = suite.prompt): { tools?: ToolDefinition[]; error?: string } {
   const defined = suite.fixture.tools ?? [];
   if (!defined.length) return {};
-  const named = (suite.prompt?.prompt.tools ?? []).map((t) => t.value).filter((n): n is string => typeof n === 'string');
+  const named = (prompt?.prompt.tools ?? []).map((t) => t.value).filter((n): n is string => typeof n === 'string');
   const strip = ({ name, description, parameters }: ToolDefinition) => ({ name, ...(description ? { description } : {}), parameters });
   if (!named.length) return { tools: defined.map(strip) };
   const missing = named.filter((n) => !defined.some((t) => t.name === n));
@@ -256,11 +296,12 @@ function blankResult(job: CaseJob): CaseResult {
     id: job.id,
     caseKey: job.caseKey,
     fixtureUri: suite.fixture.uri,
-    promptUri: suite.fixture.promptUri,
+    promptUri: job.promptVariant?.uri ?? suite.fixture.promptUri,
     fixturePath: suite.relativePath,
-    promptPath: suite.promptPath,
+    promptPath: job.promptVariant?.promptPath ?? suite.promptPath,
     caseName: c.name,
-    variant: job.variant?.label,
+    variant: job.label ?? variantLabel(job.promptVariant, job.variant),
+    ...(job.promptVariant ? { promptVariant: job.promptVariant.label, promptHash: job.promptVariant.hash, ...(job.promptVariant.commit ? { promptCommit: job.promptVariant.commit } : {}) } : {}),
     checks: checksFingerprint(c),
     caseLine: c.line,
     repeat: job.repeat,
@@ -341,8 +382,10 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     const base = blankResult(job);
     const fail = (kind: NonNullable<CaseResult['error']>['kind'], message: string, line?: number): CaseResult => ({ ...base, status: 'error', reason: r(message), error: { kind, message: r(message), line } });
     if (c.skip) return { ...base, status: 'skipped', reason: 'Skipped (`skip: true`, or the case has schema errors: see the Problems view).' };
-    const prompt = suite.prompt;
+    if (job.promptVariant && !job.promptVariant.prompt) return fail('config', job.promptVariant.error ?? `The prompt variant ${job.promptVariant.spec} cannot be read.`);
+    const prompt = job.promptVariant ? job.promptVariant.prompt : suite.prompt;
     if (!prompt) return fail('config', `The prompt under test (${suite.promptPath}) cannot be read.`);
+    const promptPath = job.promptVariant?.promptPath ?? suite.promptPath;
 
     const variant = job.variant;
     // A variant's model and provider win: comparing them is the point of the matrix. In a GitHub
@@ -361,7 +404,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     }
     const analysis = { ...options.analysis, schemas: options.schemasFor?.(suite) ?? options.analysis?.schemas };
     const rendered = await renderPrompt(prompt, base.vars, analysis, caseRenderData(c));
-    if (rendered.error) return fail('render', `The prompt cannot be rendered for this case: ${rendered.error.message}${rendered.error.line !== undefined ? ` (${suite.promptPath}, line ${rendered.error.line + 1})` : ''}`);
+    if (rendered.error) return fail('render', `The prompt cannot be rendered for this case: ${rendered.error.message}${rendered.error.line !== undefined ? ` (${promptPath}, line ${rendered.error.line + 1})` : ''}`);
     const messages = (rendered.messages ?? []).map((m) => ({ role: m.role, text: m.text }));
     base.messages = messages;
 
@@ -370,7 +413,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     if (providerId !== 'render' && providerId !== 'vscode-lm' && !nativeModel) return fail('config', `No model for ${providerId}: set \`model:\` in the prompt, or \`model\` in the case or fixture file.`);
     const outputSchema = await outputSchemaOf(prompt, analysis.schemas);
     const outputSpec = promptOutputFormat(prompt) === 'json' ? { format: 'json', schema: outputSchema } : undefined;
-    const toolSet = caseTools(suite);
+    const toolSet = caseTools(suite, prompt);
     if (toolSet.error) return fail('config', toolSet.error);
     const tools = providerId === 'render' ? undefined : toolSet.tools;
     const logprobs = providerId !== 'render' && c.assert.some((a) => LOGPROB_CHECKS.has(a.base));

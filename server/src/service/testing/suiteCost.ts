@@ -11,11 +11,13 @@ import { costOf, countMessages, mergeCatalogue, resolveModel, type ResolvedModel
 import { catalogueFor, type TokenOptions } from '../tokens/count';
 import { ESTIMATE_LABELS, isEstimateFamily, type Catalogue } from '../tokens/catalogue';
 import type { FixtureCaseTokens } from '../tokens/present';
-import { JUDGE_ASSERTION_TYPES, type FixtureAssertion, type FixtureCase, type FixtureFile, type ProviderId } from './fixtures';
+import type { FixtureAssertion, FixtureCase, FixtureFile, ProviderId } from './fixtures';
 import { closedQaMessages, factualityMessages, questionOf } from './assertions/graded';
 import { judgeMessages } from './assertions/rubric';
+import { judgeSpec } from './assertions/githubModels';
+import { substitutePlaceholders } from '../placeholders';
 import type { ChatMessage } from './providers/types';
-import { planJobs, suiteProvider, type PlanOptions, type TestSuite } from './runner';
+import { planJobs, suiteProvider, type CaseJob, type PlanOptions, type TestSuite } from './runner';
 import { caseRenderData, caseVars, VarsError, type UnreadValue, type ValueReader } from './vars';
 
 export interface SuiteCostOptions {
@@ -68,9 +70,9 @@ export interface ModelCost {
   provider: ProviderId;
   /** As requested; `null` when no model is set. */
   model: string | null;
-  /** The matrix variant's label (the cases of one variant are one row). */
+  /** The variant's label, `prompt × model` with both (the cases of one variant are one row). */
   variant?: string;
-  /** A judge row (`PromptCost.judges`): the judge checks' calls made to this model. */
+  /** A judge row (`PromptCost.judges`): the calls of model-graded assertions made to this model. */
   judgeCalls?: number;
   /** Its catalogue id, when known. */
   modelId: string | null;
@@ -107,7 +109,7 @@ export interface PromptCost {
   outputKey: string;
   fixturePaths: string[];
   models: ModelCost[];
-  /** The judge calls of `llm-rubric` assertions, per judge model (each case run's each rubric). */
+  /** The judge calls of model-graded assertions, per judge model (one per assertion and case run). */
   judges: ModelCost[];
   cases: CaseCost[];
   unrenderable: UnrenderableCase[];
@@ -122,7 +124,7 @@ export interface SuiteCostEstimate {
     maxOutputTokens: number;
     /** Over the priced and free models only, judge calls included. */
     cost: CostRange;
-    /** Calls to judge models (`llm-rubric`); their tokens are in `inputTokens` and `maxOutputTokens`. */
+    /** Calls to judge models (model-graded assertions); their tokens are in `inputTokens` and `maxOutputTokens`. */
     judgeCalls: number;
     estimated: boolean;
     /** Models without a price (their cost is not in `cost`). */
@@ -152,7 +154,29 @@ export function outputBound(parameters: Record<string, unknown>, model: Resolved
   return { tokens: 0, source: 'none' };
 }
 
-type Rendered = { ok: true; messages: RenderedMessage[] } | { ok: false; reason: string };
+type Rendered = { ok: true; messages: RenderedMessage[]; vars: Record<string, unknown> } | { ok: false; reason: string };
+
+/**
+ * The judge prompt of a model-graded assertion for one case, as its check sends it but with an
+ * empty answer (the answer's tokens are counted as its upper bound), and the judge model it names
+ * itself (`undefined`: the assertion's `model`, else the run's judge, else the case's model).
+ * One entry per model-graded assertion type; a type without one asks no judge.
+ */
+export const JUDGE_PROMPTS: Record<string, (a: FixtureAssertion, vars: Record<string, unknown>, messages: readonly RenderedMessage[]) => { messages: ChatMessage[]; model?: string } | undefined> = {
+  'llm-rubric': (a) => (typeof a.value === 'string' ? { messages: judgeMessages(a.value, '') } : undefined),
+  // The question is the rendered prompt's user turns, as `factuality` and `model-graded-closedqa` ask it.
+  factuality: (a, _vars, messages) => (typeof a.value === 'string' ? { messages: factualityMessages(questionOf(chatOf(messages)), a.value, '') } : undefined),
+  'model-graded-closedqa': (a, _vars, messages) => (typeof a.value === 'string' ? { messages: closedQaMessages(questionOf(chatOf(messages)), a.value, '') } : undefined),
+  // GitHub Models evaluators: `llm` and the built-in `uses: github/...` judges, templated with the row's values.
+  'gh-llm': githubJudgePrompt,
+  'gh-uses': githubJudgePrompt,
+};
+
+function githubJudgePrompt(a: FixtureAssertion, vars: Record<string, unknown>) {
+  const spec = judgeSpec(a);
+  if (!spec || typeof spec.prompt !== 'string') return undefined;
+  return { messages: [...(spec.systemPrompt ? [{ role: 'system', text: spec.systemPrompt }] : []), { role: 'user', text: substitutePlaceholders(spec.prompt, { ...vars, completion: '' }) }], model: spec.modelId };
+}
 
 /** Renders one case the way the runner does: its values (`caseVars`), then `renderPrompt`. */
 async function renderCase(prompt: PromptDocument, fixture: FixtureFile, c: FixtureCase, read: ValueReader, analysis: AnalysisOptions | undefined, promptPath: string): Promise<Rendered> {
@@ -164,7 +188,7 @@ async function renderCase(prompt: PromptDocument, fixture: FixtureFile, c: Fixtu
   }
   const rendered = await renderPrompt(prompt, vars, analysis, caseRenderData(c));
   if (rendered.error) return { ok: false, reason: `The prompt cannot be rendered for this case: ${rendered.error.message}${rendered.error.line !== undefined ? ` (${promptPath}, line ${rendered.error.line + 1})` : ''}` };
-  return { ok: true, messages: rendered.messages ?? [] };
+  return { ok: true, messages: rendered.messages ?? [], vars };
 }
 
 /** Sums the rendered prompt tokens, answer bounds and cost of every case run of the suites. */
@@ -172,18 +196,21 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
   const catalogue: Catalogue = mergeCatalogue(options.catalogue);
   const jobs = planJobs(suites, options.repeat, options.plan);
   const prompts = new Map<string, PromptCost & { byModel: Map<string, ModelCost>; byJudge: Map<string, ModelCost> }>();
-  const promptOf = (s: TestSuite) => {
-    let p = prompts.get(s.fixture.promptUri);
+  // One section per prompt that runs: the suite's, or each prompt variant (a revision is its own).
+  const promptOf = (s: TestSuite, job?: CaseJob) => {
+    const v = job?.promptVariant;
+    const key = v ? `${v.uri}@${v.revision ?? ''}` : s.fixture.promptUri;
+    let p = prompts.get(key);
     if (!p) {
-      p = { promptPath: s.promptPath, promptUri: s.fixture.promptUri, outputKey: s.prompt ? outputKeyOf(s.prompt) : 'config.maxOutputTokens', fixturePaths: [], models: [], judges: [], cases: [], unrenderable: [], skipped: [], byModel: new Map(), byJudge: new Map() };
-      prompts.set(s.fixture.promptUri, p);
+      p = { promptPath: v ? v.promptPath : s.promptPath, promptUri: v ? v.uri : s.fixture.promptUri, outputKey: (v ? v.prompt : s.prompt) ? outputKeyOf((v ? v.prompt : s.prompt)!) : 'config.maxOutputTokens', fixturePaths: [], models: [], judges: [], cases: [], unrenderable: [], skipped: [], byModel: new Map(), byJudge: new Map() };
+      prompts.set(key, p);
     }
     if (!p.fixturePaths.includes(s.relativePath)) p.fixturePaths.push(s.relativePath);
     return p;
   };
-  for (const s of suites) promptOf(s);
-  // Repeats render the same messages: render once per case, count once per case and model.
-  const renders = new Map<FixtureCase, Promise<Rendered>>();
+  for (const s of suites) if (!planJobs([s], 1, options.plan).some((j) => j.promptVariant)) promptOf(s);
+  // Repeats render the same messages: render once per case and prompt, count once per case and model.
+  const renders = new Map<PromptDocument, Map<FixtureCase, Promise<Rendered>>>();
   let done = 0;
   let cancelled = false;
   for (const job of jobs) {
@@ -192,21 +219,25 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
       break;
     }
     const { suite, testCase: c } = job;
-    const p = promptOf(suite);
+    const p = promptOf(suite, job);
+    const prompt = job.promptVariant ? job.promptVariant.prompt : suite.prompt;
+    const promptPath = job.promptVariant?.promptPath ?? suite.promptPath;
     if (c.skip) {
       if (job.repeat === 1) p.skipped.push({ caseName: c.name, line: c.line + 1, fixturePath: suite.relativePath, runs: job.repeats });
       options.onProgress?.(++done, jobs.length);
       continue;
     }
-    if (!suite.prompt) {
-      if (job.repeat === 1) p.unrenderable.push({ caseName: c.name, line: c.line + 1, fixturePath: suite.relativePath, reason: `The prompt under test (${suite.promptPath}) cannot be read.`, runs: job.repeats });
+    if (!prompt) {
+      if (job.repeat === 1) p.unrenderable.push({ caseName: c.name, line: c.line + 1, fixturePath: suite.relativePath, reason: job.promptVariant?.error ?? `The prompt under test (${suite.promptPath}) cannot be read.`, runs: job.repeats });
       options.onProgress?.(++done, jobs.length);
       continue;
     }
-    let rendering = renders.get(c);
+    let perPrompt = renders.get(prompt);
+    if (!perPrompt) renders.set(prompt, (perPrompt = new Map()));
+    let rendering = perPrompt.get(c);
     if (!rendering) {
-      rendering = renderCase(suite.prompt, suite.fixture, c, options.readText, { ...options.analysis, schemas: options.schemasFor?.(suite) ?? options.analysis?.schemas }, suite.promptPath);
-      renders.set(c, rendering);
+      rendering = renderCase(prompt, suite.fixture, c, options.readText, { ...options.analysis, schemas: options.schemasFor?.(suite) ?? options.analysis?.schemas }, promptPath);
+      perPrompt.set(c, rendering);
     }
     const rendered = await rendering;
     if (!rendered.ok) {
@@ -218,11 +249,12 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
     // fixture file's) model, else the prompt's; the case's provider, else the run's, else the
     // model's prefix (a GitHub Models prompt file's own: `github`), else render.
     const variant = job.variant;
-    const requested = variant ? variant.model : (c.model ?? suite.prompt.model);
+    const label = job.label;
+    const requested = variant ? variant.model : (c.model ?? prompt.model);
     const provider: ProviderId = variant ? (variant.provider ?? suiteProvider(suite, variant.model) ?? 'render') : (c.provider ?? options.defaultProvider ?? suiteProvider(suite, requested) ?? 'render');
     const model = resolveModel(requested, undefined, catalogue);
     const counted = countMessages(rendered.messages, model);
-    const parameters = { ...promptParameters(suite.prompt), ...c.config, ...variant?.config };
+    const parameters = { ...promptParameters(prompt), ...c.config, ...variant?.config };
     // The limit's source: a fixture case's (or matrix variant's) `config`, else the prompt's own key.
     const fromCase = typeof c.config.maxOutputTokens === 'number' || typeof variant?.config?.maxOutputTokens === 'number';
     const bound = provider === 'render' ? { tokens: 0, source: 'none' } : outputBound(parameters, model, fromCase ? 'config.maxOutputTokens' : p.outputKey);
@@ -233,32 +265,33 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
       const high = costOf(counted.tokens, bound.tokens, model.entry, catalogue.currency);
       if (low && high) cost = { currency: catalogue.currency, low: low.total, high: high.total };
     }
-    p.cases.push({ id: job.id, caseName: c.name, line: c.line + 1, repeat: job.repeat, provider, model: requested, ...(variant ? { variant: variant.label } : {}), inputTokens: counted.tokens, maxOutputTokens: bound.tokens, estimated: counted.estimated, cost });
+    p.cases.push({ id: job.id, caseName: c.name, line: c.line + 1, repeat: job.repeat, provider, model: requested, ...(label !== undefined ? { variant: label } : {}), inputTokens: counted.tokens, maxOutputTokens: bound.tokens, estimated: counted.estimated, cost });
 
-    // Each judge check (`llm-rubric`, `factuality`, `model-graded-closedqa`) asks its judge once
-    // per case run: its prompt and the answer (up to the answer's bound) in, the verdict (up to the
-    // judge model's maximum output) out.
+    // Each model-graded assertion asks its judge once per case run: its judge prompt for this
+    // case and the answer (up to the answer's bound) in, the verdict (up to the judge model's
+    // maximum output) out, priced at the judge model's price.
     for (const a of c.assert) {
-      if (!JUDGE_ASSERTION_TYPES.includes(a.base as never) || typeof a.value !== 'string') continue;
+      const judged = JUDGE_PROMPTS[a.base]?.(a, rendered.vars, rendered.messages);
+      if (!judged) continue;
       const judgeProvider = (a.provider ?? options.judge?.provider ?? provider) as ProviderId;
       if (judgeProvider === 'render') continue; // the runner refuses it: nothing is sent
-      const judgeRequested = a.model ?? options.judge?.model ?? requested;
+      const judgeRequested = judged.model ?? a.model ?? options.judge?.model ?? requested;
       const judgeModel = resolveModel(judgeRequested, undefined, catalogue);
-      const prompt = countMessages(judgePrompt(a, rendered.messages), judgeModel);
+      const judgePrompt = countMessages(judged.messages, judgeModel);
       const answerIn = bound.tokens;
       const judgeOut = outputBound({}, judgeModel).tokens;
-      const low = costOf(prompt.tokens, 0, judgeModel.entry, catalogue.currency);
-      const high = costOf(prompt.tokens + answerIn, judgeOut, judgeModel.entry, catalogue.currency);
+      const low = costOf(judgePrompt.tokens, 0, judgeModel.entry, catalogue.currency);
+      const high = costOf(judgePrompt.tokens + answerIn, judgeOut, judgeModel.entry, catalogue.currency);
       const judgeKey = `${judgeProvider}\u0000${judgeRequested ?? ''}`;
       let j = p.byJudge.get(judgeKey);
       if (!j) {
-        j = { provider: judgeProvider, model: judgeRequested ?? null, modelId: judgeModel.id ?? null, tokenizer: tokenizerLabel(judgeModel), estimated: false, cases: 0, judgeCalls: 0, inputTokens: 0, maxOutputTokens: 0, outputSources: [], price: low && high ? 'priced' : 'unpriced', cost: low && high ? { currency: catalogue.currency, low: 0, high: 0 } : undefined, note: low && high ? 'judge: its prompt and the answer in, a verdict out' : `judge: no price for \`${judgeRequested ?? '(no model)'}\`` };
+        j = { provider: judgeProvider, model: judgeRequested ?? null, modelId: judgeModel.id ?? null, tokenizer: tokenizerLabel(judgeModel), estimated: false, cases: 0, judgeCalls: 0, inputTokens: 0, maxOutputTokens: 0, outputSources: [], price: low && high ? 'priced' : 'unpriced', cost: low && high ? { currency: catalogue.currency, low: 0, high: 0 } : undefined, note: low && high ? 'judge of model-graded assertions: the judge prompt and the answer in, a verdict out' : `judge of model-graded assertions: no price for \`${judgeRequested ?? '(no model)'}\`` };
         p.byJudge.set(judgeKey, j);
       }
       j.judgeCalls! += 1;
-      j.inputTokens += prompt.tokens + answerIn;
+      j.inputTokens += judgePrompt.tokens + answerIn;
       j.maxOutputTokens += judgeOut;
-      j.estimated ||= prompt.estimated || answerIn > 0;
+      j.estimated ||= judgePrompt.estimated || answerIn > 0;
       if (judgeOut && !j.outputSources.includes('model default')) j.outputSources.push('model default');
       if (j.cost && low && high) {
         j.cost.low += low.total;
@@ -266,14 +299,14 @@ export async function estimateSuiteCost(suites: readonly TestSuite[], options: S
       }
     }
 
-    const key = `${provider}\u0000${requested ?? ''}\u0000${variant?.label ?? ''}`;
+    const key = `${provider}\u0000${requested ?? ''}\u0000${label ?? ''}`;
     let m = p.byModel.get(key);
     if (!m) {
       const price: ModelCost['price'] = provider === 'render' ? 'free' : cost ? 'priced' : 'unpriced';
       m = {
         provider,
         model: requested ?? null,
-        ...(variant ? { variant: variant.label } : {}),
+        ...(label !== undefined ? { variant: label } : {}),
         modelId: model.id ?? null,
         tokenizer: tokenizerLabel(model),
         estimated: false,
@@ -408,7 +441,7 @@ export function formatSuiteCost(e: SuiteCostEstimate, format: 'markdown' | 'text
   const notes = [
     'Input tokens are the rendered prompt of every case run (each repeat counts), chat framing included, counted for the model each case uses.',
     `Output tokens are an upper bound: ${outputBoundWords(e.prompts)}, else the model's maximum output. The cost range runs from an empty answer to that bound.`,
-    ...(e.totals.judgeCalls ? ['Judge calls (`llm-rubric`, `factuality`, `model-graded-closedqa`): one per assertion and case run; in, the judge prompt and the answer up to its bound; out, up to the judge model\'s maximum output.'] : []),
+    ...(e.totals.judgeCalls ? ['Judge calls (model-graded assertions: `llm-rubric`, `factuality`, `model-graded-closedqa`, GitHub Models evaluators): one per assertion and case run; in, the judge prompt for the case and the answer up to its bound; out, up to the judge model\'s maximum output; at the judge model\'s price.'] : []),
     `≈ marks estimates (models without a public tokenizer here). List prices as of ${e.catalogueAsOf}; \`promptWorkbench.models\` adds or overrides prices. Nothing was sent.`,
   ];
   for (const n of notes) out.push(md ? `_${n}_` : n.replace(/`/g, ''));
@@ -500,10 +533,6 @@ async function computeFixtureCaseTokens(doc: PromptDocument, fixtures: readonly 
   };
 }
 
-/** What a judge check sends, without the answer (counted apart, up to its bound). */
-function judgePrompt(a: FixtureAssertion, messages: readonly RenderedMessage[]): ChatMessage[] {
-  const value = a.value as string;
-  if (a.base === 'factuality') return factualityMessages(questionOf(messages.map((m) => ({ role: m.role, text: m.text }))), value, '');
-  if (a.base === 'model-graded-closedqa') return closedQaMessages(questionOf(messages.map((m) => ({ role: m.role, text: m.text }))), value, '');
-  return judgeMessages(value, '');
+function chatOf(messages: readonly RenderedMessage[]): ChatMessage[] {
+  return messages.map((m) => ({ role: m.role, text: m.text }));
 }
