@@ -4,6 +4,7 @@
 //   prompt-workbench test --estimate [paths or globs] [--provider P] [--repeat N] [--json]
 //   prompt-workbench schema
 //   prompt-workbench diff <prompt> [rev-a] [rev-b] [--json] [--tests]   (see cli/diff.ts)
+//   prompt-workbench catalog [paths] [--format text|json|markdown|csv] [--status S] [--owner O] [--kind F] [--audit FILE]   (see cli/catalog.ts)
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatById, frontmatterJsonSchema, lint, loadPartialIndex, promptFileGlobs, registeredFormats, type PartialIndex } from '../service';
@@ -14,6 +15,7 @@ import { failureMessage, LINT_FORMATS, lintCommand, type LintFormat } from './li
 import { tokensCommand } from './tokens';
 import { TEST_USAGE, testCommand, TestUsageError } from './test';
 import { estimateCommand } from './estimate';
+import { CATALOG_USAGE, catalogCommand, CatalogUsageError } from './catalog';
 import { VERSION } from '../version';
 
 const USAGE = `Usage: prompt-workbench <command> [options]
@@ -51,6 +53,7 @@ ${TEST_USAGE}
   schema [format]            Print the JSON Schema of a format's frontmatter: dotprompt
                              (the default) or prompty (version 2).
 ${DIFF_USAGE}
+${CATALOG_USAGE}
 
 Options:
   -h, --help                 Show this help.
@@ -77,6 +80,8 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     if (argv[0] === 'test' && argv.includes('--estimate') && !argv.includes('--help') && !argv.includes('-h')) return await estimateCommand(argv.slice(1), cwd, stdout);
     // `test` has options of its own (see cli/test.ts).
     if (argv[0] === 'test' && !argv.includes('--help') && !argv.includes('-h')) return await testCommand(argv.slice(1), cwd, stdout, stderr);
+    // `catalog` has options of its own (see cli/catalog.ts).
+    if (argv[0] === 'catalog' && !argv.includes('--help') && !argv.includes('-h')) return await catalogCommand(argv.slice(1), cwd, stdout, stderr);
     // `diff` has options of its own (see cli/diff.ts).
     if (argv[0] === 'diff' && !argv.includes('--help') && !argv.includes('-h')) {
       try {
@@ -144,7 +149,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     const options = { format: values.format as LintFormat, maxWarnings, quiet: values.quiet, model: values.model, config: values.config, preset, partials: await loadPartials(files, cwd, lintProject), version: VERSION, env: process.env, host: lintProject.host };
     return await lintCommand(files, options, cwd, stdout, stderr);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof TestUsageError || e instanceof ConfigFileError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || e instanceof TestUsageError || e instanceof CatalogUsageError || e instanceof ConfigFileError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       stderr.write(`prompt-workbench: ${(e as Error).message}\n`);
       return 2;
     }

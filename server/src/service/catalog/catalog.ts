@@ -4,7 +4,7 @@
 // `Catalog.set(uri, text)` (re)computes one row, so a file change costs one parse, never a rescan.
 import { createHash } from 'node:crypto';
 import type { Range } from 'vscode-languageserver-types';
-import { formatById, formatFor, parseDocument } from '../formats/registry';
+import { formatById, formatFor, parseDocument, registeredFormats } from '../formats/registry';
 import { partialNameOf } from '../partials';
 import { documentTokens } from '../tokens/count';
 import { promptSpan } from '../lint/util';
@@ -150,6 +150,11 @@ export function catalogEntry(uri: string, text: string, options: CatalogOptions,
   const verdict = options.records?.verdictOf(entry.contentHash);
   if (verdict) entry.tests = verdict;
   return entry;
+}
+
+/** The ids of the formats the catalogue lists (every registered format). */
+export function catalogFormatIds(): string[] {
+  return registeredFormats().map((f) => f.id);
 }
 
 /** Whether a file belongs in the catalogue: a registered format claims its name. */

@@ -7,3 +7,5 @@ export { findReferences, REFERENCE_GLOBS, type TextFile } from './references';
 export { lifecycleFindings, type LifecycleFinding, type LifecycleOptions, type LifecycleWorkspace } from './rules';
 export { hostLifecycleWorkspace, lastChangeOf, loadCatalog, loadLastChanges, readCodeowners, readRecords, toPath, toUri, type HostLifecycleOptions, type LoadOptions } from './workspace';
 export { CATALOG_FIELDS, formatCatalog, CATALOG_FORMATS, type CatalogFormat } from './report';
+export { auditTrail, formatAudit, type AuditTrail, type AuditVersion } from './audit';
+export { catalogFormatIds } from './catalog';
