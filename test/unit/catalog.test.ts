@@ -182,3 +182,26 @@ test('reports: CSV quoting, Markdown escaping, JSON fields', () => {
   const json = JSON.parse(formatCatalog(c.entries(), 'json')) as { prompts: { name: string; owner: string; status: string; statusSource: string }[] };
   assert.deepEqual([json.prompts[0].name, json.prompts[0].owner, json.prompts[0].status, json.prompts[0].statusSource], ['Hi, there | you', '@a', 'draft', 'default']);
 });
+
+test('completion and hover of the catalogue fields in each format', async () => {
+  const { complete, hover, parseDocument } = await import('../../server/src/service');
+  const cases: [uri: string, text: string][] = [
+    ['file:///ws/a.prompt', '---\nmetadata:\n  owner: x\n  status: |\n---\nHi\n'],
+    ['file:///ws/a.prompty', '---\nmetadata:\n  owner: x\n  status: |\n---\nsystem:\nHi\n'],
+    ['file:///ws/a.prompt.yml', 'metadata:\n  owner: x\n  status: |\nmessages:\n  - role: user\n    content: Hi\n'],
+  ];
+  for (const [uri, marked] of cases) {
+    const offset = marked.indexOf('|');
+    const text = marked.replace('|', '');
+    const doc = parseDocument(text, uri);
+    const values = complete(doc, offset)!.items.map((i) => i.label);
+    assert.deepEqual(values, ['draft', 'review', 'approved', 'released', 'retired'], `${uri}: status values`);
+    const keys = complete(parseDocument(text.replace('  owner: x\n', '  \n'), uri), text.indexOf('  owner') + 2)!.items.map((i) => i.label);
+    assert.ok(keys.includes('owner') && keys.includes('statusNote') && !keys.includes('status'), `${uri}: ${keys.join(', ')} (status is written already)`);
+    const h = hover(doc, text.indexOf('owner') + 1);
+    assert.match((h!.contents as { value: string }).value, /Who owns the prompt/, uri);
+  }
+  const ext = parseDocument('---\nworkbench.status: \n---\nHi\n', 'file:///ws/b.prompt');
+  assert.ok(complete(ext, '---\nworkbench.status: '.length)!.items.some((i) => i.label === 'released'));
+  assert.ok(complete(parseDocument('---\nwork\n---\nHi\n', 'file:///ws/b.prompt'), 8)!.items.some((i) => i.label === 'workbench.owner'));
+});

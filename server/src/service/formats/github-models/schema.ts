@@ -102,7 +102,7 @@ export const GitHubModelsSchema = z
     metadata: z
       .looseObject({
         owner: z.string().meta({ description: 'Who owns the prompt (a person, `@org/team` or an e-mail address), shown in the prompt catalogue. Without it, CODEOWNERS decides.' }),
-        status: z.string().meta({ description: 'Lifecycle status: `draft`, `review`, `approved`, `released` or `retired` (the project config may rename them). Without it, the project config\'s folder defaults decide, else `draft`.' }),
+        status: z.string().meta({ examples: ['draft', 'review', 'approved', 'released', 'retired'], description: 'Lifecycle status: `draft`, `review`, `approved`, `released` or `retired` (the project config may rename them). Without it, the project config\'s folder defaults decide, else `draft`.' }),
         tags: z.array(z.string()).meta({ description: 'Tags for finding the prompt in the catalogue.' }),
         version: z.union([z.string(), z.number()]).meta({ description: 'A version label; a `released` prompt changes only with a new version (rule `lifecycle-unversioned-change`).' }),
         statusNote: z.string().meta({ description: 'Why the status moved back (for example from `released` to `review`): the rule `lifecycle-status-backwards` asks for it.' }),
