@@ -3,7 +3,7 @@
 // renamed statuses, rows (owner and status sources, verdicts by content hash), filters and reports.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { catalog as cat, lint } from '../../server/src/service';
+import { catalog as cat, complete, hover, lint, parseDocument } from '../../server/src/service';
 
 const { parseCodeowners, ownersOf, patternMatcher, Catalog, RecordIndex, lifecycleOf, filterEntries, formatCatalog, sha256 } = cat;
 
@@ -183,8 +183,7 @@ test('reports: CSV quoting, Markdown escaping, JSON fields', () => {
   assert.deepEqual([json.prompts[0].name, json.prompts[0].owner, json.prompts[0].status, json.prompts[0].statusSource], ['Hi, there | you', '@a', 'draft', 'default']);
 });
 
-test('completion and hover of the catalogue fields in each format', async () => {
-  const { complete, hover, parseDocument } = await import('../../server/src/service');
+test('completion and hover of the catalogue fields in each format', () => {
   const cases: [uri: string, text: string][] = [
     ['file:///ws/a.prompt', '---\nmetadata:\n  owner: x\n  status: |\n---\nHi\n'],
     ['file:///ws/a.prompty', '---\nmetadata:\n  owner: x\n  status: |\n---\nsystem:\nHi\n'],
