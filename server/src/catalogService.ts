@@ -97,7 +97,7 @@ export class CatalogService {
 
   private row(e: engine.catalog.CatalogEntry): CatalogRow {
     const { uri, path: p, name, format, formatName, owner, ownerSource, status, statusSource, tags, version, model, tokens, tokensEstimated, costPerRun, tests, lastChange, errors } = e;
-    return { uri, path: p, name, format, formatName, owner, ownerSource, status, statusSource, tags, version, model, tokens, tokensEstimated, costPerRun, tests: tests && { verdict: tests.verdict, passed: tests.passed, total: tests.total, passRate: tests.passRate, lastRun: tests.lastRun }, lastChange, errors, findings: this.findings.get(uri)?.lines ?? [] };
+    return { uri, path: p, name, format, formatName, owner, ownerSource, status, statusSource, tags, version, model, tokens, tokensEstimated, costPerRun, tests: tests && { verdict: tests.verdict, passed: tests.passed, total: tests.total, passRate: tests.passRate, lastRun: tests.lastRun }, lastChange, errors, findings: this.findings.get(uri)?.lines ?? [], ...(e.role ? { rank: engine.catalog.LIFECYCLE_ROLES.indexOf(e.role) } : {}) };
   }
 
   private rows(entries: readonly engine.catalog.CatalogEntry[]): CatalogRow[] {

@@ -1,6 +1,6 @@
 // Custom requests between the VS Code client and the language server: one module, imported by
 // both sides, so their names and shapes cannot drift apart.
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { ChangeSummary } from './service/history/summary';
 import type { TokenSummary } from './service/tokens';
 
@@ -86,6 +86,8 @@ export interface CatalogRow {
   owner?: string;
   ownerSource: 'file' | 'codeowners' | 'none';
   status: string;
+  /** Position of the status in the lifecycle (0 draft … 4 retired); absent for a name that is no status. */
+  rank?: number;
   statusSource: 'file' | 'config' | 'default';
   tags: string[];
   version?: string;
@@ -107,7 +109,7 @@ export interface CatalogSnapshot {
 }
 
 /** The whole catalogue (the view asks once, then follows `CatalogChangedNotification`). */
-export const CatalogRequest = new RequestType<void, CatalogSnapshot, void>('promptWorkbench/catalog');
+export const CatalogRequest = new RequestType0<CatalogSnapshot, void>('promptWorkbench/catalog');
 
 export interface CatalogChange {
   /** Rows added or changed. */
