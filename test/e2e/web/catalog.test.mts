@@ -62,7 +62,16 @@ describe('prompt catalogue', () => {
       assert.match(row('refund'), /^@support-team · Dotprompt · openai\/gpt-4o-mini · \d+ tok · \$[\d.]+ · untested$/);
       assert.match(row('Triage'), /^@ops-team · GitHub Models prompt · openai\/gpt-4o · /, 'owner from CODEOWNERS');
       assert.match(row('Brainstorm'), /^ana · Prompty · /, 'Prompty authors as the owner');
-      await wb.page.mouse.move(5, 5);
+      // the picture: the catalogue alone (Prompt History folded), in a side bar wide enough for the rows
+      await wb.page.locator('.pane-header', { hasText: 'Prompt History' }).first().click();
+      const bar = await wb.page.locator('.part.sidebar').boundingBox();
+      assert.ok(bar, 'the side bar is shown');
+      await wb.page.mouse.move(bar.x + bar.width + 1, bar.y + bar.height / 2);
+      await wb.page.mouse.down();
+      await wb.page.mouse.move(bar.x + bar.width + 420, bar.y + bar.height / 2, { steps: 10 });
+      await wb.page.mouse.up();
+      await wb.page.mouse.move(bar.x + bar.width + 700, bar.y + bar.height - 20); // off the sash
+      await wb.page.waitForTimeout(500);
       await wb.screenshot();
       // a click opens the prompt
       await rows.filter({ hasText: 'refund' }).first().click();
