@@ -21,6 +21,7 @@ export const DESKTOP_SCENARIOS = [
   { name: 'testing', trusted: true, mock: true },
   { name: 'untrusted', trusted: false, mock: true },
   { name: 'history', trusted: true, mock: false },
+  { name: 'catalog', trusted: true, mock: false },
 ] as const;
 
 export type ScenarioName = (typeof DESKTOP_SCENARIOS)[number]['name'];
