@@ -563,6 +563,15 @@ const EXTRA_SUITES: ExtraSuite[] = [
     },
   },
   {
+    name: 'Prompt catalogue (bench/catalog.ts)',
+    file: 'catalog.ts',
+    run: async (mod, out) => {
+      const result = await (mod.runCatalogBench as (o: { quick?: boolean }) => Promise<unknown>)({ quick: QUICK });
+      (mod.printCatalogBench as (r: unknown, l: (s?: string) => void) => void)(result, (s = '') => out(`   ${s}`));
+      return result;
+    },
+  },
+  {
     name: 'Rename through fixture files (bench/fixtureRefs.ts)',
     file: 'fixtureRefs.ts',
     run: async (mod, out) => {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { CrashGuard } from './crashGuard';
 import { registerHistoryView } from './history/view';
+import { registerCatalogView } from './catalog/view';
 import { AGENT_INSTRUCTION_LANGUAGES, AGENT_INSTRUCTION_PATTERNS, PROMPT_LANGUAGES } from '../../server/src/languages';
 import { TrustNotification, type InitializationOptions } from '../../server/src/protocol';
 import { PREVIEW_SCHEME, RenderedPreviewProvider, showRenderedPreview } from './preview';
@@ -60,6 +61,7 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
   const previews = new RenderedPreviewProvider(() => client, context.workspaceState);
   const tokenStatus = new TokenStatusBar(() => client);
   registerHistoryView(context, () => client, output);
+  registerCatalogView(context, () => client, output);
 
   context.subscriptions.push(
     client.onDidChangeState((e) => {

@@ -1,6 +1,6 @@
 // Custom requests between the VS Code client and the language server: one module, imported by
 // both sides, so their names and shapes cannot drift apart.
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { ChangeSummary } from './service/history/summary';
 import type { TokenSummary } from './service/tokens';
 
@@ -75,3 +75,50 @@ export interface TrustParams {
  * `file://` value of a fixture file (the preview and the status bar show what they can without it).
  */
 export const TrustNotification = new NotificationType<TrustParams>('promptWorkbench/trust');
+
+/** One row of the prompt catalogue as the view shows it, with the lifecycle findings of the prompt. */
+export interface CatalogRow {
+  uri: string;
+  path: string;
+  name: string;
+  format: string;
+  formatName: string;
+  owner?: string;
+  ownerSource: 'file' | 'codeowners' | 'none';
+  status: string;
+  /** Position of the status in the lifecycle (0 draft … 4 retired); absent for a name that is no status. */
+  rank?: number;
+  statusSource: 'file' | 'config' | 'default';
+  tags: string[];
+  version?: string;
+  model?: string;
+  tokens?: number;
+  tokensEstimated?: boolean;
+  costPerRun?: number;
+  tests?: { verdict: 'passed' | 'failed'; passed: number; total: number; passRate: number; lastRun?: string };
+  lastChange?: { commit: string; date: string; author: string; summary: string };
+  errors: number;
+  /** Lifecycle findings: `level: message (rule)`. */
+  findings: string[];
+}
+
+export interface CatalogSnapshot {
+  rows: CatalogRow[];
+  /** False while the first build is running. */
+  ready: boolean;
+}
+
+/** The whole catalogue (the view asks once, then follows `CatalogChangedNotification`). */
+export const CatalogRequest = new RequestType0<CatalogSnapshot, void>('promptWorkbench/catalog');
+
+export interface CatalogChange {
+  /** Rows added or changed. */
+  changed: CatalogRow[];
+  /** URIs of rows removed. */
+  removed: string[];
+  /** Set when the catalogue was rebuilt: `changed` holds every row and the view replaces its own. */
+  reset?: boolean;
+}
+
+/** Rows that changed since the last notification: the view updates without asking for the whole catalogue. */
+export const CatalogChangedNotification = new NotificationType<CatalogChange>('promptWorkbench/catalogChanged');

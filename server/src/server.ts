@@ -4,6 +4,7 @@ import {
   CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   ErrorCodes,
   ResponseError,
   ProposedFeatures,
@@ -14,7 +15,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ChangeSummaryRequest, FixtureCasesRequest, RenderRequest, TokenSummaryRequest, TrustNotification, type ChangeSummary, type ChangeSummaryParams, type FixtureCaseItem, type InitializationOptions, type RenderParams, type RenderResponse, type TrustParams } from './protocol';
+import { CatalogChangedNotification, CatalogRequest, ChangeSummaryRequest, FixtureCasesRequest, RenderRequest, TokenSummaryRequest, TrustNotification, type ChangeSummary, type ChangeSummaryParams, type FixtureCaseItem, type InitializationOptions, type RenderParams, type RenderResponse, type TrustParams } from './protocol';
 import * as engine from './service';
 import { summarizeChange } from './service/history/summary';
 import * as tokens from './service/tokens';
@@ -28,6 +29,7 @@ import { configFileDiagnostics, docsBaseUri } from './lintConfig';
 import { fixtureOf, forgetFixture, isFixtureUri } from './fixtureSupport';
 import * as testing from './service/testing';
 import { createNodeHost } from './node/host';
+import { CatalogService } from './catalogService';
 import { VERSION } from './version';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -36,6 +38,7 @@ const cache = new engine.PromptDocumentCache();
 const partials = new engine.PartialIndex();
 let configurationSupported = false;
 let codeLensRefreshSupported = false;
+let watchedFilesDynamic = false;
 let workspaceFolders: string[] = [];
 // Everything outside the open texts goes through the one host: searches skip the same folders
 // (the built-in ones plus `files.exclude` of the workspace folders' project configs) everywhere.
@@ -216,6 +219,7 @@ async function readWorkspaceExclude(): Promise<void> {
 connection.onInitialize((params): InitializeResult => {
   configurationSupported = !!params.capabilities.workspace?.configuration;
   codeLensRefreshSupported = !!params.capabilities.workspace?.codeLens?.refreshSupport;
+  watchedFilesDynamic = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   workspaceFolders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceTrusted = (params.initializationOptions as InitializationOptions | undefined)?.trusted !== false;
   return {
@@ -238,6 +242,8 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onInitialized(() => {
   if (configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'promptWorkbench' });
+  // The catalogue follows every registered format's files, the run records and CODEOWNERS on disk.
+  if (watchedFilesDynamic) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [...engine.promptFileGlobs(), '**/.prompt-workbench/runs/*.jsonl', '**/CODEOWNERS'].map((globPattern) => ({ globPattern })) }).catch(() => undefined);
   // Index the workspace's partials in the background; open documents are re-checked when done.
   partialsIndexed = readWorkspaceExclude()
     .then(() => engine.indexPartials(host, partials, { isOpen: (uri) => !!documents.get(uri) }))
@@ -245,6 +251,7 @@ connection.onInitialized(() => {
       (report) => {
         connection.console.info(`Indexed ${report.files} partial file(s) in ${report.ms.toFixed(0)} ms`);
         revalidateAll();
+        void catalogService.rebuild();
       },
       (e: unknown) => connection.console.error(`Indexing partials failed: ${e instanceof Error ? e.message : String(e)}`),
     );
@@ -282,6 +289,7 @@ connection.onNotification(TrustNotification.method, (p: TrustParams) => {
   if (trusted === workspaceTrusted) return;
   workspaceTrusted = trusted;
   revalidateAll();
+  void catalogService.rebuild();
 });
 
 connection.onDidChangeConfiguration(() => {
@@ -325,12 +333,32 @@ const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Milliseconds of analysis between two turns; one step of the engine (a parse, a rule) is never cut. */
 const SLICE_MS = engine.DEFAULT_SLICE_MS;
 
-/** Publishes a document's diagnostics if the version they were computed for is still current. */
+/** Publishes a document's diagnostics if the version they were computed for is still current (a prompt's with its lifecycle findings). */
 function publish(uri: string, version: number, diagnostics: Diagnostic[]): Promise<void> | undefined {
   const latest = documents.get(uri);
   if (!latest || latest.version !== version) return undefined;
-  return connection.sendDiagnostics({ uri, version, diagnostics });
+  const lifecycle = kindOf(uri) === 'prompt' ? catalogService.diagnosticsFor(uri) : [];
+  return connection.sendDiagnostics({ uri, version, diagnostics: lifecycle.length ? [...diagnostics, ...lifecycle] : diagnostics });
 }
+
+// The prompt catalogue (the Prompt Catalogue view, the lifecycle rules): built in the background
+// after start-up, then updated row by row from the host's change events.
+const catalogService = new CatalogService({
+  host,
+  projectConfigs,
+  folders: () => workspaceFolders,
+  trusted: () => workspaceTrusted,
+  lintSettings: async (uri) => (await settingsOf(uri).catch(() => undefined))?.lint,
+  docsBase: DOCS_BASE,
+  notify: (change) => void connection.sendNotification(CatalogChangedNotification.method, change).catch(() => undefined),
+  findingsChanged: (uris) => {
+    for (const uri of uris) if (documents.get(uri)) scheduleValidation(uri);
+  },
+  yieldNow,
+  log: (m) => connection.console.info(m),
+});
+
+connection.onRequest(CatalogRequest.method, () => runSafe('Catalogue', { rows: [], ready: false }, undefined, () => catalogService.snapshot()));
 
 /** One validation per document kind. */
 const validators: Record<DocumentKind, (doc: TextDocument) => Promise<void>> = {

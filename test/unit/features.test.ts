@@ -70,7 +70,9 @@ test('Picoschema types are offered as values under input.schema', () => {
 
 test('no completion in the template body or in user-defined mappings', () => {
   assert.deepEqual(labels('---\nmodel: a/b\n---\nHello |'), []);
-  assert.deepEqual(labels('---\nmetadata:\n  |\n---\n'), []);
+  assert.deepEqual(labels('---\nmetadata:\n  team:\n    |\n---\n'), []);
+  // `metadata` is yours, beside the fields the prompt catalogue reads, which completion offers.
+  assert.deepEqual(labels('---\nmetadata:\n  |\n---\n'), ['owner', 'status', 'tags', 'statusNote']);
 });
 
 test('hover documents keys, with the type', () => {

@@ -7,6 +7,7 @@
 //   prompt-workbench replay <record.jsonl> [--case ID] [--model M]   (see cli/replay.ts)
 //   prompt-workbench history <prompt> [--limit N] [--format text|json]   (see cli/history.ts)
 //   prompt-workbench report [records...] [--html FILE] [--json] [--merge ...]   (see cli/report.ts)
+//   prompt-workbench catalog [paths] [--format text|json|markdown|csv] [--status S] [--owner O] [--kind F] [--audit FILE]   (see cli/catalog.ts)
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatById, frontmatterJsonSchema, lint, loadPartialIndex, promptFileGlobs, registeredFormats, type PartialIndex } from '../service';
@@ -22,6 +23,7 @@ import { REPLAY_USAGE, replayMain, ReplayUsageError } from './replay';
 import { HISTORY_USAGE, historyMain, HistoryUsageError } from './history';
 import { runRecordJsonSchema } from '../service/testing/records';
 import { REPORT_USAGE, reportCommand, ReportUsageError } from './report';
+import { CATALOG_USAGE, catalogCommand, CatalogUsageError } from './catalog';
 import { VERSION } from '../version';
 
 const USAGE = `Usage: prompt-workbench <command> [options]
@@ -67,6 +69,7 @@ ${DIFF_USAGE}
 ${HISTORY_USAGE}
 ${REPLAY_USAGE}
 ${REPORT_USAGE}
+${CATALOG_USAGE}
 
 Options:
   -h, --help                 Show this help.
@@ -99,6 +102,8 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     if (argv[0] === 'test' && argv.includes('--estimate') && !argv.includes('--help') && !argv.includes('-h')) return await estimateCommand(argv.slice(1), cwd, stdout);
     // `test` has options of its own (see cli/test.ts).
     if (argv[0] === 'test' && !argv.includes('--help') && !argv.includes('-h')) return await testCommand(argv.slice(1), cwd, stdout, stderr);
+    // `catalog` has options of its own (see cli/catalog.ts).
+    if (argv[0] === 'catalog' && !argv.includes('--help') && !argv.includes('-h')) return await catalogCommand(argv.slice(1), cwd, stdout, stderr);
     // `diff` has options of its own (see cli/diff.ts).
     if (argv[0] === 'diff' && !argv.includes('--help') && !argv.includes('-h')) {
       try {
@@ -182,7 +187,7 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
     const options = { format: values.format as LintFormat, maxWarnings, quiet: values.quiet, model: values.model, config: values.config, preset, partials: await loadPartials(files, cwd, lintProject), version: VERSION, env: process.env, host: lintProject.host };
     return await lintCommand(files, options, cwd, stdout, stderr);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof TestUsageError || e instanceof ReplayUsageError || e instanceof HistoryUsageError || e instanceof ReportUsageError || e instanceof ConfigFileError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || e instanceof TestUsageError || e instanceof ReplayUsageError || e instanceof HistoryUsageError || e instanceof ReportUsageError || e instanceof CatalogUsageError || e instanceof ConfigFileError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       stderr.write(`prompt-workbench: ${(e as Error).message}\n`);
       return 2;
     }

@@ -25,6 +25,7 @@ export const DESKTOP_SCENARIOS = [
   { name: 'compare-models', trusted: true, mock: true },
   { name: 'trends', trusted: true, mock: false },
   { name: 'agents', trusted: true, mock: false },
+  { name: 'catalog', trusted: true, mock: false },
 ] as const;
 
 export type ScenarioName = (typeof DESKTOP_SCENARIOS)[number]['name'];

@@ -145,6 +145,8 @@ export interface PromptMetadata {
   owner?: SourceValue<string>;
   tags?: SourceValue<string[]>;
   status?: SourceValue<string>;
+  /** Why the status changed, when it moved back (the `lifecycle-status-backwards` rule reads it). */
+  statusNote?: SourceValue<string>;
 }
 
 /**

@@ -82,6 +82,22 @@ export const LintConfigFileSchema = z.strictObject({
       model: z.string().min(1).describe('The model instruction files are counted for (default: `tokens.model`, else the setting promptWorkbench.tokens.model, else o200k_base).').optional(),
     })
     .optional(),
+  catalog: z
+    .strictObject({
+      statuses: z
+        .strictObject({
+          draft: z.string().min(1).optional(),
+          review: z.string().min(1).optional(),
+          approved: z.string().min(1).optional(),
+          released: z.string().min(1).optional(),
+          retired: z.string().min(1).optional(),
+        })
+        .describe('Your names for the lifecycle statuses `draft`, `review`, `approved`, `released` and `retired` (their order stays), e.g. `released: production`.')
+        .optional(),
+      defaults: z.record(z.string().min(1), z.string().min(1)).describe('The status of prompts that do not write one, by glob relative to this file (`prompts/prod/**: released`); the last matching glob wins. Else `draft`.').optional(),
+      requireOwner: z.boolean().describe('`true` makes a prompt without an owner (in the file or CODEOWNERS) a finding of `lifecycle-missing-owner`.').optional(),
+    })
+    .optional(),
   testing: z
     .strictObject({
       javascript: z.boolean().describe('`false` skips `javascript` assertions in the editor and on the command line (the case\'s other assertions still count). They run in a sandbox either way.').optional(),
@@ -121,8 +137,16 @@ export interface LintConfigFile {
   testing?: { javascript?: boolean; maxPassRateDrop?: number };
   /** `agents:`: agent instruction files (further files, the always-loaded set, its budget and model). */
   agents?: { files?: string[]; alwaysLoaded?: string[]; budget?: number; model?: string };
+  /** `catalog:`: lifecycle status names, default statuses by folder glob, whether owners are required. */
+  catalog?: CatalogConfig;
   /** `schemas:`: schema names to JSON Schema files, relative to the config file (see schemas.ts). */
   schemas?: Record<string, string>;
+}
+
+export interface CatalogConfig {
+  statuses?: Partial<Record<'draft' | 'review' | 'approved' | 'released' | 'retired', string>>;
+  defaults?: Record<string, string>;
+  requireOwner?: boolean;
 }
 
 /** The project config: the same file, by the name that says it holds more than lint settings. */
@@ -234,6 +258,22 @@ export function parseLintConfig(text: string, rules: readonly LintRule<any>[], s
   if (agents.success && agents.data) config.agents = agents.data;
   const testing = LintConfigFileSchema.shape.testing.safeParse(sections.testing);
   if (testing.success && testing.data) config.testing = testing.data;
+  const catalog = LintConfigFileSchema.shape.catalog.safeParse((value as { catalog?: unknown }).catalog);
+  if (catalog.success && catalog.data) {
+    const names = { draft: 'draft', review: 'review', approved: 'approved', released: 'released', retired: 'retired', ...catalog.data.statuses };
+    const known = Object.values(names);
+    const seen = new Set<string>();
+    for (const [role, name] of Object.entries(names)) {
+      if (seen.has(name)) problems.push({ message: `\`catalog.statuses.${role}\`: "${name}" names another status too; each status needs its own name.`, span: nodeSpan(locate(doc, ['catalog', 'statuses', role]).node, whole), severity: 'error' });
+      seen.add(name);
+    }
+    for (const [glob, status] of Object.entries(catalog.data.defaults ?? {})) {
+      if (known.includes(status)) continue;
+      const near = closest(status, known);
+      problems.push({ message: `\`catalog.defaults\`: "${status}" is not a status; the statuses are ${known.join(', ')}.${near ? ` Did you mean "${near}"?` : ''}`, span: nodeSpan(locate(doc, ['catalog', 'defaults', glob]).node, whole), severity: 'error' });
+    }
+    config.catalog = catalog.data;
+  }
   const schemas = LintConfigFileSchema.shape.schemas.safeParse((value as { schemas?: unknown }).schemas);
   if (schemas.success && schemas.data) config.schemas = schemas.data;
 

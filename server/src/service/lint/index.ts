@@ -36,6 +36,11 @@ import { rule as untrustedInputUndelimited } from './untrusted-input-undelimited
 import { rule as vagueLanguage } from './vague-language';
 import { rule as variableInSystemRole } from './variable-in-system-role';
 import { rule as whitespace } from './whitespace';
+import { rule as lifecycleUnversionedChange } from './lifecycle-unversioned-change';
+import { rule as lifecycleUnverified } from './lifecycle-unverified';
+import { rule as lifecycleRetiredReferenced } from './lifecycle-retired-referenced';
+import { rule as lifecycleMissingOwner } from './lifecycle-missing-owner';
+import { rule as lifecycleStatusBackwards } from './lifecycle-status-backwards';
 import { formatOf } from '../formats/registry';
 
 /** Every rule, in the order of the docs index. */
@@ -58,7 +63,15 @@ export const RULES: readonly LintRule<any>[] = [
   whitespace,
   brokenLink,
   agentUnknownField,
+  lifecycleUnversionedChange,
+  lifecycleUnverified,
+  lifecycleRetiredReferenced,
+  lifecycleMissingOwner,
+  lifecycleStatusBackwards,
 ];
+
+/** The lifecycle rules: they check catalogue rows with the workspace around them (`LintRule.catalog`). */
+export const CATALOG_RULES: readonly LintRule<any>[] = RULES.filter((r) => r.catalog);
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 
@@ -251,5 +264,5 @@ export { forgetLintState } from './blocks';
 export { CONFIG_FILE_NAMES, DEFAULT_SETTING, findLintConfig, formatConfigProblem, isConfigFile, parseLintConfig, resolveLintConfig, sarifLevel, severityFor, type LintConfigFile, type LintSettings, type ResolvedLintConfig } from './config';
 export { DEFAULT_PRESET, isPreset, PRESET_DESCRIPTIONS, PRESETS, presetLevel, presetLevels, type Preset } from './presets';
 export { presetOf } from './config';
-export type { Level, LintRule } from './types';
+export type { CatalogFinding, CatalogRuleContext, Level, LintRule, Reference } from './types';
 export { LEVELS } from './types';

@@ -1,6 +1,9 @@
 // The shapes every lint rule shares: its metadata (id, default level, description, options),
 // the context it checks a document in, and what it reports.
-import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
+import type { CodeAction, Diagnostic, Range } from 'vscode-languageserver-types';
+import type { CatalogEntry } from '../catalog/catalog';
+import type { Lifecycle } from '../catalog/lifecycle';
+import type { CatalogConfig } from './config';
 import type { z } from 'zod';
 import type { PromptDiagnostic } from '../diagnostic';
 import type { PromptDocument } from '../document';
@@ -51,6 +54,37 @@ export interface RuleContext<O = Record<string, unknown>> {
   pause?(): Promise<void> | undefined;
 }
 
+/** A place outside the prompt that names it: a fixture file, code, another prompt. */
+export interface Reference {
+  uri: string;
+  /** Relative to the catalogue's root. */
+  path: string;
+  range: Range;
+  /** What names it (`{{> header}}`, `prompt: ./old.prompt`, the file name). */
+  text: string;
+}
+
+/** What a lifecycle rule sees: one catalogue row, and the workspace around it on demand. */
+export interface CatalogRuleContext<O = Record<string, unknown>> {
+  entry: CatalogEntry;
+  options: O;
+  lifecycle: Lifecycle;
+  config?: CatalogConfig;
+  /**
+   * The row of the prompt's previous committed version (git): HEAD when the file has uncommitted
+   * changes, else HEAD's parent (a CI checkout compares the last commit), or the base revision the
+   * door was given (`--base`). Undefined without git or when that version has no such file.
+   */
+  previous(): Promise<CatalogEntry | undefined>;
+  /** Places in other files that name the prompt (partials' includes, fixture files, code, other prompts). */
+  references(): Promise<Reference[]>;
+}
+
+export interface CatalogFinding {
+  message: string;
+  range: Range;
+}
+
 export interface FixContext {
   doc: PromptDocument;
   analysisOptions: AnalysisOptions;
@@ -84,6 +118,12 @@ export interface LintRule<O = Record<string, unknown>> {
   };
   /** Rules whose library is asynchronous (secretlint). */
   checkAsync?(ctx: RuleContext<O>): Promise<Finding[]>;
+  /**
+   * Lifecycle rules check a catalogue row with the workspace around it (git, run records, other
+   * files): they run when the catalogue is built or a prompt file is saved, never on a keystroke,
+   * and in `prompt-workbench catalog`. Such a rule has neither `check` nor `checkAsync`.
+   */
+  catalog?(ctx: CatalogRuleContext<O>): Promise<CatalogFinding[]>;
   /** Quick fixes for one of this rule's diagnostics. */
   fixes?(ctx: FixContext, diagnostic: Diagnostic): CodeAction[];
 }

@@ -328,7 +328,23 @@ const trendsChecks: Check[] = [
   }],
 ];
 
+// ---- catalog ----
+
+const catalogChecks: Check[] = [
+  ['the catalogue is built and its lifecycle rules report on the open prompts', async () => {
+    await waitForCommand('promptWorkbench.catalog.show');
+    await vscode.commands.executeCommand('promptWorkbench.catalog.show');
+    // `refund.prompt` is released and `greeting.prompt` approved, neither with a run record.
+    for (const rel of ['prompts/support/refund.prompt', 'prompts/support/greeting.prompt']) {
+      const doc = await open(rel);
+      const found = await waitFor(`lifecycle-unverified on ${rel}`, () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'lifecycle-unverified' || (typeof d.code === 'object' && d.code.value === 'lifecycle-unverified')));
+      assert.equal(doc.getText(found.range), rel.includes('refund') ? 'released' : 'approved', 'on the status value');
+    }
+  }],
+];
+
 const CHECKS: Record<ScenarioName, Check[]> = {
+  catalog: catalogChecks,
   problems: problemsChecks,
   completion: completionChecks,
   tokens: tokensChecks,

@@ -27,6 +27,8 @@ function build(key: string, path: string[], s: JsonSchema): KeyInfo {
     open: s.type !== 'object' || s.additionalProperties !== false,
   };
   if (Array.isArray(s.enum)) info.enumValues = s.enum.map(String);
+  // Suggested values of an open string (the lifecycle statuses): completion offers them, validation takes any string.
+  else if (Array.isArray(s.examples) && s.type === 'string') info.enumValues = s.examples.map(String);
   if (s.type === 'object' && s.properties) {
     info.children = new Map();
     for (const [k, child] of Object.entries<JsonSchema>(s.properties)) {

@@ -115,9 +115,21 @@ export const FrontmatterSchema = z
     config: config,
     input: input,
     output: output,
-    metadata: z.record(z.string(), z.unknown()).meta({
-      description: 'Free-form data for your own tooling (owner, tags, ticket). Not sent to the model.',
-    }),
+    metadata: z
+      .looseObject({
+      owner: z.string().meta({ description: 'Who owns the prompt (a person, `@org/team` or an e-mail address), shown in the prompt catalogue. Without it, CODEOWNERS decides.' }),
+      status: z.string().meta({ examples: ['draft', 'review', 'approved', 'released', 'retired'], description: 'Lifecycle status: `draft`, `review`, `approved`, `released` or `retired` (the project config may rename them). Without it, the project config\'s folder defaults decide, else `draft`.' }),
+      tags: z.array(z.string()).meta({ description: 'Tags for finding the prompt in the catalogue.' }),
+      statusNote: z.string().meta({ description: 'Why the status moved back (for example from `released` to `review`): the rule `lifecycle-status-backwards` asks for it.' }),
+      })
+      .partial()
+      .meta({
+        description: 'Data for your own tooling, not sent to the model. The prompt catalogue reads `owner`, `status`, `tags` and `statusNote`; any other key is yours.',
+      }),
+    'workbench.owner': z.string().meta({ description: 'Extension field (Dotprompt gathers `workbench.*` keys under `ext.workbench`): the owner, as `metadata.owner`, which wins when both are written.' }),
+    'workbench.status': z.string().meta({ examples: ['draft', 'review', 'approved', 'released', 'retired'], description: 'Extension field: the lifecycle status, as `metadata.status`, which wins when both are written.' }),
+    'workbench.tags': z.array(z.string()).meta({ description: 'Extension field: tags, as `metadata.tags`, which wins when both are written.' }),
+    'workbench.statusNote': z.string().meta({ description: 'Extension field: why the status moved back, as `metadata.statusNote`.' }),
   })
   .partial()
   .meta({

@@ -23,6 +23,8 @@ function typeLabel(s: JsonSchema): string {
 function build(key: string, path: string[], s: JsonSchema): KeyInfo {
   const info: KeyInfo = { key, path, description: s.description ?? '', type: typeLabel(s), open: true };
   if (Array.isArray(s.enum)) info.enumValues = s.enum.map(String);
+  // Suggested values of an open string (the lifecycle statuses): completion offers them, validation takes any string.
+  else if (Array.isArray(s.examples) && s.type === 'string') info.enumValues = s.examples.map(String);
   const shape = s.type === 'array' && s.items?.type === 'object' ? s.items : s.type === 'object' ? s : undefined;
   if (shape?.properties) {
     info.children = new Map();

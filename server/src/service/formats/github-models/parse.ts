@@ -199,6 +199,21 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
     return p ? sourceString(text, p.value, p.key, base) : undefined;
   };
   prompt.metadata = { name: str('name'), description: str('description') };
+  // The catalogue's convention: a top-level `metadata:` mapping (`gh models` reads the file with
+  // gopkg.in/yaml.v3's non-strict Unmarshal, so it ignores the key).
+  const meta = pairOf(root, 'metadata')?.value;
+  if (isMap(meta)) {
+    const field = (key: string) => {
+      const p = pairOf(meta, key);
+      return p ? sourceString(text, p.value, p.key, base) : undefined;
+    };
+    const tagsPair = pairOf(meta, 'tags');
+    const tags = tagsPair && isSeq(tagsPair.value) && tagsPair.value.items.every((i) => isScalar(i) && typeof i.value === 'string') ? { value: tagsPair.value.items.map((i) => String((i as { value: unknown }).value)), span: spanOf(tagsPair.value, base, text)!, keySpan: spanOf(tagsPair.key, base, text) } : undefined;
+    const versionPair = pairOf(meta, 'version');
+    const version = versionPair && isScalar(versionPair.value) && (typeof versionPair.value.value === 'string' || typeof versionPair.value.value === 'number') ? { value: versionPair.value.value, span: spanOf(versionPair.value, base, text)!, keySpan: spanOf(versionPair.key, base, text) } : undefined;
+    const extra = { owner: field('owner'), status: field('status'), statusNote: field('statusNote'), tags, version };
+    for (const [k, v] of Object.entries(extra)) if (v) (prompt.metadata as Record<string, unknown>)[k] = v;
+  }
   prompt.model = str('model');
 
   // modelParameters: the three `gh models` sends, onto the shared vocabulary.

@@ -99,6 +99,16 @@ export const GitHubModelsSchema = z
     messages: z.array(message).meta({ description: 'The conversation sent to the model, in order.' }),
     testData: z.array(z.record(z.string(), z.unknown())).meta({ description: 'Test cases: each row gives values to the `{{variables}}` of the messages (and often `expected`).' }),
     evaluators: z.array(evaluator).meta({ description: 'Checks run on the answer of every test data row (`gh models eval`).' }),
+    metadata: z
+      .looseObject({
+        owner: z.string().meta({ description: 'Who owns the prompt (a person, `@org/team` or an e-mail address), shown in the prompt catalogue. Without it, CODEOWNERS decides.' }),
+        status: z.string().meta({ examples: ['draft', 'review', 'approved', 'released', 'retired'], description: 'Lifecycle status: `draft`, `review`, `approved`, `released` or `retired` (the project config may rename them). Without it, the project config\'s folder defaults decide, else `draft`.' }),
+        tags: z.array(z.string()).meta({ description: 'Tags for finding the prompt in the catalogue.' }),
+        version: z.union([z.string(), z.number()]).meta({ description: 'A version label; a `released` prompt changes only with a new version (rule `lifecycle-unversioned-change`).' }),
+        statusNote: z.string().meta({ description: 'Why the status moved back (for example from `released` to `review`): the rule `lifecycle-status-backwards` asks for it.' }),
+      })
+      .partial()
+      .meta({ description: 'Prompt Workbench\'s catalogue fields (owner, status, tags, version). Not part of GitHub\'s format: `gh models` ignores the key (it reads the file without strict field checks), and the request never contains it.' }),
   })
   .partial()
   .meta({ description: 'A GitHub Models prompt file.' });

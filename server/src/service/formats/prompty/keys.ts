@@ -30,6 +30,8 @@ function objectOf(s: JsonSchema): JsonSchema | undefined {
 function build(key: string, path: string[], s: JsonSchema, families?: string[]): KeyInfo {
   const info: KeyInfo = { key, path, description: s.description ?? '', type: typeLabel(s), families, open: true };
   if (Array.isArray(s.enum)) info.enumValues = s.enum.map(String);
+  // Suggested values of an open string (the lifecycle statuses): completion offers them, validation takes any string.
+  else if (Array.isArray(s.examples) && s.type === 'string') info.enumValues = s.examples.map(String);
   else if (Array.isArray(s.anyOf)) {
     const e = s.anyOf.find((x: JsonSchema) => Array.isArray(x.enum));
     if (e) info.enumValues = e.enum.map(String);

@@ -291,6 +291,12 @@ export function providerOf(provider: string | undefined, v1Type?: string): strin
   return p || undefined;
 }
 
+/** Prompty's `metadata.authors`, as the owner when no `metadata.owner` is written: the authors, comma-separated. */
+function authorsOf(s: PromptSetting | undefined): SourceValue<string> | undefined {
+  const list = sourceValue(s, isStrings);
+  return list && list.value.length ? { value: list.value.join(', '), span: list.span, keySpan: list.keySpan } : undefined;
+}
+
 function modelFacts(text: string, block: FrontmatterBlock, version: 1 | 2, inputs: PromptInput[]): Omit<PromptModel, 'messages' | 'tests' | 'includes' | 'approximate'> {
   const settings = frontmatterSettings(text, block);
   const metadata = child(settings, 'metadata')?.children;
@@ -300,9 +306,10 @@ function modelFacts(text: string, block: FrontmatterBlock, version: 1 | 2, input
       name: sourceValue(child(settings, 'name'), isString),
       description: sourceValue(child(settings, 'description'), isString),
       version: sourceValue(child(metadata, 'version') ?? child(settings, 'version'), isVersion),
-      owner: sourceValue(child(metadata, 'owner'), isString),
+      owner: sourceValue(child(metadata, 'owner'), isString) ?? authorsOf(child(metadata, 'authors') ?? child(settings, 'authors')),
       tags: sourceValue(child(metadata, 'tags') ?? child(settings, 'tags'), isStrings),
       status: sourceValue(child(metadata, 'status'), isString),
+      statusNote: sourceValue(child(metadata, 'statusNote'), isString),
     },
     parameters: {},
     otherParameters: [],

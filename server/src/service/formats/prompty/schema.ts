@@ -145,6 +145,9 @@ const metadata = z
     authors: z.array(z.string()).meta({ description: 'Who wrote the prompt.' }),
     tags: z.array(z.string()).meta({ description: 'Tags for finding the prompt.' }),
     version: z.union([z.string(), z.number()]).meta({ description: 'A version label for the prompt.' }),
+      owner: z.string().meta({ description: 'Who owns the prompt (a person, `@org/team` or an e-mail address), shown in the prompt catalogue. Without it, the catalogue takes `authors`, then CODEOWNERS.' }),
+      status: z.string().meta({ examples: ['draft', 'review', 'approved', 'released', 'retired'], description: 'Lifecycle status: `draft`, `review`, `approved`, `released` or `retired` (the project config may rename them). Without it, the project config\'s folder defaults decide, else `draft`.' }),
+      statusNote: z.string().meta({ description: 'Why the status moved back (for example from `released` to `review`): the rule `lifecycle-status-backwards` asks for it.' }),
   })
   .partial()
   .meta({ description: 'Information about the prompt (authors, tags, version, anything else); not sent to the model.' });

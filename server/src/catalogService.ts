@@ -1,0 +1,219 @@
+// The language server's prompt catalogue: built once in the background after start-up (the file
+// search and one parse per prompt, pausing between files so requests are answered), then kept
+// current from the host's change events, one row per changed file, never a rescan. Git facts (the
+// last change) and the lifecycle rules (which read git, the run records and other files) follow in
+// the background, per changed row, after a quiet period, so no keystroke waits for them. The view
+// asks for the rows once and gets the changed rows as notifications.
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver';
+import * as engine from './service';
+import type { CatalogChange, CatalogRow, CatalogSnapshot } from './protocol';
+
+type Catalog = engine.catalog.Catalog;
+
+export interface CatalogServiceOptions {
+  host: engine.WorkspaceHost;
+  projectConfigs: engine.ProjectConfigs;
+  /** The workspace folder URIs (the first is the catalogue's root). */
+  folders(): readonly string[];
+  /** Whether git may run (a trusted workspace). */
+  trusted(): boolean;
+  lintSettings(uri: string): Promise<engine.lint.LintSettings | undefined>;
+  docsBase?: string;
+  notify(change: CatalogChange): void;
+  /** The lifecycle findings of these files changed: their diagnostics should be published again. */
+  findingsChanged(uris: readonly string[]): void;
+  yieldNow(): Promise<void>;
+  log(message: string): void;
+}
+
+/** Milliseconds a changed file waits before its git facts and lifecycle rules are computed again. */
+const QUIET_MS = 750;
+/** Milliseconds a changed file waits before its row is computed again (a burst of keystrokes is one update). */
+const ROW_WAIT_MS = 200;
+
+export class CatalogService {
+  private catalog: Catalog | undefined;
+  private building: Promise<void> | undefined;
+  private readonly findings = new Map<string, { diagnostics: Diagnostic[]; lines: string[] }>();
+  private readonly dirty = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private generation = 0;
+  private readonly rowTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly o: CatalogServiceOptions) {
+    o.host.onDidChange((uri, kind) => this.changed(uri, kind));
+  }
+
+  private root(): string | undefined {
+    const first = this.o.folders()[0];
+    if (!first) return undefined;
+    try {
+      return first.startsWith('file:') ? fileURLToPath(first) : first;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** (Re)builds the whole catalogue in the background: at start, after a project config, CODEOWNERS or trust change. */
+  rebuild(): Promise<void> {
+    const generation = ++this.generation;
+    const run = (async () => {
+      const root = this.root();
+      if (!root) return;
+      const started = performance.now();
+      const config = (await this.o.projectConfigs.configFor(path.join(root, '.folder')).catch(() => undefined))?.catalog;
+      let slice = performance.now();
+      const catalog = await engine.catalog.loadCatalog(this.o.host, root, {
+        config,
+        pause: async () => {
+          if (performance.now() - slice > engine.DEFAULT_SLICE_MS) {
+            await this.o.yieldNow();
+            slice = performance.now();
+          }
+        },
+      });
+      if (generation !== this.generation) return;
+      this.catalog = catalog;
+      this.o.log(`Catalogued ${catalog.size} prompt file(s) in ${(performance.now() - started).toFixed(0)} ms`);
+      this.o.notify({ changed: this.rows(catalog.entries()), removed: [], reset: true });
+      for (const e of catalog.entries()) this.dirty.add(e.uri);
+      this.schedule(0);
+    })().catch((e: unknown) => this.o.log(`Building the prompt catalogue failed: ${e instanceof Error ? e.message : String(e)}`));
+    this.building = run;
+    return run;
+  }
+
+  async snapshot(): Promise<CatalogSnapshot> {
+    if (!this.catalog && !this.building) void this.rebuild();
+    return { rows: this.catalog ? this.rows(this.catalog.entries()) : [], ready: !!this.catalog };
+  }
+
+  /** The lifecycle findings of a file, for its published diagnostics. */
+  diagnosticsFor(uri: string): Diagnostic[] {
+    return this.findings.get(uri)?.diagnostics ?? [];
+  }
+
+  private row(e: engine.catalog.CatalogEntry): CatalogRow {
+    const { uri, path: p, name, format, formatName, owner, ownerSource, status, statusSource, tags, version, model, tokens, tokensEstimated, costPerRun, tests, lastChange, errors } = e;
+    return { uri, path: p, name, format, formatName, owner, ownerSource, status, statusSource, tags, version, model, tokens, tokensEstimated, costPerRun, tests: tests && { verdict: tests.verdict, passed: tests.passed, total: tests.total, passRate: tests.passRate, lastRun: tests.lastRun }, lastChange, errors, findings: this.findings.get(uri)?.lines ?? [], ...(e.role ? { rank: engine.catalog.LIFECYCLE_ROLES.indexOf(e.role) } : {}) };
+  }
+
+  private rows(entries: readonly engine.catalog.CatalogEntry[]): CatalogRow[] {
+    return entries.map((e) => this.row(e));
+  }
+
+  private changed(uri: string, kind: engine.ChangeKind): void {
+    const catalog = this.catalog;
+    if (!catalog) return;
+    const base = uri.slice(uri.lastIndexOf('/') + 1);
+    if (engine.lint.isConfigFile(uri) || base === 'CODEOWNERS') {
+      void this.rebuild();
+      return;
+    }
+    if (/\/\.prompt-workbench\/runs\/[^/]+\.jsonl$/.test(uri)) {
+      void this.refreshRecords();
+      return;
+    }
+    if (!engine.catalog.isCatalogued(uri)) return;
+    // Edits of an open file come keystroke by keystroke: its row waits for a pause in typing.
+    clearTimeout(this.rowTimers.get(uri));
+    const t = setTimeout(() => {
+      this.rowTimers.delete(uri);
+      void this.updateRow(catalog, uri, kind);
+    }, kind === 'changed' ? ROW_WAIT_MS : 0);
+    t.unref?.();
+    this.rowTimers.set(uri, t);
+  }
+
+  /** One file changed: its row only (one read, one parse). */
+  private async updateRow(catalog: Catalog, uri: string, kind: engine.ChangeKind): Promise<void> {
+    if (kind === 'deleted') {
+      if (catalog.delete(uri)) {
+        this.findings.delete(uri);
+        this.o.notify({ changed: [], removed: [uri] });
+      }
+      return;
+    }
+    let text: string;
+    try {
+      text = await this.o.host.readText(uri);
+    } catch {
+      return;
+    }
+    if (catalog !== this.catalog) return;
+    const before = catalog.get(uri)?.contentHash;
+    const entry = catalog.set(uri, text);
+    if (!entry || before === entry.contentHash) return;
+    this.o.notify({ changed: [this.row(entry)], removed: [] });
+    this.dirty.add(uri);
+    this.schedule(QUIET_MS);
+  }
+
+  private async refreshRecords(): Promise<void> {
+    const catalog = this.catalog;
+    if (!catalog) return;
+    catalog.refreshVerdicts(await engine.catalog.readRecords(this.o.host, catalog.root));
+    this.o.notify({ changed: this.rows(catalog.entries()), removed: [], reset: true });
+    for (const e of catalog.entries()) if (e.role === 'approved' || e.role === 'released') this.dirty.add(e.uri);
+    this.schedule(QUIET_MS);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.followUp(), ms);
+    this.timer.unref?.();
+  }
+
+  /** Git facts and lifecycle findings of the rows that changed, in the background. */
+  private async followUp(): Promise<void> {
+    const catalog = this.catalog;
+    if (!catalog || !this.dirty.size) return;
+    const uris = [...this.dirty];
+    this.dirty.clear();
+    const generation = this.generation;
+    const stale = () => generation !== this.generation || catalog !== this.catalog;
+    const git = this.o.trusted();
+    try {
+      if (git) {
+        for (const uri of uris) {
+          if (stale()) return;
+          catalog.setLastChange(uri, await engine.catalog.lastChangeOf(this.o.host, uri));
+          await this.o.yieldNow();
+        }
+      }
+      const root = catalog.root;
+      const configFile = path.join(root, '.folder');
+      const project = await this.o.projectConfigs.configFor(configFile).catch(() => undefined);
+      const lint = engine.lint.resolveLintConfig(engine.lint.RULES, project, await this.o.lintSettings(pathToFileURL(configFile).toString()));
+      const workspace = engine.catalog.hostLifecycleWorkspace(this.o.host, catalog);
+      // Untrusted: git does not run, so the rules that compare with the previous commit see none.
+      const found = await engine.catalog.lifecycleFindings(catalog, git ? workspace : { previousText: async () => undefined, references: workspace.references }, {
+        lint,
+        config: project?.catalog,
+        docsBase: this.o.docsBase,
+        uris,
+        cancelled: stale,
+        pause: this.o.yieldNow,
+      });
+      if (stale()) return;
+      const byUri = new Map<string, engine.catalog.LifecycleFinding[]>();
+      for (const f of found) byUri.set(f.uri, [...(byUri.get(f.uri) ?? []), f]);
+      const changedFindings: string[] = [];
+      for (const uri of uris) {
+        const list = byUri.get(uri) ?? [];
+        const lines = list.map((f) => `${f.level}: ${String(f.diagnostic.message)} (${f.rule})`);
+        const prev = this.findings.get(uri)?.lines ?? [];
+        if (lines.length) this.findings.set(uri, { diagnostics: list.map((f) => f.diagnostic), lines });
+        else this.findings.delete(uri);
+        if (prev.join('\n') !== lines.join('\n')) changedFindings.push(uri);
+      }
+      const rows = uris.map((u) => catalog.get(u)).filter((e): e is engine.catalog.CatalogEntry => !!e);
+      this.o.notify({ changed: this.rows(rows), removed: [] });
+      if (changedFindings.length) this.o.findingsChanged(changedFindings);
+    } catch (e) {
+      if (!(e instanceof engine.CancelledError)) this.o.log(`Lifecycle checks failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+// The catalogue of a workspace through the host: every prompt file of every registered format,
+// CODEOWNERS, the run records and git. The server keeps one and updates it from the host's change
+// events (one row per changed file); the CLI builds one per run.
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promptFileGlobs } from '../formats/registry';
+import type { CancellationLike, WorkspaceHost } from '../host';
+import { throwIfCancelled } from '../host';
+import type { CatalogConfig } from '../lint/config';
+import type { Reference } from '../lint/types';
+import { RUNS_DIR } from '../project';
+import { FIXTURE_GLOBS } from '../workspace';
+import { Catalog, type CatalogEntry, type CatalogOptions, type LastChange } from './catalog';
+import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from './codeowners';
+import { RecordIndex } from './records';
+import { findReferences, MAX_REFERENCE_FILE, REFERENCE_GLOBS, type TextFile } from './references';
+import type { LifecycleWorkspace } from './rules';
+
+export function toPath(uri: string): string {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+}
+
+export function toUri(p: string): string {
+  return p.includes('://') ? p : pathToFileURL(p).toString();
+}
+
+/** The first of GitHub's CODEOWNERS locations that exists under `root`, parsed. */
+export async function readCodeowners(host: WorkspaceHost, root: string): Promise<Codeowners | undefined> {
+  for (const rel of CODEOWNERS_LOCATIONS) {
+    const file = path.join(root, ...rel.split('/'));
+    if (!host.exists(file)) continue;
+    try {
+      return parseCodeowners(await host.readText(toUri(file)), rel);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The verdicts of every run record under `<root>/.prompt-workbench/runs` (or `dir`). */
+export async function readRecords(host: WorkspaceHost, root: string, dir?: string): Promise<RecordIndex> {
+  const index = new RecordIndex();
+  const store = host.store(dir ?? path.join(root, ...RUNS_DIR.split('/')));
+  let names: string[] = [];
+  try {
+    names = (await store.list()).filter((n) => n.endsWith('.jsonl')).sort();
+  } catch {
+    return index;
+  }
+  for (const name of names) {
+    const text = await store.read(name).catch(() => undefined);
+    if (text) index.add(name, text);
+  }
+  return index;
+}
+
+export interface LoadOptions extends Omit<CatalogOptions, 'root' | 'codeowners' | 'records'> {
+  /** Folder URIs or paths to search (default: the host's roots). */
+  roots?: readonly string[];
+  /** Limit to these files (URIs), e.g. the CLI's arguments. */
+  files?: readonly string[];
+  recordsDir?: string;
+  token?: CancellationLike;
+  /** Awaited every few files, so a server answers other requests meanwhile. */
+  pause?(): Promise<void>;
+}
+
+/** Builds the catalogue of the prompt files under `root` (a path). */
+export async function loadCatalog(host: WorkspaceHost, root: string, options: LoadOptions = {}): Promise<Catalog> {
+  const [codeowners, records] = await Promise.all([readCodeowners(host, root), readRecords(host, root, options.recordsDir)]);
+  const catalog = new Catalog({ ...options, root, codeowners, records });
+  const uris = options.files ?? (await host.findFiles(promptFileGlobs(), { roots: options.roots?.map(toUri), token: options.token }));
+  let i = 0;
+  for (const uri of uris) {
+    throwIfCancelled(options.token);
+    if (++i % 64 === 0) await options.pause?.();
+    let text: string;
+    try {
+      text = await host.readText(uri);
+    } catch {
+      continue; // unreadable: not catalogued
+    }
+    catalog.set(uri, text);
+  }
+  return catalog;
+}
+
+/** The newest commit that touched each row's file (author, date, subject); rows outside git get none. */
+export async function loadLastChanges(host: WorkspaceHost, catalog: Catalog, options: { uris?: readonly string[]; token?: CancellationLike } = {}): Promise<void> {
+  for (const uri of options.uris ?? catalog.entries().map((e) => e.uri)) {
+    throwIfCancelled(options.token);
+    catalog.setLastChange(uri, await lastChangeOf(host, uri));
+  }
+}
+
+export async function lastChangeOf(host: WorkspaceHost, uri: string): Promise<LastChange | undefined> {
+  try {
+    const repo = await host.git.repository(toPath(uri));
+    if (!repo.head) return undefined;
+    const [e] = await host.git.log(repo.root, repo.path, { skip: 0, limit: 1 });
+    return e ? { commit: e.hash, date: e.authorDate, author: e.authorName, summary: e.subject } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface HostLifecycleOptions {
+  /** The revision the previous version is read from; default HEAD for a file with uncommitted changes, else HEAD~1. */
+  base?: string;
+  token?: CancellationLike;
+}
+
+/** What the lifecycle rules need from the workspace, through the host: git for previous versions, a text search for references. */
+export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, options: HostLifecycleOptions = {}): LifecycleWorkspace {
+  let texts: Promise<TextFile[]> | undefined;
+  const allTexts = async (): Promise<TextFile[]> => {
+    const uris = await host.findFiles([...new Set([...promptFileGlobs(), ...FIXTURE_GLOBS, ...REFERENCE_GLOBS])], { token: options.token });
+    const out: TextFile[] = [];
+    for (const uri of uris) {
+      const info = await host.stat(uri).catch(() => undefined);
+      if (!info || info.size > MAX_REFERENCE_FILE) continue;
+      const text = await host.readText(uri).catch(() => undefined);
+      if (text !== undefined) out.push({ uri, path: path.relative(catalog.root, toPath(uri)).split(path.sep).join('/'), text });
+    }
+    return out;
+  };
+  return {
+    async previousText(entry: CatalogEntry) {
+      const repo = await host.git.repository(toPath(entry.uri));
+      if (!repo.head) return undefined;
+      let rev = options.base;
+      if (!rev) {
+        const status = await host.git.status(repo.root, repo.path);
+        rev = status.state === 'clean' ? 'HEAD~1' : 'HEAD';
+      }
+      if (!(await host.git.resolve(repo.root, rev))) return undefined;
+      const text = await host.git.show(repo.root, rev, repo.path);
+      return text === undefined ? undefined : { text, uri: entry.uri };
+    },
+    async references(entry: CatalogEntry): Promise<Reference[]> {
+      return findReferences(entry, await (texts ??= allTexts()));
+    },
+  };
+}
+
+export type { CatalogConfig };

@@ -1,0 +1,65 @@
+// The language server's prompt catalogue over LSP: the rows of every format once built, a file
+// changed on disk arriving as one changed row (a watched-file event, no rescan), an edit in the
+// editor updating its row, and the lifecycle findings joining the open prompt's diagnostics.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { DidChangeWatchedFilesNotification } from 'vscode-languageserver-protocol/node';
+import { CatalogChangedNotification, CatalogRequest, type CatalogChange, type CatalogSnapshot } from '../../server/src/protocol';
+import { fileUri, TestLanguageClient } from '../support/lspClient';
+
+const RELEASED = '---\nmodel: openai/gpt-4o-mini\nversion: 1\nmetadata:\n  owner: "@support"\n  status: released\n---\nHello\n';
+
+test('the catalogue: every format, one row per change, lifecycle findings on the open prompt', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pw-catalog-lsp-'));
+  const write = (rel: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+    return fileUri(path.join(dir, rel));
+  };
+  const a = write('a.prompt', RELEASED);
+  write('b.prompty', '---\nname: B\nmetadata:\n  authors: [ana]\n---\nsystem:\nHi\n');
+  const c = write('sub/c.prompt.yml', 'name: C\nmessages:\n  - role: user\n    content: Hi\n');
+  write('CODEOWNERS', '/sub/ @sub-team\n');
+  const client = await TestLanguageClient.start({ rootUri: fileUri(dir) });
+  const changes: CatalogChange[] = [];
+  client.connection.onNotification(CatalogChangedNotification, (p: CatalogChange) => void changes.push(p));
+  const until = async <T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> => {
+    for (let i = 0; i < 300; i++) {
+      const v = await probe();
+      if (v !== undefined) return v;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+  try {
+    const snapshot = await until('the catalogue', async () => {
+      const s: CatalogSnapshot = await client.connection.sendRequest(CatalogRequest);
+      return s.ready ? s : undefined;
+    });
+    assert.deepEqual(snapshot.rows.map((r) => [r.path, r.format, r.owner ?? null, r.status]).sort(), [
+      ['a.prompt', 'dotprompt', '@support', 'released'],
+      ['b.prompty', 'prompty', 'ana', 'draft'],
+      ['sub/c.prompt.yml', 'github-models', '@sub-team', 'draft'],
+    ]);
+
+    // A change on disk: one changed row, not the catalogue.
+    changes.length = 0;
+    writeFileSync(path.join(dir, 'sub', 'c.prompt.yml'), 'name: C\nmetadata:\n  status: review\nmessages:\n  - role: user\n    content: Hi\n');
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: c, type: 2 }] });
+    const change = await until('the changed row', () => changes.find((ch) => ch.changed.some((r) => r.uri === c && r.status === 'review')));
+    assert.equal(change.reset, undefined);
+    assert.deepEqual(change.changed.map((r) => r.uri), [c]);
+
+    // The open released prompt has no run record: lifecycle-unverified joins its diagnostics, on the status.
+    const published = await client.open(a, RELEASED);
+    const lifecycle = published.diagnostics.find((d) => d.code === 'lifecycle-unverified') ?? (await until('the lifecycle finding', async () => (await client.nextDiagnostics(a)).diagnostics.find((d) => d.code === 'lifecycle-unverified')));
+    assert.deepEqual(lifecycle.range, { start: { line: 5, character: 10 }, end: { line: 5, character: 18 } }); // `released` of `status: released`
+    assert.match(String(lifecycle.message), /No run record tested this released prompt/);
+  } finally {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
