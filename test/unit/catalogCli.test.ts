@@ -41,7 +41,7 @@ test('catalog: text lists every format with owners, statuses and their sources',
   const row = (name: string) => lines.find((l) => l.startsWith(`${name} `)) ?? '';
   assert.match(row('Idea'), /prompts\/drafts\/idea\.prompty\s+Prompty\s+ana\s+draft\s/);
   assert.match(row('Triage'), /prompts\/ops\/triage\.prompt\.yml\s+GitHub Models prompt\s+@ops-team \(CODEOWNERS\)\s+review \(config\)/);
-  assert.match(row('support'), /@fallback \(CODEOWNERS\)\s+released\s+1\s+openai\/gpt-4o-mini\s+\d+\s+\$[\d.]+\s+passed 1\/1 \(100%\)\s+2026-01-05 Grace Hopper: Add prompts/);
+  assert.match(row('support'), /@fallback \(CODEOWNERS\)\s+released\s+1\s+openai\/gpt-4o-mini\s+\d+\s+≤\$[\d.]+\s+passed 1\/1 \(100%\)\s+2026-01-05 Grace Hopper: Add prompts/);
   assert.ok(r.stdout.includes('3 prompts.'));
 });
 

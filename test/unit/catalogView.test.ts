@@ -57,8 +57,8 @@ test('big groups open a page at a time', () => {
 test('a row shows what the grouping does not say, and every field in its tooltip', () => {
   const r = row('refund', { status: 'released', owner: '@support', ownerSource: 'codeowners', model: 'openai/gpt-4o', tokens: 120, costPerRun: 0.0042, tests: { verdict: 'passed', passed: 3, total: 3, passRate: 1 }, lastChange: { commit: 'abc', date: '2026-02-03T10:00:00Z', author: 'Ada', summary: 'Tighten tone' }, version: '2' });
   const byStatus = rowPresentation(r, 'status');
-  assert.equal(byStatus.description, '@support · Dotprompt · openai/gpt-4o · 120 tok · $0.0042 · ✓ 100%');
-  assert.equal(rowPresentation(r, 'owner').description, 'released · Dotprompt · openai/gpt-4o · 120 tok · $0.0042 · ✓ 100%');
+  assert.equal(byStatus.description, '@support · Dotprompt · openai/gpt-4o · 120 tok · ≤$0.0042 · ✓ 100%');
+  assert.equal(rowPresentation(r, 'owner').description, 'released · Dotprompt · openai/gpt-4o · 120 tok · ≤$0.0042 · ✓ 100%');
   assert.equal(byStatus.icon, 'pass');
   assert.ok(byStatus.tooltip.includes('Owner: @support (CODEOWNERS)'));
   assert.ok(byStatus.tooltip.includes('Last change: 2026-02-03 Ada: Tighten tone'));

@@ -125,7 +125,7 @@ function money(usd: number): string {
 export function rowPresentation(row: CatalogRow, by: GroupBy): { label: string; description: string; tooltip: string; icon: 'pass' | 'error' | 'warning' | 'circle-outline' } {
   const owner = row.owner ?? 'no owner';
   const tests = row.tests ? `${row.tests.verdict === 'passed' ? '✓' : '✗'} ${Math.round(row.tests.passRate * 100)}%` : 'untested';
-  const parts = [by !== 'status' ? row.status : undefined, by !== 'owner' ? owner : undefined, by !== 'format' ? row.formatName : undefined, row.model, row.tokens !== undefined ? `${row.tokensEstimated ? '≈' : ''}${row.tokens} tok` : undefined, row.costPerRun !== undefined ? money(row.costPerRun) : undefined, tests].filter((p): p is string => !!p);
+  const parts = [by !== 'status' ? row.status : undefined, by !== 'owner' ? owner : undefined, by !== 'format' ? row.formatName : undefined, row.model, row.tokens !== undefined ? `${row.tokensEstimated ? '≈' : ''}${row.tokens} tok` : undefined, row.costPerRun !== undefined ? `≤${money(row.costPerRun)}` : undefined, tests].filter((p): p is string => !!p);
   const tooltip = [
     `${row.name} — ${row.path}`,
     `Format: ${row.formatName}`,

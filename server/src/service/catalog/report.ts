@@ -17,7 +17,8 @@ export const CATALOG_FIELDS: readonly { key: string; header: string; value(e: Ca
   { key: 'version', header: 'Version', value: (e) => e.version ?? '-' },
   { key: 'model', header: 'Model', value: (e) => e.model ?? '-' },
   { key: 'tokens', header: 'Tokens', value: (e) => (e.tokens === undefined ? '-' : `${e.tokensEstimated ? '≈' : ''}${e.tokens}`) },
-  { key: 'cost', header: 'Cost/run', value: (e) => (e.costPerRun === undefined ? '-' : money(e.costPerRun)) },
+  // An upper bound, as everywhere costs are shown: the input plus the output up to its limit.
+  { key: 'cost', header: 'Cost/run', value: (e) => (e.costPerRun === undefined ? '-' : `≤${money(e.costPerRun)}`) },
   { key: 'tests', header: 'Tests', value: (e) => (e.tests ? `${e.tests.verdict} ${e.tests.passed}/${e.tests.total} (${Math.round(e.tests.passRate * 100)}%)` : 'none') },
   { key: 'changed', header: 'Last change', value: (e) => (e.lastChange ? `${e.lastChange.date.slice(0, 10)} ${e.lastChange.author}: ${e.lastChange.summary}` : '-') },
 ];
