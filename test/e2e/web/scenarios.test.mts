@@ -290,10 +290,19 @@ describe('prompt history', () => {
     await scenario('history', { prepare: makeHistoryRepository, settings: { 'diffEditor.useInlineViewWhenSpaceIsLimited': false } }, async (wb) => {
       await wb.open(history.file);
       await wb.page.locator('.activitybar .action-item a[aria-label^="Prompt History"]').click();
-      const rows = wb.page.locator('.part.sidebar .monaco-list-row');
+      // the Prompt History pane's rows only (the Prompt Catalogue shares the container)
+      const pane = wb.page.locator('.part.sidebar .pane', { has: wb.page.locator('.pane-header', { hasText: /^Prompt History/ }) });
+      const rows = pane.locator('.monaco-list-row');
       await rows.nth(history.commits.length - 1).waitFor({ timeout: 30_000 });
       // newest first, each with what it changed ("…" while the language server computes it)
-      await wb.page.waitForFunction((n) => Array.from(document.querySelectorAll('.part.sidebar .monaco-list-row')).filter((r) => / · /.test(r.getAttribute('aria-label') ?? '') && !/ … · /.test(r.getAttribute('aria-label') ?? '')).length >= n, history.commits.length, { timeout: 30_000 });
+      await wb.page.waitForFunction(
+        (n) => {
+          const historyPane = Array.from(document.querySelectorAll('.part.sidebar .pane')).find((p) => /^Prompt History/.test(p.querySelector('.pane-header')?.textContent?.trim() ?? ''));
+          return Array.from(historyPane?.querySelectorAll('.monaco-list-row') ?? []).filter((r) => / · /.test(r.getAttribute('aria-label') ?? '') && !/ … · /.test(r.getAttribute('aria-label') ?? '')).length >= n;
+        },
+        history.commits.length,
+        { timeout: 30_000 },
+      );
       const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
       const newestFirst = [...history.commits].reverse();
       assert.equal(labels.length, newestFirst.length, `rows: ${labels.join('\n')}`);
