@@ -289,7 +289,7 @@ describe('prompt history', () => {
     // side by side even beside the widened side bar (VS Code turns a narrow diff editor inline)
     await scenario('history', { prepare: makeHistoryRepository, settings: { 'diffEditor.useInlineViewWhenSpaceIsLimited': false } }, async (wb) => {
       await wb.open(history.file);
-      await wb.page.locator('.activitybar .action-item a[aria-label^="Prompt History"]').click();
+      await wb.page.locator('.activitybar .action-item a[aria-label^="Prompt Workbench"]').click();
       // the Prompt History pane's rows only (the Prompt Catalogue shares the container)
       const pane = wb.page.locator('.part.sidebar .pane', { has: wb.page.locator('.pane-header', { hasText: /^Prompt History/ }) });
       const rows = pane.locator('.monaco-list-row');
