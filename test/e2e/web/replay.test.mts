@@ -126,9 +126,14 @@ describe('replaying a case from its run record', () => {
       await wb.runCommand('Prompt Workbench: Replay Case from Run Record…');
       const pathInput = wb.page.locator('.quick-input-widget .quick-input-box input');
       await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Replay a case of a test run record' }).waitFor({ timeout: WAIT });
-      await pathInput.fill(path.join(wb.dir, replay.recordsFolder, first));
-      // (the simple file dialog checks the path, then Enter opens it)
-      await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: first }).first().waitFor({ timeout: WAIT }).catch(() => {});
+      // VS Code's own file dialog in the browser opens on the records folder and lists its files
+      // (it fills its path box once the folder is read: type the file's path only then)
+      const runsDir = path.join(wb.dir, replay.recordsFolder);
+      await wb.page.waitForFunction((dir) => (document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value.replace(/\/$/, '') === dir, runsDir, { timeout: WAIT });
+      await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: first }).first().waitFor({ timeout: WAIT });
+      const recordPath = path.join(runsDir, first);
+      await pathInput.fill(recordPath);
+      await wb.page.waitForFunction((p) => (document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value === p, recordPath, { timeout: WAIT });
       await wb.page.keyboard.press('Enter');
       const caseRow = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: replay.caseName }).first();
       await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: `Replay a case of ${first}` }).waitFor({ timeout: WAIT });
