@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseRunRecord, type RecordedCase } from '../../server/src/service/testing';
 import { recordRoot, ReplayError, replayTarget } from '../../server/src/service/testing/replay';
-import { caseOfItem, casePickItem, replayableCases } from '../../client/src/testing/replayModel';
+import type { ReplayComparison } from '../../server/src/service/testing/replay';
+import { caseOfItem, casePickItem, replayableCases, replaySummary } from '../../client/src/testing/replayModel';
 
 const REQUEST = { model: 'gpt-4o-mini', messages: [{ role: 'user', text: 'Hi' }], parameters: { temperature: 0 }, output: null, tools: [], sent: null };
 function line(id: string, extra: Record<string, unknown> = {}): string {
@@ -44,4 +45,35 @@ test("a record's paths hang off the folder holding .prompt-workbench/runs, else 
   const root = path.join(path.sep, 'w', 'proj');
   assert.equal(recordRoot(path.join(root, '.prompt-workbench', 'runs', 'run-1.jsonl'), path.sep, () => false), root);
   assert.equal(recordRoot(path.join(path.sep, 'tmp', 'r.jsonl'), root, (p) => p === path.join(root, 'prompt-workbench.yaml')), root);
+});
+
+/** A replay of "greets" on openai/gpt-4o-mini that failed where the record passed. */
+function comparison(extra: Partial<ReplayComparison> = {}): ReplayComparison {
+  return {
+    target: { provider: 'openai', model: 'gpt-4o-mini', qualified: 'openai/gpt-4o-mini' },
+    recorded: { status: 'passed', output: 'Hello Ada', usage: { inputTokens: 10, outputTokens: 5 }, cost: 0.0000045, latencyMs: 100, model: 'gpt-4o-mini' },
+    replay: { caseName: 'greets', status: 'failed', reason: 'icontains failed', output: 'Good morning', usage: { inputTokens: 10, outputTokens: 4 }, cost: 0.0000035, assertions: [] } as unknown as ReplayComparison['replay'],
+    outputChanged: true,
+    tokenDelta: { input: 0, output: -1 },
+    costDelta: -0.000001,
+    assertionChanges: [{ type: 'icontains', line: 9, before: true, after: false }],
+    notes: [],
+    ...extra,
+  };
+}
+
+test("the replay's notification names the verdict change, what changed and the new record", () => {
+  assert.equal(
+    replaySummary(comparison(), '.prompt-workbench/runs/run-b.jsonl'),
+    'Replay of "greets" on openai/gpt-4o-mini: passed → failed; the answer changed; output tokens 5 → 4; cost -$0.000001; icontains (line 9) pass → fail. Record: .prompt-workbench/runs/run-b.jsonl',
+  );
+});
+
+test("an assertion added or removed since the record has no verdict on that side, and the engine's notes are shown", () => {
+  const text = replaySummary(comparison({
+    assertionChanges: [{ type: 'icontains', line: 9, before: true, after: false }, { type: 'equals', line: 11, before: undefined, after: false }, { type: 'contains', line: 12, before: true, after: undefined }],
+    notes: ["The case's assertions changed in evals/a.tests.yaml since the record: today's ran on the new answer."],
+  }));
+  assert.match(text, /; equals \(line 11\) \(none\) → fail; contains \(line 12\) pass → \(none\)\./);
+  assert.ok(text.endsWith(". The case's assertions changed in evals/a.tests.yaml since the record: today's ran on the new answer."), text);
 });

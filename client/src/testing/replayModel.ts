@@ -28,7 +28,7 @@ export function diffTitle(c: ReplayComparison): string {
   return `${c.replay.caseName}: recorded ↔ replay (${c.target.qualified})`;
 }
 
-/** One sentence for the notification: verdict, answer, tokens, cost, the new record. */
+/** The notification: verdict, answer, tokens, cost, assertions that changed, the engine's notes, the new record. */
 export function replaySummary(c: ReplayComparison, recordFile?: string): string {
   const r = c.replay;
   const parts = [`Replay of "${r.caseName}" on ${c.target.qualified}: ${c.recorded.status === r.status ? r.status : `${c.recorded.status} → ${r.status}`}`];
@@ -36,6 +36,10 @@ export function replaySummary(c: ReplayComparison, recordFile?: string): string 
   else parts.push(c.outputChanged ? 'the answer changed' : 'the same answer');
   if (c.tokenDelta.output !== undefined) parts.push(`output tokens ${c.recorded.usage?.outputTokens} → ${r.usage?.outputTokens}`);
   if (c.costDelta !== undefined) parts.push(`cost ${c.costDelta >= 0 ? '+' : '-'}$${Math.abs(c.costDelta).toFixed(6)}`);
-  for (const a of c.assertionChanges) parts.push(`${a.type} (line ${a.line}) ${a.before ? 'pass' : 'fail'} → ${a.after ? 'pass' : 'fail'}`);
-  return `${parts.join('; ')}.${recordFile ? ` Record: ${recordFile}` : ''}`;
+  // an assertion added or removed since the record has no verdict on that side
+  const verdict = (pass: boolean | undefined) => (pass === undefined ? '(none)' : pass ? 'pass' : 'fail');
+  for (const a of c.assertionChanges) parts.push(`${a.type} (line ${a.line}) ${verdict(a.before)} → ${verdict(a.after)}`);
+  // what the verdicts rest on: the case gone from its fixture, its assertions changed, another model
+  const notes = c.notes.map((n) => ` ${n.replace(/\.$/, '')}.`).join('');
+  return `${parts.join('; ')}.${notes}${recordFile ? ` Record: ${recordFile}` : ''}`;
 }
