@@ -1,3 +1,5 @@
+import picomatch from 'picomatch';
+
 // Globs over workspace-relative paths, as instruction files write them (`applyTo: "src/**/*.ts"`,
 // `agents.alwaysLoaded`): `**` any run of folders, `*` any run of characters but `/`, `?` one
 // character, `{a,b}` alternatives. A glob without `/` matches a file name at any depth, as
@@ -46,4 +48,19 @@ export function relativePath(root: string, uri: string): string {
   } catch {
     return rel;
   }
+}
+
+/** The usable `agents.files` globs: one that climbs out of the project root (`..`) or is absolute is left out. */
+export function agentFileGlobs(files: readonly string[] | undefined): string[] {
+  return (files ?? []).filter((g) => typeof g === 'string' && g.length > 0 && !g.split('/').includes('..') && !g.startsWith('/'));
+}
+
+/**
+ * Whether `agents.files` of the project config names a file, by its path relative to the project
+ * root: the same globs the search of the set runs (picomatch, as tinyglobby does: anchored at the
+ * root, no dot files), so a file the editor treats as an instruction file is one the set counts.
+ */
+export function matchesAgentFiles(files: readonly string[] | undefined, path: string): boolean {
+  const globs = agentFileGlobs(files);
+  return globs.length > 0 && picomatch(globs, { dot: false })(path);
 }
