@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { agentFileGlobs } from '../../languages';
 
 // Globs over workspace-relative paths, as instruction files write them (`applyTo: "src/**/*.ts"`,
 // `agents.alwaysLoaded`): `**` any run of folders, `*` any run of characters but `/`, `?` one
@@ -50,10 +51,7 @@ export function relativePath(root: string, uri: string): string {
   }
 }
 
-/** The usable `agents.files` globs: one that climbs out of the project root (`..`) or is absolute is left out. */
-export function agentFileGlobs(files: readonly string[] | undefined): string[] {
-  return (files ?? []).filter((g) => typeof g === 'string' && g.length > 0 && !g.split('/').includes('..') && !g.startsWith('/'));
-}
+export { agentFileGlobs };
 
 /**
  * Whether `agents.files` of the project config names a file, by its path relative to the project
