@@ -16,7 +16,11 @@ export class TokenStatusBar implements vscode.Disposable {
   /** Bumped per request, so a slow answer for an older version never overwrites a newer one. */
   private sequence = 0;
 
-  constructor(private readonly client: () => LanguageClient | undefined) {
+  /** `namedByGlobs`: whether `agents.files` of the project config names a document (session.ts). */
+  constructor(
+    private readonly client: () => LanguageClient | undefined,
+    private readonly namedByGlobs: (document: vscode.TextDocument) => boolean = () => false,
+  ) {
     this.item.name = 'Prompt Workbench: Tokens';
     this.subscriptions.push(
       this.item,
@@ -44,7 +48,7 @@ export class TokenStatusBar implements vscode.Disposable {
   private async refresh(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     const client = this.client();
-    if (!editor || !(isPromptLanguage(editor.document.languageId) || (editor.document.uri.scheme === 'file' && isAgentInstructionPath(editor.document.uri.path))) || !client || client.state !== State.Running) {
+    if (!editor || !(isPromptLanguage(editor.document.languageId) || (editor.document.uri.scheme === 'file' && (isAgentInstructionPath(editor.document.uri.path) || this.namedByGlobs(editor.document)))) || !client || client.state !== State.Running) {
       this.item.hide();
       return;
     }

@@ -46,3 +46,13 @@ export function isAgentInstructionPath(pathOrUri: string): boolean {
   if (base === 'copilot-instructions.md' && /(?:^|\/)\.github\/copilot-instructions\.md$/.test(p)) return true;
   return base.endsWith('.mdc') && /(?:^|\/)\.cursor\/rules\//.test(p);
 }
+
+/**
+ * The usable globs of `agents.files` (relative to the project root): strings only, and one that
+ * climbs out of the root (`..`) or is absolute is left out. The client's document selectors, the
+ * server's check of an open file and the search of the always-loaded set all take these.
+ */
+export function agentFileGlobs(files: unknown): string[] {
+  if (!Array.isArray(files)) return [];
+  return [...new Set(files.filter((g): g is string => typeof g === 'string' && g.trim().length > 0 && !g.split('/').includes('..') && !g.startsWith('/')))];
+}

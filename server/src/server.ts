@@ -22,7 +22,7 @@ import * as tokens from './service/tokens';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as agents from './service/agents';
-import { isAgentInstructionPath } from './languages';
+import { AGENT_INSTRUCTION_LANGUAGES, isAgentInstructionPath } from './languages';
 import { toLspDiagnostic } from './service/diagnostic';
 import { DEFAULT_SETTINGS, readSettings, withProjectConfig, type Settings } from './settings';
 import { configFileDiagnostics, docsBaseUri } from './lintConfig';
@@ -134,7 +134,8 @@ async function agentSetOf(d: NonNullable<Awaited<ReturnType<typeof prompt>>>, to
   const config = await agentConfigOf(d.doc.uri);
   const open = (uri: string) => {
     const t = documents.get(uri);
-    return t && kindOf(uri) === 'prompt' ? cache.get(t, d.parse) : undefined;
+    // Every file of the set is an instruction file: one no format claims by name was named by `agents.files`.
+    return t && kindOf(uri) === 'prompt' ? cache.get(t, engine.formatFor(uri) ? d.parse : { ...d.parse, format: agents.AGENTS_ID }) : undefined;
   };
   const root = agentRoot(d.doc.uri);
   return root ? agentFiles.set(root, config, d.tokens, { token, open }) : undefined;
@@ -173,10 +174,33 @@ async function prompt(uri: string) {
   // Fixture files and project config files are synced for their own handlers only.
   if (kindOf(uri) !== 'prompt' || !documents.get(uri)) return undefined;
   const s = await settingsOf(uri);
+  const named = await namedByAgentFiles(uri);
   const doc = documents.get(uri);
   if (!doc) return undefined;
+  if (named) agentFilesDocs.add(uri);
+  else agentFilesDocs.delete(uri);
+  // A Markdown (or plain text) file no format claims by name and `agents.files` does not name is
+  // not served: the client sends such a file only while a glob named it.
+  if (!named && !engine.formatFor(uri, doc.getText()) && (AGENT_INSTRUCTION_LANGUAGES as readonly string[]).includes(doc.languageId)) return undefined;
   const o = optionsFrom(s, await schemasOf(uri));
-  return { doc: cache.get(doc, o.parse), settings: s, ...o };
+  return { doc: cache.get(doc, named ? { ...o.parse, format: agents.AGENTS_ID } : o.parse), settings: s, ...o };
+}
+
+/** The open documents that `agents.files` of their project config names (and no format claims by name). */
+const agentFilesDocs = new Set<string>();
+
+/** Whether a file is an agent instruction file by `agents.files` of its project config (relative to the project root): not one a format claims by its name. */
+async function namedByAgentFiles(uri: string): Promise<boolean> {
+  if (!uri.startsWith('file:') || engine.formatFor(uri)) return false;
+  const files = (await agentConfigOf(uri))?.files;
+  if (!files?.length) return false;
+  const root = agentRoot(uri);
+  return !!root && uri.startsWith(`${root}/`) && agents.matchesAgentFiles(files, agents.relativePath(root, uri));
+}
+
+/** Whether an open document is an agent instruction file: by its name, or by `agents.files`. */
+function isAgentDocument(uri: string): boolean {
+  return isAgentInstructionPath(uri) || agentFilesDocs.has(uri);
 }
 
 /**
@@ -267,6 +291,8 @@ function projectConfigChanged(): void {
   forgetSettings();
   void readWorkspaceExclude().finally(() => fixtureFiles.forgetList());
   revalidateAll();
+  // The lenses follow the config (`agents.files` names other files, `agents.model`, `tokens.model`).
+  if (codeLensRefreshSupported) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 }
 
 connection.onDidChangeWatchedFiles(async (e) => {
@@ -404,6 +430,8 @@ async function analyse(doc: TextDocument, token: engine.CancellationLike): Promi
   if (token.isCancellationRequested) return;
   const started = performance.now();
   const p = await prompt(uri);
+  // A document no longer served (a glob of `agents.files` removed) keeps no findings.
+  if (!p && documents.get(uri)?.version === doc.version) connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
   if (!p || p.doc.version !== doc.version) return;
   // The parse is one step; after a long one, requests that came meanwhile go first.
   if (performance.now() - started >= SLICE_MS) await yieldNow();
@@ -461,13 +489,14 @@ documents.onDidChangeContent((e) => {
     revalidateAll();
   } else scheduleValidation(uri);
   // The always-loaded set's sum and cross-file findings change for the other open instruction files.
-  if (isAgentInstructionPath(uri)) for (const d of documents.all()) if (d.uri !== uri && isAgentInstructionPath(d.uri)) scheduleValidation(d.uri);
+  if (isAgentDocument(uri)) for (const d of documents.all()) if (d.uri !== uri && isAgentDocument(d.uri)) scheduleValidation(d.uri);
   // Fixture files check their cases against the prompt's inputs: re-check them when a prompt changes.
   if (kindOf(uri) !== 'fixture') for (const d of documents.all()) if (kindOf(d.uri) === 'fixture') scheduleValidation(d.uri);
 });
 documents.onDidClose((e) => {
   const uri = e.document.uri;
   supersede(uri);
+  agentFilesDocs.delete(uri);
   host.changed(uri, 'changed');
   cache.delete(uri);
   forgetFixture(uri);

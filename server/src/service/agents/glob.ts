@@ -1,3 +1,6 @@
+import picomatch from 'picomatch';
+import { agentFileGlobs } from '../../languages';
+
 // Globs over workspace-relative paths, as instruction files write them (`applyTo: "src/**/*.ts"`,
 // `agents.alwaysLoaded`): `**` any run of folders, `*` any run of characters but `/`, `?` one
 // character, `{a,b}` alternatives. A glob without `/` matches a file name at any depth, as
@@ -46,4 +49,16 @@ export function relativePath(root: string, uri: string): string {
   } catch {
     return rel;
   }
+}
+
+export { agentFileGlobs };
+
+/**
+ * Whether `agents.files` of the project config names a file, by its path relative to the project
+ * root: the same globs the search of the set runs (picomatch, as tinyglobby does: anchored at the
+ * root, no dot files), so a file the editor treats as an instruction file is one the set counts.
+ */
+export function matchesAgentFiles(files: readonly string[] | undefined, path: string): boolean {
+  const globs = agentFileGlobs(files);
+  return globs.length > 0 && picomatch(globs, { dot: false })(path);
 }

@@ -4,5 +4,5 @@
 export { agentFileTokens, type AgentFileTokens, type SectionTokens } from './count';
 export { AgentFiles, loadingOf, type AgentFileEntry, type AgentSet, type AgentsConfig, type Loading } from './set';
 export { agentCodeLenses, agentSetDiagnostics, agentSetTable, agentSummaryText, applyToLens } from './present';
-export { globMatcher, relativePath } from './glob';
+export { agentFileGlobs, globMatcher, matchesAgentFiles, relativePath } from './glob';
 export { AGENT_FILE_PATTERNS, AGENTS_ID, agentInfo, agentKindOf, type AgentFileKind } from '../formats/registry';

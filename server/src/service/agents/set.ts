@@ -9,7 +9,7 @@ import { AGENT_FILE_PATTERNS, agentInfo, agentKindOf, KIND_LABELS, matchesEveryt
 import { throwIfCancelled, type CancellationLike, type WorkspaceHost } from '../host';
 import type { TokenOptions } from '../tokens/count';
 import { agentFileTokens, type SectionTokens } from './count';
-import { globMatcher, relativePath } from './glob';
+import { agentFileGlobs, globMatcher, relativePath } from './glob';
 
 /** When the agent sends a file. */
 export type Loading =
@@ -134,7 +134,7 @@ export class AgentFiles {
   /** The files of the built-in names and `agents.files`, under `root`. */
   async uris(root: string, config: AgentsConfig = {}, token?: CancellationLike): Promise<string[]> {
     // `agents.files` globs stay under the root: one that climbs out (`..`) or is absolute is left out.
-    const globs = [...AGENT_FILE_PATTERNS, ...(config.files ?? []).filter((g) => !g.split('/').includes('..') && !g.startsWith('/'))];
+    const globs = [...AGENT_FILE_PATTERNS, ...agentFileGlobs(config.files)];
     const key = `${root}\u0000${globs.join('\u0000')}`;
     let p = this.list.get(key);
     if (!p) {

@@ -74,7 +74,7 @@ export function promptFileGlobs(): string[] {
  * handed on only when the same format parsed it.
  */
 export function parseDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument, languageId?: string): PromptDocument {
-  const format = formatFor(uri, text) ?? defaultFormat(languageId);
+  const format = formatFor(uri, text) ?? (options.format ? formatById(options.format) : undefined) ?? defaultFormat(languageId);
   return format.parse(text, uri, version, options, previous?.format === format.id ? previous : undefined);
 }
 

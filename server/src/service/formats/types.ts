@@ -182,6 +182,11 @@ export type ModelFact = 'model' | 'version' | 'tools' | 'parameters' | 'inputs' 
 export interface ParseOptions {
   /** Files larger than this many characters get their settings checked only, with a notice. */
   maxTemplateSize?: number;
+  /**
+   * The format of a file no format claims by its name, as the door decided it (a file that
+   * `agents.files` of the project config names is an agent instruction file). A name's format wins.
+   */
+  format?: string;
 }
 
 export const DEFAULT_MAX_TEMPLATE_SIZE = 1_000_000;
