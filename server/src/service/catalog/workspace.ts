@@ -55,6 +55,9 @@ export async function readRecords(host: WorkspaceHost, root: string, dir?: strin
   return index;
 }
 
+/** Files read ahead of the one being catalogued. */
+const READ_AHEAD = 32;
+
 export interface LoadOptions extends Omit<CatalogOptions, 'root' | 'codeowners' | 'records'> {
   /** Folder URIs or paths to search (default: the host's roots). */
   roots?: readonly string[];
@@ -71,17 +74,21 @@ export async function loadCatalog(host: WorkspaceHost, root: string, options: Lo
   const [codeowners, records] = await Promise.all([readCodeowners(host, root), readRecords(host, root, options.recordsDir)]);
   const catalog = new Catalog({ ...options, root, codeowners, records });
   const uris = options.files ?? (await host.findFiles(promptFileGlobs(), { roots: options.roots?.map(toUri), token: options.token }));
-  let i = 0;
-  for (const uri of uris) {
+  // Reads in flight at once: one after another, each read's round trips to the file system leave the
+  // thread idle (most of a cold build); a few at once keep it busy while the rows are computed.
+  const texts = new Map<number, Promise<string | undefined>>();
+  const read = (k: number) => {
+    if (k < uris.length && !texts.has(k)) texts.set(k, host.readText(uris[k]).then((t) => t, () => undefined));
+  };
+  for (let k = 0; k < READ_AHEAD; k++) read(k);
+  for (let i = 0; i < uris.length; i++) {
     throwIfCancelled(options.token);
-    if (++i % 64 === 0) await options.pause?.();
-    let text: string;
-    try {
-      text = await host.readText(uri);
-    } catch {
-      continue; // unreadable: not catalogued
-    }
-    catalog.set(uri, text);
+    if ((i + 1) % 64 === 0) await options.pause?.();
+    read(i + READ_AHEAD);
+    const text = await texts.get(i)!;
+    texts.delete(i);
+    if (text === undefined) continue; // unreadable: not catalogued
+    catalog.set(uris[i], text);
   }
   return catalog;
 }
