@@ -8,6 +8,7 @@ import type { CancellationLike, WorkspaceHost } from '../host';
 import { throwIfCancelled } from '../host';
 import type { CatalogConfig } from '../lint/config';
 import type { Reference } from '../lint/types';
+import type { LastCommit } from '../history/git';
 import { RUNS_DIR } from '../project';
 import { FIXTURE_GLOBS } from '../workspace';
 import { Catalog, type CatalogEntry, type CatalogOptions, type LastChange } from './catalog';
@@ -95,10 +96,51 @@ export async function loadCatalog(host: WorkspaceHost, root: string, options: Lo
 
 /** The newest commit that touched each row's file (author, date, subject); rows outside git get none. */
 export async function loadLastChanges(host: WorkspaceHost, catalog: Catalog, options: { uris?: readonly string[]; token?: CancellationLike } = {}): Promise<void> {
-  for (const uri of options.uris ?? catalog.entries().map((e) => e.uri)) {
-    throwIfCancelled(options.token);
-    catalog.setLastChange(uri, await lastChangeOf(host, uri));
+  const uris = options.uris ?? catalog.entries().map((e) => e.uri);
+  const found = await lastChangesOf(host, catalog.root, uris, options.token);
+  for (const uri of uris) catalog.setLastChange(uri, found.get(uri));
+}
+
+/**
+ * The last changes of many files: one `git log` walk of the repository that holds `root` (when the
+ * host's git can, `Git.lastChanges`), else one log per file. Files outside that repository (or in
+ * a nested one) get none from the walk.
+ */
+export async function lastChangesOf(host: WorkspaceHost, root: string, uris: readonly string[], token?: CancellationLike): Promise<Map<string, LastChange>> {
+  const out = new Map<string, LastChange>();
+  if (!uris.length) return out;
+  if (uris.length === 1 || !host.git.lastChanges) {
+    for (const uri of uris) {
+      throwIfCancelled(token);
+      const c = await lastChangeOf(host, uri);
+      if (c) out.set(uri, c);
+    }
+    return out;
   }
+  let repo: { root: string; path: string; head?: string };
+  try {
+    repo = await host.git.repository(path.join(root, '.folder'));
+  } catch {
+    return out; // not in a repository: no row has a last change
+  }
+  if (!repo.head) return out;
+  let commits: Map<string, LastCommit>;
+  try {
+    commits = await host.git.lastChanges(repo.root);
+  } catch {
+    return out;
+  }
+  throwIfCancelled(token);
+  // The root's own path in the repository (git's prefix), so a root reached through a symbolic
+  // link still matches git's paths.
+  const prefix = repo.path.slice(0, -'.folder'.length);
+  for (const uri of uris) {
+    const rel = path.relative(path.resolve(root), path.resolve(toPath(uri)));
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    const e = commits.get(prefix + rel.split(path.sep).join('/'));
+    if (e) out.set(uri, { commit: e.hash, date: e.authorDate, author: e.authorName, summary: e.subject });
+  }
+  return out;
 }
 
 export async function lastChangeOf(host: WorkspaceHost, uri: string): Promise<LastChange | undefined> {
