@@ -174,16 +174,37 @@ export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, op
     }
     return out;
   };
+  // The repository of each folder and each revision's commit, asked once: a catalogue's rows share
+  // a few folders and two revisions, and each question is a git process.
+  const repos = new Map<string, Promise<{ root: string; prefix: string; head?: string }>>();
+  const repoOf = (file: string) => {
+    const dir = path.dirname(file);
+    let r = repos.get(dir);
+    if (!r) {
+      r = host.git.repository(file).then((info) => ({ root: info.root, prefix: info.path.slice(0, info.path.length - path.basename(file).length), head: info.head }));
+      repos.set(dir, r);
+    }
+    return r;
+  };
+  const commits = new Map<string, Promise<string | undefined>>();
+  const resolve = (root: string, rev: string) => {
+    const key = `${root}\0${rev}`;
+    let c = commits.get(key);
+    if (!c) commits.set(key, (c = host.git.resolve(root, rev)));
+    return c;
+  };
   return {
     async previousText(entry: CatalogEntry) {
-      const repo = await host.git.repository(toPath(entry.uri));
+      const file = toPath(entry.uri);
+      const found = await repoOf(file);
+      const repo = { root: found.root, path: found.prefix + path.basename(file), head: found.head };
       if (!repo.head) return undefined;
       let rev = options.base;
       if (!rev) {
         const status = await host.git.status(repo.root, repo.path);
         rev = status.state === 'clean' ? 'HEAD~1' : 'HEAD';
       }
-      if (!(await host.git.resolve(repo.root, rev))) return undefined;
+      if (!(await resolve(repo.root, rev))) return undefined;
       const text = await host.git.show(repo.root, rev, repo.path);
       return text === undefined ? undefined : { text, uri: entry.uri };
     },
