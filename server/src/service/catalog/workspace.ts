@@ -109,14 +109,15 @@ export async function loadLastChanges(host: WorkspaceHost, catalog: Catalog, opt
 export async function lastChangesOf(host: WorkspaceHost, root: string, uris: readonly string[], token?: CancellationLike): Promise<Map<string, LastChange>> {
   const out = new Map<string, LastChange>();
   if (!uris.length) return out;
-  if (uris.length === 1 || !host.git.lastChanges) {
+  const oneByOne = async () => {
     for (const uri of uris) {
       throwIfCancelled(token);
       const c = await lastChangeOf(host, uri);
       if (c) out.set(uri, c);
     }
     return out;
-  }
+  };
+  if (uris.length === 1 || !host.git.lastChanges) return oneByOne();
   let repo: { root: string; path: string; head?: string };
   try {
     repo = await host.git.repository(path.join(root, '.folder'));
@@ -128,7 +129,7 @@ export async function lastChangesOf(host: WorkspaceHost, root: string, uris: rea
   try {
     commits = await host.git.lastChanges(repo.root);
   } catch {
-    return out;
+    return oneByOne(); // e.g. a history too large for one answer: a log per file still works
   }
   throwIfCancelled(token);
   // The root's own path in the repository (git's prefix), so a root reached through a symbolic
