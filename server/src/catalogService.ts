@@ -177,11 +177,11 @@ export class CatalogService {
     const git = this.o.trusted();
     try {
       if (git) {
-        for (const uri of uris) {
-          if (stale()) return;
-          catalog.setLastChange(uri, await engine.catalog.lastChangeOf(this.o.host, uri));
-          await this.o.yieldNow();
-        }
+        // One git walk for a whole catalogue (or a burst of changes), one log for a single file.
+        const found = await engine.catalog.lastChangesOf(this.o.host, catalog.root, uris);
+        if (stale()) return;
+        for (const uri of uris) catalog.setLastChange(uri, found.get(uri));
+        await this.o.yieldNow();
       }
       const root = catalog.root;
       const configFile = path.join(root, '.folder');

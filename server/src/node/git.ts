@@ -4,8 +4,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { GitError, type Git, type LogEntry, type LogOptions, type RepositoryInfo, type WorkingStatus } from '../service/history/git';
-import { LOG_FORMAT, parseCatFileBatch, parseLog, parseStatus } from '../service/history/parse';
+import { GitError, type Git, type LastCommit, type LogEntry, type LogOptions, type RepositoryInfo, type WorkingStatus } from '../service/history/git';
+import { LOG_FORMAT, parseCatFileBatch, parseLastChanges, parseLog, parseStatus } from '../service/history/parse';
 
 export interface NodeGitOptions {
   /** The git program (default `git` on PATH). */
@@ -111,6 +111,18 @@ export class NodeGit implements Git {
       throw this.fail('log', r, root);
     }
     return parseLog(r.stdout.toString('utf8'), file).slice(options.skip);
+  }
+
+  async lastChanges(root: string): Promise<Map<string, LastCommit>> {
+    // One walk, newest first: the first commit that names a path is its newest change. No rename
+    // detection: a renamed file's newest change is the rename, under its new path, as `log --follow`
+    // says too. Merges list no files (as `log -- <path>` follows the side that brought a change).
+    const r = await this.run(root, ['log', '-z', '--name-only', '--no-renames', '--format=%x1e%H%x1f%an%x1f%aI%x1f%s', 'HEAD', '--']);
+    if (r.code !== 0) {
+      if (/does not have any commits yet|bad default revision|unknown revision/i.test(r.stderr)) return new Map();
+      throw this.fail('log', r, root);
+    }
+    return parseLastChanges(r.stdout.toString('utf8'));
   }
 
   async readBlobs(root: string, ids: readonly string[]): Promise<Map<string, string>> {

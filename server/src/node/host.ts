@@ -1,7 +1,7 @@
 // The Node implementation of the workspace host, shared by the language server, the CLI and the
 // extension host: tinyglobby searches with the project's one skip list, reads that prefer the
 // editor's open text and cache the disk's by modification time and size, atomic writes, and git.
-import { constants as fsConstants, existsSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,6 +38,9 @@ export function toUri(filePath: string): string {
 }
 
 const TMP = /\.tmp-[0-9a-f]+$/;
+
+/** Files up to this size are read synchronously (`readSmall`). */
+const SYNC_READ_MAX = 256 * 1024;
 
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
@@ -133,13 +136,44 @@ class NodeHost implements WorkspaceHost {
     if (open !== undefined) return open;
     const file = toPath(uri);
     if (!file) throw new Error(`Cannot read ${uri}: only files on disk can be read.`);
-    const s = await fs.stat(file);
     const key = path.resolve(file);
+    const small = this.readSmall(file, key);
+    if (small !== undefined) return small;
+    const s = await fs.stat(file);
     const hit = this.disk.get(key);
     if (hit && hit.mtimeMs === s.mtimeMs && hit.size === s.size) return hit.text;
     const text = await fs.readFile(file, 'utf8');
     this.disk.set(key, { mtimeMs: s.mtimeMs, size: s.size, text });
     return text;
+  }
+
+  /**
+   * A small regular file is read synchronously: its few system calls take microseconds, less than
+   * the promises around an asynchronous read (10,000 prompt files: about 0.14 s against 0.75 s),
+   * which is most of the catalogue's cold build otherwise. Opened without blocking and checked on
+   * the descriptor, so a FIFO or a device is never read here; undefined sends those, and large
+   * files, to the asynchronous read.
+   */
+  private readSmall(file: string, key: string): string | undefined {
+    let fd: number;
+    try {
+      fd = openSync(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+    } catch {
+      return undefined; // the asynchronous read reports the error
+    }
+    try {
+      const s = fstatSync(fd);
+      if (!s.isFile() || s.size > SYNC_READ_MAX) return undefined;
+      const hit = this.disk.get(key);
+      if (hit && hit.mtimeMs === s.mtimeMs && hit.size === s.size) return hit.text;
+      const text = readFileSync(fd, 'utf8');
+      this.disk.set(key, { mtimeMs: s.mtimeMs, size: s.size, text });
+      return text;
+    } catch {
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
   }
 
   async realPath(uri: string): Promise<string | undefined> {

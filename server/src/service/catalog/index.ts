@@ -5,7 +5,7 @@ export { LIFECYCLE_ROLES, lifecycleOf, type Lifecycle, type LifecycleRole } from
 export { RecordIndex, type TextVerdict } from './records';
 export { findReferences, REFERENCE_GLOBS, type TextFile } from './references';
 export { lifecycleFindings, type LifecycleFinding, type LifecycleOptions, type LifecycleWorkspace } from './rules';
-export { hostLifecycleWorkspace, lastChangeOf, loadCatalog, loadLastChanges, readCodeowners, readRecords, toPath, toUri, type HostLifecycleOptions, type LoadOptions } from './workspace';
+export { hostLifecycleWorkspace, lastChangeOf, lastChangesOf, loadCatalog, loadLastChanges, readCodeowners, readRecords, toPath, toUri, type HostLifecycleOptions, type LoadOptions } from './workspace';
 export { CATALOG_FIELDS, formatCatalog, CATALOG_FORMATS, type CatalogFormat } from './report';
 export { auditTrail, formatAudit, type AuditTrail, type AuditVersion } from './audit';
 export { catalogFormatIds } from './catalog';

@@ -8,6 +8,7 @@ import type { CancellationLike, WorkspaceHost } from '../host';
 import { throwIfCancelled } from '../host';
 import type { CatalogConfig } from '../lint/config';
 import type { Reference } from '../lint/types';
+import type { LastCommit } from '../history/git';
 import { RUNS_DIR } from '../project';
 import { FIXTURE_GLOBS } from '../workspace';
 import { Catalog, type CatalogEntry, type CatalogOptions, type LastChange } from './catalog';
@@ -55,6 +56,9 @@ export async function readRecords(host: WorkspaceHost, root: string, dir?: strin
   return index;
 }
 
+/** Files read ahead of the one being catalogued. */
+const READ_AHEAD = 32;
+
 export interface LoadOptions extends Omit<CatalogOptions, 'root' | 'codeowners' | 'records'> {
   /** Folder URIs or paths to search (default: the host's roots). */
   roots?: readonly string[];
@@ -71,27 +75,73 @@ export async function loadCatalog(host: WorkspaceHost, root: string, options: Lo
   const [codeowners, records] = await Promise.all([readCodeowners(host, root), readRecords(host, root, options.recordsDir)]);
   const catalog = new Catalog({ ...options, root, codeowners, records });
   const uris = options.files ?? (await host.findFiles(promptFileGlobs(), { roots: options.roots?.map(toUri), token: options.token }));
-  let i = 0;
-  for (const uri of uris) {
+  // Reads in flight at once: one after another, each read's round trips to the file system leave the
+  // thread idle (most of a cold build); a few at once keep it busy while the rows are computed.
+  const texts = new Map<number, Promise<string | undefined>>();
+  const read = (k: number) => {
+    if (k < uris.length && !texts.has(k)) texts.set(k, host.readText(uris[k]).then((t) => t, () => undefined));
+  };
+  for (let k = 0; k < READ_AHEAD; k++) read(k);
+  for (let i = 0; i < uris.length; i++) {
     throwIfCancelled(options.token);
-    if (++i % 64 === 0) await options.pause?.();
-    let text: string;
-    try {
-      text = await host.readText(uri);
-    } catch {
-      continue; // unreadable: not catalogued
-    }
-    catalog.set(uri, text);
+    if ((i + 1) % 64 === 0) await options.pause?.();
+    read(i + READ_AHEAD);
+    const text = await texts.get(i)!;
+    texts.delete(i);
+    if (text === undefined) continue; // unreadable: not catalogued
+    catalog.set(uris[i], text);
   }
   return catalog;
 }
 
 /** The newest commit that touched each row's file (author, date, subject); rows outside git get none. */
 export async function loadLastChanges(host: WorkspaceHost, catalog: Catalog, options: { uris?: readonly string[]; token?: CancellationLike } = {}): Promise<void> {
-  for (const uri of options.uris ?? catalog.entries().map((e) => e.uri)) {
-    throwIfCancelled(options.token);
-    catalog.setLastChange(uri, await lastChangeOf(host, uri));
+  const uris = options.uris ?? catalog.entries().map((e) => e.uri);
+  const found = await lastChangesOf(host, catalog.root, uris, options.token);
+  for (const uri of uris) catalog.setLastChange(uri, found.get(uri));
+}
+
+/**
+ * The last changes of many files: one `git log` walk of the repository that holds `root` (when the
+ * host's git can, `Git.lastChanges`), else one log per file. Files outside that repository (or in
+ * a nested one) get none from the walk.
+ */
+export async function lastChangesOf(host: WorkspaceHost, root: string, uris: readonly string[], token?: CancellationLike): Promise<Map<string, LastChange>> {
+  const out = new Map<string, LastChange>();
+  if (!uris.length) return out;
+  const oneByOne = async () => {
+    for (const uri of uris) {
+      throwIfCancelled(token);
+      const c = await lastChangeOf(host, uri);
+      if (c) out.set(uri, c);
+    }
+    return out;
+  };
+  if (uris.length === 1 || !host.git.lastChanges) return oneByOne();
+  let repo: { root: string; path: string; head?: string };
+  try {
+    repo = await host.git.repository(path.join(root, '.folder'));
+  } catch {
+    return out; // not in a repository: no row has a last change
   }
+  if (!repo.head) return out;
+  let commits: Map<string, LastCommit>;
+  try {
+    commits = await host.git.lastChanges(repo.root);
+  } catch {
+    return oneByOne(); // e.g. a history too large for one answer: a log per file still works
+  }
+  throwIfCancelled(token);
+  // The root's own path in the repository (git's prefix), so a root reached through a symbolic
+  // link still matches git's paths.
+  const prefix = repo.path.slice(0, -'.folder'.length);
+  for (const uri of uris) {
+    const rel = path.relative(path.resolve(root), path.resolve(toPath(uri)));
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    const e = commits.get(prefix + rel.split(path.sep).join('/'));
+    if (e) out.set(uri, { commit: e.hash, date: e.authorDate, author: e.authorName, summary: e.subject });
+  }
+  return out;
 }
 
 export async function lastChangeOf(host: WorkspaceHost, uri: string): Promise<LastChange | undefined> {
@@ -125,16 +175,37 @@ export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, op
     }
     return out;
   };
+  // The repository of each folder and each revision's commit, asked once: a catalogue's rows share
+  // a few folders and two revisions, and each question is a git process.
+  const repos = new Map<string, Promise<{ root: string; prefix: string; head?: string }>>();
+  const repoOf = (file: string) => {
+    const dir = path.dirname(file);
+    let r = repos.get(dir);
+    if (!r) {
+      r = host.git.repository(file).then((info) => ({ root: info.root, prefix: info.path.slice(0, info.path.length - path.basename(file).length), head: info.head }));
+      repos.set(dir, r);
+    }
+    return r;
+  };
+  const commits = new Map<string, Promise<string | undefined>>();
+  const resolve = (root: string, rev: string) => {
+    const key = `${root}\0${rev}`;
+    let c = commits.get(key);
+    if (!c) commits.set(key, (c = host.git.resolve(root, rev)));
+    return c;
+  };
   return {
     async previousText(entry: CatalogEntry) {
-      const repo = await host.git.repository(toPath(entry.uri));
+      const file = toPath(entry.uri);
+      const found = await repoOf(file);
+      const repo = { root: found.root, path: found.prefix + path.basename(file), head: found.head };
       if (!repo.head) return undefined;
       let rev = options.base;
       if (!rev) {
         const status = await host.git.status(repo.root, repo.path);
         rev = status.state === 'clean' ? 'HEAD~1' : 'HEAD';
       }
-      if (!(await host.git.resolve(repo.root, rev))) return undefined;
+      if (!(await resolve(repo.root, rev))) return undefined;
       const text = await host.git.show(repo.root, rev, repo.path);
       return text === undefined ? undefined : { text, uri: entry.uri };
     },

@@ -86,7 +86,16 @@ export interface Git {
   resolve(root: string, rev: string): Promise<string | undefined>;
   /** The working copy of `path` against HEAD. */
   status(root: string, path: string): Promise<WorkingStatus>;
+  /**
+   * The newest commit that touched each path of the repository at `root` (paths relative to it, with
+   * `/`), from one walk of the history from HEAD; empty in a repository without commits. Optional:
+   * without it, callers ask `log` file by file.
+   */
+  lastChanges?(root: string): Promise<Map<string, LastCommit>>;
 }
+
+/** A commit as the catalogue's "last change" shows it. */
+export type LastCommit = Pick<LogEntry, 'hash' | 'authorName' | 'authorDate' | 'subject'>;
 
 /** Git's id of "no blob" in raw diffs. */
 export const NULL_OID = /^0+$/;

@@ -1,6 +1,6 @@
 // Prompt history: the public surface for the client, the CLI and tests. Git comes in through the
 // `Git` interface (server/src/node/git.ts implements it); nothing here starts a process.
-export { GitError, NULL_OID, type FileChange, type Git, type GitErrorKind, type LogEntry, type LogOptions, type RepositoryInfo, type WorkingStatus } from './git';
+export { GitError, NULL_OID, type FileChange, type Git, type GitErrorKind, type LastCommit, type LogEntry, type LogOptions, type RepositoryInfo, type WorkingStatus } from './git';
 export {
   defaultRevisions,
   entryTexts,
@@ -16,7 +16,7 @@ export {
   type TextPair,
 } from './history';
 export { lineChanges, splitLines } from './lineDiff';
-export { COMMIT_MARK, LOG_FORMAT, parseCatFileBatch, parseLog, parseStatus } from './parse';
+export { COMMIT_MARK, LOG_FORMAT, parseCatFileBatch, parseLastChanges, parseLog, parseStatus } from './parse';
 export { CHANGE_LABELS, comparisonHeadline, formatComparisonText, formatCostDelta, formatDelta, type ComparisonTextOptions } from './report';
 export { compareRuns, isChanged, type AssertionChange, type AssertionVerdict, type CaseChange, type CaseComparison, type RunComparison, type RunRecord, type RunSide } from './runs';
 export { describeChange, describeChangeLines, describeEntry, type DescribeOptions } from './describe';

@@ -1,6 +1,6 @@
 // Parsers for git's machine-readable output (NUL-separated, so any path or subject survives).
 // Pure functions over strings and bytes; the node implementation feeds them git's output.
-import { NULL_OID, type FileChange, type LogEntry, type WorkingStatus } from './git';
+import { NULL_OID, type FileChange, type LastCommit, type LogEntry, type WorkingStatus } from './git';
 
 /** Starts each commit in the log; the fields after it are NUL-separated (see LOG_FORMAT). */
 export const COMMIT_MARK = '\u001e';
@@ -98,4 +98,25 @@ export function parseStatus(output: string): WorkingStatus {
   else if (x === 'R' || y === 'R') state = 'renamed';
   else state = 'modified';
   return { state, code };
+}
+
+/**
+ * The output of `git log -z --name-only --format=%x1e%H%x1f%an%x1f%aI%x1f%s`: each commit starts
+ * with U+001E, its fields are split by U+001F, and the paths it touched follow, each ended by NUL.
+ * Newest first, so the first commit that names a path is kept.
+ */
+export function parseLastChanges(out: string): Map<string, LastCommit> {
+  const map = new Map<string, LastCommit>();
+  for (const chunk of out.split('\x1e')) {
+    if (!chunk) continue;
+    const [header, ...paths] = chunk.split('\0');
+    const [hash = '', authorName = '', authorDate = '', ...subject] = header.split('\x1f');
+    if (!/^[0-9a-f]{7,64}$/.test(hash)) continue;
+    const commit: LastCommit = { hash, authorName, authorDate, subject: subject.join('\x1f') };
+    for (const raw of paths) {
+      const p = raw.replace(/^\n/, '');
+      if (p && !map.has(p)) map.set(p, commit);
+    }
+  }
+  return map;
 }

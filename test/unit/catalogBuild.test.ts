@@ -1,0 +1,57 @@
+// The catalogue's build through the Node host (files read ahead, small files read synchronously)
+// gives, for every example prompt and every prompt of the test corpora in every registered format,
+// exactly the row computed from the file's text on its own (`catalogEntry`): same fields, same
+// token counts, same errors, same places. And a change after the build updates that one row.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { createNodeHost } from '../../server/src/node/host';
+import { catalog as cat, registeredFormats } from '../../server/src/service';
+
+const REPO = path.resolve(__dirname, '../..');
+const FOLDERS = ['examples', 'test/corpus', 'test/e2e', 'test/golden', 'test/grammar', 'test/samples'].map((f) => path.join(REPO, f));
+
+test('every example and corpus prompt: the built row equals the row of its text alone', async () => {
+  const host = createNodeHost({ roots: FOLDERS });
+  const config = { defaults: { 'examples/**': 'review' } };
+  const built = await cat.loadCatalog(host, REPO, { config });
+  assert.ok(built.size >= 100, `only ${built.size} prompt files found`);
+  const options = { root: REPO, config, codeowners: await cat.readCodeowners(host, REPO) };
+  const seen = new Set<string>();
+  for (const row of built.entries()) {
+    assert.deepEqual(row, cat.catalogEntry(row.uri, readFileSync(fileURLToPath(row.uri), 'utf8'), options), row.path);
+    seen.add(row.format);
+  }
+  for (const f of registeredFormats()) assert.ok(seen.has(f.id), `no ${f.id} file among the examples and corpora`);
+  assert.ok(built.entries().some((r) => r.errors > 0), 'some prompt with errors is compared');
+  assert.ok(built.entries().some((r) => r.tokens !== undefined && r.costPerRun !== undefined), 'some prompt with tokens and cost is compared');
+});
+
+test('a build over many files, then one changed file: its row only, with the new text', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pw-catalog-build-'));
+  try {
+    for (let i = 0; i < 150; i++) {
+      mkdirSync(path.join(dir, `f${i % 7}`), { recursive: true });
+      writeFileSync(path.join(dir, `f${i % 7}`, `p${i}.prompt`), `---\nmetadata:\n  status: ${i % 2 ? 'review' : 'draft'}\n---\nHello ${i}\n`);
+    }
+    const host = createNodeHost({ roots: [dir] });
+    let pauses = 0;
+    const catalog = await cat.loadCatalog(host, dir, { pause: async () => void pauses++ });
+    assert.equal(catalog.size, 150);
+    assert.equal(pauses, 2); // every 64 files
+    assert.deepEqual(catalog.entries().map((e) => e.path), [...Array(150).keys()].map((i) => `f${i % 7}/p${i}.prompt`).sort());
+    const file = path.join(dir, 'f3', 'p3.prompt');
+    writeFileSync(file, '---\nmetadata:\n  status: released\n---\nChanged, and longer than before.\n');
+    const uri = pathToFileURL(file).toString();
+    host.changed(uri, 'changed');
+    const row = catalog.set(uri, await host.readText(uri));
+    assert.equal(row?.status, 'released');
+    assert.equal(catalog.get(uri)?.contentHash, cat.sha256(readFileSync(file, 'utf8')));
+    assert.equal(catalog.get(pathToFileURL(path.join(dir, 'f4', 'p4.prompt')).toString())?.status, 'draft');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
