@@ -3,7 +3,7 @@ export { Catalog, catalogEntry, filterEntries, isCatalogued, sha256, type Catalo
 export { CODEOWNERS_LOCATIONS, ownersOf, parseCodeowners, patternMatcher, type Codeowners, type CodeownersProblem, type CodeownersRule, type OwnerMatch } from './codeowners';
 export { LIFECYCLE_ROLES, lifecycleOf, type Lifecycle, type LifecycleRole } from './lifecycle';
 export { RecordIndex, type TextVerdict } from './records';
-export { findReferences, REFERENCE_GLOBS, type TextFile } from './references';
+export { findReferences, REFERENCE_GLOBS, ReferenceIndex, type TextFile } from './references';
 export { lifecycleFindings, type LifecycleFinding, type LifecycleOptions, type LifecycleWorkspace } from './rules';
 export { hostLifecycleWorkspace, lastChangeOf, lastChangesOf, loadCatalog, loadLastChanges, readCodeowners, readRecords, toPath, toUri, type HostLifecycleOptions, type LoadOptions } from './workspace';
 export { CATALOG_FIELDS, formatCatalog, CATALOG_FORMATS, type CatalogFormat } from './report';

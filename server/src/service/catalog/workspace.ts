@@ -14,7 +14,7 @@ import { FIXTURE_GLOBS } from '../workspace';
 import { Catalog, type CatalogEntry, type CatalogOptions, type LastChange } from './catalog';
 import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from './codeowners';
 import { RecordIndex } from './records';
-import { findReferences, MAX_REFERENCE_FILE, REFERENCE_GLOBS, type TextFile } from './references';
+import { MAX_REFERENCE_FILE, REFERENCE_GLOBS, ReferenceIndex, type TextFile } from './references';
 import type { LifecycleWorkspace } from './rules';
 
 export function toPath(uri: string): string {
@@ -163,8 +163,8 @@ export interface HostLifecycleOptions {
 
 /** What the lifecycle rules need from the workspace, through the host: git for previous versions, a text search for references. */
 export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, options: HostLifecycleOptions = {}): LifecycleWorkspace {
-  let texts: Promise<TextFile[]> | undefined;
-  const allTexts = async (): Promise<TextFile[]> => {
+  let texts: Promise<ReferenceIndex> | undefined;
+  const allTexts = async (): Promise<ReferenceIndex> => {
     const uris = await host.findFiles([...new Set([...promptFileGlobs(), ...FIXTURE_GLOBS, ...REFERENCE_GLOBS])], { token: options.token });
     const out: TextFile[] = [];
     for (const uri of uris) {
@@ -173,7 +173,7 @@ export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, op
       const text = await host.readText(uri).catch(() => undefined);
       if (text !== undefined) out.push({ uri, path: path.relative(catalog.root, toPath(uri)).split(path.sep).join('/'), text });
     }
-    return out;
+    return new ReferenceIndex(out);
   };
   // The repository of each folder and each revision's commit, asked once: a catalogue's rows share
   // a few folders and two revisions, and each question is a git process.
@@ -210,7 +210,7 @@ export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, op
       return text === undefined ? undefined : { text, uri: entry.uri };
     },
     async references(entry: CatalogEntry): Promise<Reference[]> {
-      return findReferences(entry, await (texts ??= allTexts()));
+      return (await (texts ??= allTexts())).find(entry);
     },
   };
 }
