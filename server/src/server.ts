@@ -43,7 +43,8 @@ let workspaceFolders: string[] = [];
 // Everything outside the open texts goes through the one host: searches skip the same folders
 // (the built-in ones plus `files.exclude` of the workspace folders' project configs) everywhere.
 let workspaceExclude: string[] = [];
-const host = createNodeHost({ roots: () => workspaceFolders, openText: (uri) => documents.get(uri)?.getText(), exclude: () => workspaceExclude });
+// Untrusted: the host reads nothing outside the workspace folders (the open documents excepted).
+const host = createNodeHost({ roots: () => workspaceFolders, openText: (uri) => documents.get(uri)?.getText(), exclude: () => workspaceExclude, confined: () => !workspaceTrusted });
 const projectConfigs = new engine.ProjectConfigs(host, (m) => connection.console.warn(m));
 const fixtureFiles = new engine.FixtureFileCache(host);
 const diskPrompts = new engine.DiskPrompts(host);

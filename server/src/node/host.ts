@@ -1,7 +1,7 @@
 // The Node implementation of the workspace host, shared by the language server, the CLI and the
 // extension host: tinyglobby searches with the project's one skip list, reads that prefer the
 // editor's open text and cache the disk's by modification time and size, atomic writes, and git.
-import { closeSync, constants as fsConstants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,6 +19,11 @@ export interface NodeHostOptions {
   /** Extra skipped folders (`files.exclude`); a function when the project config can change. */
   exclude?: readonly string[] | (() => readonly string[]);
   git?: NodeGitOptions;
+  /**
+   * True while the workspace is not trusted: then no file outside the roots is read or looked at
+   * (a fixture's `prompt:`, a variant's path, a partial folder), symbolic links resolved first.
+   */
+  confined?: () => boolean;
 }
 
 /** A `file:` URI or a path as a path; undefined for other schemes. */
@@ -107,6 +112,29 @@ class NodeHost implements WorkspaceHost {
     this.git = new NodeGit(options.git);
   }
 
+  /** Whether `file` may not be read now: the workspace is untrusted and the file (its real path) is in no root. */
+  private outsideRoots(file: string): boolean {
+    if (!this.options.confined?.()) return false;
+    let real = path.resolve(file);
+    try {
+      real = realpathSync.native(real);
+    } catch {
+      // not there (yet): judged by its path
+    }
+    return !this.roots.some((root) => {
+      const dir = toPath(root);
+      if (!dir) return false;
+      let base = path.resolve(dir);
+      try {
+        base = realpathSync.native(base);
+      } catch {
+        // judged by its path
+      }
+      const rel = path.relative(base, real);
+      return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+    });
+  }
+
   get roots(): readonly string[] {
     const r = this.options.roots;
     return ((typeof r === 'function' ? r() : r) ?? []).map((root) => (root.startsWith('file:') ? root : toUri(path.resolve(root))));
@@ -136,6 +164,7 @@ class NodeHost implements WorkspaceHost {
     if (open !== undefined) return open;
     const file = toPath(uri);
     if (!file) throw new Error(`Cannot read ${uri}: only files on disk can be read.`);
+    if (this.outsideRoots(file)) throw new Error(`${file} is outside the workspace folders, and this workspace is not trusted: nothing outside it is read. Trust the workspace, or move the file into it.`);
     const key = path.resolve(file);
     const small = this.readSmall(file, key);
     if (small !== undefined) return small;
@@ -218,7 +247,7 @@ class NodeHost implements WorkspaceHost {
 
   async stat(uri: string): Promise<FileInfo | undefined> {
     const file = toPath(uri);
-    if (!file) return undefined;
+    if (!file || this.outsideRoots(file)) return undefined;
     try {
       const s = await fs.stat(file);
       return { mtimeMs: s.mtimeMs, size: s.size, isDirectory: s.isDirectory(), isFile: s.isFile() };
@@ -230,7 +259,7 @@ class NodeHost implements WorkspaceHost {
   exists(p: string): boolean {
     const file = toPath(p);
     if (!file) return false;
-    return (this.options.openText?.(toUri(path.resolve(file))) !== undefined) || existsSync(file);
+    return (this.options.openText?.(toUri(path.resolve(file))) !== undefined) || (!this.outsideRoots(file) && existsSync(file));
   }
 
   store(dirPath: string): FileStore {
