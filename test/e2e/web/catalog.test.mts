@@ -59,7 +59,7 @@ describe('prompt catalogue', () => {
       }
       assert.deepEqual(under, Object.fromEntries(EXPECTED));
       const row = (name: string) => texts.find((t) => t.level === 2 && t.name === name)!.description;
-      assert.match(row('refund'), /^@support-team · Dotprompt · openai\/gpt-4o-mini · \d+ tok · \$[\d.]+ · untested$/);
+      assert.match(row('refund'), /^@support-team · Dotprompt · openai\/gpt-4o-mini · \d+ tok · ≤\$[\d.]+ · untested$/);
       assert.match(row('Triage'), /^@ops-team · GitHub Models prompt · openai\/gpt-4o · /, 'owner from CODEOWNERS');
       assert.match(row('Brainstorm'), /^ana · Prompty · /, 'Prompty authors as the owner');
       // the picture: the catalogue alone (Prompt History folded), in a side bar wide enough for the rows
