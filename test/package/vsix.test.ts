@@ -86,7 +86,7 @@ after(() => {
   if (extracted) fs.rmSync(extracted, { recursive: true, force: true });
 });
 
-test('the VSIX is at most 3 MiB', () => {
+test('the VSIX is at most 3.25 MiB', () => {
   const size = fs.statSync(VSIX).size;
   const biggest = [...entries].sort((a, b) => b.compressed - a.compressed).slice(0, 5);
   assert.ok(size <= MAX_BYTES, `${size} bytes > ${MAX_BYTES}; largest entries (compressed): ${biggest.map((e) => `${e.name} ${e.compressed}`).join(', ')}`);
