@@ -1,6 +1,7 @@
 // Custom requests between the VS Code client and the language server: one module, imported by
 // both sides, so their names and shapes cannot drift apart.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { CatalogEntry, TextVerdict } from './service/catalog';
 import type { ChangeSummary } from './service/history/summary';
 import type { TokenSummary } from './service/tokens';
 
@@ -76,31 +77,17 @@ export interface TrustParams {
  */
 export const TrustNotification = new NotificationType<TrustParams>('promptWorkbench/trust');
 
-/** One row of the prompt catalogue as the view shows it, with the lifecycle findings of the prompt. */
-export interface CatalogRow {
-  uri: string;
-  path: string;
-  name: string;
-  format: string;
-  formatName: string;
-  owner?: string;
-  ownerSource: 'file' | 'codeowners' | 'none';
-  status: string;
+/** One row of the prompt catalogue as the view shows it (the engine's entry, less what only the rules read), with the lifecycle findings of the prompt. */
+export type CatalogRow = Pick<
+  CatalogEntry,
+  'uri' | 'path' | 'name' | 'format' | 'formatName' | 'owner' | 'ownerSource' | 'status' | 'statusSource' | 'tags' | 'version' | 'model' | 'tokens' | 'tokensEstimated' | 'costPerRun' | 'lastChange' | 'errors'
+> & {
   /** Position of the status in the lifecycle (0 draft … 4 retired); absent for a name that is no status. */
   rank?: number;
-  statusSource: 'file' | 'config' | 'default';
-  tags: string[];
-  version?: string;
-  model?: string;
-  tokens?: number;
-  tokensEstimated?: boolean;
-  costPerRun?: number;
-  tests?: { verdict: 'passed' | 'failed'; passed: number; total: number; passRate: number; lastRun?: string };
-  lastChange?: { commit: string; date: string; author: string; summary: string };
-  errors: number;
+  tests?: Omit<TextVerdict, 'records'>;
   /** Lifecycle findings: `level: message (rule)`. */
   findings: string[];
-}
+};
 
 export interface CatalogSnapshot {
   rows: CatalogRow[];
