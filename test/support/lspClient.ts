@@ -77,7 +77,9 @@ export class TestLanguageClient {
    * the bundle built from an older commit, to compare the two in one run.
    */
   static async start(options: { configuration?: boolean; rootUri?: string; settings?: SettingsSource; server?: string; initializationOptions?: unknown } = {}): Promise<TestLanguageClient> {
-    const proc = spawn(process.execPath, [options.server ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // PW_SERVER_NODE_ARGS: extra node flags for the server process (e.g. `--cpu-prof`, when profiling a benchmark).
+    const nodeArgs = process.env.PW_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+    const proc = spawn(process.execPath, [...nodeArgs, options.server ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new TestLanguageClient(proc, options.settings);
     await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
