@@ -103,6 +103,11 @@ async function diagnosticOptions(uri: string, s: Settings, countTokens: boolean)
   };
 }
 
+/** The `catalog:` section of the project config that applies to a file (the lifecycle's status names, for completion and hover). */
+async function catalogConfigOf(uri: string): Promise<engine.catalog.CatalogConfig | undefined> {
+  return (await projectConfigs.configFor(uri).catch(() => undefined))?.catalog;
+}
+
 /** Whether a file exists, for `broken-link`: asked only inside the workspace folders (a path outside them counts as existing). */
 async function workspaceFileExists(uri: string): Promise<boolean> {
   if (!workspaceFolders.some((f) => uri.startsWith(f.endsWith('/') ? f : `${f}/`))) return true;
@@ -513,7 +518,7 @@ connection.onCompletion((p, token) =>
     const fixture = await fixtureAndPrompt(p.textDocument.uri);
     if (fixture) return testing.completeFixture(fixture.file.text, fixture.file.lines.offsetAt(p.position), fixture.file.lines, fixture.prompt ?? undefined);
     const d = await prompt(p.textDocument.uri);
-    return d ? engine.complete(d.doc, d.doc.lines.offsetAt(p.position), d.analysis) : null;
+    return d ? engine.complete(d.doc, d.doc.lines.offsetAt(p.position), { ...d.analysis, catalog: await catalogConfigOf(p.textDocument.uri) }) : null;
   }),
 );
 
@@ -522,7 +527,7 @@ connection.onHover((p, token) =>
     const fixture = await fixtureAndPrompt(p.textDocument.uri);
     if (fixture) return testing.hoverFixture(fixture.file, fixture.file.lines.offsetAt(p.position), fixture.prompt ?? undefined);
     const d = await prompt(p.textDocument.uri);
-    return d ? engine.hover(d.doc, d.doc.lines.offsetAt(p.position), { ...d.analysis, tokens: d.tokens }) : null;
+    return d ? engine.hover(d.doc, d.doc.lines.offsetAt(p.position), { ...d.analysis, tokens: d.tokens, catalog: await catalogConfigOf(p.textDocument.uri) }) : null;
   }),
 );
 

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DidChangeWatchedFilesNotification } from 'vscode-languageserver-protocol/node';
+import { CompletionRequest, DidChangeWatchedFilesNotification, HoverRequest, type CompletionList, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { CatalogChangedNotification, CatalogRequest, type CatalogChange, type CatalogSnapshot } from '../../server/src/protocol';
 import { fileUri, TestLanguageClient } from '../support/lspClient';
 
@@ -58,6 +58,25 @@ test('the catalogue: every format, one row per change, lifecycle findings on the
     const lifecycle = published.diagnostics.find((d) => d.code === 'lifecycle-unverified') ?? (await until('the lifecycle finding', async () => (await client.nextDiagnostics(a)).diagnostics.find((d) => d.code === 'lifecycle-unverified')));
     assert.deepEqual(lifecycle.range, { start: { line: 5, character: 10 }, end: { line: 5, character: 18 } }); // `released` of `status: released`
     assert.match(String(lifecycle.message), /No run record tested this released prompt/);
+  } finally {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('status completion and hover over LSP read the project config\'s status names', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pw-catalog-names-'));
+  writeFileSync(path.join(dir, 'prompt-workbench.yaml'), 'catalog:\n  statuses:\n    released: live\n    review: in-review\n');
+  const text = '---\nmetadata:\n  status: live\n---\nHello\n';
+  writeFileSync(path.join(dir, 'p.prompt'), text);
+  const uri = fileUri(path.join(dir, 'p.prompt'));
+  const client = await TestLanguageClient.start({ rootUri: fileUri(dir) });
+  try {
+    await client.open(uri, text);
+    const list = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 2, character: 10 } })) as CompletionList;
+    assert.deepEqual(list.items.map((i) => i.label), ['draft', 'in-review', 'approved', 'live', 'retired']);
+    const h = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 12 } })) as Hover;
+    assert.match((h.contents as MarkupContent).value, /`live`: Lifecycle status 4 of 5 \(the project's name for `released`\)/);
   } finally {
     await client.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -204,3 +204,28 @@ test('completion and hover of the catalogue fields in each format', () => {
   assert.ok(complete(ext, '---\nworkbench.status: '.length)!.items.some((i) => i.label === 'released'));
   assert.ok(complete(parseDocument('---\nwork\n---\nHi\n', 'file:///ws/b.prompt'), 8)!.items.some((i) => i.label === 'workbench.owner'));
 });
+
+test('status completion and hover use the project\'s status names (catalog.statuses), in each format', () => {
+  const catalog = { statuses: { review: 'in-review', released: 'live' } };
+  const cases: [uri: string, text: string][] = [
+    ['file:///ws/a.prompt', '---\nmetadata:\n  status: |\n---\nHi\n'],
+    ['file:///ws/a.prompty', '---\nmetadata:\n  status: |\n---\nsystem:\nHi\n'],
+    ['file:///ws/a.prompt.yml', 'metadata:\n  status: |\nmessages:\n  - role: user\n    content: Hi\n'],
+    ['file:///ws/b.prompt', '---\nworkbench.status: |\n---\nHi\n'],
+  ];
+  for (const [uri, marked] of cases) {
+    const offset = marked.indexOf('|');
+    const doc = parseDocument(marked.replace('|', ''), uri);
+    const items = complete(doc, offset, { catalog })!.items;
+    assert.deepEqual(items.map((i) => i.label), ['draft', 'in-review', 'approved', 'live', 'retired'], `${uri}: status values`);
+    assert.match(String(items[3].documentation), /status 4 of 5 \(the project's name for `released`\)/, uri);
+    // The edit replaces what is typed at the cursor, on the status line.
+    assert.equal(items[3].textEdit && 'range' in items[3].textEdit ? items[3].textEdit.range.start.line : -1, doc.lines.positionAt(offset).line, uri);
+  }
+  const text = '---\nmetadata:\n  status: live\n---\nHi\n';
+  const doc = parseDocument(text, 'file:///ws/c.prompt');
+  const h = hover(doc, text.indexOf('live') + 1, { catalog });
+  assert.match((h!.contents as { value: string }).value, /`live`: Lifecycle status 4 of 5 \(the project's name for `released`\)/);
+  const plain = hover(doc, text.indexOf('live') + 1);
+  assert.match((plain!.contents as { value: string }).value, /`live` is not one of this project's statuses: `draft` → `review` → `approved` → `released` → `retired`/);
+});

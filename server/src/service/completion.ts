@@ -4,7 +4,14 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, 
 import type { PromptDocument } from './document';
 import { formatOf } from './formats/registry';
 import type { KeyInfo } from './formats/types';
+import { isStatusPath, lifecycleOf, statusChoices } from './catalog/lifecycle';
+import type { CatalogConfig } from './lint/config';
 import { yamlCursor } from './yamlContext';
+
+/** What frontmatter completion and hover read from the project config: the lifecycle's status names. */
+export interface FrontmatterContext {
+  catalog?: CatalogConfig;
+}
 
 function keyDocumentation(info: KeyInfo) {
   return { kind: MarkupKind.Markdown, value: `\`${info.type}\`\n\n${info.description}` };
@@ -17,7 +24,7 @@ function keySnippet(info: KeyInfo): string {
   return `${info.key}: $0`;
 }
 
-export function completeFrontmatter(doc: PromptDocument, offset: number): CompletionList | null {
+export function completeFrontmatter(doc: PromptDocument, offset: number, context: FrontmatterContext = {}): CompletionList | null {
   const schema = formatOf(doc).schema;
   const cursor = schema && yamlCursor(doc, offset);
   if (!schema || !cursor) return null;
@@ -49,7 +56,12 @@ export function completeFrontmatter(doc: PromptDocument, offset: number): Comple
 
   const key = cursor.key!;
   const info = schema.keyInfoAt([...cursor.path, key]);
-  if (info?.enumValues) {
+  if (info && isStatusPath(info.path)) {
+    // The lifecycle statuses by the project's names (`catalog.statuses`), in their order.
+    statusChoices(lifecycleOf(context.catalog)).forEach((c, i) => {
+      items.push({ label: c.name, kind: CompletionItemKind.EnumMember, detail: info.path.join('.'), documentation: c.doc, sortText: String(i), textEdit: { range, newText: c.name } });
+    });
+  } else if (info?.enumValues) {
     for (const value of info.enumValues) {
       items.push({ label: value, kind: CompletionItemKind.EnumMember, detail: info.path.join('.'), documentation: schema.valueDoc(info.path, value), textEdit: { range, newText: value } });
     }

@@ -8,6 +8,8 @@ import { fieldTypeLabel } from './formats/model';
 import { formatOf } from './formats/registry';
 import type { SchemaField } from './formats/types';
 import { contains, type Span } from './text';
+import { isStatusPath, lifecycleOf, statusHover } from './catalog/lifecycle';
+import type { FrontmatterContext } from './completion';
 
 interface Hit {
   path: string[];
@@ -56,7 +58,7 @@ export function fieldMarkdown(f: SchemaField): string {
   return parts.join('\n\n');
 }
 
-export function hoverFrontmatter(doc: PromptDocument, offset: number): Hover | null {
+export function hoverFrontmatter(doc: PromptDocument, offset: number, context: FrontmatterContext = {}): Hover | null {
   const fm = doc.frontmatter;
   const schema = formatOf(doc).schema;
   if (!schema || !fm.yaml || offset < fm.content.start || offset > fm.content.end) return null;
@@ -79,8 +81,8 @@ export function hoverFrontmatter(doc: PromptDocument, offset: number): Hover | n
     lines.push(`Accepted by: ${info.families.join(', ')}${family && !info.families.includes(family) ? ` (not by \`${family}\`, the family of this prompt's model)` : ''}.`);
   }
   if (hit.part === 'value' && typeof hit.value === 'string') {
-    const meaning = schema.valueDoc(info.path, hit.value);
-    if (meaning) lines.push(`\`${hit.value}\`: ${meaning}`);
+    const meaning = isStatusPath(info.path) ? statusHover(lifecycleOf(context.catalog), hit.value) : schema.valueDoc(info.path, hit.value);
+    if (meaning) lines.push(isStatusPath(info.path) ? meaning : `\`${hit.value}\`: ${meaning}`);
   }
   return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n\n') }, range };
 }

@@ -2,7 +2,7 @@
 // connection, so the server, the CLI and the tests all call the same functions.
 import type { CodeAction, CompletionList, Diagnostic, Hover } from 'vscode-languageserver-types';
 import { codeActions } from './codeActions';
-import { completeFrontmatter } from './completion';
+import { completeFrontmatter, type FrontmatterContext } from './completion';
 import { toLspDiagnostic, type PromptDiagnostic } from './diagnostic';
 import type { PromptDocument } from './document';
 import { formatById, formatOf } from './formats/registry';
@@ -17,7 +17,7 @@ import type { TokenOptions } from './tokens/count';
 
 export { PromptDocumentCache, type VersionedText } from './cache';
 export { codeActions } from './codeActions';
-export { completeFrontmatter } from './completion';
+export { completeFrontmatter, type FrontmatterContext } from './completion';
 export { DIAGNOSTIC_SOURCE, type PromptDiagnostic } from './diagnostic';
 export { DEFAULT_MAX_TEMPLATE_SIZE, parseDocument, parsePromptDocument, type ParseOptions, type PromptDocument } from './document';
 export { formatById, formatFor, formatForLanguage, formatOf, promptFileGlobs, promptLanguageIds, registerFormat, registeredFormats } from './formats/registry';
@@ -131,20 +131,20 @@ export function allCodeActions(doc: PromptDocument, diagnostics: Diagnostic[], o
 }
 
 /** Completion anywhere in a prompt: frontmatter keys and values, or names inside `{{ }}`. */
-export function complete(doc: PromptDocument, offset: number, options: AnalysisOptions = {}): CompletionList | null {
+export function complete(doc: PromptDocument, offset: number, options: AnalysisOptions & FrontmatterContext = {}): CompletionList | null {
   const own = formatOf(doc).features?.complete;
-  if (own) return own(doc, offset);
-  return offset < doc.template.span.start ? completeFrontmatter(doc, offset) : completeTemplate(doc, offset, options);
+  if (own) return own(doc, offset, options);
+  return offset < doc.template.span.start ? completeFrontmatter(doc, offset, options) : completeTemplate(doc, offset, options);
 }
 
 /** What hover needs: the analysis options and, for the token counts on role markers, the token options. */
-export interface HoverOptions extends AnalysisOptions {
+export interface HoverOptions extends AnalysisOptions, FrontmatterContext {
   tokens?: TokenOptions;
 }
 
 /** Hover anywhere in a prompt; with `options.tokens`, a role marker's hover adds its message's token count. */
 export function hover(doc: PromptDocument, offset: number, options: HoverOptions = {}): Hover | null {
   const own = formatOf(doc).features?.hover;
-  const base = own ? own(doc, offset) : (hoverFrontmatter(doc, offset) ?? hoverTemplate(doc, offset, options));
+  const base = own ? own(doc, offset, options) : (hoverFrontmatter(doc, offset, options) ?? hoverTemplate(doc, offset, options));
   return options.tokens ? combineHovers(base, tokenHover(doc, offset, options.tokens)) : base;
 }

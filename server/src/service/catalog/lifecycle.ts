@@ -33,3 +33,35 @@ export function lifecycleOf(config?: CatalogConfig): Lifecycle {
     },
   };
 }
+
+/** What each status means, for completion and hover. */
+const ROLE_MEANING: Record<LifecycleRole, string> = {
+  draft: 'being written; no checks apply yet',
+  review: 'waiting for review',
+  approved: 'reviewed and accepted: its current text needs a passing run record',
+  released: 'in production: its current text needs a passing run record, and a change needs a new `version`',
+  retired: 'no longer used: nothing should still reference it',
+};
+
+/** Whether a frontmatter key path is where a format writes the lifecycle status (`metadata.status`, Dotprompt's `workbench.status`). */
+export function isStatusPath(path: readonly string[]): boolean {
+  const p = path.join('.');
+  return p === 'metadata.status' || p === 'workbench.status';
+}
+
+/** The statuses in order, by the project's names, each with what it means. */
+export function statusChoices(lifecycle: Lifecycle): { name: string; role: LifecycleRole; doc: string }[] {
+  return LIFECYCLE_ROLES.map((role, i) => ({
+    name: lifecycle.names[role],
+    role,
+    doc: `Lifecycle status ${i + 1} of ${LIFECYCLE_ROLES.length}${lifecycle.names[role] !== role ? ` (the project's name for \`${role}\`)` : ''}: ${ROLE_MEANING[role]}.`,
+  }));
+}
+
+/** One line for a status value's hover: what it stands for, or that the project has no such status. */
+export function statusHover(lifecycle: Lifecycle, value: string): string {
+  const role = lifecycle.roleOf(value.trim());
+  if (role) return `\`${value}\`: ${statusChoices(lifecycle).find((c) => c.role === role)!.doc}`;
+  const names = LIFECYCLE_ROLES.map((r) => `\`${lifecycle.names[r]}\``).join(' → ');
+  return `\`${value}\` is not one of this project's statuses: ${names} (\`catalog.statuses\` in prompt-workbench.yaml names them).`;
+}

@@ -8,6 +8,7 @@ import type { PromptDocument } from '../document';
 import type { PromptDiagnostic } from '../diagnostic';
 import type { PartialIndex } from '../partials';
 import type { Span } from '../text';
+import type { FrontmatterContext } from '../completion';
 
 // ---- the shared model ----
 
@@ -358,8 +359,9 @@ export interface NavigationHooks {
  * present, replaces the engine's frontmatter + template answer for the format's documents.
  */
 export interface FormatFeatures {
-  complete?(doc: PromptDocument, offset: number): CompletionList | null;
-  hover?(doc: PromptDocument, offset: number): Hover | null;
+  /** `context`: what the project config says that frontmatter completion and hover use (the lifecycle's status names). */
+  complete?(doc: PromptDocument, offset: number, context?: FrontmatterContext): CompletionList | null;
+  hover?(doc: PromptDocument, offset: number, context?: FrontmatterContext): Hover | null;
   definition?(doc: PromptDocument, offset: number): Location[];
   references?(doc: PromptDocument, offset: number, includeDeclaration: boolean): Location[];
   prepareRename?(doc: PromptDocument, offset: number): { range: Range; placeholder: string } | null;

@@ -3,7 +3,7 @@
 // `completion` in a judge's prompt), hover, go to definition (the first row that sets it), find
 // references and rename across messages, string evaluators, judge prompts and test data keys.
 import { CompletionItemKind, MarkupKind, type CompletionItem, type CompletionList, type Hover, type Location, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
-import { completeFrontmatter } from '../../completion';
+import { completeFrontmatter, type FrontmatterContext } from '../../completion';
 import type { PromptDocument } from '../../document';
 import { hoverFrontmatter } from '../../hover';
 import { contains, type Span } from '../../text';
@@ -50,9 +50,9 @@ function openPlaceholder(doc: PromptDocument, offset: number): { text: Templated
   return { text: t, start: start + (typed.length - typed.trimStart().length), closed: doc.text.startsWith('}}', offset + (/^[^{}\r\n]*?(?=\}\})/.exec(doc.text.slice(offset, offset + 200))?.[0].length ?? 0)) };
 }
 
-function complete(doc: PromptDocument, offset: number): CompletionList | null {
+function complete(doc: PromptDocument, offset: number, context?: FrontmatterContext): CompletionList | null {
   const open = openPlaceholder(doc, offset);
-  if (!open) return completeFrontmatter(doc, offset);
+  if (!open) return completeFrontmatter(doc, offset, context);
   const info = promptFileInfo(doc);
   const items: CompletionItem[] = [];
   const seen = new Set<string>();
@@ -83,9 +83,9 @@ function complete(doc: PromptDocument, offset: number): CompletionList | null {
   return { isIncomplete: false, items };
 }
 
-function hover(doc: PromptDocument, offset: number): Hover | null {
+function hover(doc: PromptDocument, offset: number, context?: FrontmatterContext): Hover | null {
   const v = variableAt(doc, offset);
-  if (!v) return hoverFrontmatter(doc, offset);
+  if (!v) return hoverFrontmatter(doc, offset, context);
   const info = promptFileInfo(doc);
   const range = doc.lines.range(v.span.start, v.span.end);
   const rows = info.rows.filter((r) => r.values.some((x) => x.name === v.name));
