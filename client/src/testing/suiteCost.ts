@@ -6,8 +6,15 @@ import * as vscode from 'vscode';
 import { findFixtureFiles, projectRootOf, schemasIn } from '../workspaceFiles';
 import { estimateSuiteCost, formatSuiteCost, loadSuite, type TestSuite } from '../../../server/src/service/testing';
 import { loadPartialIndex } from '../../../server/src/node/workspaceReads';
+import { NodeGit } from '../../../server/src/node/git';
+import { isPromptLanguage } from '../../../server/src/languages';
 import { editorValueReader } from './fileValues';
+import { variantProfiles } from './items';
 import { readTestSettings } from './settings';
+
+const git = new NodeGit();
+/** Revisions of prompt variants (`a.prompt@HEAD~1`) are read with git only in a trusted workspace, as the Test Explorer does. */
+const suiteOptions = () => (vscode.workspace.isTrusted ? { git } : {});
 
 export const SUITE_COST_SCHEME = 'prompt-suite-cost';
 
@@ -40,7 +47,7 @@ const rootOf = projectRootOf;
 async function activePrompt(): Promise<vscode.Uri | undefined> {
   const doc = vscode.window.activeTextEditor?.document;
   if (!doc || doc.uri.scheme !== 'file') return undefined;
-  if (/\.prompt$/i.test(doc.uri.path)) return doc.uri;
+  if (isPromptLanguage(doc.languageId)) return doc.uri;
   if (/\.tests\.ya?ml$/i.test(doc.uri.path)) {
     const suite = await loadSuite(doc.uri.toString(), rootOf(doc.uri), readText, doc.getText()).catch(() => undefined);
     return suite ? vscode.Uri.parse(suite.fixture.promptUri) : undefined;
@@ -80,7 +87,7 @@ export function registerSuiteCost(output: vscode.LogOutputChannel): vscode.Dispo
           const suites: TestSuite[] = [];
           for (const file of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
             if (token.isCancellationRequested) return undefined;
-            const suite = await loadSuite(file.toString(), rootOf(file), readText).catch((e: Error) => {
+            const suite = await loadSuite(file.toString(), rootOf(file), readText, undefined, suiteOptions()).catch((e: Error) => {
               output.warn(`Estimate Test Suite Cost: ${vscode.workspace.asRelativePath(file)} cannot be read: ${e.message}`);
               return undefined;
             });
@@ -89,6 +96,21 @@ export function registerSuiteCost(output: vscode.LogOutputChannel): vscode.Dispo
           if (!suites.length) {
             void vscode.window.showInformationMessage(prompt ? `${scope} has no test cases: add a ${scope.replace(/\.prompt$/, '')}.tests.yaml beside it (see docs/testing.md).` : 'No fixture files (*.tests.yaml) in this workspace.');
             return undefined;
+          }
+          // Suites with `matrix:` models or `variants:` prompts: the estimate of a plain run (each case
+          // once, as the Test Explorer's Run), or of every variant (as "Run all variants" and the CLI).
+          let everyVariant = false;
+          const variants = variantProfiles(suites).length - 1;
+          if (variants > 1) {
+            const choice = await vscode.window.showQuickPick(
+              [
+                { label: 'Every variant', description: `${variants} matrix and prompt variants, as "Run all variants" and \`prompt-workbench test\``, every: true },
+                { label: 'Each case once', description: 'as the Test Explorer\'s Run', every: false },
+              ],
+              { title: 'Estimate Test Suite Cost', placeHolder: 'These suites have variants: which run to estimate?' },
+            );
+            if (!choice) return undefined;
+            everyVariant = choice.every;
           }
           const settings = readTestSettings(vscode.Uri.parse(suites[0].fixture.uri));
           const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
@@ -99,8 +121,9 @@ export function registerSuiteCost(output: vscode.LogOutputChannel): vscode.Dispo
             analysis: { partials: await loadPartialIndex([...folders, ...suites.map((s) => path.dirname(vscode.Uri.parse(s.fixture.uri).fsPath))]) },
             schemasFor: (s) => schemas.get(s.fixture.uri),
             catalogue: settings.catalogue,
-            // The Test Explorer's judge (llm-rubric calls are counted); it runs no matrix.
+            // The Test Explorer's judge (llm-rubric calls are counted).
             judge: settings.judge,
+            ...(everyVariant ? { plan: { matrix: true } } : {}),
             signal: controller.signal,
             onProgress: (done, total) => {
               const pct = Math.floor((done / total) * 100);
