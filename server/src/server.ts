@@ -513,10 +513,17 @@ documents.onDidClose((e) => {
   if (engine.partialNameOf(uri)) void engine.refreshPartial(host, partials, uri, false).then(revalidateAll);
 });
 
+/** An open project config file (prompt-workbench.yaml), for its completion and hover. */
+function configDocument(uri: string): TextDocument | undefined {
+  return kindOf(uri) === 'config' ? documents.get(uri) : undefined;
+}
+
 connection.onCompletion((p, token) =>
   runSafe('Completion', null, token, async () => {
     const fixture = await fixtureAndPrompt(p.textDocument.uri);
     if (fixture) return testing.completeFixture(fixture.file.text, fixture.file.lines.offsetAt(p.position), fixture.file.lines, fixture.prompt ?? undefined);
+    const config = configDocument(p.textDocument.uri);
+    if (config) return engine.completeConfig(config.getText(), config.offsetAt(p.position), { rules: engine.lint.RULES, docsBase: DOCS_BASE });
     const d = await prompt(p.textDocument.uri);
     return d ? engine.complete(d.doc, d.doc.lines.offsetAt(p.position), { ...d.analysis, catalog: await catalogConfigOf(p.textDocument.uri) }) : null;
   }),
@@ -526,6 +533,8 @@ connection.onHover((p, token) =>
   runSafe('Hover', null, token, async () => {
     const fixture = await fixtureAndPrompt(p.textDocument.uri);
     if (fixture) return testing.hoverFixture(fixture.file, fixture.file.lines.offsetAt(p.position), fixture.prompt ?? undefined);
+    const config = configDocument(p.textDocument.uri);
+    if (config) return engine.hoverConfig(config.getText(), config.offsetAt(p.position), { rules: engine.lint.RULES, docsBase: DOCS_BASE });
     const d = await prompt(p.textDocument.uri);
     return d ? engine.hover(d.doc, d.doc.lines.offsetAt(p.position), { ...d.analysis, tokens: d.tokens, catalog: await catalogConfigOf(p.textDocument.uri) }) : null;
   }),

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { FoldingRangeRequest, HoverRequest, ReferencesRequest, type Location } from 'vscode-languageserver-protocol/node';
+import { CompletionRequest, FoldingRangeRequest, HoverRequest, ReferencesRequest, type CompletionList, type Hover, type Location, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { FixtureCasesRequest, TokenSummaryRequest } from '../../server/src/protocol';
 import { fileUri, TestLanguageClient } from '../support/lspClient';
 
@@ -95,6 +95,24 @@ test('the same skipped folders for references, fixture cases and the token summa
     assert.deepEqual(files, ['p.prompt', path.join('tests', 'p.tests.yml')]);
     const summary = (await client.connection.sendRequest(TokenSummaryRequest.method, { uri })) as { fixtureCases?: { cases: number } };
     assert.equal(summary.fixtureCases?.cases, 1, 'one case, from tests/ only');
+  } finally {
+    await client.stop();
+  }
+});
+
+test('completion and hover in the open project config', async () => {
+  const text = 'rules:\n  vague-language: warning\n  \n';
+  const dir = workspace({ 'prompt-workbench.yaml': text });
+  const uri = fileUri(path.join(dir, 'prompt-workbench.yaml'));
+  const client = await TestLanguageClient.start({ rootUri: fileUri(dir) });
+  try {
+    await client.open(uri, text, 'yaml');
+    const list = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 2, character: 2 } })) as CompletionList;
+    const names = list.items.map((i) => String(i.label));
+    assert.ok(names.includes('secret-in-prompt') && !names.includes('vague-language'), names.join(', '));
+    const h = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 4 } })) as Hover;
+    assert.match((h.contents as MarkupContent).value, /^\*\*vague-language\*\*/);
+    assert.deepEqual(h.range, { start: { line: 1, character: 2 }, end: { line: 1, character: 16 } });
   } finally {
     await client.stop();
   }

@@ -11,7 +11,7 @@ import { contains, type Span } from './text';
 import { isStatusPath, lifecycleOf, statusHover } from './catalog/lifecycle';
 import type { FrontmatterContext } from './completion';
 
-interface Hit {
+export interface Hit {
   path: string[];
   /** The key or the value under the cursor. */
   part: 'key' | 'value';
@@ -19,7 +19,7 @@ interface Hit {
   value?: unknown;
 }
 
-function findPair(node: Node | null | undefined, rel: number, path: string[]): Hit | undefined {
+export function findPair(node: Node | null | undefined, rel: number, path: string[]): Hit | undefined {
   if (isMap(node)) {
     for (const pair of node.items as Pair<Node, Node | null>[]) {
       const k = pair.key;

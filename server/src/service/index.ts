@@ -36,6 +36,7 @@ export { documentSymbols } from './symbols';
 export { completeTemplate } from './templateCompletion';
 export * as lint from './lint';
 export * as catalog from './catalog';
+export { completeConfig, hoverConfig, type ConfigLanguageOptions } from './lint/configLanguage';
 export { CancelledError, gitInfoOf, throwIfCancelled, type CancellationLike, type ChangeKind, type FileInfo, type WorkspaceHost } from './host';
 export { commonProjectRoot, DEFAULT_EXCLUDE, excludeGlobs, findProjectRoot, isExcluded, ProjectConfigs, CACHE_DIR, RUNS_DIR, WORKBENCH_DIR, WORKBENCH_GITIGNORE, type ProjectRoot } from './project';
 export { DiskPrompts, FIXTURE_GLOBS, FixtureFileCache, fixtureTexts, indexPartials, loadPartialIndex, PARTIAL_GLOBS, refreshPartial } from './workspace';

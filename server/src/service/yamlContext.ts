@@ -1,6 +1,7 @@
 // Where the cursor is inside the frontmatter, in terms of YAML key paths. Works line by line from
 // indentation so that it still answers while the YAML is half-typed and does not parse.
 import type { PromptDocument } from './document';
+import type { LineIndex, Span } from './text';
 
 export interface YamlCursor {
   /** Keys of the mapping that holds the cursor, outermost first. */
@@ -62,11 +63,24 @@ function indentOf(line: string): number {
 
 export function yamlCursor(doc: PromptDocument, offset: number): YamlCursor | undefined {
   const fm = doc.frontmatter;
-  if (!fm.present || offset < fm.content.start || offset > fm.content.end) return undefined;
-  const lines = doc.lines;
+  if (!fm.present) return undefined;
+  return yamlCursorIn({ text: doc.text, lines: doc.lines, content: fm.content }, offset);
+}
+
+/** The YAML text a cursor is looked for in: a prompt's frontmatter, or a whole YAML file (`content` its span). */
+export interface YamlText {
+  text: string;
+  lines: LineIndex;
+  content: Span;
+}
+
+export function yamlCursorIn(source: YamlText, offset: number): YamlCursor | undefined {
+  const fm = source;
+  if (offset < fm.content.start || offset > fm.content.end) return undefined;
+  const lines = source.lines;
   const line = lines.lineAt(offset);
   const lineStart = lines.lineStart(line);
-  const before = doc.text.slice(lineStart, offset);
+  const before = source.text.slice(lineStart, offset);
   if (/(^|\s)#/.test(before)) return undefined; // in a comment
 
   let mode: 'key' | 'value';

@@ -46,29 +46,36 @@ const Budget = z.union([z.number().positive(), z.record(z.string(), z.number().p
  */
 export const LintConfigFileSchema = z.strictObject({
   preset: z.enum(PRESETS as [Preset, ...Preset[]]).describe('The rule set to start from: `recommended` (the default) or `strict`; `rules:` changes single rules on top of it.').optional(),
-  rules: z.record(z.string(), z.union([LevelSchema, z.looseObject({ level: LevelSchema.optional() })])).optional(),
+  rules: z
+    .record(z.string(), z.union([LevelSchema, z.looseObject({ level: LevelSchema.optional() })]))
+    .describe('Lint rules by id: a level (`off`, `hint`, `info`, `warning`, `error`), or `{ level, ...options }` for a rule with options. Rules not named keep the preset\'s level.')
+    .optional(),
   template: z
     .strictObject({
       helpers: z.array(z.string().min(1)).describe('Helpers your code registers (Dotprompt `defineHelper`): templates may use them without an `unknown-helper` warning.').optional(),
     })
+    .describe('What the templates may use beside the built-in helpers.')
     .optional(),
   files: z
     .strictObject({
       exclude: z.array(z.string().min(1)).describe('Folders (a name such as `build`, or a glob such as `legacy/**`) skipped when looking for prompts, partials and fixture files, in addition to node_modules, .git, dist, out and .prompt-workbench.').optional(),
     })
+    .describe('Which files the editor and the command line look at.')
     .optional(),
   tokens: z
     .strictObject({
-      model: z.string().min(1).optional(),
-      budget: Budget.optional(),
-      warnAtShare: z.number().min(0).max(1).optional(),
+      model: z.string().min(1).describe('The model tokens are counted for when a prompt names none (the setting `promptWorkbench.tokens.model` wins).').optional(),
+      budget: Budget.describe('A token budget: a number for every prompt, or globs (relative to this file) to numbers (`{"agents/**": 8000}`); over it, `context-budget` reports.').optional(),
+      warnAtShare: z.number().min(0).max(1).describe('Warn when a prompt takes more than this share of its model\'s context window (0 to 1; default 0.8).').optional(),
     })
+    .describe('Token counting and budgets.')
     .optional(),
   fixtures: z
     .strictObject({
       allow: z.array(z.string().min(1)).describe('Paths or globs (relative to this file, or absolute) outside the project root that `file://` values of fixture files may read.').optional(),
       maxFileSize: z.number().int().positive().describe('The largest file (bytes) a `file://` value of a fixture file may read; 1 MB by default.').optional(),
     })
+    .describe('What `file://` values of fixture files may read.')
     .optional(),
   schemas: z
     .record(z.string().regex(/^[A-Za-z_][\w.-]*$/, 'a schema name is a word such as `Answer`'), z.string().min(1))
@@ -81,6 +88,7 @@ export const LintConfigFileSchema = z.strictObject({
       budget: z.number().int().positive().describe('Token budget of the always-loaded set: over it, each file of the set gets an `agents-budget` warning.').optional(),
       model: z.string().min(1).describe('The model instruction files are counted for (default: `tokens.model`, else the setting promptWorkbench.tokens.model, else o200k_base).').optional(),
     })
+    .describe('Agent instruction files (AGENTS.md, *.instructions.md, SKILL.md, ...): more names, the always-loaded set and its budget.')
     .optional(),
   catalog: z
     .strictObject({
@@ -97,6 +105,7 @@ export const LintConfigFileSchema = z.strictObject({
       defaults: z.record(z.string().min(1), z.string().min(1)).describe('The status of prompts that do not write one, by glob relative to this file (`prompts/prod/**: released`); the last matching glob wins. Else `draft`.').optional(),
       requireOwner: z.boolean().describe('`true` makes a prompt without an owner (in the file or CODEOWNERS) a finding of `lifecycle-missing-owner`.').optional(),
     })
+    .describe('The prompt catalogue: the lifecycle\'s status names, default statuses by folder, whether every prompt needs an owner.')
     .optional(),
   testing: z
     .strictObject({
@@ -108,6 +117,7 @@ export const LintConfigFileSchema = z.strictObject({
         .describe('`prompt-workbench test --baseline REV` fails when the pass rate of the working tree is more than this many percentage points below the base revision\'s (default 0: any drop fails). New failures fail it whatever this says.')
         .optional(),
     })
+    .describe('Test runs: `javascript` assertions, the pull-request gate.')
     .optional(),
 });
 
