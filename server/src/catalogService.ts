@@ -189,14 +189,16 @@ export class CatalogService {
       const lint = engine.lint.resolveLintConfig(engine.lint.RULES, project, await this.o.lintSettings(pathToFileURL(configFile).toString()));
       const workspace = engine.catalog.hostLifecycleWorkspace(this.o.host, catalog);
       // Untrusted: git does not run, so the rules that compare with the previous commit see none.
-      const found = await engine.catalog.lifecycleFindings(catalog, git ? workspace : { previousText: async () => undefined, references: workspace.references }, {
-        lint,
-        config: project?.catalog,
-        docsBase: this.o.docsBase,
-        uris,
-        cancelled: stale,
-        pause: this.o.yieldNow,
-      });
+      const found = await engine.catalog
+        .lifecycleFindings(catalog, git ? workspace : { previousText: async () => undefined, references: workspace.references }, {
+          lint,
+          config: project?.catalog,
+          docsBase: this.o.docsBase,
+          uris,
+          cancelled: stale,
+          pause: this.o.yieldNow,
+        })
+        .finally(() => workspace.close?.());
       if (stale()) return;
       const byUri = new Map<string, engine.catalog.LifecycleFinding[]>();
       for (const f of found) byUri.set(f.uri, [...(byUri.get(f.uri) ?? []), f]);
