@@ -66,7 +66,7 @@ export interface LoadOptions extends Omit<CatalogOptions, 'root' | 'codeowners' 
   files?: readonly string[];
   recordsDir?: string;
   token?: CancellationLike;
-  /** Awaited every few files, so a server answers other requests meanwhile. */
+  /** Awaited between files, so a server answers other requests (and lets validations go first) meanwhile. */
   pause?(): Promise<void>;
 }
 
@@ -84,7 +84,7 @@ export async function loadCatalog(host: WorkspaceHost, root: string, options: Lo
   for (let k = 0; k < READ_AHEAD; k++) read(k);
   for (let i = 0; i < uris.length; i++) {
     throwIfCancelled(options.token);
-    if ((i + 1) % 64 === 0) await options.pause?.();
+    if (options.pause) await options.pause();
     read(i + READ_AHEAD);
     const text = await texts.get(i)!;
     texts.delete(i);
