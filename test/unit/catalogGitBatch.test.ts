@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { createNodeHost } from '../../server/src/node/host';
 import { catalog as cat, lint, type WorkspaceHost } from '../../server/src/service';
 import type { Git } from '../../server/src/service/history/git';
-import { parseStatuses } from '../../server/src/service/history/parse';
+import { CatFileBatchReader, parseStatuses } from '../../server/src/service/history/parse';
 import { git, TempRepo } from '../support/gitRepo';
 
 const released = (version: string, body: string) => `---\nversion: ${version}\nmetadata:\n  status: released\n---\n${body}`;
@@ -204,4 +204,22 @@ test('parseStatuses: first entry per path, rename sources deleted, folder entrie
   assert.deepEqual(s.of('build/x/y.prompt'), { state: 'ignored', code: '!!' });
   assert.deepEqual(s.of('é\nx.prompt'), { state: 'untracked', code: '??' });
   assert.deepEqual(s.of('a/c.prompt'), { state: 'clean', code: '' });
+});
+
+test('CatFileBatchReader: answers split anywhere across chunks, missing objects, empty blobs', () => {
+  const bytes = new TextEncoder().encode('HEAD~1^{commit} missing\nabc123 blob 5\nhé\n\n\nabc124 blob 0\n\nx:y missing\n');
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    for (const step of [1, 3, 7, bytes.length]) {
+      const reader = new CatFileBatchReader();
+      const answers = [];
+      answers.push(...reader.push(bytes.slice(0, cut)));
+      for (let i = cut; i < bytes.length; i += step) answers.push(...reader.push(bytes.slice(i, i + step)));
+      assert.deepEqual(
+        answers.map((a) => (a ? `${a.oid} ${a.type} ${JSON.stringify(new TextDecoder().decode(a.content))}` : 'missing')),
+        ['missing', 'abc123 blob "hé\\n\\n"', 'abc124 blob ""', 'missing'],
+        `cut ${cut}, step ${step}`,
+      );
+      assert.equal(reader.buffered, 0);
+    }
+  }
 });
