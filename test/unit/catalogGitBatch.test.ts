@@ -4,7 +4,7 @@
 // `repository`, `status`, `show` per row), and the git processes are counted through a git program
 // that writes a line per start before running the real git.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +19,7 @@ const released = (version: string, body: string) => `---\nversion: ${version}\nm
 
 let repo: TempRepo;
 let empty: TempRepo;
+let other: TempRepo;
 let outside: string;
 let bin: string;
 const countLog = () => path.join(bin, 'starts.log');
@@ -68,6 +69,11 @@ before(() => {
   git(inner, ['commit', '-q', '-m', 'inner first']);
   repo.write('nested/inner.prompt', released('3', 'Inner, changed\n'));
   git(inner, ['commit', '-q', '-am', 'inner second']);
+  // A folder of another repository, reached through a symbolic link inside this one.
+  other = TempRepo.init('pw-gitbatch-other-');
+  other.commitFile('sub/o.prompt', released('1', 'Other\n'), 'other first');
+  other.commitFile('sub/o.prompt', released('1', 'Other, changed\n'), 'other second');
+  symlinkSync(other.path('sub'), repo.path('linked'));
   // A repository without commits, and a folder outside any repository.
   empty = TempRepo.init('pw-gitbatch-empty-');
   empty.write('fresh.prompt', released('1', 'Fresh\n'));
@@ -76,7 +82,7 @@ before(() => {
 });
 
 after(() => {
-  for (const d of [repo.dir, empty.dir, outside, bin]) rmSync(d, { recursive: true, force: true });
+  for (const d of [repo.dir, empty.dir, other.dir, outside, bin]) rmSync(d, { recursive: true, force: true });
 });
 
 /** The host over the repository (and the other folders), with a git that has only the row-by-row methods when `rowByRow`. */
@@ -98,6 +104,7 @@ const ALL = () => [
   'prompts/untracked.prompt',
   'other/deep/far.prompt',
   'nested/inner.prompt',
+  'linked/o.prompt',
 ].map((rel) => repo.path(rel)).concat([path.join(empty.dir, 'fresh.prompt'), path.join(outside, 'loose.prompt')]);
 
 async function previousTexts(host: WorkspaceHost, files: string[], base?: string): Promise<Map<string, string | undefined>> {
@@ -128,6 +135,7 @@ test('previous texts: batched answers are the row-by-row ones, for every kind of
   assert.equal(at('prompts/untracked.prompt'), undefined);
   assert.equal(at('other/deep/far.prompt'), released('1', 'Far away\n'), 'unchanged by the third commit: HEAD~1 has the same text');
   assert.equal(at('nested/inner.prompt'), released('3', 'Inner\n'), 'the nested repository answers for its own file');
+  assert.equal(at('linked/o.prompt'), released('1', 'Other\n'), 'through a symbolic link: the repository where it leads');
   assert.equal(at(path.relative(repo.dir, path.join(empty.dir, 'fresh.prompt'))), undefined);
   assert.equal(at(path.relative(repo.dir, path.join(outside, 'loose.prompt'))), undefined);
 });
@@ -156,7 +164,7 @@ test('lifecycle findings: the same findings, at the same places, batched or row 
   assert.deepEqual(batched, await findings(hostOf({ rowByRow: true })));
   const unversioned = batched.filter((f) => f.includes('lifecycle-unversioned-change')).sort();
   // The version's value (`1` on line 2, characters 9-10) is where the finding points.
-  assert.deepEqual(unversioned, ['committed.prompt lifecycle-unversioned-change 1:9-1:10', 'edited.prompt lifecycle-unversioned-change 1:9-1:10', 'inner.prompt lifecycle-unversioned-change 1:9-1:10', 'new\nline.prompt lifecycle-unversioned-change 1:9-1:10', 'with space é.prompt lifecycle-unversioned-change 1:9-1:10']);
+  assert.deepEqual(unversioned, ['committed.prompt lifecycle-unversioned-change 1:9-1:10', 'edited.prompt lifecycle-unversioned-change 1:9-1:10', 'inner.prompt lifecycle-unversioned-change 1:9-1:10', 'new\nline.prompt lifecycle-unversioned-change 1:9-1:10', 'o.prompt lifecycle-unversioned-change 1:9-1:10', 'with space é.prompt lifecycle-unversioned-change 1:9-1:10']);
 });
 
 test('git processes: 50 rows in several folders of one repository start at most 4', async () => {

@@ -215,7 +215,8 @@ export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, op
   // row's state and one `git cat-file --batch` for every previous text, whatever the number of rows.
   // A row's repository is the one git finds from the deepest of the host's roots that holds it,
   // unless a folder between has a `.git` of its own (a nested repository or a submodule), which git
-  // is then asked about; a row outside the roots asks from its own folder.
+  // is then asked about; a row outside the roots asks from its own folder, and so does a folder
+  // reached through a symbolic link (git would start from where the link leads).
   const rootPaths = host.roots.map((r) => path.resolve(toPath(r)));
   const anchors = new Map<string, string>();
   const anchorOf = (dir: string): string => {
@@ -226,6 +227,22 @@ export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, op
     else a = anchorOf(path.dirname(dir));
     anchors.set(dir, a);
     return a;
+  };
+  const reals = new Map<string, Promise<string | undefined>>();
+  const realOf = (dir: string) => {
+    let r = reals.get(dir);
+    if (!r) reals.set(dir, (r = host.realPath(toUri(dir)).catch(() => undefined)));
+    return r;
+  };
+  const checkedAnchors = new Map<string, Promise<string>>();
+  const anchorFor = (dir: string): Promise<string> => {
+    let c = checkedAnchors.get(dir);
+    if (!c) {
+      const a = anchorOf(dir);
+      c = a === dir ? Promise.resolve(dir) : Promise.all([realOf(dir), realOf(a)]).then(([rd, ra]) => (rd && ra && rd === path.join(ra, path.relative(a, dir)) ? a : dir));
+      checkedAnchors.set(dir, c);
+    }
+    return c;
   };
   const located = new Map<string, Promise<{ root: string; prefix: string }>>();
   const locate = (anchor: string) => {
@@ -259,7 +276,7 @@ export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, op
   };
   const batchedRow = async (entry: CatalogEntry) => {
     const file = path.resolve(toPath(entry.uri));
-    const anchor = anchorOf(path.dirname(file));
+    const anchor = await anchorFor(path.dirname(file));
     const where = await locate(anchor);
     const repoPath = where.prefix + path.relative(anchor, file).split(path.sep).join('/');
     let rev = options.base;
