@@ -206,7 +206,7 @@ export class CatalogService {
       const configFile = path.join(root, '.folder');
       const project = await this.o.projectConfigs.configFor(configFile).catch(() => undefined);
       const lint = engine.lint.resolveLintConfig(engine.lint.RULES, project, await this.o.lintSettings(pathToFileURL(configFile).toString()));
-      const workspace = engine.catalog.hostLifecycleWorkspace(this.o.host, catalog);
+      const workspace = engine.catalog.hostLifecycleWorkspace(this.o.host, catalog, { uris });
       // Untrusted: git does not run, so the rules that compare with the previous commit see none.
       const found = await engine.catalog
         .lifecycleFindings(catalog, git ? workspace : { previousText: async () => undefined, references: workspace.references }, {

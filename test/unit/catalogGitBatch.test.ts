@@ -107,9 +107,9 @@ const ALL = () => [
   'linked/o.prompt',
 ].map((rel) => repo.path(rel)).concat([path.join(empty.dir, 'fresh.prompt'), path.join(outside, 'loose.prompt')]);
 
-async function previousTexts(host: WorkspaceHost, files: string[], base?: string): Promise<Map<string, string | undefined>> {
+async function previousTexts(host: WorkspaceHost, files: string[], base?: string, announced?: string[]): Promise<Map<string, string | undefined>> {
   const catalog = await cat.loadCatalog(host, repo.dir, { files: files.map((f) => pathToFileURL(f).toString()), tokens: false });
-  const ws = cat.hostLifecycleWorkspace(host, catalog, { base });
+  const ws = cat.hostLifecycleWorkspace(host, catalog, { base, uris: announced?.map((f) => pathToFileURL(f).toString()) });
   const out = new Map<string, string | undefined>();
   try {
     for (const e of catalog.entries()) out.set(path.relative(repo.dir, cat.toPath(e.uri)), (await ws.previousText(e).catch(() => undefined))?.text);
@@ -138,6 +138,19 @@ test('previous texts: batched answers are the row-by-row ones, for every kind of
   assert.equal(at('linked/o.prompt'), released('1', 'Other\n'), 'through a symbolic link: the repository where it leads');
   assert.equal(at(path.relative(repo.dir, path.join(empty.dir, 'fresh.prompt'))), undefined);
   assert.equal(at(path.relative(repo.dir, path.join(outside, 'loose.prompt'))), undefined);
+});
+
+test('previous texts: rows announced (git status of their folder only), and rows asked beyond them', async () => {
+  const rowByRow = await previousTexts(hostOf({ rowByRow: true }), ALL());
+  for (const announced of [[repo.path('prompts/edited.prompt')], [repo.path('other/deep/far.prompt'), repo.path('prompts/committed.prompt')], ALL()]) {
+    rmSync(countLog(), { force: true });
+    const batched = await previousTexts(hostOf({ gitPath: countingGit() }), ALL(), undefined, announced);
+    assert.deepEqual([...batched], [...rowByRow], announced.join(', '));
+    const statuses = starts().filter((c) => / status /.test(c));
+    // One announced row: its folder first; the rows asked beyond it then take the whole tree.
+    if (announced.length === 1) assert.ok(statuses.some((c) => c.endsWith(' -- prompts/')) && statuses.some((c) => c.endsWith('--untracked-files=all')), statuses.join('\n'));
+    if (announced.length === 2) assert.ok(statuses.every((c) => !c.includes(' -- prompts/')), statuses.join('\n'));
+  }
 });
 
 test('previous texts: an explicit base revision, and one that names no commit', async () => {

@@ -91,7 +91,7 @@ export async function catalogCommand(argv: string[], cwd: string, stdout: NodeJS
   const rows = cat.filterEntries(catalog.entries(), { status: list(values.status), owner: list(values.owner), format: kinds });
   if (git) await cat.loadLastChanges(host, catalog, { uris: rows.map((r) => r.uri) });
   const lintConfig = lint.resolveLintConfig(lint.RULES, project.config, values.preset ? { preset: values.preset } : undefined);
-  const workspace: cat.LifecycleWorkspace = git ? cat.hostLifecycleWorkspace(host, catalog, { base: values.base }) : { previousText: async () => undefined, references: cat.hostLifecycleWorkspace(host, catalog).references };
+  const workspace: cat.LifecycleWorkspace = git ? cat.hostLifecycleWorkspace(host, catalog, { base: values.base, uris: rows.map((r) => r.uri) }) : { previousText: async () => undefined, references: cat.hostLifecycleWorkspace(host, catalog).references };
   let findings: Awaited<ReturnType<typeof cat.lifecycleFindings>>;
   try {
     findings = await cat.lifecycleFindings(catalog, workspace, { lint: lintConfig, config, uris: rows.map((r) => r.uri) });

@@ -159,6 +159,11 @@ export interface HostLifecycleOptions {
   /** The revision the previous version is read from; default HEAD for a file with uncommitted changes, else HEAD~1. */
   base?: string;
   token?: CancellationLike;
+  /**
+   * The rows the rules will ask about, when known: `git status` then covers the deepest folder
+   * that holds them (one changed file: its folder), not the whole catalogue's.
+   */
+  uris?: readonly string[];
 }
 
 /** What the lifecycle rules need from the workspace, through the host: git for previous versions, a text search for references. */
@@ -244,6 +249,25 @@ export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, op
     }
     return c;
   };
+  // The folder (under an anchor) that `git status` covers: the deepest one holding every row the
+  // rules will ask about, or the anchor's own when they are not known.
+  const scopes = new Map<string, string>();
+  const scopeOf = (anchor: string): string => {
+    let scope = scopes.get(anchor);
+    if (scope !== undefined) return scope;
+    scope = anchor;
+    if (options.uris) {
+      const dirs = options.uris.map((u) => path.dirname(path.resolve(toPath(u)))).filter((d) => anchorOf(d) === anchor);
+      if (dirs.length) {
+        scope = dirs.reduce((common, d) => {
+          while (common !== anchor && d !== common && !d.startsWith(common + path.sep)) common = path.dirname(common);
+          return common;
+        });
+      }
+    }
+    scopes.set(anchor, scope);
+    return scope;
+  };
   const located = new Map<string, Promise<{ root: string; prefix: string }>>();
   const locate = (anchor: string) => {
     let l = located.get(anchor);
@@ -281,7 +305,12 @@ export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, op
     const repoPath = where.prefix + path.relative(anchor, file).split(path.sep).join('/');
     let rev = options.base;
     if (!rev) {
-      const status = (await statusesOf(where.root, where.prefix)).of(repoPath);
+      const dir = path.dirname(file);
+      const scope = scopeOf(anchor);
+      // A row outside the rows announced (or under a link): the anchor's whole folder.
+      const inScope = dir === scope || dir.startsWith(scope + path.sep);
+      const folder = inScope && scope !== anchor ? `${where.prefix}${path.relative(anchor, scope).split(path.sep).join('/')}/` : where.prefix;
+      const status = (await statusesOf(where.root, folder)).of(repoPath);
       rev = status.state === 'clean' ? 'HEAD~1' : 'HEAD';
     }
     const commit = await commitOf(where.root, rev);
