@@ -2,8 +2,10 @@
 // search and one parse per prompt, pausing between files so requests are answered), then kept
 // current from the host's change events, one row per changed file, never a rescan. Git facts (the
 // last change) and the lifecycle rules (which read git, the run records and other files) follow in
-// the background, per changed row, after a quiet period, so no keystroke waits for them. The view
-// asks for the rows once and gets the changed rows as notifications.
+// the background, per changed row, after a quiet period, so no keystroke waits for them. Every
+// slice of this work (a file of the build, a git call, a row's rules) waits for its turn: while a
+// validation is waiting or running, none starts. The view asks for the rows once and gets the
+// changed rows as notifications.
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
@@ -24,7 +26,14 @@ export interface CatalogServiceOptions {
   notify(change: CatalogChange): void;
   /** The lifecycle findings of these files changed: their diagnostics should be published again. */
   findingsChanged(uris: readonly string[]): void;
-  yieldNow(): Promise<void>;
+  /**
+   * A turn for one slice of background work (`what` names it): resolves after the event loop has
+   * had a turn and no validation is waiting or running, so an edit's diagnostics never wait for
+   * more than the slice already running.
+   */
+  turn(what: string): Promise<void>;
+  /** Whether a validation is waiting or running (background work then stops at its next pause). */
+  validating(): boolean;
   log(message: string): void;
 }
 
@@ -62,14 +71,17 @@ export class CatalogService {
     const run = (async () => {
       const root = this.root();
       if (!root) return;
+      // The first build starts once the open documents' first diagnostics are out.
+      await this.o.turn('catalogue build');
+      if (generation !== this.generation) return;
       const started = performance.now();
       const config = (await this.o.projectConfigs.configFor(path.join(root, '.folder')).catch(() => undefined))?.catalog;
       let slice = performance.now();
       const catalog = await engine.catalog.loadCatalog(this.o.host, root, {
         config,
         pause: async () => {
-          if (performance.now() - slice > engine.DEFAULT_SLICE_MS) {
-            await this.o.yieldNow();
+          if (this.o.validating() || performance.now() - slice > engine.DEFAULT_SLICE_MS) {
+            await this.o.turn('catalogue build');
             slice = performance.now();
           }
         },
@@ -136,6 +148,7 @@ export class CatalogService {
       }
       return;
     }
+    await this.o.turn('catalogue row');
     let text: string;
     try {
       text = await this.o.host.readText(uri);
@@ -154,6 +167,8 @@ export class CatalogService {
   private async refreshRecords(): Promise<void> {
     const catalog = this.catalog;
     if (!catalog) return;
+    await this.o.turn('catalogue records');
+    if (catalog !== this.catalog) return;
     catalog.refreshVerdicts(await engine.catalog.readRecords(this.o.host, catalog.root));
     this.o.notify({ changed: this.rows(catalog.entries()), removed: [], reset: true });
     for (const e of catalog.entries()) if (e.role === 'approved' || e.role === 'released') this.dirty.add(e.uri);
@@ -178,25 +193,31 @@ export class CatalogService {
     try {
       if (git) {
         // One git walk for a whole catalogue (or a burst of changes), one log for a single file.
+        await this.o.turn('catalogue git');
         const found = await engine.catalog.lastChangesOf(this.o.host, catalog.root, uris);
         if (stale()) return;
+        await this.o.turn('catalogue git');
+        if (stale()) return;
         for (const uri of uris) catalog.setLastChange(uri, found.get(uri));
-        await this.o.yieldNow();
       }
+      await this.o.turn('lifecycle rules');
+      if (stale()) return;
       const root = catalog.root;
       const configFile = path.join(root, '.folder');
       const project = await this.o.projectConfigs.configFor(configFile).catch(() => undefined);
       const lint = engine.lint.resolveLintConfig(engine.lint.RULES, project, await this.o.lintSettings(pathToFileURL(configFile).toString()));
-      const workspace = engine.catalog.hostLifecycleWorkspace(this.o.host, catalog);
+      const workspace = engine.catalog.hostLifecycleWorkspace(this.o.host, catalog, { uris });
       // Untrusted: git does not run, so the rules that compare with the previous commit see none.
-      const found = await engine.catalog.lifecycleFindings(catalog, git ? workspace : { previousText: async () => undefined, references: workspace.references }, {
-        lint,
-        config: project?.catalog,
-        docsBase: this.o.docsBase,
-        uris,
-        cancelled: stale,
-        pause: this.o.yieldNow,
-      });
+      const found = await engine.catalog
+        .lifecycleFindings(catalog, git ? workspace : { previousText: async () => undefined, references: workspace.references }, {
+          lint,
+          config: project?.catalog,
+          docsBase: this.o.docsBase,
+          uris,
+          cancelled: stale,
+          pause: () => this.o.turn('lifecycle rules'),
+        })
+        .finally(() => workspace.close?.());
       if (stale()) return;
       const byUri = new Map<string, engine.catalog.LifecycleFinding[]>();
       for (const f of found) byUri.set(f.uri, [...(byUri.get(f.uri) ?? []), f]);

@@ -332,18 +332,47 @@ connection.onDidChangeConfiguration(() => {
   if (codeLensRefreshSupported) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 });
 
+// Background work (the catalogue's build, git facts and lifecycle rules) runs in slices, each after
+// `backgroundTurn`: while a validation is waiting (`pending`) or running (`running`, `oneAtATime`)
+// no slice starts, so an edit's diagnostics wait at most for the slice already running. The count
+// covers a validation from its scheduling to its end (publication included).
+let validations = 0;
+let idle: (() => void)[] = [];
+/** The last publication's write: background work resumes once it is sent. */
+let lastPublication: Promise<void> = Promise.resolve();
+function validationDone(): void {
+  if (--validations > 0) return;
+  const waiting = idle;
+  idle = [];
+  for (const go of waiting) go();
+}
+async function backgroundTurn(what: string): Promise<void> {
+  await yieldNow();
+  while (validations > 0) {
+    await new Promise<void>((resolve) => idle.push(resolve));
+    await lastPublication.catch(() => undefined);
+    await yieldNow();
+  }
+  connection.tracer.log(`background ${what}`);
+}
+
 // Validation is coalesced: a burst of edits to one document validates only its latest version,
 // and results are published only if that version is still current.
 const pending = new Set<string>();
 function scheduleValidation(uri: string): void {
   supersede(uri);
+  connection.tracer.log(`validation queued ${uri} v${documents.get(uri)?.version ?? '-'}`);
   if (pending.has(uri)) return;
   pending.add(uri);
+  validations++;
   setImmediate(() => {
     pending.delete(uri);
-    void validate(uri).catch((e: unknown) => logError(`Validation of ${uri}`, e));
+    void validate(uri)
+      .catch((e: unknown) => logError(`Validation of ${uri}`, e))
+      .finally(validationDone);
   });
 }
+
 
 /**
  * A prompt's validation in flight. It runs in slices (engine `DiagnosticOptions.yield`): between two
@@ -370,7 +399,7 @@ function publish(uri: string, version: number, diagnostics: Diagnostic[]): Promi
   const latest = documents.get(uri);
   if (!latest || latest.version !== version) return undefined;
   const lifecycle = kindOf(uri) === 'prompt' ? catalogService.diagnosticsFor(uri) : [];
-  return connection.sendDiagnostics({ uri, version, diagnostics: lifecycle.length ? [...diagnostics, ...lifecycle] : diagnostics });
+  return (lastPublication = connection.sendDiagnostics({ uri, version, diagnostics: lifecycle.length ? [...diagnostics, ...lifecycle] : diagnostics }));
 }
 
 // The prompt catalogue (the Prompt Catalogue view, the lifecycle rules): built in the background
@@ -386,7 +415,8 @@ const catalogService = new CatalogService({
   findingsChanged: (uris) => {
     for (const uri of uris) if (documents.get(uri)) scheduleValidation(uri);
   },
-  yieldNow,
+  turn: backgroundTurn,
+  validating: () => validations > 0,
   log: (m) => connection.console.info(m),
 });
 

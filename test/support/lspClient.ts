@@ -76,7 +76,7 @@ export class TestLanguageClient {
    * `server` is the bundle to run (default: this tree's `dist/server.js`); the benchmark also runs
    * the bundle built from an older commit, to compare the two in one run.
    */
-  static async start(options: { configuration?: boolean; rootUri?: string; settings?: SettingsSource; server?: string; initializationOptions?: unknown } = {}): Promise<TestLanguageClient> {
+  static async start(options: { configuration?: boolean; rootUri?: string; settings?: SettingsSource; server?: string; initializationOptions?: unknown; trace?: 'off' | 'messages' | 'verbose' } = {}): Promise<TestLanguageClient> {
     // PW_SERVER_NODE_ARGS: extra node flags for the server process (e.g. `--cpu-prof`, when profiling a benchmark).
     const nodeArgs = process.env.PW_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
     const proc = spawn(process.execPath, [...nodeArgs, options.server ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -95,6 +95,7 @@ export class TestLanguageClient {
       },
       workspaceFolders: null,
       ...(options.initializationOptions === undefined ? {} : { initializationOptions: options.initializationOptions }),
+      ...(options.trace ? { trace: options.trace } : {}),
     });
     await client.connection.sendNotification(InitializedNotification.type, {});
     return client;

@@ -91,8 +91,13 @@ export async function catalogCommand(argv: string[], cwd: string, stdout: NodeJS
   const rows = cat.filterEntries(catalog.entries(), { status: list(values.status), owner: list(values.owner), format: kinds });
   if (git) await cat.loadLastChanges(host, catalog, { uris: rows.map((r) => r.uri) });
   const lintConfig = lint.resolveLintConfig(lint.RULES, project.config, values.preset ? { preset: values.preset } : undefined);
-  const workspace = git ? cat.hostLifecycleWorkspace(host, catalog, { base: values.base }) : { previousText: async () => undefined, references: cat.hostLifecycleWorkspace(host, catalog).references };
-  const findings = await cat.lifecycleFindings(catalog, workspace, { lint: lintConfig, config, uris: rows.map((r) => r.uri) });
+  const workspace: cat.LifecycleWorkspace = git ? cat.hostLifecycleWorkspace(host, catalog, { base: values.base, uris: rows.map((r) => r.uri) }) : { previousText: async () => undefined, references: cat.hostLifecycleWorkspace(host, catalog).references };
+  let findings: Awaited<ReturnType<typeof cat.lifecycleFindings>>;
+  try {
+    findings = await cat.lifecycleFindings(catalog, workspace, { lint: lintConfig, config, uris: rows.map((r) => r.uri) });
+  } finally {
+    workspace.close?.();
+  }
   stdout.write(cat.formatCatalog(rows, format, findings));
   return findings.some((f) => f.level === 'error') ? 1 : 0;
 }

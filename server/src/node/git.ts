@@ -4,8 +4,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { GitError, type Git, type LastCommit, type LogEntry, type LogOptions, type RepositoryInfo, type WorkingStatus } from '../service/history/git';
-import { LOG_FORMAT, parseCatFileBatch, parseLastChanges, parseLog, parseStatus } from '../service/history/parse';
+import { GitError, type Git, type GitObjects, type LastCommit, type Location, type LogEntry, type LogOptions, type RepositoryInfo, type WorkingStatus, type WorkingStatuses } from '../service/history/git';
+import { CatFileBatchReader, LOG_FORMAT, parseCatFileBatch, parseLastChanges, parseLog, parseStatus, parseStatuses } from '../service/history/parse';
 
 export interface NodeGitOptions {
   /** The git program (default `git` on PATH). */
@@ -32,9 +32,13 @@ export class NodeGit implements Git {
     this.maxBuffer = options.maxBuffer ?? 256 * 1024 * 1024;
   }
 
+  private env(): NodeJS.ProcessEnv {
+    return { ...process.env, LC_ALL: 'C', LANGUAGE: 'C', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', GIT_PAGER: 'cat' };
+  }
+
   /** Runs git in `cwd`; resolves with any exit code, rejects only when git cannot start. */
   private run(cwd: string, args: string[], input?: string): Promise<RunResult> {
-    const env = { ...process.env, LC_ALL: 'C', LANGUAGE: 'C', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', GIT_PAGER: 'cat' };
+    const env = this.env();
     return new Promise((resolve, reject) => {
       if (input === undefined) {
         execFile(this.gitPath, [...CONFIG, ...args], { cwd, env, encoding: 'buffer', maxBuffer: this.maxBuffer, windowsHide: true }, (error, stdout, stderr) => {
@@ -155,5 +159,65 @@ export class NodeGit implements Git {
     const r = await this.run(root, ['status', '--porcelain=v1', '-z', '--ignored=matching', '--untracked-files=all', '--', file]);
     if (r.code !== 0) throw this.fail('status', r, root);
     return parseStatus(r.stdout.toString('utf8'));
+  }
+
+  async locate(dir: string): Promise<Location> {
+    if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new GitError('not-found', `The folder ${dir} does not exist.`);
+    const r = await this.run(dir, ['rev-parse', '--show-toplevel', '--show-prefix']);
+    if (r.code !== 0) throw this.fail('rev-parse', r, dir);
+    const [root = '', prefix = ''] = r.stdout.toString('utf8').split('\n');
+    if (!root) throw new GitError('not-a-repository', `${dir} is inside a git folder but not in a working tree (a bare repository?): prompts there have no history.`);
+    return { root, prefix };
+  }
+
+  async statuses(root: string, folder = ''): Promise<WorkingStatuses> {
+    const r = await this.run(root, ['status', '--porcelain=v1', '-z', '--ignored=matching', '--untracked-files=all', ...(folder ? ['--', folder] : [])]);
+    if (r.code !== 0) throw this.fail('status', r, root);
+    return parseStatuses(r.stdout.toString('utf8'));
+  }
+
+  objects(root: string): GitObjects {
+    // One `git cat-file --batch` for many reads: a request is a line, each answer comes in order.
+    let child: ReturnType<typeof spawn> | undefined;
+    let failure: GitError | undefined;
+    let closed = false;
+    const waiting: { resolve(o: { oid: string; type: string; content: Uint8Array } | undefined): void; reject(e: Error): void }[] = [];
+    const reader = new CatFileBatchReader();
+    const failAll = (e: GitError) => {
+      failure ??= e;
+      for (const w of waiting.splice(0)) w.reject(failure);
+    };
+    const start = () => {
+      const c = spawn(this.gitPath, [...CONFIG, 'cat-file', '--batch'], { cwd: root, env: this.env(), windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      const err: Buffer[] = [];
+      c.stdout!.on('data', (d: Buffer) => {
+        for (const answer of reader.push(d)) waiting.shift()?.resolve(answer);
+        if (reader.buffered > this.maxBuffer) {
+          c.kill();
+          failAll(new GitError('failed', `git cat-file answered more than ${this.maxBuffer} bytes for one object in ${root}.`));
+        }
+      });
+      c.stderr!.on('data', (d: Buffer) => err.push(d));
+      c.on('error', (e: NodeJS.ErrnoException) => failAll(this.startError(e, root)));
+      c.on('close', (code) => failAll(this.fail('cat-file', { stdout: Buffer.alloc(0), stderr: Buffer.concat(err).toString('utf8') || (closed ? 'closed' : ''), code: code ?? 1 }, root)));
+      c.stdin!.on('error', () => undefined);
+      return c;
+    };
+    return {
+      read: (name) => {
+        if (/[\n\0]/.test(name)) return Promise.resolve(undefined);
+        if (failure) return Promise.reject(failure);
+        if (closed) return Promise.reject(new GitError('failed', 'The git object reader is closed.'));
+        child ??= start();
+        const answer = new Promise<{ oid: string; type: string; content: Uint8Array } | undefined>((resolve, reject) => waiting.push({ resolve, reject }));
+        child.stdin!.write(`${name}\n`);
+        return answer;
+      },
+      close: () => {
+        if (closed) return;
+        closed = true;
+        child?.stdin!.end();
+      },
+    };
   }
 }

@@ -22,6 +22,8 @@ export interface LifecycleWorkspace {
   previousText(entry: CatalogEntry): Promise<{ text: string; uri: string } | undefined>;
   /** Places in other files naming the prompt. */
   references(entry: CatalogEntry): Promise<Reference[]>;
+  /** Ends what answering took (a long-lived git process): called once the rules are done. */
+  close?(): void;
 }
 
 export interface LifecycleOptions {

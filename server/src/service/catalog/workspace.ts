@@ -8,7 +8,7 @@ import type { CancellationLike, WorkspaceHost } from '../host';
 import { throwIfCancelled } from '../host';
 import type { CatalogConfig } from '../lint/config';
 import type { Reference } from '../lint/types';
-import type { LastCommit } from '../history/git';
+import type { GitObjects, LastCommit, WorkingStatuses } from '../history/git';
 import { RUNS_DIR } from '../project';
 import { FIXTURE_GLOBS } from '../workspace';
 import { Catalog, type CatalogEntry, type CatalogOptions, type LastChange } from './catalog';
@@ -66,7 +66,7 @@ export interface LoadOptions extends Omit<CatalogOptions, 'root' | 'codeowners' 
   files?: readonly string[];
   recordsDir?: string;
   token?: CancellationLike;
-  /** Awaited every few files, so a server answers other requests meanwhile. */
+  /** Awaited between files, so a server answers other requests (and lets validations go first) meanwhile. */
   pause?(): Promise<void>;
 }
 
@@ -84,7 +84,7 @@ export async function loadCatalog(host: WorkspaceHost, root: string, options: Lo
   for (let k = 0; k < READ_AHEAD; k++) read(k);
   for (let i = 0; i < uris.length; i++) {
     throwIfCancelled(options.token);
-    if ((i + 1) % 64 === 0) await options.pause?.();
+    if (options.pause) await options.pause();
     read(i + READ_AHEAD);
     const text = await texts.get(i)!;
     texts.delete(i);
@@ -159,6 +159,11 @@ export interface HostLifecycleOptions {
   /** The revision the previous version is read from; default HEAD for a file with uncommitted changes, else HEAD~1. */
   base?: string;
   token?: CancellationLike;
+  /**
+   * The rows the rules will ask about, when known: `git status` then covers the deepest folder
+   * that holds them (one changed file: its folder), not the whole catalogue's.
+   */
+  uris?: readonly string[];
 }
 
 /** What the lifecycle rules need from the workspace, through the host: git for previous versions, a text search for references. */
@@ -175,6 +180,8 @@ export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, op
     }
     return new ReferenceIndex(out);
   };
+  const git = host.git;
+  const batched = !!(git.locate && git.statuses && git.objects);
   // The repository of each folder and each revision's commit, asked once: a catalogue's rows share
   // a few folders and two revisions, and each question is a git process.
   const repos = new Map<string, Promise<{ root: string; prefix: string; head?: string }>>();
@@ -182,7 +189,7 @@ export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, op
     const dir = path.dirname(file);
     let r = repos.get(dir);
     if (!r) {
-      r = host.git.repository(file).then((info) => ({ root: info.root, prefix: info.path.slice(0, info.path.length - path.basename(file).length), head: info.head }));
+      r = git.repository(file).then((info) => ({ root: info.root, prefix: info.path.slice(0, info.path.length - path.basename(file).length), head: info.head }));
       repos.set(dir, r);
     }
     return r;
@@ -191,23 +198,136 @@ export function hostLifecycleWorkspace(host: WorkspaceHost, catalog: Catalog, op
   const resolve = (root: string, rev: string) => {
     const key = `${root}\0${rev}`;
     let c = commits.get(key);
-    if (!c) commits.set(key, (c = host.git.resolve(root, rev)));
+    if (!c) commits.set(key, (c = git.resolve(root, rev)));
     return c;
   };
-  return {
-    async previousText(entry: CatalogEntry) {
-      const file = toPath(entry.uri);
-      const found = await repoOf(file);
-      const repo = { root: found.root, path: found.prefix + path.basename(file), head: found.head };
-      if (!repo.head) return undefined;
-      let rev = options.base;
-      if (!rev) {
-        const status = await host.git.status(repo.root, repo.path);
-        rev = status.state === 'clean' ? 'HEAD~1' : 'HEAD';
+  const perRow = async (entry: CatalogEntry) => {
+    const file = toPath(entry.uri);
+    const found = await repoOf(file);
+    const repo = { root: found.root, path: found.prefix + path.basename(file), head: found.head };
+    if (!repo.head) return undefined;
+    let rev = options.base;
+    if (!rev) {
+      const status = await git.status(repo.root, repo.path);
+      rev = status.state === 'clean' ? 'HEAD~1' : 'HEAD';
+    }
+    if (!(await resolve(repo.root, rev))) return undefined;
+    const text = await git.show(repo.root, rev, repo.path);
+    return text === undefined ? undefined : { text, uri: entry.uri };
+  };
+
+  // Batched (a git that can): per repository one `git status` of the catalogue's folder for every
+  // row's state and one `git cat-file --batch` for every previous text, whatever the number of rows.
+  // A row's repository is the one git finds from the deepest of the host's roots that holds it,
+  // unless a folder between has a `.git` of its own (a nested repository or a submodule), which git
+  // is then asked about; a row outside the roots asks from its own folder, and so does a folder
+  // reached through a symbolic link (git would start from where the link leads).
+  const rootPaths = host.roots.map((r) => path.resolve(toPath(r)));
+  const anchors = new Map<string, string>();
+  const anchorOf = (dir: string): string => {
+    let a = anchors.get(dir);
+    if (a !== undefined) return a;
+    const inside = rootPaths.filter((r) => dir === r || dir.startsWith(r.endsWith(path.sep) ? r : r + path.sep)).sort((x, y) => y.length - x.length)[0];
+    if (inside === undefined || dir === inside || host.exists(path.join(dir, '.git'))) a = dir;
+    else a = anchorOf(path.dirname(dir));
+    anchors.set(dir, a);
+    return a;
+  };
+  const reals = new Map<string, Promise<string | undefined>>();
+  const realOf = (dir: string) => {
+    let r = reals.get(dir);
+    if (!r) reals.set(dir, (r = host.realPath(toUri(dir)).catch(() => undefined)));
+    return r;
+  };
+  const checkedAnchors = new Map<string, Promise<string>>();
+  const anchorFor = (dir: string): Promise<string> => {
+    let c = checkedAnchors.get(dir);
+    if (!c) {
+      const a = anchorOf(dir);
+      c = a === dir ? Promise.resolve(dir) : Promise.all([realOf(dir), realOf(a)]).then(([rd, ra]) => (rd && ra && rd === path.join(ra, path.relative(a, dir)) ? a : dir));
+      checkedAnchors.set(dir, c);
+    }
+    return c;
+  };
+  // The folder (under an anchor) that `git status` covers: the deepest one holding every row the
+  // rules will ask about, or the anchor's own when they are not known.
+  const scopes = new Map<string, string>();
+  const scopeOf = (anchor: string): string => {
+    let scope = scopes.get(anchor);
+    if (scope !== undefined) return scope;
+    scope = anchor;
+    if (options.uris) {
+      const dirs = options.uris.map((u) => path.dirname(path.resolve(toPath(u)))).filter((d) => anchorOf(d) === anchor);
+      if (dirs.length) {
+        scope = dirs.reduce((common, d) => {
+          while (common !== anchor && d !== common && !d.startsWith(common + path.sep)) common = path.dirname(common);
+          return common;
+        });
       }
-      if (!(await resolve(repo.root, rev))) return undefined;
-      const text = await host.git.show(repo.root, rev, repo.path);
-      return text === undefined ? undefined : { text, uri: entry.uri };
+    }
+    scopes.set(anchor, scope);
+    return scope;
+  };
+  const located = new Map<string, Promise<{ root: string; prefix: string }>>();
+  const locate = (anchor: string) => {
+    let l = located.get(anchor);
+    if (!l) located.set(anchor, (l = git.locate!(anchor)));
+    return l;
+  };
+  const statuses = new Map<string, Promise<WorkingStatuses>>();
+  const statusesOf = (root: string, folder: string) => {
+    const key = `${root}\0${folder}`;
+    let s = statuses.get(key);
+    if (!s) statuses.set(key, (s = git.statuses!(root, folder)));
+    return s;
+  };
+  const readers = new Map<string, GitObjects>();
+  const objectsOf = (root: string) => {
+    let r = readers.get(root);
+    if (!r) readers.set(root, (r = git.objects!(root)));
+    return r;
+  };
+  const batchCommits = new Map<string, Promise<string | undefined>>();
+  const commitOf = (root: string, rev: string) => {
+    const key = `${root}\0${rev}`;
+    let c = batchCommits.get(key);
+    if (!c) {
+      // As `Git.resolve`: a revision that names no commit (or looks like an option) has none.
+      c = !rev || rev.startsWith('-') ? Promise.resolve(undefined) : objectsOf(root).read(`${rev}^{commit}`).then((o) => (o?.type === 'commit' ? o.oid : undefined));
+      batchCommits.set(key, c);
+    }
+    return c;
+  };
+  const batchedRow = async (entry: CatalogEntry) => {
+    const file = path.resolve(toPath(entry.uri));
+    const anchor = await anchorFor(path.dirname(file));
+    const where = await locate(anchor);
+    const repoPath = where.prefix + path.relative(anchor, file).split(path.sep).join('/');
+    let rev = options.base;
+    if (!rev) {
+      const dir = path.dirname(file);
+      const scope = scopeOf(anchor);
+      // A row outside the rows announced (or under a link): the anchor's whole folder.
+      const inScope = dir === scope || dir.startsWith(scope + path.sep);
+      const folder = inScope && scope !== anchor ? `${where.prefix}${path.relative(anchor, scope).split(path.sep).join('/')}/` : where.prefix;
+      const status = (await statusesOf(where.root, folder)).of(repoPath);
+      rev = status.state === 'clean' ? 'HEAD~1' : 'HEAD';
+    }
+    const commit = await commitOf(where.root, rev);
+    if (!commit) return undefined;
+    // A path with a line break cannot be a request line: that row asks git on its own.
+    const text = /[\n\0]/.test(repoPath)
+      ? await git.show(where.root, commit, repoPath)
+      : await objectsOf(where.root)
+          .read(`${commit}:${repoPath}`)
+          .then((o) => (o?.type === 'blob' ? new TextDecoder('utf-8').decode(o.content) : undefined));
+    return text === undefined ? undefined : { text, uri: entry.uri };
+  };
+  return {
+    previousText: (entry: CatalogEntry) => (batched ? batchedRow(entry) : perRow(entry)),
+    close() {
+      for (const r of readers.values()) r.close();
+      readers.clear();
     },
     async references(entry: CatalogEntry): Promise<Reference[]> {
       return (await (texts ??= allTexts())).find(entry);

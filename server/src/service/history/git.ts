@@ -64,6 +64,31 @@ export interface WorkingStatus {
   code: string;
 }
 
+/** The working status of every path of a tree, from one `git status`. */
+export interface WorkingStatuses {
+  /** What `Git.status(root, path)` says of `path` (relative to the repository's root, with `/`). */
+  of(path: string): WorkingStatus;
+}
+
+/** Where a folder is in its repository, from one `git rev-parse`. */
+export interface Location {
+  /** Absolute path of the working tree's top folder, as git prints it. */
+  root: string;
+  /** The folder's path relative to `root`, with `/` separators, ending with `/`; empty for the top folder. */
+  prefix: string;
+}
+
+/** Objects read by name through one long-lived `git cat-file --batch`, until `close()`. */
+export interface GitObjects {
+  /**
+   * The object `name` names (`<rev>^{commit}`, `<commit>:<path>`); undefined when there is none.
+   * Names with a line break are refused (undefined). Rejects when git cannot run.
+   */
+  read(name: string): Promise<{ oid: string; type: string; content: Uint8Array } | undefined>;
+  /** Ends the process (answers still awaited are rejected). */
+  close(): void;
+}
+
 export interface LogOptions {
   /** Entries to skip from the newest (paging). */
   skip: number;
@@ -92,6 +117,16 @@ export interface Git {
    * without it, callers ask `log` file by file.
    */
   lastChanges?(root: string): Promise<Map<string, LastCommit>>;
+  /**
+   * The repository holding the folder `dir` and the folder's place in it, without the facts of
+   * `repository` (HEAD, branch): one process. Throws like `repository`. Optional, like the next two:
+   * callers that read many files' previous versions use them, else `repository`, `status` and `show`.
+   */
+  locate?(dir: string): Promise<Location>;
+  /** The status of every path under `folder` (relative to `root`, ending with `/`; empty: the whole tree), from one `git status`. */
+  statuses?(root: string, folder?: string): Promise<WorkingStatuses>;
+  /** A long-lived reader of the repository's objects (one `git cat-file --batch`), started at the first read. */
+  objects?(root: string): GitObjects;
 }
 
 /** A commit as the catalogue's "last change" shows it. */

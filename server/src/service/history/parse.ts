@@ -1,6 +1,6 @@
 // Parsers for git's machine-readable output (NUL-separated, so any path or subject survives).
 // Pure functions over strings and bytes; the node implementation feeds them git's output.
-import { NULL_OID, type FileChange, type LastCommit, type LogEntry, type WorkingStatus } from './git';
+import { NULL_OID, type FileChange, type LastCommit, type LogEntry, type WorkingStatus, type WorkingStatuses } from './git';
 
 /** Starts each commit in the log; the fields after it are NUL-separated (see LOG_FORMAT). */
 export const COMMIT_MARK = '\u001e';
@@ -88,16 +88,101 @@ export function parseStatus(output: string): WorkingStatus {
   const first = output.split('\u0000').find((t) => t.length >= 3);
   if (!first) return { state: 'clean', code: '' };
   const code = first.slice(0, 2);
+  return { state: stateOf(code), code };
+}
+
+function stateOf(code: string): WorkingStatus['state'] {
   const [x, y] = code;
-  let state: WorkingStatus['state'];
-  if (code === '??') state = 'untracked';
-  else if (code === '!!') state = 'ignored';
-  else if (x === 'U' || y === 'U' || code === 'AA' || code === 'DD') state = 'conflicted';
-  else if (x === 'D' || y === 'D') state = 'deleted';
-  else if (x === 'A') state = 'added';
-  else if (x === 'R' || y === 'R') state = 'renamed';
-  else state = 'modified';
-  return { state, code };
+  if (code === '??') return 'untracked';
+  if (code === '!!') return 'ignored';
+  if (x === 'U' || y === 'U' || code === 'AA' || code === 'DD') return 'conflicted';
+  if (x === 'D' || y === 'D') return 'deleted';
+  if (x === 'A') return 'added';
+  if (x === 'R' || y === 'R') return 'renamed';
+  return 'modified';
+}
+
+/**
+ * Parses `git status --porcelain=v1 -z --ignored=matching --untracked-files=all [-- folder]` for a
+ * whole tree: each entry is `XY path` ended by NUL, a rename or copy followed by its source path.
+ * `of(path)` is what `parseStatus` gives for that path's own status: the first entry naming it; a
+ * rename's source is deleted (the rename left it behind); a path under a folder entry (`dir/`, an
+ * ignored folder) has that folder's state; a path named by no entry is clean.
+ */
+export function parseStatuses(output: string): WorkingStatuses {
+  const files = new Map<string, WorkingStatus>();
+  const dirs: [string, WorkingStatus][] = [];
+  const tokens = output.split('\u0000');
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.length < 4 || t[2] !== ' ') continue;
+    const code = t.slice(0, 2);
+    const p = t.slice(3);
+    const status: WorkingStatus = { state: stateOf(code), code };
+    if (p.endsWith('/')) dirs.push([p, status]);
+    else if (!files.has(p)) files.set(p, status);
+    if (code[0] === 'R' || code[0] === 'C' || code[1] === 'R' || code[1] === 'C') {
+      const source = tokens[++i];
+      if (source && !files.has(source) && (code[0] === 'R' || code[1] === 'R')) files.set(source, code[0] === 'R' ? { state: 'deleted', code: 'D ' } : { state: 'deleted', code: ' D' });
+    }
+  }
+  return {
+    of(p: string): WorkingStatus {
+      const own = files.get(p);
+      if (own) return own;
+      for (const [dir, status] of dirs) if (p.startsWith(dir)) return status;
+      return { state: 'clean', code: '' };
+    },
+  };
+}
+
+/** One object of a `git cat-file --batch` answer, when its header is `<oid> <type> <size>`. */
+export interface BatchObject {
+  oid: string;
+  type: string;
+  content: Uint8Array;
+}
+
+/**
+ * Reads the answers of a long-lived `git cat-file --batch` as they come: each request line gets
+ * `<oid> <type> <size>\n<content>\n`, or one line `<name> missing` (or `ambiguous`, ...), which
+ * is `undefined` here. `push` takes output bytes and returns the answers completed by them.
+ */
+export class CatFileBatchReader {
+  private buf: Uint8Array = new Uint8Array(0);
+
+  push(chunk: Uint8Array): (BatchObject | undefined)[] {
+    if (this.buf.length) {
+      const joined = new Uint8Array(this.buf.length + chunk.length);
+      joined.set(this.buf);
+      joined.set(chunk, this.buf.length);
+      this.buf = joined;
+    } else this.buf = chunk;
+    const out: (BatchObject | undefined)[] = [];
+    let pos = 0;
+    for (;;) {
+      const eol = this.buf.indexOf(0x0a, pos);
+      if (eol < 0) break;
+      const header = new TextDecoder('utf-8').decode(this.buf.subarray(pos, eol));
+      const m = /^([0-9a-f]{4,64}) ([a-z]+) (\d+)$/.exec(header);
+      if (!m) {
+        out.push(undefined);
+        pos = eol + 1;
+        continue;
+      }
+      const size = Number(m[3]);
+      if (this.buf.length < eol + 1 + size + 1) break; // the content is still coming
+      out.push({ oid: m[1], type: m[2], content: this.buf.slice(eol + 1, eol + 1 + size) });
+      pos = eol + 1 + size + 1;
+    }
+    this.buf = this.buf.subarray(pos);
+    return out;
+  }
+
+  /** Bytes received and not yet part of a whole answer. */
+  get buffered(): number {
+    return this.buf.length;
+  }
 }
 
 /**

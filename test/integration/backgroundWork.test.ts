@@ -1,0 +1,85 @@
+// The catalogue's background work never runs ahead of an edit's diagnostics. Drives the bundled
+// server (`dist/server.js --stdio`) over a workspace of many prompts, with the server's trace on
+// (`$/logTrace`): the server traces each validation it queues and each slice of background work it
+// starts (a file of the catalogue's build, a git call, a row's lifecycle rules). Messages arrive in
+// the order the server sent them, so no clock is read: the assertions are about order.
+// - the catalogue's build starts after the open document's first diagnostics;
+// - edits typed while the catalogue builds: between an edit's validation being queued and its
+//   diagnostics, no background slice starts;
+// - and the build still finishes while the edits go on (background work runs between them).
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { editScript, generatePrompt } from '../../bench/generate';
+import { CatalogChangedNotification } from '../../server/src/protocol';
+import { fileUri, TestLanguageClient } from '../support/lspClient';
+
+const PROMPTS = 1500;
+let dir: string;
+
+before(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'pw-background-'));
+  for (let i = 0; i < PROMPTS; i++) {
+    const folder = path.join(dir, 'prompts', `team${i % 30}`);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, `p${i}.prompt`), `---\nmodel: openai/gpt-4o-mini\nversion: ${i % 4}\ninput:\n  schema:\n    order: string\nmetadata:\n  status: ${['draft', 'review', 'released'][i % 3]}\n---\nAnswer about order {{order}} politely (prompt ${i}).\n`);
+  }
+});
+
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A trace line and how many publications had arrived before it (both come in the server's order). */
+type Trace = { message: string; after: number };
+
+test('background work: the build starts after the first diagnostics and no slice runs between an edit and its diagnostics', async () => {
+  const client = await TestLanguageClient.start({ rootUri: fileUri(dir), trace: 'verbose' });
+  const traces: Trace[] = [];
+  const uri = fileUri(path.join(dir, 'prompts', 'edited.prompt'));
+  client.connection.onNotification('$/logTrace', (p: { message: string }) => void traces.push({ message: p.message, after: client.publications.length }));
+  let ready!: () => void;
+  const catalogueReady = new Promise<void>((resolve) => (ready = resolve));
+  let isReady = false;
+  client.connection.onNotification(CatalogChangedNotification, (c) => {
+    if (!c.reset) return;
+    isReady = true;
+    ready();
+  });
+  try {
+    const { text } = generatePrompt(1000);
+    await client.open(uri, text);
+    // Edits one after another, each awaited, until the catalogue is built (or the script ends).
+    let version = 1;
+    const edited: number[] = [];
+    for (const e of editScript(text, 400)) {
+      if (isReady) break;
+      await client.edit(uri, e.range, e.text);
+      edited.push(++version);
+    }
+    await catalogueReady;
+
+    const publication = (v: number) => client.publications.findIndex((p) => p.uri === uri && p.version === v);
+    const slices = (t: Trace) => t.message.startsWith('background ');
+    const firstBuild = traces.find((t) => t.message === 'background catalogue build');
+    assert.ok(firstBuild && firstBuild.after > publication(1), 'the build started before the open document\'s first diagnostics');
+
+    // Between the edit's validation being queued and its publication: no background slice.
+    for (const v of edited) {
+      const queued = traces.findIndex((t) => t.message === `validation queued ${uri} v${v}`);
+      const out = publication(v);
+      assert.ok(queued >= 0 && out >= 0, `version ${v}: queued at ${queued}, published at ${out}: ${JSON.stringify(traces.slice(0, 20))}`);
+      const between = traces.slice(queued + 1).filter((t) => t.after <= out && slices(t));
+      assert.deepEqual(between, [], `version ${v}: background work ran between the edit and its diagnostics`);
+    }
+
+    // The edits overlapped the build, and the build went on between them.
+    assert.ok(edited.length >= 3, `only ${edited.length} edit(s) before the catalogue was ready`);
+    const duringEdits = traces.filter((t) => t.message === 'background catalogue build' && t.after > publication(1) && t.after <= publication(edited[edited.length - 1]));
+    assert.ok(duringEdits.length >= 2, `the build made ${duringEdits.length} slice(s) of progress during the edits`);
+  } finally {
+    await client.stop();
+  }
+});
