@@ -36,13 +36,6 @@ function contextRoot(ctx: Context | undefined): { root?: string; type?: string }
 }
 
 const memo = new WeakMap<Analysis, Interpolation[]>();
-/**
- * Each reference's interpolation (null: it writes nothing), kept with the reference. A walk that
- * resumes from an earlier version's takes over its references before the edit, with the tags and
- * scope frames they were found in, so their interpolations are the same objects again, and the
- * rules that read them can keep what they derived from one (variable-in-system-role).
- */
-const byRef = new WeakMap<VariableRef, Interpolation | null>();
 
 export function interpolations(doc: PromptDocument, analysis: Analysis): Interpolation[] {
   const hit = memo.get(analysis);
@@ -63,31 +56,18 @@ export function interpolations(doc: PromptDocument, analysis: Analysis): Interpo
   };
   const out: Interpolation[] = [];
   for (const ref of analysis.refs) {
-    const known = byRef.get(ref);
-    if (known !== undefined) {
-      if (known) out.push(known);
-      continue;
-    }
-    const found = interpolationOf(ref);
-    byRef.set(ref, found ?? null);
-    if (found) out.push(found);
-  }
-  memo.set(analysis, out);
-  return out;
-
-  function interpolationOf(ref: VariableRef): Interpolation | undefined {
     const tag = ref.tag;
-    if (tag.kind !== 'mustache' && tag.kind !== 'unescaped') return;
-    if (ref.kind === 'data') return;
+    if (tag.kind !== 'mustache' && tag.kind !== 'unescaped') continue;
+    if (ref.kind === 'data') continue;
     const plain = tag.path === ref.expr && !tag.params.length && !tag.hash.length;
     // A helper's argument counts only for output helpers that write the value into the text.
-    if (!plain && !(tag.name === 'json' && tag.params[0] === ref.expr)) return;
+    if (!plain && !(tag.name === 'json' && tag.params[0] === ref.expr)) continue;
     let root = ref.root;
     let type = ref.field ? (ref.field.enumValues ? 'enum' : ref.field.type) : undefined;
     if (ref.kind === 'this' || (!root && ref.kind !== 'unknown')) {
       const frames = analysis.framesAt[index(tag)];
       const c = contextRoot(frames?.[frames.length - 1]?.context);
-      if (ref.kind === 'this' && !c.root) return; // `{{this}}` at the root writes the whole input object: not a single value
+      if (ref.kind === 'this' && !c.root) continue; // `{{this}}` at the root writes the whole input object: not a single value
       root = c.root;
       type ??= c.type;
     }
@@ -97,9 +77,11 @@ export function interpolations(doc: PromptDocument, analysis: Analysis): Interpo
       type ??= c.type;
     }
     if (ref.kind === 'unknown') root ??= ref.expr.parts[0];
-    if (!root) return;
-    return { tag, ref, root, expression: ref.expr.original, type, plain };
+    if (!root) continue;
+    out.push({ tag, ref, root, expression: ref.expr.original, type, plain });
   }
+  memo.set(analysis, out);
+  return out;
 }
 
 /** Which inputs a rule treats as untrusted: `untrusted` patterns (default every input) minus `trusted`. */

@@ -18,12 +18,6 @@ const Options = z.strictObject({
 });
 type Options = z.infer<typeof Options>;
 
-/**
- * The finding made for an interpolation (its text depends on the expression and the input only):
- * an interpolation taken over from an earlier version (inputs.ts) keeps it, not built again.
- */
-const found = new WeakMap<Interpolation, Finding>();
-
 const PAIRS: Record<string, string> = { '"': '"', "'": "'", '`': '`', '“': '”', '‘': '’', '«': '»', '„': '“', '「': '」' };
 const MAX_FINDINGS = 100;
 
@@ -120,17 +114,12 @@ export const rule: LintRule<Options> = {
       if (!i.plain || isInertType(i.type) || !untrusted(i.root)) continue;
       if (github && (doc.text.slice(i.tag.span.start, i.tag.span.end) !== `{{${i.expression}}}` || !substituted.has(i.root))) continue;
       if (isDelimited(prose, doc.text, i.tag.span)) continue;
-      let finding = found.get(i);
-      if (!finding) {
-        const name = elementName(i);
-        finding = {
-          message: `\`{{${i.expression}}}\` writes the input \`${i.root}\` into the prompt with nothing marking where it starts and ends, so text in it can pass for instructions (prompt injection, OWASP LLM01). Put it between delimiters, e.g. <${name}>{{${i.expression}}}</${name}>, and tell the model to treat what is inside as data.`,
-          span: i.tag.span,
-          data: { element: name, input: i.root },
-        };
-        found.set(i, finding);
-      }
-      out.push(finding);
+      const name = elementName(i);
+      out.push({
+        message: `\`{{${i.expression}}}\` writes the input \`${i.root}\` into the prompt with nothing marking where it starts and ends, so text in it can pass for instructions (prompt injection, OWASP LLM01). Put it between delimiters, e.g. <${name}>{{${i.expression}}}</${name}>, and tell the model to treat what is inside as data.`,
+        span: i.tag.span,
+        data: { element: name, input: i.root },
+      });
       if (out.length >= MAX_FINDINGS) break;
     }
     return out;

@@ -2,7 +2,7 @@
 // message the most authority, so input there can change how every later turn is handled.
 import { z } from 'zod';
 import { formatOf } from '../formats/registry';
-import { interpolations, isInertType, untrustedFilter, type Interpolation } from './inputs';
+import { interpolations, isInertType, untrustedFilter } from './inputs';
 import type { Finding, LintRule } from './types';
 
 const Options = z.strictObject({
@@ -12,12 +12,6 @@ const Options = z.strictObject({
   trusted: z.array(z.string()).default([]),
 });
 type Options = z.infer<typeof Options>;
-
-/**
- * The finding made for an interpolation (its text depends on the tag and the input only): an
- * interpolation taken over from an earlier version (inputs.ts) keeps it, not built again.
- */
-const found = new WeakMap<Interpolation, Finding>();
 
 export const rule: LintRule<Options> = {
   id: 'variable-in-system-role',
@@ -54,16 +48,11 @@ export const rule: LintRule<Options> = {
     for (const i of interpolations(doc, ctx.analysis())) {
       if (isInertType(i.type) || !untrusted(i.root)) continue;
       if (prose.roleAt(i.tag.span.start) !== 'system') continue;
-      let finding = found.get(i);
-      if (!finding) {
-        finding = {
-          message: `\`${doc.text.slice(i.tag.span.start, i.tag.span.end)}\` writes the input \`${i.root}\` into the system message, which the model trusts most: a user who controls it can rewrite the rules for the whole conversation. Move it to a user message (inside delimiters), or, if your code alone sets its value, list it under \`trusted\` for this rule in .promptlintrc.yaml.`,
-          span: i.tag.span,
-          data: { input: i.root },
-        };
-        found.set(i, finding);
-      }
-      out.push(finding);
+      out.push({
+        message: `\`${doc.text.slice(i.tag.span.start, i.tag.span.end)}\` writes the input \`${i.root}\` into the system message, which the model trusts most: a user who controls it can rewrite the rules for the whole conversation. Move it to a user message (inside delimiters), or, if your code alone sets its value, list it under \`trusted\` for this rule in .promptlintrc.yaml.`,
+        span: i.tag.span,
+        data: { input: i.root },
+      });
     }
     return out;
   },
