@@ -705,24 +705,27 @@ function checkForeignSyntax(text: string, start: number, end: number, tags: Tag[
  * reported. Right after a `{{! }}` comment that held a `{{`, it is the end of a comment that
  * Handlebars closed earlier, at the first `}}`.
  */
+/** The braces between tags: a regular expression finds them, not a loop over every character of the body. */
+const BRACES = /[{}]/g;
+
 function checkStrayClose(text: string, start: number, end: number, tags: Tag[], diagnostics: PromptDiagnostic[]): void {
-  if (text.slice(start, end).indexOf('}}') < 0) return;
+  const any = text.indexOf('}}', start);
+  if (any < 0 || any + 2 > end) return;
   let depth = 0;
   let from = start;
   let reported = 0;
   for (let t = 0; t <= tags.length && reported < 20; t++) {
     const stop = t < tags.length ? tags[t].span.start : end;
-    for (let i = from; i < stop; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 123) depth++;
-      else if (c === 125) {
-        if (depth === 0 && text.charCodeAt(i + 1) === 125 && i + 1 < stop) {
+    if (from < stop) {
+      BRACES.lastIndex = from;
+      for (let m = BRACES.exec(text); m && m.index < stop; m = BRACES.exec(text)) {
+        const i = m.index;
+        if (text.charCodeAt(i) === 123) depth++;
+        else if (depth === 0 && text.charCodeAt(i + 1) === 125 && i + 1 < stop) {
           diagnostics.push(strayClose(text, start, i, t > 0 ? tags[t - 1] : undefined));
           reported++;
-          i++;
-          continue;
-        }
-        if (depth > 0) depth--;
+          BRACES.lastIndex = i + 2;
+        } else if (depth > 0) depth--;
       }
     }
     if (t < tags.length) from = tags[t].span.end;
