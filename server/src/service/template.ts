@@ -362,14 +362,38 @@ function parseTagText(kind: TagKind, text: string, blockName: string | undefined
   return result;
 }
 
+// The shifts below build each object with its fields named (no spread, no closures): moved tags
+// are made for every keystroke and outlive it, so each allocation counts (section 7.5 of
+// docs/benchmarks.md).
 function shiftExpr(e: Expr, by: number): Expr {
   const span = { start: e.span.start + by, end: e.span.end + by };
-  if (e.kind === 'subexpression') return { ...e, span, path: shiftExpr(e.path, by), params: e.params.map((p) => shiftExpr(p, by)), hash: e.hash.map((h) => shiftHash(h, by)) };
-  return { ...e, span };
+  switch (e.kind) {
+    case 'path':
+      return { kind: 'path', original: e.original, parts: e.parts, data: e.data, depth: e.depth, span };
+    case 'literal':
+      return { kind: 'literal', type: e.type, value: e.value, original: e.original, span };
+    default:
+      return { kind: 'subexpression', path: shiftExpr(e.path, by), params: shiftExprs(e.params, by), hash: shiftHashes(e.hash, by), span };
+  }
+}
+
+/** The expressions moved by `by`; an empty list is kept as it is (never mutated). */
+function shiftExprs(list: Expr[], by: number): Expr[] {
+  if (!list.length) return list;
+  const out: Expr[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = shiftExpr(list[i], by);
+  return out;
 }
 
 function shiftHash(h: HashPair, by: number): HashPair {
   return { key: h.key, value: shiftExpr(h.value, by), span: { start: h.span.start + by, end: h.span.end + by } };
+}
+
+function shiftHashes(list: HashPair[], by: number): HashPair[] {
+  if (!list.length) return list;
+  const out: HashPair[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = shiftHash(list[i], by);
+  return out;
 }
 
 function classify(inner: string): { kind: TagKind; sigil: number } {
@@ -492,7 +516,10 @@ function shiftSpan(s: Span, by: number): Span {
 
 /** A tag of the previous version moved by `by` characters, its text unchanged. */
 function shiftTag(t: Tag, by: number): Tag {
-  const out: Tag = { ...t, span: shiftSpan(t.span, by), params: t.params.map((p) => shiftExpr(p, by)), hash: t.hash.map((h) => shiftHash(h, by)) };
+  const out: Tag = { ...t };
+  out.span = shiftSpan(t.span, by);
+  out.params = shiftExprs(t.params, by);
+  out.hash = shiftHashes(t.hash, by);
   if (t.path) out.path = shiftExpr(t.path, by);
   if (t.nameSpan) out.nameSpan = t.path && t.nameSpan === t.path.span ? out.path!.span : shiftSpan(t.nameSpan, by);
   return out;
@@ -678,24 +705,27 @@ function checkForeignSyntax(text: string, start: number, end: number, tags: Tag[
  * reported. Right after a `{{! }}` comment that held a `{{`, it is the end of a comment that
  * Handlebars closed earlier, at the first `}}`.
  */
+/** The braces between tags: a regular expression finds them, not a loop over every character of the body. */
+const BRACES = /[{}]/g;
+
 function checkStrayClose(text: string, start: number, end: number, tags: Tag[], diagnostics: PromptDiagnostic[]): void {
-  if (text.slice(start, end).indexOf('}}') < 0) return;
+  const any = text.indexOf('}}', start);
+  if (any < 0 || any + 2 > end) return;
   let depth = 0;
   let from = start;
   let reported = 0;
   for (let t = 0; t <= tags.length && reported < 20; t++) {
     const stop = t < tags.length ? tags[t].span.start : end;
-    for (let i = from; i < stop; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 123) depth++;
-      else if (c === 125) {
-        if (depth === 0 && text.charCodeAt(i + 1) === 125 && i + 1 < stop) {
+    if (from < stop) {
+      BRACES.lastIndex = from;
+      for (let m = BRACES.exec(text); m && m.index < stop; m = BRACES.exec(text)) {
+        const i = m.index;
+        if (text.charCodeAt(i) === 123) depth++;
+        else if (depth === 0 && text.charCodeAt(i + 1) === 125 && i + 1 < stop) {
           diagnostics.push(strayClose(text, start, i, t > 0 ? tags[t - 1] : undefined));
           reported++;
-          i++;
-          continue;
-        }
-        if (depth > 0) depth--;
+          BRACES.lastIndex = i + 2;
+        } else if (depth > 0) depth--;
       }
     }
     if (t < tags.length) from = tags[t].span.end;

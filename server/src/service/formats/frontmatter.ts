@@ -1,7 +1,7 @@
 // YAML frontmatter, which Dotprompt, Prompty and agent instruction files share: splits a file into
 // its `---` block and body, parses the YAML with ranges, and lists its settings for the shared
 // model. Never throws: every problem becomes a diagnostic.
-import { isMap, isScalar, parseDocument, visit, type Document, type Node, type Pair, type YAMLError } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type Scalar, type YAMLError } from 'yaml';
 import type { PromptDiagnostic } from '../diagnostic';
 import type { Span } from '../text';
 import type { PromptSetting } from './types';
@@ -387,4 +387,119 @@ function mapSettings(text: string, node: Node | null | undefined, value: unknown
     out.push(setting);
   }
   return out;
+}
+
+// ---- an edit inside one plain scalar ----
+
+/** Characters that may make a plain scalar end, or the line mean something else, when typed into one. */
+const SCALAR_BREAKERS = /[\r\n#:[\]{}]/;
+/** In the new scalar's text: a comment start, a mapping indicator, a line break. */
+const NOT_ONE_PLAIN_SCALAR = /[\r\n]|[ \t]#|:[ \t]|:$/;
+/** A plain scalar starting with one of these could be read as something else once its middle changes. */
+const INDICATORS = '-?:,[]{}#&*!|>\'"%@`';
+
+/**
+ * The YAML of a new version whose frontmatter differs from the previous version's inside one plain,
+ * single-line string scalar of a block collection (typing in a description or a key): the
+ * previous document copied, that scalar's text replaced and every range after it moved, instead
+ * of a parse of the whole YAML. Anything else (a quote, an indicator, a value that would read as
+ * a number or boolean, a new duplicate key, a flow collection, an anchor or tag) returns false,
+ * and the caller parses in full. The result is what `parseFrontmatterYaml` gives for the new text
+ * (test/unit/frontmatterPatch.test.ts compares the two over seeded random edits); it sets
+ * `block.yaml` and `block.value` and has no diagnostics to add (the previous YAML had none).
+ */
+export function patchFrontmatterYaml(previousText: string, previous: FrontmatterBlock, text: string, block: FrontmatterBlock): boolean {
+  const old = previous.yaml;
+  if (!old || previous.value === undefined || old.errors.length || old.warnings.length || previous.recovered) return false;
+  if (!previous.closed || !block.closed || previous.content.start !== block.content.start) return false;
+  const base = block.content.start;
+  const delta = block.content.end - block.content.start - (previous.content.end - previous.content.start);
+  // The change, as offsets in the YAML source: [p, oldEnd) of the old text became [p, newEnd).
+  let p = base;
+  const limit = Math.min(previous.content.end, block.content.end);
+  while (p < limit && previousText.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let oldEnd = previous.content.end;
+  let newEnd = block.content.end;
+  while (oldEnd > p && newEnd > p && previousText.charCodeAt(oldEnd - 1) === text.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  if (oldEnd === p && newEnd === p) return false;
+  if (SCALAR_BREAKERS.test(text.slice(p, newEnd))) return false;
+  p -= base;
+  oldEnd -= base;
+  // The scalar whose inside holds the change, found down the block collections that contain it.
+  let node: unknown = old.contents;
+  let siblings: Pair[] | undefined;
+  let isKey = false;
+  for (;;) {
+    if (isScalar(node)) break;
+    if (!isMap(node) && !isSeq(node)) return false;
+    if (node.flow) return false;
+    let next: unknown;
+    siblings = isMap(node) ? (node.items as Pair[]) : undefined;
+    for (const item of node.items as unknown[]) {
+      const parts = isPair(item) ? [item.key, item.value] : [item];
+      for (const [i, part] of parts.entries()) {
+        const range = (part as Node | null)?.range;
+        if (range && range[0] < p && oldEnd < range[2]) {
+          next = part;
+          isKey = isPair(item) && i === 0;
+        }
+      }
+    }
+    if (next === undefined) return false;
+    node = next;
+  }
+  const scalar = node as Scalar;
+  const [start, valueEnd] = scalar.range!;
+  if (!(start < p && oldEnd < valueEnd) || scalar.type !== 'PLAIN' || typeof scalar.value !== 'string' || scalar.tag || scalar.anchor || scalar.format) return false;
+  const before = previousText.slice(base + start, base + valueEnd);
+  if (scalar.source !== before || scalar.value !== before || INDICATORS.includes(before[0])) return false;
+  const after = text.slice(base + start, base + valueEnd + delta);
+  if (NOT_ONE_PLAIN_SCALAR.test(after)) return false;
+  // Still a string: no tag of the schema (null, bool, int, float) reads it as anything else.
+  const schema = old.schema;
+  if (schema.compat || schema.tags.some((t) => t.default && !t.collection && t.test?.test(after))) return false;
+  if (isKey && siblings?.some((pair) => isScalar(pair.key) && pair.key.value === after)) return false;
+
+  // Nodes that end before the scalar are shared with the previous document (neither is ever
+  // changed); the others are copied with their ranges moved, the scalar with its new text.
+  const moved = (range: Node['range']): Node['range'] => range && (range.map((x) => (x >= oldEnd ? x + delta : x)) as [number, number, number]);
+  const copy = <T extends object>(n: T): T => Object.create(Object.getPrototypeOf(n), Object.getOwnPropertyDescriptors(n)) as T;
+  const rebuild = (n: unknown): unknown => {
+    if (!isNode(n) || (n.range && n.range[2] <= start)) return n;
+    const out = copy(n);
+    out.range = moved(n.range);
+    if (n === scalar) {
+      (out as Scalar).value = after;
+      (out as Scalar).source = after;
+    } else if (isMap(n) || isSeq(n)) {
+      (out as typeof n).items = (n.items as unknown[]).map((item) => {
+        if (!isPair(item)) return rebuild(item);
+        const key = rebuild(item.key);
+        const value = rebuild(item.value);
+        if (key === item.key && value === item.value) return item;
+        const pair = copy(item);
+        pair.key = key;
+        pair.value = value;
+        return pair;
+      }) as typeof n.items;
+    }
+    return out;
+  };
+  const doc = copy(old);
+  doc.contents = rebuild(old.contents) as typeof old.contents;
+  doc.range = moved(old.range) as typeof old.range;
+  doc.errors = [];
+  doc.warnings = [];
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return false;
+  }
+  block.yaml = doc;
+  block.value = value;
+  return true;
 }

@@ -480,7 +480,9 @@ export class ScopeWalker {
         this.site({ kind: 'data', ref, inEach: this.stack.some((f) => f.inEach) });
       }
     } else {
-      const explicitThis = /^(\.\.\/)*(this|\.)(\/|\.|$)/.test(text);
+      // Only a path starting with `.` or `this` can be one (the test runs for every reference).
+      const c0 = text.charCodeAt(0);
+      const explicitThis = (c0 === 46 /* . */ || c0 === 116 /* t */) && /^(\.\.\/)*(this|\.)(\/|\.|$)/.test(text);
       const frame = expr.depth > 0 ? this.frameAtDepth(expr.depth) : this.stack[this.stack.length - 1];
       const local = !explicitThis && expr.depth === 0 && expr.parts.length ? this.findLocal(expr.parts[0]) : undefined;
       let base: Context;
@@ -501,7 +503,10 @@ export class ScopeWalker {
         ref.kind = 'input';
         ref.root = parts[0];
         ref.path = parts;
-        const at = text.lastIndexOf(parts[0], text.length - parts.slice(1).join('.').length - (parts.length > 1 ? 1 : 0));
+        // The length of `parts.slice(1).join('.')`, without building it.
+        let tail = parts.length > 1 ? parts.length - 2 : 0;
+        for (let i = 1; i < parts.length; i++) tail += parts[i].length;
+        const at = text.lastIndexOf(parts[0], text.length - tail - (parts.length > 1 ? 1 : 0));
         ref.rootSpan = at >= 0 ? { start: expr.span.start + at, end: expr.span.start + at + parts[0].length } : undefined;
       } else if (base.kind === 'field') {
         if (!local) ref.kind = 'field';

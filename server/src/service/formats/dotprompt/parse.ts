@@ -5,7 +5,7 @@ import type { PromptDiagnostic } from '../../diagnostic';
 import { parseTemplate, type Template } from '../../template';
 import { LineIndex } from '../../text';
 import { locate } from '../../yamlPath';
-import { parseFrontmatterYaml, splitFrontmatter, type FrontmatterBlock } from '../frontmatter';
+import { parseFrontmatterYaml, patchFrontmatterYaml, splitFrontmatter, type FrontmatterBlock } from '../frontmatter';
 import { DEFAULT_MAX_TEMPLATE_SIZE, type ParseOptions } from '../types';
 import { dotpromptModel } from './model';
 import { parseInputSchema } from './picoschema';
@@ -86,7 +86,9 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
     frontmatterDiagnostics = previous.frontmatterDiagnostics;
   } else {
     if (frontmatter.preamble) frontmatterDiagnostics.push(preambleHint(text, frontmatter.preamble));
-    parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
+    // Typing inside a description or a key changes one scalar: the previous YAML, patched.
+    const patched = !!previous && previous.notice !== 'binary' && patchFrontmatterYaml(previous.text, previous.frontmatter, text, frontmatter);
+    if (!patched) parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
     validateFrontmatter(frontmatter, frontmatterDiagnostics);
     if (frontmatter.yaml && frontmatter.value !== undefined) {
       const at = { start: frontmatter.span.start, end: frontmatter.span.start + 3 };
