@@ -107,7 +107,7 @@ export async function completePromptDiagnostics(doc: PromptDocument, options: Di
     all.push(...(await asyncPromptDiagnostics(doc, options)));
     return all.sort((a, b) => a.span.start - b.span.start);
   }
-  const slicer = new Slicer(options.yield);
+  const slicer = Slicer.of(options.yield);
   const all = await slicer.run(diagnosticSteps(doc, options));
   if (options.lint) all.push(...(await lintDiagnosticsAsync(doc, options.lint, options, options.onLintError, slicer)));
   await slicer.maybePause('asynchronous rules');
