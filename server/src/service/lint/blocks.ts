@@ -4,6 +4,7 @@
 // carried to the next version while a block with that key still exists, so the memory held is one
 // version's worth of blocks per document.
 import type { PromptDocument } from '../document';
+import type { Steps } from '../slice';
 import type { Tag } from '../template';
 import type { Span } from '../text';
 import type { Finding } from './types';
@@ -172,6 +173,19 @@ export function syncIndex<I>(uri: string, ruleId: string, blocks: readonly { mem
   }
   entry.members = current;
   return entry.index;
+}
+
+/**
+ * Computes what a cross-block rule derives from each block (`derive`, memoised per block memo),
+ * with a step after every 16 blocks it computes: a sliced run pauses between them.
+ */
+export function* warmBlocks(prose: { blocks?: readonly { memo: BlockMemo }[] }, derive: (memo: BlockMemo) => unknown, ruleId: string): Steps<void> {
+  let n = 0;
+  for (const b of prose.blocks ?? []) {
+    if (b.memo.derived?.has(ruleId)) continue;
+    derive(b.memo);
+    if (++n % 16 === 0) yield ruleId;
+  }
 }
 
 /** What a cross-block rule derives from one block's sentences, computed once per block memo. */

@@ -2,7 +2,7 @@
 // precision: "be concise" against "in detail", and the same action required and forbidden ("Always
 // cite the source" / "Never cite the source"). Sentences with a condition (if, when, unless, ...),
 // sentences in data (examples, documents), and branches of one {{#if}}/{{else}} are not compared.
-import { derived, syncIndex, type BlockMemo } from './blocks';
+import { derived, syncIndex, warmBlocks, type BlockMemo } from './blocks';
 import type { ProseModel, Sentence } from './prose';
 import { clip } from './util';
 import type { Finding, LintRule, RuleContext } from './types';
@@ -163,6 +163,12 @@ export const rule: LintRule = {
   category: 'clarity',
   checksPartials: true,
   patterns: PATTERNS,
+  // On a large document seen for the first time, most of the work is what each block's sentences
+  // give the rule (memoised per block): it is done first, pausing between blocks.
+  *checkSteps(ctx) {
+    if (!ctx.doc.notice) yield* warmBlocks(ctx.prose(), blockKinds, ID);
+    return rule.check!(ctx);
+  },
   check(ctx) {
     const doc = ctx.doc;
     if (doc.notice) return [];

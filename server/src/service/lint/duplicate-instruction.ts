@@ -4,7 +4,7 @@
 // is not compared.
 import type { PromptDocument } from '../document';
 import type { Span } from '../text';
-import { derived, syncIndex, type BlockMemo } from './blocks';
+import { derived, syncIndex, warmBlocks, type BlockMemo } from './blocks';
 import type { ProseModel, Sentence } from './prose';
 import { clip, quickFix, removeLinesEdit } from './util';
 import type { Finding, LintRule, RuleContext } from './types';
@@ -101,6 +101,12 @@ export const rule: LintRule = {
   checksPartials: true,
   fixable: true,
   patterns: [LIST_MARKER],
+  // On a large document seen for the first time, most of the work is what each block's sentences
+  // give the rule (memoised per block): it is done first, pausing between blocks.
+  *checkSteps(ctx) {
+    if (!ctx.doc.notice) yield* warmBlocks(ctx.prose(), blockKeys, ID);
+    return rule.check!(ctx);
+  },
   check(ctx) {
     const doc = ctx.doc;
     if (doc.notice) return [];

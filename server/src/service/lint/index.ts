@@ -141,7 +141,7 @@ function* runRule(rule: LintRule<any>, ctx: RuleContext<any>, fresh: boolean | u
   const blocks = rule.blocks && !fresh && !ctx.doc.notice ? ctx.prose().blocks : undefined;
   if (!rule.blocks || !blocks) {
     lintHooks.onRuleRun?.(rule.id, -1);
-    return rule.check!(ctx);
+    return rule.checkSteps ? yield* rule.checkSteps(ctx) : rule.check!(ctx);
   }
   // The options change what a block yields; the level does not (it is applied afterwards).
   const key = `${rule.id}\u0000${JSON.stringify(ctx.options)}`;
