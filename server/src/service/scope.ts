@@ -117,7 +117,7 @@ export function* analyzeSteps(doc: PromptDocument, options: AnalysisOptions = {}
   // A request between two slices may have analysed the same document meanwhile: keep its result.
   const done = memo.get(doc);
   if (done && done.key === key) return done.analysis;
-  yield 'analysis';
+  yield 'analysis: walk';
   const analysis: Analysis = {
     refs: model.refs,
     helpers: model.helpers,

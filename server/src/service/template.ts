@@ -514,7 +514,8 @@ function* buildTags(text: string, raws: RawTag[], previous: TemplateSource | und
   if (!previous || !previous.template.tags.length) {
     for (const r of raws) {
       tags.push(buildTagRecorded(text, r, diagnostics));
-      if (tags.length % STEP_ITEMS === 0) yield 'parse: tags';
+      // Each tag built is parsed by Handlebars (unless one with the same text was): pause more often.
+      if (tags.length % 32 === 0) yield 'parse: tags';
     }
     return tags;
   }
@@ -542,7 +543,7 @@ function* buildTags(text: string, raws: RawTag[], previous: TemplateSource | und
   };
   for (const r of raws) {
     tags.push(reuse(r));
-    if (tags.length % STEP_ITEMS === 0) yield 'parse: tags';
+    if (tags.length % 32 === 0) yield 'parse: tags';
   }
   return tags;
 }

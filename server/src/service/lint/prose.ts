@@ -86,10 +86,16 @@ function blank(s: string): string {
 }
 
 function maskTags(text: string, tags: Tag[]): string {
+  return runSteps(maskTagsSteps(text, tags));
+}
+
+function* maskTagsSteps(text: string, tags: Tag[]): Steps<string> {
   if (!tags.length) return text;
   const parts: string[] = [];
   let at = 0;
+  let n = 0;
   for (const t of tags) {
+    if (++n % (4 * STEP_ITEMS) === 0) yield 'prose: mask';
     if (t.span.start < at) continue;
     parts.push(text.slice(at, t.span.start), blank(text.slice(t.span.start, t.span.end)));
     at = t.span.end;
@@ -147,7 +153,7 @@ function* findElements(masked: string, start: number, end: number): Steps<Elemen
     const m = ELEMENT.exec(body);
     if (!m) break;
     from = ELEMENT.lastIndex;
-    if (++n % STEP_ITEMS === 0) yield 'prose';
+    if (++n % STEP_ITEMS === 0) yield 'prose: elements';
     if (m[0].endsWith('/>')) continue;
     const name = m[2];
     if (!m[1]) {
@@ -172,7 +178,7 @@ function* findFences(masked: string, start: number, end: number): Steps<Span[]> 
   let lineStart = start;
   let n = 0;
   while (lineStart < end) {
-    if (++n % (16 * STEP_ITEMS) === 0) yield 'prose';
+    if (++n % (16 * STEP_ITEMS) === 0) yield 'prose: fences';
     let lineEnd = masked.indexOf('\n', lineStart);
     if (lineEnd < 0 || lineEnd > end) lineEnd = end;
     const c = masked.charCodeAt(lineStart);
@@ -390,7 +396,9 @@ function* templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: S
   const cursor = { i: 0 };
   const unchangedFrom = text.length - suffix;
   let split = 0;
+  let n = 0;
   for (const span of templateBlocks(doc)) {
+    if (++n % STEP_ITEMS === 0) yield 'prose: blocks';
     const regions = regionsOf(span, dataRegions, cursor);
     let memo: BlockMemo | undefined;
     if (previous) {
@@ -401,7 +409,7 @@ function* templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: S
     }
     if (!memo) memo = { findings: new Map() };
     if (!memo.sentences) {
-      if (++split % 16 === 0) yield 'prose';
+      if (++split % 16 === 0) yield 'prose: sentences';
       const firstLine = doc.lines.lineAt(span.start);
       memo.sentences = splitSentences(doc, masked, span.start, span.end, dataRegions).map((s) => ({
         span: { start: s.span.start - span.start, end: s.span.end - span.start },
@@ -443,12 +451,13 @@ export function* proseSteps(doc: PromptDocument, fresh = false): Steps<ProseMode
   if (hit) return hit;
   const bodyStart = doc.template.span.start;
   const end = doc.template.span.end;
-  const masked = fresh || doc.notice ? maskTags(doc.text, doc.template.tags) : maskedFrom(doc, stateFor(doc.uri).previous);
-  yield 'prose';
+  const previous = fresh || doc.notice ? undefined : stateFor(doc.uri).previous;
+  const masked = previous ? maskedFrom(doc, previous) : yield* maskTagsSteps(doc.text, doc.template.tags);
+  yield 'prose: mask';
   const elements = doc.notice ? [] : yield* findElements(masked, bodyStart, end);
-  yield 'prose';
+  yield 'prose: elements';
   const fences = doc.notice ? [] : yield* findFences(masked, bodyStart, end);
-  yield 'prose';
+  yield 'prose: fences';
   const interpolations = doc.template.tags.filter((t) => t.kind === 'mustache' || t.kind === 'unescaped' || t.kind === 'partial').map((t) => t.span.start);
   // Interpolation offsets are sorted (tags are): whether one lies in an element is a binary search.
   const interpolationIn = (span: Span) => {
@@ -467,6 +476,7 @@ export function* proseSteps(doc: PromptDocument, fresh = false): Steps<ProseMode
   const loops = collectLoops(doc.template.blocks);
   const contents = merge(elements.map((e) => e.content));
   const messagesInOrder = messages.every((m, i) => i === 0 || messages[i - 1].span.start <= m.span.start);
+  yield 'prose: regions';
   const blocks = doc.notice || fresh ? undefined : yield* templateBlockMemos(doc, masked, dataRegions);
   const done = fresh ? undefined : memo.get(doc);
   if (done) return done;

@@ -38,7 +38,7 @@ export function* resolveScopeSteps(doc: PromptDocument, options: AnalysisOptions
     for (const p of pending.pop()!) {
       if (!p.file || seen.has(p.file.uri)) continue;
       seen.add(p.file.uri);
-      yield 'analysis';
+      yield 'analysis: walk';
       const sub = walkTemplate(index.document(p.file), options);
       for (const name of sub.usedInputs) model.usedInputs.add(name);
       if (sub.usesWholeRoot) model.usesWholeRoot = true;
@@ -147,7 +147,7 @@ export class ScopeWalker {
     for (let i = from; i < tags.length; i++) {
       if (this.stack === record.rootStack && this.unframed === 0) this.checkpoint(record, i);
       this.visit(tags[i]);
-      if ((i - from) % WALK_STEP === WALK_STEP - 1) yield 'analysis';
+      if ((i - from) % WALK_STEP === WALK_STEP - 1) yield 'analysis: walk';
     }
     record.refs = this.model.refs;
     record.helpers = this.model.helpers;
@@ -233,7 +233,7 @@ export class ScopeWalker {
       const tag = tags[i];
       if (!tag.closed) this.unclosed(tag);
       for (; r < m.refs.length && m.refs[r].tag === tag; r++) this.usedBy(m.refs[r]);
-      if (i % (4 * WALK_STEP) === 4 * WALK_STEP - 1) yield 'analysis';
+      if (i % (4 * WALK_STEP) === 4 * WALK_STEP - 1) yield 'analysis: walk';
     }
     // The checkpoint is taken again when the walk goes on from it.
     record.checkpoints.pop();
