@@ -4,7 +4,7 @@
 // requests answered between two slices, and a cancelled parse that stops at its next pause.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CancelledError, parseDocument, PromptDocumentCache, Slicer, type PromptDocument } from '../../server/src/service';
+import { CancelledError, completePromptDiagnostics, lint, parseDocument, PromptDocumentCache, Slicer, type PromptDocument } from '../../server/src/service';
 import { runSteps } from '../../server/src/service/slice';
 import { LineIndex } from '../../server/src/service/text';
 import { bigPrompt } from '../support/bigPrompt';
@@ -136,4 +136,23 @@ test('the line index as steps: the same line starts, fresh and after an edit', (
   const scratch = new LineIndex(edited);
   assert.equal(incremental.lineCount, scratch.lineCount);
   for (let line = 0; line < scratch.lineCount; line += 997) assert.equal(incremental.lineStart(line), scratch.lineStart(line), `line ${line}`);
+});
+
+test('a sliced analysis pauses inside the scope walk, the prose model, the token count and the whole-document rules, and finds what a run straight through finds', async () => {
+  const config = lint.resolveLintConfig(lint.RULES);
+  const options = { lint: { config, countTokens: true } };
+  const cache = new PromptDocumentCache();
+  const straight = await completePromptDiagnostics(cache.get({ uri: 'file:///w/a-straight.prompt', version: 1, getText: () => TEXT }, OPTIONS), options);
+  const steps: string[] = [];
+  // A document seen for the first time: nothing remembered (the token count's chunks are, by text:
+  // another text, so that they are counted again).
+  const text = TEXT.replace(/e/g, 'é');
+  const sliced = await completePromptDiagnostics(cache.get({ uri: 'file:///w/a-sliced.prompt', version: 1, getText: () => text }, OPTIONS), { ...options, yield: { yieldNow: async () => undefined, sliceMs: 0, onSlice: (_, step) => steps.push(step) } });
+  const expected = await completePromptDiagnostics(new PromptDocumentCache().get({ uri: 'file:///w/a-expected.prompt', version: 1, getText: () => text }, OPTIONS), { lint: { config, countTokens: true, fresh: true } });
+  assert.ok(straight.some((d) => d.code === 'duplicate-instruction') && straight.some((d) => d.code === 'whitespace'), 'the rules have work');
+  assert.deepEqual(sliced.map((d) => `${d.span.start}-${d.span.end} ${d.code} ${d.message}`), expected.map((d) => `${d.span.start}-${d.span.end} ${d.code} ${d.message}`));
+  const count = (step: string) => steps.filter((s) => s === step).length;
+  // A rule's name also ends its last step: more pauses than that one show the work is cut inside.
+  const least: Record<string, number> = { 'analysis: walk': 3, 'prose: mask': 2, 'prose: sentences': 3, tokens: 3, whitespace: 3, 'untrusted-input-undelimited': 2, 'duplicate-instruction': 3, 'conflicting-instructions': 3 };
+  for (const [step, n] of Object.entries(least)) assert.ok(count(step) >= n, `${step}: ${count(step)} pauses`);
 });

@@ -117,7 +117,7 @@ export const rule: LintRule<Options> = {
     const github = formatOf(doc).id === 'github-models';
     const substituted = new Set([...doc.prompt.inputs.map((x) => x.name), 'completion']);
     for (const i of interpolations(doc, ctx.analysis())) {
-      if (++n % 256 === 0) yield rule.id;
+      if (++n % 64 === 0) yield rule.id;
       if (!i.plain || isInertType(i.type) || !untrusted(i.root)) continue;
       if (github && (doc.text.slice(i.tag.span.start, i.tag.span.end) !== `{{${i.expression}}}` || !substituted.has(i.root))) continue;
       if (isDelimited(prose, doc.text, i.tag.span)) continue;

@@ -52,7 +52,7 @@ export const rule: LintRule<Options> = {
       return out;
     }
     for (const i of interpolations(doc, ctx.analysis())) {
-      if (++n % 256 === 0) yield rule.id;
+      if (++n % 64 === 0) yield rule.id;
       if (isInertType(i.type) || !untrusted(i.root)) continue;
       if (prose.roleAt(i.tag.span.start) !== 'system') continue;
       out.push({

@@ -21,7 +21,7 @@ interface Scan {
 }
 
 /** Lines scanned between two pause points of a sliced run. */
-const STEP_LINES = 4096;
+const STEP_LINES = 1024;
 
 function* scan(doc: PromptDocument): Steps<Scan> {
   const text = doc.text;

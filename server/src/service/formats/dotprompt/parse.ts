@@ -94,7 +94,9 @@ export function* parsePromptSteps(text: string, uri = 'untitled:prompt', version
   } else {
     if (frontmatter.preamble) frontmatterDiagnostics.push(preambleHint(text, frontmatter.preamble));
     parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
+    yield 'parse: frontmatter';
     validateFrontmatter(frontmatter, frontmatterDiagnostics);
+    yield 'parse: frontmatter';
     if (frontmatter.yaml && frontmatter.value !== undefined) {
       const at = { start: frontmatter.span.start, end: frontmatter.span.start + 3 };
       inputModel = parseInputSchema(locate(frontmatter.yaml, ['input', 'schema']).node, frontmatter.content.start, at);
