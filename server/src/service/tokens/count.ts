@@ -229,7 +229,9 @@ function* computeTokens(doc: PromptDocument, options: TokenOptions): Steps<Docum
     if (doc.prompt.approximate) notes.push(doc.prompt.approximate);
     const allSilent = doc.template.tags.filter((t) => (t.name === 'section' || t.name === 'media') && t.kind === 'mustache').sort((a, b) => a.span.start - b.span.start);
     let next = 0;
+    let counted = 0;
     for (const m of found) {
+      if (++counted % 16 === 0) yield 'tokens';
       const span = markerSpan(m) ?? { start: m.span.start, end: m.span.start };
       if (m.kind === 'history') {
         messages.push({ role: 'history', kind: 'history', span, content: 0, media: 0, framing: 0, tokens: 0 });
