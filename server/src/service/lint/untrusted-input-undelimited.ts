@@ -6,7 +6,7 @@ import type { PromptDocument } from '../document';
 import { formatOf } from '../formats/registry';
 import { runSteps } from '../slice';
 import type { Span } from '../text';
-import { bodyInterpolations, interpolations, isInertType, untrustedFilter, type Interpolation } from './inputs';
+import { bodyInterpolations, interpolationsSteps, isInertType, untrustedFilter, type Interpolation } from './inputs';
 import type { ProseModel } from './prose';
 import { aloneOnLines, eol, quickFix } from './util';
 import type { Finding, LintRule } from './types';
@@ -116,7 +116,7 @@ export const rule: LintRule<Options> = {
     // (and `completion` in a judge prompt): any other placeholder stays in the text as written.
     const github = formatOf(doc).id === 'github-models';
     const substituted = new Set([...doc.prompt.inputs.map((x) => x.name), 'completion']);
-    for (const i of interpolations(doc, ctx.analysis())) {
+    for (const i of yield* interpolationsSteps(doc, ctx.analysis())) {
       if (++n % 64 === 0) yield rule.id;
       if (!i.plain || isInertType(i.type) || !untrusted(i.root)) continue;
       if (github && (doc.text.slice(i.tag.span.start, i.tag.span.end) !== `{{${i.expression}}}` || !substituted.has(i.root))) continue;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { formatOf } from '../formats/registry';
 import { runSteps } from '../slice';
-import { interpolations, isInertType, untrustedFilter } from './inputs';
+import { interpolationsSteps, isInertType, untrustedFilter } from './inputs';
 import type { Finding, LintRule } from './types';
 
 const Options = z.strictObject({
@@ -51,7 +51,7 @@ export const rule: LintRule<Options> = {
       }
       return out;
     }
-    for (const i of interpolations(doc, ctx.analysis())) {
+    for (const i of yield* interpolationsSteps(doc, ctx.analysis())) {
       if (++n % 64 === 0) yield rule.id;
       if (isInertType(i.type) || !untrusted(i.root)) continue;
       if (prose.roleAt(i.tag.span.start) !== 'system') continue;
