@@ -176,7 +176,7 @@ function kindOf(uri: string): DocumentKind {
 }
 
 /** A prompt document parsed with its own settings, and the options its features take. */
-async function prompt(uri: string) {
+async function prompt(uri: string, sliced?: engine.YieldOptions) {
   // Fixture files and project config files are synced for their own handlers only.
   if (kindOf(uri) !== 'prompt' || !documents.get(uri)) return undefined;
   const s = await settingsOf(uri);
@@ -189,7 +189,10 @@ async function prompt(uri: string) {
   // not served: the client sends such a file only while a glob named it.
   if (!named && !engine.formatFor(uri, doc.getText()) && (AGENT_INSTRUCTION_LANGUAGES as readonly string[]).includes(doc.languageId)) return undefined;
   const o = optionsFrom(s, await schemasOf(uri));
-  return { doc: cache.get(doc, named ? { ...o.parse, format: agents.AGENTS_ID } : o.parse), settings: s, ...o };
+  const parse = named ? { ...o.parse, format: agents.AGENTS_ID } : o.parse;
+  // A validation parses in slices (a newer version stops it with CancelledError); a request parses
+  // at once, finishing a sliced parse of the same version if one is under way.
+  return { doc: sliced ? await engine.Slicer.of(sliced).run(cache.getSteps(doc, parse)) : cache.get(doc, parse), settings: s, ...o };
 }
 
 /** The open documents that `agents.files` of their project config names (and no format claims by name). */
@@ -464,20 +467,24 @@ function oneAtATime(fn: () => Promise<void>): Promise<void> {
 async function analyse(doc: TextDocument, token: engine.CancellationLike): Promise<void> {
   const uri = doc.uri;
   if (token.isCancellationRequested) return;
-  const started = performance.now();
-  const p = await prompt(uri);
+  // The parse runs in slices too, pausing inside its loops; a newer version stops it.
+  const sliced: engine.YieldOptions = { yieldNow, sliceMs: SLICE_MS, token };
+  const p = await prompt(uri, sliced).catch((e: unknown) => {
+    if (e instanceof engine.CancelledError) return null;
+    throw e;
+  });
+  if (p === null) return;
   // A document no longer served (a glob of `agents.files` removed) keeps no findings.
   if (!p && documents.get(uri)?.version === doc.version) connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
   if (!p || p.doc.version !== doc.version) return;
-  // The parse is one step; after a long one, requests that came meanwhile go first.
-  if (performance.now() - started >= SLICE_MS) await yieldNow();
   if (token.isCancellationRequested) return;
   // Budget checks (the context-overflow / context-budget rules) need tokenizer data. Its first
   // load (a few hundred ms, once) waits until these diagnostics have been written (the message
   // writer sends in a later tick, so a load queued before that would hold them up), then the
   // document is checked again.
   const ready = await runSafe('Token budget', true, undefined, () => tokens.tokenizerReady(p.doc, p.tokens));
-  const options: engine.DiagnosticOptions = { ...(await diagnosticOptions(uri, p.settings, ready)), yield: { yieldNow, sliceMs: SLICE_MS, token } };
+  // The same slicer as the parse's: the slice goes on where the parse left it.
+  const options: engine.DiagnosticOptions = { ...(await diagnosticOptions(uri, p.settings, ready)), yield: sliced };
   // The asynchronous rule (secret-in-prompt, secretlint) joins the same publication. A
   // superseded run ends with CancelledError (runSafe gives []) and publishes nothing.
   const diagnostics = await runSafe('Validation', [], undefined, () => engine.documentDiagnostics(p.doc, options));

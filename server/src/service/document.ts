@@ -8,7 +8,7 @@ import type { Template } from './template';
 import type { LineIndex } from './text';
 
 export { DEFAULT_MAX_TEMPLATE_SIZE, type ParseOptions } from './formats/types';
-export { parseDocument, parsePromptDocument } from './formats/registry';
+export { parseDocument, parseDocumentSteps, parsePromptDocument } from './formats/registry';
 
 /** The input declarations as the file's schema gives them. */
 export interface InputSchemaModel {

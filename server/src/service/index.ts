@@ -8,7 +8,7 @@ import type { PromptDocument } from './document';
 import { formatById, formatOf } from './formats/registry';
 import { hoverFrontmatter } from './hover';
 import { hoverTemplate } from './navigation';
-import { analyze, type AnalysisOptions } from './scope';
+import { analyzeSteps, type AnalysisOptions } from './scope';
 import { completeTemplate } from './templateCompletion';
 import { lintCodeActions, lintDiagnosticsAsync, lintSteps, type LintOptions } from './lint';
 import { runSteps, Slicer, type Steps, type YieldOptions } from './slice';
@@ -72,7 +72,7 @@ function* diagnosticSteps(doc: PromptDocument, options: DiagnosticOptions): Step
   if (!doc.notice) {
     void doc.prompt; // the shared model, built on first read
     yield 'model';
-    analyze(doc, options); // memoised per document and options: the format's check reuses it
+    yield* analyzeSteps(doc, options); // memoised per document and options: the format's check reuses it
     yield 'analysis';
     all.push(...formatOf(doc).check(doc, options));
     yield 'checks';
@@ -108,7 +108,7 @@ export async function completePromptDiagnostics(doc: PromptDocument, options: Di
     all.push(...(await asyncPromptDiagnostics(doc, options)));
     return all.sort((a, b) => a.span.start - b.span.start);
   }
-  const slicer = new Slicer(options.yield);
+  const slicer = Slicer.of(options.yield);
   const all = await slicer.run(diagnosticSteps(doc, options));
   if (options.lint) all.push(...(await lintDiagnosticsAsync(doc, options.lint, options, options.onLintError, slicer)));
   await slicer.maybePause('asynchronous rules');

@@ -9,7 +9,8 @@ import type { SchemaField } from './picoschema';
 import type { SchemaLibrary } from './formats/types';
 import { checkScope } from './scope/checks';
 import { inputFields } from './scope/model';
-import { resolveScope } from './scope/walker';
+import { resolveScopeSteps } from './scope/walker';
+import { runSteps, type Steps } from './slice';
 import type { Expr, Tag } from './template';
 import type { Span } from './text';
 
@@ -101,10 +102,22 @@ export function declaredInputs(doc: PromptDocument, schemas?: SchemaLibrary): Sc
 }
 
 export function analyze(doc: PromptDocument, options: AnalysisOptions = {}): Analysis {
+  return runSteps(analyzeSteps(doc, options));
+}
+
+/**
+ * `analyze` as steps: a sliced run pauses inside the scope walk. The analysis is memoised once
+ * complete, so a request between two slices computes it (and the run then reads that one).
+ */
+export function* analyzeSteps(doc: PromptDocument, options: AnalysisOptions = {}): Steps<Analysis> {
   const key = `${options.partials?.generation ?? -1}|${options.schemas?.generation ?? -1}|${(options.customHelpers ?? []).join(',')}`;
   const hit = memo.get(doc);
   if (hit && hit.key === key) return hit.analysis;
-  const model = resolveScope(doc, options);
+  const model = yield* resolveScopeSteps(doc, options);
+  // A request between two slices may have analysed the same document meanwhile: keep its result.
+  const done = memo.get(doc);
+  if (done && done.key === key) return done.analysis;
+  yield 'analysis: walk';
   const analysis: Analysis = {
     refs: model.refs,
     helpers: model.helpers,

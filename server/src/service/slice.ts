@@ -32,10 +32,25 @@ export function runSteps<T>(steps: Steps<T>): T {
 
 const now = (): number => performance.now();
 
+const slicers = new WeakMap<YieldOptions, Slicer>();
+
 /** Times the slices of one run and pauses at the yield points where a slice is used up. */
 export class Slicer {
   private started = now();
   private readonly sliceMs: number;
+
+  /**
+   * The one slicer of these options: the parts of one run that are driven apart (the server's
+   * parse, then the diagnostics) share it, so a slice goes on from one to the next.
+   */
+  static of(options: YieldOptions): Slicer {
+    let slicer = slicers.get(options);
+    if (!slicer) {
+      slicer = new Slicer(options);
+      slicers.set(options, slicer);
+    }
+    return slicer;
+  }
 
   constructor(private readonly options: YieldOptions) {
     this.sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;

@@ -4,6 +4,7 @@
 import Handlebars from 'handlebars';
 import type { PromptDiagnostic } from './diagnostic';
 import { textChange } from './diff';
+import { runSteps, type Steps } from './slice';
 import type { Span } from './text';
 
 export type TagKind =
@@ -137,12 +138,17 @@ function indexBefore(text: string, needle: string, from: number, limit: number):
   return at < 0 || from + at >= limit ? -1 : from + at;
 }
 
-function scanTags(text: string, start: number, end: number, diagnostics: PromptDiagnostic[]): RawTag[] {
+/** Items (tags, blocks, matches) a loop of the template parse handles between two pause points of a sliced parse. */
+const STEP_ITEMS = 256;
+
+function* scanTags(text: string, start: number, end: number, diagnostics: PromptDiagnostic[]): Steps<RawTag[]> {
   const tags: RawTag[] = [];
+  let n = 0;
   /** The next `}}` after the last short comment's start (-2: not searched yet, -1: none). */
   let nextClose = -2;
   let i = start;
   while (i < end) {
+    if (++n % STEP_ITEMS === 0) yield 'parse: tags';
     const open = text.indexOf('{{', i);
     if (open < 0 || open >= end - 1) break;
     // `\{{` is an escaped, literal mustache: Handlebars keeps the text up to the next `{{` as content.
@@ -530,8 +536,16 @@ function shiftTag(t: Tag, by: number): Tag {
  * tag before the edit is the same object, one after it a moved copy (not parsed again). Tags whose
  * own check reported something after the edit are built afresh, so their diagnostics move right.
  */
-function buildTags(text: string, raws: RawTag[], previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Tag[] {
-  if (!previous || !previous.template.tags.length) return raws.map((r) => buildTagRecorded(text, r, diagnostics));
+function* buildTags(text: string, raws: RawTag[], previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Steps<Tag[]> {
+  const tags: Tag[] = [];
+  if (!previous || !previous.template.tags.length) {
+    for (const r of raws) {
+      tags.push(buildTagRecorded(text, r, diagnostics));
+      // Each tag built is parsed by Handlebars (unless one with the same text was): pause more often.
+      if (tags.length % 32 === 0) yield 'parse: tags';
+    }
+    return tags;
+  }
   const { prefix, suffix, delta } = textChange(previous.text, text);
   const old = previous.template.tags;
   const suffixFrom = text.length - suffix;
@@ -540,7 +554,7 @@ function buildTags(text: string, raws: RawTag[], previous: TemplateSource | unde
     while (j < old.length && old[j].span.start < start) j++;
     return old[j]?.span.start === start ? old[j] : undefined;
   };
-  return raws.map((r) => {
+  const reuse = (r: RawTag): Tag => {
     if (r.end <= prefix) {
       const o = at(r.start);
       if (o && o.span.end === r.end && o.closed === r.closed) {
@@ -553,7 +567,12 @@ function buildTags(text: string, raws: RawTag[], previous: TemplateSource | unde
       if (o && o.span.end === r.end - delta && o.closed === r.closed && !tagDiagnostics.has(o)) return shiftTag(o, delta);
     }
     return buildTagRecorded(text, r, diagnostics);
-  });
+  };
+  for (const r of raws) {
+    tags.push(reuse(r));
+    if (tags.length % 32 === 0) yield 'parse: tags';
+  }
+  return tags;
 }
 
 /** An earlier version of a document and its template: what `parseTemplate` may reuse. */
@@ -563,9 +582,16 @@ export interface TemplateSource {
 }
 
 export function parseTemplate(text: string, start: number, end: number, previous?: TemplateSource): Template {
+  return runSteps(parseTemplateSteps(text, start, end, previous));
+}
+
+/** `parseTemplate` as steps: a sliced parse pauses inside the tag scan, the tags' parse, the block structure and the text checks. */
+export function* parseTemplateSteps(text: string, start: number, end: number, previous?: TemplateSource): Steps<Template> {
   const diagnostics: PromptDiagnostic[] = [];
-  const raws = scanTags(text, start, end, diagnostics);
-  const tags = buildTags(text, raws, previous, diagnostics);
+  const raws = yield* scanTags(text, start, end, diagnostics);
+  yield 'parse: tags';
+  const tags = yield* buildTags(text, raws, previous, diagnostics);
+  yield 'parse: tags';
 
   // Block structure.
   const roots: Block[] = [];
@@ -596,7 +622,9 @@ export function parseTemplate(text: string, start: number, end: number, previous
     return b;
   };
   let tooDeep = false;
+  let n = 0;
   for (const tag of tags) {
+    if (++n % STEP_ITEMS === 0) yield 'parse: blocks';
     if (!tag.closed) continue;
     switch (tag.kind) {
       case 'block-open':
@@ -655,15 +683,21 @@ export function parseTemplate(text: string, start: number, end: number, previous
   }
   while (stack.length) unclosed(pop());
 
+  yield 'parse: blocks';
   for (const block of allBlocks(roots)) checkElse(block, diagnostics);
-  checkForeignSyntax(text, start, end, tags, diagnostics);
-  checkStrayClose(text, start, end, tags, diagnostics);
+  yield 'parse: blocks';
+  yield* checkForeignSyntax(text, start, end, tags, diagnostics);
+  yield 'parse: text';
+  yield* checkStrayClose(text, start, end, tags, diagnostics);
+  yield 'parse: text';
 
   // Dotprompt message structure: `{{role "x"}}` and `{{history}}` start new messages.
   const messages: Message[] = [];
   let current: Message = { role: 'user', span: { start, end }, kind: 'message' };
   const markers = tags.filter((t) => t.kind === 'mustache' && t.closed && (t.name === 'role' || t.name === 'history'));
+  n = 0;
   for (const marker of markers) {
+    if (++n % STEP_ITEMS === 0) yield 'parse: messages';
     current.span = { start: current.span.start, end: marker.span.start };
     if (current.marker || text.slice(current.span.start, current.span.end).trim()) messages.push(current);
     const roleParam = marker.params[0];
@@ -679,11 +713,18 @@ export function parseTemplate(text: string, start: number, end: number, previous
 // Jinja / Prompty habits that Handlebars treats as literal text, so they reach the model as typed.
 const FOREIGN = /(?<!\{)\{#[^{}]*?#\}|(?<!\{)\{%[^{}]*?%\}/g;
 
-function checkForeignSyntax(text: string, start: number, end: number, tags: Tag[], diagnostics: PromptDiagnostic[]): void {
+function* checkForeignSyntax(text: string, start: number, end: number, tags: Tag[], diagnostics: PromptDiagnostic[]): Steps<void> {
   const body = text.slice(start, end);
   if (!body.includes('{#') && !body.includes('{%')) return;
-  FOREIGN.lastIndex = 0;
-  for (let m = FOREIGN.exec(body); m; m = FOREIGN.exec(body)) {
+  // `lastIndex` is the loop's own (a pause lets other parses use the shared expression).
+  let from = 0;
+  let n = 0;
+  for (;;) {
+    FOREIGN.lastIndex = from;
+    const m = FOREIGN.exec(body);
+    if (!m) break;
+    from = FOREIGN.lastIndex;
+    if (++n % STEP_ITEMS === 0) yield 'parse: text';
     const s = start + m.index;
     if (m[0].length > 2000 || insideTag(tags, s)) continue;
     const comment = m[0].startsWith('{#');
@@ -708,13 +749,14 @@ function checkForeignSyntax(text: string, start: number, end: number, tags: Tag[
 /** The braces between tags: a regular expression finds them, not a loop over every character of the body. */
 const BRACES = /[{}]/g;
 
-function checkStrayClose(text: string, start: number, end: number, tags: Tag[], diagnostics: PromptDiagnostic[]): void {
+function* checkStrayClose(text: string, start: number, end: number, tags: Tag[], diagnostics: PromptDiagnostic[]): Steps<void> {
   const any = text.indexOf('}}', start);
   if (any < 0 || any + 2 > end) return;
   let depth = 0;
   let from = start;
   let reported = 0;
   for (let t = 0; t <= tags.length && reported < 20; t++) {
+    if (t % STEP_ITEMS === STEP_ITEMS - 1) yield 'parse: text';
     const stop = t < tags.length ? tags[t].span.start : end;
     if (from < stop) {
       BRACES.lastIndex = from;

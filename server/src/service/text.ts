@@ -2,6 +2,10 @@
 // code units, which is what both JavaScript strings and LSP positions use.
 import type { Position, Range } from 'vscode-languageserver-types';
 import { commonPrefix, commonSuffix } from './diff';
+import { runSteps, type Steps } from './slice';
+
+/** Characters of a text scanned for line breaks between two pause points of a sliced parse. */
+const LINE_SCAN_CHUNK = 1 << 16;
 
 export class LineIndex {
   private readonly lineStarts: number[];
@@ -9,8 +13,23 @@ export class LineIndex {
   /**
    * `previous`: the index of an earlier version of the text. Where the two texts agree (a common
    * prefix and suffix, as after one edit), its line starts are reused instead of scanned.
+   * `starts`: the line starts already computed (`LineIndex.steps`).
    */
-  constructor(readonly text: string, previous?: LineIndex) {
+  constructor(readonly text: string, previous?: LineIndex, starts?: number[]) {
+    this.lineStarts = starts ?? runSteps(LineIndex.startsSteps(text, previous));
+  }
+
+  /** The index built as steps (a sliced parse pauses between them); the same index as `new LineIndex(text, previous)`. */
+  static *steps(text: string, previous?: LineIndex): Steps<LineIndex> {
+    return new LineIndex(text, undefined, yield* LineIndex.startsSteps(text, previous));
+  }
+
+  /**
+   * The line starts of `text` as steps (a pause point every `LINE_SCAN_CHUNK` characters scanned).
+   * `previous`: the index of an earlier version of the text. Where the two texts agree (a common
+   * prefix and suffix, as after one edit), its line starts are reused instead of scanned.
+   */
+  private static *startsSteps(text: string, previous?: LineIndex): Steps<number[]> {
     let starts: number[];
     let from = 0;
     let to = text.length;
@@ -30,14 +49,18 @@ export class LineIndex {
       delta = text.length - old.length;
     } else starts = [0];
     let i = from;
-    for (; i < to; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      } else if (ch === 10 /* \n */) {
-        starts.push(i + 1);
+    while (i < to) {
+      const stop = Math.min(to, i + LINE_SCAN_CHUNK);
+      for (; i < stop; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === 13 /* \r */) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        } else if (ch === 10 /* \n */) {
+          starts.push(i + 1);
+        }
       }
+      if (i < to) yield 'parse: line index';
     }
     if (after) {
       // Line starts after position `i` lie where both texts agree: the old ones, moved.
@@ -45,7 +68,7 @@ export class LineIndex {
       while (k > 0 && after[k - 1] + delta > i) k--;
       for (; k < after.length; k++) starts.push(after[k] + delta);
     }
-    this.lineStarts = starts;
+    return starts;
   }
 
   get lineCount(): number {

@@ -2,6 +2,7 @@
 // front-end of a parsed document, the globs of every format's files. This is the only module
 // outside a format's folder that imports it; everything else asks here.
 import type { ParseOptions, PromptDocument } from '../document';
+import type { Steps } from '../slice';
 import { agentInstructions } from './agents';
 import { dotprompt } from './dotprompt';
 import { githubModels } from './github-models';
@@ -76,6 +77,13 @@ export function promptFileGlobs(): string[] {
 export function parseDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument, languageId?: string): PromptDocument {
   const format = formatFor(uri, text) ?? (options.format ? formatById(options.format) : undefined) ?? defaultFormat(languageId);
   return format.parse(text, uri, version, options, previous?.format === format.id ? previous : undefined);
+}
+
+/** `parseDocument` as steps: the format's `parseSteps`, else its `parse` as one step. The same document. */
+export function* parseDocumentSteps(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument, languageId?: string): Steps<PromptDocument> {
+  const format = formatFor(uri, text) ?? (options.format ? formatById(options.format) : undefined) ?? defaultFormat(languageId);
+  const before = previous?.format === format.id ? previous : undefined;
+  return format.parseSteps ? yield* format.parseSteps(text, uri, version, options, before) : format.parse(text, uri, version, options, before);
 }
 
 /** Parses a file as Dotprompt, whatever its name. */

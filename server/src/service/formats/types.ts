@@ -7,6 +7,7 @@ import type { ZodType } from 'zod';
 import type { PromptDocument } from '../document';
 import type { PromptDiagnostic } from '../diagnostic';
 import type { PartialIndex } from '../partials';
+import type { Steps } from '../slice';
 import type { Span } from '../text';
 import type { FrontmatterContext } from '../completion';
 
@@ -387,6 +388,11 @@ export interface PromptFormat {
    * what an edit left unchanged may be reused.
    */
   parse(text: string, uri: string, version: number, options: ParseOptions, previous?: PromptDocument): PromptDocument;
+  /**
+   * `parse` as steps (service/slice.ts), for a parse that pauses inside its loops when a language
+   * server's slice is used up; the same document as `parse`. Absent: the parse is one step.
+   */
+  parseSteps?(text: string, uri: string, version: number, options: ParseOptions, previous?: PromptDocument): Steps<PromptDocument>;
   /** The settings schema; absent for formats without settings. */
   schema?: FormatSchema;
   template: TemplateLanguage;

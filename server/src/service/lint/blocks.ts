@@ -4,6 +4,7 @@
 // carried to the next version while a block with that key still exists, so the memory held is one
 // version's worth of blocks per document.
 import type { PromptDocument } from '../document';
+import { runSteps, type Steps } from '../slice';
 import type { Tag } from '../template';
 import type { Span } from '../text';
 import type { Finding } from './types';
@@ -160,18 +161,48 @@ interface IndexEntry<I> {
  * edit costs the rule a pass over the list of blocks, not over their text.
  */
 export function syncIndex<I>(uri: string, ruleId: string, blocks: readonly { memo: BlockMemo }[], create: () => I, apply: (index: I, memo: BlockMemo, times: number) => void): I {
+  return runSteps(syncIndexSteps(uri, ruleId, blocks, create, apply));
+}
+
+/**
+ * `syncIndex` as steps: a pause point every 64 blocks applied. The members are updated with each
+ * block applied, so a run stopped at a pause leaves an index that holds exactly its members, and
+ * the next sync goes on from there.
+ */
+export function* syncIndexSteps<I>(uri: string, ruleId: string, blocks: readonly { memo: BlockMemo }[], create: () => I, apply: (index: I, memo: BlockMemo, times: number) => void): Steps<I> {
   const indexes = stateFor(uri).indexes;
   let entry = indexes.get(ruleId) as IndexEntry<I> | undefined;
   if (!entry) indexes.set(ruleId, (entry = { index: create(), members: new Map() }));
   const current = new Map<BlockMemo, number>();
   for (const b of blocks) current.set(b.memo, (current.get(b.memo) ?? 0) + 1);
-  for (const [memo, had] of entry.members) if (!current.has(memo)) apply(entry.index, memo, -had);
+  let applied = 0;
+  for (const [memo, had] of [...entry.members]) {
+    if (current.has(memo)) continue;
+    apply(entry.index, memo, -had);
+    entry.members.delete(memo);
+    if (++applied % 64 === 0) yield ruleId;
+  }
   for (const [memo, n] of current) {
     const had = entry.members.get(memo) ?? 0;
-    if (n !== had) apply(entry.index, memo, n - had);
+    if (n === had) continue;
+    apply(entry.index, memo, n - had);
+    entry.members.set(memo, n);
+    if (++applied % 64 === 0) yield ruleId;
   }
-  entry.members = current;
   return entry.index;
+}
+
+/**
+ * Computes what a cross-block rule derives from each block (`derive`, memoised per block memo),
+ * with a step after every 16 blocks it computes: a sliced run pauses between them.
+ */
+export function* warmBlocks(prose: { blocks?: readonly { memo: BlockMemo }[] }, derive: (memo: BlockMemo) => unknown, ruleId: string): Steps<void> {
+  let n = 0;
+  for (const b of prose.blocks ?? []) {
+    if (b.memo.derived?.has(ruleId)) continue;
+    derive(b.memo);
+    if (++n % 16 === 0) yield ruleId;
+  }
 }
 
 /** What a cross-block rule derives from one block's sentences, computed once per block memo. */

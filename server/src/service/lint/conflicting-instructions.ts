@@ -2,7 +2,7 @@
 // precision: "be concise" against "in detail", and the same action required and forbidden ("Always
 // cite the source" / "Never cite the source"). Sentences with a condition (if, when, unless, ...),
 // sentences in data (examples, documents), and branches of one {{#if}}/{{else}} are not compared.
-import { derived, syncIndex, type BlockMemo } from './blocks';
+import { derived, syncIndex, syncIndexSteps, warmBlocks, type BlockMemo } from './blocks';
 import type { ProseModel, Sentence } from './prose';
 import { clip } from './util';
 import type { Finding, LintRule, RuleContext } from './types';
@@ -85,6 +85,10 @@ interface Index {
   directives: Map<string, { negative: number; positive: number; holders: Map<BlockMemo, number> }>;
 }
 
+function newIndex(): Index {
+  return { length: new Map(), directives: new Map() };
+}
+
 function apply(index: Index, memo: BlockMemo, times: number): void {
   let length = false;
   for (const [, k] of blockKinds(memo)) {
@@ -120,7 +124,7 @@ function candidates(ctx: RuleContext, prose: ProseModel): Map<Sentence, Kind> {
     }
     return kinds;
   }
-  const index = syncIndex<Index>(ctx.doc.uri, ID, prose.blocks, () => ({ length: new Map(), directives: new Map() }), apply);
+  const index = syncIndex<Index>(ctx.doc.uri, ID, prose.blocks, newIndex, apply);
   let brief = false;
   let detailed = false;
   for (const memo of index.length.keys()) {
@@ -163,6 +167,16 @@ export const rule: LintRule = {
   category: 'clarity',
   checksPartials: true,
   patterns: PATTERNS,
+  // On a large document seen for the first time, most of the work is what each block's sentences
+  // give the rule (memoised per block): it is done first, pausing between blocks.
+  *checkSteps(ctx) {
+    const prose = ctx.doc.notice ? undefined : ctx.prose();
+    if (prose?.blocks) {
+      yield* warmBlocks(prose, blockKinds, ID);
+      yield* syncIndexSteps<Index>(ctx.doc.uri, ID, prose.blocks, newIndex, apply);
+    }
+    return rule.check!(ctx);
+  },
   check(ctx) {
     const doc = ctx.doc;
     if (doc.notice) return [];

@@ -4,7 +4,7 @@
 // is not compared.
 import type { PromptDocument } from '../document';
 import type { Span } from '../text';
-import { derived, syncIndex, type BlockMemo } from './blocks';
+import { derived, syncIndex, syncIndexSteps, warmBlocks, type BlockMemo } from './blocks';
 import type { ProseModel, Sentence } from './prose';
 import { clip, quickFix, removeLinesEdit } from './util';
 import type { Finding, LintRule, RuleContext } from './types';
@@ -55,6 +55,10 @@ interface Index {
   holders: Map<string, Map<BlockMemo, number>>;
 }
 
+function newIndex(): Index {
+  return { counts: new Map(), repeated: new Map(), holders: new Map() };
+}
+
 function apply(index: Index, memo: BlockMemo, times: number): void {
   for (const [key, n] of blockKeys(memo)) {
     const count = (index.counts.get(key) ?? 0) + n * times;
@@ -77,7 +81,7 @@ function apply(index: Index, memo: BlockMemo, times: number): void {
  */
 function candidates(ctx: RuleContext, prose: ProseModel): Sentence[] {
   if (!prose.blocks) return prose.sentences;
-  const index = syncIndex<Index>(ctx.doc.uri, ID, prose.blocks, () => ({ counts: new Map(), repeated: new Map(), holders: new Map() }), apply);
+  const index = syncIndex<Index>(ctx.doc.uri, ID, prose.blocks, newIndex, apply);
   if (!index.repeated.size) return [];
   const memos = new Set<BlockMemo>();
   for (const holders of index.repeated.values()) for (const memo of holders.keys()) memos.add(memo);
@@ -101,6 +105,16 @@ export const rule: LintRule = {
   checksPartials: true,
   fixable: true,
   patterns: [LIST_MARKER],
+  // On a large document seen for the first time, most of the work is what each block's sentences
+  // give the rule (memoised per block): it is done first, pausing between blocks.
+  *checkSteps(ctx) {
+    const prose = ctx.doc.notice ? undefined : ctx.prose();
+    if (prose?.blocks) {
+      yield* warmBlocks(prose, blockKeys, ID);
+      yield* syncIndexSteps<Index>(ctx.doc.uri, ID, prose.blocks, newIndex, apply);
+    }
+    return rule.check!(ctx);
+  },
   check(ctx) {
     const doc = ctx.doc;
     if (doc.notice) return [];

@@ -14,7 +14,7 @@ import { runSteps, type Slicer, type Steps } from '../slice';
 import { quickFix } from './util';
 import { resolveLintConfig, severityFor, type ResolvedLintConfig } from './config';
 import { textMemo } from './blocks';
-import { proseOf } from './prose';
+import { proseOf, proseSteps } from './prose';
 import { disableFileEdit, disableLineEdit, suppressionsOf } from './suppress';
 import type { Finding, Level, LintRule, RuleContext } from './types';
 
@@ -141,7 +141,7 @@ function* runRule(rule: LintRule<any>, ctx: RuleContext<any>, fresh: boolean | u
   const blocks = rule.blocks && !fresh && !ctx.doc.notice ? ctx.prose().blocks : undefined;
   if (!rule.blocks || !blocks) {
     lintHooks.onRuleRun?.(rule.id, -1);
-    return rule.check!(ctx);
+    return rule.checkSteps ? yield* rule.checkSteps(ctx) : rule.check!(ctx);
   }
   // The options change what a block yields; the level does not (it is applied afterwards).
   const key = `${rule.id}\u0000${JSON.stringify(ctx.options)}`;
@@ -204,7 +204,7 @@ export function* lintSteps(doc: PromptDocument, options: LintOptions = {}, analy
   const active = activeRules(doc, config, false);
   if (!doc.notice && !options.fresh && active.some((a) => a.rule.blocks)) {
     try {
-      proseOf(doc); // memoised per document: the rules' `ctx.prose()` read this one
+      yield* proseSteps(doc); // memoised per document: the rules' `ctx.prose()` read this one
     } catch {
       // Each rule that reads it reports the error as its own.
     }

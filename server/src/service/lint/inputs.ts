@@ -8,6 +8,7 @@ import type { SchemaField } from '../formats/types';
 import type { Span } from '../text';
 import type { Analysis, Context, VariableRef } from '../scope';
 import type { Tag } from '../template';
+import { runSteps, type Steps } from '../slice';
 import { nameMatcher } from './util';
 
 export interface Interpolation {
@@ -38,6 +39,11 @@ function contextRoot(ctx: Context | undefined): { root?: string; type?: string }
 const memo = new WeakMap<Analysis, Interpolation[]>();
 
 export function interpolations(doc: PromptDocument, analysis: Analysis): Interpolation[] {
+  return runSteps(interpolationsSteps(doc, analysis));
+}
+
+/** `interpolations` as steps: a pause point every 256 references. Memoised per analysis once complete. */
+export function* interpolationsSteps(doc: PromptDocument, analysis: Analysis): Steps<Interpolation[]> {
   const hit = memo.get(analysis);
   if (hit) return hit;
   const tags = doc.template.tags;
@@ -55,7 +61,9 @@ export function interpolations(doc: PromptDocument, analysis: Analysis): Interpo
     return -1;
   };
   const out: Interpolation[] = [];
+  let n = 0;
   for (const ref of analysis.refs) {
+    if (++n % 256 === 0) yield 'interpolations';
     const tag = ref.tag;
     if (tag.kind !== 'mustache' && tag.kind !== 'unescaped') continue;
     if (ref.kind === 'data') continue;
@@ -80,6 +88,9 @@ export function interpolations(doc: PromptDocument, analysis: Analysis): Interpo
     if (!root) continue;
     out.push({ tag, ref, root, expression: ref.expr.original, type, plain });
   }
+  // A request between two slices may have listed them meanwhile: keep that list.
+  const done = memo.get(analysis);
+  if (done) return done;
   memo.set(analysis, out);
   return out;
 }

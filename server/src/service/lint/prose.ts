@@ -5,6 +5,7 @@ import type { PromptDocument } from '../document';
 import { allBlocks, type Block, type Tag } from '../template';
 import type { Span } from '../text';
 import { textChange } from '../diff';
+import { runSteps, type Steps } from '../slice';
 import { commonPrefix, commonSuffix, stateFor, templateBlocks, type BlockMemo, type PreviousBlock, type PreviousVersion } from './blocks';
 
 export interface Element {
@@ -85,10 +86,16 @@ function blank(s: string): string {
 }
 
 function maskTags(text: string, tags: Tag[]): string {
+  return runSteps(maskTagsSteps(text, tags));
+}
+
+function* maskTagsSteps(text: string, tags: Tag[]): Steps<string> {
   if (!tags.length) return text;
   const parts: string[] = [];
   let at = 0;
+  let n = 0;
   for (const t of tags) {
+    if (++n % (4 * STEP_ITEMS) === 0) yield 'prose: mask';
     if (t.span.start < at) continue;
     parts.push(text.slice(at, t.span.start), blank(text.slice(t.span.start, t.span.end)));
     at = t.span.end;
@@ -131,12 +138,22 @@ function maskedFrom(doc: PromptDocument, previous: PreviousVersion | undefined):
   return parts.join('');
 }
 
-function findElements(masked: string, start: number, end: number): Element[] {
+/** Matches (elements), lines (fences) or blocks handled between two pause points of a sliced run. */
+const STEP_ITEMS = 256;
+
+function* findElements(masked: string, start: number, end: number): Steps<Element[]> {
   const out: Element[] = [];
   const open: { name: string; start: number; contentStart: number }[] = [];
-  ELEMENT.lastIndex = start;
   const body = masked.slice(0, end);
-  for (let m = ELEMENT.exec(body); m; m = ELEMENT.exec(body)) {
+  // `lastIndex` is the loop's own (a pause lets other runs use the shared expression).
+  let from = start;
+  let n = 0;
+  for (;;) {
+    ELEMENT.lastIndex = from;
+    const m = ELEMENT.exec(body);
+    if (!m) break;
+    from = ELEMENT.lastIndex;
+    if (++n % STEP_ITEMS === 0) yield 'prose: elements';
     if (m[0].endsWith('/>')) continue;
     const name = m[2];
     if (!m[1]) {
@@ -154,12 +171,14 @@ function findElements(masked: string, start: number, end: number): Element[] {
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
-function findFences(masked: string, start: number, end: number): Span[] {
+function* findFences(masked: string, start: number, end: number): Steps<Span[]> {
   const out: Span[] = [];
   let openAt = -1;
   let marker = '';
   let lineStart = start;
+  let n = 0;
   while (lineStart < end) {
+    if (++n % (16 * STEP_ITEMS) === 0) yield 'prose: fences';
     let lineEnd = masked.indexOf('\n', lineStart);
     if (lineEnd < 0 || lineEnd > end) lineEnd = end;
     const c = masked.charCodeAt(lineStart);
@@ -354,7 +373,7 @@ function blockStartingAt<B extends { span: Span }>(blocks: readonly B[], start: 
  * of a touched block of the previous version with the same content, if any, else a new one. Only
  * the new blocks are split into sentences.
  */
-function templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: Span[]): { span: Span; memo: BlockMemo }[] {
+function* templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: Span[]): Steps<{ span: Span; memo: BlockMemo }[]> {
   const state = stateFor(doc.uri);
   const previous = state.previous;
   const text = doc.text;
@@ -376,7 +395,10 @@ function templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: Sp
   const blocks: PreviousBlock[] = [];
   const cursor = { i: 0 };
   const unchangedFrom = text.length - suffix;
+  let split = 0;
+  let n = 0;
   for (const span of templateBlocks(doc)) {
+    if (++n % STEP_ITEMS === 0) yield 'prose: blocks';
     const regions = regionsOf(span, dataRegions, cursor);
     let memo: BlockMemo | undefined;
     if (previous) {
@@ -387,6 +409,7 @@ function templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: Sp
     }
     if (!memo) memo = { findings: new Map() };
     if (!memo.sentences) {
+      if (++split % 16 === 0) yield 'prose: sentences';
       const firstLine = doc.lines.lineAt(span.start);
       memo.sentences = splitSentences(doc, masked, span.start, span.end, dataRegions).map((s) => ({
         span: { start: s.span.start - span.start, end: s.span.end - span.start },
@@ -397,7 +420,8 @@ function templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: Sp
     }
     blocks.push({ span, regions, memo });
   }
-  state.previous = { text, masked, tags: doc.template.tags, blocks };
+  // Unless a request between two slices built this version's model meanwhile (it is kept, and set this).
+  if (!memo.has(doc)) state.previous = { text, masked, tags: doc.template.tags, blocks };
   return blocks;
 }
 
@@ -414,13 +438,26 @@ function placed(doc: PromptDocument, block: { span: Span; memo: BlockMemo }, out
  * writing the memory of earlier versions (the reference the incremental path is tested against).
  */
 export function proseOf(doc: PromptDocument, fresh = false): ProseModel {
+  return runSteps(proseSteps(doc, fresh));
+}
+
+/**
+ * `proseOf` as steps: a sliced run pauses inside the element and fence scans and between the
+ * blocks it splits into sentences. The model is memoised once complete; if a request between two
+ * slices built it meanwhile, that one is returned.
+ */
+export function* proseSteps(doc: PromptDocument, fresh = false): Steps<ProseModel> {
   const hit = fresh ? undefined : memo.get(doc);
   if (hit) return hit;
   const bodyStart = doc.template.span.start;
   const end = doc.template.span.end;
-  const masked = fresh || doc.notice ? maskTags(doc.text, doc.template.tags) : maskedFrom(doc, stateFor(doc.uri).previous);
-  const elements = doc.notice ? [] : findElements(masked, bodyStart, end);
-  const fences = doc.notice ? [] : findFences(masked, bodyStart, end);
+  const previous = fresh || doc.notice ? undefined : stateFor(doc.uri).previous;
+  const masked = previous ? maskedFrom(doc, previous) : yield* maskTagsSteps(doc.text, doc.template.tags);
+  yield 'prose: mask';
+  const elements = doc.notice ? [] : yield* findElements(masked, bodyStart, end);
+  yield 'prose: elements';
+  const fences = doc.notice ? [] : yield* findFences(masked, bodyStart, end);
+  yield 'prose: fences';
   const interpolations = doc.template.tags.filter((t) => t.kind === 'mustache' || t.kind === 'unescaped' || t.kind === 'partial').map((t) => t.span.start);
   // Interpolation offsets are sorted (tags are): whether one lies in an element is a binary search.
   const interpolationIn = (span: Span) => {
@@ -439,7 +476,10 @@ export function proseOf(doc: PromptDocument, fresh = false): ProseModel {
   const loops = collectLoops(doc.template.blocks);
   const contents = merge(elements.map((e) => e.content));
   const messagesInOrder = messages.every((m, i) => i === 0 || messages[i - 1].span.start <= m.span.start);
-  const blocks = doc.notice || fresh ? undefined : templateBlockMemos(doc, masked, dataRegions);
+  yield 'prose: regions';
+  const blocks = doc.notice || fresh ? undefined : yield* templateBlockMemos(doc, masked, dataRegions);
+  const done = fresh ? undefined : memo.get(doc);
+  if (done) return done;
   // Built on first use: the rules that run per block or keep an index never need the whole list.
   let sentences: Sentence[] | undefined;
   const allSentences = (): Sentence[] => {

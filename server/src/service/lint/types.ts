@@ -9,6 +9,7 @@ import type { PromptDiagnostic } from '../diagnostic';
 import type { PromptDocument } from '../document';
 import type { Analysis, AnalysisOptions } from '../scope';
 import type { Span } from '../text';
+import type { Steps } from '../slice';
 import type { TokenOptions } from '../tokens/count';
 import type { ProseModel } from './prose';
 
@@ -106,6 +107,13 @@ export interface LintRule<O = Record<string, unknown>> {
   /** Whether a quick fix exists (listed in the docs and SARIF). */
   fixable?: boolean;
   check?(ctx: RuleContext<O>): Finding[];
+  /**
+   * `check` over the whole document as steps (service/slice.ts), for a rule whose work on a large
+   * document is long: a sliced run pauses inside it (the runner prefers it to `check`). The same
+   * findings as `check`; what it computes before the last step is memoised, so a run cancelled in
+   * the middle leaves nothing half done.
+   */
+  checkSteps?(ctx: RuleContext<O>): Steps<Finding[]>;
   /**
    * For rules whose findings in a block of the template depend only on that block's text and the
    * rule's options: the runner calls `check` with `ctx.block` set, remembers the findings per

@@ -4,8 +4,9 @@
 import { z } from 'zod';
 import type { PromptDocument } from '../document';
 import { formatOf } from '../formats/registry';
+import { runSteps } from '../slice';
 import type { Span } from '../text';
-import { bodyInterpolations, interpolations, isInertType, untrustedFilter, type Interpolation } from './inputs';
+import { bodyInterpolations, interpolationsSteps, isInertType, untrustedFilter, type Interpolation } from './inputs';
 import type { ProseModel } from './prose';
 import { aloneOnLines, eol, quickFix } from './util';
 import type { Finding, LintRule } from './types';
@@ -86,10 +87,15 @@ export const rule: LintRule<Options> = {
   fixable: true,
   options: Options,
   check(ctx) {
+    return runSteps(rule.checkSteps!(ctx));
+  },
+  // Every interpolation of a large template: a sliced run pauses between them.
+  *checkSteps(ctx) {
     const doc = ctx.doc;
     if (doc.notice) return [];
     const prose = ctx.prose();
     const untrusted = untrustedFilter(ctx.options);
+    let n = 0;
     const out: Finding[] = [];
     // A format with its own template language (Prompty's Jinja2 or Mustache): its output tags.
     if (formatOf(doc).navigation) {
@@ -110,7 +116,8 @@ export const rule: LintRule<Options> = {
     // (and `completion` in a judge prompt): any other placeholder stays in the text as written.
     const github = formatOf(doc).id === 'github-models';
     const substituted = new Set([...doc.prompt.inputs.map((x) => x.name), 'completion']);
-    for (const i of interpolations(doc, ctx.analysis())) {
+    for (const i of yield* interpolationsSteps(doc, ctx.analysis())) {
+      if (++n % 64 === 0) yield rule.id;
       if (!i.plain || isInertType(i.type) || !untrusted(i.root)) continue;
       if (github && (doc.text.slice(i.tag.span.start, i.tag.span.end) !== `{{${i.expression}}}` || !substituted.has(i.root))) continue;
       if (isDelimited(prose, doc.text, i.tag.span)) continue;

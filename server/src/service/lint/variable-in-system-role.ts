@@ -2,7 +2,8 @@
 // message the most authority, so input there can change how every later turn is handled.
 import { z } from 'zod';
 import { formatOf } from '../formats/registry';
-import { interpolations, isInertType, untrustedFilter } from './inputs';
+import { runSteps } from '../slice';
+import { interpolationsSteps, isInertType, untrustedFilter } from './inputs';
 import type { Finding, LintRule } from './types';
 
 const Options = z.strictObject({
@@ -20,8 +21,13 @@ export const rule: LintRule<Options> = {
   category: 'security',
   options: Options,
   check(ctx) {
+    return runSteps(rule.checkSteps!(ctx));
+  },
+  // Every interpolation of a large template: a sliced run pauses between them.
+  *checkSteps(ctx) {
     const doc = ctx.doc;
     if (doc.notice || !doc.prompt.messages.some((m) => m.role === 'system')) return [];
+    let n = 0;
     const prose = ctx.prose();
     const untrusted = untrustedFilter(ctx.options);
     const out: Finding[] = [];
@@ -45,7 +51,8 @@ export const rule: LintRule<Options> = {
       }
       return out;
     }
-    for (const i of interpolations(doc, ctx.analysis())) {
+    for (const i of yield* interpolationsSteps(doc, ctx.analysis())) {
+      if (++n % 64 === 0) yield rule.id;
       if (isInertType(i.type) || !untrusted(i.root)) continue;
       if (prose.roleAt(i.tag.span.start) !== 'system') continue;
       out.push({

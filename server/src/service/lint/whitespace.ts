@@ -5,6 +5,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import type { PromptDocument } from '../document';
 import { promptyOf } from '../formats/prompty/parse';
 import { tagAt } from '../template';
+import { runSteps, type Steps } from '../slice';
 import { quickFix } from './util';
 import type { Finding, LintRule } from './types';
 
@@ -19,13 +20,17 @@ interface Scan {
   tabs: { start: number; end: number }[];
 }
 
-function scan(doc: PromptDocument): Scan {
+/** Lines scanned between two pause points of a sliced run. */
+const STEP_LINES = 1024;
+
+function* scan(doc: PromptDocument): Steps<Scan> {
   const text = doc.text;
   const s: Scan = { trailing: [], crlf: 0, lf: 0, tabs: [] };
   let firstCrlf: number | undefined;
   let firstLf: number | undefined;
   const fm = doc.frontmatter;
   for (let line = 0; line < doc.lines.lineCount; line++) {
+    if (line % STEP_LINES === STEP_LINES - 1) yield 'whitespace';
     const start = doc.lines.lineStart(line);
     const end = doc.lines.lineEnd(line);
     let a = end;
@@ -96,7 +101,7 @@ function strippedByHandlebars(doc: PromptDocument, offset: number): boolean {
 
 /** Every whitespace fix at once: no trailing blanks, one kind of line break, spaces for tabs in the frontmatter's indentation. */
 export function normaliseEdits(doc: PromptDocument): TextEdit[] {
-  const s = scan(doc);
+  const s = runSteps(scan(doc));
   const edits: TextEdit[] = [];
   for (const t of s.trailing) edits.push({ range: doc.lines.range(t.start, t.end), newText: '' });
   for (const t of s.tabs) edits.push({ range: doc.lines.range(t.start, t.end), newText: doc.text.slice(t.start, t.end).replace(/\t/g, '  ') });
@@ -121,9 +126,13 @@ export const rule: LintRule = {
   checksPartials: true,
   fixable: true,
   check(ctx) {
+    return runSteps(rule.checkSteps!(ctx));
+  },
+  // A scan of every line: a sliced run pauses inside it.
+  *checkSteps(ctx) {
     const doc = ctx.doc;
     if (doc.notice === 'binary') return [];
-    const s = scan(doc);
+    const s = yield* scan(doc);
     const out: Finding[] = [];
     for (const t of s.trailing.slice(0, MAX_TRAILING)) out.push({ message: trailingMessage(doc, t.start), span: t, data: { kind: 'trailing' } });
     if (s.trailing.length > MAX_TRAILING) {

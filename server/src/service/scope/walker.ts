@@ -6,6 +6,7 @@ import type { SchemaField } from '../picoschema';
 import type { AnalysisOptions, Context, Frame, Local, PartialRef, VariableRef } from '../scope';
 import { MAX_BLOCK_DEPTH, type Expr, type Tag } from '../template';
 import type { Span } from '../text';
+import { runSteps, type Steps } from '../slice';
 import { checkable, child, inputFields, itemOf, type ScopeModel, type Site } from './model';
 
 type PathExpr = Extract<Expr, { kind: 'path' }>;
@@ -23,7 +24,12 @@ interface BlockTarget {
  * same whichever path reaches them, and a diamond of includes would otherwise be walked per path.
  */
 export function resolveScope(doc: PromptDocument, options: AnalysisOptions): ScopeModel {
-  const model = walkTemplate(doc, options);
+  return runSteps(resolveScopeSteps(doc, options));
+}
+
+/** `resolveScope` as steps: a sliced run pauses inside the walk (every `WALK_STEP` tags) and between partials. */
+export function* resolveScopeSteps(doc: PromptDocument, options: AnalysisOptions): Steps<ScopeModel> {
+  const model = yield* new ScopeWalker(doc, options).steps();
   const index = options.partials;
   if (!index) return model;
   const seen = new Set([doc.uri]);
@@ -32,6 +38,7 @@ export function resolveScope(doc: PromptDocument, options: AnalysisOptions): Sco
     for (const p of pending.pop()!) {
       if (!p.file || seen.has(p.file.uri)) continue;
       seen.add(p.file.uri);
+      yield 'analysis: walk';
       const sub = walkTemplate(index.document(p.file), options);
       for (const name of sub.usedInputs) model.usedInputs.add(name);
       if (sub.usesWholeRoot) model.usesWholeRoot = true;
@@ -45,6 +52,9 @@ export function resolveScope(doc: PromptDocument, options: AnalysisOptions): Sco
 export function walkTemplate(doc: PromptDocument, options: AnalysisOptions): ScopeModel {
   return new ScopeWalker(doc, options).run();
 }
+
+/** Tags walked between two pause points of a sliced run. */
+const WALK_STEP = 256;
 
 /** A point of a walk between two top-level tags, where the walker holds nothing but what it has collected. */
 interface Checkpoint {
@@ -124,14 +134,20 @@ export class ScopeWalker {
    * initial one plus what was collected, so the walk goes on from that tag as if it had made it.
    */
   run(): ScopeModel {
+    return runSteps(this.steps());
+  }
+
+  /** `run` as steps: a pause point every `WALK_STEP` tags. The walk is remembered only once it is complete. */
+  *steps(): Steps<ScopeModel> {
     const tags = this.doc.template.tags;
     const record = this.startRecord();
     const previous = walks.get(this.doc.uri);
     let from = 0;
-    if (previous && this.sameSetting(previous, record)) from = this.resume(previous, record);
+    if (previous && this.sameSetting(previous, record)) from = yield* this.resume(previous, record);
     for (let i = from; i < tags.length; i++) {
       if (this.stack === record.rootStack && this.unframed === 0) this.checkpoint(record, i);
       this.visit(tags[i]);
+      if ((i - from) % WALK_STEP === WALK_STEP - 1) yield 'analysis: walk';
     }
     record.refs = this.model.refs;
     record.helpers = this.model.helpers;
@@ -178,7 +194,7 @@ export class ScopeWalker {
   }
 
   /** Takes what the previous walk collected before its last checkpoint ahead of the first changed tag; returns the tag to go on from. */
-  private resume(previous: WalkRecord, record: WalkRecord): number {
+  private *resume(previous: WalkRecord, record: WalkRecord): Steps<number> {
     const tags = this.doc.template.tags;
     let same = 0;
     const n = Math.min(tags.length, previous.tags.length);
@@ -217,6 +233,7 @@ export class ScopeWalker {
       const tag = tags[i];
       if (!tag.closed) this.unclosed(tag);
       for (; r < m.refs.length && m.refs[r].tag === tag; r++) this.usedBy(m.refs[r]);
+      if (i % (4 * WALK_STEP) === 4 * WALK_STEP - 1) yield 'analysis: walk';
     }
     // The checkpoint is taken again when the walk goes on from it.
     record.checkpoints.pop();

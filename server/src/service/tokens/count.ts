@@ -13,6 +13,7 @@ import { BUILTIN_CATALOGUE, mergeCatalogue, resolveModel, type Catalogue, type M
 import { mediaTokens } from './images';
 import { blockCounter, countPlain, type EncodingName } from './tokenizer';
 import type { RenderedPart } from '../formats/types';
+import { runSteps, type Steps } from '../slice';
 
 /** What the token features take from the settings (all optional). */
 export interface TokenOptions {
@@ -142,8 +143,8 @@ export function resolveDocumentModel(doc: PromptDocument, options: TokenOptions 
 
 // ---- counting ----
 
-function scaled(text: string, start: number, end: number, encoding: EncodingName, factor: number): { tokens: number; longRuns: number } {
-  const c = blockCounter(encoding).count(text, start, end);
+function* scaled(text: string, start: number, end: number, encoding: EncodingName, factor: number): Steps<{ tokens: number; longRuns: number }> {
+  const c = yield* blockCounter(encoding).countSteps(text, start, end);
   return { tokens: factor === 1 ? c.tokens : round(c.tokens * factor), longRuns: c.longRuns };
 }
 
@@ -177,15 +178,25 @@ function optionsKey(options: TokenOptions): string {
 
 /** The token counts of a document (memoised per document version and options). */
 export function documentTokens(doc: PromptDocument, options: TokenOptions = {}): DocumentTokens {
+  return runSteps(documentTokensSteps(doc, options));
+}
+
+/**
+ * `documentTokens` as steps: a sliced run pauses after each chunk the tokenizer counts. Memoised
+ * once complete; if a request between two slices counted the same document meanwhile, that count is returned.
+ */
+export function* documentTokensSteps(doc: PromptDocument, options: TokenOptions = {}): Steps<DocumentTokens> {
   const key = optionsKey(options);
   const hit = memo.get(doc);
   if (hit && hit.key === key) return hit.value;
-  const value = computeTokens(doc, options);
+  const value = yield* computeTokens(doc, options);
+  const done = memo.get(doc);
+  if (done && done.key === key) return done.value;
   memo.set(doc, { key, value });
   return value;
 }
 
-function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentTokens {
+function* computeTokens(doc: PromptDocument, options: TokenOptions): Steps<DocumentTokens> {
   const catalogue = catalogueFor(options);
   const model = resolveModel(doc.prompt.model?.value, options.model, catalogue);
   const { encoding, factor } = model;
@@ -197,7 +208,7 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
   let rough = false;
   let images = 0;
 
-  const fm = doc.frontmatter.present ? scaled(doc.text, doc.frontmatter.span.start, doc.frontmatter.span.end, encoding, factor) : { tokens: 0, longRuns: 0 };
+  const fm = doc.frontmatter.present ? yield* scaled(doc.text, doc.frontmatter.span.start, doc.frontmatter.span.end, encoding, factor) : { tokens: 0, longRuns: 0 };
 
   const messages: MessageCount[] = [];
   const found = doc.prompt.messages;
@@ -218,7 +229,9 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
     if (doc.prompt.approximate) notes.push(doc.prompt.approximate);
     const allSilent = doc.template.tags.filter((t) => (t.name === 'section' || t.name === 'media') && t.kind === 'mustache').sort((a, b) => a.span.start - b.span.start);
     let next = 0;
+    let counted = 0;
     for (const m of found) {
+      if (++counted % 16 === 0) yield 'tokens';
       const span = markerSpan(m) ?? { start: m.span.start, end: m.span.start };
       if (m.kind === 'history') {
         messages.push({ role: 'history', kind: 'history', span, content: 0, media: 0, framing: 0, tokens: 0 });
@@ -228,7 +241,7 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
       let media = 0;
       if (m.text !== undefined) {
         // The message's text as sent (a YAML string's value, not its source with quotes and escapes).
-        const c = scaled(m.text, 0, m.text.length, encoding, factor);
+        const c = yield* scaled(m.text, 0, m.text.length, encoding, factor);
         longRuns += c.longRuns;
         content = c.tokens;
       } else {
@@ -240,7 +253,7 @@ function computeTokens(doc: PromptDocument, options: TokenOptions): DocumentToke
         let from = m.contentSpan.start;
         for (const t of [...silent, { span: { start: m.contentSpan.end, end: m.contentSpan.end } }]) {
           if (t.span.start > from) {
-            const c = scaled(doc.text, from, t.span.start, encoding, factor);
+            const c = yield* scaled(doc.text, from, t.span.start, encoding, factor);
             longRuns += c.longRuns;
             content += c.tokens;
           }
@@ -298,7 +311,7 @@ export function countMessages(rendered: readonly { role: string; text: string; p
   const media: MediaTally = { counted: 0, tokens: 0, rules: [], notCounted: [] };
   let nonText = false;
   const text = (t: string) => {
-    const c = scaled(t, 0, t.length, model.encoding, model.factor);
+    const c = runSteps(scaled(t, 0, t.length, model.encoding, model.factor));
     longRuns += c.longRuns;
     return c.tokens;
   };

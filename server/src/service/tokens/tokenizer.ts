@@ -1,6 +1,7 @@
 // Token counting: the OpenAI encodings through gpt-tokenizer (loaded on first use, never at
 // activation), block-cached so a one-character edit re-counts one block, with a guard that
 // estimates one very long run without whitespace instead of letting BPE go quadratic on it.
+import { runSteps, type Steps } from '../slice';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 export const ENCODINGS: readonly EncodingName[] = ['o200k_base', 'cl100k_base'];
@@ -347,6 +348,11 @@ export class BlockCounter {
   ) {}
 
   count(text: string, start = 0, end = text.length): Count {
+    return runSteps(this.countSteps(text, start, end));
+  }
+
+  /** `count` as steps: a sliced run may pause after each chunk the tokenizer counts (a cache miss) and every 256 cached ones. */
+  *countSteps(text: string, start = 0, end = text.length): Steps<Count> {
     encodingCounter(this.encoding);
     const gen = ++this.generation;
     let tokens = 0;
@@ -369,9 +375,15 @@ export class BlockCounter {
         this.cache.set(block, hit);
         this.misses++;
         this.missedChars += block.length;
-      } else hit.used = gen;
+        tokens += hit.tokens;
+        longRuns += hit.longRuns;
+        yield 'tokens';
+        continue;
+      }
+      hit.used = gen;
       tokens += hit.tokens;
       longRuns += hit.longRuns;
+      if (i % 256 === 255) yield 'tokens';
     }
     if (this.cache.size > this.limit) this.evict();
     return { tokens, longRuns };

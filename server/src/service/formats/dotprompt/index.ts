@@ -8,7 +8,7 @@ import { addConfigEdit } from './edits';
 import { BUILTIN_HELPERS, DATA_VARIABLES, HELPERS, ROLES } from './helpers';
 import { keyInfoAt, modelFamily } from './keys';
 import { CONFIG_KEYS } from './model';
-import { DOTPROMPT_ID, parsePromptDocument } from './parse';
+import { DOTPROMPT_ID, parsePromptDocument, parsePromptSteps } from './parse';
 import { SCALAR_TYPES } from './picoschema';
 import { renderDotprompt } from './render';
 import { frontmatterJsonSchema, FrontmatterSchema, outputFormatDoc } from './schema';
@@ -54,6 +54,7 @@ export const dotprompt: PromptFormat = {
   // `.tests.yaml` (fixtures) do not end in `.prompt`.
   detect: (uri) => /\.prompt$/i.test(fileBaseName(uri)),
   parse: parsePromptDocument,
+  parseSteps: parsePromptSteps,
   schema,
   template,
   // The whole-body Handlebars parse, then the scope walk: undeclared and unused variables, helpers, partials.

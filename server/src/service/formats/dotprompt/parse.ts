@@ -2,7 +2,8 @@
 // from Picoschema or JSON Schema) and a Handlebars template whose role markers split it into messages.
 import type { InputSchemaModel, PromptDocument } from '../../document';
 import type { PromptDiagnostic } from '../../diagnostic';
-import { parseTemplate, type Template } from '../../template';
+import { runSteps, type Steps } from '../../slice';
+import { parseTemplateSteps, type Template } from '../../template';
 import { LineIndex } from '../../text';
 import { locate } from '../../yamlPath';
 import { parseFrontmatterYaml, patchFrontmatterYaml, splitFrontmatter, type FrontmatterBlock } from '../frontmatter';
@@ -41,7 +42,12 @@ function preambleHint(text: string, preamble: { start: number; end: number }): P
  * is unchanged (most keystrokes), its YAML parse, validation and input model are reused.
  */
 export function parsePromptDocument(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument): PromptDocument {
-  const lines = new LineIndex(text, previous?.lines);
+  return runSteps(parsePromptSteps(text, uri, version, options, previous));
+}
+
+/** `parsePromptDocument` as steps: a sliced parse pauses inside the line index and the template's parse. */
+export function* parsePromptSteps(text: string, uri = 'untitled:prompt', version = 0, options: ParseOptions = {}, previous?: PromptDocument): Steps<PromptDocument> {
+  const lines = yield* LineIndex.steps(text, previous?.lines);
   const diagnostics: PromptDiagnostic[] = [];
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const empty = (start: number, end: number) => ({ span: { start, end }, tags: [], blocks: [], messages: [], diagnostics: [] });
@@ -74,6 +80,7 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
     };
   }
 
+  yield 'parse: line index';
   const split = splitFrontmatter(text, bom, { leadingComments: true });
   const bodyStart = split.bodyStart;
   let frontmatter = split.block;
@@ -89,7 +96,9 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
     // Typing inside a description or a key changes one scalar: the previous YAML, patched.
     const patched = !!previous && previous.notice !== 'binary' && patchFrontmatterYaml(previous.text, previous.frontmatter, text, frontmatter);
     if (!patched) parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
+    yield 'parse: frontmatter';
     validateFrontmatter(frontmatter, frontmatterDiagnostics);
+    yield 'parse: frontmatter';
     if (frontmatter.yaml && frontmatter.value !== undefined) {
       const at = { start: frontmatter.span.start, end: frontmatter.span.start + 3 };
       inputModel = parseInputSchema(locate(frontmatter.yaml, ['input', 'schema']).node, frontmatter.content.start, at);
@@ -106,6 +115,7 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
     }
   }
   diagnostics.push(...frontmatterDiagnostics);
+  yield 'parse: frontmatter';
   const fm = record(frontmatter.value);
   const input = record(fm.input);
 
@@ -122,7 +132,7 @@ export function parsePromptDocument(text: string, uri = 'untitled:prompt', versi
       span: { start: bodyStart, end: Math.min(text.length, bodyStart + 1) },
     });
   } else {
-    template = parseTemplate(text, bodyStart, text.length, previous && !previous.notice ? previous : undefined);
+    template = yield* parseTemplateSteps(text, bodyStart, text.length, previous && !previous.notice ? previous : undefined);
     diagnostics.push(...template.diagnostics);
   }
 
