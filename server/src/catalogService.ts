@@ -34,6 +34,8 @@ export interface CatalogServiceOptions {
   turn(what: string): Promise<void>;
   /** Whether a validation is waiting or running (background work then stops at its next pause). */
   validating(): boolean;
+  /** The server's parse of an open document whose text is `text`, if it has one: its row is made from it instead of a second parse. */
+  parsed?(uri: string, text: string): engine.PromptDocument | undefined;
   log(message: string): void;
 }
 
@@ -116,6 +118,17 @@ export class CatalogService {
     return entries.map((e) => this.row(e));
   }
 
+  /**
+   * Whether the catalogue lists a file at this URI: inside a workspace folder and not in a skipped
+   * folder, as the build's file search finds them (a prompt opened from elsewhere is no row).
+   */
+  private listed(uri: string): boolean {
+    const folder = this.o.folders().find((f) => uri.startsWith(f.endsWith('/') ? f : `${f}/`));
+    if (!folder) return false;
+    const rel = decodeURIComponent(uri.slice(folder.replace(/\/$/, '').length + 1));
+    return !engine.isExcluded(rel, this.o.host.exclude);
+  }
+
   private changed(uri: string, kind: engine.ChangeKind): void {
     const catalog = this.catalog;
     if (!catalog) return;
@@ -128,7 +141,7 @@ export class CatalogService {
       void this.refreshRecords();
       return;
     }
-    if (!engine.catalog.isCatalogued(uri)) return;
+    if (!engine.catalog.isCatalogued(uri) || !this.listed(uri)) return;
     // Edits of an open file come keystroke by keystroke: its row waits for a pause in typing.
     clearTimeout(this.rowTimers.get(uri));
     const t = setTimeout(() => {
@@ -157,7 +170,9 @@ export class CatalogService {
     }
     if (catalog !== this.catalog) return;
     const before = catalog.get(uri)?.contentHash;
-    const entry = catalog.set(uri, text);
+    // An open prompt was parsed for its diagnostics: its row reads that parse (a second parse of a
+    // large prompt would hold the server for the length of a parse, in one step).
+    const entry = catalog.set(uri, text, this.o.parsed?.(uri, text));
     if (!entry || before === entry.contentHash) return;
     this.o.notify({ changed: [this.row(entry)], removed: [] });
     this.dirty.add(uri);

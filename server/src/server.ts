@@ -420,6 +420,10 @@ const catalogService = new CatalogService({
   },
   turn: backgroundTurn,
   validating: () => validations > 0,
+  parsed: (uri, text) => {
+    const doc = cache.peek(uri);
+    return doc && doc.text === text && doc.format === engine.formatFor(uri, text)?.id ? doc : undefined;
+  },
   log: (m) => connection.console.info(m),
 });
 

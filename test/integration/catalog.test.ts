@@ -82,3 +82,41 @@ test('status completion and hover over LSP read the project config\'s status nam
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a prompt opened from outside the workspace folders, or from a skipped folder, is no row of the catalogue', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pw-catalog-outside-'));
+  const elsewhere = mkdtempSync(path.join(tmpdir(), 'pw-catalog-elsewhere-'));
+  const inside = path.join(dir, 'inside.prompt');
+  writeFileSync(inside, 'Hello\n');
+  mkdirSync(path.join(dir, 'node_modules', 'pkg'), { recursive: true });
+  const skipped = path.join(dir, 'node_modules', 'pkg', 'vendored.prompt');
+  writeFileSync(skipped, 'Vendored\n');
+  const outside = path.join(elsewhere, 'loose.prompt');
+  writeFileSync(outside, 'Loose\n');
+  const client = await TestLanguageClient.start({ rootUri: fileUri(dir) });
+  const changes: CatalogChange[] = [];
+  client.connection.onNotification(CatalogChangedNotification, (p: CatalogChange) => void changes.push(p));
+  try {
+    for (let i = 0; i < 300 && !(await client.connection.sendRequest(CatalogRequest)).ready; i++) await new Promise((r) => setTimeout(r, 100));
+    await client.open(fileUri(outside), 'Loose\n');
+    await client.edit(fileUri(outside), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'A ');
+    await client.open(fileUri(skipped), 'Vendored\n');
+    await client.edit(fileUri(skipped), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'A ');
+    // The edit inside comes last: once its row has changed, the others' (earlier) row updates are done.
+    await client.open(fileUri(inside), 'Hello\n');
+    await client.edit(fileUri(inside), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'A ');
+    for (let i = 0; i < 300 && !changes.some((c) => c.changed.some((r) => r.uri === fileUri(inside))); i++) await new Promise((r) => setTimeout(r, 50));
+    // Rows come after a pause in typing, one by one in the background: watch for a stray one for 3 s.
+    let rows = (await client.connection.sendRequest(CatalogRequest)).rows;
+    for (let i = 0; i < 30 && rows.length === 1; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      rows = (await client.connection.sendRequest(CatalogRequest)).rows;
+    }
+    assert.deepEqual(rows.map((r) => r.path), ['inside.prompt']);
+    assert.ok(!changes.some((c) => c.changed.some((r) => r.uri !== fileUri(inside))), 'no row for the file outside or in node_modules');
+  } finally {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
+});

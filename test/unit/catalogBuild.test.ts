@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { createNodeHost } from '../../server/src/node/host';
-import { catalog as cat, registeredFormats } from '../../server/src/service';
+import { catalog as cat, parseDocument, registeredFormats } from '../../server/src/service';
 
 const REPO = path.resolve(__dirname, '../..');
 const FOLDERS = ['examples', 'test/corpus', 'test/e2e', 'test/golden', 'test/grammar', 'test/samples'].map((f) => path.join(REPO, f));
@@ -54,4 +54,24 @@ test('a build over many files, then one changed file: its row only, with the new
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a row made from a parse the caller already has (an open document\'s) reads that parse, and equals the row of the text alone', () => {
+  const uri = 'file:///ws/support.prompt';
+  const text = '---\nmodel: openai/gpt-4o-mini\nversion: 2\nmetadata:\n  owner: "@support"\n  status: released\n---\n{{role "system"}}\nYou help customers.\n{{role "user"}}\n{{question}}\n';
+  const options = { root: '/ws' };
+  const parsed = parseDocument(text, uri);
+  let reads = 0;
+  // The same parse, with its model read counted.
+  const spy = Object.create(parsed, { prompt: { get: () => (reads++, parsed.prompt) } }) as typeof parsed;
+  const row = cat.catalogEntry(uri, text, options, undefined, spy);
+  assert.ok(reads > 0, 'the given parse was read');
+  assert.deepEqual(row, cat.catalogEntry(uri, text, options));
+  // A parse of another text is not used: the row is the new text's.
+  const edited = text.replace('status: released', 'status: retired');
+  reads = 0;
+  const other = cat.catalogEntry(uri, edited, options, undefined, spy);
+  assert.equal(reads, 0);
+  assert.equal(other.status, 'retired');
+  assert.deepEqual(other, cat.catalogEntry(uri, edited, options));
 });

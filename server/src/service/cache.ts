@@ -74,6 +74,11 @@ export class PromptDocumentCache {
     return flight.doc;
   }
 
+  /** The last parse stored for a URI, whatever its version and options; undefined when none. Parses nothing. */
+  peek(uri: string): PromptDocument | undefined {
+    return this.docs.get(uri)?.doc;
+  }
+
   delete(uri: string): void {
     this.docs.delete(uri);
     this.flights.delete(uri);

@@ -4,6 +4,7 @@
 // `Catalog.set(uri, text)` (re)computes one row, so a file change costs one parse, never a rescan.
 import { createHash } from 'node:crypto';
 import type { Range } from 'vscode-languageserver-types';
+import type { PromptDocument } from '../document';
 import { formatById, formatFor, parseDocument, registeredFormats } from '../formats/registry';
 import { partialNameOf } from '../partials';
 import { documentTokens } from '../tokens/count';
@@ -92,9 +93,13 @@ function baseName(path: string, format: string): string {
   return trimmed || file;
 }
 
-/** One row of the catalogue from a file's text. Never throws for bad content: a file that does not parse is a row with errors. */
-export function catalogEntry(uri: string, text: string, options: CatalogOptions, lifecycle: Lifecycle = lifecycleOf(options.config)): CatalogEntry {
-  const doc = parseDocument(text, uri);
+/**
+ * One row of the catalogue from a file's text. Never throws for bad content: a file that does not
+ * parse is a row with errors. `parsed`: the parse of this very text, when the caller has one (the
+ * server's parse of an open document), used instead of parsing it again.
+ */
+export function catalogEntry(uri: string, text: string, options: CatalogOptions, lifecycle: Lifecycle = lifecycleOf(options.config), parsed?: PromptDocument): CatalogEntry {
+  const doc = parsed && parsed.text === text ? parsed : parseDocument(text, uri);
   const format = formatById(doc.format);
   const path = relativePath(options.root, uri);
   const m = doc.prompt.metadata;
@@ -190,11 +195,11 @@ export class Catalog {
     this.lifecycleMemo = lifecycleOf(this.options.config);
   }
 
-  /** (Re)computes one row; returns it, or undefined when no format claims the file. */
-  set(uri: string, text: string): CatalogEntry | undefined {
+  /** (Re)computes one row (from `parsed`, the parse of this text, when given); returns it, or undefined when no format claims the file. */
+  set(uri: string, text: string, parsed?: PromptDocument): CatalogEntry | undefined {
     if (!isCatalogued(uri)) return undefined;
     const previous = this.rows.get(uri);
-    const entry = catalogEntry(uri, text, this.options, this.lifecycleMemo);
+    const entry = catalogEntry(uri, text, this.options, this.lifecycleMemo, parsed);
     if (previous?.lastChange && previous.contentHash === entry.contentHash) entry.lastChange = previous.lastChange;
     this.rows.set(uri, entry);
     this.generation++;
