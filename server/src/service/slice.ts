@@ -18,7 +18,7 @@ export interface YieldOptions {
   onSlice?(ms: number, step: string): void;
 }
 
-export const DEFAULT_SLICE_MS = 8;
+export const DEFAULT_SLICE_MS = 4;
 
 /** Work written as a generator: each `yield` is a point where the run may pause; it yields the name of the step just done. */
 export type Steps<T> = Generator<string, T, void>;
