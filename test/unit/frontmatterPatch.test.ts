@@ -3,24 +3,17 @@
 // text included, and the parse of the whole prompt is the same as from scratch; whatever the patch
 // cannot take (a quote, a colon, a number, a duplicate key, ...) is parsed in full.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { isNode, type Document } from 'yaml';
 import { parsePromptDocument, type PromptDocument } from '../../server/src/service';
 import { parseFrontmatterYaml, patchFrontmatterYaml, splitFrontmatter } from '../../server/src/service/formats/frontmatter';
 import { generatePrompt } from '../../bench/generate';
+import { promptFiles } from '../support/promptFiles';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-function prompts(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const file = path.join(dir, name);
-    if (statSync(file).isDirectory()) prompts(file, out);
-    else if (name.endsWith('.prompt')) out.push(file);
-  }
-  return out;
-}
 
 /** A YAML document as plain data: every node with its class, range, text, comments and flags (the schema left out). */
 function shape(value: unknown, seen = new Set<unknown>()): unknown {
@@ -50,7 +43,7 @@ const TYPED = ['x', 'e', 'Q', ' ', ' ', ',', '-', '1', '0', '.', 'true', ':', ':
 test('random keystrokes in frontmatter scalars: the patched YAML equals a parse of the new text', () => {
   let seed = 0x7a11;
   const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x80000000;
-  const texts = [generatePrompt(100).text, generatePrompt(1000, 2).text, ...prompts(path.join(ROOT, 'examples')).map((f) => readFileSync(f, 'utf8'))];
+  const texts = [generatePrompt(100).text, generatePrompt(1000, 2).text, ...promptFiles(path.join(ROOT, 'examples')).map((f) => readFileSync(f, 'utf8'))];
   let patched = 0;
   let full = 0;
   for (const original of texts) {

@@ -1,23 +1,16 @@
 // Incremental lint: an edit re-runs the block-local rules on the blocks it touched only, and a run
 // that reuses what earlier versions left gives exactly what linting from scratch gives.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { lint, parsePromptDocument, PromptDocumentCache } from '../../server/src/service';
 import type { PromptDiagnostic } from '../../server/src/service/diagnostic';
+import { promptFiles } from '../support/promptFiles';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-function prompts(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const file = path.join(dir, name);
-    if (statSync(file).isDirectory()) prompts(file, out);
-    else if (name.endsWith('.prompt')) out.push(file);
-  }
-  return out;
-}
 
 function comparable(ds: PromptDiagnostic[]) {
   return ds.map((d) => ({ code: d.code, severity: d.severity, message: d.message, span: d.span, data: d.data, unnecessary: d.unnecessary }));
@@ -121,7 +114,7 @@ test('random edits through the incremental path give exactly the findings of a r
   let seed = 0x5eed1;
   const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x80000000;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-  const files = [...prompts(path.join(ROOT, 'test', 'corpus')), ...prompts(path.join(ROOT, 'examples'))];
+  const files = [...promptFiles(path.join(ROOT, 'test', 'corpus')), ...promptFiles(path.join(ROOT, 'examples'))];
   assert.ok(files.length > 20);
   const configs = [
     lint.defaultLintConfig(),

@@ -2,7 +2,7 @@
 // reused or moved, lint blocks and indexes carried over) gives exactly what parsing and linting it
 // from scratch gives, with every range in place, after seeded random sequences of edits.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
@@ -11,20 +11,13 @@ import { proseOf } from '../../server/src/service/lint/prose';
 import { PartialIndex } from '../../server/src/service/partials';
 import { analyze } from '../../server/src/service/scope';
 import { allBlocks } from '../../server/src/service/template';
+import { promptFiles } from '../support/promptFiles';
 
 const ROOT = path.join(__dirname, '..', '..');
 
 const PARTIALS = new PartialIndex();
 PARTIALS.set(pathToFileURL(path.join(ROOT, 'examples', '_footer.prompt')).toString(), readFileSync(path.join(ROOT, 'examples', '_footer.prompt'), 'utf8'));
 
-function prompts(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const file = path.join(dir, name);
-    if (statSync(file).isDirectory()) prompts(file, out);
-    else if (name.endsWith('.prompt')) out.push(file);
-  }
-  return out;
-}
 
 /** Everything the parse gives, as plain data (blocks without their parent links). */
 function parsed(doc: PromptDocument) {
@@ -82,7 +75,7 @@ function edit(text: string, rand: () => number): string {
 test('random edits: the parse reusing the previous version equals a parse from scratch, ranges included', () => {
   let seed = 0x13b3c4;
   const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x80000000;
-  const files = [...prompts(path.join(ROOT, 'test', 'corpus')), ...prompts(path.join(ROOT, 'examples'))];
+  const files = [...promptFiles(path.join(ROOT, 'test', 'corpus')), ...promptFiles(path.join(ROOT, 'examples'))];
   assert.ok(files.length > 20);
   const cache = new PromptDocumentCache();
   let versions = 0;
