@@ -125,8 +125,11 @@ export class CatalogService {
   private listed(uri: string): boolean {
     const folder = this.o.folders().find((f) => uri.startsWith(f.endsWith('/') ? f : `${f}/`));
     if (!folder) return false;
-    const rel = decodeURIComponent(uri.slice(folder.replace(/\/$/, '').length + 1));
-    return !engine.isExcluded(rel, this.o.host.exclude);
+    try {
+      return !engine.isExcluded(decodeURIComponent(uri.slice(folder.replace(/\/$/, '').length + 1)), this.o.host.exclude);
+    } catch {
+      return false; // not a URI any file search gives
+    }
   }
 
   private changed(uri: string, kind: engine.ChangeKind): void {

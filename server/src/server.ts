@@ -376,7 +376,6 @@ function scheduleValidation(uri: string): void {
   });
 }
 
-
 /**
  * A prompt's validation in flight. It runs in slices (engine `DiagnosticOptions.yield`): between two
  * slices the server reads and answers other requests. A newer validation of the document (a new
