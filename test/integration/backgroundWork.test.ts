@@ -3,9 +3,8 @@
 // (`$/logTrace`): the server traces each validation it queues and each slice of background work it
 // starts (a file of the catalogue's build, a git call, a row's lifecycle rules). Messages arrive in
 // the order the server sent them, so no clock is read: the assertions are about order.
-// - the catalogue's build starts after the open document's first diagnostics;
-// - edits typed while the catalogue builds: between an edit's validation being queued and its
-//   diagnostics, no background slice starts;
+// - the open document's first diagnostics, and edits typed while the catalogue builds: between a
+//   version's validation being queued and its diagnostics, no background slice starts;
 // - and the build still finishes while the edits go on (background work runs between them).
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +34,7 @@ after(() => {
 /** A trace line and how many publications had arrived before it (both come in the server's order). */
 type Trace = { message: string; after: number };
 
-test('background work: the build starts after the first diagnostics and no slice runs between an edit and its diagnostics', async () => {
+test('background work: no slice runs between an open or an edit and its diagnostics, and the build goes on between edits', async () => {
   const client = await TestLanguageClient.start({ rootUri: fileUri(dir), trace: 'verbose' });
   const traces: Trace[] = [];
   const uri = fileUri(path.join(dir, 'prompts', 'edited.prompt'));
@@ -63,11 +62,11 @@ test('background work: the build starts after the first diagnostics and no slice
 
     const publication = (v: number) => client.publications.findIndex((p) => p.uri === uri && p.version === v);
     const slices = (t: Trace) => t.message.startsWith('background ');
-    const firstBuild = traces.find((t) => t.message === 'background catalogue build');
-    assert.ok(firstBuild && firstBuild.after > publication(1), 'the build started before the open document\'s first diagnostics');
+    assert.ok(traces.some((t) => t.message === 'background catalogue build'), 'the build ran');
 
-    // Between the edit's validation being queued and its publication: no background slice.
-    for (const v of edited) {
+    // Between the open's or an edit's validation being queued and its publication: no background
+    // slice starts. (The build may start before the document is opened: partials indexed first.)
+    for (const v of [1, ...edited]) {
       const queued = traces.findIndex((t) => t.message === `validation queued ${uri} v${v}`);
       const out = publication(v);
       assert.ok(queued >= 0 && out >= 0, `version ${v}: queued at ${queued}, published at ${out}: ${JSON.stringify(traces.slice(0, 20))}`);
