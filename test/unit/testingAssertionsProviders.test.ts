@@ -105,9 +105,14 @@ test('embedding calls are cached and costed like other calls', async () => {
   assert.equal(mock.requests.length, 2, 'the second run sends nothing: the answer and the embeddings come from the cache');
   assert.equal(second.results[0].status, 'passed');
   assert.equal(second.results[0].assertionCost, 0);
-  // Without a price the checks' cost is unknown, not zero.
+  // Without a catalogue given, the built-in list price of the embedding model applies ($0.02 per million tokens).
   const third = await runTests([suite], { ...providers(), concurrency: 1, readText: readTextUri });
-  assert.equal(third.results[0].assertionCost, undefined);
+  assert.equal(third.results[0].assertionCost, (2 * 0.02) / 1e6);
+  // A model without a price: the checks' cost is unknown, not zero.
+  const unpriced = await suiteOf(PROMPT(MODELS.openai), 'cases:\n  - name: a\n    vars: { question: cats }\n    assert:\n      - type: similar\n        value: ok\n        model: my-own-embedder\n');
+  const fourth = await runTests([unpriced.suite], { ...providers(), concurrency: 1, readText: readTextUri });
+  assert.equal(fourth.results[0].status, 'passed');
+  assert.equal(fourth.results[0].assertionCost, undefined);
 });
 
 test('untrusted workspace: a similar check of a render case sends nothing', async () => {

@@ -93,6 +93,7 @@ test('matrix in the editor: key completion with a snippet, variant keys, provide
   const models = complete('matrix:\n  - model: |').map((i) => i.label);
   assert.ok(models.includes('openai/gpt-4o-mini') && models.includes('googleai/gemini-2.5-flash') && models.includes('vertexai/gemini-2.5-pro') && models.includes('anthropic/claude-sonnet-4-5'), models.join(', '));
   assert.ok(!models.some((m) => m.startsWith('render/') || m.startsWith('google/')));
+  assert.ok(!models.some((m) => m.includes('embedding')), 'embedding models are no matrix variant');
   const text = `${MATRIX}cases:\n  - name: a\n`;
   const f = parseFixtureFile(text, 'file:///w/p.tests.yaml');
   assert.match(JSON.stringify(hoverFixture(f, text.indexOf('matrix') + 1, undefined)?.contents), /Run every case on each of these variants/);

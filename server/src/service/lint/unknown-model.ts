@@ -44,7 +44,8 @@ export const rule: LintRule<Options> = {
     const catalogue = ctx.tokens.models ? mergeCatalogue(ctx.tokens.models) : BUILTIN_CATALOGUE;
     const resolved = resolveModel(model, undefined, catalogue);
     const name = normaliseModelName(model);
-    const ids = Object.entries(catalogue.models).flatMap(([id, e]) => [id, ...(e.aliases ?? [])]);
+    // Embedding models are no answer to a typo of a chat model's name.
+    const ids = Object.entries(catalogue.models).flatMap(([id, e]) => (e.kind === 'embedding' ? [] : [id, ...(e.aliases ?? [])]));
     const near = suggestModel(name, ids);
     // A name that extends a known id (`gpt-4o-mnii` -> `gpt-4o`) is still a typo when another id is closer to it.
     const typo = !resolved.unknown && !!resolved.id && !!near && near !== resolved.id && distance(name, near) < distance(name, resolved.id);

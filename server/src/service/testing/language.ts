@@ -374,6 +374,7 @@ export function completeFixture(text: string, offset: number, lines: LineIndex, 
   } else if (cursor.key === 'model' && scope === 'matrix') {
     // A variant's model is provider-qualified: the catalogue's models under each provider that serves them.
     for (const [name, entry] of Object.entries(BUILTIN_CATALOGUE.models)) {
+      if (entry.kind === 'embedding') continue;
       for (const p of CATALOGUE_PROVIDERS[entry.provider] ?? []) {
         const label = `${p}/${name}`;
         items.push({ label, kind: CompletionItemKind.Value, detail: PROVIDER_LABELS[p], documentation: entry.inputPerMTok != null && entry.outputPerMTok != null ? md(`$${entry.inputPerMTok} / $${entry.outputPerMTok} per million input / output tokens (list price)`) : undefined, textEdit: { range, newText: label } });

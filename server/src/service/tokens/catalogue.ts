@@ -9,6 +9,8 @@ export type EstimateFamily = 'claude' | 'gemini' | 'llama' | 'mistral';
 export type TokenizerName = EncodingName | EstimateFamily;
 
 export interface ModelEntry {
+  /** `embedding`: an embedding model, priced for the `similar` assertion; never a prompt's model (completion does not offer it). */
+  kind?: 'embedding';
   provider: string;
   tokenizer: TokenizerName;
   contextWindow: number | null;
