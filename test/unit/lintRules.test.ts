@@ -138,6 +138,7 @@ export const CASES: Record<string, RuleCases> = {
     fails: [
       { text: `---\nmodel: openai/gpt-4o-mnii\nconfig:\n  maxOutputTokens: 5\n---\nHi\n`, message: /Did you mean `openai\/gpt-4o-mini`\?/, at: ['2:8 openai/gpt-4o-mnii'] },
       { text: `---\nmodel: acme/frobnicator-9\nconfig:\n  maxOutputTokens: 5\n---\nHi\n`, message: /not in the model catalogue\./, at: ['2:8 acme/frobnicator-9'] },
+      { text: `---\nmodel: openai/text-embedding-3-small\nconfig:\n  maxOutputTokens: 5\n---\nHi\n`, message: /is an embedding model: it turns text into vectors and cannot answer a prompt/, at: ['2:8 openai/text-embedding-3-small'] },
     ],
     passes: [
       { text: `---\nmodel: anthropic/claude-sonnet-4-5\nconfig:\n  maxOutputTokens: 5\n---\nHi\n` },

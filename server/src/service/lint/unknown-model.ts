@@ -49,8 +49,12 @@ export const rule: LintRule<Options> = {
     const near = suggestModel(name, ids);
     // A name that extends a known id (`gpt-4o-mnii` -> `gpt-4o`) is still a typo when another id is closer to it.
     const typo = !resolved.unknown && !!resolved.id && !!near && near !== resolved.id && distance(name, near) < distance(name, resolved.id);
-    if (!resolved.unknown && !typo) return [];
     const span = { start: written.span.start, end: Math.max(written.span.end, written.span.start + 1) };
+    if (!resolved.unknown && resolved.entry?.kind === 'embedding') {
+      // Known, but for the `similar` assertion: an embedding model does not answer prompts.
+      return [{ message: `\`${model}\` is an embedding model: it turns text into vectors and cannot answer a prompt. Name a chat model here; an embedding model belongs on a \`similar\` assertion (\`model:\`).`, span }];
+    }
+    if (!resolved.unknown && !typo) return [];
     const prefix = model.includes('/') ? model.slice(0, model.lastIndexOf('/') + 1) : '';
     const replacement = near ? `${prefix}${near}` : undefined;
     return [
