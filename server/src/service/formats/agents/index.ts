@@ -2,6 +2,7 @@
 // `*.prompt.md`, `*.agent.md`, `SKILL.md`, `CLAUDE.md`, `.cursor/rules/*.mdc`): Markdown that coding
 // and chat agents send to the model. The format's one message is the body; it has no template
 // language (the text is sent as written) and no renderer beyond the text itself.
+import { AGENT_INSTRUCTION_PATTERNS } from '../../../languages';
 import type { FormatSchema, KeyInfo, PromptFormat, TemplateLanguage } from '../types';
 import { AGENTS_ID, agentKindOf, parseAgentFile } from './parse';
 import { AgentFrontmatterSchema } from './schema';
@@ -16,14 +17,7 @@ export { KNOWN_FIELDS } from './schema';
  * `.github/prompts/`, `.claude/skills/`, ...), which a search's `**` does not enter.
  */
 export const AGENT_FILE_PATTERNS = [
-  '**/AGENTS.md',
-  '**/.github/copilot-instructions.md',
-  '**/*.instructions.md',
-  '**/*.prompt.md',
-  '**/*.agent.md',
-  '**/SKILL.md',
-  '**/CLAUDE.md',
-  '**/.cursor/rules/**/*.mdc',
+  ...AGENT_INSTRUCTION_PATTERNS,
   '.github/copilot-instructions.md',
   '.github/**/*.instructions.md',
   '.github/**/*.prompt.md',
