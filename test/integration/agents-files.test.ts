@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { CodeLensRequest, type CodeLens, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { CodeLensRequest, type CodeLens } from 'vscode-languageserver-protocol/node';
 import { TokenSummaryRequest, type TokenSummary } from '../../server/src/protocol';
 import { fileUri, TestLanguageClient } from '../support/lspClient';
 
@@ -38,16 +38,6 @@ after(async () => {
   await client.stop();
 });
 
-async function diagnosticsWhere(uri: string, ok: (p: PublishDiagnosticsParams) => boolean, ms = 20_000): Promise<PublishDiagnosticsParams> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const p = client.published.get(uri);
-    if (p && ok(p)) return p;
-    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(p?.diagnostics.map((d) => [d.code, d.message]))}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function lenses(uri: string): Promise<string[]> {
   const got = ((await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? []) as CodeLens[];
   return got.map((l) => `${l.range.start.line}: ${l.command?.title}`);
@@ -66,7 +56,7 @@ async function lensesWhere(uri: string, ok: (titles: string[]) => boolean, ms = 
 test('a file named by agents.files gets the token lenses, the status summary and the broken-link finding', async () => {
   const uri = fileUri(path.join(dir, 'notes/rules.md'));
   await client.open(uri, RULES, 'markdown');
-  const p = await diagnosticsWhere(uri, (x) => x.diagnostics.some((d) => d.code === 'broken-link'));
+  const p = await client.diagnosticsWhere(uri, (x) => x.diagnostics.some((d) => d.code === 'broken-link'));
   const link = p.diagnostics.find((d) => d.code === 'broken-link')!;
   const line = RULES.split('\n')[3];
   assert.equal(link.range.start.line, 3);
@@ -92,9 +82,9 @@ test('a config edit that drops the glob takes the lenses and findings away', asy
   const uri = fileUri(path.join(dir, 'notes/rules.md'));
   const config = fileUri(path.join(dir, 'prompt-workbench.yaml'));
   await client.open(config, "agents:\n  files: ['docs/*.md']\n", 'yaml');
-  await diagnosticsWhere(uri, (x) => x.diagnostics.length === 0);
+  await client.diagnosticsWhere(uri, (x) => x.diagnostics.length === 0);
   assert.deepEqual(await lensesWhere(uri, (t) => t.length === 0), []);
   await client.change(config, CONFIG);
-  await diagnosticsWhere(uri, (x) => x.diagnostics.some((d) => d.code === 'broken-link'));
+  await client.diagnosticsWhere(uri, (x) => x.diagnostics.some((d) => d.code === 'broken-link'));
   assert.equal((await lenses(uri)).length, 2);
 });

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { CodeLensRequest, DocumentSymbolRequest, FoldingRangeRequest, SemanticTokensRequest, type CodeLens, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { CodeLensRequest, DocumentSymbolRequest, FoldingRangeRequest, SemanticTokensRequest, type CodeLens } from 'vscode-languageserver-protocol/node';
 import { TokenSummaryRequest, type TokenSummary } from '../../server/src/protocol';
 import { fileUri, TestLanguageClient } from '../support/lspClient';
 
@@ -38,16 +38,6 @@ after(async () => {
   await client.stop();
 });
 
-async function diagnosticsWhere(uri: string, ok: (p: PublishDiagnosticsParams) => boolean, ms = 20_000): Promise<PublishDiagnosticsParams> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const p = client.published.get(uri);
-    if (p && ok(p)) return p;
-    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(p?.diagnostics.map((d) => [d.code, d.message]))}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function lensesWhere(uri: string, ok: (titles: string[]) => boolean, ms = 20_000): Promise<string[]> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -65,7 +55,7 @@ test('AGENTS.md: token lenses, the set over its budget on the first line, a dupl
   await client.open(uri, text, 'markdown');
   const mine = o200k(text);
   const copilot = o200k(FILES['.github/copilot-instructions.md']);
-  const p = await diagnosticsWhere(uri, (x) => x.diagnostics.some((d) => d.code === 'agents-budget'));
+  const p = await client.diagnosticsWhere(uri, (x) => x.diagnostics.some((d) => d.code === 'agents-budget'));
   const budget = p.diagnostics.find((d) => d.code === 'agents-budget')!;
   assert.deepEqual(budget.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 9 } });
   assert.equal(budget.severity, 2);
@@ -89,7 +79,7 @@ test('an instructions file: the files its applyTo matches, and an edit of it rea
   // Made always loaded (applyTo "**"): it joins the set, and the open AGENTS.md is checked again.
   const agents = fileUri(path.join(dir, 'AGENTS.md'));
   await client.change(uri, '---\napplyTo: "**"\n---\nPrefer small functions.\n');
-  const p = await diagnosticsWhere(agents, (x) => x.diagnostics.some((d) => d.code === 'agents-budget' && String(d.message).includes('ts.instructions.md')));
+  const p = await client.diagnosticsWhere(agents, (x) => x.diagnostics.some((d) => d.code === 'agents-budget' && String(d.message).includes('ts.instructions.md')));
   assert.match(String(p.diagnostics.find((d) => d.code === 'agents-budget')!.message), /\.github\/instructions\/ts\.instructions\.md \d+/);
 });
 

@@ -101,6 +101,20 @@ export class TestLanguageClient {
     return client;
   }
 
+  /**
+   * The diagnostics last published for `uri`, once they pass `ok` (polled: for findings that come
+   * after background work, such as a set of files read from disk); throws after `ms`.
+   */
+  async diagnosticsWhere(uri: string, ok: (p: PublishDiagnosticsParams) => boolean, ms = 20_000): Promise<PublishDiagnosticsParams> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const p = this.published.get(uri);
+      if (p && ok(p)) return p;
+      if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(p?.diagnostics.map((d) => [d.code, d.message]))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** Resolves with the next diagnostics published for `uri` (for `version`, when given). */
   nextDiagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve) => this.waiters.push({ uri, version, resolve }));
