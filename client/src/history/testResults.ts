@@ -6,6 +6,7 @@ import { compareRuns, type RunRecord } from '../../../server/src/service/history
 import type { ProviderId } from '../../../server/src/service/testing/fixtures';
 import type { ComparisonPage } from './comparisonHtml';
 import { showComparisonPanel, type OutputContentProvider } from './comparisonPanel';
+import { listRunRecords } from '../testing/recordPicker';
 import type { CommitNode, DiffSide, HistoryModel, WorkingNode } from './model';
 
 /** One version of a prompt to run the fixture suite against. */
@@ -103,15 +104,14 @@ export async function compareTestResults(model: HistoryModel, nodes: readonly (C
   showComparisonPanel(page, outputs);
 }
 
-/** Two run records: from a list of the workspace's records folder (newest first), or two file dialogs. */
+/** Two run records: from the list of the workspace's records (newest first), or two file dialogs. */
 async function pickTwoRecords(): Promise<vscode.Uri[] | undefined> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  const recordsFolder = vscode.workspace.getConfiguration('promptWorkbench', folder?.uri).get<string>('test.recordsFolder') || '.prompt-workbench/runs';
-  const found = folder ? await vscode.workspace.findFiles(new vscode.RelativePattern(folder, `${recordsFolder.replace(/\\/g, '/').replace(/\/$/, '')}/**/*.jsonl`)) : [];
-  if (found.length >= 2) {
-    // Record names start with their start time (run-2026-01-05T09-30-00-000Z-...), so names sort by time.
-    const items = found.map((uri) => ({ label: uri.path.split('/').pop() ?? uri.path, description: vscode.workspace.asRelativePath(uri), uri })).sort((a, b) => b.label.localeCompare(a.label));
-    const chosen = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Compare Test Run Records', placeHolder: 'Pick two run records (the older one is A)' });
+  const { items, folder } = await listRunRecords();
+  if (items.length >= 2) {
+    const chosen = await vscode.window.showQuickPick(
+      items.map((i) => ({ label: i.label, description: i.description, detail: i.detail, uri: i.uri })),
+      { canPickMany: true, title: 'Compare Test Run Records', placeHolder: 'Pick two run records (the older one is A)', matchOnDescription: true, matchOnDetail: true },
+    );
     if (!chosen) return undefined;
     if (chosen.length !== 2) {
       void vscode.window.showInformationMessage(`Pick exactly two run records; ${chosen.length} picked.`);
@@ -121,7 +121,7 @@ async function pickTwoRecords(): Promise<vscode.Uri[] | undefined> {
   }
   const out: vscode.Uri[] = [];
   for (const which of ['first', 'second']) {
-    const picked = await vscode.window.showOpenDialog({ title: `Compare Test Run Records: the ${which} run record`, defaultUri: out[0] ?? (folder ? vscode.Uri.joinPath(folder.uri, recordsFolder) : undefined), canSelectMany: false, filters: { 'Run records': ['jsonl'] } });
+    const picked = await vscode.window.showOpenDialog({ title: `Compare Test Run Records: the ${which} run record`, defaultUri: out[0] ?? folder, canSelectMany: false, filters: { 'Run records': ['jsonl'] } });
     if (!picked?.[0]) return undefined;
     out.push(picked[0]);
   }

@@ -10,6 +10,7 @@ import type { TestTree } from './discovery';
 import { jobIdOfRecord } from './items';
 import { replayRecordedCase } from './reporting';
 import { readTestSettings } from './settings';
+import { pickRunRecord } from './recordPicker';
 
 /** Writes the record of a finished run into the records folder of the first result's workspace folder (local folders only). */
 export async function writeEditorRecord(summary: RunSummary, provider: ProviderId | undefined, secrets: (string | undefined)[], run: vscode.TestRun, suites: Iterable<TestSuite>): Promise<void> {
@@ -33,11 +34,9 @@ export async function writeEditorRecord(summary: RunSummary, provider: ProviderI
 
 /** "Open Test Run Record…": the recorded results as a test run, on the items that still exist. */
 export async function openRecord(controller: vscode.TestController, tree: TestTree): Promise<{ file: string; run: RecordedRun; cases: RecordedCase[] } | undefined> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  const settings = readTestSettings(folder?.uri);
-  const defaultUri = folder ? vscode.Uri.joinPath(folder.uri, settings.recordsFolder) : undefined;
-  const picked = await vscode.window.showOpenDialog({ title: 'Open Test Run Record', defaultUri, canSelectMany: false, filters: { 'Run records': ['jsonl'] } });
-  if (!picked?.[0]) return undefined;
+  const uri = await pickRunRecord('Open Test Run Record');
+  if (!uri) return undefined;
+  const picked = [uri];
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(picked[0]));
   const record = parseRunRecord(text);
   if (!record.run) {

@@ -14,6 +14,7 @@ import { VERSION } from '../../../server/src/version';
 import { editorProviders } from './providers';
 import { casePickItem, caseOfItem, diffTitle, replayableCases, replaySummary } from './replayModel';
 import { readTestSettings } from './settings';
+import { pickRunRecord } from './recordPicker';
 
 export const REPLAY_SCHEME = 'prompt-replay';
 
@@ -37,12 +38,8 @@ export class ReplayDocuments implements vscode.TextDocumentContentProvider {
 let counter = 0;
 
 async function pickRecord(): Promise<OpenedRecord | undefined> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  const settings = readTestSettings(folder?.uri);
-  const defaultUri = folder ? vscode.Uri.joinPath(folder.uri, settings.recordsFolder) : undefined;
-  const picked = await vscode.window.showOpenDialog({ title: 'Replay a case of a test run record', defaultUri, canSelectMany: false, filters: { 'Run records': ['jsonl'] } });
-  if (!picked?.[0]) return undefined;
-  return readRecord(picked[0].fsPath);
+  const picked = await pickRunRecord('Replay a case of a test run record');
+  return picked ? readRecord(picked.fsPath) : undefined;
 }
 
 export async function readRecord(file: string): Promise<OpenedRecord | undefined> {

@@ -122,19 +122,16 @@ describe('replaying a case from its run record', () => {
       // the provider now answers differently
       answer = replay.after;
 
-      // "Replay Case from Run Record…": the record (VS Code's file dialog), the case, the recorded model
+      // "Replay Case from Run Record…": the record (from the list of the workspace's records: when it
+      // ran and what it counted), the case, the recorded model
       await wb.runCommand('Prompt Workbench: Replay Case from Run Record…');
-      const pathInput = wb.page.locator('.quick-input-widget .quick-input-box input');
       await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Replay a case of a test run record' }).waitFor({ timeout: WAIT });
-      // VS Code's own file dialog in the browser opens on the records folder and lists its files
-      // (it fills its path box once the folder is read: type the file's path only then)
-      const runsDir = path.join(wb.dir, replay.recordsFolder);
-      await wb.page.waitForFunction((dir) => (document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value.replace(/\/$/, '') === dir, runsDir, { timeout: WAIT });
-      await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: first }).first().waitFor({ timeout: WAIT });
-      const recordPath = path.join(runsDir, first);
-      await pathInput.fill(recordPath);
-      await wb.page.waitForFunction((p) => (document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value === p, recordPath, { timeout: WAIT });
-      await wb.page.keyboard.press('Enter');
+      const recordRow = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: first }).first();
+      await recordRow.waitFor({ timeout: WAIT });
+      const rowText = (await recordRow.innerText()).replace(/\s+/g, ' ');
+      assert.match(rowText, /1 passed · .* · from the editor/, `the record's row says what it counted and where from: ${rowText}`);
+      assert.ok(await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Browse…' }).first().isVisible(), 'a record elsewhere can be browsed for');
+      await recordRow.click();
       const caseRow = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: replay.caseName }).first();
       await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: `Replay a case of ${first}` }).waitFor({ timeout: WAIT });
       await caseRow.waitFor({ timeout: WAIT });
