@@ -539,8 +539,9 @@ function shiftTag(t: Tag, by: number): Tag {
 function* buildTags(text: string, raws: RawTag[], previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Steps<Tag[]> {
   const tags: Tag[] = [];
   if (!previous || !previous.template.tags.length) {
-    for (const r of raws) {
-      tags.push(buildTagRecorded(text, r, diagnostics));
+    // Indexed loops in this generator: `for…of` here allocated an iterator result per tag.
+    for (let n = 0; n < raws.length; n++) {
+      tags.push(buildTagRecorded(text, raws[n], diagnostics));
       // Each tag built is parsed by Handlebars (unless one with the same text was): pause more often.
       if (tags.length % 32 === 0) yield 'parse: tags';
     }
@@ -568,8 +569,8 @@ function* buildTags(text: string, raws: RawTag[], previous: TemplateSource | und
     }
     return buildTagRecorded(text, r, diagnostics);
   };
-  for (const r of raws) {
-    tags.push(reuse(r));
+  for (let n = 0; n < raws.length; n++) {
+    tags.push(reuse(raws[n]));
     if (tags.length % 32 === 0) yield 'parse: tags';
   }
   return tags;
@@ -623,7 +624,8 @@ export function* parseTemplateSteps(text: string, start: number, end: number, pr
   };
   let tooDeep = false;
   let n = 0;
-  for (const tag of tags) {
+  for (let t = 0; t < tags.length; t++) {
+    const tag = tags[t];
     if (++n % STEP_ITEMS === 0) yield 'parse: blocks';
     if (!tag.closed) continue;
     switch (tag.kind) {
@@ -684,7 +686,8 @@ export function* parseTemplateSteps(text: string, start: number, end: number, pr
   while (stack.length) unclosed(pop());
 
   yield 'parse: blocks';
-  for (const block of allBlocks(roots)) checkElse(block, diagnostics);
+  const blocks = allBlocks(roots);
+  for (let b = 0; b < blocks.length; b++) checkElse(blocks[b], diagnostics);
   yield 'parse: blocks';
   yield* checkForeignSyntax(text, start, end, tags, diagnostics);
   yield 'parse: text';
@@ -696,7 +699,8 @@ export function* parseTemplateSteps(text: string, start: number, end: number, pr
   let current: Message = { role: 'user', span: { start, end }, kind: 'message' };
   const markers = tags.filter((t) => t.kind === 'mustache' && t.closed && (t.name === 'role' || t.name === 'history'));
   n = 0;
-  for (const marker of markers) {
+  for (let m = 0; m < markers.length; m++) {
+    const marker = markers[m];
     if (++n % STEP_ITEMS === 0) yield 'parse: messages';
     current.span = { start: current.span.start, end: marker.span.start };
     if (current.marker || text.slice(current.span.start, current.span.end).trim()) messages.push(current);
@@ -760,8 +764,11 @@ function* checkStrayClose(text: string, start: number, end: number, tags: Tag[],
     const stop = t < tags.length ? tags[t].span.start : end;
     if (from < stop) {
       BRACES.lastIndex = from;
-      for (let m = BRACES.exec(text); m && m.index < stop; m = BRACES.exec(text)) {
-        const i = m.index;
+      // `test` moves `lastIndex` past the brace it finds without making a match array (a body
+      // with many braces would otherwise allocate one per brace on every keystroke).
+      while (BRACES.test(text)) {
+        const i = BRACES.lastIndex - 1;
+        if (i >= stop) break;
         if (text.charCodeAt(i) === 123) depth++;
         else if (depth === 0 && text.charCodeAt(i + 1) === 125 && i + 1 < stop) {
           diagnostics.push(strayClose(text, start, i, t > 0 ? tags[t - 1] : undefined));

@@ -30,7 +30,7 @@ export class LineIndex {
    * prefix and suffix, as after one edit), its line starts are reused instead of scanned.
    */
   private static *startsSteps(text: string, previous?: LineIndex): Steps<number[]> {
-    let starts: number[];
+    let head = 0;
     let from = 0;
     let to = text.length;
     let after: number[] | undefined;
@@ -43,11 +43,14 @@ export class LineIndex {
       // may pair with what follows) to one character into the common suffix.
       const first = previous.lineAt(Math.max(0, prefix - 1));
       from = previous.lineStarts[first];
-      starts = previous.lineStarts.slice(0, first + 1);
+      head = first + 1;
       to = Math.min(text.length, text.length - suffix + 1);
       after = previous.lineStarts;
       delta = text.length - old.length;
-    } else starts = [0];
+    }
+    // The line starts found by the scan; the old ones before and after it are copied once, into an
+    // array of the exact length (growing one element by element would copy it several times).
+    const scanned: number[] = after ? [] : [0];
     let i = from;
     while (i < to) {
       const stop = Math.min(to, i + LINE_SCAN_CHUNK);
@@ -55,19 +58,22 @@ export class LineIndex {
         const ch = text.charCodeAt(i);
         if (ch === 13 /* \r */) {
           if (text.charCodeAt(i + 1) === 10) i++;
-          starts.push(i + 1);
+          scanned.push(i + 1);
         } else if (ch === 10 /* \n */) {
-          starts.push(i + 1);
+          scanned.push(i + 1);
         }
       }
       if (i < to) yield 'parse: line index';
     }
-    if (after) {
-      // Line starts after position `i` lie where both texts agree: the old ones, moved.
-      let k = after.length;
-      while (k > 0 && after[k - 1] + delta > i) k--;
-      for (; k < after.length; k++) starts.push(after[k] + delta);
-    }
+    if (!after) return scanned;
+    // Line starts after position `i` lie where both texts agree: the old ones, moved.
+    let k = after.length;
+    while (k > 0 && after[k - 1] + delta > i) k--;
+    const starts = new Array<number>(head + scanned.length + (after.length - k));
+    let n = 0;
+    for (let j = 0; j < head; j++) starts[n++] = after[j];
+    for (let j = 0; j < scanned.length; j++) starts[n++] = scanned[j];
+    for (; k < after.length; k++) starts[n++] = after[k] + delta;
     return starts;
   }
 

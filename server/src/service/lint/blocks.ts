@@ -176,16 +176,23 @@ export function* syncIndexSteps<I>(uri: string, ruleId: string, blocks: readonly
   const current = new Map<BlockMemo, number>();
   for (const b of blocks) current.set(b.memo, (current.get(b.memo) ?? 0) + 1);
   let applied = 0;
-  for (const [memo, had] of [...entry.members]) {
-    if (current.has(memo)) continue;
-    apply(entry.index, memo, -had);
+  // Callbacks rather than `for…of` over the maps' entries: no entry array per block and keystroke.
+  const gone: BlockMemo[] = [];
+  entry.members.forEach((_had, memo) => {
+    if (!current.has(memo)) gone.push(memo);
+  });
+  for (const memo of gone) {
+    apply(entry.index, memo, -(entry.members.get(memo) ?? 0));
     entry.members.delete(memo);
     if (++applied % 64 === 0) yield ruleId;
   }
-  for (const [memo, n] of current) {
-    const had = entry.members.get(memo) ?? 0;
-    if (n === had) continue;
-    apply(entry.index, memo, n - had);
+  const changed: BlockMemo[] = [];
+  current.forEach((n, memo) => {
+    if (n !== (entry.members.get(memo) ?? 0)) changed.push(memo);
+  });
+  for (const memo of changed) {
+    const n = current.get(memo)!;
+    apply(entry.index, memo, n - (entry.members.get(memo) ?? 0));
     entry.members.set(memo, n);
     if (++applied % 64 === 0) yield ruleId;
   }

@@ -62,7 +62,9 @@ export function* interpolationsSteps(doc: PromptDocument, analysis: Analysis): S
   };
   const out: Interpolation[] = [];
   let n = 0;
-  for (const ref of analysis.refs) {
+  // An indexed loop: `for…of` in this generator allocated an iterator result per reference.
+  for (let r = 0; r < analysis.refs.length; r++) {
+    const ref = analysis.refs[r];
     if (++n % 256 === 0) yield 'interpolations';
     const tag = ref.tag;
     if (tag.kind !== 'mustache' && tag.kind !== 'unescaped') continue;

@@ -116,7 +116,9 @@ export const rule: LintRule<Options> = {
     // (and `completion` in a judge prompt): any other placeholder stays in the text as written.
     const github = formatOf(doc).id === 'github-models';
     const substituted = new Set([...doc.prompt.inputs.map((x) => x.name), 'completion']);
-    for (const i of yield* interpolationsSteps(doc, ctx.analysis())) {
+    const interpolations = yield* interpolationsSteps(doc, ctx.analysis());
+    for (let k = 0; k < interpolations.length; k++) {
+      const i = interpolations[k];
       if (++n % 64 === 0) yield rule.id;
       if (!i.plain || isInertType(i.type) || !untrusted(i.root)) continue;
       if (github && (doc.text.slice(i.tag.span.start, i.tag.span.end) !== `{{${i.expression}}}` || !substituted.has(i.root))) continue;

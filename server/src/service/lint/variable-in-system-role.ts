@@ -51,7 +51,9 @@ export const rule: LintRule<Options> = {
       }
       return out;
     }
-    for (const i of yield* interpolationsSteps(doc, ctx.analysis())) {
+    const interpolations = yield* interpolationsSteps(doc, ctx.analysis());
+    for (let k = 0; k < interpolations.length; k++) {
+      const i = interpolations[k];
       if (++n % 64 === 0) yield rule.id;
       if (isInertType(i.type) || !untrusted(i.root)) continue;
       if (prose.roleAt(i.tag.span.start) !== 'system') continue;
