@@ -2,7 +2,7 @@
 // is a minimal file reproducing one, with the findings (and where they are) the engine must give.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { completePromptDiagnostics, lint, parseDocument } from '../../server/src/service';
+import { codeActions, completePromptDiagnostics, diagnostics, lint, parseDocument } from '../../server/src/service';
 
 async function findings(text: string, name = 'p.prompty') {
   const doc = parseDocument(text, `file:///w/${name}`);
@@ -15,4 +15,32 @@ test('a `thread` input in the system message becomes turns: neither variable-in-
   const { at } = await findings(text);
   assert.deepEqual(at('variable-in-system-role'), ['{{topic}}']);
   assert.deepEqual(at('untrusted-input-undelimited'), ['{{topic}}']);
+});
+
+test('blank lines before `---` (Prompty\'s Python runtime skips them): the frontmatter is read, with one hint on the blank lines and a fix that removes them', async () => {
+  const text = '\n\n---\nname: e\nmodel:\n  api: chat\n  parameters:\n    max_tokens: 64\ninputs:\n  answer:\n    type: string\n---\n\n# system:\nRate the answer.\n\n# user:\n{{answer}}\n';
+  const { doc, ds, at } = await findings(text);
+  assert.equal(doc.frontmatter.present, true);
+  assert.equal(doc.frontmatter.span.start, 2);
+  assert.deepEqual(doc.prompt.messages.map((m) => m.role), ['system', 'user']);
+  assert.equal(doc.prompt.parameters.maxOutputTokens?.value, 64);
+  assert.deepEqual(at('prompty-unknown-role'), []);
+  assert.deepEqual(at('prompty-undeclared-input'), []);
+  const hint = ds.filter((d) => d.code === 'frontmatter-preamble');
+  assert.equal(hint.length, 1);
+  assert.equal(hint[0].severity, 'hint');
+  assert.deepEqual(hint[0].span, { start: 0, end: 1 });
+  assert.match(hint[0].message, /TypeScript runtime/);
+  const actions = codeActions(doc, diagnostics(doc).filter((d) => d.code === 'frontmatter-preamble'));
+  const action = actions.find((a) => /blank lines/.test(a.title));
+  assert.ok(action, actions.map((a) => a.title).join(', '));
+  const edits = action!.edit!.changes![doc.uri];
+  assert.deepEqual(edits.map((e) => [doc.lines.offsetAt(e.range.start), doc.lines.offsetAt(e.range.end), e.newText]), [[0, 2, '']]);
+});
+
+test('a file of blank lines then body text without `---` stays a body-only file', async () => {
+  const text = '\n\nsystem:\nHello.\n---\nuser:\nHi\n';
+  const { doc, ds } = await findings(text);
+  assert.equal(doc.frontmatter.present, false);
+  assert.deepEqual(ds.filter((d) => d.code === 'frontmatter-preamble'), []);
 });

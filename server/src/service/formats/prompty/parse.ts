@@ -381,6 +381,19 @@ function opaqueTags(text: string, analysis: BodyAnalysis | undefined): Tag[] {
   });
 }
 
+/**
+ * Blank lines before `---`: Prompty's Python runtime skips them, its TypeScript runtime does not
+ * (gray-matter needs `---` first) and reads the whole file, frontmatter included, as the body.
+ */
+function preambleHint(preamble: Span): PromptDiagnostic {
+  return {
+    code: 'frontmatter-preamble',
+    severity: 'hint',
+    message: "Blank lines before the opening `---`: Prompty's Python runtime (and prompt flow) skips them, but Prompty's TypeScript runtime does not find the frontmatter there and reads the whole file, frontmatter included, as the prompt. Remove them so that every runtime reads the frontmatter.",
+    span: { start: preamble.start, end: Math.max(preamble.start + 1, preamble.end - 1) },
+  };
+}
+
 export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', version = 0, options: ParseOptions = {}, previous?: PromptDocument): PromptDocument {
   const lines = new LineIndex(text);
   const diagnostics: PromptDiagnostic[] = [];
@@ -412,7 +425,8 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
     return base({ notice: 'binary' }, emptyModel(), { version: 2, engine: 'jinja2', unknownEngine: false, body: { start: 0, end: text.length }, inputs: [], declaresInputs: false });
   }
 
-  const split = splitFrontmatter(text, bom);
+  // Blank lines before `---`: Prompty's Python runtime (and prompt flow's) skips them (`^\s*---`).
+  const split = splitFrontmatter(text, bom, { leadingBlankLines: true });
   let frontmatter = split.block;
   let frontmatterDiagnostics: PromptDiagnostic[] = [];
   // While the frontmatter text is unchanged (most keystrokes), its YAML parse and checks are reused.
@@ -422,6 +436,7 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
     frontmatter = previous!.frontmatter;
     frontmatterDiagnostics = previous!.frontmatterDiagnostics;
   } else {
+    if (frontmatter.preamble) frontmatterDiagnostics.push(preambleHint(frontmatter.preamble));
     parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
   }
   const fm = record(frontmatter.value);
