@@ -44,3 +44,20 @@ test('a file of blank lines then body text without `---` stays a body-only file'
   assert.equal(doc.frontmatter.present, false);
   assert.deepEqual(ds.filter((d) => d.code === 'frontmatter-preamble'), []);
 });
+
+test('output-format-mismatch on Prompty: `outputs` (sent as a strict JSON schema) needs no JSON in the text; a `response_format` asks for JSON; without either, the note names Prompty\'s keys', async () => {
+  // Declared outputs, instructions silent about JSON: Prompty sends the schema, nothing to say.
+  const outputs = await findings('---\nname: o\nmodel:\n  id: gpt-4o\noutputs:\n  - name: answer\n    kind: string\n---\nsystem:\nAnswer the question.\n\nuser:\n{{question}}\n');
+  assert.deepEqual(outputs.at('output-format-mismatch'), []);
+  // Version 1 with `response_format` in `model.parameters` and the instructions asking for JSON.
+  const v1 = '---\nname: j\nmodel:\n  api: chat\n  parameters:\n    response_format:\n      type: json_object\n---\nsystem:\nReturn a JSON object with a score.\n\nuser:\n{{question}}\n';
+  assert.deepEqual((await findings(v1)).at('output-format-mismatch'), []);
+  // Asking for JSON with neither: one note, on the words that ask, naming `outputs` and `response_format`.
+  const none = '---\nname: n\nmodel:\n  api: chat\n---\nsystem:\nReturn a JSON object with a score.\n\nuser:\n{{question}}\n';
+  const r = await findings(none);
+  assert.deepEqual(r.at('output-format-mismatch'), ['Return a JSON']);
+  const d = r.ds.find((x) => x.code === 'output-format-mismatch')!;
+  assert.match(d.message, /`outputs:`/);
+  assert.match(d.message, /`response_format: \{ type: json_object \}`/);
+  assert.doesNotMatch(d.message, /outputs: json/);
+});
