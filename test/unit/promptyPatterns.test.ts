@@ -61,3 +61,21 @@ test('output-format-mismatch on Prompty: `outputs` (sent as a strict JSON schema
   assert.match(d.message, /`response_format: \{ type: json_object \}`/);
   assert.doesNotMatch(d.message, /outputs: json/);
 });
+
+test('a file mixing the versions: a key of either is known; version 1 spellings get their hint (with the rename) instead of an unknown-key warning; a key of neither is still unknown', async () => {
+  // Version 2 (metadata, model.id, outputs) keeping a root `version:` and snake_case options.
+  const v2 = '---\nid: claims\nversion: 1.0.0\nname: c\nmetadata:\n  authors:\n    - a\nmodel:\n  id: gpt-4o\n  options:\n    temperature: 0.5\n    top_p: 1\n---\nsystem:\nHelp.\n';
+  const r2 = await findings(v2);
+  assert.deepEqual(r2.at('frontmatter-unknown-key'), ['id']);
+  assert.deepEqual(r2.at('prompty-v1-field'), ['version', 'top_p']);
+  const topP = r2.ds.find((d) => d.code === 'prompty-v1-field' && v2.slice(d.span.start, d.span.end) === 'top_p')!;
+  assert.equal((topP.data as { replacement?: string }).replacement, 'topP');
+  // Version 1 inputs (`type`, `sample`) with version 2's top-level `tools` and `template.format`.
+  const v1 = '---\nname: w\nmodel:\n  id: gpt-4o\ninputs:\n  question:\n    type: string\n    sample: Hi\ntools:\n  - id: data_source\n    type: bing_search\ntemplate:\n  format: mustache\n  parser: prompty\n---\nuser:\n{{question}}\n';
+  const r1 = await findings(v1);
+  assert.deepEqual(r1.at('frontmatter-unknown-key'), []);
+  assert.deepEqual(r1.at('prompty-v1-field'), ['type', 'sample']);
+  // A string model has no `model.api`: no hint lands on `model`.
+  const short = await findings('---\nname: s\nmodel: gpt-4o\n---\nuser:\nHi\n');
+  assert.deepEqual(short.at('prompty-v1-field'), []);
+});
