@@ -79,3 +79,14 @@ test('a file mixing the versions: a key of either is known; version 1 spellings 
   const short = await findings('---\nname: s\nmodel: gpt-4o\n---\nuser:\nHi\n');
   assert.deepEqual(short.at('prompty-v1-field'), []);
 });
+
+test('an `outputs` entry typed with version 1\'s `type` (no `kind`): one warning on `type`, with the rename to `kind` as its fix', async () => {
+  const text = '---\nname: o\nmetadata:\n  authors: [a]\nmodel:\n  id: gpt-4o\noutputs:\n  - name: response\n    type: string\n  - name: score\n    kind: integer\n---\nsystem:\nAnswer.\n';
+  const { ds } = await findings(text);
+  const w = ds.filter((d) => d.code === 'frontmatter-schema');
+  assert.equal(w.length, 1);
+  assert.equal(text.slice(w[0].span.start, w[0].span.end), 'type');
+  assert.equal(w[0].span.start, text.indexOf('type: string'));
+  assert.match(w[0].message, /Rename `type` to `kind`/);
+  assert.deepEqual((w[0].data as { fix: { edits: unknown[] } }).fix.edits, [{ start: w[0].span.start, end: w[0].span.end, newText: 'kind' }]);
+});

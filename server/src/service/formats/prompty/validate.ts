@@ -267,7 +267,18 @@ export function validatePrompty(text: string, block: FrontmatterBlock, version: 
         checkUnknownKeys(e.items as Pair<Node, Node | null>[], item, offset, false, out, `an entry of \`${key}\``);
         // Prompty's TypeScript runtime refuses a property mapping without its `kind` (its type discriminator).
         const pairs = e.items as Pair<Node, Node | null>[];
-        if (!pairs.some((p) => isScalar(p.key) && p.key.value === 'kind')) {
+        const typeKey = pairs.find((p) => isScalar(p.key) && p.key.value === 'type')?.key;
+        if (typeKey && !pairs.some((p) => isScalar(p.key) && p.key.value === 'kind')) {
+          // Version 1's name for the type: version 2 reads `kind` alone, so the type is lost.
+          const at = nodeSpan(typeKey, offset)!;
+          out.push({
+            code: 'frontmatter-schema',
+            severity: 'warning',
+            message: `This entry of \`${key}\` names its type with \`type\`, version 1's key: Prompty version 2 reads \`kind\` (\`string\`, \`integer\`, \`object\`, ...), so the type is lost. Rename \`type\` to \`kind\`.`,
+            span: at,
+            data: { replacement: 'kind', fix: { title: 'Rename `type` to `kind` (Prompty version 2)', edits: [{ start: at.start, end: at.end, newText: 'kind' }] } },
+          });
+        } else if (!pairs.some((p) => isScalar(p.key) && p.key.value === 'kind')) {
           const name = pairs.find((p) => isScalar(p.key) && p.key.value === 'name');
           const parent = isMap(n) ? (n.items as Pair<Node, Node | null>[]).find((p) => p.value === e)?.key : undefined;
           const at = nodeSpan(name?.value ?? parent ?? e, offset)!;
