@@ -90,3 +90,13 @@ test('an `outputs` entry typed with version 1\'s `type` (no `kind`): one warning
   assert.match(w[0].message, /Rename `type` to `kind`/);
   assert.deepEqual((w[0].data as { fix: { edits: unknown[] } }).fix.edits, [{ start: w[0].span.start, end: w[0].span.end, newText: 'kind' }]);
 });
+
+test('version 1: a name that only `sample:` gives and the template never reads is reported as sample data, on its key in `sample`; an unused `inputs` entry keeps its own message', async () => {
+  const text = '---\nname: m\nmodel:\n  api: chat\ninputs:\n  table:\n    type: string\ntemplate: mustache\nsample:\n  question: Why?\n  top_n: 5\n---\nuser:\n{{question}}\n';
+  const { ds } = await findings(text);
+  const unused = ds.filter((d) => d.code === 'prompty-unused-input');
+  assert.deepEqual(unused.map((d) => text.slice(d.span.start, d.span.end)), ['table', 'top_n']);
+  assert.equal(unused[1].span.start, text.indexOf('top_n'));
+  assert.match(unused[0].message, /remove it from `inputs`/);
+  assert.match(unused[1].message, /^`sample` gives a value for `top_n`.*remove it from `sample`\.$/);
+});

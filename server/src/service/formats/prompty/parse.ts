@@ -479,7 +479,12 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
   } else {
     model.messages = messagesOf(text, body, roles, analysis, names);
   }
-  if (analysis && templateKind.known && !notice) diagnostics.push(...inputChecks(analysis, inputs, declared, text));
+  if (analysis && templateKind.known && !notice) {
+    // Version 1's `sample:` mapping: a name only it gives is sample data, not an `inputs` entry.
+    const sampleNode = fileVersion === 1 && frontmatter.yaml ? locate(frontmatter.yaml, ['sample']).node : undefined;
+    const sample = sampleNode && isMap(sampleNode) ? span(sampleNode, frontmatter.content.start) : undefined;
+    diagnostics.push(...inputChecks(analysis, inputs, declared, text, sample));
+  }
 
   const template = emptyTemplate(body.start, body.end);
   template.tags = opaqueTags(text, analysis);
@@ -491,7 +496,7 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
 }
 
 /** Names read but not declared, and inputs declared but never read. */
-function inputChecks(analysis: BodyAnalysis, inputs: PromptInput[], declared: boolean, text: string): PromptDiagnostic[] {
+function inputChecks(analysis: BodyAnalysis, inputs: PromptInput[], declared: boolean, text: string, sample?: Span): PromptDiagnostic[] {
   const out: PromptDiagnostic[] = [];
   const names = new Set(inputs.map((i) => i.name));
   const used = new Set<string>();
@@ -518,10 +523,14 @@ function inputChecks(analysis: BodyAnalysis, inputs: PromptInput[], declared: bo
   }
   for (const i of inputs) {
     if (used.has(i.name)) continue;
+    const use = analysis.engine === 'mustache' ? `{{${i.name}}}` : `{{ ${i.name} }}`;
+    const fromSample = !!sample && i.nameSpan.start >= sample.start && i.nameSpan.end <= sample.end;
     out.push({
       code: 'prompty-unused-input',
       severity: 'warning',
-      message: `The input \`${i.name}\` is declared but the template never reads it. Use it (\`${analysis.engine === 'mustache' ? `{{${i.name}}}` : `{{ ${i.name} }}`}\`) or remove it from \`inputs\`.`,
+      message: fromSample
+        ? `\`sample\` gives a value for \`${i.name}\`, but the template never reads it. Use it (\`${use}\`) or remove it from \`sample\`.`
+        : `The input \`${i.name}\` is declared but the template never reads it. Use it (\`${use}\`) or remove it from \`inputs\`.`,
       span: i.nameSpan,
       unnecessary: true,
       data: { name: i.name },
