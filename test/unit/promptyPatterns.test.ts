@@ -100,3 +100,15 @@ test('version 1: a name that only `sample:` gives and the template never reads i
   assert.match(unused[0].message, /remove it from `inputs`/);
   assert.match(unused[1].message, /^`sample` gives a value for `top_n`.*remove it from `sample`\.$/);
 });
+
+test('Azure OpenAI\'s `gpt-35-turbo` (a version 1 `azure_deployment`) is GPT-3.5 Turbo of the catalogue: no unknown-model, counted with cl100k_base', async () => {
+  const text = '---\nname: a\nmodel:\n  api: chat\n  configuration:\n    type: azure_openai\n    azure_deployment: gpt-35-turbo\n  parameters:\n    max_tokens: 128\n---\nsystem:\nHelp.\n';
+  const { doc, at } = await findings(text);
+  assert.equal(doc.model, 'azure-openai/gpt-35-turbo');
+  assert.deepEqual(at('unknown-model'), []);
+  const { resolveModel } = await import('../../server/src/service/tokens/catalogue');
+  const hit = resolveModel('azure-openai/gpt-35-turbo', undefined);
+  assert.equal(hit.id, 'gpt-3.5-turbo');
+  assert.equal(hit.encoding, 'cl100k_base');
+  assert.equal(hit.unknown, false);
+});
