@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { codeActions, completePromptDiagnostics, diagnostics, lint, parseDocument } from '../../server/src/service';
+import { resolveModel } from '../../server/src/service/tokens/catalogue';
 
 async function findings(text: string, name = 'p.prompty') {
   const doc = parseDocument(text, `file:///w/${name}`);
@@ -70,6 +71,7 @@ test('a file mixing the versions: a key of either is known; version 1 spellings 
   assert.deepEqual(r2.at('prompty-v1-field'), ['version', 'top_p']);
   const topP = r2.ds.find((d) => d.code === 'prompty-v1-field' && v2.slice(d.span.start, d.span.end) === 'top_p')!;
   assert.equal((topP.data as { replacement?: string }).replacement, 'topP');
+  assert.match(topP.message, /^`top_p` under `model\.options` is Prompty version 1's spelling; version 2 writes it as `model\.options\.topP`/);
   // Version 1 inputs (`type`, `sample`) with version 2's top-level `tools` and `template.format`.
   const v1 = '---\nname: w\nmodel:\n  id: gpt-4o\ninputs:\n  question:\n    type: string\n    sample: Hi\ntools:\n  - id: data_source\n    type: bing_search\ntemplate:\n  format: mustache\n  parser: prompty\n---\nuser:\n{{question}}\n';
   const r1 = await findings(v1);
@@ -106,7 +108,6 @@ test('Azure OpenAI\'s `gpt-35-turbo` (a version 1 `azure_deployment`) is GPT-3.5
   const { doc, at } = await findings(text);
   assert.equal(doc.model, 'azure-openai/gpt-35-turbo');
   assert.deepEqual(at('unknown-model'), []);
-  const { resolveModel } = await import('../../server/src/service/tokens/catalogue');
   const hit = resolveModel('azure-openai/gpt-35-turbo', undefined);
   assert.equal(hit.id, 'gpt-3.5-turbo');
   assert.equal(hit.encoding, 'cl100k_base');

@@ -77,7 +77,9 @@ function legacyDiagnostic(doc: Document, l: Legacy, base: number, value: Record<
   out.push({
     code: 'prompty-v1-field',
     severity: 'hint',
-    message: `\`${l.path.join('.')}\` is Prompty version 1; version 2 writes it as ${l.v2}.${rename ? '' : ' Move it by hand.'}`,
+    message: l.path[1] === 'options'
+      ? `\`${old}\` under \`model.options\` is Prompty version 1's spelling; version 2 writes it as ${l.v2}.`
+      : `\`${l.path.join('.')}\` is Prompty version 1; version 2 writes it as ${l.v2}.${rename ? '' : ' Move it by hand.'}`,
     span: at,
     data: rename ? { replacement: rename, fix: { title: `Rename \`${old}\` to \`${rename}\` (Prompty version 2)`, edits: [{ start: at.start, end: at.end, newText: rename }] } } : undefined,
   });
