@@ -192,7 +192,8 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
       }
       case 'frontmatter-preamble': {
         const edits = preambleEdits(doc);
-        if (edits) actions.push(fix('Move the comment lines into the frontmatter', d, { changes: { [doc.uri]: edits } }, true));
+        const comments = !!doc.frontmatter.preamble && doc.text.slice(doc.frontmatter.preamble.start, doc.frontmatter.preamble.end).trim() !== '';
+        if (edits) actions.push(fix(comments ? 'Move the comment lines into the frontmatter' : 'Remove the blank lines before `---`', d, { changes: { [doc.uri]: edits } }, true));
         break;
       }
       case 'template-unmatched-close':

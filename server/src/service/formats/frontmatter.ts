@@ -14,7 +14,8 @@ export interface FrontmatterBlock {
   span: Span;
   /**
    * Comment (`# ...`) and blank lines before the opening `---`, which Dotprompt's parser skips
-   * (its FRONTMATTER_AND_BODY_REGEX); absent when the file starts with `---`.
+   * (its FRONTMATTER_AND_BODY_REGEX), or blank lines alone, which Prompty's Python runtime skips;
+   * absent when the file starts with `---`.
    */
   preamble?: Span;
   /** The YAML text between the delimiters. */
@@ -41,26 +42,33 @@ export interface SplitOptions {
    * either starts with `#` (in the first column) or holds only spaces and tabs, and ends with `\n`.
    */
   leadingComments?: boolean;
+  /**
+   * Accept blank lines (spaces and tabs only) before the opening `---`, as Prompty's Python
+   * runtime does (`^\s*---`); Prompty's TypeScript runtime (gray-matter) does not.
+   */
+  leadingBlankLines?: boolean;
 }
 
 /**
  * Where the opening `---` is when only comment and blank lines come before it (Dotprompt's rule:
  * `^(?:(?:#[^\n]*|[ \t]*)\n)*---`), else undefined. A `#` line takes everything up to `\n`, a
  * CRLF's `\r` included; a blank line is spaces and tabs then `\n`, so a blank CRLF line ends it.
+ * Without `comments` (Prompty's rule, `^\s*---`), blank lines alone, CRLF ones included.
  * One pass, no backtracking.
  */
-export function afterLeadingComments(text: string, from: number): number | undefined {
+export function afterLeadingComments(text: string, from: number, comments = true): number | undefined {
   let i = from;
   while (i < text.length) {
     if (text.startsWith('---', i)) return i > from ? i : undefined;
-    if (text.charCodeAt(i) === 35 /* # */) {
+    if (comments && text.charCodeAt(i) === 35 /* # */) {
       const nl = text.indexOf('\n', i);
       if (nl < 0) return undefined;
       i = nl + 1;
       continue;
     }
     let j = i;
-    while (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9) j++;
+    // Prompty's `\s*` (blank lines alone) takes a CRLF's `\r` too.
+    while (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || (!comments && text.charCodeAt(j) === 13)) j++;
     if (text.charCodeAt(j) !== 10) return undefined;
     i = j + 1;
   }
@@ -70,8 +78,8 @@ export function afterLeadingComments(text: string, from: number): number | undef
 export function splitFrontmatter(text: string, from: number, options: SplitOptions = {}): { block: FrontmatterBlock; bodyStart: number } {
   let open = OPEN_RE.exec(text.slice(from, from + 64));
   let preamble: Span | undefined;
-  if (!open && options.leadingComments) {
-    const at = afterLeadingComments(text, from);
+  if (!open && (options.leadingComments || options.leadingBlankLines)) {
+    const at = afterLeadingComments(text, from, !!options.leadingComments);
     open = at === undefined ? null : OPEN_RE.exec(text.slice(at, at + 64));
     if (open && at !== undefined) {
       preamble = { start: from, end: at };

@@ -136,7 +136,8 @@ const typeOf = (f: SchemaField | undefined) => (f ? (f.enumValues ? 'enum' : f.t
 /**
  * The output tags of a Prompty body that write one input's value as the tag's whole output
  * (`{{ ticket }}`, `{{ ticket | trim }}`, `{{{ ticket }}}`, a loop variable over an input), from
- * the format's own template analysis. Empty for other formats.
+ * the format's own template analysis; not a `thread` input, which becomes turns instead of text.
+ * Empty for other formats.
  */
 export function bodyInterpolations(doc: PromptDocument): BodyInterpolation[] {
   const analysis = promptyOf(doc)?.analysis;
@@ -178,6 +179,8 @@ export function bodyInterpolations(doc: PromptDocument): BodyInterpolation[] {
       field = fieldAt(list?.items ?? list, path);
     }
     if (!root || JINJA_GLOBALS.has(root)) continue;
+    // A `thread` input writes no text: Prompty's renderer puts a marker there and turns the thread into messages of their own.
+    if (inputs.get(root)?.type === 'thread') continue;
     out.push({ span: tag.span, text: text.slice(tag.span.start, tag.span.end), expression, root, type: typeOf(field) });
   }
   return out;

@@ -32,8 +32,12 @@ export const rule: LintRule = {
     const expectsJson = (declared !== undefined && JSON_FORMATS.has(declared)) || (declared === undefined && hasSchema);
     // Files the template includes may carry the format instructions: do not guess.
     const usesPartials = doc.prompt.includes.length > 0;
+    // Prompty's runtimes send `outputs` as a strict JSON schema (`response_format: json_schema`):
+    // the model is held to JSON whatever the prompt says; a `response_format` among the model's
+    // options asks for JSON too.
+    const prompty = format.id === 'prompty';
     if (expectsJson) {
-      if (MENTIONS_JSON.test(body) || usesPartials) return [];
+      if (MENTIONS_JSON.test(body) || usesPartials || prompty) return [];
       const at = declared !== undefined ? output?.format?.span : output?.schema?.keySpan;
       if (!at) return [];
       const span = { start: at.start, end: Math.max(at.end, at.start + 1) };
@@ -46,13 +50,17 @@ export const rule: LintRule = {
       ];
     }
     if (declared !== undefined && declared !== 'text') return [];
+    if (prompty && doc.prompt.otherParameters.some((p) => /^response_?format$/i.test(p.key))) return [];
     const out: Finding[] = [];
     for (const s of prose.sentences) {
       const m = ASKS_FOR_JSON.exec(s.words);
       if (!m || NEGATION.test(s.words.slice(0, m.index + m[0].length))) continue;
       const said = declared === 'text' ? `\`${formatPath}\` is \`text\`` : `the frontmatter declares no \`${formatPath}\``;
+      const message = prompty
+        ? 'The instructions ask for JSON, but the frontmatter declares no `outputs` and the model options no `response_format`: the answer comes back as plain text, not parsed. Declare `outputs:` (each field with its `kind`), which Prompty sends as a JSON schema the answer must follow, or set `response_format: { type: json_object }` in the model options.'
+        : `The instructions ask for JSON, but ${said}: the answer will be handled as plain text, neither parsed nor checked. Set \`${formatPath}: json\` (and an \`${schemaPath}\`) so the runtime parses and validates it.`;
       out.push({
-        message: `The instructions ask for JSON, but ${said}: the answer will be handled as plain text, neither parsed nor checked. Set \`${formatPath}: json\` (and an \`${schemaPath}\`) so the runtime parses and validates it.`,
+        message,
         span: { start: s.span.start + m.index, end: s.span.start + m.index + m[0].length },
       });
       break;

@@ -41,6 +41,8 @@ export const rule: LintRule<Options> = {
           if (!tag || (tag.kind !== 'output' && tag.kind !== 'unescaped')) continue;
           const input = doc.prompt.inputs.find((x) => x.name === v.name);
           if (isInertType(input?.field.enumValues ? 'enum' : input?.type) || !untrusted(v.name)) continue;
+          // A `thread` input becomes turns of their own (Prompty's renderer splits the message there), not system text.
+          if (input?.type === 'thread') continue;
           if (out.some((f) => f.span.start === tag.span.start)) continue;
           out.push({
             message: `\`${doc.text.slice(tag.span.start, tag.span.end)}\` writes the input \`${v.name}\` into the system message, which the model trusts most: a user who controls it can rewrite the rules for the whole conversation. Move it to a user message (inside delimiters), or, if your code alone sets its value, list it under \`trusted\` for this rule in .promptlintrc.yaml.`,

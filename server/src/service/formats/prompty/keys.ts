@@ -81,6 +81,14 @@ function mergedKeys(): KeyInfo {
   return merged;
 }
 
+/**
+ * Both versions' keys: Prompty's runtimes migrate version 1 keys in any file and read version 2
+ * keys in any file, so a key of either is known (a version 1 one gets its hint instead).
+ */
+export function promptyKeysAll(): KeyInfo {
+  return mergedKeys();
+}
+
 /** The documentation of the key at a path (version 2, else version 1), or undefined. */
 export function keyInfoAt(path: readonly (string | number)[], root: KeyInfo = mergedKeys()): KeyInfo | undefined {
   let node: KeyInfo | undefined = root;

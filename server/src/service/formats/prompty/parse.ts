@@ -381,6 +381,19 @@ function opaqueTags(text: string, analysis: BodyAnalysis | undefined): Tag[] {
   });
 }
 
+/**
+ * Blank lines before `---`: Prompty's Python runtime skips them, its TypeScript runtime does not
+ * (gray-matter needs `---` first) and reads the whole file, frontmatter included, as the body.
+ */
+function preambleHint(preamble: Span): PromptDiagnostic {
+  return {
+    code: 'frontmatter-preamble',
+    severity: 'hint',
+    message: "Blank lines before the opening `---`: Prompty's Python runtime (and prompt flow) skips them, but Prompty's TypeScript runtime does not find the frontmatter there and reads the whole file, frontmatter included, as the prompt. Remove them so that every runtime reads the frontmatter.",
+    span: { start: preamble.start, end: Math.max(preamble.start + 1, preamble.end - 1) },
+  };
+}
+
 export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', version = 0, options: ParseOptions = {}, previous?: PromptDocument): PromptDocument {
   const lines = new LineIndex(text);
   const diagnostics: PromptDiagnostic[] = [];
@@ -412,7 +425,8 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
     return base({ notice: 'binary' }, emptyModel(), { version: 2, engine: 'jinja2', unknownEngine: false, body: { start: 0, end: text.length }, inputs: [], declaresInputs: false });
   }
 
-  const split = splitFrontmatter(text, bom);
+  // Blank lines before `---`: Prompty's Python runtime (and prompt flow's) skips them (`^\s*---`).
+  const split = splitFrontmatter(text, bom, { leadingBlankLines: true });
   let frontmatter = split.block;
   let frontmatterDiagnostics: PromptDiagnostic[] = [];
   // While the frontmatter text is unchanged (most keystrokes), its YAML parse and checks are reused.
@@ -422,6 +436,7 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
     frontmatter = previous!.frontmatter;
     frontmatterDiagnostics = previous!.frontmatterDiagnostics;
   } else {
+    if (frontmatter.preamble) frontmatterDiagnostics.push(preambleHint(frontmatter.preamble));
     parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
   }
   const fm = record(frontmatter.value);
@@ -464,7 +479,12 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
   } else {
     model.messages = messagesOf(text, body, roles, analysis, names);
   }
-  if (analysis && templateKind.known && !notice) diagnostics.push(...inputChecks(analysis, inputs, declared, text));
+  if (analysis && templateKind.known && !notice) {
+    // Version 1's `sample:` mapping: a name only it gives is sample data, not an `inputs` entry.
+    const sampleNode = fileVersion === 1 && frontmatter.yaml ? locate(frontmatter.yaml, ['sample']).node : undefined;
+    const sample = sampleNode && isMap(sampleNode) ? span(sampleNode, frontmatter.content.start) : undefined;
+    diagnostics.push(...inputChecks(analysis, inputs, declared, text, sample));
+  }
 
   const template = emptyTemplate(body.start, body.end);
   template.tags = opaqueTags(text, analysis);
@@ -476,7 +496,7 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
 }
 
 /** Names read but not declared, and inputs declared but never read. */
-function inputChecks(analysis: BodyAnalysis, inputs: PromptInput[], declared: boolean, text: string): PromptDiagnostic[] {
+function inputChecks(analysis: BodyAnalysis, inputs: PromptInput[], declared: boolean, text: string, sample?: Span): PromptDiagnostic[] {
   const out: PromptDiagnostic[] = [];
   const names = new Set(inputs.map((i) => i.name));
   const used = new Set<string>();
@@ -503,10 +523,14 @@ function inputChecks(analysis: BodyAnalysis, inputs: PromptInput[], declared: bo
   }
   for (const i of inputs) {
     if (used.has(i.name)) continue;
+    const use = analysis.engine === 'mustache' ? `{{${i.name}}}` : `{{ ${i.name} }}`;
+    const fromSample = !!sample && i.nameSpan.start >= sample.start && i.nameSpan.end <= sample.end;
     out.push({
       code: 'prompty-unused-input',
       severity: 'warning',
-      message: `The input \`${i.name}\` is declared but the template never reads it. Use it (\`${analysis.engine === 'mustache' ? `{{${i.name}}}` : `{{ ${i.name} }}`}\`) or remove it from \`inputs\`.`,
+      message: fromSample
+        ? `\`sample\` gives a value for \`${i.name}\`, but the template never reads it. Use it (\`${use}\`) or remove it from \`sample\`.`
+        : `The input \`${i.name}\` is declared but the template never reads it. Use it (\`${use}\`) or remove it from \`inputs\`.`,
       span: i.nameSpan,
       unnecessary: true,
       data: { name: i.name },

@@ -10,7 +10,7 @@ import { describeValue, locate } from '../../yamlPath';
 import { nodeSpan, schemaIssueMessage, valueAt } from '../schemaIssues';
 import type { FrontmatterBlock } from '../frontmatter';
 import type { KeyInfo } from '../types';
-import { keyInfoAt, promptyKeys } from './keys';
+import { keyInfoAt, promptyKeysAll } from './keys';
 import { PromptyV1Schema, PromptyV2Schema } from './schema';
 
 function record(value: unknown): Record<string, unknown> {
@@ -47,6 +47,13 @@ const LEGACY: Legacy[] = [
   { path: ['model', 'parameters', 'presence_penalty'], v2: '`model.options.presencePenalty`', rename: 'presencePenalty' },
   { path: ['model', 'parameters', 'stop'], v2: '`model.options.stopSequences`', rename: 'stopSequences' },
   { path: ['model', 'parameters', 'tools'], v2: 'top-level `tools:`' },
+  // Version 1's snake_case names under version 2's `model.options`: passed to the API as written
+  // (Prompty maps only its own camelCase names to the provider's), so they work where the API takes them.
+  { path: ['model', 'options', 'max_tokens'], v2: '`model.options.maxOutputTokens` (as written, it goes to the API unchanged)', rename: 'maxOutputTokens' },
+  { path: ['model', 'options', 'top_p'], v2: '`model.options.topP` (as written, it goes to the API unchanged)', rename: 'topP' },
+  { path: ['model', 'options', 'frequency_penalty'], v2: '`model.options.frequencyPenalty` (as written, it goes to the API unchanged)', rename: 'frequencyPenalty' },
+  { path: ['model', 'options', 'presence_penalty'], v2: '`model.options.presencePenalty` (as written, it goes to the API unchanged)', rename: 'presencePenalty' },
+  { path: ['model', 'options', 'stop'], v2: '`model.options.stopSequences` (as written, it goes to the API unchanged)', rename: 'stopSequences' },
   { path: ['model', 'configuration', 'type'], v2: '`model.provider` (`azure_openai` is `azure`)' },
   { path: ['model', 'configuration', 'azure_endpoint'], v2: '`model.connection.endpoint`', rename: 'endpoint' },
   { path: ['model', 'configuration', 'api_key'], v2: '`model.connection.apiKey`', rename: 'apiKey' },
@@ -58,17 +65,21 @@ const LEGACY: Legacy[] = [
 ];
 
 function legacyDiagnostic(doc: Document, l: Legacy, base: number, value: Record<string, unknown>, out: PromptDiagnostic[]): void {
-  const { pair } = locate(doc, l.path);
-  if (!pair || !isScalar(pair.key)) return;
   // `model.configuration` / `model.parameters` were renamed when the sibling already exists: then it is no simple rename.
   const parent = record(valueAt(value, l.path.slice(0, -1)));
+  // Only where the key is (`model: gpt-4o` has no `model.api`; `locate` would stop at `model`).
+  if (!(l.path[l.path.length - 1] in parent)) return;
+  const { pair } = locate(doc, l.path);
+  if (!pair || !isScalar(pair.key)) return;
   const rename = l.rename && !(l.rename in parent) ? l.rename : undefined;
   const at = nodeSpan(pair.key, base)!;
   const old = l.path[l.path.length - 1];
   out.push({
     code: 'prompty-v1-field',
     severity: 'hint',
-    message: `\`${l.path.join('.')}\` is Prompty version 1; version 2 writes it as ${l.v2}.${rename ? '' : ' Move it by hand.'}`,
+    message: l.path[1] === 'options'
+      ? `\`${old}\` under \`model.options\` is Prompty version 1's spelling; version 2 writes it as ${l.v2}.`
+      : `\`${l.path.join('.')}\` is Prompty version 1; version 2 writes it as ${l.v2}.${rename ? '' : ' Move it by hand.'}`,
     span: at,
     data: rename ? { replacement: rename, fix: { title: `Rename \`${old}\` to \`${rename}\` (Prompty version 2)`, edits: [{ start: at.start, end: at.end, newText: rename }] } } : undefined,
   });
@@ -156,12 +167,16 @@ function checkReferences(node: Node | null | undefined, base: number, out: Promp
   }
 }
 
+/** The version 1 keys with a hint of their own (`prompty-v1-field`), never an unknown key. */
+const LEGACY_PATHS = new Set(LEGACY.map((l) => l.path.join('.')));
+
 function checkUnknownKeys(pairs: Pair<Node, Node | null>[], info: KeyInfo, offset: number, root: boolean, out: PromptDiagnostic[], label?: string): void {
   const known = info.children;
   if (!known) return;
   for (const pair of pairs) {
     if (!isPair(pair) || !isScalar(pair.key)) continue;
     const key = String(pair.key.value);
+    if (!label && LEGACY_PATHS.has([...info.path, key].join('.'))) continue;
     const child = known.get(key);
     if (child) {
       if (isMap(pair.value) && child.children) checkUnknownKeys(pair.value.items as Pair<Node, Node | null>[], child, offset, false, out);
@@ -241,7 +256,8 @@ export function validatePrompty(text: string, block: FrontmatterBlock, version: 
   }
   if (isMap(doc.contents)) {
     const contents = doc.contents.items as Pair<Node, Node | null>[];
-    checkUnknownKeys(contents, promptyKeys(version), offset, true, out);
+    // A key of either version is known: the runtimes migrate version 1 keys and read version 2 keys in any file.
+    checkUnknownKeys(contents, promptyKeysAll(), offset, true, out);
     // Each input's, output's and tool's own keys.
     for (const key of ['inputs', 'outputs']) {
       const n = locate(doc, [key]).node;
@@ -253,7 +269,18 @@ export function validatePrompty(text: string, block: FrontmatterBlock, version: 
         checkUnknownKeys(e.items as Pair<Node, Node | null>[], item, offset, false, out, `an entry of \`${key}\``);
         // Prompty's TypeScript runtime refuses a property mapping without its `kind` (its type discriminator).
         const pairs = e.items as Pair<Node, Node | null>[];
-        if (!pairs.some((p) => isScalar(p.key) && p.key.value === 'kind')) {
+        const typeKey = pairs.find((p) => isScalar(p.key) && p.key.value === 'type')?.key;
+        if (typeKey && !pairs.some((p) => isScalar(p.key) && p.key.value === 'kind')) {
+          // Version 1's name for the type: version 2 reads `kind` alone, so the type is lost.
+          const at = nodeSpan(typeKey, offset)!;
+          out.push({
+            code: 'frontmatter-schema',
+            severity: 'warning',
+            message: `This entry of \`${key}\` names its type with \`type\`, version 1's key: Prompty version 2 reads \`kind\` (\`string\`, \`integer\`, \`object\`, ...), so the type is lost. Rename \`type\` to \`kind\`.`,
+            span: at,
+            data: { replacement: 'kind', fix: { title: 'Rename `type` to `kind` (Prompty version 2)', edits: [{ start: at.start, end: at.end, newText: 'kind' }] } },
+          });
+        } else if (!pairs.some((p) => isScalar(p.key) && p.key.value === 'kind')) {
           const name = pairs.find((p) => isScalar(p.key) && p.key.value === 'name');
           const parent = isMap(n) ? (n.items as Pair<Node, Node | null>[]).find((p) => p.value === e)?.key : undefined;
           const at = nodeSpan(name?.value ?? parent ?? e, offset)!;
@@ -261,8 +288,10 @@ export function validatePrompty(text: string, block: FrontmatterBlock, version: 
         }
       }
     }
+    // Each version 1 key where it stands, whichever version the file is detected as (a version 2
+    // file may keep a root `version:`, or `top_p` under `model.options`).
+    for (const l of LEGACY) legacyDiagnostic(doc, l, offset, value as Record<string, unknown>, out);
     if (version === 1) {
-      for (const l of LEGACY) legacyDiagnostic(doc, l, offset, value as Record<string, unknown>, out);
       legacyInputs(doc, text, offset, value as Record<string, unknown>, out);
     } else if (locate(doc, ['inputSchema']).pair) {
       const k = nodeSpan(locate(doc, ['inputSchema']).pair!.key, offset)!;
