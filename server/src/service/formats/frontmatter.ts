@@ -160,6 +160,17 @@ export function parseFrontmatterYaml(text: string, block: FrontmatterBlock, diag
       return;
     }
     const message = e instanceof Error ? e.message : String(e);
+    const unresolved = unresolvedAlias(doc);
+    if (unresolved) {
+      // `globs: *.ts`: a value starting with `*` is an alias, and no anchor of that name exists.
+      diagnostics.push({
+        code: 'yaml-syntax',
+        severity: 'error',
+        message: `Invalid YAML in the frontmatter: \`*${unresolved.name}\` is an alias, and no anchor \`&${unresolved.name}\` comes before it. If it is text (a glob such as \`*.ts\`), quote it: \`'*${unresolved.name}'\`.`,
+        span: { start: offset + unresolved.range[0], end: offset + Math.max(unresolved.range[1], unresolved.range[0] + 1) },
+      });
+      return;
+    }
     diagnostics.push({
       code: 'yaml-alias-limit',
       severity: 'error',
@@ -167,6 +178,19 @@ export function parseFrontmatterYaml(text: string, block: FrontmatterBlock, diag
       span: firstLineSpan(block, source),
     });
   }
+}
+
+/** The first alias whose anchor does not exist (before it), with its range in the YAML text. */
+function unresolvedAlias(doc: Document.Parsed): { name: string; range: [number, number] } | undefined {
+  let found: { name: string; range: [number, number] } | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (found || node.resolve(doc) !== undefined) return;
+      found = { name: node.source, range: [node.range?.[0] ?? 0, node.range?.[1] ?? 0] };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /**

@@ -31,11 +31,14 @@ export const AgentFrontmatterSchema = z.looseObject({
 export const KNOWN_FIELDS: Record<AgentFileKind, readonly string[]> = {
   'agents-md': [],
   claude: [],
+  gemini: [],
   'copilot-instructions': [],
   instructions: ['applyTo', 'description', 'name', 'excludeAgent'],
   prompt: ['description', 'name', 'agent', 'mode', 'model', 'tools', 'argument-hint'],
-  agent: ['description', 'name', 'model', 'tools', 'target', 'handoffs', 'argument-hint', 'infer', 'mcp-servers'],
-  skill: ['name', 'description', 'license', 'allowed-tools', 'compatibility', 'metadata'],
+  agent: ['description', 'name', 'model', 'tools', 'agents', 'target', 'handoffs', 'argument-hint', 'user-invokable', 'disable-model-invocation', 'infer', 'mcp-servers'],
+  // Agent Skills' fields, then those VS Code (`argument-hint`, `user-invokable`, `disable-model-invocation`)
+  // and Claude Code (`user-invocable`, `model`, `context`, `agent`, `hooks`) read from the same file.
+  skill: ['name', 'description', 'license', 'allowed-tools', 'compatibility', 'metadata', 'argument-hint', 'user-invokable', 'user-invocable', 'disable-model-invocation', 'model', 'context', 'agent', 'hooks'],
   'cursor-rule': ['description', 'globs', 'alwaysApply'],
   other: [],
 };
