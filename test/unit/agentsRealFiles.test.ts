@@ -130,3 +130,19 @@ test('skill fields VS Code and Claude Code read (`argument-hint`, `disable-model
   const agent = '---\nname: Feature Builder\ntools: [agent]\nagents: [Researcher]\nuser-invokable: false\n---\nBuild.\n';
   assert.deepEqual(findings(agent, 'file:///w/.github/agents/builder.agent.md', { 'agent-unknown-field': 'warning' }).diagnostics.filter((x) => x.code === 'agent-unknown-field'), []);
 });
+
+test('a `: ` inside an unquoted description and a lone `*` are reported on the value with the fix (quote it)', () => {
+  const text = '---\nname: commit\ndescription: Commit changes to git: pick files, then commit.\nallowed-tools: *\n---\n# Commit\n';
+  const doc = parseDocument(text, 'file:///w/.claude/skills/commit/SKILL.md');
+  assert.deepEqual(
+    doc.diagnostics.map((d) => [d.code, slice(text, d.span)]),
+    [
+      ['yaml-syntax', 'Commit changes to git: pick files, then commit.'],
+      ['yaml-syntax', '*'],
+    ],
+  );
+  assert.match(doc.diagnostics[0].message, /holds `: `.*Quote the whole value/);
+  assert.match(doc.diagnostics[1].message, /quote it: `'\*'`/);
+  // Quoted, both are fine.
+  assert.deepEqual(parseDocument('---\nname: commit\ndescription: "Commit changes to git: pick files."\nallowed-tools: "*"\n---\nx\n', 'file:///w/.claude/skills/commit/SKILL.md').diagnostics, []);
+});
