@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { isAgentInstructionPath } from '../../server/src/languages';
 import { createNodeHost } from '../../server/src/node/host';
 import { formatFor, lint, parseDocument } from '../../server/src/service';
-import { AgentFiles, agentInfo, loadingOf } from '../../server/src/service/agents';
+import { AgentFiles, agentFileTokens, agentInfo, loadingOf } from '../../server/src/service/agents';
 import { resolveModel } from '../../server/src/service/tokens/catalogue';
 
 const slice = (text: string, span: { start: number; end: number }) => text.slice(span.start, span.end);
@@ -145,4 +145,16 @@ test('a `: ` inside an unquoted description and a lone `*` are reported on the v
   assert.match(doc.diagnostics[1].message, /quote it: `'\*'`/);
   // Quoted, both are fine.
   assert.deepEqual(parseDocument('---\nname: commit\ndescription: "Commit changes to git: pick files."\nallowed-tools: "*"\n---\nx\n', 'file:///w/.claude/skills/commit/SKILL.md').diagnostics, []);
+});
+
+test('a custom agent listing models (tried in order) is counted with the first; each name resolves as VS Code writes it', () => {
+  const text = "---\nname: Planner\nmodel: ['Claude Opus 4.5', 'GPT-5.2']\n---\n# Plan\n\nPlan the change.\n";
+  const doc = parseDocument(text, 'file:///w/.github/agents/planner.agent.md');
+  assert.deepEqual(doc.diagnostics, []);
+  assert.equal(doc.prompt.model?.value, 'Claude Opus 4.5');
+  assert.equal(slice(text, doc.prompt.model!.span), "'Claude Opus 4.5'");
+  const t = agentFileTokens(doc)!;
+  assert.equal(t.model.id, 'claude-opus-4-5');
+  assert.equal(t.estimated, true, 'a Claude count is an estimate');
+  assert.deepEqual(findings(text, 'file:///w/.github/agents/planner.agent.md').diagnostics.filter((d) => d.code === 'unknown-model'), []);
 });

@@ -6,7 +6,7 @@
 // default, lists them).
 import type { PromptDocument } from '../../document';
 import type { PromptDiagnostic } from '../../diagnostic';
-import { isScalar } from 'yaml';
+import { isScalar, isSeq } from 'yaml';
 import { parseFrontmatterYaml, splitFrontmatter, frontmatterSettings, type FrontmatterBlock } from '../frontmatter';
 import { baseDocument, emptyModel, fileBaseName } from '../model';
 import type { ParseOptions, PromptModel, SourceValue } from '../types';
@@ -116,6 +116,14 @@ function restoreBareGlobs(block: FrontmatterBlock, value: string): void {
   if (isScalar(node)) node.value = value;
 }
 
+function firstListedModel(block: FrontmatterBlock, keySpan: { start: number; end: number } | undefined): SourceValue<string> | undefined {
+  const node = block.yaml?.get('model', true);
+  const first = isSeq(node) ? node.items[0] : undefined;
+  if (!isScalar(first) || typeof first.value !== 'string' || !first.range) return undefined;
+  const base = block.content.start;
+  return { value: first.value, span: { start: base + first.range[0], end: base + first.range[1] }, keySpan };
+}
+
 export function parseAgentFile(text: string, uri: string, version: number, options: ParseOptions, kind: AgentFileKind = agentKindOf(uri) ?? 'other'): PromptDocument {
   const diagnostics: PromptDiagnostic[] = [];
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -144,7 +152,8 @@ export function parseAgentFile(text: string, uri: string, version: number, optio
   const description = str('description');
   if (name) prompt.metadata.name = name;
   if (description) prompt.metadata.description = description;
-  const model = str('model');
+  // A custom agent may list models, tried in order (`model: ['Claude Opus 4.5', 'GPT-5.2']`): the first one counts.
+  const model = str('model') ?? firstListedModel(block, settings.find((s) => s.key === 'model')?.keySpan);
   if (model) prompt.model = model;
   const tools = setting('tools');
   if (tools && Array.isArray(tools.value) && tools.valueSpan) prompt.tools = tools.value.filter((t): t is string => typeof t === 'string').map((t) => ({ value: t, span: tools.valueSpan! }));
