@@ -42,6 +42,13 @@ test('a Cursor rule with unquoted globs (`globs: *.ts,*.tsx`) is read as Cursor 
   assert.equal(loadingOf(all, '.cursor/rules/all.mdc').loading, 'always');
   // The frontmatter's settings (hover, completion, history) see the glob as written.
   assert.equal(doc.prompt.settings.find((x) => x.key === 'globs')?.value, '*.tsx,*.ts');
+  assert.equal(doc.frontmatter.yaml?.get('globs'), '*.tsx,*.ts');
+  // With another mistake in the YAML, that one is reported, and what parses keeps the glob as written.
+  const other = '---\nglobs: *.ts\ndescription: [unclosed\n---\nx\n';
+  const o = parseDocument(other, 'file:///w/.cursor/rules/o.mdc');
+  assert.deepEqual(o.diagnostics.map((d) => d.code), ['yaml-syntax']);
+  assert.ok(slice(other, o.diagnostics[0].span).startsWith('[unclosed'));
+  assert.equal(o.frontmatter.recovered?.get('globs'), '*.ts');
 });
 
 test('only a Cursor rule reads a bare `*` value literally: elsewhere, and for other Cursor keys, it is still a YAML error', () => {

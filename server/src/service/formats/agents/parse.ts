@@ -112,8 +112,10 @@ function bareGlobs(text: string, content: { start: number; end: number }): { mas
 
 function restoreBareGlobs(block: FrontmatterBlock, value: string): void {
   if (block.value && typeof block.value === 'object' && !Array.isArray(block.value) && 'globs' in block.value) (block.value as Record<string, unknown>).globs = value;
-  const node = block.yaml?.get('globs', true);
-  if (isScalar(node)) node.value = value;
+  for (const yaml of [block.yaml, block.recovered]) {
+    const node = yaml?.get('globs', true);
+    if (isScalar(node)) node.value = value;
+  }
 }
 
 function firstListedModel(block: FrontmatterBlock, keySpan: { start: number; end: number } | undefined): SourceValue<string> | undefined {
