@@ -32,8 +32,11 @@ export const AGENT_INSTRUCTION_PATTERNS = [
   '**/*.instructions.md',
   '**/*.prompt.md',
   '**/*.agent.md',
+  '**/*.chatmode.md',
+  '**/.github/agents/*.md',
   '**/SKILL.md',
   '**/CLAUDE.md',
+  '**/GEMINI.md',
   '**/.cursor/rules/**/*.mdc',
 ] as const;
 
@@ -41,8 +44,9 @@ export const AGENT_INSTRUCTION_PATTERNS = [
 export function isAgentInstructionPath(pathOrUri: string): boolean {
   const p = pathOrUri.replace(/[?#].*$/, '').replace(/\\/g, '/');
   const base = p.slice(p.lastIndexOf('/') + 1);
-  if (base === 'AGENTS.md' || base === 'SKILL.md' || base === 'CLAUDE.md') return true;
-  if (/\.(?:instructions|prompt|agent)\.md$/.test(base)) return true;
+  if (base === 'AGENTS.md' || base === 'SKILL.md' || base === 'CLAUDE.md' || base === 'GEMINI.md') return true;
+  if (/\.(?:instructions|prompt|agent|chatmode)\.md$/.test(base)) return true;
+  if (/(?:^|\/)\.github\/agents\/[^/]+\.md$/.test(p)) return true;
   if (base === 'copilot-instructions.md' && /(?:^|\/)\.github\/copilot-instructions\.md$/.test(p)) return true;
   return base.endsWith('.mdc') && /(?:^|\/)\.cursor\/rules\//.test(p);
 }

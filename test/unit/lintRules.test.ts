@@ -119,12 +119,17 @@ export const CASES: Record<string, RuleCases> = {
       { text: `${fm()}List the risks, costs, etc.\n`, message: /"etc\."/, at: ['6:24 etc.'] },
       { text: `${fm()}Give some examples.\n`, message: /"some"/, at: ['6:6 some'] },
       { text: `${fm()}Maybe add a greeting.\n`, at: ['6:1 Maybe'] },
+      { text: `${fm()}Keep the answer kind of short.\n`, message: /"kind of"/, at: ['6:17 kind of'] },
+      { text: `${fm()}You should attempt to answer.\n`, message: /"attempt to"/, at: ['6:12 attempt to'] },
     ],
     passes: [
       { text: `${fm()}Answer in at most three sentences. List the two biggest risks.\n` },
       { text: `${fm()}<document>\nSome customers may try to return items, etc.\n</document>\n` },
       { text: `${fm()}Some customers write in French.\n` },
       { text: `${fm()}Try to be brief.\n`, options: { allow: ['try to'] } },
+      // A noun ("this kind of work"), and a negated effort word ("Do not attempt to guess").
+      { text: `${fm()}Use the test runner for this kind of work. Type: the kind of change.\n` },
+      { text: `${fm()}Do not attempt to fabricate answers. Never try to guess the schema.\n` },
     ],
   },
   'empty-message': {

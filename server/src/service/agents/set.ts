@@ -80,6 +80,7 @@ export function loadingByName(kind: AgentFileKind, path: string, config: AgentsC
   switch (kind) {
     case 'agents-md':
     case 'claude':
+    case 'gemini':
       return atRoot ? { loading: 'always', reason: 'at the project root' } : { loading: 'folder', reason: `for work in ${folder}/` };
     case 'copilot-instructions':
       return { loading: 'always', reason: 'every Copilot request' };

@@ -146,6 +146,11 @@ export function parseFrontmatterYaml(text: string, block: FrontmatterBlock, diag
       continue;
     }
     const trailing = trailingText(source, err);
+    const plain = trailing ? undefined : plainValueMistake(source, err);
+    if (plain) {
+      diagnostics.push({ code: 'yaml-syntax', severity: 'error', message: plain.message, span: { start: offset + plain.start, end: offset + plain.end } });
+      continue;
+    }
     diagnostics.push({
       code: err.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax',
       severity: 'error',
@@ -168,6 +173,17 @@ export function parseFrontmatterYaml(text: string, block: FrontmatterBlock, diag
       return;
     }
     const message = e instanceof Error ? e.message : String(e);
+    const unresolved = unresolvedAlias(doc);
+    if (unresolved) {
+      // `globs: *.ts`: a value starting with `*` is an alias, and no anchor of that name exists.
+      diagnostics.push({
+        code: 'yaml-syntax',
+        severity: 'error',
+        message: `Invalid YAML in the frontmatter: \`*${unresolved.name}\` is an alias, and no anchor \`&${unresolved.name}\` comes before it. If it is text (a glob such as \`*.ts\`), quote it: \`'*${unresolved.name}'\`.`,
+        span: { start: offset + unresolved.range[0], end: offset + Math.max(unresolved.range[1], unresolved.range[0] + 1) },
+      });
+      return;
+    }
     diagnostics.push({
       code: 'yaml-alias-limit',
       severity: 'error',
@@ -175,6 +191,37 @@ export function parseFrontmatterYaml(text: string, block: FrontmatterBlock, diag
       span: firstLineSpan(block, source),
     });
   }
+}
+
+/**
+ * Two mistakes in an unquoted value, said with their fix: a `: ` inside it (`description: Commit
+ * to git: pick files`), which YAML reads as a nested mapping (the whole value is the span), and a
+ * lone `*` (`allowed-tools: *`), an alias without a name.
+ */
+function plainValueMistake(source: string, err: YAMLError): { message: string; start: number; end: number } | undefined {
+  const [s] = err.pos;
+  const lineStart = s - column(source, s);
+  const lineEnd = trimEnd(source, s, lineStart + lineOf(source, s).length);
+  if (err.code === 'BLOCK_AS_IMPLICIT_KEY' && lineEnd > s) {
+    return { message: 'Invalid YAML in the frontmatter: this value holds `: `, which YAML reads as the start of a nested mapping. Quote the whole value (`"…"`), or write the colon without the space after it.', start: s, end: lineEnd };
+  }
+  if (err.code === 'BAD_ALIAS' && source[s] === '*') {
+    return { message: "Invalid YAML in the frontmatter: a `*` starts an alias, and this one has no name. If it is text, quote it: `'*'`.", start: s, end: s + 1 };
+  }
+  return undefined;
+}
+
+/** The first alias whose anchor does not exist (before it), with its range in the YAML text. */
+function unresolvedAlias(doc: Document.Parsed): { name: string; range: [number, number] } | undefined {
+  let found: { name: string; range: [number, number] } | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (found || node.resolve(doc) !== undefined) return;
+      found = { name: node.source, range: [node.range?.[0] ?? 0, node.range?.[1] ?? 0] };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /**

@@ -19,7 +19,7 @@ export const rule: LintRule = {
     for (const s of ctx.doc.prompt.settings) {
       if (known.includes(s.key)) continue;
       const near = closest(s.key, known);
-      const tool = info.kind === 'cursor-rule' ? 'Cursor' : info.kind === 'skill' ? 'Agent Skills' : info.kind === 'agents-md' || info.kind === 'claude' || info.kind === 'copilot-instructions' || info.kind === 'other' ? 'the tools reading this file' : 'VS Code';
+      const tool = info.kind === 'cursor-rule' ? 'Cursor' : info.kind === 'skill' ? 'Agent Skills (or VS Code, Claude Code)' : info.kind === 'agents-md' || info.kind === 'claude' || info.kind === 'gemini' || info.kind === 'copilot-instructions' || info.kind === 'other' ? 'the tools reading this file' : 'VS Code';
       out.push({
         message: `\`${s.key}\` is not a field ${tool} documents for this file${known.length ? ` (${known.map((k) => `\`${k}\``).join(', ')})` : ' (it has none)'}.${near ? ` Did you mean \`${near}\`?` : ''} Another tool may read it; if none does, remove it.`,
         span: s.keySpan,

@@ -33,7 +33,12 @@ const PHRASES: [RegExp, keyof typeof ADVICE][] = [
 // A directive: starts with a verb of instruction or speaks to the model.
 const DIRECTIVE = /^(?:please |always |never |do not |don't )?(?:use|include|mention|add|write|answer|respond|reply|list|give|provide|ask|explain|summari[sz]e|return|show|suggest|offer|keep|make|describe|check|cite|quote|extract|classify|translate|rewrite|review)\b|\b(?:you|your|should|must|need to)\b/i;
 
-export const PATTERNS = [...PHRASES.map(([re]) => re), DIRECTIVE];
+// "this kind of work", "the sort of change": a noun after a determiner, not the hedge "kind of long".
+const DETERMINER_BEFORE = /\b(?:the|this|that|these|those|what|which|any|each|every|a|an|one|same|other|no|its|their|our|your)\s+$/i;
+// "Do not attempt to guess", "never try to": the effort word is negated, so nothing is left to guess.
+const NEGATION_BEFORE = /\b(?:not|never|n't)\s+$/i;
+
+export const PATTERNS = [...PHRASES.map(([re]) => re), DIRECTIVE, DETERMINER_BEFORE, NEGATION_BEFORE];
 
 const MAX_FINDINGS = 200;
 
@@ -52,6 +57,9 @@ function findIn(sentences: readonly Sentence[], allow: Set<string>, cap: number)
       for (let m = re.exec(s.words); m; m = re.exec(s.words)) {
         const word = m[0];
         if (allow.has(word.toLowerCase().replace(/\.$/, ''))) continue;
+        const before = s.words.slice(Math.max(0, m.index - 12), m.index);
+        if (kind === 'degree' && /^(?:kind|sort) of$/i.test(word) && DETERMINER_BEFORE.test(before)) continue;
+        if (kind === 'effort' && NEGATION_BEFORE.test(before)) continue;
         out.push({
           message: `Vague: "${word}" leaves the model to guess; ${ADVICE[kind]}.`,
           span: { start: s.span.start + m.index, end: s.span.start + m.index + word.length },

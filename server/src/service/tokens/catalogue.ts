@@ -108,7 +108,12 @@ export function mergeCatalogue(user: unknown, base: Catalogue = BUILTIN_CATALOGU
 
 /** `openai/gpt-4o-2024-08-06` -> `gpt-4o-2024-08-06`; `vertexai/claude-3-5-sonnet-v2@20241022` -> `claude-3-5-sonnet-v2`. */
 export function normaliseModelName(model: string): string {
-  let name = model.trim().toLowerCase();
+  // VS Code's prompt and agent files name a model as it shows it, `Claude Sonnet 4.5 (copilot)`:
+  // without the vendor in parentheses and with a `-` for each run of spaces, that is the catalogue's id.
+  let name = model.trim();
+  const open = name.endsWith(')') ? name.lastIndexOf('(') : -1;
+  if (open > 0) name = name.slice(0, open).trimEnd();
+  name = name.toLowerCase().replace(/\s+/g, '-');
   name = name.slice(name.lastIndexOf('/') + 1);
   const at = name.indexOf('@');
   if (at > 0) name = name.slice(0, at);

@@ -22,8 +22,12 @@ export const AGENT_FILE_PATTERNS = [
   '.github/**/*.instructions.md',
   '.github/**/*.prompt.md',
   '.github/**/*.agent.md',
+  '.github/**/*.chatmode.md',
+  '.github/agents/*.md',
   '.github/**/SKILL.md',
   '.claude/**/SKILL.md',
+  '.agents/**/SKILL.md',
+  '.cursor/**/SKILL.md',
   '.claude/**/CLAUDE.md',
   '.cursor/rules/**/*.mdc',
 ];

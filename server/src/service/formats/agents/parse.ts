@@ -6,7 +6,8 @@
 // default, lists them).
 import type { PromptDocument } from '../../document';
 import type { PromptDiagnostic } from '../../diagnostic';
-import { parseFrontmatterYaml, splitFrontmatter, frontmatterSettings } from '../frontmatter';
+import { isScalar, isSeq } from 'yaml';
+import { parseFrontmatterYaml, splitFrontmatter, frontmatterSettings, type FrontmatterBlock } from '../frontmatter';
 import { baseDocument, emptyModel, fileBaseName } from '../model';
 import type { ParseOptions, PromptModel, SourceValue } from '../types';
 import { DEFAULT_MAX_TEMPLATE_SIZE } from '../types';
@@ -24,12 +25,14 @@ export type AgentFileKind =
   | 'instructions'
   /** `*.prompt.md`: a prompt run on demand (a slash command). */
   | 'prompt'
-  /** `*.agent.md`: a custom agent, used when chosen. */
+  /** `*.agent.md` (and the older `*.chatmode.md`, and any `.md` in `.github/agents/`): a custom agent, used when chosen. */
   | 'agent'
   /** `SKILL.md`: a skill; its name and description are listed, its body read when used. */
   | 'skill'
   /** `CLAUDE.md`: Claude Code's memory, read at the start of every session in its folder. */
   | 'claude'
+  /** `GEMINI.md`: Gemini CLI's context file, sent with every prompt in its workspace (a nested one when a tool reads its folder). */
+  | 'gemini'
   /** `.cursor/rules/*.mdc`: a Cursor rule; `alwaysApply: true` sends it with every request. */
   | 'cursor-rule'
   /** A file the project config names (`agents.files`) that has none of the names above. */
@@ -43,6 +46,7 @@ export const KIND_LABELS: Record<AgentFileKind, string> = {
   agent: 'custom agent',
   skill: 'skill',
   claude: 'CLAUDE.md',
+  gemini: 'GEMINI.md',
   'cursor-rule': 'Cursor rule',
   other: 'instruction file',
 };
@@ -53,11 +57,13 @@ export function agentKindOf(uri: string): AgentFileKind | undefined {
   const base = fileBaseName(uri);
   if (base === 'AGENTS.md') return 'agents-md';
   if (base === 'CLAUDE.md') return 'claude';
+  if (base === 'GEMINI.md') return 'gemini';
   if (base === 'SKILL.md') return 'skill';
   if (base === 'copilot-instructions.md' && /(?:^|\/)\.github\/copilot-instructions\.md$/.test(path)) return 'copilot-instructions';
   if (base.endsWith('.instructions.md')) return 'instructions';
   if (base.endsWith('.prompt.md')) return 'prompt';
-  if (base.endsWith('.agent.md')) return 'agent';
+  // `*.chatmode.md` is the older name of a custom agent, and VS Code reads every `.md` in `.github/agents/` as one.
+  if (base.endsWith('.agent.md') || base.endsWith('.chatmode.md') || /(?:^|\/)\.github\/agents\/[^/]+\.md$/.test(path)) return 'agent';
   if (base.endsWith('.mdc') && /(?:^|\/)\.cursor\/rules\//.test(path)) return 'cursor-rule';
   return undefined;
 }
@@ -95,6 +101,31 @@ function splitGlobs(value: unknown): string[] | undefined {
   return undefined;
 }
 
+/** A top-level `globs:` line whose value starts with `*`: the text with that value masked (same length, a plain scalar), and the value as Cursor reads it. */
+function bareGlobs(text: string, content: { start: number; end: number }): { masked: string; value: string } | undefined {
+  const m = /^globs:[ \t]+(\*[^\r\n]*)$/m.exec(text.slice(content.start, content.end));
+  if (!m) return undefined;
+  const start = content.start + m.index + m[0].length - m[1].length;
+  const end = start + m[1].length;
+  return { masked: text.slice(0, start) + 'x'.repeat(end - start) + text.slice(end), value: m[1].trim() };
+}
+
+function restoreBareGlobs(block: FrontmatterBlock, value: string): void {
+  if (block.value && typeof block.value === 'object' && !Array.isArray(block.value) && 'globs' in block.value) (block.value as Record<string, unknown>).globs = value;
+  for (const yaml of [block.yaml, block.recovered]) {
+    const node = yaml?.get('globs', true);
+    if (isScalar(node)) node.value = value;
+  }
+}
+
+function firstListedModel(block: FrontmatterBlock, keySpan: { start: number; end: number } | undefined): SourceValue<string> | undefined {
+  const node = block.yaml?.get('model', true);
+  const first = isSeq(node) ? node.items[0] : undefined;
+  if (!isScalar(first) || typeof first.value !== 'string' || !first.range) return undefined;
+  const base = block.content.start;
+  return { value: first.value, span: { start: base + first.range[0], end: base + first.range[1] }, keySpan };
+}
+
 export function parseAgentFile(text: string, uri: string, version: number, options: ParseOptions, kind: AgentFileKind = agentKindOf(uri) ?? 'other'): PromptDocument {
   const diagnostics: PromptDiagnostic[] = [];
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -106,7 +137,11 @@ export function parseAgentFile(text: string, uri: string, version: number, optio
     return doc;
   }
   const { block, bodyStart } = splitFrontmatter(text, bom);
-  parseFrontmatterYaml(text, block, diagnostics);
+  // Cursor reads a rule's `globs:` line as written, and writes it unquoted itself (`globs: *.ts,*.tsx`):
+  // a value starting with `*`, which YAML would read as an alias, is the literal text there.
+  const bare = kind === 'cursor-rule' && block.present ? bareGlobs(text, block.content) : undefined;
+  parseFrontmatterYaml(bare ? bare.masked : text, block, diagnostics);
+  if (bare) restoreBareGlobs(block, bare.value);
   const settings = frontmatterSettings(text, block);
   prompt.settings = settings;
   const fields = block.value && typeof block.value === 'object' && !Array.isArray(block.value) ? (block.value as Record<string, unknown>) : undefined;
@@ -119,7 +154,8 @@ export function parseAgentFile(text: string, uri: string, version: number, optio
   const description = str('description');
   if (name) prompt.metadata.name = name;
   if (description) prompt.metadata.description = description;
-  const model = str('model');
+  // A custom agent may list models, tried in order (`model: ['Claude Opus 4.5', 'GPT-5.2']`): the first one counts.
+  const model = str('model') ?? firstListedModel(block, settings.find((s) => s.key === 'model')?.keySpan);
   if (model) prompt.model = model;
   const tools = setting('tools');
   if (tools && Array.isArray(tools.value) && tools.valueSpan) prompt.tools = tools.value.filter((t): t is string => typeof t === 'string').map((t) => ({ value: t, span: tools.valueSpan! }));
