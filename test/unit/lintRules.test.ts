@@ -208,6 +208,26 @@ export const CASES: Record<string, RuleCases> = {
       { text: `${fm()}Hi\n` },
     ],
   },
+  'skill-frontmatter': {
+    fails: [
+      { uri: 'file:///w/.github/skills/pdf-tools/SKILL.md', text: '---\nname: PDF_Tools\n---\nExtract the text.\n', at: ['1:1 ---', '2:7 PDF_Tools', '2:7 PDF_Tools', '2:7 PDF_Tools'], message: /needs `description:`/ },
+      { uri: 'file:///w/.github/skills/pdf-tools/SKILL.md', text: '---\nname: -pdf--tools\ndescription: ""\n---\nBody.\n', at: ['2:7 -pdf--tools', '2:7 -pdf--tools', '2:7 -pdf--tools', '3:14 ""'], message: /starts or ends with a hyphen/ },
+      { uri: 'file:///w/skills/notes/SKILL.md', text: 'Take notes in Markdown.\n', at: ['1:1 Take notes in Markdown.'], message: /starts with YAML frontmatter/ },
+      { uri: 'file:///w/skills/x/SKILL.md', text: `---\nname: x\ndescription: ${'d'.repeat(1025)}\ncompatibility: ${'c'.repeat(501)}\nallowed-tools: [1, 2]\n---\nBody.\n`, at: [`3:14 ${'d'.repeat(1025)}`, `4:16 ${'c'.repeat(501)}`, '5:16 [1, 2]'], message: /1025 characters long/ },
+      // The folder's name as written, a leading space included (the validator strips only the name).
+      { uri: 'file:///w/skills/%20safe-editing/SKILL.md', text: '---\nname: safe-editing\ndescription: Edit files safely.\n---\nBody.\n', at: ['2:7 safe-editing'], message: /not the name of the skill's folder \(` safe-editing`\)/ },
+    ],
+    passes: [
+      { uri: 'file:///w/.github/skills/pdf-tools/SKILL.md', text: '---\nname: pdf-tools\ndescription: Extract text and tables from PDF files. Use when the user shares a PDF.\nallowed-tools: Read Bash(pdftotext:*)\n---\nBody.\n' },
+      // Lower-case letters of any script; the folder's name decoded from the URI, compared after NFKC.
+      { uri: 'file:///w/skills/donn%C3%A9es/SKILL.md', text: '---\nname: donne\u0301es\ndescription: Data.\ncompatibility: Node 20\nallowed-tools:\n  - Read\n---\nBody.\n' },
+      // YAML that cannot be read is yaml-syntax's to report.
+      { uri: 'file:///w/skills/x/SKILL.md', text: '---\nname: x\ndescription: Use it: always\n---\nBody.\n' },
+      // Not a skill.
+      { uri: 'file:///w/AGENTS.md', text: '# Guide\n\nNo frontmatter here.\n' },
+      { text: `${fm()}Hi\n` },
+    ],
+  },
 };
 
 /** Agent instruction files are parsed as such (by their names); everything else as Dotprompt, as before. */

@@ -19,6 +19,7 @@ import { disableFileEdit, disableLineEdit, suppressionsOf } from './suppress';
 import type { Finding, Level, LintRule, RuleContext } from './types';
 
 import { rule as agentUnknownField } from './agent-unknown-field';
+import { rule as skillFrontmatter } from './skill-frontmatter';
 import { rule as brokenLink } from './broken-link';
 import { rule as conflictingInstructions } from './conflicting-instructions';
 import { rule as contextBudget } from './context-budget';
@@ -63,6 +64,7 @@ export const RULES: readonly LintRule<any>[] = [
   whitespace,
   brokenLink,
   agentUnknownField,
+  skillFrontmatter,
   lifecycleUnversionedChange,
   lifecycleUnverified,
   lifecycleRetiredReferenced,
