@@ -48,7 +48,9 @@ export const githubModels: PromptFormat = {
   id: GITHUB_MODELS_ID,
   displayName: 'GitHub Models prompt',
   languageIds: ['github-models-prompt'],
-  filePatterns: ['**/*.prompt.yml', '**/*.prompt.yaml'],
+  // Searches of the workspace skip dot folders, and `.github/prompts/` is where these files usually
+  // live (the GitHub Models prompt editor and actions/ai-inference use it): it is named on its own.
+  filePatterns: ['**/*.prompt.yml', '**/*.prompt.yaml', '**/.github/**/*.prompt.yml', '**/.github/**/*.prompt.yaml'],
   detect: (uri) => /\.prompt\.ya?ml$/i.test(fileBaseName(uri)),
   parse: (text, uri, version, options) => parsePromptFile(text, uri, version, options),
   schema,
