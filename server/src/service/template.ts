@@ -719,6 +719,7 @@ function* checkForeignSyntax(text: string, start: number, end: number, tags: Tag
   // `lastIndex` is the loop's own (a pause lets other parses use the shared expression).
   let from = 0;
   let n = 0;
+  let fences: [number, number][] | undefined;
   for (;;) {
     FOREIGN.lastIndex = from;
     const m = FOREIGN.exec(body);
@@ -727,6 +728,9 @@ function* checkForeignSyntax(text: string, start: number, end: number, tags: Tag
     if (++n % STEP_ITEMS === 0) yield 'parse: text';
     const s = start + m.index;
     if (m[0].length > 2000 || insideTag(tags, s)) continue;
+    // Written as code (`{% if %}` between backticks, or in a ``` block), it is quoted on purpose.
+    fences ??= fencedRanges(body);
+    if (inInlineCode(body, m.index, m.index + m[0].length) || fences.some(([a, b]) => m.index >= a && m.index < b)) continue;
     const comment = m[0].startsWith('{#');
     diagnostics.push({
       code: 'template-foreign-syntax',
@@ -738,6 +742,40 @@ function* checkForeignSyntax(text: string, start: number, end: number, tags: Tag
       data: comment ? { replacement: `{{!${m[0].slice(2, -2)}}}` } : undefined,
     });
   }
+}
+
+/** Whether `from`..`to` of `text` sits in a Markdown code span: an odd number of backticks before it on its line, and one after it on the same line. */
+function inInlineCode(text: string, from: number, to: number): boolean {
+  let lineStart = from;
+  while (lineStart > 0 && text[lineStart - 1] !== '\n') lineStart--;
+  let ticks = 0;
+  for (let i = lineStart; i < from; i++) if (text.charCodeAt(i) === 96) ticks++;
+  if (ticks % 2 === 0) return false;
+  for (let i = to; i < text.length && text[i] !== '\n'; i++) if (text.charCodeAt(i) === 96) return true;
+  return false;
+}
+
+/** The offsets of Markdown fenced code blocks (``` or ~~~ lines) in `text`; an unclosed fence runs to the end. */
+function fencedRanges(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  let open: number | undefined;
+  let marker = '';
+  for (let at = 0; at < text.length; ) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, end).trimStart();
+    const fence = line.startsWith('```') ? '```' : line.startsWith('~~~') ? '~~~' : '';
+    if (fence && open === undefined) {
+      open = at;
+      marker = fence;
+    } else if (fence === marker && open !== undefined) {
+      out.push([open, end]);
+      open = undefined;
+    }
+    at = end + 1;
+  }
+  if (open !== undefined) out.push([open, text.length]);
+  return out;
 }
 
 /**
