@@ -147,3 +147,17 @@ test('Jinja between backticks or in a fenced block is quoted on purpose; in the 
   const open = '---\nmodel: openai/gpt-4o\n---\nA stray ` then {% if z %}.\n';
   assert.deepEqual(diags(open, DP).filter((d) => d.code === 'template-foreign-syntax').map((d) => at(open, d)), ['{% if z %}']);
 });
+
+// ---- a YAML list written as a Picoschema type ----
+
+test('`field:` followed by a YAML list of one item shape is an error on the list, and the item fields still check the template', () => {
+  const text = '---\ninput:\n  schema:\n    history:\n      - role: string\n        content: string\n    tags: [string]\n---\n{{#each history}}{{role}}: {{this.content}} {{this.nope}}{{/each}} {{#each tags}}{{this}}{{/each}}\n';
+  const all = diags(text, DP);
+  const invalid = all.filter((d) => d.code === 'input-schema-invalid');
+  assert.deepEqual(invalid.map((d) => [lineOf(text, d), at(text, d).split('\n')[0]]), [[5, '- role: string'], [7, '[string]']]);
+  assert.match(invalid[0].message, /Dotprompt reads `history` as an object with a field "0"\. For a list, write `history\(array\):` with the item's fields/);
+  assert.match(invalid[1].message, /write `tags\(array\): string`/);
+  // The item's fields are known: `{{role}}` is the helper shadowing the field, `this.nope` is not a field.
+  assert.deepEqual(all.filter((d) => d.code === 'helper-shadows-field').map((d) => at(text, d)), ['role']);
+  assert.deepEqual(all.filter((d) => d.code === 'undefined-variable').map((d) => at(text, d)), ['nope']);
+});

@@ -720,6 +720,8 @@ function* checkForeignSyntax(text: string, start: number, end: number, tags: Tag
   let from = 0;
   let n = 0;
   let fences: [number, number][] | undefined;
+  let code: ((from: number, to: number) => boolean) | undefined;
+  let fence = 0;
   for (;;) {
     FOREIGN.lastIndex = from;
     const m = FOREIGN.exec(body);
@@ -730,7 +732,10 @@ function* checkForeignSyntax(text: string, start: number, end: number, tags: Tag
     if (m[0].length > 2000 || insideTag(tags, s)) continue;
     // Written as code (`{% if %}` between backticks, or in a ``` block), it is quoted on purpose.
     fences ??= fencedRanges(body);
-    if (inInlineCode(body, m.index, m.index + m[0].length) || fences.some(([a, b]) => m.index >= a && m.index < b)) continue;
+    code ??= inlineCode(body);
+    // The matches come in order: the fence list is walked once.
+    while (fence < fences.length && fences[fence][1] <= m.index) fence++;
+    if (code(m.index, m.index + m[0].length) || (fence < fences.length && fences[fence][0] <= m.index)) continue;
     const comment = m[0].startsWith('{#');
     diagnostics.push({
       code: 'template-foreign-syntax',
@@ -744,15 +749,27 @@ function* checkForeignSyntax(text: string, start: number, end: number, tags: Tag
   }
 }
 
-/** Whether `from`..`to` of `text` sits in a Markdown code span: an odd number of backticks before it on its line, and one after it on the same line. */
-function inInlineCode(text: string, from: number, to: number): boolean {
-  let lineStart = from;
-  while (lineStart > 0 && text[lineStart - 1] !== '\n') lineStart--;
+/**
+ * Whether `from`..`to` of `text` sits in a Markdown code span: an odd number of backticks before it
+ * on its line, and one after it on the same line. Asked with increasing offsets, it scans the text
+ * once (a line of thousands of matches stays linear).
+ */
+function inlineCode(text: string): (from: number, to: number) => boolean {
+  let pos = 0;
   let ticks = 0;
-  for (let i = lineStart; i < from; i++) if (text.charCodeAt(i) === 96) ticks++;
-  if (ticks % 2 === 0) return false;
-  for (let i = to; i < text.length && text[i] !== '\n'; i++) if (text.charCodeAt(i) === 96) return true;
-  return false;
+  let nextTick = -2;
+  let nextBreak = -2;
+  return (from, to) => {
+    for (; pos < from; pos++) {
+      const c = text.charCodeAt(pos);
+      if (c === 10) ticks = 0;
+      else if (c === 96) ticks++;
+    }
+    if (ticks % 2 === 0) return false;
+    if (nextTick !== -1 && nextTick < to) nextTick = text.indexOf('`', to);
+    if (nextBreak !== -1 && nextBreak < to) nextBreak = text.indexOf('\n', to);
+    return nextTick >= 0 && (nextBreak < 0 || nextTick < nextBreak);
+  };
 }
 
 /** The offsets of Markdown fenced code blocks (``` or ~~~ lines) in `text`; an unclosed fence runs to the end. */
