@@ -161,3 +161,18 @@ test('`field:` followed by a YAML list of one item shape is an error on the list
   assert.deepEqual(all.filter((d) => d.code === 'helper-shadows-field').map((d) => at(text, d)), ['role']);
   assert.deepEqual(all.filter((d) => d.code === 'undefined-variable').map((d) => at(text, d)), ['nope']);
 });
+
+// ---- blanks at the end of a Dotprompt template ----
+
+test('blanks after the last text of a template with frontmatter are not sent (Dotprompt trims it); without frontmatter they are', () => {
+  const text = '---\nmodel: openai/gpt-4o\n---\nHello {{name}}.  \nThere.  \n\n  \n';
+  const found = diags(text, DP, true).filter((d) => d.code === 'whitespace');
+  assert.deepEqual(found.map((d) => [lineOf(text, d), at(text, d)]), [[4, '  '], [5, '  '], [7, '  ']]);
+  assert.match(found[0].message, /invisible, but sent to the model/);
+  assert.match(found[1].message, /end of the template: not sent to the model \(Dotprompt trims the template\)/);
+  assert.match(found[2].message, /end of the template: not sent/);
+  const bare = '{{>common}}\n\nYou are generating ';
+  const plain = diags(bare, DP, true).filter((d) => d.code === 'whitespace');
+  assert.deepEqual(plain.map((d) => at(bare, d)), [' ']);
+  assert.match(plain[0].message, /invisible, but sent to the model/);
+});
