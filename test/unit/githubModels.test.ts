@@ -32,7 +32,7 @@ test('detection: *.prompt.yml and *.prompt.yaml are GitHub Models files; other n
   for (const uri of ['file:///a/x.prompt', 'file:///a/x.yml', 'file:///a/x.tests.yaml', 'file:///a/x.prompt.md', 'file:///a/prompt.yml']) assert.notEqual(formatFor(uri)?.id, 'github-models', uri);
   assert.equal(formatFor('file:///a/x.prompt')?.id, 'dotprompt');
   // The prompt formats' globs (the agent instruction files' are checked in agents.test.ts).
-  assert.deepEqual(promptFileGlobs().filter((g) => g.includes('prompt') && !g.endsWith('.md')).sort(), ['**/*.prompt', '**/*.prompt.yaml', '**/*.prompt.yml', '**/*.prompty', '**/.github/**/*.prompt.yaml', '**/.github/**/*.prompt.yml']);
+  assert.deepEqual(promptFileGlobs().filter((g) => g.includes('prompt') && !g.endsWith('.md')).sort(), ['**/*.prompt', '**/*.prompt.yaml', '**/*.prompt.yml', '**/*.prompty', '**/.github/**/*.prompt.yaml', '**/.github/**/*.prompt.yml', '.github/**/*.prompt.yaml', '.github/**/*.prompt.yml']);
   assert.equal(formatForLanguage('github-models-prompt')?.id, 'github-models');
   // An untitled buffer set to the language parses as the format.
   assert.equal(parseDocument('messages: []\n', 'untitled:Untitled-1', 0, {}, undefined, 'github-models-prompt').format, 'github-models');

@@ -176,3 +176,15 @@ test('blanks after the last text of a template with frontmatter are not sent (Do
   assert.deepEqual(plain.map((d) => at(bare, d)), [' ']);
   assert.match(plain[0].message, /invisible, but sent to the model/);
 });
+
+test('`test DIR` runs the test rows of prompt files under .github/, and a broken prompt file without test data does not stop them', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pw-ghm-test-'));
+  mkdirSync(path.join(dir, '.github', 'prompts'), { recursive: true });
+  writeFileSync(path.join(dir, '.github', 'prompts', 'say.prompt.yml'), 'model: openai/gpt-4o\nmessages:\n  - role: user\n    content: Say {{word}}\ntestData:\n  - word: hello\nevaluators:\n  - name: has it\n    string:\n      contains: hello\n');
+  // Written for another tool: `model` is a mapping (an error `gh models` refuses), and it has no rows.
+  writeFileSync(path.join(dir, '.github', 'prompts', 'other.prompt.yml'), 'model:\n  name: gpt-4\nprompt: Review {{code}}\n');
+  const r = await runCli(['test', '.', '--provider', 'render', '--no-record'], dir);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /1 passed, 0 failed/);
+  assert.doesNotMatch(r.stderr, /other\.prompt\.yml/);
+});
