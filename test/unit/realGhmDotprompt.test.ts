@@ -46,12 +46,13 @@ test('a folder search finds prompt files under .github/ (dot folders are otherwi
 // ---- YAML layout in message texts is not white space sent to the model ----
 
 test('a block scalar line holding only its indentation is not trailing white space; blanks past the indentation are', () => {
-  const text = 'messages:\n  - role: user\n    content: |\n      Hello {{name}}.\n      \n        \n      Bye\n  - role: system\n    content: "one   \n      two"\n';
+  const text = 'messages:\n  - role: user\n    content: |\n      Hello {{name}}.\n      \n        \n      Bye \n  - role: system\n    content: "one   \n      two"\n';
   const found = diags(text, GH, true).filter((d) => d.code === 'whitespace');
-  // Line 5 is indentation only (an empty line of the value), line 6 keeps two spaces of text, line 9
-  // ends a line of a quoted string (folded away by YAML).
-  assert.deepEqual(found.map((d) => [lineOf(text, d), at(text, d)]), [[6, '        ']]);
-  assert.match(found[0].message, /sent to the model/);
+  // Line 5 is indentation only (an empty line of the value), line 6 keeps two spaces of text, line 7
+  // is the block's last line (its blank is in the value: "Bye \n"), line 9 ends a line of a quoted
+  // string (folded away by YAML).
+  assert.deepEqual(found.map((d) => [lineOf(text, d), at(text, d)]), [[6, '        '], [7, ' ']]);
+  for (const d of found) assert.match(d.message, /but sent to the model/);
 });
 
 test('a folded (>) message and a judge prompt: indentation-only lines are not reported', () => {

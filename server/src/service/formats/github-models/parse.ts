@@ -10,7 +10,7 @@ import type { Span } from '../../text';
 import { parseFrontmatterYaml, frontmatterSettings, trimEnd, type FrontmatterBlock } from '../frontmatter';
 import { baseDocument, emptyModel } from '../model';
 import { DEFAULT_MAX_TEMPLATE_SIZE, type ModelParameter, type ParseOptions, type PromptInput, type PromptMessage, type PromptModel, type PromptTest, type SourceValue, type TemplateTag, type VariableReference } from '../types';
-import { layoutBlanks, placeholdersIn, scalarTextSpan, type Placeholder } from './scalars';
+import { blockTail, layoutBlanks, placeholdersIn, scalarTextSpan, type Placeholder } from './scalars';
 import { validatePromptFile } from './validate';
 
 export const GITHUB_MODELS_ID = 'github-models';
@@ -260,6 +260,8 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
         info.texts.push(content);
         info.prose.push(content.span);
         info.proseLayout.push(...layoutBlanks(text, contentPair!.value, content.span));
+        const tail = blockTail(text, contentPair!.value, content.span, base);
+        if (tail) info.prose.push(tail);
       }
       const contentSpan = content?.span ?? (contentPair ? spanOf(contentPair.value, base, text) : undefined) ?? { start: span.end, end: span.end };
       const tags: TemplateTag[] = (content?.placeholders ?? []).map((p) => ({ kind: 'variable', name: p.name, span: p.span }));
@@ -326,6 +328,8 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
           if (!s || !isScalar(p!.value)) continue;
           info.prose.push(s);
           info.proseLayout.push(...layoutBlanks(text, p!.value, s));
+          const tail = blockTail(text, p!.value, s, base);
+          if (tail) info.prose.push(tail);
           // The system prompt is sent as written; only the prompt is templated.
           if (key === 'prompt') info.texts.push({ path: ['evaluators', index, 'llm', key], value: String(p!.value.value), span: s, placeholders: placeholdersIn(text, s), scope: 'judge' });
         }

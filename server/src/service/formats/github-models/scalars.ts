@@ -69,6 +69,18 @@ export function layoutBlanks(text: string, node: Node | null | undefined, span: 
   return out;
 }
 
+/**
+ * The blanks ending the last line of a block scalar's text, which `scalarTextSpan` leaves out of
+ * the span but YAML keeps in the value (`Bye  ` on the last line of `|` reads as `Bye  `).
+ */
+export function blockTail(text: string, node: Node | null | undefined, span: Span, base: number): Span | undefined {
+  if (!isScalar(node) || !node.range || (node.type !== Scalar.BLOCK_LITERAL && node.type !== Scalar.BLOCK_FOLDED)) return undefined;
+  const end = base + node.range[1];
+  let e = span.end;
+  while (e < end && (text[e] === ' ' || text[e] === '\t')) e++;
+  return e > span.end && (e === text.length || text[e] === '\n' || text[e] === '\r') ? { start: span.end, end: e } : undefined;
+}
+
 /** A `{{ ... }}` placeholder found in a string's text. */
 export interface Placeholder {
   /** The name between the braces, without surrounding spaces (`input` in `{{ input }}`). */
