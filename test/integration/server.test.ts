@@ -75,7 +75,7 @@ test('needs-fixing.prompt: each mistake is reported on the right line and column
   assert.deepEqual(summary(published.diagnostics), [
     '5:16 frontmatter-schema',
     '6:20 frontmatter-schema',
-    '8:11 frontmatter-schema',
+    '8:11 output-format-unknown',
     '9:1 frontmatter-unknown-key',
     '12:15 input-schema-type',
     '13:5 unused-variable',

@@ -13,6 +13,10 @@ export const HOSTILE: Record<string, () => string> = {
   'stray-closes-20000': () => '{{#if a}}'.repeat(20000) + '{{/x}}'.repeat(20000),
   'nested-with-20000': () => '{{#with a as |b|}}{{b.c}}'.repeat(20000) + '{{/with}}'.repeat(20000),
   'jinja-comments-20000': () => '{{x}}'.repeat(20000) + '{# c #}'.repeat(20000),
+  // Jinja quoted as code: one line of code spans, an odd backtick before a long line, many fences.
+  'jinja-in-code-spans-20000': () => '`{% a %}` '.repeat(20000),
+  'jinja-after-odd-backtick-20000': () => '`' + '{% a %}'.repeat(20000),
+  'jinja-in-fences-20000': () => '```\n{% a %}\n'.repeat(20000),
   'line-990kb': () => 'The quick brown fox jumps over the lazy dog, again and again. '.repeat(15_970),
 };
 

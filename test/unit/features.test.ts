@@ -40,7 +40,7 @@ test('completes top-level keys that are not already present', () => {
 });
 
 test('completes keys of nested mappings', () => {
-  assert.deepEqual(labels('---\noutput:\n  |\n---\n').sort(), ['format', 'schema']);
+  assert.deepEqual(labels('---\noutput:\n  |\n---\n').sort(), ['format', 'instructions', 'schema']);
   assert.deepEqual(labels('---\ninput:\n  schema:\n    a: string\n  |\n---\n').sort(), ['default']);
 });
 

@@ -52,7 +52,7 @@ test('registry: Dotprompt claims `*.prompt` files, and not the other formats\' n
   assert.equal(formatFor('file:///w/x.prompty.md'), undefined);
   assert.equal(formatForLanguage('dotprompt')?.id, 'dotprompt');
   assert.equal(formatForLanguage('prompt'), undefined, "VS Code's own language id for *.prompt.md");
-  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml', ...AGENT_FILE_PATTERNS]);
+  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml', '.github/**/*.prompt.yml', '.github/**/*.prompt.yaml', '**/.github/**/*.prompt.yml', '**/.github/**/*.prompt.yaml', ...AGENT_FILE_PATTERNS]);
 });
 
 test('registry: parseDocument picks the front-end; a name no format claims is parsed as Dotprompt, the language the editor sent it as', () => {
@@ -290,7 +290,7 @@ test('a second format registers, and token counts, the outline, render and model
   const unregister = registerFormat(plainText);
   t.after(unregister);
   assert.throws(() => registerFormat(plainText), /already registered/);
-  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml', ...AGENT_FILE_PATTERNS, '**/*.txtprompt']);
+  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml', '.github/**/*.prompt.yml', '.github/**/*.prompt.yaml', '**/.github/**/*.prompt.yml', '**/.github/**/*.prompt.yaml', ...AGENT_FILE_PATTERNS, '**/*.txtprompt']);
   const uri = 'file:///w/greet.txtprompt';
   const text = 'model: openai/gpt-4o-mnii\nSay hello to $name in one short sentence.\n\nThen stop.\n';
   assert.equal(formatFor(uri)?.id, PLAIN_ID);

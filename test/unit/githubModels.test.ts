@@ -32,7 +32,7 @@ test('detection: *.prompt.yml and *.prompt.yaml are GitHub Models files; other n
   for (const uri of ['file:///a/x.prompt', 'file:///a/x.yml', 'file:///a/x.tests.yaml', 'file:///a/x.prompt.md', 'file:///a/prompt.yml']) assert.notEqual(formatFor(uri)?.id, 'github-models', uri);
   assert.equal(formatFor('file:///a/x.prompt')?.id, 'dotprompt');
   // The prompt formats' globs (the agent instruction files' are checked in agents.test.ts).
-  assert.deepEqual(promptFileGlobs().filter((g) => g.includes('prompt') && !g.endsWith('.md')).sort(), ['**/*.prompt', '**/*.prompt.yaml', '**/*.prompt.yml', '**/*.prompty']);
+  assert.deepEqual(promptFileGlobs().filter((g) => g.includes('prompt') && !g.endsWith('.md')).sort(), ['**/*.prompt', '**/*.prompt.yaml', '**/*.prompt.yml', '**/*.prompty', '**/.github/**/*.prompt.yaml', '**/.github/**/*.prompt.yml', '.github/**/*.prompt.yaml', '.github/**/*.prompt.yml']);
   assert.equal(formatForLanguage('github-models-prompt')?.id, 'github-models');
   // An untitled buffer set to the language parses as the format.
   assert.equal(parseDocument('messages: []\n', 'untitled:Untitled-1', 0, {}, undefined, 'github-models-prompt').format, 'github-models');
@@ -151,8 +151,9 @@ test('responseFormat json_schema without jsonSchema is an error on responseForma
   r = only('responseFormat: json_schema\njsonSchema:\n  name: person\n', 'prompt-file-json-schema');
   assert.match(r.d.message, /needs a `schema`/);
   // The JSON text form and the bare (older) form are accepted.
-  assert.deepEqual(diags('responseFormat: json_schema\njsonSchema: \'{"name": "p", "schema": {"type": "object"}}\'\n'), []);
-  assert.deepEqual(diags('responseFormat: json_schema\njsonSchema:\n  type: object\n  properties:\n    a:\n      type: string\n'), []);
+  const hi = 'messages:\n  - role: user\n    content: hi\n';
+  assert.deepEqual(diags(`responseFormat: json_schema\njsonSchema: '{"name": "p", "schema": {"type": "object"}}'\n${hi}`), []);
+  assert.deepEqual(diags(`responseFormat: json_schema\njsonSchema:\n  type: object\n  properties:\n    a:\n      type: string\n${hi}`), []);
 });
 
 test('variables: a row missing a message variable is a warning on the row; an evaluator variable no row has is an error', () => {

@@ -16,7 +16,7 @@ test('the client language list is the registry\'s', () => {
   assert.deepEqual([...PROMPT_LANGUAGES], promptLanguageIds());
   assert.equal(formatForLanguage('prompty')?.id, 'prompty');
   // Agent instruction files are searched too; they have no language of their own (agents.test.ts).
-  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml', ...AGENT_FILE_PATTERNS]);
+  assert.deepEqual(promptFileGlobs(), ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml', '.github/**/*.prompt.yml', '.github/**/*.prompt.yaml', '**/.github/**/*.prompt.yml', '**/.github/**/*.prompt.yaml', ...AGENT_FILE_PATTERNS]);
 });
 
 test('every prompt language is declared with a grammar, a configuration, an activation event and the preview commands', () => {

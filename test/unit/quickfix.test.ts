@@ -34,7 +34,8 @@ const CASES: [name: string, code: string, title: string][] = [
   ['unknown-role', 'unknown-role', 'Change to `model`'],
   ['unmatched-close', 'template-unmatched-close', 'Change to `{{/each}}`'],
   ['unknown-key', 'frontmatter-unknown-key', 'Change to `description`'],
-  ['enum-value', 'frontmatter-schema', 'Change to `json`'],
+  ['enum-value', 'frontmatter-schema', 'Change to `required`'],
+  ['output-format', 'output-format-unknown', 'Change to `json`'],
   ['foreign-comment', 'template-foreign-syntax', 'Change to a Handlebars comment'],
 ];
 

@@ -30,10 +30,10 @@ test('numbers out of range say the bound', () => {
 });
 
 test('an enum value out of the list names the options and the nearest one', () => {
-  const { doc, d } = only('output:\n  format: jsn', 'frontmatter-schema');
-  assert.equal(covered(doc, d.span), 'jsn');
-  assert.match(d.message, /Expected one of `json`, `text`/);
-  assert.match(d.message, /Did you mean `json`\?/);
+  const { doc, d } = only('toolChoice: requird', 'frontmatter-schema');
+  assert.equal(covered(doc, d.span), 'requird');
+  assert.match(d.message, /Expected one of `auto`, `required`, `none`/);
+  assert.match(d.message, /Did you mean `required`\?/);
 });
 
 test('wrong container types point at the value', () => {

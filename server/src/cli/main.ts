@@ -87,7 +87,7 @@ async function expand(inputs: string[], cwd: string, project: CliProject): Promi
 
 /** The file names the doors search for, as people say them: each format's globs, the agent instruction files by their best-known names. */
 function fileNames(): string {
-  const prompts = registeredFormats().filter((f) => f.id !== AGENTS_ID).flatMap((f) => f.filePatterns.map((g) => g.replace(/^\*\*\//, '')));
+  const prompts = registeredFormats().filter((f) => f.id !== AGENTS_ID).flatMap((f) => f.filePatterns.filter((g) => !/(^|\/)\./.test(g)).map((g) => g.replace(/^\*\*\//, '')));
   return `${[...new Set(prompts)].join(', ')}, or agent instruction files: AGENTS.md, *.instructions.md, CLAUDE.md, ...`;
 }
 

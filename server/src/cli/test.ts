@@ -390,14 +390,15 @@ async function runTestCommand(argv: string[], cwd: string, stdout: NodeJS.Writab
     });
     // A refused `file://` value stops the run here, before anything is read, sent or recorded.
     // So does a prompt variant that cannot be read (an unknown revision, no git): nothing runs half-compared.
+    // A prompt file without test data has nothing to run (a folder holds prompts of every kind): its
+    // problems are lint's to report, and do not stop the prompts that have tests.
+    if (suite.fixture.uri === suite.fixture.promptUri && !suite.fixture.cases.length) continue;
     const problems = [...fixtureDiagnostics(suite.fixture, suite.prompt ?? null), ...(await fileValueDiagnostics(suite.fixture, fileValues.access)), ...(promptVariants ? [] : variantDiagnostics(suite))].filter((d) => d.severity === 'error').sort((a, b) => a.span.start - b.span.start);
     for (const d of problems) {
       const p = suite.fixture.lines.positionAt(d.span.start);
       stderr.write(`${suite.relativePath}:${p.line + 1}:${cliColumn(suite.fixture.text, p)}  error  ${d.message}  ${d.code}\n`);
     }
     configErrors += problems.length;
-    // A prompt file without test data has nothing to run (a folder holds prompts of every kind).
-    if (suite.fixture.uri === suite.fixture.promptUri && !suite.fixture.cases.length && !problems.length) continue;
     suites.push(suite);
   }
   if (configErrors) {

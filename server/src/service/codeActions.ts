@@ -233,6 +233,7 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
       case 'prompty-template-unmatched':
       case 'frontmatter-unknown-key':
       case 'frontmatter-schema':
+      case 'output-format-unknown':
       case 'prompt-file-unknown-key':
       case 'prompt-file-schema':
       case 'prompt-file-evaluator':

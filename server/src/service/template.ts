@@ -723,6 +723,9 @@ function* checkForeignSyntax(text: string, start: number, end: number, tags: Tag
   // `lastIndex` is the loop's own (a pause lets other parses use the shared expression).
   let from = 0;
   let n = 0;
+  let fences: [number, number][] | undefined;
+  let code: ((from: number, to: number) => boolean) | undefined;
+  let fence = 0;
   for (;;) {
     FOREIGN.lastIndex = from;
     const m = FOREIGN.exec(body);
@@ -731,6 +734,12 @@ function* checkForeignSyntax(text: string, start: number, end: number, tags: Tag
     if (++n % STEP_ITEMS === 0) yield 'parse: text';
     const s = start + m.index;
     if (m[0].length > 2000 || insideTag(tags, s)) continue;
+    // Written as code (`{% if %}` between backticks, or in a ``` block), it is quoted on purpose.
+    fences ??= fencedRanges(body);
+    code ??= inlineCode(body);
+    // The matches come in order: the fence list is walked once.
+    while (fence < fences.length && fences[fence][1] <= m.index) fence++;
+    if (code(m.index, m.index + m[0].length) || (fence < fences.length && fences[fence][0] <= m.index)) continue;
     const comment = m[0].startsWith('{#');
     diagnostics.push({
       code: 'template-foreign-syntax',
@@ -742,6 +751,52 @@ function* checkForeignSyntax(text: string, start: number, end: number, tags: Tag
       data: comment ? { replacement: `{{!${m[0].slice(2, -2)}}}` } : undefined,
     });
   }
+}
+
+/**
+ * Whether `from`..`to` of `text` sits in a Markdown code span: an odd number of backticks before it
+ * on its line, and one after it on the same line. Asked with increasing offsets, it scans the text
+ * once (a line of thousands of matches stays linear).
+ */
+function inlineCode(text: string): (from: number, to: number) => boolean {
+  let pos = 0;
+  let ticks = 0;
+  let nextTick = -2;
+  let nextBreak = -2;
+  return (from, to) => {
+    for (; pos < from; pos++) {
+      const c = text.charCodeAt(pos);
+      if (c === 10) ticks = 0;
+      else if (c === 96) ticks++;
+    }
+    if (ticks % 2 === 0) return false;
+    if (nextTick !== -1 && nextTick < to) nextTick = text.indexOf('`', to);
+    if (nextBreak !== -1 && nextBreak < to) nextBreak = text.indexOf('\n', to);
+    return nextTick >= 0 && (nextBreak < 0 || nextTick < nextBreak);
+  };
+}
+
+/** The offsets of Markdown fenced code blocks (``` or ~~~ lines) in `text`; an unclosed fence runs to the end. */
+function fencedRanges(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  let open: number | undefined;
+  let marker = '';
+  for (let at = 0; at < text.length; ) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, end).trimStart();
+    const fence = line.startsWith('```') ? '```' : line.startsWith('~~~') ? '~~~' : '';
+    if (fence && open === undefined) {
+      open = at;
+      marker = fence;
+    } else if (fence === marker && open !== undefined) {
+      out.push([open, end]);
+      open = undefined;
+    }
+    at = end + 1;
+  }
+  if (open !== undefined) out.push([open, text.length]);
+  return out;
 }
 
 /**

@@ -389,7 +389,9 @@ function maskLines(source: string, from: number, to: number): string {
 
 function parseYaml(source: string, uniqueKeys = true) {
   try {
-    return parseDocument(source, { prettyErrors: false, uniqueKeys, keepSourceTokens: false });
+    // `logLevel: 'error'`: the YAML library's own warnings (a mapping used as a key, as in
+    // `model: {{name}}`) would go to the process's stderr; the schema check reports the value instead.
+    return parseDocument(source, { prettyErrors: false, uniqueKeys, keepSourceTokens: false, logLevel: 'error' });
   } catch (e) {
     // Past the depth bound this should not happen; if it does, it is the same problem.
     if (!isStackOverflow(e)) throw e;

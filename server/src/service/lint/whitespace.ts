@@ -69,6 +69,9 @@ function trailingMessage(doc: PromptDocument, offset: number): string {
     if (inTag) return inTag.kind === 'comment' ? 'Trailing whitespace in a comment: not sent to the model (comments are left out), but noisy in diffs.' : 'Trailing whitespace inside a tag: not sent to the model, but noisy in diffs.';
     return 'Trailing whitespace: invisible, but sent to the model and noisy in diffs.';
   }
+  // Dotprompt trims the template of a file with frontmatter (`body.trim()`): blanks after its last
+  // character are not sent.
+  if (fm.present && doc.format === 'dotprompt' && offset >= lastText(doc)) return 'Trailing whitespace at the end of the template: not sent to the model (Dotprompt trims the template), but noisy in diffs.';
   const tag = tagAt(doc.template, offset);
   if (tag && offset >= tag.span.start && offset < tag.span.end) {
     return tag.kind === 'comment'
@@ -77,6 +80,19 @@ function trailingMessage(doc: PromptDocument, offset: number): string {
   }
   if (strippedByHandlebars(doc, offset)) return 'Trailing whitespace: Handlebars removes it when rendering (a tag alone on its line, or `~`), so it is not sent to the model, but it is noisy in diffs.';
   return 'Trailing whitespace: invisible, but sent to the model and noisy in diffs.';
+}
+
+const lastTextMemo = new WeakMap<PromptDocument, number>();
+
+/** The offset just past the template's last non-blank character. */
+function lastText(doc: PromptDocument): number {
+  let end = lastTextMemo.get(doc);
+  if (end === undefined) {
+    end = doc.template.span.end;
+    while (end > doc.template.span.start && /\s/.test(doc.text[end - 1])) end--;
+    lastTextMemo.set(doc, end);
+  }
+  return end;
 }
 
 /** Tags that Handlebars' whitespace control treats as standalone when alone on a line. */

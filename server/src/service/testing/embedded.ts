@@ -6,14 +6,19 @@
 // passes, as `gh models eval` counts a test.
 import type { PromptDiagnostic } from '../diagnostic';
 import type { PromptDocument } from '../document';
+import { GITHUB_FOLDER_PATTERNS } from '../formats/github-models/globs';
 import { formatFor } from '../formats/registry';
 import type { FixtureAssertion, FixtureCase, FixtureFile } from './fixtures';
 
 /** Errors that make `gh models` refuse the file: no case runs. */
 const REFUSING = /^(yaml-|prompt-file-not-mapping$|prompt-file-schema$|prompt-file-json-schema$|unknown-role$)/;
 
-/** The prompt files that hold their own test cases (GitHub Models `testData` and `evaluators`): what the doors search beside fixture files. */
-export const EMBEDDED_TEST_GLOBS = ['**/*.prompt.yml', '**/*.prompt.yaml'];
+/**
+ * The prompt files that hold their own test cases (GitHub Models `testData` and `evaluators`): what
+ * the doors search beside fixture files. A search's `**` does not enter dot folders, so `.github/`,
+ * where these files usually live, is named (as in the format's `filePatterns`).
+ */
+export const EMBEDDED_TEST_GLOBS = ['**/*.prompt.yml', '**/*.prompt.yaml', ...GITHUB_FOLDER_PATTERNS];
 
 /** Whether a URI names a prompt file whose format writes its test cases inside it (`*.prompt.yml`). */
 export function hasEmbeddedTests(uri: string): boolean {

@@ -120,6 +120,15 @@ function picoObject(map: YAMLMap, ctx: Ctx, at: Span): SchemaField[] {
       field = { name, type: 'object', optional: false, children: picoObject(value, ctx, keySpan) };
     } else if (isScalar(value) && typeof value.value === 'string') {
       field = { ...picoType(value.value, value, ctx, keySpan), name };
+    } else if (isSeq(value) && value.items.length === 1 && (isMap(value.items[0]) || (isScalar(value.items[0]) && typeof (value.items[0] as { value: unknown }).value === 'string'))) {
+      // A YAML list holding one item's shape (`- role: string` or `[string]`): a list meant as an
+      // array. Dotprompt would read it as an object with a field "0"; the fields are kept for the
+      // template checks, as `(array)` would give them.
+      const item = value.items[0];
+      const example = isMap(item) ? `\`${name}(array):\` with the item's fields indented below it (without \`- \`)` : `\`${name}(array): ${String((item as { value: unknown }).value)}\``;
+      report(ctx, value, 'input-schema-invalid', `A YAML list is not a Picoschema type: Dotprompt reads \`${name}\` as an object with a field "0". For a list, write ${example}.`, keySpan);
+      const items = isMap(item) ? { name: '', type: 'object', optional: false, children: picoObject(item, ctx, keySpan) } : picoType(String((item as { value: unknown }).value), item as Node, ctx, keySpan);
+      field = { name, type: 'array', optional: false, items };
     } else {
       report(ctx, value ?? keyNode, 'input-schema-invalid', `\`${name}\` needs a type, e.g. \`${name}: string, what it holds\`. Lists of values are written \`${name}(enum): [a, b]\`.`, keySpan);
       field = { name, type: 'any', optional: false };

@@ -87,11 +87,17 @@ const input = z
 
 const output = z
   .object({
-    format: z.enum(OUTPUT_FORMATS).meta({
-      description: 'The form of the model output: `json`, `text`, `media`, `array`, `enum` or `jsonl`.',
+    // Genkit hands the name to the format registry, so a format the code registers (`ai.defineFormat`)
+    // is valid too: any name is accepted here, and validate.ts says when it is not a built-in one.
+    format: z.string().min(1).meta({
+      examples: [...OUTPUT_FORMATS],
+      description: 'The form of the model output: `json`, `text`, `media`, `array`, `enum` or `jsonl`, or a format your code registers (`ai.defineFormat`).',
     }),
     schema: z.union([z.string(), z.record(z.string(), z.unknown())]).meta({
       description: 'The schema the output must match, in Picoschema or JSON Schema.',
+    }),
+    instructions: z.union([z.boolean(), z.string()]).meta({
+      description: 'Genkit (Python): `false` leaves out the format instructions Genkit adds to the prompt; a text replaces them.',
     }),
   })
   .partial()
@@ -115,6 +121,13 @@ export const FrontmatterSchema = z
     config: config,
     input: input,
     output: output,
+    // Read by Genkit (JS, Go, Python) from the frontmatter beside the Dotprompt keys.
+    maxTurns: z.int().positive().meta({ description: 'Genkit: the most tool-calling turns one generation may take (default 5).' }),
+    toolChoice: z.enum(['auto', 'required', 'none']).meta({ description: 'Genkit: whether the model may (`auto`), must (`required`) or must not (`none`) call a tool.' }),
+    returnToolRequests: z.boolean().meta({ description: 'Genkit: `true` returns the tool requests to the caller instead of running the tools.' }),
+    use: z.array(z.union([z.string().min(1), z.looseObject({ name: z.string().min(1), config: z.unknown().optional() })])).meta({
+      description: 'Genkit (Python): middleware to run around the generation, by name (`- retry`) or with a config (`- name: retry` / `config: {...}`).',
+    }),
     metadata: z
       .looseObject({
       owner: z.string().meta({ description: 'Who owns the prompt (a person, `@org/team` or an e-mail address), shown in the prompt catalogue. Without it, CODEOWNERS decides.' }),

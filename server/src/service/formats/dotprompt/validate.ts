@@ -9,7 +9,7 @@ import { nodeSpan, schemaIssueMessage, valueAt } from '../schemaIssues';
 import type { FrontmatterBlock } from '../frontmatter';
 import type { KeyInfo } from '../types';
 import { keyInfoAt, frontmatterKeys } from './keys';
-import { FrontmatterSchema } from './schema';
+import { FrontmatterSchema, OUTPUT_FORMATS } from './schema';
 
 export function validateFrontmatter(block: FrontmatterBlock, diagnostics: PromptDiagnostic[]): void {
   const doc = block.yaml;
@@ -34,10 +34,40 @@ export function validateFrontmatter(block: FrontmatterBlock, diagnostics: Prompt
       const { pair, node } = locate(doc, path);
       const { message, replacement } = schemaIssueMessage(issue, path as (string | number)[], valueAt(value, path), keyInfoAt(path as (string | number)[]));
       const at = nodeSpan(node, offset) ?? nodeSpan(pair?.key, offset) ?? nodeSpan(doc.contents as Node, offset) ?? whole;
-      diagnostics.push({ code: 'frontmatter-schema', severity: 'error', message, span: at, data: { path: path.map(String), replacement } });
+      const tag = templateLike(node);
+      const said = tag ? `\`${path.join('.')}: {{${tag}}}\` is not filled in: the frontmatter is YAML, not a template, and YAML reads \`{{${tag}}}\` as a mapping. Write the value itself, or set it from your code when you call the prompt.` : message;
+      diagnostics.push({ code: 'frontmatter-schema', severity: 'error', message: said, span: at, data: { path: path.map(String), replacement } });
     }
   }
   if (isMap(doc.contents)) checkUnknownKeys(doc.contents.items as Pair<Node, Node | null>[], frontmatterKeys(), offset, true, diagnostics);
+  checkOutputFormat(doc, value as Record<string, unknown>, offset, diagnostics);
+}
+
+/**
+ * An `output.format` that is not a built-in one: Genkit looks it up among the formats the code
+ * registers (`ai.defineFormat`), so it is not an error; a name close to a built-in is likely a typo.
+ */
+function checkOutputFormat(doc: NonNullable<FrontmatterBlock['yaml']>, value: Record<string, unknown>, offset: number, diagnostics: PromptDiagnostic[]): void {
+  const output = value.output;
+  const format = output && typeof output === 'object' ? (output as Record<string, unknown>).format : undefined;
+  if (typeof format !== 'string' || !format || (OUTPUT_FORMATS as readonly string[]).includes(format)) return;
+  const at = nodeSpan(locate(doc, ['output', 'format']).node, offset);
+  if (!at) return;
+  const near = closest(format, OUTPUT_FORMATS);
+  diagnostics.push(
+    near
+      ? { code: 'output-format-unknown', severity: 'warning', message: `\`${format}\` is not a built-in output format. Did you mean \`${near}\`? (A format your code registers with \`ai.defineFormat\` works too.)`, span: at, data: { replacement: near } }
+      : { code: 'output-format-unknown', severity: 'info', message: `\`${format}\` is not a built-in output format (${OUTPUT_FORMATS.join(', ')}): it works only if your code registers it with \`ai.defineFormat\`.`, span: at },
+  );
+}
+
+/** The name in a value written `{{name}}`, which YAML reads as a flow mapping whose only key is a mapping. */
+function templateLike(node: Node | null | undefined): string | undefined {
+  if (!isMap(node) || !node.flow || node.items.length !== 1) return undefined;
+  const inner = (node.items[0] as Pair<Node, Node | null>).key;
+  if (!isMap(inner) || !inner.flow || inner.items.length !== 1) return undefined;
+  const key = (inner.items[0] as Pair<Node, Node | null>).key;
+  return isScalar(key) && typeof key.value === 'string' && (inner.items[0] as Pair<Node, Node | null>).value == null ? key.value : undefined;
 }
 
 function checkUnknownKeys(pairs: Pair<Node, Node | null>[], info: KeyInfo, offset: number, root: boolean, diagnostics: PromptDiagnostic[]): void {

@@ -5,6 +5,7 @@ import { fileBaseName } from '../model';
 import type { FormatSchema, ModelFact, PromptFormat, TemplateLanguage } from '../types';
 import { keyInfoAt } from './keys';
 import { features } from './language';
+import { GITHUB_FOLDER_PATTERNS } from './globs';
 import { lintView } from './lintView';
 import { GITHUB_MODELS_ID, parsePromptFile } from './parse';
 import { renderPromptFile } from './render';
@@ -48,7 +49,9 @@ export const githubModels: PromptFormat = {
   id: GITHUB_MODELS_ID,
   displayName: 'GitHub Models prompt',
   languageIds: ['github-models-prompt'],
-  filePatterns: ['**/*.prompt.yml', '**/*.prompt.yaml'],
+  // Searches of the workspace skip dot folders, and `.github/prompts/` is where these files usually
+  // live (the GitHub Models prompt editor and actions/ai-inference use it): it is named on its own.
+  filePatterns: ['**/*.prompt.yml', '**/*.prompt.yaml', ...GITHUB_FOLDER_PATTERNS],
   detect: (uri) => /\.prompt\.ya?ml$/i.test(fileBaseName(uri)),
   parse: (text, uri, version, options) => parsePromptFile(text, uri, version, options),
   schema,

@@ -16,6 +16,8 @@ export function lintView(doc: PromptDocument): PromptDocument {
   const text = doc.text;
   const keep = new Uint8Array(text.length);
   for (const s of promptFileInfo(doc).prose) keep.fill(1, s.start, s.end);
+  // YAML layout inside the prose (a block scalar's indentation) is not text the model reads.
+  for (const s of promptFileInfo(doc).proseLayout) keep.fill(0, s.start, s.end);
   // Comment lines holding a directive (a scan: no regular expression over long lines).
   for (let at = text.indexOf('prompt-workbench-disable'); at >= 0; at = text.indexOf('prompt-workbench-disable', at + 1)) {
     let start = at;

@@ -10,7 +10,7 @@ import type { Span } from '../../text';
 import { parseFrontmatterYaml, frontmatterSettings, trimEnd, type FrontmatterBlock } from '../frontmatter';
 import { baseDocument, emptyModel } from '../model';
 import { DEFAULT_MAX_TEMPLATE_SIZE, type ModelParameter, type ParseOptions, type PromptInput, type PromptMessage, type PromptModel, type PromptTest, type SourceValue, type TemplateTag, type VariableReference } from '../types';
-import { placeholdersIn, scalarTextSpan, type Placeholder } from './scalars';
+import { blockTail, layoutBlanks, placeholdersIn, scalarTextSpan, type Placeholder } from './scalars';
 import { validatePromptFile } from './validate';
 
 export const GITHUB_MODELS_ID = 'github-models';
@@ -67,13 +67,15 @@ export interface PromptFileInfo {
   texts: TemplatedText[];
   /** The strings the lint rules read as prose: message contents, judge prompts and system prompts. */
   prose: Span[];
+  /** Blanks inside the prose that are YAML layout, not text (a block scalar's indentation, folded line ends). */
+  proseLayout: Span[];
 }
 
 const infoMemo = new WeakMap<PromptDocument, PromptFileInfo>();
 
 /** The format's own reading of a document it parsed (an empty one for any other document). */
 export function promptFileInfo(doc: PromptDocument): PromptFileInfo {
-  return infoMemo.get(doc) ?? { block: doc.frontmatter, messages: [], rows: [], rowsReadable: true, evaluators: [], texts: [], prose: [] };
+  return infoMemo.get(doc) ?? { block: doc.frontmatter, messages: [], rows: [], rowsReadable: true, evaluators: [], texts: [], prose: [], proseLayout: [] };
 }
 
 function spanOf(node: Node | null | undefined, base: number, text: string): Span | undefined {
@@ -132,7 +134,7 @@ export function parsePromptFile(text: string, uri = 'untitled:prompt.prompt.yml'
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const block: FrontmatterBlock = { present: true, closed: true, span: { start: bom, end: text.length }, content: { start: bom, end: text.length }, value: undefined };
   const prompt = emptyModel();
-  const info: PromptFileInfo = { block, messages: [], rows: [], rowsReadable: true, evaluators: [], texts: [], prose: [] };
+  const info: PromptFileInfo = { block, messages: [], rows: [], rowsReadable: true, evaluators: [], texts: [], prose: [], proseLayout: [] };
 
   if (text.includes('\u0000')) {
     diagnostics.push({ code: 'file-binary', severity: 'info', message: 'This file contains binary data (a NUL byte), so it is not analysed as a prompt. If it should be a prompt, save it as UTF-8 text.', span: { start: 0, end: 0 } });
@@ -257,6 +259,9 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
       if (content) {
         info.texts.push(content);
         info.prose.push(content.span);
+        info.proseLayout.push(...layoutBlanks(text, contentPair!.value, content.span));
+        const tail = blockTail(text, contentPair!.value, content.span, base);
+        if (tail) info.prose.push(tail);
       }
       const contentSpan = content?.span ?? (contentPair ? spanOf(contentPair.value, base, text) : undefined) ?? { start: span.end, end: span.end };
       const tags: TemplateTag[] = (content?.placeholders ?? []).map((p) => ({ kind: 'variable', name: p.name, span: p.span }));
@@ -322,6 +327,9 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
           const s = p && scalarTextSpan(text, p.value, base);
           if (!s || !isScalar(p!.value)) continue;
           info.prose.push(s);
+          info.proseLayout.push(...layoutBlanks(text, p!.value, s));
+          const tail = blockTail(text, p!.value, s, base);
+          if (tail) info.prose.push(tail);
           // The system prompt is sent as written; only the prompt is templated.
           if (key === 'prompt') info.texts.push({ path: ['evaluators', index, 'llm', key], value: String(p!.value.value), span: s, placeholders: placeholdersIn(text, s), scope: 'judge' });
         }

@@ -33,6 +33,54 @@ export function scalarTextSpan(text: string, node: Node | null | undefined, base
   }
 }
 
+/**
+ * The blanks inside a string's text (`span`, from `scalarTextSpan`) that are layout, not part of its
+ * value: in a block scalar (`|`, `>`) the indentation of each line; in a quoted or plain scalar
+ * that runs over several lines, the blanks around each line break, which YAML folds away. A line
+ * holding only indentation is then seen as empty, as YAML reads it.
+ */
+export function layoutBlanks(text: string, node: Node | null | undefined, span: Span): Span[] {
+  if (!isScalar(node)) return [];
+  const out: Span[] = [];
+  const block = node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED;
+  if (block) {
+    // The indentation is that of the text's first line (an explicit indentation indicator is not read).
+    let lineStart = span.start;
+    while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+    const indent = span.start - lineStart;
+    if (!indent || /[^ ]/.test(text.slice(lineStart, span.start))) return [];
+    for (let at = text.indexOf('\n', span.start); at >= 0 && at < span.end; at = text.indexOf('\n', at + 1)) {
+      let e = at + 1;
+      while (e < span.end && e - (at + 1) < indent && text[e] === ' ') e++;
+      if (e > at + 1) out.push({ start: at + 1, end: e });
+    }
+    return out;
+  }
+  for (let at = text.indexOf('\n', span.start); at >= 0 && at < span.end; at = text.indexOf('\n', at + 1)) {
+    let s = at;
+    if (s > span.start && text[s - 1] === '\r') s--;
+    while (s > span.start && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
+    let e = at + 1;
+    while (e < span.end && (text[e] === ' ' || text[e] === '\t')) e++;
+    // A blank before an escaped line break (`\` at the end of a double-quoted line) is kept by YAML, but it is not trailing then.
+    if (s < at) out.push({ start: s, end: at });
+    if (e > at + 1) out.push({ start: at + 1, end: e });
+  }
+  return out;
+}
+
+/**
+ * The blanks ending the last line of a block scalar's text, which `scalarTextSpan` leaves out of
+ * the span but YAML keeps in the value (`Bye  ` on the last line of `|` reads as `Bye  `).
+ */
+export function blockTail(text: string, node: Node | null | undefined, span: Span, base: number): Span | undefined {
+  if (!isScalar(node) || !node.range || (node.type !== Scalar.BLOCK_LITERAL && node.type !== Scalar.BLOCK_FOLDED)) return undefined;
+  const end = base + node.range[1];
+  let e = span.end;
+  while (e < end && (text[e] === ' ' || text[e] === '\t')) e++;
+  return e > span.end && (e === text.length || text[e] === '\n' || text[e] === '\r') ? { start: span.end, end: e } : undefined;
+}
+
 /** A `{{ ... }}` placeholder found in a string's text. */
 export interface Placeholder {
   /** The name between the braces, without surrounding spaces (`input` in `{{ input }}`). */

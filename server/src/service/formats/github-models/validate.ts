@@ -115,6 +115,18 @@ export function validatePromptFile(text: string, yaml: Document.Parsed, value: u
   }
   if (isMap(root)) unknownKeys(root.items as Pair<Node, Node | null>[], promptFileKeys(), base, true, out);
 
+  // No messages: `gh models` would send an empty conversation, and actions/ai-inference refuses the file.
+  const messages = (value as Record<string, unknown>).messages;
+  if (messages === undefined || messages === null || (Array.isArray(messages) && messages.length === 0)) {
+    out.push({
+      code: 'prompt-file-no-messages',
+      severity: 'error',
+      message: `${messages === undefined ? 'This prompt file has no `messages`' : '`messages` is empty'}: \`gh models\` sends that list to the model (a request without messages fails), and actions/ai-inference refuses a prompt file without it. Write the conversation as \`messages:\` with \`- role: system\` / \`- role: user\` items, each with its \`content\`.`,
+      span: messages === undefined ? firstLine(text, whole) : (at(['messages']) ?? whole),
+      data: { path: ['messages'] },
+    });
+  }
+
   // Roles: `gh models` knows system, user and assistant, in any case.
   for (const m of info.messages) {
     if (!m.role) continue;
@@ -255,7 +267,8 @@ function checkEvaluators(text: string, value: Record<string, unknown>, info: Pro
         for (const v of BUILTIN_EVALUATORS[m[1]].variables) {
           if (v in EVALUATOR_VARIABLES) continue;
           if (!info.rows.some((r) => r.values.some((x) => x.name === v))) {
-            out.push({ code: 'undefined-variable', severity: 'error', message: `\`github/${m[1]}\` reads \`{{${v}}}\`, which no \`testData\` row has: add \`${v}:\` to the rows.`, span: ev.uses.span, data: { name: v } });
+            // A warning, as for a message: \`gh models eval\` still runs the judge, with the placeholder as written.
+            out.push({ code: 'undefined-variable', severity: 'warning', message: `\`github/${m[1]}\` reads \`{{${v}}}\`, which no \`testData\` row has: the judge gets \`{{${v}}}\` as written and scores without it. Add \`${v}:\` to the rows.`, span: ev.uses.span, data: { name: v } });
           }
         }
       }
