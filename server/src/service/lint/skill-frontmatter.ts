@@ -59,7 +59,8 @@ export const rule: LintRule = {
     const info = agentInfo(doc);
     if (!info || info.kind !== 'skill' || doc.notice) return [];
     const fm = doc.frontmatter;
-    const top: Span = promptSpan(doc);
+    // The opening `---` (not `model:`, where `promptSpan` would point in a skill that names one), else the first line.
+    const top: Span = fm.present ? { start: fm.span.start, end: Math.min(fm.span.start + 3, doc.text.length) } : promptSpan(doc);
     if (!fm.present) return [{ message: 'A skill starts with YAML frontmatter holding its `name` and `description` (between `---` lines): agents list skills by them, and skip a SKILL.md without them.', span: top }];
     // YAML that cannot be read is reported as such; its fields are not guessed at here.
     if (!fm.closed || fm.value === undefined || fm.value === null || typeof fm.value !== 'object') return [];
