@@ -189,9 +189,15 @@ export const CASES: Record<string, RuleCases> = {
   'broken-link': {
     fails: [
       { uri: 'file:///w/AGENTS.md', text: '# Guide\n\nSee [setup](docs/missing.md) and [ok](docs/ok.md).\n![img](<img/missing pic.png>)\n\n[ref]: ./missing/ref.md\n', at: ['3:13 docs/missing.md', '4:9 img/missing pic.png', '6:8 ./missing/ref.md'], message: /does not exist/ },
+      // `@path` imports of CLAUDE.md and GEMINI.md, beside its links, in document order.
+      { uri: 'file:///w/CLAUDE.md', text: '# Project\n\n@AGENTS.md\n- Style: @docs/missing-style.md.\nSee [old](missing.md).\n@./missing/notes.txt\n', at: ['4:10 @docs/missing-style.md', '5:11 missing.md', '6:1 @./missing/notes.txt'], message: /imports a file that does not exist.*Claude Code/ },
+      { uri: 'file:///w/pkg/GEMINI.md', text: 'Read @../missing.md first.\n', at: ['1:6 @../missing.md'], message: /Gemini CLI/ },
     ],
     passes: [
       { uri: 'file:///w/AGENTS.md', text: '# Guide\n\n[site](https://example.com/missing.md), [top](#missing), [abs](/etc/missing)\n\n```md\n[x](missing.md)\n```\nInline `[x](missing.md)` code.\n' },
+      // Not imports: in code, a mail address, an npm scope or a handle, paths outside the workspace; and in AGENTS.md `@x` is text.
+      { uri: 'file:///w/CLAUDE.md', text: '# Project\n\n@AGENTS.md\n```\n@missing.md\n```\nRun `@missing.md` here. Mail a@missing.md. Use @types/missing and ask @missing-team.\n@~/missing.md and @/etc/missing.md\n' },
+      { uri: 'file:///w/AGENTS.md', text: 'See @missing.md.\n' },
       // Not an agent instruction file: its text is a prompt, not checked.
       { text: `${fm()}See [setup](docs/missing.md).\n` },
     ],

@@ -4,7 +4,7 @@
 // (`ctx.fileExists`: the server's and the CLI's), so without one (a plain engine call) it reports
 // nothing. URLs with a scheme, `#anchors`, and links in code are left alone; only targets inside
 // the file's workspace folder are looked up.
-import { agentInfo, linksOf, MARKDOWN_PATTERNS } from '../formats/registry';
+import { agentInfo, importsOf, linksOf, MARKDOWN_PATTERNS } from '../formats/registry';
 import type { Finding, LintRule } from './types';
 
 const SCHEME = /^[a-z][\w+.-]*:/i;
@@ -53,6 +53,24 @@ export const rule: LintRule = {
         await ctx.pause?.();
       }
       if (!exists) out.push({ message: `\`${link.target}\` does not exist (relative to this file). Agents follow this link to read more: fix the path or remove the link.`, span: link.span, data: { target: uri } });
+    }
+    // CLAUDE.md and GEMINI.md import files with `@path`: Claude Code and Gemini CLI leave out an
+    // import whose file is missing without a word. Paths from the home folder (`~/`) or the root
+    // (`/`) are outside the workspace: not checked.
+    if (info.kind === 'claude' || info.kind === 'gemini') {
+      for (const imported of importsOf(ctx.doc.text, info.body.start, info.body.end)) {
+        if (/^~?\//.test(imported.target)) continue;
+        const uri = linkTarget(ctx.doc.uri, imported.target);
+        if (!uri) continue;
+        let exists = seen.get(uri);
+        if (exists === undefined) {
+          exists = await ctx.fileExists(uri);
+          seen.set(uri, exists);
+          await ctx.pause?.();
+        }
+        if (!exists) out.push({ message: `\`@${imported.target}\` imports a file that does not exist (relative to this file): ${info.kind === 'claude' ? 'Claude Code' : 'Gemini CLI'} leaves the import out without a word. Fix the path or remove the import.`, span: { start: imported.span.start - 1, end: imported.span.end }, data: { target: uri } });
+      }
+      out.sort((a, b) => a.span.start - b.span.start);
     }
     return out;
   },

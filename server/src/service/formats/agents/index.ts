@@ -8,7 +8,7 @@ import { AGENTS_ID, agentKindOf, parseAgentFile } from './parse';
 import { AgentFrontmatterSchema } from './schema';
 
 export { AGENTS_ID, agentInfo, agentKindOf, KIND_LABELS, matchesEverything, parseAgentFile, type AgentFileInfo, type AgentFileKind } from './parse';
-export { headingsOf, linksOf, sectionsOf, PATTERNS as MARKDOWN_PATTERNS, type Heading, type MarkdownLink, type Section } from './markdown';
+export { headingsOf, importsOf, linksOf, sectionsOf, PATTERNS as MARKDOWN_PATTERNS, type Heading, type MarkdownLink, type Section } from './markdown';
 export { KNOWN_FIELDS } from './schema';
 
 /**

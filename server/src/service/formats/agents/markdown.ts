@@ -165,5 +165,35 @@ export function linksOf(text: string, from = 0, to = text.length): MarkdownLink[
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
+// `@path` imports (CLAUDE.md, GEMINI.md): an `@` at the start of a line or after white space, then
+// a path up to the next white space; trailing sentence punctuation is not part of it.
+const IMPORT = /(?<=^|[ \t])@([^\s`'"<>()[\]{}]+)/gm;
+
+/**
+ * The `@path` imports of a CLAUDE.md or GEMINI.md, outside code, as Claude Code and Gemini CLI read
+ * them. Only what can be a file counts: a path that starts with `./`, `../`, `~/` or `/`, or whose
+ * last segment has an extension (`@AGENTS.md`, `@docs/style.md`); `@types/node` or `@team` in prose
+ * is not an import.
+ */
+export function importsOf(text: string, from = 0, to = text.length): MarkdownLink[] {
+  const code = codeSpans(text, from, to);
+  const inCode = (at: number) => code.some((c) => at >= c.start && at < c.end);
+  const body = text.slice(from, to);
+  const out: MarkdownLink[] = [];
+  IMPORT.lastIndex = 0;
+  for (let m = IMPORT.exec(body); m; m = IMPORT.exec(body)) {
+    // Sentence punctuation after the path is not part of it (a loop: a regular expression anchored
+    // at the end would be quadratic on a long run of it).
+    let end = m[1].length;
+    while (end > 0 && '.,;:!?'.includes(m[1][end - 1])) end--;
+    const target = m[1].slice(0, end);
+    if (!target || !(/^(?:\.{1,2}|~)?\//.test(target) || /[^/]\.[A-Za-z0-9]+$/.test(target))) continue;
+    const start = from + m.index + 1;
+    if (inCode(start)) continue;
+    out.push({ target, span: { start, end: start + target.length } });
+  }
+  return out;
+}
+
 /** Every regular expression this module runs on document text (for the ReDoS test). */
-export const PATTERNS = [ATX, FENCE_OPEN, SETEXT, NOT_PARAGRAPH, INLINE_LINK, REFERENCE_DEF];
+export const PATTERNS = [ATX, FENCE_OPEN, SETEXT, NOT_PARAGRAPH, INLINE_LINK, REFERENCE_DEF, IMPORT];
