@@ -368,3 +368,35 @@ test('the end-to-end agents scenario: its expected counts are the files\' (o200k
   assert.equal(set.budget, expected.budget);
   files.dispose();
 });
+
+test('files a CLAUDE.md or GEMINI.md imports (@path) join the always-loaded set, hop by hop, each once', async () => {
+  const chain = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`chain/c${i}.md`, `Step ${i} of the chain.\n${i < 6 ? `@./c${i + 1}.md\n` : ''}`]));
+  const dir = workspace({
+    'CLAUDE.md': '# Claude\n\n@AGENTS.md\n- Style: @docs/style.md.\n@docs/missing.md\n@~/personal.md\n```\n@docs/in-code.md\n```\n',
+    'AGENTS.md': '# Project\n\nAlways cite the source.\n',
+    'docs/style.md': '# Style\n\nWrite short sentences.\n@./deeper.md\n',
+    'docs/deeper.md': 'Prefer lists.\n@style.md\n',
+    'docs/in-code.md': 'Never read.\n',
+    'GEMINI.md': 'Gemini notes.\n@chain/c0.md\n',
+    ...chain,
+  });
+  const rootUri = pathToFileURL(dir).toString();
+  const files = new AgentFiles(createNodeHost({ roots: [rootUri] }));
+  const set = await files.set(rootUri);
+  const always = new Map(set.always.map((f) => [f.path, f.reason]));
+  // AGENTS.md is in the set by its name already: not added again; the cycle back to style.md ends.
+  assert.equal(set.always.filter((f) => f.path === 'AGENTS.md').length, 1);
+  assert.equal(always.get('docs/style.md'), 'imported by CLAUDE.md');
+  assert.equal(always.get('docs/deeper.md'), 'imported by docs/style.md');
+  assert.equal(set.always.filter((f) => f.path === 'docs/style.md').length, 1);
+  // Not imports: in code, from the home folder; a missing file is left to broken-link.
+  assert.ok(!always.has('docs/in-code.md') && !always.has('docs/missing.md'));
+  // Five hops from GEMINI.md: c0 (1) ... c4 (5); c5 and c6 are beyond Claude Code's limit.
+  assert.deepEqual(['chain/c0.md', 'chain/c1.md', 'chain/c2.md', 'chain/c3.md', 'chain/c4.md', 'chain/c5.md', 'chain/c6.md'].map((p) => always.has(p)), [true, true, true, true, true, false, false]);
+  assert.equal(always.get('chain/c1.md'), 'imported by chain/c0.md');
+  // The total is the sum of the set, imports included.
+  assert.equal(set.total, set.always.reduce((s, f) => s + (f.tokens ?? 0), 0));
+  const style = set.always.find((f) => f.path === 'docs/style.md')!;
+  assert.ok((style.tokens ?? 0) > 0);
+  files.dispose();
+});

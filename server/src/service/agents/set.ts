@@ -5,7 +5,8 @@
 // parses and counts the edited file only (and the tokenizer's chunk cache counts about the edited
 // chunk of it).
 import type { PromptDocument } from '../document';
-import { AGENT_FILE_PATTERNS, agentInfo, agentKindOf, KIND_LABELS, matchesEverything, parseAgentFile, type AgentFileKind } from '../formats/registry';
+import { AGENT_FILE_PATTERNS, agentInfo, agentKindOf, importsOf, KIND_LABELS, matchesEverything, parseAgentFile, type AgentFileKind } from '../formats/registry';
+import { linkTarget } from '../lint/broken-link';
 import { throwIfCancelled, type CancellationLike, type WorkspaceHost } from '../host';
 import type { TokenOptions } from '../tokens/count';
 import { agentFileTokens, type SectionTokens } from './count';
@@ -111,6 +112,9 @@ export function loadingOf(doc: PromptDocument, path: string, config: AgentsConfi
   return globs?.length ? { loading: 'matching', reason: `applyTo: "${globs.join(',')}"` } : { loading: 'on-demand', reason: 'no applyTo: attached by hand' };
 }
 
+/** How many hops of `@path` imports are followed from a CLAUDE.md or GEMINI.md (Claude Code's limit). */
+export const MAX_IMPORT_HOPS = 5;
+
 /**
  * The agent instruction files under one root, parsed and counted, kept between calls: a file is
  * read and parsed again only after the host reports a change to it (an edit, a save, a watcher
@@ -163,6 +167,39 @@ export class AgentFiles {
   }
 
   /**
+   * The files an always-loaded CLAUDE.md or GEMINI.md imports (`@path`), and the files they import,
+   * up to `MAX_IMPORT_HOPS` hops as Claude Code follows them: their text is in the context too, so
+   * they join the always-loaded set (a file already in the list is not added twice). Only files
+   * under `root` are read; a missing one is `broken-link`'s to report.
+   */
+  private async addImports(root: string, files: AgentFileEntry[], counting: TokenOptions, token?: CancellationLike): Promise<void> {
+    const listed = new Set(files.map((f) => f.uri));
+    const under = root.endsWith('/') ? root : `${root}/`;
+    const queue = files.filter((f) => f.loading === 'always' && f.doc && (f.kind === 'claude' || f.kind === 'gemini')).map((f) => ({ file: f, hops: 0 }));
+    for (let q = 0; q < queue.length; q++) {
+      const { file, hops } = queue[q];
+      const info = file.doc && agentInfo(file.doc);
+      if (!info || hops >= MAX_IMPORT_HOPS) continue;
+      for (const imported of importsOf(file.doc!.text, info.body.start, info.body.end)) {
+        throwIfCancelled(token);
+        if (/^~?\//.test(imported.target)) continue;
+        const uri = linkTarget(file.uri, imported.target);
+        if (!uri || !uri.startsWith(under) || listed.has(uri)) continue;
+        // An instruction file by its name is watched (kept until the host reports a change); any
+        // other imported file (`docs/style.md`) is not, so it is read afresh each time.
+        const doc = agentKindOf(uri) ? await this.document(uri) : await this.host.readText(uri).then((text) => parseAgentFile(text, uri, 0, {}, 'other'), () => undefined);
+        const t = doc && agentFileTokens(doc, counting);
+        if (!doc || !t) continue;
+        listed.add(uri);
+        const kind = agentInfo(doc)?.kind ?? 'other';
+        const entry: AgentFileEntry = { uri, path: relativePath(root, uri), kind, kindLabel: KIND_LABELS[kind], loading: 'always', reason: `imported by ${file.path}`, tokens: t.tokens, estimated: t.estimated, sections: t.sections, doc };
+        files.push(entry);
+        queue.push({ file: entry, hops: hops + 1 });
+      }
+    }
+  }
+
+  /**
    * Every instruction file under `root`, counted, and the always-loaded set summed against
    * `agents.budget`. `open` gives the editor's current parse of open documents (their unsaved text).
    */
@@ -191,6 +228,7 @@ export class AgentFiles {
       const info = agentInfo(doc)!;
       files.push({ uri, path, kind: info.kind, kindLabel: KIND_LABELS[info.kind], loading, reason, tokens: t.tokens, estimated: t.estimated, sections: t.sections, applyTo: info.applyTo?.value, doc });
     }
+    await this.addImports(root, files, counting, options.token);
     const always = files.filter((f) => f.loading === 'always');
     const total = always.reduce((s, f) => s + (f.tokens ?? 0), 0);
     const budget = config.budget;
