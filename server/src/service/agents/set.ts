@@ -6,7 +6,7 @@
 // chunk of it).
 import type { PromptDocument } from '../document';
 import { AGENT_FILE_PATTERNS, agentInfo, agentKindOf, importsOf, KIND_LABELS, matchesEverything, parseAgentFile, type AgentFileKind } from '../formats/registry';
-import { linkTarget } from '../lint/broken-link';
+import { importTarget } from '../lint/broken-link';
 import { throwIfCancelled, type CancellationLike, type WorkspaceHost } from '../host';
 import type { TokenOptions } from '../tokens/count';
 import { agentFileTokens, type SectionTokens } from './count';
@@ -182,8 +182,7 @@ export class AgentFiles {
       if (!info || hops >= MAX_IMPORT_HOPS) continue;
       for (const imported of importsOf(file.doc!.text, info.body.start, info.body.end)) {
         throwIfCancelled(token);
-        if (/^~?\//.test(imported.target)) continue;
-        const uri = linkTarget(file.uri, imported.target);
+        const uri = importTarget(file.uri, imported.target);
         if (!uri || !uri.startsWith(under) || listed.has(uri)) continue;
         // An instruction file by its name is watched (kept until the host reports a change); any
         // other imported file (`docs/style.md`) is not, so it is read afresh each time.

@@ -21,6 +21,14 @@ export function linkTarget(docUri: string, target: string): string | undefined {
   }
 }
 
+/**
+ * The file a `@path` import of a CLAUDE.md or GEMINI.md names, as a URI next to the document's;
+ * undefined for imports from the home folder (`~/`) or an absolute path, outside the workspace.
+ */
+export function importTarget(docUri: string, target: string): string | undefined {
+  return target.startsWith('~/') ? undefined : linkTarget(docUri, target);
+}
+
 function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);
@@ -43,32 +51,26 @@ export const rule: LintRule = {
     if (!info || !ctx.fileExists || ctx.doc.notice) return [];
     const out: Finding[] = [];
     const seen = new Map<string, boolean>();
-    for (const link of linksOf(ctx.doc.text, info.body.start, info.body.end)) {
-      const uri = linkTarget(ctx.doc.uri, link.target);
-      if (!uri) continue;
-      let exists = seen.get(uri);
-      if (exists === undefined) {
-        exists = await ctx.fileExists(uri);
-        seen.set(uri, exists);
+    // Each target is asked once per check, with a pause after each question.
+    const exists = async (uri: string): Promise<boolean> => {
+      let found = seen.get(uri);
+      if (found === undefined) {
+        found = await ctx.fileExists!(uri);
+        seen.set(uri, found);
         await ctx.pause?.();
       }
-      if (!exists) out.push({ message: `\`${link.target}\` does not exist (relative to this file). Agents follow this link to read more: fix the path or remove the link.`, span: link.span, data: { target: uri } });
+      return found;
+    };
+    for (const link of linksOf(ctx.doc.text, info.body.start, info.body.end)) {
+      const uri = linkTarget(ctx.doc.uri, link.target);
+      if (uri && !(await exists(uri))) out.push({ message: `\`${link.target}\` does not exist (relative to this file). Agents follow this link to read more: fix the path or remove the link.`, span: link.span, data: { target: uri } });
     }
     // CLAUDE.md and GEMINI.md import files with `@path`: Claude Code and Gemini CLI leave out an
-    // import whose file is missing without a word. Paths from the home folder (`~/`) or the root
-    // (`/`) are outside the workspace: not checked.
+    // import whose file is missing without a word.
     if (info.kind === 'claude' || info.kind === 'gemini') {
       for (const imported of importsOf(ctx.doc.text, info.body.start, info.body.end)) {
-        if (/^~?\//.test(imported.target)) continue;
-        const uri = linkTarget(ctx.doc.uri, imported.target);
-        if (!uri) continue;
-        let exists = seen.get(uri);
-        if (exists === undefined) {
-          exists = await ctx.fileExists(uri);
-          seen.set(uri, exists);
-          await ctx.pause?.();
-        }
-        if (!exists) out.push({ message: `\`@${imported.target}\` imports a file that does not exist (relative to this file): ${info.kind === 'claude' ? 'Claude Code' : 'Gemini CLI'} leaves the import out without a word. Fix the path or remove the import.`, span: { start: imported.span.start - 1, end: imported.span.end }, data: { target: uri } });
+        const uri = importTarget(ctx.doc.uri, imported.target);
+        if (uri && !(await exists(uri))) out.push({ message: `\`@${imported.target}\` imports a file that does not exist (relative to this file): ${info.kind === 'claude' ? 'Claude Code' : 'Gemini CLI'} leaves the import out without a word. Fix the path or remove the import.`, span: { start: imported.span.start - 1, end: imported.span.end }, data: { target: uri } });
       }
       out.sort((a, b) => a.span.start - b.span.start);
     }
