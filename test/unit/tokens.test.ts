@@ -24,6 +24,7 @@ import {
   tokenHover,
   tokenSummary,
 } from '../../server/src/service/tokens';
+import { nextBlankLine } from '../../server/src/service/tokens/tokenizer';
 
 // The reference: gpt-tokenizer's own countTokens, per encoding and for a chat model.
 const o200k: (text: string) => number = require('gpt-tokenizer/encoding/o200k_base').countTokens;
@@ -491,4 +492,30 @@ test('fuzz: cuts inside long lines never change the count', () => {
     assert.equal(o.count(text).tokens, o200k(text), `o200k ${JSON.stringify(text)}`);
     assert.equal(c.count(text).tokens, cl100k(text), `cl100k ${JSON.stringify(text)}`);
   }
+});
+
+test('the blank-line scan finds what /\\n[^\\S\\n]*\\n/ finds, from any start and up to any end', () => {
+  const next = rng(29);
+  const alphabet = ['\n', '\n', '\r', ' ', '\t', 'a', '/', '\u00a0', '\u2028', '\u3000', 'é', '\v'];
+  const viaRegex = (text: string, from: number, end: number): number => {
+    const re = /\n[^\S\n]*\n/g;
+    re.lastIndex = from;
+    const m = re.exec(text);
+    return m && m.index < end ? m.index : -1;
+  };
+  let found = 0;
+  for (let i = 0; i < 3000; i++) {
+    let text = '';
+    const n = Math.floor(next() * 40);
+    for (let j = 0; j < n; j++) text += alphabet[Math.floor(next() * alphabet.length)];
+    const from = Math.floor(next() * (text.length + 2));
+    const end = Math.floor(next() * (text.length + 2));
+    const want = viaRegex(text, from, end);
+    if (want >= 0) found++;
+    assert.equal(nextBlankLine(text, from, end), want, `${JSON.stringify(text)} from ${from} to ${end}`);
+  }
+  assert.ok(found > 300, `${found} of the cases have a blank line`);
+  // The blocks of a document with every kind of blank line are still cut where they were.
+  const text = 'one\n\ntwo\n \t\nthree\r\n\r\nfour\n\u00a0\n/five\n\n\n';
+  assert.deepEqual(splitBlocks(text), ['one\n\n', 'two\n \t\n', 'three\r\n\r\n', 'four\n\u00a0\n/five\n\n\n']);
 });

@@ -215,11 +215,30 @@ function countLongPiece(piece: string, core: BpeCore): number {
  * than about MAX_BLOCK characters.
  */
 export const MAX_BLOCK = 16_384;
-const BLANK_LINE = /\n[^\S\n]*\n/g;
 
 function isSpace(c: number): boolean {
   // The characters JavaScript's \s matches.
   return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * The first line break at or after `from` and before `end` that starts a blank line: a line break,
+ * white space other than line breaks, then a line break (what /\n[^\S\n]*\n/ matches; the second
+ * break may lie past `end`). -1 when there is none. A scan from line break to line break
+ * (`indexOf`), allocating nothing: the regex built a match array per blank line and took most of a
+ * recount's time on a long document.
+ */
+export function nextBlankLine(text: string, from: number, end: number): number {
+  let i = text.indexOf('\n', from);
+  while (i >= 0 && i < end) {
+    let j = i + 1;
+    let c = 0;
+    while (j < text.length && (c = text.charCodeAt(j)) !== 10 && isSpace(c)) j++;
+    if (j >= text.length) return -1;
+    if (c === 10) return i;
+    i = text.indexOf('\n', j);
+  }
+  return -1;
 }
 
 /** The cut after the whitespace run around `from` (-1: not here), and where the run ends. */
@@ -241,11 +260,10 @@ export function blockEnds(text: string, start = 0, end = text.length, maxBlock =
     else ends.push(cut);
     blockStart = cut;
   };
-  BLANK_LINE.lastIndex = start;
-  for (let m = BLANK_LINE.exec(text); m && m.index < end; m = BLANK_LINE.exec(text)) {
-    const { cut, next } = cutAfterRun(text, m.index, end);
+  for (let at = nextBlankLine(text, start, end); at >= 0; ) {
+    const { cut, next } = cutAfterRun(text, at, end);
     if (cut > blockStart) push(cut);
-    BLANK_LINE.lastIndex = Math.max(next, m.index + 1);
+    at = nextBlankLine(text, Math.max(next, at + 1), end);
   }
   if (end > blockStart) push(end);
   return ends;
