@@ -339,10 +339,24 @@ connection.onDidChangeConfiguration(() => {
 // `backgroundTurn`: while a validation is waiting (`pending`) or running (`running`, `oneAtATime`)
 // no slice starts, so an edit's diagnostics wait at most for the slice already running. The count
 // covers a validation from its scheduling to its end (publication included).
+// A validation that never ends (an answer the editor never sends, a file system that hangs) must not
+// stop background work for good: once validations have kept the server busy for STUCK_MS without a
+// pause, background slices run again beside them (logged once per busy stretch). Typing does not
+// reach it: each keystroke's validation ends before the next one starts, which resets the clock.
 let validations = 0;
 let idle: (() => void)[] = [];
+/** When `validations` last went from 0 to 1. */
+let busySince = 0;
+let stuckLogged = false;
+const STUCK_MS = 3000;
 /** The last publication's write: background work resumes once it is sent. */
 let lastPublication: Promise<void> = Promise.resolve();
+function validationStarted(): void {
+  if (validations++ === 0) {
+    busySince = performance.now();
+    stuckLogged = false;
+  }
+}
 function validationDone(): void {
   if (--validations > 0) return;
   const waiting = idle;
@@ -352,7 +366,20 @@ function validationDone(): void {
 async function backgroundTurn(what: string): Promise<void> {
   await yieldNow();
   while (validations > 0) {
-    await new Promise<void>((resolve) => idle.push(resolve));
+    const waited = performance.now() - busySince;
+    if (waited >= STUCK_MS) {
+      if (!stuckLogged) {
+        stuckLogged = true;
+        connection.console.warn(`Validation has kept the server busy for ${Math.round(waited / 1000)} s (${[...inFlight.keys()].join(', ') || 'a document'}): background work (the catalogue) goes on beside it.`);
+      }
+      break;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      idle.push(resolve);
+      timer = setTimeout(resolve, STUCK_MS - waited);
+    });
+    clearTimeout(timer);
     await lastPublication.catch(() => undefined);
     await yieldNow();
   }
@@ -362,17 +389,25 @@ async function backgroundTurn(what: string): Promise<void> {
 // Validation is coalesced: a burst of edits to one document validates only its latest version,
 // and results are published only if that version is still current.
 const pending = new Set<string>();
+/** The documents whose validation has started and not ended (how many of each). */
+const inFlight = new Map<string, number>();
 function scheduleValidation(uri: string): void {
   supersede(uri);
   connection.tracer.log(`validation queued ${uri} v${documents.get(uri)?.version ?? '-'}`);
   if (pending.has(uri)) return;
   pending.add(uri);
-  validations++;
+  validationStarted();
   setImmediate(() => {
     pending.delete(uri);
+    inFlight.set(uri, (inFlight.get(uri) ?? 0) + 1);
     void validate(uri)
       .catch((e: unknown) => logError(`Validation of ${uri}`, e))
-      .finally(validationDone);
+      .finally(() => {
+        const n = (inFlight.get(uri) ?? 1) - 1;
+        if (n > 0) inFlight.set(uri, n);
+        else inFlight.delete(uri);
+        validationDone();
+      });
   });
 }
 

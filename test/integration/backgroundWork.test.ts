@@ -5,7 +5,9 @@
 // the order the server sent them, so no clock is read: the assertions are about order.
 // - the open document's first diagnostics, and edits typed while the catalogue builds: between a
 //   version's validation being queued and its diagnostics, no background slice starts;
-// - and the build still finishes while the edits go on (background work runs between them).
+// - and the build still finishes while the edits go on (background work runs between them);
+// - a validation that never ends (the editor never answers its configuration request) holds the
+//   build back for a few seconds only, and the server's log names the document.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +80,35 @@ test('background work: no slice runs between an open or an edit and its diagnost
     assert.ok(edited.length >= 3, `only ${edited.length} edit(s) before the catalogue was ready`);
     const duringEdits = traces.filter((t) => t.message === 'background catalogue build' && t.after > publication(1) && t.after <= publication(edited[edited.length - 1]));
     assert.ok(duringEdits.length >= 2, `the build made ${duringEdits.length} slice(s) of progress during the edits`);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('background work: a validation that never ends does not stop the catalogue; the server says which document holds it', async () => {
+  const stuck = fileUri(path.join(dir, 'prompts', 'stuck.prompt'));
+  // The editor never answers the configuration request for this one document (within the test);
+  // every other file's settings come at once.
+  const client = await TestLanguageClient.start({ rootUri: fileUri(dir), settings: { values: () => null, delayFor: (scope) => (scope === stuck ? 600_000 : undefined) } });
+  const logs: string[] = [];
+  client.connection.onNotification('window/logMessage', (p: { message: string }) => void logs.push(p.message));
+  let rows = -1;
+  const catalogueReady = new Promise<void>((resolve) =>
+    client.connection.onNotification(CatalogChangedNotification, (c) => {
+      if (!c.reset) return;
+      rows = c.changed.length;
+      resolve();
+    }),
+  );
+  try {
+    void client.open(stuck, 'Answer about order {{order}}.\n');
+    // A failure guard, not a speed goal: without the fix the build waits for the stuck validation for ever.
+    const guard = new Promise<'guard'>((resolve) => setTimeout(() => resolve('guard'), 60_000).unref());
+    assert.equal(await Promise.race([catalogueReady.then(() => 'ready' as const), guard]), 'ready', 'the catalogue was built while a validation was stuck');
+    assert.equal(rows, PROMPTS, 'every prompt on disk is a row');
+    assert.equal(client.publications.filter((p) => p.uri === stuck).length, 0, 'the stuck document really had no diagnostics');
+    const warning = logs.find((m) => m.includes('kept the server busy'));
+    assert.ok(warning?.includes(stuck), `the log names the stuck document: ${JSON.stringify(logs.slice(-5))}`);
   } finally {
     await client.stop();
   }

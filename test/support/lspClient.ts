@@ -33,6 +33,8 @@ export interface SettingsSource {
   values(scopeUri: string | undefined, section: string | undefined): unknown;
   /** Answer only after this many milliseconds. */
   delayMs?: number;
+  /** Answer a request whose first item is for this scope only after this many milliseconds (an editor that hangs on one file). */
+  delayFor?(scopeUri: string | undefined): number | undefined;
 }
 
 export class TestLanguageClient {
@@ -60,7 +62,8 @@ export class TestLanguageClient {
     // with the test's settings (after its delay, as a busy editor might).
     this.connection.onRequest('workspace/configuration', async (p: { items: { scopeUri?: string; section?: string }[] }) => {
       if (!settings) return p.items.map(() => null);
-      if (settings.delayMs) await new Promise((r) => setTimeout(r, settings.delayMs));
+      const delay = settings.delayFor?.(p.items[0]?.scopeUri) ?? settings.delayMs;
+      if (delay) await new Promise((r) => setTimeout(r, delay).unref());
       return p.items.map((item) => settings.values(item.scopeUri, item.section));
     });
     this.connection.onRequest('client/registerCapability', () => null);
