@@ -370,7 +370,9 @@ async function backgroundTurn(what: string): Promise<void> {
     if (waited >= STUCK_MS) {
       if (!stuckLogged) {
         stuckLogged = true;
-        connection.console.warn(`Validation has kept the server busy for ${Math.round(waited / 1000)} s (${[...inFlight.keys()].join(', ') || 'a document'}): background work (the catalogue) goes on beside it.`);
+        const uris = [...inFlight.keys()];
+        const named = uris.length ? `${uris.slice(0, 3).join(', ')}${uris.length > 3 ? ` and ${uris.length - 3} more` : ''}` : 'a document';
+        connection.console.warn(`Validation has kept the server busy for ${Math.round(waited / 1000)} s (${named}): background work (the catalogue) goes on beside it.`);
       }
       break;
     }
