@@ -11,6 +11,7 @@ import { locate } from '../../yamlPath';
 import { frontmatterSettings, parseFrontmatterYaml, splitFrontmatter, trimEnd, type FrontmatterBlock } from '../frontmatter';
 import { emptyModel, settingAt } from '../model';
 import { DEFAULT_MAX_TEMPLATE_SIZE, type ModelParameter, type ParameterName, type ParseOptions, type PromptInput, type PromptMessage, type PromptModel, type PromptSetting, type SchemaField, type SourceValue } from '../types';
+import { canonicalBracket, isRoleLine, roleLineShape, type RoleLineShape } from './roles';
 import { ROLES, TEMPLATE_KINDS } from './schema';
 import { analyseJinja, analyseMustache, type BodyAnalysis, type Engine } from './template';
 import { detectVersion, validatePrompty } from './validate';
@@ -43,27 +44,47 @@ function record(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/**
- * A role line as Prompty's parser matches it on each (trimmed) line: an optional `#`, a role name
- * in any case, optional `[key=value, ...]` attributes, a colon and nothing else.
- */
-const ROLE_LINE = /^[ \t]*(?:#[ \t]*)?(system|user|assistant|developer)(\[[^\]\n]*\])?[ \t]*:[ \t]*\r?$/i;
 /** A line shaped like a role line whose word is not a role (`sytem:`). */
 const ROLE_LIKE = /^[ \t]*(?:#[ \t]*)?([A-Za-z][A-Za-z_-]{1,20})[ \t]*:[ \t]*\r?$/;
 const NOT_ROLE_LINES = new Map([
   ['tool', 'Prompty has no `tool:` role line: tool results come from the tool calls at run time.'],
-  ['function', 'Prompty has no `function:` role line.'],
+  ['tools', 'Prompty\'s current runtimes have no `tools:` role line (its first Python runtime read tool definitions there); declare tools under `tools:` in the frontmatter.'],
+  ['function', 'Prompty\'s current runtimes have no `function:` role line (its first Python runtime had one).'],
   ['human', 'Prompty\'s role for the person is `user:`.'],
   ['ai', 'Prompty\'s role for the model is `assistant:`.'],
   ['bot', 'Prompty\'s role for the model is `assistant:`.'],
   ['model', 'Prompty\'s role for the model is `assistant:`.'],
 ]);
+/** The longest line tried as a role line (the runtimes try every line; a role line is short). */
+const MAX_ROLE_LINE = 1000;
 
 interface RoleLine {
   role: string;
   line: Span;
   /** The line's end including its line break. */
   next: number;
+}
+
+/** A line shaped like a role line that a runtime does not split on: what each runtime does, and the bracket both read alike. */
+function roleLineWarning(shape: RoleLineShape, lineStart: number, previous: RoleLine | undefined): PromptDiagnostic {
+  const from = lineStart + shape.roleEnd;
+  const to = lineStart + (shape.bracketStart ?? shape.roleEnd) + (shape.bracket?.length ?? 0);
+  const sentAs = `so it is sent as text of the ${previous ? `${previous.role} message` : 'first message'}`;
+  const written = shape.bracket ?? '';
+  let message: string;
+  if (shape.spaceBeforeBracket) message = `Attributes must follow the role with no space (\`${shape.role}${written}:\`): neither Prompty runtime splits messages at this line, ${sentAs}.`;
+  else if (shape.python && !shape.typescript) message = `Prompty's Python runtime starts a ${shape.role} message at this line but its TypeScript runtime does not (its attribute names are ASCII letters, digits and \`_\`), which sends it as text. Use ASCII attribute names.`;
+  else if (!shape.python && shape.typescript) message = `Prompty's TypeScript runtime starts a ${shape.role} message at this line but its Python runtime does not (it reads an unquoted value only up to a \`,\` or \`]\`, and a quoted one to its closing \`"\`), which sends it as text. Quote each value: \`${shape.role}[name="Alice"]:\`.`;
+  else message = `\`${shape.role}${written}:\` is not a role line for Prompty: attributes are \`key=value\` pairs (\`${shape.role}[name="Alice"]:\`), ${sentAs}.`;
+  const canonical = shape.python && !shape.typescript ? undefined : shape.bracket !== undefined ? canonicalBracket(shape.bracket) : undefined;
+  const replacement = canonical === undefined ? undefined : canonical;
+  return {
+    code: 'prompty-unknown-role',
+    severity: 'warning',
+    message,
+    span: { start: from, end: Math.max(to, from + 1) },
+    data: replacement === undefined ? undefined : { fix: { title: replacement ? `Write the attributes as ${shape.role}${replacement}:` : `Remove the empty attributes (${shape.role}:)`, edits: [{ start: from, end: to, newText: replacement }] } },
+  };
 }
 
 function roleLines(text: string, body: Span, lines: LineIndex, diagnostics: PromptDiagnostic[], skip: (offset: number) => boolean): RoleLine[] {
@@ -74,12 +95,14 @@ function roleLines(text: string, body: Span, lines: LineIndex, diagnostics: Prom
   for (let l = first; l <= last; l++) {
     const start = Math.max(lines.lineStart(l), body.start);
     const end = Math.min(lines.lineEnd(l), body.end);
-    if (end - start > 80 || text.indexOf(':', start) < 0 || text.indexOf(':', start) >= end) continue;
+    if (end - start > MAX_ROLE_LINE || text.indexOf(':', start) < 0 || text.indexOf(':', start) >= end) continue;
     const s = text.slice(start, end);
-    const m = ROLE_LINE.exec(s);
-    if (m) {
+    const trimmed = s.trim();
+    const shape = roleLineShape(trimmed);
+    if (shape) {
       if (skip(start)) continue;
-      out.push({ role: m[1].toLowerCase(), line: { start, end }, next: l + 1 < lines.lineCount ? lines.lineStart(l + 1) : end });
+      if (isRoleLine(shape)) out.push({ role: shape.role, line: { start, end }, next: l + 1 < lines.lineCount ? lines.lineStart(l + 1) : end });
+      else diagnostics.push(roleLineWarning(shape, start + (s.length - s.trimStart().length), out[out.length - 1]));
       continue;
     }
     const like = ROLE_LIKE.exec(s);

@@ -1,0 +1,88 @@
+// Prompty role lines: which lines each runtime splits messages on (roles and attribute brackets),
+// what the parse, the render and the diagnostics make of them.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import test from 'node:test';
+import { parsePrompty } from '../../server/src/service/formats/prompty/parse';
+import { splitMessages } from '../../server/src/service/formats/prompty/render';
+import { canonicalBracket, isRoleLine, roleAttributes, roleLineShape } from '../../server/src/service/formats/prompty/roles';
+
+// The TypeScript runtime's boundary, written from its grammar: role, then optional
+// `[` (`\w+ \s* = \s* "? [^"]* "? \s* ,? \s*`)+ `]`, then `\s*:\s*$`, any case, ASCII `\w`.
+const TS = /^\s*#?\s*(system|user|assistant|developer)(\[((\w+\s*=\s*"?[^"]*"?\s*,?\s*)+)\])?\s*:\s*$/i;
+
+const pieces = ['', '[]', '[name="Ana"]', '[name=Ana]', '[name="Ana Lima", age=30]', '[a=1,b=2]', '[a=1 b=2]', '[a=x,y]', '[a="x,y"]', '[a=x]y]', '[a="x" y]', '[a="x]', '[a=]', '[Ana]', '[名前="x"]', '[ name = "x" , ]', '[a=1,]', '[a="x"]]', '[=x]', '[a==b]'];
+const lines: string[] = [];
+for (const role of ['user', 'System', 'ASSISTANT', 'developer', 'tool', 'function', 'users']) {
+  for (const p of pieces) for (const head of ['', '# ', '#']) for (const tail of [':', ' :', ': ']) lines.push(`${head}${role}${p}${tail}`.trim());
+}
+lines.push('user [name="x"]:', 'user:x', 'user', '## user:', 'user[a=1]:extra', 'user[a=1] :');
+
+test('each runtime\'s verdict: the TypeScript regex on every line, Python\'s (its possessive grammar, where Python 3.11+ is here)', (t) => {
+  for (const line of lines) {
+    const shape = roleLineShape(line);
+    assert.equal(shape?.typescript ?? false, TS.test(line), `TypeScript on ${JSON.stringify(line)}`);
+  }
+  const py = spawnSync('python3', ['-c', `
+import json, re, sys
+attr = r'\\w++\\s*+=\\s*+(?:"[^"]*"|[^",\\]]*+)\\s*+,?+\\s*+'
+role = re.compile(r'^\\s*#?\\s*(system|user|assistant|developer)(\\[(?:' + attr + r')+\\])?\\s*:\\s*$', re.I | re.M)
+print(json.dumps([bool(role.match(l.strip())) for l in json.load(sys.stdin)]))
+`], { input: JSON.stringify(lines), encoding: 'utf8', timeout: 20_000 });
+  if (py.status !== 0) {
+    t.diagnostic(`Python 3.11+ is not available here (${(py.stderr || String(py.error)).trim().split('\n').pop()}); the Python column was not checked`);
+    return;
+  }
+  const verdicts = JSON.parse(py.stdout) as boolean[];
+  lines.forEach((line, i) => assert.equal(roleLineShape(line)?.python ?? false, verdicts[i], `Python on ${JSON.stringify(line)}`));
+});
+
+test('a role line is one both runtimes split on; its attributes are the runtimes\' key=value pairs', () => {
+  const yes = ['user:', '# System:', 'USER[name="ana"]:', 'assistant :', 'user[name="Ana Lima", age=30]:', 'user[a=1 b=2]:', 'developer[name = "x" , ]:', 'user[a=]:'];
+  const no = ['user[]:', 'user[ name="x"]:', 'user[Ana]:', 'user [name=x]:', 'tool:', 'function:', 'users:', 'user[a=x,y]:', 'user[a=x]y]:', 'user[名前="x"]:', '## user:', 'user: hi'];
+  for (const l of yes) assert.ok(isRoleLine(roleLineShape(l)), l);
+  for (const l of no) assert.ok(!isRoleLine(roleLineShape(l)), l);
+  assert.deepEqual(roleAttributes('[name="Ana Lima", age=30, vip=TRUE, score=1.5, nonce="n"]'), { name: 'Ana Lima', age: 30, vip: true, score: 1.5 });
+  assert.equal(roleAttributes(undefined), undefined);
+  assert.equal(canonicalBracket('[]'), '');
+  assert.equal(canonicalBracket('[a=x,y]'), undefined, 'a part without = has no rewrite');
+  assert.equal(canonicalBracket('[name=Ana Lima, age=30]'), '[name="Ana Lima", age="30"]');
+  assert.equal(canonicalBracket('[Ana]'), undefined);
+});
+
+function diagnosticsOf(text: string) {
+  const doc = parsePrompty(text, 'file:///r.prompty');
+  return { doc, roles: doc.diagnostics.filter((d) => d.code === 'prompty-unknown-role') };
+}
+
+test('a line shaped like a role line that a runtime does not split on: a warning on its bracket, what each runtime does, and the rewrite both read alike', () => {
+  const text = '---\nname: r\n---\nsystem:\nBe brief.\nuser []:\nuser[Ana]:\nuser[tags=a]b]:\nuser[名前="x"]:\nuser[name=Ana, role=admin]:\nHi\n';
+  const { doc, roles } = diagnosticsOf(text);
+  const at = (d: { span: { start: number; end: number } }) => text.slice(d.span.start, d.span.end);
+  assert.deepEqual(roles.map(at), [' []', '[Ana]', '[tags=a]b]', '[名前="x"]']);
+  assert.match(roles[0].message, /no space.*neither Prompty runtime splits messages at this line, so it is sent as text of the system message/);
+  assert.deepEqual((roles[0].data as { fix: { edits: unknown[] } }).fix.edits, [{ start: text.indexOf(' []'), end: text.indexOf(' []') + 3, newText: '' }]);
+  assert.match(roles[1].message, /not a role line for Prompty: attributes are `key=value` pairs/);
+  assert.equal(roles[1].data, undefined, 'no rewrite for a bracket without key=value');
+  assert.match(roles[2].message, /TypeScript runtime starts a user message at this line but its Python runtime does not/);
+  assert.equal((roles[2].data as { fix: { edits: { newText: string }[] } }).fix.edits[0].newText, '[tags="a]b"]');
+  assert.match(roles[3].message, /Python runtime starts a user message at this line but its TypeScript runtime does not/);
+  // The valid line with attributes is a role line: the system message, then the user message.
+  assert.deepEqual(doc.prompt.messages.map((m) => [m.role, doc.text.slice(m.contentSpan.start, m.contentSpan.end)]), [
+    ['system', 'Be brief.\nuser []:\nuser[Ana]:\nuser[tags=a]b]:\nuser[名前="x"]:'],
+    ['user', 'Hi'],
+  ]);
+});
+
+test('tool:, tools: and function: lines say that the current runtimes have no such role line', () => {
+  const { roles } = diagnosticsOf('user:\nA\ntool:\nB\nfunction:\ntools:\n');
+  assert.deepEqual(roles.map((d) => d.message.split(' ').slice(0, 2).join(' ')), ['`tool:` is', '`function:` is', '`tools:` is']);
+  assert.match(roles[2].message, /first Python runtime read tool definitions there/);
+});
+
+test('role lines are found in CRLF files and with blanks around them; a line inside a Jinja comment is none', () => {
+  const { doc, roles } = diagnosticsOf('system:\r\nA\r\n  user[name="Ana"] :  \r\nB\r\n{# user: #}\r\n');
+  assert.equal(roles.length, 0);
+  assert.deepEqual(doc.prompt.messages.map((m) => m.role), ['system', 'user']);
+  assert.deepEqual(splitMessages('system:\r\nA\r\n  user[name="Ana"] :  \r\nB'), [{ role: 'system', text: 'A\r' }, { role: 'user', text: 'B', metadata: { name: 'Ana' } }]);
+});
