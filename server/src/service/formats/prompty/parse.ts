@@ -31,6 +31,8 @@ export interface PromptyParse {
   inputs: PromptInput[];
   /** Whether the file declares its inputs at all (`inputs:`); the short forms need not. */
   declaresInputs: boolean;
+  /** Whether the names come from version 1's `sample:` alone (no `inputs:`): example values, not a list of every input. */
+  sampleOnly?: boolean;
   model: PromptModel;
 }
 
@@ -146,8 +148,12 @@ function messagesOf(text: string, body: Span, roles: RoleLine[], analysis: BodyA
   const firstRole = roles.length ? roles[0].line.start : body.end;
   const before = trimmed(body.start, firstRole);
   if (before.end > before.start) push('system', before, before);
+  // The loader trims the body: blank lines at its end are no lines of the last message.
+  const bodyEnd = trimEnd(text, body.start, body.end);
   roles.forEach((r, i) => {
     const end = i + 1 < roles.length ? roles[i + 1].line.start : body.end;
+    // A role line with no line after it before the next one (or the end) starts no message: the parser sends only what has lines.
+    if (r.next >= (i + 1 < roles.length ? end : bodyEnd)) return;
     const content = trimmed(Math.min(r.next, end), end);
     push(r.role, { start: r.line.start, end: Math.max(content.end, r.line.end) }, content);
   });
@@ -230,7 +236,7 @@ function collection(value: unknown, node: Node | null | undefined, base: number,
   return out;
 }
 
-function inputsOf(text: string, block: FrontmatterBlock, fm: Record<string, unknown>, version: 1 | 2): { inputs: PromptInput[]; declared: boolean } {
+function inputsOf(text: string, block: FrontmatterBlock, fm: Record<string, unknown>, version: 1 | 2): { inputs: PromptInput[]; declared: boolean; sampleOnly?: boolean } {
   if (!block.yaml) return { inputs: [], declared: false };
   const base = block.content.start;
   let path = ['inputs'];
@@ -257,7 +263,7 @@ function inputsOf(text: string, block: FrontmatterBlock, fm: Record<string, unkn
   };
   if (value === undefined || value === null || (typeof value === 'string' && value.startsWith('${'))) {
     fromSample();
-    return { inputs: out, declared: out.length > 0 };
+    return { inputs: out, declared: out.length > 0, sampleOnly: out.length > 0 };
   }
   const node = locate(block.yaml, path).node;
   for (const e of collection(value, node, base, version === 1)) {
@@ -473,7 +479,7 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
   const body = { start: Math.min(bodyStart, text.length), end: text.length };
   const templateKind = engineOf(fm);
   const engine: Engine = templateKind.kind?.toLowerCase() === 'mustache' ? 'mustache' : 'jinja2';
-  const { inputs, declared } = reuse ? { inputs: before!.inputs, declared: before!.declaresInputs } : inputsOf(text, frontmatter, fm, fileVersion);
+  const { inputs, declared, sampleOnly } = reuse ? { inputs: before!.inputs, declared: before!.declaresInputs, sampleOnly: before!.sampleOnly } : inputsOf(text, frontmatter, fm, fileVersion);
 
   const maxSize = options.maxTemplateSize ?? DEFAULT_MAX_TEMPLATE_SIZE;
   let notice: PromptDocument['notice'];
@@ -506,7 +512,8 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
     // Version 1's `sample:` mapping: a name only it gives is sample data, not an `inputs` entry.
     const sampleNode = fileVersion === 1 && frontmatter.yaml ? locate(frontmatter.yaml, ['sample']).node : undefined;
     const sample = sampleNode && isMap(sampleNode) ? span(sampleNode, frontmatter.content.start) : undefined;
-    diagnostics.push(...inputChecks(analysis, inputs, declared, text, sample));
+    // A body Jinja2 cannot parse fails to render: its names are not checked against the inputs.
+    if (!analysis.diagnostics.some((d) => d.code === 'prompty-template-syntax')) diagnostics.push(...inputChecks(analysis, inputs, declared, text, sample, sampleOnly));
   }
 
   const template = emptyTemplate(body.start, body.end);
@@ -514,12 +521,12 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
   return base(
     { notice, frontmatter, template, frontmatterDiagnostics },
     model,
-    { version: fileVersion, engine, engineKind: templateKind.kind, unknownEngine: !templateKind.known, body, analysis, inputs, declaresInputs: declared },
+    { version: fileVersion, engine, engineKind: templateKind.kind, unknownEngine: !templateKind.known, body, analysis, inputs, declaresInputs: declared, sampleOnly },
   );
 }
 
 /** Names read but not declared, and inputs declared but never read. */
-function inputChecks(analysis: BodyAnalysis, inputs: PromptInput[], declared: boolean, text: string, sample?: Span): PromptDiagnostic[] {
+function inputChecks(analysis: BodyAnalysis, inputs: PromptInput[], declared: boolean, text: string, sample?: Span, sampleOnly?: boolean): PromptDiagnostic[] {
   const out: PromptDiagnostic[] = [];
   const names = new Set(inputs.map((i) => i.name));
   const used = new Set<string>();
@@ -536,6 +543,19 @@ function inputChecks(analysis: BodyAnalysis, inputs: PromptInput[], declared: bo
     }
     if (!declared) continue; // the short forms declare nothing: every name is passed at run time
     const near = closest(r.name, names);
+    // `sample:` alone gives example values for some inputs, not the list of all: only a near miss of one of its names is worth a word.
+    if (sampleOnly) {
+      if (near) {
+        out.push({
+          code: 'prompty-undeclared-input',
+          severity: 'warning',
+          message: `\`${r.name}\` has no value in \`sample\`, which gives \`${near}\`: a misspelling? Without a value passed, \`${r.name}\` renders as an empty string.`,
+          span: r.span,
+          data: { replacement: near, name: r.name },
+        });
+      }
+      continue;
+    }
     out.push({
       code: 'prompty-undeclared-input',
       severity: 'warning',
