@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import test from 'node:test';
+import { codeActions, diagnostics, parseDocument } from '../../server/src/service';
 import { parsePrompty } from '../../server/src/service/formats/prompty/parse';
 import { splitMessages } from '../../server/src/service/formats/prompty/render';
 import { canonicalBracket, isRoleLine, roleAttributes, roleLineShape } from '../../server/src/service/formats/prompty/roles';
@@ -85,4 +86,19 @@ test('role lines are found in CRLF files and with blanks around them; a line ins
   assert.equal(roles.length, 0);
   assert.deepEqual(doc.prompt.messages.map((m) => m.role), ['system', 'user']);
   assert.deepEqual(splitMessages('system:\r\nA\r\n  user[name="Ana"] :  \r\nB'), [{ role: 'system', text: 'A\r' }, { role: 'user', text: 'B', metadata: { name: 'Ana' } }]);
+});
+
+test('the rewrite of a role line\'s bracket is a quick fix', () => {
+  const text = 'system:\nA\nuser[tags=a,b, name=Ana]:\nB\n';
+  const doc = parseDocument(text, 'file:///w/q.prompty');
+  const ds = diagnostics(doc).filter((d) => d.code === 'prompty-unknown-role');
+  assert.equal(ds.length, 1);
+  const action = codeActions(doc, ds).find((a) => /Write the attributes/.test(a.title));
+  assert.equal(action, undefined, 'a comma-split value has no rewrite that keeps both readings');
+  const text2 = 'system:\nA\nuser[tags=a]b]:\nB\n';
+  const doc2 = parseDocument(text2, 'file:///w/q.prompty');
+  const action2 = codeActions(doc2, diagnostics(doc2).filter((d) => d.code === 'prompty-unknown-role')).find((a) => /Write the attributes/.test(a.title));
+  assert.ok(action2);
+  const edits = action2!.edit!.changes![doc2.uri];
+  assert.deepEqual(edits.map((e) => [doc2.lines.offsetAt(e.range.start), doc2.lines.offsetAt(e.range.end), e.newText]), [[text2.indexOf('['), text2.indexOf(':\nB'), '[tags="a]b"]']]);
 });
