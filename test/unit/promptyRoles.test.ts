@@ -102,3 +102,13 @@ test('the rewrite of a role line\'s bracket is a quick fix', () => {
   const edits = action2!.edit!.changes![doc2.uri];
   assert.deepEqual(edits.map((e) => [doc2.lines.offsetAt(e.range.start), doc2.lines.offsetAt(e.range.end), e.newText]), [[text2.indexOf('['), text2.indexOf(':\nB'), '[tags="a]b"]']]);
 });
+
+test('the attributes are what the runtimes\' `(\\w+)\\s*=\\s*"?([^",]*)"?` finds, left to right, with their conversions', () => {
+  const re = /(\w+)\s*=\s*"?([^",]*)"?/g;
+  const convert = (v: string) => (v.toLowerCase() === 'true' ? true : v.toLowerCase() === 'false' ? false : /^\d+$/.test(v) ? parseInt(v, 10) : /^\d+\.\d+$/.test(v) ? parseFloat(v) : v);
+  for (const inner of ['name="Ana"', 'a=1,b=2', 'a = "x y" , b=TRUE', 'x y=3', 'k="v"w=2', 'a="1.5",b=1.5.2', 'abc', '=x', 'a==b', 'a=,b="",c', 'nonce="n",name=Bo', 'k=  v  ']) {
+    const expected: Record<string, unknown> = {};
+    for (const m of inner.matchAll(re)) if (m[1] !== 'nonce') expected[m[1]] = convert(m[2].trim());
+    assert.deepEqual(roleAttributes(`[${inner}]`) ?? {}, expected, inner);
+  }
+});

@@ -148,9 +148,29 @@ export function roleAttributes(bracket: string | undefined): Record<string, unkn
   if (!bracket) return undefined;
   const inner = bracket.replace(/^\[|\]$/g, '');
   const out: Record<string, unknown> = {};
-  for (const m of inner.matchAll(/(\w+)\s*=\s*"?([^",]*)"?/g)) {
-    const key = m[1];
-    const v = m[2].trim();
+  // The runtimes' `(\w+)\s*=\s*"?([^",]*)"?`, found left to right, scanned once (a name run not followed by `=` is skipped whole).
+  const n = inner.length;
+  let i = 0;
+  while (i < n) {
+    if (!ASCII_WORD.test(inner[i])) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < n && ASCII_WORD.test(inner[j])) j++;
+    let k = skipSpace(inner, j);
+    if (inner[k] !== '=') {
+      i = j;
+      continue;
+    }
+    k = skipSpace(inner, k + 1);
+    if (inner[k] === '"') k++;
+    let e = k;
+    while (e < n && inner[e] !== '"' && inner[e] !== ',') e++;
+    const key = inner.slice(i, j);
+    const v = inner.slice(k, e).trim();
+    if (inner[e] === '"') e++;
+    i = e;
     if (key === 'nonce') continue;
     if (v.toLowerCase() === 'true') out[key] = true;
     else if (v.toLowerCase() === 'false') out[key] = false;
