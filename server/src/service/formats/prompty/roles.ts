@@ -68,46 +68,52 @@ function pythonBracketEnd(s: string, at: number, word: RegExp): number {
   }
 }
 
-/** TypeScript's `(\w+\s*=\s*"?[^"]*"?\s*,?\s*)+` over all of `content`, without its backtracking: the positions reachable item by item. */
+/**
+ * TypeScript's `(\w+\s*=\s*"?[^"]*"?\s*,?\s*)+` over all of `content`, without its backtracking:
+ * the positions each item can end at, swept once. An item's value `[^"]*` may end anywhere up to
+ * the next `"` (an interval of ends), then an optional `"` and blanks, a comma, blanks.
+ */
 function typescriptAttributes(content: string): boolean {
   const n = content.length;
-  const reach = new Uint8Array(n + 1);
-  reach[0] = 1;
-  let any = false;
-  for (let start = 0; start < n; start++) {
-    if (!reach[start]) continue;
-    let i = start;
-    while (i < n && ASCII_WORD.test(content[i])) i++;
-    if (i === start) continue;
-    i = skipSpace(content, i);
-    if (content[i] !== '=') continue;
-    i = skipSpace(content, i + 1);
-    // `"?[^"]*"?` then `\s*,?\s*`: every end of the value run, with or without the quotes around it.
-    const starts = content[i] === '"' ? [i, i + 1] : [i];
-    for (const v of starts) {
-      let e = v;
-      for (;;) {
-        const ends = content[e] === '"' ? [e, e + 1] : [e];
-        for (const q of ends) {
-          // Blanks, an optional comma, blanks: each prefix of that is an end of the item.
-          let k = q;
-          const mark = (p: number) => {
-            reach[p] = 1;
-            if (p === n) any = true;
-          };
-          mark(k);
-          while (k < n && SPACE.test(content[k])) mark(++k);
-          if (content[k] === ',') {
-            mark(++k);
-            while (k < n && SPACE.test(content[k])) mark(++k);
-          }
-        }
-        if (e >= n || content[e] === '"') break;
-        e++;
+  if (!n) return false;
+  const wordEnd = new Int32Array(n + 1).fill(n);
+  const spaceEnd = new Int32Array(n + 1).fill(n);
+  const nextQuote = new Int32Array(n + 1).fill(n);
+  for (let p = n - 1; p >= 0; p--) {
+    const ch = content[p];
+    wordEnd[p] = ASCII_WORD.test(ch) ? wordEnd[p + 1] : p;
+    spaceEnd[p] = SPACE.test(ch) ? spaceEnd[p + 1] : p;
+    nextQuote[p] = ch === '"' ? p : nextQuote[p + 1];
+  }
+  // coverTo[v]: the furthest end of the intervals of item ends that start at v.
+  const coverTo = new Int32Array(n + 2).fill(-1);
+  const afterQuoteDone = new Uint8Array(n + 1);
+  const cover = (from: number, to: number) => {
+    if (coverTo[from] < to) coverTo[from] = to;
+  };
+  let reachedTo = 0; // position 0 starts the first item
+  for (let p = 0; p <= n; p++) {
+    if (coverTo[p] > reachedTo) reachedTo = coverTo[p];
+    if (p > reachedTo) continue;
+    // n is reached only as an item's end (the start, 0, is no end, and n > 0).
+    if (p === n) return true;
+    const we = wordEnd[p];
+    if (we === p) continue;
+    let k = spaceEnd[we];
+    if (content[k] !== '=') continue;
+    k = spaceEnd[Math.min(k + 1, n)];
+    for (const v of content[k] === '"' ? [k, k + 1] : [k]) {
+      const q = nextQuote[v];
+      cover(v, q);
+      // The closing `"`, then blanks, an optional comma, blanks: once per quote.
+      if (q < n && !afterQuoteDone[q]) {
+        afterQuoteDone[q] = 1;
+        const blanks = spaceEnd[q + 1];
+        cover(q + 1, content[blanks] === ',' ? spaceEnd[Math.min(blanks + 1, n)] : blanks);
       }
     }
   }
-  return any;
+  return false;
 }
 
 /**
