@@ -18,6 +18,18 @@ for (const role of ['user', 'System', 'ASSISTANT', 'developer', 'tool', 'functio
   for (const p of pieces) for (const head of ['', '# ', '#']) for (const tail of [':', ' :', ': ']) lines.push(`${head}${role}${p}${tail}`.trim());
 }
 lines.push('user [name="x"]:', 'user:x', 'user', '## user:', 'user[a=1]:extra', 'user[a=1] :');
+// Seeded random brackets from the characters that matter, up to 24 long.
+let seed = 7;
+const rand = (k: number) => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed % k;
+};
+const ALPHABET = ['a', 'b', '1', '_', '=', '"', ',', ' ', ']', '[', ':', '.', 'é'];
+for (let i = 0; i < 3000; i++) {
+  let inner = '';
+  for (let j = rand(24); j > 0; j--) inner += ALPHABET[rand(ALPHABET.length)];
+  lines.push(`user[${inner}]:`);
+}
 
 test('each runtime\'s verdict: the TypeScript regex on every line, Python\'s (its possessive grammar, where Python 3.11+ is here)', (t) => {
   for (const line of lines) {
