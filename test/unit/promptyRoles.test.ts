@@ -124,3 +124,9 @@ test('the attributes are what the runtimes\' `(\\w+)\\s*=\\s*"?([^",]*)"?` finds
     assert.deepEqual(roleAttributes(`[${inner}]`) ?? {}, expected, inner);
   }
 });
+
+test('capitalised `Tools:`, `Model:` and plural `Users:` alone on a line are prose headings, not misspelt role lines; lower-case `tools:`, `Sytem:` and `Human:` are', () => {
+  const { roles } = diagnosticsOf('system:\nTools:\n- search\nModel:\nUsers:\nSystems:\ntools:\nSytem:\nHuman:\n');
+  const text = 'system:\nTools:\n- search\nModel:\nUsers:\nSystems:\ntools:\nSytem:\nHuman:\n';
+  assert.deepEqual(roles.map((d) => text.slice(d.span.start, d.span.end)), ['tools', 'Sytem', 'Human']);
+});

@@ -112,8 +112,10 @@ function roleLines(text: string, body: Span, lines: LineIndex, diagnostics: Prom
     const word = like[1];
     const lower = word.toLowerCase();
     const at = start + s.indexOf(word);
-    const near = NOT_ROLE_LINES.has(lower) ? undefined : word.length >= 4 ? closest(lower, ROLES) : undefined;
-    const note = NOT_ROLE_LINES.get(lower);
+    // `Tools:`, `Function:`, `Model:` or `Users:` alone on a line are more likely headings of the prose than role lines (written in lower case); `Human:` and `AI:` are transcript roles in any case.
+    const plural = (ROLES as readonly string[]).includes(lower.replace(/s$/, ''));
+    const near = NOT_ROLE_LINES.has(lower) || plural ? undefined : word.length >= 4 ? closest(lower, ROLES) : undefined;
+    const note = word === lower || ['human', 'ai', 'bot'].includes(lower) ? NOT_ROLE_LINES.get(lower) : undefined;
     if (!near && !note) continue;
     diagnostics.push({
       code: 'prompty-unknown-role',
