@@ -148,6 +148,10 @@ test('Mustache or Handlebars block tags in a Jinja2 body: one error on the first
   assert.match(syntax[0].message, /Mustache or Handlebars block syntax, but this body is Jinja2.*\(the 1 other such tag too\).*template: mustache/);
   assert.deepEqual(at('prompty-undeclared-input'), []);
   assert.deepEqual(at('prompty-unused-input'), []);
+  // Handlebars' `{{else}}` between such tags is no name either.
+  const hb = await findings('---\nname: h\nsample:\n  topic: x\n---\nuser:\n{{#if topic}}\nA {{topic}}\n{{else}}\nB\n{{/if}}\n');
+  assert.deepEqual(hb.at('prompty-template-syntax'), ['{{#if topic}}']);
+  assert.deepEqual(hb.at('untrusted-input-undelimited'), ['{{topic}}']);
   // Named as Mustache, the same body is fine.
   const ok = await findings(text.replace('---\nuser:', 'template: mustache\n---\nuser:'));
   assert.deepEqual(ok.at('prompty-template-syntax'), []);

@@ -461,6 +461,8 @@ export function analyseJinja(text: string, span: Span): BodyAnalysis {
     const blocks = tags.filter((t) => t.closed && mustacheBlockTag(text, t));
     for (const t of blocks) broken.add(t);
     if (blocks.length) {
+      // Handlebars' `{{else}}` between them is part of the same mistake, not a name.
+      for (const t of tags) if (t.closed && t.kind === 'output' && /^-?\s*else(\s|-?$)/.test(text.slice(t.inner.start, t.inner.end))) broken.add(t);
       const first = blocks[0];
       const written = text.slice(first.span.start, first.span.end);
       diagnostics.push({
