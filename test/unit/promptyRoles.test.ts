@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import test from 'node:test';
-import { codeActions, diagnostics, parseDocument } from '../../server/src/service';
+import { codeActions, diagnostics, formatRendered, parseDocument, renderPrompt } from '../../server/src/service';
 import { parsePrompty } from '../../server/src/service/formats/prompty/parse';
 import { splitMessages } from '../../server/src/service/formats/prompty/render';
 import { canonicalBracket, isRoleLine, roleAttributes, roleLineShape } from '../../server/src/service/formats/prompty/roles';
@@ -129,4 +129,11 @@ test('capitalised `Tools:`, `Model:` and plural `Users:` alone on a line are pro
   const { roles } = diagnosticsOf('system:\nTools:\n- search\nModel:\nUsers:\nSystems:\ntools:\nSytem:\nHuman:\n');
   const text = 'system:\nTools:\n- search\nModel:\nUsers:\nSystems:\ntools:\nSytem:\nHuman:\n';
   assert.deepEqual(roles.map((d) => text.slice(d.span.start, d.span.end)), ['tools', 'Sytem', 'Human']);
+});
+
+test('the preview renders a role line\'s attributes as the message\'s metadata and shows its name', async () => {
+  const doc = parseDocument('---\nname: p\ninputs:\n  - name: q\n    kind: string\n    default: hi\n---\nsystem:\nBe brief.\nuser[name="Ana", vip=true]:\n{{ q }}\n', 'file:///w/p.prompty');
+  const result = await renderPrompt(doc);
+  assert.deepEqual(result.messages, [{ role: 'system', text: 'Be brief.' }, { role: 'user', text: 'hi', metadata: { name: 'Ana', vip: true } }]);
+  assert.match(formatRendered(result, 'p.prompty'), /## system\n\nBe brief\.\n\n## user \(name: Ana\)\n\nhi\n/);
 });
