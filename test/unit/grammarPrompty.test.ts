@@ -28,6 +28,9 @@ const SAMPLE = [
   '{{#items}}{{name}}{{/items}} {{! mustache note }} {{{raw}}}', // 10
   'sytem:',
   'The user: not a role line',
+  'user[name="Ana Lima", age=30]:',
+  'user[]:',
+  'user[Ana]:', // 15
 ].join('\n');
 
 test('prompty grammar: frontmatter is embedded YAML, the body is outside it', async () => {
@@ -45,6 +48,10 @@ test('prompty grammar: role lines, with or without #, in any case; look-alikes a
   assert.ok(has(scopeOf(t, 9, '#'), 'punctuation.definition.heading.prompty'));
   assert.ok(!t[11].some((x) => has(x.scopes, 'meta.role.prompty')), 'sytem: is not a role line');
   assert.ok(!t[12].some((x) => has(x.scopes, 'meta.role.prompty')), 'text with a colon is not a role line');
+  assert.ok(has(scopeOf(t, 13, 'user'), 'entity.name.section.role.prompty'));
+  assert.ok(has(scopeOf(t, 13, '[name="Ana Lima", age=30]'), 'meta.attribute.role.prompty'));
+  assert.ok(!t[14].some((x) => has(x.scopes, 'meta.role.prompty')), 'user[]: is no role line for the runtimes');
+  assert.ok(!t[15].some((x) => has(x.scopes, 'meta.role.prompty')), 'user[Ana]: is no role line for the runtimes');
 });
 
 test('prompty grammar: Jinja2 expressions, filters, statements, loop and comments', async () => {

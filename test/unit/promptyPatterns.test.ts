@@ -113,3 +113,56 @@ test('Azure OpenAI\'s `gpt-35-turbo` (a version 1 `azure_deployment`) is GPT-3.5
   assert.equal(hit.encoding, 'cl100k_base');
   assert.equal(hit.unknown, false);
 });
+
+test('version 1 with `sample:` and no `inputs:`: names the sample does not give are passed at run time (no warning), a near miss of a sample name is; unused sample keys still are', async () => {
+  const text = '---\nname: s\nmodel:\n  api: chat\nsample:\n  user_query: Hi\n  firstName: Ana\n---\nsystem:\n{% if override_prompt %}{{ override_prompt }}{% endif %}\nSources: {% for c in citations %}[{{ c }}]{% endfor %}\n\nuser:\n{{ user_querry }}\n';
+  const { ds } = await findings(text);
+  const undeclared = ds.filter((d) => d.code === 'prompty-undeclared-input');
+  assert.deepEqual(undeclared.map((d) => text.slice(d.span.start, d.span.end)), ['user_querry']);
+  assert.equal(undeclared[0].span.start, text.indexOf('user_querry'));
+  assert.match(undeclared[0].message, /has no value in `sample`, which gives `user_query`: a misspelling\?/);
+  assert.deepEqual(ds.filter((d) => d.code === 'prompty-unused-input').map((d) => text.slice(d.span.start, d.span.end)), ['user_query', 'firstName']);
+  // With `inputs:`, every name read must be declared, as before.
+  const declared = await findings('---\nname: d\ninputs:\n  question:\n    type: string\n---\nuser:\n{{ question }} {{ context }}\n');
+  assert.deepEqual(declared.at('prompty-undeclared-input'), ['context']);
+});
+
+test('a backslash in a Jinja2 tag (Markdown escaping, `past\\_messages`) is the syntax error Jinja2 gives, on the backslash; the names of that tag are not reported', async () => {
+  const text = '---\nname: b\nsample:\n  past_messages: []\n  user_query: q\n---\nsystem:\n{% for message in past\\_messages %}\n{{ message\\["role"] }}:\n{% endfor %}\nuser:\n{{ user_query }} {{ "a\\"b" }}\n';
+  const { ds, at } = await findings(text);
+  const syntax = ds.filter((d) => d.code === 'prompty-template-syntax');
+  assert.equal(syntax.length, 1);
+  assert.equal(syntax[0].severity, 'error');
+  assert.deepEqual(syntax[0].span, { start: text.indexOf('\\_'), end: text.indexOf('\\_') + 1 });
+  assert.match(syntax[0].message, /unexpected char `\\`/);
+  assert.deepEqual(at('prompty-undeclared-input'), []);
+  assert.deepEqual(at('variable-in-system-role'), []);
+});
+
+test('Mustache or Handlebars block tags in a Jinja2 body: one error on the first, naming the way to choose Mustache; no name checks on a body that cannot render', async () => {
+  const text = '---\nname: m\nmodel:\n  api: chat\ninputs:\n  conversation:\n    type: array\n---\nuser:\n{{#conversation}}\n - {{role}}: {{content}}\n{{/conversation}}\n';
+  const { ds, at } = await findings(text);
+  const syntax = ds.filter((d) => d.code === 'prompty-template-syntax');
+  assert.equal(syntax.length, 1);
+  assert.deepEqual([text.slice(syntax[0].span.start, syntax[0].span.end)], ['{{#conversation}}']);
+  assert.match(syntax[0].message, /Mustache or Handlebars block syntax, but this body is Jinja2.*\(the 1 other such tag too\).*template: mustache/);
+  assert.deepEqual(at('prompty-undeclared-input'), []);
+  assert.deepEqual(at('prompty-unused-input'), []);
+  // Handlebars' `{{else}}` between such tags is no name either.
+  const hb = await findings('---\nname: h\nsample:\n  topic: x\n---\nuser:\n{{#if topic}}\nA {{topic}}\n{{else}}\nB\n{{/if}}\n');
+  assert.deepEqual(hb.at('prompty-template-syntax'), ['{{#if topic}}']);
+  assert.deepEqual(hb.at('untrusted-input-undelimited'), ['{{topic}}']);
+  // Named as Mustache, the same body is fine.
+  const ok = await findings(text.replace('---\nuser:', 'template: mustache\n---\nuser:'));
+  assert.deepEqual(ok.at('prompty-template-syntax'), []);
+});
+
+test('a role line followed at once by another role line, or ending the body, starts no message (the parser sends none): no empty-message, no zero-token message', async () => {
+  const text = '---\nname: e\n---\nsystem:\nSYSTEM:  \nRate it.\n\nUSER:\n{{ answer }}\nassistant:\n\n';
+  const { doc, at } = await findings(text);
+  assert.deepEqual(doc.prompt.messages.map((m) => [m.role, text.slice(m.contentSpan.start, m.contentSpan.end)]), [['system', 'Rate it.'], ['user', '{{ answer }}']]);
+  assert.deepEqual(at('empty-message'), []);
+  // A blank line after a role line is a line: the runtime sends that message, empty.
+  const blank = await findings('---\nname: e\n---\nsystem:\n\nuser:\nHi\n');
+  assert.deepEqual(blank.at('empty-message'), ['system:']);
+});

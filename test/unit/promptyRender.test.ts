@@ -51,22 +51,39 @@ test('Mustache cases equal mustache.js rendering the body directly, split by Pro
 });
 
 // Python's Jinja2, for the `jinja2` column: the same body (trimmed, as Prompty's loader keeps it)
-// rendered without autoescaping, split at role lines the way Prompty's parser does.
+// rendered without autoescaping, split at role lines as Prompty's Python runtime reads them (its
+// grammar, here with atomic groups and ASCII attribute names, which both runtimes read), each
+// line's attributes as the message's metadata.
 const PYTHON = `
 import json, re, sys
 from jinja2 import Environment
 env = Environment(autoescape=False)
-role = re.compile(r'^#?\\s*(system|user|assistant|developer)(\\[[^\\]\\n]*\\])?\\s*:$', re.I)
+attr = r'(?>[A-Za-z0-9_]+)(?>\\s*)=(?>\\s*)(?:"[^"]*"|(?>[^",\\]]*))(?>\\s*)(?>,?)(?>\\s*)'
+role = re.compile(r'^\\s*#?\\s*(system|user|assistant|developer)(\\[(?:' + attr + r')+\\])?\\s*:\\s*$', re.I)
+def attrs(raw):
+    out = {}
+    for m in re.finditer(r'(\\w+)\\s*=\\s*"?([^",]*)"?', raw[1:-1]):
+        v = m.group(2).strip()
+        if v.lower() in ('true', 'false'): out[m.group(1)] = v.lower() == 'true'
+        elif re.fullmatch(r'\\d+', v): out[m.group(1)] = int(v)
+        elif re.fullmatch(r'\\d+\\.\\d+', v): out[m.group(1)] = float(v)
+        else: out[m.group(1)] = v
+    return out
 def split(text):
-    out, current, buf = [], 'system', None
+    out, current, meta, buf = [], 'system', {}, None
+    def flush():
+        if buf is None: return
+        msg = {'role': current, 'text': '\\n'.join(buf).strip('\\n')}
+        if meta: msg['metadata'] = meta
+        out.append(msg)
     for line in text.split('\\n'):
         m = role.match(line.strip())
         if m:
-            if buf is not None: out.append({'role': current, 'text': '\\n'.join(buf).strip('\\n')})
-            current, buf = m.group(1).lower(), None
+            flush()
+            current, meta, buf = m.group(1).lower(), attrs(m.group(2)) if m.group(2) else {}, None
             continue
         buf = (buf or []) + [line]
-    if buf is not None: out.append({'role': current, 'text': '\\n'.join(buf).strip('\\n')})
+    flush()
     return out
 res = []
 for body, values in json.load(sys.stdin):

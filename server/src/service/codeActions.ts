@@ -153,6 +153,13 @@ function preambleEdits(doc: PromptDocument): TextEdit[] | undefined {
 
 export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], options: AnalysisOptions = {}): CodeAction[] {
   const actions: CodeAction[] = [];
+  // A fix the format wrote into the diagnostic: a title and edits by document offset.
+  const writtenFix = (d: Diagnostic, data: Record<string, unknown>) => {
+    const f = data.fix as { title?: unknown; edits?: unknown } | undefined;
+    if (!f || typeof f.title !== 'string' || !Array.isArray(f.edits)) return;
+    const edits = (f.edits as { start: number; end: number; newText: string }[]).filter((e) => typeof e.start === 'number' && typeof e.end === 'number' && typeof e.newText === 'string' && e.start <= e.end && e.end <= doc.text.length);
+    if (edits.length) actions.push(fix(f.title, d, { changes: { [doc.uri]: edits.map((e) => ({ range: doc.lines.range(e.start, e.end), newText: e.newText })) } }, true));
+  };
   for (const d of diagnostics) {
     const data = (d.data ?? {}) as Record<string, unknown>;
     const replacement = typeof data.replacement === 'string' ? data.replacement : undefined;
@@ -241,15 +248,11 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
       case 'input-schema-type':
       case 'template-foreign-syntax':
         if (replacement) actions.push(fix(d.code === 'template-foreign-syntax' ? 'Change to a Handlebars comment' : `Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
+        else writtenFix(d, data);
         break;
-      default: {
-        // A fix the format wrote into the diagnostic: a title and edits by document offset.
-        const f = data.fix as { title?: unknown; edits?: unknown } | undefined;
-        if (!f || typeof f.title !== 'string' || !Array.isArray(f.edits)) break;
-        const edits = (f.edits as { start: number; end: number; newText: string }[]).filter((e) => typeof e.start === 'number' && typeof e.end === 'number' && typeof e.newText === 'string' && e.start <= e.end && e.end <= doc.text.length);
-        if (edits.length) actions.push(fix(f.title, d, { changes: { [doc.uri]: edits.map((e) => ({ range: doc.lines.range(e.start, e.end), newText: e.newText })) } }, true));
+      default:
+        writtenFix(d, data);
         break;
-      }
     }
   }
   return actions;

@@ -23,7 +23,7 @@ export function formatRendered(result: RenderResult, title: string): string {
     const where = [e.file ? decodeURIComponent(e.file.split('/').pop() ?? e.file) : undefined, e.line !== undefined ? `line ${e.line + 1}` : undefined].filter(Boolean).join(', ');
     out.push(`Error${where ? ` (${where})` : ''}: ${e.message}`);
   } else {
-    for (const m of result.messages ?? []) out.push(`## ${m.role}${m.metadata?.purpose === 'history' ? ' (history)' : ''}`, '', previewText(m).trim(), '');
+    for (const m of result.messages ?? []) out.push(`## ${m.role}${m.metadata?.purpose === 'history' ? ' (history)' : ''}${typeof m.metadata?.name === 'string' ? ` (name: ${m.metadata.name})` : ''}`, '', previewText(m).trim(), '');
     if (!result.messages?.length) out.push('(no messages: the template renders to nothing)');
   }
   out.push('', '---', `Values: \`${JSON.stringify(result.values)}\``);

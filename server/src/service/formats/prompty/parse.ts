@@ -11,6 +11,7 @@ import { locate } from '../../yamlPath';
 import { frontmatterSettings, parseFrontmatterYaml, splitFrontmatter, trimEnd, type FrontmatterBlock } from '../frontmatter';
 import { emptyModel, settingAt } from '../model';
 import { DEFAULT_MAX_TEMPLATE_SIZE, type ModelParameter, type ParameterName, type ParseOptions, type PromptInput, type PromptMessage, type PromptModel, type PromptSetting, type SchemaField, type SourceValue } from '../types';
+import { canonicalBracket, isRoleLine, roleLineShape, type RoleLineShape } from './roles';
 import { ROLES, TEMPLATE_KINDS } from './schema';
 import { analyseJinja, analyseMustache, type BodyAnalysis, type Engine } from './template';
 import { detectVersion, validatePrompty } from './validate';
@@ -30,6 +31,8 @@ export interface PromptyParse {
   inputs: PromptInput[];
   /** Whether the file declares its inputs at all (`inputs:`); the short forms need not. */
   declaresInputs: boolean;
+  /** Whether the names come from version 1's `sample:` alone (no `inputs:`): example values, not a list of every input. */
+  sampleOnly?: boolean;
   model: PromptModel;
 }
 
@@ -43,27 +46,47 @@ function record(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/**
- * A role line as Prompty's parser matches it on each (trimmed) line: an optional `#`, a role name
- * in any case, optional `[key=value, ...]` attributes, a colon and nothing else.
- */
-const ROLE_LINE = /^[ \t]*(?:#[ \t]*)?(system|user|assistant|developer)(\[[^\]\n]*\])?[ \t]*:[ \t]*\r?$/i;
 /** A line shaped like a role line whose word is not a role (`sytem:`). */
 const ROLE_LIKE = /^[ \t]*(?:#[ \t]*)?([A-Za-z][A-Za-z_-]{1,20})[ \t]*:[ \t]*\r?$/;
 const NOT_ROLE_LINES = new Map([
   ['tool', 'Prompty has no `tool:` role line: tool results come from the tool calls at run time.'],
-  ['function', 'Prompty has no `function:` role line.'],
+  ['tools', 'Prompty\'s current runtimes have no `tools:` role line (its first Python runtime read tool definitions there); declare tools under `tools:` in the frontmatter.'],
+  ['function', 'Prompty\'s current runtimes have no `function:` role line (its first Python runtime had one).'],
   ['human', 'Prompty\'s role for the person is `user:`.'],
   ['ai', 'Prompty\'s role for the model is `assistant:`.'],
   ['bot', 'Prompty\'s role for the model is `assistant:`.'],
   ['model', 'Prompty\'s role for the model is `assistant:`.'],
 ]);
+/** The longest line tried as a role line (the runtimes try every line; a role line is short). */
+const MAX_ROLE_LINE = 1000;
 
 interface RoleLine {
   role: string;
   line: Span;
   /** The line's end including its line break. */
   next: number;
+}
+
+/** A line shaped like a role line that a runtime does not split on: what each runtime does, and the bracket both read alike. */
+function roleLineWarning(shape: RoleLineShape, lineStart: number, previous: RoleLine | undefined): PromptDiagnostic {
+  const from = lineStart + shape.roleEnd;
+  const to = lineStart + (shape.bracketStart ?? shape.roleEnd) + (shape.bracket?.length ?? 0);
+  const sentAs = `so it is sent as text of the ${previous ? `${previous.role} message` : 'first message'}`;
+  const written = shape.bracket ?? '';
+  let message: string;
+  if (shape.spaceBeforeBracket) message = `Attributes must follow the role with no space (\`${shape.role}${written}:\`): neither Prompty runtime splits messages at this line, ${sentAs}.`;
+  else if (shape.python && !shape.typescript) message = `Prompty's Python runtime starts a ${shape.role} message at this line but its TypeScript runtime does not (its attribute names are ASCII letters, digits and \`_\`), which sends it as text. Use ASCII attribute names.`;
+  else if (!shape.python && shape.typescript) message = `Prompty's TypeScript runtime starts a ${shape.role} message at this line but its Python runtime does not (it reads an unquoted value only up to a \`,\` or \`]\`, and a quoted one to its closing \`"\`), which sends it as text. Quote each value: \`${shape.role}[name="Alice"]:\`.`;
+  else message = `\`${shape.role}${written}:\` is not a role line for Prompty: attributes are \`key=value\` pairs (\`${shape.role}[name="Alice"]:\`), ${sentAs}.`;
+  const canonical = shape.python && !shape.typescript ? undefined : shape.bracket !== undefined ? canonicalBracket(shape.bracket) : undefined;
+  const replacement = canonical === undefined ? undefined : canonical;
+  return {
+    code: 'prompty-unknown-role',
+    severity: 'warning',
+    message,
+    span: { start: from, end: Math.max(to, from + 1) },
+    data: replacement === undefined ? undefined : { fix: { title: replacement ? `Write the attributes as ${shape.role}${replacement}:` : `Remove the empty attributes (${shape.role}:)`, edits: [{ start: from, end: to, newText: replacement }] } },
+  };
 }
 
 function roleLines(text: string, body: Span, lines: LineIndex, diagnostics: PromptDiagnostic[], skip: (offset: number) => boolean): RoleLine[] {
@@ -74,12 +97,14 @@ function roleLines(text: string, body: Span, lines: LineIndex, diagnostics: Prom
   for (let l = first; l <= last; l++) {
     const start = Math.max(lines.lineStart(l), body.start);
     const end = Math.min(lines.lineEnd(l), body.end);
-    if (end - start > 80 || text.indexOf(':', start) < 0 || text.indexOf(':', start) >= end) continue;
+    if (end - start > MAX_ROLE_LINE || text.indexOf(':', start) < 0 || text.indexOf(':', start) >= end) continue;
     const s = text.slice(start, end);
-    const m = ROLE_LINE.exec(s);
-    if (m) {
+    const trimmed = s.trim();
+    const shape = roleLineShape(trimmed);
+    if (shape) {
       if (skip(start)) continue;
-      out.push({ role: m[1].toLowerCase(), line: { start, end }, next: l + 1 < lines.lineCount ? lines.lineStart(l + 1) : end });
+      if (isRoleLine(shape)) out.push({ role: shape.role, line: { start, end }, next: l + 1 < lines.lineCount ? lines.lineStart(l + 1) : end });
+      else diagnostics.push(roleLineWarning(shape, start + (s.length - s.trimStart().length), out[out.length - 1]));
       continue;
     }
     const like = ROLE_LIKE.exec(s);
@@ -87,8 +112,10 @@ function roleLines(text: string, body: Span, lines: LineIndex, diagnostics: Prom
     const word = like[1];
     const lower = word.toLowerCase();
     const at = start + s.indexOf(word);
-    const near = NOT_ROLE_LINES.has(lower) ? undefined : word.length >= 4 ? closest(lower, ROLES) : undefined;
-    const note = NOT_ROLE_LINES.get(lower);
+    // `Tools:`, `Function:`, `Model:` or `Users:` alone on a line are more likely headings of the prose than role lines (written in lower case); `Human:` and `AI:` are transcript roles in any case.
+    const plural = (ROLES as readonly string[]).includes(lower.replace(/s$/, ''));
+    const near = NOT_ROLE_LINES.has(lower) || plural ? undefined : word.length >= 4 ? closest(lower, ROLES) : undefined;
+    const note = word === lower || ['human', 'ai', 'bot'].includes(lower) ? NOT_ROLE_LINES.get(lower) : undefined;
     if (!near && !note) continue;
     diagnostics.push({
       code: 'prompty-unknown-role',
@@ -123,8 +150,12 @@ function messagesOf(text: string, body: Span, roles: RoleLine[], analysis: BodyA
   const firstRole = roles.length ? roles[0].line.start : body.end;
   const before = trimmed(body.start, firstRole);
   if (before.end > before.start) push('system', before, before);
+  // The loader trims the body: blank lines at its end are no lines of the last message.
+  const bodyEnd = trimEnd(text, body.start, body.end);
   roles.forEach((r, i) => {
     const end = i + 1 < roles.length ? roles[i + 1].line.start : body.end;
+    // A role line with no line after it before the next one (or the end) starts no message: the parser sends only what has lines.
+    if (r.next >= (i + 1 < roles.length ? end : bodyEnd)) return;
     const content = trimmed(Math.min(r.next, end), end);
     push(r.role, { start: r.line.start, end: Math.max(content.end, r.line.end) }, content);
   });
@@ -207,7 +238,7 @@ function collection(value: unknown, node: Node | null | undefined, base: number,
   return out;
 }
 
-function inputsOf(text: string, block: FrontmatterBlock, fm: Record<string, unknown>, version: 1 | 2): { inputs: PromptInput[]; declared: boolean } {
+function inputsOf(text: string, block: FrontmatterBlock, fm: Record<string, unknown>, version: 1 | 2): { inputs: PromptInput[]; declared: boolean; sampleOnly?: boolean } {
   if (!block.yaml) return { inputs: [], declared: false };
   const base = block.content.start;
   let path = ['inputs'];
@@ -234,7 +265,7 @@ function inputsOf(text: string, block: FrontmatterBlock, fm: Record<string, unkn
   };
   if (value === undefined || value === null || (typeof value === 'string' && value.startsWith('${'))) {
     fromSample();
-    return { inputs: out, declared: out.length > 0 };
+    return { inputs: out, declared: out.length > 0, sampleOnly: out.length > 0 };
   }
   const node = locate(block.yaml, path).node;
   for (const e of collection(value, node, base, version === 1)) {
@@ -450,7 +481,7 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
   const body = { start: Math.min(bodyStart, text.length), end: text.length };
   const templateKind = engineOf(fm);
   const engine: Engine = templateKind.kind?.toLowerCase() === 'mustache' ? 'mustache' : 'jinja2';
-  const { inputs, declared } = reuse ? { inputs: before!.inputs, declared: before!.declaresInputs } : inputsOf(text, frontmatter, fm, fileVersion);
+  const { inputs, declared, sampleOnly } = reuse ? { inputs: before!.inputs, declared: before!.declaresInputs, sampleOnly: before!.sampleOnly } : inputsOf(text, frontmatter, fm, fileVersion);
 
   const maxSize = options.maxTemplateSize ?? DEFAULT_MAX_TEMPLATE_SIZE;
   let notice: PromptDocument['notice'];
@@ -483,7 +514,8 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
     // Version 1's `sample:` mapping: a name only it gives is sample data, not an `inputs` entry.
     const sampleNode = fileVersion === 1 && frontmatter.yaml ? locate(frontmatter.yaml, ['sample']).node : undefined;
     const sample = sampleNode && isMap(sampleNode) ? span(sampleNode, frontmatter.content.start) : undefined;
-    diagnostics.push(...inputChecks(analysis, inputs, declared, text, sample));
+    // A body Jinja2 cannot parse fails to render: its names are not checked against the inputs.
+    if (!analysis.diagnostics.some((d) => d.code === 'prompty-template-syntax')) diagnostics.push(...inputChecks(analysis, inputs, declared, text, sample, sampleOnly));
   }
 
   const template = emptyTemplate(body.start, body.end);
@@ -491,12 +523,12 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
   return base(
     { notice, frontmatter, template, frontmatterDiagnostics },
     model,
-    { version: fileVersion, engine, engineKind: templateKind.kind, unknownEngine: !templateKind.known, body, analysis, inputs, declaresInputs: declared },
+    { version: fileVersion, engine, engineKind: templateKind.kind, unknownEngine: !templateKind.known, body, analysis, inputs, declaresInputs: declared, sampleOnly },
   );
 }
 
 /** Names read but not declared, and inputs declared but never read. */
-function inputChecks(analysis: BodyAnalysis, inputs: PromptInput[], declared: boolean, text: string, sample?: Span): PromptDiagnostic[] {
+function inputChecks(analysis: BodyAnalysis, inputs: PromptInput[], declared: boolean, text: string, sample?: Span, sampleOnly?: boolean): PromptDiagnostic[] {
   const out: PromptDiagnostic[] = [];
   const names = new Set(inputs.map((i) => i.name));
   const used = new Set<string>();
@@ -513,6 +545,19 @@ function inputChecks(analysis: BodyAnalysis, inputs: PromptInput[], declared: bo
     }
     if (!declared) continue; // the short forms declare nothing: every name is passed at run time
     const near = closest(r.name, names);
+    // `sample:` alone gives example values for some inputs, not the list of all: only a near miss of one of its names is worth a word.
+    if (sampleOnly) {
+      if (near) {
+        out.push({
+          code: 'prompty-undeclared-input',
+          severity: 'warning',
+          message: `\`${r.name}\` has no value in \`sample\`, which gives \`${near}\`: a misspelling? Without a value passed, \`${r.name}\` renders as an empty string.`,
+          span: r.span,
+          data: { replacement: near, name: r.name },
+        });
+      }
+      continue;
+    }
     out.push({
       code: 'prompty-undeclared-input',
       severity: 'warning',

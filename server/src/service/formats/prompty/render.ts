@@ -8,9 +8,8 @@ import type { PromptDocument } from '../../document';
 import type { RenderedMessage, RenderResult, TemplateOptions } from '../types';
 import { mustacheLib, nunjucksLib } from './engines';
 import { promptyOf } from './parse';
+import { isRoleLine, roleAttributes, roleLineShape } from './roles';
 
-/** Prompty's role line, tried on each trimmed line of the rendered text. */
-const BOUNDARY = /^#?\s*(system|user|assistant|developer)(\[[^\]\n]*\])?\s*:$/i;
 
 const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -64,10 +63,11 @@ export function renderTemplate(engine: 'jinja2' | 'mustache', template: string, 
   }
 }
 
-/** Prompty's parser: the rendered text split into messages at role lines. */
+/** Prompty's parser: the rendered text split into messages at role lines; a role line's attributes (`user[name="Alice"]:`) become the message's metadata. */
 export function splitMessages(rendered: string): RenderedMessage[] {
   const out: RenderedMessage[] = [];
   let role = 'system';
+  let metadata: Record<string, unknown> | undefined;
   let buffer: string[] | undefined;
   const flush = () => {
     if (!buffer) return;
@@ -77,14 +77,15 @@ export function splitMessages(rendered: string): RenderedMessage[] {
     while (s < e && text[s] === '\n') s++;
     while (e > s && text[e - 1] === '\n') e--;
     text = text.slice(s, e);
-    out.push({ role, text });
+    out.push(metadata ? { role, text, metadata } : { role, text });
     buffer = undefined;
   };
   for (const line of rendered.split('\n')) {
-    const m = BOUNDARY.exec(line.trim());
-    if (m) {
+    const shape = line.length <= 1000 && line.includes(':') ? roleLineShape(line.trim()) : undefined;
+    if (isRoleLine(shape)) {
       flush();
-      role = m[1].toLowerCase();
+      role = shape.role;
+      metadata = roleAttributes(shape.bracket);
       continue;
     }
     (buffer ??= []).push(line);
@@ -155,11 +156,11 @@ export async function renderPrompty(doc: PromptDocument, values: Record<string, 
       let cut = hit.at;
       while (cut > 0 && rest[cut - 1] === '\n') cut--;
       const before = rest.slice(0, cut);
-      if (before.trim()) messages.push({ role: m.role, text: before });
+      if (before.trim()) messages.push({ ...m, text: before });
       messages.push(...threadTurns(threads.get(hit.k)));
       rest = rest.slice(hit.at + hit.k.length).replace(/^\n+/, '');
     }
-    if (rest.trim() || rest === m.text) messages.push({ role: m.role, text: rest });
+    if (rest.trim() || rest === m.text) messages.push({ ...m, text: rest });
   }
   return { values, messages };
 }

@@ -432,10 +432,61 @@ export function localAt(locals: readonly Local[], name: string, offset: number):
   return best;
 }
 
+/** Where a tag's expression has a backslash outside a quoted string (`{{ user\_name }}`, Markdown escaping): Jinja2's lexer stops there. */
+function strayBackslash(text: string, tag: BodyTag): number | undefined {
+  let quote: string | undefined;
+  for (let i = tag.inner.start; i < tag.inner.end; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '\\') return i;
+  }
+  return undefined;
+}
+
+/** `{{#name}}`, `{{/name}}`, `{{^name}}`: Mustache or Handlebars block tags in a Jinja2 body. */
+function mustacheBlockTag(text: string, tag: BodyTag): boolean {
+  return tag.kind === 'output' && /^-?\s*[#/^]\s*[A-Za-z_]/.test(text.slice(tag.inner.start, tag.inner.end));
+}
+
 export function analyseJinja(text: string, span: Span): BodyAnalysis {
   const { tags, diagnostics } = scanJinja(text, span.start, span.end);
   const matched = matchBlocks(text, tags, span.end);
   diagnostics.push(...matched.diagnostics);
+  // Tags Jinja2 cannot lex: their names are not read, and the first one is the syntax error.
+  const broken = new Set<BodyTag>();
+  if (!diagnostics.length) {
+    const blocks = tags.filter((t) => t.closed && mustacheBlockTag(text, t));
+    for (const t of blocks) broken.add(t);
+    if (blocks.length) {
+      // Handlebars' `{{else}}` between them is part of the same mistake, not a name.
+      for (const t of tags) if (t.closed && t.kind === 'output' && /^-?\s*else(\s|-?$)/.test(text.slice(t.inner.start, t.inner.end))) broken.add(t);
+      const first = blocks[0];
+      const written = text.slice(first.span.start, first.span.end);
+      diagnostics.push({
+        code: 'prompty-template-syntax',
+        severity: 'error',
+        message: `\`${written.length > 40 ? `${written.slice(0, 37)}...` : written}\` is Mustache or Handlebars block syntax, but this body is Jinja2 (Prompty's default template format), so rendering fails${blocks.length > 1 ? ` (the ${blocks.length - 1} other such tag${blocks.length > 2 ? 's' : ''} too)` : ''}. Name Mustache as the format (\`template: { format: { kind: mustache } }\`; version 1: \`template: mustache\`), or write Jinja2 (\`{% for item in items %}\`, \`{% if x %}\`).`,
+        span: first.span,
+      });
+    }
+    for (const t of tags) {
+      if (!t.closed || (t.kind !== 'output' && t.kind !== 'statement')) continue;
+      const at = strayBackslash(text, t);
+      if (at === undefined) continue;
+      if (!broken.size) {
+        diagnostics.push({
+          code: 'prompty-template-syntax',
+          severity: 'error',
+          message: 'Jinja2 syntax error: unexpected char `\\` (a backslash outside a quoted string), so rendering fails. Remove it; Markdown escaping (`past\\_messages`) does not belong inside a tag.',
+          span: { start: at, end: at + 1 },
+        });
+      }
+      broken.add(t);
+    }
+  }
   if (!diagnostics.length) {
     const syntax = jinjaSyntax(text, span);
     if (syntax) diagnostics.push(syntax);
@@ -448,7 +499,7 @@ export function analyseJinja(text: string, span: Span): BodyAnalysis {
   const locals = jinjaLocals(text, tags, matched.blocks, span);
   const refs: NameRef[] = [];
   for (const tag of tags) {
-    if (!tag.closed) continue;
+    if (!tag.closed || broken.has(tag)) continue;
     let expr: Span | undefined;
     if (tag.kind === 'output') expr = tag.inner;
     else if (tag.kind === 'statement') expr = statementExpression(text, tag);
