@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { afterLeadingComments } from '../../server/src/service/formats/frontmatter';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { allCodeActions, complete, completePromptDiagnostics, diagnostics, hover, lint, parsePromptDocument, promptDiagnostics, renderPrompt, type PromptDocument } from '../../server/src/service';
+import { documentTokens } from '../../server/src/service/tokens';
 import { covered } from '../support/markers';
 
 const samples = path.resolve(__dirname, '..', 'samples', 'dotprompt');
@@ -332,4 +333,32 @@ test('a }} left over by a {{! }} comment that held a tag: the fix makes it one {
   assert.equal(fixed, 'Hi\n{{!-- see {{> signoff}} --}}\nBye');
   const Handlebars = require('handlebars') as typeof import('handlebars');
   assert.equal(Handlebars.compile(fixed)({}), 'Hi\nBye');
+});
+
+test('{{role}} without a role name, as the reference renderer treats it: no message boundary; first in a message, its text is not sent', async () => {
+  // Each case: the template, the roles of the prompt's messages, whether the `{{role}}` loses its message's text.
+  const cases: [string, string[], boolean][] = [
+    ['---\nmodel: x\n---\nHi {{role}} there\n', ['user'], false],
+    ['---\nmodel: x\n---\n{{role}}\nHello.\n{{role "system"}}\nBe nice.\n', ['system'], true],
+    ['\n{{role}}hello', ['user'], false],
+    ['---\nmodel: x\n---\n{{role "user"}}{{! c }}{{role}}lost\n{{role "model"}}kept', ['model'], true],
+    ['---\nmodel: x\n---\n{{role "user"}}\n{{role}}kept', ['user'], false],
+    ['---\nmodel: x\n---\n{{role "user"}}\n{{~role}}lost\n{{role "model"}}kept', ['model'], true],
+    ['---\nmodel: x\ninput:\n  schema:\n    turns(array):\n      role: string\n      text: string\n---\n{{#each turns}}\n{{role}}: {{text}}\n{{/each}}\n{{role "user"}}question', ['user'], true],
+  ];
+  for (const [text, roles, lost] of cases) {
+    const doc = parsePromptDocument(text, 'file:///t.prompt');
+    assert.deepEqual(doc.prompt.messages.map((m) => m.role), roles, text);
+    // The reference renderer sends the same messages.
+    const rendered = await renderPrompt(doc, { turns: [{ role: 'a', text: 'b' }] });
+    assert.deepEqual(rendered.messages!.map((m) => m.role), roles, text);
+    assert.equal(rendered.messages!.some((m) => /lost|Hello|: b/.test(m.text)), false, text);
+    const [d] = promptDiagnostics(doc).filter((x) => x.code === 'unknown-role' || x.code === 'helper-shadows-field');
+    assert.equal(text.slice(d.span.start, d.span.end).replace(/^\{\{~?|\}\}$/g, ''), 'role', text);
+    assert.match(d.message, lost ? /none of that text is sent/ : /writes `<<<dotprompt:role:\[object Object\]>>>`/, text);
+    if (!lost) assert.ok(rendered.messages!.some((m) => m.text.includes('<<<dotprompt:role:[object Object]>>>')), text);
+  }
+  // Token counts follow: the lost text is not counted, and no message has an empty role.
+  const doc = parsePromptDocument(cases[1][0], 'file:///t.prompt');
+  assert.deepEqual(documentTokens(doc).messages.map((m) => m.role), ['system']);
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { allCodeActions, diagnostics, formatFor, formatForLanguage, parseDocument, promptDiagnostics, promptFileGlobs, registeredFormats } from '../../server/src/service';
+import { allCodeActions, diagnostics, diagnostics as lspDiagnostics, formatFor, formatForLanguage, parseDocument, promptDiagnostics, promptFileGlobs, registeredFormats } from '../../server/src/service';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PROMPT_LANGUAGES } from '../../server/src/languages';
 import type { PromptDiagnostic } from '../../server/src/service/diagnostic';
@@ -542,7 +542,7 @@ test('the github provider: GitHub Models endpoint by default, a base URL for ser
   assert.equal(suiteProvider({ ...suite, fixture: { ...suite.fixture, uri: 'file:///w/a.tests.yaml' } }, 'openai/gpt-4o-mini'), 'openai');
 });
 
-import { allCodeActions, diagnostics as lspDiagnostics, documentSymbols } from '../../server/src/service';
+import { documentSymbols } from '../../server/src/service';
 
 test('quick fixes replace the exact text of a misspelt key, role, placeholder and evaluator; the outline names the settings', () => {
   const text = readFileSync(path.join(root, 'examples', 'needs-fixing.prompt.yml'), 'utf8');

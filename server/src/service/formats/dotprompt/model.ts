@@ -189,7 +189,8 @@ function templateMessages(template: Template): PromptMessage[] {
   // Each message's tags and variables are found on first read: most readers (the lint rules, folding)
   // want the roles and spans only, and listing a long template's variables on every keystroke cost
   // milliseconds.
-  return template.messages.map((m) => {
+  // A message whose text Dotprompt takes as a role name (`lost`) sends nothing: it is not one of the prompt's messages.
+  return template.messages.filter((m) => !m.lost).map((m) => {
     const contentSpan = { start: m.marker ? m.marker.span.end : m.span.start, end: m.span.end };
     let ownTags: Tag[] | undefined;
     let ownVariables: VariableReference[] | undefined;
