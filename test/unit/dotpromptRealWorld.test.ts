@@ -362,3 +362,18 @@ test('{{role}} without a role name, as the reference renderer treats it: no mess
   const doc = parsePromptDocument(cases[1][0], 'file:///t.prompt');
   assert.deepEqual(documentTokens(doc).messages.map((m) => m.role), ['system']);
 });
+
+test('a TypeScript list type in Picoschema (`any[]`) is a warning that says how Dotprompt fails and how to write the list', async () => {
+  const text = '---\ninput:\n  schema:\n    message: string\n    history?: any[]\n---\n{{message}} {{history}}\n';
+  const doc = parsePromptDocument(text, 'file:///t.prompt');
+  const found = promptDiagnostics(doc).filter((d) => d.code === 'input-schema-type');
+  assert.equal(found.length, 1);
+  assert.equal(found[0].severity, 'warning');
+  assert.equal(text.slice(found[0].span.start, found[0].span.end), 'any[]');
+  assert.match(found[0].message, /TypeScript's notation for a list.*`name\?\(array\): any`/);
+  // The reference renderer indeed fails on it.
+  const r = await renderPrompt(doc, { message: 'm' });
+  assert.match(r.error?.message ?? '', /any\[\]/);
+  // The Picoschema way is clean.
+  assert.deepEqual(promptDiagnostics(parsePromptDocument('---\ninput:\n  schema:\n    message: string\n    history?(array): any\n---\n{{message}} {{history}}\n', 'file:///t.prompt')).filter((d) => d.code === 'input-schema-type'), []);
+});

@@ -652,3 +652,16 @@ test('--models on a prompt file: each variant\'s model is a GitHub Models name, 
     await mock.stop();
   }
 });
+
+test('modelParameters under the names other APIs use (maxCompletionTokens, max_tokens, top_p): not sent by gh models, with the name it reads as a fix', () => {
+  const hi = 'messages:\n  - role: user\n    content: hi\n';
+  for (const [key, name] of [['maxCompletionTokens', 'maxTokens'], ['max_tokens', 'maxTokens'], ['max_completion_tokens', 'maxTokens'], ['top_p', 'topP']]) {
+    const r = only(`modelParameters:\n  ${key}: 400\n${hi}`, 'prompt-file-unknown-key');
+    assert.equal(r.at, key);
+    assert.match(r.d.message, new RegExp(`ignores it, so this value is not sent. \`gh models\` calls it \`${name}\``));
+    assert.equal((r.d.data as { replacement?: string }).replacement, name);
+  }
+  // A name of Object's prototype is no alias.
+  const r = only(`modelParameters:\n  constructor: 1\n${hi}`, 'prompt-file-unknown-key');
+  assert.match(r.d.message, /Known keys: maxTokens, temperature, topP/);
+});

@@ -143,6 +143,7 @@ export function validatePromptFile(text: string, yaml: Document.Parsed, value: u
 }
 
 const LLM_KEYS = new Set(['modelId', 'prompt', 'choices', 'systemPrompt']);
+const PARAMETER_ALIASES: Record<string, string> = { maxCompletionTokens: 'maxTokens', max_completion_tokens: 'maxTokens', max_tokens: 'maxTokens', maxOutputTokens: 'maxTokens', max_output_tokens: 'maxTokens', top_p: 'topP' };
 const STRING_KEYS = new Set(['equals', 'contains', 'startsWith', 'endsWith']);
 
 function unknownKeys(items: Pair<Node, Node | null>[], info: KeyInfo, base: number, root: boolean, out: PromptDiagnostic[]): void {
@@ -159,7 +160,9 @@ function unknownKeys(items: Pair<Node, Node | null>[], info: KeyInfo, base: numb
       }
       continue;
     }
-    const guess = closest(key, known.keys());
+    // The names other APIs give the output limit and nucleus sampling: `gh models` reads only its own.
+    const alias = info.path.join('.') === 'modelParameters' && Object.hasOwn(PARAMETER_ALIASES, key) ? PARAMETER_ALIASES[key] : undefined;
+    const guess = alias ?? closest(key, known.keys());
     if (info.open && !guess) continue;
     const where = root ? 'a prompt file' : `\`${info.path.join('.')}\``;
     // An evaluator's check written one level too high.
@@ -167,7 +170,9 @@ function unknownKeys(items: Pair<Node, Node | null>[], info: KeyInfo, base: numb
     out.push({
       code: 'prompt-file-unknown-key',
       severity: 'warning',
-      message: `Unknown key \`${key}\` in ${where}: \`gh models\` ignores it.${parent ? ` \`${key}\` belongs under \`${parent}:\`.` : guess ? ` Did you mean \`${guess}\`?` : ` Known keys: ${[...known.keys()].join(', ')}.`}`,
+      message: alias
+        ? `Unknown key \`${key}\` in ${where}: \`gh models\` ignores it, so this value is not sent. \`gh models\` calls it \`${alias}\`.`
+        : `Unknown key \`${key}\` in ${where}: \`gh models\` ignores it.${parent ? ` \`${key}\` belongs under \`${parent}:\`.` : guess ? ` Did you mean \`${guess}\`?` : ` Known keys: ${[...known.keys()].join(', ')}.`}`,
       span: spanOf(pair.key, base)!,
       data: guess ? { replacement: guess } : undefined,
     });
