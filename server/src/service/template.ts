@@ -775,7 +775,11 @@ function leadingBareRole(text: string, tags: readonly Tag[], from: number, to: n
     if (gap && !((trimmed && pos === from) || text[t.span.start + 2] === '~' || (prev !== undefined && text[prev.span.end - 3] === '~'))) {
       // A standalone tag's line goes with it: the rest of the previous one's line, this one's indentation.
       if (prev && standalone(text, prev)) gap = gap.replace(/^[ \t\r]*\n/, '');
-      if (standalone(text, t)) gap = gap.replace(/[ \t]*$/, '');
+      if (standalone(text, t)) {
+        let e = gap.length;
+        while (e > 0 && (gap[e - 1] === ' ' || gap[e - 1] === '\t')) e--;
+        gap = gap.slice(0, e);
+      }
       if (gap) return undefined;
     }
     if (t.kind === 'comment' || (t.kind === 'block-open' && (t.name === 'each' || t.name === 'if' || t.name === 'with' || t.name === 'unless'))) {
