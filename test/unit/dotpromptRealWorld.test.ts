@@ -377,3 +377,23 @@ test('a TypeScript list type in Picoschema (`any[]`) is a warning that says how 
   // The Picoschema way is clean.
   assert.deepEqual(promptDiagnostics(parsePromptDocument('---\ninput:\n  schema:\n    message: string\n    history?(array): any\n---\n{{message}} {{history}}\n', 'file:///t.prompt')).filter((d) => d.code === 'input-schema-type'), []);
 });
+
+test('Go template field syntax ({{.Query}}) is a template error that names the Handlebars spelling, with a fix', () => {
+  const text = '---\ninput:\n  schema:\n    Query: string\n---\n{{.Query}}\n\n{{ .user.name }}\n';
+  const doc = parsePromptDocument(text, 'file:///t.prompt');
+  const found = diagnostics(doc).filter((d) => d.code === 'template-expression');
+  assert.equal(found.length, 2);
+  assert.match(String(found[0].message), /`\{\{\.Query\}\}` is Go template syntax; Handlebars reads the input as `\{\{Query\}\}`/);
+  let fixed = TextDocument.create(doc.uri, 'dotprompt', 1, text);
+  for (const d of [...found].reverse()) {
+    const [a] = allCodeActions(doc, [d]);
+    fixed = TextDocument.update(fixed, a.edit!.changes![doc.uri].map((e) => ({ range: e.range, text: e.newText })), fixed.version + 1);
+  }
+  assert.equal(fixed.getText(), '---\ninput:\n  schema:\n    Query: string\n---\n{{Query}}\n\n{{ user.name }}\n');
+  assert.deepEqual(diagnostics(parsePromptDocument(fixed.getText(), doc.uri)).filter((d) => d.code === 'template-expression'), []);
+  // Other invalid expressions get no such fix.
+  const other = parsePromptDocument('{{a b=}}\n', 'file:///u.prompt');
+  const [e] = diagnostics(other).filter((d) => d.code === 'template-expression');
+  assert.doesNotMatch(String(e.message), /Go template/);
+  assert.deepEqual(allCodeActions(other, [e]), []);
+});

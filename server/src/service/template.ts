@@ -479,7 +479,16 @@ function buildTag(text: string, raw: RawTag, diagnostics: PromptDiagnostic[]): T
   }
   const parsed = parseTagText(baseKind, tagText, tag.name);
   if (parsed.error) {
-    diagnostics.push({ code: 'template-expression', severity: 'error', message: `Invalid Handlebars expression: ${parsed.error}.`, span });
+    // Go's text/template field syntax (`{{.Query}}`), which Go prompt code and its users carry over.
+    const name = inner.trim();
+    const dot = baseKind === 'mustache' && name.startsWith('.') && /^[A-Za-z_][\w.]*$/.test(name.slice(1)) && !name.includes('..') ? innerStart + inner.indexOf('.') : -1;
+    diagnostics.push({
+      code: 'template-expression',
+      severity: 'error',
+      message: `Invalid Handlebars expression: ${parsed.error}.${dot >= 0 ? ` \`{{${name}}}\` is Go template syntax; Handlebars reads the input as \`{{${name.slice(1)}}}\`.` : ''}`,
+      span,
+      data: dot >= 0 ? { fix: { title: `Change to \`{{${name.slice(1)}}}\``, edits: [{ start: dot, end: dot + 1, newText: '' }] } } : undefined,
+    });
     return tag;
   }
   tag.path = parsed.path && shiftExpr(parsed.path, raw.start);
