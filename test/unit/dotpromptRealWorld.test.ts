@@ -397,3 +397,13 @@ test('Go template field syntax ({{.Query}}) is a template error that names the H
   assert.doesNotMatch(String(e.message), /Go template/);
   assert.deepEqual(allCodeActions(other, [e]), []);
 });
+
+test('empty-message says what Dotprompt does with an empty role block: it sends no message for it', async () => {
+  const text = '---\nmodel: openai/gpt-4o\n---\n{{role "system"}}\n\n{{role "user"}}\nHello\n';
+  const doc = parsePromptDocument(text, 'file:///t.prompt');
+  const [d] = lint.lintDiagnostics(doc).filter((x) => x.code === 'empty-message');
+  assert.equal(text.slice(d.span.start, d.span.end), '{{role "system"}}');
+  assert.match(d.message, /Dotprompt sends no message for a marker without text/);
+  const rendered = await renderPrompt(doc, {});
+  assert.deepEqual(rendered.messages!.map((m) => m.role), ['user']);
+});
