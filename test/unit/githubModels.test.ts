@@ -665,3 +665,24 @@ test('modelParameters under the names other APIs use (maxCompletionTokens, max_t
   const r = only(`modelParameters:\n  constructor: 1\n${hi}`, 'prompt-file-unknown-key');
   assert.match(r.d.message, /Known keys: maxTokens, temperature, topP/);
 });
+
+import { promptParameters } from '../../server/src/service/testing/request';
+import { lint as lintApi } from '../../server/src/service';
+
+test('a test run sends only the parameters gh models sends (maxTokens, temperature, topP), not other modelParameters keys', () => {
+  const doc = parse('modelParameters:\n  temperature: 0.3\n  max_tokens: 2000\n  maxTokens: 100\n  frequencyPenalty: 1\nmessages:\n  - role: user\n    content: hi\n');
+  assert.deepEqual(promptParameters(doc), { temperature: 0.3, maxOutputTokens: 100 });
+  // A Dotprompt file's other config keys are passed through (providers read them).
+  const dp = parseDocument('---\nconfig:\n  temperature: 0.3\n  safetySettings: []\n---\nhi\n', 'file:///w/a.prompt');
+  assert.deepEqual(promptParameters(dp), { temperature: 0.3, safetySettings: [] });
+});
+
+test('output-format-mismatch in a prompt file names the responseFormat values gh models accepts', () => {
+  const text = 'messages:\n  - role: user\n    content: Respond as JSON with the fields a and b.\n';
+  const found = lintApi.lintDiagnostics(parse(text)).filter((d) => d.code === 'output-format-mismatch');
+  assert.equal(found.length, 1);
+  assert.equal(text.slice(found[0].span.start, found[0].span.end), 'Respond as JSON');
+  assert.match(found[0].message, /the file sets no `responseFormat`.*`responseFormat: json_object` \(JSON mode\), or `json_schema` with a `jsonSchema`/);
+  assert.doesNotMatch(found[0].message, /frontmatter|responseFormat: json`/);
+  assert.deepEqual(lintApi.lintDiagnostics(parse(`responseFormat: json_object\n${text}`)).filter((d) => d.code === 'output-format-mismatch'), []);
+});
