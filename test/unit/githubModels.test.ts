@@ -686,3 +686,10 @@ test('output-format-mismatch in a prompt file names the responseFormat values gh
   assert.doesNotMatch(found[0].message, /frontmatter|responseFormat: json`/);
   assert.deepEqual(lintApi.lintDiagnostics(parse(`responseFormat: json_object\n${text}`)).filter((d) => d.code === 'output-format-mismatch'), []);
 });
+
+test('missing-metadata on a prompt file speaks of a top-level key, not of frontmatter', () => {
+  const file = lintApi.parseLintConfig('rules:\n  missing-metadata:\n    level: warning\n    required: [description]\n', lintApi.RULES).config;
+  const config = lintApi.resolveLintConfig(lintApi.RULES, file);
+  const [d] = lintApi.lintDiagnostics(parse('messages:\n  - role: user\n    content: hi\n'), { config }).filter((x) => x.code === 'missing-metadata');
+  assert.match(d.message, /requires `description` in every prompt's file \(a top-level key of a `\.prompt\.yml`\)/);
+});
