@@ -407,3 +407,11 @@ test('empty-message says what Dotprompt does with an empty role block: it sends 
   const rendered = await renderPrompt(doc, {});
   assert.deepEqual(rendered.messages!.map((m) => m.role), ['user']);
 });
+
+test('a model setting at the top of the frontmatter (temperature: 0.3) says it belongs under config:', () => {
+  const text = '---\ntemperature: 0.3\nmodell: googleai/gemini-2.5-flash\n---\nhi\n';
+  const found = promptDiagnostics(parsePromptDocument(text, 'file:///t.prompt')).filter((d) => d.code === 'frontmatter-unknown-key');
+  assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), ['temperature', 'modell']);
+  assert.match(found[0].message, /Dotprompt ignores it here, so the model never gets it\. A model setting belongs under `config:`/);
+  assert.match(found[1].message, /Did you mean `model`\?/);
+});
