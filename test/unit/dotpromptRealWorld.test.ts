@@ -391,6 +391,10 @@ test('Go template field syntax ({{.Query}}) is a template error that names the H
   }
   assert.equal(fixed.getText(), '---\ninput:\n  schema:\n    Query: string\n---\n{{Query}}\n\n{{ user.name }}\n');
   assert.deepEqual(diagnostics(parsePromptDocument(fixed.getText(), doc.uri)).filter((d) => d.code === 'template-expression'), []);
+  // The input the broken tag names is not also reported as never used.
+  assert.deepEqual(diagnostics(doc).filter((d) => d.code === 'unused-variable'), []);
+  const unused = parsePromptDocument('---\ninput:\n  schema:\n    Query: string\n    Other: string\n---\n{{.Query}}\n', 'file:///v.prompt');
+  assert.deepEqual(diagnostics(unused).filter((d) => d.code === 'unused-variable').map((d) => d.message.split('`')[1]), ['Other']);
   // Other invalid expressions get no such fix.
   const other = parsePromptDocument('{{a b=}}\n', 'file:///u.prompt');
   const [e] = diagnostics(other).filter((d) => d.code === 'template-expression');

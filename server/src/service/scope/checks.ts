@@ -68,8 +68,11 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
   }
   if (unchecked.length) out.push(uncheckedVariables(unchecked));
   if (!model.usesWholeRoot && doc.notice === undefined && !partial) {
+    // Tags Handlebars cannot parse (`{{.Query}}`) have their own error: a name in one is not also "never used".
+    const broken = doc.template.tags.filter((t) => (t.kind === 'mustache' || t.kind === 'unescaped' || t.kind === 'block-open') && !t.path).map((t) => doc.text.slice(t.span.start, t.span.end));
     for (const f of doc.input.fields) {
       if (model.usedInputs.has(f.name) || !f.keySpan) continue;
+      if (broken.some((b) => containsWord(b, f.name))) continue;
       out.push({
         code: 'unused-variable',
         severity: 'warning',
@@ -81,6 +84,15 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
     }
   }
   return out;
+}
+
+/** Whether `name` occurs in `text` with no name character on either side. */
+function containsWord(text: string, name: string): boolean {
+  const isName = (c: string | undefined) => c !== undefined && /[\w$-]/.test(c);
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    if (!isName(text[i - 1]) && !isName(text[i + name.length])) return true;
+  }
+  return false;
 }
 
 /** One note for every name the declarations that did parse do not have, on the first of them. */
