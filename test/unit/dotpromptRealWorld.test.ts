@@ -394,7 +394,7 @@ test('Go template field syntax ({{.Query}}) is a template error that names the H
   // The input the broken tag names is not also reported as never used.
   assert.deepEqual(diagnostics(doc).filter((d) => d.code === 'unused-variable'), []);
   const unused = parsePromptDocument('---\ninput:\n  schema:\n    Query: string\n    Other: string\n---\n{{.Query}}\n', 'file:///v.prompt');
-  assert.deepEqual(diagnostics(unused).filter((d) => d.code === 'unused-variable').map((d) => d.message.split('`')[1]), ['Other']);
+  assert.deepEqual(diagnostics(unused).filter((d) => d.code === 'unused-variable').map((d) => String(d.message).split('`')[1]), ['Other']);
   // Other invalid expressions get no such fix.
   const other = parsePromptDocument('{{a b=}}\n', 'file:///u.prompt');
   const [e] = diagnostics(other).filter((d) => d.code === 'template-expression');

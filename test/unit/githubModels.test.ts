@@ -693,3 +693,15 @@ test('missing-metadata on a prompt file speaks of a top-level key, not of frontm
   const [d] = lintApi.lintDiagnostics(parse('messages:\n  - role: user\n    content: hi\n'), { config }).filter((x) => x.code === 'missing-metadata');
   assert.match(d.message, /requires `description` in every prompt's file \(a top-level key of a `\.prompt\.yml`\)/);
 });
+
+test('jsonSchema is documented as text; any other value gets one error saying what gh models does', () => {
+  const hi = 'messages:\n  - role: user\n    content: hi\n';
+  const text = `responseFormat: json_schema\njsonSchema: '{"name": "p", "schema": {"type": "object"}}'\n${hi}`;
+  const h = hover(parse(text), text.indexOf('jsonSchema') + 2);
+  assert.match(JSON.stringify(h?.contents), /\*\*jsonSchema\*\*: `string`/);
+  let found = diags(`responseFormat: json_schema\njsonSchema: 5\n${hi}`).filter((d) => d.code.startsWith('prompt-file'));
+  assert.deepEqual(found.map((d) => d.code), ['prompt-file-json-schema']);
+  assert.match(found[0].message, /must be a JSON object/);
+  found = diags(`responseFormat: json_schema\njsonSchema:\n  name: p\n  schema: {type: object}\n${hi}`).filter((d) => d.code.startsWith('prompt-file'));
+  assert.deepEqual(found.map((d) => d.code), ['prompt-file-json-schema']);
+});

@@ -92,8 +92,8 @@ export const GitHubModelsSchema = z
     model: z.string().meta({ description: 'The model, as GitHub Models names it: `openai/gpt-4o-mini`, `meta/llama-3.3-70b-instruct`, ...' }),
     modelParameters,
     responseFormat: z.enum(RESPONSE_FORMATS).meta({ description: 'The form of the answer: `text`, `json_object` or `json_schema` (with `jsonSchema`).' }),
-    // A mapping passes the type check here: `checkResponseFormat` says what `gh models` does with it (refuses the file) and offers the JSON text.
-    jsonSchema: z.union([z.string(), z.record(z.string(), z.unknown())]).meta({
+    // Any other value is reported by `checkResponseFormat` (validate.ts), which says what `gh models` does with it and, for a mapping, offers the JSON text.
+    jsonSchema: z.string().meta({
       description: 'The JSON Schema of the answer with `responseFormat: json_schema`, as JSON text (a string, e.g. a `|` block): an object with `name`, `schema` (a JSON Schema) and optionally `strict`. `gh models` reads only a string here and refuses a YAML mapping.',
     }),
     messages: z.array(message).meta({ description: 'The conversation sent to the model, in order.' }),

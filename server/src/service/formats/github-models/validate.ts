@@ -75,6 +75,7 @@ export function validatePromptFile(text: string, yaml: Document.Parsed, value: u
     for (const issue of result.error.issues) {
       const path = issue.path;
       if (rowsBroken && path[0] === 'testData') continue;
+      if (path.length === 1 && path[0] === 'jsonSchema') continue; // checkResponseFormat says it, as gh models does
       const dotted = dottedPath(path);
       const actual = getPath(value, path);
       const keyInfo = keyInfoAt(path as (string | number)[]);
@@ -220,6 +221,8 @@ function checkResponseFormat(text: string, yaml: Document.Parsed, value: Record<
       data: fix ? { fix } : undefined,
     });
   }
+  // A number or boolean: gh models reads its text, which is no JSON object.
+  if (typeof schema === 'number' || typeof schema === 'boolean') schema = String(schema);
   if (typeof schema === 'string') {
     try {
       schema = JSON.parse(schema);
