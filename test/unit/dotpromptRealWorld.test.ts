@@ -419,3 +419,14 @@ test('a model setting at the top of the frontmatter (temperature: 0.3) says it b
   assert.match(found[0].message, /Dotprompt ignores it here, so the model never gets it\. A model setting belongs under `config:`/);
   assert.match(found[1].message, /Did you mean `model`\?/);
 });
+
+test('an empty role block is not one of the prompt\'s messages, as Dotprompt sends none for it; a block with a variable is', async () => {
+  const text = '---\nmodel: openai/gpt-4o\n---\n{{role "system"}}\n{{! later }}\n{{role "user"}}\nHello {{name}}\n{{role "model"}}{{name}}\n{{role "user"}}\n';
+  const doc = parsePromptDocument(text, 'file:///t.prompt');
+  assert.deepEqual(doc.prompt.messages.map((m) => m.role), ['user', 'model']);
+  assert.deepEqual(documentTokens(doc).messages.map((m) => m.role), ['user', 'model']);
+  const rendered = await renderPrompt(doc, { name: 'Ann' });
+  assert.deepEqual(rendered.messages!.map((m) => m.role), ['user', 'model']);
+  // The rule still reports both empty blocks, on their markers.
+  assert.deepEqual(lint.lintDiagnostics(doc).filter((d) => d.code === 'empty-message').map((d) => doc.lines.positionAt(d.span.start).line), [3, 8]);
+});
