@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { afterLeadingComments } from '../../server/src/service/formats/frontmatter';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { allCodeActions, complete, completePromptDiagnostics, diagnostics, hover, lint, parsePromptDocument, promptDiagnostics, renderPrompt, type PromptDocument } from '../../server/src/service';
+import { documentTokens } from '../../server/src/service/tokens';
 import { covered } from '../support/markers';
 
 const samples = path.resolve(__dirname, '..', 'samples', 'dotprompt');
@@ -332,4 +333,100 @@ test('a }} left over by a {{! }} comment that held a tag: the fix makes it one {
   assert.equal(fixed, 'Hi\n{{!-- see {{> signoff}} --}}\nBye');
   const Handlebars = require('handlebars') as typeof import('handlebars');
   assert.equal(Handlebars.compile(fixed)({}), 'Hi\nBye');
+});
+
+test('{{role}} without a role name, as the reference renderer treats it: no message boundary; first in a message, its text is not sent', async () => {
+  // Each case: the template, the roles of the prompt's messages, whether the `{{role}}` loses its message's text.
+  const cases: [string, string[], boolean][] = [
+    ['---\nmodel: x\n---\nHi {{role}} there\n', ['user'], false],
+    ['---\nmodel: x\n---\n{{role}}\nHello.\n{{role "system"}}\nBe nice.\n', ['system'], true],
+    ['\n{{role}}hello', ['user'], false],
+    ['---\nmodel: x\n---\n{{role "user"}}{{! c }}{{role}}lost\n{{role "model"}}kept', ['model'], true],
+    ['---\nmodel: x\n---\n{{role "user"}}\n{{role}}kept', ['user'], false],
+    ['---\nmodel: x\n---\n{{role "user"}}\n{{~role}}lost\n{{role "model"}}kept', ['model'], true],
+    ['---\nmodel: x\ninput:\n  schema:\n    turns(array):\n      role: string\n      text: string\n---\n{{#each turns}}\n{{role}}: {{text}}\n{{/each}}\n{{role "user"}}question', ['user'], true],
+  ];
+  for (const [text, roles, lost] of cases) {
+    const doc = parsePromptDocument(text, 'file:///t.prompt');
+    assert.deepEqual(doc.prompt.messages.map((m) => m.role), roles, text);
+    // The reference renderer sends the same messages.
+    const rendered = await renderPrompt(doc, { turns: [{ role: 'a', text: 'b' }] });
+    assert.deepEqual(rendered.messages!.map((m) => m.role), roles, text);
+    assert.equal(rendered.messages!.some((m) => /lost|Hello|: b/.test(m.text)), false, text);
+    const [d] = promptDiagnostics(doc).filter((x) => x.code === 'unknown-role' || x.code === 'helper-shadows-field');
+    assert.equal(text.slice(d.span.start, d.span.end).replace(/^\{\{~?|\}\}$/g, ''), 'role', text);
+    assert.match(d.message, lost ? /none of that text is sent/ : /writes `<<<dotprompt:role:\[object Object\]>>>`/, text);
+    if (!lost) assert.ok(rendered.messages!.some((m) => m.text.includes('<<<dotprompt:role:[object Object]>>>')), text);
+  }
+  // Token counts follow: the lost text is not counted, and no message has an empty role.
+  const doc = parsePromptDocument(cases[1][0], 'file:///t.prompt');
+  assert.deepEqual(documentTokens(doc).messages.map((m) => m.role), ['system']);
+});
+
+test('a TypeScript list type in Picoschema (`any[]`) is a warning that says how Dotprompt fails and how to write the list', async () => {
+  const text = '---\ninput:\n  schema:\n    message: string\n    history?: any[]\n---\n{{message}} {{history}}\n';
+  const doc = parsePromptDocument(text, 'file:///t.prompt');
+  const found = promptDiagnostics(doc).filter((d) => d.code === 'input-schema-type');
+  assert.equal(found.length, 1);
+  assert.equal(found[0].severity, 'warning');
+  assert.equal(text.slice(found[0].span.start, found[0].span.end), 'any[]');
+  assert.match(found[0].message, /TypeScript's notation for a list.*`name\?\(array\): any`/);
+  // The reference renderer indeed fails on it.
+  const r = await renderPrompt(doc, { message: 'm' });
+  assert.match(r.error?.message ?? '', /any\[\]/);
+  // The Picoschema way is clean.
+  assert.deepEqual(promptDiagnostics(parsePromptDocument('---\ninput:\n  schema:\n    message: string\n    history?(array): any\n---\n{{message}} {{history}}\n', 'file:///t.prompt')).filter((d) => d.code === 'input-schema-type'), []);
+});
+
+test('Go template field syntax ({{.Query}}) is a template error that names the Handlebars spelling, with a fix', () => {
+  const text = '---\ninput:\n  schema:\n    Query: string\n---\n{{.Query}}\n\n{{ .user.name }}\n';
+  const doc = parsePromptDocument(text, 'file:///t.prompt');
+  const found = diagnostics(doc).filter((d) => d.code === 'template-expression');
+  assert.equal(found.length, 2);
+  assert.match(String(found[0].message), /`\{\{\.Query\}\}` is Go template syntax; Handlebars reads the input as `\{\{Query\}\}`/);
+  let fixed = TextDocument.create(doc.uri, 'dotprompt', 1, text);
+  for (const d of [...found].reverse()) {
+    const [a] = allCodeActions(doc, [d]);
+    fixed = TextDocument.update(fixed, a.edit!.changes![doc.uri].map((e) => ({ range: e.range, text: e.newText })), fixed.version + 1);
+  }
+  assert.equal(fixed.getText(), '---\ninput:\n  schema:\n    Query: string\n---\n{{Query}}\n\n{{ user.name }}\n');
+  assert.deepEqual(diagnostics(parsePromptDocument(fixed.getText(), doc.uri)).filter((d) => d.code === 'template-expression'), []);
+  // The input the broken tag names is not also reported as never used.
+  assert.deepEqual(diagnostics(doc).filter((d) => d.code === 'unused-variable'), []);
+  const unused = parsePromptDocument('---\ninput:\n  schema:\n    Query: string\n    Other: string\n---\n{{.Query}}\n', 'file:///v.prompt');
+  assert.deepEqual(diagnostics(unused).filter((d) => d.code === 'unused-variable').map((d) => String(d.message).split('`')[1]), ['Other']);
+  // Other invalid expressions get no such fix.
+  const other = parsePromptDocument('{{a b=}}\n', 'file:///u.prompt');
+  const [e] = diagnostics(other).filter((d) => d.code === 'template-expression');
+  assert.doesNotMatch(String(e.message), /Go template/);
+  assert.deepEqual(allCodeActions(other, [e]), []);
+});
+
+test('empty-message says what Dotprompt does with an empty role block: it sends no message for it', async () => {
+  const text = '---\nmodel: openai/gpt-4o\n---\n{{role "system"}}\n\n{{role "user"}}\nHello\n';
+  const doc = parsePromptDocument(text, 'file:///t.prompt');
+  const [d] = lint.lintDiagnostics(doc).filter((x) => x.code === 'empty-message');
+  assert.equal(text.slice(d.span.start, d.span.end), '{{role "system"}}');
+  assert.match(d.message, /Dotprompt sends no message for a marker without text/);
+  const rendered = await renderPrompt(doc, {});
+  assert.deepEqual(rendered.messages!.map((m) => m.role), ['user']);
+});
+
+test('a model setting at the top of the frontmatter (temperature: 0.3) says it belongs under config:', () => {
+  const text = '---\ntemperature: 0.3\nmodell: googleai/gemini-2.5-flash\n---\nhi\n';
+  const found = promptDiagnostics(parsePromptDocument(text, 'file:///t.prompt')).filter((d) => d.code === 'frontmatter-unknown-key');
+  assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), ['temperature', 'modell']);
+  assert.match(found[0].message, /Dotprompt ignores it here, so the model never gets it\. A model setting belongs under `config:`/);
+  assert.match(found[1].message, /Did you mean `model`\?/);
+});
+
+test('an empty role block is not one of the prompt\'s messages, as Dotprompt sends none for it; a block with a variable is', async () => {
+  const text = '---\nmodel: openai/gpt-4o\n---\n{{role "system"}}\n{{! later }}\n{{role "user"}}\nHello {{name}}\n{{role "model"}}{{name}}\n{{role "user"}}\n';
+  const doc = parsePromptDocument(text, 'file:///t.prompt');
+  assert.deepEqual(doc.prompt.messages.map((m) => m.role), ['user', 'model']);
+  assert.deepEqual(documentTokens(doc).messages.map((m) => m.role), ['user', 'model']);
+  const rendered = await renderPrompt(doc, { name: 'Ann' });
+  assert.deepEqual(rendered.messages!.map((m) => m.role), ['user', 'model']);
+  // The rule still reports both empty blocks, on their markers.
+  assert.deepEqual(lint.lintDiagnostics(doc).filter((d) => d.code === 'empty-message').map((d) => doc.lines.positionAt(d.span.start).line), [3, 8]);
 });

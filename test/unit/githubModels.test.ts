@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { formatFor, formatForLanguage, parseDocument, promptDiagnostics, promptFileGlobs, registeredFormats } from '../../server/src/service';
+import { allCodeActions, diagnostics, diagnostics as lspDiagnostics, formatFor, formatForLanguage, parseDocument, promptDiagnostics, promptFileGlobs, registeredFormats } from '../../server/src/service';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PROMPT_LANGUAGES } from '../../server/src/languages';
 import type { PromptDiagnostic } from '../../server/src/service/diagnostic';
 
@@ -142,18 +143,60 @@ test('responseFormat json_schema without jsonSchema is an error on responseForma
   let r = only('responseFormat: json_schema\nmessages: []\n', 'prompt-file-schema');
   assert.equal(r.at, 'json_schema');
   assert.match(r.d.message, /needs a `jsonSchema`/);
-  r = only('responseFormat: json_schema\njsonSchema:\n  name: person\n  schema:\n    type: objekt\n', 'prompt-file-json-schema');
-  assert.equal(r.at, 'objekt');
+  r = only(`responseFormat: json_schema\njsonSchema: |\n  {"name": "person", "schema": {"type": "objekt"}}\n`, 'prompt-file-json-schema');
   assert.match(r.d.message, /not a valid JSON Schema/);
   r = only("responseFormat: json_schema\njsonSchema: '{\"name\": \"p\", \"schema\": {'\n", 'prompt-file-json-schema');
   assert.match(r.d.message, /not valid JSON/);
   assert.equal(r.at, '\'{"name": "p", "schema": {\'');
-  r = only('responseFormat: json_schema\njsonSchema:\n  name: person\n', 'prompt-file-json-schema');
+  r = only(`responseFormat: json_schema\njsonSchema: '{"name": "person"}'\n`, 'prompt-file-json-schema');
   assert.match(r.d.message, /needs a `schema`/);
-  // The JSON text form and the bare (older) form are accepted.
+  assert.equal(r.at, 'jsonSchema');
+  // The JSON text form, as gh models reads it, in quotes or in a block.
   const hi = 'messages:\n  - role: user\n    content: hi\n';
   assert.deepEqual(diags(`responseFormat: json_schema\njsonSchema: '{"name": "p", "schema": {"type": "object"}}'\n${hi}`), []);
-  assert.deepEqual(diags(`responseFormat: json_schema\njsonSchema:\n  type: object\n  properties:\n    a:\n      type: string\n${hi}`), []);
+  assert.deepEqual(diags(`responseFormat: json_schema\njsonSchema: |\n  {\n    "name": "p",\n    "strict": true,\n    "schema": {"type": "object"}\n  }\n${hi}`), []);
+});
+
+test('jsonSchema as gh models reads it: a YAML mapping is refused (with a fix to JSON text), a bare schema lacks name, responseFormat has three values', () => {
+  const hi = 'messages:\n  - role: user\n    content: hi\n';
+  // gh models: "jsonSchema must be a JSON string".
+  const text = `responseFormat: json_schema\njsonSchema:\n  name: person\n  strict: true\n  schema:\n    type: object\n    properties:\n      age: {type: integer}\n${hi}`;
+  let r = only(text, 'prompt-file-json-schema');
+  assert.equal(r.at, 'jsonSchema');
+  assert.match(r.d.message, /refuses this file \("jsonSchema must be a JSON string"\)/);
+  const doc = parse(text);
+  const actions = allCodeActions(doc, diagnostics(doc).filter((d) => d.code === 'prompt-file-json-schema'));
+  assert.equal(actions.length, 1);
+  assert.equal(actions[0].title, 'Write `jsonSchema` as JSON text');
+  const edit = actions[0].edit!.changes![doc.uri][0];
+  const fixed = TextDocument.applyEdits(TextDocument.create(doc.uri, 'github-models-prompt', 0, text), [edit]);
+  assert.equal(fixed, `responseFormat: json_schema\njsonSchema: |\n  {\n    "name": "person",\n    "strict": true,\n    "schema": {\n      "type": "object",\n      "properties": {\n        "age": {\n          "type": "integer"\n        }\n      }\n    }\n  }\n${hi}`);
+  assert.deepEqual(diags(fixed), []);
+  // A flow mapping and CRLF line ends: the fix keeps the file's line ends.
+  const crlf = `responseFormat: json_schema\r\njsonSchema: {name: p, schema: {type: object}}\r\n${hi.replace(/\n/g, '\r\n')}`;
+  const d2 = parse(crlf);
+  const a2 = allCodeActions(d2, diagnostics(d2).filter((d) => d.code === 'prompt-file-json-schema'));
+  const fixed2 = TextDocument.applyEdits(TextDocument.create(d2.uri, 'github-models-prompt', 0, crlf), [a2[0].edit!.changes![d2.uri][0]]);
+  assert.ok(fixed2.startsWith('responseFormat: json_schema\r\njsonSchema: |\r\n  {\r\n    "name": "p",\r\n'), JSON.stringify(fixed2));
+  assert.deepEqual(diags(fixed2), []);
+  // A list is refused too (no fix: it is no JSON object either).
+  r = only(`jsonSchema:\n  - a\n${hi}`, 'prompt-file-json-schema');
+  assert.match(r.d.message, /not as a YAML list/);
+  // A bare schema with json_schema: gh models wants `name` and `schema`.
+  r = only(`responseFormat: json_schema\njsonSchema: '{"type": "object"}'\n${hi}`, 'prompt-file-json-schema');
+  assert.match(r.d.message, /needs `name` and `schema`.*Wrap it/);
+  // JSON that is not an object.
+  r = only(`responseFormat: json_schema\njsonSchema: '[1]'\n${hi}`, 'prompt-file-json-schema');
+  assert.match(r.d.message, /must be a JSON object/);
+  // A schema without responseFormat is never sent.
+  r = only(`jsonSchema: '{"name": "p", "schema": {"type": "object"}}'\n${hi}`, 'prompt-file-json-schema');
+  assert.equal(r.d.severity, 'warning');
+  assert.match(r.d.message, /no effect without `responseFormat`/);
+  // gh models accepts text, json_object and json_schema only.
+  r = only(`responseFormat: guidance\n${hi}`, 'prompt-file-schema');
+  assert.equal(r.at, 'guidance');
+  assert.match(r.d.message, /Expected one of `text`, `json_object`, `json_schema`/);
+  assert.deepEqual(diags(`responseFormat: json_object\n${hi}`), []);
 });
 
 test('variables: a row missing a message variable is a warning on the row; an evaluator variable no row has is an error', () => {
@@ -409,8 +452,8 @@ test('CLI on the examples: lint finds the prompt files in the folder; tokens cou
   const tokens = await runCli(['tokens', 'examples/support-reply.prompt.yml', '--json'], root);
   assert.equal(tokens.code, 0, tokens.stderr);
   const [t] = JSON.parse(tokens.stdout) as { messages: { role: string; line: number }[]; rows: { name: string; line: number; rendered: { available: boolean; tokens: number } }[]; output: { tokens: number; source: string }; frontmatter: number | null }[];
-  assert.deepEqual(t.messages.map((m) => [m.role, m.line]), [['system', 23], ['user', 28]]);
-  assert.deepEqual(t.rows.map((r) => [r.name, r.line, r.rendered.available]), [['row 1', 35, true], ['row 2', 37, true]]);
+  assert.deepEqual(t.messages.map((m) => [m.role, m.line]), [['system', 32], ['user', 37]]);
+  assert.deepEqual(t.rows.map((r) => [r.name, r.line, r.rendered.available]), [['row 1', 44, true], ['row 2', 46, true]]);
   assert.deepEqual(t.output, { tokens: 500, source: 'modelParameters.maxTokens' });
   assert.equal(t.frontmatter, null);
 });
@@ -499,7 +542,7 @@ test('the github provider: GitHub Models endpoint by default, a base URL for ser
   assert.equal(suiteProvider({ ...suite, fixture: { ...suite.fixture, uri: 'file:///w/a.tests.yaml' } }, 'openai/gpt-4o-mini'), 'openai');
 });
 
-import { allCodeActions, diagnostics as lspDiagnostics, documentSymbols } from '../../server/src/service';
+import { documentSymbols } from '../../server/src/service';
 
 test('quick fixes replace the exact text of a misspelt key, role, placeholder and evaluator; the outline names the settings', () => {
   const text = readFileSync(path.join(root, 'examples', 'needs-fixing.prompt.yml'), 'utf8');
@@ -608,4 +651,57 @@ test('--models on a prompt file: each variant\'s model is a GitHub Models name, 
   } finally {
     await mock.stop();
   }
+});
+
+test('modelParameters under the names other APIs use (maxCompletionTokens, max_tokens, top_p): not sent by gh models, with the name it reads as a fix', () => {
+  const hi = 'messages:\n  - role: user\n    content: hi\n';
+  for (const [key, name] of [['maxCompletionTokens', 'maxTokens'], ['max_tokens', 'maxTokens'], ['max_completion_tokens', 'maxTokens'], ['top_p', 'topP']]) {
+    const r = only(`modelParameters:\n  ${key}: 400\n${hi}`, 'prompt-file-unknown-key');
+    assert.equal(r.at, key);
+    assert.match(r.d.message, new RegExp(`ignores it, so this value is not sent. \`gh models\` calls it \`${name}\``));
+    assert.equal((r.d.data as { replacement?: string }).replacement, name);
+  }
+  // A name of Object's prototype is no alias.
+  const r = only(`modelParameters:\n  constructor: 1\n${hi}`, 'prompt-file-unknown-key');
+  assert.match(r.d.message, /Known keys: maxTokens, temperature, topP/);
+});
+
+import { promptParameters } from '../../server/src/service/testing/request';
+import { lint as lintApi } from '../../server/src/service';
+
+test('a test run sends only the parameters gh models sends (maxTokens, temperature, topP), not other modelParameters keys', () => {
+  const doc = parse('modelParameters:\n  temperature: 0.3\n  max_tokens: 2000\n  maxTokens: 100\n  frequencyPenalty: 1\nmessages:\n  - role: user\n    content: hi\n');
+  assert.deepEqual(promptParameters(doc), { temperature: 0.3, maxOutputTokens: 100 });
+  // A Dotprompt file's other config keys are passed through (providers read them).
+  const dp = parseDocument('---\nconfig:\n  temperature: 0.3\n  safetySettings: []\n---\nhi\n', 'file:///w/a.prompt');
+  assert.deepEqual(promptParameters(dp), { temperature: 0.3, safetySettings: [] });
+});
+
+test('output-format-mismatch in a prompt file names the responseFormat values gh models accepts', () => {
+  const text = 'messages:\n  - role: user\n    content: Respond as JSON with the fields a and b.\n';
+  const found = lintApi.lintDiagnostics(parse(text)).filter((d) => d.code === 'output-format-mismatch');
+  assert.equal(found.length, 1);
+  assert.equal(text.slice(found[0].span.start, found[0].span.end), 'Respond as JSON');
+  assert.match(found[0].message, /the file sets no `responseFormat`.*`responseFormat: json_object` \(JSON mode\), or `json_schema` with a `jsonSchema`/);
+  assert.doesNotMatch(found[0].message, /frontmatter|responseFormat: json`/);
+  assert.deepEqual(lintApi.lintDiagnostics(parse(`responseFormat: json_object\n${text}`)).filter((d) => d.code === 'output-format-mismatch'), []);
+});
+
+test('missing-metadata on a prompt file speaks of a top-level key, not of frontmatter', () => {
+  const file = lintApi.parseLintConfig('rules:\n  missing-metadata:\n    level: warning\n    required: [description]\n', lintApi.RULES).config;
+  const config = lintApi.resolveLintConfig(lintApi.RULES, file);
+  const [d] = lintApi.lintDiagnostics(parse('messages:\n  - role: user\n    content: hi\n'), { config }).filter((x) => x.code === 'missing-metadata');
+  assert.match(d.message, /requires `description` in every prompt's file \(a top-level key of a `\.prompt\.yml`\)/);
+});
+
+test('jsonSchema is documented as text; any other value gets one error saying what gh models does', () => {
+  const hi = 'messages:\n  - role: user\n    content: hi\n';
+  const text = `responseFormat: json_schema\njsonSchema: '{"name": "p", "schema": {"type": "object"}}'\n${hi}`;
+  const h = hover(parse(text), text.indexOf('jsonSchema') + 2);
+  assert.match(JSON.stringify(h?.contents), /\*\*jsonSchema\*\*: `string`/);
+  let found = diags(`responseFormat: json_schema\njsonSchema: 5\n${hi}`).filter((d) => d.code.startsWith('prompt-file'));
+  assert.deepEqual(found.map((d) => d.code), ['prompt-file-json-schema']);
+  assert.match(found[0].message, /must be a JSON object/);
+  found = diags(`responseFormat: json_schema\njsonSchema:\n  name: p\n  schema: {type: object}\n${hi}`).filter((d) => d.code.startsWith('prompt-file'));
+  assert.deepEqual(found.map((d) => d.code), ['prompt-file-json-schema']);
 });

@@ -71,6 +71,12 @@ export interface Message {
   span: Span;
   /** `history` entries stand for earlier conversation turns inserted at render time. */
   kind: 'message' | 'history';
+  /**
+   * The `{{role}}` without a role name that the message's rendered text starts with: Dotprompt's
+   * parser then reads the text after it, up to the next marker, as the role's name, so the message
+   * sends nothing.
+   */
+  lost?: Tag;
 }
 
 export interface Template {
@@ -473,7 +479,16 @@ function buildTag(text: string, raw: RawTag, diagnostics: PromptDiagnostic[]): T
   }
   const parsed = parseTagText(baseKind, tagText, tag.name);
   if (parsed.error) {
-    diagnostics.push({ code: 'template-expression', severity: 'error', message: `Invalid Handlebars expression: ${parsed.error}.`, span });
+    // Go's text/template field syntax (`{{.Query}}`), which Go prompt code and its users carry over.
+    const name = inner.trim();
+    const dot = baseKind === 'mustache' && name.startsWith('.') && /^[A-Za-z_][\w.]*$/.test(name.slice(1)) && !name.includes('..') ? innerStart + inner.indexOf('.') : -1;
+    diagnostics.push({
+      code: 'template-expression',
+      severity: 'error',
+      message: `Invalid Handlebars expression: ${parsed.error}.${dot >= 0 ? ` \`{{${name}}}\` is Go template syntax; Handlebars reads the input as \`{{${name.slice(1)}}}\`.` : ''}`,
+      span,
+      data: dot >= 0 ? { fix: { title: `Change to \`{{${name.slice(1)}}}\``, edits: [{ start: dot, end: dot + 1, newText: '' }] } } : undefined,
+    });
     return tag;
   }
   tag.path = parsed.path && shiftExpr(parsed.path, raw.start);
@@ -587,7 +602,11 @@ export function parseTemplate(text: string, start: number, end: number, previous
 }
 
 /** `parseTemplate` as steps: a sliced parse pauses inside the tag scan, the tags' parse, the block structure and the text checks. */
-export function* parseTemplateSteps(text: string, start: number, end: number, previous?: TemplateSource): Steps<Template> {
+/**
+ * `trimmedStart`: the renderer trims the body's leading white space (Dotprompt does when the file
+ * has frontmatter), which decides whether a `{{role}}` without a name comes first in the output.
+ */
+export function* parseTemplateSteps(text: string, start: number, end: number, previous?: TemplateSource, trimmedStart = false): Steps<Template> {
   const diagnostics: PromptDiagnostic[] = [];
   const raws = yield* scanTags(text, start, end, diagnostics);
   yield 'parse: tags';
@@ -697,7 +716,9 @@ export function* parseTemplateSteps(text: string, start: number, end: number, pr
   // Dotprompt message structure: `{{role "x"}}` and `{{history}}` start new messages.
   const messages: Message[] = [];
   let current: Message = { role: 'user', span: { start, end }, kind: 'message' };
-  const markers = tags.filter((t) => t.kind === 'mustache' && t.closed && (t.name === 'role' || t.name === 'history'));
+  // `{{role}}` without a role name marks nothing: Dotprompt's `role` helper gets no name and writes
+  // `<<<dotprompt:role:[object Object]>>>`, which its parser's marker expression does not match.
+  const markers = tags.filter((t) => t.kind === 'mustache' && t.closed && (t.name === 'history' || (t.name === 'role' && t.params.length > 0)));
   n = 0;
   for (let m = 0; m < markers.length; m++) {
     const marker = markers[m];
@@ -710,8 +731,74 @@ export function* parseTemplateSteps(text: string, start: number, end: number, pr
   }
   current.span = { start: current.span.start, end };
   if (current.marker || text.slice(current.span.start, current.span.end).trim()) messages.push(current);
+  if (tags.some(isBareRole)) {
+    for (const msg of messages) {
+      if (msg.kind !== 'message') continue;
+      const lost = leadingBareRole(text, tags, msg.marker ? msg.marker.span.end : msg.span.start, msg.span.end, msg.marker, trimmedStart && !msg.marker);
+      if (lost) msg.lost = lost;
+    }
+  }
 
   return { span: { start, end }, tags, blocks: roots, messages, diagnostics };
+}
+
+/** `{{role}}` with no role name (a hash alone passes none either). */
+export function isBareRole(t: Tag): boolean {
+  return t.kind === 'mustache' && t.closed && t.name === 'role' && t.path?.kind === 'path' && t.path.original === 'role' && t.params.length === 0;
+}
+
+const STANDALONE_KINDS: ReadonlySet<TagKind> = new Set(['comment', 'block-open', 'inverse-open', 'else', 'block-close']);
+
+/** A tag Handlebars removes with its line (a comment or block tag alone on its line). */
+function standalone(text: string, t: Tag): boolean {
+  if (!STANDALONE_KINDS.has(t.kind)) return false;
+  let a = t.span.start;
+  while (a > 0 && (text[a - 1] === ' ' || text[a - 1] === '\t')) a--;
+  if (a > 0 && text[a - 1] !== '\n') return false;
+  let b = t.span.end;
+  while (b < text.length && (text[b] === ' ' || text[b] === '\t' || text[b] === '\r')) b++;
+  return b >= text.length || text[b] === '\n';
+}
+
+/**
+ * The `{{role}}` without a name that renders first in `from`..`to`, after nothing but comments and
+ * the openers of `{{#each}}` / `{{#if}}` / `{{#with}}` / `{{#unless}}` (and the white space that
+ * `~`, standalone lines or the body's trim remove). Dotprompt's parser splits the output at its real
+ * markers and takes a piece that starts with `<<<dotprompt:role:` as a marker, so such a piece's
+ * text becomes a role name and is not sent.
+ */
+function leadingBareRole(text: string, tags: readonly Tag[], from: number, to: number, marker: Tag | undefined, trimmed: boolean): Tag | undefined {
+  let lo = 0;
+  let hi = tags.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tags[mid].span.start < from) lo = mid + 1;
+    else hi = mid;
+  }
+  let pos = from;
+  let prev = marker;
+  for (let i = lo; i < tags.length && tags[i].span.start < to; i++) {
+    const t = tags[i];
+    let gap = text.slice(pos, t.span.start);
+    if (gap.trim()) return undefined;
+    if (gap && !((trimmed && pos === from) || text[t.span.start + 2] === '~' || (prev !== undefined && text[prev.span.end - 3] === '~'))) {
+      // A standalone tag's line goes with it: the rest of the previous one's line, this one's indentation.
+      if (prev && standalone(text, prev)) gap = gap.replace(/^[ \t\r]*\n/, '');
+      if (standalone(text, t)) {
+        let e = gap.length;
+        while (e > 0 && (gap[e - 1] === ' ' || gap[e - 1] === '\t')) e--;
+        gap = gap.slice(0, e);
+      }
+      if (gap) return undefined;
+    }
+    if (t.kind === 'comment' || (t.kind === 'block-open' && (t.name === 'each' || t.name === 'if' || t.name === 'with' || t.name === 'unless'))) {
+      prev = t;
+      pos = t.span.end;
+      continue;
+    }
+    return isBareRole(t) ? t : undefined;
+  }
+  return undefined;
 }
 
 // Jinja / Prompty habits that Handlebars treats as literal text, so they reach the model as typed.

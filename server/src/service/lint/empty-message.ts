@@ -27,7 +27,8 @@ export const rule: LintRule = {
       // Tags other than comments (variables, partials, blocks) give the message content at run time.
       if (tags.some((t) => t.span.start >= from && t.span.start < to && t.kind !== 'comment')) continue;
       out.push({
-        message: `The ${m.role} message is empty: nothing follows \`{{role "${m.role}"}}\` before the ${to >= doc.template.span.end ? 'end of the prompt' : 'next message'}. Providers reject empty messages or send an empty turn; write its content or remove the marker.`,
+        // Dotprompt's parser drops a message without text (the next marker takes it over), so the marker does nothing.
+        message: `The ${m.role} message is empty: nothing follows \`{{role "${m.role}"}}\` before the ${to >= doc.template.span.end ? 'end of the prompt' : 'next message'}. Dotprompt sends no message for a marker without text, so this one does nothing; write its content or remove the marker.`,
         span: m.marker.span,
       });
     }

@@ -38,7 +38,8 @@ export const rule: LintRule<Options> = {
       // On the key when it is there but empty, else its parent (`metadata:` for metadata.owner), else the top.
       const span: Span = setting?.keySpan ?? shared?.keySpan ?? parent?.keySpan ?? promptSpan(doc);
       out.push({
-        message: `This workspace requires \`${path}\` in every prompt's frontmatter (rule missing-metadata in .promptlintrc.yaml), and it is ${setting || shared ? 'empty' : 'missing'}.`,
+        // A GitHub Models prompt file is YAML throughout: its settings are top-level keys, not frontmatter.
+        message: `This workspace requires \`${path}\` in every prompt's ${doc.format === 'github-models' ? 'file (a top-level key of a `.prompt.yml`)' : 'frontmatter'} (rule missing-metadata in .promptlintrc.yaml), and it is ${setting || shared ? 'empty' : 'missing'}.`,
         span,
         data: { field: path },
       });

@@ -56,7 +56,9 @@ export const rule: LintRule = {
       const m = ASKS_FOR_JSON.exec(s.words);
       if (!m || NEGATION.test(s.words.slice(0, m.index + m[0].length))) continue;
       const said = declared === 'text' ? `\`${formatPath}\` is \`text\`` : `the frontmatter declares no \`${formatPath}\``;
-      const message = prompty
+      const message = format.id === 'github-models'
+        ? `The instructions ask for JSON, but ${declared === 'text' ? '`responseFormat` is `text`' : 'the file sets no `responseFormat`'}: the request asks for no JSON, so the model is not held to it. Set \`responseFormat: json_object\` (JSON mode), or \`json_schema\` with a \`jsonSchema\` the answer must follow.`
+        : prompty
         ? 'The instructions ask for JSON, but the frontmatter declares no `outputs` and the model options no `response_format`: the answer comes back as plain text, not parsed. Declare `outputs:` (each field with its `kind`), which Prompty sends as a JSON schema the answer must follow, or set `response_format: { type: json_object }` in the model options.'
         : `The instructions ask for JSON, but ${said}: the answer will be handled as plain text, neither parsed nor checked. Set \`${formatPath}: json\` (and an \`${schemaPath}\`) so the runtime parses and validates it.`;
       out.push({

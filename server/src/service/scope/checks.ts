@@ -49,10 +49,10 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
         checkHelper(site, custom, out);
         break;
       case 'role':
-        checkRole(site.tag, site.inEach === true, out);
+        checkRole(site.tag, site.inEach === true, out, doc);
         break;
       case 'shadow':
-        out.push(shadowedField(site));
+        out.push(shadowedField(site, doc));
         break;
       case 'each': {
         const { ref } = site;
@@ -68,8 +68,11 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
   }
   if (unchecked.length) out.push(uncheckedVariables(unchecked));
   if (!model.usesWholeRoot && doc.notice === undefined && !partial) {
+    // Tags Handlebars cannot parse (`{{.Query}}`) have their own error: a name in one is not also "never used".
+    const broken = doc.template.tags.filter((t) => (t.kind === 'mustache' || t.kind === 'unescaped' || t.kind === 'block-open') && !t.path).map((t) => doc.text.slice(t.span.start, t.span.end));
     for (const f of doc.input.fields) {
       if (model.usedInputs.has(f.name) || !f.keySpan) continue;
+      if (broken.some((b) => containsWord(b, f.name))) continue;
       out.push({
         code: 'unused-variable',
         severity: 'warning',
@@ -81,6 +84,15 @@ export function checkScope(model: ScopeModel, doc: PromptDocument, options: Anal
     }
   }
   return out;
+}
+
+/** Whether `name` occurs in `text` with no name character on either side. */
+function containsWord(text: string, name: string): boolean {
+  const isName = (c: string | undefined) => c !== undefined && /[\w$-]/.test(c);
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    if (!isName(text[i - 1]) && !isName(text[i + name.length])) return true;
+  }
+  return false;
 }
 
 /** One note for every name the declarations that did parse do not have, on the first of them. */
@@ -167,13 +179,19 @@ function checkHelper(site: Extract<Site, { kind: 'helper' }>, custom: readonly s
   }
 }
 
-function checkRole(tag: Tag, inEach: boolean, out: PromptDiagnostic[]): void {
+function checkRole(tag: Tag, inEach: boolean, out: PromptDiagnostic[], doc: PromptDocument): void {
   const p = tag.params[0];
   if (!p) {
+    // What Dotprompt's renderer does with it: the helper gets no name and writes `<<<dotprompt:role:[object Object]>>>`.
+    const lost = doc.template.messages.some((m) => m.lost?.span.start === tag.span.start);
     out.push({
       code: 'unknown-role',
       severity: 'error',
-      message: `\`{{role}}\` needs a role: \`{{role "system"}}\`, \`"user"\`, \`"model"\` or \`"tool"\`.${inEach ? ' If you meant a `role` field of the item, write `{{this.role}}`: `role` is a Dotprompt helper, and Handlebars calls a helper before it reads a field of the same name.' : ''}`,
+      message: `\`{{role}}\` needs a role name: \`{{role "system"}}\`, \`"user"\`, \`"model"\` or \`"tool"\`. Without one it starts no message: ${
+        lost
+          ? 'here, first in its message, Dotprompt reads the text after it, up to the next `{{role "..."}}` or `{{history}}`, as a role name, so none of that text is sent.'
+          : 'Dotprompt writes `<<<dotprompt:role:[object Object]>>>` into the text sent to the model.'
+      }${inEach ? ' If you meant a `role` field of the item, write `{{this.role}}`: `role` is a Dotprompt helper, and Handlebars calls a helper before it reads a field of the same name.' : ''}`,
       span: tag.span,
       data: inEach ? { field: 'this.role' } : undefined,
     });
@@ -193,7 +211,7 @@ function checkRole(tag: Tag, inEach: boolean, out: PromptDiagnostic[]): void {
 }
 
 /** `{{role}}` over items with a `role` field, and the like: the helper runs, the field is never read. */
-function shadowedField(site: Extract<Site, { kind: 'shadow' }>): PromptDiagnostic {
+function shadowedField(site: Extract<Site, { kind: 'shadow' }>, doc: PromptDocument): PromptDiagnostic {
   const name = site.head.original;
   const info = HELPERS.get(name);
   const what = info ? `a ${info.source === 'dotprompt' ? 'Dotprompt' : 'Handlebars'} helper` : 'a helper registered in code';
@@ -201,7 +219,7 @@ function shadowedField(site: Extract<Site, { kind: 'shadow' }>): PromptDiagnosti
     code: 'helper-shadows-field',
     // `{{role}}` without a role also breaks the message structure.
     severity: name === 'role' ? 'error' : 'warning',
-    message: `\`{{${name}}}\` calls \`${name}\`, ${what}, not the \`${name}\` field of ${contextLabel(site.context)}: Handlebars calls a helper before it reads a field of the same name. Write \`{{this.${name}}}\` for the field.`,
+    message: `\`{{${name}}}\` calls \`${name}\`, ${what}, not the \`${name}\` field of ${contextLabel(site.context)}: Handlebars calls a helper before it reads a field of the same name. Write \`{{this.${name}}}\` for the field.${name === 'role' ? ` Without a role name, ${doc.template.messages.some((m) => m.lost?.span.start === site.tag.span.start) ? 'first in its message, it makes Dotprompt read the text after it, up to the next `{{role "..."}}` or `{{history}}`, as a role name, so none of that text is sent.' : 'it writes `<<<dotprompt:role:[object Object]>>>` into the text.'}` : ''}`,
     span: site.head.span,
     data: { replacement: `this.${name}`, field: name },
   };

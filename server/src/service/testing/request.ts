@@ -24,7 +24,9 @@ const REQUEST_NAME: Record<ParameterName, string> = {
 export function promptParameters(prompt: PromptDocument): Record<string, unknown> {
   const model = prompt.prompt;
   const out: Record<string, unknown> = {};
-  const all = [...Object.values(model.parameters), ...model.otherParameters].filter((p) => p !== undefined).sort((a, b) => a.span.start - b.span.start);
+  // `gh models` sends only the parameters its prompt file knows (maxTokens, temperature, topP), whatever else `modelParameters` holds.
+  const others = prompt.format === 'github-models' ? [] : model.otherParameters;
+  const all = [...Object.values(model.parameters), ...others].filter((p) => p !== undefined).sort((a, b) => a.span.start - b.span.start);
   for (const p of all) out[p.name ? REQUEST_NAME[p.name] : p.key] = p.value;
   return out;
 }

@@ -61,7 +61,7 @@ function build(doc: PromptDocument): PromptModel {
     }
     return model;
   }
-  model.messages = templateMessages(doc.template);
+  model.messages = templateMessages(doc.template, doc.text);
   for (const t of doc.template.tags) {
     if (t.kind !== 'partial' && t.kind !== 'partial-block-open') continue;
     const p = t.path;
@@ -183,13 +183,32 @@ function inputsOf(doc: PromptDocument): PromptInput[] {
 
 // ---- template ----
 
-function templateMessages(template: Template): PromptMessage[] {
+/**
+ * A role block with nothing but blanks and comments: Dotprompt's parser drops a message without
+ * text (the next marker takes it over), so it sends nothing.
+ */
+function sendsNothing(m: Template['messages'][number], tags: readonly Tag[], text: string): boolean {
+  if (m.kind !== 'message' || !m.marker) return false;
+  const from = m.marker.span.end;
+  const inside = startingIn(tags, { start: from, end: m.span.end });
+  if (inside.some((t) => t.kind !== 'comment')) return false;
+  let pos = from;
+  for (const t of inside) {
+    if (text.slice(pos, t.span.start).trim()) return false;
+    pos = Math.max(pos, t.span.end);
+  }
+  return !text.slice(pos, m.span.end).trim();
+}
+
+function templateMessages(template: Template, text: string): PromptMessage[] {
   const tags = template.tags;
   let variables: VariableReference[] | undefined;
   // Each message's tags and variables are found on first read: most readers (the lint rules, folding)
   // want the roles and spans only, and listing a long template's variables on every keystroke cost
   // milliseconds.
-  return template.messages.map((m) => {
+  // A message whose text Dotprompt takes as a role name (`lost`) sends nothing: it is not one of the prompt's messages.
+  // Nor does an empty role block (the `empty-message` rule reports it, from the template's messages).
+  return template.messages.filter((m) => !m.lost && !sendsNothing(m, tags, text)).map((m) => {
     const contentSpan = { start: m.marker ? m.marker.span.end : m.span.start, end: m.span.end };
     let ownTags: Tag[] | undefined;
     let ownVariables: VariableReference[] | undefined;

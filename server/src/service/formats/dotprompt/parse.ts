@@ -132,7 +132,7 @@ export function* parsePromptSteps(text: string, uri = 'untitled:prompt', version
       span: { start: bodyStart, end: Math.min(text.length, bodyStart + 1) },
     });
   } else {
-    template = yield* parseTemplateSteps(text, bodyStart, text.length, previous && !previous.notice ? previous : undefined);
+    template = yield* parseTemplateSteps(text, bodyStart, text.length, previous && !previous.notice ? previous : undefined, frontmatter.present && frontmatter.closed);
     diagnostics.push(...template.diagnostics);
   }
 

@@ -66,7 +66,11 @@ function picoType(text: string, node: Node, ctx: Ctx, at: Span): SchemaField {
   const [type, description] = splitDescription(text);
   if (!(SCALAR_TYPES as readonly string[]).includes(type)) {
     const near = closest(type, SCALAR_TYPES);
-    if (near) {
+    const list = type.length > 2 && type.endsWith('[]') ? [type, type.slice(0, -2).trimEnd()] : undefined;
+    if (list && list[1]) {
+      // TypeScript's list notation: Dotprompt takes `any[]` for the name of a registered schema and fails to load the prompt.
+      report(ctx, node, 'input-schema-type', `\`${type}\` is TypeScript's notation for a list, not a Picoschema type: Dotprompt looks for a schema registered under the name \`${type}\`, and the prompt fails to load without one. Mark the key instead: \`name(array): ${list[1]}\` (\`name?(array): ${list[1]}\` when optional).`, at, 'warning');
+    } else if (near) {
       report(ctx, node, 'input-schema-type', `Unknown Picoschema type \`${type}\`. Did you mean \`${near}\`?`, at, 'warning', { replacement: near + (description ? `, ${description}` : '') });
     } else if (!/^[A-Z]/.test(type)) {
       report(ctx, node, 'input-schema-type', `Unknown Picoschema type \`${type}\`. Use one of ${SCALAR_TYPES.join(', ')}, or the name of a schema registered in code.`, at, 'info');

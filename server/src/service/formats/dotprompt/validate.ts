@@ -82,13 +82,17 @@ function checkUnknownKeys(pairs: Pair<Node, Node | null>[], info: KeyInfo, offse
       continue;
     }
     if (root && key.includes('.')) continue; // dotted keys are Dotprompt extension fields
-    const near = closest(key, known.keys());
+    // A model setting written at the top (`temperature: 0.3`): Dotprompt reads it only under `config:`.
+    const configKey = root && !known.get('config')?.children?.has(key) ? undefined : root ? key : undefined;
+    const near = configKey ? undefined : closest(key, known.keys());
     if (info.open && !root && !near) continue; // open objects (config) pass unknown keys through
     const where = root ? 'the frontmatter' : `\`${info.path.join('.')}\``;
     diagnostics.push({
       code: 'frontmatter-unknown-key',
       severity: 'warning',
-      message: `Unknown key \`${key}\` in ${where}.${near ? ` Did you mean \`${near}\`?` : ` Known keys: ${[...known.keys()].join(', ')}.${root ? ' Extension fields use a dotted name such as `myteam.owner`.' : ''}`}`,
+      message: configKey
+        ? `Unknown key \`${key}\` in the frontmatter: Dotprompt ignores it here, so the model never gets it. A model setting belongs under \`config:\` (\`config:\` then \`  ${key}: ...\`).`
+        : `Unknown key \`${key}\` in ${where}.${near ? ` Did you mean \`${near}\`?` : ` Known keys: ${[...known.keys()].join(', ')}.${root ? ' Extension fields use a dotted name such as `myteam.owner`.' : ''}`}`,
       span: nodeSpan(pair.key, offset)!,
       data: near ? { replacement: near } : undefined,
     });

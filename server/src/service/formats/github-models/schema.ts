@@ -7,14 +7,13 @@ import { z } from 'zod';
 /** The message roles `gh models` accepts (compared without case). */
 export const ROLES = ['system', 'user', 'assistant'] as const;
 
-/** `responseFormat` values: `text`, `json_object`, `json_schema` (which needs `jsonSchema`), and `guidance`. */
-export const RESPONSE_FORMATS = ['text', 'json_object', 'json_schema', 'guidance'] as const;
+/** `responseFormat` values `gh models` accepts (it refuses the file for any other): `text`, `json_object`, `json_schema` (which needs `jsonSchema`). */
+export const RESPONSE_FORMATS = ['text', 'json_object', 'json_schema'] as const;
 
 const RESPONSE_FORMAT_DOCS: Record<(typeof RESPONSE_FORMATS)[number], string> = {
   text: 'Plain text (the default).',
   json_object: 'The model answers with a JSON object (JSON mode); the messages should ask for JSON.',
   json_schema: 'Structured output: the answer matches `jsonSchema` (required with this format).',
-  guidance: 'Guided generation, for the models that support it.',
 };
 
 export function responseFormatDoc(value: string): string | undefined {
@@ -92,9 +91,10 @@ export const GitHubModelsSchema = z
     description: z.string().meta({ description: 'What the prompt does.' }),
     model: z.string().meta({ description: 'The model, as GitHub Models names it: `openai/gpt-4o-mini`, `meta/llama-3.3-70b-instruct`, ...' }),
     modelParameters,
-    responseFormat: z.enum(RESPONSE_FORMATS).meta({ description: 'The form of the answer: `text`, `json_object`, `json_schema` (with `jsonSchema`) or `guidance`.' }),
-    jsonSchema: z.union([z.string(), z.record(z.string(), z.unknown())]).meta({
-      description: 'The JSON Schema of the answer with `responseFormat: json_schema`: `name`, `schema` (a JSON Schema) and `strict`, as a YAML mapping or as JSON text.',
+    responseFormat: z.enum(RESPONSE_FORMATS).meta({ description: 'The form of the answer: `text`, `json_object` or `json_schema` (with `jsonSchema`).' }),
+    // Any other value is reported by `checkResponseFormat` (validate.ts), which says what `gh models` does with it and, for a mapping, offers the JSON text.
+    jsonSchema: z.string().meta({
+      description: 'The JSON Schema of the answer with `responseFormat: json_schema`, as JSON text (a string, e.g. a `|` block): an object with `name`, `schema` (a JSON Schema) and optionally `strict`. `gh models` reads only a string here and refuses a YAML mapping.',
     }),
     messages: z.array(message).meta({ description: 'The conversation sent to the model, in order.' }),
     testData: z.array(z.record(z.string(), z.unknown())).meta({ description: 'Test cases: each row gives values to the `{{variables}}` of the messages (and often `expected`).' }),

@@ -75,6 +75,7 @@ export function validatePromptFile(text: string, yaml: Document.Parsed, value: u
     for (const issue of result.error.issues) {
       const path = issue.path;
       if (rowsBroken && path[0] === 'testData') continue;
+      if (path.length === 1 && path[0] === 'jsonSchema') continue; // checkResponseFormat says it, as gh models does
       const dotted = dottedPath(path);
       const actual = getPath(value, path);
       const keyInfo = keyInfoAt(path as (string | number)[]);
@@ -136,13 +137,14 @@ export function validatePromptFile(text: string, yaml: Document.Parsed, value: u
     }
   }
 
-  out.push(...checkResponseFormat(yaml, value as Record<string, unknown>, base, at));
+  out.push(...checkResponseFormat(text, yaml, value as Record<string, unknown>, base, at));
   out.push(...checkEvaluators(text, value as Record<string, unknown>, info, at));
   out.push(...checkVariables(text, info, rowsBroken));
   return out;
 }
 
 const LLM_KEYS = new Set(['modelId', 'prompt', 'choices', 'systemPrompt']);
+const PARAMETER_ALIASES: Record<string, string> = { maxCompletionTokens: 'maxTokens', max_completion_tokens: 'maxTokens', max_tokens: 'maxTokens', maxOutputTokens: 'maxTokens', max_output_tokens: 'maxTokens', top_p: 'topP' };
 const STRING_KEYS = new Set(['equals', 'contains', 'startsWith', 'endsWith']);
 
 function unknownKeys(items: Pair<Node, Node | null>[], info: KeyInfo, base: number, root: boolean, out: PromptDiagnostic[]): void {
@@ -159,7 +161,9 @@ function unknownKeys(items: Pair<Node, Node | null>[], info: KeyInfo, base: numb
       }
       continue;
     }
-    const guess = closest(key, known.keys());
+    // The names other APIs give the output limit and nucleus sampling: `gh models` reads only its own.
+    const alias = info.path.join('.') === 'modelParameters' && Object.hasOwn(PARAMETER_ALIASES, key) ? PARAMETER_ALIASES[key] : undefined;
+    const guess = alias ?? closest(key, known.keys());
     if (info.open && !guess) continue;
     const where = root ? 'a prompt file' : `\`${info.path.join('.')}\``;
     // An evaluator's check written one level too high.
@@ -167,14 +171,35 @@ function unknownKeys(items: Pair<Node, Node | null>[], info: KeyInfo, base: numb
     out.push({
       code: 'prompt-file-unknown-key',
       severity: 'warning',
-      message: `Unknown key \`${key}\` in ${where}: \`gh models\` ignores it.${parent ? ` \`${key}\` belongs under \`${parent}:\`.` : guess ? ` Did you mean \`${guess}\`?` : ` Known keys: ${[...known.keys()].join(', ')}.`}`,
+      message: alias
+        ? `Unknown key \`${key}\` in ${where}: \`gh models\` ignores it, so this value is not sent. \`gh models\` calls it \`${alias}\`.`
+        : `Unknown key \`${key}\` in ${where}: \`gh models\` ignores it.${parent ? ` \`${key}\` belongs under \`${parent}:\`.` : guess ? ` Did you mean \`${guess}\`?` : ` Known keys: ${[...known.keys()].join(', ')}.`}`,
       span: spanOf(pair.key, base)!,
       data: guess ? { replacement: guess } : undefined,
     });
   }
 }
 
-function checkResponseFormat(yaml: Document.Parsed, value: Record<string, unknown>, base: number, at: (p: PropertyKey[]) => Span | undefined): PromptDiagnostic[] {
+/** The quick fix of a `jsonSchema` written as a YAML mapping: the same value as JSON text in a `|` block. */
+function jsonTextFix(text: string, key: Node, node: Node, value: unknown, base: number): { title: string; edits: { start: number; end: number; newText: string }[] } | undefined {
+  if (!key.range || !node.range) return undefined;
+  const start = base + key.range[1];
+  let end = base + node.range[1];
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  const lineStart = text.lastIndexOf('\n', base + key.range[0] - 1) + 1;
+  const indent = ' '.repeat(base + key.range[0] - lineStart + 2);
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  let json: string;
+  try {
+    json = JSON.stringify(value, null, 2);
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== 'string') return undefined;
+  return { title: 'Write `jsonSchema` as JSON text', edits: [{ start, end, newText: `: |${nl}${json.split('\n').map((l) => indent + l).join(nl)}` }] };
+}
+
+function checkResponseFormat(text: string, yaml: Document.Parsed, value: Record<string, unknown>, base: number, at: (p: PropertyKey[]) => Span | undefined): PromptDiagnostic[] {
   const out: PromptDiagnostic[] = [];
   const format = value.responseFormat;
   let schema = value.jsonSchema;
@@ -183,26 +208,57 @@ function checkResponseFormat(yaml: Document.Parsed, value: Record<string, unknow
   }
   if (schema === undefined || schema === null) return out;
   const schemaAt = at(['jsonSchema'])!;
+  const { pair } = locate(yaml, ['jsonSchema']);
+  const keyAt = (pair?.key && spanOf(pair.key as Node, base)) || schemaAt;
+  if (typeof schema !== 'string' && pair && (isMap(pair.value) || isSeq(pair.value))) {
+    // `gh models` decodes `jsonSchema` from a YAML scalar only and stops with "jsonSchema must be a JSON string".
+    const fix = isMap(pair.value) ? jsonTextFix(text, pair.key as Node, pair.value as Node, schema, base) : undefined;
+    out.push({
+      code: 'prompt-file-json-schema',
+      severity: 'error',
+      message: `\`gh models\` refuses this file ("jsonSchema must be a JSON string"): it reads \`jsonSchema\` only as JSON text, as the GitHub Models prompt editor writes it, not as a YAML ${isMap(pair.value) ? 'mapping' : 'list'}. Write the same value as JSON in a block: \`jsonSchema: |\` followed by the JSON object, indented.`,
+      span: keyAt,
+      data: fix ? { fix } : undefined,
+    });
+  }
+  // A number or boolean: gh models reads its text, which is no JSON object.
+  if (typeof schema === 'number' || typeof schema === 'boolean') schema = String(schema);
   if (typeof schema === 'string') {
     try {
       schema = JSON.parse(schema);
     } catch (e) {
-      out.push({ code: 'prompt-file-json-schema', severity: 'error', message: `\`jsonSchema\` is not valid JSON: ${e instanceof Error ? e.message : String(e)}. Write it as JSON text or as a YAML mapping.`, span: schemaAt });
+      out.push({ code: 'prompt-file-json-schema', severity: 'error', message: `\`jsonSchema\` is not valid JSON: ${e instanceof Error ? e.message : String(e)}. \`gh models\` refuses the file ("invalid JSON in jsonSchema").`, span: schemaAt });
       return out;
     }
     if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
-      out.push({ code: 'prompt-file-json-schema', severity: 'error', message: '`jsonSchema` must be a JSON object with `name` and `schema`.', span: schemaAt });
+      out.push({ code: 'prompt-file-json-schema', severity: 'error', message: '`jsonSchema` must be a JSON object with `name` and `schema`: `gh models` refuses any other JSON value.', span: schemaAt });
       return out;
     }
   }
   if (typeof schema !== 'object' || Array.isArray(schema)) return out;
   const s = schema as Record<string, unknown>;
-  // `name` + `schema` (+ `strict`) is the structured-output form; a bare schema (`type`, `properties`) the older one.
+  // `gh models` requires `name` and `schema` with `responseFormat: json_schema` (and sends the object as the request's `json_schema`).
   const wrapped = 'schema' in s || 'name' in s;
-  if (wrapped && typeof s.name !== 'string') out.push({ code: 'prompt-file-json-schema', severity: 'error', message: '`jsonSchema` needs a `name` (the name of the answer\'s schema, e.g. `name: person`).', span: at(['jsonSchema', 'schema']) ?? schemaAt });
-  if (wrapped && (!s.schema || typeof s.schema !== 'object')) out.push({ code: 'prompt-file-json-schema', severity: 'error', message: '`jsonSchema` needs a `schema`: the JSON Schema of the answer.', span: at(['jsonSchema', 'name']) ?? schemaAt });
+  if (format === 'json_schema' && !('name' in s)) {
+    out.push({
+      code: 'prompt-file-json-schema',
+      severity: 'error',
+      message: wrapped
+        ? '`jsonSchema` needs a `name` (the name of the answer\'s schema, e.g. `"name": "person"`): without it `gh models` refuses the file ("jsonSchema must contain \'name\' field").'
+        : '`jsonSchema` needs `name` and `schema`: `gh models` refuses a bare JSON Schema ("jsonSchema must contain \'name\' field"). Wrap it: `{"name": "answer", "schema": <this schema>}`.',
+      span: keyAt,
+    });
+  }
+  if (format === 'json_schema' && wrapped && !('schema' in s)) {
+    out.push({ code: 'prompt-file-json-schema', severity: 'error', message: '`jsonSchema` needs a `schema`, the JSON Schema of the answer: without it `gh models` refuses the file ("jsonSchema must contain \'schema\' field").', span: keyAt });
+  }
+  if (format === undefined && (wrapped || 'type' in s || 'properties' in s)) {
+    out.push({ code: 'prompt-file-json-schema', severity: 'warning', message: '`jsonSchema` has no effect without `responseFormat`: `gh models` sends the schema only with it. Add `responseFormat: json_schema`.', span: keyAt });
+  }
+  if (wrapped && 'name' in s && typeof s.name !== 'string') out.push({ code: 'prompt-file-json-schema', severity: 'error', message: '`jsonSchema`\'s `name` must be text (e.g. `"name": "person"`).', span: at(['jsonSchema', 'name']) ?? schemaAt });
+  if (wrapped && 'schema' in s && (!s.schema || typeof s.schema !== 'object' || Array.isArray(s.schema))) out.push({ code: 'prompt-file-json-schema', severity: 'error', message: '`jsonSchema`\'s `schema` must be a JSON Schema object (`{"type": "object", ...}`).', span: at(['jsonSchema', 'schema']) ?? schemaAt });
   const body = wrapped ? s.schema : s;
-  if (body && typeof body === 'object') {
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
     for (const problem of jsonSchemaProblems(body)) {
       const path = wrapped ? ['jsonSchema', 'schema', ...problem.path] : ['jsonSchema', ...problem.path];
       const span = typeof value.jsonSchema === 'string' ? schemaAt : (at(path) ?? at(path.slice(0, -1)) ?? schemaAt);
