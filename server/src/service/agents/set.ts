@@ -116,8 +116,12 @@ export function loadingByName(kind: AgentFileKind, path: string, config: AgentsC
     case 'claude':
     case 'gemini':
       return atRoot ? { loading: 'always', reason: 'at the project root' } : { loading: 'folder', reason: `for work in ${folder}/` };
-    case 'copilot-instructions':
-      return { loading: 'always', reason: 'every Copilot request' };
+    case 'copilot-instructions': {
+      // Copilot reads the root's `.github/copilot-instructions.md` with every request; a nested one
+      // (`pkg/.github/...`) only for work in its folder (Copilot CLI), and VS Code not at all.
+      const owner = nestedOwner(path, '.github/');
+      return owner === undefined ? { loading: 'always', reason: 'every Copilot request' } : { loading: 'folder', reason: `for work in ${owner}/` };
+    }
     case 'skill':
       return { loading: 'on-demand', reason: 'read when the skill is used' };
     case 'prompt':
@@ -136,13 +140,27 @@ export function loadingOf(doc: PromptDocument, path: string, config: AgentsConfi
   const byName = loadingByName(info.kind, path, config);
   if (byName) return byName;
   const globs = info.applyTo?.value;
+  // A rule in a nested `.cursor/rules/` (`pkg/.cursor/rules/x.mdc`) is attached for work in that
+  // folder, and a nested `.github/instructions/` is read for work there: "always" is that folder's.
+  const owner = nestedOwner(path, info.kind === 'cursor-rule' ? '.cursor/rules/' : '.github/instructions/');
+  const everywhere = (reason: string) => (owner === undefined ? { loading: 'always' as const, reason } : { loading: 'folder' as const, reason: `${reason}, for work in ${owner}/` });
   if (info.kind === 'cursor-rule') {
-    if (info.alwaysApply) return { loading: 'always', reason: 'alwaysApply: true' };
-    if (globs && matchesEverything(globs)) return { loading: 'always', reason: `globs: "${globs.join(',')}"` };
+    if (info.alwaysApply) return everywhere('alwaysApply: true');
+    if (globs && matchesEverything(globs)) return everywhere(`globs: "${globs.join(',')}"`);
     return globs?.length ? { loading: 'matching', reason: `globs: "${globs.join(',')}"` } : { loading: 'on-demand', reason: 'chosen by the agent from its description' };
   }
-  if (globs && matchesEverything(globs)) return { loading: 'always', reason: `applyTo: "${globs.join(',')}"` };
+  if (globs && matchesEverything(globs)) return everywhere(`applyTo: "${globs.join(',')}"`);
   return globs?.length ? { loading: 'matching', reason: `applyTo: "${globs.join(',')}"` } : { loading: 'on-demand', reason: 'no applyTo: attached by hand' };
+}
+
+/**
+ * The folder a tool's dot folder sits in when it is not the root's: `pkg` for
+ * `pkg/.github/copilot-instructions.md` and `.github/`; undefined at the root (or elsewhere).
+ */
+function nestedOwner(path: string, dotFolder: string): string | undefined {
+  if (path.startsWith(dotFolder)) return undefined;
+  const at = path.lastIndexOf(`/${dotFolder}`);
+  return at > 0 ? path.slice(0, at) : undefined;
 }
 
 /** How many hops of `@path` imports are followed from a CLAUDE.md or GEMINI.md (Claude Code's limit). */

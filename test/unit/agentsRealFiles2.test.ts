@@ -1,0 +1,59 @@
+// Agent instruction files as people write them, second set of patterns met in public repositories
+// (each reproduced in a minimal file written here): instruction files of several projects in one
+// tree (nested `.github/` and `.cursor/rules/` folders).
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { createNodeHost } from '../../server/src/node/host';
+import { parseDocument } from '../../server/src/service';
+import { AgentFiles, agentSetDiagnostics, loadingOf } from '../../server/src/service/agents';
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pw-agents2-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+test('a nested .github/copilot-instructions.md, .cursor/rules/ or .github/instructions/ is loaded for its folder, not with every request', () => {
+  const copilot = parseDocument('# Copilot\n\nRun the tests.\n', 'file:///w/apps/web/.github/copilot-instructions.md');
+  assert.deepEqual(loadingOf(copilot, 'apps/web/.github/copilot-instructions.md'), { loading: 'folder', reason: 'for work in apps/web/' });
+  assert.deepEqual(loadingOf(copilot, '.github/copilot-instructions.md'), { loading: 'always', reason: 'every Copilot request' });
+  const rule = parseDocument('---\nalwaysApply: true\n---\nUse tabs.\n', 'file:///w/svc/.cursor/rules/style.mdc');
+  assert.deepEqual(loadingOf(rule, 'svc/.cursor/rules/style.mdc'), { loading: 'folder', reason: 'alwaysApply: true, for work in svc/' });
+  assert.deepEqual(loadingOf(rule, '.cursor/rules/style.mdc'), { loading: 'always', reason: 'alwaysApply: true' });
+  const all = parseDocument('---\napplyTo: "**"\n---\nUse tabs.\n', 'file:///w/svc/.github/instructions/all.instructions.md');
+  assert.deepEqual(loadingOf(all, 'svc/.github/instructions/all.instructions.md'), { loading: 'folder', reason: 'applyTo: "**", for work in svc/' });
+  assert.equal(loadingOf(all, '.github/instructions/all.instructions.md').loading, 'always');
+  // A narrower applyTo stays "matching" wherever the file is.
+  const ts = parseDocument('---\napplyTo: "**/*.ts"\n---\nUse strict mode.\n', 'file:///w/svc/.github/instructions/ts.instructions.md');
+  assert.equal(loadingOf(ts, 'svc/.github/instructions/ts.instructions.md').loading, 'matching');
+});
+
+test('two projects\' copies of the same instructions in one tree are not duplicates of the always-loaded set', async () => {
+  const text = '# Tool\n\nAlways run the linter before you commit a change.\n';
+  const dir = workspace({ '.github/copilot-instructions.md': text, 'tools/old/.github/copilot-instructions.md': text, 'tools/old/.cursor/rules/a.mdc': `---\nalwaysApply: true\n---\n${text}` });
+  const rootUri = pathToFileURL(dir).toString();
+  const files = new AgentFiles(createNodeHost({ roots: [rootUri] }));
+  try {
+    const set = await files.set(rootUri, {}, {}, { all: true });
+    assert.deepEqual(set.always.map((f) => f.path), ['.github/copilot-instructions.md']);
+    assert.deepEqual(
+      set.files.map((f) => [f.path, f.loading]),
+      [
+        ['.github/copilot-instructions.md', 'always'],
+        ['tools/old/.cursor/rules/a.mdc', 'folder'],
+        ['tools/old/.github/copilot-instructions.md', 'folder'],
+      ],
+    );
+    const nested = set.files.find((f) => f.path === 'tools/old/.github/copilot-instructions.md')!;
+    assert.deepEqual(agentSetDiagnostics(nested.doc!, set), []);
+  } finally {
+    files.dispose();
+  }
+});
