@@ -57,3 +57,16 @@ test('two projects\' copies of the same instructions in one tree are not duplica
     files.dispose();
   }
 });
+
+test('text after a block scalar\'s `|` on the same line (`description: | Use when ...`) is reported on that text, with the fix', () => {
+  for (const [header, rest] of [['|', 'Use when this capability is needed.'], ['>-', 'Folded text.'], ['|2', 'Indented text.']]) {
+    const text = `---\nname: x-research\ndescription: ${header} ${rest}\n---\n# X\n`;
+    const doc = parseDocument(text, 'file:///w/.claude/skills/x-research/SKILL.md');
+    const yaml = doc.diagnostics.filter((d) => d.code === 'yaml-syntax');
+    assert.equal(yaml.length, 1, header);
+    assert.equal(text.slice(yaml[0].span.start, yaml[0].span.end), rest);
+    assert.match(yaml[0].message, /text after `\|` or `>` on the same line\. A block scalar's text starts on the next line, indented; or drop the `\|` and quote the value/);
+  }
+  // `|` inside a plain value is text, not a block scalar: no error.
+  assert.deepEqual(parseDocument('---\nname: a\ndescription: Use a | b here.\n---\n', 'file:///w/.claude/skills/a/SKILL.md').diagnostics, []);
+});
