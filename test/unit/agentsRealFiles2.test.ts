@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { createNodeHost } from '../../server/src/node/host';
-import { parseDocument } from '../../server/src/service';
+import { lint, parseDocument } from '../../server/src/service';
 import { AgentFiles, agentSetDiagnostics, loadingOf } from '../../server/src/service/agents';
 
 function workspace(files: Record<string, string>): string {
@@ -69,4 +69,15 @@ test('text after a block scalar\'s `|` on the same line (`description: | Use whe
   }
   // `|` inside a plain value is text, not a block scalar: no error.
   assert.deepEqual(parseDocument('---\nname: a\ndescription: Use a | b here.\n---\n', 'file:///w/.claude/skills/a/SKILL.md').diagnostics, []);
+});
+
+function lintCodes(text: string, uri: string) {
+  const doc = parseDocument(text, uri);
+  return lint.lintDiagnostics(doc, { config: lint.resolveLintConfig(lint.RULES) }).map((d) => ({ code: d.code, at: text.slice(d.span.start, d.span.end) }));
+}
+
+test('vague-language: an emphasised negation (`**never** try to`, `__not__ try to`) negates the effort word; a plain "try to" is still reported where it is', () => {
+  const text = '# Notes\n\n- Static analysis: use the CLI. **never** try to fetch the web UI, it needs a login.\n- Do __not__ try to guess the schema.\n- Try to keep the change small.\n';
+  const found = lintCodes(text, 'file:///w/CLAUDE.md').filter((f) => f.code === 'vague-language');
+  assert.deepEqual(found, [{ code: 'vague-language', at: 'Try to' }]);
 });
