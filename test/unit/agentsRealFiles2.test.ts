@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { createNodeHost } from '../../server/src/node/host';
 import { lint, parseDocument } from '../../server/src/service';
-import { AgentFiles, agentSetDiagnostics, loadingOf } from '../../server/src/service/agents';
+import { AgentFiles, agentInfo, agentSetDiagnostics, loadingOf } from '../../server/src/service/agents';
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'pw-agents2-'));
@@ -80,4 +80,12 @@ test('vague-language: an emphasised negation (`**never** try to`, `__not__ try t
   const text = '# Notes\n\n- Static analysis: use the CLI. **never** try to fetch the web UI, it needs a login.\n- Do __not__ try to guess the schema.\n- Try to keep the change small.\n';
   const found = lintCodes(text, 'file:///w/CLAUDE.md').filter((f) => f.code === 'vague-language');
   assert.deepEqual(found, [{ code: 'vague-language', at: 'Try to' }]);
+});
+
+test('applyTo and globs split at commas outside braces, as VS Code splits them: `**/*.{ts,tsx}` is one glob', () => {
+  const doc = parseDocument('---\napplyTo: "**/*.{ts,tsx}, docs/[a,b]*.md,src/**"\n---\n# TS\n', 'file:///w/.github/instructions/ts.instructions.md');
+  assert.deepEqual(agentInfo(doc)!.applyTo!.value, ['**/*.{ts,tsx}', 'docs/[a,b]*.md', 'src/**']);
+  assert.deepEqual(loadingOf(doc, '.github/instructions/ts.instructions.md'), { loading: 'matching', reason: 'applyTo: "**/*.{ts,tsx},docs/[a,b]*.md,src/**"' });
+  const rule = parseDocument('---\nglobs: src/**/*.{js,jsx},*.json\n---\nRule.\n', 'file:///w/.cursor/rules/js.mdc');
+  assert.deepEqual(agentInfo(rule)!.applyTo!.value, ['src/**/*.{js,jsx}', '*.json']);
 });

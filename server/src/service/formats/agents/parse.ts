@@ -95,8 +95,33 @@ export function matchesEverything(globs: readonly string[]): boolean {
   return globs.some((g) => g === '**' || g === '**/*' || g === '*' || g === '**/**');
 }
 
+/**
+ * `a,b` -> `[a, b]`, splitting only at commas outside `{}` and `[]` as VS Code does
+ * (`splitGlobAware`): `**\/*.{ts,tsx}` is one glob.
+ */
+export function splitGlobList(value: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let bracket = false;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\') i++;
+    else if (bracket) bracket = c !== ']';
+    else if (c === '[') bracket = true;
+    else if (c === '{') depth++;
+    else if (c === '}') depth = Math.max(0, depth - 1);
+    else if (c === ',' && depth === 0) {
+      out.push(value.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(value.slice(start));
+  return out.map((s) => s.trim()).filter(Boolean);
+}
+
 function splitGlobs(value: unknown): string[] | undefined {
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof value === 'string') return splitGlobList(value);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((s) => s.trim()).filter(Boolean);
   return undefined;
 }
