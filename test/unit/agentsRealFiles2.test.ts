@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { createNodeHost } from '../../server/src/node/host';
-import { lint, parseDocument } from '../../server/src/service';
+import { complete, lint, parseDocument } from '../../server/src/service';
 import { AgentFiles, agentInfo, agentSetDiagnostics, loadingOf } from '../../server/src/service/agents';
 
 function workspace(files: Record<string, string>): string {
@@ -88,4 +88,19 @@ test('applyTo and globs split at commas outside braces, as VS Code splits them: 
   assert.deepEqual(loadingOf(doc, '.github/instructions/ts.instructions.md'), { loading: 'matching', reason: 'applyTo: "**/*.{ts,tsx},docs/[a,b]*.md,src/**"' });
   const rule = parseDocument('---\nglobs: src/**/*.{js,jsx},*.json\n---\nRule.\n', 'file:///w/.cursor/rules/js.mdc');
   assert.deepEqual(agentInfo(rule)!.applyTo!.value, ['src/**/*.{js,jsx}', '*.json']);
+});
+
+test('frontmatter completion offers each kind its own fields: a skill the skill\'s, a Cursor rule its three, a custom agent the agent\'s', () => {
+  const keysAt = (text: string, uri: string) => {
+    const doc = parseDocument(text, uri);
+    const at = text.indexOf('\n\n---') + 1;
+    return (complete(doc, at)?.items ?? []).map((i) => i.label).sort();
+  };
+  assert.deepEqual(keysAt('---\nname: post\n\n---\n# Post\n', 'file:///w/.claude/skills/post/SKILL.md'), ['allowed-tools', 'argument-hint', 'compatibility', 'description', 'disable-model-invocation', 'license', 'metadata', 'model', 'agent', 'user-invokable'].sort());
+  assert.deepEqual(keysAt('---\ndescription: x\n\n---\nRule.\n', 'file:///w/.cursor/rules/a.mdc'), ['alwaysApply', 'globs']);
+  const agent = keysAt('---\nname: Reviewer\n\n---\nReview.\n', 'file:///w/.github/agents/reviewer.agent.md');
+  assert.ok(agent.includes('handoffs') && agent.includes('tools') && agent.includes('model'));
+  assert.ok(!agent.includes('applyTo') && !agent.includes('globs') && !agent.includes('license'), agent.join(','));
+  // AGENTS.md: no tool documents its fields, so every field is offered.
+  assert.ok(keysAt('---\n\n---\n# A\n', 'file:///w/AGENTS.md').includes('applyTo'));
 });

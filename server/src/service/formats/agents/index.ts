@@ -4,8 +4,8 @@
 // language (the text is sent as written) and no renderer beyond the text itself.
 import { AGENT_INSTRUCTION_PATTERNS } from '../../../languages';
 import type { FormatSchema, KeyInfo, PromptFormat, TemplateLanguage } from '../types';
-import { AGENTS_ID, agentKindOf, parseAgentFile } from './parse';
-import { AgentFrontmatterSchema } from './schema';
+import { AGENTS_ID, agentInfo, agentKindOf, parseAgentFile } from './parse';
+import { AgentFrontmatterSchema, KNOWN_FIELDS } from './schema';
 
 export { AGENTS_ID, agentInfo, agentKindOf, KIND_LABELS, matchesEverything, parseAgentFile, type AgentFileInfo, type AgentFileKind } from './parse';
 export { headingsOf, importsOf, linksOf, sectionsOf, PATTERNS as MARKDOWN_PATTERNS, type Heading, type MarkdownLink, type Section } from './markdown';
@@ -65,6 +65,13 @@ const schema: FormatSchema = {
   valueDoc: () => undefined,
   valueCompletions: () => undefined,
   unlistedKeyDoc: () => undefined,
+  // A skill is offered the skill's fields, a Cursor rule its three, ...; a kind whose tool
+  // documents no fields (AGENTS.md, CLAUDE.md) is offered them all.
+  offersKey: (doc, path, key) => {
+    const kind = agentInfo(doc)?.kind;
+    const known = kind && KNOWN_FIELDS[kind];
+    return path.length > 0 || !known?.length || known.includes(key);
+  },
   inputsLabel: 'no inputs (the text is sent as written)',
 };
 
