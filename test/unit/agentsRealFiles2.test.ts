@@ -104,3 +104,20 @@ test('frontmatter completion offers each kind its own fields: a skill the skill\
   // AGENTS.md: no tool documents its fields, so every field is offered.
   assert.ok(keysAt('---\n\n---\n# A\n', 'file:///w/AGENTS.md').includes('applyTo'));
 });
+
+test('a full stop inside inline code ends no sentence: a duplicated instruction holding `ruff check .` is one finding over the whole sentence', async () => {
+  const line = '**IMPORTANT:** Always run `ruff check . && ruff format .` before committing to fix lint errors.';
+  const dir = workspace({ 'AGENTS.md': `# A\n\n${line}\n`, '.github/copilot-instructions.md': `# Copilot\n\nThe tests take ten seconds.\n${line} Then push.\n` });
+  const rootUri = pathToFileURL(dir).toString();
+  const files = new AgentFiles(createNodeHost({ roots: [rootUri] }));
+  try {
+    const set = await files.set(rootUri);
+    // The later file in path order (`.github/...` sorts first) gets the finding.
+    const agents = set.always.find((f) => f.path === 'AGENTS.md')!;
+    const found = agentSetDiagnostics(agents.doc!, set).filter((d) => d.code === 'duplicate-instruction');
+    assert.deepEqual(found.map((d) => agents.doc!.text.slice(d.span.start, d.span.end)), [line]);
+    assert.match(found[0].message, /also in \.github\/copilot-instructions\.md line 4: "\*\*IMPORTANT:\*\* Always run `ruff check \. && ruff format \.` b…"/);
+  } finally {
+    files.dispose();
+  }
+});
