@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { createNodeHost } from '../../server/src/node/host';
 import { complete, lint, parseDocument } from '../../server/src/service';
 import { AgentFiles, agentInfo, agentSetDiagnostics, loadingOf } from '../../server/src/service/agents';
+import { proseOf } from '../../server/src/service/lint/prose';
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'pw-agents2-'));
@@ -120,4 +121,10 @@ test('a full stop inside inline code ends no sentence: a duplicated instruction 
   } finally {
     files.dispose();
   }
+});
+
+test('the full stop of `e.g.`, `i.e.`, `vs.` ends no sentence; one after a word does', () => {
+  const doc = parseDocument('# A\n\nUse a runner, e.g. pytest or tox, for every test. Prefer tabs vs. spaces. Keep it short.\n', 'file:///w/AGENTS.md');
+  const sentences = proseOf(doc).sentences.map((s) => s.words);
+  assert.deepEqual(sentences.slice(-3), ['Use a runner, e.g. pytest or tox, for every test.', 'Prefer tabs vs. spaces.', 'Keep it short.']);
 });
