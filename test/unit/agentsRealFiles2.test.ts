@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { createNodeHost } from '../../server/src/node/host';
-import { complete, lint, parseDocument } from '../../server/src/service';
+import { complete, definition, documentSymbols, lint, parseDocument } from '../../server/src/service';
 import { AgentFiles, agentInfo, agentSetDiagnostics, loadingOf } from '../../server/src/service/agents';
 import { proseOf } from '../../server/src/service/lint/prose';
 
@@ -127,4 +127,30 @@ test('the full stop of `e.g.`, `i.e.`, `vs.` ends no sentence; one after a word 
   const doc = parseDocument('# A\n\nUse a runner, e.g. pytest or tox, for every test. Prefer tabs vs. spaces. Keep it short.\n', 'file:///w/AGENTS.md');
   const sentences = proseOf(doc).sentences.map((s) => s.words);
   assert.deepEqual(sentences.slice(-3), ['Use a runner, e.g. pytest or tox, for every test.', 'Prefer tabs vs. spaces.', 'Keep it short.']);
+});
+
+test('go to definition: a relative link, and an `@path` import of a CLAUDE.md, go to the file they name; a URL or plain text goes nowhere', () => {
+  const text = '# A\n\nSee [setup](docs/setup.md#install) and https://example.com.\n@./docs/style.md and @AGENTS.md\n';
+  const doc = parseDocument(text, 'file:///w/CLAUDE.md');
+  const go = (needle: string, delta = 1) => definition(doc, text.indexOf(needle) + delta).map((l) => l.uri);
+  assert.deepEqual(go('docs/setup.md'), ['file:///w/docs/setup.md']);
+  assert.deepEqual(go('@./docs/style.md', 0), ['file:///w/docs/style.md'], 'on the @');
+  assert.deepEqual(go('AGENTS.md'), ['file:///w/AGENTS.md']);
+  assert.deepEqual(go('https://example.com'), []);
+  assert.deepEqual(go('See'), []);
+  // An AGENTS.md has no imports: `@x.md` there is text.
+  const agents = parseDocument('Use @CLAUDE.md as the source.\n', 'file:///w/AGENTS.md');
+  assert.deepEqual(definition(agents, 6), []);
+});
+
+test('the outline of an instruction file lists its Markdown sections as a tree under the body', () => {
+  const text = '---\ndescription: x\n---\n# Guide\n\nIntro.\n\n## Build\n\nRun it.\n\n### Offline\n\nNo network.\n\n## Test\n\nRun tests.\n\n# Appendix\n\nMore.\n';
+  const doc = parseDocument(text, 'file:///w/.github/instructions/a.instructions.md');
+  const body = documentSymbols(doc).find((s) => s.name === 'system')!;
+  const tree = (ss: { name: string; children?: unknown[] }[]): unknown => ss.map((s) => (s.children?.length ? [s.name, tree(s.children as { name: string }[])] : s.name));
+  assert.deepEqual(tree(body.children!), [['Guide', [['Build', ['Offline']], 'Test']], 'Appendix']);
+  const guide = body.children![0];
+  // Guide's range runs to the start of Appendix; its selection is the heading line.
+  assert.equal(doc.lines.offsetAt(guide.range.end), text.indexOf('# Appendix'));
+  assert.equal(text.slice(doc.lines.offsetAt(guide.selectionRange.start), doc.lines.offsetAt(guide.selectionRange.end)), '# Guide');
 });
