@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { createNodeHost } from '../../server/src/node/host';
-import { complete, definition, documentSymbols, lint, parseDocument } from '../../server/src/service';
+import { complete, definition, lint, parseDocument } from '../../server/src/service';
 import { AgentFiles, agentInfo, agentSetDiagnostics, loadingOf } from '../../server/src/service/agents';
 import { proseOf } from '../../server/src/service/lint/prose';
 
@@ -141,16 +141,4 @@ test('go to definition: a relative link, and an `@path` import of a CLAUDE.md, g
   // An AGENTS.md has no imports: `@x.md` there is text.
   const agents = parseDocument('Use @CLAUDE.md as the source.\n', 'file:///w/AGENTS.md');
   assert.deepEqual(definition(agents, 6), []);
-});
-
-test('the outline of an instruction file lists its Markdown sections as a tree under the body', () => {
-  const text = '---\ndescription: x\n---\n# Guide\n\nIntro.\n\n## Build\n\nRun it.\n\n### Offline\n\nNo network.\n\n## Test\n\nRun tests.\n\n# Appendix\n\nMore.\n';
-  const doc = parseDocument(text, 'file:///w/.github/instructions/a.instructions.md');
-  const body = documentSymbols(doc).find((s) => s.name === 'system')!;
-  const tree = (ss: { name: string; children?: unknown[] }[]): unknown => ss.map((s) => (s.children?.length ? [s.name, tree(s.children as { name: string }[])] : s.name));
-  assert.deepEqual(tree(body.children!), [['Guide', [['Build', ['Offline']], 'Test']], 'Appendix']);
-  const guide = body.children![0];
-  // Guide's range runs to the start of Appendix; its selection is the heading line.
-  assert.equal(doc.lines.offsetAt(guide.range.end), text.indexOf('# Appendix'));
-  assert.equal(text.slice(doc.lines.offsetAt(guide.selectionRange.start), doc.lines.offsetAt(guide.selectionRange.end)), '# Guide');
 });

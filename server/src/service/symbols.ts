@@ -4,7 +4,6 @@ import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
 import type { PromptDocument } from './document';
 import { markerSpan } from './formats/model';
-import { agentInfo, type Section } from './formats/registry';
 import type { Block } from './template';
 
 /**
@@ -104,33 +103,8 @@ export function documentSymbols(doc: PromptDocument): DocumentSymbol[] {
       kind: m.kind === 'history' ? SymbolKind.Array : SymbolKind.Namespace,
       range: doc.lines.range(m.span.start, m.span.end),
       selectionRange: doc.lines.range(selection.start, selection.end),
-      children: agentInfo(doc) ? headingSymbols(doc, agentInfo(doc)!.sections) : nested(blocks, 2, (b) => blockSymbol(doc, b), (b) => b.children),
+      children: nested(blocks, 2, (b) => blockSymbol(doc, b), (b) => b.children),
     });
   }
   return symbols;
-}
-
-/**
- * An instruction file's Markdown sections as the outline's tree: each heading holds the sections
- * of deeper levels after it (a level skipped, `#` then `###`, nests under the nearer one).
- */
-function headingSymbols(doc: PromptDocument, sections: readonly Section[]): DocumentSymbol[] {
-  const top: DocumentSymbol[] = [];
-  const open: { level: number; symbol: DocumentSymbol }[] = [];
-  for (const s of sections) {
-    if (!s.heading) continue;
-    const symbol: DocumentSymbol = {
-      name: s.heading.title || '(heading)',
-      kind: SymbolKind.String,
-      range: doc.lines.range(s.span.start, s.span.end),
-      selectionRange: doc.lines.range(s.heading.span.start, s.heading.span.end),
-      children: [],
-    };
-    while (open.length && open[open.length - 1].level >= s.heading.level) open.pop();
-    (open.length ? open[open.length - 1].symbol.children! : top).push(symbol);
-    // A heading's range covers its subsections (at most six levels are open).
-    for (const o of open) o.symbol.range = { start: o.symbol.range.start, end: symbol.range.end };
-    open.push({ level: s.heading.level, symbol });
-  }
-  return top;
 }
