@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { createNodeHost } from '../../server/src/node/host';
 import { complete, definition, lint, parseDocument } from '../../server/src/service';
-import { AgentFiles, agentInfo, agentSetDiagnostics, loadingOf } from '../../server/src/service/agents';
+import { AgentFiles, agentFileTokens, agentInfo, agentSetDiagnostics, loadingOf } from '../../server/src/service/agents';
 import { proseOf } from '../../server/src/service/lint/prose';
 
 function workspace(files: Record<string, string>): string {
@@ -141,4 +141,18 @@ test('go to definition: a relative link, and an `@path` import of a CLAUDE.md, g
   // An AGENTS.md has no imports: `@x.md` there is text.
   const agents = parseDocument('Use @CLAUDE.md as the source.\n', 'file:///w/AGENTS.md');
   assert.deepEqual(definition(agents, 6), []);
+});
+
+test('an AGENTS.md or CLAUDE.md opening with a `---` never closed opens with a thematic break: all body, counted, no frontmatter error; a skill keeps the error', () => {
+  const text = '---\n\n# Title\n\nText that is long enough to count.\n\n## More\n\nMore text.\n';
+  for (const uri of ['file:///w/AGENTS.md', 'file:///w/CLAUDE.md']) {
+    const doc = parseDocument(text, uri);
+    assert.deepEqual(doc.diagnostics, [], uri);
+    assert.equal(doc.frontmatter.present, false);
+    assert.deepEqual(agentInfo(doc)!.body, { start: 0, end: text.length });
+    assert.deepEqual(agentInfo(doc)!.sections.map((s) => s.heading?.title), [undefined, 'Title', 'More']);
+    assert.ok(agentFileTokens(doc)!.tokens > 10);
+  }
+  const skill = parseDocument('---\nname: a\ndescription: Does a.\n# A\n', 'file:///w/skills/a/SKILL.md');
+  assert.ok(skill.diagnostics.some((d) => d.code === 'frontmatter-unclosed'));
 });

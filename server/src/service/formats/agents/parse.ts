@@ -12,6 +12,7 @@ import { baseDocument, emptyModel, fileBaseName } from '../model';
 import type { ParseOptions, PromptModel, SourceValue } from '../types';
 import { DEFAULT_MAX_TEMPLATE_SIZE } from '../types';
 import { sectionsOf, type Section } from './markdown';
+import { KNOWN_FIELDS } from './schema';
 
 export const AGENTS_ID = 'agent-instructions';
 
@@ -161,7 +162,13 @@ export function parseAgentFile(text: string, uri: string, version: number, optio
     info.set(doc, { kind, sections: [], body: { start: 0, end: 0 } });
     return doc;
   }
-  const { block, bodyStart } = splitFrontmatter(text, bom);
+  let { block, bodyStart } = splitFrontmatter(text, bom);
+  // A file whose tool reads no frontmatter (AGENTS.md, CLAUDE.md, ...) and that opens with a `---`
+  // never closed opens with a Markdown thematic break: it is all body, as the tool sends it.
+  if (block.present && !block.closed && KNOWN_FIELDS[kind].length === 0) {
+    block = { present: false, closed: false, span: { start: bom, end: bom }, content: { start: bom, end: bom }, value: undefined };
+    bodyStart = bom;
+  }
   // Cursor reads a rule's `globs:` line as written, and writes it unquoted itself (`globs: *.ts,*.tsx`):
   // a value starting with `*`, which YAML would read as an alias, is the literal text there.
   const bare = kind === 'cursor-rule' && block.present ? bareGlobs(text, block.content) : undefined;
