@@ -156,3 +156,22 @@ test('an AGENTS.md or CLAUDE.md opening with a `---` never closed opens with a t
   const skill = parseDocument('---\nname: a\ndescription: Does a.\n# A\n', 'file:///w/skills/a/SKILL.md');
   assert.ok(skill.diagnostics.some((d) => d.code === 'frontmatter-unclosed'));
 });
+
+test('a Cursor rule\'s description and globs lines are read as Cursor reads them: `: ` and ` #` inside, `*` first, CRLF; quoted values and lists stay YAML\'s', () => {
+  const cases: [string, string | undefined, string[] | undefined][] = [
+    ['---\ndescription: Rules for the API: keep handlers thin\nglobs: src/api/**\nalwaysApply: false\n---\nRule.\n', 'Rules for the API: keep handlers thin', ['src/api/**']],
+    ['---\ndescription: Use # as the heading marker\nglobs:\n---\nRule.\n', 'Use # as the heading marker', undefined],
+    ['---\r\ndescription: TS\r\nglobs: *.ts,*.tsx\r\nalwaysApply: false\r\n---\r\nRule.\r\n', 'TS', ['*.ts', '*.tsx']],
+    ['---\ndescription: "Quoted: stays"\nglobs: ["**/*.py"]\n---\nRule.\n', 'Quoted: stays', ['**/*.py']],
+  ];
+  for (const [text, description, globs] of cases) {
+    const doc = parseDocument(text, 'file:///w/.cursor/rules/a.mdc');
+    assert.deepEqual(doc.diagnostics, [], JSON.stringify(text));
+    assert.equal(doc.prompt.metadata.description?.value, description);
+    if (description) assert.equal(text.slice(doc.prompt.metadata.description!.span.start, doc.prompt.metadata.description!.span.end).replace(/^"|"$/g, ''), description);
+    assert.deepEqual(agentInfo(doc)!.applyTo?.value, globs);
+  }
+  // Only a Cursor rule: a skill's description with `: ` is still a YAML error, with its fix.
+  const skill = parseDocument('---\nname: a\ndescription: Does a: then b\n---\n', 'file:///w/skills/a/SKILL.md');
+  assert.deepEqual(skill.diagnostics.map((d) => d.code), ['yaml-syntax']);
+});
