@@ -745,8 +745,14 @@ async function agentLenses(d: NonNullable<Awaited<ReturnType<typeof prompt>>>, t
   const applyTo = agents.agentInfo(d.doc)?.applyTo?.value;
   const root = agentRoot(d.doc.uri);
   if (root && applyTo?.length && !applyTo.some((g) => g === '**' || g === '**/*')) {
-    // Relative to the root, never above it.
-    const globs = applyTo.filter((g) => !g.split('/').includes('..') && !g.startsWith('/')).map((g) => (g.includes('/') ? g.replace(/^\.\//, '') : `**/${g}`));
+    // Relative to the root, never above it. VS Code matches an `applyTo` glob at any depth (it
+    // prefixes `**/` to one that does not start with it); a Cursor rule's glob with a `/` is
+    // anchored at the root.
+    const anyDepth = agents.agentInfo(d.doc)?.kind === 'instructions';
+    const globs = applyTo
+      .filter((g) => !g.split('/').includes('..') && !g.startsWith('/'))
+      .map((g) => g.replace(/^\.\//, ''))
+      .map((g) => (g.startsWith('**/') || (g.includes('/') && !anyDepth) ? g : `**/${g}`));
     const found = await host.findFiles(globs, { roots: [root], token }).catch(() => [] as string[]);
     const lens = agents.applyToLens(d.doc, found.map((u) => agents.relativePath(root, u)));
     if (lens) lenses.push(lens);

@@ -318,7 +318,9 @@ test('prompt-workbench tokens --agents prints the table and exits 1 over the bud
   const dir = workspace({ ...FILES, 'prompt-workbench.yaml': 'agents:\n  budget: 30\n' });
   const r = await runCli(['tokens', '--agents'], dir);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /^Agent instruction files under .*, counted for o200k_base:/);
+  // review.prompt.md names gpt-4o: the files were counted two ways, and the header and a column say so.
+  assert.match(r.stdout, /^Agent instruction files under .*, counted per file:\n  6 files with o200k_base \(exact; no model named\)\n  1 file for gpt-4o \(named in the file\), o200k_base \(exact\)\n/);
+  assert.match(r.stdout, /\.github\/prompts\/review\.prompt\.md\s+prompt file\s+on-demand\s+\d+\s+gpt-4o\n/);
   assert.match(r.stdout, /AGENTS\.md\s+AGENTS\.md\s+always\s+\d+/);
   assert.match(r.stdout, /pkg\/AGENTS\.md\s+AGENTS\.md\s+folder/);
   assert.match(r.stdout, /over its budget of 30/);
@@ -333,6 +335,41 @@ test('prompt-workbench tokens --agents prints the table and exits 1 over the bud
   const l = await runCli(['lint', 'AGENTS.md', '--format', 'json'], dir);
   const found = JSON.parse(l.stdout)[0].diagnostics.map((d: { line: number; column: number; code: string }) => `${d.line}:${d.column} ${d.code}`);
   assert.deepEqual(found, ['3:1 conflicting-instructions', '4:1 duplicate-instruction', '8:13 broken-link']);
+});
+
+test('tokens --agents says what the numbers were counted for and how: no model, a Claude model, an OpenAI model', async () => {
+  const dir = workspace({ 'CLAUDE.md': '# Project\n\nUse pnpm. Run the tests with pnpm test.\n', 'AGENTS.md': '# Agents\n\nKeep answers short.\n' });
+  const plain = await runCli(['tokens', '--agents'], dir);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, /^Agent instruction files under .*, counted with o200k_base \(exact; no model named\):\n/);
+  assert.doesNotMatch(plain.stdout, /≈/);
+  // No model named in a CLAUDE.md set: the note says the numbers are not Claude's and how to get an estimate of them.
+  assert.match(plain.stdout, /note: CLAUDE\.md is read by Claude models, whose tokenizer differs: --model claude-sonnet-4-5 \(or agents\.model\) counts an estimate for one\.\n/);
+  const claude = await runCli(['tokens', '--agents', '--model', 'claude-sonnet-4-5'], dir);
+  assert.match(claude.stdout, /^Agent instruction files under .*, counted for claude-sonnet-4-5, Claude estimate \(o200k_base × 1\.20\):\n/);
+  assert.doesNotMatch(claude.stdout, /o200k_base \(exact/);
+  assert.match(claude.stdout, /CLAUDE\.md\s+CLAUDE\.md\s+always\s+≈\d+\n/);
+  assert.match(claude.stdout, /≈ marks estimates\.\n/);
+  assert.doesNotMatch(claude.stdout, /note: CLAUDE/, 'a model is named: no note');
+  // agents.model of the project config counts the same way as --model.
+  writeFileSync(path.join(dir, 'prompt-workbench.yaml'), 'agents:\n  model: claude-sonnet-4-5\n');
+  assert.equal((await runCli(['tokens', '--agents'], dir)).stdout, claude.stdout);
+  const gpt = await runCli(['tokens', '--agents', '--model', 'gpt-4o'], dir);
+  assert.match(gpt.stdout, /^Agent instruction files under .*, counted for gpt-4o, o200k_base \(exact\):\n/);
+  const json = JSON.parse((await runCli(['tokens', '--agents', '--json', '--model', 'claude-sonnet-4-5'], dir)).stdout);
+  assert.deepEqual(json.counting, [{ model: 'claude-sonnet-4-5', source: 'setting', how: 'Claude estimate (o200k_base × 1.20)', exact: false, files: 2 }]);
+  assert.equal(json.files.find((f: { file: string }) => f.file === 'CLAUDE.md').tokenizer, 'Claude estimate (o200k_base × 1.20)');
+});
+
+test('tokens --agents: a prompt file that names its own model is counted for it, and only the files shown as estimates make the ≈ line', async () => {
+  // The estimate is outside the always-loaded set: the line explaining ≈ is still printed.
+  const dir = workspace({ 'AGENTS.md': '# Agents\n\nKeep answers short.\n', '.github/prompts/plan.prompt.md': '---\nmodel: Claude Sonnet 4.5 (copilot)\n---\nPlan the change.\n' });
+  const r = await runCli(['tokens', '--agents'], dir);
+  // As many files each way: in the order the files are listed.
+  assert.match(r.stdout, /counted per file:\n  1 file for claude-sonnet-4-5 \(named in the file\), Claude estimate \(o200k_base × 1\.20\)\n  1 file with o200k_base \(exact; no model named\)\n/);
+  assert.match(r.stdout, /plan\.prompt\.md\s+prompt file\s+on-demand\s+≈\d+\s+claude-sonnet-4-5\n/);
+  assert.match(r.stdout, /AGENTS\.md\s+AGENTS\.md\s+always\s+\d+\s+o200k_base\n/);
+  assert.match(r.stdout, /≈ marks estimates\.\n/);
 });
 
 test('the format is in the registry as its own kind, for every door that lists formats', () => {

@@ -51,13 +51,17 @@ test('a Cursor rule with unquoted globs (`globs: *.ts,*.tsx`) is read as Cursor 
   assert.equal(o.frontmatter.recovered?.get('globs'), '*.ts');
 });
 
-test('only a Cursor rule reads a bare `*` value literally: elsewhere, and for other Cursor keys, it is still a YAML error', () => {
+test('only a Cursor rule reads a bare `*` value literally (its globs and description lines): elsewhere, and for other keys, it is still a YAML error', () => {
   const skillText = '---\nname: s\ndescription: d\nglobs: *.ts\n---\nx\n';
   const skill = parseDocument(skillText, 'file:///w/.claude/skills/s/SKILL.md');
   // An alias without its anchor is a syntax error with a fix, not an alias bomb.
   assert.deepEqual(skill.diagnostics.map((d) => [d.code, slice(skillText, d.span)]), [['yaml-syntax', '*.ts']]);
   assert.match(skill.diagnostics[0].message, /`\*\.ts` is an alias, and no anchor `&\.ts` comes before it\. If it is text .*quote it: `'\*\.ts'`/);
-  const other = parseDocument('---\ndescription: *bold*\n---\nx\n', 'file:///w/.cursor/rules/a.mdc');
+  // Cursor reads its description line as written too.
+  const described = parseDocument('---\ndescription: *bold*\n---\nx\n', 'file:///w/.cursor/rules/a.mdc');
+  assert.deepEqual(described.diagnostics, []);
+  assert.equal(described.prompt.metadata.description?.value, '*bold*');
+  const other = parseDocument('---\nalwaysApply: *yes\n---\nx\n', 'file:///w/.cursor/rules/a.mdc');
   assert.ok(other.diagnostics.some((d) => d.code === 'yaml-syntax'));
   // A nested `globs:` key is no top-level line.
   const nested = parseDocument('---\nmeta:\n  globs: *.ts\n---\nx\n', 'file:///w/.cursor/rules/b.mdc');

@@ -5,10 +5,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { asyncPromptDiagnostics, lint, parsePromptDocument, promptDiagnostics } from '../../server/src/service';
 import { PROSE_PATTERNS } from '../../server/src/service/lint/prose';
+import { PARSE_PATTERNS as AGENT_PARSE_PATTERNS } from '../../server/src/service/formats/agents/parse';
 import { ADVERSARIAL } from '../support/lintFixtures';
 
 const PATTERNS: { name: string; re: RegExp }[] = [
   ...PROSE_PATTERNS.map((re, i) => ({ name: `prose#${i}`, re })),
+  ...AGENT_PARSE_PATTERNS.map((re, i) => ({ name: `agent-parse#${i}`, re })),
   ...lint.RULES.flatMap((r) => (r.patterns ?? []).map((re, i) => ({ name: `${r.id}#${i}`, re }))),
 ];
 

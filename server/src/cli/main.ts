@@ -162,7 +162,9 @@ export async function main(argv: string[], cwd = process.cwd(), stdout: NodeJS.W
       if (values.agents) {
         if (rest.length > 1) throw new UsageError('`tokens --agents` takes one folder (default: the project root).');
         const root = rest[0] ? path.resolve(cwd, rest[0]) : project.configFile ? path.dirname(project.configFile) : cwd;
-        return await agentsTokensCommand(root, { host: project.host, config: project.config?.agents, model: values.model ?? project.config?.agents?.model ?? project.config?.tokens?.model, json: values.json || values.format === 'json' }, stdout);
+        // --model wins over agents.model, which wins over tokens.model: the set counts for the config's model, so it gets the one chosen here.
+        const model = values.model ?? project.config?.agents?.model ?? project.config?.tokens?.model;
+        return await agentsTokensCommand(root, { host: project.host, config: { ...project.config?.agents, model }, model, json: values.json || values.format === 'json' }, stdout);
       }
       const files = await expand(rest.length ? rest : ['.'], cwd, project);
       return await tokensCommand(files, { model: values.model ?? project.config?.tokens?.model, json: values.json || values.format === 'json', partials: await loadPartials(files, cwd, project), schemas: project.schemas }, cwd, stdout);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDocument, type PartialIndex, type SchemaLibrary } from '../service';
 import type { WorkspaceHost } from '../service/host';
-import { AgentFiles, agentSetTable, type AgentsConfig } from '../service/agents';
+import { AgentFiles, agentCountingLines, agentSetTable, type AgentsConfig } from '../service/agents';
 import { ESTIMATE_LABELS, isEstimateFamily } from '../service/tokens/catalogue';
 import { documentTokens, formatMoney, formatShare, formatTokens, mediaLines, messagesInSettings, renderedTokens, testRowTokens, tokenDiagnostics, type Cost, type RenderedTokens } from '../service/tokens';
 
@@ -133,7 +133,8 @@ export async function agentsTokensCommand(root: string, options: { host: Workspa
           {
             root,
             model: set.model,
-            files: set.files.map((f) => ({ file: f.path, kind: f.kind, loading: f.loading, reason: f.reason, tokens: f.tokens, estimated: f.estimated, applyTo: f.applyTo ?? null, sections: (f.sections ?? []).map((s) => ({ title: s.title ?? null, level: s.level, line: s.line + 1, tokens: s.tokens })) })),
+            counting: set.counting,
+            files: set.files.map((f) => ({ file: f.path, kind: f.kind, loading: f.loading, reason: f.reason, tokens: f.tokens, estimated: f.estimated, countedFor: f.counting?.model ?? null, tokenizer: f.counting?.how ?? null, applyTo: f.applyTo ?? null, sections: (f.sections ?? []).map((s) => ({ title: s.title ?? null, level: s.level, line: s.line + 1, tokens: s.tokens })) })),
             alwaysLoaded: { files: set.always.map((f) => f.path), tokens: set.total, estimated: set.estimated, budget: set.budget ?? null, over: set.over },
           },
           null,
@@ -143,9 +144,16 @@ export async function agentsTokensCommand(root: string, options: { host: Workspa
     } else if (!set.files.length) {
       stdout.write(`No agent instruction files under ${root} (AGENTS.md, .github/copilot-instructions.md, *.instructions.md, *.prompt.md, *.agent.md, SKILL.md, CLAUDE.md, .cursor/rules/*.mdc, or agents.files of the project config).\n`);
     } else {
-      stdout.write(`Agent instruction files under ${root}, counted for ${set.model}:\n\n${agentSetTable(set, 'text')}\n`);
+      const [first, ...more] = agentCountingLines(set);
+      stdout.write(`Agent instruction files under ${root}, ${first}${more.length ? '' : ':'}\n${more.map((l) => `${l}\n`).join('')}\n${agentSetTable(set, 'text')}\n`);
       if (set.over) stdout.write(`\nThe always-loaded set is ${set.over.toLocaleString('en-US')} tokens over its budget of ${set.budget!.toLocaleString('en-US')} (agents.budget).\n`);
-      if (set.estimated) stdout.write('≈ marks estimates.\n');
+      if (set.files.some((f) => f.tokens !== undefined && f.estimated)) stdout.write('≈ marks estimates.\n');
+      // CLAUDE.md and GEMINI.md are read by one family of models: say how to count for it when no model is named.
+      if (set.counting.every((g) => g.source === 'none')) {
+        for (const [kind, family, example] of [['claude', 'Claude', 'claude-sonnet-4-5'], ['gemini', 'Gemini', 'gemini-2.5-pro']] as const) {
+          if (set.files.some((f) => f.kind === kind && f.tokens !== undefined)) stdout.write(`note: ${kind === 'claude' ? 'CLAUDE.md' : 'GEMINI.md'} is read by ${family} models, whose tokenizer differs: --model ${example} (or agents.model) counts an estimate for one.\n`);
+        }
+      }
     }
     return set.over ? 1 : 0;
   } finally {

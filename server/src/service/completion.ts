@@ -36,7 +36,7 @@ export function completeFrontmatter(doc: PromptDocument, offset: number, context
     if (!parent?.children) return { isIncomplete: false, items };
     const family = schema.modelFamily(doc.prompt.model?.value);
     for (const info of parent.children.values()) {
-      if (cursor.siblings.has(info.key)) continue;
+      if (cursor.siblings.has(info.key) || (schema.offersKey && !schema.offersKey(doc, cursor.path, info.key))) continue;
       const forOtherFamily = info.families && family && !info.families.includes(family);
       if (forOtherFamily) continue;
       items.push({

@@ -16,7 +16,7 @@ import type { Span } from '../text';
 import type { TokenOptions } from '../tokens/count';
 import { formatTokens } from '../tokens/present';
 import { agentFileTokens } from './count';
-import type { AgentFileEntry, AgentSet } from './set';
+import type { AgentFileEntry, AgentSet, CountingGroup } from './set';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -90,17 +90,33 @@ export function agentSummaryText(doc: PromptDocument, options: TokenOptions = {}
 
 /** The always-loaded set as a table (text for the CLI, Markdown for tooltips), then the other files. */
 export function agentSetTable(set: AgentSet, style: 'text' | 'markdown'): string {
-  const rows = set.files.map((f) => [f.path, f.kindLabel, f.loading === 'always' ? 'always' : f.loading, f.tokens === undefined ? '–' : formatTokens(f.tokens, f.estimated, '')]);
+  // When the files were not all counted the same way (a prompt file names its own model), each row says what it was counted for.
+  const perFile = set.counting.length > 1;
+  const rows = set.files.map((f) => [f.path, f.kindLabel, f.loading === 'always' ? 'always' : f.loading, f.tokens === undefined ? '–' : formatTokens(f.tokens, f.estimated, ''), ...(perFile ? [f.counting?.model ?? '–'] : [])]);
   const budget = set.budget ? ` / budget ${int(set.budget)}${set.over ? ` (${int(set.over)} over)` : ''}` : '';
-  const totalRow = ['Always loaded', `${set.always.length} file${set.always.length === 1 ? '' : 's'}`, '', `${formatTokens(set.total, set.estimated, '')}${budget}`];
+  const totalRow = ['Always loaded', `${set.always.length} file${set.always.length === 1 ? '' : 's'}`, '', `${formatTokens(set.total, set.estimated, '')}${budget}`, ...(perFile ? [''] : [])];
+  const head = ['File', 'Kind', 'Loaded', 'Tokens', ...(perFile ? ['Counted for'] : [])];
   if (style === 'markdown') {
     const esc = (s: string) => s.replace(/\|/g, '\\|');
-    return ['| File | Kind | Loaded | Tokens |', '|---|---|---|---:|', ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`), `| **${totalRow[0]}** | ${totalRow[1]} | | **${totalRow[3]}** |`].join('\n');
+    return [`| ${head.join(' | ')} |`, `|---|---|---|---:|${perFile ? '---|' : ''}`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`), `| **${totalRow[0]}** | ${totalRow[1]} | | **${totalRow[3]}** |${perFile ? ' |' : ''}`].join('\n');
   }
-  const all = [['File', 'Kind', 'Loaded', 'Tokens'], ...rows, totalRow];
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...all.map((r) => r[i].length)));
+  const all = [head, ...rows, totalRow];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(all[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), widths.map((w) => '-'.repeat(w)).join('  '), line(totalRow)].join('\n');
+}
+
+/**
+ * What the set's numbers were counted for and how, for the CLI's header: `counted for
+ * claude-sonnet-4-5, Claude estimate (o200k_base × 1.20)`, `counted with o200k_base (exact; no model
+ * named)`, or, when the files were counted different ways, one line per way.
+ */
+export function agentCountingLines(set: AgentSet): string[] {
+  const way = (g: CountingGroup) =>
+    g.source === 'none' ? `with ${g.how} (exact; no model named)` : `for ${g.model}${g.source === 'frontmatter' ? ' (named in the file)' : ''}, ${g.exact ? `${g.how} (exact)` : g.how}`;
+  if (!set.counting.length) return [`counted with ${set.model}`];
+  if (set.counting.length === 1) return [`counted ${way(set.counting[0])}`];
+  return ['counted per file:', ...set.counting.map((g) => `  ${g.files} file${g.files === 1 ? '' : 's'} ${way(g)}`)];
 }
 
 /** Where the budget diagnostic sits: the file's first line (the heading of most instruction files). */

@@ -9,6 +9,7 @@ import { AGENT_FILE_PATTERNS, agentInfo, agentKindOf, importsOf, KIND_LABELS, ma
 import { importTarget } from '../lint/broken-link';
 import { throwIfCancelled, type CancellationLike, type WorkspaceHost } from '../host';
 import type { TokenOptions } from '../tokens/count';
+import { ESTIMATE_LABELS, isEstimateFamily, type ResolvedModel } from '../tokens/catalogue';
 import { agentFileTokens, type SectionTokens } from './count';
 import { agentFileGlobs, globMatcher, relativePath } from './glob';
 
@@ -51,13 +52,45 @@ export interface AgentFileEntry {
   applyTo?: string[];
   /** The parsed file, when it was read. */
   doc?: PromptDocument;
+  /** What its tokens were counted for and how, when it was read. */
+  counting?: Counting;
+}
+
+/** What a count was made for and how: the model (or the encoding, when none is named) and the tokenizer. */
+export interface Counting {
+  /** The catalogue id of the model, else the name as written, else the encoding (`o200k_base`) when no model is named. */
+  model: string;
+  /** Where the model comes from: the file's own `model:`, the settings (`--model`, `agents.model`, `tokens.model`), or none. */
+  source: ResolvedModel['source'];
+  /** How: `o200k_base` (exact), or the estimate's label (`Claude estimate (o200k_base × 1.20)`). */
+  how: string;
+  /** True when the counts are exact for that model. */
+  exact: boolean;
+}
+
+/** A group of the set's files counted the same way, with how many they are. */
+export interface CountingGroup extends Counting {
+  files: number;
+}
+
+/** How a resolved model counts, in words. */
+export function countingOf(model: ResolvedModel): Counting {
+  const name = model.id ?? model.requested ?? model.encoding;
+  if (model.exact) return { model: name, source: model.source, how: model.encoding, exact: true };
+  const how = isEstimateFamily(model.tokenizer) ? ESTIMATE_LABELS[model.tokenizer] : `${model.encoding} (an estimate: the model's own tokenizer is unknown)`;
+  return { model: name, source: model.source, how, exact: false };
 }
 
 export interface AgentSet {
   /** The root the paths are relative to (a folder URI). */
   root: string;
-  /** The model counted for (its catalogue id, else the name given, else the tokenizer). */
+  /**
+   * The model counted for (its catalogue id, else the name given, else the tokenizer); when the
+   * files were counted for different models (a prompt file's own `model:`), the most common one.
+   */
   model: string;
+  /** Each way the files that were read were counted, the most files first. */
+  counting: CountingGroup[];
   files: AgentFileEntry[];
   /** The files sent with every request, in path order. */
   always: AgentFileEntry[];
@@ -83,8 +116,12 @@ export function loadingByName(kind: AgentFileKind, path: string, config: AgentsC
     case 'claude':
     case 'gemini':
       return atRoot ? { loading: 'always', reason: 'at the project root' } : { loading: 'folder', reason: `for work in ${folder}/` };
-    case 'copilot-instructions':
-      return { loading: 'always', reason: 'every Copilot request' };
+    case 'copilot-instructions': {
+      // Copilot reads the root's `.github/copilot-instructions.md` with every request; a nested one
+      // (`pkg/.github/...`) only for work in its folder (Copilot CLI), and VS Code not at all.
+      const owner = nestedOwner(path, '.github/');
+      return owner === undefined ? { loading: 'always', reason: 'every Copilot request' } : { loading: 'folder', reason: `for work in ${owner}/` };
+    }
     case 'skill':
       return { loading: 'on-demand', reason: 'read when the skill is used' };
     case 'prompt':
@@ -103,13 +140,27 @@ export function loadingOf(doc: PromptDocument, path: string, config: AgentsConfi
   const byName = loadingByName(info.kind, path, config);
   if (byName) return byName;
   const globs = info.applyTo?.value;
+  // A rule in a nested `.cursor/rules/` (`pkg/.cursor/rules/x.mdc`) is attached for work in that
+  // folder, and a nested `.github/instructions/` is read for work there: "always" is that folder's.
+  const owner = nestedOwner(path, info.kind === 'cursor-rule' ? '.cursor/rules/' : '.github/instructions/');
+  const everywhere = (reason: string) => (owner === undefined ? { loading: 'always' as const, reason } : { loading: 'folder' as const, reason: `${reason}, for work in ${owner}/` });
   if (info.kind === 'cursor-rule') {
-    if (info.alwaysApply) return { loading: 'always', reason: 'alwaysApply: true' };
-    if (globs && matchesEverything(globs)) return { loading: 'always', reason: `globs: "${globs.join(',')}"` };
+    if (info.alwaysApply) return everywhere('alwaysApply: true');
+    if (globs && matchesEverything(globs)) return everywhere(`globs: "${globs.join(',')}"`);
     return globs?.length ? { loading: 'matching', reason: `globs: "${globs.join(',')}"` } : { loading: 'on-demand', reason: 'chosen by the agent from its description' };
   }
-  if (globs && matchesEverything(globs)) return { loading: 'always', reason: `applyTo: "${globs.join(',')}"` };
+  if (globs && matchesEverything(globs)) return everywhere(`applyTo: "${globs.join(',')}"`);
   return globs?.length ? { loading: 'matching', reason: `applyTo: "${globs.join(',')}"` } : { loading: 'on-demand', reason: 'no applyTo: attached by hand' };
+}
+
+/**
+ * The folder a tool's dot folder sits in when it is not the root's: `pkg` for
+ * `pkg/.github/copilot-instructions.md` and `.github/`; undefined at the root (or elsewhere).
+ */
+function nestedOwner(path: string, dotFolder: string): string | undefined {
+  if (path.startsWith(dotFolder)) return undefined;
+  const at = path.lastIndexOf(`/${dotFolder}`);
+  return at > 0 ? path.slice(0, at) : undefined;
 }
 
 /** How many hops of `@path` imports are followed from a CLAUDE.md or GEMINI.md (Claude Code's limit). */
@@ -191,7 +242,7 @@ export class AgentFiles {
         if (!doc || !t) continue;
         listed.add(uri);
         const kind = agentInfo(doc)?.kind ?? 'other';
-        const entry: AgentFileEntry = { uri, path: relativePath(root, uri), kind, kindLabel: KIND_LABELS[kind], loading: 'always', reason: `imported by ${file.path}`, tokens: t.tokens, estimated: t.estimated, sections: t.sections, doc };
+        const entry: AgentFileEntry = { uri, path: relativePath(root, uri), kind, kindLabel: KIND_LABELS[kind], loading: 'always', reason: `imported by ${file.path}`, tokens: t.tokens, estimated: t.estimated, sections: t.sections, doc, counting: countingOf(t.model) };
         files.push(entry);
         queue.push({ file: entry, hops: hops + 1 });
       }
@@ -206,7 +257,6 @@ export class AgentFiles {
     const uris = await this.uris(root, config, options.token);
     const files: AgentFileEntry[] = [];
     const counting: TokenOptions = { ...tokens, model: config.model ?? tokens.model };
-    let model = '';
     for (const uri of uris) {
       throwIfCancelled(options.token);
       const path = relativePath(root, uri);
@@ -222,15 +272,28 @@ export class AgentFiles {
       const doc = await this.document(uri, open);
       if (!doc) continue;
       const t = agentFileTokens(doc, counting)!;
-      model ||= t.model.id ?? t.model.requested ?? t.model.encoding;
       const { loading, reason } = byName ?? loadingOf(doc, path, config);
       const info = agentInfo(doc)!;
-      files.push({ uri, path, kind: info.kind, kindLabel: KIND_LABELS[info.kind], loading, reason, tokens: t.tokens, estimated: t.estimated, sections: t.sections, applyTo: info.applyTo?.value, doc });
+      files.push({ uri, path, kind: info.kind, kindLabel: KIND_LABELS[info.kind], loading, reason, tokens: t.tokens, estimated: t.estimated, sections: t.sections, applyTo: info.applyTo?.value, doc, counting: countingOf(t.model) });
     }
     await this.addImports(root, files, counting, options.token);
     const always = files.filter((f) => f.loading === 'always');
     const total = always.reduce((s, f) => s + (f.tokens ?? 0), 0);
     const budget = config.budget;
-    return { root, model: model || (counting.model ?? 'o200k_base'), files, always, total, estimated: always.some((f) => f.estimated), budget, over: budget && total > budget ? total - budget : 0 };
+    const groups = countingGroups(files);
+    return { root, model: groups[0]?.model ?? counting.model ?? 'o200k_base', counting: groups, files, always, total, estimated: always.some((f) => f.estimated), budget, over: budget && total > budget ? total - budget : 0 };
   }
+}
+
+/** The ways the files were counted, grouped, the most files first (then in the order first seen). */
+export function countingGroups(files: readonly AgentFileEntry[]): CountingGroup[] {
+  const groups = new Map<string, CountingGroup>();
+  for (const f of files) {
+    if (!f.counting) continue;
+    const key = `${f.counting.model}\u0000${f.counting.how}`;
+    const g = groups.get(key);
+    if (g) g.files++;
+    else groups.set(key, { ...f.counting, files: 1 });
+  }
+  return [...groups.values()].sort((a, b) => b.files - a.files);
 }

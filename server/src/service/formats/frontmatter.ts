@@ -194,9 +194,10 @@ export function parseFrontmatterYaml(text: string, block: FrontmatterBlock, diag
 }
 
 /**
- * Two mistakes in an unquoted value, said with their fix: a `: ` inside it (`description: Commit
- * to git: pick files`), which YAML reads as a nested mapping (the whole value is the span), and a
- * lone `*` (`allowed-tools: *`), an alias without a name.
+ * Mistakes in an unquoted value, said with their fix: a `: ` inside it (`description: Commit
+ * to git: pick files`), which YAML reads as a nested mapping (the whole value is the span), text
+ * after a block scalar's `|` / `>` on its line, and a lone `*` (`allowed-tools: *`), an alias
+ * without a name.
  */
 function plainValueMistake(source: string, err: YAMLError): { message: string; start: number; end: number } | undefined {
   const [s] = err.pos;
@@ -204,6 +205,11 @@ function plainValueMistake(source: string, err: YAMLError): { message: string; s
   const lineEnd = trimEnd(source, s, lineStart + lineOf(source, s).length);
   if (err.code === 'BLOCK_AS_IMPLICIT_KEY' && lineEnd > s) {
     return { message: 'Invalid YAML in the frontmatter: this value holds `: `, which YAML reads as the start of a nested mapping. Quote the whole value (`"…"`), or write the colon without the space after it.', start: s, end: lineEnd };
+  }
+  // `description: | Use when ...`: a block scalar's `|` or `>` (with its chomping and indentation
+  // marks) ends its line; the text goes on the lines below it, indented.
+  if (err.code === 'UNEXPECTED_TOKEN' && /(?:^|[:\-][ \t]+)[|>][-+1-9]*[ \t]+$/.test(source.slice(lineStart, s))) {
+    return { message: 'Invalid YAML in the frontmatter: text after `|` or `>` on the same line. A block scalar\'s text starts on the next line, indented; or drop the `|` and quote the value (`"…"`).', start: s, end: lineEnd };
   }
   if (err.code === 'BAD_ALIAS' && source[s] === '*') {
     return { message: "Invalid YAML in the frontmatter: a `*` starts an alias, and this one has no name. If it is text, quote it: `'*'`.", start: s, end: s + 1 };

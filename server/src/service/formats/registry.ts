@@ -14,7 +14,7 @@ import type { PromptFormat } from './types';
 const formats: PromptFormat[] = [dotprompt, prompty, githubModels, agentInstructions];
 
 // What the engine's agent features (service/agents/) read of the agent instruction format.
-export { AGENT_FILE_PATTERNS, AGENTS_ID, agentInfo, agentKindOf, headingsOf, importsOf, KIND_LABELS, KNOWN_FIELDS, linksOf, MARKDOWN_PATTERNS, matchesEverything, parseAgentFile, sectionsOf, type AgentFileInfo, type AgentFileKind, type Heading, type MarkdownLink, type Section } from './agents';
+export { AGENT_FILE_PATTERNS, AGENTS_ID, agentInfo, agentKindOf, headingsOf, importsOf, importTarget, KIND_LABELS, LINK_SCHEME, linkTarget, KNOWN_FIELDS, linksOf, MARKDOWN_PATTERNS, matchesEverything, parseAgentFile, sectionsOf, type AgentFileInfo, type AgentFileKind, type Heading, type MarkdownLink, type Section } from './agents';
 
 /**
  * Adds a format. Formats are asked in registration order, so one whose names overlap another's

@@ -230,6 +230,11 @@ export interface FormatSchema {
   valueCompletions(path: readonly string[]): { label: string; detail: string }[] | undefined;
   /** Hover text for a key the schema does not list but the format accepts. */
   unlistedKeyDoc(path: readonly string[]): string | undefined;
+  /**
+   * Whether completion offers a documented key in this document (a format whose files of several
+   * kinds share one schema offers each kind its own keys); every key when absent.
+   */
+  offersKey?(doc: PromptDocument, path: readonly (string | number)[], key: string): boolean;
   /** How docs name where inputs are declared (`input.schema`). */
   inputsLabel: string;
 }

@@ -4,38 +4,12 @@
 // (`ctx.fileExists`: the server's and the CLI's), so without one (a plain engine call) it reports
 // nothing. URLs with a scheme, `#anchors`, and links in code are left alone; only targets inside
 // the file's workspace folder are looked up.
-import { agentInfo, importsOf, linksOf, MARKDOWN_PATTERNS } from '../formats/registry';
+import { agentInfo, importsOf, importTarget, linksOf, linkTarget, LINK_SCHEME, MARKDOWN_PATTERNS } from '../formats/registry';
+
+// Where a link or an import points is the format's to say (its go-to-definition reads it too).
+export { importTarget, linkTarget };
+
 import type { Finding, LintRule } from './types';
-
-const SCHEME = /^[a-z][\w+.-]*:/i;
-
-/** The file a relative link names, as a URI next to the document's; undefined for URLs, anchors and absolute paths. */
-export function linkTarget(docUri: string, target: string): string | undefined {
-  if (!target || target.startsWith('#') || SCHEME.test(target) || target.startsWith('/') || target.startsWith('\\')) return undefined;
-  const path = target.replace(/[?#].*$/, '');
-  if (!path) return undefined;
-  try {
-    return new URL(path.split('/').map((p) => encodeURIComponent(safeDecode(p))).join('/'), docUri).toString();
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The file a `@path` import of a CLAUDE.md or GEMINI.md names, as a URI next to the document's;
- * undefined for imports from the home folder (`~/`) or an absolute path, outside the workspace.
- */
-export function importTarget(docUri: string, target: string): string | undefined {
-  return target.startsWith('~/') ? undefined : linkTarget(docUri, target);
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
 
 export const rule: LintRule = {
   id: 'broken-link',
@@ -44,7 +18,7 @@ export const rule: LintRule = {
   category: 'correctness',
   // A getter: the format's module is not loaded yet when the rule registry is (a cycle through the registry).
   get patterns() {
-    return [SCHEME, ...MARKDOWN_PATTERNS];
+    return [LINK_SCHEME, ...MARKDOWN_PATTERNS];
   },
   async checkAsync(ctx) {
     const info = agentInfo(ctx.doc);

@@ -57,9 +57,12 @@ const ELEMENT = /<(\/?)([A-Za-z][\w.:-]*)(?:\s[^<>]*)?>/g;
 const FENCE_LINE = /^[ \t]*(`{3,}|~{3,}|"{3}|'{3})/;
 const SENTENCE_END = /[.!?]["')\]]?(?=\s)/g;
 const LIST_MARKER = /^[ \t]*(?:[-*+•]|\d{1,3}[.)]|#{1,6})[ \t]+/;
+// Inline code on one line (`ruff check . && ruff format .`): a full stop inside it ends no sentence.
+const INLINE_CODE = /(`+)[^`\n]*?\1/g;
+const ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|vs|cf|z\.\s?B|d\.\s?h)$/i;
 
 /** Every regular expression this module runs on document text (for the ReDoS test). */
-export const PROSE_PATTERNS: readonly RegExp[] = [ELEMENT, FENCE_LINE, SENTENCE_END, LIST_MARKER];
+export const PROSE_PATTERNS: readonly RegExp[] = [ELEMENT, FENCE_LINE, SENTENCE_END, LIST_MARKER, INLINE_CODE, ABBREVIATION];
 
 const DATA_NAMES = new Set(
   'example examples sample samples shot shots demo demos input inputs document documents doc docs context data source sources transcript history quote ticket email mail message messages article text code snippet passage passages conversation reference references chunk chunks record records review diff log logs query question page pages file files content result results search retrieved note notes report'.split(
@@ -313,7 +316,18 @@ function splitSentences(doc: PromptDocument, masked: string, start: number, end:
       let s = from;
       SENTENCE_END.lastIndex = 0;
       const rest = masked.slice(from, lineEnd);
+      const code: Span[] = [];
+      if (rest.includes('`')) {
+        INLINE_CODE.lastIndex = 0;
+        for (let c = INLINE_CODE.exec(rest); c; c = INLINE_CODE.exec(rest)) code.push({ start: c.index, end: c.index + c[0].length });
+      }
+      let k = 0;
       for (let m = SENTENCE_END.exec(rest); m; m = SENTENCE_END.exec(rest)) {
+        // Both in order: one pass over the code spans.
+        while (k < code.length && code[k].end <= m.index) k++;
+        if (k < code.length && code[k].start < m.index) continue;
+        // `e.g.`, `i.e.`, `vs.`, `cf.`, `z.B.`, `d.h.`: an abbreviation's full stop ends no sentence.
+        if (m[0] === '.' && ABBREVIATION.test(rest.slice(Math.max(0, m.index - 6), m.index))) continue;
         pieces.push({ start: s, end: from + m.index + m[0].length });
         s = from + m.index + m[0].length;
       }

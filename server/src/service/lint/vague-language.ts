@@ -35,8 +35,9 @@ const DIRECTIVE = /^(?:please |always |never |do not |don't )?(?:use|include|men
 
 // "this kind of work", "the sort of change": a noun after a determiner, not the hedge "kind of long".
 const DETERMINER_BEFORE = /\b(?:the|this|that|these|those|what|which|any|each|every|a|an|one|same|other|no|its|their|our|your)\s+$/i;
-// "Do not attempt to guess", "never try to": the effort word is negated, so nothing is left to guess.
-const NEGATION_BEFORE = /\b(?:not|never|n't)\s+$/i;
+// "Do not attempt to guess", "never try to", "**never** try to" (the negation emphasised): the
+// effort word is negated, so nothing is left to guess.
+const NEGATION_BEFORE = /(?<![a-z])(?:not|never|n't)[*_]{0,3}\s+[*_]{0,3}$/i;
 
 export const PATTERNS = [...PHRASES.map(([re]) => re), DIRECTIVE, DETERMINER_BEFORE, NEGATION_BEFORE];
 

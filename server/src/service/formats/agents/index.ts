@@ -4,11 +4,12 @@
 // language (the text is sent as written) and no renderer beyond the text itself.
 import { AGENT_INSTRUCTION_PATTERNS } from '../../../languages';
 import type { FormatSchema, KeyInfo, PromptFormat, TemplateLanguage } from '../types';
-import { AGENTS_ID, agentKindOf, parseAgentFile } from './parse';
-import { AgentFrontmatterSchema } from './schema';
+import { AGENTS_ID, agentInfo, agentKindOf, parseAgentFile } from './parse';
+import { AgentFrontmatterSchema, KNOWN_FIELDS } from './schema';
+import { importsOf, importTarget, linksOf, linkTarget, type MarkdownLink } from './markdown';
 
 export { AGENTS_ID, agentInfo, agentKindOf, KIND_LABELS, matchesEverything, parseAgentFile, type AgentFileInfo, type AgentFileKind } from './parse';
-export { headingsOf, importsOf, linksOf, sectionsOf, PATTERNS as MARKDOWN_PATTERNS, type Heading, type MarkdownLink, type Section } from './markdown';
+export { headingsOf, importsOf, importTarget, LINK_SCHEME, linksOf, linkTarget, sectionsOf, PATTERNS as MARKDOWN_PATTERNS, type Heading, type MarkdownLink, type Section } from './markdown';
 export { KNOWN_FIELDS } from './schema';
 
 /**
@@ -65,6 +66,13 @@ const schema: FormatSchema = {
   valueDoc: () => undefined,
   valueCompletions: () => undefined,
   unlistedKeyDoc: () => undefined,
+  // A skill is offered the skill's fields, a Cursor rule its three, ...; a kind whose tool
+  // documents no fields (AGENTS.md, CLAUDE.md) is offered them all.
+  offersKey: (doc, path, key) => {
+    const kind = agentInfo(doc)?.kind;
+    const known = kind && KNOWN_FIELDS[kind];
+    return path.length > 0 || !known?.length || known.includes(key);
+  },
   inputsLabel: 'no inputs (the text is sent as written)',
 };
 
@@ -86,4 +94,18 @@ export const agentInstructions: PromptFormat = {
   // The agent sends the body as it is written.
   render: async (doc) => ({ values: {}, messages: doc.prompt.messages.map((m) => ({ role: m.role, text: doc.text.slice(m.contentSpan.start, m.contentSpan.end) })) }),
   keyPath: (fact) => (fact === 'model' ? 'model' : fact === 'tools' ? 'tools' : undefined),
+  features: {
+    // A relative link (`[setup](docs/setup.md)`) or, in a CLAUDE.md / GEMINI.md, an `@path` import
+    // goes to the file it names.
+    definition: (doc, offset) => {
+      const info = agentInfo(doc);
+      if (!info || doc.notice) return [];
+      // An import's span leaves out its `@`, which is part of what the cursor may be on.
+      const at = (l: MarkdownLink, lead = 0) => offset >= l.span.start - lead && offset <= l.span.end;
+      const link = linksOf(doc.text, info.body.start, info.body.end).find((l) => at(l));
+      const imported = !link && (info.kind === 'claude' || info.kind === 'gemini') ? importsOf(doc.text, info.body.start, info.body.end).find((l) => at(l, 1)) : undefined;
+      const uri = link ? linkTarget(doc.uri, link.target) : imported ? importTarget(doc.uri, imported.target) : undefined;
+      return uri ? [{ uri, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] : [];
+    },
+  },
 };

@@ -195,5 +195,35 @@ export function importsOf(text: string, from = 0, to = text.length): MarkdownLin
   return out;
 }
 
+export const LINK_SCHEME = /^[a-z][\w+.-]*:/i;
+
+/** The file a relative link names, as a URI next to the document's; undefined for URLs, anchors and absolute paths. */
+export function linkTarget(docUri: string, target: string): string | undefined {
+  if (!target || target.startsWith('#') || LINK_SCHEME.test(target) || target.startsWith('/') || target.startsWith('\\')) return undefined;
+  const path = target.replace(/[?#].*$/, '');
+  if (!path) return undefined;
+  try {
+    return new URL(path.split('/').map((p) => encodeURIComponent(safeDecode(p))).join('/'), docUri).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The file a `@path` import of a CLAUDE.md or GEMINI.md names, as a URI next to the document's;
+ * undefined for imports from the home folder (`~/`) or an absolute path, outside the workspace.
+ */
+export function importTarget(docUri: string, target: string): string | undefined {
+  return target.startsWith('~/') ? undefined : linkTarget(docUri, target);
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** Every regular expression this module runs on document text (for the ReDoS test). */
 export const PATTERNS = [ATX, FENCE_OPEN, SETEXT, NOT_PARAGRAPH, INLINE_LINK, REFERENCE_DEF, IMPORT];

@@ -12,6 +12,7 @@ import { baseDocument, emptyModel, fileBaseName } from '../model';
 import type { ParseOptions, PromptModel, SourceValue } from '../types';
 import { DEFAULT_MAX_TEMPLATE_SIZE } from '../types';
 import { sectionsOf, type Section } from './markdown';
+import { KNOWN_FIELDS } from './schema';
 
 export const AGENTS_ID = 'agent-instructions';
 
@@ -95,26 +96,73 @@ export function matchesEverything(globs: readonly string[]): boolean {
   return globs.some((g) => g === '**' || g === '**/*' || g === '*' || g === '**/**');
 }
 
+/**
+ * `a,b` -> `[a, b]`, splitting only at commas outside `{}` and `[]` as VS Code does
+ * (`splitGlobAware`): `**\/*.{ts,tsx}` is one glob.
+ */
+export function splitGlobList(value: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let bracket = false;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\') i++;
+    else if (bracket) bracket = c !== ']';
+    else if (c === '[') bracket = true;
+    else if (c === '{') depth++;
+    else if (c === '}') depth = Math.max(0, depth - 1);
+    else if (c === ',' && depth === 0) {
+      out.push(value.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(value.slice(start));
+  return out.map((s) => s.trim()).filter(Boolean);
+}
+
 function splitGlobs(value: unknown): string[] | undefined {
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof value === 'string') return splitGlobList(value);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((s) => s.trim()).filter(Boolean);
   return undefined;
 }
 
-/** A top-level `globs:` line whose value starts with `*`: the text with that value masked (same length, a plain scalar), and the value as Cursor reads it. */
-function bareGlobs(text: string, content: { start: number; end: number }): { masked: string; value: string } | undefined {
-  const m = /^globs:[ \t]+(\*[^\r\n]*)$/m.exec(text.slice(content.start, content.end));
-  if (!m) return undefined;
-  const start = content.start + m.index + m[0].length - m[1].length;
-  const end = start + m[1].length;
-  return { masked: text.slice(0, start) + 'x'.repeat(end - start) + text.slice(end), value: m[1].trim() };
+// Cursor reads a rule's `description:` and `globs:` lines as written, and writes them unquoted
+// itself (`globs: *.ts,*.tsx`, `description: API rules: keep handlers thin`). A value that YAML
+// would read otherwise (an alias `*`, a `: ` or ` #` inside, a reserved first character) is the
+// literal text there. Quoted values, flow lists (`globs: ["*.py"]`) and block scalars stay YAML's.
+// The rest of the line is taken whole (no `$`: a CRLF line ends before its `\r`), then trimmed.
+const CURSOR_LITERAL_LINE = /^(description|globs):([^\r\n]*)/gm;
+const YAML_READS_OTHERWISE = /^[*&!%@`]|: |:$| #/;
+
+/** The regular expressions the parse runs on document text (for the ReDoS test). */
+export const PARSE_PATTERNS = [CURSOR_LITERAL_LINE, YAML_READS_OTHERWISE];
+
+/** The text with those values masked (same length, a plain scalar), and each value as Cursor reads it. */
+function cursorLiterals(text: string, content: { start: number; end: number }): { masked: string; values: Map<string, string> } | undefined {
+  const values = new Map<string, string>();
+  let masked = text;
+  const yaml = text.slice(content.start, content.end);
+  CURSOR_LITERAL_LINE.lastIndex = 0;
+  for (let m = CURSOR_LITERAL_LINE.exec(yaml); m; m = CURSOR_LITERAL_LINE.exec(yaml)) {
+    const rest = m[2];
+    const value = rest.trim();
+    // `key:` then a blank; an empty value, quoted values, flow lists and block scalars are YAML's.
+    if (!/^[ \t]/.test(rest) || !value || /^["'[{|>]/.test(value) || !YAML_READS_OTHERWISE.test(value)) continue;
+    const start = content.start + m.index + m[0].length - rest.length + (rest.length - rest.trimStart().length);
+    masked = masked.slice(0, start) + 'x'.repeat(value.length) + masked.slice(start + value.length);
+    values.set(m[1], value);
+  }
+  return values.size ? { masked, values } : undefined;
 }
 
-function restoreBareGlobs(block: FrontmatterBlock, value: string): void {
-  if (block.value && typeof block.value === 'object' && !Array.isArray(block.value) && 'globs' in block.value) (block.value as Record<string, unknown>).globs = value;
-  for (const yaml of [block.yaml, block.recovered]) {
-    const node = yaml?.get('globs', true);
-    if (isScalar(node)) node.value = value;
+function restoreCursorLiterals(block: FrontmatterBlock, values: Map<string, string>): void {
+  for (const [key, value] of values) {
+    if (block.value && typeof block.value === 'object' && !Array.isArray(block.value) && key in block.value) (block.value as Record<string, unknown>)[key] = value;
+    for (const yaml of [block.yaml, block.recovered]) {
+      const node = yaml?.get(key, true);
+      if (isScalar(node)) node.value = value;
+    }
   }
 }
 
@@ -136,12 +184,17 @@ export function parseAgentFile(text: string, uri: string, version: number, optio
     info.set(doc, { kind, sections: [], body: { start: 0, end: 0 } });
     return doc;
   }
-  const { block, bodyStart } = splitFrontmatter(text, bom);
-  // Cursor reads a rule's `globs:` line as written, and writes it unquoted itself (`globs: *.ts,*.tsx`):
-  // a value starting with `*`, which YAML would read as an alias, is the literal text there.
-  const bare = kind === 'cursor-rule' && block.present ? bareGlobs(text, block.content) : undefined;
-  parseFrontmatterYaml(bare ? bare.masked : text, block, diagnostics);
-  if (bare) restoreBareGlobs(block, bare.value);
+  let { block, bodyStart } = splitFrontmatter(text, bom);
+  // A file whose tool reads no frontmatter (AGENTS.md, CLAUDE.md, ...) and that opens with a `---`
+  // never closed opens with a Markdown thematic break: it is all body, as the tool sends it.
+  if (block.present && !block.closed && KNOWN_FIELDS[kind].length === 0) {
+    block = { present: false, closed: false, span: { start: bom, end: bom }, content: { start: bom, end: bom }, value: undefined };
+    bodyStart = bom;
+  }
+  // Cursor reads a rule's `description:` and `globs:` lines as written (`cursorLiterals`).
+  const literal = kind === 'cursor-rule' && block.present ? cursorLiterals(text, block.content) : undefined;
+  parseFrontmatterYaml(literal ? literal.masked : text, block, diagnostics);
+  if (literal) restoreCursorLiterals(block, literal.values);
   const settings = frontmatterSettings(text, block);
   prompt.settings = settings;
   const fields = block.value && typeof block.value === 'object' && !Array.isArray(block.value) ? (block.value as Record<string, unknown>) : undefined;

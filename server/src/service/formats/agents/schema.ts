@@ -11,7 +11,7 @@ export const AgentFrontmatterSchema = z.looseObject({
   description: z.string().describe('What the file is for. Copilot and Cursor show it in pickers; for a skill or a Cursor rule without `alwaysApply`, the agent reads it to decide whether to load the file.').optional(),
   name: z.string().describe('The name shown instead of the file name (prompt files, custom agents, instructions); for a skill, its id: lower case letters, digits and hyphens, the name of its folder.').optional(),
   applyTo: globs.describe('`*.instructions.md`: glob(s) of the files these instructions apply to, relative to the workspace (comma-separated). `**` applies them to every request: the file is then always loaded.').optional(),
-  excludeAgent: z.string().describe('`*.instructions.md`: `code-review` or `coding-agent`, the Copilot agent that does not use the file.').optional(),
+  excludeAgent: z.string().describe('`*.instructions.md`: `code-review` or `coding-agent` (newer docs: `cloud-agent`), the Copilot agent that does not use the file.').optional(),
   model: z.union([z.string(), z.array(z.string())]).describe('`*.prompt.md` / `*.agent.md`: the language model used to run it, as VS Code names it (`Claude Sonnet 4.5 (copilot)`); a custom agent may list several, tried in order. Token counts use it (the first) unless the settings name another.').optional(),
   tools: z.array(z.string()).describe('`*.prompt.md` / `*.agent.md`: the tools (or tool sets) available while it runs.').optional(),
   agent: z.string().describe('`*.prompt.md`: the agent that runs the prompt (`ask`, `edit`, `agent`, or a custom agent\'s name).').optional(),
