@@ -86,3 +86,17 @@ test('tokens: usage errors exit 2', async () => {
   assert.match(missing.stderr, /No prompt files \(\*\.prompt, \*\.prompty, \*\.prompt\.yml, \*\.prompt\.yaml, or agent instruction files: AGENTS\.md, \*\.instructions\.md, CLAUDE\.md, \.\.\.\) found/);
   assert.equal((await run(['tokens', '--format', 'xml'], dir)).code, 2);
 });
+
+test('tokens: a frontmatter row only for a file that has frontmatter', async () => {
+  const dir = workspace();
+  writeFileSync(path.join(dir, 'bare.prompt'), 'Say hello to {{name}}.\n');
+  const text = await run(['tokens', 'bare.prompt', 'prompts/greet.prompt'], dir);
+  assert.equal(text.code, 0, text.stderr);
+  const [bare, greet] = text.stdout.split(/\n(?=prompts\/greet\.prompt)/);
+  assert.doesNotMatch(bare, /frontmatter \(not sent\)/);
+  assert.match(greet, new RegExp(`\\n {2}frontmatter \\(not sent\\) +${o200k(GREET.slice(0, GREET.indexOf('\n---\n') + 5))}\\n`));
+  const json = await run(['tokens', 'bare.prompt', 'prompts/greet.prompt', '--json'], dir);
+  const [b, g] = JSON.parse(json.stdout) as FileTokens[];
+  assert.equal(b.frontmatter, null);
+  assert.equal(typeof g.frontmatter, 'number');
+});

@@ -26,7 +26,7 @@ export interface FileTokens {
   messages: { role: string; line: number; tokens: number; content: number; framing: number }[];
   template: number;
   framing: number;
-  /** Tokens of the frontmatter (not sent); null when the messages are written inside the settings' YAML. */
+  /** Tokens of the frontmatter (not sent); null when the file has none, or when the messages are written inside the settings' YAML. */
   frontmatter: number | null;
   rendered: RenderedTokens;
   /** The prompt rendered with each test case the file holds (GitHub Models `testData` rows). */
@@ -57,7 +57,7 @@ export async function countFile(file: string, options: Omit<TokensCommandOptions
     messages: t.messages.map((m) => ({ role: m.role, line: doc.lines.positionAt(m.span.start).line + 1, tokens: m.tokens, content: m.content, framing: m.framing })),
     template: t.template,
     framing: t.framing,
-    frontmatter: messagesInSettings(doc) ? null : t.frontmatter,
+    frontmatter: !doc.frontmatter.present || messagesInSettings(doc) ? null : t.frontmatter,
     rendered,
     rows,
     output: t.output,
