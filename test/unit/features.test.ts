@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CompletionItem, MarkupContent } from 'vscode-languageserver-types';
-import { completeFrontmatter, documentSymbols, foldingRanges, hoverFrontmatter } from '../../server/src/service';
+import { completeFrontmatter, documentSymbols, foldingRanges, hoverFrontmatter, parseDocument } from '../../server/src/service';
 import { docAtCursor } from '../support/markers';
 
 function labels(source: string): string[] {
@@ -116,4 +116,21 @@ test('folding ranges: frontmatter, YAML mappings, blocks, messages', () => {
   assert.ok(ranges.includes('1-3'), `config in ${ranges}`);
   assert.ok(ranges.includes('7-9'), `if block (keeping {{/if}} visible) in ${ranges}`);
   assert.ok(ranges.includes('5-10'), `system message in ${ranges}`);
+});
+
+test('hover on an item of a list of values documents the list\'s key, over the item', () => {
+  for (const source of ['---\ntools: [weather, sea|rch]\n---\n', '---\ntools:\n  - weather\n  - sea|rch\n---\n']) {
+    const { doc, offset } = docAtCursor(source);
+    const h = hoverFrontmatter(doc, offset)!;
+    assert.match((h.contents as MarkupContent).value, /^\*\*tools\*\*: /, source);
+    const start = doc.text.indexOf('search');
+    assert.deepEqual(h.range, doc.lines.range(start, start + 'search'.length), source);
+  }
+  // A VS Code prompt file listing models, as its format reads it.
+  const text = "---\ndescription: Review\nmodel: ['GPT-4o (copilot)', 'Claude Sonnet 4.5 (copilot)']\n---\nReview the code.\n";
+  const doc = parseDocument(text, 'file:///w/.github/prompts/review.prompt.md', 1);
+  const at = text.indexOf('Claude');
+  const h = hoverFrontmatter(doc, at)!;
+  assert.match((h.contents as MarkupContent).value, /^\*\*model\*\*: `string \| string\[\]`/);
+  assert.deepEqual(h.range, doc.lines.range(at - 1, text.indexOf("']") + 1));
 });

@@ -34,7 +34,10 @@ export function findPair(node: Node | null | undefined, rel: number, path: strin
     }
   } else if (isSeq(node)) {
     for (const item of node.items as Node[]) {
-      if (item?.range && rel >= item.range[0] && rel <= item.range[1]) return findPair(item, rel, path);
+      if (!item?.range || rel < item.range[0] || rel > item.range[1]) continue;
+      // An item of a list of values (`model: [a, b]`, `tools:` items) is a value of the list's key.
+      if (isScalar(item)) return { path, part: 'value', span: { start: item.range[0], end: item.range[1] }, value: item.value };
+      return findPair(item, rel, path);
     }
   }
   return undefined;
