@@ -68,7 +68,7 @@ test('input.schema naming a schema: without the config it is one note, not a flo
 
   const withLib = promptDiagnostics(doc, { schemas: library() }).filter((d) => d.code === 'undefined-variable' || d.code === 'input-schema-unresolved');
   assert.deepEqual(withLib.map((d) => `${d.severity}|${cover(text, d.span)}|${d.message}`), [
-    'warning|emial|`emial` is not a field of `customer`.',
+    'warning|emial|`emial` is not a field of `customer`. Did you mean `email`?',
     'warning|priority|`priority` is not declared in input.schema.',
   ]);
 });

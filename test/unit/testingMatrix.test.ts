@@ -77,7 +77,7 @@ test('matrix diagnostics: a model without a provider, a duplicate label, render,
   assert.deepEqual(diag('matrix:\n  - model: openai/a\n    temprature: 1\ncases:\n  - name: a\n'), [
     { code: 'fixture-unknown-key', at: '3:5', text: 'temprature', message: 'Unknown key `temprature` in `matrix[0]`. Expected one of `label`, `model`, `provider`, `config`.' },
   ]);
-  assert.deepEqual(diag('matrix:\n  - label: l\n    modle: openai/a\ncases:\n  - name: a\n').map((d) => d.message), ['`matrix[0].model` is required.', 'Unknown key `modle` in `matrix[0]`. Expected one of `label`, `model`, `provider`, `config`.']);
+  assert.deepEqual(diag('matrix:\n  - label: l\n    modle: openai/a\ncases:\n  - name: a\n').map((d) => d.message), ['`matrix[0].model` is required.', 'Unknown key `modle` in `matrix[0]`. Did you mean `model`?']);
   assert.deepEqual(diag('matrix: []\ncases:\n  - name: a\n').map((d) => [d.at, d.message]), [['1:9', '`matrix` must not be empty.']]);
 });
 
