@@ -22,7 +22,7 @@ export const problems = {
     { severity: 'error', code: 'frontmatter-schema', line: 4, column: 16, message: 'Expected a number (0 to 2) for `config.temperature`, got the text "hot".' },
     { severity: 'error', code: 'template-unclosed-block', line: 15, column: 1, message: 'The block `{{#if}}` is never closed. Add `{{/if}}` where it should end.' },
     { severity: 'info', code: 'untrusted-input-undelimited', line: 14, column: 19, message: '`{{nmae}}` writes the input `nmae` into the prompt with nothing marking where it starts and ends, so text in it can pass for instructions (prompt injection, OWASP LLM01). Put it between delimiters, e.g. <nmae>{{nmae}}</nmae>, and tell the model to treat what is inside as data.' },
-    { severity: 'warning', code: 'undefined-variable', line: 14, column: 21, message: '`nmae` is not declared in input.schema.' },
+    { severity: 'warning', code: 'undefined-variable', line: 14, column: 21, message: '`nmae` is not declared in input.schema. Did you mean `name`?' },
   ] satisfies ExpectedProblem[],
 };
 
