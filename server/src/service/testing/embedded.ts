@@ -40,10 +40,23 @@ function assertionOf(check: PromptDocument['prompt']['tests'][number]['checks'][
   };
 }
 
+/**
+ * A schema error `gh models` does not refuse: a number or boolean where a `string` evaluator wants
+ * text (`contains: 42`). Its YAML reader puts the scalar's text in the text field, and the
+ * evaluator compares it (githubModels.ts does the same); the lint finding stays.
+ */
+function readAsText(doc: PromptDocument, d: PromptDiagnostic): boolean {
+  const path = (d.data as { path?: unknown } | undefined)?.path;
+  if (d.code !== 'prompt-file-schema' || !Array.isArray(path) || path.length !== 4 || path[0] !== 'evaluators' || path[2] !== 'string') return false;
+  const spec = doc.prompt.tests[0]?.checks[Number(path[1])]?.value as { string?: Record<string, unknown> } | undefined;
+  const v = spec?.string?.[String(path[3])];
+  return typeof v === 'number' || typeof v === 'boolean';
+}
+
 /** The prompt file's own test cases as a fixture file; undefined when its format has none. */
 export function embeddedFixture(doc: PromptDocument): FixtureFile | undefined {
   if (!hasEmbeddedTests(doc.uri)) return undefined;
-  const diagnostics: PromptDiagnostic[] = doc.diagnostics.filter((d) => d.severity === 'error' && REFUSING.test(d.code));
+  const diagnostics: PromptDiagnostic[] = doc.diagnostics.filter((d) => d.severity === 'error' && REFUSING.test(d.code) && !readAsText(doc, d));
   const cases: FixtureCase[] = doc.prompt.tests.map((t, index) => {
     const line = doc.lines.positionAt(t.span.start).line;
     return {

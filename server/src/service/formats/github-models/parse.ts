@@ -69,6 +69,11 @@ export interface PromptFileInfo {
   prose: Span[];
   /** Blanks inside the prose that are YAML layout, not text (a block scalar's indentation, folded line ends). */
   proseLayout: Span[];
+  /**
+   * The request's `response_format` as `gh models` sends it: `type` is `responseFormat`, and
+   * `json_schema` the `jsonSchema` JSON text's object as written (`name`, `strict`, `schema`, ...).
+   */
+  responseFormat?: Record<string, unknown>;
 }
 
 const infoMemo = new WeakMap<PromptDocument, PromptFileInfo>();
@@ -234,6 +239,16 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
   const schemaPair = pairOf(root, 'jsonSchema');
   if (format || schemaPair) {
     const spans = [format && { start: format.keySpan!.start, end: format.span.end }, schemaPair && { start: spanOf(schemaPair.key, base, text)!.start, end: (spanOf(schemaPair.value, base, text) ?? spanOf(schemaPair.key, base, text)!).end }].filter(Boolean) as Span[];
+    if (format) {
+      let written: unknown;
+      try {
+        const js = schemaPair ? plain(schemaPair.value, 'jsonSchema') : undefined;
+        written = typeof js === 'string' ? JSON.parse(js) : undefined;
+      } catch {
+        written = undefined;
+      }
+      info.responseFormat = { type: format.value, ...(written && typeof written === 'object' && !Array.isArray(written) ? { json_schema: written } : {}) };
+    }
     prompt.output = {
       span: { start: Math.min(...spans.map((s) => s.start)), end: Math.max(...spans.map((s) => s.end)) },
       format,
