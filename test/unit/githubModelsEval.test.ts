@@ -51,6 +51,20 @@ test('a string evaluator reads a number or boolean as its text, as gh models\' Y
   assert.deepEqual(bad.diagnostics.map((d) => d.code), ['prompt-file-schema']);
 });
 
+test('a built-in evaluator is found only as github/<name>, as gh models looks it up', async () => {
+  const judged: string[] = [];
+  const c: AssertionContext = { ...ctx('x', { input: 'q' }), judge: async (req) => (judged.push(String(req.model)), { output: '5', model: req.model } as never) };
+  const uses = (value: string): FixtureAssertion => ({ ...gh(value), base: 'gh-uses' });
+  const r = await evaluateAssertion(uses('github/coherence'), c);
+  assert.deepEqual([r.pass, r.score, judged], [true, 1, ['openai/gpt-4o']]);
+  for (const name of ['coherence', 'other/coherence', 'github/constructor']) {
+    const miss = await evaluateAssertion(uses(name), c);
+    assert.deepEqual([miss.pass, miss.score], [false, 0], name);
+    assert.match(miss.reason, /not found/);
+  }
+  assert.equal(judged.length, 1);
+});
+
 test('response_format is sent as the file writes it: its responseFormat, and the jsonSchema object with its own name and strict', () => {
   const hi = 'messages:\n  - role: user\n    content: hi\n';
   const schema = '{"name": "failure_analysis", "strict": true, "schema": {"type": "object"}}';

@@ -53,8 +53,9 @@ export function githubString(a: FixtureAssertion, ctx: AssertionContext): Check 
 /** The judge of an `llm` evaluator, or of a built-in one (`github/similarity`, ...). */
 export function judgeSpec(a: FixtureAssertion): GitHubJudgeSpec | undefined {
   if (a.base === 'gh-llm') return (a.value ?? {}) as GitHubJudgeSpec;
-  const name = String(a.value ?? '').replace(/^github\//, '');
-  return BUILTIN_JUDGES[name];
+  // Only `github/<name>`, as `gh models` looks them up; `uses: similarity` is no built-in there.
+  const m = /^github\/(.+)$/.exec(String(a.value ?? ''));
+  return m && Object.hasOwn(BUILTIN_JUDGES, m[1]) ? BUILTIN_JUDGES[m[1]] : undefined;
 }
 
 export async function githubJudge(a: FixtureAssertion, ctx: AssertionContext): Promise<Check> {
