@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { parseDocument } from '../../server/src/service';
 import { placeholderValueText, substitutePlaceholders } from '../../server/src/service/placeholders';
 import { createProviders, embeddedFixture, evaluateAssertion, loadSuite, planJobs, runTests, type AssertionContext, type FixtureAssertion } from '../../server/src/service/testing';
+import { renderPromptFile } from '../../server/src/service/formats/github-models/render';
 import { promptResponseFormat } from '../../server/src/service/testing/request';
 import { readTextUri } from '../../server/src/node/workspaceReads';
 import { MockProvider } from '../support/mockProvider';
@@ -49,6 +50,25 @@ test('a string evaluator reads a number or boolean as its text, as gh models\' Y
   // A list where text is wanted is still refused.
   const bad = embeddedFixture(parseDocument(text.replace('contains: 42', 'contains: [a]'), 'file:///w/n.prompt.yml'))!;
   assert.deepEqual(bad.diagnostics.map((d) => d.code), ['prompt-file-schema']);
+});
+
+test('schema errors gh models\' YAML reader accepts do not stop the run: a message without content or with a number, an evaluator without name', async () => {
+  const row = 'testData:\n  - q: hi\nevaluators:\n  - name: a\n    string:\n      contains: hi\n';
+  const cases: [string, { role: string; text: string }[]][] = [
+    ['model: m\nmessages:\n  - role: system\n  - role: user\n    content: "{{q}}"\n' + row, [{ role: 'system', text: '' }, { role: 'user', text: 'hi' }]],
+    ['model: m\nmessages:\n  - role: user\n    content:\n' + row, [{ role: 'user', text: '' }]],
+    ['model: m\nmessages:\n  - role: user\n    content: 1.50\n' + row, [{ role: 'user', text: '1.50' }]],
+    ['model: m\nmessages:\n  - role: user\n    content: "{{q}}"\n' + row.replace('  - name: a\n    string:', '  - string:'), [{ role: 'user', text: 'hi' }]],
+  ];
+  for (const [text, messages] of cases) {
+    const doc = parseDocument(text, 'file:///w/s.prompt.yml');
+    assert.ok(doc.diagnostics.some((d) => d.code === 'prompt-file-schema'), text);
+    assert.deepEqual(embeddedFixture(doc)!.diagnostics, [], text);
+    assert.deepEqual((await renderPromptFile(doc, { q: 'hi' })).messages, messages, text);
+  }
+  // A list or mapping as content is refused, as gh models' reader refuses it.
+  const doc = parseDocument('model: m\nmessages:\n  - role: user\n    content: [a]\n' + row, 'file:///w/s.prompt.yml');
+  assert.deepEqual(embeddedFixture(doc)!.diagnostics.map((d) => [d.code, doc.text.slice(d.span.start, d.span.end)]), [['prompt-file-schema', '[a]']]);
 });
 
 test('a built-in evaluator is found only as github/<name>, as gh models looks it up', async () => {

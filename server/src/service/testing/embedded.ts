@@ -7,6 +7,7 @@
 import type { PromptDiagnostic } from '../diagnostic';
 import type { PromptDocument } from '../document';
 import { GITHUB_FOLDER_PATTERNS } from '../formats/github-models/globs';
+import { promptFileInfo } from '../formats/github-models/parse';
 import { formatFor } from '../formats/registry';
 import type { FixtureAssertion, FixtureCase, FixtureFile } from './fixtures';
 
@@ -41,16 +42,26 @@ function assertionOf(check: PromptDocument['prompt']['tests'][number]['checks'][
 }
 
 /**
- * A schema error `gh models` does not refuse: a number or boolean where a `string` evaluator wants
- * text (`contains: 42`). Its YAML reader puts the scalar's text in the text field, and the
- * evaluator compares it (githubModels.ts does the same); the lint finding stays.
+ * A schema error `gh models` does not refuse, since its YAML reader takes the value (the lint
+ * finding stays): a number or boolean where text is wanted, in a `string` evaluator (`contains:
+ * 42`, compared as its text by githubModels.ts) or a message's `content` (sent as written); a
+ * message without `content` (sent empty); an evaluator without `name`.
  */
 function readAsText(doc: PromptDocument, d: PromptDiagnostic): boolean {
   const path = (d.data as { path?: unknown } | undefined)?.path;
-  if (d.code !== 'prompt-file-schema' || !Array.isArray(path) || path.length !== 4 || path[0] !== 'evaluators' || path[2] !== 'string') return false;
-  const spec = doc.prompt.tests[0]?.checks[Number(path[1])]?.value as { string?: Record<string, unknown> } | undefined;
-  const v = spec?.string?.[String(path[3])];
-  return typeof v === 'number' || typeof v === 'boolean';
+  if (d.code !== 'prompt-file-schema' || !Array.isArray(path)) return false;
+  const [top, index, key, sub] = path.map(String);
+  const scalar = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
+  if (top === 'evaluators' && path.length === 3 && key === 'name') return true;
+  if (top === 'evaluators' && path.length === 4 && key === 'string') {
+    const spec = doc.prompt.tests[0]?.checks[Number(index)]?.value as { string?: Record<string, unknown> } | undefined;
+    return scalar(spec?.string?.[sub]);
+  }
+  if (top === 'messages' && path.length === 3 && key === 'content') {
+    const m = promptFileInfo(doc).messages.find((x) => x.index === Number(index));
+    return !!m && m.contentIsText;
+  }
+  return false;
 }
 
 /** The prompt file's own test cases as a fixture file; undefined when its format has none. */

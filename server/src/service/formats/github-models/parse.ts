@@ -58,7 +58,11 @@ export interface EvaluatorInfo {
 /** What the GitHub Models front-end knows of a file beyond the shared model. */
 export interface PromptFileInfo {
   block: FrontmatterBlock;
-  messages: { index: number; role?: SourceValue<string>; span: Span; content?: TemplatedText }[];
+  /**
+   * `scalarText`: a `content` that is a number or boolean, as written (`gh models` sends that text);
+   * `contentIsText`: the content is text, a scalar, empty or absent, what `gh models` reads as text.
+   */
+  messages: { index: number; role?: SourceValue<string>; span: Span; content?: TemplatedText; scalarText?: string; contentIsText: boolean }[];
   rows: TestRow[];
   /** Whether `testData` is a list (absent counts as one). */
   rowsReadable: boolean;
@@ -270,7 +274,10 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
       const content: TemplatedText | undefined = contentText && isScalar(contentPair!.value) && typeof contentPair!.value.value === 'string'
         ? { path: ['messages', index, 'content'], value: contentPair!.value.value, span: contentText, placeholders: placeholdersIn(text, contentText), scope: 'row' }
         : undefined;
-      info.messages.push({ index, role, span, content });
+      const scalar = contentPair && isScalar(contentPair.value) && (typeof contentPair.value.value === 'number' || typeof contentPair.value.value === 'boolean') ? contentPair.value : undefined;
+      const scalarText = scalar?.range ? text.slice(base + scalar.range[0], base + scalar.range[1]).trim() : undefined;
+      const contentIsText = !contentPair || contentPair.value === null || isScalar(contentPair.value);
+      info.messages.push({ index, role, span, content, contentIsText, ...(scalarText ? { scalarText } : {}) });
       if (content) {
         info.texts.push(content);
         info.prose.push(content.span);
