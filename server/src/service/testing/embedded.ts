@@ -7,6 +7,7 @@
 import type { PromptDiagnostic } from '../diagnostic';
 import type { PromptDocument } from '../document';
 import { GITHUB_FOLDER_PATTERNS } from '../formats/github-models/globs';
+import { promptFileInfo } from '../formats/github-models/parse';
 import { formatFor } from '../formats/registry';
 import type { FixtureAssertion, FixtureCase, FixtureFile } from './fixtures';
 
@@ -40,10 +41,33 @@ function assertionOf(check: PromptDocument['prompt']['tests'][number]['checks'][
   };
 }
 
+/**
+ * A schema error `gh models` does not refuse, since its YAML reader takes the value (the lint
+ * finding stays): a number or boolean where text is wanted, in a `string` evaluator (`contains:
+ * 42`, compared as its text by githubModels.ts) or a message's `content` (sent as written); a
+ * message without `content` (sent empty); an evaluator without `name`.
+ */
+function readAsText(doc: PromptDocument, d: PromptDiagnostic): boolean {
+  const path = (d.data as { path?: unknown } | undefined)?.path;
+  if (d.code !== 'prompt-file-schema' || !Array.isArray(path)) return false;
+  const [top, index, key, sub] = path.map(String);
+  const scalar = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
+  if (top === 'evaluators' && path.length === 3 && key === 'name') return true;
+  if (top === 'evaluators' && path.length === 4 && key === 'string') {
+    const spec = doc.prompt.tests[0]?.checks[Number(index)]?.value as { string?: Record<string, unknown> } | undefined;
+    return scalar(spec?.string?.[sub]);
+  }
+  if (top === 'messages' && path.length === 3 && key === 'content') {
+    const m = promptFileInfo(doc).messages.find((x) => x.index === Number(index));
+    return !!m && m.contentIsText;
+  }
+  return false;
+}
+
 /** The prompt file's own test cases as a fixture file; undefined when its format has none. */
 export function embeddedFixture(doc: PromptDocument): FixtureFile | undefined {
   if (!hasEmbeddedTests(doc.uri)) return undefined;
-  const diagnostics: PromptDiagnostic[] = doc.diagnostics.filter((d) => d.severity === 'error' && REFUSING.test(d.code));
+  const diagnostics: PromptDiagnostic[] = doc.diagnostics.filter((d) => d.severity === 'error' && REFUSING.test(d.code) && !readAsText(doc, d));
   const cases: FixtureCase[] = doc.prompt.tests.map((t, index) => {
     const line = doc.lines.positionAt(t.span.start).line;
     return {

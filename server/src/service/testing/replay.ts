@@ -160,13 +160,13 @@ export async function replayCase(recorded: RecordedCase, options: ReplayOptions 
     return done({ ...answered, output, status: 'skipped', reason: `Not judged: the case is no longer in ${recorded.fixture}.` });
   }
   const catalogue = mergeCatalogue(options.catalogue);
-  const judge = async (req: { messages: { role: string; text: string }[]; provider?: string; model?: string }): Promise<ModelReply> => {
+  const judge = async (req: { messages: { role: string; text: string }[]; provider?: string; model?: string; parameters?: Record<string, unknown> }): Promise<ModelReply> => {
     const judgeProvider = (req.provider ?? options.judge?.provider ?? target.provider) as ProviderId;
     if (judgeProvider === 'render') throw new ProviderError('config', '`llm-rubric` needs a model to judge, and the `render` provider has none. Name one on the assertion (`provider`, `model`) or with --judge-provider / --judge-model.', 'render');
     const judgeModel = req.model ?? options.judge?.model ?? target.qualified;
     const mapped = options.models?.[judgeModel] ?? judgeModel;
     const native = mapped.startsWith(`${judgeProvider}/`) ? mapped.slice(judgeProvider.length + 1) : mapped;
-    return providerFor(judgeProvider).call({ model: native, messages: req.messages, parameters: { temperature: 0 }, signal: options.signal });
+    return providerFor(judgeProvider).call({ model: native, messages: req.messages, parameters: req.parameters ?? { temperature: 0 }, signal: options.signal });
   };
   // `similar` embeds through the same providers (no cache: a replay asks again).
   const embed = async (req: { texts: string[]; provider?: string; model?: string }) => {

@@ -2,6 +2,7 @@
 // model parameters in the providers' request vocabulary, and the output format and schema.
 import { picoschema } from 'dotprompt';
 import type { PromptDocument } from '../document';
+import { promptFileInfo } from '../formats/github-models/parse';
 import type { ParameterName, SchemaLibrary } from '../formats/types';
 
 /** The providers' names for the shared parameters (`stop` is `stopSequences` in a request, as in Dotprompt's `config`). */
@@ -36,6 +37,14 @@ export function promptOutputFormat(prompt: PromptDocument): string | undefined {
   const f = prompt.prompt.output?.format?.value;
   if (f === 'json_object' || f === 'json_schema') return 'json';
   return typeof f === 'string' ? f : undefined;
+}
+
+/**
+ * The `response_format` a GitHub Models prompt file writes (`responseFormat`, with its `jsonSchema`
+ * object as written), sent as is, as `gh models` sends it; undefined for other formats.
+ */
+export function promptResponseFormat(prompt: PromptDocument): Record<string, unknown> | undefined {
+  return prompt.format === 'github-models' ? promptFileInfo(prompt).responseFormat : undefined;
 }
 
 const outputSchemas = new WeakMap<PromptDocument, { generation: number; schema: Promise<Record<string, unknown> | undefined> }>();

@@ -2,7 +2,7 @@
 // cache), check the assertions, and report each result as it comes. Bounded concurrency; an
 // AbortSignal stops the run and aborts the HTTP requests in flight at once.
 import { createHash } from 'node:crypto';
-import { outputSchemaOf, promptOutputFormat, promptParameters } from './request';
+import { outputSchemaOf, promptOutputFormat, promptParameters, promptResponseFormat } from './request';
 import type { PromptDocument } from '../document';
 import { renderPrompt } from '../render';
 import type { AnalysisOptions } from '../scope';
@@ -12,7 +12,7 @@ import { countPlain } from '../tokens/tokenizer';
 import { caseVerdict, evaluateAssertion, type AssertionResult } from './assertions';
 import { cacheKey, type ResponseCache } from './cache';
 import { PROVIDER_IDS, type FixtureCase, type FixtureFile, type MatrixVariant, type PromptVariantSpec, type ProviderId } from './fixtures';
-import { PROVIDER_LABELS, ProviderError, type ChatMessage, type EmbedReply, type ModelReply, type Provider, type ProviderErrorKind, type SentRequest, type ToolDefinition, type Usage } from './providers/types';
+import { PROVIDER_LABELS, ProviderError, type ChatMessage, type EmbedReply, type ModelReply, type OutputSpec, type Provider, type ProviderErrorKind, type SentRequest, type ToolDefinition, type Usage } from './providers/types';
 import { checksFingerprint } from './records';
 import { redact } from './redact';
 import { caseRenderData, caseVars, VarsError, type ValueReader } from './vars';
@@ -125,7 +125,7 @@ export interface CaseRequest {
   model: string;
   messages: ChatMessage[];
   parameters: Record<string, unknown>;
-  output: { format?: string; schema?: Record<string, unknown> } | null;
+  output: OutputSpec | null;
   /** The tools sent (the fixture file's `tools:` definitions); names only in records written before tools were sent. */
   tools: Array<string | ToolDefinition>;
   /** Log probabilities were asked for (a `perplexity` check). */
@@ -340,7 +340,7 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
   const secrets = options.secrets ?? [];
   const r = (s: string) => redact(s, secrets);
 
-  async function callModel(provider: Provider, model: string, messages: ChatMessage[], parameters: Record<string, unknown>, output: { format?: string; schema?: Record<string, unknown> } | undefined, repeat: number, extra: { tools?: ToolDefinition[]; logprobs?: boolean } = {}): Promise<{ reply: ModelReply; latencyMs: number; cached: boolean }> {
+  async function callModel(provider: Provider, model: string, messages: ChatMessage[], parameters: Record<string, unknown>, output: OutputSpec | undefined, repeat: number, extra: { tools?: ToolDefinition[]; logprobs?: boolean } = {}): Promise<{ reply: ModelReply; latencyMs: number; cached: boolean }> {
     const key = options.cache && provider.id !== 'render' ? cacheKey({ provider: provider.id, endpoint: provider.endpoint, model, parameters, messages, output, repeat, ...(extra.tools?.length ? { tools: extra.tools } : {}), ...(extra.logprobs ? { logprobs: true } : {}) }) : undefined;
     if (key) {
       const hit = await options.cache!.get(key);
@@ -412,7 +412,8 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     const nativeModel = mapped?.startsWith(`${providerId}/`) ? mapped.slice(providerId.length + 1) : mapped;
     if (providerId !== 'render' && providerId !== 'vscode-lm' && !nativeModel) return fail('config', `No model for ${providerId}: set \`model:\` in the prompt, or \`model\` in the case or fixture file.`);
     const outputSchema = await outputSchemaOf(prompt, analysis.schemas);
-    const outputSpec = promptOutputFormat(prompt) === 'json' ? { format: 'json', schema: outputSchema } : undefined;
+    const responseFormat = promptResponseFormat(prompt);
+    const outputSpec: OutputSpec | undefined = promptOutputFormat(prompt) === 'json' ? { format: 'json', schema: outputSchema, ...(responseFormat ? { responseFormat } : {}) } : responseFormat ? { responseFormat } : undefined;
     const toolSet = caseTools(suite, prompt);
     if (toolSet.error) return fail('config', toolSet.error);
     const tools = providerId === 'render' ? undefined : toolSet.tools;
@@ -439,14 +440,14 @@ export async function runTests(suites: readonly TestSuite[], options: RunOptions
     const addCost = (dollars: number | undefined) => {
       assertionCost = (assertionCost ?? 0) + (dollars ?? Number.NaN);
     };
-    const judge = async (req: { messages: ChatMessage[]; provider?: string; model?: string }): Promise<ModelReply> => {
+    const judge = async (req: { messages: ChatMessage[]; provider?: string; model?: string; parameters?: Record<string, unknown> }): Promise<ModelReply> => {
       const judgeProvider = (req.provider ?? options.judge?.provider ?? providerId) as ProviderId;
       if (judgeProvider === 'render') throw new ProviderError('config', 'A judge check needs a model to judge, and the `render` provider has none. Name one on the assertion (`provider`, `model`) or in the setting promptWorkbench.test.judge.', 'render');
       const judgeModel = req.model ?? options.judge?.model ?? requestedModel;
       const judgeMapped = judgeModel ? (options.models?.[judgeModel] ?? judgeModel) : '';
       const native = judgeMapped.startsWith(`${judgeProvider}/`) ? judgeMapped.slice(judgeProvider.length + 1) : judgeMapped;
       const p = providerFor(judgeProvider);
-      const res = await calls.run(() => callModel(p, native, req.messages, { temperature: 0 }, undefined, 0));
+      const res = await calls.run(() => callModel(p, native, req.messages, req.parameters ?? { temperature: 0 }, undefined, 0));
       addCost(res.cached ? 0 : priceOf(judgeModel, res.reply.usage?.inputTokens, res.reply.usage?.outputTokens));
       return res.reply;
     };
@@ -537,7 +538,7 @@ export interface AnswerContext {
   outputSchema?: Record<string, unknown>;
   catalogue: ReturnType<typeof mergeCatalogue>;
   /** Asks the judge of `llm-rubric` (the run's semaphore and cache). */
-  judge(req: { messages: ChatMessage[]; provider?: string; model?: string }): Promise<ModelReply>;
+  judge(req: { messages: ChatMessage[]; provider?: string; model?: string; parameters?: Record<string, unknown> }): Promise<ModelReply>;
   /** Embeds texts for `similar` (the run's semaphore and cache); without it, `similar` says it cannot run. */
   embed?(req: { texts: string[]; provider?: string; model?: string }): Promise<EmbedReply & { provider: string; model: string }>;
   /** The messages sent (for the judge checks that read the question). */

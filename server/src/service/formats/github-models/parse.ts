@@ -58,7 +58,11 @@ export interface EvaluatorInfo {
 /** What the GitHub Models front-end knows of a file beyond the shared model. */
 export interface PromptFileInfo {
   block: FrontmatterBlock;
-  messages: { index: number; role?: SourceValue<string>; span: Span; content?: TemplatedText }[];
+  /**
+   * `scalarText`: a `content` that is a number or boolean, as written (`gh models` sends that text);
+   * `contentIsText`: the content is text, a scalar, empty or absent, what `gh models` reads as text.
+   */
+  messages: { index: number; role?: SourceValue<string>; span: Span; content?: TemplatedText; scalarText?: string; contentIsText: boolean }[];
   rows: TestRow[];
   /** Whether `testData` is a list (absent counts as one). */
   rowsReadable: boolean;
@@ -69,6 +73,11 @@ export interface PromptFileInfo {
   prose: Span[];
   /** Blanks inside the prose that are YAML layout, not text (a block scalar's indentation, folded line ends). */
   proseLayout: Span[];
+  /**
+   * The request's `response_format` as `gh models` sends it: `type` is `responseFormat`, and
+   * `json_schema` the `jsonSchema` JSON text's object as written (`name`, `strict`, `schema`, ...).
+   */
+  responseFormat?: Record<string, unknown>;
 }
 
 const infoMemo = new WeakMap<PromptDocument, PromptFileInfo>();
@@ -234,6 +243,16 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
   const schemaPair = pairOf(root, 'jsonSchema');
   if (format || schemaPair) {
     const spans = [format && { start: format.keySpan!.start, end: format.span.end }, schemaPair && { start: spanOf(schemaPair.key, base, text)!.start, end: (spanOf(schemaPair.value, base, text) ?? spanOf(schemaPair.key, base, text)!).end }].filter(Boolean) as Span[];
+    if (format) {
+      let written: unknown;
+      try {
+        const js = schemaPair ? plain(schemaPair.value, 'jsonSchema') : undefined;
+        written = typeof js === 'string' ? JSON.parse(js) : undefined;
+      } catch {
+        written = undefined;
+      }
+      info.responseFormat = { type: format.value, ...(written && typeof written === 'object' && !Array.isArray(written) ? { json_schema: written } : {}) };
+    }
     prompt.output = {
       span: { start: Math.min(...spans.map((s) => s.start)), end: Math.max(...spans.map((s) => s.end)) },
       format,
@@ -255,7 +274,10 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
       const content: TemplatedText | undefined = contentText && isScalar(contentPair!.value) && typeof contentPair!.value.value === 'string'
         ? { path: ['messages', index, 'content'], value: contentPair!.value.value, span: contentText, placeholders: placeholdersIn(text, contentText), scope: 'row' }
         : undefined;
-      info.messages.push({ index, role, span, content });
+      const scalar = contentPair && isScalar(contentPair.value) && (typeof contentPair.value.value === 'number' || typeof contentPair.value.value === 'boolean') ? contentPair.value : undefined;
+      const scalarText = scalar?.range ? text.slice(base + scalar.range[0], base + scalar.range[1]).trim() : undefined;
+      const contentIsText = !contentPair || contentPair.value === null || isScalar(contentPair.value);
+      info.messages.push({ index, role, span, content, contentIsText, ...(scalarText ? { scalarText } : {}) });
       if (content) {
         info.texts.push(content);
         info.prose.push(content.span);

@@ -14,6 +14,6 @@ export async function renderPromptFile(doc: PromptDocument, values: Record<strin
   if (bad) return { values, error: { message: bad.message, line: doc.lines.positionAt(bad.span.start).line } };
   return {
     values,
-    messages: info.messages.map((m) => ({ role: (m.role?.value ?? 'user').toLowerCase(), text: substitute(m.content?.value ?? '', values) })),
+    messages: info.messages.map((m) => ({ role: (m.role?.value ?? 'user').toLowerCase(), text: substitute(m.content?.value ?? m.scalarText ?? '', values) })),
   };
 }

@@ -32,9 +32,11 @@ export interface GitHubJudgeSpec {
 
 export function githubString(a: FixtureAssertion, ctx: AssertionContext): Check {
   const spec = (a.value ?? {}) as Record<string, unknown>;
-  const which = STRING_CHECKS.find((k) => typeof spec[k] === 'string' && spec[k] !== '');
+  // A number or boolean is read as its text, as `gh models`' YAML reader fills a text field.
+  const text = (k: (typeof STRING_CHECKS)[number]) => (typeof spec[k] === 'string' ? (spec[k] as string) : typeof spec[k] === 'number' || typeof spec[k] === 'boolean' ? String(spec[k]) : '');
+  const which = STRING_CHECKS.find((k) => text(k) !== '');
   if (!which) return { pass: false, error: true, reason: 'This `string` evaluator has no `equals`, `contains`, `startsWith` or `endsWith`.' };
-  const expected = substitutePlaceholders(spec[which] as string, ctx.vars);
+  const expected = substitutePlaceholders(text(which), ctx.vars);
   const output = ctx.output.trim();
   const lower = output.toLowerCase();
   const e = expected.toLowerCase();
@@ -51,8 +53,9 @@ export function githubString(a: FixtureAssertion, ctx: AssertionContext): Check 
 /** The judge of an `llm` evaluator, or of a built-in one (`github/similarity`, ...). */
 export function judgeSpec(a: FixtureAssertion): GitHubJudgeSpec | undefined {
   if (a.base === 'gh-llm') return (a.value ?? {}) as GitHubJudgeSpec;
-  const name = String(a.value ?? '').replace(/^github\//, '');
-  return BUILTIN_JUDGES[name];
+  // Only `github/<name>`, as `gh models` looks them up; `uses: similarity` is no built-in there.
+  const m = /^github\/(.+)$/.exec(String(a.value ?? ''));
+  return m && Object.hasOwn(BUILTIN_JUDGES, m[1]) ? BUILTIN_JUDGES[m[1]] : undefined;
 }
 
 export async function githubJudge(a: FixtureAssertion, ctx: AssertionContext): Promise<Check> {
@@ -65,7 +68,8 @@ export async function githubJudge(a: FixtureAssertion, ctx: AssertionContext): P
   const messages = [...(spec.systemPrompt ? [{ role: 'system', text: spec.systemPrompt }] : []), { role: 'user', text: prompt }];
   let reply;
   try {
-    reply = await ctx.judge({ messages, provider: a.provider, model: spec.modelId ?? a.model, signal: ctx.signal });
+    // Only the model and the messages, as `gh models` asks its judge (no temperature).
+    reply = await ctx.judge({ messages, provider: a.provider, model: spec.modelId ?? a.model, parameters: {}, signal: ctx.signal });
   } catch (e) {
     if (e instanceof ProviderError && e.kind === 'cancelled') throw e;
     return { pass: false, error: true, reason: `The judge could not be asked: ${(e as Error).message}` };

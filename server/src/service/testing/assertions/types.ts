@@ -6,6 +6,8 @@ export interface JudgeRequest {
   messages: ChatMessage[];
   provider?: string;
   model?: string;
+  /** The request's parameters; absent: temperature 0. A GitHub Models judge sends none, as `gh models` does. */
+  parameters?: Record<string, unknown>;
   signal?: AbortSignal;
 }
 

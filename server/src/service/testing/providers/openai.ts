@@ -160,7 +160,8 @@ export function createOpenAIProvider(options: HttpProviderOptions, azure?: Azure
       const body: Record<string, unknown> = { model: request.model, messages: openAiMessages(request.messages), ...openAiParameters(request.model, request.parameters) };
       if (request.tools?.length) body.tools = openAiTools(request.tools);
       if (request.logprobs) body.logprobs = true;
-      if (request.output?.format === 'json') {
+      if (request.output?.responseFormat) body.response_format = request.output.responseFormat;
+      else if (request.output?.format === 'json') {
         body.response_format = request.output.schema ? { type: 'json_schema', json_schema: { name: 'output', schema: request.output.schema, strict: false } } : { type: 'json_object' };
       }
       const started = performance.now();

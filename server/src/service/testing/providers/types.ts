@@ -11,6 +11,14 @@ export interface ChatMessage {
 
 export type { SentRequest } from './transport';
 
+/** What a request asks of the answer's form. */
+export interface OutputSpec {
+  format?: string;
+  schema?: Record<string, unknown>;
+  /** A `response_format` written by the prompt file (GitHub Models' `responseFormat` and `jsonSchema`), sent as is by OpenAI-compatible APIs. */
+  responseFormat?: Record<string, unknown>;
+}
+
 export interface ModelCall {
   /** The model name as the provider knows it (no `openai/` prefix). */
   model: string;
@@ -18,7 +26,7 @@ export interface ModelCall {
   /** Dotprompt `config` (`temperature`, `maxOutputTokens`, `topP`, `topK`, `stopSequences`, ...). */
   parameters: Record<string, unknown>;
   /** `output.format: json` (and its JSON Schema) asks for a JSON answer where the API supports it. */
-  output?: { format?: string; schema?: Record<string, unknown> };
+  output?: OutputSpec;
   /** Functions the model may call (the fixture file's `tools:`), sent in each API's own form. */
   tools?: ToolDefinition[];
   /** Ask for the log probability of each output token (for `perplexity`), where the API has them. */
