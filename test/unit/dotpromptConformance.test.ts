@@ -103,3 +103,24 @@ test('JSON Schema or Picoschema: decided as the package decides (`type: any`, `p
   assert.deepEqual(await reference(any), { type: 'any', name: 'string' });
   assert.equal(parseDocument(any, URI).input.style, 'json-schema');
 });
+
+test("the model's messages are the package's rendered messages: text before the first marker, built-in block tags, comments", async () => {
+  const bodies = [
+    'Intro\n{{role "system"}}\nBe nice.\n{{role "user"}}\nHi {{name}}',
+    '{{#if name}}{{role "system"}}S{{/if}}{{role "user"}}U',
+    '{{#unless off}}\n{{role "system"}}S\n{{/unless}}\n{{role "user"}}U',
+    '{{! note }}{{#with name}}{{role "model"}}M{{/with}}{{role "user"}}U',
+    '{{role "system"}}{{! c }}\n{{role "user"}}\nU',
+    '   \n{{role "system"}}S',
+    '{{role "user"}}Look {{media url="http://x/y.png"}} now{{section "q"}}',
+  ];
+  for (const body of bodies) {
+    const text = `---\ninput:\n  schema:\n    name?: string\n    off?: boolean\n---\n${body}`;
+    const ref = await new Dotprompt().render(text, { input: { name: 'N' } });
+    const doc = parseDocument(text, URI);
+    assert.deepEqual(doc.prompt.messages.map((m) => m.role), ref.messages.map((m) => m.role), body);
+  }
+  // A custom block's opening tag may write text, so the message before it is kept.
+  const custom = parseDocument('---\n---\n{{#shout}}{{/shout}}{{role "system"}}S', URI);
+  assert.deepEqual(custom.prompt.messages.map((m) => m.role), ['user', 'system']);
+});

@@ -183,15 +183,24 @@ function inputsOf(doc: PromptDocument): PromptInput[] {
 
 // ---- template ----
 
+/** Tags that write nothing themselves: comments, and the opening, `else` and closing tags of the built-in blocks. */
+const SILENT_BLOCKS = new Set(['if', 'unless', 'each', 'with']);
+function writesNothing(t: Tag): boolean {
+  if (t.kind === 'comment') return true;
+  if (t.kind === 'block-open' || t.kind === 'block-close' || t.kind === 'inverse-open') return !!t.name && SILENT_BLOCKS.has(t.name);
+  return t.kind === 'else';
+}
+
 /**
- * A role block with nothing but blanks and comments: Dotprompt's parser drops a message without
- * text (the next marker takes it over), so it sends nothing.
+ * A message with nothing but blanks, comments and the tags of built-in blocks (`{{#if x}}` just
+ * before a `{{role}}` marker): Dotprompt's parser drops a message without text (the next marker
+ * takes it over), so it sends nothing.
  */
 function sendsNothing(m: Template['messages'][number], tags: readonly Tag[], text: string): boolean {
-  if (m.kind !== 'message' || !m.marker) return false;
-  const from = m.marker.span.end;
+  if (m.kind !== 'message') return false;
+  const from = m.marker ? m.marker.span.end : m.span.start;
   const inside = startingIn(tags, { start: from, end: m.span.end });
-  if (inside.some((t) => t.kind !== 'comment')) return false;
+  if (inside.some((t) => !writesNothing(t))) return false;
   let pos = from;
   for (const t of inside) {
     if (text.slice(pos, t.span.start).trim()) return false;
