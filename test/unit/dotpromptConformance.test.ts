@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Dotprompt, picoschema } from 'dotprompt';
-import { parseDocument, promptDiagnostics } from '../../server/src/service';
+import { allCodeActions, diagnostics, parseDocument, PartialIndex, promptDiagnostics, renderPrompt } from '../../server/src/service';
 import type { SchemaField } from '../../server/src/service/formats/types';
 
 const URI = 'file:///w/p.prompt';
@@ -121,6 +121,52 @@ test("the model's messages are the package's rendered messages: text before the 
     assert.deepEqual(doc.prompt.messages.map((m) => m.role), ref.messages.map((m) => m.role), body);
   }
   // A custom block's opening tag may write text, so the message before it is kept.
-  const custom = parseDocument('---\n---\n{{#shout}}{{/shout}}{{role "system"}}S', URI);
+  const custom = parseDocument('---\nmodel: m\n---\n{{#shout}}{{/shout}}{{role "system"}}S', URI);
   assert.deepEqual(custom.prompt.messages.map((m) => m.role), ['user', 'system']);
+});
+
+test('each render reads the partials as they are now: an edited partial, a same-named partial in another folder', async () => {
+  const partials = new PartialIndex();
+  const text = '---\nmodel: m\n---\n{{role "system"}}{{> rules}}\n{{role "user"}}Hi';
+  const a = parseDocument(text, 'file:///w/a/p.prompt');
+  const b = parseDocument(text, 'file:///w/b/p.prompt');
+  partials.set('file:///w/a/_rules.prompt', 'Rules A1');
+  partials.set('file:///w/b/_rules.prompt', 'Rules B');
+  const first = await renderPrompt(a, {}, { partials });
+  assert.deepEqual(first.messages?.map((m) => m.text), ['Rules A1\n', 'Hi']);
+  // The package's own result for the same texts.
+  const ref = await new Dotprompt({ partialResolver: async () => 'Rules A1' }).render(text, {});
+  assert.deepEqual(ref.messages.map((m) => m.content.map((p) => p.text).join('')), ['Rules A1\n', 'Hi']);
+  assert.deepEqual((await renderPrompt(b, {}, { partials })).messages?.map((m) => m.text), ['Rules B\n', 'Hi']);
+  partials.set('file:///w/a/_rules.prompt', 'Rules A2');
+  assert.deepEqual((await renderPrompt(a, {}, { partials })).messages?.map((m) => m.text), ['Rules A2\n', 'Hi']);
+  // Renders at the same time each get their own partial.
+  const both = await Promise.all([renderPrompt(a, {}, { partials }), renderPrompt(b, {}, { partials })]);
+  assert.deepEqual(both.map((r) => r.messages?.[0].text), ['Rules A2\n', 'Rules B\n']);
+});
+
+test('an empty frontmatter: warned exactly where the package reads the whole file as the template', async () => {
+  const cases = ['---\n---\nHi', '---\n\n---\nHi', '---\n\n\n---\nHi', '---\r\n---\r\nHi', '---\n# note\n---\nHi', '---\n  \n---\nHi', '---\nmodel: m\n---\nHi'];
+  const warned: string[] = [];
+  for (const text of cases) {
+    const ref = new Dotprompt().parse(text);
+    const allTemplate = ref.template.includes('---');
+    const d = promptDiagnostics(parseDocument(text, URI)).filter((x) => x.code === 'frontmatter-empty');
+    assert.equal(d.length, allTemplate ? 1 : 0, JSON.stringify(text));
+    if (d.length) {
+      assert.equal(d[0].span.start, 0);
+      assert.equal(text.slice(d[0].span.end), 'Hi', JSON.stringify(text));
+      warned.push(text);
+    }
+  }
+  assert.deepEqual(warned, cases.slice(0, 4));
+  // The preview renders through the package: the `---` lines are in the message, as Dotprompt sends them.
+  const rendered = await renderPrompt(parseDocument('---\n---\nHi', URI), {});
+  assert.deepEqual(rendered.messages?.map((m) => m.text), ['---\n---\nHi']);
+  // The quick fix removes the block.
+  const doc = parseDocument('---\n---\nHi', URI);
+  const diags = diagnostics(doc);
+  const fix = allCodeActions(doc, diags).find((a) => a.title === 'Remove the empty frontmatter');
+  assert.ok(fix);
+  assert.deepEqual(fix.edit!.changes![URI], [{ range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } }, newText: '' }]);
 });

@@ -38,6 +38,23 @@ function preambleHint(text: string, preamble: { start: number; end: number }): P
 }
 
 /**
+ * A frontmatter of line breaks alone (`---` right after `---`): Dotprompt's parser finds no
+ * frontmatter (its expression needs a line between the delimiters, and an empty one counts as
+ * none) and reads the whole file as the template, so the `---` lines are sent as text.
+ */
+function emptyFrontmatterWarning(text: string, frontmatter: FrontmatterBlock): PromptDiagnostic | undefined {
+  if (!frontmatter.present || !frontmatter.closed) return undefined;
+  if (/[^\r\n]/.test(text.slice(frontmatter.content.start, frontmatter.content.end))) return undefined;
+  return {
+    code: 'frontmatter-empty',
+    severity: 'warning',
+    message: 'An empty frontmatter is not one to Dotprompt: it reads the whole file as the template and sends the `---` lines to the model as text (the preview shows them). Remove both `---` lines, or write a setting between them (`model: ...`).',
+    span: { start: frontmatter.span.start, end: frontmatter.span.end },
+    data: { remove: { start: frontmatter.span.start, end: frontmatter.span.end } },
+  };
+}
+
+/**
  * Parses a prompt. `previous` is the last parse of the same document: while the frontmatter text
  * is unchanged (most keystrokes), its YAML parse, validation and input model are reused.
  */
@@ -93,6 +110,8 @@ export function* parsePromptSteps(text: string, uri = 'untitled:prompt', version
     frontmatterDiagnostics = previous.frontmatterDiagnostics;
   } else {
     if (frontmatter.preamble) frontmatterDiagnostics.push(preambleHint(text, frontmatter.preamble));
+    const empty = emptyFrontmatterWarning(text, frontmatter);
+    if (empty) frontmatterDiagnostics.push(empty);
     // Typing inside a description or a key changes one scalar: the previous YAML, patched.
     const patched = !!previous && previous.notice !== 'binary' && patchFrontmatterYaml(previous.text, previous.frontmatter, text, frontmatter);
     if (!patched) parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
