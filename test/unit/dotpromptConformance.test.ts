@@ -170,3 +170,15 @@ test('an empty frontmatter: warned exactly where the package reads the whole fil
   assert.ok(fix);
   assert.deepEqual(fix.edit!.changes![URI], [{ range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } }, newText: '' }]);
 });
+
+test('`array` or `object` written as a type: the package fails to load the prompt; we warn on the value', async () => {
+  for (const type of ['array', 'object']) {
+    const text = fileWith(`    items: ${type}`);
+    assert.match(String(await reference(text)), new RegExp(`unsupported scalar type '${type}'`));
+    const d = promptDiagnostics(parseDocument(text, URI)).filter((x) => x.code === 'input-schema-type');
+    assert.equal(d.length, 1, type);
+    assert.equal(d[0].severity, 'warning');
+    assert.equal(at(text, d[0]), type);
+    assert.match(d[0].message, /fails to load/);
+  }
+});

@@ -87,6 +87,10 @@ function picoType(text: string, node: Node, ctx: Ctx, at: Span): SchemaField {
     if (list && list[1]) {
       // TypeScript's list notation: Dotprompt takes `any[]` for the name of a registered schema and fails to load the prompt.
       report(ctx, node, 'input-schema-type', `\`${type}\` is TypeScript's notation for a list, not a Picoschema type: Dotprompt looks for a schema registered under the name \`${type}\`, and the prompt fails to load without one. Mark the key instead: \`name(array): ${list[1]}\` (\`name?(array): ${list[1]}\` when optional).`, at, 'warning');
+    } else if (type === 'array' || type === 'object') {
+      // JSON Schema's type names are not Picoschema scalars: Dotprompt looks for a schema registered under the name.
+      const example = type === 'array' ? '`name(array): string` (with the item type)' : '`name(object):` with its fields indented below it';
+      report(ctx, node, 'input-schema-type', `\`${type}\` is not a Picoschema type: Dotprompt looks for a schema registered under the name \`${type}\`, and the prompt fails to load without one. Put it in the key instead: ${example}.`, at, 'warning');
     } else if (near) {
       report(ctx, node, 'input-schema-type', `Unknown Picoschema type \`${type}\`. Did you mean \`${near}\`?`, at, 'warning', { replacement: near + (description ? `, ${description}` : '') });
     } else if (!/^[A-Z]/.test(type)) {
