@@ -182,3 +182,19 @@ test('`array` or `object` written as a type: the package fails to load the promp
     assert.match(d[0].message, /fails to load/);
   }
 });
+
+test("`variant:` against the file name: Genkit finds a prompt by the file name's variant", () => {
+  const text = '---\nmodel: m\nvariant: formal\n---\nHi\n';
+  const of = (uri: string) => promptDiagnostics(parseDocument(text, uri)).filter((d) => d.code === 'variant-file-name');
+  assert.deepEqual(of('file:///w/prompts/hello.formal.prompt'), []);
+  const none = of('file:///w/prompts/hello.prompt');
+  assert.equal(none.length, 1);
+  assert.equal(at(text, none[0]), 'formal');
+  assert.match(none[0].message, /loaded as `hello` with no variant/);
+  assert.match(none[0].message, /`hello\.formal\.prompt`/);
+  const other = of('file:///w/prompts/hello.casual.prompt');
+  assert.equal(other.length, 1);
+  assert.match(other[0].message, /the variant `casual` of `hello`/);
+  // Partials are not prompts Genkit loads by name.
+  assert.deepEqual(of('file:///w/prompts/_hello.prompt'), []);
+});
