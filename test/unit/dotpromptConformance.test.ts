@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { Dotprompt, picoschema } from 'dotprompt';
 import { allCodeActions, diagnostics, parseDocument, PartialIndex, promptDiagnostics, renderPrompt } from '../../server/src/service';
 import type { SchemaField } from '../../server/src/service/formats/types';
+import { documentTokens } from '../../server/src/service/tokens/count';
 
 const URI = 'file:///w/p.prompt';
 const fileWith = (schema: string, body = 'Hi\n') => `---\ninput:\n  schema:\n${schema}\n---\n${body}`;
@@ -197,4 +198,18 @@ test("`variant:` against the file name: Genkit finds a prompt by the file name's
   assert.match(other[0].message, /the variant `casual` of `hello`/);
   // Partials are not prompts Genkit loads by name.
   assert.deepEqual(of('file:///w/prompts/_hello.prompt'), []);
+});
+
+test('text after `{{history}}` with no role marker is a `model` message, as the package sends it, and its tokens count', async () => {
+  const text = '---\nmodel: openai/gpt-4o\n---\n{{role "system"}}S\n{{history}}\nThen the answer so far';
+  const ref = await new Dotprompt().render(text, { messages: [{ role: 'user', content: [{ text: 'old' }] }] });
+  assert.deepEqual(ref.messages.map((m) => [m.role, m.metadata?.purpose ?? null]), [['system', null], ['user', 'history'], ['model', null]]);
+  const doc = parseDocument(text, URI);
+  const model = doc.prompt.messages;
+  assert.deepEqual(model.map((m) => [m.role, m.kind]), [['system', 'message'], ['history', 'history'], ['model', 'message']]);
+  assert.equal(text.slice(model[2].contentSpan.start, model[2].contentSpan.end), '\nThen the answer so far');
+  const counted = documentTokens(doc).messages;
+  assert.deepEqual(counted.map((m) => m.role), ['system', 'history', 'model']);
+  assert.ok(counted[2].content > 0);
+  assert.equal(counted[1].tokens, 0);
 });
