@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { Dotprompt, picoschema } from 'dotprompt';
 import { allCodeActions, diagnostics, parseDocument, PartialIndex, promptDiagnostics, renderPrompt } from '../../server/src/service';
 import type { SchemaField } from '../../server/src/service/formats/types';
-import { documentTokens } from '../../server/src/service/tokens/count';
+import { countMessages, documentTokens, resolveDocumentModel } from '../../server/src/service/tokens/count';
 
 const URI = 'file:///w/p.prompt';
 const fileWith = (schema: string, body = 'Hi\n') => `---\ninput:\n  schema:\n${schema}\n---\n${body}`;
@@ -212,4 +212,20 @@ test('text after `{{history}}` with no role marker is a `model` message, as the 
   assert.deepEqual(counted.map((m) => m.role), ['system', 'history', 'model']);
   assert.ok(counted[2].content > 0);
   assert.equal(counted[1].tokens, 0);
+});
+
+test('the template count leaves out what the package does not send: comments and the blank lines around the body', async () => {
+  const text = '---\nmodel: openai/gpt-4o\n---\n\n\n{{! a note for authors, not for the model }}\n{{role "system"}}\n  Be brief.  \n{{!-- another note --}}\n{{role "user"}}\n\nSay hello.\n\n\n';
+  const doc = parseDocument(text, URI);
+  const rendered = await renderPrompt(doc, {});
+  const ref = await new Dotprompt().render(text, {});
+  assert.deepEqual(rendered.messages?.map((m) => m.text), ref.messages.map((m) => m.content.map((p) => p.text).join('')));
+  const model = resolveDocumentModel(doc);
+  const sent = countMessages(rendered.messages!, model).messages.map((m) => m.tokens);
+  const counted = documentTokens(doc).messages.map((m) => m.tokens);
+  assert.equal(counted.length, 2);
+  // The user message is sent as "\nSay hello." and counted so; the system one differs only by Handlebars
+  // removing the comment's standalone line, one line break.
+  assert.equal(counted[1], sent[1]);
+  assert.ok(Math.abs(counted[0] - sent[0]) <= 1, `${counted[0]} vs ${sent[0]}`);
 });
