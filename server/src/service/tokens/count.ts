@@ -236,8 +236,10 @@ function* computeTokens(doc: PromptDocument, options: TokenOptions): Steps<Docum
     // Over maxFileSize the front-end found the messages without analysis (it says how); they are
     // still counted exactly, block-cached, so only the first count is slow.
     if (doc.prompt.approximate) notes.push(doc.prompt.approximate);
-    // Comments, `{{section}}` and `{{media}}` send no text.
-    const allSilent = doc.template.tags.filter((t) => t.kind === 'comment' || ((t.name === 'section' || t.name === 'media') && t.kind === 'mustache')).sort((a, b) => a.span.start - b.span.start);
+    // Handlebars comments, `{{section}}` and `{{media}}` send no text (other formats' tags reach the
+    // template as opaque comment tags, which do).
+    const handlebars = doc.format === 'dotprompt';
+    const allSilent = doc.template.tags.filter((t) => (handlebars && t.kind === 'comment') || ((t.name === 'section' || t.name === 'media') && t.kind === 'mustache')).sort((a, b) => a.span.start - b.span.start);
     // Dotprompt trims the body of a file with frontmatter before rendering: blank lines around it are not sent.
     const [lo, hi] = doc.format === 'dotprompt' && doc.frontmatter.closed ? trimmedSpan(doc.text, doc.template.span.start, doc.template.span.end) : [0, doc.text.length];
     let next = 0;
