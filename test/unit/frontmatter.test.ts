@@ -32,8 +32,9 @@ test('an unclosed frontmatter still validates what is there', () => {
   assert.deepEqual(doc.diagnostics.map((d) => d.code).sort(), ['frontmatter-schema', 'frontmatter-unclosed']);
 });
 
-test('empty frontmatter is fine', () => {
-  assert.deepEqual(codes('---\n---\nHi'), []);
+test('empty frontmatter: Dotprompt reads the whole file as the template, so it is a warning (see dotpromptConformance.test.ts)', () => {
+  assert.deepEqual(codes('---\n---\nHi'), ['frontmatter-empty']);
+  assert.deepEqual(codes('---\n# only a comment\n---\nHi'), []);
 });
 
 test('CRLF line endings: ranges stay on the right line and column', () => {

@@ -197,6 +197,11 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
         actions.push(fix('Escape as `\\{{` (literal text)', d, { changes: { [doc.uri]: [{ range: { start: at, end: at }, newText: '\\' }] } }, true));
         break;
       }
+      case 'frontmatter-empty': {
+        const remove = data.remove as { start: number; end: number } | undefined;
+        if (remove && typeof remove.start === 'number' && typeof remove.end === 'number') actions.push(fix('Remove the empty frontmatter', d, { changes: { [doc.uri]: [{ range: doc.lines.range(remove.start, remove.end), newText: '' }] } }, true));
+        break;
+      }
       case 'frontmatter-preamble': {
         const edits = preambleEdits(doc);
         const comments = !!doc.frontmatter.preamble && doc.text.slice(doc.frontmatter.preamble.start, doc.frontmatter.preamble.end).trim() !== '';

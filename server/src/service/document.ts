@@ -15,6 +15,8 @@ export interface InputSchemaModel {
   /** How they are written (Dotprompt: `picoschema`, `json-schema`, `named`); `none` without any. */
   style: string;
   fields: SchemaField[];
+  /** Further inputs of any name, of this type (Picoschema's `(*)` at the top of `input.schema`). */
+  additional?: SchemaField;
   diagnostics: PromptDiagnostic[];
   /**
    * Set when the declarations could not be read in full (the frontmatter's YAML has errors):

@@ -54,6 +54,8 @@ export interface SchemaField {
   items?: SchemaField;
   children?: SchemaField[];
   enumValues?: unknown[];
+  /** An object's further properties, any name, of this type (Picoschema's `(*)` wildcard). */
+  additional?: SchemaField;
   /** Offsets of the key in the document (absent for array items and the schema root). */
   keySpan?: Span;
   span?: Span;

@@ -121,7 +121,7 @@ export class ScopeWalker {
 
   constructor(private readonly doc: PromptDocument, private readonly options: AnalysisOptions) {
     const fields = inputFields(doc, options.schemas);
-    this.root = { name: '', type: 'object', optional: false, children: fields };
+    this.root = { name: '', type: 'object', optional: false, children: fields, ...(doc.input.additional ? { additional: doc.input.additional } : {}) };
     this.custom = new Set(options.customHelpers ?? []);
     this.inlinePartials = new Set(doc.template.tags.filter((t) => t.kind === 'decorator-block-open' && t.params[0]?.kind === 'literal').map((t) => String((t.params[0] as { value: unknown }).value)));
     this.model = { refs: [], helpers: [], partials: [], framesAt: [], usedInputs: new Set(), usesWholeRoot: false, fields, sites: [] };
@@ -552,7 +552,7 @@ export class ScopeWalker {
     let owner: SchemaField | undefined = ref.kind === 'input' ? this.root : base.kind === 'field' ? base.field : undefined;
     for (let i = 0; i < parts.length; i++) {
       if (!checkable(owner)) return;
-      const next = child(owner, parts[i]);
+      const next = child(owner, parts[i]) ?? owner!.additional;
       if (!next) {
         this.site({ kind: 'unresolved', ref, base, parts, at: i, owner: owner! });
         return;
@@ -568,14 +568,14 @@ export class ScopeWalker {
   private resolveContext(ctx: Context, parts: string[]): Context {
     if (!parts.length) return ctx;
     if (ctx.kind === 'root') {
-      const f = child(this.root, parts[0]);
+      const f = child(this.root, parts[0]) ?? this.root.additional;
       let cur: SchemaField | undefined = f;
-      for (const p of parts.slice(1)) cur = checkable(cur) ? child(cur, p) : undefined;
+      for (const p of parts.slice(1)) cur = checkable(cur) ? (child(cur, p) ?? cur!.additional) : undefined;
       return f ? { kind: 'field', path: parts, field: cur, item: false } : { kind: 'unknown' };
     }
     if (ctx.kind === 'field' && checkable(ctx.field)) {
       let cur: SchemaField | undefined = ctx.field;
-      for (const p of parts) cur = checkable(cur) ? child(cur, p) : undefined;
+      for (const p of parts) cur = checkable(cur) ? (child(cur, p) ?? cur!.additional) : undefined;
       return { kind: 'field', path: [...ctx.path, ...parts], field: cur, item: false };
     }
     return { kind: 'unknown' };

@@ -125,6 +125,15 @@ let lastUser: unknown;
 let lastMerged: Catalogue = BUILTIN_CATALOGUE;
 let lastKey = '';
 
+/** `text.slice(start, end)` without the white space at either end, as offsets. */
+function trimmedSpan(text: string, start: number, end: number): [number, number] {
+  let a = start;
+  let b = end;
+  while (a < b && /\s/.test(text[a])) a++;
+  while (b > a && /\s/.test(text[b - 1])) b--;
+  return [a, b];
+}
+
 export function catalogueFor(options: TokenOptions): Catalogue {
   if (!options.models) return BUILTIN_CATALOGUE;
   if (options.models === lastUser) return lastMerged;
@@ -227,7 +236,12 @@ function* computeTokens(doc: PromptDocument, options: TokenOptions): Steps<Docum
     // Over maxFileSize the front-end found the messages without analysis (it says how); they are
     // still counted exactly, block-cached, so only the first count is slow.
     if (doc.prompt.approximate) notes.push(doc.prompt.approximate);
-    const allSilent = doc.template.tags.filter((t) => (t.name === 'section' || t.name === 'media') && t.kind === 'mustache').sort((a, b) => a.span.start - b.span.start);
+    // Handlebars comments, `{{section}}` and `{{media}}` send no text (other formats' tags reach the
+    // template as opaque comment tags, which do).
+    const handlebars = doc.format === 'dotprompt';
+    const allSilent = doc.template.tags.filter((t) => (handlebars && t.kind === 'comment') || ((t.name === 'section' || t.name === 'media') && t.kind === 'mustache')).sort((a, b) => a.span.start - b.span.start);
+    // Dotprompt trims the body of a file with frontmatter before rendering: blank lines around it are not sent.
+    const [lo, hi] = doc.format === 'dotprompt' && doc.frontmatter.closed ? trimmedSpan(doc.text, doc.template.span.start, doc.template.span.end) : [0, doc.text.length];
     let next = 0;
     let counted = 0;
     for (const m of found) {
@@ -250,10 +264,11 @@ function* computeTokens(doc: PromptDocument, options: TokenOptions): Steps<Docum
         while (next < allSilent.length && allSilent[next].span.start < m.contentSpan.start) next++;
         const silent: typeof allSilent = [];
         while (next < allSilent.length && allSilent[next].span.end <= m.contentSpan.end) silent.push(allSilent[next++]);
-        let from = m.contentSpan.start;
+        let from = Math.max(m.contentSpan.start, lo);
         for (const t of [...silent, { span: { start: m.contentSpan.end, end: m.contentSpan.end } }]) {
-          if (t.span.start > from) {
-            const c = yield* scaled(doc.text, from, t.span.start, encoding, factor);
+          const to = Math.min(t.span.start, hi);
+          if (to > from) {
+            const c = yield* scaled(doc.text, from, to, encoding, factor);
             longRuns += c.longRuns;
             content += c.tokens;
           }

@@ -183,21 +183,33 @@ function inputsOf(doc: PromptDocument): PromptInput[] {
 
 // ---- template ----
 
+/** Tags that write nothing themselves: comments, and the opening, `else` and closing tags of the built-in blocks. */
+const SILENT_BLOCKS = new Set(['if', 'unless', 'each', 'with']);
+function writesNothing(t: Tag): boolean {
+  if (t.kind === 'comment') return true;
+  if (t.kind === 'block-open' || t.kind === 'block-close' || t.kind === 'inverse-open') return !!t.name && SILENT_BLOCKS.has(t.name);
+  return t.kind === 'else';
+}
+
 /**
- * A role block with nothing but blanks and comments: Dotprompt's parser drops a message without
- * text (the next marker takes it over), so it sends nothing.
+ * A message with nothing but blanks, comments and the tags of built-in blocks (`{{#if x}}` just
+ * before a `{{role}}` marker): Dotprompt's parser drops a message without text (the next marker
+ * takes it over), so it sends nothing.
  */
 function sendsNothing(m: Template['messages'][number], tags: readonly Tag[], text: string): boolean {
-  if (m.kind !== 'message' || !m.marker) return false;
-  const from = m.marker.span.end;
-  const inside = startingIn(tags, { start: from, end: m.span.end });
-  if (inside.some((t) => t.kind !== 'comment')) return false;
+  if (m.kind !== 'message') return false;
+  return writesNothingIn(m.marker ? m.marker.span.end : m.span.start, m.span.end, tags, text);
+}
+
+function writesNothingIn(from: number, end: number, tags: readonly Tag[], text: string): boolean {
+  const inside = startingIn(tags, { start: from, end });
+  if (inside.some((t) => !writesNothing(t))) return false;
   let pos = from;
   for (const t of inside) {
     if (text.slice(pos, t.span.start).trim()) return false;
     pos = Math.max(pos, t.span.end);
   }
-  return !text.slice(pos, m.span.end).trim();
+  return !text.slice(pos, end).trim();
 }
 
 function templateMessages(template: Template, text: string): PromptMessage[] {
@@ -208,14 +220,13 @@ function templateMessages(template: Template, text: string): PromptMessage[] {
   // milliseconds.
   // A message whose text Dotprompt takes as a role name (`lost`) sends nothing: it is not one of the prompt's messages.
   // Nor does an empty role block (the `empty-message` rule reports it, from the template's messages).
-  return template.messages.filter((m) => !m.lost && !sendsNothing(m, tags, text)).map((m) => {
-    const contentSpan = { start: m.marker ? m.marker.span.end : m.span.start, end: m.span.end };
+  const message = (role: string, kind: PromptMessage['kind'], span: Span, contentSpan: Span): PromptMessage => {
     let ownTags: Tag[] | undefined;
     let ownVariables: VariableReference[] | undefined;
     return {
-      role: m.role,
-      kind: m.kind,
-      span: m.span,
+      role,
+      kind,
+      span,
       contentSpan,
       get tags() {
         return (ownTags ??= startingIn(tags, contentSpan));
@@ -224,7 +235,20 @@ function templateMessages(template: Template, text: string): PromptMessage[] {
         return (ownVariables ??= startingIn((variables ??= templateVariables(tags)), contentSpan));
       },
     };
-  });
+  };
+  const out: PromptMessage[] = [];
+  for (const m of template.messages) {
+    if (m.lost || sendsNothing(m, tags, text)) continue;
+    const from = m.marker ? m.marker.span.end : m.span.start;
+    if (m.kind === 'history' && m.marker && !writesNothingIn(from, m.span.end, tags, text)) {
+      // Text after `{{history}}` with no role marker before it: Dotprompt starts a `model` message there.
+      out.push(message(m.role, m.kind, m.marker.span, { start: from, end: from }));
+      out.push(message('model', 'message', { start: from, end: m.span.end }, { start: from, end: m.span.end }));
+      continue;
+    }
+    out.push(message(m.role, m.kind, m.span, { start: from, end: m.span.end }));
+  }
+  return out;
 }
 
 /** The items (sorted by start) that start inside the span. */

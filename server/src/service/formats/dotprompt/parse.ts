@@ -5,7 +5,9 @@ import type { PromptDiagnostic } from '../../diagnostic';
 import { runSteps, type Steps } from '../../slice';
 import { parseTemplateSteps, type Template } from '../../template';
 import { LineIndex } from '../../text';
+import { isScalar } from 'yaml';
 import { locate } from '../../yamlPath';
+import { fileBaseName } from '../model';
 import { parseFrontmatterYaml, patchFrontmatterYaml, splitFrontmatter, type FrontmatterBlock } from '../frontmatter';
 import { DEFAULT_MAX_TEMPLATE_SIZE, type ParseOptions } from '../types';
 import { dotpromptModel } from './model';
@@ -35,6 +37,52 @@ function preambleHint(text: string, preamble: { start: number; end: number }): P
     message: `Lines before the opening \`---\`: Dotprompt's current parser skips comment and blank lines here, but the \`dotprompt\` npm package (${RUNTIME_WITHOUT_PREAMBLE}) does not: it reads the whole file, frontmatter included, as the template. The preview and test runs leave these lines out. To be safe with every runtime, move them into the frontmatter, after \`---\`, as YAML comments.`,
     span: { start: preamble.start, end: end > preamble.start ? end : preamble.end },
   };
+}
+
+/**
+ * A frontmatter of line breaks alone (`---` right after `---`): Dotprompt's parser finds no
+ * frontmatter (its expression needs a line between the delimiters, and an empty one counts as
+ * none) and reads the whole file as the template, so the `---` lines are sent as text.
+ */
+function emptyFrontmatterWarning(text: string, frontmatter: FrontmatterBlock): PromptDiagnostic | undefined {
+  if (!frontmatter.present || !frontmatter.closed) return undefined;
+  if (/[^\r\n]/.test(text.slice(frontmatter.content.start, frontmatter.content.end))) return undefined;
+  return {
+    code: 'frontmatter-empty',
+    severity: 'warning',
+    message: 'An empty frontmatter is not one to Dotprompt: it reads the whole file as the template and sends the `---` lines to the model as text (the preview shows them). Remove both `---` lines, or write a setting between them (`model: ...`).',
+    span: { start: frontmatter.span.start, end: frontmatter.span.end },
+    data: { remove: { start: frontmatter.span.start, end: frontmatter.span.end } },
+  };
+}
+
+/**
+ * The prompt name and variant Genkit loads a file as: the file name without `.prompt`, split at
+ * its first dot into the name and the variant (`hello.formal.prompt`: `hello`, `formal`); a
+ * third part is not read. Partials (`_name.prompt`) have none.
+ */
+export function genkitPromptKey(uri: string): { name: string; variant?: string } | undefined {
+  const base = fileBaseName(uri);
+  if (!/\.prompt$/i.test(base) || base.startsWith('_')) return undefined;
+  const parts = base.slice(0, -'.prompt'.length).split('.');
+  return { name: parts[0], ...(parts.length > 1 ? { variant: parts[1] } : {}) };
+}
+
+/** `variant:` in the frontmatter: Genkit takes the variant from the file name, so this one is not how the prompt is found. */
+function variantWarnings(uri: string, frontmatter: FrontmatterBlock, out: PromptDiagnostic[]): void {
+  const key = genkitPromptKey(uri);
+  if (!key || !frontmatter.yaml) return;
+  const node = locate(frontmatter.yaml, ['variant']).node;
+  const written = node && isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+  if (written !== undefined && written !== key.variant && node?.range) {
+    const loaded = key.variant ? `as the variant \`${key.variant}\` of \`${key.name}\`` : `as \`${key.name}\` with no variant`;
+    out.push({
+      code: 'variant-file-name',
+      severity: 'warning',
+      message: `Genkit takes a prompt's variant from its file name (\`name.variant.prompt\`), not from \`variant:\`: this file is loaded ${loaded}, so \`prompt('${key.name}', { variant: '${written}' })\` does not find it. Name the file \`${key.name}.${written}.prompt\`${key.variant ? '' : ', or remove `variant:`'}.`,
+      span: { start: frontmatter.content.start + node.range[0], end: frontmatter.content.start + node.range[1] },
+    });
+  }
 }
 
 /**
@@ -93,11 +141,14 @@ export function* parsePromptSteps(text: string, uri = 'untitled:prompt', version
     frontmatterDiagnostics = previous.frontmatterDiagnostics;
   } else {
     if (frontmatter.preamble) frontmatterDiagnostics.push(preambleHint(text, frontmatter.preamble));
+    const empty = emptyFrontmatterWarning(text, frontmatter);
+    if (empty) frontmatterDiagnostics.push(empty);
     // Typing inside a description or a key changes one scalar: the previous YAML, patched.
     const patched = !!previous && previous.notice !== 'binary' && patchFrontmatterYaml(previous.text, previous.frontmatter, text, frontmatter);
     if (!patched) parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
     yield 'parse: frontmatter';
     validateFrontmatter(frontmatter, frontmatterDiagnostics);
+    variantWarnings(uri, frontmatter, frontmatterDiagnostics);
     yield 'parse: frontmatter';
     if (frontmatter.yaml && frontmatter.value !== undefined) {
       const at = { start: frontmatter.span.start, end: frontmatter.span.start + 3 };

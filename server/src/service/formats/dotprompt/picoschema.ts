@@ -9,6 +9,8 @@ import type { SchemaField } from '../types';
 
 export const SCALAR_TYPES = ['string', 'number', 'integer', 'boolean', 'null', 'any'] as const;
 const JSON_SCHEMA_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
+/** The `type:` values that make Dotprompt take a whole schema as JSON Schema (its Picoschema parser also counts `any`). */
+const JSON_SCHEMA_ROOT_TYPES = new Set([...JSON_SCHEMA_TYPES, 'any']);
 
 export type { InputSchemaModel };
 
@@ -26,12 +28,17 @@ function report(ctx: Ctx, node: Node | null | undefined, code: string, message: 
   ctx.diagnostics.push({ code, severity, message, span: spanOf(node, ctx) ?? fallback, data });
 }
 
-const KEY_RE = /^\s*([^\s?()]+?)(\?)?\s*(?:\(\s*([^,()]*?)\s*(?:,\s*([^()]*?))?\s*\))?\s*$/;
+const KEY_RE = /^\s*([^\s?()]+?)\s*(\?)?\s*(?:\(\s*([^,()]*?)\s*(?:,\s*([^()]*?))?\s*\))?\s*$/;
 
+/**
+ * `type, description` split as Dotprompt splits it: at the first comma, the type as written (a
+ * blank before the comma stays in it), the description without the blanks after the comma. A
+ * text with a line break and a comma is not split (Dotprompt's pattern stops at line breaks).
+ */
 function splitDescription(text: string): [string, string | undefined] {
   const i = text.indexOf(',');
-  if (i < 0) return [text.trim(), undefined];
-  return [text.slice(0, i).trim(), text.slice(i + 1).trim() || undefined];
+  if (i < 0 || text.includes('\n')) return [text, undefined];
+  return [text.slice(0, i), text.slice(i + 1).replace(/^ +/, '') || undefined];
 }
 
 /** Parses `input.schema` (the YAML node of its value). `offset` is where the YAML text starts in the document. */
@@ -54,22 +61,36 @@ export function parseInputSchema(node: Node | null | undefined, offset: number, 
     const root = jsonSchemaField('', node, false, ctx, at);
     return { style: 'json-schema', fields: root.children ?? [], diagnostics: ctx.diagnostics };
   }
-  return { style: 'picoschema', fields: picoObject(node, ctx, at), diagnostics: ctx.diagnostics };
+  const root: SchemaField = { name: '', type: 'object', optional: false };
+  const fields = picoObject(node, ctx, at, root);
+  return { style: 'picoschema', fields, diagnostics: ctx.diagnostics, ...(root.additional ? { additional: root.additional } : {}) };
 }
 
+/** As Dotprompt decides: a `type:` of a JSON Schema type (or `any`), or `properties:` holding a mapping (or nothing). */
 function looksLikeJsonSchema(map: YAMLMap): boolean {
   const type = map.get('type');
-  return (typeof type === 'string' && JSON_SCHEMA_TYPES.has(type)) || map.has('properties');
+  if (typeof type === 'string' && JSON_SCHEMA_ROOT_TYPES.has(type)) return true;
+  if (!map.has('properties')) return false;
+  const props = map.get('properties', true) as Node | null | undefined;
+  return props == null || isMap(props) || isSeq(props) || (isScalar(props) && props.value == null);
 }
 
 function picoType(text: string, node: Node, ctx: Ctx, at: Span): SchemaField {
-  const [type, description] = splitDescription(text);
-  if (!(SCALAR_TYPES as readonly string[]).includes(type)) {
+  const [written, description] = splitDescription(text);
+  const type = written.trim();
+  if (written !== type && (SCALAR_TYPES as readonly string[]).includes(type)) {
+    // Dotprompt compares the type as written: `string , text` names the schema `string `, and the prompt fails to load.
+    report(ctx, node, 'input-schema-type', `Dotprompt reads the type as \`${written}\`, blanks included, and fails to load the prompt (no schema has that name). Write \`${type}${description ? `, ${description}` : ''}\` without the ${written.endsWith(' ') ? 'blank before the comma' : 'blanks'}.`, at, 'error', { replacement: type + (description ? `, ${description}` : '') });
+  } else if (!(SCALAR_TYPES as readonly string[]).includes(type)) {
     const near = closest(type, SCALAR_TYPES);
     const list = type.length > 2 && type.endsWith('[]') ? [type, type.slice(0, -2).trimEnd()] : undefined;
     if (list && list[1]) {
       // TypeScript's list notation: Dotprompt takes `any[]` for the name of a registered schema and fails to load the prompt.
       report(ctx, node, 'input-schema-type', `\`${type}\` is TypeScript's notation for a list, not a Picoschema type: Dotprompt looks for a schema registered under the name \`${type}\`, and the prompt fails to load without one. Mark the key instead: \`name(array): ${list[1]}\` (\`name?(array): ${list[1]}\` when optional).`, at, 'warning');
+    } else if (type === 'array' || type === 'object') {
+      // JSON Schema's type names are not Picoschema scalars: Dotprompt looks for a schema registered under the name.
+      const example = type === 'array' ? '`name(array): string` (with the item type)' : '`name(object):` with its fields indented below it';
+      report(ctx, node, 'input-schema-type', `\`${type}\` is not a Picoschema type: Dotprompt looks for a schema registered under the name \`${type}\`, and the prompt fails to load without one. Put it in the key instead: ${example}.`, at, 'warning');
     } else if (near) {
       report(ctx, node, 'input-schema-type', `Unknown Picoschema type \`${type}\`. Did you mean \`${near}\`?`, at, 'warning', { replacement: near + (description ? `, ${description}` : '') });
     } else if (!/^[A-Z]/.test(type)) {
@@ -79,7 +100,8 @@ function picoType(text: string, node: Node, ctx: Ctx, at: Span): SchemaField {
   return { name: '', type, optional: false, description };
 }
 
-function picoObject(map: YAMLMap, ctx: Ctx, at: Span): SchemaField[] {
+/** The fields of a Picoschema object; its `(*)` wildcard, when it has one, goes to `owner.additional`. */
+function picoObject(map: YAMLMap, ctx: Ctx, at: Span, owner?: SchemaField): SchemaField[] {
   const fields: SchemaField[] = [];
   for (const pair of map.items as Pair<Node, Node | null>[]) {
     const keyNode = pair.key;
@@ -89,7 +111,14 @@ function picoObject(map: YAMLMap, ctx: Ctx, at: Span): SchemaField[] {
       report(ctx, keyNode, 'input-schema-invalid', 'Picoschema keys must be plain names like `name`, `name?` or `name(array, description)`.', at);
       continue;
     }
-    if (key === '(*)') continue; // wildcard: any further properties are accepted
+    if (key === '(*)') {
+      // The wildcard: any further property, of this type (Dotprompt's `additionalProperties`).
+      const value = pair.value;
+      if (owner) owner.additional = isMap(value) ? { name: '', type: 'object', optional: false, children: picoObject(value, ctx, keySpan) } : isScalar(value) && typeof value.value === 'string' ? picoType(value.value, value, ctx, keySpan) : { name: '', type: 'any', optional: false };
+      continue;
+    }
+    const blanks = keyBlanks(key);
+    if (blanks) report(ctx, keyNode, 'input-schema-invalid', blanks[0], keySpan, blanks[1]);
     const m = KEY_RE.exec(key);
     if (!m) {
       report(ctx, keyNode, 'input-schema-invalid', `\`${key}\` is not a valid Picoschema key. Write \`name\`, \`name?\` (optional) or \`name(type, description)\` with type array, object or enum.`, at);
@@ -102,8 +131,10 @@ function picoObject(map: YAMLMap, ctx: Ctx, at: Span): SchemaField[] {
     let field: SchemaField;
     if (parenType !== undefined) {
       if (parenType === 'array') {
+        const object: SchemaField = { name: '', type: 'object', optional: false };
+        if (isMap(value)) object.children = picoObject(value, ctx, keySpan, object);
         const items = isMap(value)
-          ? { name: '', type: 'object', optional: false, children: picoObject(value, ctx, keySpan) }
+          ? object
           : isScalar(value) && typeof value.value === 'string'
             ? picoType(value.value, value, ctx, keySpan)
             : undefined;
@@ -111,7 +142,8 @@ function picoObject(map: YAMLMap, ctx: Ctx, at: Span): SchemaField[] {
         field = { name, type: 'array', optional: false, items };
       } else if (parenType === 'object') {
         if (!isMap(value)) report(ctx, value ?? keyNode, 'input-schema-invalid', `\`${name}(object)\` needs a mapping of its fields below it.`, keySpan);
-        field = { name, type: 'object', optional: false, children: isMap(value) ? picoObject(value, ctx, keySpan) : [] };
+        field = { name, type: 'object', optional: false };
+        field.children = isMap(value) ? picoObject(value, ctx, keySpan, field) : [];
       } else if (parenType === 'enum') {
         if (!isSeq(value)) report(ctx, value ?? keyNode, 'input-schema-invalid', `\`${name}(enum)\` needs a list of values, e.g. \`${name}(enum): [low, high]\`.`, keySpan);
         field = { name, type: 'enum', optional: false, enumValues: isSeq(value) ? value.items.map((i) => (isScalar(i) ? i.value : null)) : [] };
@@ -121,7 +153,8 @@ function picoObject(map: YAMLMap, ctx: Ctx, at: Span): SchemaField[] {
       }
       if (parenDescription) field.description = parenDescription;
     } else if (isMap(value)) {
-      field = { name, type: 'object', optional: false, children: picoObject(value, ctx, keySpan) };
+      field = { name, type: 'object', optional: false };
+      field.children = picoObject(value, ctx, keySpan, field);
     } else if (isScalar(value) && typeof value.value === 'string') {
       field = { ...picoType(value.value, value, ctx, keySpan), name };
     } else if (isSeq(value) && value.items.length === 1 && (isMap(value.items[0]) || (isScalar(value.items[0]) && typeof (value.items[0] as { value: unknown }).value === 'string'))) {
@@ -143,6 +176,29 @@ function picoObject(map: YAMLMap, ctx: Ctx, at: Span): SchemaField[] {
     fields.push(field);
   }
   return fields;
+}
+
+/**
+ * Blanks Dotprompt keeps in a key: it takes the name as everything before the first `(` and the
+ * type between the parentheses as written, so `tags (array)` declares a field named "tags " that
+ * `{{tags}}` never reads, and `tags( array )` fails to load.
+ */
+function keyBlanks(key: string): [string, PromptDiagnostic['severity']] | undefined {
+  const open = key.indexOf('(');
+  const name = open < 0 ? key : key.slice(0, open);
+  const bare = name.endsWith('?') ? name.slice(0, -1) : name;
+  if (bare !== bare.trim() && bare.trim()) {
+    const fixed = `${bare.trim()}${name.endsWith('?') ? '?' : ''}${open < 0 ? '' : key.slice(open)}`;
+    return [`Dotprompt names this field \`${bare}\`, blanks included, so \`{{${bare.trim()}}}\` does not read it. Write \`${fixed}\`.`, 'warning'];
+  }
+  if (open >= 0) {
+    const inner = key.slice(open + 1, key.endsWith(')') ? -1 : undefined);
+    const type = inner.includes(',') ? inner.slice(0, inner.indexOf(',')) : inner;
+    if (type !== type.trim() && ['array', 'object', 'enum'].includes(type.trim())) {
+      return [`Dotprompt reads the type in parentheses as \`${type}\`, blanks included, and fails to load the prompt. Write \`${name}(${type.trim()}${inner.includes(',') ? inner.slice(inner.indexOf(',')) : ''})\`.`, 'error'];
+    }
+  }
+  return undefined;
 }
 
 function jsonSchemaField(name: string, node: Node | null, optional: boolean, ctx: Ctx, at: Span): SchemaField {

@@ -49,7 +49,35 @@ export function schemaResolverOf(schemas: SchemaLibrary | undefined): ((name: st
   return schemas ? (name: string) => schemas.get(name) ?? null : undefined;
 }
 
-export async function renderDotprompt(doc: PromptDocument, values: Record<string, unknown>, options: TemplateOptions = {}, data: RenderData = {}): Promise<RenderResult> {
+/**
+ * The package's instances share one Handlebars environment (`Handlebars.noConflict()` returns the
+ * global one), and a partial once registered there is never asked for again: the next render
+ * would use a partial's old text, or a same-named partial of another folder. So renders take
+ * turns, and each starts with no partial registered, to resolve every one as it is now.
+ */
+let turn: Promise<unknown> = Promise.resolve();
+function inTurn<T>(run: () => Promise<T>): Promise<T> {
+  const next = turn.then(run, run);
+  turn = next.catch(() => undefined);
+  return next;
+}
+
+interface SharedHandlebars {
+  partials?: Record<string, unknown>;
+  unregisterPartial?(name: string): void;
+}
+
+function forgetPartials(dotprompt: Dotprompt): void {
+  const hb = (dotprompt as unknown as { handlebars?: SharedHandlebars }).handlebars;
+  if (!hb?.partials || typeof hb.unregisterPartial !== 'function') return;
+  for (const name of Object.keys(hb.partials)) hb.unregisterPartial(name);
+}
+
+export function renderDotprompt(doc: PromptDocument, values: Record<string, unknown>, options: TemplateOptions = {}, data: RenderData = {}): Promise<RenderResult> {
+  return inTurn(() => renderNow(doc, values, options, data));
+}
+
+async function renderNow(doc: PromptDocument, values: Record<string, unknown>, options: TemplateOptions = {}, data: RenderData = {}): Promise<RenderResult> {
   const line = (offset: number) => doc.lines.positionAt(offset).line;
   const blocking = [...doc.diagnostics, ...analyze(doc, options).diagnostics].find(
     (d) => d.severity === 'error' && (d.code.startsWith('template-') || d.code.startsWith('yaml-') || d.code === 'frontmatter-unclosed' || d.code === 'circular-partial' || d.code === 'missing-partial'),
@@ -73,6 +101,7 @@ export async function renderDotprompt(doc: PromptDocument, values: Record<string
     partialResolver: async (name: string) => options.partials?.resolve(name, doc.uri)?.text ?? (null as unknown as string),
     schemaResolver: schemaResolverOf(options.schemas),
   });
+  forgetPartials(dotprompt);
   try {
     // Comment lines before `---` are left out: the package's parser (1.1.2) would take the whole
     // file, frontmatter included, as the template; Dotprompt's current parser skips them.

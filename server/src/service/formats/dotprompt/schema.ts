@@ -107,7 +107,7 @@ export const FrontmatterSchema = z
   .looseObject({
     name: z.string().min(1).meta({ description: 'The name of the prompt. Defaults to the file name without `.prompt`.' }),
     variant: z.string().min(1).meta({
-      description: 'A variant of the prompt (for example `formal`), loaded from `name.variant.prompt`.',
+      description: 'A variant of the prompt (for example `formal`). Genkit takes the variant from the file name (`name.variant.prompt`) and finds the prompt by it; this key does not change that.',
     }),
     version: z.union([z.string(), z.number()]).meta({
       description: 'A version label for this prompt, shown in history and run records. Example: `version: "1.2.0"`.',
