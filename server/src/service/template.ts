@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 import type { PromptDiagnostic } from './diagnostic';
 import { textChange } from './diff';
 import { runSteps, type Steps } from './slice';
-import type { Span } from './text';
+import { firstStartingAt, type Span } from './text';
 
 export type TagKind =
   | 'mustache'
@@ -768,13 +768,7 @@ function standalone(text: string, t: Tag): boolean {
  * text becomes a role name and is not sent.
  */
 function leadingBareRole(text: string, tags: readonly Tag[], from: number, to: number, marker: Tag | undefined, trimmed: boolean): Tag | undefined {
-  let lo = 0;
-  let hi = tags.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tags[mid].span.start < from) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstStartingAt(tags, from);
   let pos = from;
   let prev = marker;
   for (let i = lo; i < tags.length && tags[i].span.start < to; i++) {

@@ -147,3 +147,20 @@ export interface Span {
 export function contains(span: Span, offset: number): boolean {
   return offset >= span.start && offset <= span.end;
 }
+
+/** The index of the first item (sorted by start) that starts at or after `at` (binary search). */
+export function firstStartingAt(items: readonly { span: Span }[], at: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid].span.start < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The items (sorted by start) that start inside the span. */
+export function startingIn<T extends { span: Span }>(items: readonly T[], span: Span): T[] {
+  return items.slice(firstStartingAt(items, span.start), firstStartingAt(items, span.end));
+}

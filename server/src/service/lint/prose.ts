@@ -3,7 +3,7 @@
 // branches, and the instruction sentences. Built once per document version for every rule.
 import type { PromptDocument } from '../document';
 import { allBlocks, type Block, type Tag } from '../template';
-import type { Span } from '../text';
+import { startingIn, type Span } from '../text';
 import { textChange } from '../diff';
 import { runSteps, type Steps } from '../slice';
 import { commonPrefix, commonSuffix, stateFor, templateBlocks, type BlockMemo, type PreviousBlock, type PreviousVersion } from './blocks';
@@ -547,18 +547,7 @@ export function* proseSteps(doc: PromptDocument, fresh = false): Steps<ProseMode
     sentencesIn: (span) => {
       const block = blocks && blockStartingAt(blocks, span.start);
       if (block && block.span.end === span.end) return placed(doc, block);
-      const all = allSentences();
-      const first = (at: number) => {
-        let lo = 0;
-        let hi = all.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (all[mid].span.start < at) lo = mid + 1;
-          else hi = mid;
-        }
-        return lo;
-      };
-      return all.slice(first(span.start), first(span.end));
+      return startingIn(allSentences(), span);
     },
     // Fences never overlap; element contents nest, so one holding the span lies inside the outermost.
     inFence: (span) => holds(fences, span),

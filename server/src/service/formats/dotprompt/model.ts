@@ -4,7 +4,7 @@
 import { isScalar, isSeq, type Node } from 'yaml';
 import type { PromptDocument } from '../../document';
 import type { Expr, Tag, Template } from '../../template';
-import type { Span } from '../../text';
+import { startingIn, type Span } from '../../text';
 import { locate } from '../../yamlPath';
 import { frontmatterSettings, trimEnd, type FrontmatterBlock } from '../frontmatter';
 import { emptyModel } from '../model';
@@ -249,21 +249,6 @@ function templateMessages(template: Template, text: string): PromptMessage[] {
     out.push(message(m.role, m.kind, m.span, { start: from, end: m.span.end }));
   }
   return out;
-}
-
-/** The items (sorted by start) that start inside the span. */
-function startingIn<T extends { span: Span }>(items: readonly T[], span: Span): T[] {
-  const first = (at: number) => {
-    let lo = 0;
-    let hi = items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (items[mid].span.start < at) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  return items.slice(first(span.start), first(span.end));
 }
 
 interface Frame {
