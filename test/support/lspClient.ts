@@ -44,13 +44,15 @@ export class TestLanguageClient {
   /** Every publication, in the order received. */
   readonly publications: PublishDiagnosticsParams[] = [];
   readonly stderr: string[] = [];
+  private readonly reader: StreamMessageReader;
   private waiters: Waiter[] = [];
   private versions = new Map<string, number>();
 
   private constructor(proc: ChildProcess, settings?: SettingsSource) {
     this.process = proc;
     proc.stderr!.on('data', (d) => this.stderr.push(String(d)));
-    this.connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    this.reader = new StreamMessageReader(proc.stdout!);
+    this.connection = createProtocolConnection(this.reader, new StreamMessageWriter(proc.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.published.set(p.uri, p);
       this.publications.push(p);
@@ -159,6 +161,10 @@ export class TestLanguageClient {
     } catch {
       // the process may already be gone
     }
+    // A server stopped in the middle of writing a message leaves the reader with a partial one, and
+    // the reader re-arms a 10 s timer for it for ever (vscode-jsonrpc), which keeps the test process
+    // alive after its last test: no more timers.
+    this.reader.partialMessageTimeout = 0;
     this.connection.dispose();
     if (this.process.exitCode === null) {
       await new Promise<void>((resolve) => {
