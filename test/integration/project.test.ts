@@ -2,24 +2,17 @@
 // request comes first), helpers from the project config, and the one list of skipped folders for
 // every search (references, the preview's fixture cases, the status bar's token summary).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { CompletionRequest, FoldingRangeRequest, HoverRequest, ReferencesRequest, type CompletionList, type Hover, type Location, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { FixtureCasesRequest, TokenSummaryRequest } from '../../server/src/protocol';
 import { fileUri, TestLanguageClient } from '../support/lspClient';
+import { tempWorkspace } from '../support/workspace';
 
 const PROMPT = '---\nmodel: openai/gpt-4o\ninput:\n  schema:\n    name: string\n---\n{{role "user"}}\nHello <name>{{name}}</name>, {{shout name}}.\n';
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pw-project-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+const workspace = (files: Record<string, string>): string => tempWorkspace('pw-project-', files);
 
 const codes = (ds: { code?: string | number }[]) => ds.map((d) => String(d.code)).sort();
 

@@ -3,8 +3,7 @@
 // always-loaded set through a workspace host (budget diagnostic, recount after an edit, findings
 // across files), the change summary, the project config key and `tokens --agents`.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
@@ -18,6 +17,7 @@ import { countPlain } from '../../server/src/service/tokens/tokenizer';
 import { runCli } from '../support/cli';
 import { TempRepo } from '../support/gitRepo';
 import { agents as agentsExpected } from '../e2e/expectations';
+import { tempWorkspace } from '../support/workspace';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -168,14 +168,7 @@ test('tokens: per section, summing to the file exactly; lenses above the file an
   assert.match(agentCodeLenses(doc, { model: 'claude-sonnet-4' })[0].command!.title, /≈/);
 });
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pw-agents-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+const workspace = (files: Record<string, string>): string => tempWorkspace('pw-agents-', files);
 
 const FILES = {
   'AGENTS.md': '# Project\n\nAlways cite the source.\nUse TypeScript for every new module you add.\n\n## Links\n\nSee [setup](docs/setup.md).\n',

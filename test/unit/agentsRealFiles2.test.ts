@@ -2,24 +2,15 @@
 // (each reproduced in a minimal file written here): instruction files of several projects in one
 // tree (nested `.github/` and `.cursor/rules/` folders).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { createNodeHost } from '../../server/src/node/host';
 import { complete, definition, lint, parseDocument } from '../../server/src/service';
 import { AgentFiles, agentFileTokens, agentInfo, agentSetDiagnostics, loadingOf } from '../../server/src/service/agents';
 import { proseOf } from '../../server/src/service/lint/prose';
+import { tempWorkspace } from '../support/workspace';
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pw-agents2-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+const workspace = (files: Record<string, string>): string => tempWorkspace('pw-agents2-', files);
 
 test('a nested .github/copilot-instructions.md, .cursor/rules/ or .github/instructions/ is loaded for its folder, not with every request', () => {
   const copilot = parseDocument('# Copilot\n\nRun the tests.\n', 'file:///w/apps/web/.github/copilot-instructions.md');
