@@ -50,6 +50,8 @@ interface DocState {
   memos: Map<string, TextMemo>;
   /** The cross-block rules' indexes over the current blocks, by rule id. */
   indexes: Map<string, unknown>;
+  /** The last interpolations listed (inputs.ts), with the references they came from and the index of each one's reference. */
+  interpolations?: { refs: readonly object[]; out: readonly unknown[]; refIndex: readonly number[] };
 }
 
 /**

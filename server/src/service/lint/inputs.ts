@@ -9,6 +9,7 @@ import type { Span } from '../text';
 import type { Analysis, Context, VariableRef } from '../scope';
 import type { Tag } from '../template';
 import { runSteps, type Steps } from '../slice';
+import { stateFor } from './blocks';
 import { nameMatcher } from './util';
 
 export interface Interpolation {
@@ -42,7 +43,13 @@ export function interpolations(doc: PromptDocument, analysis: Analysis): Interpo
   return runSteps(interpolationsSteps(doc, analysis));
 }
 
-/** `interpolations` as steps: a pause point every 256 references. Memoised per analysis once complete. */
+/**
+ * `interpolations` as steps: a pause point every 256 references. Memoised per analysis once
+ * complete. The references the scope walk took over from the document's previous version (the
+ * same objects, at the same places, with the same frames: see ScopeWalker.resume) give the same
+ * interpolations, so the previous list is kept up to the first reference that is not the same
+ * object and only the rest is listed again.
+ */
 export function* interpolationsSteps(doc: PromptDocument, analysis: Analysis): Steps<Interpolation[]> {
   const hit = memo.get(analysis);
   if (hit) return hit;
@@ -60,11 +67,24 @@ export function* interpolationsSteps(doc: PromptDocument, analysis: Analysis): S
     }
     return -1;
   };
+  const refs = analysis.refs;
   const out: Interpolation[] = [];
+  const refIndex: number[] = [];
+  let from = 0;
+  const state = stateFor(doc.uri);
+  const previous = state.interpolations as { refs: readonly VariableRef[]; out: readonly Interpolation[]; refIndex: readonly number[] } | undefined;
+  if (previous && previous.refs !== refs) {
+    const n = Math.min(refs.length, previous.refs.length);
+    while (from < n && refs[from] === previous.refs[from]) from++;
+    for (let k = 0; k < previous.out.length && previous.refIndex[k] < from; k++) {
+      out.push(previous.out[k]);
+      refIndex.push(previous.refIndex[k]);
+    }
+  }
   let n = 0;
   // An indexed loop: `for…of` in this generator allocated an iterator result per reference.
-  for (let r = 0; r < analysis.refs.length; r++) {
-    const ref = analysis.refs[r];
+  for (let r = from; r < refs.length; r++) {
+    const ref = refs[r];
     if (++n % 256 === 0) yield 'interpolations';
     const tag = ref.tag;
     if (tag.kind !== 'mustache' && tag.kind !== 'unescaped') continue;
@@ -89,11 +109,13 @@ export function* interpolationsSteps(doc: PromptDocument, analysis: Analysis): S
     if (ref.kind === 'unknown') root ??= ref.expr.parts[0];
     if (!root) continue;
     out.push({ tag, ref, root, expression: ref.expr.original, type, plain });
+    refIndex.push(r);
   }
   // A request between two slices may have listed them meanwhile: keep that list.
   const done = memo.get(analysis);
   if (done) return done;
   memo.set(analysis, out);
+  state.interpolations = { refs, out, refIndex };
   return out;
 }
 

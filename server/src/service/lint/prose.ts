@@ -6,7 +6,7 @@ import { allBlocks, type Block, type Tag } from '../template';
 import { startingIn, type Span } from '../text';
 import { textChange } from '../diff';
 import { runSteps, type Steps } from '../slice';
-import { commonPrefix, commonSuffix, stateFor, templateBlocks, type BlockMemo, type PreviousBlock, type PreviousVersion } from './blocks';
+import { stateFor, templateBlocks, type BlockMemo, type PreviousBlock, type PreviousVersion } from './blocks';
 
 export interface Element {
   name: string;
@@ -88,10 +88,6 @@ function blank(s: string): string {
   return out;
 }
 
-function maskTags(text: string, tags: Tag[]): string {
-  return runSteps(maskTagsSteps(text, tags));
-}
-
 function* maskTagsSteps(text: string, tags: Tag[]): Steps<string> {
   if (!tags.length) return text;
   const parts: string[] = [];
@@ -107,14 +103,24 @@ function* maskTagsSteps(text: string, tags: Tag[]): Steps<string> {
   return parts.join('');
 }
 
+/** The masked text of a version, and where it and the text may differ from the previous version's. */
+interface Masked {
+  masked: string;
+  /** Text and masked text are the previous version's before this offset... */
+  from: number;
+  /** ...and from this offset (in this version) to the end, moved by the edit's length. */
+  to: number;
+  /** The version compared with. */
+  previous: PreviousVersion;
+}
+
 /**
  * The masked text, from the previous version's where the edit left text and tags alone: only the
  * part between the first and the last tag (or character) that changed is masked again.
  */
-function maskedFrom(doc: PromptDocument, previous: PreviousVersion | undefined): string {
+function maskedFrom(doc: PromptDocument, previous: PreviousVersion): Masked {
   const text = doc.text;
   const tags = doc.template.tags;
-  if (!previous) return maskTags(text, tags);
   const { prefix, suffix, delta } = textChange(previous.text, text);
   const old = previous.tags;
   const same = (t: Tag, o: Tag, by: number) => t.span.start === o.span.start + by && t.span.end === o.span.end + by;
@@ -138,7 +144,7 @@ function maskedFrom(doc: PromptDocument, previous: PreviousVersion | undefined):
     at = t.span.end;
   }
   parts.push(text.slice(at, b), previous.masked.slice(b - delta));
-  return parts.join('');
+  return { masked: parts.join(''), from: a, to: b, previous };
 }
 
 /** Matches (elements), lines (fences) or blocks handled between two pause points of a sliced run. */
@@ -387,19 +393,20 @@ function blockStartingAt<B extends { span: Span }>(blocks: readonly B[], start: 
  * of a touched block of the previous version with the same content, if any, else a new one. Only
  * the new blocks are split into sentences.
  */
-function* templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: Span[]): Steps<{ span: Span; memo: BlockMemo }[]> {
+function* templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: Span[], change: Masked | undefined): Steps<{ span: Span; memo: BlockMemo }[]> {
   const state = stateFor(doc.uri);
-  const previous = state.previous;
+  // The version the masking was compared with (a sliced run may have seen another one stored since).
+  const previous = change?.previous;
   const text = doc.text;
   let prefix = 0;
   let suffix = 0;
   let delta = 0;
   const touched = new Map<string, BlockMemo>();
   if (previous) {
-    // Masking keeps lengths, so the text and its masked form line up offset for offset.
-    prefix = Math.min(commonPrefix(previous.text, text), commonPrefix(previous.masked, masked));
-    const max = Math.min(previous.text.length, text.length) - prefix;
-    suffix = Math.min(commonSuffix(previous.text, text, max), commonSuffix(previous.masked, masked, max));
+    // Masking keeps lengths, so the text and its masked form line up offset for offset; both are
+    // the previous version's outside the window the masking redid (no second comparison of them).
+    prefix = change!.from;
+    suffix = text.length - change!.to;
     delta = text.length - previous.text.length;
     const changedEnd = previous.text.length - suffix;
     for (const b of previous.blocks) {
@@ -466,7 +473,8 @@ export function* proseSteps(doc: PromptDocument, fresh = false): Steps<ProseMode
   const bodyStart = doc.template.span.start;
   const end = doc.template.span.end;
   const previous = fresh || doc.notice ? undefined : stateFor(doc.uri).previous;
-  const masked = previous ? maskedFrom(doc, previous) : yield* maskTagsSteps(doc.text, doc.template.tags);
+  const change = previous ? maskedFrom(doc, previous) : undefined;
+  const masked = change ? change.masked : yield* maskTagsSteps(doc.text, doc.template.tags);
   yield 'prose: mask';
   const elements = doc.notice ? [] : yield* findElements(masked, bodyStart, end);
   yield 'prose: elements';
@@ -491,7 +499,7 @@ export function* proseSteps(doc: PromptDocument, fresh = false): Steps<ProseMode
   const contents = merge(elements.map((e) => e.content));
   const messagesInOrder = messages.every((m, i) => i === 0 || messages[i - 1].span.start <= m.span.start);
   yield 'prose: regions';
-  const blocks = doc.notice || fresh ? undefined : yield* templateBlockMemos(doc, masked, dataRegions);
+  const blocks = doc.notice || fresh ? undefined : yield* templateBlockMemos(doc, masked, dataRegions, change);
   const done = fresh ? undefined : memo.get(doc);
   if (done) return done;
   // Built on first use: the rules that run per block or keep an index never need the whole list.
