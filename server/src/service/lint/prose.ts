@@ -39,6 +39,8 @@ export interface ProseModel {
   inData(offset: number): boolean;
   /** The role of the message at `offset` (`user` before the first marker). */
   roleAt(offset: number): string;
+  /** `roleAt` for offsets asked in increasing order (a walk along the messages, not a search per offset); any order still gives `roleAt`'s answer. */
+  roleCursor(): (offset: number) => string;
   /** Whether two places are in different branches of one `{{#if}}` / `{{else}}` (never rendered together). */
   exclusive(a: number, b: number): boolean;
   /** Whether `offset` is inside an `{{#each}}` body (text repeated per item). */
@@ -541,6 +543,17 @@ export function* proseSteps(doc: PromptDocument, fresh = false): Steps<ProseMode
         } else hi = mid - 1;
       }
       return role;
+    },
+    roleCursor: () => {
+      let next = 0;
+      let role = 'user';
+      let last = -1;
+      return (offset) => {
+        if (!messagesInOrder || offset < last) return model.roleAt(offset);
+        last = offset;
+        while (next < messages.length && messages[next].span.start <= offset) role = messages[next++].role;
+        return role;
+      };
     },
     exclusive: (a, b) => {
       const pa = branchPath(doc.template.blocks, a);

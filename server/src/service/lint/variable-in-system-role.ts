@@ -54,11 +54,13 @@ export const rule: LintRule<Options> = {
       return out;
     }
     const interpolations = yield* interpolationsSteps(doc, ctx.analysis());
+    // Interpolations come in the order of their tags.
+    const roleAt = prose.roleCursor();
     for (let k = 0; k < interpolations.length; k++) {
       const i = interpolations[k];
       if (++n % 64 === 0) yield rule.id;
       if (isInertType(i.type) || !untrusted(i.root)) continue;
-      if (prose.roleAt(i.tag.span.start) !== 'system') continue;
+      if (roleAt(i.tag.span.start) !== 'system') continue;
       out.push({
         message: `\`${doc.text.slice(i.tag.span.start, i.tag.span.end)}\` writes the input \`${i.root}\` into the system message, which the model trusts most: a user who controls it can rewrite the rules for the whole conversation. Move it to a user message (inside delimiters), or, if your code alone sets its value, list it under \`trusted\` for this rule in .promptlintrc.yaml.`,
         span: i.tag.span,
