@@ -8,6 +8,7 @@ import { runSteps, type Steps } from '../slice';
 import type { Tag } from '../template';
 import type { Span } from '../text';
 import type { Finding } from './types';
+import { forgetCounts } from '../tokens/count';
 
 export { commonPrefix, commonSuffix } from '../diff';
 
@@ -96,6 +97,8 @@ export function textMemo(doc: PromptDocument, purpose: string): <T>(text: string
 export function forgetLintState(uri?: string): void {
   if (uri === undefined) states.clear();
   else states.delete(uri);
+  // The token counts kept for the next version go with it.
+  forgetCounts(uri);
 }
 
 /**

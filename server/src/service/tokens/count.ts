@@ -14,6 +14,7 @@ import { mediaTokens } from './images';
 import { blockCounter, countPlain, type EncodingName } from './tokenizer';
 import type { RenderedPart } from '../formats/types';
 import { runSteps, type Steps } from '../slice';
+import { textChange } from '../diff';
 
 /** What the token features take from the settings (all optional). */
 export interface TokenOptions {
@@ -157,6 +158,84 @@ function* scaled(text: string, start: number, end: number, encoding: EncodingNam
   return { tokens: factor === 1 ? c.tokens : round(c.tokens * factor), longRuns: c.longRuns };
 }
 
+/** A stretch of the document text counted, by where it starts: its end and its count (before the model's factor). */
+type RegionCounts = Map<number, { end: number; tokens: number; longRuns: number }>;
+
+/** The stretches of a document's text counted for its last version, per encoding. */
+interface CountedVersion {
+  text: string;
+  encoding: EncodingName;
+  regions: RegionCounts;
+}
+
+/** Documents whose last counts are kept (the least recently counted dropped beyond this). */
+const MAX_COUNTED = 32;
+const counted = new Map<string, CountedVersion>();
+
+/** Forgets the counts remembered for a document (closed), or all of them. */
+export function forgetCounts(uri?: string): void {
+  if (uri === undefined) counted.clear();
+  else counted.delete(uri);
+}
+
+/**
+ * Where the count of text[from, to) may read: the blank-line scan that cuts blocks (nextBlankLine)
+ * follows white space other than line breaks past `to`, up to the first line break or other
+ * character, which it reads too.
+ */
+function reachOf(text: string, to: number): number {
+  for (let k = to; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 10 || !(c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff)) return k + 1;
+  }
+  // To the end of the text: the same only where the rest of the text is.
+  return Infinity;
+}
+
+/**
+ * Counts stretches of one version's text, taking the count of a stretch the edit left alone
+ * (everything it reads before the edit, or after it) from the previous version of the document:
+ * a keystroke re-counts the message it touched, not every message.
+ */
+class RegionCounter {
+  private readonly previous?: CountedVersion;
+  private readonly prefix: number = 0;
+  private readonly unchangedFrom: number = 0;
+  private readonly delta: number = 0;
+  private readonly regions: RegionCounts = new Map();
+
+  constructor(private readonly doc: PromptDocument, private readonly encoding: EncodingName, private readonly factor: number) {
+    const previous = counted.get(doc.uri);
+    if (previous && previous.encoding === encoding) {
+      const change = textChange(previous.text, doc.text);
+      this.previous = previous;
+      this.prefix = change.prefix;
+      this.unchangedFrom = doc.text.length - change.suffix;
+      this.delta = change.delta;
+    }
+  }
+
+  *count(from: number, to: number): Steps<{ tokens: number; longRuns: number }> {
+    const text = this.doc.text;
+    let c: { tokens: number; longRuns: number } | undefined;
+    if (this.previous) {
+      const by = from >= this.unchangedFrom ? this.delta : reachOf(text, to) <= this.prefix ? 0 : undefined;
+      const old = by === undefined ? undefined : this.previous.regions.get(from - by);
+      if (old && old.end === to - by!) c = old;
+    }
+    if (!c) c = yield* blockCounter(this.encoding).countSteps(text, from, to);
+    this.regions.set(from, { end: to, tokens: c.tokens, longRuns: c.longRuns });
+    return { tokens: this.factor === 1 ? c.tokens : round(c.tokens * this.factor), longRuns: c.longRuns };
+  }
+
+  /** Keeps this version's counts for the next one. */
+  done(): void {
+    counted.delete(this.doc.uri);
+    counted.set(this.doc.uri, { text: this.doc.text, encoding: this.encoding, regions: this.regions });
+    if (counted.size > MAX_COUNTED) counted.delete(counted.keys().next().value!);
+  }
+}
+
 function framingOf(role: string, model: ResolvedModel, unframed = false): number {
   if (!model.chatFraming || unframed) return 0;
   // Dotprompt's `model` role is the provider's `assistant`; other formats say `assistant` already.
@@ -217,7 +296,8 @@ function* computeTokens(doc: PromptDocument, options: TokenOptions): Steps<Docum
   let rough = false;
   let images = 0;
 
-  const fm = doc.frontmatter.present ? yield* scaled(doc.text, doc.frontmatter.span.start, doc.frontmatter.span.end, encoding, factor) : { tokens: 0, longRuns: 0 };
+  const regions = new RegionCounter(doc, encoding, factor);
+  const fm = doc.frontmatter.present ? yield* regions.count(doc.frontmatter.span.start, doc.frontmatter.span.end) : { tokens: 0, longRuns: 0 };
 
   const messages: MessageCount[] = [];
   const found = doc.prompt.messages;
@@ -268,7 +348,7 @@ function* computeTokens(doc: PromptDocument, options: TokenOptions): Steps<Docum
         for (const t of [...silent, { span: { start: m.contentSpan.end, end: m.contentSpan.end } }]) {
           const to = Math.min(t.span.start, hi);
           if (to > from) {
-            const c = yield* scaled(doc.text, from, to, encoding, factor);
+            const c = yield* regions.count(from, to);
             longRuns += c.longRuns;
             content += c.tokens;
           }
@@ -283,6 +363,7 @@ function* computeTokens(doc: PromptDocument, options: TokenOptions): Steps<Docum
     if (images) notes.push(`${images} \`{{media}}\` part${images === 1 ? ' is' : 's are'} not counted in the template: an image's tokens depend on its size, known only when rendered (see the rendered count).`);
     if (messages.some((m) => m.kind === 'history')) notes.push('`{{history}}` stands for earlier turns inserted at run time; they are not counted.');
   }
+  regions.done();
   const priming = model.chatFraming && !unframed && messages.length ? REPLY_PRIMING : 0;
   const framing = messages.reduce((s, m) => s + m.framing, 0) + priming;
   const template = messages.reduce((s, m) => s + m.tokens, 0) + priming;
