@@ -37,6 +37,10 @@ export interface PreviousVersion {
   /** The template's tags (what was masked). */
   tags: readonly Tag[];
   blocks: PreviousBlock[];
+  /** The body's fences (prose.ts), and the body they were found in. */
+  fences: readonly Span[];
+  bodyStart: number;
+  bodyEnd: number;
 }
 
 interface TextMemo {

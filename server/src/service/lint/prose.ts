@@ -182,14 +182,54 @@ function* findElements(masked: string, start: number, end: number): Steps<Elemen
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
-function* findFences(masked: string, start: number, end: number): Steps<Span[]> {
+/** A fence that holds `offset` or opens at it (`fences` sorted and disjoint), as its index; -1 when none. */
+function fenceAt(fences: readonly Span[], offset: number): number {
+  let lo = 0;
+  let hi = fences.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (fences[mid].end < offset) lo = mid + 1;
+    else if (fences[mid].start > offset) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/**
+ * The fences of the body. With the previous version's (and where the masking redid the text), the
+ * scan starts at the line of the first change (or the fence holding it), with the fences before
+ * taken over, and stops at the first line start past the change where neither version has a fence
+ * open: the fences after it are the previous version's, moved by the edit's length.
+ */
+function* findFences(masked: string, start: number, end: number, change?: Masked): Steps<Span[]> {
   const out: Span[] = [];
   let openAt = -1;
   let marker = '';
   let lineStart = start;
   let n = 0;
+  const previous = change?.previous;
+  const delta = change ? masked.length - change.previous.masked.length : 0;
+  const old = previous?.fences;
+  // Usable when the body is where it was, and ends where it did (moved by the edit).
+  const usable = !!old && previous!.bodyStart === start && previous!.bodyEnd + delta === end && change!.from > start;
+  if (usable) {
+    let from = masked.lastIndexOf('\n', change!.from - 1) + 1;
+    if (from < start) from = start;
+    const holding = fenceAt(old!, from);
+    if (holding >= 0 && old![holding].start < from) from = old![holding].start;
+    for (let i = 0; i < old!.length && old![i].end < from; i++) out.push(old![i]);
+    lineStart = from;
+  }
   while (lineStart < end) {
     if (++n % (16 * STEP_ITEMS) === 0) yield 'prose: fences';
+    if (usable && openAt < 0 && lineStart > change!.to) {
+      // The same text from here on: in sync when the previous scan had no fence open here either.
+      const k = fenceAt(old!, lineStart - delta);
+      if (k < 0 || old![k].start === lineStart - delta) {
+        for (let i = k < 0 ? firstFrom(old!, lineStart - delta) : k; i < old!.length; i++) out.push(delta ? { start: old![i].start + delta, end: old![i].end + delta } : old![i]);
+        return out;
+      }
+    }
     let lineEnd = masked.indexOf('\n', lineStart);
     if (lineEnd < 0 || lineEnd > end) lineEnd = end;
     const c = masked.charCodeAt(lineStart);
@@ -211,6 +251,18 @@ function* findFences(masked: string, start: number, end: number): Steps<Span[]> 
   }
   if (openAt >= 0) out.push({ start: openAt, end });
   return out;
+}
+
+/** The index of the first span starting at or after `offset` (`spans` sorted). */
+function firstFrom(spans: readonly Span[], offset: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function merge(spans: Span[]): Span[] {
@@ -395,7 +447,7 @@ function blockStartingAt<B extends { span: Span }>(blocks: readonly B[], start: 
  * of a touched block of the previous version with the same content, if any, else a new one. Only
  * the new blocks are split into sentences.
  */
-function* templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: Span[], change: Masked | undefined): Steps<{ span: Span; memo: BlockMemo }[]> {
+function* templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: Span[], change: Masked | undefined, fences: Span[]): Steps<{ span: Span; memo: BlockMemo }[]> {
   const state = stateFor(doc.uri);
   // The version the masking was compared with (a sliced run may have seen another one stored since).
   const previous = change?.previous;
@@ -444,7 +496,7 @@ function* templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: S
     blocks.push({ span, regions, memo });
   }
   // Unless a request between two slices built this version's model meanwhile (it is kept, and set this).
-  if (!memo.has(doc)) state.previous = { text, masked, tags: doc.template.tags, blocks };
+  if (!memo.has(doc)) state.previous = { text, masked, tags: doc.template.tags, blocks, fences, bodyStart: doc.template.span.start, bodyEnd: doc.template.span.end };
   return blocks;
 }
 
@@ -480,7 +532,7 @@ export function* proseSteps(doc: PromptDocument, fresh = false): Steps<ProseMode
   yield 'prose: mask';
   const elements = doc.notice ? [] : yield* findElements(masked, bodyStart, end);
   yield 'prose: elements';
-  const fences = doc.notice ? [] : yield* findFences(masked, bodyStart, end);
+  const fences = doc.notice ? [] : yield* findFences(masked, bodyStart, end, change);
   yield 'prose: fences';
   const interpolations = doc.template.tags.filter((t) => t.kind === 'mustache' || t.kind === 'unescaped' || t.kind === 'partial').map((t) => t.span.start);
   // Interpolation offsets are sorted (tags are): whether one lies in an element is a binary search.
@@ -501,7 +553,7 @@ export function* proseSteps(doc: PromptDocument, fresh = false): Steps<ProseMode
   const contents = merge(elements.map((e) => e.content));
   const messagesInOrder = messages.every((m, i) => i === 0 || messages[i - 1].span.start <= m.span.start);
   yield 'prose: regions';
-  const blocks = doc.notice || fresh ? undefined : yield* templateBlockMemos(doc, masked, dataRegions, change);
+  const blocks = doc.notice || fresh ? undefined : yield* templateBlockMemos(doc, masked, dataRegions, change, fences);
   const done = fresh ? undefined : memo.get(doc);
   if (done) return done;
   // Built on first use: the rules that run per block or keep an index never need the whole list.
