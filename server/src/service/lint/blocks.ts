@@ -126,12 +126,37 @@ function lineHash(text: string, start: number, end: number): number {
   return h;
 }
 
+/** Where the text and the masked text of a version may differ from the previous version's (prose.ts `Masked`). */
+export interface BlocksSince {
+  previous: PreviousVersion;
+  /** The same before this offset... */
+  from: number;
+  /** ...and from this one (in this version) on, moved by the edit's length. */
+  to: number;
+}
+
+/** The index of the block that starts at `offset` (`blocks` sorted), or -1. */
+function firstStartAt(blocks: readonly { span: Span }[], offset: number): number {
+  let lo = 0;
+  let hi = blocks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = blocks[mid].span.start;
+    if (s < offset) lo = mid + 1;
+    else if (s > offset) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
 /**
  * The template body cut into blocks of whole lines: after every blank line, and in long blocks
  * after lines whose hash picks them. Lines never span two blocks, and the rules that run per block
  * look at nothing across a line break, so a block's results do not depend on where the cuts are.
+ * With `since`, only the lines from the block of the first change to the first cut past the change
+ * that the previous version also made are scanned; the previous version's blocks fill in the rest.
  */
-export function templateBlocks(doc: PromptDocument): Span[] {
+export function templateBlocks(doc: PromptDocument, since?: BlocksSince): Span[] {
   const text = doc.text;
   const start = doc.template.span.start;
   const end = doc.template.span.end;
@@ -139,6 +164,15 @@ export function templateBlocks(doc: PromptDocument): Span[] {
   let blockStart = start;
   let lines = 0;
   let lineStart = start;
+  const old = since?.previous.blocks;
+  const delta = since ? text.length - since.previous.text.length : 0;
+  // Usable when the body starts where it did and ends where it did, moved by the edit.
+  const usable = !!old && since!.previous.bodyStart === start && since!.previous.bodyEnd + delta === end && since!.from > start;
+  if (usable) {
+    // The blocks that end before the first change are cut as before: the scan goes on after them.
+    for (let i = 0; i < old!.length && old![i].span.end < since!.from && old![i].span.end < since!.previous.bodyEnd; i++) out.push(old![i].span);
+    if (out.length) blockStart = lineStart = out[out.length - 1].end;
+  }
   while (lineStart < end) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0 || lineEnd >= end) break;
@@ -149,6 +183,14 @@ export function templateBlocks(doc: PromptDocument): Span[] {
         out.push({ start: blockStart, end: next });
         blockStart = next;
         lines = 0;
+        if (usable && next > since!.to) {
+          // The same text from here on: where the previous version also cut here, its blocks follow, moved.
+          const k = firstStartAt(old!, next - delta);
+          if (k >= 0) {
+            for (let i = k; i < old!.length; i++) out.push(delta ? { start: old![i].span.start + delta, end: old![i].span.end + delta } : old![i].span);
+            return out;
+          }
+        }
       }
     }
     lineStart = next;

@@ -472,7 +472,7 @@ function* templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: S
   const unchangedFrom = text.length - suffix;
   let split = 0;
   let n = 0;
-  for (const span of templateBlocks(doc)) {
+  for (const span of templateBlocks(doc, change)) {
     if (++n % STEP_ITEMS === 0) yield 'prose: blocks';
     const regions = regionsOf(span, dataRegions, cursor);
     let memo: BlockMemo | undefined;
