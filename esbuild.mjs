@@ -164,7 +164,8 @@ const entries = [
 const browserBundles = [{ ...common, entryPoints: { charts: 'client/src/webview/charts.mts' }, platform: 'browser', target: 'es2022', format: 'iife', globalName: 'promptWorkbenchCharts', external: [], banner: {}, define: {} }];
 if (e2e) entries.push({ entryPoints: { 'e2e/suite': 'test/e2e/desktop/suite/index.ts' } });
 // The measured side of the catalogue benchmark (bench/catalogChild.ts), built like the server (`npm run bench`).
-if (process.argv.includes('--bench')) entries.push({ entryPoints: { 'bench/catalog': 'bench/catalogChild.ts' } });
+// The transport-only server of table 1's floor (bench/floorServer.ts), built the same way.
+if (process.argv.includes('--bench')) entries.push({ entryPoints: { 'bench/catalog': 'bench/catalogChild.ts', 'bench/floor-server': 'bench/floorServer.ts' } });
 
 mkdirSync('dist', { recursive: true });
 copyFileSync(requireFromHere.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), path.join('dist', QUICKJS_WASM));
