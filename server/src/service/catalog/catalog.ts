@@ -91,6 +91,15 @@ function relativePath(root: string, uri: string): string {
   return p.startsWith(`${r}/`) ? p.slice(r.length + 1) : p.replace(/^\/+/, '');
 }
 
+/**
+ * Whether the file's name starts with `_` (written or `%5F`), the one case `partialNameOf` (which
+ * splits and decodes the whole URI) can name a partial: most rows skip it.
+ */
+const PARTIAL_NAME_START = /(?:^|[\\/])(?:_|%5[Ff])[^\\/]*$/;
+function mayBePartial(uri: string): boolean {
+  return PARTIAL_NAME_START.test(uri);
+}
+
 function baseName(path: string, format: string): string {
   const file = path.slice(path.lastIndexOf('/') + 1);
   const trimmed = format === 'github-models' ? file.replace(/\.prompt\.ya?ml$/, '') : file.replace(/\.[^.]+$/, '');
@@ -125,6 +134,7 @@ export function catalogEntry(uri: string, text: string, options: CatalogOptions,
     status = d.status;
     statusSource = d.source;
   }
+  const top = promptSpan(doc);
   const entry: CatalogEntry = {
     uri,
     path,
@@ -143,8 +153,8 @@ export function catalogEntry(uri: string, text: string, options: CatalogOptions,
     contentHash: sha256(text),
     errors: doc.diagnostics.filter((d) => d.severity === 'error').length,
     includes: doc.prompt.includes.map((i) => i.name),
-    partialName: partialNameOf(uri),
-    places: { top: doc.lines.range(promptSpan(doc).start, promptSpan(doc).end), status: range(m.status?.span), version: range(m.version?.span), owner: range(m.owner?.span) },
+    partialName: mayBePartial(uri) ? partialNameOf(uri) : undefined,
+    places: { top: doc.lines.range(top.start, top.end), status: range(m.status?.span), version: range(m.version?.span), owner: range(m.owner?.span) },
   };
   if (options.tokens !== false && doc.notice !== 'binary') {
     try {
