@@ -112,7 +112,9 @@ test('a mixed workspace of every format, built through the host: each row equals
     assert.equal(byPath.get('_top/x.prompt')?.partialName, undefined);
     assert.ok(byPath.get('a/not_partial.prompt')!.errors > 0);
     assert.ok(byPath.get('c/bad.prompt.yml')!.errors > 0);
-    assert.equal(byPath.get('b/chat.prompty')?.owner, '@bee');
+    assert.equal(byPath.get('b/chat.prompty')?.owner, 'me');
+    assert.equal(byPath.get('b/bom.prompt')?.owner, '@bee');
+    assert.equal(byPath.get('b/bom.prompt')?.ownerSource, 'codeowners');
     assert.deepEqual(byPath.get('a/hello.prompt')?.includes, ['footer']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
