@@ -111,10 +111,24 @@ interface RawTag {
   closed: boolean;
   open: string;
   close: string;
+  /**
+   * How far the scan read to find this tag (from where the previous tag left it): the text up to
+   * here decides it. Infinity when it read to the end of the body (an unclosed comment or a quote
+   * left open).
+   */
+  reach: number;
+  /** Where the scan went on after this tag. */
+  resume: number;
+  /** The scan's diagnostics about this tag. */
+  diags?: PromptDiagnostic[];
 }
+
+/** Whether the last `findTagEnd` read to its limit (a quote left open): its answer then depends on the text up to there. */
+let readToLimit = false;
 
 /** Finds the end of a tag that starts at `start` with `open`; skips quoted strings. */
 function findTagEnd(text: string, from: number, close: string, limit: number): number {
+  readToLimit = false;
   let quote = 0;
   for (let i = from; i < limit; i++) {
     const c = text.charCodeAt(i);
@@ -129,6 +143,7 @@ function findTagEnd(text: string, from: number, close: string, limit: number): n
     if (c === 125 && text.startsWith(close, i)) return i;
     if (c === 123 && text.charCodeAt(i + 1) === 123) return -1; // a new `{{` before this one closed
   }
+  readToLimit = true;
   // A stray quote can hide the real close: fall back to the first `}}` before the next `{{`.
   if (quote) {
     const next = text.indexOf('{{', from);
@@ -147,13 +162,27 @@ function indexBefore(text: string, needle: string, from: number, limit: number):
 /** Items (tags, blocks, matches) a loop of the template parse handles between two pause points of a sliced parse. */
 const STEP_ITEMS = 256;
 
-function* scanTags(text: string, start: number, end: number, diagnostics: PromptDiagnostic[]): Steps<RawTag[]> {
-  const tags: RawTag[] = [];
+/**
+ * The tags of `start`..`end`, scanned from `from` (a point where a scan from `start` passes: the
+ * body's start or where it went on after a tag) into `tags`. `resync`, asked at each point the scan
+ * passes, may end the scan there (the caller has the rest).
+ */
+function* scanTags(text: string, start: number, end: number, diagnostics: PromptDiagnostic[], tags: RawTag[] = [], from = start, resync?: (i: number) => boolean): Steps<RawTag[]> {
   let n = 0;
   /** The next `}}` after the last short comment's start (-2: not searched yet, -1: none). */
   let nextClose = -2;
-  let i = start;
+  let i = from;
+  let before = diagnostics.length;
+  const push = (tag: Omit<RawTag, 'reach' | 'resume'>, reach: number, resume: number) => {
+    const raw = tag as RawTag;
+    raw.reach = reach;
+    raw.resume = resume;
+    if (diagnostics.length > before) raw.diags = diagnostics.slice(before);
+    tags.push(raw);
+  };
   while (i < end) {
+    if (resync && resync(i)) break;
+    before = diagnostics.length;
     if (++n % STEP_ITEMS === 0) yield 'parse: tags';
     const open = text.indexOf('{{', i);
     if (open < 0 || open >= end - 1) break;
@@ -168,8 +197,8 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
     if (text.startsWith('{{{{', open)) {
       const close = text.indexOf('}}}}', open + 4);
       if (close < 0 || close >= end) {
-        tags.push({ start: open, end, closed: false, open: '{{{{', close: '}}}}' });
         diagnostics.push({ code: 'template-unclosed-tag', severity: 'error', message: 'This raw block tag `{{{{` is never closed with `}}}}`.', span: { start: open, end: open + 4 } });
+        push({ start: open, end, closed: false, open: '{{{{', close: '}}}}' }, Infinity, end);
         break;
       }
       const name = text.slice(open + 4, close).trim().split(/\s/)[0];
@@ -179,7 +208,7 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
       if (after < 0 || after >= end) {
         diagnostics.push({ code: 'template-unclosed-block', severity: 'error', message: `The raw block \`{{{{${name}}}}}\` is never closed. Add \`${closer}\` where it should end.`, span: { start: open, end: close + 4 } });
       }
-      tags.push({ start: open, end: stop, closed: after >= 0, open: '{{{{', close: '}}}}' });
+      push({ start: open, end: stop, closed: after >= 0, open: '{{{{', close: '}}}}' }, stop === end ? Infinity : stop + 2, stop);
       i = stop;
       continue;
     }
@@ -196,10 +225,10 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
       }
       if (endAt < 0 || endAt > end) {
         diagnostics.push({ code: 'template-unclosed-comment', severity: 'error', message: 'This comment `{{!--` is never closed. End it with `--}}`.', span: { start: open, end: open + (text[open + 2] === '~' ? 6 : 5) } });
-        tags.push({ start: open, end, closed: false, open: '{{!--', close: '--}}' });
+        push({ start: open, end, closed: false, open: '{{!--', close: '--}}' }, Infinity, end);
         break;
       }
-      tags.push({ start: open, end: endAt, closed: true, open: '{{!--', close: '--}}' });
+      push({ start: open, end: endAt, closed: true, open: '{{!--', close: '--}}' }, endAt + 2, endAt);
       i = endAt;
       continue;
     }
@@ -214,11 +243,11 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
         let lineEnd = open;
         while (lineEnd < end && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
         diagnostics.push({ code: 'template-unclosed-comment', severity: 'error', message: 'This comment `{{!` is never closed. End it with `}}`.', span: { start: open, end: Math.max(lineEnd, open + 3) } });
-        tags.push({ start: open, end: lineEnd, closed: false, open: '{{', close: '}}' });
+        push({ start: open, end: lineEnd, closed: false, open: '{{', close: '}}' }, Infinity, lineEnd);
         i = lineEnd;
         continue;
       }
-      tags.push({ start: open, end: closeAt + 2, closed: true, open: '{{', close: '}}' });
+      push({ start: open, end: closeAt + 2, closed: true, open: '{{', close: '}}' }, closeAt + 4, closeAt + 2);
       i = closeAt + 2;
       continue;
     }
@@ -231,11 +260,13 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
     // run of unclosed tags quadratic.
     const closeAt = findTagEnd(text, bodyFrom, closeDelim, end);
     if (closeAt < 0 || closeAt > limit) {
+      // Decided by the text up to the next `{{` (or the close found past it).
+      const reach = readToLimit ? Infinity : Math.max(limit + 2, closeAt + closeDelim.length + 2);
       // A triple-stash closed with only `}}` is a common slip: say so precisely.
       const double = triple ? indexBefore(text, '}}', bodyFrom, limit) : -1;
       if (triple && double >= 0 && double < limit) {
         diagnostics.push({ code: 'template-unbalanced-braces', severity: 'error', message: 'This tag opens with `{{{` but closes with `}}`. Use `{{{ ... }}}` for unescaped output, or `{{ ... }}`.', span: { start: open, end: double + 2 } });
-        tags.push({ start: open, end: double + 2, closed: false, open: '{{{', close: '}}' });
+        push({ start: open, end: double + 2, closed: false, open: '{{{', close: '}}' }, reach, double + 2);
         i = double + 2;
         continue;
       }
@@ -246,7 +277,7 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
       while (lineEnd < stop && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
       const shown = { start: open, end: lineEnd };
       diagnostics.push({ code: 'template-unclosed-tag', severity: 'error', message: `This \`${triple ? '{{{' : '{{'}\` is never closed with \`${closeDelim}\`. Close the tag, or write \`\\{{\` for a literal \`{{\`.`, span: shown.end > shown.start ? shown : { start: open, end: open + 2 } });
-      tags.push({ start: open, end: shown.end, closed: false, open: triple ? '{{{' : '{{', close: closeDelim });
+      push({ start: open, end: shown.end, closed: false, open: triple ? '{{{' : '{{', close: closeDelim }, reach, open + 2);
       i = open + 2;
       continue;
     }
@@ -259,8 +290,69 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
         span: { start: open, end: closeAt + 4 },
       });
     }
-    tags.push({ start: open, end: closeAt + closeDelim.length, closed: true, open: triple ? '{{{' : '{{', close: closeDelim });
+    // `}}}}` is looked for up to two characters past the close.
+    push({ start: open, end: closeAt + closeDelim.length, closed: true, open: triple ? '{{{' : '{{', close: closeDelim }, readToLimit ? Infinity : closeAt + closeDelim.length + 2, closeAt + closeDelim.length);
     i = closeAt + closeDelim.length;
+  }
+  return tags;
+}
+
+/** The raw tags each template was built from, for the next version's scan. */
+const rawTags = new WeakMap<Template, RawTag[]>();
+
+function shiftDiagnostic(d: PromptDiagnostic, by: number): PromptDiagnostic {
+  return { ...d, span: { start: d.span.start + by, end: d.span.end + by } };
+}
+
+/**
+ * `scanTags` over a new version of the previous template's text. The scan decides each tag from
+ * the text between the previous tag and the tag's `reach`, and carries nothing else from one tag to
+ * the next but its position. So the previous tags whose reach ends before the edit stand; the scan
+ * starts again after the last of them, and once it comes to a point past the edit where the
+ * previous scan also went on (and no backslash before it can escape what follows), the previous
+ * tags from there on stand too, moved.
+ */
+function* scanTagsAfter(text: string, start: number, end: number, previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Steps<RawTag[]> {
+  const old = previous && rawTags.get(previous.template);
+  if (!previous || !old || end !== text.length || previous.template.span.end !== previous.text.length) return yield* scanTags(text, start, end, diagnostics);
+  const oldStart = previous.template.span.start;
+  const { prefix, suffix, delta } = textChange(previous.text, text);
+  const changeEnd = text.length - suffix;
+  let k = 0;
+  if (oldStart === start) while (k < old.length && old[k].reach <= prefix) k++;
+  const tags: RawTag[] = old.slice(0, k);
+  for (let t = 0; t < k; t++) {
+    const own = tags[t].diags;
+    if (own) for (let d = 0; d < own.length; d++) diagnostics.push(own[d]);
+  }
+  let m = k;
+  let rest = -1;
+  const resync = (i: number): boolean => {
+    // A backslash before the point could join one in the edit (no tag ends with one: a safeguard).
+    if (i <= changeEnd || (text.charCodeAt(i - 1) === 92 && !(i === start && oldStart === start - delta))) return false;
+    const at = i - delta;
+    if (at === oldStart && start - delta === oldStart) {
+      rest = 0;
+      return true;
+    }
+    while (m < old.length && old[m].resume < at) m++;
+    if (m < old.length && old[m].resume === at) {
+      rest = m + 1;
+      return true;
+    }
+    return false;
+  };
+  yield* scanTags(text, start, end, diagnostics, tags, k > 0 ? old[k - 1].resume : start, resync);
+  if (rest < 0) return tags;
+  for (let t = rest; t < old.length; t++) {
+    if (t % STEP_ITEMS === 0) yield 'parse: tags';
+    const o = old[t];
+    const moved: RawTag = { start: o.start + delta, end: o.end + delta, closed: o.closed, open: o.open, close: o.close, reach: o.reach + delta, resume: o.resume + delta };
+    if (o.diags) {
+      moved.diags = o.diags.map((d) => shiftDiagnostic(d, delta));
+      for (let d = 0; d < moved.diags.length; d++) diagnostics.push(moved.diags[d]);
+    }
+    tags.push(moved);
   }
   return tags;
 }
@@ -608,7 +700,7 @@ export function parseTemplate(text: string, start: number, end: number, previous
  */
 export function* parseTemplateSteps(text: string, start: number, end: number, previous?: TemplateSource, trimmedStart = false): Steps<Template> {
   const diagnostics: PromptDiagnostic[] = [];
-  const raws = yield* scanTags(text, start, end, diagnostics);
+  const raws = yield* scanTagsAfter(text, start, end, previous, diagnostics);
   yield 'parse: tags';
   const tags = yield* buildTags(text, raws, previous, diagnostics);
   yield 'parse: tags';
@@ -739,7 +831,9 @@ export function* parseTemplateSteps(text: string, start: number, end: number, pr
     }
   }
 
-  return { span: { start, end }, tags, blocks: roots, messages, diagnostics };
+  const template: Template = { span: { start, end }, tags, blocks: roots, messages, diagnostics };
+  rawTags.set(template, raws);
+  return template;
 }
 
 /** `{{role}}` with no role name (a hash alone passes none either). */
