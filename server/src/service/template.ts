@@ -121,6 +121,9 @@ interface RawTag {
   resume: number;
   /** The scan's diagnostics about this tag. */
   diags?: PromptDiagnostic[];
+  /** The tag built from it, and that tag's own diagnostics. */
+  tag?: Tag;
+  tagDiags?: PromptDiagnostic[];
 }
 
 /** Whether the last `findTagEnd` read to its limit (a quote left open): its answer then depends on the text up to there. */
@@ -312,9 +315,23 @@ function shiftDiagnostic(d: PromptDiagnostic, by: number): PromptDiagnostic {
  * previous scan also went on (and no backslash before it can escape what follows), the previous
  * tags from there on stand too, moved.
  */
-function* scanTagsAfter(text: string, start: number, end: number, previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Steps<RawTag[]> {
+interface Scan {
+  raws: RawTag[];
+  /** When the previous scan was used: its raw tags, and which of them stand in the new list. */
+  old?: RawTag[];
+  /** `raws` up to here are the previous ones, the same objects. */
+  head: number;
+  /** `raws` from here are `old` from `oldTail` on, moved. */
+  tail: number;
+  oldTail: number;
+}
+
+function* scanTagsAfter(text: string, start: number, end: number, previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Steps<Scan> {
   const old = previous && rawTags.get(previous.template);
-  if (!previous || !old || end !== text.length || previous.template.span.end !== previous.text.length) return yield* scanTags(text, start, end, diagnostics);
+  if (!previous || !old || end !== text.length || previous.template.span.end !== previous.text.length) {
+    const raws = yield* scanTags(text, start, end, diagnostics);
+    return { raws, head: 0, tail: raws.length, oldTail: 0 };
+  }
   const oldStart = previous.template.span.start;
   const { prefix, suffix, delta } = textChange(previous.text, text);
   const changeEnd = text.length - suffix;
@@ -343,7 +360,8 @@ function* scanTagsAfter(text: string, start: number, end: number, previous: Temp
     return false;
   };
   yield* scanTags(text, start, end, diagnostics, tags, k > 0 ? old[k - 1].resume : start, resync);
-  if (rest < 0) return tags;
+  const scan: Scan = { raws: tags, old, head: k, tail: tags.length, oldTail: rest < 0 ? old.length : rest };
+  if (rest < 0) return scan;
   for (let t = rest; t < old.length; t++) {
     if (t % STEP_ITEMS === 0) yield 'parse: tags';
     const o = old[t];
@@ -354,7 +372,7 @@ function* scanTagsAfter(text: string, start: number, end: number, previous: Temp
     }
     tags.push(moved);
   }
-  return tags;
+  return scan;
 }
 
 // ---- expression parsing through Handlebars ----
@@ -619,7 +637,12 @@ const tagDiagnostics = new WeakMap<Tag, PromptDiagnostic[]>();
 function buildTagRecorded(text: string, raw: RawTag, diagnostics: PromptDiagnostic[]): Tag {
   const before = diagnostics.length;
   const tag = buildTag(text, raw, diagnostics);
-  if (diagnostics.length > before) tagDiagnostics.set(tag, diagnostics.slice(before));
+  raw.tag = tag;
+  raw.tagDiags = undefined;
+  if (diagnostics.length > before) {
+    raw.tagDiags = diagnostics.slice(before);
+    tagDiagnostics.set(tag, raw.tagDiags);
+  }
   return tag;
 }
 
@@ -643,7 +666,8 @@ function shiftTag(t: Tag, by: number): Tag {
  * tag before the edit is the same object, one after it a moved copy (not parsed again). Tags whose
  * own check reported something after the edit are built afresh, so their diagnostics move right.
  */
-function* buildTags(text: string, raws: RawTag[], previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Steps<Tag[]> {
+function* buildTags(text: string, scan: Scan, previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Steps<Tag[]> {
+  const raws = scan.raws;
   const tags: Tag[] = [];
   if (!previous || !previous.template.tags.length) {
     // Indexed loops in this generator: `for…of` here allocated an iterator result per tag.
@@ -668,16 +692,43 @@ function* buildTags(text: string, raws: RawTag[], previous: TemplateSource | und
       if (o && o.span.end === r.end && o.closed === r.closed) {
         const own = tagDiagnostics.get(o);
         if (own) diagnostics.push(...own);
+        r.tag = o;
+        r.tagDiags = own;
         return o;
       }
     } else if (r.start >= suffixFrom) {
       const o = at(r.start - delta);
-      if (o && o.span.end === r.end - delta && o.closed === r.closed && !tagDiagnostics.has(o)) return shiftTag(o, delta);
+      if (o && o.span.end === r.end - delta && o.closed === r.closed && !tagDiagnostics.has(o)) {
+        r.tag = shiftTag(o, delta);
+        r.tagDiags = undefined;
+        return r.tag;
+      }
     }
     return buildTagRecorded(text, r, diagnostics);
   };
-  for (let n = 0; n < raws.length; n++) {
+  // The scan's head (the previous raw tags themselves) has the previous tags; its moved tail has
+  // the previous tags moved, but for those whose own check reported something (built again, so
+  // that their diagnostics move too). Only the tags in between are looked up.
+  const head = scan.old ? scan.head : 0;
+  for (let n = 0; n < head; n++) {
+    const r = raws[n];
+    tags.push(r.tag!);
+    const own = r.tagDiags;
+    if (own) for (let d = 0; d < own.length; d++) diagnostics.push(own[d]);
+    if (tags.length % STEP_ITEMS === 0) yield 'parse: tags';
+  }
+  const tail = scan.old ? scan.tail : raws.length;
+  for (let n = head; n < tail; n++) {
     tags.push(reuse(raws[n]));
+    if (tags.length % 32 === 0) yield 'parse: tags';
+  }
+  for (let n = tail; n < raws.length; n++) {
+    const r = raws[n];
+    const o = scan.old![scan.oldTail + n - tail];
+    if (o.tag && !o.tagDiags) {
+      r.tag = shiftTag(o.tag, delta);
+      tags.push(r.tag);
+    } else tags.push(buildTagRecorded(text, r, diagnostics));
     if (tags.length % 32 === 0) yield 'parse: tags';
   }
   return tags;
@@ -700,9 +751,9 @@ export function parseTemplate(text: string, start: number, end: number, previous
  */
 export function* parseTemplateSteps(text: string, start: number, end: number, previous?: TemplateSource, trimmedStart = false): Steps<Template> {
   const diagnostics: PromptDiagnostic[] = [];
-  const raws = yield* scanTagsAfter(text, start, end, previous, diagnostics);
+  const scan = yield* scanTagsAfter(text, start, end, previous, diagnostics);
   yield 'parse: tags';
-  const tags = yield* buildTags(text, raws, previous, diagnostics);
+  const tags = yield* buildTags(text, scan, previous, diagnostics);
   yield 'parse: tags';
 
   // Block structure.
@@ -832,7 +883,7 @@ export function* parseTemplateSteps(text: string, start: number, end: number, pr
   }
 
   const template: Template = { span: { start, end }, tags, blocks: roots, messages, diagnostics };
-  rawTags.set(template, raws);
+  rawTags.set(template, scan.raws);
   return template;
 }
 
