@@ -1031,32 +1031,33 @@ function fencedRanges(text: string): [number, number][] {
  * reported. Right after a `{{! }}` comment that held a `{{`, it is the end of a comment that
  * Handlebars closed earlier, at the first `}}`.
  */
-/** The braces between tags: a regular expression finds them, not a loop over every character of the body. */
-const BRACES = /[{}]/g;
-
 function* checkStrayClose(text: string, start: number, end: number, tags: Tag[], diagnostics: PromptDiagnostic[]): Steps<void> {
   const any = text.indexOf('}}', start);
   if (any < 0 || any + 2 > end) return;
   let depth = 0;
   let from = start;
   let reported = 0;
+  // The next `{` and `}` at or after the point reached (-1: none left), found with `indexOf` (not
+  // a regular expression run from every tag): the point only moves forward, so each search
+  // starts where the last one's answer lies behind, and the body is searched once per brace.
+  let nextOpen = -2;
+  let nextClose = -2;
   for (let t = 0; t <= tags.length && reported < 20; t++) {
     if (t % STEP_ITEMS === STEP_ITEMS - 1) yield 'parse: text';
     const stop = t < tags.length ? tags[t].span.start : end;
-    if (from < stop) {
-      BRACES.lastIndex = from;
-      // `test` moves `lastIndex` past the brace it finds without making a match array (a body
-      // with many braces would otherwise allocate one per brace on every keystroke).
-      while (BRACES.test(text)) {
-        const i = BRACES.lastIndex - 1;
-        if (i >= stop) break;
-        if (text.charCodeAt(i) === 123) depth++;
-        else if (depth === 0 && text.charCodeAt(i + 1) === 125 && i + 1 < stop) {
-          diagnostics.push(strayClose(text, start, i, t > 0 ? tags[t - 1] : undefined));
-          reported++;
-          BRACES.lastIndex = i + 2;
-        } else if (depth > 0) depth--;
-      }
+    let pos = from;
+    while (pos < stop) {
+      if (nextOpen !== -1 && nextOpen < pos) nextOpen = text.indexOf('{', pos);
+      if (nextClose !== -1 && nextClose < pos) nextClose = text.indexOf('}', pos);
+      const i = nextOpen < 0 ? nextClose : nextClose < 0 ? nextOpen : Math.min(nextOpen, nextClose);
+      if (i < 0 || i >= stop) break;
+      pos = i + 1;
+      if (i === nextOpen) depth++;
+      else if (depth === 0 && text.charCodeAt(i + 1) === 125 && i + 1 < stop) {
+        diagnostics.push(strayClose(text, start, i, t > 0 ? tags[t - 1] : undefined));
+        reported++;
+        pos = i + 2;
+      } else if (depth > 0) depth--;
     }
     if (t < tags.length) from = tags[t].span.end;
   }
