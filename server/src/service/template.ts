@@ -121,9 +121,8 @@ interface RawTag {
   resume: number;
   /** The scan's diagnostics about this tag. */
   diags?: PromptDiagnostic[];
-  /** The tag built from it, and that tag's own diagnostics. */
-  tag?: Tag;
-  tagDiags?: PromptDiagnostic[];
+  /** Whether the tag built from it reported something itself (then it is built again when moved, so that its diagnostics move too). */
+  tagDiags?: boolean;
 }
 
 /** Whether the last `findTagEnd` read to its limit (a quote left open): its answer then depends on the text up to there. */
@@ -300,11 +299,36 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
   return tags;
 }
 
-/** The raw tags each template was built from, for the next version's scan. */
-const rawTags = new WeakMap<Template, RawTag[]>();
+/**
+ * The raw tags a template was built from, for the next version's scan: `raws[i]` (whose offsets are
+ * those of the version that scanned it) moved by `shifts[i]` is the raw tag of `template.tags[i]`.
+ * A raw tag moved by an edit keeps its object, and only its shift changes: a list of numbers is
+ * copied per keystroke, not an object per tag.
+ */
+interface RawList {
+  raws: RawTag[];
+  shifts: number[];
+}
+
+const rawTags = new WeakMap<Template, RawList>();
 
 function shiftDiagnostic(d: PromptDiagnostic, by: number): PromptDiagnostic {
   return { ...d, span: { start: d.span.start + by, end: d.span.end + by } };
+}
+
+interface Scan extends RawList {
+  /** When the previous scan was used: its raw tags; `raws` up to `head` are its first ones. */
+  old?: RawList;
+  head: number;
+  /** `raws` from here are `old`'s from `oldTail` on, moved. */
+  tail: number;
+  oldTail: number;
+}
+
+/** The scan's diagnostics about a raw tag, moved by `shift`. */
+function pushScanDiagnostics(raw: RawTag, shift: number, diagnostics: PromptDiagnostic[]): void {
+  const own = raw.diags;
+  if (own) for (let d = 0; d < own.length; d++) diagnostics.push(shift ? shiftDiagnostic(own[d], shift) : own[d]);
 }
 
 /**
@@ -315,33 +339,21 @@ function shiftDiagnostic(d: PromptDiagnostic, by: number): PromptDiagnostic {
  * previous scan also went on (and no backslash before it can escape what follows), the previous
  * tags from there on stand too, moved.
  */
-interface Scan {
-  raws: RawTag[];
-  /** When the previous scan was used: its raw tags, and which of them stand in the new list. */
-  old?: RawTag[];
-  /** `raws` up to here are the previous ones, the same objects. */
-  head: number;
-  /** `raws` from here are `old` from `oldTail` on, moved. */
-  tail: number;
-  oldTail: number;
-}
-
 function* scanTagsAfter(text: string, start: number, end: number, previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Steps<Scan> {
   const old = previous && rawTags.get(previous.template);
   if (!previous || !old || end !== text.length || previous.template.span.end !== previous.text.length) {
     const raws = yield* scanTags(text, start, end, diagnostics);
-    return { raws, head: 0, tail: raws.length, oldTail: 0 };
+    return { raws, shifts: new Array<number>(raws.length).fill(0), head: 0, tail: raws.length, oldTail: 0 };
   }
   const oldStart = previous.template.span.start;
   const { prefix, suffix, delta } = textChange(previous.text, text);
   const changeEnd = text.length - suffix;
+  const { raws: oldRaws, shifts: oldShifts } = old;
   let k = 0;
-  if (oldStart === start) while (k < old.length && old[k].reach <= prefix) k++;
-  const tags: RawTag[] = old.slice(0, k);
-  for (let t = 0; t < k; t++) {
-    const own = tags[t].diags;
-    if (own) for (let d = 0; d < own.length; d++) diagnostics.push(own[d]);
-  }
+  if (oldStart === start) while (k < oldRaws.length && oldRaws[k].reach + oldShifts[k] <= prefix) k++;
+  const tags: RawTag[] = oldRaws.slice(0, k);
+  const shifts = oldShifts.slice(0, k);
+  for (let t = 0; t < k; t++) pushScanDiagnostics(tags[t], shifts[t], diagnostics);
   let m = k;
   let rest = -1;
   const resync = (i: number): boolean => {
@@ -352,25 +364,24 @@ function* scanTagsAfter(text: string, start: number, end: number, previous: Temp
       rest = 0;
       return true;
     }
-    while (m < old.length && old[m].resume < at) m++;
-    if (m < old.length && old[m].resume === at) {
+    while (m < oldRaws.length && oldRaws[m].resume + oldShifts[m] < at) m++;
+    if (m < oldRaws.length && oldRaws[m].resume + oldShifts[m] === at) {
       rest = m + 1;
       return true;
     }
     return false;
   };
-  yield* scanTags(text, start, end, diagnostics, tags, k > 0 ? old[k - 1].resume : start, resync);
-  const scan: Scan = { raws: tags, old, head: k, tail: tags.length, oldTail: rest < 0 ? old.length : rest };
+  yield* scanTags(text, start, end, diagnostics, tags, k > 0 ? oldRaws[k - 1].resume + oldShifts[k - 1] : start, resync);
+  for (let t = k; t < tags.length; t++) shifts.push(0);
+  const scan: Scan = { raws: tags, shifts, old, head: k, tail: tags.length, oldTail: rest < 0 ? oldRaws.length : rest };
   if (rest < 0) return scan;
-  for (let t = rest; t < old.length; t++) {
+  for (let t = rest; t < oldRaws.length; t++) {
     if (t % STEP_ITEMS === 0) yield 'parse: tags';
-    const o = old[t];
-    const moved: RawTag = { start: o.start + delta, end: o.end + delta, closed: o.closed, open: o.open, close: o.close, reach: o.reach + delta, resume: o.resume + delta };
-    if (o.diags) {
-      moved.diags = o.diags.map((d) => shiftDiagnostic(d, delta));
-      for (let d = 0; d < moved.diags.length; d++) diagnostics.push(moved.diags[d]);
-    }
-    tags.push(moved);
+    const o = oldRaws[t];
+    const shift = oldShifts[t] + delta;
+    pushScanDiagnostics(o, shift, diagnostics);
+    tags.push(o);
+    shifts.push(shift);
   }
   return scan;
 }
@@ -637,12 +648,8 @@ const tagDiagnostics = new WeakMap<Tag, PromptDiagnostic[]>();
 function buildTagRecorded(text: string, raw: RawTag, diagnostics: PromptDiagnostic[]): Tag {
   const before = diagnostics.length;
   const tag = buildTag(text, raw, diagnostics);
-  raw.tag = tag;
-  raw.tagDiags = undefined;
-  if (diagnostics.length > before) {
-    raw.tagDiags = diagnostics.slice(before);
-    tagDiagnostics.set(tag, raw.tagDiags);
-  }
+  raw.tagDiags = diagnostics.length > before;
+  if (raw.tagDiags) tagDiagnostics.set(tag, diagnostics.slice(before));
   return tag;
 }
 
@@ -692,16 +699,14 @@ function* buildTags(text: string, scan: Scan, previous: TemplateSource | undefin
       if (o && o.span.end === r.end && o.closed === r.closed) {
         const own = tagDiagnostics.get(o);
         if (own) diagnostics.push(...own);
-        r.tag = o;
-        r.tagDiags = own;
+        r.tagDiags = !!own;
         return o;
       }
     } else if (r.start >= suffixFrom) {
       const o = at(r.start - delta);
       if (o && o.span.end === r.end - delta && o.closed === r.closed && !tagDiagnostics.has(o)) {
-        r.tag = shiftTag(o, delta);
-        r.tagDiags = undefined;
-        return r.tag;
+        r.tagDiags = false;
+        return shiftTag(o, delta);
       }
     }
     return buildTagRecorded(text, r, diagnostics);
@@ -711,10 +716,12 @@ function* buildTags(text: string, scan: Scan, previous: TemplateSource | undefin
   // that their diagnostics move too). Only the tags in between are looked up.
   const head = scan.old ? scan.head : 0;
   for (let n = 0; n < head; n++) {
-    const r = raws[n];
-    tags.push(r.tag!);
-    const own = r.tagDiags;
-    if (own) for (let d = 0; d < own.length; d++) diagnostics.push(own[d]);
+    const o = old[n];
+    tags.push(o);
+    if (raws[n].tagDiags) {
+      const own = tagDiagnostics.get(o);
+      if (own) for (let d = 0; d < own.length; d++) diagnostics.push(own[d]);
+    }
     if (tags.length % STEP_ITEMS === 0) yield 'parse: tags';
   }
   const tail = scan.old ? scan.tail : raws.length;
@@ -724,11 +731,15 @@ function* buildTags(text: string, scan: Scan, previous: TemplateSource | undefin
   }
   for (let n = tail; n < raws.length; n++) {
     const r = raws[n];
-    const o = scan.old![scan.oldTail + n - tail];
-    if (o.tag && !o.tagDiags) {
-      r.tag = shiftTag(o.tag, delta);
-      tags.push(r.tag);
-    } else tags.push(buildTagRecorded(text, r, diagnostics));
+    if (r.tagDiags === false) tags.push(shiftTag(old[scan.oldTail + n - tail], delta));
+    else {
+      // Built again where it now is: a raw tag of its own, not moved.
+      const shift = scan.shifts[n];
+      const here: RawTag = shift ? { start: r.start + shift, end: r.end + shift, closed: r.closed, open: r.open, close: r.close, reach: r.reach + shift, resume: r.resume + shift, diags: r.diags?.map((d) => shiftDiagnostic(d, shift)) } : r;
+      raws[n] = here;
+      scan.shifts[n] = 0;
+      tags.push(buildTagRecorded(text, here, diagnostics));
+    }
     if (tags.length % 32 === 0) yield 'parse: tags';
   }
   return tags;
@@ -883,7 +894,7 @@ export function* parseTemplateSteps(text: string, start: number, end: number, pr
   }
 
   const template: Template = { span: { start, end }, tags, blocks: roots, messages, diagnostics };
-  rawTags.set(template, scan.raws);
+  rawTags.set(template, { raws: scan.raws, shifts: scan.shifts });
   return template;
 }
 
