@@ -7,9 +7,14 @@
 // dist/bench/catalog.js; run alone, this file builds that bundle first.
 //
 //   node --import tsx bench/catalog.ts [--quick]
+//   node --import tsx bench/catalog.ts --baseline REF [--runs 8] [--workspace DIR]
+// With --baseline, commit REF's bundle (built in a temporary folder) and this tree's build the same
+// workspace cold in turns, --runs times each, and the medians of wall and CPU time are printed with
+// the load average: on a loaded machine only such same-minute, alternating figures compare.
 // `runCatalogBench()` is also called by bench/run.ts.
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { makeWorkspace } from './catalogWorkspace';
@@ -56,7 +61,59 @@ export function printCatalogBench(r: CatalogBenchResult, log: (s?: string) => vo
   log(`the view's grouping of every row by status: ${r.groupMs.toFixed(1)} ms`);
 }
 
+const ROOT = path.join(__dirname, '..');
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+}
+
+/** Commit REF's tree in a temporary folder (this node_modules linked), its bench bundle built. */
+function buildBaseline(ref: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pw-catalog-baseline-'));
+  const archive = execFileSync('git', ['archive', '--format=tar', ref], { cwd: ROOT, maxBuffer: 1 << 30 });
+  execFileSync('tar', ['-x', '-C', dir], { input: archive, maxBuffer: 1 << 30 });
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  execFileSync(process.execPath, ['esbuild.mjs', '--bench'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  return dir;
+}
+
+/** The baseline's and this tree's cold builds of one workspace, in turns; medians of wall and CPU time. */
+function compare(ref: string, runs: number, workspace: string | undefined): void {
+  const dir = workspace ?? makeWorkspace(10_000);
+  const baseline = buildBaseline(ref);
+  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  try {
+    const sides = [
+      { name: `baseline ${ref}`, child: path.join(baseline, 'dist', 'bench', 'catalog.js'), build: [] as number[], cpu: [] as number[] },
+      { name: 'current', child: CHILD, build: [] as number[], cpu: [] as number[] },
+    ];
+    console.log(`load average at the start: ${load()}`);
+    for (let k = 0; k < runs; k++) {
+      for (const side of sides) {
+        const r = JSON.parse(execFileSync(process.execPath, [side.child, dir, '0'], { encoding: 'utf8', maxBuffer: 1 << 24 })) as { files: number; buildMs: number; cpuMs: number };
+        side.build.push(r.buildMs);
+        side.cpu.push(r.cpuMs);
+      }
+    }
+    for (const side of sides) {
+      console.log(`${side.name}: cold build median ${median(side.build).toFixed(0)} ms wall, ${median(side.cpu).toFixed(0)} ms CPU over ${runs} runs (wall ${side.build.map((v) => v.toFixed(0)).join(' ')}; CPU ${side.cpu.map((v) => v.toFixed(0)).join(' ')})`);
+    }
+    console.log(`load average at the end: ${load()}`);
+  } finally {
+    rmSync(baseline, { recursive: true, force: true });
+    if (!workspace) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (require.main === module) {
-  execFileSync(process.execPath, ['esbuild.mjs', '--bench'], { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
-  void runCatalogBench({ quick: process.argv.includes('--quick') }).then((r) => printCatalogBench(r));
+  execFileSync(process.execPath, ['esbuild.mjs', '--bench'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const ref = option('baseline');
+  if (ref) compare(ref, Number(option('runs') ?? 8), option('workspace'));
+  else void runCatalogBench({ quick: process.argv.includes('--quick') }).then((r) => printCatalogBench(r));
 }

@@ -2,7 +2,7 @@
 // in-process, bundle and VSIX sizes, and a few bad inputs. Prints tables and writes
 // bench/results/latest.json. See docs/benchmarks.md for what each number means.
 //
-//   node --import tsx bench/run.ts [--quick] [--no-vsix] [--no-extra] [--baseline REF | --no-baseline] [--no-load]
+//   node --import tsx bench/run.ts [--quick] [--no-vsix] [--no-extra] [--baseline REF | --no-baseline] [--no-load] [--no-floor]
 //
 // By default a child process keeps one core busy for the whole run (--no-load turns it off): an
 // editor's machine is rarely idle, and on two cores the figures of a quiet machine flattered us.
@@ -26,6 +26,9 @@ const argv = process.argv.slice(2);
 const args = new Set(argv);
 const QUICK = args.has('--quick');
 const LOAD = !args.has('--no-load');
+/** Table 1's floor: a server that analyses nothing measured beside the real one (--no-floor turns it off). */
+const FLOOR = !args.has('--no-floor');
+const FLOOR_SERVER = path.join(ROOT, 'dist', 'bench', 'floor-server.js');
 const SIZES = [
   { lines: 100, edits: QUICK ? 40 : 200, rounds: 1, goalP95: undefined as number | undefined, compare: false },
   { lines: 1_000, edits: QUICK ? 40 : 200, rounds: 2, goalP95: 10, compare: true },
@@ -117,6 +120,8 @@ interface EditResult {
 /** What the edit loops of one server bundle collect, over all rounds. */
 interface EditRun {
   label: string;
+  /** The transport-only server (bench/floorServer.ts): left out of the version-by-version comparison. */
+  floor?: boolean;
   /** This round's server process. */
   client?: TestLanguageClient;
   samples: number[];
@@ -156,11 +161,17 @@ function difference(runs: EditRun[]): string {
     .join('; ');
 }
 
-async function measureEdits(lines: number, n: number, rounds = 1, servers = [{ label: 'current', bundle: SERVER }]): Promise<EditMeasurement> {
+/**
+ * `servers`: the bundles measured side by side, edit by edit. One marked `floor` is the
+ * transport-only server: it is started with the diagnostics the first server published for the
+ * unedited prompt and publishes them for every version.
+ */
+async function measureEdits(lines: number, n: number, rounds = 1, servers: { label: string; bundle: string; floor?: boolean }[] = [{ label: 'current', bundle: SERVER }]): Promise<EditMeasurement> {
   const { text, variables } = generatePrompt(lines);
   const script = editScript(text, WARMUP + n);
   const uri = docUri(`edits-${lines}.prompt`);
-  const runs: EditRun[] = servers.map(({ label }) => ({ label, samples: [], kinds: new Map(), withDiagnostics: 0, initialCodes: [], lastKey: '' }));
+  const runs: EditRun[] = servers.map(({ label, floor }) => ({ label, floor, samples: [], kinds: new Map(), withDiagnostics: 0, initialCodes: [], lastKey: '' }));
+  const compared = runs.filter((r) => !r.floor);
   let versionsDiffering = 0;
   let firstDifference: string | undefined;
   // Two processes of the same bundle, measured side by side, can differ by a few percent over a
@@ -172,10 +183,12 @@ async function measureEdits(lines: number, n: number, rounds = 1, servers = [{ l
     const measured = script.slice(WARMUP + pass * share, WARMUP + (pass + 1) * share);
     const steps = [...script.slice(0, WARMUP).map((e) => ({ e, warmup: true })), ...measured.map((e) => ({ e, warmup: false }))];
     try {
+      let first: unknown[] = [];
       for (let k = 0; k < runs.length; k++) {
         const run = runs[k];
-        run.client = await startServer(servers[k].bundle);
+        run.client = run.floor ? await TestLanguageClient.start({ configuration: true, server: servers[k].bundle, initializationOptions: { diagnostics: first } }) : await startServer(servers[k].bundle);
         const opened = await guard(run.client.open(uri, text), 'open', run.client);
+        if (k === 0) first = opened.diagnostics;
         if (pass === 0) run.initialCodes = opened.diagnostics.map((d) => String(d.code));
       }
       for (let i = 0; i < steps.length; i++) {
@@ -189,16 +202,16 @@ async function measureEdits(lines: number, n: number, rounds = 1, servers = [{ l
           const t0 = performance.now();
           const published = await guard(client.edit(uri, e.range, e.text), `edit ${i}`, client);
           const dt = performance.now() - t0;
-          if (runs.length > 1) run.lastKey = diagnosticsKey(published);
+          if (compared.length > 1 && !run.floor) run.lastKey = diagnosticsKey(published);
           if (warmup) continue;
           run.samples.push(dt);
           if (!run.kinds.has(e.kind)) run.kinds.set(e.kind, []);
           run.kinds.get(e.kind)!.push(dt);
           if (published.diagnostics.length) run.withDiagnostics++;
         }
-        if (!warmup && runs.some((r) => r.lastKey !== runs[0].lastKey)) {
+        if (!warmup && compared.some((r) => r.lastKey !== compared[0].lastKey)) {
           versionsDiffering++;
-          firstDifference ??= `round ${pass + 1}, version ${i + 2} (${e.kind}): ${difference(runs)}`;
+          firstDifference ??= `round ${pass + 1}, version ${i + 2} (${e.kind}): ${difference(compared)}`;
         }
       }
       for (const run of runs) await run.client!.close(uri);
@@ -699,13 +712,19 @@ async function measureAll(started: Date, m: ReturnType<typeof machine>, distBund
   const steps: StepsResult = await measureSteps(QUICK ? 2 : 6);
 
   const edits: EditResult[] = [];
+  /** Per size: the floor server's loop, measured beside the real server's (undefined with --no-floor). */
+  const floors: (EditResult | undefined)[] = [];
   const comparisons: Comparison[] = [];
   const loadAroundEdits = [round(os.loadavg()[0])];
   for (const s of SIZES) {
     const both = baseline && s.compare;
-    progress(`edits: ${count(s.lines)} lines${both ? ', current and baseline interleaved' : ''}...`);
-    const measured = await measureEdits(s.lines, s.edits, s.rounds, both ? [{ label: 'current', bundle: SERVER }, { label: 'baseline', bundle: baseline.server }] : undefined);
+    progress(`edits: ${count(s.lines)} lines${both ? ', current and baseline interleaved' : ''}${FLOOR ? ', with the floor server' : ''}...`);
+    const servers: { label: string; bundle: string; floor?: boolean }[] = [{ label: 'current', bundle: SERVER }];
+    if (both) servers.push({ label: 'baseline', bundle: baseline.server });
+    if (FLOOR) servers.push({ label: 'floor', bundle: FLOOR_SERVER, floor: true });
+    const measured = await measureEdits(s.lines, s.edits, s.rounds, servers);
     edits.push(measured.results[0]);
+    floors.push(FLOOR ? measured.results[servers.length - 1] : undefined);
     if (both) comparisons.push(compare(measured));
   }
   loadAroundEdits.push(round(os.loadavg()[0]));
@@ -752,6 +771,15 @@ async function measureAll(started: Date, m: ReturnType<typeof machine>, distBund
       edits.map((e, i) => [`${count(e.lines)} lines`, count(e.chars), String(e.variables), String(e.edits), ms(e.all.median), ms(e.all.p95), ms(e.all.max), goal(e.all.p95, SIZES[i].goalP95)]),
     ),
   );
+  if (FLOOR) {
+    log();
+    log('   floor: a server that analyses nothing (bench/floorServer.ts), measured edit by edit beside the real one;');
+    log('   it publishes the diagnostics the real server published for the unedited prompt, for every version');
+    log(table(['prompt', 'diagnostics', 'median', 'p95', 'max', 'real server p95 above floor p95'], edits.map((e, i) => {
+      const f = floors[i];
+      return f ? [`${count(e.lines)} lines`, String(e.initialCodes.length), ms(f.all.median), ms(f.all.p95), ms(f.all.max), ms(e.all.p95 - f.all.p95)] : [`${count(e.lines)} lines`, '-', '-', '-', '-', '-'];
+    })));
+  }
   for (const e of edits) if (e.initialCodes.length) log(`   note: the unedited ${count(e.lines)}-line prompt has diagnostics: ${[...new Set(e.initialCodes)].join(', ')}`);
   log();
   log('   by edit position (median / p95 ms)');
@@ -872,7 +900,7 @@ async function measureAll(started: Date, m: ReturnType<typeof machine>, distBund
       warmupEdits: WARMUP,
       activation: ACTIVATION_NOTE,
     },
-    edits: edits.map((e, i) => ({ ...e, goalP95: SIZES[i].goalP95, pass: SIZES[i].goalP95 === undefined ? undefined : e.all.p95 < SIZES[i].goalP95! })),
+    edits: edits.map((e, i) => ({ ...e, goalP95: SIZES[i].goalP95, pass: SIZES[i].goalP95 === undefined ? undefined : e.all.p95 < SIZES[i].goalP95!, floor: floors[i] ? { all: floors[i]!.all, byKind: floors[i]!.byKind, samples: floors[i]!.samples } : null })),
     baseline: baseline ? { ...baseline.info, noiseMargin: NOISE, loadAroundEdits, comparisons } : null,
     opens,
     responsiveness,

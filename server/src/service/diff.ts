@@ -30,7 +30,19 @@ export interface TextChange {
   delta: number;
 }
 
+/** The last change computed: the line index, the template parse and the lint rules all ask for the same pair of versions. */
+let last: { old: string; text: string; change: TextChange } | undefined;
+
+/**
+ * How `text` differs from `old`. Remembered for the last pair asked (compared by identity first:
+ * the callers of one version pass the same two strings), so one keystroke scans the texts once.
+ * The result is shared: callers must not change it.
+ */
 export function textChange(old: string, text: string): TextChange {
+  // Lengths first: a different pair of the same length is compared only up to its first difference.
+  if (last && last.old.length === old.length && last.text.length === text.length && last.old === old && last.text === text) return last.change;
   const prefix = commonPrefix(old, text);
-  return { prefix, suffix: commonSuffix(old, text, Math.min(old.length, text.length) - prefix), delta: text.length - old.length };
+  const change: TextChange = { prefix, suffix: commonSuffix(old, text, Math.min(old.length, text.length) - prefix), delta: text.length - old.length };
+  last = { old, text, change };
+  return change;
 }

@@ -111,10 +111,26 @@ interface RawTag {
   closed: boolean;
   open: string;
   close: string;
+  /**
+   * How far the scan read to find this tag (from where the previous tag left it): the text up to
+   * here decides it. Infinity when it read to the end of the body (an unclosed comment or a quote
+   * left open).
+   */
+  reach: number;
+  /** Where the scan went on after this tag. */
+  resume: number;
+  /** The scan's diagnostics about this tag. */
+  diags?: PromptDiagnostic[];
+  /** Whether the tag built from it reported something itself (then it is built again when moved, so that its diagnostics move too). */
+  tagDiags?: boolean;
 }
+
+/** Whether the last `findTagEnd` read to its limit (a quote left open): its answer then depends on the text up to there. */
+let readToLimit = false;
 
 /** Finds the end of a tag that starts at `start` with `open`; skips quoted strings. */
 function findTagEnd(text: string, from: number, close: string, limit: number): number {
+  readToLimit = false;
   let quote = 0;
   for (let i = from; i < limit; i++) {
     const c = text.charCodeAt(i);
@@ -129,6 +145,7 @@ function findTagEnd(text: string, from: number, close: string, limit: number): n
     if (c === 125 && text.startsWith(close, i)) return i;
     if (c === 123 && text.charCodeAt(i + 1) === 123) return -1; // a new `{{` before this one closed
   }
+  readToLimit = true;
   // A stray quote can hide the real close: fall back to the first `}}` before the next `{{`.
   if (quote) {
     const next = text.indexOf('{{', from);
@@ -147,13 +164,27 @@ function indexBefore(text: string, needle: string, from: number, limit: number):
 /** Items (tags, blocks, matches) a loop of the template parse handles between two pause points of a sliced parse. */
 const STEP_ITEMS = 256;
 
-function* scanTags(text: string, start: number, end: number, diagnostics: PromptDiagnostic[]): Steps<RawTag[]> {
-  const tags: RawTag[] = [];
+/**
+ * The tags of `start`..`end`, scanned from `from` (a point where a scan from `start` passes: the
+ * body's start or where it went on after a tag) into `tags`. `resync`, asked at each point the scan
+ * passes, may end the scan there (the caller has the rest).
+ */
+function* scanTags(text: string, start: number, end: number, diagnostics: PromptDiagnostic[], tags: RawTag[] = [], from = start, resync?: (i: number) => boolean): Steps<RawTag[]> {
   let n = 0;
   /** The next `}}` after the last short comment's start (-2: not searched yet, -1: none). */
   let nextClose = -2;
-  let i = start;
+  let i = from;
+  let before = diagnostics.length;
+  const push = (tag: Omit<RawTag, 'reach' | 'resume'>, reach: number, resume: number) => {
+    const raw = tag as RawTag;
+    raw.reach = reach;
+    raw.resume = resume;
+    if (diagnostics.length > before) raw.diags = diagnostics.slice(before);
+    tags.push(raw);
+  };
   while (i < end) {
+    if (resync && resync(i)) break;
+    before = diagnostics.length;
     if (++n % STEP_ITEMS === 0) yield 'parse: tags';
     const open = text.indexOf('{{', i);
     if (open < 0 || open >= end - 1) break;
@@ -168,8 +199,8 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
     if (text.startsWith('{{{{', open)) {
       const close = text.indexOf('}}}}', open + 4);
       if (close < 0 || close >= end) {
-        tags.push({ start: open, end, closed: false, open: '{{{{', close: '}}}}' });
         diagnostics.push({ code: 'template-unclosed-tag', severity: 'error', message: 'This raw block tag `{{{{` is never closed with `}}}}`.', span: { start: open, end: open + 4 } });
+        push({ start: open, end, closed: false, open: '{{{{', close: '}}}}' }, Infinity, end);
         break;
       }
       const name = text.slice(open + 4, close).trim().split(/\s/)[0];
@@ -179,7 +210,7 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
       if (after < 0 || after >= end) {
         diagnostics.push({ code: 'template-unclosed-block', severity: 'error', message: `The raw block \`{{{{${name}}}}}\` is never closed. Add \`${closer}\` where it should end.`, span: { start: open, end: close + 4 } });
       }
-      tags.push({ start: open, end: stop, closed: after >= 0, open: '{{{{', close: '}}}}' });
+      push({ start: open, end: stop, closed: after >= 0, open: '{{{{', close: '}}}}' }, stop === end ? Infinity : stop + 2, stop);
       i = stop;
       continue;
     }
@@ -196,10 +227,10 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
       }
       if (endAt < 0 || endAt > end) {
         diagnostics.push({ code: 'template-unclosed-comment', severity: 'error', message: 'This comment `{{!--` is never closed. End it with `--}}`.', span: { start: open, end: open + (text[open + 2] === '~' ? 6 : 5) } });
-        tags.push({ start: open, end, closed: false, open: '{{!--', close: '--}}' });
+        push({ start: open, end, closed: false, open: '{{!--', close: '--}}' }, Infinity, end);
         break;
       }
-      tags.push({ start: open, end: endAt, closed: true, open: '{{!--', close: '--}}' });
+      push({ start: open, end: endAt, closed: true, open: '{{!--', close: '--}}' }, endAt + 2, endAt);
       i = endAt;
       continue;
     }
@@ -214,11 +245,11 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
         let lineEnd = open;
         while (lineEnd < end && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
         diagnostics.push({ code: 'template-unclosed-comment', severity: 'error', message: 'This comment `{{!` is never closed. End it with `}}`.', span: { start: open, end: Math.max(lineEnd, open + 3) } });
-        tags.push({ start: open, end: lineEnd, closed: false, open: '{{', close: '}}' });
+        push({ start: open, end: lineEnd, closed: false, open: '{{', close: '}}' }, Infinity, lineEnd);
         i = lineEnd;
         continue;
       }
-      tags.push({ start: open, end: closeAt + 2, closed: true, open: '{{', close: '}}' });
+      push({ start: open, end: closeAt + 2, closed: true, open: '{{', close: '}}' }, closeAt + 4, closeAt + 2);
       i = closeAt + 2;
       continue;
     }
@@ -231,11 +262,13 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
     // run of unclosed tags quadratic.
     const closeAt = findTagEnd(text, bodyFrom, closeDelim, end);
     if (closeAt < 0 || closeAt > limit) {
+      // Decided by the text up to the next `{{` (or the close found past it).
+      const reach = readToLimit ? Infinity : Math.max(limit + 2, closeAt + closeDelim.length + 2);
       // A triple-stash closed with only `}}` is a common slip: say so precisely.
       const double = triple ? indexBefore(text, '}}', bodyFrom, limit) : -1;
       if (triple && double >= 0 && double < limit) {
         diagnostics.push({ code: 'template-unbalanced-braces', severity: 'error', message: 'This tag opens with `{{{` but closes with `}}`. Use `{{{ ... }}}` for unescaped output, or `{{ ... }}`.', span: { start: open, end: double + 2 } });
-        tags.push({ start: open, end: double + 2, closed: false, open: '{{{', close: '}}' });
+        push({ start: open, end: double + 2, closed: false, open: '{{{', close: '}}' }, reach, double + 2);
         i = double + 2;
         continue;
       }
@@ -246,7 +279,7 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
       while (lineEnd < stop && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
       const shown = { start: open, end: lineEnd };
       diagnostics.push({ code: 'template-unclosed-tag', severity: 'error', message: `This \`${triple ? '{{{' : '{{'}\` is never closed with \`${closeDelim}\`. Close the tag, or write \`\\{{\` for a literal \`{{\`.`, span: shown.end > shown.start ? shown : { start: open, end: open + 2 } });
-      tags.push({ start: open, end: shown.end, closed: false, open: triple ? '{{{' : '{{', close: closeDelim });
+      push({ start: open, end: shown.end, closed: false, open: triple ? '{{{' : '{{', close: closeDelim }, reach, open + 2);
       i = open + 2;
       continue;
     }
@@ -259,10 +292,98 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
         span: { start: open, end: closeAt + 4 },
       });
     }
-    tags.push({ start: open, end: closeAt + closeDelim.length, closed: true, open: triple ? '{{{' : '{{', close: closeDelim });
+    // `}}}}` is looked for up to two characters past the close.
+    push({ start: open, end: closeAt + closeDelim.length, closed: true, open: triple ? '{{{' : '{{', close: closeDelim }, readToLimit ? Infinity : closeAt + closeDelim.length + 2, closeAt + closeDelim.length);
     i = closeAt + closeDelim.length;
   }
   return tags;
+}
+
+/**
+ * The raw tags a template was built from, for the next version's scan: `raws[i]` (whose offsets are
+ * those of the version that scanned it) moved by `shifts[i]` is the raw tag of `template.tags[i]`.
+ * A raw tag moved by an edit keeps its object, and only its shift changes: a list of numbers is
+ * copied per keystroke, not an object per tag.
+ */
+interface RawList {
+  raws: RawTag[];
+  shifts: number[];
+}
+
+const rawTags = new WeakMap<Template, RawList>();
+
+function shiftDiagnostic(d: PromptDiagnostic, by: number): PromptDiagnostic {
+  return { ...d, span: { start: d.span.start + by, end: d.span.end + by } };
+}
+
+interface Scan extends RawList {
+  /** When the previous scan was used: its raw tags; `raws` up to `head` are its first ones. */
+  old?: RawList;
+  head: number;
+  /** `raws` from here are `old`'s from `oldTail` on, moved. */
+  tail: number;
+  oldTail: number;
+}
+
+/** The scan's diagnostics about a raw tag, moved by `shift`. */
+function pushScanDiagnostics(raw: RawTag, shift: number, diagnostics: PromptDiagnostic[]): void {
+  const own = raw.diags;
+  if (own) for (let d = 0; d < own.length; d++) diagnostics.push(shift ? shiftDiagnostic(own[d], shift) : own[d]);
+}
+
+/**
+ * `scanTags` over a new version of the previous template's text. The scan decides each tag from
+ * the text between the previous tag and the tag's `reach`, and carries nothing else from one tag to
+ * the next but its position. So the previous tags whose reach ends before the edit stand; the scan
+ * starts again after the last of them, and once it comes to a point past the edit where the
+ * previous scan also went on (and no backslash before it can escape what follows), the previous
+ * tags from there on stand too, moved.
+ */
+function* scanTagsAfter(text: string, start: number, end: number, previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Steps<Scan> {
+  const old = previous && rawTags.get(previous.template);
+  if (!previous || !old || end !== text.length || previous.template.span.end !== previous.text.length) {
+    const raws = yield* scanTags(text, start, end, diagnostics);
+    return { raws, shifts: new Array<number>(raws.length).fill(0), head: 0, tail: raws.length, oldTail: 0 };
+  }
+  const oldStart = previous.template.span.start;
+  const { prefix, suffix, delta } = textChange(previous.text, text);
+  const changeEnd = text.length - suffix;
+  const { raws: oldRaws, shifts: oldShifts } = old;
+  let k = 0;
+  if (oldStart === start) while (k < oldRaws.length && oldRaws[k].reach + oldShifts[k] <= prefix) k++;
+  const tags: RawTag[] = oldRaws.slice(0, k);
+  const shifts = oldShifts.slice(0, k);
+  for (let t = 0; t < k; t++) pushScanDiagnostics(tags[t], shifts[t], diagnostics);
+  let m = k;
+  let rest = -1;
+  const resync = (i: number): boolean => {
+    // A backslash before the point could join one in the edit (no tag ends with one: a safeguard).
+    if (i <= changeEnd || (text.charCodeAt(i - 1) === 92 && !(i === start && oldStart === start - delta))) return false;
+    const at = i - delta;
+    if (at === oldStart && start - delta === oldStart) {
+      rest = 0;
+      return true;
+    }
+    while (m < oldRaws.length && oldRaws[m].resume + oldShifts[m] < at) m++;
+    if (m < oldRaws.length && oldRaws[m].resume + oldShifts[m] === at) {
+      rest = m + 1;
+      return true;
+    }
+    return false;
+  };
+  yield* scanTags(text, start, end, diagnostics, tags, k > 0 ? oldRaws[k - 1].resume + oldShifts[k - 1] : start, resync);
+  for (let t = k; t < tags.length; t++) shifts.push(0);
+  const scan: Scan = { raws: tags, shifts, old, head: k, tail: tags.length, oldTail: rest < 0 ? oldRaws.length : rest };
+  if (rest < 0) return scan;
+  for (let t = rest; t < oldRaws.length; t++) {
+    if (t % STEP_ITEMS === 0) yield 'parse: tags';
+    const o = oldRaws[t];
+    const shift = oldShifts[t] + delta;
+    pushScanDiagnostics(o, shift, diagnostics);
+    tags.push(o);
+    shifts.push(shift);
+  }
+  return scan;
 }
 
 // ---- expression parsing through Handlebars ----
@@ -527,7 +648,8 @@ const tagDiagnostics = new WeakMap<Tag, PromptDiagnostic[]>();
 function buildTagRecorded(text: string, raw: RawTag, diagnostics: PromptDiagnostic[]): Tag {
   const before = diagnostics.length;
   const tag = buildTag(text, raw, diagnostics);
-  if (diagnostics.length > before) tagDiagnostics.set(tag, diagnostics.slice(before));
+  raw.tagDiags = diagnostics.length > before;
+  if (raw.tagDiags) tagDiagnostics.set(tag, diagnostics.slice(before));
   return tag;
 }
 
@@ -551,7 +673,8 @@ function shiftTag(t: Tag, by: number): Tag {
  * tag before the edit is the same object, one after it a moved copy (not parsed again). Tags whose
  * own check reported something after the edit are built afresh, so their diagnostics move right.
  */
-function* buildTags(text: string, raws: RawTag[], previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Steps<Tag[]> {
+function* buildTags(text: string, scan: Scan, previous: TemplateSource | undefined, diagnostics: PromptDiagnostic[]): Steps<Tag[]> {
+  const raws = scan.raws;
   const tags: Tag[] = [];
   if (!previous || !previous.template.tags.length) {
     // Indexed loops in this generator: `for…of` here allocated an iterator result per tag.
@@ -576,16 +699,47 @@ function* buildTags(text: string, raws: RawTag[], previous: TemplateSource | und
       if (o && o.span.end === r.end && o.closed === r.closed) {
         const own = tagDiagnostics.get(o);
         if (own) diagnostics.push(...own);
+        r.tagDiags = !!own;
         return o;
       }
     } else if (r.start >= suffixFrom) {
       const o = at(r.start - delta);
-      if (o && o.span.end === r.end - delta && o.closed === r.closed && !tagDiagnostics.has(o)) return shiftTag(o, delta);
+      if (o && o.span.end === r.end - delta && o.closed === r.closed && !tagDiagnostics.has(o)) {
+        r.tagDiags = false;
+        return shiftTag(o, delta);
+      }
     }
     return buildTagRecorded(text, r, diagnostics);
   };
-  for (let n = 0; n < raws.length; n++) {
+  // The scan's head (the previous raw tags themselves) has the previous tags; its moved tail has
+  // the previous tags moved, but for those whose own check reported something (built again, so
+  // that their diagnostics move too). Only the tags in between are looked up.
+  const head = scan.old ? scan.head : 0;
+  for (let n = 0; n < head; n++) {
+    const o = old[n];
+    tags.push(o);
+    if (raws[n].tagDiags) {
+      const own = tagDiagnostics.get(o);
+      if (own) for (let d = 0; d < own.length; d++) diagnostics.push(own[d]);
+    }
+    if (tags.length % STEP_ITEMS === 0) yield 'parse: tags';
+  }
+  const tail = scan.old ? scan.tail : raws.length;
+  for (let n = head; n < tail; n++) {
     tags.push(reuse(raws[n]));
+    if (tags.length % 32 === 0) yield 'parse: tags';
+  }
+  for (let n = tail; n < raws.length; n++) {
+    const r = raws[n];
+    if (r.tagDiags === false) tags.push(shiftTag(old[scan.oldTail + n - tail], delta));
+    else {
+      // Built again where it now is: a raw tag of its own, not moved.
+      const shift = scan.shifts[n];
+      const here: RawTag = shift ? { start: r.start + shift, end: r.end + shift, closed: r.closed, open: r.open, close: r.close, reach: r.reach + shift, resume: r.resume + shift, diags: r.diags?.map((d) => shiftDiagnostic(d, shift)) } : r;
+      raws[n] = here;
+      scan.shifts[n] = 0;
+      tags.push(buildTagRecorded(text, here, diagnostics));
+    }
     if (tags.length % 32 === 0) yield 'parse: tags';
   }
   return tags;
@@ -608,9 +762,9 @@ export function parseTemplate(text: string, start: number, end: number, previous
  */
 export function* parseTemplateSteps(text: string, start: number, end: number, previous?: TemplateSource, trimmedStart = false): Steps<Template> {
   const diagnostics: PromptDiagnostic[] = [];
-  const raws = yield* scanTags(text, start, end, diagnostics);
+  const scan = yield* scanTagsAfter(text, start, end, previous, diagnostics);
   yield 'parse: tags';
-  const tags = yield* buildTags(text, raws, previous, diagnostics);
+  const tags = yield* buildTags(text, scan, previous, diagnostics);
   yield 'parse: tags';
 
   // Block structure.
@@ -739,7 +893,9 @@ export function* parseTemplateSteps(text: string, start: number, end: number, pr
     }
   }
 
-  return { span: { start, end }, tags, blocks: roots, messages, diagnostics };
+  const template: Template = { span: { start, end }, tags, blocks: roots, messages, diagnostics };
+  rawTags.set(template, { raws: scan.raws, shifts: scan.shifts });
+  return template;
 }
 
 /** `{{role}}` with no role name (a hash alone passes none either). */
@@ -886,32 +1042,33 @@ function fencedRanges(text: string): [number, number][] {
  * reported. Right after a `{{! }}` comment that held a `{{`, it is the end of a comment that
  * Handlebars closed earlier, at the first `}}`.
  */
-/** The braces between tags: a regular expression finds them, not a loop over every character of the body. */
-const BRACES = /[{}]/g;
-
 function* checkStrayClose(text: string, start: number, end: number, tags: Tag[], diagnostics: PromptDiagnostic[]): Steps<void> {
   const any = text.indexOf('}}', start);
   if (any < 0 || any + 2 > end) return;
   let depth = 0;
   let from = start;
   let reported = 0;
+  // The next `{` and `}` at or after the point reached (-1: none left), found with `indexOf` (not
+  // a regular expression run from every tag): the point only moves forward, so each search
+  // starts where the last one's answer lies behind, and the body is searched once per brace.
+  let nextOpen = -2;
+  let nextClose = -2;
   for (let t = 0; t <= tags.length && reported < 20; t++) {
     if (t % STEP_ITEMS === STEP_ITEMS - 1) yield 'parse: text';
     const stop = t < tags.length ? tags[t].span.start : end;
-    if (from < stop) {
-      BRACES.lastIndex = from;
-      // `test` moves `lastIndex` past the brace it finds without making a match array (a body
-      // with many braces would otherwise allocate one per brace on every keystroke).
-      while (BRACES.test(text)) {
-        const i = BRACES.lastIndex - 1;
-        if (i >= stop) break;
-        if (text.charCodeAt(i) === 123) depth++;
-        else if (depth === 0 && text.charCodeAt(i + 1) === 125 && i + 1 < stop) {
-          diagnostics.push(strayClose(text, start, i, t > 0 ? tags[t - 1] : undefined));
-          reported++;
-          BRACES.lastIndex = i + 2;
-        } else if (depth > 0) depth--;
-      }
+    let pos = from;
+    while (pos < stop) {
+      if (nextOpen !== -1 && nextOpen < pos) nextOpen = text.indexOf('{', pos);
+      if (nextClose !== -1 && nextClose < pos) nextClose = text.indexOf('}', pos);
+      const i = nextOpen < 0 ? nextClose : nextClose < 0 ? nextOpen : Math.min(nextOpen, nextClose);
+      if (i < 0 || i >= stop) break;
+      pos = i + 1;
+      if (i === nextOpen) depth++;
+      else if (depth === 0 && text.charCodeAt(i + 1) === 125 && i + 1 < stop) {
+        diagnostics.push(strayClose(text, start, i, t > 0 ? tags[t - 1] : undefined));
+        reported++;
+        pos = i + 2;
+      } else if (depth > 0) depth--;
     }
     if (t < tags.length) from = tags[t].span.end;
   }

@@ -1,7 +1,7 @@
 // Offset <-> LSP position conversion for one immutable text. Offsets and characters are UTF-16
 // code units, which is what both JavaScript strings and LSP positions use.
 import type { Position, Range } from 'vscode-languageserver-types';
-import { commonPrefix, commonSuffix } from './diff';
+import { textChange } from './diff';
 import { runSteps, type Steps } from './slice';
 
 /** Characters of a text scanned for line breaks between two pause points of a sliced parse. */
@@ -37,8 +37,7 @@ export class LineIndex {
     let delta = 0;
     if (previous && previous.text.length > 4096) {
       const old = previous.text;
-      const prefix = commonPrefix(old, text);
-      const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
+      const { prefix, suffix } = textChange(old, text);
       // Scanned again: from the start of the line before the first change (a `\r` just before it
       // may pair with what follows) to one character into the common suffix.
       const first = previous.lineAt(Math.max(0, prefix - 1));

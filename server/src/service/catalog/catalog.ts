@@ -2,7 +2,7 @@
 // owner, lifecycle status, tags, model, tokens and cost per run, the verdict of its tests on the
 // current text (run records, by content hash) and its last change (git). Plain data built from texts:
 // `Catalog.set(uri, text)` (re)computes one row, so a file change costs one parse, never a rescan.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Range } from 'vscode-languageserver-types';
 import type { PromptDocument } from '../document';
 import { formatById, formatFor, parseDocument, registeredFormats } from '../formats/registry';
@@ -75,8 +75,12 @@ export interface CatalogOptions {
   models?: unknown;
 }
 
+// Node's one-shot hash (Node 20.12 and later) skips the Hash object `createHash` builds per call:
+// about a tenth of a millisecond per row, a second of a 10,000-row build under load.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 function relativePath(root: string, uri: string): string {
@@ -85,6 +89,15 @@ function relativePath(root: string, uri: string): string {
   const r = root.replace(/\\/g, '/').replace(/\/+$/, '');
   p = p.replace(/\\/g, '/');
   return p.startsWith(`${r}/`) ? p.slice(r.length + 1) : p.replace(/^\/+/, '');
+}
+
+/**
+ * Whether the file's name starts with `_` (written or `%5F`), the one case `partialNameOf` (which
+ * splits and decodes the whole URI) can name a partial: most rows skip it.
+ */
+const PARTIAL_NAME_START = /(?:^|[\\/])(?:_|%5[Ff])[^\\/]*$/;
+function mayBePartial(uri: string): boolean {
+  return PARTIAL_NAME_START.test(uri);
 }
 
 function baseName(path: string, format: string): string {
@@ -121,6 +134,7 @@ export function catalogEntry(uri: string, text: string, options: CatalogOptions,
     status = d.status;
     statusSource = d.source;
   }
+  const top = promptSpan(doc);
   const entry: CatalogEntry = {
     uri,
     path,
@@ -139,8 +153,8 @@ export function catalogEntry(uri: string, text: string, options: CatalogOptions,
     contentHash: sha256(text),
     errors: doc.diagnostics.filter((d) => d.severity === 'error').length,
     includes: doc.prompt.includes.map((i) => i.name),
-    partialName: partialNameOf(uri),
-    places: { top: doc.lines.range(promptSpan(doc).start, promptSpan(doc).end), status: range(m.status?.span), version: range(m.version?.span), owner: range(m.owner?.span) },
+    partialName: mayBePartial(uri) ? partialNameOf(uri) : undefined,
+    places: { top: doc.lines.range(top.start, top.end), status: range(m.status?.span), version: range(m.version?.span), owner: range(m.owner?.span) },
   };
   if (options.tokens !== false && doc.notice !== 'binary') {
     try {

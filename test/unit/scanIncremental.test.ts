@@ -1,0 +1,125 @@
+// The template's tag scan started again near an edit (the previous version's tags before it kept,
+// the ones after it moved): after seeded random edit sequences on generated prompts, with edits
+// inside and around tags, comments, raw blocks, quotes, backslashes and CRLF line breaks, the
+// template and the diagnostics equal a parse from scratch, every range included.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parsePromptDocument, type PromptDocument } from '../../server/src/service';
+import { allBlocks, parseTemplate, type Template } from '../../server/src/service/template';
+
+function lcg(seed: number): () => number {
+  return () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x80000000;
+}
+
+const PIECES = [
+  'Plain prose about the ticket. ', '{{question}}', '{{customer.name}}', '{{#if flag}}', '{{else}}', '{{/if}}', '{{#each items as |item|}}', '{{item}}', '{{/each}}',
+  '{{role "system"}}', '{{role "user"}}', '{{role}}', '{{history}}', '{{! short comment }}', '{{!-- long\ncomment {{x}} --}}', '{{{{raw}}}} {{not a tag}} {{{{/raw}}}}',
+  '{{> footer}}', '{{json question}}', '{{x (y "}}")}}', "{{say 'it''s'}}", '{{{unescaped}}}', '\\{{escaped}}', '{"a": {"b": 1}}', '{{"a": 1}}', 'a }} b',
+  '{# jinja #}', '{% if x %}', '`{% code %}`', '{{~trim~}}', '{{^if x}}', '{{*decorator}}', '{{#> layout}}', '{{/layout}}', '{{.Go}}',
+];
+
+const SNIPPETS = [
+  '{', '}', '{{', '}}', '}}}', '}}}}', '{{{', '{{{{', '"', "'", '\\', '\\\\', '!', '!--', '--', '--}}', '~', '#', '/', ' ', 'x', '\n', '\r\n', '\r',
+  '{{x}}', '{{#if a}}', '{{/if}}', '{{else}}', '{{!', '{{!--', '{{{{raw}}}}', '{{{{/raw}}}}', '{{role "model"}}', '(', ')', '{#', '#}', '{%', '%}', '`', '```\n',
+];
+
+function generate(rand: () => number, crlf: boolean): string {
+  const nl = crlf ? '\r\n' : '\n';
+  let head = '';
+  if (rand() < 0.8) head = `---${nl}model: googleai/gemini-2.0-flash${nl}input:${nl}  schema:${nl}    question: string${nl}---${nl}`;
+  let body = '';
+  const lines = 20 + Math.floor(rand() * 60);
+  for (let l = 0; l < lines; l++) {
+    const n = Math.floor(rand() * 5);
+    for (let p = 0; p < n; p++) body += PIECES[Math.floor(rand() * PIECES.length)] + (rand() < 0.5 ? ' ' : '');
+    body += nl;
+  }
+  return head + body;
+}
+
+/** A position near a delimiter most of the time (where a change moves tag boundaries), else anywhere. */
+function position(text: string, rand: () => number): number {
+  if (rand() < 0.7) {
+    const delims = ['{{', '}}', '--', '"', '\\', '\r', '{{{{'];
+    const d = delims[Math.floor(rand() * delims.length)];
+    const from = Math.floor(rand() * text.length);
+    let at = text.indexOf(d, from);
+    if (at < 0) at = text.indexOf(d);
+    if (at >= 0) return Math.max(0, Math.min(text.length, at + Math.floor(rand() * 5) - 2));
+  }
+  return Math.floor(rand() * (text.length + 1));
+}
+
+function edit(text: string, rand: () => number): string {
+  const at = position(text, rand);
+  const r = rand();
+  if (r < 0.35 && text.length) return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(rand() * 4)));
+  if (r < 0.45 && text.length) {
+    const from = Math.floor(rand() * text.length);
+    return text.slice(0, at) + text.slice(from, from + Math.floor(rand() * 60)) + text.slice(at);
+  }
+  return text.slice(0, at) + SNIPPETS[Math.floor(rand() * SNIPPETS.length)] + text.slice(at);
+}
+
+/** The template as plain data (blocks without their parent links). */
+function plain(t: Template) {
+  return {
+    span: t.span,
+    tags: t.tags,
+    blocks: allBlocks(t.blocks).map((b) => ({ name: b.name, open: b.open, close: b.close, elses: b.elses, span: b.span, children: b.children.map((c) => c.open.span) })),
+    messages: t.messages,
+    diagnostics: t.diagnostics,
+  };
+}
+
+test('random edits near tags, comments, raw blocks and CRLF: the rescanned template equals one scanned from scratch', () => {
+  const rand = lcg(0x5ca4);
+  let versions = 0;
+  let kept = 0;
+  for (let file = 0; file < 24; file++) {
+    let text = generate(rand, file % 4 === 3);
+    let previous: PromptDocument | undefined;
+    for (let version = 1; version <= 30; version++, versions++) {
+      if (version > 1) for (let n = rand() < 0.15 ? 2 : 1; n > 0; n--) text = edit(text, rand);
+      const uri = `file:///w/scan-${file}.prompt`;
+      const doc = parsePromptDocument(text, uri, version, {}, previous);
+      const fresh = parsePromptDocument(text, uri, version);
+      const where = `file ${file}, version ${version}`;
+      assert.deepEqual(plain(doc.template), plain(fresh.template), where);
+      assert.deepEqual(doc.diagnostics, fresh.diagnostics, `${where}: diagnostics`);
+      if (previous) kept += doc.template.tags.filter((t) => previous!.template.tags.includes(t)).length;
+      previous = doc;
+    }
+  }
+  assert.equal(versions, 720);
+  assert.ok(kept > 6000, `${kept} tags kept`);
+});
+
+test('the template parse with the previous version at hand equals one from scratch on a bare body (no frontmatter, body from 0)', () => {
+  const rand = lcg(77);
+  for (let file = 0; file < 20; file++) {
+    let text = generate(rand, file % 2 === 1).replace(/^---[\s\S]*?---\r?\n/, '');
+    let previous: { text: string; template: Template } | undefined;
+    for (let version = 1; version <= 40; version++) {
+      if (version > 1) text = edit(text, rand);
+      const template = parseTemplate(text, 0, text.length, previous);
+      assert.deepEqual(plain(template), plain(parseTemplate(text, 0, text.length)), `file ${file}, version ${version}`);
+      previous = { text, template };
+    }
+  }
+});
+
+test('an edit far from an unclosed comment or an open quote rescans from it: what it reads to the end decides its tags', () => {
+  const body = (tail: string) => `{{x "open quote}}\n${'Some {{a}} text.\n'.repeat(50)}${tail}`;
+  for (const [before, after] of [
+    [body(''), body('"}}')],
+    [`{{! never closed\n${'{{b}} '.repeat(40)}`, `{{! never closed\n${'{{b}} '.repeat(40)}}}`],
+    [`{{!-- open\n${'{{c}} '.repeat(40)}`, `{{!-- open\n${'{{c}} '.repeat(40)}--}}`],
+    [`{{{{raw}}}}\n${'{{d}} '.repeat(40)}`, `{{{{raw}}}}\n${'{{d}} '.repeat(40)}{{{{/raw}}}}`],
+    [`${'{{e}} '.repeat(40)}x`, `${'{{e}} '.repeat(40)}\\{{e}}`],
+  ]) {
+    const first = parseTemplate(before, 0, before.length);
+    const second = parseTemplate(after, 0, after.length, { text: before, template: first });
+    assert.deepEqual(plain(second), plain(parseTemplate(after, 0, after.length)), after.slice(0, 30));
+  }
+});
