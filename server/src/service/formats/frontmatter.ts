@@ -454,6 +454,21 @@ function mapSettings(text: string, node: Node | null | undefined, value: unknown
 
 // ---- an edit inside one plain scalar ----
 
+/** The YAML library's mark of a node's kind: a property of its own that is not enumerable. */
+const NODE_TYPE = Symbol.for('yaml.node.type');
+
+/**
+ * A copy of a scalar, pair, mapping or sequence: its enumerable properties, and the two that are
+ * not (the kind mark, and a collection's `schema`), as the library defines them. Property
+ * descriptors copied one by one cost several times as much, for every node after an edit.
+ */
+function copyNode<T extends object>(n: T): T {
+  const out = Object.assign(Object.create(Object.getPrototypeOf(n)), n) as T;
+  Object.defineProperty(out, NODE_TYPE, { value: (n as Record<symbol, unknown>)[NODE_TYPE] });
+  if (Object.prototype.hasOwnProperty.call(n, 'schema')) Object.defineProperty(out, 'schema', { value: (n as { schema: unknown }).schema, configurable: true, enumerable: false, writable: true });
+  return out;
+}
+
 /** Characters that may make a plain scalar end, or the line mean something else, when typed into one. */
 const SCALAR_BREAKERS = /[\r\n#:[\]{}]/;
 /** In the new scalar's text: a comment start, a mapping indicator, a line break. */
@@ -529,7 +544,7 @@ export function patchFrontmatterYaml(previousText: string, previous: Frontmatter
   // Nodes that end before the scalar are shared with the previous document (neither is ever
   // changed); the others are copied with their ranges moved, the scalar with its new text.
   const moved = (range: Node['range']): Node['range'] => range && (range.map((x) => (x >= oldEnd ? x + delta : x)) as [number, number, number]);
-  const copy = <T extends object>(n: T): T => Object.create(Object.getPrototypeOf(n), Object.getOwnPropertyDescriptors(n)) as T;
+  const copy = <T extends object>(n: T): T => (isScalar(n) || isPair(n) || isMap(n) || isSeq(n) ? copyNode(n) : (Object.create(Object.getPrototypeOf(n), Object.getOwnPropertyDescriptors(n)) as T));
   const rebuild = (n: unknown): unknown => {
     if (!isNode(n) || (n.range && n.range[2] <= start)) return n;
     const out = copy(n);
