@@ -531,11 +531,14 @@ export function patchFrontmatterYaml(previousText: string, previous: Frontmatter
   }
   const scalar = node as Scalar;
   const [start, valueEnd] = scalar.range!;
-  if (!(start < p && oldEnd < valueEnd) || scalar.type !== 'PLAIN' || typeof scalar.value !== 'string' || scalar.tag || scalar.anchor || scalar.format) return false;
+  // Inside the scalar, or at its end when a line break follows it (typing at the end of a
+  // description): the new text then ends the scalar too, unless it ends with a blank.
+  const atLineEnd = oldEnd === valueEnd && /[\r\n]/.test(previousText.charAt(base + valueEnd));
+  if (!(start < p && (oldEnd < valueEnd || atLineEnd)) || scalar.type !== 'PLAIN' || typeof scalar.value !== 'string' || scalar.tag || scalar.anchor || scalar.format) return false;
   const before = previousText.slice(base + start, base + valueEnd);
   if (scalar.source !== before || scalar.value !== before || INDICATORS.includes(before[0])) return false;
   const after = text.slice(base + start, base + valueEnd + delta);
-  if (NOT_ONE_PLAIN_SCALAR.test(after)) return false;
+  if (NOT_ONE_PLAIN_SCALAR.test(after) || /[ \t]$/.test(after)) return false;
   // Still a string: no tag of the schema (null, bool, int, float) reads it as anything else.
   const schema = old.schema;
   if (schema.compat || schema.tags.some((t) => t.default && !t.collection && t.test?.test(after))) return false;
