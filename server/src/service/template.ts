@@ -932,12 +932,14 @@ function* movedTemplate(text: string, start: number, end: number, previous: Temp
   if (suffix < end - start) return undefined;
   if (delta === 0) return old;
   const oldTags = old.tags;
+  const raws = raw.raws;
   const tags = new Array<Tag>(oldTags.length);
   for (let n = 0; n < oldTags.length; n++) {
     const o = oldTags[n];
     const t = shiftTag(o, delta);
     tags[n] = t;
-    const own = tagDiagnostics.get(o);
+    // Only a tag whose raw tag says it reported something is looked up.
+    const own = raws[n].tagDiags !== false ? tagDiagnostics.get(o) : undefined;
     if (own) tagDiagnostics.set(t, own.map((d) => moveDiagnostic(d, delta)));
     if (n % STEP_ITEMS === STEP_ITEMS - 1) yield 'parse: tags';
   }
