@@ -486,7 +486,18 @@ const INDICATORS = '-?:,[]{}#&*!|>\'"%@`';
  * (test/unit/frontmatterPatch.test.ts compares the two over seeded random edits); it sets
  * `block.yaml` and `block.value` and has no diagnostics to add (the previous YAML had none).
  */
-export function patchFrontmatterYaml(previousText: string, previous: FrontmatterBlock, text: string, block: FrontmatterBlock): boolean {
+/** Where `patchFrontmatterYaml` changed the YAML: the scalar's path and the change, in document offsets. */
+export interface FrontmatterPatch {
+  /** The keys (and sequence indices) from the top down to the scalar; a key's own text ends it when the scalar is a key. */
+  path: (string | number)[];
+  isKey: boolean;
+  /** The old text's `[from, oldEnd)` became `[from, oldEnd + delta)`. */
+  from: number;
+  oldEnd: number;
+  delta: number;
+}
+
+export function patchFrontmatterYaml(previousText: string, previous: FrontmatterBlock, text: string, block: FrontmatterBlock, change?: FrontmatterPatch): boolean {
   const old = previous.yaml;
   if (!old || previous.value === undefined || old.errors.length || old.warnings.length || previous.recovered) return false;
   if (!previous.closed || !block.closed || previous.content.start !== block.content.start) return false;
@@ -510,23 +521,27 @@ export function patchFrontmatterYaml(previousText: string, previous: Frontmatter
   let node: unknown = old.contents;
   let siblings: Pair[] | undefined;
   let isKey = false;
+  const path: (string | number)[] = [];
   for (;;) {
     if (isScalar(node)) break;
     if (!isMap(node) && !isSeq(node)) return false;
     if (node.flow) return false;
     let next: unknown;
+    let step: string | number = '';
     siblings = isMap(node) ? (node.items as Pair[]) : undefined;
-    for (const item of node.items as unknown[]) {
+    for (const [n, item] of (node.items as unknown[]).entries()) {
       const parts = isPair(item) ? [item.key, item.value] : [item];
       for (const [i, part] of parts.entries()) {
         const range = (part as Node | null)?.range;
         if (range && range[0] < p && oldEnd < range[2]) {
           next = part;
           isKey = isPair(item) && i === 0;
+          step = isPair(item) ? (isScalar(item.key) ? String(item.key.value) : '') : n;
         }
       }
     }
     if (next === undefined) return false;
+    path.push(step);
     node = next;
   }
   const scalar = node as Scalar;
@@ -582,5 +597,12 @@ export function patchFrontmatterYaml(previousText: string, previous: Frontmatter
   }
   block.yaml = doc;
   block.value = value;
+  if (change) {
+    change.path = path;
+    change.isKey = isKey;
+    change.from = base + p;
+    change.oldEnd = base + oldEnd;
+    change.delta = delta;
+  }
   return true;
 }
