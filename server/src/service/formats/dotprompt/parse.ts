@@ -152,6 +152,7 @@ export function* parsePromptSteps(text: string, uri = 'untitled:prompt', version
   let frontmatter = split.block;
   let inputModel: InputSchemaModel = { style: 'none', fields: [], diagnostics: [] };
   let frontmatterDiagnostics: PromptDiagnostic[] = [];
+  let keepDefaults = false;
   const reuse = previous && previous.notice !== 'binary' && previous.frontmatter.closed && frontmatter.closed && previous.template.span.start === bodyStart && previous.text.startsWith(text.slice(0, bodyStart));
   if (reuse) {
     frontmatter = previous.frontmatter;
@@ -170,6 +171,7 @@ export function* parsePromptSteps(text: string, uri = 'untitled:prompt', version
     // descriptions) is not something the schema check reads: its findings are the previous ones, moved.
     const kept = patched && previous.uri === uri && insideSchema(change.path) ? validated.get(previous.frontmatter) : undefined;
     let checked: PromptDiagnostic[];
+    keepDefaults = patched && insideSchema(change.path);
     if (kept) checked = kept.map((d) => movedAfter(d, change.oldEnd, change.delta));
     else {
       checked = [];
@@ -230,7 +232,8 @@ export function* parsePromptSteps(text: string, uri = 'untitled:prompt', version
     frontmatter,
     template,
     input: inputModel,
-    defaults: reuse ? previous.defaults : record(input.default),
+    // The previous defaults object while the edit left `input.default` alone (the analysis compares it by identity).
+    defaults: reuse || keepDefaults ? previous!.defaults : record(input.default),
     model: typeof fm.model === 'string' ? fm.model : undefined,
     diagnostics,
     frontmatterDiagnostics,
