@@ -129,6 +129,17 @@ test('the patch refuses what would change more than one string: a duplicate key,
     ['v: abcd\nw: x\n', 'v: abXcd\nw: x\n', true],
     ['kxa: 1\nkya: 2\n', 'kxa: 1\nkzya: 2\n', true],
     ['list:\n  - one thing\n  - two\n', 'list:\n  - one good thing\n  - two\n', true],
+    // At the end of a value: a letter typed or deleted is patched; a blank (not part of the value), a comment or a second line are not.
+    ['v: abcd\nw: x\n', 'v: abcdX\nw: x\n', true],
+    ['v: abcd\r\nw: x\r\n', 'v: abcdX\r\nw: x\r\n', true],
+    ['v: abcd\nw: x\n', 'v: abc\nw: x\n', true],
+    ['v: ab c\nw: x\n', 'v: ab \nw: x\n', false],
+    ['v: abcd\nw: x\n', 'v: abcd \nw: x\n', false],
+    ['v: abcd\nw: x\n', 'v: abcd #\nw: x\n', false],
+    ['v: abcd\nw: x\n', 'v: abcd:\nw: x\n', false],
+    ['v: abcd # note\nw: x\n', 'v: abcdX # note\nw: x\n', false],
+    ['v: ab1\nw: x\n', 'v: ab\nw: x\n', true],
+    ['v: 1x\nw: x\n', 'v: 1\nw: x\n', false],
   ];
   for (const [before, after, expected] of cases) {
     const a = `---\n${before}---\nHello.\n`;

@@ -308,6 +308,8 @@ function* scanTags(text: string, start: number, end: number, diagnostics: Prompt
 interface RawList {
   raws: RawTag[];
   shifts: number[];
+  /** The `trimmedStart` the template was parsed with (set on the list kept per template). */
+  trimmed?: boolean;
 }
 
 const rawTags = new WeakMap<Template, RawList>();
@@ -659,12 +661,14 @@ function shiftSpan(s: Span, by: number): Span {
 
 /** A tag of the previous version moved by `by` characters, its text unchanged. */
 function shiftTag(t: Tag, by: number): Tag {
-  const out: Tag = { ...t };
-  out.span = shiftSpan(t.span, by);
-  out.params = shiftExprs(t.params, by);
-  out.hash = shiftHashes(t.hash, by);
-  if (t.path) out.path = shiftExpr(t.path, by);
-  if (t.nameSpan) out.nameSpan = t.path && t.nameSpan === t.path.span ? out.path!.span : shiftSpan(t.nameSpan, by);
+  // Fields named, as in the shifts above (a spread of the tag's varied shapes cost twice as much);
+  // an optional field is set when the tag has it, even to undefined, so the copy has the same keys.
+  const out: Tag = { kind: t.kind, span: { start: t.span.start + by, end: t.span.end + by }, closed: t.closed, params: shiftExprs(t.params, by), hash: shiftHashes(t.hash, by) };
+  if ('comment' in t) out.comment = t.comment;
+  if ('name' in t) out.name = t.name;
+  if ('path' in t) out.path = t.path && shiftExpr(t.path, by);
+  if ('blockParams' in t) out.blockParams = t.blockParams;
+  if ('nameSpan' in t) out.nameSpan = t.nameSpan && (t.path && t.nameSpan === t.path.span ? out.path!.span : shiftSpan(t.nameSpan, by));
   return out;
 }
 
@@ -761,6 +765,8 @@ export function parseTemplate(text: string, start: number, end: number, previous
  * has frontmatter), which decides whether a `{{role}}` without a name comes first in the output.
  */
 export function* parseTemplateSteps(text: string, start: number, end: number, previous?: TemplateSource, trimmedStart = false): Steps<Template> {
+  const moved = previous && (yield* movedTemplate(text, start, end, previous, trimmedStart));
+  if (moved) return moved;
   const diagnostics: PromptDiagnostic[] = [];
   const scan = yield* scanTagsAfter(text, start, end, previous, diagnostics);
   yield 'parse: tags';
@@ -894,7 +900,94 @@ export function* parseTemplateSteps(text: string, start: number, end: number, pr
   }
 
   const template: Template = { span: { start, end }, tags, blocks: roots, messages, diagnostics };
-  rawTags.set(template, { raws: scan.raws, shifts: scan.shifts });
+  rawTags.set(template, { raws: scan.raws, shifts: scan.shifts, trimmed: trimmedStart });
+  return template;
+}
+
+/** A diagnostic moved by `by` characters, with the offsets its data holds (fixes, escapes, names). */
+function moveDiagnostic(d: PromptDiagnostic, by: number): PromptDiagnostic {
+  const out: PromptDiagnostic = { ...d, span: shiftSpan(d.span, by) };
+  const data = d.data as Record<string, any> | undefined;
+  if (!data) return out;
+  if (typeof data.escapeAt === 'number') out.data = { ...data, escapeAt: data.escapeAt + by };
+  else if (typeof data.nameStart === 'number') out.data = { ...data, nameStart: data.nameStart + by };
+  else if (data.comment && typeof data.comment === 'object') out.data = { ...data, comment: shiftSpan(data.comment, by) };
+  else if (Array.isArray(data.fix?.edits)) out.data = { ...data, fix: { ...data.fix, edits: data.fix.edits.map((e: { start: number; end: number }) => ({ ...e, start: e.start + by, end: e.end + by })) } };
+  return out;
+}
+
+/**
+ * The previous version's template moved by the edit's length, when the edit lay wholly before the
+ * body (a keystroke in the frontmatter) and left the body's text as it was: every tag, block,
+ * message and diagnostic is the previous one moved, without scanning, matching blocks or checking
+ * the text again. Undefined when the body changed (or the previous template cannot tell).
+ */
+function* movedTemplate(text: string, start: number, end: number, previous: TemplateSource, trimmedStart: boolean): Steps<Template | undefined> {
+  const old = previous.template;
+  const raw = rawTags.get(old);
+  if (!raw || raw.trimmed !== trimmedStart || end !== text.length || old.span.end !== previous.text.length) return undefined;
+  const delta = text.length - previous.text.length;
+  if (old.span.start + delta !== start) return undefined;
+  const { suffix } = textChange(previous.text, text);
+  if (suffix < end - start) return undefined;
+  if (delta === 0) return old;
+  const oldTags = old.tags;
+  const raws = raw.raws;
+  const tags = new Array<Tag>(oldTags.length);
+  for (let n = 0; n < oldTags.length; n++) {
+    const o = oldTags[n];
+    const t = shiftTag(o, delta);
+    tags[n] = t;
+    // Only a tag whose raw tag says it reported something is looked up.
+    const own = raws[n].tagDiags !== false ? tagDiagnostics.get(o) : undefined;
+    if (own) tagDiagnostics.set(t, own.map((d) => moveDiagnostic(d, delta)));
+    if (n % STEP_ITEMS === STEP_ITEMS - 1) yield 'parse: tags';
+  }
+  // The tag of the previous version at the same index (tags are sorted by start and never overlap).
+  const moved = (o: Tag): Tag => {
+    let lo = 0;
+    let hi = oldTags.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = oldTags[mid].span.start;
+      if (s < o.span.start) lo = mid + 1;
+      else if (s > o.span.start) hi = mid - 1;
+      else return tags[mid];
+    }
+    return shiftTag(o, delta);
+  };
+  const blocks: Block[] = [];
+  // Blocks moved parents first (an explicit stack: they nest as deep as the input).
+  const stack: [Block, Block | undefined][] = [];
+  for (let i = old.blocks.length - 1; i >= 0; i--) stack.push([old.blocks[i], undefined]);
+  const roots: Block[] = [];
+  while (stack.length) {
+    const [b, parent] = stack.pop()!;
+    const elses = new Array<Tag>(b.elses.length);
+    for (let e = 0; e < b.elses.length; e++) elses[e] = moved(b.elses[e]);
+    const nb: Block = { name: b.name, open: moved(b.open), elses, span: shiftSpan(b.span, delta), children: [] };
+    if (b.close) nb.close = moved(b.close);
+    if (parent) {
+      nb.parent = parent;
+      parent.children.push(nb);
+    } else roots.push(nb);
+    blocks.push(nb);
+    for (let i = b.children.length - 1; i >= 0; i--) stack.push([b.children[i], nb]);
+    if (blocks.length % STEP_ITEMS === 0) yield 'parse: blocks';
+  }
+  const messages: Message[] = old.messages.map((m) => {
+    const nm: Message = { role: m.role, span: shiftSpan(m.span, delta), kind: m.kind };
+    if (m.marker) nm.marker = moved(m.marker);
+    if (m.lost) nm.lost = moved(m.lost);
+    return nm;
+  });
+  const diagnostics = old.diagnostics.map((d) => moveDiagnostic(d, delta));
+  const template: Template = { span: { start, end }, tags, blocks: roots, messages, diagnostics };
+  const shifts = new Array<number>(raw.shifts.length);
+  for (let n = 0; n < shifts.length; n++) shifts[n] = raw.shifts[n] + delta;
+  rawTags.set(template, { raws: raw.raws, shifts, trimmed: trimmedStart });
+  const whole = wholeParse.get(old);
+  if (whole) wholeParse.set(template, whole.map((d) => moveDiagnostic(d, delta)));
   return template;
 }
 

@@ -454,6 +454,21 @@ function mapSettings(text: string, node: Node | null | undefined, value: unknown
 
 // ---- an edit inside one plain scalar ----
 
+/** The YAML library's mark of a node's kind: a property of its own that is not enumerable. */
+const NODE_TYPE = Symbol.for('yaml.node.type');
+
+/**
+ * A copy of a scalar, pair, mapping or sequence: its enumerable properties, and the two that are
+ * not (the kind mark, and a collection's `schema`), as the library defines them. Property
+ * descriptors copied one by one cost several times as much, for every node after an edit.
+ */
+function copyNode<T extends object>(n: T): T {
+  const out = Object.assign(Object.create(Object.getPrototypeOf(n)), n) as T;
+  Object.defineProperty(out, NODE_TYPE, { value: (n as Record<symbol, unknown>)[NODE_TYPE] });
+  if (Object.prototype.hasOwnProperty.call(n, 'schema')) Object.defineProperty(out, 'schema', { value: (n as { schema: unknown }).schema, configurable: true, enumerable: false, writable: true });
+  return out;
+}
+
 /** Characters that may make a plain scalar end, or the line mean something else, when typed into one. */
 const SCALAR_BREAKERS = /[\r\n#:[\]{}]/;
 /** In the new scalar's text: a comment start, a mapping indicator, a line break. */
@@ -471,7 +486,18 @@ const INDICATORS = '-?:,[]{}#&*!|>\'"%@`';
  * (test/unit/frontmatterPatch.test.ts compares the two over seeded random edits); it sets
  * `block.yaml` and `block.value` and has no diagnostics to add (the previous YAML had none).
  */
-export function patchFrontmatterYaml(previousText: string, previous: FrontmatterBlock, text: string, block: FrontmatterBlock): boolean {
+/** Where `patchFrontmatterYaml` changed the YAML: the scalar's path and the change, in document offsets. */
+export interface FrontmatterPatch {
+  /** The keys (and sequence indices) from the top down to the scalar; a key's own text ends it when the scalar is a key. */
+  path: (string | number)[];
+  isKey: boolean;
+  /** The old text's `[from, oldEnd)` became `[from, oldEnd + delta)`. */
+  from: number;
+  oldEnd: number;
+  delta: number;
+}
+
+export function patchFrontmatterYaml(previousText: string, previous: FrontmatterBlock, text: string, block: FrontmatterBlock, change?: FrontmatterPatch): boolean {
   const old = previous.yaml;
   if (!old || previous.value === undefined || old.errors.length || old.warnings.length || previous.recovered) return false;
   if (!previous.closed || !block.closed || previous.content.start !== block.content.start) return false;
@@ -495,32 +521,39 @@ export function patchFrontmatterYaml(previousText: string, previous: Frontmatter
   let node: unknown = old.contents;
   let siblings: Pair[] | undefined;
   let isKey = false;
+  const path: (string | number)[] = [];
   for (;;) {
     if (isScalar(node)) break;
     if (!isMap(node) && !isSeq(node)) return false;
     if (node.flow) return false;
     let next: unknown;
+    let step: string | number = '';
     siblings = isMap(node) ? (node.items as Pair[]) : undefined;
-    for (const item of node.items as unknown[]) {
+    for (const [n, item] of (node.items as unknown[]).entries()) {
       const parts = isPair(item) ? [item.key, item.value] : [item];
       for (const [i, part] of parts.entries()) {
         const range = (part as Node | null)?.range;
         if (range && range[0] < p && oldEnd < range[2]) {
           next = part;
           isKey = isPair(item) && i === 0;
+          step = isPair(item) ? (isScalar(item.key) ? String(item.key.value) : '') : n;
         }
       }
     }
     if (next === undefined) return false;
+    path.push(step);
     node = next;
   }
   const scalar = node as Scalar;
   const [start, valueEnd] = scalar.range!;
-  if (!(start < p && oldEnd < valueEnd) || scalar.type !== 'PLAIN' || typeof scalar.value !== 'string' || scalar.tag || scalar.anchor || scalar.format) return false;
+  // Inside the scalar, or at its end when a line break follows it (typing at the end of a
+  // description): the new text then ends the scalar too, unless it ends with a blank.
+  const atLineEnd = oldEnd === valueEnd && /[\r\n]/.test(previousText.charAt(base + valueEnd));
+  if (!(start < p && (oldEnd < valueEnd || atLineEnd)) || scalar.type !== 'PLAIN' || typeof scalar.value !== 'string' || scalar.tag || scalar.anchor || scalar.format) return false;
   const before = previousText.slice(base + start, base + valueEnd);
   if (scalar.source !== before || scalar.value !== before || INDICATORS.includes(before[0])) return false;
   const after = text.slice(base + start, base + valueEnd + delta);
-  if (NOT_ONE_PLAIN_SCALAR.test(after)) return false;
+  if (NOT_ONE_PLAIN_SCALAR.test(after) || /[ \t]$/.test(after)) return false;
   // Still a string: no tag of the schema (null, bool, int, float) reads it as anything else.
   const schema = old.schema;
   if (schema.compat || schema.tags.some((t) => t.default && !t.collection && t.test?.test(after))) return false;
@@ -529,7 +562,7 @@ export function patchFrontmatterYaml(previousText: string, previous: Frontmatter
   // Nodes that end before the scalar are shared with the previous document (neither is ever
   // changed); the others are copied with their ranges moved, the scalar with its new text.
   const moved = (range: Node['range']): Node['range'] => range && (range.map((x) => (x >= oldEnd ? x + delta : x)) as [number, number, number]);
-  const copy = <T extends object>(n: T): T => Object.create(Object.getPrototypeOf(n), Object.getOwnPropertyDescriptors(n)) as T;
+  const copy = <T extends object>(n: T): T => (isScalar(n) || isPair(n) || isMap(n) || isSeq(n) ? copyNode(n) : (Object.create(Object.getPrototypeOf(n), Object.getOwnPropertyDescriptors(n)) as T));
   const rebuild = (n: unknown): unknown => {
     if (!isNode(n) || (n.range && n.range[2] <= start)) return n;
     const out = copy(n);
@@ -564,5 +597,12 @@ export function patchFrontmatterYaml(previousText: string, previous: Frontmatter
   }
   block.yaml = doc;
   block.value = value;
+  if (change) {
+    change.path = path;
+    change.isKey = isKey;
+    change.from = base + p;
+    change.oldEnd = base + oldEnd;
+    change.delta = delta;
+  }
   return true;
 }

@@ -8,7 +8,7 @@ import { LineIndex } from '../../text';
 import { isScalar } from 'yaml';
 import { locate } from '../../yamlPath';
 import { fileBaseName } from '../model';
-import { parseFrontmatterYaml, patchFrontmatterYaml, splitFrontmatter, type FrontmatterBlock } from '../frontmatter';
+import { parseFrontmatterYaml, patchFrontmatterYaml, splitFrontmatter, type FrontmatterBlock, type FrontmatterPatch } from '../frontmatter';
 import { DEFAULT_MAX_TEMPLATE_SIZE, type ParseOptions } from '../types';
 import { dotpromptModel } from './model';
 import { parseInputSchema } from './picoschema';
@@ -85,6 +85,24 @@ function variantWarnings(uri: string, frontmatter: FrontmatterBlock, out: Prompt
   }
 }
 
+/** The schema check's findings (validateFrontmatter, variantWarnings) per frontmatter, for the next version to move. */
+const validated = new WeakMap<FrontmatterBlock, PromptDiagnostic[]>();
+
+/**
+ * Whether a path lies inside `input.schema` or `output.schema` (a key of the schema's mapping or
+ * below): the zod schema takes any mapping there and the unknown-key check does not go in.
+ */
+function insideSchema(path: (string | number)[]): boolean {
+  return path.length >= 3 && (path[0] === 'input' || path[0] === 'output') && path[1] === 'schema';
+}
+
+/** A diagnostic of the previous version with its offsets from `oldEnd` on moved by `delta` (the schema check's carry no offsets in their data). */
+function movedAfter(d: PromptDiagnostic, oldEnd: number, delta: number): PromptDiagnostic {
+  const { start, end } = d.span;
+  if (end < oldEnd) return d;
+  return { ...d, span: { start: start >= oldEnd ? start + delta : start, end: end + delta } };
+}
+
 /**
  * Parses a prompt. `previous` is the last parse of the same document: while the frontmatter text
  * is unchanged (most keystrokes), its YAML parse, validation and input model are reused.
@@ -134,6 +152,7 @@ export function* parsePromptSteps(text: string, uri = 'untitled:prompt', version
   let frontmatter = split.block;
   let inputModel: InputSchemaModel = { style: 'none', fields: [], diagnostics: [] };
   let frontmatterDiagnostics: PromptDiagnostic[] = [];
+  let keepDefaults = false;
   const reuse = previous && previous.notice !== 'binary' && previous.frontmatter.closed && frontmatter.closed && previous.template.span.start === bodyStart && previous.text.startsWith(text.slice(0, bodyStart));
   if (reuse) {
     frontmatter = previous.frontmatter;
@@ -144,11 +163,23 @@ export function* parsePromptSteps(text: string, uri = 'untitled:prompt', version
     const empty = emptyFrontmatterWarning(text, frontmatter);
     if (empty) frontmatterDiagnostics.push(empty);
     // Typing inside a description or a key changes one scalar: the previous YAML, patched.
-    const patched = !!previous && previous.notice !== 'binary' && patchFrontmatterYaml(previous.text, previous.frontmatter, text, frontmatter);
+    const change: FrontmatterPatch = { path: [], isKey: false, from: 0, oldEnd: 0, delta: 0 };
+    const patched = !!previous && previous.notice !== 'binary' && patchFrontmatterYaml(previous.text, previous.frontmatter, text, frontmatter, change);
     if (!patched) parseFrontmatterYaml(text, frontmatter, frontmatterDiagnostics);
     yield 'parse: frontmatter';
-    validateFrontmatter(frontmatter, frontmatterDiagnostics);
-    variantWarnings(uri, frontmatter, frontmatterDiagnostics);
+    // A key or value inside `input.schema` or `output.schema` (Picoschema's names, types and
+    // descriptions) is not something the schema check reads: its findings are the previous ones, moved.
+    const kept = patched && previous.uri === uri && insideSchema(change.path) ? validated.get(previous.frontmatter) : undefined;
+    let checked: PromptDiagnostic[];
+    keepDefaults = patched && insideSchema(change.path);
+    if (kept) checked = kept.map((d) => movedAfter(d, change.oldEnd, change.delta));
+    else {
+      checked = [];
+      validateFrontmatter(frontmatter, checked);
+      variantWarnings(uri, frontmatter, checked);
+    }
+    validated.set(frontmatter, checked);
+    for (const d of checked) frontmatterDiagnostics.push(d);
     yield 'parse: frontmatter';
     if (frontmatter.yaml && frontmatter.value !== undefined) {
       const at = { start: frontmatter.span.start, end: frontmatter.span.start + 3 };
@@ -201,7 +232,8 @@ export function* parsePromptSteps(text: string, uri = 'untitled:prompt', version
     frontmatter,
     template,
     input: inputModel,
-    defaults: reuse ? previous.defaults : record(input.default),
+    // The previous defaults object while the edit left `input.default` alone (the analysis compares it by identity).
+    defaults: reuse || keepDefaults ? previous!.defaults : record(input.default),
     model: typeof fm.model === 'string' ? fm.model : undefined,
     diagnostics,
     frontmatterDiagnostics,
