@@ -350,49 +350,70 @@ export class ScopeWalker {
       return out;
     };
     const pf = previous.framesAt;
+    // Neighbouring tags mostly share a snapshot (the root's, or a block's).
+    let lastIn: Frame[] | undefined;
+    let lastOut: Frame[] = record.rootStack;
     for (let t = cp.tag; t < pf.length; t++) {
       const s = pf[t];
-      let out = snapshots.get(s);
-      if (!out) {
-        out = s.map(moveFrame);
-        snapshots.set(s, out);
+      if (s !== lastIn) {
+        let out = s === previous.rootStack ? record.rootStack : snapshots.get(s);
+        if (!out) {
+          out = s.map(moveFrame);
+          snapshots.set(s, out);
+        }
+        lastIn = s;
+        lastOut = out;
       }
-      m.framesAt.push(out);
+      m.framesAt.push(lastOut);
       if ((t - cp.tag) % (4 * WALK_STEP) === 4 * WALK_STEP - 1) yield 'analysis: walk';
     }
-    const refs = new Map<VariableRef, VariableRef>();
     const pr = previous.refs;
-    for (let r = cp.refs; r < pr.length; r++) {
-      const ref = move.ref(pr[r]);
-      refs.set(pr[r], ref);
-      m.refs.push(ref);
-    }
-    const helpers = new Map<HelperRef, HelperRef>();
+    move.rewind(cp.tag);
+    for (let r = cp.refs; r < pr.length; r++) m.refs.push(move.ref(pr[r]));
+    move.rewind(cp.tag);
     for (let h = cp.helpers; h < previous.helpers.length; h++) {
       const o = previous.helpers[h];
-      const ref: HelperRef = { name: o.name, span: move.span(o.span), builtin: o.builtin, known: o.known, tag: move.tag(o.tag) };
-      helpers.set(o, ref);
-      m.helpers.push(ref);
+      m.helpers.push({ name: o.name, span: move.span(o.span), builtin: o.builtin, known: o.known, tag: move.tag(o.tag) });
     }
-    const partials = new Map<PartialRef, PartialRef>();
+    move.rewind(cp.tag);
     for (let p = cp.partials; p < previous.partialRefs.length; p++) {
       const o = previous.partialRefs[p];
       const ref: PartialRef = { name: o.name, span: move.span(o.span), tag: move.tag(o.tag) };
       if (o.file) ref.file = o.file;
-      partials.set(o, ref);
       m.partials.push(ref);
     }
+    // A site's reference by its place in the lists (sites come in the order of their references,
+    // but for an `{{#each}}`'s list, met before the block's other arguments): a search from the last one found.
+    let rc = cp.refs;
+    const refs = (o: VariableRef): VariableRef => {
+      let at = pr.indexOf(o, Math.max(cp.refs, rc - 16));
+      if (at < 0) at = pr.indexOf(o, cp.refs);
+      rc = at;
+      return m.refs[at - cp.refs + base.refs];
+    };
+    // Helper and partial sites are added with their references, so in the same order.
+    let hc = cp.helpers;
+    const helpers = (o: HelperRef): HelperRef => {
+      while (hc < previous.helpers.length && previous.helpers[hc] !== o) hc++;
+      return m.helpers[hc - cp.helpers + base.helpers];
+    };
+    let pc = cp.partials;
+    const partials = (o: PartialRef): PartialRef => {
+      while (pc < previous.partialRefs.length && previous.partialRefs[pc] !== o) pc++;
+      return m.partials[pc - cp.partials + base.partials];
+    };
+    move.rewind(cp.tag);
     for (let k = cp.sites; k < previous.sites.length; k++) {
       const s = previous.sites[k];
       switch (s.kind) {
         case 'unresolved':
-          m.sites.push({ kind: 'unresolved', ref: refs.get(s.ref)!, base: s.base, parts: s.parts, at: s.at, owner: s.owner });
+          m.sites.push({ kind: 'unresolved', ref: refs(s.ref), base: s.base, parts: s.parts, at: s.at, owner: s.owner });
           break;
         case 'data':
-          m.sites.push({ kind: 'data', ref: refs.get(s.ref)!, inEach: s.inEach });
+          m.sites.push({ kind: 'data', ref: refs(s.ref), inEach: s.inEach });
           break;
         case 'helper':
-          m.sites.push({ kind: 'helper', ref: helpers.get(s.ref)!, block: s.block });
+          m.sites.push({ kind: 'helper', ref: helpers(s.ref), block: s.block });
           break;
         case 'role':
           m.sites.push(s.inEach === undefined ? { kind: 'role', tag: move.tag(s.tag) } : { kind: 'role', tag: move.tag(s.tag), inEach: s.inEach });
@@ -401,10 +422,10 @@ export class ScopeWalker {
           m.sites.push({ kind: 'shadow', tag: move.tag(s.tag), head: move.expr(s.tag, s.head) as PathExpr, field: s.field, context: s.context });
           break;
         case 'each':
-          m.sites.push({ kind: 'each', ref: refs.get(s.ref)!, span: move.span(s.span) });
+          m.sites.push({ kind: 'each', ref: refs(s.ref), span: move.span(s.span) });
           break;
         case 'partial':
-          m.sites.push({ kind: 'partial', ref: partials.get(s.ref)!, inline: s.inline });
+          m.sites.push({ kind: 'partial', ref: partials(s.ref), inline: s.inline });
           break;
       }
     }
@@ -848,7 +869,8 @@ function exprsOf(tag: Tag): Expr[] {
 
 /** Moves what a walk of the previous version found onto this version's tags (same text, moved by `delta`). */
 class Mover {
-  private readonly index = new Map<Tag, number>();
+  /** The previous version's index of the tag last looked up: lookups mostly go forward a tag or two. */
+  private cursor = 0;
   private readonly locals = new Map<Local, Local>();
   private exprTag: Tag | undefined;
   private oldExprs: Expr[] = [];
@@ -856,11 +878,20 @@ class Mover {
 
   constructor(private readonly old: readonly Tag[], private readonly tags: readonly Tag[], private readonly shift: number, readonly delta: number) {}
 
+  /** Lookups start again from the previous version's tag `i`. */
+  rewind(i: number): void {
+    this.cursor = i;
+  }
+
   tag(t: Tag): Tag {
-    let i = this.index.get(t);
-    if (i === undefined) {
-      i = this.find(t);
-      this.index.set(t, i);
+    const old = this.old;
+    let i = this.cursor;
+    if (old[i] !== t) {
+      const end = Math.min(old.length, i + 8);
+      i++;
+      while (i < end && old[i] !== t) i++;
+      if (i >= end) i = this.find(t);
+      this.cursor = i;
     }
     return this.tags[i + this.shift];
   }
@@ -889,6 +920,8 @@ class Mover {
   /** The expression of this version's tag at the place of `e` in the previous version's `tag`. */
   expr(tag: Tag, e: Expr): Expr {
     if (tag.path === e) return this.tag(tag).path!;
+    const p = tag.params.indexOf(e);
+    if (p >= 0) return this.tag(tag).params[p];
     if (this.exprTag !== tag) {
       this.exprTag = tag;
       this.oldExprs = exprsOf(tag);
