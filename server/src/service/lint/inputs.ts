@@ -48,7 +48,9 @@ export function interpolations(doc: PromptDocument, analysis: Analysis): Interpo
  * complete. The references the scope walk took over from the document's previous version (the
  * same objects, at the same places, with the same frames: see ScopeWalker.resume) give the same
  * interpolations, so the previous list is kept up to the first reference that is not the same
- * object and only the rest is listed again.
+ * object and only the rest is listed again. The references the walk took over after the edit
+ * (moved copies of the previous version's, see `Analysis.moved`) take the previous
+ * interpolations moved onto them, so only those in between are listed.
  */
 export function* interpolationsSteps(doc: PromptDocument, analysis: Analysis): Steps<Interpolation[]> {
   const hit = memo.get(analysis);
