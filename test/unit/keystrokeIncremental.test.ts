@@ -10,6 +10,7 @@ import type { PromptDiagnostic } from '../../server/src/service/diagnostic';
 import { templateBlocks } from '../../server/src/service/lint/blocks';
 import { interpolations } from '../../server/src/service/lint/inputs';
 import { proseOf } from '../../server/src/service/lint/prose';
+import type { Context, Frame, VariableRef } from '../../server/src/service/scope';
 import { documentTokens, loadTokenizer, tokenDiagnostics, type TokenOptions } from '../../server/src/service/tokens';
 
 const SNIPPETS = [
@@ -50,12 +51,31 @@ function comparable(ds: PromptDiagnostic[]) {
   return ds.map((d) => ({ code: d.code, severity: d.severity, message: d.message, span: d.span, data: d.data, unnecessary: d.unnecessary }));
 }
 
+const span = (s: { start: number; end: number } | undefined) => s && { start: s.start, end: s.end };
+const context = (c: Context) => (c.kind === 'field' ? { kind: c.kind, path: c.path, field: c.field?.name, item: c.item } : c);
+
+/** The scope walk's result with every place in it: references, helpers, partials, frames per tag (the checks' sites give the analysis diagnostics). */
+function scope(doc: PromptDocument) {
+  const model = analyze(doc, {});
+  const ref = (r: VariableRef) => ({ kind: r.kind, expr: r.expr.original, at: span(r.expr.span), tag: span(r.tag.span), root: r.root, path: r.path, rootSpan: span(r.rootSpan), declared: r.declared, field: r.field?.name, local: r.local && { name: r.local.name, span: span(r.local.span), context: context(r.local.context) } });
+  const frame = (f: Frame) => ({ context: context(f.context), locals: f.locals.map((l) => ({ name: l.name, span: span(l.span), description: l.description })), inEach: f.inEach, changesContext: f.changesContext, blockTag: span(f.blockTag?.span) });
+  return {
+    refs: model.refs.map(ref),
+    helpers: model.helpers.map((h) => ({ name: h.name, span: span(h.span), builtin: h.builtin, known: h.known, tag: span(h.tag.span) })),
+    partials: model.partials.map((p) => ({ name: p.name, span: span(p.span), tag: span(p.tag.span), file: p.file?.uri })),
+    framesAt: model.framesAt.map((fs) => fs.map(frame)),
+    usedInputs: [...model.usedInputs].sort(),
+    usesWholeRoot: model.usesWholeRoot,
+  };
+}
+
 function snapshot(doc: PromptDocument, tokens: TokenOptions, fresh: boolean) {
   const analysis = analyze(doc, {});
   const prose = proseOf(doc, fresh);
   const roles = prose.roleCursor();
   return {
     analysis: comparable(promptDiagnostics(doc, {})),
+    scope: scope(doc),
     interpolations: interpolations(doc, analysis).map((i) => ({ span: i.tag.span, root: i.root, expression: i.expression, type: i.type, plain: i.plain, role: roles(i.tag.span.start), roleAt: prose.roleAt(i.tag.span.start) })),
     masked: prose.masked,
     fences: prose.fences,
@@ -78,6 +98,7 @@ test('random keystrokes through the incremental paths give exactly what a comput
   let versions = 0;
   let withInterpolations = 0;
   let takenOver = 0;
+  let walkMoved = 0;
   let previous: readonly unknown[] = [];
   for (const [n, lines] of [120, 300, 60, 200].entries()) {
     let text = generatePrompt(lines, n + 1).text;
@@ -104,12 +125,15 @@ test('random keystrokes through the incremental paths give exactly what a comput
       // The incremental path was taken: some of the list is the previous version's own objects.
       const list = interpolations(doc, analyze(doc, {}));
       if (list.some((x, i) => x === previous[i])) takenOver++;
+      // The walk took the references after the edit over from the previous version's, moved.
+      if (analyze(doc, {}).moved) walkMoved++;
       previous = list;
     }
     cache.delete(uri);
   }
   assert.ok(versions >= 160, `${versions} versions`);
   assert.ok(takenOver > 40, `${takenOver} versions took interpolations over`);
+  assert.ok(walkMoved > 40, `${walkMoved} versions took the walk after the edit over`);
   assert.ok(withInterpolations > 60, `${withInterpolations} versions with interpolations`);
 });
 

@@ -73,6 +73,18 @@ export interface PartialRef {
   file?: PartialFile;
 }
 
+/**
+ * What the walk took over from the previous version's walk after the edit: from reference `to`
+ * on, the references are the previous walk's from `from` on (`previous`), moved by `delta`
+ * characters; a reader that kept a result per reference of the previous version may move it.
+ */
+export interface MovedRefs {
+  previous: readonly VariableRef[];
+  from: number;
+  to: number;
+  delta: number;
+}
+
 export interface Analysis {
   refs: VariableRef[];
   helpers: HelperRef[];
@@ -84,6 +96,8 @@ export interface Analysis {
   /** Whether the whole root context is passed on (`{{json this}}`, `{{> p this}}` at root), so every input counts as used. */
   usesWholeRoot: boolean;
   diagnostics: PromptDiagnostic[];
+  /** Set when the walk took the references after the edit over from the previous version's walk. */
+  moved?: MovedRefs;
 }
 
 export interface AnalysisOptions {
@@ -127,6 +141,7 @@ export function* analyzeSteps(doc: PromptDocument, options: AnalysisOptions = {}
     usesWholeRoot: model.usesWholeRoot,
     diagnostics: checkScope(model, doc, options),
   };
+  if (model.moved) analysis.moved = model.moved;
   memo.set(doc, { key, analysis });
   return analysis;
 }

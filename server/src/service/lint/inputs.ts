@@ -48,7 +48,9 @@ export function interpolations(doc: PromptDocument, analysis: Analysis): Interpo
  * complete. The references the scope walk took over from the document's previous version (the
  * same objects, at the same places, with the same frames: see ScopeWalker.resume) give the same
  * interpolations, so the previous list is kept up to the first reference that is not the same
- * object and only the rest is listed again.
+ * object and only the rest is listed again. The references the walk took over after the edit
+ * (moved copies of the previous version's, see `Analysis.moved`) take the previous
+ * interpolations moved onto them, so only those in between are listed.
  */
 export function* interpolationsSteps(doc: PromptDocument, analysis: Analysis): Steps<Interpolation[]> {
   const hit = memo.get(analysis);
@@ -81,9 +83,13 @@ export function* interpolationsSteps(doc: PromptDocument, analysis: Analysis): S
       refIndex.push(previous.refIndex[k]);
     }
   }
+  // The references the walk took over after the edit (moved copies of the previous version's):
+  // their interpolations are the previous ones moved onto them.
+  const moved = previous && analysis.moved && analysis.moved.previous === previous.refs && analysis.moved.to >= from ? analysis.moved : undefined;
+  const until = moved ? moved.to : refs.length;
   let n = 0;
   // An indexed loop: `for…of` in this generator allocated an iterator result per reference.
-  for (let r = from; r < refs.length; r++) {
+  for (let r = from; r < until; r++) {
     const ref = refs[r];
     if (++n % 256 === 0) yield 'interpolations';
     const tag = ref.tag;
@@ -110,6 +116,24 @@ export function* interpolationsSteps(doc: PromptDocument, analysis: Analysis): S
     if (!root) continue;
     out.push({ tag, ref, root, expression: ref.expr.original, type, plain });
     refIndex.push(r);
+  }
+  if (moved && previous) {
+    const by = moved.to - moved.from;
+    // The first of the previous interpolations at or after reference `moved.from` (`refIndex` is sorted).
+    let k = 0;
+    let hi = previous.refIndex.length;
+    while (k < hi) {
+      const mid = (k + hi) >> 1;
+      if (previous.refIndex[mid] < moved.from) k = mid + 1;
+      else hi = mid;
+    }
+    for (; k < previous.out.length; k++) {
+      const o = previous.out[k];
+      const r = previous.refIndex[k] + by;
+      const ref = refs[r];
+      out.push({ tag: ref.tag, ref, root: o.root, expression: o.expression, type: o.type, plain: o.plain });
+      refIndex.push(r);
+    }
   }
   // A request between two slices may have listed them meanwhile: keep that list.
   const done = memo.get(analysis);

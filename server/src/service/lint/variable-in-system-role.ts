@@ -56,8 +56,10 @@ export const rule: LintRule<Options> = {
     const interpolations = yield* interpolationsSteps(doc, ctx.analysis());
     // Interpolations come in the order of their tags.
     const roleAt = prose.roleCursor();
+    const end = systemEnd(doc.prompt.messages);
     for (let k = 0; k < interpolations.length; k++) {
       const i = interpolations[k];
+      if (i.tag.span.start >= end) break;
       if (++n % 64 === 0) yield rule.id;
       if (isInertType(i.type) || !untrusted(i.root)) continue;
       if (roleAt(i.tag.span.start) !== 'system') continue;
@@ -70,3 +72,15 @@ export const rule: LintRule<Options> = {
     return out;
   },
 };
+
+/**
+ * The offset from which no place is in a system message: the start of the first message after the
+ * last system message (a place's role is that of the last message starting at or before it), when
+ * the messages are in the order of the text; else the end of everything.
+ */
+function systemEnd(messages: readonly { role: string; span: { start: number } }[]): number {
+  for (let i = 1; i < messages.length; i++) if (messages[i - 1].span.start > messages[i].span.start) return Infinity;
+  let last = -1;
+  for (let i = 0; i < messages.length; i++) if (messages[i].role === 'system') last = i;
+  return last >= 0 && last + 1 < messages.length ? messages[last + 1].span.start : Infinity;
+}

@@ -3,10 +3,11 @@
 import type { PromptDocument } from '../document';
 import { HELPERS } from '../helpers';
 import type { SchemaField } from '../picoschema';
-import type { AnalysisOptions, Context, Frame, Local, PartialRef, VariableRef } from '../scope';
+import type { AnalysisOptions, Context, Frame, HelperRef, Local, PartialRef, VariableRef } from '../scope';
 import { MAX_BLOCK_DEPTH, type Expr, type Tag } from '../template';
 import type { Span } from '../text';
 import { runSteps, type Steps } from '../slice';
+import { textChange } from '../diff';
 import { checkable, child, inputFields, itemOf, type ScopeModel, type Site } from './model';
 
 type PathExpr = Extract<Expr, { kind: 'path' }>;
@@ -64,11 +65,14 @@ interface Checkpoint {
   helpers: number;
   partials: number;
   sites: number;
-  usesWholeRoot: boolean;
+  /** The last tag whose visit used the whole root context (`usesWholeRoot`), or -1. */
+  lastWholeRoot: number;
 }
 
 /** The last walk of a document: what the next version's walk may start from. */
 interface WalkRecord {
+  /** The document's text (tag spans are offsets into it). */
+  text: string;
   tags: readonly Tag[];
   input: PromptDocument['input'];
   defaults: PromptDocument['defaults'];
@@ -88,7 +92,9 @@ interface WalkRecord {
   sites: Site[];
   framesAt: Frame[][];
   checkpoints: Checkpoint[];
+  lastWholeRoot: number;
 }
+
 
 /** Walks kept, one per document (the least recently walked dropped beyond this). */
 const MAX_WALKS = 32;
@@ -118,6 +124,9 @@ export class ScopeWalker {
    * walk quadratic in depth. Their closes are counted off here.
    */
   private unframed = 0;
+  /** The index of the tag being visited, and the last one whose visit used the whole root context. */
+  private at = 0;
+  private lastWholeRoot = -1;
 
   constructor(private readonly doc: PromptDocument, private readonly options: AnalysisOptions) {
     const fields = inputFields(doc, options.schemas);
@@ -143,12 +152,28 @@ export class ScopeWalker {
     const record = this.startRecord();
     const previous = walks.get(this.doc.uri);
     let from = 0;
-    if (previous && this.sameSetting(previous, record)) from = yield* this.resume(previous, record);
+    let tail: Tail | undefined;
+    if (previous && this.sameSetting(previous, record)) {
+      this.adopt(previous, record);
+      from = yield* this.resume(previous, record);
+      tail = this.tailOf(previous, from);
+    }
     for (let i = from; i < tags.length; i++) {
-      if (this.stack === record.rootStack && this.unframed === 0) this.checkpoint(record, i);
+      if (this.stack === record.rootStack && this.unframed === 0) {
+        if (tail && i >= tail.first) {
+          const cp = checkpointAt(previous!.checkpoints, i - tail.shift);
+          if (cp >= 0) {
+            yield* this.takeOver(previous!, record, tail, i, cp);
+            break;
+          }
+        }
+        this.checkpoint(record, i);
+      }
+      this.at = i;
       this.visit(tags[i]);
       if ((i - from) % WALK_STEP === WALK_STEP - 1) yield 'analysis: walk';
     }
+    record.lastWholeRoot = this.lastWholeRoot;
     record.refs = this.model.refs;
     record.helpers = this.model.helpers;
     record.partialRefs = this.model.partials;
@@ -172,6 +197,7 @@ export class ScopeWalker {
       schemasGeneration: o.schemas?.generation ?? -1,
       custom: [...this.custom].join('\u0000'),
       inline: [...this.inlinePartials].sort().join('\u0000'),
+      text: this.doc.text,
       root: this.root,
       fields: this.model.fields,
       rootStack: this.stack,
@@ -181,6 +207,7 @@ export class ScopeWalker {
       sites: [],
       framesAt: [],
       checkpoints: [],
+      lastWholeRoot: -1,
     };
   }
 
@@ -190,7 +217,7 @@ export class ScopeWalker {
 
   private checkpoint(record: WalkRecord, tag: number): void {
     const m = this.model;
-    record.checkpoints.push({ tag, refs: m.refs.length, helpers: m.helpers.length, partials: m.partials.length, sites: m.sites.length, usesWholeRoot: m.usesWholeRoot });
+    record.checkpoints.push({ tag, refs: m.refs.length, helpers: m.helpers.length, partials: m.partials.length, sites: m.sites.length, lastWholeRoot: this.lastWholeRoot });
   }
 
   /** Takes what the previous walk collected before its last checkpoint ahead of the first changed tag; returns the tag to go on from. */
@@ -212,13 +239,6 @@ export class ScopeWalker {
     }
     if (at <= 0) return 0;
     const cp = points[at];
-    // The same declarations and root frame, so the references taken over point where new ones would.
-    this.root = previous.root;
-    this.model.fields = previous.fields;
-    this.stack = previous.rootStack;
-    record.root = previous.root;
-    record.fields = previous.fields;
-    record.rootStack = previous.rootStack;
     record.checkpoints = points.slice(0, at + 1);
     const m = this.model;
     m.refs = previous.refs.slice(0, cp.refs);
@@ -226,7 +246,8 @@ export class ScopeWalker {
     m.partials = previous.partialRefs.slice(0, cp.partials);
     m.sites = previous.sites.slice(0, cp.sites);
     m.framesAt = previous.framesAt.slice(0, cp.tag);
-    m.usesWholeRoot = cp.usesWholeRoot;
+    m.usesWholeRoot = cp.lastWholeRoot >= 0;
+    this.lastWholeRoot = cp.lastWholeRoot;
     // The names used, in the order the walk adds them: unclosed tags and references, tag by tag.
     let r = 0;
     for (let i = 0; i < cp.tag; i++) {
@@ -238,6 +259,189 @@ export class ScopeWalker {
     // The checkpoint is taken again when the walk goes on from it.
     record.checkpoints.pop();
     return cp.tag;
+  }
+
+  /**
+   * The previous walk's declarations and root frame (the same settings give equal ones), so the
+   * references and frames taken over point where new ones would.
+   */
+  private adopt(previous: WalkRecord, record: WalkRecord): void {
+    this.root = previous.root;
+    this.model.fields = previous.fields;
+    this.stack = previous.rootStack;
+    record.root = previous.root;
+    record.fields = previous.fields;
+    record.rootStack = previous.rootStack;
+  }
+
+  /**
+   * The tags after the edit that are the previous version's moved: from `first` on, each tag lies
+   * in the text the edit left unchanged after it and has a tag of the previous version `shift`
+   * places earlier with the same text (moved by the edit's length), so its walk would give the
+   * same results moved. Undefined when there is no such run of tags up to the end.
+   */
+  private tailOf(previous: WalkRecord, from: number): Tail | undefined {
+    const tags = this.doc.template.tags;
+    const old = previous.tags;
+    const text = this.doc.text;
+    if (!tags.length || previous.text === text) return undefined;
+    const { suffix, delta } = textChange(previous.text, text);
+    const suffixFrom = text.length - suffix;
+    const shift = tags.length - old.length;
+    // The first tag wholly in the unchanged end, by a binary search (tags are sorted, apart).
+    let lo = from;
+    let hi = tags.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tags[mid].span.start < suffixFrom) lo = mid + 1;
+      else hi = mid;
+    }
+    const first = lo;
+    if (first >= tags.length || first - shift < 0) return undefined;
+    for (let i = first; i < tags.length; i++) {
+      const t = tags[i];
+      const o = old[i - shift];
+      if (o.span.start + delta !== t.span.start || o.span.end + delta !== t.span.end || o.kind !== t.kind || o.closed !== t.closed || o.name !== t.name) return undefined;
+    }
+    return { first, shift, delta };
+  }
+
+  /**
+   * Ends the walk at tag `i`, a top-level point where the previous walk had checkpoint `cp` at the
+   * same tag (moved): the walk from there would give what the previous one gave from there, so
+   * its references, sites and frames are taken, moved onto this version's tags.
+   */
+  private *takeOver(previous: WalkRecord, record: WalkRecord, tail: Tail, i: number, c: number): Steps<void> {
+    const tags = this.doc.template.tags;
+    const old = previous.tags;
+    const { shift, delta } = tail;
+    const cp = previous.checkpoints[c];
+    const m = this.model;
+    const base = { refs: m.refs.length, helpers: m.helpers.length, partials: m.partials.length, sites: m.sites.length };
+    this.checkpoint(record, i);
+    for (let k = c + 1; k < previous.checkpoints.length; k++) {
+      const p = previous.checkpoints[k];
+      record.checkpoints.push({
+        tag: p.tag + shift,
+        refs: p.refs - cp.refs + base.refs,
+        helpers: p.helpers - cp.helpers + base.helpers,
+        partials: p.partials - cp.partials + base.partials,
+        sites: p.sites - cp.sites + base.sites,
+        lastWholeRoot: p.lastWholeRoot >= cp.tag ? p.lastWholeRoot + shift : this.lastWholeRoot,
+      });
+    }
+    if (previous.lastWholeRoot >= cp.tag) {
+      this.lastWholeRoot = previous.lastWholeRoot + shift;
+      m.usesWholeRoot = true;
+    }
+    const move = new Mover(old, tags, shift, delta);
+    // Frames (a snapshot's frames below the top are those of an earlier snapshot, the root's kept).
+    const rootFrames = new Set<Frame>(previous.rootStack);
+    const frames = new Map<Frame, Frame>();
+    const snapshots = new Map<Frame[], Frame[]>([[previous.rootStack, record.rootStack]]);
+    const moveFrame = (f: Frame): Frame => {
+      if (rootFrames.has(f)) return f;
+      let out = frames.get(f);
+      if (!out) {
+        out = { context: f.context, locals: f.locals.length ? f.locals.map((l) => move.local(l)) : f.locals, inEach: f.inEach, changesContext: f.changesContext };
+        if (f.blockTag) out.blockTag = move.tag(f.blockTag);
+        frames.set(f, out);
+      }
+      return out;
+    };
+    const pf = previous.framesAt;
+    // Neighbouring tags mostly share a snapshot (the root's, or a block's).
+    let lastIn: Frame[] | undefined;
+    let lastOut: Frame[] = record.rootStack;
+    for (let t = cp.tag; t < pf.length; t++) {
+      const s = pf[t];
+      if (s !== lastIn) {
+        let out = s === previous.rootStack ? record.rootStack : snapshots.get(s);
+        if (!out) {
+          out = s.map(moveFrame);
+          snapshots.set(s, out);
+        }
+        lastIn = s;
+        lastOut = out;
+      }
+      m.framesAt.push(lastOut);
+      if ((t - cp.tag) % (4 * WALK_STEP) === 4 * WALK_STEP - 1) yield 'analysis: walk';
+    }
+    const pr = previous.refs;
+    move.rewind(cp.tag);
+    for (let r = cp.refs; r < pr.length; r++) m.refs.push(move.ref(pr[r]));
+    move.rewind(cp.tag);
+    for (let h = cp.helpers; h < previous.helpers.length; h++) {
+      const o = previous.helpers[h];
+      m.helpers.push({ name: o.name, span: move.span(o.span), builtin: o.builtin, known: o.known, tag: move.tag(o.tag) });
+    }
+    move.rewind(cp.tag);
+    for (let p = cp.partials; p < previous.partialRefs.length; p++) {
+      const o = previous.partialRefs[p];
+      const ref: PartialRef = { name: o.name, span: move.span(o.span), tag: move.tag(o.tag) };
+      if (o.file) ref.file = o.file;
+      m.partials.push(ref);
+    }
+    // A site's reference by its place in the lists (sites come in the order of their references,
+    // but for an `{{#each}}`'s list, met before the block's other arguments): a search from the last one found.
+    let rc = cp.refs;
+    const refs = (o: VariableRef): VariableRef => {
+      let at = pr.indexOf(o, Math.max(cp.refs, rc - 16));
+      if (at < 0) at = pr.indexOf(o, cp.refs);
+      rc = at;
+      return m.refs[at - cp.refs + base.refs];
+    };
+    // Helper and partial sites are added with their references, so in the same order.
+    let hc = cp.helpers;
+    const helpers = (o: HelperRef): HelperRef => {
+      while (hc < previous.helpers.length && previous.helpers[hc] !== o) hc++;
+      return m.helpers[hc - cp.helpers + base.helpers];
+    };
+    let pc = cp.partials;
+    const partials = (o: PartialRef): PartialRef => {
+      while (pc < previous.partialRefs.length && previous.partialRefs[pc] !== o) pc++;
+      return m.partials[pc - cp.partials + base.partials];
+    };
+    move.rewind(cp.tag);
+    for (let k = cp.sites; k < previous.sites.length; k++) {
+      const s = previous.sites[k];
+      switch (s.kind) {
+        case 'unresolved':
+          m.sites.push({ kind: 'unresolved', ref: refs(s.ref), base: s.base, parts: s.parts, at: s.at, owner: s.owner });
+          break;
+        case 'data':
+          m.sites.push({ kind: 'data', ref: refs(s.ref), inEach: s.inEach });
+          break;
+        case 'helper':
+          m.sites.push({ kind: 'helper', ref: helpers(s.ref), block: s.block });
+          break;
+        case 'role':
+          m.sites.push(s.inEach === undefined ? { kind: 'role', tag: move.tag(s.tag) } : { kind: 'role', tag: move.tag(s.tag), inEach: s.inEach });
+          break;
+        case 'shadow':
+          m.sites.push({ kind: 'shadow', tag: move.tag(s.tag), head: move.expr(s.tag, s.head) as PathExpr, field: s.field, context: s.context });
+          break;
+        case 'each':
+          m.sites.push({ kind: 'each', ref: refs(s.ref), span: move.span(s.span) });
+          break;
+        case 'partial':
+          m.sites.push({ kind: 'partial', ref: partials(s.ref), inline: s.inline });
+          break;
+      }
+    }
+    // The names used, in the order the walk adds them.
+    let r = base.refs;
+    for (let t = i; t < tags.length; t++) {
+      const tag = tags[t];
+      if (!tag.closed) this.unclosed(tag);
+      for (; r < m.refs.length && m.refs[r].tag === tag; r++) this.usedBy(m.refs[r]);
+    }
+    m.moved = { previous: pr, from: cp.refs, to: base.refs, delta };
+  }
+
+  private wholeRoot(): void {
+    this.model.usesWholeRoot = true;
+    this.lastWholeRoot = this.at;
   }
 
   private visit(tag: Tag): void {
@@ -412,7 +616,7 @@ export class ScopeWalker {
       if (head.kind === 'path' || head.kind === 'literal') this.resolvePartial(ref);
     }
     for (const p of tag.params) {
-      if (p.kind === 'path' && !p.parts.length && this.currentContext().kind === 'root') this.model.usesWholeRoot = true;
+      if (p.kind === 'path' && !p.parts.length && this.currentContext().kind === 'root') this.wholeRoot();
       this.expr(p, tag);
     }
     for (const h of tag.hash) this.expr(h.value, tag);
@@ -489,7 +693,7 @@ export class ScopeWalker {
         ref.path = rest;
         const at = text.indexOf(rest[0] ?? '\u0000', 1);
         if (rest.length && at > 0) ref.rootSpan = { start: expr.span.start + at, end: expr.span.start + at + rest[0].length };
-        if (!rest.length) this.model.usesWholeRoot = true;
+        if (!rest.length) this.wholeRoot();
         else this.resolve(ref, { kind: 'root' }, rest);
       } else {
         ref.kind = 'data';
@@ -515,7 +719,7 @@ export class ScopeWalker {
       }
       if (!local && !parts.length) {
         ref.kind = 'this';
-        if (base.kind === 'root') this.model.usesWholeRoot = true;
+        if (base.kind === 'root') this.wholeRoot();
       } else if (base.kind === 'root') {
         ref.kind = 'input';
         ref.root = parts[0];
@@ -621,4 +825,129 @@ export class ScopeWalker {
 function blockName(tag: Tag | undefined): string | undefined {
   if (!tag) return undefined;
   return tag.kind === 'decorator-block-open' ? tag.name?.replace(/^\*/, '') : tag.name;
+}
+
+/** A run of tags after the edit that are the previous version's moved (see ScopeWalker.tailOf). */
+interface Tail {
+  first: number;
+  /** This version's index of a tag minus the previous version's. */
+  shift: number;
+  /** The edit's change in length. */
+  delta: number;
+}
+
+/** The index of the checkpoint at tag `tag`, or -1. */
+function checkpointAt(points: readonly Checkpoint[], tag: number): number {
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = points[mid].tag;
+    if (t === tag) return mid;
+    if (t < tag) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The expressions of a tag in a fixed order (head, arguments, hash values, each depth-first). */
+function exprsOf(tag: Tag): Expr[] {
+  const out: Expr[] = [];
+  const add = (e: Expr): void => {
+    out.push(e);
+    if (e.kind === 'subexpression') {
+      add(e.path);
+      for (const p of e.params) add(p);
+      for (const h of e.hash) add(h.value);
+    }
+  };
+  if (tag.path) add(tag.path);
+  for (const p of tag.params) add(p);
+  for (const h of tag.hash) add(h.value);
+  return out;
+}
+
+/** Moves what a walk of the previous version found onto this version's tags (same text, moved by `delta`). */
+class Mover {
+  /** The previous version's index of the tag last looked up: lookups mostly go forward a tag or two. */
+  private cursor = 0;
+  private readonly locals = new Map<Local, Local>();
+  private exprTag: Tag | undefined;
+  private oldExprs: Expr[] = [];
+  private newExprs: Expr[] = [];
+
+  constructor(private readonly old: readonly Tag[], private readonly tags: readonly Tag[], private readonly shift: number, readonly delta: number) {}
+
+  /** Lookups start again from the previous version's tag `i`. */
+  rewind(i: number): void {
+    this.cursor = i;
+  }
+
+  tag(t: Tag): Tag {
+    const old = this.old;
+    let i = this.cursor;
+    if (old[i] !== t) {
+      const end = Math.min(old.length, i + 8);
+      i++;
+      while (i < end && old[i] !== t) i++;
+      if (i >= end) i = this.find(t);
+      this.cursor = i;
+    }
+    return this.tags[i + this.shift];
+  }
+
+  private find(t: Tag): number {
+    const old = this.old;
+    let lo = 0;
+    let hi = old.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = old[mid].span.start;
+      if (s < t.span.start) lo = mid + 1;
+      else if (s > t.span.start) hi = mid - 1;
+      else if (old[mid] === t) return mid;
+      else break;
+    }
+    const at = old.indexOf(t);
+    if (at < 0) throw new Error('scope walk: a tag taken over is not in the previous version');
+    return at;
+  }
+
+  span(s: Span): Span {
+    return { start: s.start + this.delta, end: s.end + this.delta };
+  }
+
+  /** The expression of this version's tag at the place of `e` in the previous version's `tag`. */
+  expr(tag: Tag, e: Expr): Expr {
+    if (tag.path === e) return this.tag(tag).path!;
+    const p = tag.params.indexOf(e);
+    if (p >= 0) return this.tag(tag).params[p];
+    if (this.exprTag !== tag) {
+      this.exprTag = tag;
+      this.oldExprs = exprsOf(tag);
+      this.newExprs = exprsOf(this.tag(tag));
+    }
+    const k = this.oldExprs.indexOf(e);
+    if (k < 0) throw new Error('scope walk: an expression taken over is not in its tag');
+    return this.newExprs[k];
+  }
+
+  local(l: Local): Local {
+    let out = this.locals.get(l);
+    if (!out) {
+      out = { name: l.name, context: l.context, span: this.span(l.span), description: l.description };
+      this.locals.set(l, out);
+    }
+    return out;
+  }
+
+  ref(o: VariableRef): VariableRef {
+    const ref: VariableRef = { kind: o.kind, expr: this.expr(o.tag, o.expr) as PathExpr, tag: this.tag(o.tag), path: o.path, declared: o.declared };
+    // The same keys as the walk sets (some it sets to undefined).
+    if ('root' in o) ref.root = o.root;
+    if ('rootSpan' in o) ref.rootSpan = o.rootSpan && this.span(o.rootSpan);
+    if ('field' in o) ref.field = o.field;
+    if ('local' in o) ref.local = o.local && this.local(o.local);
+    return ref;
+  }
 }
