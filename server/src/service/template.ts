@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 import type { PromptDiagnostic } from './diagnostic';
 import { textChange } from './diff';
 import { runSteps, type Steps } from './slice';
-import { firstStartingAt, type Span } from './text';
+import { firstStartingAt, indexStartingAt, type Span } from './text';
 
 export type TagKind =
   | 'mustache'
@@ -943,18 +943,10 @@ function* movedTemplate(text: string, start: number, end: number, previous: Temp
     if (own) tagDiagnostics.set(t, own.map((d) => moveDiagnostic(d, delta)));
     if (n % STEP_ITEMS === STEP_ITEMS - 1) yield 'parse: tags';
   }
-  // The tag of the previous version at the same index (tags are sorted by start and never overlap).
+  // The tag of the previous version at the same index.
   const moved = (o: Tag): Tag => {
-    let lo = 0;
-    let hi = oldTags.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = oldTags[mid].span.start;
-      if (s < o.span.start) lo = mid + 1;
-      else if (s > o.span.start) hi = mid - 1;
-      else return tags[mid];
-    }
-    return shiftTag(o, delta);
+    const i = indexStartingAt(oldTags, o.span.start);
+    return i >= 0 ? tags[i] : shiftTag(o, delta);
   };
   const blocks: Block[] = [];
   // Blocks moved parents first (an explicit stack: they nest as deep as the input).

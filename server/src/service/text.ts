@@ -159,6 +159,12 @@ export function firstStartingAt(items: readonly { span: Span }[], at: number): n
   return lo;
 }
 
+/** The index of the item (sorted by start, starts distinct) that starts exactly at `at`, or -1. */
+export function indexStartingAt(items: readonly { span: Span }[], at: number): number {
+  const i = firstStartingAt(items, at);
+  return i < items.length && items[i].span.start === at ? i : -1;
+}
+
 /** The items (sorted by start) that start inside the span. */
 export function startingIn<T extends { span: Span }>(items: readonly T[], span: Span): T[] {
   return items.slice(firstStartingAt(items, span.start), firstStartingAt(items, span.end));

@@ -6,7 +6,7 @@
 import type { PromptDocument } from '../document';
 import { runSteps, type Steps } from '../slice';
 import type { Tag } from '../template';
-import type { Span } from '../text';
+import { indexStartingAt, type Span } from '../text';
 import type { Finding } from './types';
 import { forgetCounts } from '../tokens/count';
 
@@ -135,19 +135,6 @@ export interface BlocksSince {
   to: number;
 }
 
-/** The index of the block that starts at `offset` (`blocks` sorted), or -1. */
-function firstStartAt(blocks: readonly { span: Span }[], offset: number): number {
-  let lo = 0;
-  let hi = blocks.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = blocks[mid].span.start;
-    if (s < offset) lo = mid + 1;
-    else if (s > offset) hi = mid - 1;
-    else return mid;
-  }
-  return -1;
-}
 
 /**
  * The template body cut into blocks of whole lines: after every blank line, and in long blocks
@@ -185,7 +172,7 @@ export function templateBlocks(doc: PromptDocument, since?: BlocksSince): Span[]
         lines = 0;
         if (usable && next > since!.to) {
           // The same text from here on: where the previous version also cut here, its blocks follow, moved.
-          const k = firstStartAt(old!, next - delta);
+          const k = indexStartingAt(old!, next - delta);
           if (k >= 0) {
             for (let i = k; i < old!.length; i++) out.push(delta ? { start: old![i].span.start + delta, end: old![i].span.end + delta } : old![i].span);
             return out;

@@ -5,7 +5,7 @@ import type { PromptDocument } from '../document';
 import { promptyOf } from '../formats/prompty/parse';
 import { JINJA_GLOBALS } from '../formats/prompty/template';
 import type { SchemaField } from '../formats/types';
-import type { Span } from '../text';
+import { indexStartingAt, type Span } from '../text';
 import type { Analysis, Context, VariableRef } from '../scope';
 import type { Tag } from '../template';
 import { runSteps, type Steps } from '../slice';
@@ -56,18 +56,10 @@ export function* interpolationsSteps(doc: PromptDocument, analysis: Analysis): S
   const hit = memo.get(analysis);
   if (hit) return hit;
   const tags = doc.template.tags;
-  // The tag's place in the template (tags are sorted and never overlap), for its scope frames.
+  // The tag's place in the template, for its scope frames.
   const index = (tag: Tag): number => {
-    let lo = 0;
-    let hi = tags.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = tags[mid].span.start;
-      if (s < tag.span.start) lo = mid + 1;
-      else if (s > tag.span.start) hi = mid - 1;
-      else return tags[mid] === tag ? mid : -1;
-    }
-    return -1;
+    const i = indexStartingAt(tags, tag.span.start);
+    return i >= 0 && tags[i] === tag ? i : -1;
   };
   const refs = analysis.refs;
   const out: Interpolation[] = [];

@@ -3,7 +3,7 @@
 // branches, and the instruction sentences. Built once per document version for every rule.
 import type { PromptDocument } from '../document';
 import { allBlocks, type Block, type Tag } from '../template';
-import { startingIn, type Span } from '../text';
+import { indexStartingAt, startingIn, type Span } from '../text';
 import { textChange } from '../diff';
 import { runSteps, type Steps } from '../slice';
 import { stateFor, templateBlocks, type BlockMemo, type PreviousBlock, type PreviousVersion } from './blocks';
@@ -428,16 +428,8 @@ function blockKey(text: string, masked: string, block: Span, regions: string): s
 
 /** The block of `blocks` (sorted) that starts at `start`. */
 function blockStartingAt<B extends { span: Span }>(blocks: readonly B[], start: number): B | undefined {
-  let lo = 0;
-  let hi = blocks.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = blocks[mid].span.start;
-    if (s < start) lo = mid + 1;
-    else if (s > start) hi = mid - 1;
-    else return blocks[mid];
-  }
-  return undefined;
+  const i = indexStartingAt(blocks, start);
+  return i >= 0 ? blocks[i] : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { HELPERS } from '../helpers';
 import type { SchemaField } from '../picoschema';
 import type { AnalysisOptions, Context, Frame, HelperRef, Local, PartialRef, VariableRef } from '../scope';
 import { MAX_BLOCK_DEPTH, type Expr, type Tag } from '../template';
-import type { Span } from '../text';
+import { indexStartingAt, type Span } from '../text';
 import { runSteps, type Steps } from '../slice';
 import { textChange } from '../diff';
 import { checkable, child, inputFields, itemOf, type ScopeModel, type Site } from './model';
@@ -898,16 +898,8 @@ class Mover {
 
   private find(t: Tag): number {
     const old = this.old;
-    let lo = 0;
-    let hi = old.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = old[mid].span.start;
-      if (s < t.span.start) lo = mid + 1;
-      else if (s > t.span.start) hi = mid - 1;
-      else if (old[mid] === t) return mid;
-      else break;
-    }
+    const i = indexStartingAt(old, t.span.start);
+    if (i >= 0 && old[i] === t) return i;
     const at = old.indexOf(t);
     if (at < 0) throw new Error('scope walk: a tag taken over is not in the previous version');
     return at;
