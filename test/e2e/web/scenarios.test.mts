@@ -153,10 +153,16 @@ async function waitForResults(wb: Workbench): Promise<void> {
 
 /** The text of the Test Results panel's output terminal. */
 async function testOutput(wb: Workbench, { keepMaximized = false } = {}): Promise<string> {
-  // the terminal renders only the rows in view: give the panel the whole window first
-  const maximize = wb.page.locator('.part.panel .action-label[aria-label^="Maximize Panel"]');
-  if (await maximize.count()) await maximize.first().click();
   const rows = wb.page.locator('.part.panel .xterm-rows');
+  // VS Code opens the Test Results panel when a run starts, but a run that ends at once can leave
+  // it closed: open it as a user would (Test: Show Output).
+  if (!(await rows.first().isVisible())) await wb.runCommand('Test: Show Output');
+  // the terminal renders only the rows in view: give the panel the whole window first
+  const maximize = wb.page.locator('.part.panel .action-label[aria-label^="Maximize Panel"]').first();
+  await wb.page
+    .waitForFunction(() => Array.from(document.querySelectorAll('.part.panel .action-label')).some((e) => /^(Maximize|Restore) Panel/.test(e.getAttribute('aria-label') ?? '') && (e as HTMLElement).offsetParent !== null), undefined, { timeout: 20_000 })
+    .catch(() => undefined);
+  if (await maximize.isVisible()) await maximize.click();
   await rows.first().waitFor({ timeout: 20_000 });
   await wb.page.waitForTimeout(500);
   const text = (await rows.allInnerTexts()).join('\n');
