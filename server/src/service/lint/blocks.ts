@@ -4,6 +4,7 @@
 // carried to the next version while a block with that key still exists, so the memory held is one
 // version's worth of blocks per document.
 import type { PromptDocument } from '../document';
+import { LastVersions } from '../lastVersions';
 import { runSteps, type Steps } from '../slice';
 import type { Tag } from '../template';
 import { indexStartingAt, type Span } from '../text';
@@ -59,19 +60,12 @@ interface DocState {
   interpolations?: { refs: readonly object[]; out: readonly unknown[]; refIndex: readonly number[] };
 }
 
-/**
- * Documents kept: beyond this the least recently linted is dropped. The server lints its open
- * documents; a bound keeps a long session (or the CLI over a folder) from holding every file.
- */
-const MAX_DOCS = 32;
-const states = new Map<string, DocState>();
+/** The lint state of the 32 documents linted last. */
+const states = new LastVersions<DocState>(32);
 
 export function stateFor(uri: string): DocState {
-  let s = states.get(uri);
-  if (s) states.delete(uri);
-  else s = { memos: new Map(), indexes: new Map() };
-  states.set(uri, s);
-  if (states.size > MAX_DOCS) states.delete(states.keys().next().value!);
+  const s = states.get(uri) ?? { memos: new Map(), indexes: new Map() };
+  states.keep(uri, s);
   return s;
 }
 
@@ -99,8 +93,7 @@ export function textMemo(doc: PromptDocument, purpose: string): <T>(text: string
 
 /** Drops what was remembered for a document (closed, or for tests: everything). */
 export function forgetLintState(uri?: string): void {
-  if (uri === undefined) states.clear();
-  else states.delete(uri);
+  states.forget(uri);
   // The token counts kept for the next version go with it.
   forgetCounts(uri);
 }

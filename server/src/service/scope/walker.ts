@@ -6,6 +6,7 @@ import type { SchemaField } from '../picoschema';
 import type { AnalysisOptions, Context, Frame, HelperRef, Local, PartialRef, VariableRef } from '../scope';
 import { MAX_BLOCK_DEPTH, type Expr, type Tag } from '../template';
 import { indexStartingAt, type Span } from '../text';
+import { LastVersions } from '../lastVersions';
 import { runSteps, type Steps } from '../slice';
 import { textChange } from '../diff';
 import { checkable, child, inputFields, itemOf, type ScopeModel, type Site } from './model';
@@ -96,14 +97,12 @@ interface WalkRecord {
 }
 
 
-/** Walks kept, one per document (the least recently walked dropped beyond this). */
-const MAX_WALKS = 32;
-const walks = new Map<string, WalkRecord>();
+/** The last walk of each of the 32 documents walked last. */
+const walks = new LastVersions<WalkRecord>(32);
 
 /** Forgets the walks remembered for a document (closed), or all of them. */
 export function forgetWalks(uri?: string): void {
-  if (uri === undefined) walks.clear();
-  else walks.delete(uri);
+  walks.forget(uri);
 }
 
 /** Five times the depth the template scan accepts without an error, so any valid template is followed in full. */
@@ -179,9 +178,7 @@ export class ScopeWalker {
     record.partialRefs = this.model.partials;
     record.sites = this.model.sites;
     record.framesAt = this.model.framesAt;
-    walks.delete(this.doc.uri);
-    walks.set(this.doc.uri, record);
-    if (walks.size > MAX_WALKS) walks.delete(walks.keys().next().value!);
+    walks.keep(this.doc.uri, record);
     return this.model;
   }
 

@@ -5,6 +5,7 @@ import type { PromptDocument } from '../document';
 import { markerSpan } from '../formats/model';
 import { formatOf } from '../formats/registry';
 import { MAX_SCANNED_SIZE } from '../formats/types';
+import { LastVersions } from '../lastVersions';
 import { renderPrompt } from '../render';
 import type { AnalysisOptions } from '../scope';
 import type { Span } from '../text';
@@ -168,14 +169,12 @@ interface CountedVersion {
   regions: RegionCounts;
 }
 
-/** Documents whose last counts are kept (the least recently counted dropped beyond this). */
-const MAX_COUNTED = 32;
-const counted = new Map<string, CountedVersion>();
+/** The last counts of each of the 32 documents counted last. */
+const counted = new LastVersions<CountedVersion>(32);
 
 /** Forgets the counts remembered for a document (closed), or all of them. */
 export function forgetCounts(uri?: string): void {
-  if (uri === undefined) counted.clear();
-  else counted.delete(uri);
+  counted.forget(uri);
 }
 
 /**
@@ -230,9 +229,7 @@ class RegionCounter {
 
   /** Keeps this version's counts for the next one. */
   done(): void {
-    counted.delete(this.doc.uri);
-    counted.set(this.doc.uri, { text: this.doc.text, encoding: this.encoding, regions: this.regions });
-    if (counted.size > MAX_COUNTED) counted.delete(counted.keys().next().value!);
+    counted.keep(this.doc.uri, { text: this.doc.text, encoding: this.encoding, regions: this.regions });
   }
 }
 
