@@ -72,6 +72,15 @@ function plain(t: Template) {
   };
 }
 
+/** The parse with the previous version and one from scratch; asserts their templates and diagnostics are equal. */
+function parsedBothWays(text: string, uri: string, version: number, previous: PromptDocument | undefined, where: string): { doc: PromptDocument; fresh: PromptDocument } {
+  const doc = parsePromptDocument(text, uri, version, {}, previous);
+  const fresh = parsePromptDocument(text, uri, version);
+  assert.deepEqual(plain(doc.template), plain(fresh.template), where);
+  assert.deepEqual(doc.diagnostics, fresh.diagnostics, `${where}: diagnostics`);
+  return { doc, fresh };
+}
+
 test('random edits near tags, comments, raw blocks and CRLF: the rescanned template equals one scanned from scratch', () => {
   const rand = lcg(0x5ca4);
   let versions = 0;
@@ -81,12 +90,7 @@ test('random edits near tags, comments, raw blocks and CRLF: the rescanned templ
     let previous: PromptDocument | undefined;
     for (let version = 1; version <= 30; version++, versions++) {
       if (version > 1) for (let n = rand() < 0.15 ? 2 : 1; n > 0; n--) text = edit(text, rand);
-      const uri = `file:///w/scan-${file}.prompt`;
-      const doc = parsePromptDocument(text, uri, version, {}, previous);
-      const fresh = parsePromptDocument(text, uri, version);
-      const where = `file ${file}, version ${version}`;
-      assert.deepEqual(plain(doc.template), plain(fresh.template), where);
-      assert.deepEqual(doc.diagnostics, fresh.diagnostics, `${where}: diagnostics`);
+      const { doc } = parsedBothWays(text, `file:///w/scan-${file}.prompt`, version, previous, `file ${file}, version ${version}`);
       if (previous) kept += doc.template.tags.filter((t) => previous!.template.tags.includes(t)).length;
       previous = doc;
     }
@@ -189,12 +193,8 @@ test('random edits in the frontmatter (descriptions, keys, types, values, lines 
         previousText = text;
         text = undo ?? (r < 0.8 ? frontmatterEdit(text, rand) : bodyEdit(text, rand));
       }
-      const uri = `file:///w/front-${file}.prompt`;
-      const doc = parsePromptDocument(text, uri, version, {}, previous);
-      const fresh = parsePromptDocument(text, uri, version);
       const where = `file ${file}, version ${version}`;
-      assert.deepEqual(plain(doc.template), plain(fresh.template), where);
-      assert.deepEqual(doc.diagnostics, fresh.diagnostics, `${where}: diagnostics`);
+      const { doc, fresh } = parsedBothWays(text, `file:///w/front-${file}.prompt`, version, previous, where);
       assert.deepEqual(doc.frontmatterDiagnostics, fresh.frontmatterDiagnostics, `${where}: frontmatter diagnostics`);
       assert.deepEqual(doc.input, fresh.input, `${where}: inputs`);
       assert.deepEqual(doc.defaults, fresh.defaults, `${where}: defaults`);
