@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createNodeHost, toPath } from '../../server/src/node/host';
-import { catalog as cat, registeredFormats } from '../../server/src/service';
+import { catalog as cat, parseDocument, registeredFormats } from '../../server/src/service';
+import { documentTokens } from '../../server/src/service/tokens/count';
 import { partialNameOf } from '../../server/src/service/partials';
 import { tempWorkspace } from '../support/workspace';
 
@@ -102,6 +103,26 @@ test('a mixed workspace of every format, built through the host: each row equals
       formats.add(row.format);
     }
     for (const f of registeredFormats()) assert.ok(formats.has(f.id), `no ${f.id} row`);
+    // A row counts only the template (the frontmatter is never sent): its tokens, estimate flag and
+    // cost are those of the full count, which counts the frontmatter as well.
+    let withFrontmatter = 0;
+    for (const row of built.entries()) {
+      const text = readFileSync(fileURLToPath(row.uri), 'utf8');
+      const full = documentTokens(parseDocument(text, row.uri), {});
+      assert.equal(row.tokens, full.template, row.path);
+      assert.equal(row.tokensEstimated, full.estimated, row.path);
+      assert.equal(row.costPerRun, full.cost?.total, row.path);
+      const doc = parseDocument(text, row.uri);
+      const bare = documentTokens(doc, { frontmatter: false });
+      assert.equal(bare.frontmatter, 0, row.path);
+      assert.equal(bare.template, full.template, row.path);
+      if (full.frontmatter > 0) withFrontmatter++;
+      // The full count made afterwards is not the memoised count without frontmatter; once made, it answers both.
+      const again = documentTokens(doc, {});
+      assert.equal(again.frontmatter, full.frontmatter, row.path);
+      assert.equal(documentTokens(doc, { frontmatter: false }), again, row.path);
+    }
+    assert.ok(withFrontmatter >= 5, `${withFrontmatter} rows with a counted frontmatter`);
     const byPath = new Map(built.entries().map((r) => [r.path, r]));
     assert.equal(byPath.get('a/_footer.prompt')?.partialName, 'footer');
     // A file named `%5Fencoded.prompt` is not a partial (its URI writes `%255F`); a URI that encodes `_` is.

@@ -1,15 +1,17 @@
 // The Node implementation of the workspace host, shared by the language server, the CLI and the
 // extension host: tinyglobby searches with the project's one skip list, reads that prefer the
 // editor's open text and cache the disk's by modification time and size, atomic writes, and git.
-import { closeSync, constants as fsConstants, existsSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import * as nodeFs from 'node:fs';
+import { constants as fsConstants, existsSync, realpathSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
-import { throwIfCancelled, type ChangeKind, type FileInfo, type FindOptions, type LimitedRead, type WorkspaceHost } from '../service/host';
+import { throwIfCancelled, type CancellationLike, type ChangeKind, type FileInfo, type FindOptions, type LimitedRead, type WorkspaceHost } from '../service/host';
 import { excludeGlobs } from '../service/skipList';
 import type { FileStore } from '../service/testing/store';
 import { NodeGit, type NodeGitOptions } from './git';
+import { ReadAhead, readSmallFile, type SmallRead } from './readAhead';
 
 export interface NodeHostOptions {
   /** Workspace folders (URIs or paths) searched by default; a function when they can change. */
@@ -56,30 +58,13 @@ const TMP = /\.tmp-[0-9a-f]+$/;
 const SYNC_READ_MAX = 256 * 1024;
 
 /** The buffer of the synchronous reads, reused (one thread reads at a time): no buffer per file. */
-let scratch = Buffer.allocUnsafe(64 * 1024);
+const scratch = { buf: Buffer.allocUnsafe(64 * 1024) };
 
-/**
- * A descriptor's content as UTF-8 text (a BOM kept, as `readFileSync(fd, 'utf8')` keeps it), read
- * into the shared buffer: a file of `size` bytes (its `fstat`) costs one `read` into a buffer at
- * least one byte larger, where `readFileSync` allocates a buffer and reads once more to find the
- * end. A read that fills the buffer (the file grew meanwhile) is read on; one that stops short of
- * `size` too.
- */
-function readAll(fd: number, size: number): string {
-  if (scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
-  let length = 0;
-  for (;;) {
-    const n = readSync(fd, scratch, length, scratch.length - length, null);
-    if (n === 0) break;
-    length += n;
-    if (length === scratch.length) {
-      const bigger = Buffer.allocUnsafe(scratch.length * 2);
-      scratch.copy(bigger, 0, 0, length);
-      scratch = bigger;
-    } else if (length >= size) break;
-  }
-  return scratch.toString('utf8', 0, length);
-}
+/** Reads of at least this many files (`readTexts`) go to a reader thread; fewer are read here. */
+const READ_AHEAD_MIN = 256;
+/** Files per message to the reader thread, and messages in flight. */
+const READ_BATCH = 64;
+const READ_BATCHES_AHEAD = 4;
 
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
@@ -203,6 +188,8 @@ class NodeHost implements WorkspaceHost {
     const small = this.readSmall(file, key);
     if (small !== undefined) return small;
     const s = await fs.stat(file);
+    // A FIFO, socket or device would be waited on or read without end.
+    if (!s.isFile()) throw new Error(`${file} is not a regular file, so it is not read.`);
     const hit = this.disk.get(key);
     if (hit && hit.mtimeMs === s.mtimeMs && hit.size === s.size) return hit.text;
     const text = await fs.readFile(file, 'utf8');
@@ -218,24 +205,72 @@ class NodeHost implements WorkspaceHost {
    * files, to the asynchronous read.
    */
   private readSmall(file: string, key: string): string | undefined {
-    let fd: number;
-    try {
-      fd = openSync(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
-    } catch {
-      return undefined; // the asynchronous read reports the error
+    const hit = this.disk.get(key);
+    const read = readSmallFile(nodeFs, file, SYNC_READ_MAX, scratch, hit && ((mtimeMs, size) => (hit.mtimeMs === mtimeMs && hit.size === size ? hit.text : undefined)));
+    if (!read) return undefined;
+    if (read.text !== hit?.text) this.disk.set(key, read);
+    return read.text;
+  }
+
+  /**
+   * The texts of many files in order, undefined for one that cannot be read. The disk's files are
+   * read ahead on a reader thread (`ReadAhead`) when there are many; an open document's text, a
+   * file the reader thread did not read (large, not a regular file, an error) and every file when
+   * that thread cannot run go through `readText`.
+   */
+  async *readTexts(uris: readonly string[], token?: CancellationLike): AsyncGenerator<string | undefined> {
+    const orOpen = (uri: string) => this.options.openText?.(uri);
+    const one = (uri: string) => this.readText(uri).then((t) => t, () => undefined);
+    // Files to read ahead: on disk, not open now, allowed.
+    const ahead: { uri: string; file: string }[] = [];
+    for (const uri of uris) {
+      const file = orOpen(uri) === undefined ? toPath(uri) : undefined;
+      if (file && !this.outsideRoots(file)) ahead.push({ uri, file });
+    }
+    let reader: ReadAhead | undefined;
+    if (ahead.length >= READ_AHEAD_MIN) {
+      try {
+        reader = new ReadAhead(SYNC_READ_MAX);
+      } catch {
+        reader = undefined;
+      }
+    }
+    if (!reader) {
+      for (const uri of uris) {
+        throwIfCancelled(token);
+        yield await one(uri);
+      }
+      return;
     }
     try {
-      const s = fstatSync(fd);
-      if (!s.isFile() || s.size > SYNC_READ_MAX) return undefined;
-      const hit = this.disk.get(key);
-      if (hit && hit.mtimeMs === s.mtimeMs && hit.size === s.size) return hit.text;
-      const text = readAll(fd, s.size);
-      this.disk.set(key, { mtimeMs: s.mtimeMs, size: s.size, text });
-      return text;
-    } catch {
-      return undefined;
+      const batches = new Map<number, Promise<(SmallRead | null)[] | undefined>>();
+      const send = (k: number) => {
+        if (k * READ_BATCH >= ahead.length || batches.has(k)) return;
+        batches.set(k, reader!.read(ahead.slice(k * READ_BATCH, (k + 1) * READ_BATCH).map((a) => a.file)).then((r) => r, () => undefined));
+      };
+      for (let k = 0; k < READ_BATCHES_AHEAD; k++) send(k);
+      let j = 0; // the next file of `ahead`
+      for (const uri of uris) {
+        throwIfCancelled(token);
+        if (ahead[j]?.uri !== uri) {
+          yield await one(uri);
+          continue;
+        }
+        const k = Math.floor(j / READ_BATCH);
+        if (j % READ_BATCH === 0) send(k + READ_BATCHES_AHEAD);
+        const read = (await batches.get(k))?.[j % READ_BATCH];
+        const file = ahead[j].file;
+        if (j % READ_BATCH === READ_BATCH - 1) batches.delete(k);
+        j++;
+        const open = orOpen(uri);
+        if (open !== undefined) yield open;
+        else if (read) {
+          this.disk.set(path.resolve(file), read);
+          yield read.text;
+        } else yield await one(uri);
+      }
     } finally {
-      closeSync(fd);
+      reader.close();
     }
   }
 

@@ -50,6 +50,12 @@ export interface WorkspaceHost {
   findFiles(globs: readonly string[], options?: FindOptions): Promise<string[]>;
   /** A file's text: the editor's open document when there is one, else the disk's (cached by modification time and size). Rejects when it cannot be read. */
   readText(uri: string): Promise<string>;
+  /**
+   * The texts of many files, in order, as `readText` gives them (undefined for one it rejects),
+   * read ahead where the host can do it off the calling thread. Optional: without it, `readText`
+   * is called per file.
+   */
+  readTexts?(uris: readonly string[], token?: CancellationLike): AsyncIterable<string | undefined>;
   /** Modification time, size and kind; undefined when the file does not exist. */
   stat(uri: string): Promise<FileInfo | undefined>;
   /** The path with every symbolic link resolved; undefined when it does not exist. */

@@ -158,7 +158,7 @@ export function catalogEntry(uri: string, text: string, options: CatalogOptions,
   };
   if (options.tokens !== false && doc.notice !== 'binary') {
     try {
-      const t = documentTokens(doc, { models: options.models });
+      const t = documentTokens(doc, { models: options.models, frontmatter: false });
       entry.tokens = t.template;
       entry.tokensEstimated = t.estimated;
       if (t.cost) entry.costPerRun = t.cost.total;

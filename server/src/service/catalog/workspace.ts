@@ -56,8 +56,31 @@ export async function readRecords(host: WorkspaceHost, root: string, dir?: strin
   return index;
 }
 
-/** Files read ahead of the one being catalogued. */
+/** Files read ahead of the one being catalogued, when the host has no `readTexts`. */
 const READ_AHEAD = 32;
+
+/**
+ * The texts of `uris` in order (undefined: unreadable): the host's `readTexts` (which may read on
+ * another thread), else `readText` calls a few at once, so each read's round trips to the file
+ * system leave the thread busy with the rows meanwhile.
+ */
+async function* readAll(host: WorkspaceHost, uris: readonly string[], token?: CancellationLike): AsyncGenerator<string | undefined> {
+  if (host.readTexts) {
+    yield* host.readTexts(uris, token);
+    return;
+  }
+  const texts = new Map<number, Promise<string | undefined>>();
+  const read = (k: number) => {
+    if (k < uris.length && !texts.has(k)) texts.set(k, host.readText(uris[k]).then((t) => t, () => undefined));
+  };
+  for (let k = 0; k < READ_AHEAD; k++) read(k);
+  for (let i = 0; i < uris.length; i++) {
+    read(i + READ_AHEAD);
+    const text = await texts.get(i)!;
+    texts.delete(i);
+    yield text;
+  }
+}
 
 export interface LoadOptions extends Omit<CatalogOptions, 'root' | 'codeowners' | 'records'> {
   /** Folder URIs or paths to search (default: the host's roots). */
@@ -75,21 +98,12 @@ export async function loadCatalog(host: WorkspaceHost, root: string, options: Lo
   const [codeowners, records] = await Promise.all([readCodeowners(host, root), readRecords(host, root, options.recordsDir)]);
   const catalog = new Catalog({ ...options, root, codeowners, records });
   const uris = options.files ?? (await host.findFiles(promptFileGlobs(), { roots: options.roots?.map(toUri), token: options.token }));
-  // Reads in flight at once: one after another, each read's round trips to the file system leave the
-  // thread idle (most of a cold build); a few at once keep it busy while the rows are computed.
-  const texts = new Map<number, Promise<string | undefined>>();
-  const read = (k: number) => {
-    if (k < uris.length && !texts.has(k)) texts.set(k, host.readText(uris[k]).then((t) => t, () => undefined));
-  };
-  for (let k = 0; k < READ_AHEAD; k++) read(k);
-  for (let i = 0; i < uris.length; i++) {
+  let i = 0;
+  for await (const text of readAll(host, uris, options.token)) {
     throwIfCancelled(options.token);
     if (options.pause) await options.pause();
-    read(i + READ_AHEAD);
-    const text = await texts.get(i)!;
-    texts.delete(i);
-    if (text === undefined) continue; // unreadable: not catalogued
-    catalog.set(uris[i], text);
+    const uri = uris[i++];
+    if (text !== undefined) catalog.set(uri, text); // unreadable: not catalogued
   }
   return catalog;
 }

@@ -31,6 +31,8 @@ export interface TokenOptions {
   analysis?: AnalysisOptions;
   /** Templates longer than this are not rendered for a rendered count (default 1,000,000 characters). */
   maxRenderSize?: number;
+  /** Count the frontmatter too (default true). A catalogue row reads only the template's count and skips it. */
+  frontmatter?: boolean;
 }
 
 export const DEFAULT_WARN_AT_SHARE = 0.8;
@@ -89,6 +91,7 @@ export interface DocumentTokens {
   estimated: boolean;
   /** Runs of more than LONG_RUN characters without whitespace that were estimated. */
   longRuns: number;
+  /** The frontmatter's tokens (never sent); 0 when not counted (`frontmatter: false`). */
   frontmatter: number;
   messages: MessageCount[];
   /** The prompt as written (variables counted as their `{{placeholder}}`), framing included. */
@@ -258,7 +261,7 @@ export function costOf(promptTokens: number, outputTokens: number, entry: ModelE
 const memo = new WeakMap<PromptDocument, { key: string; value: DocumentTokens }>();
 
 function optionsKey(options: TokenOptions): string {
-  return `${options.model ?? ''}\u0000${options.models ? JSON.stringify(options.models) : ''}`;
+  return `${options.model ?? ''}\u0000${options.models ? JSON.stringify(options.models) : ''}\u0000${options.frontmatter === false ? 'no-frontmatter' : ''}`;
 }
 
 /** The token counts of a document (memoised per document version and options). */
@@ -272,11 +275,14 @@ export function documentTokens(doc: PromptDocument, options: TokenOptions = {}):
  */
 export function* documentTokensSteps(doc: PromptDocument, options: TokenOptions = {}): Steps<DocumentTokens> {
   const key = optionsKey(options);
+  // A count with the frontmatter answers one without it too (the server's catalogue row of an open
+  // document reads the count its status bar made), and is not replaced by it.
+  const full = options.frontmatter === false ? optionsKey({ ...options, frontmatter: true }) : key;
   const hit = memo.get(doc);
-  if (hit && hit.key === key) return hit.value;
+  if (hit && (hit.key === key || hit.key === full)) return hit.value;
   const value = yield* computeTokens(doc, options);
   const done = memo.get(doc);
-  if (done && done.key === key) return done.value;
+  if (done && (done.key === key || done.key === full)) return done.value;
   memo.set(doc, { key, value });
   return value;
 }
@@ -294,7 +300,7 @@ function* computeTokens(doc: PromptDocument, options: TokenOptions): Steps<Docum
   let images = 0;
 
   const regions = new RegionCounter(doc, encoding, factor);
-  const fm = doc.frontmatter.present ? yield* regions.count(doc.frontmatter.span.start, doc.frontmatter.span.end) : { tokens: 0, longRuns: 0 };
+  const fm = doc.frontmatter.present && options.frontmatter !== false ? yield* regions.count(doc.frontmatter.span.start, doc.frontmatter.span.end) : { tokens: 0, longRuns: 0 };
 
   const messages: MessageCount[] = [];
   const found = doc.prompt.messages;
