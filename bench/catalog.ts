@@ -8,9 +8,13 @@
 //
 //   node --import tsx bench/catalog.ts [--quick]
 //   node --import tsx bench/catalog.ts --baseline REF [--runs 8] [--workspace DIR]
+//   node --import tsx bench/catalog.ts --node PATH[,PATH...] [--runs 8] [--workspace DIR]
 // With --baseline, commit REF's bundle (built in a temporary folder) and this tree's build the same
 // workspace cold in turns, --runs times each, and the medians of wall and CPU time are printed with
 // the load average: on a loaded machine only such same-minute, alternating figures compare.
+// With --node, this tree's bundle runs under this Node and under each given Node binary in turns
+// (in VS Code the language server, which builds the view's catalogue, runs on the editor's own
+// Node; the CLI runs on the user's).
 // `runCatalogBench()` is also called by bench/run.ts.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -83,30 +87,57 @@ function buildBaseline(ref: string): string {
   return dir;
 }
 
-/** The baseline's and this tree's cold builds of one workspace, in turns; medians of wall and CPU time. */
+interface Side {
+  name: string;
+  /** The Node binary that runs the child. */
+  node: string;
+  child: string;
+}
+
+/** Cold builds of one workspace by each side in turns, `runs` times; medians of wall and CPU time. */
+function alternate(sides: Side[], runs: number, dir: string): void {
+  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const measured = sides.map((side) => ({ ...side, build: [] as number[], cpu: [] as number[] }));
+  console.log(`load average at the start: ${load()}`);
+  for (let k = 0; k < runs; k++) {
+    for (const side of measured) {
+      const r = JSON.parse(execFileSync(side.node, [side.child, dir, '0'], { encoding: 'utf8', maxBuffer: 1 << 24 })) as { files: number; buildMs: number; cpuMs: number };
+      side.build.push(r.buildMs);
+      side.cpu.push(r.cpuMs);
+    }
+  }
+  for (const side of measured) {
+    console.log(`${side.name}: cold build median ${median(side.build).toFixed(0)} ms wall, ${median(side.cpu).toFixed(0)} ms CPU over ${runs} runs (wall ${side.build.map((v) => v.toFixed(0)).join(' ')}; CPU ${side.cpu.map((v) => v.toFixed(0)).join(' ')})`);
+  }
+  console.log(`load average at the end: ${load()}`);
+}
+
+/** The baseline's and this tree's cold builds of one workspace, in turns. */
 function compare(ref: string, runs: number, workspace: string | undefined): void {
   const dir = workspace ?? makeWorkspace(10_000);
   const baseline = buildBaseline(ref);
-  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
   try {
-    const sides = [
-      { name: `baseline ${ref}`, child: path.join(baseline, 'dist', 'bench', 'catalog.js'), build: [] as number[], cpu: [] as number[] },
-      { name: 'current', child: CHILD, build: [] as number[], cpu: [] as number[] },
-    ];
-    console.log(`load average at the start: ${load()}`);
-    for (let k = 0; k < runs; k++) {
-      for (const side of sides) {
-        const r = JSON.parse(execFileSync(process.execPath, [side.child, dir, '0'], { encoding: 'utf8', maxBuffer: 1 << 24 })) as { files: number; buildMs: number; cpuMs: number };
-        side.build.push(r.buildMs);
-        side.cpu.push(r.cpuMs);
-      }
-    }
-    for (const side of sides) {
-      console.log(`${side.name}: cold build median ${median(side.build).toFixed(0)} ms wall, ${median(side.cpu).toFixed(0)} ms CPU over ${runs} runs (wall ${side.build.map((v) => v.toFixed(0)).join(' ')}; CPU ${side.cpu.map((v) => v.toFixed(0)).join(' ')})`);
-    }
-    console.log(`load average at the end: ${load()}`);
+    alternate(
+      [
+        { name: `baseline ${ref}`, node: process.execPath, child: path.join(baseline, 'dist', 'bench', 'catalog.js') },
+        { name: 'current', node: process.execPath, child: CHILD },
+      ],
+      runs,
+      dir,
+    );
   } finally {
     rmSync(baseline, { recursive: true, force: true });
+    if (!workspace) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** This tree's cold build under this Node and under each of `nodes` (other Node binaries), in turns. */
+function compareRuntimes(nodes: string[], runs: number, workspace: string | undefined): void {
+  const dir = workspace ?? makeWorkspace(10_000);
+  const version = (node: string) => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+  try {
+    alternate([process.execPath, ...nodes].map((node) => ({ name: `Node ${version(node)} (${node})`, node, child: CHILD })), runs, dir);
+  } finally {
     if (!workspace) rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -114,6 +145,8 @@ function compare(ref: string, runs: number, workspace: string | undefined): void
 if (require.main === module) {
   execFileSync(process.execPath, ['esbuild.mjs', '--bench'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const ref = option('baseline');
+  const nodes = option('node');
   if (ref) compare(ref, Number(option('runs') ?? 8), option('workspace'));
+  else if (nodes) compareRuntimes(nodes.split(','), Number(option('runs') ?? 8), option('workspace'));
   else void runCatalogBench({ quick: process.argv.includes('--quick') }).then((r) => printCatalogBench(r));
 }
