@@ -52,6 +52,23 @@ test('a string evaluator reads a number or boolean as its text, as gh models\' Y
   assert.deepEqual(bad.diagnostics.map((d) => d.code), ['prompt-file-schema']);
 });
 
+test('a string evaluator\'s number or boolean is the text the file writes (1.50, 1e6, True), as gh models\' YAML reader fills its text field', async () => {
+  const text = 'model: openai/gpt-4o\nmessages:\n  - role: user\n    content: hi\ntestData:\n  - a: 1\nevaluators:\n  - name: dec\n    string:\n      contains: 1.50\n  - name: exp\n    string:\n      equals: 1e6   # a comment\n  - name: bool\n    string:\n      startsWith: True\n  - name: quoted\n    string:\n      endsWith: "2.0"\n  - name: int\n    string:\n      contains: 0x1F\n';
+  const doc = parseDocument(text, 'file:///w/d.prompt.yml');
+  const fixture = embeddedFixture(doc)!;
+  assert.deepEqual(fixture.diagnostics, []);
+  const [dec, exp, bool, quoted, int] = fixture.cases[0].assert;
+  assert.deepEqual([dec.value, exp.value, bool.value, quoted.value, int.value], [{ contains: '1.50' }, { equals: '1e6' }, { startsWith: 'True' }, { endsWith: '2.0' }, { contains: '0x1F' }]);
+  // Compared as that text: 1.50 is not found in "1.5", 1e6 is not "1000000".
+  assert.equal((await evaluateAssertion(dec, ctx('costs 1.50 EUR', {}))).pass, true);
+  assert.equal((await evaluateAssertion(dec, ctx('costs 1.5 EUR', {}))).pass, false);
+  assert.equal((await evaluateAssertion(exp, ctx('1e6', {}))).pass, true);
+  assert.equal((await evaluateAssertion(exp, ctx('1000000', {}))).pass, false);
+  assert.equal((await evaluateAssertion(bool, ctx('true story', {}))).pass, true); // startsWith ignores case
+  assert.equal((await evaluateAssertion(int, ctx('code 0x1f', {}))).pass, true);
+  assert.equal((await evaluateAssertion(int, ctx('code 31', {}))).pass, false);
+});
+
 test('schema errors gh models\' YAML reader accepts do not stop the run: a message without content or with a number, an evaluator without name', async () => {
   const row = 'testData:\n  - q: hi\nevaluators:\n  - name: a\n    string:\n      contains: hi\n';
   const cases: [string, { role: string; text: string }[]][] = [

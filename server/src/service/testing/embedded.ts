@@ -54,8 +54,10 @@ function readAsText(doc: PromptDocument, d: PromptDiagnostic): boolean {
   const scalar = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
   if (top === 'evaluators' && path.length === 3 && key === 'name') return true;
   if (top === 'evaluators' && path.length === 4 && key === 'string') {
-    const spec = doc.prompt.tests[0]?.checks[Number(index)]?.value as { string?: Record<string, unknown> } | undefined;
-    return scalar(spec?.string?.[sub]);
+    // The file's own value (the checks hold a number's text, as written).
+    const file = doc.frontmatter.value as { evaluators?: { string?: Record<string, unknown> }[] } | undefined;
+    const evaluators = file && typeof file === 'object' && Array.isArray(file.evaluators) ? file.evaluators : [];
+    return scalar(evaluators[Number(index)]?.string?.[sub]);
   }
   if (top === 'messages' && path.length === 3 && key === 'content') {
     const m = promptFileInfo(doc).messages.find((x) => x.index === Number(index));

@@ -51,6 +51,11 @@ export interface EvaluatorInfo {
   kind: 'string' | 'llm' | 'uses' | 'none';
   /** `equals`, `contains`, `startsWith`, `endsWith` for a string evaluator. */
   check?: string;
+  /**
+   * A string evaluator's checks as `gh models` reads them into its text fields: a number or boolean
+   * as written (`1.50`, `1e6`, `True`), not as the number it stands for.
+   */
+  texts?: Record<string, string>;
   /** `github/similarity` ... for `uses`. */
   uses?: SourceValue<string>;
 }
@@ -98,6 +103,23 @@ function pairs(node: Node | null | undefined): Pair<Node, Node | null>[] {
 
 function pairOf(node: Node | null | undefined, key: string): Pair<Node, Node | null> | undefined {
   return pairs(node).find((p) => isScalar(p.key) && String(p.key.value) === key);
+}
+
+/**
+ * A number or boolean scalar as the file writes it (`1.50`, `1e6`, `True`): what gopkg.in/yaml.v3
+ * puts in a Go string field (the scalar's text, where a JavaScript number would print `1.5`).
+ */
+function writtenScalar(text: string, node: Node | null | undefined, base: number): string | undefined {
+  if (!isScalar(node) || (typeof node.value !== 'number' && typeof node.value !== 'boolean') || !node.range) return undefined;
+  return text.slice(base + node.range[0], base + node.range[1]).trim();
+}
+
+/** An evaluator as plain data, a string evaluator's numbers and booleans as written. */
+function checkValue(raw: unknown, e: EvaluatorInfo): unknown {
+  if (!e.texts || !raw || typeof raw !== 'object') return raw;
+  const spec = raw as Record<string, unknown>;
+  const string = spec.string && typeof spec.string === 'object' ? (spec.string as Record<string, unknown>) : undefined;
+  return string ? { ...spec, string: { ...string, ...e.texts } } : raw;
 }
 
 function sourceString(text: string, node: Node | null | undefined, key: Node | null | undefined, base: number): SourceValue<string> | undefined {
@@ -340,7 +362,9 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
           const key = String(p.key.value);
           const s = scalarTextSpan(text, p.value, base);
           ev.check ??= key;
-          if (s && isScalar(p.value)) info.texts.push({ path: ['evaluators', index, 'string', key], value: String(p.value.value), span: s, placeholders: placeholdersIn(text, s), scope: 'row' });
+          const written = writtenScalar(text, p.value, base);
+          if (written !== undefined) (ev.texts ??= {})[key] = written;
+          if (s && isScalar(p.value)) info.texts.push({ path: ['evaluators', index, 'string', key], value: written ?? String(p.value.value), span: s, placeholders: placeholdersIn(text, s), scope: 'row' });
         }
       } else if (llmNode) {
         ev.kind = 'llm';
@@ -367,6 +391,6 @@ function read(text: string, root: Node, base: number, prompt: PromptModel, info:
 
   // The evaluators as plain data (from the alias-limited conversion of the whole file).
   const raw = value && typeof value === 'object' ? (value as Record<string, unknown>).evaluators : undefined;
-  const checks = info.evaluators.map((e) => ({ type: e.kind === 'string' ? `string.${e.check ?? ''}` : e.kind === 'uses' ? (e.uses?.value ?? 'uses') : e.kind, name: e.name, value: Array.isArray(raw) ? raw[e.index] : undefined, span: e.span }));
+  const checks = info.evaluators.map((e) => ({ type: e.kind === 'string' ? `string.${e.check ?? ''}` : e.kind === 'uses' ? (e.uses?.value ?? 'uses') : e.kind, name: e.name, value: checkValue(Array.isArray(raw) ? raw[e.index] : undefined, e), span: e.span }));
   prompt.tests = info.rows.map((r): PromptTest => ({ name: `row ${r.index + 1}`, span: r.span, values: Object.fromEntries(r.values.map((v) => [v.name, v.value])), checks }));
 }
