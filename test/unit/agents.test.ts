@@ -122,7 +122,12 @@ test('parse: the body is the one message; frontmatter fields decide loading; unk
   assert.deepEqual(doc.diagnostics, [], 'an unknown field (owner) is not an error');
   assert.deepEqual(loadingOf(doc, '.github/instructions/ts.instructions.md'), { loading: 'matching', reason: 'applyTo: "src/**/*.ts,**/*.tsx"' });
   const all = parseDocument('---\napplyTo: "**"\n---\nx\n', 'file:///w/a.instructions.md');
-  assert.equal(loadingOf(all, 'a.instructions.md').loading, 'always');
+  assert.equal(loadingOf(all, '.github/instructions/a.instructions.md').loading, 'always');
+  assert.deepEqual(loadingOf(all, 'pkg/.github/instructions/a.instructions.md'), { loading: 'folder', reason: 'applyTo: "**", for work in pkg/' });
+  // Outside `.github/instructions/` Copilot does not read it on its own, whatever its applyTo says.
+  for (const where of ['a.instructions.md', 'docs/a.instructions.md', '.github/a.instructions.md']) assert.equal(loadingOf(all, where).loading, 'on-demand', where);
+  assert.match(loadingOf(all, 'docs/a.instructions.md').reason, /outside \.github\/instructions\//);
+  assert.equal(loadingOf(all, 'docs/a.instructions.md', { alwaysLoaded: ['docs/*.md'] }).loading, 'always');
   const rule = parseDocument('---\ndescription: d\nalwaysApply: true\n---\nx\n', 'file:///w/.cursor/rules/a.mdc');
   assert.equal(loadingOf(rule, '.cursor/rules/a.mdc').loading, 'always');
   const agents = parseDocument('# A\n', 'file:///w/pkg/AGENTS.md');

@@ -149,6 +149,11 @@ export function loadingOf(doc: PromptDocument, path: string, config: AgentsConfi
     if (globs && matchesEverything(globs)) return everywhere(`globs: "${globs.join(',')}"`);
     return globs?.length ? { loading: 'matching', reason: `globs: "${globs.join(',')}"` } : { loading: 'on-demand', reason: 'chosen by the agent from its description' };
   }
+  // Copilot reads `*.instructions.md` from `.github/instructions/` (VS Code: the folders of its
+  // `chat.instructionsFilesLocations` setting, that one by default); one elsewhere is attached by hand.
+  if (!path.startsWith('.github/instructions/') && !path.includes('/.github/instructions/')) {
+    return { loading: 'on-demand', reason: 'outside .github/instructions/: attached by hand (agents.alwaysLoaded of the project config names a folder VS Code is set to read)' };
+  }
   if (globs && matchesEverything(globs)) return everywhere(`applyTo: "${globs.join(',')}"`);
   return globs?.length ? { loading: 'matching', reason: `applyTo: "${globs.join(',')}"` } : { loading: 'on-demand', reason: 'no applyTo: attached by hand' };
 }
