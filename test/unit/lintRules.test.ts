@@ -221,7 +221,9 @@ export const CASES: Record<string, RuleCases> = {
       { uri: 'file:///w/skills/notes/SKILL.md', text: 'Take notes in Markdown.\n', at: ['1:1 Take notes in Markdown.'], message: /starts with YAML frontmatter/ },
       // A skill that names a model (Claude Code's field): the missing description is reported on the opening `---`.
       { uri: 'file:///w/skills/notes/SKILL.md', text: '---\nname: notes\nmodel: claude-sonnet-4-5\n---\nTake notes.\n', at: ['1:1 ---'], message: /needs `description:`/ },
-      { uri: 'file:///w/skills/x/SKILL.md', text: `---\nname: x\ndescription: ${'d'.repeat(1025)}\ncompatibility: ${'c'.repeat(501)}\nallowed-tools: [1, 2]\n---\nBody.\n`, at: [`3:14 ${'d'.repeat(1025)}`, `4:16 ${'c'.repeat(501)}`, '5:16 [1, 2]'], message: /1025 characters long/ },
+      { uri: 'file:///w/skills/x/SKILL.md', text: `---\nname: x\ndescription: ${'d'.repeat(1025)}\ncompatibility: ${'c'.repeat(501)}\nallowed-tools: [1, 2]\n---\nBody.\n`, at: [`3:14 ${'d'.repeat(1025)}`, `4:16 ${'c'.repeat(501)}`, '5:16 [1, 2]', '5:16 [1, 2]'], message: /1025 characters long/ },
+      // Flow style, which skills-ref's strictyaml refuses: each flow collection, the outermost only.
+      { uri: 'file:///w/skills/x/SKILL.md', text: '---\nname: x\ndescription: d\nallowed-tools: [Read, Grep]\nmetadata: {team: a, tags: [b]}\n---\nBody.\n', at: ['4:16 [Read, Grep]', '5:11 {team: a, tags: [b]}'], message: /strictyaml, which refuses flow style .*block list/ },
       // The folder's name as written, a leading space included (the validator strips only the name).
       { uri: 'file:///w/skills/%20safe-editing/SKILL.md', text: '---\nname: safe-editing\ndescription: Edit files safely.\n---\nBody.\n', at: ['2:7 safe-editing'], message: /not the name of the skill's folder \(` safe-editing`\)/ },
     ],

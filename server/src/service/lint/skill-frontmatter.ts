@@ -5,7 +5,9 @@
 // after NFKC normalisation, as the validator does); `description` is 1-1024 characters;
 // `compatibility` at most 500; `allowed-tools` a string or a list of strings. Agents list a skill
 // by its name and description and load it by its folder: a skill that breaks these is skipped or
-// refused by the tools that validate it.
+// refused by the tools that validate it. `skills-ref` reads the frontmatter with strictyaml, which
+// refuses flow style (`[a, b]`, `{a: b}`) anywhere in it: each flow collection is reported too.
+import { isCollection, visit, type Node } from 'yaml';
 import { agentInfo } from '../formats/registry';
 import type { PromptSetting } from '../formats/types';
 import type { Span } from '../text';
@@ -83,6 +85,20 @@ export const rule: LintRule = {
     if (compatibility) {
       if (typeof compatibility.value !== 'string') out.push({ message: '`compatibility` is a string: the environments the skill needs.', span: valueSpan(compatibility) });
       else if (length(compatibility.value) > MAX_COMPATIBILITY) out.push({ message: `\`compatibility\` is ${length(compatibility.value)} characters long; it has at most ${MAX_COMPATIBILITY}.`, span: valueSpan(compatibility) });
+    }
+    // strictyaml (skills-ref's reader) refuses flow collections; Claude Code and VS Code read them.
+    if (fm.yaml) {
+      const base = fm.content.start;
+      visit(fm.yaml, (_key, node) => {
+        if (!isCollection(node) || !(node as Node & { flow?: boolean }).flow || !node.range) return undefined;
+        const isList = node.items.length === 0 || !('key' in (node.items[0] as object));
+        const hint = isList ? 'a block list (one `- item` per line)' : 'a block mapping (one `key: value` per line)';
+        out.push({
+          message: `\`skills-ref validate\`, the Agent Skills specification's validator, reads the frontmatter with strictyaml, which refuses flow style (\`${doc.text.slice(base + node.range[0], Math.min(base + node.range[1], base + node.range[0] + 30))}\`): write ${hint}${isList ? ', or for `allowed-tools` a string of names separated by spaces' : ''}. Claude Code and VS Code read either form.`,
+          span: { start: base + node.range[0], end: base + Math.max(node.range[1], node.range[0] + 1) },
+        });
+        return visit.SKIP;
+      });
     }
     const tools = setting(settings, 'allowed-tools');
     if (tools && typeof tools.value !== 'string' && !(Array.isArray(tools.value) && tools.value.every((t) => typeof t === 'string'))) {
