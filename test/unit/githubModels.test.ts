@@ -243,7 +243,19 @@ test('bad input: one clear diagnostic each, and the rest of the file still serve
   r = only('messages:\n  - role: sytem\n    content: hi\n', 'unknown-role');
   assert.equal(r.at, 'sytem');
   assert.equal(r.d.data?.replacement, 'system');
-  assert.deepEqual(diags('messages:\n  - role: System\n    content: hi\n'), []);
+  // Another case: gh models lower-cases it, actions/ai-inference refuses it: a warning with the fix, and the row still runs.
+  const upper = 'messages:\n  - role: System\n    content: hi {{a}}\ntestData:\n  - a: 1\n';
+  r = only(upper, 'role-case');
+  assert.equal(r.at, 'System');
+  assert.equal(r.d.severity, 'warning');
+  assert.match(r.d.message, /actions\/ai-inference/);
+  assert.deepEqual(diags(upper).map((d) => d.code), ['role-case']);
+  assert.equal(parse(upper).prompt.messages[0].role, 'system');
+  assert.deepEqual(embeddedFixture(parse(upper))!.diagnostics, []);
+  const upperDoc = parse(upper);
+  const fixIt = allCodeActions(upperDoc, lspDiagnostics(upperDoc).filter((d) => d.code === 'role-case'));
+  assert.equal(fixIt.length, 1);
+  assert.deepEqual(fixIt[0].edit!.changes![upperDoc.uri].map((e) => [upper.slice(upperDoc.lines.offsetAt(e.range.start), upperDoc.lines.offsetAt(e.range.end)), e.newText]), [['System', 'system']]);
   // testData that is not a list: one error, the messages still read.
   const notList = 'messages:\n  - role: user\n    content: "{{a}}"\ntestData:\n  a: 1\n';
   ds = diags(notList);

@@ -239,6 +239,9 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
         }
         if (replacement) actions.push(fix(`Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
         break;
+      case 'role-case':
+        if (replacement) actions.push(fix(`Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
+        break;
       case 'unknown-helper':
       case 'prompty-unknown-role':
       case 'prompty-undeclared-input':

@@ -134,6 +134,10 @@ export function validatePromptFile(text: string, yaml: Document.Parsed, value: u
     if (!(ROLES as readonly string[]).includes(m.role.value.toLowerCase())) {
       const guess = closest(m.role.value, ROLES);
       out.push({ code: 'unknown-role', severity: 'error', message: `Unknown role \`${m.role.value}\`: \`gh models\` accepts \`system\`, \`user\` and \`assistant\`.${guess ? ` Did you mean \`${guess}\`?` : ''}`, span: m.role.span, data: guess ? { replacement: guess } : undefined });
+    } else if (m.role.value !== m.role.value.toLowerCase()) {
+      // gh models lower-cases the role; actions/ai-inference compares it as written.
+      const lower = m.role.value.toLowerCase();
+      out.push({ code: 'role-case', severity: 'warning', message: `\`${m.role.value}\`: \`gh models\` reads it as \`${lower}\`, but actions/ai-inference (the GitHub Action that runs prompt files in workflows) refuses a role not written in lower case. Write \`${lower}\`.`, span: m.role.span, data: { replacement: lower } });
     }
   }
 
