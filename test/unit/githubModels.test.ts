@@ -256,6 +256,15 @@ test('bad input: one clear diagnostic each, and the rest of the file still serve
   const fixIt = allCodeActions(upperDoc, lspDiagnostics(upperDoc).filter((d) => d.code === 'role-case'));
   assert.equal(fixIt.length, 1);
   assert.deepEqual(fixIt[0].edit!.changes![upperDoc.uri].map((e) => [upper.slice(upperDoc.lines.offsetAt(e.range.start), upperDoc.lines.offsetAt(e.range.end)), e.newText]), [['System', 'system']]);
+  // An OpenAI model without its publisher, in `model` and in a judge's `modelId`: a warning each, with the full id as the fix.
+  const bare = 'model: gpt-4o-mini\nmessages:\n  - role: user\n    content: hi\nevaluators:\n  - name: j\n    llm:\n      modelId: o3\n      prompt: "{{completion}}"\n      choices:\n        - choice: good\n          score: 1\n';
+  const bareDoc = parse(bare);
+  const ids = diags(bare).filter((d) => d.code === 'model-id-publisher');
+  assert.deepEqual(ids.map((d) => [bare.slice(d.span.start, d.span.end), d.severity, (d.data as { replacement?: string }).replacement]), [['gpt-4o-mini', 'warning', 'openai/gpt-4o-mini'], ['o3', 'warning', 'openai/o3']]);
+  const idFixes = allCodeActions(bareDoc, lspDiagnostics(bareDoc).filter((d) => d.code === 'model-id-publisher'));
+  assert.deepEqual(idFixes.map((a) => a.edit!.changes![bareDoc.uri][0].newText), ['openai/gpt-4o-mini', 'openai/o3']);
+  // A full id, or a name that is not OpenAI's (a deployment's own name): nothing.
+  for (const model of ['openai/gpt-4o-mini', 'my-deployment', 'Phi-4', 'gpt4all-local/x']) assert.deepEqual(diags(bare.replace('gpt-4o-mini', model).replace('modelId: o3', 'modelId: openai/o3')).filter((d) => d.code === 'model-id-publisher'), [], model);
   // testData that is not a list: one error, the messages still read.
   const notList = 'messages:\n  - role: user\n    content: "{{a}}"\ntestData:\n  a: 1\n';
   ds = diags(notList);

@@ -240,6 +240,7 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
         if (replacement) actions.push(fix(`Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
         break;
       case 'role-case':
+      case 'model-id-publisher':
         if (replacement) actions.push(fix(`Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
         break;
       case 'unknown-helper':

@@ -141,11 +141,35 @@ export function validatePromptFile(text: string, yaml: Document.Parsed, value: u
     }
   }
 
-  out.push(...checkResponseFormat(text, yaml, value as Record<string, unknown>, base, at));
-  out.push(...checkEvaluators(text, value as Record<string, unknown>, info, at));
+  // Model ids: `publisher/name`, as `gh models list` shows them; `gh models eval` sends the file's as written.
+  const v = value as Record<string, unknown>;
+  const modelIds: (readonly PropertyKey[])[] = [['model']];
+  if (Array.isArray(v.evaluators)) v.evaluators.forEach((e, i) => e && typeof e === 'object' && (e as Record<string, unknown>).llm && modelIds.push(['evaluators', i, 'llm', 'modelId']));
+  for (const path of modelIds) {
+    const { node } = locate(yaml, path);
+    if (!isScalar(node) || typeof node.value !== 'string' || !node.value.trim() || node.value.includes('/')) continue;
+    const span = spanOf(node, base);
+    if (!span) continue;
+    // OpenAI's names, whose publisher is certain; another bare name may be a deployment's own.
+    const id = node.value.trim();
+    if (!OPENAI_MODEL.test(id)) continue;
+    out.push({
+      code: 'model-id-publisher',
+      severity: 'warning',
+      message: `\`${id}\` has no publisher: GitHub Models names this model \`openai/${id}\`, as \`gh models list\` shows, and \`gh models eval\` sends the id as written. Write \`openai/${id}\`.`,
+      span,
+      data: { replacement: `openai/${id}` },
+    });
+  }
+
+  out.push(...checkResponseFormat(text, yaml, v, base, at));
+  out.push(...checkEvaluators(text, v, info, at));
   out.push(...checkVariables(text, info, rowsBroken));
   return out;
 }
+
+/** OpenAI's model names (`gpt-4o-mini`, `o3`, `o4-mini`): published as `openai/<name>` on GitHub Models. */
+const OPENAI_MODEL = /^(?:gpt-|chatgpt-|o\d(?:-|$)|text-embedding-)/i;
 
 const LLM_KEYS = new Set(['modelId', 'prompt', 'choices', 'systemPrompt']);
 const PARAMETER_ALIASES: Record<string, string> = { maxCompletionTokens: 'maxTokens', max_completion_tokens: 'maxTokens', max_tokens: 'maxTokens', maxOutputTokens: 'maxTokens', max_output_tokens: 'maxTokens', top_p: 'topP' };
