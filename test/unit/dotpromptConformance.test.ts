@@ -198,6 +198,13 @@ test("`variant:` against the file name: Genkit finds a prompt by the file name's
   assert.match(other[0].message, /the variant `casual` of `hello`/);
   // Partials are not prompts Genkit loads by name.
   assert.deepEqual(of('file:///w/prompts/_hello.prompt'), []);
+  // A third part of the name is not read: `hello.formal.v2.prompt` is `hello`, variant `formal`.
+  const dotted = of('file:///w/prompts/hello.formal.v2.prompt');
+  assert.equal(dotted.length, 1);
+  assert.equal(at(text, dotted[0]), '---');
+  assert.match(dotted[0].message, /the variant `formal` of `hello`, and `\.v2` is not read/);
+  assert.match(dotted[0].message, /`hello\.formal-v2\.prompt`/);
+  assert.equal(of('file:///w/prompts/hello.casual.x.y.prompt').length, 2); // the dotted name, and `variant: formal` against `casual`
 });
 
 test('text after `{{history}}` with no role marker is a `model` message, as the package sends it, and its tokens count', async () => {

@@ -71,7 +71,19 @@ export function genkitPromptKey(uri: string): { name: string; variant?: string }
 /** `variant:` in the frontmatter: Genkit takes the variant from the file name, so this one is not how the prompt is found. */
 function variantWarnings(uri: string, frontmatter: FrontmatterBlock, out: PromptDiagnostic[]): void {
   const key = genkitPromptKey(uri);
-  if (!key || !frontmatter.yaml) return;
+  if (!key) return;
+  // `a.b.c.prompt`: Genkit reads `a` and `b`; the rest of the name is not part of the prompt's key.
+  const base = fileBaseName(uri).slice(0, -'.prompt'.length);
+  const parts = base.split('.');
+  if (parts.length > 2 && frontmatter.present) {
+    out.push({
+      code: 'variant-file-name',
+      severity: 'warning',
+      message: `Genkit reads a prompt file's name as \`name.variant.prompt\`: this file is loaded as the variant \`${key.variant}\` of \`${key.name}\`, and \`.${parts.slice(2).join('.')}\` is not read, so another file \`${key.name}.${key.variant}.<anything>.prompt\` is the same prompt to it. Use one dot for the variant (\`${key.name}.${parts.slice(1).join('-')}.prompt\`).`,
+      span: { start: frontmatter.span.start, end: Math.min(frontmatter.span.start + 3, frontmatter.span.end) },
+    });
+  }
+  if (!frontmatter.yaml) return;
   const node = locate(frontmatter.yaml, ['variant']).node;
   const written = node && isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
   if (written !== undefined && written !== key.variant && node?.range) {
