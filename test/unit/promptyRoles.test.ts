@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import test from 'node:test';
 import { codeActions, diagnostics, formatRendered, parseDocument, renderPrompt } from '../../server/src/service';
+import { lintDiagnostics } from '../../server/src/service/lint';
 import { parsePrompty } from '../../server/src/service/formats/prompty/parse';
 import { splitMessages } from '../../server/src/service/formats/prompty/render';
 import { canonicalBracket, isRoleLine, roleAttributes, roleLineShape } from '../../server/src/service/formats/prompty/roles';
@@ -136,4 +137,24 @@ test('the preview renders a role line\'s attributes as the message\'s metadata a
   const result = await renderPrompt(doc);
   assert.deepEqual(result.messages, [{ role: 'system', text: 'Be brief.' }, { role: 'user', text: 'hi', metadata: { name: 'Ana', vip: true } }]);
   assert.match(formatRendered(result, 'p.prompty'), /## system\n\nBe brief\.\n\n## user \(name: Ana\)\n\nhi\n/);
+});
+
+test('version 1 `api: completion`: the body is one prompt, role lines included, as the runtime\'s completion parser passes it on unsplit', async () => {
+  const text = '---\nname: c\nmodel:\n  api: completion\n  configuration:\n    type: azure_openai\n    azure_deployment: gpt-35-turbo-instruct\nsample:\n  topic: owls\n---\nsystem:\nYou write about {{topic}}.\nSytem:\nuser:\nWrite one line.\n';
+  const doc = parseDocument(text, 'file:///w/c.prompty');
+  assert.equal(doc.prompt.messages.length, 1);
+  const m = doc.prompt.messages[0];
+  assert.equal(m.role, 'user');
+  assert.equal(text.slice(m.contentSpan.start, m.contentSpan.end), 'system:\nYou write about {{topic}}.\nSytem:\nuser:\nWrite one line.');
+  assert.deepEqual(m.variables.map((v) => v.name), ['topic']);
+  // No role-line findings: these lines are text here.
+  assert.deepEqual(diagnostics(doc).filter((d) => d.code === 'prompty-unknown-role'), []);
+  assert.deepEqual(lintDiagnostics(doc).filter((d) => d.code === 'variable-in-system-role'), []);
+  const result = await renderPrompt(doc, { topic: 'owls' });
+  assert.deepEqual(result.messages, [{ role: 'user', text: 'system:\nYou write about owls.\nSytem:\nuser:\nWrite one line.' }]);
+  // The same file as a chat prompt is split at its role lines, and the misspelt one is reported.
+  const chat = parseDocument(text.replace('api: completion', 'api: chat'), 'file:///w/c.prompty');
+  assert.deepEqual(chat.prompt.messages.map((x) => x.role), ['system', 'user']);
+  assert.equal(diagnostics(chat).filter((d) => d.code === 'prompty-unknown-role').length, 1);
+  assert.equal(lintDiagnostics(chat).filter((d) => d.code === 'variable-in-system-role').length, 1);
 });

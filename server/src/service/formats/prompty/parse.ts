@@ -33,6 +33,11 @@ export interface PromptyParse {
   declaresInputs: boolean;
   /** Whether the names come from version 1's `sample:` alone (no `inputs:`): example values, not a list of every input. */
   sampleOnly?: boolean;
+  /**
+   * Version 1's `model.api: completion`: the runtime's parser for it passes the rendered body on
+   * unsplit, sent as one prompt to the completions API, so role lines are text.
+   */
+  completion?: boolean;
   model: PromptModel;
 }
 
@@ -501,14 +506,16 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
   }
 
   const inside = (offset: number) => !!analysis?.tags.some((t) => t.span.start < offset && offset < t.span.end && t.kind !== 'statement' && t.kind !== 'output' && t.kind !== 'section');
-  const roles = notice ? [] : roleLines(text, body, lines, diagnostics, inside);
+  const completion = fileVersion === 1 && record(fm.model).api === 'completion';
+  const roles = notice || completion ? [] : roleLines(text, body, lines, diagnostics, inside);
   const names = new Set(inputs.map((i) => i.name));
   const model: PromptModel = { ...modelFacts(text, frontmatter, fileVersion, inputs), messages: [], tests: [], includes: [] };
   if (notice) {
     model.messages = [{ role: 'system', kind: 'message', span: body, contentSpan: body, tags: [], variables: [] }];
     model.approximate = 'The body is over promptWorkbench.maxFileSize, so it is not analysed; it is counted as one message.';
   } else {
-    model.messages = messagesOf(text, body, roles, analysis, names);
+    // A completion prompt is one text, a user's prompt rather than a system message.
+    model.messages = messagesOf(text, body, roles, analysis, names).map((m) => (completion ? { ...m, role: 'user' } : m));
   }
   if (analysis && templateKind.known && !notice) {
     // Version 1's `sample:` mapping: a name only it gives is sample data, not an `inputs` entry.
@@ -523,7 +530,7 @@ export function parsePrompty(text: string, uri = 'untitled:prompt.prompty', vers
   return base(
     { notice, frontmatter, template, frontmatterDiagnostics },
     model,
-    { version: fileVersion, engine, engineKind: templateKind.kind, unknownEngine: !templateKind.known, body, analysis, inputs, declaresInputs: declared, sampleOnly },
+    { version: fileVersion, engine, engineKind: templateKind.kind, unknownEngine: !templateKind.known, body, analysis, inputs, declaresInputs: declared, sampleOnly, ...(completion ? { completion } : {}) },
   );
 }
 

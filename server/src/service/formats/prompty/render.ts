@@ -148,7 +148,9 @@ export async function renderPrompty(doc: PromptDocument, values: Record<string, 
   }
   // A message holding a thread's marker: its text before the marker, the thread's turns, its text after.
   const messages: RenderedMessage[] = [];
-  for (const m of splitMessages(rendered)) {
+  // Version 1's `api: completion`: one prompt, the rendered text unsplit (role lines included).
+  const split = info?.completion ? [{ role: 'user', text: rendered.trim() }] : splitMessages(rendered);
+  for (const m of split) {
     let rest = m.text;
     for (;;) {
       const hit = [...threads.keys()].map((k) => ({ k, at: rest.indexOf(k) })).filter((h) => h.at >= 0).sort((a, b) => a.at - b.at)[0];
