@@ -533,7 +533,7 @@ async function analyse(doc: TextDocument, token: engine.CancellationLike): Promi
   if (agents.agentInfo(p.doc) && ready) {
     const set = await runSafe('Agent instruction files', undefined, undefined, () => agentSetOf(p, token));
     if (token.isCancellationRequested) return;
-    if (set) diagnostics.push(...agents.agentSetDiagnostics(p.doc, set, options.lint?.config).map((x) => ({ ...toLspDiagnostic(x, p.doc.lines), ...(x.code !== 'agents-budget' ? { codeDescription: { href: `${DOCS_BASE}${x.code}.md` } } : {}) })));
+    if (set) diagnostics.push(...agents.agentSetDiagnostics(p.doc, set, options.lint?.config).map((x) => ({ ...toLspDiagnostic(x, p.doc.lines), codeDescription: { href: `${DOCS_BASE}${x.code}.md` } })));
   }
   const sent = publish(uri, doc.version, diagnostics);
   if (sent && !ready) {

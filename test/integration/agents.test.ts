@@ -3,10 +3,11 @@
 // summary, the always-loaded set's budget warning on its first line and the findings across the
 // set; an edit of another open file of the set changes them.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { CodeLensRequest, DocumentSymbolRequest, FoldingRangeRequest, SemanticTokensRequest, type CodeLens } from 'vscode-languageserver-protocol/node';
 import { TokenSummaryRequest, type TokenSummary } from '../../server/src/protocol';
 import { fileUri, TestLanguageClient } from '../support/lspClient';
@@ -84,7 +85,11 @@ test('an instructions file: the files its applyTo matches, and an edit of it rea
   const agents = fileUri(path.join(dir, 'AGENTS.md'));
   await client.change(uri, '---\napplyTo: "**"\n---\nPrefer small functions.\n');
   const p = await client.diagnosticsWhere(agents, (x) => x.diagnostics.some((d) => d.code === 'agents-budget' && String(d.message).includes('ts.instructions.md')));
-  assert.match(String(p.diagnostics.find((d) => d.code === 'agents-budget')!.message), /\.github\/instructions\/ts\.instructions\.md \d+/);
+  const budget = p.diagnostics.find((d) => d.code === 'agents-budget')!;
+  assert.match(String(budget.message), /\.github\/instructions\/ts\.instructions\.md \d+/);
+  // Its page, shipped with the rules' pages.
+  assert.match(budget.codeDescription?.href ?? '', /\/docs\/rules\/agents-budget\.md$/);
+  assert.ok(existsSync(fileURLToPath(budget.codeDescription!.href)), budget.codeDescription!.href);
 });
 
 test('the outline, folding and colours of an instruction file stay its language\'s', async () => {
