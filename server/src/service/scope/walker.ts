@@ -982,14 +982,19 @@ class Mover {
 /** The previous version's declarations to this version's (see `sameShape`). */
 type FieldMap = Map<SchemaField, SchemaField>;
 
-/** What a declaration says that no result of the walk depends on: hover and definition read them from the declaration itself. */
-const PRESENTATION = new Set(['description', 'keySpan', 'span']);
+/**
+ * How `sameShape` treats each property of a declaration: compared, or not (the description and
+ * the places, which no result of the walk depends on: hover and definition read them from the
+ * declaration itself). A property added to SchemaField fails to compile here until it is placed.
+ */
+const COMPARED: Record<keyof SchemaField, boolean> = { name: true, type: true, optional: true, enumValues: true, children: true, items: true, additional: true, description: false, keySpan: false, span: false };
+void COMPARED;
 
 /**
- * Whether two declaration trees say the same to the walk: every property but the description and
- * the places (names, types, optionality, enum values, children in order, items, `additional`,
- * and any other property) equal, each declaration of `a` standing for one of `b`. Returns the
- * declarations of `a` mapped to those of `b`, or undefined.
+ * Whether two declaration trees say the same to the walk: names, types, optionality, enum values,
+ * children in order, items and `additional` equal (not the descriptions and places), each
+ * declaration of `a` standing for one of `b`. Returns the declarations of `a` mapped to those of
+ * `b`, or undefined.
  */
 export function sameShape(a: SchemaField, b: SchemaField): FieldMap | undefined {
   const map: FieldMap = new Map();
@@ -1004,19 +1009,17 @@ export function sameShape(a: SchemaField, b: SchemaField): FieldMap | undefined 
       continue;
     }
     map.set(x, y);
-    const xr = x as unknown as Record<string, unknown>;
-    const yr = y as unknown as Record<string, unknown>;
-    for (const k of Object.keys(yr)) if (!(k in xr) && !PRESENTATION.has(k) && yr[k] !== undefined) return undefined;
-    for (const k of Object.keys(xr)) {
-      if (PRESENTATION.has(k)) continue;
-      const u = xr[k];
-      const v = yr[k];
-      if (k === 'children' && Array.isArray(u) && Array.isArray(v)) {
-        if (u.length !== v.length) return undefined;
-        for (let i = 0; i < u.length; i++) work.push(u[i], v[i]);
-      } else if ((k === 'items' || k === 'additional') && u && v) work.push(u as SchemaField, v as SchemaField);
-      else if (!sameValue(u, v)) return undefined;
-    }
+    if (x.name !== y.name || x.type !== y.type || x.optional !== y.optional || !sameValue(x.enumValues, y.enumValues)) return undefined;
+    const u = x.children;
+    const v = y.children;
+    if (u && v) {
+      if (u.length !== v.length) return undefined;
+      for (let i = 0; i < u.length; i++) work.push(u[i], v[i]);
+    } else if (u || v) return undefined;
+    if (x.items && y.items) work.push(x.items, y.items);
+    else if (x.items || y.items) return undefined;
+    if (x.additional && y.additional) work.push(x.additional, y.additional);
+    else if (x.additional || y.additional) return undefined;
   }
   return map;
 }
