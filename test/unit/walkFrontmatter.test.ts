@@ -12,6 +12,8 @@ import type { PromptDiagnostic } from '../../server/src/service/diagnostic';
 import type { SchemaField } from '../../server/src/service/picoschema';
 import type { Context, Frame, VariableRef } from '../../server/src/service/scope';
 import { lastWalk } from '../../server/src/service/scope/walker';
+import { templateBlocks } from '../../server/src/service/lint/blocks';
+import { proseOf } from '../../server/src/service/lint/prose';
 import type { Site } from '../../server/src/service/scope/model';
 
 const span = (s: { start: number; end: number } | undefined) => s && { start: s.start, end: s.end };
@@ -111,6 +113,8 @@ function snapshot(doc: PromptDocument, own: boolean, fresh: boolean) {
     navigation: navigation(doc),
     diagnostics: comparable(doc, promptDiagnostics(doc, {})),
     lint: comparable(doc, lint.lintDiagnostics(doc, { countTokens: false, fresh }, {})),
+    // Where the body is cut into blocks: the incremental model's own (moved whole after a frontmatter edit), or a cut from scratch.
+    blocks: fresh ? templateBlocks(doc) : proseOf(doc).blocks?.map((b) => b.span),
   };
 }
 
