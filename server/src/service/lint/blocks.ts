@@ -135,6 +135,7 @@ export interface BlocksSince {
  * look at nothing across a line break, so a block's results do not depend on where the cuts are.
  * With `since`, only the lines from the block of the first change to the first cut past the change
  * that the previous version also made are scanned; the previous version's blocks fill in the rest.
+ * An edit wholly before the body scans nothing: the blocks are the previous version's, moved.
  */
 export function templateBlocks(doc: PromptDocument, since?: BlocksSince): Span[] {
   const text = doc.text;
@@ -146,6 +147,12 @@ export function templateBlocks(doc: PromptDocument, since?: BlocksSince): Span[]
   let lineStart = start;
   const old = since?.previous.blocks;
   const delta = since ? text.length - since.previous.text.length : 0;
+  // The edit lies wholly before the body (a frontmatter keystroke): the body's text is the previous
+  // one, moved, and the cuts depend on nothing but that text, so they are the previous ones, moved.
+  if (old && since!.to <= start && since!.previous.bodyStart + delta === start && since!.previous.bodyEnd + delta === end) {
+    for (const b of old) out.push(delta ? { start: b.span.start + delta, end: b.span.end + delta } : b.span);
+    return out;
+  }
   // Usable when the body starts where it did and ends where it did, moved by the edit.
   const usable = !!old && since!.previous.bodyStart === start && since!.previous.bodyEnd + delta === end && since!.from > start;
   if (usable) {

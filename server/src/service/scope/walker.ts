@@ -105,6 +105,11 @@ export function forgetWalks(uri?: string): void {
   walks.forget(uri);
 }
 
+/** What the last walk of a document found, with its declarations and the checks' sites (for tests: read, never change). */
+export function lastWalk(uri: string): Readonly<Pick<WalkRecord, 'root' | 'fields' | 'refs' | 'helpers' | 'partialRefs' | 'sites' | 'framesAt'>> | undefined {
+  return walks.get(uri);
+}
+
 /** Five times the depth the template scan accepts without an error, so any valid template is followed in full. */
 const MAX_SCOPE_DEPTH = 5 * MAX_BLOCK_DEPTH;
 
@@ -152,17 +157,30 @@ export class ScopeWalker {
     const previous = walks.get(this.doc.uri);
     let from = 0;
     let tail: Tail | undefined;
+    let fields: FieldMap | undefined;
     if (previous && this.sameSetting(previous, record)) {
-      this.adopt(previous, record);
-      from = yield* this.resume(previous, record);
-      tail = this.tailOf(previous, from);
+      if (previous.input === record.input && previous.defaults === record.defaults) {
+        this.adopt(previous, record);
+        from = yield* this.resume(previous, record);
+        tail = this.tailOf(previous, from);
+      } else if ((fields = sameShape(previous.root, this.root))) {
+        // A frontmatter edit that changed no declaration the walk reads (a description, a key
+        // moved, a key outside `input`): the previous walk is taken over from the first tag, its
+        // references and contexts pointed at this version's declarations (hover and definition
+        // read their descriptions and places). Nothing before the edit is kept as it was: every
+        // result holding a declaration is built again.
+        this.stack = previous.rootStack;
+        record.rootStack = previous.rootStack;
+        tail = this.tailOf(previous, 0);
+        if (!tail) fields = undefined;
+      }
     }
     for (let i = from; i < tags.length; i++) {
       if (this.stack === record.rootStack && this.unframed === 0) {
         if (tail && i >= tail.first) {
           const cp = checkpointAt(previous!.checkpoints, i - tail.shift);
           if (cp >= 0) {
-            yield* this.takeOver(previous!, record, tail, i, cp);
+            yield* this.takeOver(previous!, record, tail, i, cp, fields);
             break;
           }
         }
@@ -208,8 +226,9 @@ export class ScopeWalker {
     };
   }
 
+  /** Whether the walk may start from the previous one: the same partials, named schemas and helpers (the inputs are compared by the caller). */
   private sameSetting(a: WalkRecord, b: WalkRecord): boolean {
-    return a.input === b.input && a.defaults === b.defaults && a.partials === b.partials && a.generation === b.generation && a.schemas === b.schemas && a.schemasGeneration === b.schemasGeneration && a.custom === b.custom && a.inline === b.inline;
+    return a.partials === b.partials && a.generation === b.generation && a.schemas === b.schemas && a.schemasGeneration === b.schemasGeneration && a.custom === b.custom && a.inline === b.inline;
   }
 
   private checkpoint(record: WalkRecord, tag: number): void {
@@ -308,7 +327,7 @@ export class ScopeWalker {
    * same tag (moved): the walk from there would give what the previous one gave from there, so
    * its references, sites and frames are taken, moved onto this version's tags.
    */
-  private *takeOver(previous: WalkRecord, record: WalkRecord, tail: Tail, i: number, c: number): Steps<void> {
+  private *takeOver(previous: WalkRecord, record: WalkRecord, tail: Tail, i: number, c: number, fields?: FieldMap): Steps<void> {
     const tags = this.doc.template.tags;
     const old = previous.tags;
     const { shift, delta } = tail;
@@ -331,7 +350,7 @@ export class ScopeWalker {
       this.lastWholeRoot = previous.lastWholeRoot + shift;
       m.usesWholeRoot = true;
     }
-    const move = new Mover(old, tags, shift, delta);
+    const move = new Mover(old, tags, shift, delta, fields);
     // Frames (a snapshot's frames below the top are those of an earlier snapshot, the root's kept).
     const rootFrames = new Set<Frame>(previous.rootStack);
     const frames = new Map<Frame, Frame>();
@@ -340,7 +359,7 @@ export class ScopeWalker {
       if (rootFrames.has(f)) return f;
       let out = frames.get(f);
       if (!out) {
-        out = { context: f.context, locals: f.locals.length ? f.locals.map((l) => move.local(l)) : f.locals, inEach: f.inEach, changesContext: f.changesContext };
+        out = { context: move.context(f.context), locals: f.locals.length ? f.locals.map((l) => move.local(l)) : f.locals, inEach: f.inEach, changesContext: f.changesContext };
         if (f.blockTag) out.blockTag = move.tag(f.blockTag);
         frames.set(f, out);
       }
@@ -404,7 +423,7 @@ export class ScopeWalker {
       const s = previous.sites[k];
       switch (s.kind) {
         case 'unresolved':
-          m.sites.push({ kind: 'unresolved', ref: refs(s.ref), base: s.base, parts: s.parts, at: s.at, owner: s.owner });
+          m.sites.push({ kind: 'unresolved', ref: refs(s.ref), base: move.context(s.base), parts: s.parts, at: s.at, owner: move.field(s.owner) });
           break;
         case 'data':
           m.sites.push({ kind: 'data', ref: refs(s.ref), inEach: s.inEach });
@@ -416,7 +435,7 @@ export class ScopeWalker {
           m.sites.push(s.inEach === undefined ? { kind: 'role', tag: move.tag(s.tag) } : { kind: 'role', tag: move.tag(s.tag), inEach: s.inEach });
           break;
         case 'shadow':
-          m.sites.push({ kind: 'shadow', tag: move.tag(s.tag), head: move.expr(s.tag, s.head) as PathExpr, field: s.field, context: s.context });
+          m.sites.push({ kind: 'shadow', tag: move.tag(s.tag), head: move.expr(s.tag, s.head) as PathExpr, field: move.field(s.field), context: move.context(s.context) });
           break;
         case 'each':
           m.sites.push({ kind: 'each', ref: refs(s.ref), span: move.span(s.span) });
@@ -873,7 +892,26 @@ class Mover {
   private oldExprs: Expr[] = [];
   private newExprs: Expr[] = [];
 
-  constructor(private readonly old: readonly Tag[], private readonly tags: readonly Tag[], private readonly shift: number, readonly delta: number) {}
+  private readonly contexts = new Map<Context, Context>();
+
+  /** `fields`: the previous version's declarations to this version's, when they are other objects of the same shape. */
+  constructor(private readonly old: readonly Tag[], private readonly tags: readonly Tag[], private readonly shift: number, readonly delta: number, private readonly fields?: FieldMap) {}
+
+  /** This version's declaration for the previous version's `f`. */
+  field(f: SchemaField): SchemaField {
+    return this.fields?.get(f) ?? f;
+  }
+
+  /** A context with this version's declaration (the same object when it holds none). */
+  context(c: Context): Context {
+    if (!this.fields || c.kind !== 'field' || !c.field) return c;
+    let out = this.contexts.get(c);
+    if (!out) {
+      out = { kind: 'field', path: c.path, field: this.field(c.field), item: c.item };
+      this.contexts.set(c, out);
+    }
+    return out;
+  }
 
   /** Lookups start again from the previous version's tag `i`. */
   rewind(i: number): void {
@@ -924,7 +962,7 @@ class Mover {
   local(l: Local): Local {
     let out = this.locals.get(l);
     if (!out) {
-      out = { name: l.name, context: l.context, span: this.span(l.span), description: l.description };
+      out = { name: l.name, context: this.context(l.context), span: this.span(l.span), description: l.description };
       this.locals.set(l, out);
     }
     return out;
@@ -935,8 +973,64 @@ class Mover {
     // The same keys as the walk sets (some it sets to undefined).
     if ('root' in o) ref.root = o.root;
     if ('rootSpan' in o) ref.rootSpan = o.rootSpan && this.span(o.rootSpan);
-    if ('field' in o) ref.field = o.field;
+    if ('field' in o) ref.field = o.field && this.field(o.field);
     if ('local' in o) ref.local = o.local && this.local(o.local);
     return ref;
   }
+}
+
+/** The previous version's declarations to this version's (see `sameShape`). */
+type FieldMap = Map<SchemaField, SchemaField>;
+
+/**
+ * How `sameShape` treats each property of a declaration: compared, or not (the description and
+ * the places, which no result of the walk depends on: hover and definition read them from the
+ * declaration itself). A property added to SchemaField fails to compile here until it is placed.
+ */
+const COMPARED: Record<keyof SchemaField, boolean> = { name: true, type: true, optional: true, enumValues: true, children: true, items: true, additional: true, description: false, keySpan: false, span: false };
+void COMPARED;
+
+/**
+ * Whether two declaration trees say the same to the walk: names, types, optionality, enum values,
+ * children in order, items and `additional` equal (not the descriptions and places), each
+ * declaration of `a` standing for one of `b`. Returns the declarations of `a` mapped to those of
+ * `b`, or undefined.
+ */
+export function sameShape(a: SchemaField, b: SchemaField): FieldMap | undefined {
+  const map: FieldMap = new Map();
+  // A work list: declarations nest as deep as the YAML does.
+  const work: SchemaField[] = [a, b];
+  while (work.length) {
+    const y = work.pop()!;
+    const x = work.pop()!;
+    const seen = map.get(x);
+    if (seen) {
+      if (seen !== y) return undefined;
+      continue;
+    }
+    map.set(x, y);
+    if (x.name !== y.name || x.type !== y.type || x.optional !== y.optional || !sameValue(x.enumValues, y.enumValues)) return undefined;
+    const u = x.children;
+    const v = y.children;
+    if (u && v) {
+      if (u.length !== v.length) return undefined;
+      for (let i = 0; i < u.length; i++) work.push(u[i], v[i]);
+    } else if (u || v) return undefined;
+    if (x.items && y.items) work.push(x.items, y.items);
+    else if (x.items || y.items) return undefined;
+    if (x.additional && y.additional) work.push(x.additional, y.additional);
+    else if (x.additional || y.additional) return undefined;
+  }
+  return map;
+}
+
+/** Plain data (enum values and the like) equal. */
+function sameValue(u: unknown, v: unknown): boolean {
+  if (u === v) return true;
+  if (typeof u !== 'object' || typeof v !== 'object' || !u || !v || Array.isArray(u) !== Array.isArray(v)) return false;
+  const ku = Object.keys(u);
+  const kv = Object.keys(v);
+  if (ku.length !== kv.length) return false;
+  for (const k of ku) if (!(k in v) || !sameValue((u as Record<string, unknown>)[k], (v as Record<string, unknown>)[k])) return false;
+  return true;
 }
