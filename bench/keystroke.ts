@@ -2,7 +2,8 @@
 // lint), on the edit script of table 1. Each edit's time is its minimum over several runs of the
 // whole script in the same process (a fresh document each run), so a load spike or a garbage
 // collection that hits one run does not count: it measures the work, not the waiting, and stays
-// comparable on a loaded machine. With --baseline REF the same script runs on commit REF's engine
+// comparable on a loaded machine. The token counts' block cache (shared by documents, keyed by text)
+// is emptied before each run, so a run pays for the blocks an edit changes. With --baseline REF the same script runs on commit REF's engine
 // (extracted with `git archive` into a temporary folder, this repository's node_modules linked),
 // alternately with the working tree's, in the same minutes.
 //
@@ -11,6 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { blockCounter } from '../server/src/service/tokens';
 import { Engine, examplePartials } from './engine';
 import { editScript, generatePrompt } from './generate';
 
@@ -34,6 +36,9 @@ function measure(): string[] {
   // Per edit: the run with the smallest total, and its steps.
   const best = edits.map(() => ({ total: Infinity, parse: 0, analysis: 0, tokens: 0, lint: 0 }));
   for (let run = 0; run < RUNS; run++) {
+    // The token counts are cached by block text across documents: a run would find every block the
+    // previous run counted and never pay for the edited one. Each run starts without them.
+    for (const encoding of ['o200k_base', 'cl100k_base'] as const) blockCounter(encoding).clear();
     const uri = `file:///bench/keystroke-${run}.prompt`;
     let current = text;
     let version = 1;
