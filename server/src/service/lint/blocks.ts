@@ -10,6 +10,7 @@ import type { Tag } from '../template';
 import { indexStartingAt, type Span } from '../text';
 import type { Finding } from './types';
 import { forgetCounts } from '../tokens/count';
+import { forgetSecretBlocks } from './secret-in-prompt';
 
 export { commonPrefix, commonSuffix } from '../diff';
 
@@ -94,6 +95,7 @@ export function textMemo(doc: PromptDocument, purpose: string): <T>(text: string
 /** Drops what was remembered for a document (closed, or for tests: everything). */
 export function forgetLintState(uri?: string): void {
   states.forget(uri);
+  forgetSecretBlocks(uri);
   // The token counts kept for the next version go with it.
   forgetCounts(uri);
 }

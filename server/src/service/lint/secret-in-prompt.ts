@@ -1,6 +1,8 @@
 // secret-in-prompt: API keys, tokens, private keys and connection strings written into a prompt
 // or its frontmatter, found by secretlint's recommended preset. The secret is masked in the message.
+import { textChange } from '../diff';
 import type { PromptSetting } from '../formats/types';
+import { LastVersions } from '../lastVersions';
 import type { Finding, LintRule } from './types';
 
 /** Settings that hold a credential by name (Prompty's `model.connection.apiKey`, version 1's `api_key`). */
@@ -54,6 +56,17 @@ interface BlockFinding {
 // Findings per block of text (blocks end at blank lines; PEM keys and tokens never span one), so
 // an edit re-checks one block. Bounded; cleared when full.
 const blockCache = new Map<string, BlockFinding[]>();
+
+/** The blocks of each document's last version checked, by start, with their findings (block-relative). */
+const checkedBlocks = new LastVersions<{ text: string; blocks: Map<number, { end: number; found: BlockFinding[] }> }>(32);
+
+/** Blocks taken over from the previous version, and blocks cut out and looked up (tests read them). */
+export const secretBlockStats = { reused: 0, looked: 0 };
+
+/** Forgets the last version checked of a document (closed), or of all. */
+export function forgetSecretBlocks(uri?: string): void {
+  checkedBlocks.forget(uri);
+}
 const BLOCK_CACHE_LIMIT = 5000;
 
 function blocksOf(text: string): { start: number; end: number }[] {
@@ -94,11 +107,31 @@ export const rule: LintRule = {
     const sl = await loadSecretlint();
     const out: Finding[] = [];
     const text = doc.text;
+    // A block the edit left alone (before it, with the blank line that ends it; or after it, with
+    // the line break before it) has the previous version's findings: it is not cut out, hashed or
+    // awaited again. Only the blocks around the edit go to the cache and to secretlint.
+    const previous = checkedBlocks.get(doc.uri);
+    const change = previous ? textChange(previous.text, text) : undefined;
+    const unchangedFrom = change ? text.length - change.suffix : 0;
+    const blocks = new Map<number, { end: number; found: BlockFinding[] }>();
     for (const b of blocksOf(text)) {
-      const block = text.slice(b.start, b.end);
-      if (!block.trim()) continue;
-      await ctx.pause?.();
-      for (const f of await checkBlock(sl, block)) {
+      let found: BlockFinding[] | undefined;
+      if (change) {
+        const by = b.end + 1 <= change.prefix ? 0 : b.start - 1 >= unchangedFrom ? change.delta : undefined;
+        const old = by === undefined ? undefined : previous!.blocks.get(b.start - by);
+        if (old && old.end === b.end - by!) found = old.found;
+      }
+      if (found) secretBlockStats.reused++;
+      else {
+        secretBlockStats.looked++;
+        const block = text.slice(b.start, b.end);
+        if (block.trim()) {
+          await ctx.pause?.();
+          found = await checkBlock(sl, block);
+        } else found = [];
+      }
+      blocks.set(b.start, { end: b.end, found });
+      for (const f of found) {
         const span = { start: b.start + f.start, end: b.start + f.end };
         const secret = text.slice(span.start, span.end);
         out.push({
@@ -108,6 +141,7 @@ export const rule: LintRule = {
         });
       }
     }
+    checkedBlocks.keep(doc.uri, { text, blocks });
     for (const s of credentialSettings(doc.prompt.settings)) {
       const span = s.valueSpan!;
       if (out.some((f) => f.span.start < span.end && span.start < f.span.end)) continue;
