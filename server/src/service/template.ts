@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 import type { PromptDiagnostic } from './diagnostic';
 import { textChange } from './diff';
 import { runSteps, type Steps } from './slice';
-import { firstStartingAt, indexStartingAt, type Span } from './text';
+import { detached, firstStartingAt, indexStartingAt, type Span } from './text';
 
 export type TagKind =
   | 'mustache'
@@ -462,7 +462,9 @@ function parseTagText(kind: TagKind, text: string, blockName: string | undefined
   const key = kind + '\u0000' + text;
   const hit = parseCache.get(key);
   if (hit) return hit;
-  let snippet = text;
+  // The cache outlives the document: the parse reads a copy of the tag, so neither the key nor the
+  // names the parser cuts out of it keep this version of the document alive.
+  let snippet = detached(text);
   let shift = 0;
   if (kind === 'block-open' || kind === 'inverse-open' || kind === 'partial-block-open' || kind === 'decorator-block-open') {
     snippet = `${text}{{/${blockName ?? 'x'}}}`;
@@ -493,7 +495,7 @@ function parseTagText(kind: TagKind, text: string, blockName: string | undefined
     result = { params: [], hash: [], error: explainParseError(e instanceof Error ? e.message : String(e)) };
   }
   if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
-  parseCache.set(key, result);
+  parseCache.set(detached(key), result);
   return result;
 }
 

@@ -169,3 +169,13 @@ export function indexStartingAt(items: readonly { span: Span }[], at: number): n
 export function startingIn<T extends { span: Span }>(items: readonly T[], span: Span): T[] {
   return items.slice(firstStartingAt(items, span.start), firstStartingAt(items, span.end));
 }
+
+/**
+ * `s` as a string of its own, for a cache that outlives the text it was cut from. A substring of a
+ * dozen or more characters (`slice`) refers to the whole string it was cut from (V8's sliced
+ * strings), so a cache keyed by pieces of a document would keep every version of the document
+ * whose piece it stored. Concatenation makes a flat copy, which the slice then refers to instead.
+ */
+export function detached(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}

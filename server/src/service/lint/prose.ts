@@ -3,7 +3,7 @@
 // branches, and the instruction sentences. Built once per document version for every rule.
 import type { PromptDocument } from '../document';
 import { allBlocks, type Block, type Tag } from '../template';
-import { indexStartingAt, startingIn, type Span } from '../text';
+import { detached, indexStartingAt, startingIn, type Span } from '../text';
 import { textChange } from '../diff';
 import { runSteps, type Steps } from '../slice';
 import { stateFor, templateBlocks, type BlockMemo, type PreviousBlock, type PreviousVersion } from './blocks';
@@ -480,8 +480,9 @@ function* templateBlockMemos(doc: PromptDocument, masked: string, dataRegions: S
       const firstLine = doc.lines.lineAt(span.start);
       memo.sentences = splitSentences(doc, masked, span.start, span.end, dataRegions).map((s) => ({
         span: { start: s.span.start - span.start, end: s.span.end - span.start },
-        words: s.words,
-        key: s.key,
+        // Copies: a memo lives as long as its block, and a piece of the text would keep this whole version alive.
+        words: detached(s.words),
+        key: detached(s.key),
         line: s.line - firstLine,
       }));
     }

@@ -3,6 +3,7 @@
 import { textChange } from '../diff';
 import type { PromptSetting } from '../formats/types';
 import { LastVersions } from '../lastVersions';
+import { detached } from '../text';
 import type { Finding, LintRule } from './types';
 
 /** Settings that hold a credential by name (Prompty's `model.connection.apiKey`, version 1's `api_key`). */
@@ -91,7 +92,7 @@ async function checkBlock(sl: Secretlint, block: string): Promise<BlockFinding[]
     ruleId: String(m.ruleId).replace(/^@secretlint\/secretlint-rule-/, ''),
   }));
   if (blockCache.size >= BLOCK_CACHE_LIMIT) blockCache.clear();
-  blockCache.set(block, found);
+  blockCache.set(detached(block), found);
   return found;
 }
 

@@ -2,6 +2,7 @@
 // activation), block-cached so a one-character edit re-counts one block, with a guard that
 // estimates one very long run without whitespace instead of letting BPE go quadratic on it.
 import { runSteps, type Steps } from '../slice';
+import { detached } from '../text';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 export const ENCODINGS: readonly EncodingName[] = ['o200k_base', 'cl100k_base'];
@@ -388,9 +389,12 @@ export class BlockCounter {
       chunkStart = blockEnd;
       let hit = this.cache.get(block);
       if (!hit) {
-        const c = countGuarded(block, this.encoding);
+        // A copy of the block, counted and kept as the key: the block is a piece of the whole text,
+        // which the key (and the tokenizer's own cache of the pieces it cuts) would keep alive.
+        const own = detached(block);
+        const c = countGuarded(own, this.encoding);
         hit = { tokens: c.tokens, longRuns: c.longRuns, used: gen };
-        this.cache.set(block, hit);
+        this.cache.set(own, hit);
         this.misses++;
         this.missedChars += block.length;
         tokens += hit.tokens;
