@@ -230,6 +230,8 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
       case 'helper-shadows-field':
         if (replacement) actions.push(fix(`Change to \`{{${replacement}}}\` (the field)`, d, replaceEdit(doc, d, replacement), true));
         break;
+      case 'role-case':
+      case 'model-id-publisher':
       case 'unknown-role':
         if (!replacement && typeof data.field === 'string') {
           // `{{role}}` inside `{{#each}}`: the item's field, written so Handlebars reads it.
@@ -237,10 +239,6 @@ export function codeActions(doc: PromptDocument, diagnostics: Diagnostic[], opti
           actions.push(fix(`Change to \`{{${data.field}}}\` (the item's field)`, d, replaceEdit(doc, d, text.replace(/\brole\b/, data.field)), true));
           break;
         }
-        if (replacement) actions.push(fix(`Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
-        break;
-      case 'role-case':
-      case 'model-id-publisher':
         if (replacement) actions.push(fix(`Change to \`${replacement}\``, d, replaceEdit(doc, d, replacement), true));
         break;
       case 'unknown-helper':
