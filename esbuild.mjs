@@ -73,6 +73,7 @@ const SHARED_LIBRARIES = {
   '@google/genai': 'genai',
   zod: 'lib-zod',
   yaml: 'lib-yaml',
+  yaml3: 'lib-yaml3',
   handlebars: 'lib-handlebars',
   openai: 'lib-openai',
   // The Prompty format's template engines (server/src/service/formats/prompty/engines.ts, which

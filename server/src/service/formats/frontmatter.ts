@@ -1,9 +1,10 @@
 // YAML frontmatter, which Dotprompt, Prompty and agent instruction files share: splits a file into
 // its `---` block and body, parses the YAML with ranges, and lists its settings for the shared
 // model. Never throws: every problem becomes a diagnostic.
-import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type Scalar, type YAMLError } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, visit, type Document, type Node, type Pair, type Scalar, type YAMLError } from 'yaml';
 import type { PromptDiagnostic } from '../diagnostic';
 import type { Span } from '../text';
+import { parseYamlDocument } from '../yamlParse';
 import type { PromptSetting } from './types';
 
 export interface FrontmatterBlock {
@@ -397,7 +398,7 @@ function parseYaml(source: string, uniqueKeys = true) {
   try {
     // `logLevel: 'error'`: the YAML library's own warnings (a mapping used as a key, as in
     // `model: {{name}}`) would go to the process's stderr; the schema check reports the value instead.
-    return parseDocument(source, { prettyErrors: false, uniqueKeys, keepSourceTokens: false, logLevel: 'error' });
+    return parseYamlDocument(source, { prettyErrors: false, uniqueKeys, keepSourceTokens: false, logLevel: 'error' });
   } catch (e) {
     // Past the depth bound this should not happen; if it does, it is the same problem.
     if (!isStackOverflow(e)) throw e;

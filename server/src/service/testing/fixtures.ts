@@ -1,13 +1,14 @@
 // Fixture files (`name.tests.yaml` beside `name.prompt`): the zod schema, and a parse that keeps
 // the YAML range of every case, variable and assertion, so diagnostics, test results and failure
 // messages point at the exact line. Plain data in, plain data out: no files are read here.
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import { z } from 'zod';
 import type { PromptDiagnostic } from '../diagnostic';
 import type { HistoryMessage } from '../formats/types';
 import { closest } from '../suggest';
 import { LineIndex, type Span } from '../text';
 import { describeValue, locate } from '../yamlPath';
+import { parseYamlDocument } from '../yamlParse';
 
 export const BASE_ASSERTION_TYPES = [
   'equals',
@@ -423,7 +424,7 @@ export function parseFixtureFile(text: string, uri: string): FixtureFile {
   const whole: Span = { start: 0, end: Math.min(text.length, Math.max(1, lines.lineEnd(0))) };
   let doc: Document;
   try {
-    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+    doc = parseYamlDocument(text, { prettyErrors: false, uniqueKeys: true });
   } catch (e) {
     diagnostics.push({ code: 'fixture-yaml', severity: 'error', message: `This is not valid YAML: ${(e as Error).message}`, span: whole });
     return file;
