@@ -73,7 +73,6 @@ const SHARED_LIBRARIES = {
   '@google/genai': 'genai',
   zod: 'lib-zod',
   yaml: 'lib-yaml',
-  yaml3: 'lib-yaml3',
   handlebars: 'lib-handlebars',
   openai: 'lib-openai',
   // The Prompty format's template engines (server/src/service/formats/prompty/engines.ts, which
@@ -106,6 +105,7 @@ function sharedLibraries(outName) {
 // entry that exports each of them by name; an import of one of them becomes that member of the file.
 const SHARED_GROUPS = {
   'lib-ajv': { entry: 'scripts/shared/ajv.cjs', members: ['ajv', 'ajv-formats'] },
+  'lib-yaml-parser': { entry: 'scripts/shared/yamlParser.mjs', members: ['yaml3'] },
 };
 const SHARED_MEMBER_RE = new RegExp(`^(${Object.values(SHARED_GROUPS).flatMap((g) => g.members).map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
 /** @param {string} outName the entry's output name */
