@@ -120,6 +120,13 @@ test('a context key the template never reads is a warning on the key; history wi
   ]);
 });
 
+test('a prompt with `{{@this}}` (a data path naming nothing): the context keys are checked against the names it reads, no crash', () => {
+  const prompt = parsePromptDocument('{{role "system"}}{{@this}} {{@state.plan}}\n{{role "user"}}Go', 'file:///w/p.prompt');
+  const text = 'cases:\n  - name: a\n    context:\n      state: { plan: pro }\n      stat: 1\n';
+  const found = fixtureDiagnostics(parseFixtureFile(text, 'file:///w/p.tests.yaml'), prompt).map((d) => `${d.code}|${cover(text, d.span)}|${d.message}`);
+  assert.deepEqual(found, ['fixture-unused-context|stat|p.prompt never reads `@stat`. Did you mean `state`?; this context value is not used.']);
+});
+
 test('completion and hover know context and history', () => {
   const at = (text: string) => {
     const offset = text.indexOf('|');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PartialIndex, parsePromptDocument, type PromptDocument } from '../../server/src/service';
+import { PartialIndex, parsePromptDocument, promptDiagnostics, type PromptDocument } from '../../server/src/service';
 import { analyze, declaredInputs, type HelperRef, type PartialRef, type VariableRef } from '../../server/src/service/scope';
 import { checkScope } from '../../server/src/service/scope/checks';
 import type { ScopeModel, Site } from '../../server/src/service/scope/model';
@@ -231,4 +231,15 @@ test('subexpressions nested 100,000 deep are walked without growing the stack', 
   assert.equal(model.refs.length, 1);
   assert.equal(model.refs[0].declared, true);
   assert.deepEqual(analyze(doc, { customHelpers: ['wrap'] }).diagnostics, []);
+});
+
+test('`{{@this}}` and `{{@.}}` name no data variable: a warning on the tag, and no crash (fuzz seed 20261208, mutant 90453)', () => {
+  for (const tag of ['{{@this}}', '{{@.}}', '{{#each items}}{{@this}}{{/each}}']) {
+    const doc = parsePromptDocument(`---\ninput:\n  schema:\n    items(array): string\n---\n${tag}\n`, 'file:///w/p.prompt');
+    const found = promptDiagnostics(doc).filter((d) => d.code === 'unknown-data-variable');
+    assert.equal(found.length, 1, tag);
+    assert.equal(doc.text.slice(found[0].span.start, found[0].span.end), tag.includes('@.') ? '@.' : '@this', tag);
+    assert.equal(found[0].severity, 'warning');
+    assert.match(found[0].message, /names no data variable/);
+  }
 });

@@ -140,6 +140,16 @@ function undefinedVariable(site: Extract<Site, { kind: 'unresolved' }>, model: S
 function checkDataVariable(site: Extract<Site, { kind: 'data' }>, out: PromptDiagnostic[]): void {
   const { expr } = site.ref;
   const head = expr.parts[0];
+  if (head === undefined) {
+    // `{{@this}}` and `{{@.}}`: Handlebars drops `this` and `.` from a path, so nothing is named.
+    out.push({
+      code: 'unknown-data-variable',
+      severity: 'warning',
+      message: `\`${expr.original}\` names no data variable: \`@\` needs a name (\`@index\`, \`@key\`, \`@root\`, ...). For the current value write \`this\`, without \`@\`.`,
+      span: expr.span,
+    });
+    return;
+  }
   const known = DATA_VARIABLES.find((d) => d.name === head);
   if (!known) {
     // Dotprompt passes every key of the render context as a data variable (`context: { x }` is `@x`).

@@ -188,7 +188,8 @@ export function variableDiagnostics(file: FixtureFile, prompt: PromptDocument): 
 function renderDataDiagnostics(file: FixtureFile, prompt: PromptDocument, promptName: string): PromptDiagnostic[] {
   const out: PromptDiagnostic[] = [];
   const analysis = analyze(prompt);
-  const read = new Set(analysis.refs.filter((r) => r.kind === 'data').map((r) => r.expr.parts[0]));
+  // `@this` names nothing (no parts): it reads no context key.
+  const read = new Set(analysis.refs.flatMap((r) => (r.kind === 'data' && r.expr.parts.length ? [r.expr.parts[0]] : [])));
   const seen = new Set<number>();
   for (const c of file.cases) {
     if (c.context && !analysis.partials.length) {
