@@ -104,6 +104,27 @@ test('bad input never throws: YAML errors, duplicates, wrong root, alias bombs',
   assert.equal(parseFixtureFile('cases:\n  - 7\n  - name: ok\n', 'file:///a.tests.yaml').cases[1].name, 'ok');
 });
 
+test('a key written as a YAML mapping or list (`{{question}}: x`) is an error on the key, once, and no process warning', async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+  process.on('warning', onWarning);
+  const cases: [string, string, RegExp][] = [
+    ['cases:\n  - name: a\n    vars:\n      {{question}}: x\n', '{{question}}', /mapping in braces, not a name: write the key without braces \(`question:`\)/],
+    ['cases:\n  - name: a\n    vars:\n      { q: 1 }: x\n', '{ q: 1 }', /YAML mapping, not a name/],
+    ['cases:\n  - name: a\n    vars:\n      [a, b]: x\n', '[a, b]', /YAML list, not a name/],
+  ];
+  for (const [text, key, message] of cases) {
+    const found = parseFixtureFile(text, 'file:///w/p.tests.yaml').diagnostics;
+    assert.deepEqual(found.map((d) => [d.code, d.severity, text.slice(d.span.start, d.span.end)]), [['fixture-yaml', 'error', key]], text);
+    assert.match(found[0].message, message);
+  }
+  assert.deepEqual(parseFixtureFile('cases:\n  - name: a\n    vars:\n      "{{question}}": x\n', 'file:///w/p.tests.yaml').diagnostics, [], 'a quoted key is a name');
+  // The library warned through process.emitWarning, which emits on a later tick.
+  await new Promise((resolve) => setImmediate(resolve));
+  process.off('warning', onWarning);
+  assert.deepEqual(warnings, []);
+});
+
 test('the cursor path follows lists and mappings while the YAML is half-typed', () => {
   const at = (src: string) => {
     const { text, offset } = withCursor(src);

@@ -1,7 +1,7 @@
 // Fixture files (`name.tests.yaml` beside `name.prompt`): the zod schema, and a parse that keeps
 // the YAML range of every case, variable and assertion, so diagnostics, test results and failure
 // messages point at the exact line. Plain data in, plain data out: no files are read here.
-import { isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, visit, type Document, type Node, type Pair } from 'yaml';
 import { z } from 'zod';
 import type { PromptDiagnostic } from '../diagnostic';
 import type { HistoryMessage } from '../formats/types';
@@ -417,6 +417,32 @@ function valueDiagnostic(a: Record<string, unknown>, base: BaseAssertionType): s
 }
 
 /** Parses a fixture file. Never throws: every problem is a diagnostic with a range. */
+/**
+ * Keys written as a YAML mapping or list, such as `{{question}}: ...` (braces are a flow mapping in
+ * YAML): valid YAML, but the key becomes text like `{ {question}: null }`, which names nothing.
+ */
+function collectionKeys(doc: Document, text: string, diagnostics: PromptDiagnostic[]): void {
+  // The end of the last key reported: keys inside it (`{question}` of `{{question}}`) are part of it.
+  let reportedEnd = -1;
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (!(isMap(key) || isSeq(key)) || !key.range || key.range[0] < reportedEnd) return;
+      reportedEnd = key.range[1];
+      const written = text.slice(key.range[0], key.range[1]);
+      const braces = /^\{\{\s*([\w.-]+)\s*\}\}$/.exec(written);
+      diagnostics.push({
+        code: 'fixture-yaml',
+        severity: 'error',
+        message: braces
+          ? `\`${written}\` is a YAML mapping in braces, not a name: write the key without braces (\`${braces[1]}:\`).`
+          : `This key is a YAML ${isMap(key) ? 'mapping' : 'list'}, not a name: write a plain key, or quote it if the braces or brackets are part of the name.`,
+        span: { start: key.range[0], end: Math.max(key.range[1], key.range[0] + 1) },
+      });
+    },
+  });
+}
+
 export function parseFixtureFile(text: string, uri: string): FixtureFile {
   const lines = new LineIndex(text);
   const diagnostics: PromptDiagnostic[] = [];
@@ -424,7 +450,8 @@ export function parseFixtureFile(text: string, uri: string): FixtureFile {
   const whole: Span = { start: 0, end: Math.min(text.length, Math.max(1, lines.lineEnd(0))) };
   let doc: Document;
   try {
-    doc = parseYamlDocument(text, { prettyErrors: false, uniqueKeys: true });
+    // `logLevel: 'error'`: a mapping used as a key is reported below, not as a process warning.
+    doc = parseYamlDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   } catch (e) {
     diagnostics.push({ code: 'fixture-yaml', severity: 'error', message: `This is not valid YAML: ${(e as Error).message}`, span: whole });
     return file;
@@ -435,6 +462,7 @@ export function parseFixtureFile(text: string, uri: string): FixtureFile {
     diagnostics.push({ code: 'fixture-yaml', severity: 'error', message: `YAML: ${err.message.split('\n')[0]}`, span: { start: s, end: Math.max(e, s + 1) } });
   }
   if (doc.errors.length) return file;
+  collectionKeys(doc, text, diagnostics);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });
