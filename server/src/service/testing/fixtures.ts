@@ -416,7 +416,6 @@ function valueDiagnostic(a: Record<string, unknown>, base: BaseAssertionType): s
   }
 }
 
-/** Parses a fixture file. Never throws: every problem is a diagnostic with a range. */
 /**
  * Keys written as a YAML mapping or list, such as `{{question}}: ...` (braces are a flow mapping in
  * YAML): valid YAML, but the key becomes text like `{ {question}: null }`, which names nothing.
@@ -443,6 +442,7 @@ function collectionKeys(doc: Document, text: string, diagnostics: PromptDiagnost
   });
 }
 
+/** Parses a fixture file. Never throws: every problem is a diagnostic with a range. */
 export function parseFixtureFile(text: string, uri: string): FixtureFile {
   const lines = new LineIndex(text);
   const diagnostics: PromptDiagnostic[] = [];
