@@ -51,6 +51,11 @@ export class LineIndex {
     // array of the exact length (growing one element by element would copy it several times).
     const scanned: number[] = after ? [] : [0];
     let i = from;
+    if (!after && to <= LINE_SCAN_CHUNK && text.indexOf('\r') < 0) {
+      // A small text with `\n` breaks only (most prompt files): jump from break to break.
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) scanned.push(nl + 1);
+      return scanned;
+    }
     while (i < to) {
       const stop = Math.min(to, i + LINE_SCAN_CHUNK);
       for (; i < stop; i++) {

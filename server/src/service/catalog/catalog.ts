@@ -83,12 +83,26 @@ export function sha256(text: string): string {
   return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
 
+let lastRoot: string | undefined;
+let lastRootPrefix = '';
+
+/** A Windows path as `c:/...`: VS Code's URIs write the drive letter in lower case, after a slash. */
+function driveLower(p: string): string {
+  if (p.charCodeAt(0) === 47 /* / */ && p.charCodeAt(2) === 58 /* : */ && /^\/[A-Za-z]:/.test(p)) p = p.slice(1);
+  return p.charCodeAt(1) === 58 && /^[A-Z]:/.test(p) ? p[0].toLowerCase() + p.slice(1) : p;
+}
+
 function relativePath(root: string, uri: string): string {
+  // Every row of a build has the same root: its normalised form is computed once.
+  if (root !== lastRoot) {
+    lastRootPrefix = `${driveLower(root.replace(/\\/g, '/').replace(/\/+$/, ''))}/`;
+    lastRoot = root;
+  }
   let p = uri;
-  if (p.startsWith('file://')) p = decodeURIComponent(p.replace(/^file:\/\//, ''));
-  const r = root.replace(/\\/g, '/').replace(/\/+$/, '');
-  p = p.replace(/\\/g, '/');
-  return p.startsWith(`${r}/`) ? p.slice(r.length + 1) : p.replace(/^\/+/, '');
+  if (p.startsWith('file://')) p = p.includes('%') ? decodeURIComponent(p.slice(7)) : p.slice(7);
+  if (p.includes('\\')) p = p.replace(/\\/g, '/');
+  p = driveLower(p);
+  return p.startsWith(lastRootPrefix) ? p.slice(lastRootPrefix.length) : p.replace(/^\/+/, '');
 }
 
 /**

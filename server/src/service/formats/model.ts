@@ -5,9 +5,12 @@ import type { PromptDiagnostic } from '../diagnostic';
 import { LineIndex } from '../text';
 import type { ModelParameter, PromptMessage, PromptModel, PromptSetting, SchemaField } from './types';
 
-/** `string[]`, `object`, `"a" | "b"`: the type as people read it. */
+// Nothing to cut or decode: the name is the text after the last `/` as it stands.
+const NEEDS_DECODING = /[%?#]/;
+
 /** The file name of a URI without folders, query or fragment (history documents carry the revision in the query). */
 export function fileBaseName(uri: string): string {
+  if (!NEEDS_DECODING.test(uri)) return uri.slice(uri.lastIndexOf('/') + 1);
   const path = uri.replace(/[?#].*$/, '');
   try {
     return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
@@ -16,6 +19,7 @@ export function fileBaseName(uri: string): string {
   }
 }
 
+/** `string[]`, `object`, `"a" | "b"`: the type as people read it. */
 export function fieldTypeLabel(f: SchemaField): string {
   if (f.type === 'array') return `${f.items ? fieldTypeLabel(f.items) : 'any'}[]`;
   if (f.type === 'enum') return (f.enumValues ?? []).map((v) => JSON.stringify(v)).join(' | ');

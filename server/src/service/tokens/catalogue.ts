@@ -189,8 +189,26 @@ function tokenizerSetup(tokenizer: TokenizerName): { encoding: EncodingName; fac
   return { encoding: 'o200k_base', factor: ESTIMATE_FACTORS[tokenizer] };
 }
 
+// A workspace names a handful of models: each name is resolved once per catalogue, not once per
+// file (the catalogue's cold build resolves 10,000 rows). The answers are frozen, as they are shared.
+const resolved = new WeakMap<Catalogue, Map<string, ResolvedModel>>();
+const RESOLVED_PER_CATALOGUE = 512;
+
 /** Resolves the model of a prompt: the setting (when set) wins over the frontmatter `model:`. */
 export function resolveModel(frontmatterModel: string | undefined, override: string | undefined, catalogue: Catalogue = BUILTIN_CATALOGUE): ResolvedModel {
+  let known = resolved.get(catalogue);
+  if (!known) resolved.set(catalogue, (known = new Map()));
+  const key = `${frontmatterModel ?? '\u0001'}\u0000${override ?? '\u0001'}`;
+  let hit = known.get(key);
+  if (!hit) {
+    if (known.size >= RESOLVED_PER_CATALOGUE) known.clear();
+    hit = Object.freeze(resolveUncached(frontmatterModel, override, catalogue));
+    known.set(key, hit);
+  }
+  return hit;
+}
+
+function resolveUncached(frontmatterModel: string | undefined, override: string | undefined, catalogue: Catalogue): ResolvedModel {
   const requested = override?.trim() || frontmatterModel?.trim() || undefined;
   const source: ResolvedModel['source'] = override?.trim() ? 'setting' : frontmatterModel?.trim() ? 'frontmatter' : 'none';
   if (!requested) {

@@ -236,10 +236,20 @@ class RegionCounter {
   }
 }
 
+// The tokens of a role name, per encoding: a few names, counted once each rather than once per message.
+const roleTokens = new Map<string, number>();
+
 function framingOf(role: string, model: ResolvedModel, unframed = false): number {
   if (!model.chatFraming || unframed) return 0;
   // Dotprompt's `model` role is the provider's `assistant`; other formats say `assistant` already.
-  return TOKENS_PER_MESSAGE + countPlain(role === 'model' ? 'assistant' : role, model.encoding);
+  const name = role === 'model' ? 'assistant' : role;
+  const key = `${model.encoding}\u0000${name}`;
+  let n = roleTokens.get(key);
+  if (n === undefined) {
+    n = countPlain(name, model.encoding);
+    if (roleTokens.size < 256) roleTokens.set(key, n);
+  }
+  return TOKENS_PER_MESSAGE + n;
 }
 
 function maxOutputOf(doc: PromptDocument, entry: ModelEntry | undefined): OutputReserve {

@@ -28,6 +28,7 @@ function report(ctx: Ctx, node: Node | null | undefined, code: string, message: 
   ctx.diagnostics.push({ code, severity, message, span: spanOf(node, ctx) ?? fallback, data });
 }
 
+const PLAIN_KEY = /^[\w$-]+$/;
 const KEY_RE = /^\s*([^\s?()]+?)\s*(\?)?\s*(?:\(\s*([^,()]*?)\s*(?:,\s*([^()]*?))?\s*\))?\s*$/;
 
 /**
@@ -117,9 +118,11 @@ function picoObject(map: YAMLMap, ctx: Ctx, at: Span, owner?: SchemaField): Sche
       if (owner) owner.additional = isMap(value) ? { name: '', type: 'object', optional: false, children: picoObject(value, ctx, keySpan) } : isScalar(value) && typeof value.value === 'string' ? picoType(value.value, value, ctx, keySpan) : { name: '', type: 'any', optional: false };
       continue;
     }
-    const blanks = keyBlanks(key);
+    // Most keys are a bare name: no blanks, `?` or parentheses to read.
+    const plain = PLAIN_KEY.test(key);
+    const blanks = plain ? undefined : keyBlanks(key);
     if (blanks) report(ctx, keyNode, 'input-schema-invalid', blanks[0], keySpan, blanks[1]);
-    const m = KEY_RE.exec(key);
+    const m = plain ? ['', key] : KEY_RE.exec(key);
     if (!m) {
       report(ctx, keyNode, 'input-schema-invalid', `\`${key}\` is not a valid Picoschema key. Write \`name\`, \`name?\` (optional) or \`name(type, description)\` with type array, object or enum.`, at);
       continue;
