@@ -7,7 +7,7 @@ import type { Expr, Tag, Template } from '../../template';
 import { startingIn, type Span } from '../../text';
 import { locate } from '../../yamlPath';
 import { frontmatterSettings, trimEnd, type FrontmatterBlock } from '../frontmatter';
-import { emptyModel } from '../model';
+import { definedOnly, emptyModel } from '../model';
 import { MAX_SCANNED_SIZE, type ModelParameter, type ParameterName, type PromptInput, type PromptMessage, type PromptModel, type PromptSetting, type SchemaField, type SourceValue, type VariableReference } from '../types';
 import { HELPERS } from './helpers';
 
@@ -94,8 +94,11 @@ function parameter(s: PromptSetting, name: ParameterName | undefined): ModelPara
 function frontmatterFacts(doc: PromptDocument): FrontmatterFacts {
   const settings = frontmatterSettings(doc.text, doc.frontmatter);
   const metadata = child(settings, 'metadata')?.children;
+  const model = sourceValue(child(settings, 'model'), isString);
+  // Only the fields the file writes (no `delete` afterwards: it would leave the objects in V8's
+  // slow dictionary mode for every later read).
   const out: FrontmatterFacts = {
-    metadata: {
+    metadata: definedOnly({
       name: sourceValue(child(settings, 'name'), isString),
       description: sourceValue(child(settings, 'description'), isString),
       version: sourceValue(child(settings, 'version'), isVersion),
@@ -103,16 +106,14 @@ function frontmatterFacts(doc: PromptDocument): FrontmatterFacts {
       tags: sourceValue(child(metadata, 'tags'), isStrings) ?? sourceValue(child(settings, 'workbench.tags'), isStrings),
       status: sourceValue(child(metadata, 'status'), isString) ?? sourceValue(child(settings, 'workbench.status'), isString),
       statusNote: sourceValue(child(metadata, 'statusNote'), isString) ?? sourceValue(child(settings, 'workbench.statusNote'), isString),
-    },
-    model: sourceValue(child(settings, 'model'), isString),
+    }),
+    ...(model ? { model } : {}),
     parameters: {},
     otherParameters: [],
     tools: [],
     inputs: inputsOf(doc),
     settings,
   };
-  for (const key of Object.keys(out.metadata) as (keyof typeof out.metadata)[]) if (!out.metadata[key]) delete out.metadata[key];
-  if (!out.model) delete out.model;
 
   // Where several keys name one parameter (`maxOutputTokens` and `max_tokens`), Dotprompt's own wins.
   const ranks = new Map<ParameterName, number>();

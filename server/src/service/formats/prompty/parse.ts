@@ -9,7 +9,7 @@ import type { Tag, Template } from '../../template';
 import { LineIndex, type Span } from '../../text';
 import { locate } from '../../yamlPath';
 import { frontmatterSettings, parseFrontmatterYaml, splitFrontmatter, trimEnd, type FrontmatterBlock } from '../frontmatter';
-import { emptyModel, settingAt } from '../model';
+import { definedOnly, emptyModel, settingAt } from '../model';
 import { DEFAULT_MAX_TEMPLATE_SIZE, type ModelParameter, type ParameterName, type ParseOptions, type PromptInput, type PromptMessage, type PromptModel, type PromptSetting, type SchemaField, type SourceValue } from '../types';
 import { canonicalBracket, isRoleLine, roleLineShape, type RoleLineShape } from './roles';
 import { ROLES, TEMPLATE_KINDS } from './schema';
@@ -338,7 +338,7 @@ function modelFacts(text: string, block: FrontmatterBlock, version: 1 | 2, input
   const metadata = child(settings, 'metadata')?.children;
   const modelSetting = child(settings, 'model');
   const out: Omit<PromptModel, 'messages' | 'tests' | 'includes' | 'approximate'> = {
-    metadata: {
+    metadata: definedOnly({
       name: sourceValue(child(settings, 'name'), isString),
       description: sourceValue(child(settings, 'description'), isString),
       version: sourceValue(child(metadata, 'version') ?? child(settings, 'version'), isVersion),
@@ -346,14 +346,13 @@ function modelFacts(text: string, block: FrontmatterBlock, version: 1 | 2, input
       tags: sourceValue(child(metadata, 'tags') ?? child(settings, 'tags'), isStrings),
       status: sourceValue(child(metadata, 'status'), isString),
       statusNote: sourceValue(child(metadata, 'statusNote'), isString),
-    },
+    }),
     parameters: {},
     otherParameters: [],
     tools: [],
     inputs,
     settings,
   };
-  for (const key of Object.keys(out.metadata) as (keyof typeof out.metadata)[]) if (!out.metadata[key]) delete out.metadata[key];
 
   // The model id: `model: gpt-4o`, `model.id`, or version 1's deployment / name; provider-qualified when the provider is known.
   const m = modelSetting?.children;
