@@ -2,7 +2,7 @@
 // the exit code of an error-level lifecycle finding (a released prompt changed without a version
 // bump), and `--audit` (versions, status changes, the records that verified a text).
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { catalog as cat } from '../../server/src/service';
@@ -88,6 +88,40 @@ test('catalog: a released prompt changed without a version bump exits 1, with th
   } finally {
     repo.write('prompts/support.prompt', support);
   }
+});
+
+test('catalog --cache: the second run parses nothing unchanged and prints the same; the rules still see the change', async () => {
+  const plain = await runCli(['catalog', '--format', 'json'], repo.dir);
+  const cached = await runCli(['catalog', '--format', 'json', '--cache'], repo.dir);
+  assert.equal(cached.code, 0, cached.stderr);
+  assert.equal(cached.stdout, plain.stdout);
+  const folder = repo.path('.prompt-workbench/cache');
+  assert.equal(readFileSync(path.join(folder, '.gitignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).join(), '*');
+  const rows = JSON.parse(readFileSync(path.join(folder, cat.ROW_CACHE_FILE), 'utf8')) as { rows: { path: string }[] };
+  assert.deepEqual(rows.rows.map((r) => r.path).sort(), ['prompts/drafts/idea.prompty', 'prompts/ops/triage.prompt.yml', 'prompts/support.prompt']);
+  const again = await runCli(['catalog', '--format', 'json', '--cache'], repo.dir);
+  assert.equal(again.stdout, plain.stdout);
+  assert.equal(again.stderr, '');
+  // A released prompt changed without a version bump: the cached rows of the others do not hide it.
+  repo.write('prompts/support.prompt', support.replace('politely', 'kindly'));
+  try {
+    const changed = await runCli(['catalog', '--cache'], repo.dir);
+    assert.equal(changed.code, 1, changed.stdout);
+    assert.ok(changed.stdout.includes('(lifecycle-unversioned-change)'), changed.stdout);
+  } finally {
+    repo.write('prompts/support.prompt', support);
+  }
+  // A damaged cache is said on stderr and replaced; the output is the same.
+  writeFileSync(path.join(folder, cat.ROW_CACHE_FILE), '{"format":1,');
+  const damaged = await runCli(['catalog', '--format', 'json', '--cache'], repo.dir);
+  assert.equal(damaged.stdout, plain.stdout);
+  assert.match(damaged.stderr, /the row cache in .* was not used \(it is not JSON\); it is written again/);
+  // Another folder: --cache-location, and no .gitignore is written there.
+  const elsewhere = repo.path('tmp-cache');
+  const located = await runCli(['catalog', '--format', 'json', '--cache-location', 'tmp-cache'], repo.dir);
+  assert.equal(located.stdout, plain.stdout);
+  assert.ok(existsSync(path.join(elsewhere, cat.ROW_CACHE_FILE)));
+  assert.ok(!existsSync(path.join(elsewhere, '.gitignore')));
 });
 
 test('catalog --audit: versions, status changes and the records that verified each text', async () => {

@@ -6,7 +6,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { catalog as cat, findProjectRoot, lint, promptFileGlobs } from '../service';
+import { engineBuildId } from '../node/buildId';
 import { cliProject, expandArguments } from './project';
+
+/** The row cache's default folder under the project root (`--cache`). */
+const CACHE_DIR = path.join('.prompt-workbench', 'cache');
 
 export const CATALOG_USAGE = `  catalog [paths or globs...] The prompt catalogue: every prompt file (all formats) with
                              name, format, owner (the file's, else CODEOWNERS), status
@@ -25,6 +29,11 @@ export const CATALOG_USAGE = `  catalog [paths or globs...] The prompt catalogue
                              a file with uncommitted changes, else HEAD~1).
       --records DIR          Run records folder (default .prompt-workbench/runs).
       --no-git               Skip git (last change and the rules that need history).
+      --cache                Keep the rows between runs: a file whose text has not changed
+                             is not parsed again (rows of another version of the CLI, other
+                             settings or another CODEOWNERS are never used).
+      --cache-location DIR   The row cache's folder (default .prompt-workbench/cache, which
+                             gets a .gitignore: never commit it).
       --preset P             Rule preset (recommended or strict).
       --audit FILE           The audit trail of one prompt: each version's commit, date,
                              author, summary, status change and the run records that
@@ -49,6 +58,8 @@ export async function catalogCommand(argv: string[], cwd: string, stdout: NodeJS
       base: { type: 'string' },
       records: { type: 'string' },
       'no-git': { type: 'boolean', default: false },
+      cache: { type: 'boolean', default: false },
+      'cache-location': { type: 'string' },
       preset: { type: 'string' },
       audit: { type: 'string' },
     },
@@ -87,7 +98,15 @@ export async function catalogCommand(argv: string[], cwd: string, stdout: NodeJS
   const files = positionals.length
     ? await expandArguments(positionals, cwd, project, promptFileGlobs(), (f) => cat.isCatalogued(f), (input) => new CatalogUsageError(`No prompt files found for "${input}".`))
     : undefined;
-  const catalog = await cat.loadCatalog(host, root, { config, recordsDir, roots: [cwd], files: files?.map((f) => pathToFileURL(f).toString()) });
+  const cacheDir = values.cache || values['cache-location'] !== undefined ? path.resolve(cwd, values['cache-location'] ?? path.join(root, CACHE_DIR)) : undefined;
+  if (cacheDir && values['cache-location'] === undefined && !host.exists(path.join(cacheDir, '.gitignore'))) {
+    // The default folder sits in the repository: it keeps itself out of git.
+    await host.store(cacheDir).writeAtomic('.gitignore', '# prompt-workbench catalog --cache: rows of this machine, never committed\n*\n').catch(() => undefined);
+  }
+  const catalog = await cat.loadCatalog(host, root, { config, recordsDir, roots: [cwd], files: files?.map((f) => pathToFileURL(f).toString()), cache: cacheDir ? { dir: cacheDir, build: engineBuildId() } : undefined });
+  const report = catalog.rowCacheReport;
+  if (report?.ignored) stderr.write(`prompt-workbench: the row cache in ${cacheDir} was not used (${report.ignored}); it is written again.\n`);
+  if (report?.writeError) stderr.write(`prompt-workbench: could not write the row cache in ${cacheDir} (${report.writeError}); the next run parses every file again.\n`);
   const rows = cat.filterEntries(catalog.entries(), { status: list(values.status), owner: list(values.owner), format: kinds });
   if (git) await cat.loadLastChanges(host, catalog, { uris: rows.map((r) => r.uri) });
   const lintConfig = lint.resolveLintConfig(lint.RULES, project.config, values.preset ? { preset: values.preset } : undefined);

@@ -13,6 +13,8 @@ import type { CatalogConfig } from '../lint/config';
 import { ownersOf, type Codeowners } from './codeowners';
 import { lifecycleOf, type Lifecycle, type LifecycleRole } from './lifecycle';
 import type { RecordIndex, TextVerdict } from './records';
+import { rowCacheKey, type CachedRow } from './rowCache';
+import type { RowCacheReport } from './workspace';
 
 export interface LastChange {
   commit: string;
@@ -204,6 +206,8 @@ export class Catalog {
   private lifecycleMemo: Lifecycle;
   /** Bumped on every change, for views that poll. */
   generation = 0;
+  /** What the row cache did in the build that made this catalogue, when it had one (`loadCatalog`). */
+  rowCacheReport?: RowCacheReport;
 
   constructor(private options: CatalogOptions) {
     this.lifecycleMemo = lifecycleOf(options.config);
@@ -232,6 +236,21 @@ export class Catalog {
     this.rows.set(uri, entry);
     this.generation++;
     return entry;
+  }
+
+  /** Puts back the row an earlier build made of this same text (the row cache), with this build's test verdict. */
+  restore(row: CachedRow): CatalogEntry {
+    const entry: CatalogEntry = { ...row };
+    const verdict = this.options.records?.verdictOf(entry.contentHash);
+    if (verdict) entry.tests = verdict;
+    this.rows.set(entry.uri, entry);
+    this.generation++;
+    return entry;
+  }
+
+  /** The row cache's key for this catalogue's settings and the given build of the engine. */
+  rowCacheKey(build: string): string {
+    return rowCacheKey(build, this.options);
   }
 
   delete(uri: string): boolean {

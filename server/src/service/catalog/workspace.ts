@@ -11,11 +11,12 @@ import type { Reference } from '../lint/types';
 import type { GitObjects, LastCommit, WorkingStatuses } from '../history/git';
 import { RUNS_DIR } from '../project';
 import { FIXTURE_GLOBS } from '../workspace';
-import { Catalog, type CatalogEntry, type CatalogOptions, type LastChange } from './catalog';
+import { Catalog, isCatalogued, sha256, type CatalogEntry, type CatalogOptions, type LastChange } from './catalog';
 import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from './codeowners';
 import { RecordIndex } from './records';
 import { MAX_REFERENCE_FILE, REFERENCE_GLOBS, ReferenceIndex, type TextFile } from './references';
 import type { LifecycleWorkspace } from './rules';
+import { ROW_CACHE_FILE, RowCache } from './rowCache';
 
 export function toPath(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -91,6 +92,29 @@ export interface LoadOptions extends Omit<CatalogOptions, 'root' | 'codeowners' 
   token?: CancellationLike;
   /** Awaited between files, so a server answers other requests (and lets validations go first) meanwhile. */
   pause?(): Promise<void>;
+  /** Keep the rows in a file between runs (`rowCache.ts`): a file whose text is unchanged is not parsed again. */
+  cache?: RowCacheOptions;
+}
+
+export interface RowCacheOptions {
+  /** The folder of the cache file (path). */
+  dir: string;
+  /** The engine's build (the door's version, bundle size and time): rows of another build are not read. */
+  build: string;
+}
+
+/** What the row cache did in a build, for the log. */
+export interface RowCacheReport {
+  /** Rows taken back unchanged. */
+  hits: number;
+  /** Rows the file held. */
+  kept: number;
+  /** Why the file's rows were not used (another build or settings, damaged), when they were not. */
+  ignored?: string;
+  /** Whether the file was written again (some row was new or changed). */
+  wrote: boolean;
+  /** The write failed (e.g. a read-only folder): the build is the same, the next one parses again. */
+  writeError?: string;
 }
 
 /** Builds the catalogue of the prompt files under `root` (a path). */
@@ -98,14 +122,38 @@ export async function loadCatalog(host: WorkspaceHost, root: string, options: Lo
   const [codeowners, records] = await Promise.all([readCodeowners(host, root), readRecords(host, root, options.recordsDir)]);
   const catalog = new Catalog({ ...options, root, codeowners, records });
   const uris = options.files ?? (await host.findFiles(promptFileGlobs(), { roots: options.roots?.map(toUri), token: options.token }));
+  const store = options.cache && host.store(options.cache.dir);
+  const key = options.cache ? catalog.rowCacheKey(options.cache.build) : '';
+  const { cache, ignored } = store ? RowCache.read(await store.read(ROW_CACHE_FILE).catch(() => undefined), key) : { cache: undefined, ignored: undefined };
   let i = 0;
   for await (const text of readAll(host, uris, options.token)) {
     throwIfCancelled(options.token);
     if (options.pause) await options.pause();
     const uri = uris[i++];
-    if (text !== undefined) catalog.set(uri, text); // unreadable: not catalogued
+    if (text === undefined) continue; // unreadable: not catalogued
+    const kept = cache?.size ? cache.take(uri, sha256(text)) : undefined;
+    if (kept && isCatalogued(uri)) catalog.restore(kept);
+    else catalog.set(uri, text);
+  }
+  if (store && cache) {
+    const report: RowCacheReport = { hits: cache.hits, kept: cache.size, ignored, wrote: false };
+    // Written again only when it would say something else: a row new, changed or gone.
+    if (cache.hits !== catalog.size || cache.size !== catalog.size) {
+      try {
+        await store.writeAtomic(ROW_CACHE_FILE, RowCache.write(key, catalog.entries()));
+        report.wrote = true;
+      } catch (e) {
+        report.writeError = e instanceof Error ? e.message : String(e);
+      }
+    }
+    catalog.rowCacheReport = report;
   }
   return catalog;
+}
+
+/** Writes the catalogue's rows to its row cache now (the server, after rows changed since the build). */
+export async function saveRowCache(host: WorkspaceHost, catalog: Catalog, options: RowCacheOptions): Promise<void> {
+  await host.store(options.dir).writeAtomic(ROW_CACHE_FILE, RowCache.write(catalog.rowCacheKey(options.build), catalog.entries()));
 }
 
 /** The newest commit that touched each row's file (author, date, subject); rows outside git get none. */
