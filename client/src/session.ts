@@ -62,7 +62,7 @@ export function startSession(context: vscode.ExtensionContext, output: vscode.Lo
     ...crashGuard.clientOptions(),
     // In an untrusted workspace the server reads no `file://` value of a fixture file. A function:
     // a restart after trust was granted must say so.
-    initializationOptions: (): InitializationOptions => ({ trusted: vscode.workspace.isTrusted }),
+    initializationOptions: (): InitializationOptions => ({ trusted: vscode.workspace.isTrusted, storageDir: context.storageUri?.scheme === 'file' ? context.storageUri.fsPath : undefined }),
   };
   const client = new LanguageClient('promptWorkbench', 'Prompt Workbench Language Server', serverOptions, clientOptions);
   const previews = new RenderedPreviewProvider(() => client, context.workspaceState);

@@ -34,6 +34,8 @@ export interface CatalogServiceOptions {
   turn(what: string): Promise<void>;
   /** Whether a validation is waiting or running (background work then stops at its next pause). */
   validating(): boolean;
+  /** Where the rows are kept between sessions (the row cache), when they may be: undefined in an untrusted workspace or without a storage folder. */
+  rowCache?(): engine.catalog.RowCacheOptions | undefined;
   /** The server's parse of an open document whose text is `text`, if it has one: its row is made from it instead of a second parse. */
   parsed?(uri: string, text: string): engine.PromptDocument | undefined;
   log(message: string): void;
@@ -43,6 +45,8 @@ export interface CatalogServiceOptions {
 const QUIET_MS = 750;
 /** Milliseconds a changed file waits before its row is computed again (a burst of keystrokes is one update). */
 const ROW_WAIT_MS = 200;
+/** Milliseconds after the last changed row before the row cache is written again (one write per burst of changes). */
+const CACHE_WRITE_MS = 10_000;
 
 export class CatalogService {
   private catalog: Catalog | undefined;
@@ -52,6 +56,7 @@ export class CatalogService {
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
   private readonly rowTimers = new Map<string, NodeJS.Timeout>();
+  private cacheTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: CatalogServiceOptions) {
     o.host.onDidChange((uri, kind) => this.changed(uri, kind));
@@ -79,8 +84,10 @@ export class CatalogService {
       const started = performance.now();
       const config = (await this.o.projectConfigs.configFor(path.join(root, '.folder')).catch(() => undefined))?.catalog;
       let slice = performance.now();
+      const cache = this.o.rowCache?.();
       const catalog = await engine.catalog.loadCatalog(this.o.host, root, {
         config,
+        cache,
         pause: async () => {
           if (this.o.validating() || performance.now() - slice > engine.DEFAULT_SLICE_MS) {
             await this.o.turn('catalogue build');
@@ -90,7 +97,9 @@ export class CatalogService {
       });
       if (generation !== this.generation) return;
       this.catalog = catalog;
-      this.o.log(`Catalogued ${catalog.size} prompt file(s) in ${(performance.now() - started).toFixed(0)} ms`);
+      const kept = catalog.rowCacheReport;
+      const cacheNote = kept ? `; ${kept.hits} row(s) from the row cache${kept.ignored ? ` (its earlier rows were not used: ${kept.ignored})` : ''}${kept.writeError ? `; the row cache could not be written: ${kept.writeError}` : ''}` : '';
+      this.o.log(`Catalogued ${catalog.size} prompt file(s) in ${(performance.now() - started).toFixed(0)} ms${cacheNote}`);
       this.o.notify({ changed: this.rows(catalog.entries()), removed: [], reset: true });
       for (const e of catalog.entries()) this.dirty.add(e.uri);
       this.schedule(0);
@@ -161,6 +170,7 @@ export class CatalogService {
       if (catalog.delete(uri)) {
         this.findings.delete(uri);
         this.o.notify({ changed: [], removed: [uri] });
+        this.saveCacheLater();
       }
       return;
     }
@@ -180,6 +190,21 @@ export class CatalogService {
     this.o.notify({ changed: [this.row(entry)], removed: [] });
     this.dirty.add(uri);
     this.schedule(QUIET_MS);
+    this.saveCacheLater();
+  }
+
+  /** Writes the row cache again a while after the last changed row (deleted rows included), so the next session starts from the rows as they are. */
+  private saveCacheLater(): void {
+    if (!this.o.rowCache) return;
+    clearTimeout(this.cacheTimer);
+    this.cacheTimer = setTimeout(() => {
+      this.cacheTimer = undefined;
+      const catalog = this.catalog;
+      const cache = this.o.rowCache?.();
+      if (!catalog || !cache) return;
+      engine.catalog.saveRowCache(this.o.host, catalog, cache).catch((e: unknown) => this.o.log(`The catalogue's row cache could not be written: ${e instanceof Error ? e.message : String(e)}`));
+    }, CACHE_WRITE_MS);
+    this.cacheTimer.unref?.();
   }
 
   private async refreshRecords(): Promise<void> {

@@ -65,6 +65,11 @@ export const ChangeSummaryRequest = new RequestType<ChangeSummaryParams, (Change
 export interface InitializationOptions {
   /** Whether the workspace is trusted (VS Code's Workspace Trust); absent means trusted. */
   trusted?: boolean;
+  /**
+   * A folder of the extension's own storage for this workspace (VS Code's `storageUri`), where the
+   * server keeps the catalogue's rows between sessions. Used only in a trusted workspace.
+   */
+  storageDir?: string;
 }
 
 export interface TrustParams {

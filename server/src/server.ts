@@ -29,6 +29,7 @@ import { configFileDiagnostics, docsBaseUri } from './lintConfig';
 import { fixtureOf, forgetFixture, isFixtureUri } from './fixtureSupport';
 import * as testing from './service/testing';
 import { createNodeHost } from './node/host';
+import { engineBuildId } from './node/buildId';
 import { CatalogService } from './catalogService';
 import { VERSION } from './version';
 
@@ -53,6 +54,8 @@ const agentFiles = new agents.AgentFiles(host);
 // Fixture files' `file://` values: inside the project root (bounded by the workspace folder) or
 // `fixtures.allow`, size-capped, and not read at all until the client says the workspace is trusted.
 let workspaceTrusted = true;
+/** The extension's storage folder for this workspace (the catalogue's row cache), when the client gave one. */
+let storageDir: string | undefined;
 function fileValues(): testing.FileValueAccess {
   return testing.fileValueAccess(host, {
     trusted: workspaceTrusted,
@@ -255,6 +258,7 @@ connection.onInitialize((params): InitializeResult => {
   watchedFilesDynamic = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   workspaceFolders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceTrusted = (params.initializationOptions as InitializationOptions | undefined)?.trusted !== false;
+  storageDir = (params.initializationOptions as InitializationOptions | undefined)?.storageDir;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -456,6 +460,8 @@ const catalogService = new CatalogService({
   },
   turn: backgroundTurn,
   validating: () => validations > 0,
+  // In an untrusted workspace nothing outside it is read: no row cache.
+  rowCache: () => (storageDir && workspaceTrusted ? { dir: path.join(storageDir, 'catalog'), build: engineBuildId() } : undefined),
   parsed: (uri, text) => {
     const doc = cache.peek(uri);
     return doc && doc.text === text && doc.format === engine.formatFor(uri, text)?.id ? doc : undefined;

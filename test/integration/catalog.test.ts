@@ -2,7 +2,7 @@
 // changed on disk arriving as one changed row (a watched-file event, no rescan), an edit in the
 // editor updating its row, and the lifecycle findings joining the open prompt's diagnostics.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -118,5 +118,49 @@ test('a prompt opened from outside the workspace folders, or from a skipped fold
     await client.stop();
     rmSync(dir, { recursive: true, force: true });
     rmSync(elsewhere, { recursive: true, force: true });
+  }
+});
+
+test('the row cache: a second session takes back the rows of unchanged files from the extension storage; an untrusted one keeps none', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pw-catalog-cache-'));
+  const storage = mkdtempSync(path.join(tmpdir(), 'pw-catalog-storage-'));
+  const untrustedStorage = mkdtempSync(path.join(tmpdir(), 'pw-catalog-untrusted-'));
+  writeFileSync(path.join(dir, 'a.prompt'), RELEASED);
+  writeFileSync(path.join(dir, 'b.prompty'), '---\nname: B\n---\nsystem:\nHi\n');
+  const cacheFile = path.join(storage, 'catalog', 'catalog-rows.json');
+  const rowsOf = async (initializationOptions: unknown) => {
+    const client = await TestLanguageClient.start({ rootUri: fileUri(dir), initializationOptions });
+    try {
+      for (let i = 0; i < 300; i++) {
+        const s: CatalogSnapshot = await client.connection.sendRequest(CatalogRequest);
+        if (s.ready) return new Map(s.rows.map((r) => [r.path, r]));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('timed out waiting for the catalogue');
+    } finally {
+      await client.stop();
+    }
+  };
+  try {
+    const first = await rowsOf({ trusted: true, storageDir: storage });
+    assert.equal(first.get('b.prompty')?.name, 'B');
+    const kept = JSON.parse(readFileSync(cacheFile, 'utf8')) as { rows: { path: string; name: string }[] };
+    assert.deepEqual(kept.rows.map((r) => r.path), ['a.prompt', 'b.prompty']);
+    // Mark the kept row of b.prompty: the next session shows the mark only if it took the row back.
+    kept.rows.find((r) => r.path === 'b.prompty')!.name = 'B (from the row cache)';
+    writeFileSync(cacheFile, JSON.stringify(kept));
+    writeFileSync(path.join(dir, 'a.prompt'), RELEASED.replace('Hello', 'Hello again'));
+    const second = await rowsOf({ trusted: true, storageDir: storage });
+    assert.equal(second.get('b.prompty')?.name, 'B (from the row cache)');
+    assert.equal(second.get('a.prompt')?.status, 'released');
+    assert.notEqual(second.get('a.prompt')?.tokens, first.get('a.prompt')?.tokens, 'the changed file is parsed again');
+
+    const untrusted = await rowsOf({ trusted: false, storageDir: untrustedStorage });
+    assert.equal(untrusted.get('b.prompty')?.name, 'B');
+    assert.deepEqual(readdirSync(untrustedStorage), [], 'nothing written outside the workspace');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(storage, { recursive: true, force: true });
+    rmSync(untrustedStorage, { recursive: true, force: true });
   }
 });
