@@ -3,8 +3,10 @@
 // settings (the shared library files, the tokenizer data files), so what is timed is the code the
 // language server and the CLI run, not a TypeScript loader compiling modules on the fly.
 //
-//   node dist/bench/catalog.js WORKSPACE CHANGES [REBUILDS]   (prints one JSON line)
+//   node dist/bench/catalog.js WORKSPACE CHANGES [REBUILDS [CACHE_DIR]]   (prints one JSON line)
 //
+// CACHE_DIR: build with the row cache in that folder (the rows of an earlier run of this bundle
+// are taken back for unchanged files).
 // REBUILDS: after the changes, build the whole catalogue again that many times in the same process
 // (modules loaded, code optimised, tokenizer data in memory): how much of the cold build is warm-up.
 import { writeFileSync } from 'node:fs';
@@ -17,11 +19,11 @@ import { groupRows } from '../client/src/catalog/model';
 import { promptText } from './catalogWorkspace';
 
 /** Runs in a fresh process: builds the catalogue once, then changes files one at a time. */
-async function child(dir: string, changes: number, rebuilds: number): Promise<void> {
+async function child(dir: string, changes: number, rebuilds: number, cacheDir: string | undefined): Promise<void> {
   const tStart = performance.now();
   const cpu0 = process.cpuUsage();
   const host = createNodeHost({ roots: [pathToFileURL(dir).toString()] });
-  const catalog = await cat.loadCatalog(host, dir, { config: { defaults: { 'prompts/team9*/**': 'review' } }, tokens: !process.env.PW_BENCH_NO_TOKENS });
+  const catalog = await cat.loadCatalog(host, dir, { config: { defaults: { 'prompts/team9*/**': 'review' } }, tokens: !process.env.PW_BENCH_NO_TOKENS, cache: cacheDir ? { dir: cacheDir, build: 'bench' } : undefined });
   const tBuilt = performance.now();
   const buildMs = tBuilt - tStart;
   const cpu = process.cpuUsage(cpu0);
@@ -49,7 +51,7 @@ async function child(dir: string, changes: number, rebuilds: number): Promise<vo
     rebuildMs.push(performance.now() - t);
     if (again.size !== catalog.size) throw new Error(`a rebuild found ${again.size} files, the first build ${catalog.size}`);
   }
-  process.stdout.write(JSON.stringify({ files: catalog.size, cpuMs: (cpu.user + cpu.system) / 1000, buildMs, groups: groups.length, groupMs, updateMedianMs: update[Math.floor(update.length / 2)], updateP95Ms: update[Math.floor(update.length * 0.95)], updateMaxMs: update[update.length - 1], changes, rebuildMs }));
+  process.stdout.write(JSON.stringify({ files: catalog.size, cpuMs: (cpu.user + cpu.system) / 1000, buildMs, groups: groups.length, groupMs, updateMedianMs: update[Math.floor(update.length / 2)], updateP95Ms: update[Math.floor(update.length * 0.95)], updateMaxMs: update[update.length - 1], changes, rebuildMs, cacheHits: catalog.rowCacheReport?.hits }));
 }
 
-void child(process.argv[2], Number(process.argv[3]), Number(process.argv[4] ?? 0));
+void child(process.argv[2], Number(process.argv[3]), Number(process.argv[4] ?? 0), process.argv[5]);
