@@ -202,7 +202,7 @@ export class CatalogService {
       const catalog = this.catalog;
       const cache = this.o.rowCache?.();
       if (!catalog || !cache) return;
-      engine.catalog.saveRowCache(this.o.host, catalog, cache).catch((e: unknown) => this.o.log(`The catalogue's row cache could not be written: ${e instanceof Error ? e.message : String(e)}`));
+      engine.catalog.saveRowCache(this.o.host, catalog, cache, () => this.o.turn('catalogue row cache')).catch((e: unknown) => this.o.log(`The catalogue's row cache could not be written: ${e instanceof Error ? e.message : String(e)}`));
     }, CACHE_WRITE_MS);
     this.cacheTimer.unref?.();
   }

@@ -144,11 +144,11 @@ test('the row cache: a second session takes back the rows of unchanged files fro
   try {
     const first = await rowsOf({ trusted: true, storageDir: storage });
     assert.equal(first.get('b.prompty')?.name, 'B');
-    const kept = JSON.parse(readFileSync(cacheFile, 'utf8')) as { rows: { path: string; name: string }[] };
-    assert.deepEqual(kept.rows.map((r) => r.path), ['a.prompt', 'b.prompty']);
+    const [header, ...kept] = readFileSync(cacheFile, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { path: string; name: string });
+    assert.deepEqual(kept.map((r) => r.path), ['a.prompt', 'b.prompty']);
     // Mark the kept row of b.prompty: the next session shows the mark only if it took the row back.
-    kept.rows.find((r) => r.path === 'b.prompty')!.name = 'B (from the row cache)';
-    writeFileSync(cacheFile, JSON.stringify(kept));
+    kept.find((r) => r.path === 'b.prompty')!.name = 'B (from the row cache)';
+    writeFileSync(cacheFile, `${[header, ...kept].map((r) => JSON.stringify(r)).join('\n')}\n`);
     writeFileSync(path.join(dir, 'a.prompt'), RELEASED.replace('Hello', 'Hello again'));
     const second = await rowsOf({ trusted: true, storageDir: storage });
     assert.equal(second.get('b.prompty')?.name, 'B (from the row cache)');

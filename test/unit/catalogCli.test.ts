@@ -97,8 +97,8 @@ test('catalog --cache: the second run parses nothing unchanged and prints the sa
   assert.equal(cached.stdout, plain.stdout);
   const folder = repo.path('.prompt-workbench/cache');
   assert.equal(readFileSync(path.join(folder, '.gitignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).join(), '*');
-  const rows = JSON.parse(readFileSync(path.join(folder, cat.ROW_CACHE_FILE), 'utf8')) as { rows: { path: string }[] };
-  assert.deepEqual(rows.rows.map((r) => r.path).sort(), ['prompts/drafts/idea.prompty', 'prompts/ops/triage.prompt.yml', 'prompts/support.prompt']);
+  const rows = readFileSync(path.join(folder, cat.ROW_CACHE_FILE), 'utf8').trimEnd().split('\n').slice(1).map((l) => JSON.parse(l) as { path: string });
+  assert.deepEqual(rows.map((r) => r.path).sort(), ['prompts/drafts/idea.prompty', 'prompts/ops/triage.prompt.yml', 'prompts/support.prompt']);
   const again = await runCli(['catalog', '--format', 'json', '--cache'], repo.dir);
   assert.equal(again.stdout, plain.stdout);
   assert.equal(again.stderr, '');
@@ -115,7 +115,7 @@ test('catalog --cache: the second run parses nothing unchanged and prints the sa
   writeFileSync(path.join(folder, cat.ROW_CACHE_FILE), '{"format":1,');
   const damaged = await runCli(['catalog', '--format', 'json', '--cache'], repo.dir);
   assert.equal(damaged.stdout, plain.stdout);
-  assert.match(damaged.stderr, /the row cache in .* was not used \(it is not JSON\); it is written again/);
+  assert.match(damaged.stderr, /the row cache in .* was not used \(it is not a row cache of this version\); it is written again/);
   // Another folder: --cache-location, and no .gitignore is written there.
   const elsewhere = repo.path('tmp-cache');
   const located = await runCli(['catalog', '--format', 'json', '--cache-location', 'tmp-cache'], repo.dir);

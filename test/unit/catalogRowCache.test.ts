@@ -24,6 +24,16 @@ const FILES: Record<string, string> = {
 
 const json = (rows: readonly cat.CatalogEntry[]) => JSON.parse(JSON.stringify(rows)) as unknown;
 
+/** The cache file's header and rows (JSON Lines). */
+function readCache(file: string): { header: cat.RowCacheHeader; rows: Record<string, unknown>[] } {
+  const [head, ...rows] = readFileSync(file, 'utf8').trimEnd().split('\n');
+  return { header: JSON.parse(head) as cat.RowCacheHeader, rows: rows.map((r) => JSON.parse(r) as Record<string, unknown>) };
+}
+
+function writeCache(file: string, data: { header: cat.RowCacheHeader; rows: Record<string, unknown>[] }): void {
+  writeFileSync(file, `${[data.header, ...data.rows].map((r) => JSON.stringify(r)).join('\n')}\n`);
+}
+
 async function build(dir: string, cacheDir: string, opts: { build?: string; config?: cat.CatalogConfig } = {}) {
   const host = createNodeHost({ roots: [dir] });
   return cat.loadCatalog(host, dir, { config: opts.config ?? { defaults: { 'c/**': 'review' } }, cache: { dir: cacheDir, build: opts.build ?? 'build-1' } });
@@ -35,8 +45,9 @@ test('a second build takes back every unchanged row and gives the rows of a buil
   try {
     const first = await build(dir, cacheDir);
     assert.deepEqual({ ...first.rowCacheReport }, { hits: 0, kept: 0, ignored: undefined, wrote: true });
-    const written = JSON.parse(readFileSync(path.join(cacheDir, cat.ROW_CACHE_FILE), 'utf8')) as { rows: unknown[] };
+    const written = readCache(path.join(cacheDir, cat.ROW_CACHE_FILE));
     assert.equal(written.rows.length, first.size);
+    assert.equal(written.header.format, 1);
 
     const second = await build(dir, cacheDir);
     assert.deepEqual({ ...second.rowCacheReport }, { hits: first.size, kept: first.size, ignored: undefined, wrote: false });
@@ -109,24 +120,29 @@ test('a damaged cache or a row whose text changed is not used; the rows are thos
     const first = await build(dir, cacheDir);
     const good = readFileSync(file, 'utf8');
 
-    writeFileSync(file, good.slice(0, good.length / 2));
+    writeFileSync(file, good.slice(0, Math.floor(good.length / 2)));
     const truncated = await build(dir, cacheDir);
-    assert.match(truncated.rowCacheReport?.ignored ?? '', /not JSON/);
+    assert.match(truncated.rowCacheReport?.ignored ?? '', /its line \d+ is not a row/);
     assert.equal(truncated.rowCacheReport?.hits, 0);
     assert.deepEqual(json(truncated.entries()), json(first.entries()));
 
-    const data = JSON.parse(good) as { rows: Record<string, unknown>[] };
-    data.rows[0].errors = '0';
-    writeFileSync(file, JSON.stringify(data));
+    writeFileSync(file, 'not a cache\n');
+    const foreign = await build(dir, cacheDir);
+    assert.match(foreign.rowCacheReport?.ignored ?? '', /not a row cache of this version/);
+    assert.deepEqual(json(foreign.entries()), json(first.entries()));
+
+    const data = readCache(file);
+    data.rows[2].errors = '0';
+    writeCache(file, data);
     const damaged = await build(dir, cacheDir);
-    assert.match(damaged.rowCacheReport?.ignored ?? '', /damaged/);
+    assert.match(damaged.rowCacheReport?.ignored ?? '', /its line 4 is not a row/);
     assert.deepEqual(json(damaged.entries()), json(first.entries()));
 
     // A row that says something else of a text than its parse: used only while the text is the one it names.
-    const forged = JSON.parse(readFileSync(file, 'utf8')) as { rows: Record<string, unknown>[] };
+    const forged = readCache(file);
     const hello = forged.rows.find((r) => r.path === 'a/hello.prompt')!;
     hello.status = 'retired';
-    writeFileSync(file, JSON.stringify(forged));
+    writeCache(file, forged);
     writeFileSync(path.join(dir, 'a/hello.prompt'), `${FILES['a/hello.prompt']}More.\n`);
     const edited = await build(dir, cacheDir);
     assert.equal(edited.entries().find((r) => r.path === 'a/hello.prompt')?.status, 'review');

@@ -3,7 +3,7 @@
 // (its sha256), and only when everything else a row is made from is the same too: the engine's build,
 // the root, the project's catalogue config, CODEOWNERS, the model catalogue additions and whether
 // tokens are counted (the cache's key). Anything else, or a file that does not read as a cache of
-// this kind, is a cache of nothing: the build parses every file and writes a new one. The verdicts of
+// this kind (not its header, a line that is no row), is a cache of nothing: the build parses every file and writes a new one. The verdicts of
 // the tests and the git facts are never kept: they are read again as in any build.
 import { sha256, type CatalogEntry, type CatalogOptions } from './catalog';
 
@@ -15,11 +15,18 @@ const FORMAT = 1;
 /** A row as kept: without the parts that are read again on every build. */
 export type CachedRow = Omit<CatalogEntry, 'tests' | 'lastChange'>;
 
-export interface RowCacheFile {
+/**
+ * The file: JSON Lines, a header (`{"format":1,"key":"..."}`) and then one row per line, so a
+ * large catalogue is read and written a slice of rows at a time (`pause` between slices) rather
+ * than in one step that holds a language server for a tenth of a second.
+ */
+export interface RowCacheHeader {
   format: number;
   key: string;
-  rows: CachedRow[];
 }
+
+/** Rows between two pauses when reading or writing. */
+const SLICE_ROWS = 256;
 
 /**
  * What a row depends on besides its URI and text. `build` names the engine's code (the door passes
@@ -62,18 +69,29 @@ export class RowCache {
   }
 
   /** The cache in a file's text, if it is one for this key; else an empty cache (and why, for the log). */
-  static read(text: string | undefined, key: string): { cache: RowCache; ignored?: string } {
-    if (text === undefined) return { cache: new RowCache(key) };
-    let data: Partial<RowCacheFile>;
-    try {
-      data = JSON.parse(text) as Partial<RowCacheFile>;
-    } catch {
-      return { cache: new RowCache(key), ignored: 'it is not JSON' };
+  static async read(text: string | undefined, key: string, pause?: () => Promise<void>): Promise<{ cache: RowCache; ignored?: string }> {
+    const none = (ignored?: string) => ({ cache: new RowCache(key), ignored });
+    if (text === undefined) return none();
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    const parse = (line: string): unknown => {
+      try {
+        return JSON.parse(line) as unknown;
+      } catch {
+        return undefined;
+      }
+    };
+    const header = parse(lines[0]) as Partial<RowCacheHeader> | undefined;
+    if (!header || typeof header !== 'object' || header.format !== FORMAT) return none('it is not a row cache of this version');
+    if (header.key !== key) return none('it was made by another build or with other settings, CODEOWNERS or root');
+    const rows: CachedRow[] = [];
+    for (let i = 1; i < lines.length; i++) {
+      const row = parse(lines[i]);
+      if (!isRow(row)) return none(`its line ${i + 1} is not a row`);
+      rows.push(row);
+      if (pause && i % SLICE_ROWS === 0) await pause();
     }
-    if (!data || typeof data !== 'object' || data.format !== FORMAT || !Array.isArray(data.rows)) return { cache: new RowCache(key), ignored: 'it is not a row cache of this version' };
-    if (data.key !== key) return { cache: new RowCache(key), ignored: 'it was made by another build or with other settings, CODEOWNERS or root' };
-    if (!data.rows.every(isRow)) return { cache: new RowCache(key), ignored: 'a row in it is damaged' };
-    return { cache: new RowCache(key, data.rows) };
+    return { cache: new RowCache(key, rows) };
   }
 
   /** The earlier row of this URI if its text was this one (same sha256). */
@@ -89,8 +107,13 @@ export class RowCache {
   }
 
   /** The file's text for these rows (the parts read again on every build left out). */
-  static write(key: string, entries: readonly CatalogEntry[]): string {
-    const rows = entries.map(({ tests: _tests, lastChange: _lastChange, ...row }) => row);
-    return JSON.stringify({ format: FORMAT, key, rows } satisfies RowCacheFile);
+  static async write(key: string, entries: readonly CatalogEntry[], pause?: () => Promise<void>): Promise<string> {
+    const lines = [JSON.stringify({ format: FORMAT, key } satisfies RowCacheHeader)];
+    for (let i = 0; i < entries.length; i++) {
+      const { tests: _tests, lastChange: _lastChange, ...row } = entries[i];
+      lines.push(JSON.stringify(row satisfies CachedRow));
+      if (pause && i % SLICE_ROWS === SLICE_ROWS - 1) await pause();
+    }
+    return `${lines.join('\n')}\n`;
   }
 }

@@ -124,7 +124,7 @@ export async function loadCatalog(host: WorkspaceHost, root: string, options: Lo
   const uris = options.files ?? (await host.findFiles(promptFileGlobs(), { roots: options.roots?.map(toUri), token: options.token }));
   const store = options.cache && host.store(options.cache.dir);
   const key = options.cache ? catalog.rowCacheKey(options.cache.build) : '';
-  const { cache, ignored } = store ? RowCache.read(await store.read(ROW_CACHE_FILE).catch(() => undefined), key) : { cache: undefined, ignored: undefined };
+  const { cache, ignored } = store ? await RowCache.read(await store.read(ROW_CACHE_FILE).catch(() => undefined), key, options.pause) : { cache: undefined, ignored: undefined };
   let i = 0;
   for await (const text of readAll(host, uris, options.token)) {
     throwIfCancelled(options.token);
@@ -140,7 +140,7 @@ export async function loadCatalog(host: WorkspaceHost, root: string, options: Lo
     // Written again only when it would say something else: a row new, changed or gone.
     if (cache.hits !== catalog.size || cache.size !== catalog.size) {
       try {
-        await store.writeAtomic(ROW_CACHE_FILE, RowCache.write(key, catalog.entries()));
+        await store.writeAtomic(ROW_CACHE_FILE, await RowCache.write(key, catalog.entries(), options.pause));
         report.wrote = true;
       } catch (e) {
         report.writeError = e instanceof Error ? e.message : String(e);
@@ -151,9 +151,9 @@ export async function loadCatalog(host: WorkspaceHost, root: string, options: Lo
   return catalog;
 }
 
-/** Writes the catalogue's rows to its row cache now (the server, after rows changed since the build). */
-export async function saveRowCache(host: WorkspaceHost, catalog: Catalog, options: RowCacheOptions): Promise<void> {
-  await host.store(options.dir).writeAtomic(ROW_CACHE_FILE, RowCache.write(catalog.rowCacheKey(options.build), catalog.entries()));
+/** Writes the catalogue's rows to its row cache now (the server, after rows changed since the build), pausing between slices of rows. */
+export async function saveRowCache(host: WorkspaceHost, catalog: Catalog, options: RowCacheOptions, pause?: () => Promise<void>): Promise<void> {
+  await host.store(options.dir).writeAtomic(ROW_CACHE_FILE, await RowCache.write(catalog.rowCacheKey(options.build), catalog.entries(), pause));
 }
 
 /** The newest commit that touched each row's file (author, date, subject); rows outside git get none. */
