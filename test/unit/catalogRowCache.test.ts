@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync, unlinkSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { createNodeHost } from '../../server/src/node/host';
 import { catalog as cat } from '../../server/src/service';
 import { tempWorkspace } from '../support/workspace';
@@ -80,6 +81,27 @@ test('a changed, new or deleted file is parsed or dropped; the file is written a
     const third = await build(dir, cacheDir);
     assert.equal(third.rowCacheReport?.hits, third.size);
     assert.equal(third.rowCacheReport?.wrote, false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a build of some files keeps the rows of the others; a whole build drops the rows of files that are gone', async () => {
+  const dir = tempWorkspace('pw-row-cache-', FILES);
+  const cacheDir = path.join(dir, '.cache');
+  const uriOf = (rel: string) => pathToFileURL(path.join(dir, rel)).toString();
+  try {
+    const first = await build(dir, cacheDir);
+    writeFileSync(path.join(dir, 'a/hello.prompt'), `${FILES['a/hello.prompt']}More.\n`);
+    const some = await cat.loadCatalog(createNodeHost({ roots: [dir] }), dir, { config: { defaults: { 'c/**': 'review' } }, files: [uriOf('a/hello.prompt'), uriOf('b/plain.prompt')], cache: { dir: cacheDir, build: 'build-1' } });
+    assert.deepEqual({ ...some.rowCacheReport }, { hits: 1, kept: first.size, ignored: undefined, wrote: true });
+    assert.equal(some.size, 2);
+    const whole = await build(dir, cacheDir);
+    assert.equal(whole.rowCacheReport?.hits, first.size, 'every row, the changed one from the build of some files');
+    unlinkSync(path.join(dir, 'b/plain.prompt'));
+    const after = await build(dir, cacheDir);
+    assert.deepEqual({ ...after.rowCacheReport }, { hits: first.size - 1, kept: first.size, ignored: undefined, wrote: true });
+    assert.equal((await build(dir, cacheDir)).rowCacheReport?.kept, first.size - 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -106,11 +106,16 @@ export class RowCache {
     return this.rows.size;
   }
 
+  /** The kept rows of files other than these (a build of some files keeps the others' rows). */
+  othersThan(uris: ReadonlySet<string>): CachedRow[] {
+    return [...this.rows.values()].filter((r) => !uris.has(r.uri));
+  }
+
   /** The file's text for these rows (the parts read again on every build left out). */
-  static async write(key: string, entries: readonly CatalogEntry[], pause?: () => Promise<void>): Promise<string> {
+  static async write(key: string, entries: readonly (CatalogEntry | CachedRow)[], pause?: () => Promise<void>): Promise<string> {
     const lines = [JSON.stringify({ format: FORMAT, key } satisfies RowCacheHeader)];
     for (let i = 0; i < entries.length; i++) {
-      const { tests: _tests, lastChange: _lastChange, ...row } = entries[i];
+      const { tests: _tests, lastChange: _lastChange, ...row } = entries[i] as CatalogEntry;
       lines.push(JSON.stringify(row satisfies CachedRow));
       if (pause && i % SLICE_ROWS === SLICE_ROWS - 1) await pause();
     }

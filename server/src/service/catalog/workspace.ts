@@ -137,10 +137,13 @@ export async function loadCatalog(host: WorkspaceHost, root: string, options: Lo
   }
   if (store && cache) {
     const report: RowCacheReport = { hits: cache.hits, kept: cache.size, ignored, wrote: false };
+    // A build of some files (the CLI's arguments) keeps the rows of the others; a whole build has
+    // every file, so a row it did not make is a file that is gone.
+    const others = options.files ? cache.othersThan(new Set(uris)) : [];
     // Written again only when it would say something else: a row new, changed or gone.
-    if (cache.hits !== catalog.size || cache.size !== catalog.size) {
+    if (cache.hits !== catalog.size || cache.size !== catalog.size + others.length) {
       try {
-        await store.writeAtomic(ROW_CACHE_FILE, await RowCache.write(key, catalog.entries(), options.pause));
+        await store.writeAtomic(ROW_CACHE_FILE, await RowCache.write(key, [...catalog.entries(), ...others], options.pause));
         report.wrote = true;
       } catch (e) {
         report.writeError = e instanceof Error ? e.message : String(e);
