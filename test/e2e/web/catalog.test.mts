@@ -6,6 +6,8 @@
 // README's picture of the catalogue (`npm run screenshots`).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { scenario, setUp, tearDown } from './harness.mjs';
 
@@ -20,6 +22,20 @@ function commitAll(dir: string): void {
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '--no-verify', '-m', 'Add the support, ops and lab prompts');
+}
+
+/** Polls for a file the extension writes in the background (up to 30 s). */
+async function waitForFile(find: () => string | undefined): Promise<string> {
+  for (let i = 0; i < 60; i++) {
+    try {
+      const found = find();
+      if (found) return found;
+    } catch {
+      // the folder does not exist yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('the catalogue row cache was not written in the workspace storage within 30 s');
 }
 
 /** What the view must show, grouped by status: each group and its prompts (by name). */
@@ -73,6 +89,10 @@ describe('prompt catalogue', () => {
       await wb.page.mouse.move(bar.x + bar.width + 700, bar.y + bar.height - 20); // off the sash
       await wb.page.waitForTimeout(500);
       await wb.screenshot();
+      // the rows are kept in the extension's storage for this workspace, for the next session
+      const kept = await waitForFile(() => (readdirSync(path.join(wb.userData, 'User', 'workspaceStorage'), { recursive: true }) as string[]).find((f) => f.endsWith(path.join('catalog', 'catalog-rows.json'))));
+      const keptRows = readFileSync(path.join(wb.userData, 'User', 'workspaceStorage', kept), 'utf8').trimEnd().split('\n').slice(1).map((l) => (JSON.parse(l) as { name: string }).name);
+      assert.deepEqual(keptRows.sort(), EXPECTED.flatMap(([, p]) => p).sort());
       // a click opens the prompt
       await rows.filter({ hasText: 'refund' }).first().click();
       await wb.page.locator('.tabs-container .tab.active[aria-label^="refund.prompt"]').first().waitFor({ timeout: 30_000 });

@@ -74,6 +74,11 @@ export class Workbench {
     private readonly profile: Profile,
   ) {}
 
+  /** code-server's user data folder of this workbench (settings, logs, the extensions' workspace storage). */
+  get userData(): string {
+    return this.profile.userData;
+  }
+
   /**
    * Saves test-results/e2e/<scenario>[-suffix].png. With PROMPT_WORKBENCH_UPDATE_SCREENSHOTS=1
    * (`npm run screenshots`) the scenario's screenshot also replaces docs/images/<scenario>.png,
