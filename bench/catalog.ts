@@ -3,8 +3,9 @@
 // the file search, every read, parse, token count and row, tokenizer data loaded on the way), one
 // row updated after one file changes (read + parse + count + row), the view's grouping of every
 // row, the same build again in that process (warm: what of the cold build is warm-up), and a new
-// process with the row cache the previous one wrote (the editor's start after an earlier session). Goals: < 3 s cold, < 50 ms per change. The measured side (bench/catalogChild.ts) runs
-// as the product runs: bundled by `node esbuild.mjs --bench` (which `npm run bench` does) into
+// process with the row cache the previous one wrote (the editor's start after an earlier session).
+// Goals: < 3 s cold, < 50 ms per change. The measured side (bench/catalogChild.ts) runs as the
+// product runs: bundled by `node esbuild.mjs --bench` (which `npm run bench` does) into
 // dist/bench/catalog.js; run alone, this file builds that bundle first.
 //
 //   node --import tsx bench/catalog.ts [--quick]

@@ -56,6 +56,8 @@ const agentFiles = new agents.AgentFiles(host);
 let workspaceTrusted = true;
 /** The extension's storage folder for this workspace (the catalogue's row cache), when the client gave one. */
 let storageDir: string | undefined;
+/** This server's engine build, read once at start: a bundle replaced on disk while it runs is another build than the code running. */
+const ENGINE_BUILD = engineBuildId();
 function fileValues(): testing.FileValueAccess {
   return testing.fileValueAccess(host, {
     trusted: workspaceTrusted,
@@ -461,7 +463,7 @@ const catalogService = new CatalogService({
   turn: backgroundTurn,
   validating: () => validations > 0,
   // In an untrusted workspace nothing outside it is read: no row cache.
-  rowCache: () => (storageDir && workspaceTrusted ? { dir: path.join(storageDir, 'catalog'), build: engineBuildId() } : undefined),
+  rowCache: () => (storageDir && workspaceTrusted ? { dir: path.join(storageDir, 'catalog'), build: ENGINE_BUILD } : undefined),
   parsed: (uri, text) => {
     const doc = cache.peek(uri);
     return doc && doc.text === text && doc.format === engine.formatFor(uri, text)?.id ? doc : undefined;

@@ -127,7 +127,7 @@ test('the row cache: a second session takes back the rows of unchanged files fro
   const untrustedStorage = mkdtempSync(path.join(tmpdir(), 'pw-catalog-untrusted-'));
   writeFileSync(path.join(dir, 'a.prompt'), RELEASED);
   writeFileSync(path.join(dir, 'b.prompty'), '---\nname: B\n---\nsystem:\nHi\n');
-  const cacheFile = path.join(storage, 'catalog', 'catalog-rows.json');
+  const cacheFile = path.join(storage, 'catalog', 'catalog-rows.jsonl');
   const rowsOf = async (initializationOptions: unknown) => {
     const client = await TestLanguageClient.start({ rootUri: fileUri(dir), initializationOptions });
     try {

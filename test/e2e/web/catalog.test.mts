@@ -90,7 +90,7 @@ describe('prompt catalogue', () => {
       await wb.page.waitForTimeout(500);
       await wb.screenshot();
       // the rows are kept in the extension's storage for this workspace, for the next session
-      const kept = await waitForFile(() => (readdirSync(path.join(wb.userData, 'User', 'workspaceStorage'), { recursive: true }) as string[]).find((f) => f.endsWith(path.join('catalog', 'catalog-rows.json'))));
+      const kept = await waitForFile(() => (readdirSync(path.join(wb.userData, 'User', 'workspaceStorage'), { recursive: true }) as string[]).find((f) => f.endsWith(path.join('catalog', 'catalog-rows.jsonl'))));
       const keptRows = readFileSync(path.join(wb.userData, 'User', 'workspaceStorage', kept), 'utf8').trimEnd().split('\n').slice(1).map((l) => (JSON.parse(l) as { name: string }).name);
       assert.deepEqual(keptRows.sort(), EXPECTED.flatMap(([, p]) => p).sort());
       // a click opens the prompt

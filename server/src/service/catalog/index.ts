@@ -7,7 +7,7 @@ export { findReferences, REFERENCE_GLOBS, ReferenceIndex, type TextFile } from '
 export { lifecycleFindings, type LifecycleFinding, type LifecycleOptions, type LifecycleWorkspace } from './rules';
 export type { CatalogConfig } from '../lint/config';
 export { hostLifecycleWorkspace, lastChangeOf, lastChangesOf, loadCatalog, loadLastChanges, readCodeowners, readRecords, saveRowCache, toPath, toUri, type HostLifecycleOptions, type LoadOptions, type RowCacheOptions, type RowCacheReport } from './workspace';
-export { ROW_CACHE_FILE, RowCache, rowCacheKey, type CachedRow, type RowCacheHeader } from './rowCache';
+export { ROW_CACHE_FILE, RowCache, type CachedRow, type RowCacheHeader } from './rowCache';
 export { CATALOG_FIELDS, formatCatalog, CATALOG_FORMATS, type CatalogFormat } from './report';
 export { auditTrail, formatAudit, type AuditTrail, type AuditVersion } from './audit';
 export { catalogFormatIds } from './catalog';

@@ -3,12 +3,13 @@
 // (its sha256), and only when everything else a row is made from is the same too: the engine's build,
 // the root, the project's catalogue config, CODEOWNERS, the model catalogue additions and whether
 // tokens are counted (the cache's key). Anything else, or a file that does not read as a cache of
-// this kind (not its header, a line that is no row), is a cache of nothing: the build parses every file and writes a new one. The verdicts of
-// the tests and the git facts are never kept: they are read again as in any build.
+// this kind (not its header, a line that is no row), is a cache of nothing: the build parses every
+// file and writes a new one. The verdicts of the tests and the git facts are never kept: they are
+// read again as in any build.
 import { sha256, type CatalogEntry, type CatalogOptions } from './catalog';
 
 /** The file's name in its folder. */
-export const ROW_CACHE_FILE = 'catalog-rows.json';
+export const ROW_CACHE_FILE = 'catalog-rows.jsonl';
 /** Bumped when the file's shape changes. */
 const FORMAT = 1;
 
@@ -58,19 +59,19 @@ function isRow(v: unknown): v is CachedRow {
   return r.tokensEstimated === undefined || typeof r.tokensEstimated === 'boolean';
 }
 
-/** The rows of an earlier build, by URI, for one key. */
+/** The rows of an earlier build, by URI. */
 export class RowCache {
   private readonly rows = new Map<string, CachedRow>();
   /** Rows taken back by `take`. */
   hits = 0;
 
-  constructor(readonly key: string, rows: readonly CachedRow[] = []) {
+  constructor(rows: readonly CachedRow[] = []) {
     for (const r of rows) this.rows.set(r.uri, r);
   }
 
   /** The cache in a file's text, if it is one for this key; else an empty cache (and why, for the log). */
   static async read(text: string | undefined, key: string, pause?: () => Promise<void>): Promise<{ cache: RowCache; ignored?: string }> {
-    const none = (ignored?: string) => ({ cache: new RowCache(key), ignored });
+    const none = (ignored?: string) => ({ cache: new RowCache(), ignored });
     if (text === undefined) return none();
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
@@ -91,7 +92,7 @@ export class RowCache {
       rows.push(row);
       if (pause && i % SLICE_ROWS === 0) await pause();
     }
-    return { cache: new RowCache(key, rows) };
+    return { cache: new RowCache(rows) };
   }
 
   /** The earlier row of this URI if its text was this one (same sha256). */
